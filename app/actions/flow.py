@@ -1,0 +1,99 @@
+"""Flow actions: run a workflow inline, return data, notify, log, terminate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.actions.registry import (
+    LONG_TEXT,
+    MAPPING,
+    TEXT,
+    WORKFLOW,
+    ActionSpec,
+    InputSpec,
+    ReturnData,
+    StepContext,
+    Terminate,
+    register,
+)
+
+
+def run_workflow(ctx: StepContext, inputs: dict[str, Any]) -> Any:
+    return ctx.run_inline(str(inputs["workflow"]), inputs.get("params") or {})
+
+
+def return_data(ctx: StepContext, inputs: dict[str, Any]) -> None:
+    raise ReturnData(dict(inputs.get("values") or {}))
+
+
+def notify(ctx: StepContext, inputs: dict[str, Any]) -> None:
+    ctx.notify(str(inputs.get("title") or ""), str(inputs.get("message") or ""))
+
+
+def log(ctx: StepContext, inputs: dict[str, Any]) -> None:
+    ctx.log(str(inputs.get("message") or ""))
+
+
+def terminate(ctx: StepContext, inputs: dict[str, Any]) -> None:
+    raise Terminate()
+
+
+register(
+    ActionSpec(
+        name="run_workflow",
+        family="Flow",
+        label="Run a workflow and wait",
+        inputs=(
+            InputSpec("workflow", WORKFLOW, True, "The workflow to run inline"),
+            InputSpec("params", MAPPING, False, "Its parameters"),
+        ),
+        perform=run_workflow,
+        result="what it returned",
+        describe=lambda i: f"Run {i.get('workflow', '…')} and wait",
+    )
+)
+register(
+    ActionSpec(
+        name="return_data",
+        family="Flow",
+        label="Return data",
+        inputs=(InputSpec("values", MAPPING, True, "Values to give back"),),
+        perform=return_data,
+        result="ends the workflow",
+        describe=lambda i: f"Return {', '.join(map(str, (i.get('values') or {}).keys()))}",
+    )
+)
+register(
+    ActionSpec(
+        name="notify",
+        family="Flow",
+        label="Show a notification",
+        inputs=(
+            InputSpec("title", TEXT, True, "Title"),
+            InputSpec("message", LONG_TEXT, False, "Message"),
+        ),
+        perform=notify,
+        describe=lambda i: f"Notify: {i.get('title', '')}",
+    )
+)
+register(
+    ActionSpec(
+        name="log",
+        family="Flow",
+        label="Write to the run log",
+        inputs=(InputSpec("message", LONG_TEXT, True, "The line to write"),),
+        perform=log,
+        describe=lambda i: f"Log: {i.get('message', '')}",
+    )
+)
+register(
+    ActionSpec(
+        name="terminate",
+        family="Flow",
+        label="Terminate this workflow",
+        inputs=(),
+        perform=terminate,
+        result="ends the workflow, status terminated",
+        describe=lambda i: "Terminate this workflow",
+    )
+)

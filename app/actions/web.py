@@ -1,0 +1,110 @@
+"""`http_request`: call a web API with httpx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from app.actions.registry import (
+    ANY,
+    CHOICE,
+    MAPPING,
+    NUMBER,
+    TEXT,
+    YES_NO,
+    ActionSpec,
+    InputSpec,
+    StepContext,
+    register,
+)
+from app.errors import StepFailed
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+MAX_BODY = 10 * 1024 * 1024
+
+
+def http_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+    method = str(inputs.get("method") or "GET").upper()
+    if method not in METHODS:
+        raise StepFailed(f"unknown method '{method}' (use {', '.join(METHODS)})")
+    url = str(inputs["url"])
+    if not url.startswith(("http://", "https://")):
+        raise StepFailed(f"'{url}' is not an http:// or https:// address")
+    timeout = min(float(inputs.get("timeout") or 30), max(ctx.remaining(), 0.1))
+    request: dict[str, Any] = {
+        "headers": {str(k): str(v) for k, v in (inputs.get("headers") or {}).items()},
+        "params": {str(k): _query_value(v) for k, v in (inputs.get("query") or {}).items()},
+    }
+    if inputs.get("json") is not None and inputs.get("body") is not None:
+        raise StepFailed("give either 'json' or 'body', not both")
+    if inputs.get("json") is not None:
+        request["json"] = inputs["json"]
+    elif inputs.get("body") is not None:
+        request["content"] = str(inputs["body"]).encode()
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+            response = client.request(method, url, **request)
+    except httpx.TimeoutException:
+        raise StepFailed(f"{method} {url}: no answer within {timeout:g} s") from None
+    except httpx.HTTPError as exc:
+        raise StepFailed(f"{method} {url}: {exc}") from None
+    text = response.text[:MAX_BODY]
+    result = {
+        "status": response.status_code,
+        "headers": dict(response.headers),
+        "json": _json_or_none(response, text),
+        "text": text,
+    }
+    ctx.log(f"{method} {url} → {response.status_code}")
+    if response.status_code >= 400 and not inputs.get("allow_error_status"):
+        raise StepFailed(f"{method} {url} answered {response.status_code} {response.reason_phrase}")
+    return result
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [_query_value(v) for v in value]
+    return str(value)
+
+
+def _json_or_none(response: httpx.Response, text: str) -> Any:
+    if not text:
+        return None
+    content_type = response.headers.get("content-type", "")
+    if "json" not in content_type and not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        if "json" in content_type:
+            raise StepFailed(f"{response.request.url} sent invalid JSON: {exc}") from None
+        return None
+
+
+register(
+    ActionSpec(
+        name="http_request",
+        family="Web",
+        label="Call a web API",
+        inputs=(
+            InputSpec("method", CHOICE, False, "HTTP method", "GET", METHODS),
+            InputSpec("url", TEXT, True, "Address, http:// or https://"),
+            InputSpec("headers", MAPPING, False, "Request headers"),
+            InputSpec("query", MAPPING, False, "Query string parameters"),
+            InputSpec("json", ANY, False, "A value sent as a JSON body"),
+            InputSpec("body", TEXT, False, "A text body (instead of json)"),
+            InputSpec("timeout", NUMBER, False, "Seconds to wait for the answer", 30),
+            InputSpec(
+                "allow_error_status", YES_NO, False, "Do not fail on a 4xx/5xx answer", False
+            ),
+        ),
+        perform=http_request,
+        result="status, headers, json, text",
+        external=True,
+        describe=lambda i: f"{str(i.get('method') or 'GET').upper()} {i.get('url', '…')}",
+    )
+)

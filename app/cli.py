@@ -1,0 +1,151 @@
+"""The command line (PRODUCT §5): parse, call a service, print, exit code.
+
+Exit status: 0 success, 1 the workflow run failed, 2 bad input with a
+one-line reason on stderr. Never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app import __version__, paths
+from app.errors import BadInput, CueflowError, InvalidWorkflowFile
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadInput(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cueflow", description="Design and run backend workflows.")
+    parser.add_argument("--version", action="version", version=f"cueflow {__version__}")
+    parser.add_argument("--data-dir", help="data folder (default: $CUEFLOW_DATA_DIR or the "
+                        "platform's user data folder)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    sub.add_parser("runner", help="run the scheduler in the foreground until Ctrl+C")
+
+    p = sub.add_parser("import", help="import a workflow file (YAML or JSON)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--replace", action="store_true", help="replace workflows that exist")
+
+    p = sub.add_parser("export", help="export workflows, data types and triggers")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    p.add_argument("--things", action="store_true", help="include the things")
+
+    def run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("workflow")
+        p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
+        p.add_argument("--as", dest="run_as", metavar="THING_ID", help="run as this thing")
+        p.add_argument("--ignore-privacy", action="store_true", help="ignore privacy rules")
+
+    p = sub.add_parser("run", help="run a workflow now, here, and wait for it")
+    run_options(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("schedule", help="schedule a run; prints its ID")
+    run_options(p)
+    p.add_argument("--at", default="now", metavar="WHEN", help="now, ISO 8601, +90s, +5m, +2h …")
+    p.add_argument("--every", metavar="EVERY", help="repeat: N minutes|hours|days … or cron:…")
+
+    p = sub.add_parser("cancel", help="cancel scheduled runs")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--all", action="store_true", help="every upcoming run")
+    group.add_argument("--overdue", action="store_true", help="upcoming runs already due")
+
+    p = sub.add_parser("runs", help="list runs")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--upcoming", action="store_true")
+    group.add_argument("--history", action="store_true")
+    p.add_argument("--workflow", metavar="NAME")
+    p.add_argument("--status", metavar="STATUS")
+    p.add_argument("--limit", type=int, default=None, help="at most this many rows")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("things", help="list the things of a data type")
+    p.add_argument("type")
+    p.add_argument("--json", action="store_true")
+
+    thing = sub.add_parser("thing", help="add, change or delete a thing")
+    tsub = thing.add_subparsers(dest="thing_command", parser_class=_Parser, required=True)
+    p = tsub.add_parser("add", help="add a thing; prints its ID")
+    p.add_argument("type")
+    p.add_argument("-f", "--field", action="append", default=[], metavar="FIELD=VALUE")
+    p = tsub.add_parser("set", help="change fields of a thing")
+    p.add_argument("id")
+    p.add_argument("-f", "--field", action="append", default=[], metavar="FIELD=VALUE")
+    p = tsub.add_parser("delete", help="delete a thing")
+    p.add_argument("id")
+
+    p = sub.add_parser("settings", help="read or change a setting")
+    ssub = p.add_subparsers(dest="settings_command", parser_class=_Parser, required=True)
+    g = ssub.add_parser("get", help="print a setting (all settings without KEY)")
+    g.add_argument("key", nargs="?")
+    s = ssub.add_parser("set", help="change a setting")
+    s.add_argument("key")
+    s.add_argument("value")
+
+    p = sub.add_parser("secret", help="store a secret in the OS keychain")
+    ssub = p.add_subparsers(dest="secret_command", parser_class=_Parser, required=True)
+    s = ssub.add_parser("set", help="read the value from standard input")
+    s.add_argument("key")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
+        from app import commands
+
+        return int(getattr(commands, f"cmd_{args.command}")(args))
+    except InvalidWorkflowFile as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CueflowError as exc:
+        print(f"cueflow: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: one line for the user, details in the log
+        logging.getLogger("app").exception("internal error")
+        print(f"cueflow: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def wait_for_signal() -> None:
+    """Block the main thread until SIGINT or SIGTERM."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def data_folder(args: argparse.Namespace) -> Path:
+    return paths.data_dir(args.data_dir)

@@ -1,0 +1,292 @@
+"""What each command does: call a service, print the answer, give the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from typing import Any
+
+from app import cli
+from app.core.types import parse_text
+from app.core.when import parse_when
+from app.errors import BadInput
+from app.storage import catalog, ledger, secrets, settings
+from app.storage.db import Database, init_db
+
+
+def _open(args: argparse.Namespace) -> Database:
+    folder = cli.data_folder(args)
+    folder.mkdir(parents=True, exist_ok=True)
+    return init_db(f"sqlite:///{folder / 'cueflow.db'}")
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"{what} '{item}' is not KEY=VALUE")
+        if key.strip() in out:
+            raise BadInput(f"{what} '{key.strip()}' given twice")
+        out[key.strip()] = value
+    return out
+
+
+def _local(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+# --- runner -------------------------------------------------------------------
+
+
+def cmd_runner(args: argparse.Namespace) -> int:
+    from app.scheduling.clock import Clock
+    from app.scheduling.lock import FolderLock
+
+    folder = cli.data_folder(args)
+    lock = FolderLock(folder)
+    lock.acquire()
+    try:
+        db = _open(args)
+        logging.basicConfig(
+            filename=folder / "cueflow.log",
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        clock = Clock(db)
+        clock.start()
+        found = clock.recovered
+        print(f"Cueflow runner for {folder} (process {lock.owner()}); Ctrl+C to stop.",
+              flush=True)
+        if any(found.values()):
+            print(f"At start: {len(found['late'])} late run(s) started, "
+                  f"{len(found['missed'])} missed, {len(found['interrupted'])} interrupted.",
+                  flush=True)
+        cli.wait_for_signal()
+        interrupted = clock.stop(timeout=10)
+        if interrupted:
+            print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
+        db.dispose()
+    finally:
+        lock.release()
+    return cli.EXIT_OK
+
+
+# --- workflow file --------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.workflow_file import import_file
+
+    summary = import_file(_open(args), args.file, replace=args.replace)
+    print(summary)
+    return cli.EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.workflow_file import export_text
+
+    text = export_text(_open(args), things=args.things)
+    if args.output:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"{args.output}: cannot write: {exc}") from None
+    else:
+        sys.stdout.write(text)
+    return cli.EXIT_OK
+
+
+# --- running and scheduling -------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from app.engine.runner import Runner
+
+    db = _open(args)
+    run_id = Runner(db).run_now(
+        args.workflow,
+        _pairs(args.param, "parameter"),
+        run_as=args.run_as,
+        ignore_privacy=args.ignore_privacy,
+        from_text=True,
+    )
+    with db.read() as session:
+        run = ledger.get_run(session, run_id)
+        out = ledger.run_to_json(run)
+        out["steps"] = ledger.steps_to_json(ledger.step_results(session, run_id, run.attempt))
+        out["log"] = [line.message for line in ledger.log_lines(session, run_id)]
+    if args.json:
+        cli.print_json(out)
+    else:
+        print(f"run {run_id} {out['status']}" + (f": {out['error']}" if out["error"] else ""))
+        for step in out["steps"]:
+            detail = step["error"] or _short(step["result"])
+            print(f"  step {step['step']} {step['action']}: {step['status']}"
+                  + (f" — {detail}" if detail else ""))
+        if out["returned"] is not None:
+            print(f"returned: {_short(out['returned'], 400)}")
+    return cli.EXIT_OK if out["status"] in (ledger.SUCCEEDED, ledger.TERMINATED) \
+        else cli.EXIT_RUN_FAILED
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else __import__("json").dumps(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from app.engine.service import Service
+
+    if args.every:
+        raise BadInput("--every (recurring schedules) is not available in this version yet")
+    at = parse_when(args.at)
+    run_id = Service(_open(args)).schedule(
+        args.workflow,
+        _pairs(args.param, "parameter"),
+        at=at,
+        run_as=args.run_as,
+        ignore_privacy=args.ignore_privacy,
+        from_text=True,
+    )
+    print(run_id)
+    return cli.EXIT_OK
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from app.engine.service import Service
+
+    if args.ids and (args.all or args.overdue):
+        raise BadInput("give run IDs or --all / --overdue, not both")
+    if not args.ids and not (args.all or args.overdue):
+        raise BadInput("give the IDs of the runs to cancel, or --all, or --overdue")
+    service = Service(_open(args))
+    if args.ids:
+        with service.db.read() as session:
+            for run_id in args.ids:
+                row = ledger.get_run(session, run_id)
+                if row.status != ledger.SCHEDULED:
+                    raise BadInput(f"run {run_id} is {row.status}; only scheduled runs can be "
+                                   "cancelled")
+        cancelled = service.cancel(list(args.ids))
+    else:
+        cancelled = service.cancel_all(overdue=args.overdue)
+    print(f"cancelled {len(cancelled)} run(s)")
+    return cli.EXIT_OK
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    if args.status and args.status not in ledger.STATUSES:
+        raise BadInput(f"unknown status '{args.status}' (one of {', '.join(ledger.STATUSES)})")
+    db = _open(args)
+    query = ledger.runs_query(upcoming=args.upcoming, history=args.history,
+                              workflow=args.workflow, status=args.status)
+    if args.limit is not None:
+        query = query.limit(max(args.limit, 0))
+    with db.read() as session:
+        if args.workflow:
+            catalog.get_workflow(session, args.workflow)
+        rows = [ledger.run_to_json(run) for run in session.scalars(query)]
+    if args.json:
+        cli.print_json(rows)
+        return cli.EXIT_OK
+    if not rows:
+        print("no runs")
+    for row in rows:
+        when = _local(datetime.fromisoformat(row["scheduled_for"]))
+        tail = f"  {row['error']}" if row["error"] and row["status"] != "cancelled" else ""
+        print(f"{row['id']}  {row['status']:<11} {when}  {row['workflow']}"
+              f"  {_short(row['params'], 60)}{tail}")
+    return cli.EXIT_OK
+
+
+# --- things ---------------------------------------------------------------------------
+
+
+def _field_values(session: Any, type_name: str, pairs: dict[str, str]) -> dict[str, Any]:
+    definition = catalog.get_data_type(session, type_name)
+    loader = catalog.SessionThingLoader(session)
+    values = {}
+    for name, text in pairs.items():
+        field = definition.field(name)
+        if field is None:
+            known = ", ".join(f.name for f in definition.fields)
+            raise BadInput(f"{type_name} has no field '{name}' (fields: {known})")
+        try:
+            values[name] = parse_text(field.type, text, loader.resolve)
+        except BadInput as exc:
+            raise BadInput(f"field '{name}' ({field.type}): {exc.reason}") from None
+    return values
+
+
+def cmd_things(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.read() as session:
+        things = catalog.list_things(session, args.type)
+        rows = [{"id": t.id, **dict(t.raw)} for t in things]
+        names = [f.name for f in catalog.get_data_type(session, args.type).fields]
+    if args.json:
+        cli.print_json(rows)
+        return cli.EXIT_OK
+    if not rows:
+        print(f"no {args.type} things")
+    for row in rows:
+        fields = "  ".join(f"{n}={_short(row.get(n), 40)}" for n in names if row.get(n) is not None)
+        print(f"{row['id']}  {fields}")
+    return cli.EXIT_OK
+
+
+def cmd_thing(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.write() as session:
+        if args.thing_command == "add":
+            values = _field_values(session, args.type, _pairs(args.field, "field"))
+            thing = catalog.create_thing(session, args.type, values)
+            print(thing.id)
+        elif args.thing_command == "set":
+            current = catalog.get_thing(session, args.id)
+            pairs = _pairs(args.field, "field")
+            if not pairs:
+                raise BadInput("give at least one -f FIELD=VALUE")
+            catalog.modify_thing(session, args.id, _field_values(session, current.type_name,
+                                                                 pairs))
+        else:
+            catalog.delete_thing(session, args.id)
+    return cli.EXIT_OK
+
+
+# --- settings and secrets -----------------------------------------------------------------
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    db = _open(args)
+    if args.settings_command == "set":
+        with db.write() as session:
+            settings.set_value(session, args.key, args.value)
+        return cli.EXIT_OK
+    with db.read() as session:
+        if args.key:
+            print(settings.get(session, args.key))
+        else:
+            for key, value in settings.all_settings(session).items():
+                print(f"{key} = {value}")
+    return cli.EXIT_OK
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    if not secrets.is_usable():
+        raise BadInput(f"no usable OS keychain (keyring backend {secrets.backend_name()}); "
+                       "Cueflow does not store secrets in plain text")
+    value = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else \
+        __import__("getpass").getpass(f"{args.key}: ")
+    if not value:
+        raise BadInput("empty secret: nothing stored")
+    secrets.set_secret(args.key, value)
+    print(f"stored {args.key} in {secrets.backend_name()}")
+    return cli.EXIT_OK
+
+

@@ -1,0 +1,1 @@
+"""The domain, pure Python: types and values, expressions, workflow definitions."""

@@ -1,0 +1,114 @@
+"""Workflow, data type and trigger definitions as plain values.
+
+Storage turns rows into these and back; the engine, the workflow file and the
+window all work on them. They hold no database state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.types import ValueType
+
+WORKFLOW_NAME = re.compile(r"^[a-z0-9_]+$")
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_GRACE = 86400.0
+ON_MISSED = ("run_late", "skip")
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: ValueType
+
+
+@dataclass(frozen=True)
+class PrivacyRule:
+    name: str
+    when: str
+    view: str | tuple[str, ...] = "all"
+    find: bool = False
+    modify: bool = False
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class Privacy:
+    rules: tuple[PrivacyRule, ...] = ()
+    everyone_else: PrivacyRule | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return not self.rules and self.everyone_else is None
+
+
+@dataclass(frozen=True)
+class DataTypeDef:
+    name: str
+    fields: tuple[FieldDef, ...]
+    privacy: Privacy = Privacy()
+
+    def field(self, name: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class ParameterDef:
+    key: str
+    type: ValueType
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class StepDef:
+    action: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    only_when: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """`attempts` further tries after the first, `backoff` s doubling each time."""
+
+    attempts: int = 0
+    backoff: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before try number `attempt + 1` (attempt is 1-based)."""
+        return float(self.backoff * (2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True)
+class WorkflowDef:
+    name: str
+    label: str = ""
+    colour: str = "#3b82f6"
+    description: str = ""
+    parameters: tuple[ParameterDef, ...] = ()
+    steps: tuple[StepDef, ...] = ()
+    only_when: str | None = None
+    ignore_privacy_rules: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    retries: RetryPolicy = RetryPolicy()
+    on_missed: str = "run_late"
+    grace: float = DEFAULT_GRACE
+    version: int = 0
+
+    def parameter(self, key: str) -> ParameterDef | None:
+        return next((p for p in self.parameters if p.key == key), None)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@dataclass(frozen=True)
+class TriggerDef:
+    name: str
+    data_type: str
+    on: tuple[str, ...]
+    workflow: str
+    only_when: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,263 @@
+"""Expressions: Jinja2 in a sandbox, per PRODUCT §2.
+
+A text input is a template; an input that is exactly one `{{ … }}` keeps the
+native value; a condition is a bare expression. Everything is compiled (and
+its names checked) when a workflow is saved or imported, so unknown names and
+syntax errors are reported before anything runs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.core.types import parse_datetime
+from app.errors import BadInput, ExpressionError
+
+# Names every expression may use besides parameters and step results.
+BASE_NAMES = frozenset({"now", "current_user", "run", "search", "secret"})
+TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
+JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "lipsum", "cycler", "joiner"})
+
+MAX_STRING = 1_000_000
+MAX_LIST = 100_000
+MAX_POWER = 10_000
+_SINGLE = re.compile(r"^\s*\{\{(?P<expr>.*)\}\}\s*$", re.DOTALL)
+
+
+def _to_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return parse_datetime(value)
+    raise ExpressionError(f"expected a date, got {type(value).__name__}")
+
+
+def _add_months(value: Any, months: int) -> datetime | None:
+    if value is None:
+        return None
+    stamp = _to_datetime(value)
+    index = stamp.year * 12 + stamp.month - 1 + int(months)
+    year, month = divmod(index, 12)
+    day = min(stamp.day, calendar.monthrange(year, month + 1)[1])
+    return stamp.replace(year=year, month=month + 1, day=day)
+
+
+def _add_wall(unit: str) -> Callable[[Any, float], datetime | None]:
+    """Days and weeks keep the wall-clock time in the date's own zone."""
+
+    def add(value: Any, amount: float) -> datetime | None:
+        if value is None:
+            return None
+        return _to_datetime(value) + timedelta(**{unit: amount})
+
+    return add
+
+
+def _add_elapsed(unit: str) -> Callable[[Any, float], datetime | None]:
+    """Minutes and hours are elapsed time, whatever a DST change does."""
+
+    def add(value: Any, amount: float) -> datetime | None:
+        if value is None:
+            return None
+        stamp = _to_datetime(value)
+        moved = stamp.astimezone(UTC) + timedelta(**{unit: amount})
+        return moved.astimezone(stamp.tzinfo)
+
+    return add
+
+
+def _format_date(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return _to_datetime(value).strftime(fmt)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "add_minutes": _add_elapsed("minutes"),
+    "add_hours": _add_elapsed("hours"),
+    "add_days": _add_wall("days"),
+    "add_weeks": _add_wall("weeks"),
+    "add_months": _add_months,
+    "add_years": lambda value, years: _add_months(value, int(years) * 12),
+    "format_date": _format_date,
+}
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox plus limits on operators that can build huge values."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "**":
+            if isinstance(right, int | float) and abs(right) > MAX_POWER:
+                raise SecurityError("exponent too large")
+            return operator.pow(left, right)
+        if operator_ == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(count, int):
+                    if len(seq) * count > MAX_STRING:
+                        raise SecurityError("result too large")
+            return operator.mul(left, right)
+        result = operator.add(left, right)
+        if isinstance(result, str | list | tuple) and len(result) > MAX_STRING:
+            raise SecurityError("result too large")
+        return result
+
+
+@lru_cache(maxsize=1)
+def environment() -> _Sandbox:
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One compiled input: a literal, a native expression, or a text template."""
+
+    source: str
+    kind: str  # "literal" | "native" | "template"
+    _fn: Callable[[Mapping[str, Any]], Any] | None = None
+
+    def evaluate(self, names: Mapping[str, Any]) -> Any:
+        if self._fn is None:
+            return self.source
+        return self._fn(names)
+
+
+def is_template(text: str) -> bool:
+    return "{{" in text or "{%" in text or "{#" in text
+
+
+@lru_cache(maxsize=4096)
+def compile_input(source: str) -> Compiled:
+    """Compile a text input; raise ExpressionError on a syntax error."""
+    if not is_template(source):
+        return Compiled(source, "literal")
+    env = environment()
+    single = _SINGLE.match(source)
+    try:
+        if single and "}}" not in single["expr"] and "{{" not in single["expr"]:
+            expr = env.compile_expression(single["expr"], undefined_to_none=False)
+            return Compiled(source, "native", lambda names: _native(expr(**names)))
+        template = env.from_string(source)
+        return Compiled(source, "template", lambda names: template.render(**names))
+    except TemplateError as exc:
+        raise ExpressionError(_reason(exc)) from None
+
+
+@lru_cache(maxsize=4096)
+def compile_condition(source: str) -> Compiled:
+    """Compile a bare expression such as `birthday is not none`."""
+    try:
+        expr = environment().compile_expression(source, undefined_to_none=False)
+    except TemplateError as exc:
+        raise ExpressionError(_reason(exc)) from None
+    return Compiled(source, "native", lambda names: _native(expr(**names)))
+
+
+def _native(value: Any) -> Any:
+    if isinstance(value, StrictUndefined):
+        str(value)  # raises UndefinedError with Jinja's own message
+    return value
+
+
+def names_used(source: str, *, condition: bool = False) -> set[str]:
+    """Free names of a template or condition (raise ExpressionError on bad syntax)."""
+    text = f"{{{{ ({source}) }}}}" if condition else source
+    try:
+        ast = environment().parse(text)
+    except TemplateError as exc:
+        raise ExpressionError(_reason(exc)) from None
+    unknown = _filters_unknown(ast)
+    if unknown:
+        return unknown
+    try:
+        return set(meta.find_undeclared_variables(ast))
+    except TemplateError as exc:
+        raise ExpressionError(_reason(exc)) from None
+
+
+def _filters_unknown(ast: nodes.Template) -> set[str]:
+    """Jinja reports unknown filters only on compile; find them while parsing."""
+    unknown = set()
+    env = environment()
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        table = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in table:
+            kind = "filter" if isinstance(node, nodes.Filter) else "test"
+            unknown.add(f"{kind}:{node.name}")
+    return unknown
+
+
+def check(source: str, allowed: Iterable[str], *, condition: bool = False) -> list[str]:
+    """Problems with one template or condition: syntax, unknown names or filters."""
+    try:
+        used = names_used(source, condition=condition)
+        if condition:
+            compile_condition(source)
+        else:
+            compile_input(source)
+    except ExpressionError as exc:
+        return [exc.reason]
+    allowed_set = set(allowed) | BASE_NAMES | JINJA_GLOBALS
+    problems = []
+    for name in sorted(used - allowed_set):
+        if name.startswith(("filter:", "test:")):
+            kind, _, real = name.partition(":")
+            problems.append(f"unknown {kind} '{real}'")
+        else:
+            problems.append(f"unknown name '{name}'")
+    return problems
+
+
+def evaluate(value: Any, names: Mapping[str, Any]) -> Any:
+    """Evaluate an input value: strings are templates, containers recurse."""
+    if isinstance(value, str):
+        return _guard(lambda: compile_input(value).evaluate(names))
+    if isinstance(value, Mapping):
+        return {key: evaluate(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [evaluate(item, names) for item in value]
+    return value
+
+
+def test_condition(source: str, names: Mapping[str, Any]) -> bool:
+    return bool(_guard(lambda: compile_condition(source).evaluate(names)))
+
+
+def _guard(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except ExpressionError:
+        raise
+    except BadInput as exc:
+        raise ExpressionError(exc.reason) from None
+    except SecurityError as exc:
+        raise ExpressionError(f"not allowed: {exc}") from None
+    except UndefinedError as exc:
+        raise ExpressionError(str(exc.message)) from None
+    except TemplateError as exc:
+        raise ExpressionError(_reason(exc)) from None
+    except RecursionError:
+        raise ExpressionError("too deeply nested") from None
+    except (ArithmeticError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        raise ExpressionError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _reason(exc: TemplateError) -> str:
+    message = exc.message or type(exc).__name__
+    line = getattr(exc, "lineno", None)
+    return f"{message} (line {line})" if line and line > 1 else message

@@ -1,0 +1,88 @@
+"""Things as expressions see them: fields as attributes, plus `id`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from app.core.definitions import DataTypeDef
+from app.core.types import ValueType
+
+
+class ThingLoader(Protocol):
+    """Loads referenced things on demand (a thing field holds an ID)."""
+
+    def load(self, thing_id: str) -> ThingView | None: ...
+
+
+class ThingView:
+    """A read-only view of one thing. A field hidden by privacy reads as none."""
+
+    __slots__ = ("_data", "_hidden", "_loader", "data_type", "id")
+
+    def __init__(
+        self,
+        data_type: DataTypeDef,
+        thing_id: str,
+        data: Mapping[str, Any],
+        loader: ThingLoader | None = None,
+        hidden: frozenset[str] = frozenset(),
+    ) -> None:
+        self.data_type = data_type
+        self.id = thing_id
+        self._data = data
+        self._loader = loader
+        self._hidden = hidden
+
+    @property
+    def type_name(self) -> str:
+        return self.data_type.name
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The stored JSON-safe field values (admin view, no privacy applied)."""
+        return self._data
+
+    def __getattr__(self, name: str) -> Any:
+        field = self.data_type.field(name)
+        if field is None:
+            raise AttributeError(f"{self.type_name} has no field '{name}'")
+        if name in self._hidden:
+            return None
+        return self._decode(field.type, self._data.get(name))
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self.__getattr__(name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def _decode(self, vtype: ValueType, raw: Any) -> Any:
+        if raw is None:
+            return [] if vtype.is_list else None
+        if vtype.is_list:
+            return [self._decode(vtype.item, item) for item in raw]
+        if vtype.base == "date":
+            return datetime.fromisoformat(raw)
+        if vtype.is_thing:
+            return self._loader.load(raw) if self._loader else raw
+        return raw
+
+    def fields(self) -> dict[str, Any]:
+        """Every visible field, decoded."""
+        return {f.name: getattr(self, f.name) for f in self.data_type.fields}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ThingView):
+            return self.id == other.id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __str__(self) -> str:
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} {self.id}>"

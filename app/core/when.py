@@ -1,0 +1,30 @@
+"""`WHEN` of the command line: now, ISO 8601, or a delay like +90s, +5m, +2h, +3d."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from app.core.types import parse_datetime, utcnow
+from app.errors import BadInput
+
+_DELAY = re.compile(r"^\+(\d+(?:\.\d+)?)\s*([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_when(text: str, now: datetime | None = None) -> datetime:
+    value = text.strip().lower()
+    base = now or utcnow()
+    if value == "now":
+        return base
+    delay = _DELAY.match(value)
+    if delay:
+        return base + timedelta(**{_UNITS[delay[2]]: float(delay[1])})
+    if value.startswith("+"):
+        raise BadInput(f"'{text}' is not a delay (use +90s, +5m, +2h or +3d)")
+    try:
+        return parse_datetime(text)
+    except BadInput:
+        raise BadInput(
+            f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
+        ) from None

@@ -1,0 +1,1 @@
+"""Runs workflows: parameters, steps, conditions, results, retries."""

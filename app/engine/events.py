@@ -1,0 +1,63 @@
+"""In-process events: how the engine and scheduler tell the window something.
+
+Callbacks run on the thread that emits (a worker or the scheduler's); the UI
+subscribes with a function that re-emits a queued Qt signal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RunChanged:
+    run_id: str
+    workflow: str
+    status: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerChanged:
+    """Runs were added or cancelled; the timer must be re-armed."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    title: str
+    message: str
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SchedulerState:
+    state: str  # "running" | "paused" | "stopped"
+
+
+Listener = Callable[[Any], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def emit(self, event: Any) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(event)

@@ -1,0 +1,482 @@
+"""Executes one run: parameters, conditions, steps, results, retries.
+
+Each step is one unit of work: a data step's changes and its step record
+commit together; a step with an outside effect (email, HTTP) runs outside any
+database transaction, so a slow server never holds the write lock, and its
+record is written right after.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.actions import registry
+from app.actions.registry import ActionSpec, ReturnData, Terminate
+from app.core import expressions
+from app.core.definitions import StepDef, WorkflowDef
+from app.core.things import ThingView
+from app.core.types import ValueType, coerce, to_json_safe, utcnow
+from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
+from app.engine.service import prepare_params, schedule_in
+from app.errors import BadInput, CueflowError, ExpressionError, StepFailed
+from app.storage import catalog, ledger, secrets, settings
+from app.storage import models as m
+from app.storage.db import Database
+
+log = logging.getLogger(__name__)
+MAX_INLINE_DEPTH = 20
+
+
+class _Interrupted(Exception):
+    """The run went past its timeout."""
+
+
+@dataclass
+class _RunState:
+    run_id: str
+    workflow: WorkflowDef
+    attempt: int
+    params: dict[str, Any]
+    run_as: ThingView | None
+    ignore_privacy: bool
+    scheduled_for: datetime
+    deadline: float
+    depth: int = 0
+    results: dict[str, Any] = field(default_factory=dict)
+    ledger_changed: bool = False
+
+
+class Runner:
+    """Runs workflows against one database; thread-safe (a session per unit of work)."""
+
+    def __init__(self, db: Database, events: EventBus | None = None) -> None:
+        self.db = db
+        self.events = events or EventBus()
+        self.pid = os.getpid()
+
+    # --- entry points ---------------------------------------------------------
+
+    def execute(self, run_id: str) -> str | None:
+        """Claim a scheduled run and execute it; returns its final status.
+
+        None when the run was no longer scheduled (cancelled, or claimed by
+        someone else): nothing is done.
+        """
+        with self.db.write() as session:
+            row = ledger.claim(session, run_id, self.pid)
+            if row is None:
+                return None
+            snapshot = _RowSnapshot.of(row)
+        self._emit_status(snapshot.id, snapshot.workflow, ledger.RUNNING)
+        return self._execute_claimed(snapshot, depth=0)
+
+    def run_now(
+        self,
+        workflow: str,
+        params: Mapping[str, Any],
+        *,
+        run_as: str | None = None,
+        ignore_privacy: bool = False,
+        from_text: bool = False,
+        parent_id: str | None = None,
+        depth: int = 0,
+    ) -> str:
+        """Run a workflow in this thread, now, recorded in the ledger; returns the run ID."""
+        with self.db.write() as session:
+            run_id = schedule_in(
+                session,
+                workflow,
+                params,
+                run_as=run_as,
+                ignore_privacy=ignore_privacy,
+                parent_id=parent_id,
+                from_text=from_text,
+            )
+            row = ledger.claim(session, run_id, self.pid)
+            assert row is not None
+            snapshot = _RowSnapshot.of(row)
+        self._execute_claimed(snapshot, depth=depth)
+        return run_id
+
+    # --- the run --------------------------------------------------------------
+
+    def _execute_claimed(self, snap: _RowSnapshot, depth: int) -> str:
+        try:
+            state = self._prepare(snap, depth)
+        except CueflowError as exc:
+            return self._fail(snap.id, snap.workflow, snap.attempt, None, str(exc))
+        status, error, returned = self._run_steps(state)
+        if status in (ledger.FAILED, ledger.INTERRUPTED):
+            assert error is not None
+            return self._fail(snap.id, snap.workflow, snap.attempt, state.workflow, error,
+                              final_status=status)
+        with self.db.write() as session:
+            ledger.finish(session, snap.id, status, error=error, returned=returned)
+        self._emit_status(snap.id, snap.workflow, status, error)
+        return status
+
+    def _prepare(self, snap: _RowSnapshot, depth: int) -> _RunState:
+        loader = catalog.DbThingLoader(self.db)
+        with self.db.read() as session:
+            wf = catalog.get_workflow(session, snap.workflow)
+        prepare_params(wf, snap.params, loader.resolve)  # every check, with the error's name
+        params: dict[str, Any] = {}
+        for param in wf.parameters:
+            raw = snap.params.get(param.key)
+            params[param.key] = None if raw is None else coerce(param.type, raw, loader.resolve)
+        run_as = loader.load(snap.run_as) if snap.run_as else None
+        if snap.run_as and run_as is None:
+            raise BadInput(f"the thing to run as ('{snap.run_as}') no longer exists")
+        return _RunState(
+            run_id=snap.id,
+            workflow=wf,
+            attempt=snap.attempt,
+            params=params,
+            run_as=run_as,
+            ignore_privacy=snap.ignore_privacy or wf.ignore_privacy_rules,
+            scheduled_for=snap.scheduled_for,
+            deadline=time.monotonic() + wf.timeout,
+            depth=depth,
+        )
+
+    def _names(self, state: _RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
+        def search(type_name: str, **equals: Any) -> list[ThingView]:
+            with self.db.read() as session:
+                found = catalog.list_things(session, str(type_name), **equals)
+            return [loader.load(t.id) or t for t in found]
+
+        return {
+            **state.params,
+            **state.results,
+            "now": utcnow(),
+            "current_user": state.run_as,
+            "run": {
+                "id": state.run_id,
+                "workflow": state.workflow.name,
+                "scheduled_for": state.scheduled_for,
+                "attempt": state.attempt,
+            },
+            "search": search,
+        }
+
+    def _run_steps(self, state: _RunState) -> tuple[str, str | None, dict[str, Any] | None]:
+        wf = state.workflow
+        loader = catalog.DbThingLoader(self.db)
+        if wf.only_when is not None:
+            try:
+                go = expressions.test_condition(wf.only_when, self._names(state, loader))
+            except ExpressionError as exc:
+                return ledger.FAILED, f"workflow {wf.name}, only_when: {exc.reason}", None
+            if not go:
+                self._log(state.run_id, "the workflow's only_when is false: no step ran")
+                return ledger.TERMINATED, "only_when is false", None
+        for index, step in enumerate(wf.steps, start=1):
+            if time.monotonic() > state.deadline:
+                return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s", None
+            try:
+                self._run_step(state, index, step, loader)
+            except ReturnData as done:
+                return ledger.SUCCEEDED, None, to_json_safe(done.values)
+            except Terminate:
+                return ledger.TERMINATED, f"terminated by step {index}", None
+            except _Interrupted:
+                return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s (step {index})", None
+            except CueflowError as exc:
+                return ledger.FAILED, f"step {index} ({step.action}): {exc}", None
+        return ledger.SUCCEEDED, None, None
+
+    def _run_step(
+        self, state: _RunState, index: int, step: StepDef, loader: catalog.DbThingLoader
+    ) -> None:
+        spec = registry.get(step.action)
+        where = f"workflow {state.workflow.name}, step {index} ({step.action})"
+        started = utcnow()
+        clock = time.perf_counter()
+        if spec is None:
+            raise StepFailed(f"unknown action '{step.action}'")
+        names = self._names(state, loader)
+        if step.only_when is not None:
+            try:
+                run_it = expressions.test_condition(step.only_when, names)
+            except ExpressionError as exc:
+                raise ExpressionError(exc.reason, f"{where}, only_when") from None
+            if not run_it:
+                self._record(state, index, step.action, "skipped", None, None, None, started, clock)
+                state.results[f"step{index}"] = None
+                return
+        inputs = self._inputs(spec, step, names, where)
+        shown = to_json_safe(inputs)
+        context = StepRuntime(self, state, index)
+        try:
+            if spec.external or step.action == "run_workflow":
+                result = spec.perform(context, inputs)
+                self._record(state, index, step.action, "succeeded", shown, result, None,
+                             started, clock, context.lines)
+            else:
+                with self.db.write() as session:
+                    context.session = session
+                    result = spec.perform(context, inputs)
+                    self._record(state, index, step.action, "succeeded", shown, result, None,
+                                 started, clock, context.lines, session)
+        except ReturnData as done:
+            self._record(state, index, step.action, "succeeded", shown, done.values, None,
+                         started, clock, context.lines)
+            raise
+        except Terminate:
+            self._record(state, index, step.action, "terminated", shown, None, None, started,
+                         clock, context.lines)
+            raise
+        except CueflowError as exc:
+            self._record(state, index, step.action, "failed", shown, None, str(exc), started,
+                         clock, context.lines)
+            raise
+        except Exception as exc:  # an action's bug must not kill the worker
+            log.exception("step %s of run %s failed unexpectedly", index, state.run_id)
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+            self._record(state, index, step.action, "failed", shown, None, reason, started,
+                         clock, context.lines)
+            raise StepFailed(reason) from None
+        finally:
+            if context.ledger_changed:
+                self.events.emit(LedgerChanged())
+        state.results[f"step{index}"] = result
+        if time.monotonic() > state.deadline:
+            raise _Interrupted()
+
+    def _inputs(
+        self, spec: ActionSpec, step: StepDef, names: Mapping[str, Any], where: str
+    ) -> dict[str, Any]:
+        inputs: dict[str, Any] = {}
+        for item in spec.inputs:
+            raw = step.inputs.get(item.name)
+            if raw is None:
+                if item.default is not None:
+                    inputs[item.name] = item.default
+                elif item.required:
+                    raise StepFailed(f"input '{item.name}' is missing", where)
+                continue
+            try:
+                value = expressions.evaluate(raw, names)
+            except ExpressionError as exc:
+                raise ExpressionError(exc.reason, f"{where}, input {item.name}") from None
+            try:
+                inputs[item.name] = _coerce_input(item, value)
+            except BadInput as exc:
+                raise StepFailed(exc.reason, f"{where}, input {item.name}") from None
+        return inputs
+
+    def _record(
+        self,
+        state: _RunState,
+        index: int,
+        action: str,
+        status: str,
+        inputs: Any,
+        result: Any,
+        error: str | None,
+        started: datetime,
+        clock: float,
+        lines: Sequence[str] = (),
+        session: Session | None = None,
+    ) -> None:
+        row = m.StepResult(
+            run_id=state.run_id,
+            attempt=state.attempt,
+            position=index,
+            action=action,
+            status=status,
+            inputs=inputs,
+            result=to_json_safe(result),
+            error=error,
+            started_at=started,
+            duration_ms=(time.perf_counter() - clock) * 1000,
+        )
+        if session is not None:
+            session.add(row)
+            for line in lines:
+                ledger.add_log(session, state.run_id, line)
+            return
+        with self.db.write() as own:
+            own.add(row)
+            for line in lines:
+                ledger.add_log(own, state.run_id, line)
+
+    def _log(self, run_id: str, message: str, level: str = "info") -> None:
+        with self.db.write() as session:
+            ledger.add_log(session, run_id, message, level)
+
+    def _fail(
+        self,
+        run_id: str,
+        workflow: str,
+        attempt: int,
+        wf: WorkflowDef | None,
+        error: str,
+        final_status: str = ledger.FAILED,
+    ) -> str:
+        retries = wf.retries if wf is not None else None
+        if retries is not None and attempt <= retries.attempts:
+            delay = retries.delay(attempt)
+            at = utcnow() + timedelta(seconds=delay)
+            with self.db.write() as session:
+                ledger.add_log(session, run_id, f"attempt {attempt} failed: {error}; "
+                               f"retrying in {delay:g} s", "warning")
+                ledger.retry_later(session, run_id, at, error)
+            self._emit_status(run_id, workflow, ledger.SCHEDULED, error)
+            self.events.emit(LedgerChanged())
+            return ledger.SCHEDULED
+        with self.db.write() as session:
+            ledger.add_log(session, run_id, error, "error")
+            ledger.finish(session, run_id, final_status, error=error)
+        self._emit_status(run_id, workflow, final_status, error)
+        return final_status
+
+    def _emit_status(self, run_id: str, workflow: str, status: str, error: str | None = None
+                     ) -> None:
+        self.events.emit(RunChanged(run_id, workflow, status, error))
+
+
+@dataclass(frozen=True)
+class _RowSnapshot:
+    id: str
+    workflow: str
+    attempt: int
+    params: dict[str, Any]
+    run_as: str | None
+    ignore_privacy: bool
+    scheduled_for: datetime
+
+    @classmethod
+    def of(cls, row: m.Run) -> _RowSnapshot:
+        return cls(row.id, row.workflow, row.attempt, dict(row.params), row.run_as,
+                   row.ignore_privacy, row.scheduled_for)
+
+
+def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
+    kind = item.kind
+    if value is None:
+        return None
+    if kind in (registry.TEXT, registry.LONG_TEXT, registry.WORKFLOW, registry.DATA_TYPE,
+                registry.CHOICE):
+        return coerce(ValueType("text"), value)
+    if kind == registry.NUMBER:
+        return coerce(ValueType("number"), value)
+    if kind == registry.YES_NO:
+        return coerce(ValueType("yes/no"), value)
+    if kind == registry.DATE:
+        return coerce(ValueType("date"), value)
+    if kind == registry.MAPPING:
+        if not isinstance(value, Mapping):
+            raise BadInput("expected a mapping of names to values")
+        return dict(value)
+    if kind == registry.TEXT_OR_LIST:
+        if isinstance(value, list | tuple):
+            return [coerce(ValueType("text"), v) for v in value]
+        return coerce(ValueType("text"), value)
+    if kind == registry.THING_OR_LIST:
+        items = value if isinstance(value, list | tuple) else [value]
+        for item_value in items:
+            if not isinstance(item_value, ThingView | str):
+                raise BadInput(f"expected a thing or a list of things, got {item_value!r}")
+        return list(value) if isinstance(value, list | tuple) else value
+    return value
+
+
+class StepRuntime:
+    """The StepContext the engine gives each step (see actions.registry)."""
+
+    def __init__(self, runner: Runner, state: _RunState, index: int) -> None:
+        self.runner = runner
+        self.state = state
+        self.index = index
+        self.session: Session | None = None
+        self.lines: list[str] = []
+        self.ledger_changed = False
+        self.run_id = state.run_id
+        self.workflow_name = state.workflow.name
+
+    def remaining(self) -> float:
+        return max(0.0, self.state.deadline - time.monotonic())
+
+    def setting(self, key: str) -> Any:
+        if self.session is not None:
+            return settings.get(self.session, key)
+        with self.runner.db.read() as session:
+            return settings.get(session, key)
+
+    def secret(self, name: str) -> str | None:
+        return secrets.get_secret(name)
+
+    def log(self, message: str) -> None:
+        self.lines.append(message)
+
+    def notify(self, title: str, message: str) -> None:
+        self.lines.append(f"notification: {title} — {message}")
+        self.runner.events.emit(Notification(title, message, self.run_id))
+
+    def _session(self) -> Session:
+        if self.session is None:
+            raise StepFailed("this action needs the database")  # pragma: no cover
+        return self.session
+
+    def create_thing(self, type_name: str, fields: Mapping[str, Any]) -> ThingView:
+        return catalog.create_thing(self._session(), type_name, fields)
+
+    def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView:
+        thing_id = thing if isinstance(thing, str) else thing.id
+        return catalog.modify_thing(self._session(), thing_id, fields)
+
+    def delete_thing(self, thing: ThingView | str) -> None:
+        catalog.delete_thing(self._session(), thing if isinstance(thing, str) else thing.id)
+
+    def schedule(
+        self,
+        workflow: str,
+        params: Mapping[str, Any],
+        at: datetime | None,
+        ignore_privacy_rules: bool,
+    ) -> str:
+        run_id = schedule_in(
+            self._session(),
+            workflow,
+            params,
+            at=at,
+            run_as=self.state.run_as.id if self.state.run_as else None,
+            ignore_privacy=ignore_privacy_rules,
+            parent_id=self.run_id,
+        )
+        self.ledger_changed = True
+        when = (at or utcnow()).isoformat()
+        self.lines.append(f"scheduled {workflow} for {when} as run {run_id}")
+        return run_id
+
+    def cancel(self, run_ids: Sequence[str]) -> int:
+        cancelled = ledger.cancel(self._session(), run_ids)
+        self.ledger_changed = True
+        return len(cancelled)
+
+    def run_inline(self, workflow: str, params: Mapping[str, Any]) -> Any:
+        if self.state.depth >= MAX_INLINE_DEPTH:
+            raise StepFailed(f"run_workflow nested deeper than {MAX_INLINE_DEPTH}")
+        child = self.runner.run_now(
+            workflow,
+            params,
+            run_as=self.state.run_as.id if self.state.run_as else None,
+            ignore_privacy=self.state.ignore_privacy,
+            parent_id=self.run_id,
+            depth=self.state.depth + 1,
+        )
+        with self.runner.db.read() as session:
+            row = ledger.get_run(session, child)
+            status, error, returned = row.status, row.error, row.returned
+        if status not in (ledger.SUCCEEDED, ledger.TERMINATED):
+            raise StepFailed(f"{workflow} (run {child}) {status}: {error}")
+        return returned

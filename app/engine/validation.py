@@ -1,0 +1,200 @@
+"""Checks a workflow definition before it is saved: actions, inputs, names.
+
+Every problem comes back with its place (`steps[2].with.at`) so the file
+importer and the window can both point at it. Nothing here touches storage:
+the caller passes the data types and workflows it knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.actions import registry
+from app.core import expressions
+from app.core.definitions import ON_MISSED, WORKFLOW_NAME, DataTypeDef, WorkflowDef
+from app.core.types import SCALARS
+
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+RESERVED = frozenset({"now", "current_user", "run", "search", "secret", "thing_before",
+                      "thing_now"}) | {f"step{i}" for i in range(1, 200)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    place: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.reason}" if self.place else self.reason
+
+
+def check_type_name(base: str, data_types: Iterable[str]) -> str | None:
+    if base in SCALARS or base in set(data_types):
+        return None
+    return f"unknown type '{base}'"
+
+
+def check_expression(value: Any, names: Iterable[str], place: str) -> list[Problem]:
+    """Compile every template inside `value` (strings, lists, mappings)."""
+    allowed = set(names)
+    if isinstance(value, str):
+        return [Problem(place, reason) for reason in expressions.check(value, allowed)]
+    if isinstance(value, Mapping):
+        out = []
+        for key, item in value.items():
+            out += check_expression(item, allowed, f"{place}.{key}")
+        return out
+    if isinstance(value, list):
+        out = []
+        for index, item in enumerate(value):
+            out += check_expression(item, allowed, f"{place}[{index}]")
+        return out
+    return []
+
+
+def check_condition(source: Any, names: Iterable[str], place: str) -> list[Problem]:
+    if not isinstance(source, str) or not source.strip():
+        return [Problem(place, "a condition must be a non-empty expression")]
+    return [Problem(place, r) for r in expressions.check(source, set(names), condition=True)]
+
+
+def validate_workflow(
+    wf: WorkflowDef,
+    data_types: Mapping[str, DataTypeDef],
+    workflows: Mapping[str, WorkflowDef],
+    prefix: str = "",
+) -> list[Problem]:
+    """All problems of one workflow; `workflows` includes `wf` itself."""
+    at = (lambda rest: f"{prefix}.{rest}" if prefix else rest)
+    problems: list[Problem] = []
+    if not WORKFLOW_NAME.match(wf.name):
+        problems.append(Problem(prefix or "name", "a name uses only a-z, 0-9 and _"))
+    if wf.on_missed not in ON_MISSED:
+        problems.append(Problem(at("on_missed"), f"must be one of {', '.join(ON_MISSED)}"))
+    if wf.timeout <= 0:
+        problems.append(Problem(at("timeout"), "must be more than 0 seconds"))
+    if wf.grace < 0:
+        problems.append(Problem(at("grace"), "must be 0 or more seconds"))
+    if wf.retries.attempts < 0 or wf.retries.backoff < 0:
+        problems.append(Problem(at("retries"), "attempts and backoff must be 0 or more"))
+    if not re.match(r"^#[0-9a-fA-F]{6}$", wf.colour):
+        problems.append(Problem(at("colour"), f"'{wf.colour}' is not a colour like #e67e22"))
+
+    keys: set[str] = set()
+    for param in wf.parameters:
+        place = at(f"parameters.{param.key}")
+        if not KEY.match(param.key) or param.key in RESERVED:
+            problems.append(Problem(place, f"'{param.key}' cannot be a parameter key"))
+        if param.key in keys:
+            problems.append(Problem(place, "duplicate parameter"))
+        keys.add(param.key)
+        reason = check_type_name(param.type.base, data_types)
+        if reason:
+            problems.append(Problem(f"{place}.type", reason))
+
+    if wf.only_when is not None:
+        problems += check_condition(wf.only_when, keys, at("only_when"))
+
+    for index, step in enumerate(wf.steps, start=1):
+        names = keys | {f"step{i}" for i in range(1, index)}
+        problems += _check_step(step.action, step.inputs, step.only_when, names,
+                                at(f"steps[{index}]"), data_types, workflows)
+    return problems
+
+
+def _check_step(
+    action: str,
+    inputs: Mapping[str, Any],
+    only_when: str | None,
+    names: set[str],
+    place: str,
+    data_types: Mapping[str, DataTypeDef],
+    workflows: Mapping[str, WorkflowDef],
+) -> list[Problem]:
+    spec = registry.get(action)
+    if spec is None:
+        known = ", ".join(sorted(registry.actions()))
+        return [Problem(f"{place}.action", f"unknown action '{action}' (known: {known})")]
+    problems: list[Problem] = []
+    if only_when is not None:
+        problems += check_condition(only_when, names, f"{place}.only_when")
+    for name in inputs:
+        if spec.input(name) is None:
+            allowed = ", ".join(i.name for i in spec.inputs) or "none"
+            problems.append(Problem(f"{place}.with.{name}",
+                                    f"{action} has no input '{name}' (inputs: {allowed})"))
+    for item in spec.inputs:
+        value = inputs.get(item.name)
+        where = f"{place}.with.{item.name}"
+        if value is None or value == "":
+            if item.required:
+                problems.append(Problem(where, "required input is missing"))
+            continue
+        problems += check_expression(value, names, where)
+        problems += _check_literal(item, value, where, data_types, workflows)
+    problems += _check_target_params(action, inputs, place, workflows, data_types)
+    return problems
+
+
+def _literal(value: Any) -> bool:
+    return isinstance(value, str) and not expressions.is_template(value)
+
+
+def _check_literal(
+    item: registry.InputSpec,
+    value: Any,
+    where: str,
+    data_types: Mapping[str, DataTypeDef],
+    workflows: Mapping[str, WorkflowDef],
+) -> list[Problem]:
+    if item.kind == registry.WORKFLOW and _literal(value) and value not in workflows:
+        return [Problem(where, f"unknown workflow '{value}'")]
+    if item.kind == registry.DATA_TYPE and _literal(value) and value not in data_types:
+        return [Problem(where, f"unknown data type '{value}'")]
+    if item.kind == registry.CHOICE and _literal(value) and str(value).upper() not in item.choices:
+        return [Problem(where, f"must be one of {', '.join(item.choices)}")]
+    if item.kind == registry.MAPPING and not isinstance(value, Mapping) and _literal(value):
+        return [Problem(where, "expected a mapping of names to values")]
+    return []
+
+
+def _check_target_params(
+    action: str,
+    inputs: Mapping[str, Any],
+    place: str,
+    workflows: Mapping[str, WorkflowDef],
+    data_types: Mapping[str, DataTypeDef],
+) -> list[Problem]:
+    """Parameters given to a named workflow must be its parameters; fields, its fields."""
+    problems = []
+    target = inputs.get("workflow")
+    params = inputs.get("params")
+    if action in ("schedule_workflow", "run_workflow") and _literal(target) and isinstance(
+        params, Mapping
+    ):
+        wf = workflows.get(str(target))
+        if wf is not None:
+            for key in params:
+                if wf.parameter(str(key)) is None:
+                    problems.append(
+                        Problem(f"{place}.with.params.{key}", f"{target} has no parameter '{key}'")
+                    )
+            for param in wf.parameters:
+                if not param.optional and param.key not in params:
+                    problems.append(
+                        Problem(f"{place}.with.params", f"{target} needs parameter '{param.key}'")
+                    )
+    type_name = inputs.get("type")
+    fields = inputs.get("fields")
+    if action == "create_thing" and _literal(type_name) and isinstance(fields, Mapping):
+        definition = data_types.get(str(type_name))
+        if definition is not None:
+            for key in fields:
+                if definition.field(str(key)) is None:
+                    problems.append(
+                        Problem(f"{place}.with.fields.{key}", f"{type_name} has no field '{key}'")
+                    )
+    return problems

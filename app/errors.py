@@ -1,0 +1,54 @@
+"""The small family of errors a user can read.
+
+Each carries the place (where in a file, workflow, step or input) and the
+reason; `cli` prints them as one line, the window shows them inline.
+"""
+
+from __future__ import annotations
+
+
+class CueflowError(Exception):
+    """Base of every error meant for a person, never a traceback."""
+
+    def __init__(self, reason: str, place: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.place = place
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.reason}" if self.place else self.reason
+
+
+class BadInput(CueflowError):
+    """Input from the user that cannot be accepted (exit status 2)."""
+
+
+class NotFound(BadInput):
+    """An unknown workflow, thing, run or data type."""
+
+
+class InvalidWorkflowFile(BadInput):
+    """A workflow file with one or more problems; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+class ExpressionError(CueflowError):
+    """A template or condition that does not compile or fails to evaluate."""
+
+
+class StepFailed(CueflowError):
+    """An action failed; the run fails (or retries) with this reason."""
+
+
+class KeyringUnavailable(BadInput):
+    """No usable OS keychain: secrets are refused rather than stored in plain text."""
+
+
+class AlreadyRunning(BadInput):
+    """Another process owns the data folder's scheduler."""

@@ -1,0 +1,264 @@
+"""The clock: APScheduler over the run ledger.
+
+The ledger is the truth. APScheduler holds, in memory, a date job for each of
+the next `horizon` due runs only (never the whole ledger), rebuilt from the
+rows whenever the ledger changes: on an in-process event at once, and for
+other processes' commits by polling SQLite's `PRAGMA data_version` four times
+a second. A fired job only hands the run ID to a bounded pool of workers; the
+worker claims the row with one conditional UPDATE, so a cancelled or already
+claimed run is never executed.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor as APSThreadPool
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import select
+
+from app.core.types import utcnow
+from app.engine.events import EventBus, LedgerChanged, SchedulerState
+from app.engine.runner import Runner
+from app.storage import ledger, settings
+from app.storage import models as m
+from app.storage.db import Database
+
+log = logging.getLogger(__name__)
+REFILL_JOB = "__cueflow_refill__"
+POLL_SECONDS = 0.25
+
+
+class Clock:
+    def __init__(
+        self,
+        db: Database,
+        events: EventBus | None = None,
+        *,
+        horizon: int = 200,
+        workers: int | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.events = events or EventBus()
+        self.runner = Runner(db, self.events)
+        self.horizon = horizon
+        self.now = now
+        if workers is None:
+            with db.read() as session:
+                workers = int(settings.get(session, "runner.max_concurrent_runs"))
+        self.workers = workers
+        self._aps = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": APSThreadPool(2)},
+            job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
+        )
+        self._armed: dict[str, datetime] = {}
+        self._in_flight: set[str] = set()
+        self._lock = threading.RLock()
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._unsubscribe: Callable[[], None] | None = None
+        self.recovered: dict[str, list[str]] = {}
+
+    # --- life cycle -----------------------------------------------------------
+
+    def start(self) -> None:
+        self.recovered = self.recover()
+        for number in range(self.workers):
+            thread = threading.Thread(target=self._work, name=f"cueflow-worker-{number}",
+                                      daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._aps.start()
+        self._unsubscribe = self.events.subscribe(self._on_event)
+        watcher = threading.Thread(target=self._watch, name="cueflow-ledger-watch", daemon=True)
+        watcher.start()
+        self._threads.append(watcher)
+        self.sync()
+        self.events.emit(SchedulerState("running"))
+
+    def stop(self, timeout: float = 10.0) -> list[str]:
+        """Stop firing; let running runs finish for up to `timeout` seconds.
+
+        Runs still going after that are marked `interrupted` (and their late
+        results ignored). Returns the IDs so marked.
+        """
+        self._stop.set()
+        self._wake.set()
+        if self._unsubscribe:
+            self._unsubscribe()
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
+        for _ in range(self.workers):
+            self._queue.put(None)
+        deadline = threading.Event()
+        end = datetime.now(UTC) + timedelta(seconds=timeout)
+        while self._busy() and datetime.now(UTC) < end:
+            deadline.wait(0.05)
+        interrupted: list[str] = []
+        with self._lock:
+            leftover = list(self._in_flight)
+        if leftover:
+            with self.db.write() as session:
+                for run_id in leftover:
+                    if ledger.finish(session, run_id, ledger.INTERRUPTED,
+                                     error="Cueflow stopped while the run was running"):
+                        interrupted.append(run_id)
+        self.events.emit(SchedulerState("stopped"))
+        return interrupted
+
+    def _busy(self) -> bool:
+        with self._lock:
+            return bool(self._in_flight)
+
+    # --- recovery at start ----------------------------------------------------
+
+    def recover(self) -> dict[str, list[str]]:
+        """Settle what happened while no scheduler ran (PRODUCT §1, on_missed)."""
+        now = self.now()
+        late: list[str] = []
+        missed: list[str] = []
+        with self.db.write() as session:
+            interrupted = ledger.interrupt_running(
+                session, "Cueflow stopped while the run was running"
+            )
+            for run_id in interrupted:
+                ledger.add_log(session, run_id, "interrupted: the process running it ended",
+                               "error")
+            policies = {
+                row.name: (row.on_missed, row.grace)
+                for row in session.execute(select(m.Workflow.name, m.Workflow.on_missed,
+                                                  m.Workflow.grace))
+            }
+            for run in ledger.scheduled_before(session, now):
+                policy, grace = policies.get(run.workflow, ("run_late", 86400.0))
+                overdue = (now - run.scheduled_for).total_seconds()
+                if policy == "skip":
+                    reason = "missed: Cueflow was not running at the scheduled time (policy skip)"
+                elif overdue > grace:
+                    reason = f"missed: {_duration(overdue)} late, more than the grace of " \
+                             f"{_duration(grace)}"
+                else:
+                    ledger.add_log(session, run.id, f"running late by {_duration(overdue)}")
+                    late.append(run.id)
+                    continue
+                ledger.mark_missed(session, run.id, reason)
+                ledger.add_log(session, run.id, reason, "warning")
+                missed.append(run.id)
+        return {"interrupted": interrupted, "late": late, "missed": missed}
+
+    # --- arming ---------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Re-arm APScheduler from the ledger's earliest due runs."""
+        if self._stop.is_set():
+            return
+        with self.db.read() as session:
+            due = ledger.next_due(session, self.horizon + len(self._in_flight))
+        with self._lock:
+            wanted = {run_id: at for run_id, at in due if run_id not in self._in_flight}
+            wanted = dict(list(wanted.items())[: self.horizon])
+            for run_id in list(self._armed):
+                if run_id not in wanted:
+                    self._disarm(run_id)
+            for run_id, at in wanted.items():
+                if self._armed.get(run_id) != at:
+                    self._arm(run_id, at)
+            if len(wanted) >= self.horizon:
+                last = max(wanted.values())
+                self._aps.add_job(self.sync, DateTrigger(last), id=REFILL_JOB,
+                                  replace_existing=True)
+
+    def _arm(self, run_id: str, at: datetime) -> None:
+        self._aps.add_job(self._fire, DateTrigger(at), args=[run_id], id=run_id,
+                          replace_existing=True)
+        self._armed[run_id] = at
+
+    def _disarm(self, run_id: str) -> None:
+        self._armed.pop(run_id, None)
+        try:
+            self._aps.remove_job(run_id)
+        except Exception:  # already fired and gone
+            pass
+
+    def _fire(self, run_id: str) -> None:
+        with self._lock:
+            self._armed.pop(run_id, None)
+            if run_id in self._in_flight or self._stop.is_set():
+                return
+            self._in_flight.add(run_id)
+        self._queue.put(run_id)
+
+    def _work(self) -> None:
+        while True:
+            run_id = self._queue.get()
+            if run_id is None:
+                return
+            try:
+                if not self._stop.is_set():
+                    self.runner.execute(run_id)
+            except Exception:
+                log.exception("run %s crashed its worker", run_id)
+            finally:
+                with self._lock:
+                    self._in_flight.discard(run_id)
+                self._wake.set()
+
+    # --- noticing changes -----------------------------------------------------
+
+    def _on_event(self, event: Any) -> None:
+        if isinstance(event, LedgerChanged):
+            self._wake.set()
+
+    def _watch(self) -> None:
+        path = self.db.engine.url.database
+        connection = sqlite3.connect(path, check_same_thread=False) if path else None
+        version = None
+        try:
+            while not self._stop.is_set():
+                changed = self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
+                if connection is not None:
+                    current = connection.execute("PRAGMA data_version").fetchone()[0]
+                    changed = changed or current != version
+                    version = current
+                if changed and not self._stop.is_set():
+                    try:
+                        self.sync()
+                    except Exception:
+                        log.exception("re-arming from the ledger failed; will retry")
+        finally:
+            if connection is not None:
+                connection.close()
+
+    # --- status ---------------------------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        with self._lock:
+            return min(self._armed.values(), default=None)
+
+    @property
+    def running(self) -> int:
+        with self._lock:
+            return len(self._in_flight)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

@@ -1,0 +1,343 @@
+"""Data types, things, workflows and triggers: rows to definitions and back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.core.definitions import (
+    DataTypeDef,
+    FieldDef,
+    ParameterDef,
+    Privacy,
+    PrivacyRule,
+    RetryPolicy,
+    StepDef,
+    TriggerDef,
+    WorkflowDef,
+)
+from app.core.ids import new_id
+from app.core.things import ThingView
+from app.core.types import ValueType, coerce, encode, utcnow
+from app.errors import BadInput, NotFound
+from app.storage import models as m
+
+# --- data types -------------------------------------------------------------
+
+
+def privacy_to_json(privacy: Privacy) -> dict[str, Any]:
+    def rule(r: PrivacyRule) -> dict[str, Any]:
+        view = r.view if isinstance(r.view, str) else list(r.view)
+        return {
+            "name": r.name,
+            "when": r.when,
+            "view": view,
+            "find": r.find,
+            "modify": r.modify,
+            "delete": r.delete,
+        }
+
+    out: dict[str, Any] = {}
+    if privacy.rules:
+        out["rules"] = [rule(r) for r in privacy.rules]
+    if privacy.everyone_else is not None:
+        out["everyone_else"] = {k: v for k, v in rule(privacy.everyone_else).items() if k in (
+            "view", "find", "modify", "delete")}
+    return out
+
+
+def privacy_from_json(raw: Mapping[str, Any]) -> Privacy:
+    def rule(item: Mapping[str, Any], name: str = "", when: str = "") -> PrivacyRule:
+        view = item.get("view", "all")
+        return PrivacyRule(
+            name=str(item.get("name", name)),
+            when=str(item.get("when", when)),
+            view=view if isinstance(view, str) else tuple(view),
+            find=bool(item.get("find", False)),
+            modify=bool(item.get("modify", False)),
+            delete=bool(item.get("delete", False)),
+        )
+
+    rules = tuple(rule(r) for r in raw.get("rules", ()))
+    other = raw.get("everyone_else")
+    return Privacy(rules, rule(other, "everyone else", "true") if other is not None else None)
+
+
+def _data_type_def(row: m.DataType) -> DataTypeDef:
+    fields = tuple(FieldDef(f.name, ValueType.parse(f.type)) for f in row.fields)
+    return DataTypeDef(row.name, fields, privacy_from_json(row.privacy or {}))
+
+
+def data_types(session: Session) -> dict[str, DataTypeDef]:
+    rows = session.scalars(select(m.DataType).order_by(m.DataType.name))
+    return {row.name: _data_type_def(row) for row in rows}
+
+
+def get_data_type(session: Session, name: str) -> DataTypeDef:
+    row = session.scalar(select(m.DataType).where(m.DataType.name == name))
+    if row is None:
+        raise NotFound(f"unknown data type '{name}'")
+    return _data_type_def(row)
+
+
+def save_data_type(session: Session, definition: DataTypeDef) -> None:
+    row = session.scalar(select(m.DataType).where(m.DataType.name == definition.name))
+    if row is None:
+        row = m.DataType(name=definition.name)
+        session.add(row)
+    row.privacy = privacy_to_json(definition.privacy)
+    row.fields = [
+        m.Field(position=i, name=f.name, type=str(f.type)) for i, f in enumerate(definition.fields)
+    ]
+    session.flush()
+
+
+# --- things -----------------------------------------------------------------
+
+
+class SessionThingLoader:
+    """Loads referenced things through one session (admin view)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._types: dict[int, DataTypeDef] = {}
+
+    def data_type(self, type_id: int) -> DataTypeDef:
+        if type_id not in self._types:
+            self._types[type_id] = _data_type_def(self.session.get_one(m.DataType, type_id))
+        return self._types[type_id]
+
+    def view(self, row: m.Thing) -> ThingView:
+        return ThingView(self.data_type(row.data_type_id), row.id, dict(row.data), self)
+
+    def load(self, thing_id: str) -> ThingView | None:
+        row = self.session.get(m.Thing, thing_id)
+        return self.view(row) if row is not None else None
+
+    def resolve(self, type_name: str, thing_id: str) -> ThingView:
+        thing = self.load(thing_id)
+        if thing is None or thing.type_name != type_name:
+            raise NotFound(f"no {type_name} with ID '{thing_id}'")
+        return thing
+
+
+def _type_row(session: Session, type_name: str) -> m.DataType:
+    row = session.scalar(select(m.DataType).where(m.DataType.name == type_name))
+    if row is None:
+        raise NotFound(f"unknown data type '{type_name}'")
+    return row
+
+
+def encode_fields(
+    session: Session, definition: DataTypeDef, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check and encode field values (native or JSON-safe) for storage."""
+    loader = SessionThingLoader(session)
+    out = {}
+    for name, value in values.items():
+        field = definition.field(name)
+        if field is None:
+            raise BadInput(f"{definition.name} has no field '{name}'")
+        try:
+            out[name] = encode(field.type, coerce(field.type, value, loader.resolve))
+        except BadInput as exc:
+            raise BadInput(f"field '{name}': {exc.reason}") from None
+    return out
+
+
+def create_thing(
+    session: Session, type_name: str, values: Mapping[str, Any], thing_id: str | None = None
+) -> ThingView:
+    type_row = _type_row(session, type_name)
+    definition = _data_type_def(type_row)
+    now = utcnow()
+    row = m.Thing(
+        id=thing_id or new_id(),
+        data_type_id=type_row.id,
+        data=encode_fields(session, definition, values),
+        created_at=now,
+        modified_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return SessionThingLoader(session).view(row)
+
+
+def thing_row(session: Session, thing_id: str) -> m.Thing:
+    row = session.get(m.Thing, thing_id)
+    if row is None:
+        raise NotFound(f"no thing with ID '{thing_id}'")
+    return row
+
+
+def get_thing(session: Session, thing_id: str) -> ThingView:
+    return SessionThingLoader(session).view(thing_row(session, thing_id))
+
+
+def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> ThingView:
+    row = thing_row(session, thing_id)
+    loader = SessionThingLoader(session)
+    definition = loader.data_type(row.data_type_id)
+    row.data = {**row.data, **encode_fields(session, definition, values)}
+    row.modified_at = utcnow()
+    session.flush()
+    return loader.view(row)
+
+
+def delete_thing(session: Session, thing_id: str) -> None:
+    session.delete(thing_row(session, thing_id))
+    session.flush()
+
+
+def list_things(session: Session, type_name: str, **equals: Any) -> list[ThingView]:
+    type_row = _type_row(session, type_name)
+    loader = SessionThingLoader(session)
+    definition = loader.data_type(type_row.id)
+    query = select(m.Thing).where(m.Thing.data_type_id == type_row.id)
+    for name, value in equals.items():
+        field = definition.field(name)
+        if field is None:
+            raise BadInput(f"{type_name} has no field '{name}'")
+        encoded = encode(field.type, coerce(field.type, value, loader.resolve))
+        query = query.where(func.json_extract(m.Thing.data, f"$.{name}") == encoded)
+    rows = session.scalars(query.order_by(m.Thing.created_at, m.Thing.id))
+    return [loader.view(row) for row in rows]
+
+
+# --- workflows --------------------------------------------------------------
+
+
+def _workflow_def(row: m.Workflow) -> WorkflowDef:
+    return WorkflowDef(
+        name=row.name,
+        label=row.label,
+        colour=row.colour,
+        description=row.description,
+        parameters=tuple(
+            ParameterDef(p.key, ValueType.parse(p.type, is_list=p.is_list), p.optional)
+            for p in row.parameters
+        ),
+        steps=tuple(StepDef(s.action, dict(s.inputs), s.only_when) for s in row.steps),
+        only_when=row.only_when,
+        ignore_privacy_rules=row.ignore_privacy_rules,
+        timeout=row.timeout,
+        retries=RetryPolicy(row.retry_attempts, row.retry_backoff),
+        on_missed=row.on_missed,
+        grace=row.grace,
+        version=row.version,
+    )
+
+
+def get_workflow(session: Session, name: str) -> WorkflowDef:
+    row = session.scalar(select(m.Workflow).where(m.Workflow.name == name))
+    if row is None:
+        raise NotFound(f"unknown workflow '{name}'")
+    return _workflow_def(row)
+
+
+def find_workflow(session: Session, name: str) -> WorkflowDef | None:
+    row = session.scalar(select(m.Workflow).where(m.Workflow.name == name))
+    return _workflow_def(row) if row is not None else None
+
+
+def list_workflows(session: Session) -> list[WorkflowDef]:
+    rows = session.scalars(select(m.Workflow).order_by(m.Workflow.name))
+    return [_workflow_def(row) for row in rows]
+
+
+def workflow_names(session: Session) -> set[str]:
+    return set(session.scalars(select(m.Workflow.name)))
+
+
+def save_workflow(session: Session, wf: WorkflowDef) -> int:
+    """Insert or replace a workflow; returns its new version number."""
+    row = session.scalar(select(m.Workflow).where(m.Workflow.name == wf.name))
+    if row is None:
+        row = m.Workflow(name=wf.name, version=0)
+        session.add(row)
+    row.label = wf.label
+    row.colour = wf.colour
+    row.description = wf.description
+    row.only_when = wf.only_when
+    row.ignore_privacy_rules = wf.ignore_privacy_rules
+    row.timeout = wf.timeout
+    row.retry_attempts = wf.retries.attempts
+    row.retry_backoff = wf.retries.backoff
+    row.on_missed = wf.on_missed
+    row.grace = wf.grace
+    row.version = (row.version or 0) + 1
+    row.parameters = [
+        m.Parameter(
+            position=i, key=p.key, type=p.type.base, is_list=p.type.is_list, optional=p.optional
+        )
+        for i, p in enumerate(wf.parameters)
+    ]
+    row.steps = [
+        m.Step(position=i, action=s.action, inputs=s.inputs, only_when=s.only_when)
+        for i, s in enumerate(wf.steps)
+    ]
+    session.flush()
+    return row.version
+
+
+def delete_workflow(session: Session, name: str) -> None:
+    row = session.scalar(select(m.Workflow).where(m.Workflow.name == name))
+    if row is None:
+        raise NotFound(f"unknown workflow '{name}'")
+    session.delete(row)
+    session.flush()
+
+
+# --- triggers ---------------------------------------------------------------
+
+
+def list_triggers(session: Session) -> list[TriggerDef]:
+    rows = session.scalars(select(m.Trigger).order_by(m.Trigger.name))
+    return [
+        TriggerDef(r.name, r.data_type, tuple(r.events), r.workflow, r.only_when, dict(r.params))
+        for r in rows
+    ]
+
+
+def save_trigger(session: Session, trigger: TriggerDef) -> None:
+    session.execute(delete(m.Trigger).where(m.Trigger.name == trigger.name))
+    session.add(
+        m.Trigger(
+            name=trigger.name,
+            data_type=trigger.data_type,
+            events=list(trigger.on),
+            only_when=trigger.only_when,
+            workflow=trigger.workflow,
+            params=trigger.params,
+        )
+    )
+    session.flush()
+
+
+class DbThingLoader:
+    """Loads things with a short read session each (no session kept open)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self._types: dict[int, DataTypeDef] = {}
+
+    def _view(self, session: Session, row: m.Thing) -> ThingView:
+        if row.data_type_id not in self._types:
+            self._types[row.data_type_id] = _data_type_def(
+                session.get_one(m.DataType, row.data_type_id)
+            )
+        return ThingView(self._types[row.data_type_id], row.id, dict(row.data), self)
+
+    def load(self, thing_id: str) -> ThingView | None:
+        with self.db.read() as session:
+            row = session.get(m.Thing, thing_id)
+            return self._view(session, row) if row is not None else None
+
+    def resolve(self, type_name: str, thing_id: str) -> ThingView:
+        thing = self.load(thing_id)
+        if thing is None or thing.type_name != type_name:
+            raise NotFound(f"no {type_name} with ID '{thing_id}'")
+        return thing

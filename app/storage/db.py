@@ -1,0 +1,116 @@
+"""The database handle: engine, sessions and schema upgrades.
+
+SQLite runs in WAL mode with a busy timeout and foreign keys. Writers begin
+with `BEGIN IMMEDIATE` so two writers queue on the lock up front instead of
+failing half-way with "database is locked"; readers use deferred transactions
+and never block writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+DB_FILENAME = "cueflow.db"
+SCHEMA_HEAD = "0001"
+BUSY_TIMEOUT_MS = 15000
+
+
+class Database:
+    """One engine per database; a session per unit of work, per thread."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        )
+        _configure_sqlite(self.engine)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(cueflow_immediate=True), expire_on_commit=False
+        )
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Database:
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(f"sqlite:///{folder / DB_FILENAME}")
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (rolled back at the end)."""
+        with self._reader() as session:
+            yield session
+            session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A unit of work that commits on success and rolls back on error."""
+        with self._writer.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("cueflow_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        exists = conn.execute(
+            text("SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).first()
+        if not exists:
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        conn.rollback()
+        return str(row[0]) if row else None
+
+
+def upgrade(db: Database) -> None:
+    """Bring the schema to the newest revision (Alembic; skipped when current)."""
+    if current_revision(db) == SCHEMA_HEAD:
+        return
+    from alembic import command
+
+    with db.engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    location = resources.files("app.storage") / "migrations"
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def init_db(url: str) -> Database:
+    """Open (creating and migrating as needed) the database at `url`."""
+    db = Database(url)
+    upgrade(db)
+    return db

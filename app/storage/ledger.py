@@ -1,0 +1,283 @@
+"""The run ledger: inserting, claiming, finishing and querying runs.
+
+Status changes that race (a cancel against a firing timer, two processes
+claiming the same run) are single conditional UPDATEs, so exactly one wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from app.core.ids import new_id
+from app.core.types import utcnow
+from app.errors import NotFound
+from app.storage import models as m
+
+SCHEDULED = "scheduled"
+RUNNING = "running"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+TERMINATED = "terminated"
+CANCELLED = "cancelled"
+MISSED = "missed"
+INTERRUPTED = "interrupted"
+STATUSES = (SCHEDULED, RUNNING, SUCCEEDED, FAILED, TERMINATED, CANCELLED, MISSED, INTERRUPTED)
+FINISHED = (SUCCEEDED, FAILED, TERMINATED, CANCELLED, MISSED, INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class NewRun:
+    workflow: str
+    workflow_version: int
+    params: dict[str, Any]
+    scheduled_for: datetime
+    run_as: str | None = None
+    ignore_privacy: bool = False
+    parent_id: str | None = None
+    status: str = SCHEDULED
+
+
+def insert_run(session: Session, run: NewRun) -> str:
+    run_id = new_id()
+    session.add(
+        m.Run(
+            id=run_id,
+            workflow=run.workflow,
+            workflow_version=run.workflow_version,
+            status=run.status,
+            scheduled_for=run.scheduled_for,
+            created_at=utcnow(),
+            params=run.params,
+            run_as=run.run_as,
+            ignore_privacy=run.ignore_privacy,
+            parent_id=run.parent_id,
+            attempt=1,
+        )
+    )
+    session.flush()
+    return run_id
+
+
+def get_run(session: Session, run_id: str) -> m.Run:
+    row = session.get(m.Run, run_id)
+    if row is None:
+        raise NotFound(f"no run with ID '{run_id}'")
+    return row
+
+
+def cancel(session: Session, run_ids: Iterable[str]) -> list[str]:
+    """Cancel the given runs that are still scheduled; returns those cancelled."""
+    ids = list(dict.fromkeys(run_ids))
+    cancelled: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        result = session.execute(
+            update(m.Run)
+            .where(m.Run.id.in_(chunk), m.Run.status == SCHEDULED)
+            .values(status=CANCELLED, finished_at=utcnow(), error="cancelled")
+            .returning(m.Run.id)
+        )
+        cancelled.extend(result.scalars())
+    return cancelled
+
+
+def cancel_where(session: Session, *, overdue_before: datetime | None = None) -> list[str]:
+    query = update(m.Run).where(m.Run.status == SCHEDULED)
+    if overdue_before is not None:
+        query = query.where(m.Run.scheduled_for < overdue_before)
+    result = session.execute(
+        query.values(status=CANCELLED, finished_at=utcnow(), error="cancelled").returning(m.Run.id)
+    )
+    return list(result.scalars())
+
+
+def claim(session: Session, run_id: str, pid: int) -> m.Run | None:
+    """Move a scheduled run to running; None if someone else got there first."""
+    now = utcnow()
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.id == run_id, m.Run.status == SCHEDULED)
+        .values(status=RUNNING, started_at=now, finished_at=None, owner_pid=pid)
+        .returning(m.Run.id)
+    )
+    if result.first() is None:
+        return None
+    return session.get(m.Run, run_id, populate_existing=True)
+
+
+def finish(
+    session: Session,
+    run_id: str,
+    status: str,
+    *,
+    error: str | None = None,
+    returned: dict[str, Any] | None = None,
+) -> bool:
+    """Record the end of a running run. False if it was no longer running."""
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.id == run_id, m.Run.status == RUNNING)
+        .values(status=status, finished_at=utcnow(), error=error, returned=returned)
+        .returning(m.Run.id)
+    )
+    return result.first() is not None
+
+
+def retry_later(session: Session, run_id: str, at: datetime, error: str) -> bool:
+    """Schedule the next attempt of a failed run under the same ID."""
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.id == run_id, m.Run.status == RUNNING)
+        .values(
+            status=SCHEDULED,
+            scheduled_for=at,
+            attempt=m.Run.attempt + 1,
+            error=error,
+            started_at=None,
+            owner_pid=None,
+        )
+        .returning(m.Run.id)
+    )
+    return result.first() is not None
+
+
+def next_due(session: Session, limit: int) -> list[tuple[str, datetime]]:
+    rows = session.execute(
+        select(m.Run.id, m.Run.scheduled_for)
+        .where(m.Run.status == SCHEDULED)
+        .order_by(m.Run.scheduled_for, m.Run.id)
+        .limit(limit)
+    )
+    return [(row.id, row.scheduled_for) for row in rows]
+
+
+def scheduled_before(session: Session, before: datetime) -> list[m.Run]:
+    query = (
+        select(m.Run)
+        .where(m.Run.status == SCHEDULED, m.Run.scheduled_for < before)
+        .order_by(m.Run.scheduled_for)
+    )
+    return list(session.scalars(query))
+
+
+def mark_missed(session: Session, run_id: str, reason: str) -> bool:
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.id == run_id, m.Run.status == SCHEDULED)
+        .values(status=MISSED, finished_at=utcnow(), error=reason)
+        .returning(m.Run.id)
+    )
+    return result.first() is not None
+
+
+def interrupt_running(session: Session, reason: str) -> list[str]:
+    """Runs left `running` by a process that died become `interrupted`."""
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.status == RUNNING)
+        .values(status=INTERRUPTED, finished_at=utcnow(), error=reason)
+        .returning(m.Run.id)
+    )
+    return list(result.scalars())
+
+
+def runs_query(
+    *,
+    upcoming: bool = False,
+    history: bool = False,
+    workflow: str | None = None,
+    status: str | None = None,
+) -> Select[tuple[m.Run]]:
+    query = select(m.Run)
+    if upcoming:
+        query = query.where(m.Run.status == SCHEDULED).order_by(m.Run.scheduled_for, m.Run.id)
+    elif history:
+        query = query.where(m.Run.status != SCHEDULED).order_by(
+            m.Run.scheduled_for.desc(), m.Run.id.desc()
+        )
+    else:
+        query = query.order_by(m.Run.scheduled_for, m.Run.id)
+    if workflow:
+        query = query.where(m.Run.workflow == workflow)
+    if status:
+        query = query.where(m.Run.status == status)
+    return query
+
+
+def count_scheduled(session: Session, workflow: str | None = None) -> int:
+    query = select(func.count()).select_from(m.Run).where(m.Run.status == SCHEDULED)
+    if workflow:
+        query = query.where(m.Run.workflow == workflow)
+    return int(session.scalar(query) or 0)
+
+
+def chain_depth(session: Session, parent_id: str | None, limit: int) -> int:
+    """How many ancestors a run scheduled by `parent_id` has (stops at `limit`)."""
+    depth = 0
+    while parent_id is not None and depth <= limit:
+        parent_id = session.scalar(select(m.Run.parent_id).where(m.Run.id == parent_id))
+        depth += 1
+    return depth
+
+
+def add_log(session: Session, run_id: str, message: str, level: str = "info") -> None:
+    session.add(m.LogLine(run_id=run_id, at=utcnow(), level=level, message=message))
+
+
+def step_results(session: Session, run_id: str, attempt: int | None = None) -> list[m.StepResult]:
+    query = select(m.StepResult).where(m.StepResult.run_id == run_id)
+    if attempt is not None:
+        query = query.where(m.StepResult.attempt == attempt)
+    return list(session.scalars(query.order_by(m.StepResult.attempt, m.StepResult.position)))
+
+
+def log_lines(session: Session, run_id: str) -> list[m.LogLine]:
+    query = select(m.LogLine).where(m.LogLine.run_id == run_id).order_by(m.LogLine.id)
+    return list(session.scalars(query))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def run_to_json(run: m.Run) -> dict[str, Any]:
+    """The `runs --json` object of PRODUCT §5."""
+    return {
+        "id": run.id,
+        "workflow": run.workflow,
+        "status": run.status,
+        "scheduled_for": _iso(run.scheduled_for),
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(run.finished_at),
+        "created_at": _iso(run.created_at),
+        "params": run.params,
+        "run_as": run.run_as,
+        "ignore_privacy": run.ignore_privacy,
+        "error": run.error,
+        "attempt": run.attempt,
+        "parent_id": run.parent_id,
+        "workflow_version": run.workflow_version,
+        "returned": run.returned,
+    }
+
+
+def steps_to_json(rows: Sequence[m.StepResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "step": row.position,
+            "action": row.action,
+            "attempt": row.attempt,
+            "status": row.status,
+            "inputs": row.inputs,
+            "result": row.result,
+            "error": row.error,
+            "duration_ms": round(row.duration_ms, 3),
+        }
+        for row in rows
+    ]

@@ -1,0 +1,182 @@
+"""The tables. The runs table is the ledger: the single source of truth for
+what is scheduled, running and done; the scheduler's timers are rebuilt from it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as sortable UTC text (`YYYY-MM-DD HH:MM:SS.ffffff`)."""
+
+    impl = String(26)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+
+
+def to_db_time(value: datetime) -> str:
+    """The stored text form, for raw SQL comparisons."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DataType(Base):
+    __tablename__ = "data_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    privacy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="data_type", order_by="Field.position", cascade="all, delete-orphan"
+    )
+
+
+class Field(Base):
+    __tablename__ = "fields"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data_type_id: Mapped[int] = mapped_column(ForeignKey("data_types.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(120))
+    data_type: Mapped[DataType] = relationship(back_populates="fields")
+
+
+class Thing(Base):
+    __tablename__ = "things"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data_type_id: Mapped[int] = mapped_column(
+        ForeignKey("data_types.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Workflow(Base):
+    __tablename__ = "workflows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    colour: Mapped[str] = mapped_column(String(20), default="#3b82f6")
+    description: Mapped[str] = mapped_column(Text, default="")
+    only_when: Mapped[str | None] = mapped_column(Text)
+    ignore_privacy_rules: Mapped[bool] = mapped_column(default=False)
+    timeout: Mapped[float] = mapped_column(default=300.0)
+    retry_attempts: Mapped[int] = mapped_column(default=0)
+    retry_backoff: Mapped[float] = mapped_column(default=10.0)
+    on_missed: Mapped[str] = mapped_column(String(20), default="run_late")
+    grace: Mapped[float] = mapped_column(default=86400.0)
+    version: Mapped[int] = mapped_column(default=1)
+    parameters: Mapped[list[Parameter]] = relationship(
+        order_by="Parameter.position", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list[Step]] = relationship(order_by="Step.position", cascade="all, delete-orphan")
+
+
+class Parameter(Base):
+    __tablename__ = "parameters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(120))
+    is_list: Mapped[bool] = mapped_column(default=False)
+    optional: Mapped[bool] = mapped_column(default=False)
+
+
+class Step(Base):
+    __tablename__ = "steps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    action: Mapped[str] = mapped_column(String(60))
+    inputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    only_when: Mapped[str | None] = mapped_column(Text)
+
+
+class Trigger(Base):
+    __tablename__ = "triggers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    data_type: Mapped[str] = mapped_column(String(100))
+    events: Mapped[list[Any]] = mapped_column(default=list)
+    only_when: Mapped[str | None] = mapped_column(Text)
+    workflow: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Run(Base):
+    """One occurrence of a workflow: the ledger row."""
+
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(100))
+    workflow_version: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12))
+    scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    run_as: Mapped[str | None] = mapped_column(String(32))
+    ignore_privacy: Mapped[bool] = mapped_column(default=False)
+    parent_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    error: Mapped[str | None] = mapped_column(Text)
+    returned: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    owner_pid: Mapped[int | None]
+
+    __table_args__ = (
+        Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),
+        Index("ix_runs_workflow_status", "workflow", "status"),
+        Index("ix_runs_finished_at", "finished_at"),
+    )
+
+
+class StepResult(Base):
+    __tablename__ = "step_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int]
+    position: Mapped[int]
+    action: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(12))
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[Any | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[float] = mapped_column(default=0.0)
+
+
+class LogLine(Base):
+    __tablename__ = "log_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    level: Mapped[str] = mapped_column(String(10), default="info")
+    message: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,519 @@
+"""Import and export of the workflow file (PRODUCT §4): YAML, or JSON.
+
+Import reads and checks the whole file first and writes nothing if any part
+is invalid; every problem is reported with its place, e.g.
+`workflows.send_birthday_email.steps[2].with.at: unknown name 'birtday'`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.core.definitions import (
+    DEFAULT_GRACE,
+    DEFAULT_TIMEOUT,
+    DataTypeDef,
+    FieldDef,
+    ParameterDef,
+    Privacy,
+    PrivacyRule,
+    RetryPolicy,
+    StepDef,
+    TriggerDef,
+    WorkflowDef,
+)
+from app.core.types import ValueType, coerce, encode
+from app.engine.validation import KEY, Problem, check_condition, check_expression, \
+    check_type_name, validate_workflow
+from app.errors import BadInput, InvalidWorkflowFile
+from app.storage import catalog
+from app.storage import models as m
+from app.storage.db import Database
+
+FORMAT_VERSION = 1
+TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+TOP_KEYS = ("cueflow", "data_types", "things", "workflows", "triggers")
+WORKFLOW_KEYS = ("label", "colour", "color", "description", "parameters", "steps", "only_when",
+                 "ignore_privacy_rules", "timeout", "retries", "on_missed", "grace")
+STEP_KEYS = ("action", "with", "only_when")
+TRIGGER_EVENTS = ("created", "modified", "deleted")
+
+
+@dataclass
+class FileContents:
+    data_types: list[DataTypeDef] = field(default_factory=list)
+    things: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
+    workflows: list[WorkflowDef] = field(default_factory=list)
+    triggers: list[TriggerDef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    data_types: int
+    things: int
+    workflows: int
+    triggers: int
+
+    def __str__(self) -> str:
+        return (f"imported {self.workflows} workflow(s), {self.data_types} data type(s), "
+                f"{self.things} thing(s), {self.triggers} trigger(s)")
+
+
+# --- reading ----------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so `on: [created]` keeps its key `on`."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_text(text: str, name: str = "file") -> Any:
+    """Parse YAML (JSON is YAML); a syntax error names the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{name}: line {mark.line + 1}, column {mark.column + 1}" if mark else name
+        raise InvalidWorkflowFile([f"{where}: {exc.problem or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidWorkflowFile([f"{name}: not valid YAML or JSON: {exc}"]) from None
+
+
+class _Reader:
+    """Turns the parsed document into definitions, collecting problems."""
+
+    def __init__(self, known_types: Mapping[str, DataTypeDef],
+                 known_workflows: Mapping[str, WorkflowDef], known_things: set[str]) -> None:
+        self.problems: list[Problem] = []
+        self.known_types = dict(known_types)
+        self.known_workflows = dict(known_workflows)
+        self.known_things = known_things
+
+    def add(self, place: str, reason: str) -> None:
+        self.problems.append(Problem(place, reason))
+
+    def mapping(self, value: Any, place: str) -> Mapping[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.add(place, "expected a mapping")
+            return {}
+        return value
+
+    def unknown_keys(self, value: Mapping[str, Any], allowed: tuple[str, ...], place: str) -> None:
+        for key in value:
+            if key not in allowed:
+                self.add(f"{place}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
+
+    def number(self, value: Any, place: str, default: float) -> float:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(place, f"expected a number of seconds, got {value!r}")
+            return default
+        return float(value)
+
+    def flag(self, value: Any, place: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.add(place, f"expected true or false, got {value!r}")
+            return False
+        return value
+
+    def read(self, doc: Any) -> FileContents:
+        out = FileContents()
+        if not isinstance(doc, Mapping):
+            self.add("file", "expected a mapping with workflows, data_types, things, triggers")
+            return out
+        self.unknown_keys(doc, TOP_KEYS, "file")
+        version = doc.get("cueflow", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            self.add("cueflow", f"unsupported format version {version!r} (this Cueflow reads 1)")
+        types = self.mapping(doc.get("data_types"), "data_types")
+        for name in types:  # first pass: every name, so fields may refer to each other
+            if isinstance(name, str) and TYPE_NAME.match(name):
+                self.known_types.setdefault(name, DataTypeDef(name, ()))
+        for name, body in types.items():
+            definition = self.data_type(str(name), body)
+            if definition is not None:
+                out.data_types.append(definition)
+                self.known_types[definition.name] = definition
+        self.read_things(doc.get("things"), out)
+        workflows = self.mapping(doc.get("workflows"), "workflows")
+        drafts = []
+        for name, body in workflows.items():
+            wf = self.workflow(str(name), body)
+            if wf is not None:
+                drafts.append(wf)
+                self.known_workflows[wf.name] = wf
+        for wf in drafts:
+            self.problems += validate_workflow(wf, self.known_types, self.known_workflows,
+                                               f"workflows.{wf.name}")
+        out.workflows = drafts
+        triggers = self.mapping(doc.get("triggers"), "triggers")
+        for name, body in triggers.items():
+            trigger = self.trigger(str(name), body)
+            if trigger is not None:
+                out.triggers.append(trigger)
+        return out
+
+    def data_type(self, name: str, body: Any) -> DataTypeDef | None:
+        place = f"data_types.{name}"
+        if not TYPE_NAME.match(name):
+            self.add(place, "a data type name starts with a letter and uses A-Z, a-z, 0-9, _")
+            return None
+        body = self.mapping(body, place)
+        self.unknown_keys(body, ("fields", "privacy"), place)
+        fields = []
+        for field_name, spec in self.mapping(body.get("fields"), f"{place}.fields").items():
+            where = f"{place}.fields.{field_name}"
+            if not isinstance(field_name, str) or not KEY.match(field_name) or field_name == "id":
+                self.add(where, f"'{field_name}' cannot be a field name")
+                continue
+            vtype = self.value_type(spec, where)
+            if vtype is not None:
+                fields.append(FieldDef(field_name, vtype))
+        privacy = self.privacy(body.get("privacy"), f"{place}.privacy", fields)
+        return DataTypeDef(name, tuple(fields), privacy)
+
+    def value_type(self, spec: Any, place: str, *, is_list: bool = False) -> ValueType | None:
+        if not isinstance(spec, str):
+            self.add(place, f"expected a type such as text or list of text, got {spec!r}")
+            return None
+        try:
+            vtype = ValueType.parse(spec, is_list=is_list)
+        except BadInput as exc:
+            self.add(place, exc.reason)
+            return None
+        reason = check_type_name(vtype.base, self.known_types)
+        if reason:
+            self.add(place, reason)
+            return None
+        return vtype
+
+    def privacy(self, raw: Any, place: str, fields: list[FieldDef]) -> Privacy:
+        body = self.mapping(raw, place)
+        self.unknown_keys(body, ("rules", "everyone_else"), place)
+        names = {f.name for f in fields}
+        rules = []
+        raw_rules = body.get("rules") or []
+        if not isinstance(raw_rules, list):
+            self.add(f"{place}.rules", "expected a list of rules")
+            raw_rules = []
+        for index, item in enumerate(raw_rules, start=1):
+            where = f"{place}.rules[{index}]"
+            item = self.mapping(item, where)
+            self.unknown_keys(item, ("name", "when", "view", "find", "modify", "delete"), where)
+            self.problems += check_condition(item.get("when"), {"thing", "current_user"},
+                                             f"{where}.when")
+            rules.append(self.grant(item, where, names, str(item.get("name") or f"rule {index}"),
+                                    str(item.get("when") or "false")))
+        other = None
+        if body.get("everyone_else") is not None:
+            where = f"{place}.everyone_else"
+            item = self.mapping(body["everyone_else"], where)
+            self.unknown_keys(item, ("view", "find", "modify", "delete"), where)
+            other = self.grant(item, where, names, "everyone else", "true")
+        return Privacy(tuple(rules), other)
+
+    def grant(self, item: Mapping[str, Any], where: str, names: set[str], name: str,
+              when: str) -> PrivacyRule:
+        view = item.get("view", "all")
+        if isinstance(view, list):
+            for field_name in view:
+                if field_name not in names:
+                    self.add(f"{where}.view", f"unknown field '{field_name}'")
+            view_value: str | tuple[str, ...] = tuple(str(v) for v in view)
+        elif view in ("all", "none"):
+            view_value = str(view)
+        else:
+            self.add(f"{where}.view", "expected all, none or a list of field names")
+            view_value = "none"
+        return PrivacyRule(name, when, view_value,
+                           *(self.flag(item.get(k), f"{where}.{k}") for k in
+                             ("find", "modify", "delete")))
+
+    def read_things(self, raw: Any, out: FileContents) -> None:
+        things = self.mapping(raw, "things")
+        ids = set(self.known_things)
+        for type_name, items in things.items():
+            if isinstance(items, list):
+                ids |= {str(i["id"]) for i in items if isinstance(i, Mapping) and "id" in i}
+        for type_name, items in things.items():
+            place = f"things.{type_name}"
+            definition = self.known_types.get(str(type_name))
+            if definition is None:
+                self.add(place, f"unknown data type '{type_name}'")
+                continue
+            if not isinstance(items, list):
+                self.add(place, "expected a list of things")
+                continue
+            for index, item in enumerate(items, start=1):
+                where = f"{place}[{index}]"
+                item = self.mapping(item, where)
+                values = {}
+                for key, value in item.items():
+                    if key == "id":
+                        continue
+                    field_def = definition.field(str(key))
+                    if field_def is None:
+                        self.add(f"{where}.{key}", f"{type_name} has no field '{key}'")
+                        continue
+                    try:
+                        native = coerce(field_def.type, value, lambda t, i: _check_id(t, i, ids))
+                        values[str(key)] = encode(field_def.type, native)
+                    except BadInput as exc:
+                        self.add(f"{where}.{key}", exc.reason)
+                thing_id = str(item["id"]) if item.get("id") is not None else None
+                out.things.append((str(type_name), thing_id, values))
+
+    def workflow(self, name: str, body: Any) -> WorkflowDef | None:
+        place = f"workflows.{name}"
+        body = self.mapping(body, place)
+        self.unknown_keys(body, WORKFLOW_KEYS, place)
+        params = []
+        for key, spec in self.mapping(body.get("parameters"), f"{place}.parameters").items():
+            where = f"{place}.parameters.{key}"
+            if isinstance(spec, str):
+                spec = {"type": spec}
+            spec = self.mapping(spec, where)
+            self.unknown_keys(spec, ("type", "list", "optional"), where)
+            vtype = self.value_type(spec.get("type", "text"), f"{where}.type",
+                                    is_list=self.flag(spec.get("list"), f"{where}.list"))
+            if vtype is not None:
+                params.append(ParameterDef(str(key), vtype,
+                                           self.flag(spec.get("optional"), f"{where}.optional")))
+        steps = []
+        raw_steps = body.get("steps") or []
+        if not isinstance(raw_steps, list):
+            self.add(f"{place}.steps", "expected a list of steps")
+            raw_steps = []
+        for index, raw in enumerate(raw_steps, start=1):
+            where = f"{place}.steps[{index}]"
+            raw = self.mapping(raw, where)
+            self.unknown_keys(raw, STEP_KEYS, where)
+            if not isinstance(raw.get("action"), str):
+                self.add(f"{where}.action", "each step needs an action")
+                continue
+            inputs = dict(self.mapping(raw.get("with"), f"{where}.with"))
+            steps.append(StepDef(raw["action"], _plain(inputs), _text_or_none(raw.get("only_when"))))
+        retries = self.mapping(body.get("retries"), f"{place}.retries")
+        self.unknown_keys(retries, ("attempts", "backoff"), f"{place}.retries")
+        attempts = self.number(retries.get("attempts"), f"{place}.retries.attempts", 0)
+        if attempts != int(attempts):
+            self.add(f"{place}.retries.attempts", "expected a whole number")
+        return WorkflowDef(
+            name=name,
+            label=str(body.get("label") or ""),
+            colour=str(body.get("colour") or body.get("color") or "#3b82f6"),
+            description=str(body.get("description") or ""),
+            parameters=tuple(params),
+            steps=tuple(steps),
+            only_when=_text_or_none(body.get("only_when")),
+            ignore_privacy_rules=self.flag(body.get("ignore_privacy_rules"),
+                                           f"{place}.ignore_privacy_rules"),
+            timeout=self.number(body.get("timeout"), f"{place}.timeout", DEFAULT_TIMEOUT),
+            retries=RetryPolicy(int(attempts),
+                                self.number(retries.get("backoff"), f"{place}.retries.backoff",
+                                            10.0)),
+            on_missed=str(body.get("on_missed") or "run_late"),
+            grace=self.number(body.get("grace"), f"{place}.grace", DEFAULT_GRACE),
+        )
+
+    def trigger(self, name: str, body: Any) -> TriggerDef | None:
+        place = f"triggers.{name}"
+        body = self.mapping(body, place)
+        self.unknown_keys(body, ("data_type", "on", "only_when", "workflow", "params"), place)
+        data_type = str(body.get("data_type") or "")
+        if data_type not in self.known_types:
+            self.add(f"{place}.data_type", f"unknown data type '{data_type}'")
+        events = body.get("on") or []
+        events = [events] if isinstance(events, str) else events
+        if not events or not all(e in TRIGGER_EVENTS for e in events):
+            self.add(f"{place}.on", f"expected a list of {', '.join(TRIGGER_EVENTS)}")
+        workflow = str(body.get("workflow") or "")
+        target = self.known_workflows.get(workflow)
+        if target is None:
+            self.add(f"{place}.workflow", f"unknown workflow '{workflow}'")
+        names = {"thing_before", "thing_now"}
+        only_when = _text_or_none(body.get("only_when"))
+        if only_when is not None:
+            self.problems += check_condition(only_when, names, f"{place}.only_when")
+        params = dict(self.mapping(body.get("params"), f"{place}.params"))
+        self.problems += check_expression(params, names, f"{place}.params")
+        if target is not None:
+            for key in params:
+                if target.parameter(str(key)) is None:
+                    self.add(f"{place}.params.{key}", f"{workflow} has no parameter '{key}'")
+        return TriggerDef(name, data_type, tuple(str(e) for e in events), workflow, only_when,
+                          _plain(params))
+
+
+def _check_id(type_name: str, thing_id: str, ids: set[str]) -> str:
+    if thing_id not in ids:
+        raise BadInput(f"no {type_name} with ID '{thing_id}' in the file or the database")
+    return thing_id
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _plain(value: Any) -> Any:
+    """YAML values to what the database stores (dates as ISO text)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- import -----------------------------------------------------------------
+
+
+def read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read: {exc}") from None
+
+
+def import_text(db: Database, text: str, *, name: str = "file", replace: bool = False
+                ) -> ImportSummary:
+    """Check the whole document, then write it in one transaction (or nothing)."""
+    doc = load_text(text, name)
+    with db.write() as session:
+        existing_types = catalog.data_types(session)
+        existing_workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
+        existing_things = set(session.scalars(m.Thing.__table__.select().with_only_columns(
+            m.Thing.id)))
+        reader = _Reader(existing_types, existing_workflows, existing_things)
+        contents = reader.read(doc)
+        problems = [str(p) for p in reader.problems]
+        if not replace:
+            problems += _conflicts(contents, existing_types, existing_workflows, existing_things,
+                                   {t.name for t in catalog.list_triggers(session)})
+        if problems:
+            raise InvalidWorkflowFile(problems)
+        for definition in contents.data_types:
+            catalog.save_data_type(session, definition)
+        for type_name, thing_id, values in contents.things:
+            if thing_id is not None and thing_id in existing_things:
+                catalog.modify_thing(session, thing_id, values)
+            else:
+                catalog.create_thing(session, type_name, values, thing_id)
+        for wf in contents.workflows:
+            catalog.save_workflow(session, wf)
+        for trigger in contents.triggers:
+            catalog.save_trigger(session, trigger)
+    return ImportSummary(len(contents.data_types), len(contents.things), len(contents.workflows),
+                         len(contents.triggers))
+
+
+def _conflicts(contents: FileContents, types: Mapping[str, DataTypeDef],
+               workflows: Mapping[str, WorkflowDef], things: set[str], triggers: set[str]
+               ) -> list[str]:
+    hint = "already exists (import with --replace to replace it)"
+    out = [f"workflows.{wf.name}: workflow {hint}" for wf in contents.workflows
+           if wf.name in workflows]
+    out += [f"data_types.{d.name}: data type {hint}" for d in contents.data_types
+            if d.name in types and types[d.name] != d]
+    out += [f"things: thing '{i}' {hint}" for _, i, _ in contents.things if i in things]
+    out += [f"triggers.{t.name}: trigger {hint}" for t in contents.triggers if t.name in triggers]
+    return out
+
+
+def import_file(db: Database, path: Path, *, replace: bool = False) -> ImportSummary:
+    return import_text(db, read_file(path), name=str(path), replace=replace)
+
+
+# --- export -----------------------------------------------------------------
+
+
+def export_document(db: Database, *, things: bool = False) -> dict[str, Any]:
+    doc: dict[str, Any] = {"cueflow": FORMAT_VERSION}
+    with db.read() as session:
+        types = catalog.data_types(session)
+        if types:
+            doc["data_types"] = {
+                d.name: _drop_empty({"fields": {f.name: str(f.type) for f in d.fields},
+                                     "privacy": catalog.privacy_to_json(d.privacy)})
+                for d in types.values()
+            }
+        if things:
+            out: dict[str, list[dict[str, Any]]] = {}
+            for name in types:
+                rows = catalog.list_things(session, name)
+                if rows:
+                    out[name] = [{"id": t.id, **dict(t.raw)} for t in rows]
+            if out:
+                doc["things"] = out
+        workflows = catalog.list_workflows(session)
+        if workflows:
+            doc["workflows"] = {wf.name: _workflow_doc(wf) for wf in workflows}
+        triggers = catalog.list_triggers(session)
+        if triggers:
+            doc["triggers"] = {
+                t.name: _drop_empty({"data_type": t.data_type, "on": list(t.on),
+                                     "only_when": t.only_when, "workflow": t.workflow,
+                                     "params": t.params})
+                for t in triggers
+            }
+    return doc
+
+
+def _workflow_doc(wf: WorkflowDef) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "label": wf.label,
+        "colour": wf.colour,
+        "description": wf.description,
+        "ignore_privacy_rules": wf.ignore_privacy_rules,
+        "only_when": wf.only_when,
+        "timeout": wf.timeout,
+        "on_missed": wf.on_missed,
+        "grace": wf.grace,
+    }
+    if wf.retries.attempts:
+        body["retries"] = {"attempts": wf.retries.attempts, "backoff": wf.retries.backoff}
+    body["parameters"] = {
+        p.key: _drop_empty({"type": p.type.base, "list": p.type.is_list, "optional": p.optional})
+        for p in wf.parameters
+    }
+    body["steps"] = [
+        _drop_empty({"action": s.action, "only_when": s.only_when, "with": s.inputs})
+        for s in wf.steps
+    ]
+    return _drop_empty(body, keep=("ignore_privacy_rules", "steps"))
+
+
+def _drop_empty(body: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in body.items()
+            if k in keep or not (v is None or v is False or v == "" or v == {} or v == [])}
+
+
+def export_text(db: Database, *, things: bool = False) -> str:
+    return yaml.safe_dump(export_document(db, things=things), sort_keys=False,
+                          allow_unicode=True, width=100)
