@@ -14,10 +14,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -32,10 +33,13 @@ JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "lipsum", "cycler", "jo
 MAX_STRING = 1_000_000
 MAX_LIST = 100_000
 MAX_POWER = 10_000
-_SINGLE = re.compile(r"^\s*\{\{(?P<expr>.*)\}\}\s*$", re.DOTALL)
+MAX_INT_BITS = 100_000
+# `{{-` / `-}}` are Jinja's whitespace control, not part of the expression.
+_SINGLE = re.compile(r"^\s*\{\{-?(?P<expr>.*?)-?\}\}\s*$", re.DOTALL)
 
 
 def _to_datetime(value: Any) -> datetime:
+    _native(value)  # an undefined name fails here, naming the name
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -94,32 +98,79 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox plus limits on operators that can build huge values."""
+def _limit(value: Any) -> Any:
+    """Refuse a value too big to keep building on (strings, lists, integers)."""
+    if isinstance(value, str | list | tuple) and len(value) > MAX_STRING:
+        raise SecurityError("result too large")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > MAX_INT_BITS:
+            raise SecurityError("number too large")
+    return value
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+
+def _int_operands(left: Any, right: Any) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
+
+
+class _CodeGenerator(CodeGenerator):
+    """Routes `~` through the size limit: Jinja compiles it to a plain join."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.limit(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox plus limits on operators, calls and filters that can build huge values."""
+
+    code_generator_class = _CodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    @staticmethod
+    def limit(value: Any) -> Any:
+        return _limit(value)
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "**":
             if isinstance(right, int | float) and abs(right) > MAX_POWER:
                 raise SecurityError("exponent too large")
+            if _int_operands(left, right) and right > 0 and (
+                abs(left).bit_length() * right > MAX_INT_BITS
+            ):
+                raise SecurityError("number too large")
             return operator.pow(left, right)
         if operator_ == "*":
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(count, int):
                     if len(seq) * count > MAX_STRING:
                         raise SecurityError("result too large")
+            if _int_operands(left, right) and (
+                abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS
+            ):
+                raise SecurityError("number too large")
             return operator.mul(left, right)
-        result = operator.add(left, right)
-        if isinstance(result, str | list | tuple) and len(result) > MAX_STRING:
-            raise SecurityError("result too large")
-        return result
+        if operator_ == "%":
+            return _limit(operator.mod(left, right))
+        return _limit(operator.add(left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        return _limit(super().call(__context, __obj, *args, **kwargs))
+
+
+def _limited_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(fn)  # keeps Jinja's pass_context / pass_environment markers
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return _limit(fn(*args, **kwargs))
+
+    return run
 
 
 @lru_cache(maxsize=1)
 def environment() -> _Sandbox:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.filters.update(FILTERS)
+    env.filters = {name: _limited_filter(fn) for name, fn in env.filters.items()}
     return env
 
 
@@ -253,6 +304,8 @@ def _guard(fn: Callable[[], Any]) -> Any:
         raise ExpressionError(_reason(exc)) from None
     except RecursionError:
         raise ExpressionError("too deeply nested") from None
+    except MemoryError:
+        raise ExpressionError("not allowed: result too large") from None
     except (ArithmeticError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
         raise ExpressionError(f"{type(exc).__name__}: {exc}") from None
 

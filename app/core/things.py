@@ -35,6 +35,10 @@ class ThingView:
         self._loader = loader
         self._hidden = hidden
 
+    def with_loader(self, loader: ThingLoader) -> ThingView:
+        """The same thing, loading references through `loader` (e.g. after its session ended)."""
+        return ThingView(self.data_type, self.id, self._data, loader, self._hidden)
+
     @property
     def type_name(self) -> str:
         return self.data_type.name

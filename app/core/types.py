@@ -117,6 +117,10 @@ def _as_number(value: Any) -> int | float:
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
     if isinstance(value, str):
         try:
+            return int(value.strip())  # exact, however many digits
+        except ValueError:
+            pass
+        try:
             number = float(value.strip())
         except ValueError:
             raise BadInput(f"'{value}' is not a number") from None

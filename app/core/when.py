@@ -19,7 +19,10 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
         return base
     delay = _DELAY.match(value)
     if delay:
-        return base + timedelta(**{_UNITS[delay[2]]: float(delay[1])})
+        try:
+            return base + timedelta(**{_UNITS[delay[2]]: float(delay[1])})
+        except OverflowError:
+            raise BadInput(f"'{text}' is too far in the future") from None
     if value.startswith("+"):
         raise BadInput(f"'{text}' is not a delay (use +90s, +5m, +2h or +3d)")
     try:

@@ -151,7 +151,7 @@ class Runner:
         def search(type_name: str, **equals: Any) -> list[ThingView]:
             with self.db.read() as session:
                 found = catalog.list_things(session, str(type_name), **equals)
-            return [loader.load(t.id) or t for t in found]
+            return [t.with_loader(loader) for t in found]
 
         return {
             **state.params,
@@ -190,6 +190,9 @@ class Runner:
             except _Interrupted:
                 return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s (step {index})", None
             except CueflowError as exc:
+                if time.monotonic() >= state.deadline:
+                    return (ledger.INTERRUPTED,
+                            f"timed out after {wf.timeout:g} s (step {index}: {exc})", None)
                 return ledger.FAILED, f"step {index} ({step.action}): {exc}", None
         return ledger.SUCCEEDED, None, None
 
@@ -212,9 +215,14 @@ class Runner:
                 self._record(state, index, step.action, "skipped", None, None, None, started, clock)
                 state.results[f"step{index}"] = None
                 return
-        inputs = self._inputs(spec, step, names, where)
+        try:
+            inputs = self._inputs(spec, step, names, where)
+        except CueflowError as exc:
+            self._record(state, index, step.action, "failed", None, None, str(exc), started,
+                         clock)
+            raise
         shown = to_json_safe(inputs)
-        context = StepRuntime(self, state, index)
+        context = StepRuntime(self, state, index, loader)
         try:
             if spec.external or step.action == "run_workflow":
                 result = spec.perform(context, inputs)
@@ -393,8 +401,10 @@ def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
 class StepRuntime:
     """The StepContext the engine gives each step (see actions.registry)."""
 
-    def __init__(self, runner: Runner, state: _RunState, index: int) -> None:
+    def __init__(self, runner: Runner, state: _RunState, index: int,
+                 loader: catalog.DbThingLoader) -> None:
         self.runner = runner
+        self.loader = loader
         self.state = state
         self.index = index
         self.session: Session | None = None
@@ -428,11 +438,12 @@ class StepRuntime:
         return self.session
 
     def create_thing(self, type_name: str, fields: Mapping[str, Any]) -> ThingView:
-        return catalog.create_thing(self._session(), type_name, fields)
+        created = catalog.create_thing(self._session(), type_name, fields)
+        return created.with_loader(self.loader)  # the step's session ends with the step
 
     def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView:
         thing_id = thing if isinstance(thing, str) else thing.id
-        return catalog.modify_thing(self._session(), thing_id, fields)
+        return catalog.modify_thing(self._session(), thing_id, fields).with_loader(self.loader)
 
     def delete_thing(self, thing: ThingView | str) -> None:
         catalog.delete_thing(self._session(), thing if isinstance(thing, str) else thing.id)

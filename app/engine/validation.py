@@ -156,7 +156,9 @@ def _check_literal(
         return [Problem(where, f"unknown data type '{value}'")]
     if item.kind == registry.CHOICE and _literal(value) and str(value).upper() not in item.choices:
         return [Problem(where, f"must be one of {', '.join(item.choices)}")]
-    if item.kind == registry.MAPPING and not isinstance(value, Mapping) and _literal(value):
+    if item.kind == registry.MAPPING and not isinstance(value, Mapping) and not (
+        isinstance(value, str) and expressions.is_template(value)
+    ):
         return [Problem(where, "expected a mapping of names to values")]
     return []
 

@@ -1,0 +1,192 @@
+"""Windowed read queries for the window's tables.
+
+Every function reads one page (keyset pagination over an index), so a view of
+100,000 runs never loads more than the rows someone scrolls to. Rows come back
+as plain frozen values, detached from any session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.storage import ledger
+from app.storage import models as m
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One ledger row as the tables show it."""
+
+    id: str
+    workflow: str
+    status: str
+    scheduled_for: datetime
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    params: dict[str, Any]
+    run_as: str | None
+    attempt: int
+    error: str | None
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """What the Upcoming and History tables narrow the ledger to."""
+
+    text: str = ""
+    since: datetime | None = None
+
+
+_COLUMNS = (
+    m.Run.id,
+    m.Run.workflow,
+    m.Run.status,
+    m.Run.scheduled_for,
+    m.Run.created_at,
+    m.Run.started_at,
+    m.Run.finished_at,
+    m.Run.params,
+    m.Run.run_as,
+    m.Run.attempt,
+    m.Run.error,
+)
+
+
+def _row(values: Any) -> RunRow:
+    return RunRow(*values)
+
+
+def _filtered(query: Any, where: RunFilter) -> Any:
+    text = where.text.strip()
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(
+            or_(
+                m.Run.workflow.like(pattern),
+                m.Run.id.like(pattern),
+                cast(m.Run.params, String).like(pattern),
+            )
+        )
+    return query
+
+
+def upcoming_page(
+    session: Session,
+    where: RunFilter,
+    after: tuple[datetime, str] | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[RunRow]:
+    """Scheduled runs by time, the `limit` after the key (scheduled_for, id)."""
+    query = select(*_COLUMNS).where(m.Run.status == ledger.SCHEDULED)
+    if where.since is not None:
+        query = query.where(m.Run.scheduled_for >= where.since)
+    if after is not None:
+        query = query.where(tuple_(m.Run.scheduled_for, m.Run.id) > tuple_(*after))
+    query = _filtered(query, where).order_by(m.Run.scheduled_for, m.Run.id).limit(limit)
+    return [_row(values) for values in session.execute(query)]
+
+
+def count_upcoming(session: Session, where: RunFilter) -> int:
+    query = select(func.count()).select_from(m.Run).where(m.Run.status == ledger.SCHEDULED)
+    if where.since is not None:
+        query = query.where(m.Run.scheduled_for >= where.since)
+    return int(session.scalar(_filtered(query, where)) or 0)
+
+
+def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
+    """Runs going on now (few: at most the number of workers per process)."""
+    query = select(*_COLUMNS).where(m.Run.status == ledger.RUNNING)
+    query = _filtered(query, where).order_by(m.Run.started_at.desc())
+    return [_row(values) for values in session.execute(query)]
+
+
+def history_page(
+    session: Session,
+    where: RunFilter,
+    after: tuple[datetime, str] | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[RunRow]:
+    """Finished runs, newest first, the `limit` after the key (finished_at, id)."""
+    query = select(*_COLUMNS).where(m.Run.finished_at.is_not(None),
+                                    m.Run.status != ledger.SCHEDULED,
+                                    m.Run.status != ledger.RUNNING)
+    if where.since is not None:
+        query = query.where(m.Run.finished_at >= where.since)
+    if after is not None:
+        query = query.where(tuple_(m.Run.finished_at, m.Run.id) < tuple_(*after))
+    query = _filtered(query, where).order_by(m.Run.finished_at.desc(), m.Run.id.desc())
+    return [_row(values) for values in session.execute(query.limit(limit))]
+
+
+def get_run_row(session: Session, run_id: str) -> RunRow | None:
+    values = session.execute(select(*_COLUMNS).where(m.Run.id == run_id)).first()
+    return _row(values) if values is not None else None
+
+
+def workflow_colours(session: Session) -> dict[str, str]:
+    return {name: colour for name, colour in session.execute(
+        select(m.Workflow.name, m.Workflow.colour))}
+
+
+def count_upcoming_of(session: Session, workflow: str) -> int:
+    return ledger.count_scheduled(session, workflow)
+
+
+def cancel_upcoming_of(session: Session, workflow: str) -> list[str]:
+    """Cancel every scheduled run of one workflow (before deleting it)."""
+    ids = list(session.scalars(select(m.Run.id).where(
+        m.Run.status == ledger.SCHEDULED, m.Run.workflow == workflow)))
+    return ledger.cancel(session, ids)
+
+
+@dataclass(frozen=True)
+class ThingRow:
+    id: str
+    data: dict[str, Any]
+
+
+def things_page(
+    session: Session, type_name: str, text: str = "", offset: int = 0, limit: int = PAGE_SIZE
+) -> list[ThingRow]:
+    """Things of one type in creation order, one window of them."""
+    type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == type_name))
+    if type_id is None:
+        return []
+    query = select(m.Thing.id, m.Thing.data).where(m.Thing.data_type_id == type_id)
+    if text.strip():
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(m.Thing.id.like(pattern), cast(m.Thing.data, String).like(pattern)))
+    query = query.order_by(m.Thing.created_at, m.Thing.id).offset(offset).limit(limit)
+    return [ThingRow(row.id, dict(row.data or {})) for row in session.execute(query)]
+
+
+def thing_choices(session: Session, type_name: str | None = None, limit: int = 1000
+                  ) -> list[tuple[str, str, str]]:
+    """(id, type name, a readable label) of things, for pickers."""
+    query = select(m.Thing.id, m.DataType.name, m.Thing.data).join(
+        m.DataType, m.DataType.id == m.Thing.data_type_id)
+    if type_name is not None:
+        query = query.where(m.DataType.name == type_name)
+    query = query.order_by(m.DataType.name, m.Thing.created_at).limit(limit)
+    return [(row.id, row.name, thing_label(row.data or {}, row.id)) for row in
+            session.execute(query)]
+
+
+def thing_label(data: dict[str, Any], thing_id: str) -> str:
+    """`Ada <ada@example.com>`-like label from the first text-looking fields."""
+    name = next((str(data[k]) for k in ("name", "title", "label") if data.get(k)), "")
+    email = str(data.get("email") or "")
+    if name and email:
+        return f"{name} <{email}>"
+    if name or email:
+        return name or email
+    first = next((str(v) for v in data.values() if isinstance(v, str) and v), "")
+    return first or thing_id

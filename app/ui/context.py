@@ -1,0 +1,36 @@
+"""What every part of the window shares: the database, the event bus, services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.engine.events import EventBus
+from app.engine.service import Service
+from app.scheduling.clock import Clock
+from app.storage.db import Database
+
+
+@dataclass
+class AppContext:
+    """The window's handles on the headless core (no Qt here)."""
+
+    data_dir: Path
+    db: Database
+    events: EventBus = field(default_factory=EventBus)
+    clock: Clock | None = None
+
+    @property
+    def service(self) -> Service:
+        return Service(self.db, self.events)
+
+    def start_clock(self) -> Clock:
+        """Run workflows in this process, on the clock's worker threads."""
+        self.clock = Clock(self.db, self.events)
+        self.clock.start()
+        return self.clock
+
+    def stop_clock(self) -> None:
+        if self.clock is not None:
+            self.clock.stop(timeout=5)
+            self.clock = None

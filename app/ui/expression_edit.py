@@ -1,0 +1,102 @@
+"""Text inputs that hold expressions: completion of names in scope, a commit signal."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import QCompleter, QLineEdit, QPlainTextEdit, QWidget
+
+from app.core import expressions
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+def scope_words(names: list[str], thing_fields: dict[str, list[str]]) -> list[str]:
+    """What completion offers: names, `param.field` of things, filters."""
+    words = list(names)
+    for name, fields in thing_fields.items():
+        words += [f"{name}.{field}" for field in ["id", *fields]]
+    words += sorted(expressions.BASE_NAMES)
+    words += [f"{name}(1)" if name.startswith("add_") else name for name in expressions.FILTERS]
+    return list(dict.fromkeys(words))
+
+
+class ExpressionLineEdit(QLineEdit):
+    """A line that completes the name being typed (inside `{{ … }}` for templates)."""
+
+    def __init__(self, condition: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.condition = condition
+        self.completer_model = QStringListModel(self)
+        self.name_completer = QCompleter(self.completer_model, self)
+        self.name_completer.setWidget(self)
+        self.name_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.name_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.name_completer.activated.connect(self.on_name_completer_activated)
+        self.textEdited.connect(self.on_text_edited)
+
+    def set_words(self, words: list[str]) -> None:
+        self.completer_model.setStringList(words)
+
+    def _prefix(self) -> str:
+        before = self.text()[: self.cursorPosition()]
+        if not self.condition and before.rfind("{{") <= before.rfind("}}"):
+            return ""
+        match = _WORD.search(before)
+        return match.group(0) if match else ""
+
+    @Slot(str)
+    def on_text_edited(self, text: str) -> None:
+        prefix = self._prefix()
+        if not prefix:
+            self.name_completer.popup().hide()
+            return
+        self.name_completer.setCompletionPrefix(prefix)
+        if self.name_completer.completionCount() == 0:
+            self.name_completer.popup().hide()
+            return
+        rect = self.cursorRect()
+        rect.setWidth(260)
+        self.name_completer.complete(rect)
+
+    @Slot(str)
+    def on_name_completer_activated(self, word: str) -> None:
+        prefix = self._prefix()
+        position = self.cursorPosition()
+        text = self.text()
+        start = position - len(prefix)
+        self.setText(text[:start] + word + text[position:])
+        self.setCursorPosition(start + len(word))
+        self.editingFinished.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Keys that choose from the open popup belong to the completer."""
+        if self.name_completer.popup().isVisible() and event.key() in (
+            Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Tab, Qt.Key.Key_Escape
+        ):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+class LongTextEdit(QPlainTextEdit):
+    """Multi-line text that reports `editing_finished` when focus leaves it."""
+
+    editing_finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(72)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.setPlainText(text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self.editing_finished.emit()

@@ -1,0 +1,455 @@
+"""Table models over the run ledger and the things of a data type.
+
+The run models page lazily: the view asks `canFetchMore()` / `fetchMore()`
+as it scrolls, and each page is one keyset query of `page_size` rows, so a
+ledger of 100,000 runs is never loaded whole.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimeZone,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from app.core.definitions import DataTypeDef
+from app.core.types import ValueType, local_zone, parse_text, utcnow
+from app.errors import CueflowError
+from app.storage import catalog, ledger, views
+from app.storage.db import Database
+from app.storage.views import RunFilter, RunRow, ThingRow
+from app.ui import formatting
+
+ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's value object (RunRow / ThingRow)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's or thing's ID
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # raw value behind a formatted cell
+
+RELOAD_CAP = 2000  # a live reload keeps at most this many already-fetched rows
+
+Index = QModelIndex | QPersistentModelIndex
+
+STATUS_COLOURS = {
+    ledger.SCHEDULED: "#3b82f6",
+    ledger.RUNNING: "#f59e0b",
+    ledger.SUCCEEDED: "#16a34a",
+    ledger.FAILED: "#dc2626",
+    ledger.TERMINATED: "#6b7280",
+    ledger.CANCELLED: "#9ca3af",
+    ledger.MISSED: "#a855f7",
+    ledger.INTERRUPTED: "#ea580c",
+}
+_ICONS: dict[str, QIcon] = {}
+
+
+def status_icon(status: str) -> QIcon:
+    """A filled dot in the status colour (made once, on first use)."""
+    if status not in _ICONS:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(STATUS_COLOURS.get(status, "#6b7280")))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        _ICONS[status] = QIcon(pixmap)
+    return _ICONS[status]
+
+
+class PagedRunsModel(QAbstractTableModel):
+    """Runs of the ledger, fetched a page at a time as the view scrolls.
+
+    Subclasses say which runs (`_first_page`, `_next_page`) and how columns
+    read (`HEADERS`, `_display`).
+    """
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, parent: Any = None
+                 ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.page_size = page_size
+        self.fetched = 0  # rows read from the database so far (for tests and tuning)
+        self._rows: list[RunRow] = []
+        self._exhausted = False
+        self._filter = RunFilter()
+        self._colours: dict[str, str] = {}
+        self.reload()
+
+    # --- loading ------------------------------------------------------------
+
+    @property
+    def run_filter(self) -> RunFilter:
+        return self._filter
+
+    def set_filter(self, run_filter: RunFilter) -> None:
+        self._filter = run_filter
+        self.reload(keep=0)
+
+    def reload(self, keep: int | None = None) -> None:
+        """Read again from the start, keeping about as many rows as were shown."""
+        wanted = len(self._rows) if keep is None else keep
+        wanted = min(max(wanted, self.page_size), RELOAD_CAP)
+        with self.db.read() as session:
+            rows, exhausted = self._first_page(session, wanted)
+            self._colours = views.workflow_colours(session)
+        self.fetched += len(rows)
+        self.set_rows(rows, exhausted)
+
+    def set_rows(self, rows: list[RunRow], exhausted: bool) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._exhausted = exhausted
+        self.endResetModel()
+
+    def _first_page(self, session: Any, limit: int) -> tuple[list[RunRow], bool]:
+        raise NotImplementedError
+
+    def _next_page(self, session: Any, last: RunRow, limit: int) -> list[RunRow]:
+        raise NotImplementedError
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        """More rows wait in the database (the view asks when it nears the end)."""
+        return not parent.isValid() and not self._exhausted and bool(self._rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        """Append the next page after the last row shown."""
+        if parent.isValid() or self._exhausted or not self._rows:
+            return
+        with self.db.read() as session:
+            rows = self._next_page(session, self._rows[-1], self.page_size)
+        self.fetched += len(rows)
+        if len(rows) < self.page_size:
+            self._exhausted = True
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    # --- reading ------------------------------------------------------------
+
+    def row_at(self, row: int) -> RunRow:
+        return self._rows[row]
+
+    def row_of(self, run_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == run_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        run = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return run
+        if role == ID_ROLE:
+            return run.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(run, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(run, index.column())
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._decoration(run, index.column())
+        return None
+
+    def _display(self, run: RunRow, column: int) -> str | None:
+        raise NotImplementedError
+
+    def _tooltip(self, run: RunRow, column: int) -> str | None:
+        return self._display(run, column)
+
+    def _decoration(self, run: RunRow, column: int) -> Any:
+        return None
+
+    def _colour(self, workflow: str) -> QColor:
+        return QColor(self._colours.get(workflow, "#9ca3af"))
+
+
+class UpcomingRunsModel(PagedRunsModel):
+    """Scheduled runs, soonest first."""
+
+    COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_RUN_AS, COL_PARAMS, COL_CREATED, COL_CANCEL = range(7)
+    HEADERS = ("ID", "Workflow", "Scheduled for", "Run as", "Parameters", "Created", "")
+
+    def _first_page(self, session: Any, limit: int) -> tuple[list[RunRow], bool]:
+        rows = views.upcoming_page(session, self._filter, None, limit)
+        return rows, len(rows) < limit
+
+    def _next_page(self, session: Any, last: RunRow, limit: int) -> list[RunRow]:
+        return views.upcoming_page(session, self._filter, (last.scheduled_for, last.id), limit)
+
+    def _display(self, run: RunRow, column: int) -> str | None:
+        if column == self.COL_ID:
+            return run.id
+        if column == self.COL_WORKFLOW:
+            return run.workflow
+        if column == self.COL_SCHEDULED:
+            return (f"{formatting.local_time(run.scheduled_for)} · "
+                    f"{formatting.relative(run.scheduled_for)}")
+        if column == self.COL_RUN_AS:
+            return run.run_as or self.tr("nobody")
+        if column == self.COL_PARAMS:
+            return formatting.params_text(run.params)
+        if column == self.COL_CREATED:
+            return formatting.local_time(run.created_at)
+        if column == self.COL_CANCEL:
+            return self.tr("Cancel")
+        return None
+
+    def _tooltip(self, run: RunRow, column: int) -> str | None:
+        if column == self.COL_PARAMS:
+            return json.dumps(run.params, indent=1, ensure_ascii=False)
+        if column == self.COL_CANCEL:
+            return self.tr("Cancel run {id}").format(id=run.id)
+        return self._display(run, column)
+
+    def _decoration(self, run: RunRow, column: int) -> Any:
+        if column == self.COL_WORKFLOW:
+            return self._colour(run.workflow)
+        return None
+
+
+class HistoryRunsModel(PagedRunsModel):
+    """Running runs first, then finished runs, newest first."""
+
+    (COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_STARTED, COL_DURATION, COL_STATUS, COL_ATTEMPT,
+     COL_ERROR) = range(8)
+    HEADERS = ("ID", "Workflow", "Scheduled for", "Started", "Duration", "Status", "Attempt",
+               "Error")
+
+    def _first_page(self, session: Any, limit: int) -> tuple[list[RunRow], bool]:
+        running = views.running_runs(session, self._filter)
+        finished = views.history_page(session, self._filter, None, limit)
+        return running + finished, len(finished) < limit
+
+    def _next_page(self, session: Any, last: RunRow, limit: int) -> list[RunRow]:
+        if last.finished_at is None:
+            return []
+        return views.history_page(session, self._filter, (last.finished_at, last.id), limit)
+
+    def _display(self, run: RunRow, column: int) -> str | None:
+        if column == self.COL_ID:
+            return run.id
+        if column == self.COL_WORKFLOW:
+            return run.workflow
+        if column == self.COL_SCHEDULED:
+            return formatting.local_time(run.scheduled_for)
+        if column == self.COL_STARTED:
+            return formatting.local_time(run.started_at)
+        if column == self.COL_DURATION:
+            end = run.finished_at or (utcnow() if run.status == ledger.RUNNING else None)
+            return formatting.duration(run.started_at, end)
+        if column == self.COL_STATUS:
+            return run.status
+        if column == self.COL_ATTEMPT:
+            return str(run.attempt)
+        if column == self.COL_ERROR:
+            return formatting.short(run.error, 120) if run.status != ledger.CANCELLED else ""
+        return None
+
+    def _tooltip(self, run: RunRow, column: int) -> str | None:
+        if column == self.COL_ERROR:
+            return run.error
+        return self._display(run, column)
+
+    def _decoration(self, run: RunRow, column: int) -> Any:
+        if column == self.COL_WORKFLOW:
+            return self._colour(run.workflow)
+        if column == self.COL_STATUS:
+            return status_icon(run.status)
+        return None
+
+
+class ThingsModel(QAbstractTableModel):
+    """The things of one data type: ID, then one column per field, editable.
+
+    Cells edit with Qt's typed editors: the edit role gives a bool for yes/no,
+    a float for a number and a QDateTime for a date; everything else is text
+    (a thing by its ID, a list as JSON).
+    """
+
+    COL_ID = 0
+
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.definition: DataTypeDef | None = None
+        self.search = ""
+        self.error = ""
+        self.fetched = 0
+        self._rows: list[ThingRow] = []
+        self._exhausted = True
+
+    def set_data_type(self, definition: DataTypeDef | None, search: str = "") -> None:
+        self.definition = definition
+        self.search = search
+        self.reload()
+
+    def reload(self) -> None:
+        rows: list[ThingRow] = []
+        if self.definition is not None:
+            with self.db.read() as session:
+                rows = views.things_page(session, self.definition.name, self.search, 0,
+                                         max(len(self._rows), views.PAGE_SIZE))
+        self.fetched += len(rows)
+        self.set_rows(rows, len(rows) < max(len(self._rows), views.PAGE_SIZE))
+
+    def set_rows(self, rows: list[ThingRow], exhausted: bool) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._exhausted = exhausted
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        """More things wait in the database."""
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        """Append the next window of things."""
+        if parent.isValid() or self._exhausted or self.definition is None:
+            return
+        with self.db.read() as session:
+            rows = views.things_page(session, self.definition.name, self.search,
+                                     len(self._rows), views.PAGE_SIZE)
+        self.fetched += len(rows)
+        self._exhausted = len(rows) < views.PAGE_SIZE
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def thing_id(self, row: int) -> str:
+        return self._rows[row].id
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() or self.definition is None:
+            return 0
+        return 1 + len(self.definition.fields)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if self.definition is None or not 0 <= section < self.columnCount():
+            return None
+        if section == self.COL_ID:
+            return self.tr("ID")
+        field = self.definition.fields[section - 1]
+        return f"{field.name} ({field.type})"
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() != self.COL_ID:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def _field_type(self, column: int) -> ValueType:
+        assert self.definition is not None
+        return self.definition.fields[column - 1].type
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if self.definition is None or not 0 <= index.column() < self.columnCount():
+            return None
+        thing = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return thing
+        if role == ID_ROLE:
+            return thing.id
+        if index.column() == self.COL_ID:
+            return thing.id if role == Qt.ItemDataRole.DisplayRole else None
+        field = self.definition.fields[index.column() - 1]
+        raw = thing.data.get(field.name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell_text(field.type, raw)
+        if role == Qt.ItemDataRole.EditRole:
+            return _edit_value(field.type, raw)
+        return None
+
+    def setData(self, index: Index, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Save one field of one thing; a value that does not fit is refused."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+            return False
+        assert self.definition is not None
+        field = self.definition.fields[index.column() - 1]
+        thing = self._rows[index.row()]
+        try:
+            native = _from_edit(field.type, value)
+            with self.db.write() as session:
+                resolve = catalog.SessionThingLoader(session).resolve
+                if isinstance(native, str) and field.type.base != "text":
+                    native = parse_text(field.type, native, resolve) if native.strip() else None
+                stored = catalog.modify_thing(session, thing.id, {field.name: native}).raw
+        except CueflowError as exc:
+            self.error = str(exc)
+            return False
+        self.error = ""
+        self._rows[index.row()] = ThingRow(thing.id, dict(stored))
+        self.dataChanged.emit(index, index)
+        return True
+
+
+def _cell_text(vtype: ValueType, raw: Any) -> str:
+    if raw is None:
+        return ""
+    if vtype.is_list:
+        return ", ".join(str(item) for item in raw)
+    if vtype.base == "yes/no":
+        return "yes" if raw else "no"
+    if vtype.base == "date":
+        return formatting.local_time(datetime.fromisoformat(raw))
+    return str(raw)
+
+
+def _edit_value(vtype: ValueType, raw: Any) -> Any:
+    if vtype.is_list:
+        return json.dumps(raw or [], ensure_ascii=False)
+    if vtype.base == "yes/no":
+        return bool(raw)
+    if vtype.base == "number":
+        return float(raw or 0)
+    if vtype.base == "date":
+        stamp = datetime.fromisoformat(raw) if raw else utcnow()
+        return QDateTime.fromSecsSinceEpoch(int(stamp.timestamp()),
+                                            QTimeZone(str(local_zone()).encode()))
+    return "" if raw is None else str(raw)
+
+
+def _from_edit(vtype: ValueType, value: Any) -> Any:
+    if isinstance(value, QDateTime):
+        return datetime.fromtimestamp(value.toSecsSinceEpoch(), local_zone())
+    if vtype.base == "text" and not vtype.is_list:
+        return "" if value is None else str(value)
+    return value
+
+

@@ -1,0 +1,423 @@
+"""The Scheduler area: upcoming runs with Cancel buttons, and the run history."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QMouseEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.types import local_zone
+from app.errors import CueflowError
+from app.storage import catalog, ledger, views
+from app.storage.views import RunFilter
+from app.ui import formatting
+from app.ui.bridge import EventBridge
+from app.ui.context import AppContext
+from app.ui.models import ID_ROLE, ROW_ROLE, HistoryRunsModel, UpcomingRunsModel, status_icon
+from app.ui.run_dialog import RunDialog
+
+RELOAD_DELAY_MS = 150
+
+
+class CancelButtonDelegate(QStyledItemDelegate):
+    """Paints a Cancel push button in a cell and reports clicks on it.
+
+    Painting instead of one widget per row keeps 100,000 rows cheap.
+    """
+
+    cancel_clicked = Signal(str)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        button = QStyleOptionButton()
+        button.rect = self._button_rect(option.rect)
+        button.text = str(index.data(Qt.ItemDataRole.DisplayRole))
+        button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)
+
+    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,  # noqa: N802
+                    index: QModelIndex | QPersistentModelIndex) -> bool:
+        """A release inside the painted button cancels that row's run."""
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            if self._button_rect(option.rect).contains(event.position().toPoint()):
+                self.cancel_clicked.emit(str(index.data(ID_ROLE)))
+                return True
+        return event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+
+    @staticmethod
+    def _button_rect(cell: QRect) -> QRect:
+        return cell.adjusted(4, 2, -4, -2)
+
+
+class SchedulerArea(QWidget):
+    """Upcoming and History tables over the ledger, refreshed by scheduler events."""
+
+    status_message = Signal(str)
+
+    def __init__(self, context: AppContext, bridge: EventBridge,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.upcoming_model = UpcomingRunsModel(context.db, parent=self)
+        self.history_model = HistoryRunsModel(context.db, parent=self)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.on_reload_timer_timeout)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(30_000)
+        self._clock_timer.timeout.connect(self.on_clock_timer_timeout)
+        self._clock_timer.start()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("schedulerTabs")
+        self.tabs.addTab(self._build_upcoming(), self.tr("Upcoming"))
+        self.tabs.addTab(self._build_history(), self.tr("History"))
+        layout.addWidget(self.tabs)
+        bridge.ledger_changed.connect(self.on_ledger_changed)
+        self._update_count()
+
+    # --- building -------------------------------------------------------------
+
+    def _build_upcoming(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.upcoming_filter = QLineEdit(page)
+        self.upcoming_filter.setObjectName("upcomingFilter")
+        self.upcoming_filter.setPlaceholderText(self.tr("Filter by workflow, ID or parameter"))
+        self.upcoming_filter.setClearButtonEnabled(True)
+        self.upcoming_filter.textChanged.connect(self.on_upcoming_filter_changed)
+        bar.addWidget(self.upcoming_filter, 2)
+        self.since_check = QCheckBox(self.tr("From"), page)
+        self.since_date = QDateEdit(QDate.currentDate(), page)
+        self.since_date.setCalendarPopup(True)
+        self.since_date.setEnabled(False)
+        self.since_check.toggled.connect(self.since_date.setEnabled)
+        self.since_check.toggled.connect(self.on_upcoming_filter_changed)
+        self.since_date.dateChanged.connect(self.on_upcoming_filter_changed)
+        bar.addWidget(self.since_check)
+        bar.addWidget(self.since_date)
+        self.count_label = QLabel(page)
+        self.count_label.setObjectName("upcomingCount")
+        bar.addWidget(self.count_label, 1)
+        self.schedule_button = QPushButton(self.tr("Schedule…"), page)
+        self.schedule_button.setObjectName("scheduleButton")
+        self.schedule_button.clicked.connect(self.on_schedule_clicked)
+        bar.addWidget(self.schedule_button)
+        self.cancel_selected_button = QPushButton(self.tr("Cancel selected"), page)
+        self.cancel_selected_button.setObjectName("cancelSelectedButton")
+        self.cancel_selected_button.clicked.connect(self.on_cancel_selected_clicked)
+        bar.addWidget(self.cancel_selected_button)
+        self.cancel_all_button = QPushButton(self.tr("Cancel all…"), page)
+        self.cancel_all_button.setObjectName("cancelAllButton")
+        self.cancel_all_button.clicked.connect(self.on_cancel_all_clicked)
+        bar.addWidget(self.cancel_all_button)
+        layout.addLayout(bar)
+
+        self.upcoming_view = QTableView(page)
+        self.upcoming_view.setObjectName("upcomingView")
+        self.upcoming_view.setModel(self.upcoming_model)
+        _table_look(self.upcoming_view)
+        self.cancel_delegate = CancelButtonDelegate(self.upcoming_view)
+        self.cancel_delegate.cancel_clicked.connect(self.on_row_cancel_clicked)
+        self.upcoming_view.setItemDelegateForColumn(UpcomingRunsModel.COL_CANCEL,
+                                                    self.cancel_delegate)
+        header = self.upcoming_view.horizontalHeader()
+        header.setSectionResizeMode(UpcomingRunsModel.COL_PARAMS, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((UpcomingRunsModel.COL_ID, 150), (UpcomingRunsModel.COL_WORKFLOW,
+                              190), (UpcomingRunsModel.COL_SCHEDULED, 230),
+                              (UpcomingRunsModel.COL_RUN_AS, 150),
+                              (UpcomingRunsModel.COL_CREATED, 150),
+                              (UpcomingRunsModel.COL_CANCEL, 90)):
+            self.upcoming_view.setColumnWidth(column, width)
+        layout.addWidget(self.upcoming_view)
+        return page
+
+    def _build_history(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.history_filter = QLineEdit(page)
+        self.history_filter.setObjectName("historyFilter")
+        self.history_filter.setPlaceholderText(self.tr("Filter by workflow, ID or parameter"))
+        self.history_filter.setClearButtonEnabled(True)
+        self.history_filter.textChanged.connect(self.on_history_filter_changed)
+        bar.addWidget(self.history_filter, 1)
+        self.run_again_button = QPushButton(self.tr("Run again"), page)
+        self.run_again_button.setObjectName("runAgainButton")
+        self.run_again_button.setEnabled(False)
+        self.run_again_button.clicked.connect(self.on_run_again_clicked)
+        bar.addWidget(self.run_again_button)
+        layout.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, page)
+        self.history_view = QTableView(splitter)
+        self.history_view.setObjectName("historyView")
+        self.history_view.setModel(self.history_model)
+        _table_look(self.history_view)
+        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history_view.horizontalHeader().setSectionResizeMode(
+            HistoryRunsModel.COL_ERROR, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((HistoryRunsModel.COL_ID, 150), (HistoryRunsModel.COL_WORKFLOW, 190),
+                              (HistoryRunsModel.COL_SCHEDULED, 150),
+                              (HistoryRunsModel.COL_STARTED, 150),
+                              (HistoryRunsModel.COL_DURATION, 80),
+                              (HistoryRunsModel.COL_STATUS, 110),
+                              (HistoryRunsModel.COL_ATTEMPT, 70)):
+            self.history_view.setColumnWidth(column, width)
+        self.history_view.selectionModel().currentRowChanged.connect(
+            self.on_history_current_changed)
+
+        trace = QWidget(splitter)
+        trace_layout = QVBoxLayout(trace)
+        trace_layout.setContentsMargins(0, 0, 0, 0)
+        self.trace_title = QLabel(self.tr("Select a run to see its steps."), trace)
+        self.trace_title.setObjectName("traceTitle")
+        self.trace_title.setWordWrap(True)
+        self.trace_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        trace_layout.addWidget(self.trace_title)
+        self.trace_table = QTableWidget(0, 7, trace)
+        self.trace_table.setObjectName("traceTable")
+        self.trace_table.setHorizontalHeaderLabels([
+            self.tr("Step"), self.tr("Action"), self.tr("Status"), self.tr("Inputs"),
+            self.tr("Result"), self.tr("Error"), self.tr("Duration")])
+        self.trace_table.verticalHeader().setVisible(False)
+        self.trace_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.trace_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.trace_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        trace_layout.addWidget(self.trace_table, 2)
+        self.trace_log = QPlainTextEdit(trace)
+        self.trace_log.setObjectName("traceLog")
+        self.trace_log.setReadOnly(True)
+        self.trace_log.setPlaceholderText(self.tr("Log lines of the run"))
+        self.trace_log.setMaximumHeight(90)
+        trace_layout.addWidget(self.trace_log)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter)
+        return page
+
+    # --- refreshing -------------------------------------------------------------
+
+    @Slot()
+    def on_ledger_changed(self) -> None:
+        if not self._reload_timer.isActive():
+            self._reload_timer.start()
+
+    @Slot()
+    def on_reload_timer_timeout(self) -> None:
+        self.reload()
+
+    @Slot()
+    def on_clock_timer_timeout(self) -> None:
+        self.upcoming_view.viewport().update()
+
+    def reload(self) -> None:
+        """Read both tables again, keeping the selection where the runs remain."""
+        selected = self.selected_upcoming_ids()
+        current = self.history_view.currentIndex().data(ID_ROLE)
+        self.upcoming_model.reload()
+        self.history_model.reload()
+        self._update_count()
+        selection = self.upcoming_view.selectionModel()
+        for run_id in selected:
+            row = self.upcoming_model.row_of(run_id)
+            if row >= 0:
+                selection.select(self.upcoming_model.index(row, 0),
+                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+        if current:
+            row = self.history_model.row_of(current)
+            if row >= 0:
+                self.history_view.setCurrentIndex(self.history_model.index(row, 0))
+            else:
+                self._show_trace(None)
+
+    def _update_count(self) -> None:
+        with self.context.db.read() as session:
+            count = views.count_upcoming(session, self.upcoming_model.run_filter)
+        self.count_label.setText(self.tr("{n} upcoming").format(n=f"{count:,}"))
+
+    @Slot()
+    def on_upcoming_filter_changed(self) -> None:
+        since = None
+        if self.since_check.isChecked():
+            day = self.since_date.date()
+            since = datetime(day.year(), day.month(), day.day(), tzinfo=local_zone())
+        self.upcoming_model.set_filter(RunFilter(self.upcoming_filter.text(), since))
+        self._update_count()
+
+    @Slot(str)
+    def on_history_filter_changed(self, text: str) -> None:
+        self.history_model.set_filter(RunFilter(text))
+        self._show_trace(None)
+
+    # --- cancelling ---------------------------------------------------------------
+
+    def selected_upcoming_ids(self) -> list[str]:
+        rows = self.upcoming_view.selectionModel().selectedRows()
+        return [str(index.data(ID_ROLE)) for index in rows]
+
+    def cancel_runs(self, run_ids: list[str]) -> int:
+        if not run_ids:
+            return 0
+        try:
+            cancelled = self.context.service.cancel(run_ids)
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+            return 0
+        self.reload()
+        self.status_message.emit(self.tr("Cancelled {n} run(s)").format(n=len(cancelled)))
+        return len(cancelled)
+
+    @Slot(str)
+    def on_row_cancel_clicked(self, run_id: str) -> None:
+        self.cancel_runs([run_id])
+
+    @Slot()
+    def on_cancel_selected_clicked(self) -> None:
+        self.cancel_runs(self.selected_upcoming_ids())
+
+    @Slot()
+    def on_cancel_all_clicked(self) -> None:
+        with self.context.db.read() as session:
+            count = ledger.count_scheduled(session)
+        if count == 0:
+            return
+        question = self.tr("Cancel all {n} upcoming runs? This cannot be undone.").format(
+            n=f"{count:,}")
+        if self.confirm(self.tr("Cancel all"), question):
+            cancelled = self.context.service.cancel_all()
+            self.reload()
+            self.status_message.emit(self.tr("Cancelled {n} run(s)").format(n=len(cancelled)))
+
+    def confirm(self, title: str, question: str) -> bool:
+        """Ask yes or no (tests replace this)."""
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- scheduling -----------------------------------------------------------------
+
+    @Slot()
+    def on_schedule_clicked(self) -> None:
+        with self.context.db.read() as session:
+            names = sorted(catalog.workflow_names(session))
+        if not names:
+            self.status_message.emit(self.tr("There is no workflow to schedule yet."))
+            return
+        name, ok = QInputDialog.getItem(self, self.tr("Schedule"), self.tr("Workflow"), names,
+                                        0, False)
+        if ok:
+            self.open_run_dialog(name)
+
+    def open_run_dialog(self, name: str, run_now: bool = False) -> RunDialog:
+        with self.context.db.read() as session:
+            workflow = catalog.get_workflow(session, name)
+        dialog = RunDialog(self.context, workflow, run_now=run_now, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.scheduled.connect(self.on_ledger_changed)
+        dialog.open()
+        return dialog
+
+    # --- history ------------------------------------------------------------------
+
+    @Slot(QModelIndex, QModelIndex)
+    def on_history_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self._show_trace(current.data(ID_ROLE) if current.isValid() else None)
+
+    def _show_trace(self, run_id: str | None) -> None:
+        self.trace_table.setRowCount(0)
+        self.trace_log.clear()
+        self.run_again_button.setEnabled(run_id is not None)
+        if run_id is None:
+            self.trace_title.setText(self.tr("Select a run to see its steps."))
+            return
+        with self.context.db.read() as session:
+            run = views.get_run_row(session, run_id)
+            if run is None:
+                return
+            steps = ledger.steps_to_json(ledger.step_results(session, run_id, run.attempt))
+            lines = [(line.at, line.level, line.message)
+                     for line in ledger.log_lines(session, run_id)]
+        error = f" — {run.error}" if run.error and run.status != ledger.CANCELLED else ""
+        self.trace_title.setText(self.tr("<b>{workflow}</b> · run {id} · <b>{status}</b>, "
+                                         "attempt {attempt}{error}").format(
+            workflow=run.workflow, id=run.id, status=run.status, attempt=run.attempt,
+            error=error))
+        self.trace_table.setRowCount(len(steps))
+        for row, step in enumerate(steps):
+            cells = [str(step["step"]), step["action"], step["status"],
+                     formatting.short(step["inputs"], 200), formatting.short(step["result"], 200),
+                     step["error"] or "", f"{step['duration_ms']:.0f} ms"]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(json.dumps(step, indent=1, default=str)
+                                if column in (3, 4) else text)
+                if column == 2:
+                    item.setIcon(status_icon(step["status"]))
+                self.trace_table.setItem(row, column, item)
+        self.trace_log.setPlainText("\n".join(
+            f"{formatting.local_time(at)}  {level:<7} {message}" for at, level, message in lines))
+
+    @Slot()
+    def on_run_again_clicked(self) -> None:
+        run = self.history_view.currentIndex().data(ROW_ROLE)
+        if run is None:
+            return
+        try:
+            run_id = self.context.service.schedule(run.workflow, run.params, run_as=run.run_as)
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.status_message.emit(self.tr("Started run {id}").format(id=run_id))
+
+
+def _table_look(view: QTableView) -> None:
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(28)
+    view.setWordWrap(False)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -1,0 +1,291 @@
+"""A step's form, generated from the inputs its action declares.
+
+The same `InputSpec` declarations drive the engine's checks, so a new action
+gets its form for free. Expression inputs are checked while typing (unknown
+name, syntax) and committed when editing finishes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.actions import registry
+from app.actions.registry import ActionSpec, InputSpec
+from app.core import expressions
+from app.core.definitions import StepDef
+from app.ui.expression_edit import ExpressionLineEdit, LongTextEdit
+
+ERROR_STYLE = "color: #b91c1c;"
+ONLY_WHEN = "only_when"
+
+
+class MappingEditor(QWidget):
+    """Names to expressions (a step's `params`, `fields`, `headers` …)."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Value")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setFixedHeight(96)
+        layout.addWidget(self.table, 1)
+        buttons = QVBoxLayout()
+        self.add_button = QPushButton(self.tr("Add"), self)
+        self.remove_button = QPushButton(self.tr("Remove"), self)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.remove_button.clicked.connect(self.on_remove_clicked)
+        self.table.itemChanged.connect(self.on_table_item_changed)
+
+    def set_value(self, value: Any) -> None:
+        mapping = value if isinstance(value, dict) else {}
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(0)
+            for key, item in mapping.items():
+                self._append(str(key), item if isinstance(item, str) else _literal_text(item))
+
+    def _append(self, key: str, text: str) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(key))
+        self.table.setItem(row, 1, QTableWidgetItem(text))
+
+    def value(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for row in range(self.table.rowCount()):
+            key_item, value_item = self.table.item(row, 0), self.table.item(row, 1)
+            key = key_item.text().strip() if key_item else ""
+            if key:
+                out[key] = value_item.text() if value_item else ""
+        return out
+
+    @Slot()
+    def on_add_clicked(self) -> None:
+        with QSignalBlocker(self.table):
+            self._append(f"name{self.table.rowCount() + 1}", "")
+        self.edited.emit()
+
+    @Slot()
+    def on_remove_clicked(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.table.removeRow(row)
+        if rows:
+            self.edited.emit()
+
+    @Slot(QTableWidgetItem)
+    def on_table_item_changed(self, item: QTableWidgetItem) -> None:
+        self.edited.emit()
+
+
+def _literal_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+class StepForm(QWidget):
+    """The inputs of one step; emits `step_edited` with the new StepDef."""
+
+    step_edited = Signal(object)
+
+    def __init__(self, step: StepDef, names: list[str], words: list[str],
+                 choices: dict[str, list[str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.step = step
+        self.names = names
+        self.spec: ActionSpec | None = registry.get(step.action)
+        self.widgets: dict[str, Any] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        if self.spec is None:
+            self.form.addRow(QLabel(self.tr("Unknown action '{name}'").format(name=step.action)))
+            return
+        if self.spec.result:
+            about = QLabel(self.tr("Result: {result}").format(result=self.spec.result), self)
+            about.setStyleSheet("color: palette(mid);")
+            self.form.addRow(about)
+        for item in self.spec.inputs:
+            widget = self._widget_for(item, words, choices)
+            widget.setObjectName(f"input_{item.name}")
+            widget.setToolTip(item.help)
+            self.widgets[item.name] = widget
+            self._add_row(item.name + (" *" if item.required else ""), widget, item.name)
+        condition = ExpressionLineEdit(True, self)
+        condition.setObjectName("input_only_when")
+        condition.set_words(words)
+        condition.setPlaceholderText(self.tr("always (or a condition, e.g. birthday is not none)"))
+        condition.editingFinished.connect(self.on_input_committed)
+        condition.textChanged.connect(self.on_expression_text_changed)
+        self.widgets[ONLY_WHEN] = condition
+        self._add_row(self.tr("Only when"), condition, ONLY_WHEN)
+        self.set_step(step)
+
+    def _add_row(self, label: str, widget: QWidget, key: str) -> None:
+        error = QLabel(self)
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.setVisible(False)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        self.form.addRow(label, column)
+        self.errors[key] = error
+
+    def _widget_for(self, item: InputSpec, words: list[str],
+                    choices: dict[str, list[str]]) -> QWidget:
+        if item.kind == registry.YES_NO:
+            box = QCheckBox(self)
+            box.toggled.connect(self.on_input_committed)
+            return box
+        if item.kind == registry.CHOICE:
+            combo = QComboBox(self)
+            combo.addItems(list(item.choices))
+            combo.currentIndexChanged.connect(self.on_input_committed)
+            return combo
+        if item.kind == registry.MAPPING:
+            mapping = MappingEditor(self)
+            mapping.edited.connect(self.on_input_committed)
+            return mapping
+        if item.kind == registry.LONG_TEXT:
+            long_text = LongTextEdit(self)
+            long_text.setPlaceholderText(item.help)
+            long_text.editing_finished.connect(self.on_input_committed)
+            long_text.textChanged.connect(self.on_expression_text_changed)
+            return long_text
+        line = ExpressionLineEdit(False, self)
+        line.setPlaceholderText(item.help)
+        if item.kind == registry.WORKFLOW:
+            line.condition = True
+            line.set_words(choices.get("workflows", []))
+        elif item.kind == registry.DATA_TYPE:
+            line.condition = True
+            line.set_words(choices.get("data_types", []))
+        else:
+            line.set_words(words)
+        line.editingFinished.connect(self.on_input_committed)
+        line.textChanged.connect(self.on_expression_text_changed)
+        return line
+
+    # --- values ---------------------------------------------------------------
+
+    def set_step(self, step: StepDef) -> None:
+        """Show these values (without emitting edits)."""
+        self.step = step
+        for name, widget in self.widgets.items():
+            value = step.only_when if name == ONLY_WHEN else step.inputs.get(name)
+            with QSignalBlocker(widget):
+                if isinstance(widget, QCheckBox):
+                    widget.setChecked(bool(value))
+                elif isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(max(widget.findText(str(value or "").upper()), 0))
+                elif isinstance(widget, MappingEditor):
+                    widget.set_value(value)
+                else:
+                    text = value if isinstance(value, str) else _literal_text(value)
+                    if widget.text() != text:
+                        widget.setText(text)
+            if isinstance(widget, ExpressionLineEdit | LongTextEdit):
+                self._check_live(name, widget.text())
+
+    def current_step(self) -> StepDef:
+        assert self.spec is not None
+        inputs: dict[str, Any] = {}
+        for item in self.spec.inputs:
+            widget = self.widgets[item.name]
+            if isinstance(widget, QCheckBox):
+                if widget.isChecked() or item.name in self.step.inputs:
+                    inputs[item.name] = widget.isChecked()
+            elif isinstance(widget, QComboBox):
+                inputs[item.name] = widget.currentText()
+            elif isinstance(widget, MappingEditor):
+                mapping = widget.value()
+                if mapping:
+                    inputs[item.name] = mapping
+            else:
+                text = widget.text()
+                if text.strip():
+                    inputs[item.name] = _typed(item, text)
+        condition = self.widgets[ONLY_WHEN].text().strip() or None
+        return StepDef(self.step.action, inputs, condition)
+
+    def show_problems(self, problems: dict[str, list[str]]) -> None:
+        """Problems found on save, by input name (live checks come first)."""
+        for name, label in self.errors.items():
+            widget = self.widgets.get(name)
+            live = self._live_problems(name, widget.text()) if isinstance(
+                widget, ExpressionLineEdit | LongTextEdit) else []
+            messages = live or problems.get(name, [])
+            label.setText("; ".join(messages))
+            label.setVisible(bool(messages))
+
+    # --- live checks ------------------------------------------------------------
+
+    def _live_problems(self, name: str, text: str) -> list[str]:
+        if not text.strip():
+            return []
+        spec_item = self.spec.input(name) if self.spec else None
+        if spec_item is not None and spec_item.kind in (registry.WORKFLOW, registry.DATA_TYPE) \
+                and not expressions.is_template(text):
+            return []
+        return expressions.check(text, self.names, condition=name == ONLY_WHEN)
+
+    def _check_live(self, name: str, text: str) -> None:
+        problems = self._live_problems(name, text)
+        label = self.errors[name]
+        label.setText("; ".join(problems))
+        label.setVisible(bool(problems))
+
+    @Slot()
+    def on_expression_text_changed(self) -> None:
+        sender = self.sender()
+        for name, widget in self.widgets.items():
+            if widget is sender:
+                self._check_live(name, widget.text())
+
+    @Slot()
+    def on_input_committed(self) -> None:
+        step = self.current_step()
+        if step != self.step:
+            self.step = step
+            self.step_edited.emit(step)
+
+
+def _typed(item: InputSpec, text: str) -> Any:
+    """A literal number stays a number; everything else is text (or a template)."""
+    if item.kind == registry.NUMBER and not expressions.is_template(text):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    return text

@@ -1,0 +1,247 @@
+"""Fixtures shared by every test: a fresh data folder, real servers on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from app.storage import settings
+from app.storage.db import Database, init_db
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "examples"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test (and every cueflow subprocess) uses a file keyring in tmp_path."""
+    from tests.support.keyring_backend import FileKeyring
+
+    path = tmp_path / "keyring.json"
+    monkeypatch.setenv("CUEFLOW_TEST_KEYRING", str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.FileKeyring")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    yield path
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("CUEFLOW_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    database = init_db(f"sqlite:///{data_dir / 'cueflow.db'}")
+    yield database
+    database.dispose()
+
+
+# --- SMTP -----------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    host: str
+    port: int
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and len(self.messages) < count:
+            time.sleep(0.02)
+        return self.messages
+
+    def configure(self, db: Database, username: str = "") -> None:
+        with db.write() as session:
+            settings.set_value(session, "smtp.host", self.host)
+            settings.set_value(session, "smtp.port", str(self.port))
+            settings.set_value(session, "smtp.from", "cueflow@example.com")
+            settings.set_value(session, "smtp.username", username)
+
+
+class _Handler:
+    def __init__(self, box: Mailbox) -> None:
+        self.box = box
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        from email import message_from_bytes
+
+        message = message_from_bytes(envelope.content)
+        self.box.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "subject": message["Subject"],
+                "message_id": message["Message-ID"],
+                "body": message.get_payload(decode=False),
+            }
+        )
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback (aiosmtpd), accepting logins as user/secret-pw."""
+    box = Mailbox("127.0.0.1", _free_port())
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+                     ) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            user, password = auth_data.login.decode(), auth_data.password.decode()
+            box.logins.append((user, password))
+            return AuthResult(success=(user, password) == ("user", "secret-pw"), handled=False)
+        return AuthResult(success=False, handled=False)
+
+    controller = Controller(
+        _Handler(box), hostname=box.host, port=box.port, authenticator=authenticate,
+        auth_require_tls=False, auth_exclude_mechanism=["LOGIN"],
+    )
+    controller.start()
+    yield box
+    controller.stop()
+
+
+# --- HTTP -------------------------------------------------------------------------
+
+
+@dataclass
+class WebServer:
+    url: str
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+@pytest.fixture
+def http_server() -> Iterator[WebServer]:
+    """A real HTTP server on loopback with a few fixed routes."""
+    server_box = WebServer("")
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _reply(self, status: int, body: bytes, content_type: str = "application/json"
+                   ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test)
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            server_box.requests.append(
+                {"method": self.command, "path": self.path, "body": body.decode(),
+                 "headers": dict(self.headers)}
+            )
+            path = self.path.split("?")[0]
+            if path == "/items":
+                self._reply(200, json.dumps([{"title": "one"}, {"title": "two"}]).encode())
+            elif path == "/echo":
+                self._reply(201, json.dumps({"got": json.loads(body or b"null"),
+                                             "query": self.path.partition("?")[2]}).encode())
+            elif path == "/slow":
+                time.sleep(2)
+                self._reply(200, b"{}")
+            elif path == "/broken-json":
+                self._reply(200, b"{not json", "application/json")
+            elif path == "/text":
+                self._reply(200, b"plain words", "text/plain")
+            else:
+                self._reply(500, b'{"error": "boom"}')
+
+        do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server_box.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server_box
+    server.shutdown()
+    server.server_close()
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run `cueflow …` in this process against the test's data folder."""
+    from app.cli import main
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        capsys.readouterr()
+        if stdin is not None:
+            import io
+
+            old = sys.stdin
+            sys.stdin = io.StringIO(stdin)
+            try:
+                code = main(["--data-dir", str(data_dir), *args])
+            finally:
+                sys.stdin = old
+        else:
+            code = main(["--data-dir", str(data_dir), *args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def cueflow_process(data_dir: Path, *args: str, **kwargs: Any) -> subprocess.Popen[str]:
+    """Start `python -m app …` as a real separate process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, **kwargs,
+    )
+
+
+def cueflow_run(data_dir: Path, *args: str, stdin: str | None = None) -> Result:
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
+        capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
