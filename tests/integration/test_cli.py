@@ -1,0 +1,204 @@
+"""The command line of PRODUCT §5, in-process: outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLES, Mailbox
+from tests.support.snapshot import dump
+
+BIRTHDAY = str(EXAMPLES / "birthday.yaml")
+RUN_FIELDS = {"id", "workflow", "status", "scheduled_for", "started_at", "finished_at", "params",
+              "run_as", "error", "attempt", "parent_id"}
+
+
+@pytest.fixture
+def imported(cli: Any) -> dict[str, str]:
+    assert cli("import", BIRTHDAY).code == 0
+    users = cli("things", "User", "--json").json()
+    return {u["name"]: u["id"] for u in users}
+
+
+def test_import_prints_a_summary(cli: Any) -> None:
+    result = cli("import", BIRTHDAY)
+    assert result.code == 0
+    assert result.out.strip() == "imported 2 workflow(s), 1 data type(s), 2 thing(s), 1 trigger(s)"
+
+
+def test_things_json_has_ids_and_fields(cli: Any, imported: dict[str, str]) -> None:
+    users = cli("things", "User", "--json").json()
+    ada = next(u for u in users if u["name"] == "Ada")
+    assert ada == {"id": imported["Ada"], "email": "ada@example.com", "name": "Ada",
+                   "birthday": "1990-12-10T09:00:00+00:00"}
+
+
+def test_thing_add_set_delete(cli: Any, imported: dict[str, str]) -> None:
+    added = cli("thing", "add", "User", "-f", "name=Bob", "-f", "email=bob@example.com",
+                "-f", 'tags=["a", "b"]', "-f", "birthday=2000-01-02T03:04:05+01:00")
+    assert added.code == 0
+    bob = added.out.strip()
+    assert cli("thing", "set", bob, "-f", "name=Robert").code == 0
+    users = {u["id"]: u for u in cli("things", "User", "--json").json()}
+    assert users[bob]["name"] == "Robert" and users[bob]["tags"] == ["a", "b"]
+    assert users[bob]["birthday"] == "2000-01-02T03:04:05+01:00"
+    assert cli("thing", "delete", bob).code == 0
+    assert bob not in {u["id"] for u in cli("things", "User", "--json").json()}
+
+
+def test_schedule_prints_the_id_and_runs_lists_it(cli: Any, imported: dict[str, str]) -> None:
+    result = cli("schedule", "send_birthday_email", "-p", f"user={imported['Ada']}",
+                 "-p", "birthday=2030-12-10T09:00:00+00:00", "--at", "2030-12-10T09:00:00Z")
+    assert result.code == 0
+    run_id = result.out.strip()
+    [run] = cli("runs", "--upcoming", "--json").json()
+    assert RUN_FIELDS <= set(run)
+    assert run["id"] == run_id and run["status"] == "scheduled"
+    assert run["scheduled_for"] == "2030-12-10T09:00:00+00:00"
+    assert run["params"] == {"user": imported["Ada"], "birthday": "2030-12-10T09:00:00+00:00"}
+    assert run["started_at"] is None and run["parent_id"] is None and run["attempt"] == 1
+    assert cli("runs", "--history", "--json").json() == []
+    assert run_id in cli("runs").out
+
+
+def test_schedule_with_a_delay_and_local_time(cli: Any, imported: dict[str, str]) -> None:
+    before = datetime.now().astimezone()
+    cli("schedule", "send_birthday_email", "-p", f"user={imported['Ada']}", "--at", "+2h")
+    cli("schedule", "send_birthday_email", "-p", f"user={imported['Ada']}",
+        "--at", "2031-05-06T07:08:00")
+    runs = cli("runs", "--upcoming", "--json").json()
+    first = datetime.fromisoformat(runs[0]["scheduled_for"])
+    assert timedelta(hours=1, minutes=59) < first - before < timedelta(hours=2, minutes=1)
+    local = datetime.fromisoformat(runs[1]["scheduled_for"]).astimezone()
+    assert (local.year, local.month, local.day, local.hour, local.minute) == (2031, 5, 6, 7, 8)
+
+
+def test_cancel_by_id_all_and_overdue(cli: Any, imported: dict[str, str]) -> None:
+    user = f"user={imported['Ada']}"
+    ids = [cli("schedule", "send_birthday_email", "-p", user, "--at", when).out.strip()
+           for when in ("+1d", "+2d", "2001-01-01T00:00:00Z", "+3d")]
+    assert cli("cancel", ids[0], ids[1]).out.strip() == "cancelled 2 run(s)"
+    assert cli("cancel", "--overdue").out.strip() == "cancelled 1 run(s)"
+    assert [r["id"] for r in cli("runs", "--upcoming", "--json").json()] == [ids[3]]
+    assert cli("cancel", "--all").out.strip() == "cancelled 1 run(s)"
+    assert cli("runs", "--upcoming", "--json").json() == []
+    statuses = {r["id"]: r["status"] for r in cli("runs", "--json").json()}
+    assert set(statuses.values()) == {"cancelled"}
+    again = cli("cancel", ids[0])
+    assert again.code == 2 and "is cancelled; only scheduled runs can be cancelled" in again.err
+
+
+def test_run_json_has_steps_and_returned(cli: Any, smtp_server: Mailbox) -> None:
+    cli("import", str(EXAMPLES / "trial_reminder.yaml"))
+    result = cli("run", "start_trial", "-p", "email=c@example.com", "-p", "name=Cy",
+                 "-p", "days=14", "--json")
+    assert result.code == 0
+    run = result.json()
+    assert RUN_FIELDS | {"steps", "returned"} <= set(run)
+    assert run["status"] == "succeeded"
+    assert [s["status"] for s in run["steps"]] == ["succeeded"] * 4
+    assert run["returned"]["reminder_run"] == run["steps"][1]["result"]
+    upcoming = cli("runs", "--upcoming", "--json").json()
+    assert {r["parent_id"] for r in upcoming} == {run["id"]}
+    assert {r["workflow"] for r in upcoming} == {"trial_reminder", "end_trial"}
+
+
+def test_failed_run_exits_1(cli: Any, imported: dict[str, str], smtp_server: Mailbox) -> None:
+    cli("settings", "set", "smtp.host", "127.0.0.1")
+    cli("settings", "set", "smtp.port", "9")
+    result = cli("run", "send_birthday_email", "-p", f"user={imported['Ada']}")
+    assert result.code == 1
+    assert result.out.startswith("run ") and "failed: step 1 (send_email)" in result.out
+
+
+def test_settings_get_and_set(cli: Any) -> None:
+    assert cli("settings", "get", "smtp.port").out.strip() == "25"
+    assert cli("settings", "set", "smtp.port", "2525").code == 0
+    assert cli("settings", "get", "smtp.port").out.strip() == "2525"
+    assert "smtp.security = none" in cli("settings", "get").out
+
+
+def test_secret_set_reads_stdin_into_the_keychain(cli: Any, test_keyring: Path) -> None:
+    import keyring
+
+    result = cli("secret", "set", "smtp.password", stdin="pa55word\n")
+    assert result.code == 0
+    assert keyring.get_password("cueflow", "smtp.password") == "pa55word"
+
+
+BAD_INPUT = [
+    (["import", "missing.yaml"], "missing.yaml: no such file"),
+    (["run", "no_such_workflow"], "unknown workflow 'no_such_workflow'"),
+    (["schedule", "send_birthday_email", "-p", "user=nobody"],
+     "parameter 'user' (User): no User with ID 'nobody'"),
+    (["schedule", "send_birthday_email", "-p", "user"], "parameter 'user' is not KEY=VALUE"),
+    (["schedule", "send_birthday_email", "-p", "x=1"], "send_birthday_email has no parameter 'x'"),
+    (["schedule", "send_birthday_email"], "parameter 'user' (User) is required"),
+    (["schedule", "send_birthday_email", "-p", "user=@ADA", "-p", "birthday=tuesday"],
+     "parameter 'birthday' (date): 'tuesday' is not a date"),
+    (["schedule", "send_birthday_email", "-p", "user=@ADA", "--at", "+5x"], "is not a delay"),
+    (["schedule", "send_birthday_email", "-p", "user=@ADA", "--at", "soon"], "is not a time"),
+    (["cancel", "nonexistent"], "no run with ID 'nonexistent'"),
+    (["cancel"], "give the IDs of the runs to cancel"),
+    (["runs", "--status", "done"], "unknown status 'done'"),
+    (["runs", "--workflow", "nope"], "unknown workflow 'nope'"),
+    (["things", "Nope"], "unknown data type 'Nope'"),
+    (["thing", "add", "User", "-f", "age=3"], "User has no field 'age'"),
+    (["thing", "set", "nonexistent", "-f", "name=x"], "no thing with ID 'nonexistent'"),
+    (["thing", "delete", "nonexistent"], "no thing with ID 'nonexistent'"),
+    (["settings", "set", "smtp.port", "abc"], "setting smtp.port: 'abc' is not a whole number"),
+    (["settings", "get", "nope"], "unknown setting 'nope'"),
+    (["frobnicate"], "invalid choice"),
+    (["runs", "--upcoming", "--history"], "not allowed with argument"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT, ids=lambda v: " ".join(v)[:40]
+                         if isinstance(v, list) else None)
+def test_bad_input_exits_2_with_one_line_and_changes_nothing(
+    cli: Any, imported: dict[str, str], data_dir: Path, args: list[str], message: str
+) -> None:
+    args = [a.replace("@ADA", imported["Ada"]) for a in args]
+    before = dump(data_dir)
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.count("\n") == 1, result.err
+    assert message in result.err
+    assert "Traceback" not in result.err + result.out
+    assert dump(data_dir) == before
+
+
+def test_bad_workflow_file_lists_problems_and_changes_nothing(
+    cli: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    cli("import", BIRTHDAY)
+    before = dump(data_dir)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("workflows:\n  w:\n    steps:\n      - action: fly\n      - action: log\n"
+                   "        with: {message: '{{ nope }}'}\n")
+    result = cli("import", str(bad))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "workflows.w.steps[1].action: unknown action 'fly' (known: cancel_scheduled, "
+        "create_thing, delete_thing, http_request, log, modify_thing, notify, return_data, "
+        "run_workflow, schedule_workflow, send_email, terminate)",
+        "workflows.w.steps[2].with.message: unknown name 'nope'",
+    ]
+    malformed = tmp_path / "malformed.yaml"
+    malformed.write_text("workflows: [unclosed\n")
+    result = cli("import", str(malformed))
+    assert result.code == 2 and result.err.count("\n") == 1 and "line 2" in result.err
+    assert dump(data_dir) == before
+
+
+def test_secret_refused_without_a_usable_keychain(cli: Any) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    result = cli("secret", "set", "smtp.password", stdin="x\n")
+    assert result.code == 2
+    assert "no usable OS keychain" in result.err

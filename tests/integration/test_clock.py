@@ -1,0 +1,183 @@
+"""The clock over the ledger, in this process: firing, cancelling, recovery at start."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from app.core.types import utcnow
+from app.engine.events import EventBus, RunChanged
+from app.engine.service import Service
+from app.scheduling.clock import Clock
+from app.storage import ledger
+from app.storage import models as m
+from app.storage.db import Database
+from app.workflow_file import import_text
+
+FLOWS = """
+cueflow: 1
+workflows:
+  note:
+    parameters: {text: {type: text}}
+    steps:
+      - action: log
+        with: {message: "{{ text }}"}
+  skipper:
+    on_missed: skip
+    steps:
+      - action: log
+        with: {message: hi}
+  short_grace:
+    grace: 60
+    steps:
+      - action: log
+        with: {message: hi}
+"""
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
+def status(db: Database, run_id: str) -> str:
+    with db.read() as session:
+        return ledger.get_run(session, run_id).status
+
+
+@pytest.fixture
+def events() -> EventBus:
+    return EventBus()
+
+
+@pytest.fixture
+def service(db: Database, events: EventBus) -> Service:
+    import_text(db, FLOWS)
+    return Service(db, events)
+
+
+@pytest.fixture
+def clock(db: Database, events: EventBus, service: Service) -> Iterator[Clock]:
+    clock = Clock(db, events, horizon=5)
+    yield clock
+    clock.stop(timeout=2)
+
+
+def test_runs_fire_at_their_time_in_order(db: Database, service: Service, clock: Clock,
+                                          events: EventBus) -> None:
+    finished: list[tuple[str, float]] = []
+    events.subscribe(lambda e: finished.append((e.run_id, time.monotonic()))
+                     if isinstance(e, RunChanged) and e.status == "succeeded" else None)
+    clock.start()
+    start = time.monotonic()
+    later = service.schedule("note", {"text": "b"}, at=utcnow() + timedelta(seconds=0.8))
+    sooner = service.schedule("note", {"text": "a"}, at=utcnow() + timedelta(seconds=0.3))
+    wait_until(lambda: len(finished) == 2)
+    assert [run_id for run_id, _ in finished] == [sooner, later]
+    assert finished[0][1] - start >= 0.25
+    assert finished[1][1] - start >= 0.75
+
+
+def test_a_past_time_runs_at_once(db: Database, service: Service, clock: Clock) -> None:
+    clock.start()
+    run_id = service.schedule("note", {"text": "late"}, at=utcnow() - timedelta(hours=1))
+    wait_until(lambda: status(db, run_id) == "succeeded")
+
+
+def test_cancelled_runs_never_fire(db: Database, service: Service, clock: Clock) -> None:
+    clock.start()
+    run_id = service.schedule("note", {"text": "x"}, at=utcnow() + timedelta(seconds=0.4))
+    keep = service.schedule("note", {"text": "y"}, at=utcnow() + timedelta(seconds=0.6))
+    service.cancel([run_id])
+    wait_until(lambda: status(db, keep) == "succeeded")
+    assert status(db, run_id) == "cancelled"
+
+
+def test_more_runs_than_the_horizon_all_run(db: Database, service: Service, clock: Clock) -> None:
+    clock.start()
+    soon = utcnow() + timedelta(seconds=0.2)
+    ids = [service.schedule("note", {"text": str(i)}, at=soon + timedelta(milliseconds=10 * i))
+           for i in range(23)]
+    wait_until(lambda: all(status(db, i) == "succeeded" for i in ids), timeout=10)
+    assert len(clock._armed) == 0
+
+
+def test_a_change_from_another_connection_is_noticed(db: Database, service: Service,
+                                                     clock: Clock) -> None:
+    clock.start()
+    other = Service(db, EventBus())  # no event reaches the clock: only the ledger changes
+    run_id = other.schedule("note", {"text": "elsewhere"})
+    wait_until(lambda: status(db, run_id) == "succeeded", timeout=2)
+
+
+def _backdate(db: Database, run_id: str, seconds: float) -> None:
+    with db.write() as session:
+        session.execute(update(m.Run).where(m.Run.id == run_id).values(
+            scheduled_for=utcnow() - timedelta(seconds=seconds)))
+
+
+def test_missed_runs_follow_the_workflow_policy(db: Database, service: Service, clock: Clock
+                                                ) -> None:
+    late = service.schedule("note", {"text": "late"})
+    skipped = service.schedule("skipper", {})
+    too_late = service.schedule("short_grace", {})
+    for run_id, seconds in ((late, 3600), (skipped, 5), (too_late, 120)):
+        _backdate(db, run_id, seconds)
+    clock.start()
+    assert clock.recovered["late"] == [late]
+    assert sorted(clock.recovered["missed"]) == sorted([skipped, too_late])
+    wait_until(lambda: status(db, late) == "succeeded")
+    with db.read() as session:
+        skipped_row = ledger.get_run(session, skipped)
+        too_late_row = ledger.get_run(session, too_late)
+        late_log = [line.message for line in ledger.log_lines(session, late)]
+    assert skipped_row.status == "missed" and "policy skip" in skipped_row.error
+    assert too_late_row.status == "missed" and "more than the grace of 60 s" in too_late_row.error
+    assert late_log[0] == "running late by 60 min"
+
+
+def test_runs_left_running_become_interrupted(db: Database, service: Service, clock: Clock
+                                              ) -> None:
+    run_id = service.schedule("note", {"text": "x"}, at=utcnow() + timedelta(days=1))
+    with db.write() as session:
+        ledger.claim(session, run_id, pid=999999)
+    clock.start()
+    assert clock.recovered["interrupted"] == [run_id]
+    with db.read() as session:
+        row = ledger.get_run(session, run_id)
+    assert row.status == "interrupted" and row.error == "Cueflow stopped while the run was running"
+
+
+def test_concurrency_is_bounded_by_the_setting(db: Database, events: EventBus, service: Service
+                                               ) -> None:
+    running: list[int] = []
+    peak: list[int] = [0]
+    clock = Clock(db, events, workers=2)
+    original = clock.runner.execute
+
+    def counting(run_id: str) -> Any:
+        running.append(1)
+        peak[0] = max(peak[0], len(running))
+        try:
+            time.sleep(0.05)
+            return original(run_id)
+        finally:
+            running.pop()
+
+    clock.runner.execute = counting  # type: ignore[method-assign]
+    clock.start()
+    ids = [service.schedule("note", {"text": str(i)}) for i in range(8)]
+    try:
+        wait_until(lambda: all(status(db, i) == "succeeded" for i in ids), timeout=10)
+    finally:
+        clock.stop(timeout=2)
+    assert peak[0] == 2

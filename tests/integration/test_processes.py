@@ -1,0 +1,193 @@
+"""End to end with real processes: `cueflow runner` + the command line + SMTP/HTTP.
+
+These start Python subprocesses, so they take a few seconds each.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLES, Mailbox, WebServer, cueflow_process, cueflow_run
+
+pytestmark = pytest.mark.slow
+
+
+class RunnerProcess:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self) -> str:
+        self.proc = cueflow_process(self.data_dir, "runner")
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line.startswith("Cueflow runner for"), line + self.proc.stderr.read()  # type: ignore[union-attr]
+        return line
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=20)
+        self.proc = None
+        return code
+
+
+@pytest.fixture
+def runner(data_dir: Path) -> Iterator[RunnerProcess]:
+    process = RunnerProcess(data_dir)
+    yield process
+    if process.proc is not None:
+        process.proc.kill()
+        process.proc.wait()
+
+
+def runs(data_dir: Path, *args: str) -> list[dict[str, Any]]:
+    result = cueflow_run(data_dir, "runs", "--json", *args)
+    assert result.code == 0, result.err
+    return result.json()  # type: ignore[no-any-return]
+
+
+def wait_for_run(data_dir: Path, run_id: str, statuses: set[str], timeout: float = 10) -> dict[str, Any]:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        found = next((r for r in runs(data_dir) if r["id"] == run_id), None)
+        if found and found["status"] in statuses:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"run {run_id} not {statuses} in {timeout} s: {found}")
+
+
+def test_birthday_email_end_to_end(data_dir: Path, smtp_server: Mailbox,
+                                   runner: RunnerProcess) -> None:
+    cueflow_run(data_dir, "settings", "set", "smtp.host", smtp_server.host)
+    cueflow_run(data_dir, "settings", "set", "smtp.port", str(smtp_server.port))
+    assert cueflow_run(data_dir, "import", str(EXAMPLES / "birthday.yaml")).code == 0
+    ada = next(u for u in cueflow_run(data_dir, "things", "User", "--json").json()
+               if u["name"] == "Ada")
+    runner.start()
+    birthday = (datetime.now().astimezone() + timedelta(seconds=2)).replace(microsecond=0)
+    scheduled = cueflow_run(data_dir, "schedule", "send_birthday_email", "-p", f"user={ada['id']}",
+                            "-p", f"birthday={birthday.isoformat()}", "--at", "+2s")
+    assert scheduled.code == 0, scheduled.err
+    run_id = scheduled.out.strip()
+
+    messages = smtp_server.wait_for(1, timeout=5 + 2)
+    assert len(messages) == 1
+    assert messages[0]["subject"] == "Happy birthday, Ada!"
+    assert messages[0]["to"] == ["ada@example.com"]
+    done = wait_for_run(data_dir, run_id, {"succeeded"})
+    [upcoming] = runs(data_dir, "--upcoming")
+    assert upcoming["parent_id"] == run_id
+    next_year = datetime.fromisoformat(upcoming["scheduled_for"])
+    assert next_year == birthday.replace(year=birthday.year + 1)
+    assert upcoming["params"]["birthday"] == next_year.isoformat()
+    assert datetime.fromisoformat(done["started_at"]) >= birthday - timedelta(seconds=1)
+
+    assert cueflow_run(data_dir, "cancel", upcoming["id"]).code == 0
+    assert runs(data_dir, "--upcoming") == []
+    time.sleep(0.5)
+    assert len(smtp_server.messages) == 1
+    assert runner.stop() == 0
+
+
+LOG_FLOWS = """
+cueflow: 1
+workflows:
+  late_ok:
+    steps: [{action: log, with: {message: ran}}]
+  skip_it:
+    on_missed: skip
+    steps: [{action: log, with: {message: ran}}]
+  slow_call:
+    parameters: {url: {type: text}}
+    steps:
+      - action: http_request
+        with: {url: "{{ url }}/slow", timeout: 30}
+"""
+
+
+def test_restart_runs_late_or_marks_missed(data_dir: Path, tmp_path: Path,
+                                           runner: RunnerProcess) -> None:
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(LOG_FLOWS)
+    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    runner.start()
+    late = cueflow_run(data_dir, "schedule", "late_ok", "--at", "+3s").out.strip()
+    skipped = cueflow_run(data_dir, "schedule", "skip_it", "--at", "+3s").out.strip()
+    assert runner.stop() == 0
+    time.sleep(3.5)
+    assert {r["status"] for r in runs(data_dir, "--upcoming")} == {"scheduled"}
+    line = runner.start()
+    assert line
+    assert wait_for_run(data_dir, late, {"succeeded"})["attempt"] == 1
+    missed = wait_for_run(data_dir, skipped, {"missed"})
+    assert "policy skip" in missed["error"]
+    runner.stop()
+    assert [r["status"] for r in runs(data_dir) if r["id"] == late] == ["succeeded"]
+
+
+def test_kill_9_during_a_step_leaves_the_run_interrupted(
+    data_dir: Path, tmp_path: Path, http_server: WebServer, runner: RunnerProcess
+) -> None:
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(LOG_FLOWS)
+    cueflow_run(data_dir, "import", str(flows))
+    runner.start()
+    run_id = cueflow_run(data_dir, "schedule", "slow_call", "-p", f"url={http_server.url}"
+                         ).out.strip()
+    wait_for_run(data_dir, run_id, {"running"})
+    assert runner.stop(signal.SIGKILL) == -signal.SIGKILL
+    assert next(r for r in runs(data_dir) if r["id"] == run_id)["status"] == "running"
+    runner.start()
+    interrupted = wait_for_run(data_dir, run_id, {"interrupted"})
+    assert interrupted["error"] == "Cueflow stopped while the run was running"
+    runner.stop()
+
+
+def test_only_one_runner_per_data_folder(data_dir: Path, runner: RunnerProcess) -> None:
+    runner.start()
+    assert runner.proc is not None
+    second = cueflow_run(data_dir, "runner")
+    assert second.code == 2
+    assert second.err.strip() == (
+        f"cueflow: Cueflow's scheduler already runs for this data folder "
+        f"(process {runner.proc.pid})"
+    )
+    runner.stop()
+
+
+def test_schedule_and_cancel_reach_the_runner_within_a_second(
+    data_dir: Path, tmp_path: Path, runner: RunnerProcess
+) -> None:
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(LOG_FLOWS)
+    cueflow_run(data_dir, "import", str(flows))
+    runner.start()
+    run_id = cueflow_run(data_dir, "schedule", "late_ok").out.strip()
+    done = wait_for_run(data_dir, run_id, {"succeeded"})
+    queued = datetime.fromisoformat(done["scheduled_for"])
+    assert datetime.fromisoformat(done["started_at"]) - queued < timedelta(seconds=1)
+
+    soon = cueflow_run(data_dir, "schedule", "late_ok", "--at", "+1.5s").out.strip()
+    assert cueflow_run(data_dir, "cancel", soon).code == 0
+    time.sleep(2.5)
+    assert next(r for r in runs(data_dir) if r["id"] == soon)["status"] == "cancelled"
+    runner.stop()
+
+
+def test_runner_stops_cleanly_on_sigint(data_dir: Path, runner: RunnerProcess) -> None:
+    runner.start()
+    assert runner.stop(signal.SIGINT) == 0
+    assert os.path.exists(data_dir / "scheduler.lock")
+    again = RunnerProcess(data_dir)
+    again.start()
+    again.stop()
