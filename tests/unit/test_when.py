@@ -1,0 +1,110 @@
+"""Unit tests for app.core.when.parse_when: the command line's WHEN."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.core import types
+from app.core.when import parse_when
+from app.errors import BadInput
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def berlin_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(types, "local_zone", lambda: BERLIN)
+
+
+@pytest.mark.parametrize("text", ["now", "NOW", "  now  ", "Now"])
+def test_now_is_the_given_now(text: str) -> None:
+    assert parse_when(text, now=NOW) == NOW
+
+
+def test_now_defaults_to_the_current_utc_time() -> None:
+    before = datetime.now(UTC)
+    result = parse_when("now")
+    after = datetime.now(UTC)
+    assert result.tzinfo is not None
+    assert before <= result <= after
+
+
+@pytest.mark.parametrize(
+    ("text", "delta"),
+    [
+        ("+90s", timedelta(seconds=90)),
+        ("+5m", timedelta(minutes=5)),
+        ("+2h", timedelta(hours=2)),
+        ("+3d", timedelta(days=3)),
+        ("+1w", timedelta(weeks=1)),
+        ("+0s", timedelta(0)),
+        ("+1.5h", timedelta(minutes=90)),
+        ("+5M", timedelta(minutes=5)),
+        ("+5 m", timedelta(minutes=5)),
+        (" +10s ", timedelta(seconds=10)),
+    ],
+)
+def test_delays(text: str, delta: timedelta) -> None:
+    assert parse_when(text, now=NOW) == NOW + delta
+
+
+def test_delay_from_the_current_time() -> None:
+    before = datetime.now(UTC)
+    result = parse_when("+5m")
+    assert before + timedelta(minutes=5) <= result <= datetime.now(UTC) + timedelta(minutes=5)
+
+
+def test_iso_with_offset() -> None:
+    result = parse_when("2026-12-10T09:00:00+05:30", now=NOW)
+    assert result == datetime(2026, 12, 10, 3, 30, tzinfo=UTC)
+    assert result.utcoffset() == timedelta(hours=5, minutes=30)
+
+
+def test_iso_with_z() -> None:
+    assert parse_when("2026-12-10T09:00:00Z", now=NOW) == datetime(2026, 12, 10, 9, tzinfo=UTC)
+
+
+def test_iso_without_offset_is_local_time() -> None:
+    winter = parse_when("2026-12-10T09:00", now=NOW)
+    assert winter.tzinfo is BERLIN
+    assert winter.astimezone(UTC) == datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
+    summer = parse_when("2026-07-10T09:00", now=NOW)
+    assert summer.astimezone(UTC) == datetime(2026, 7, 10, 7, 0, tzinfo=UTC)
+
+
+def test_iso_date_only_is_local_midnight() -> None:
+    assert parse_when("2026-12-10", now=NOW) == datetime(2026, 12, 10, tzinfo=BERLIN)
+
+
+def test_iso_keeps_its_own_offset_not_the_local_one() -> None:
+    result = parse_when("2026-12-10T09:00-05:00", now=NOW)
+    assert result.tzinfo == timezone(timedelta(hours=-5))
+
+
+@pytest.mark.parametrize("text", ["+5", "+5x", "+m", "+ 5m", "+-5m", "+5mm", "+1e3s", "+"])
+def test_bad_delays(text: str) -> None:
+    with pytest.raises(BadInput) as info:
+        parse_when(text, now=NOW)
+    assert str(info.value) == f"'{text}' is not a delay (use +90s, +5m, +2h or +3d)"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "soon", "tomorrow at 9", "5m", "-5m", "2026-13-40", "10/12/2026 09:00", "nowish"]
+)
+def test_garbage_is_bad_input(text: str) -> None:
+    with pytest.raises(BadInput) as info:
+        parse_when(text, now=NOW)
+    assert str(info.value) == (
+        f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
+    )
+
+
+@pytest.mark.parametrize("text", ["+9999999d", "+99999999999d", "+999999999999999999999w"])
+def test_delays_beyond_the_calendar_are_bad_input(text: str) -> None:
+    with pytest.raises(BadInput) as info:
+        parse_when(text, now=NOW)
+    assert str(info.value) == f"'{text}' is too far in the future"
