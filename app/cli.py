@@ -111,8 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_help()
-            return EXIT_OK
+            return open_window(args)
         from app import commands
 
         return int(getattr(commands, f"cmd_{args.command}")(args))
@@ -131,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("app").exception("internal error")
         print(f"cueflow: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def open_window(args: argparse.Namespace) -> int:
+    """`cueflow` with no command: the desktop window (Qt is imported only here)."""
+    from app.ui.app import run_window
+
+    return run_window(paths.data_dir(args.data_dir))
 
 
 def wait_for_signal() -> None:

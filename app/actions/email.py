@@ -39,7 +39,8 @@ def build_message(sender: str, inputs: Mapping[str, Any]) -> EmailMessage:
     message = EmailMessage()
     to = _addresses(inputs.get("to"))
     if not to:
-        raise StepFailed("no recipient: 'to' is empty")
+        raise StepFailed("no recipient: 'to' is empty (a field hidden by privacy rules "
+                         "reads as none: run as a user who may see it, or ignore privacy rules)")
     subject = str(inputs.get("subject") or "")
     if "\n" in subject or "\r" in subject:
         subject = " ".join(subject.split())

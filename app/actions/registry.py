@@ -68,7 +68,18 @@ class StepContext(Protocol):
         params: Mapping[str, Any],
         at: datetime | None,
         ignore_privacy_rules: bool,
+        every: str | None = None,
     ) -> str: ...
+
+    def schedule_list(
+        self,
+        workflow: str,
+        items: Sequence[Any],
+        item_param: str,
+        params: Mapping[str, Any],
+        at: datetime | None,
+        interval: float,
+    ) -> list[str]: ...
 
     def cancel(self, run_ids: Sequence[str]) -> int: ...
 

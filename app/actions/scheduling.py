@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.actions.registry import (
+    ANY,
     DATE,
+    NUMBER,
+    TEXT,
     MAPPING,
     TEXT_OR_LIST,
     WORKFLOW,
@@ -15,6 +18,7 @@ from app.actions.registry import (
     StepContext,
     register,
 )
+from app.errors import StepFailed
 
 
 def schedule_workflow(ctx: StepContext, inputs: dict[str, Any]) -> str:
@@ -23,6 +27,23 @@ def schedule_workflow(ctx: StepContext, inputs: dict[str, Any]) -> str:
         inputs.get("params") or {},
         inputs.get("at"),
         bool(inputs.get("ignore_privacy_rules")),
+        str(inputs["every"]) if inputs.get("every") else None,
+    )
+
+
+def schedule_workflow_on_list(ctx: StepContext, inputs: dict[str, Any]) -> list[str]:
+    items = inputs.get("list")
+    if items is None:
+        items = []
+    if not isinstance(items, list | tuple):
+        raise StepFailed(f"'list' must be a list, got {type(items).__name__}")
+    return ctx.schedule_list(
+        str(inputs["workflow"]),
+        list(items),
+        str(inputs["item_param"]),
+        inputs.get("params") or {},
+        inputs.get("at"),
+        float(inputs.get("interval") or 0),
     )
 
 
@@ -54,6 +75,7 @@ register(
             InputSpec("workflow", WORKFLOW, True, "The workflow to run"),
             InputSpec("params", MAPPING, False, "Its parameters"),
             InputSpec("at", DATE, False, "When (default: now)"),
+            InputSpec("every", TEXT, False, "Repeat: e.g. 1 day, 2 hours, cron:0 9 * * 1-5"),
             InputSpec(
                 "ignore_privacy_rules", YES_NO, False, "Run it ignoring privacy rules", False
             ),
@@ -61,6 +83,24 @@ register(
         perform=schedule_workflow,
         result="run ID",
         describe=_describe_schedule,
+    )
+)
+register(
+    ActionSpec(
+        name="schedule_workflow_on_list",
+        family="Scheduling",
+        label="Schedule a workflow on a list",
+        inputs=(
+            InputSpec("workflow", WORKFLOW, True, "The workflow to run for each item"),
+            InputSpec("list", ANY, True, "The items (e.g. a search)"),
+            InputSpec("item_param", TEXT, True, "The parameter that receives each item"),
+            InputSpec("params", MAPPING, False, "Other parameters, the same for every item"),
+            InputSpec("at", DATE, False, "When the first runs (default: now)"),
+            InputSpec("interval", NUMBER, False, "Seconds between items", 0),
+        ),
+        perform=schedule_workflow_on_list,
+        result="list of run IDs",
+        describe=lambda i: f"Schedule {i.get('workflow', '…')} on {_strip(i.get('list', '…'))}",
     )
 )
 register(

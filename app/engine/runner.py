@@ -25,9 +25,11 @@ from app.core.definitions import StepDef, WorkflowDef
 from app.core.things import ThingView
 from app.core.types import ValueType, coerce, to_json_safe, utcnow
 from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
-from app.engine.service import prepare_params, schedule_in
+from app.engine import triggers
+from app.engine.access import RunAccess
+from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed
-from app.storage import catalog, ledger, secrets, settings
+from app.storage import catalog, ledger, schedules, secrets, settings
 from app.storage import models as m
 from app.storage.db import Database
 
@@ -49,9 +51,11 @@ class _RunState:
     ignore_privacy: bool
     scheduled_for: datetime
     deadline: float
+    access: RunAccess | None = None
+    trigger: str | None = None
+    chain_depth: int = 0
     depth: int = 0
     results: dict[str, Any] = field(default_factory=dict)
-    ledger_changed: bool = False
 
 
 class Runner:
@@ -75,6 +79,8 @@ class Runner:
             if row is None:
                 return None
             snapshot = _RowSnapshot.of(row)
+            if row.schedule_id is not None and row.attempt == 1:
+                schedules.advance(session, row.schedule_id, row.scheduled_for)
         self._emit_status(snapshot.id, snapshot.workflow, ledger.RUNNING)
         return self._execute_claimed(snapshot, depth=0)
 
@@ -128,13 +134,20 @@ class Runner:
         with self.db.read() as session:
             wf = catalog.get_workflow(session, snap.workflow)
         prepare_params(wf, snap.params, loader.resolve)  # every check, with the error's name
-        params: dict[str, Any] = {}
-        for param in wf.parameters:
-            raw = snap.params.get(param.key)
-            params[param.key] = None if raw is None else coerce(param.type, raw, loader.resolve)
         run_as = loader.load(snap.run_as) if snap.run_as else None
         if snap.run_as and run_as is None:
             raise BadInput(f"the thing to run as ('{snap.run_as}') no longer exists")
+        # A trigger-started run always respects privacy rules (PRODUCT §1).
+        ignore = (snap.ignore_privacy or wf.ignore_privacy_rules) and snap.trigger is None
+        access = RunAccess(loader, run_as, ignore)
+        params: dict[str, Any] = {}
+        for param in wf.parameters:
+            raw = snap.params.get(param.key)
+            params[param.key] = None if raw is None else coerce(param.type, raw, access.resolve)
+        who = f"{run_as.type_name} {run_as.id}" if run_as else "nobody"
+        self._log(snap.id, f"attempt {snap.attempt}: running as {who}; privacy rules "
+                  + ("ignored" if ignore else "respected")
+                  + (f"; started by trigger {snap.trigger}" if snap.trigger else ""))
         return _RunState(
             run_id=snap.id,
             workflow=wf,
@@ -144,14 +157,20 @@ class Runner:
             ignore_privacy=snap.ignore_privacy or wf.ignore_privacy_rules,
             scheduled_for=snap.scheduled_for,
             deadline=time.monotonic() + wf.timeout,
+            access=access,
+            trigger=snap.trigger,
+            chain_depth=snap.depth,
             depth=depth,
         )
 
     def _names(self, state: _RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
+        access = state.access
+        assert access is not None
+
         def search(type_name: str, **equals: Any) -> list[ThingView]:
             with self.db.read() as session:
                 found = catalog.list_things(session, str(type_name), **equals)
-            return [t.with_loader(loader) for t in found]
+            return [access.view(t) for t in found if access.findable(t.with_loader(loader))]
 
         return {
             **state.params,
@@ -234,6 +253,12 @@ class Runner:
                     result = spec.perform(context, inputs)
                     self._record(state, index, step.action, "succeeded", shown, result, None,
                                  started, clock, context.lines, session)
+                    changes = catalog.take_changes(session)
+                if changes and state.trigger is None:  # a trigger's run never fires triggers
+                    with self.db.write() as session:
+                        if triggers.fire(session, changes, run_as=context.run_as_id,
+                                         parent_id=state.run_id):
+                            context.ledger_changed = True
         except ReturnData as done:
             self._record(state, index, step.action, "succeeded", shown, done.values, None,
                          started, clock, context.lines)
@@ -361,11 +386,13 @@ class _RowSnapshot:
     run_as: str | None
     ignore_privacy: bool
     scheduled_for: datetime
+    trigger: str | None = None
+    depth: int = 0
 
     @classmethod
     def of(cls, row: m.Run) -> _RowSnapshot:
         return cls(row.id, row.workflow, row.attempt, dict(row.params), row.run_as,
-                   row.ignore_privacy, row.scheduled_for)
+                   row.ignore_privacy, row.scheduled_for, row.trigger, row.depth or 0)
 
 
 def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
@@ -437,16 +464,28 @@ class StepRuntime:
             raise StepFailed("this action needs the database")  # pragma: no cover
         return self.session
 
+    @property
+    def run_as_id(self) -> str | None:
+        return self.state.run_as.id if self.state.run_as else None
+
+    @property
+    def access(self) -> RunAccess:
+        assert self.state.access is not None
+        return self.state.access
+
     def create_thing(self, type_name: str, fields: Mapping[str, Any]) -> ThingView:
         created = catalog.create_thing(self._session(), type_name, fields)
-        return created.with_loader(self.loader)  # the step's session ends with the step
+        return self.access.view(created)  # the step's session ends with the step
 
     def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView:
         thing_id = thing if isinstance(thing, str) else thing.id
-        return catalog.modify_thing(self._session(), thing_id, fields).with_loader(self.loader)
+        self.access.check(thing_id, "modify")
+        return self.access.view(catalog.modify_thing(self._session(), thing_id, fields))
 
     def delete_thing(self, thing: ThingView | str) -> None:
-        catalog.delete_thing(self._session(), thing if isinstance(thing, str) else thing.id)
+        thing_id = thing if isinstance(thing, str) else thing.id
+        self.access.check(thing_id, "delete")
+        catalog.delete_thing(self._session(), thing_id)
 
     def schedule(
         self,
@@ -454,23 +493,46 @@ class StepRuntime:
         params: Mapping[str, Any],
         at: datetime | None,
         ignore_privacy_rules: bool,
+        every: str | None = None,
     ) -> str:
+        from app.core.recurrence import Recurrence
+
         run_id = schedule_in(
             self._session(),
             workflow,
             params,
             at=at,
-            run_as=self.state.run_as.id if self.state.run_as else None,
+            run_as=self.run_as_id,
             ignore_privacy=ignore_privacy_rules,
-            parent_id=self.run_id,
+            parent=Parent(self.run_id, self.state.chain_depth),
+            every=Recurrence.parse(every) if every else None,
         )
         self.ledger_changed = True
         when = (at or utcnow()).isoformat()
-        self.lines.append(f"scheduled {workflow} for {when} as run {run_id}")
+        repeat = f", repeating every {every}" if every else ""
+        self.lines.append(f"scheduled {workflow} for {when}{repeat}: {run_id}")
         return run_id
 
+    def schedule_list(
+        self,
+        workflow: str,
+        items: Sequence[Any],
+        item_param: str,
+        params: Mapping[str, Any],
+        at: datetime | None,
+        interval: float,
+    ) -> list[str]:
+        ids = schedule_on_list(
+            self._session(), workflow, items, item_param, params, at=at, interval=interval,
+            run_as=self.run_as_id, ignore_privacy=self.state.ignore_privacy,
+            parent=Parent(self.run_id, self.state.chain_depth),
+        )
+        self.ledger_changed = True
+        self.lines.append(f"scheduled {workflow} for {len(ids)} item(s)")
+        return ids
+
     def cancel(self, run_ids: Sequence[str]) -> int:
-        cancelled = ledger.cancel(self._session(), run_ids)
+        cancelled = cancel_in(self._session(), list(run_ids))
         self.ledger_changed = True
         return len(cancelled)
 
@@ -480,7 +542,7 @@ class StepRuntime:
         child = self.runner.run_now(
             workflow,
             params,
-            run_as=self.state.run_as.id if self.state.run_as else None,
+            run_as=self.run_as_id,
             ignore_privacy=self.state.ignore_privacy,
             parent_id=self.run_id,
             depth=self.state.depth + 1,

@@ -1,4 +1,4 @@
-"""Services the command line and the window call: schedule, cancel, run now.
+"""Services the command line and the window call: schedule, cancel, change things.
 
 Parameters are checked against the workflow's types before anything is
 written; an error names the parameter.
@@ -6,18 +6,27 @@ written; an error names the parameter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.definitions import WorkflowDef
-from app.core.types import ThingResolver, coerce, encode, parse_text, utcnow
+from app.core.recurrence import Recurrence, zone_name
+from app.core.things import ThingView
+from app.core.types import ThingResolver, coerce, encode, local_zone, parse_text, utcnow
+from app.engine import triggers
 from app.engine.events import EventBus, LedgerChanged
-from app.errors import BadInput, NotFound
-from app.storage import catalog, ledger
+from app.errors import BadInput, NotFound, StepFailed
+from app.storage import catalog, ledger, schedules, settings
+from app.storage import models as m
 from app.storage.db import Database
+
+IMMEDIATE = timedelta(seconds=1)  # a child due this soon continues its parent's chain
 
 
 def prepare_params(
@@ -51,6 +60,25 @@ def prepare_params(
     return out
 
 
+@dataclass(frozen=True)
+class Parent:
+    """The run that schedules another: its ID and how deep its chain is."""
+
+    run_id: str
+    depth: int
+
+
+def _depth(session: Session, parent: Parent | None, at: datetime) -> int:
+    if parent is None or at > utcnow() + IMMEDIATE:
+        return 0
+    depth = parent.depth + 1
+    limit = int(settings.get(session, "runner.max_chain_depth"))
+    if depth > limit:
+        raise StepFailed(f"runaway chain stopped: {depth} runs in a row each scheduled the next "
+                         f"at once (runner.max_chain_depth is {limit})")
+    return depth
+
+
 def schedule_in(
     session: Session,
     workflow: str,
@@ -60,26 +88,129 @@ def schedule_in(
     run_as: str | None = None,
     ignore_privacy: bool = False,
     parent_id: str | None = None,
+    parent: Parent | None = None,
     from_text: bool = False,
+    trigger: str | None = None,
+    every: Recurrence | None = None,
+    timezone: str | None = None,
 ) -> str:
-    """Insert a scheduled run inside the caller's transaction; returns its ID."""
+    """Insert a scheduled run (or a recurring schedule) in the caller's transaction.
+
+    Returns the run ID, or the schedule ID when `every` is given.
+    """
     wf = catalog.get_workflow(session, workflow)
     loader = catalog.SessionThingLoader(session)
     encoded = prepare_params(wf, params, loader.resolve, from_text=from_text)
     if run_as is not None and loader.load(run_as) is None:
         raise NotFound(f"no thing with ID '{run_as}' to run as")
-    return ledger.insert_run(
-        session,
-        ledger.NewRun(
-            workflow=wf.name,
-            workflow_version=wf.version,
-            params=encoded,
-            scheduled_for=at or utcnow(),
-            run_as=run_as,
-            ignore_privacy=ignore_privacy,
-            parent_id=parent_id,
-        ),
+    when = at or utcnow()
+    run = ledger.NewRun(
+        workflow=wf.name,
+        workflow_version=wf.version,
+        params=encoded,
+        scheduled_for=when,
+        run_as=run_as,
+        ignore_privacy=ignore_privacy,
+        parent_id=parent.run_id if parent else parent_id,
+        trigger=trigger,
+        depth=_depth(session, parent, when),
     )
+    if every is not None:
+        schedule_id, _ = schedules.create(session, run, every, timezone or zone_name(
+            local_zone()))
+        return schedule_id
+    return ledger.insert_run(session, run)
+
+
+def schedule_on_list(
+    session: Session,
+    workflow: str,
+    items: Sequence[Any],
+    item_param: str,
+    params: Mapping[str, Any],
+    *,
+    at: datetime | None = None,
+    interval: float = 0.0,
+    run_as: str | None = None,
+    ignore_privacy: bool = False,
+    parent: Parent | None = None,
+    from_text: bool = False,
+) -> list[str]:
+    """One run per item, `interval` seconds apart, in one bulk insert."""
+    wf = catalog.get_workflow(session, workflow)
+    param = wf.parameter(item_param)
+    if param is None:
+        raise BadInput(f"{wf.name} has no parameter '{item_param}'")
+    if item_param in params:
+        raise BadInput(f"'{item_param}' is given both as the list's item and in params")
+    if interval < 0:
+        raise BadInput("the interval cannot be negative")
+    loader = catalog.SessionThingLoader(session)
+    others = {k: v for k, v in params.items()}
+    base = prepare_params(wf, {**others, item_param: items[0]}, loader.resolve,
+                          from_text=from_text) if items else {}
+    base.pop(item_param, None)
+    encoded_items = _encode_items(session, param.type.item if param.type.is_list else param.type,
+                                  items, loader, from_text, item_param)
+    start = at or utcnow()
+    depth = _depth(session, parent, start)
+    runs = [
+        ledger.NewRun(
+            workflow=wf.name, workflow_version=wf.version, params={**base, item_param: value},
+            scheduled_for=start + timedelta(seconds=interval * index), run_as=run_as,
+            ignore_privacy=ignore_privacy, parent_id=parent.run_id if parent else None,
+            depth=depth,
+        )
+        for index, value in enumerate(encoded_items)
+    ]
+    return ledger.insert_runs(session, runs)
+
+
+def _encode_items(session: Session, vtype: Any, items: Sequence[Any],
+                  loader: catalog.SessionThingLoader, from_text: bool, key: str) -> list[Any]:
+    if vtype.is_thing:
+        ids = [item if isinstance(item, str) else getattr(item, "id", item) for item in items]
+        for thing_id in ids:
+            if not isinstance(thing_id, str):
+                raise BadInput(f"parameter '{key}': expected a {vtype.base}, got {thing_id!r}")
+        type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == vtype.base))
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found |= set(session.scalars(select(m.Thing.id).where(
+                m.Thing.id.in_(chunk), m.Thing.data_type_id == type_id)))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise BadInput(f"parameter '{key}' ({vtype.base}): no {vtype.base} with ID "
+                           f"'{missing[0]}'" + (f" (and {len(missing) - 1} more)"
+                                               if len(missing) > 1 else ""))
+        return ids
+    out = []
+    for item in items:
+        try:
+            native = parse_text(vtype, item, loader.resolve) if from_text and isinstance(
+                item, str) else coerce(vtype, item, loader.resolve)
+        except BadInput as exc:
+            raise BadInput(f"parameter '{key}' ({vtype}): {exc.reason}") from None
+        out.append(encode(vtype, native))
+    return out
+
+
+def cancel_in(session: Session, ids: Sequence[str]) -> list[str]:
+    """Cancel runs and schedules by ID; a cancelled occurrence makes way for the next."""
+    schedule_ids = set(session.scalars(select(m.Schedule.id).where(m.Schedule.id.in_(ids))))
+    cancelled: list[str] = []
+    for schedule_id in schedule_ids:
+        cancelled += schedules.cancel(session, schedule_id)
+    run_ids = [i for i in ids if i not in schedule_ids]
+    done = ledger.cancel(session, run_ids)
+    cancelled += done
+    if done:
+        owners = session.execute(select(m.Run.schedule_id, m.Run.scheduled_for).where(
+            m.Run.id.in_(done), m.Run.schedule_id.is_not(None))).all()
+        for owner, when in owners:
+            schedules.advance(session, str(owner), when)
+    return cancelled
 
 
 class Service:
@@ -98,31 +229,83 @@ class Service:
         run_as: str | None = None,
         ignore_privacy: bool = False,
         from_text: bool = False,
+        every: Recurrence | None = None,
+        timezone: str | None = None,
     ) -> str:
         with self.db.write() as session:
             run_id = schedule_in(
-                session,
-                workflow,
-                params,
-                at=at,
-                run_as=run_as,
-                ignore_privacy=ignore_privacy,
-                from_text=from_text,
+                session, workflow, params, at=at, run_as=run_as, ignore_privacy=ignore_privacy,
+                from_text=from_text, every=every, timezone=timezone,
             )
         self.events.emit(LedgerChanged())
         return run_id
 
-    def cancel(self, run_ids: list[str]) -> list[str]:
-        """Cancel these runs; unknown IDs are an error and nothing is cancelled."""
+    def schedule_on_list(self, workflow: str, items: Sequence[Any], item_param: str,
+                         params: Mapping[str, Any], **options: Any) -> list[str]:
         with self.db.write() as session:
+            ids = schedule_on_list(session, workflow, items, item_param, params, **options)
+        self.events.emit(LedgerChanged())
+        return ids
+
+    def cancel(self, run_ids: list[str]) -> list[str]:
+        """Cancel these runs or schedules; an unknown ID is an error and cancels nothing."""
+        with self.db.write() as session:
+            known = set(session.scalars(select(m.Schedule.id).where(m.Schedule.id.in_(run_ids))))
             for run_id in run_ids:
-                ledger.get_run(session, run_id)
-            cancelled = ledger.cancel(session, run_ids)
+                if run_id not in known:
+                    ledger.get_run(session, run_id)
+            cancelled = cancel_in(session, run_ids)
         self.events.emit(LedgerChanged())
         return cancelled
 
     def cancel_all(self, *, overdue: bool = False) -> list[str]:
         with self.db.write() as session:
-            cancelled = ledger.cancel_where(session, overdue_before=utcnow() if overdue else None)
+            if overdue:
+                due = [r.id for r in ledger.scheduled_before(session, utcnow())]
+                cancelled = cancel_in(session, due)
+            else:
+                active = list(session.scalars(select(m.Schedule.id).where(
+                    m.Schedule.status == schedules.ACTIVE)))
+                cancelled = cancel_in(session, active)
+                cancelled += ledger.cancel_where(session)
         self.events.emit(LedgerChanged())
         return cancelled
+
+    # --- things (changes here start database triggers) ---------------------------------
+
+    @contextmanager
+    def changing(self, run_as: str | None = None) -> Iterator[Session]:
+        """A write whose thing changes start triggers right after they commit."""
+        with self.db.write() as session:
+            yield session
+            changes = catalog.take_changes(session)
+        if changes:
+            with self.db.write() as session:
+                started = triggers.fire(session, changes, run_as=run_as)
+            if started:
+                self.events.emit(LedgerChanged())
+
+    def create_thing(self, type_name: str, values: Mapping[str, Any], *,
+                     run_as: str | None = None) -> ThingView:
+        with self.changing(run_as) as session:
+            return catalog.create_thing(session, type_name, values)
+
+    def modify_thing(self, thing_id: str, values: Mapping[str, Any], *,
+                     run_as: str | None = None) -> ThingView:
+        with self.changing(run_as) as session:
+            return catalog.modify_thing(session, thing_id, values)
+
+    def delete_thing(self, thing_id: str, *, run_as: str | None = None) -> None:
+        with self.changing(run_as) as session:
+            catalog.delete_thing(session, thing_id)
+
+    # --- pausing --------------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        with self.db.write() as session:
+            settings.set_value(session, "scheduler.paused", "yes" if paused else "no")
+        self.events.emit(LedgerChanged())
+
+    def is_paused(self) -> bool:
+        with self.db.read() as session:
+            return bool(settings.get(session, "scheduler.paused"))

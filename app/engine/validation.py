@@ -15,7 +15,9 @@ from typing import Any
 from app.actions import registry
 from app.core import expressions
 from app.core.definitions import ON_MISSED, WORKFLOW_NAME, DataTypeDef, WorkflowDef
+from app.core.recurrence import Recurrence
 from app.core.types import SCALARS
+from app.errors import BadInput
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED = frozenset({"now", "current_user", "run", "search", "secret", "thing_before",
@@ -68,7 +70,10 @@ def validate_workflow(
     prefix: str = "",
 ) -> list[Problem]:
     """All problems of one workflow; `workflows` includes `wf` itself."""
-    at = (lambda rest: f"{prefix}.{rest}" if prefix else rest)
+
+    def at(rest: str) -> str:
+        return f"{prefix}.{rest}" if prefix else rest
+
     problems: list[Problem] = []
     if not WORKFLOW_NAME.match(wf.name):
         problems.append(Problem(prefix or "name", "a name uses only a-z, 0-9 and _"))
@@ -174,21 +179,30 @@ def _check_target_params(
     problems = []
     target = inputs.get("workflow")
     params = inputs.get("params")
-    if action in ("schedule_workflow", "run_workflow") and _literal(target) and isinstance(
-        params, Mapping
-    ):
-        wf = workflows.get(str(target))
-        if wf is not None:
-            for key in params:
-                if wf.parameter(str(key)) is None:
-                    problems.append(
-                        Problem(f"{place}.with.params.{key}", f"{target} has no parameter '{key}'")
-                    )
-            for param in wf.parameters:
-                if not param.optional and param.key not in params:
-                    problems.append(
-                        Problem(f"{place}.with.params", f"{target} needs parameter '{param.key}'")
-                    )
+    if params is None:
+        params = {}
+    item = inputs.get("item_param") if action == "schedule_workflow_on_list" else None
+    wf = workflows.get(str(target)) if _literal(target) else None
+    if wf is not None and _literal(item) and wf.parameter(str(item)) is None:
+        problems.append(Problem(f"{place}.with.item_param", f"{target} has no parameter '{item}'"))
+    scheduling = ("schedule_workflow", "run_workflow", "schedule_workflow_on_list")
+    if action in scheduling and isinstance(params, Mapping) and wf is not None:
+        for key in params:
+            if wf.parameter(str(key)) is None:
+                problems.append(
+                    Problem(f"{place}.with.params.{key}", f"{target} has no parameter '{key}'")
+                )
+        for param in wf.parameters:
+            if not param.optional and param.key not in params and param.key != item:
+                problems.append(
+                    Problem(f"{place}.with.params", f"{target} needs parameter '{param.key}'")
+                )
+    every = inputs.get("every")
+    if action == "schedule_workflow" and _literal(every) and every:
+        try:
+            Recurrence.parse(str(every))
+        except BadInput as exc:
+            problems.append(Problem(f"{place}.with.every", exc.reason))
     type_name = inputs.get("type")
     fields = inputs.get("fields")
     if action == "create_thing" and _literal(type_name) and isinstance(fields, Mapping):

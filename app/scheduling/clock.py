@@ -11,6 +11,7 @@ claimed run is never executed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import sqlite3
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor as APSThreadPool
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
@@ -27,7 +29,7 @@ from sqlalchemy import select
 from app.core.types import utcnow
 from app.engine.events import EventBus, LedgerChanged, SchedulerState
 from app.engine.runner import Runner
-from app.storage import ledger, settings
+from app.storage import ledger, schedules, settings
 from app.storage import models as m
 from app.storage.db import Database
 
@@ -69,6 +71,7 @@ class Clock:
         self._wake = threading.Event()
         self._unsubscribe: Callable[[], None] | None = None
         self.recovered: dict[str, list[str]] = {}
+        self.paused = False
 
     # --- life cycle -----------------------------------------------------------
 
@@ -85,7 +88,7 @@ class Clock:
         watcher.start()
         self._threads.append(watcher)
         self.sync()
-        self.events.emit(SchedulerState("running"))
+        self.events.emit(SchedulerState("paused" if self.paused else "running"))
 
     def stop(self, timeout: float = 10.0) -> list[str]:
         """Stop firing; let running runs finish for up to `timeout` seconds.
@@ -125,9 +128,6 @@ class Clock:
 
     def recover(self) -> dict[str, list[str]]:
         """Settle what happened while no scheduler ran (PRODUCT §1, on_missed)."""
-        now = self.now()
-        late: list[str] = []
-        missed: list[str] = []
         with self.db.write() as session:
             interrupted = ledger.interrupt_running(
                 session, "Cueflow stopped while the run was running"
@@ -135,6 +135,18 @@ class Clock:
             for run_id in interrupted:
                 ledger.add_log(session, run_id, "interrupted: the process running it ended",
                                "error")
+        with self.db.read() as session:
+            paused = bool(settings.get(session, "scheduler.paused"))
+        # While paused, overdue runs wait: they are settled on resume.
+        late, missed = ([], []) if paused else self.settle_overdue("Cueflow was not running")
+        return {"interrupted": interrupted, "late": late, "missed": missed}
+
+    def settle_overdue(self, why: str) -> tuple[list[str], list[str]]:
+        """Apply each workflow's missed-run policy to runs already due."""
+        now = self.now()
+        late: list[str] = []
+        missed: list[str] = []
+        with self.db.write() as session:
             policies = {
                 row.name: (row.on_missed, row.grace)
                 for row in session.execute(select(m.Workflow.name, m.Workflow.on_missed,
@@ -144,7 +156,7 @@ class Clock:
                 policy, grace = policies.get(run.workflow, ("run_late", 86400.0))
                 overdue = (now - run.scheduled_for).total_seconds()
                 if policy == "skip":
-                    reason = "missed: Cueflow was not running at the scheduled time (policy skip)"
+                    reason = f"missed: {why} at the scheduled time (policy skip)"
                 elif overdue > grace:
                     reason = f"missed: {_duration(overdue)} late, more than the grace of " \
                              f"{_duration(grace)}"
@@ -154,8 +166,10 @@ class Clock:
                     continue
                 ledger.mark_missed(session, run.id, reason)
                 ledger.add_log(session, run.id, reason, "warning")
+                if run.schedule_id is not None:
+                    schedules.advance(session, run.schedule_id, run.scheduled_for)
                 missed.append(run.id)
-        return {"interrupted": interrupted, "late": late, "missed": missed}
+        return late, missed
 
     # --- arming ---------------------------------------------------------------
 
@@ -164,7 +178,15 @@ class Clock:
         if self._stop.is_set():
             return
         with self.db.read() as session:
-            due = ledger.next_due(session, self.horizon + len(self._in_flight))
+            paused = bool(settings.get(session, "scheduler.paused"))
+            due = [] if paused else ledger.next_due(session, self.horizon + len(self._in_flight))
+        if paused != self.paused:
+            self.paused = paused
+            if not paused:  # resuming: what came due meanwhile follows on_missed
+                self.settle_overdue("the scheduler was paused")
+                with self.db.read() as session:
+                    due = ledger.next_due(session, self.horizon + len(self._in_flight))
+            self.events.emit(SchedulerState("paused" if paused else "running"))
         with self._lock:
             wanted = {run_id: at for run_id, at in due if run_id not in self._in_flight}
             wanted = dict(list(wanted.items())[: self.horizon])
@@ -174,10 +196,16 @@ class Clock:
             for run_id, at in wanted.items():
                 if self._armed.get(run_id) != at:
                     self._arm(run_id, at)
-            if len(wanted) >= self.horizon:
+            if not wanted:
+                self._remove_refill()
+            elif len(wanted) >= self.horizon:
                 last = max(wanted.values())
                 self._aps.add_job(self.sync, DateTrigger(last), id=REFILL_JOB,
                                   replace_existing=True)
+
+    def _remove_refill(self) -> None:
+        with contextlib.suppress(JobLookupError):
+            self._aps.remove_job(REFILL_JOB)
 
     def _arm(self, run_id: str, at: datetime) -> None:
         self._aps.add_job(self._fire, DateTrigger(at), args=[run_id], id=run_id,
@@ -186,15 +214,13 @@ class Clock:
 
     def _disarm(self, run_id: str) -> None:
         self._armed.pop(run_id, None)
-        try:
+        with contextlib.suppress(JobLookupError):  # already fired and gone
             self._aps.remove_job(run_id)
-        except Exception:  # already fired and gone
-            pass
 
     def _fire(self, run_id: str) -> None:
         with self._lock:
             self._armed.pop(run_id, None)
-            if run_id in self._in_flight or self._stop.is_set():
+            if run_id in self._in_flight or self._stop.is_set() or self.paused:
                 return
             self._in_flight.add(run_id)
         self._queue.put(run_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -97,6 +98,40 @@ def save_data_type(session: Session, definition: DataTypeDef) -> None:
 
 # --- things -----------------------------------------------------------------
 
+_CHANGES = "cueflow_changes"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed change to a thing, for database triggers."""
+
+    event: str  # "created" | "modified" | "deleted"
+    type_name: str
+    thing_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _note(session: Session, change: Change) -> None:
+    session.info.setdefault(_CHANGES, []).append(change)
+
+
+def take_changes(session: Session) -> list[Change]:
+    """The changes this session made, once per thing (a change set), and forget them."""
+    merged: dict[str, Change] = {}
+    for change in session.info.pop(_CHANGES, []):
+        earlier = merged.get(change.thing_id)
+        if earlier is None:
+            merged[change.thing_id] = change
+            continue
+        event = earlier.event if earlier.event == "created" else change.event
+        if earlier.event == "created" and change.event == "deleted":
+            del merged[change.thing_id]  # created and deleted in one go: nothing happened
+            continue
+        merged[change.thing_id] = Change(event, change.type_name, change.thing_id,
+                                         earlier.before, change.after)
+    return list(merged.values())
+
 
 class SessionThingLoader:
     """Loads referenced things through one session (admin view)."""
@@ -163,6 +198,7 @@ def create_thing(
     )
     session.add(row)
     session.flush()
+    _note(session, Change("created", type_name, row.id, None, dict(row.data)))
     return SessionThingLoader(session).view(row)
 
 
@@ -181,14 +217,20 @@ def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> 
     row = thing_row(session, thing_id)
     loader = SessionThingLoader(session)
     definition = loader.data_type(row.data_type_id)
+    before = dict(row.data)
     row.data = {**row.data, **encode_fields(session, definition, values)}
     row.modified_at = utcnow()
     session.flush()
+    if row.data != before:
+        _note(session, Change("modified", definition.name, row.id, before, dict(row.data)))
     return loader.view(row)
 
 
 def delete_thing(session: Session, thing_id: str) -> None:
-    session.delete(thing_row(session, thing_id))
+    row = thing_row(session, thing_id)
+    type_name = SessionThingLoader(session).data_type(row.data_type_id).name
+    _note(session, Change("deleted", type_name, row.id, dict(row.data), None))
+    session.delete(row)
     session.flush()
 
 

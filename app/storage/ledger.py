@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.core.ids import new_id
@@ -41,27 +41,45 @@ class NewRun:
     ignore_privacy: bool = False
     parent_id: str | None = None
     status: str = SCHEDULED
+    trigger: str | None = None
+    schedule_id: str | None = None
+    depth: int = 0
+
+
+def _row(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": run_id,
+        "workflow": run.workflow,
+        "workflow_version": run.workflow_version,
+        "status": run.status,
+        "scheduled_for": run.scheduled_for,
+        "created_at": now,
+        "params": run.params,
+        "run_as": run.run_as,
+        "ignore_privacy": run.ignore_privacy,
+        "parent_id": run.parent_id,
+        "attempt": 1,
+        "trigger": run.trigger,
+        "schedule_id": run.schedule_id,
+        "depth": run.depth,
+    }
 
 
 def insert_run(session: Session, run: NewRun) -> str:
     run_id = new_id()
-    session.add(
-        m.Run(
-            id=run_id,
-            workflow=run.workflow,
-            workflow_version=run.workflow_version,
-            status=run.status,
-            scheduled_for=run.scheduled_for,
-            created_at=utcnow(),
-            params=run.params,
-            run_as=run.run_as,
-            ignore_privacy=run.ignore_privacy,
-            parent_id=run.parent_id,
-            attempt=1,
-        )
-    )
+    session.add(m.Run(**_row(run, run_id, utcnow())))
     session.flush()
     return run_id
+
+
+def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
+    """Many runs in one executemany INSERT (schedule on a list)."""
+    now = utcnow()
+    ids = [new_id() for _ in runs]
+    if runs:
+        session.execute(insert(m.Run), [_row(run, run_id, now) for run, run_id in zip(
+            runs, ids, strict=True)])
+    return ids
 
 
 def get_run(session: Session, run_id: str) -> m.Run:
@@ -193,7 +211,7 @@ def runs_query(
     history: bool = False,
     workflow: str | None = None,
     status: str | None = None,
-) -> Select[tuple[m.Run]]:
+) -> Select[Any]:
     query = select(m.Run)
     if upcoming:
         query = query.where(m.Run.status == SCHEDULED).order_by(m.Run.scheduled_for, m.Run.id)
@@ -215,15 +233,6 @@ def count_scheduled(session: Session, workflow: str | None = None) -> int:
     if workflow:
         query = query.where(m.Run.workflow == workflow)
     return int(session.scalar(query) or 0)
-
-
-def chain_depth(session: Session, parent_id: str | None, limit: int) -> int:
-    """How many ancestors a run scheduled by `parent_id` has (stops at `limit`)."""
-    depth = 0
-    while parent_id is not None and depth <= limit:
-        parent_id = session.scalar(select(m.Run.parent_id).where(m.Run.id == parent_id))
-        depth += 1
-    return depth
 
 
 def add_log(session: Session, run_id: str, message: str, level: str = "info") -> None:
@@ -264,6 +273,8 @@ def run_to_json(run: m.Run) -> dict[str, Any]:
         "parent_id": run.parent_id,
         "workflow_version": run.workflow_version,
         "returned": run.returned,
+        "trigger": run.trigger,
+        "schedule_id": run.schedule_id,
     }
 
 

@@ -150,12 +150,32 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     returned: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     owner_pid: Mapped[int | None]
+    trigger: Mapped[str | None] = mapped_column(String(100))
+    schedule_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    depth: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),
         Index("ix_runs_workflow_status", "workflow", "status"),
         Index("ix_runs_finished_at", "finished_at"),
     )
+
+
+class Schedule(Base):
+    """A recurring rule; each occurrence is a run row with `schedule_id` set."""
+
+    __tablename__ = "schedules"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    run_as: Mapped[str | None] = mapped_column(String(32))
+    ignore_privacy: Mapped[bool] = mapped_column(default=False)
+    every: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64))
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    parent_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class StepResult(Base):

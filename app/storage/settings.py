@@ -46,6 +46,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _yes_no(text: str) -> bool:
+    value = str(text).strip().lower()
+    if value not in ("yes", "no", "true", "false"):
+        raise BadInput("must be yes or no")
+    return value in ("yes", "true")
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in choices:
@@ -63,7 +70,10 @@ SETTINGS: dict[str, SettingSpec] = {
     "smtp.from": SettingSpec("cueflow@localhost", str, "sender address"),
     "smtp.timeout": SettingSpec(30, _positive, "seconds to wait for the SMTP server"),
     "runner.max_concurrent_runs": SettingSpec(4, _positive, "runs executed at the same time"),
-    "runner.max_chain_depth": SettingSpec(1000, _positive, "runs scheduling runs, deepest chain"),
+    "runner.max_chain_depth": SettingSpec(
+        1000, _positive, "longest chain of runs each scheduling the next at once"
+    ),
+    "scheduler.paused": SettingSpec(False, _yes_no, "yes: no run starts until resumed"),
 }
 
 

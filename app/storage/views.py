@@ -1,8 +1,8 @@
 """Windowed read queries for the window's tables.
 
-Every function reads one page (keyset pagination over an index), so a view of
-100,000 runs never loads more than the rows someone scrolls to. Rows come back
-as plain frozen values, detached from any session.
+Every function reads one window (LIMIT/OFFSET in an indexed order) or counts,
+so a view of 100,000 runs never loads more than the rows someone looks at.
+Rows come back as plain frozen values, detached from any session.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select, tuple_
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.storage import ledger
@@ -78,27 +78,23 @@ def _filtered(query: Any, where: RunFilter) -> Any:
     return query
 
 
-def upcoming_page(
-    session: Session,
-    where: RunFilter,
-    after: tuple[datetime, str] | None = None,
-    limit: int = PAGE_SIZE,
-) -> list[RunRow]:
-    """Scheduled runs by time, the `limit` after the key (scheduled_for, id)."""
-    query = select(*_COLUMNS).where(m.Run.status == ledger.SCHEDULED)
+def _upcoming(query: Any, where: RunFilter) -> Any:
+    query = query.where(m.Run.status == ledger.SCHEDULED)
     if where.since is not None:
         query = query.where(m.Run.scheduled_for >= where.since)
-    if after is not None:
-        query = query.where(tuple_(m.Run.scheduled_for, m.Run.id) > tuple_(*after))
-    query = _filtered(query, where).order_by(m.Run.scheduled_for, m.Run.id).limit(limit)
-    return [_row(values) for values in session.execute(query)]
+    return _filtered(query, where)
+
+
+def upcoming_page(session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+                  ) -> list[RunRow]:
+    """One window of scheduled runs, soonest first (index on status, scheduled_for)."""
+    query = _upcoming(select(*_COLUMNS), where).order_by(m.Run.scheduled_for, m.Run.id)
+    return [_row(values) for values in session.execute(query.offset(offset).limit(limit))]
 
 
 def count_upcoming(session: Session, where: RunFilter) -> int:
-    query = select(func.count()).select_from(m.Run).where(m.Run.status == ledger.SCHEDULED)
-    if where.since is not None:
-        query = query.where(m.Run.scheduled_for >= where.since)
-    return int(session.scalar(_filtered(query, where)) or 0)
+    query = _upcoming(select(func.count()).select_from(m.Run), where)
+    return int(session.scalar(query) or 0)
 
 
 def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
@@ -108,22 +104,24 @@ def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
     return [_row(values) for values in session.execute(query)]
 
 
-def history_page(
-    session: Session,
-    where: RunFilter,
-    after: tuple[datetime, str] | None = None,
-    limit: int = PAGE_SIZE,
-) -> list[RunRow]:
-    """Finished runs, newest first, the `limit` after the key (finished_at, id)."""
-    query = select(*_COLUMNS).where(m.Run.finished_at.is_not(None),
-                                    m.Run.status != ledger.SCHEDULED,
-                                    m.Run.status != ledger.RUNNING)
+def _finished(query: Any, where: RunFilter) -> Any:
+    query = query.where(m.Run.finished_at.is_not(None), m.Run.status.in_(ledger.FINISHED))
     if where.since is not None:
         query = query.where(m.Run.finished_at >= where.since)
-    if after is not None:
-        query = query.where(tuple_(m.Run.finished_at, m.Run.id) < tuple_(*after))
-    query = _filtered(query, where).order_by(m.Run.finished_at.desc(), m.Run.id.desc())
-    return [_row(values) for values in session.execute(query.limit(limit))]
+    return _filtered(query, where)
+
+
+def history_page(session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+                 ) -> list[RunRow]:
+    """One window of finished runs, newest first (index on finished_at)."""
+    query = _finished(select(*_COLUMNS), where).order_by(m.Run.finished_at.desc(),
+                                                          m.Run.id.desc())
+    return [_row(values) for values in session.execute(query.offset(offset).limit(limit))]
+
+
+def count_history(session: Session, where: RunFilter) -> int:
+    query = _finished(select(func.count()).select_from(m.Run), where)
+    return int(session.scalar(query) or 0)
 
 
 def get_run_row(session: Session, run_id: str) -> RunRow | None:

@@ -12,8 +12,8 @@ from app.core.definitions import WorkflowDef
 class WorkflowStore(Protocol):
     """What the commands change: the workflows area implements it."""
 
-    def apply_workflow(self, workflow: WorkflowDef, replacing: str | None) -> None:
-        """Show `workflow` and save it when valid (renaming `replacing`)."""
+    def apply_workflow(self, workflow: WorkflowDef, row_name: str | None) -> str | None:
+        """Show `workflow`, save it when valid in place of `row_name`; the stored name."""
 
     def remove_workflow(self, name: str) -> None:
         """Delete a workflow (its upcoming runs are cancelled)."""
@@ -23,17 +23,19 @@ class EditWorkflowCommand(QUndoCommand):
     """Replace one workflow definition by another (any field, parameter or step)."""
 
     def __init__(self, store: WorkflowStore, before: WorkflowDef, after: WorkflowDef,
-                 text: str) -> None:
+                 text: str, row_name: str | None) -> None:
         super().__init__(text)
         self.store = store
         self.before = before
         self.after = after
+        self.row_before = row_name  # the stored workflow `before` is (None: a draft)
+        self.row_after: str | None = row_name
 
     def redo(self) -> None:
-        self.store.apply_workflow(self.after, self.before.name)
+        self.row_after = self.store.apply_workflow(self.after, self.row_before)
 
     def undo(self) -> None:
-        self.store.apply_workflow(self.before, self.after.name)
+        self.row_before = self.store.apply_workflow(self.before, self.row_after)
 
 
 class AddWorkflowCommand(QUndoCommand):

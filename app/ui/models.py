@@ -1,13 +1,15 @@
 """Table models over the run ledger and the things of a data type.
 
-The run models page lazily: the view asks `canFetchMore()` / `fetchMore()`
-as it scrolls, and each page is one keyset query of `page_size` rows, so a
-ledger of 100,000 runs is never loaded whole.
+The run models are windowed: the row count comes from one indexed COUNT and
+rows are read a page at a time when the view paints them, so a ledger of
+100,000 runs is never loaded whole. The things model appends pages through
+`canFetchMore()` / `fetchMore()` as the view scrolls.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -32,8 +34,6 @@ from app.ui import formatting
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's value object (RunRow / ThingRow)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's or thing's ID
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # raw value behind a formatted cell
-
-RELOAD_CAP = 2000  # a live reload keeps at most this many already-fetched rows
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,22 +66,30 @@ def status_icon(status: str) -> QIcon:
 
 
 class PagedRunsModel(QAbstractTableModel):
-    """Runs of the ledger, fetched a page at a time as the view scrolls.
+    """Runs of the ledger, read a window (page) at a time as the view paints them.
 
-    Subclasses say which runs (`_first_page`, `_next_page`) and how columns
+    `rowCount()` is the indexed COUNT of matching runs; the rows themselves
+    are loaded in pages of `page_size` by a windowed query when the view first
+    asks for one of them, and at most `max_pages` pages are kept (least
+    recently used pages are dropped). Scrolling to the end of 100,000 runs
+    reads only the pages shown on the way.
+
+    Subclasses say which runs (`_count`, `_page`, `_pinned`) and how columns
     read (`HEADERS`, `_display`).
     """
 
     HEADERS: tuple[str, ...] = ()
 
-    def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, parent: Any = None
-                 ) -> None:
+    def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, max_pages: int = 25,
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.db = db
         self.page_size = page_size
+        self.max_pages = max_pages
         self.fetched = 0  # rows read from the database so far (for tests and tuning)
-        self._rows: list[RunRow] = []
-        self._exhausted = False
+        self._count = 0
+        self._pinned_rows: list[RunRow] = []  # shown first, always loaded (running runs)
+        self._pages: OrderedDict[int, list[RunRow]] = OrderedDict()
         self._filter = RunFilter()
         self._colours: dict[str, str] = {}
         self.reload()
@@ -94,64 +102,81 @@ class PagedRunsModel(QAbstractTableModel):
 
     def set_filter(self, run_filter: RunFilter) -> None:
         self._filter = run_filter
-        self.reload(keep=0)
+        self.reload()
 
-    def reload(self, keep: int | None = None) -> None:
-        """Read again from the start, keeping about as many rows as were shown."""
-        wanted = len(self._rows) if keep is None else keep
-        wanted = min(max(wanted, self.page_size), RELOAD_CAP)
+    def reload(self) -> None:
+        """Count again and forget the loaded pages (they load again when shown)."""
         with self.db.read() as session:
-            rows, exhausted = self._first_page(session, wanted)
+            pinned = self._pinned(session)
+            count = self._count_rows(session)
             self._colours = views.workflow_colours(session)
-        self.fetched += len(rows)
-        self.set_rows(rows, exhausted)
+        self.fetched += len(pinned)
+        self.set_rows(pinned, count)
 
-    def set_rows(self, rows: list[RunRow], exhausted: bool) -> None:
+    def set_rows(self, pinned: list[RunRow], count: int) -> None:
         self.beginResetModel()
-        self._rows = rows
-        self._exhausted = exhausted
+        self._pinned_rows = pinned
+        self._count = count
+        self._pages.clear()
         self.endResetModel()
 
-    def _first_page(self, session: Any, limit: int) -> tuple[list[RunRow], bool]:
+    def _pinned(self, session: Any) -> list[RunRow]:
+        return []
+
+    def _count_rows(self, session: Any) -> int:
         raise NotImplementedError
 
-    def _next_page(self, session: Any, last: RunRow, limit: int) -> list[RunRow]:
+    def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
         raise NotImplementedError
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        """More rows wait in the database (the view asks when it nears the end)."""
-        return not parent.isValid() and not self._exhausted and bool(self._rows)
+    def loaded_rows(self) -> int:
+        """Rows held in memory right now."""
+        return len(self._pinned_rows) + sum(len(page) for page in self._pages.values())
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
-        """Append the next page after the last row shown."""
-        if parent.isValid() or self._exhausted or not self._rows:
-            return
+    def _load_page(self, number: int) -> list[RunRow]:
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
         with self.db.read() as session:
-            rows = self._next_page(session, self._rows[-1], self.page_size)
-        self.fetched += len(rows)
-        if len(rows) < self.page_size:
-            self._exhausted = True
-        if rows:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
+            page = self._page(session, number * self.page_size, self.page_size)
+        self.fetched += len(page)
+        self._pages[number] = page
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+        return page
+
+    def row_at(self, row: int) -> RunRow | None:
+        """The run shown in `row` (loading its page when needed)."""
+        if row < len(self._pinned_rows):
+            return self._pinned_rows[row]
+        row -= len(self._pinned_rows)
+        if not 0 <= row < self._count:
+            return None
+        page = self._load_page(row // self.page_size)
+        offset = row % self.page_size
+        return page[offset] if offset < len(page) else None
+
+    def row_of(self, run_id: str) -> int:
+        """The row of a run among the loaded rows, or -1."""
+        for row, run in enumerate(self._pinned_rows):
+            if run.id == run_id:
+                return row
+        for number, page in self._pages.items():
+            for offset, run in enumerate(page):
+                if run.id == run_id:
+                    return len(self._pinned_rows) + number * self.page_size + offset
+        return -1
 
     # --- reading ------------------------------------------------------------
 
-    def row_at(self, row: int) -> RunRow:
-        return self._rows[row]
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._pinned_rows) + self._count
 
-    def row_of(self, run_id: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == run_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.HEADERS)):
@@ -159,9 +184,14 @@ class PagedRunsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.column() < len(self.HEADERS):
             return None
-        run = self._rows[index.row()]
+        if role not in (ROW_ROLE, ID_ROLE, Qt.ItemDataRole.DisplayRole,
+                        Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole):
+            return None
+        run = self.row_at(index.row())
+        if run is None:
+            return None
         if role == ROW_ROLE:
             return run
         if role == ID_ROLE:
@@ -193,12 +223,11 @@ class UpcomingRunsModel(PagedRunsModel):
     COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_RUN_AS, COL_PARAMS, COL_CREATED, COL_CANCEL = range(7)
     HEADERS = ("ID", "Workflow", "Scheduled for", "Run as", "Parameters", "Created", "")
 
-    def _first_page(self, session: Any, limit: int) -> tuple[list[RunRow], bool]:
-        rows = views.upcoming_page(session, self._filter, None, limit)
-        return rows, len(rows) < limit
+    def _count_rows(self, session: Any) -> int:
+        return views.count_upcoming(session, self._filter)
 
-    def _next_page(self, session: Any, last: RunRow, limit: int) -> list[RunRow]:
-        return views.upcoming_page(session, self._filter, (last.scheduled_for, last.id), limit)
+    def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
+        return views.upcoming_page(session, self._filter, offset, limit)
 
     def _display(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_ID:
@@ -239,15 +268,14 @@ class HistoryRunsModel(PagedRunsModel):
     HEADERS = ("ID", "Workflow", "Scheduled for", "Started", "Duration", "Status", "Attempt",
                "Error")
 
-    def _first_page(self, session: Any, limit: int) -> tuple[list[RunRow], bool]:
-        running = views.running_runs(session, self._filter)
-        finished = views.history_page(session, self._filter, None, limit)
-        return running + finished, len(finished) < limit
+    def _pinned(self, session: Any) -> list[RunRow]:
+        return views.running_runs(session, self._filter)
 
-    def _next_page(self, session: Any, last: RunRow, limit: int) -> list[RunRow]:
-        if last.finished_at is None:
-            return []
-        return views.history_page(session, self._filter, (last.finished_at, last.id), limit)
+    def _count_rows(self, session: Any) -> int:
+        return views.count_history(session, self._filter)
+
+    def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
+        return views.history_page(session, self._filter, offset, limit)
 
     def _display(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_ID:
@@ -322,11 +350,11 @@ class ThingsModel(QAbstractTableModel):
         self._exhausted = exhausted
         self.endResetModel()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         """More things wait in the database."""
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         """Append the next window of things."""
         if parent.isValid() or self._exhausted or self.definition is None:
             return
@@ -344,15 +372,15 @@ class ThingsModel(QAbstractTableModel):
     def thing_id(self, row: int) -> str:
         return self._rows[row].id
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self.definition is None:
             return 0
         return 1 + len(self.definition.fields)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -395,7 +423,7 @@ class ThingsModel(QAbstractTableModel):
             return _edit_value(field.type, raw)
         return None
 
-    def setData(self, index: Index, value: Any,  # noqa: N802
+    def setData(self, index: Index, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Save one field of one thing; a value that does not fit is refused."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
@@ -412,6 +440,7 @@ class ThingsModel(QAbstractTableModel):
                 stored = catalog.modify_thing(session, thing.id, {field.name: native}).raw
         except CueflowError as exc:
             self.error = str(exc)
+            self.dataChanged.emit(index, index)  # lets the view show the error
             return False
         self.error = ""
         self._rows[index.row()] = ThingRow(thing.id, dict(stored))

@@ -73,13 +73,13 @@ class CancelButtonDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)
 
-    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,  # noqa: N802
+    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,
                     index: QModelIndex | QPersistentModelIndex) -> bool:
         """A release inside the painted button cancels that row's run."""
-        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
-            if self._button_rect(option.rect).contains(event.position().toPoint()):
-                self.cancel_clicked.emit(str(index.data(ID_ROLE)))
-                return True
+        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
+                and self._button_rect(option.rect).contains(event.position().toPoint())):
+            self.cancel_clicked.emit(str(index.data(ID_ROLE)))
+            return True
         return event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
     @staticmethod
@@ -132,6 +132,7 @@ class SchedulerArea(QWidget):
         self.since_check = QCheckBox(self.tr("From"), page)
         self.since_date = QDateEdit(QDate.currentDate(), page)
         self.since_date.setCalendarPopup(True)
+        self.since_date.setDisplayFormat("yyyy-MM-dd")
         self.since_date.setEnabled(False)
         self.since_check.toggled.connect(self.since_date.setEnabled)
         self.since_check.toggled.connect(self.on_upcoming_filter_changed)
@@ -167,8 +168,8 @@ class SchedulerArea(QWidget):
         header.setSectionResizeMode(UpcomingRunsModel.COL_PARAMS, QHeaderView.ResizeMode.Stretch)
         for column, width in ((UpcomingRunsModel.COL_ID, 150), (UpcomingRunsModel.COL_WORKFLOW,
                               190), (UpcomingRunsModel.COL_SCHEDULED, 230),
-                              (UpcomingRunsModel.COL_RUN_AS, 150),
-                              (UpcomingRunsModel.COL_CREATED, 150),
+                              (UpcomingRunsModel.COL_RUN_AS, 110),
+                              (UpcomingRunsModel.COL_CREATED, 140),
                               (UpcomingRunsModel.COL_CANCEL, 90)):
             self.upcoming_view.setColumnWidth(column, width)
         layout.addWidget(self.upcoming_view)
@@ -274,8 +275,7 @@ class SchedulerArea(QWidget):
                 self._show_trace(None)
 
     def _update_count(self) -> None:
-        with self.context.db.read() as session:
-            count = views.count_upcoming(session, self.upcoming_model.run_filter)
+        count = self.upcoming_model.rowCount()
         self.count_label.setText(self.tr("{n} upcoming").format(n=f"{count:,}"))
 
     @Slot()

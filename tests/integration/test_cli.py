@@ -184,7 +184,7 @@ def test_bad_workflow_file_lists_problems_and_changes_nothing(
     assert result.err.splitlines() == [
         "workflows.w.steps[1].action: unknown action 'fly' (known: cancel_scheduled, "
         "create_thing, delete_thing, http_request, log, modify_thing, notify, return_data, "
-        "run_workflow, schedule_workflow, send_email, terminate)",
+        "run_workflow, schedule_workflow, schedule_workflow_on_list, send_email, terminate)",
         "workflows.w.steps[2].with.message: unknown name 'nope'",
     ]
     malformed = tmp_path / "malformed.yaml"

@@ -75,8 +75,10 @@ def test_birthday_email_end_to_end(data_dir: Path, smtp_server: Mailbox,
                if u["name"] == "Ada")
     runner.start()
     birthday = (datetime.now().astimezone() + timedelta(seconds=2)).replace(microsecond=0)
+    # Run as Ada: the example's privacy rules let a user see only their own email.
     scheduled = cueflow_run(data_dir, "schedule", "send_birthday_email", "-p", f"user={ada['id']}",
-                            "-p", f"birthday={birthday.isoformat()}", "--at", "+2s")
+                            "-p", f"birthday={birthday.isoformat()}", "--at", "+2s",
+                            "--as", ada["id"])
     assert scheduled.code == 0, scheduled.err
     run_id = scheduled.out.strip()
 
@@ -87,6 +89,7 @@ def test_birthday_email_end_to_end(data_dir: Path, smtp_server: Mailbox,
     done = wait_for_run(data_dir, run_id, {"succeeded"})
     [upcoming] = runs(data_dir, "--upcoming")
     assert upcoming["parent_id"] == run_id
+    assert upcoming["run_as"] == ada["id"]
     next_year = datetime.fromisoformat(upcoming["scheduled_for"])
     assert next_year == birthday.replace(year=birthday.year + 1)
     assert upcoming["params"]["birthday"] == next_year.isoformat()

@@ -1,0 +1,181 @@
+"""Recurring schedules: `N seconds|minutes|hours|days|weeks|months|years`, or
+`cron:MIN HOUR DOM MON DOW`.
+
+Times come from APScheduler's triggers in the schedule's own time zone:
+seconds, minutes and hours are elapsed time; days and longer are calendar
+steps that keep the wall-clock time ("every year at 09:00" stays at 09:00
+across DST). A day whose time does not exist (a DST gap) is skipped, and so
+is a month without the start's day (Jan 31 + 1 month is Mar 31), as calendar
+programs do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.calendarinterval import CalendarIntervalTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from app.errors import BadInput
+
+UNITS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years")
+_EVERY = re.compile(r"^(?:every\s+)?(\d+)?\s*([a-z]+)$")
+
+
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _cron_dow(field: str) -> str:
+    """Cron's day of week (0 or 7 = Sunday) as APScheduler day names.
+
+    APScheduler 3 counts Monday as 0 even in `from_crontab`, so `1-5` would
+    mean Tuesday to Saturday; names are unambiguous.
+    """
+    if field == "*" or not any(c.isdigit() for c in field):
+        return field
+    days: list[str] = []
+    for token in field.split(","):
+        body, _, step_text = token.partition("/")
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            first, last = 0, 6
+        elif "-" in body:
+            a, b = body.split("-", 1)
+            first, last = _day_number(a), _day_number(b)
+        else:
+            first = last = _day_number(body)
+        for number in range(first, last + 1, step):
+            name = _DAY_NAMES[number]
+            if name not in days:
+                days.append(name)
+    return ",".join(days)
+
+
+def _day_number(text: str) -> int:
+    if text.isdigit() and 0 <= int(text) <= 7:
+        return int(text)
+    if text[:3] in _DAY_NAMES:
+        return _DAY_NAMES.index(text[:3])
+    raise ValueError(f"'{text}' is not a day of the week")
+
+
+def _cron_trigger(expression: str, tz: Any) -> CronTrigger:
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"wrong number of fields; got {len(fields)}, expected 5")
+    minute, hour, day, month, day_of_week = fields
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=_cron_dow(day_of_week), timezone=tz)
+
+
+def zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"unknown time zone '{name}'") from None
+
+
+def zone_name(tz: Any) -> str:
+    return str(getattr(tz, "key", None) or tz)
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A parsed EVERY: an amount of a unit, or a cron expression."""
+
+    amount: int = 0
+    unit: str = ""
+    cron: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Recurrence:
+        raw = " ".join(str(text).strip().lower().split())
+        if raw.startswith("cron:"):
+            expression = raw[5:].strip()
+            try:
+                _cron_trigger(expression, "UTC")
+            except ValueError as exc:
+                raise BadInput(f"'{expression}' is not a cron expression "
+                               f"(MIN HOUR DOM MON DOW): {exc}") from None
+            return cls(cron=expression)
+        match = _EVERY.match(raw)
+        unit = match[2] if match else ""
+        if unit and not unit.endswith("s"):
+            unit += "s"
+        if not match or unit not in UNITS:
+            raise BadInput(f"'{text}' is not a repeat (use e.g. '2 hours', '1 month', "
+                           "'cron:0 9 * * 1-5')")
+        amount = int(match[1] or 1)
+        if amount < 1:
+            raise BadInput("a repeat must be at least 1")
+        return cls(amount, unit)
+
+    def __str__(self) -> str:
+        if self.cron:
+            return f"cron:{self.cron}"
+        unit = self.unit[:-1] if self.amount == 1 else self.unit
+        return f"{self.amount} {unit}"
+
+    def trigger(self, start: datetime, tz: tzinfo) -> Any:
+        local = start.astimezone(tz)
+        if self.cron:
+            return _cron_trigger(self.cron, tz)
+        if self.unit in ("seconds", "minutes", "hours"):
+            return IntervalTrigger(**{self.unit: self.amount}, start_date=local, timezone=tz)
+        return CalendarIntervalTrigger(
+            **{self.unit: self.amount}, hour=local.hour, minute=local.minute,
+            second=local.second, start_date=local.date(), timezone=tz,
+        )
+
+    def first(self, start: datetime, tz: tzinfo) -> datetime | None:
+        trigger = self.trigger(start, tz)
+        return _normal(trigger.get_next_fire_time(None, start.astimezone(tz)), tz)
+
+    def next_after(self, previous: datetime, start: datetime, tz: tzinfo) -> datetime | None:
+        """The first occurrence strictly after `previous`."""
+        trigger = self.trigger(start, tz)
+        local = previous.astimezone(tz)
+        moment: datetime | None = trigger.get_next_fire_time(local, local + timedelta(
+            microseconds=1))
+        while moment is not None and moment <= local:
+            moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+        return _normal(moment, tz)
+
+    def preview(self, start: datetime, tz: tzinfo, count: int = 10) -> list[datetime]:
+        times: list[datetime] = []
+        moment = self.first(start, tz)
+        while moment is not None and len(times) < count:
+            times.append(moment)
+            moment = self.next_after(moment, start, tz)
+        return times
+
+    def describe(self, start: datetime, tz: tzinfo) -> str:
+        """Plain language: 'every 2 days at 09:00 (Europe/Berlin)'."""
+        local = start.astimezone(tz)
+        where = zone_name(tz)
+        if self.cron:
+            return f"on the cron schedule '{self.cron}' ({where})"
+        if self.unit in ("seconds", "minutes", "hours"):
+            return f"every {self}, from {local:%Y-%m-%d %H:%M:%S} ({where})"
+        at = f"{local:%H:%M}" if local.second == 0 else f"{local:%H:%M:%S}"
+        day = {"weeks": f" on {local:%A}s", "months": f" on day {local.day}",
+               "years": f" on {local:%d %B}"}.get(self.unit, "")
+        return f"every {self}{day} at {at} ({where})"
+
+
+def _normal(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    """A real instant shown in `tz` (a trigger may return a wall time inside a DST gap)."""
+    return None if moment is None else datetime.fromtimestamp(moment.timestamp(), tz)
+
+
+def dst_shifted(moments: list[datetime]) -> list[bool]:
+    """Which of a list of times has another UTC offset than the first one."""
+    if not moments:
+        return []
+    first = moments[0].utcoffset()
+    return [moment.utcoffset() != first for moment in moments]

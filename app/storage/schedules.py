@@ -1,0 +1,106 @@
+"""Recurring schedules over the ledger.
+
+A schedule keeps exactly one upcoming occurrence in the runs table. When that
+occurrence starts, is cancelled on its own, or is found missed, the next one
+is inserted (never in the past), so cancelling one occurrence skips just it
+and cancelling the schedule ends it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.core.ids import new_id
+from app.core.recurrence import Recurrence, zone
+from app.core.types import utcnow
+from app.errors import NotFound
+from app.storage import ledger
+from app.storage import models as m
+
+ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
+
+
+def create(
+    session: Session,
+    run: ledger.NewRun,
+    every: Recurrence,
+    timezone: str,
+) -> tuple[str, str | None]:
+    """Insert a schedule starting at `run.scheduled_for`; returns (schedule ID, first run ID)."""
+    schedule_id = "s" + new_id()[1:]
+    session.add(m.Schedule(
+        id=schedule_id, workflow=run.workflow, params=run.params, run_as=run.run_as,
+        ignore_privacy=run.ignore_privacy, every=str(every), timezone=timezone,
+        start=run.scheduled_for, status=ACTIVE, created_at=utcnow(), parent_id=run.parent_id,
+    ))
+    session.flush()
+    first = every.first(run.scheduled_for, zone(timezone))
+    if first is None:
+        return schedule_id, None
+    run_id = ledger.insert_run(session, _occurrence(run, schedule_id, first))
+    return schedule_id, run_id
+
+
+def _occurrence(run: ledger.NewRun, schedule_id: str, at: datetime) -> ledger.NewRun:
+    return ledger.NewRun(
+        workflow=run.workflow, workflow_version=run.workflow_version, params=run.params,
+        scheduled_for=at, run_as=run.run_as, ignore_privacy=run.ignore_privacy,
+        parent_id=run.parent_id, schedule_id=schedule_id, depth=run.depth,
+    )
+
+
+def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
+    """Insert the next occurrence after `after` (and after now) unless one is upcoming."""
+    row = session.get(m.Schedule, schedule_id)
+    if row is None or row.status != ACTIVE:
+        return None
+    upcoming = session.scalar(select(m.Run.id).where(
+        m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED).limit(1))
+    if upcoming is not None:
+        return None
+    every = Recurrence.parse(row.every)
+    moment = every.next_after(max(after, utcnow()), row.start, zone(row.timezone))
+    if moment is None:
+        row.status = ENDED
+        return None
+    version = session.scalar(select(m.Workflow.version).where(m.Workflow.name == row.workflow))
+    template = ledger.NewRun(
+        workflow=row.workflow, workflow_version=version or 0, params=dict(row.params),
+        scheduled_for=moment, run_as=row.run_as, ignore_privacy=row.ignore_privacy,
+        parent_id=row.parent_id,
+    )
+    return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
+
+
+def cancel(session: Session, schedule_id: str) -> list[str]:
+    """End a schedule and cancel its upcoming occurrence(s)."""
+    row = get(session, schedule_id)
+    row.status = CANCELLED
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)
+        .values(status=ledger.CANCELLED, finished_at=utcnow(), error="schedule cancelled")
+        .returning(m.Run.id)
+    )
+    return list(result.scalars())
+
+
+def get(session: Session, schedule_id: str) -> m.Schedule:
+    row = session.get(m.Schedule, schedule_id)
+    if row is None:
+        raise NotFound(f"no schedule with ID '{schedule_id}'")
+    return row
+
+
+def to_json(row: m.Schedule) -> dict[str, Any]:
+    return {"id": row.id, "workflow": row.workflow, "every": row.every,
+            "timezone": row.timezone, "start": row.start.isoformat(), "status": row.status,
+            "params": row.params, "run_as": row.run_as}
+
+
+def is_schedule_id(text: str) -> bool:
+    return text.startswith("s") and len(text) == 16

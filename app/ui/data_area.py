@@ -1,0 +1,293 @@
+"""The Data area: data types and their fields, and the things of each type.
+
+This is the owner's admin view: it sees every field, whatever the privacy rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.definitions import DataTypeDef, FieldDef
+from app.core.types import SCALARS, ValueType
+from app.errors import CueflowError
+from app.storage import catalog
+from app.ui.context import AppContext
+from app.ui.models import ThingsModel
+
+ERROR_STYLE = "color: #b91c1c;"
+FIELD_NAME, FIELD_TYPE, FIELD_LIST = range(3)
+
+
+class DataArea(QWidget):
+    """Data types on the left; the selected type's fields and things on the right."""
+
+    status_message = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.types: dict[str, DataTypeDef] = {}
+        self.current: DataTypeDef | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+
+        left = QWidget(splitter)
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel(self.tr("Data types"), left))
+        self.type_list = QListWidget(left)
+        self.type_list.setObjectName("dataTypeList")
+        self.type_list.currentTextChanged.connect(self.on_type_list_current_changed)
+        left_layout.addWidget(self.type_list, 1)
+        self.new_type_button = QPushButton(self.tr("New data type…"), left)
+        self.new_type_button.setObjectName("newDataTypeButton")
+        self.new_type_button.clicked.connect(self.on_new_type_clicked)
+        left_layout.addWidget(self.new_type_button)
+
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        fields_box = QGroupBox(self.tr("Fields"), right)
+        fields_layout = QHBoxLayout(fields_box)
+        self.fields_table = QTableWidget(0, 3, fields_box)
+        self.fields_table.setObjectName("fieldsTable")
+        self.fields_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Type"), self.tr("Is a list")])
+        self.fields_table.verticalHeader().setVisible(False)
+        self.fields_table.horizontalHeader().setSectionResizeMode(
+            FIELD_NAME, QHeaderView.ResizeMode.Stretch)
+        self.fields_table.horizontalHeader().setSectionResizeMode(
+            FIELD_TYPE, QHeaderView.ResizeMode.Stretch)
+        self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.fields_table.setMaximumHeight(190)
+        self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
+        fields_layout.addWidget(self.fields_table, 1)
+        field_buttons = QVBoxLayout()
+        self.add_field_button = QPushButton(self.tr("Add field"), fields_box)
+        self.add_field_button.setObjectName("addFieldButton")
+        self.add_field_button.clicked.connect(self.on_add_field_clicked)
+        self.remove_field_button = QPushButton(self.tr("Remove field"), fields_box)
+        self.remove_field_button.setObjectName("removeFieldButton")
+        self.remove_field_button.clicked.connect(self.on_remove_field_clicked)
+        field_buttons.addWidget(self.add_field_button)
+        field_buttons.addWidget(self.remove_field_button)
+        field_buttons.addStretch(1)
+        fields_layout.addLayout(field_buttons)
+        right_layout.addWidget(fields_box)
+
+        things_box = QGroupBox(self.tr("Things"), right)
+        things_layout = QVBoxLayout(things_box)
+        bar = QHBoxLayout()
+        self.search_edit = QLineEdit(things_box)
+        self.search_edit.setObjectName("thingSearch")
+        self.search_edit.setPlaceholderText(self.tr("Search things"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self.on_search_changed)
+        bar.addWidget(self.search_edit, 1)
+        self.add_thing_button = QPushButton(self.tr("Add thing"), things_box)
+        self.add_thing_button.setObjectName("addThingButton")
+        self.add_thing_button.clicked.connect(self.on_add_thing_clicked)
+        bar.addWidget(self.add_thing_button)
+        self.delete_thing_button = QPushButton(self.tr("Delete…"), things_box)
+        self.delete_thing_button.setObjectName("deleteThingButton")
+        self.delete_thing_button.clicked.connect(self.on_delete_thing_clicked)
+        bar.addWidget(self.delete_thing_button)
+        things_layout.addLayout(bar)
+        self.things_model = ThingsModel(context.db, self)
+        self.things_view = QTableView(things_box)
+        self.things_view.setObjectName("thingsView")
+        self.things_view.setModel(self.things_model)
+        self.things_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.things_view.setAlternatingRowColors(True)
+        self.things_view.verticalHeader().setVisible(False)
+        self.things_view.horizontalHeader().setStretchLastSection(True)
+        self.things_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                         | QAbstractItemView.EditTrigger.EditKeyPressed
+                                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.things_model.dataChanged.connect(self.on_things_data_changed)
+        things_layout.addWidget(self.things_view, 1)
+        self.thing_error = QLabel(things_box)
+        self.thing_error.setStyleSheet(ERROR_STYLE)
+        things_layout.addWidget(self.thing_error)
+        right_layout.addWidget(things_box, 1)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([220, 900])
+        layout.addWidget(splitter)
+        self.reload()
+
+    # --- loading ------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        with self.context.db.read() as session:
+            self.types = catalog.data_types(session)
+        wanted = select or (self.current.name if self.current else None)
+        with QSignalBlocker(self.type_list):
+            self.type_list.clear()
+            self.type_list.addItems(sorted(self.types))
+        items = self.type_list.findItems(wanted or "", Qt.MatchFlag.MatchExactly) if wanted \
+            else []
+        if items:
+            self.type_list.setCurrentItem(items[0])
+        elif self.type_list.count():
+            self.type_list.setCurrentRow(0)
+        self.on_type_list_current_changed(self.type_list.currentItem().text()
+                                          if self.type_list.currentItem() else "")
+
+    @Slot(str)
+    def on_type_list_current_changed(self, name: str) -> None:
+        self.current = self.types.get(name)
+        self._show_fields()
+        self.things_model.set_data_type(self.current, self.search_edit.text())
+        self.things_view.resizeColumnsToContents()
+        for button in (self.add_field_button, self.remove_field_button, self.add_thing_button,
+                       self.delete_thing_button):
+            button.setEnabled(self.current is not None)
+
+    def _show_fields(self) -> None:
+        table = self.fields_table
+        with QSignalBlocker(table):
+            fields = self.current.fields if self.current else ()
+            table.setRowCount(len(fields))
+            type_names = [*SCALARS, *sorted(self.types)]
+            for row, field in enumerate(fields):
+                table.setItem(row, FIELD_NAME, QTableWidgetItem(field.name))
+                combo = QComboBox(table)
+                combo.addItems(type_names)
+                combo.setCurrentIndex(max(combo.findText(field.type.base), 0))
+                combo.currentIndexChanged.connect(self.on_fields_edited)
+                table.setCellWidget(row, FIELD_TYPE, combo)
+                check = QCheckBox(table)
+                check.setChecked(field.type.is_list)
+                check.toggled.connect(self.on_fields_edited)
+                table.setCellWidget(row, FIELD_LIST, check)
+
+    # --- fields -------------------------------------------------------------------
+
+    def _fields_from_table(self) -> tuple[FieldDef, ...]:
+        table = self.fields_table
+        out = []
+        for row in range(table.rowCount()):
+            item = table.item(row, FIELD_NAME)
+            combo = table.cellWidget(row, FIELD_TYPE)
+            check = table.cellWidget(row, FIELD_LIST)
+            base = combo.currentText() if isinstance(combo, QComboBox) else "text"
+            is_list = check.isChecked() if isinstance(check, QCheckBox) else False
+            out.append(FieldDef(item.text().strip() if item else "", ValueType(base, is_list)))
+        return tuple(out)
+
+    def save_fields(self, fields: tuple[FieldDef, ...]) -> bool:
+        if self.current is None:
+            return False
+        names = [f.name for f in fields]
+        if any(not n.isidentifier() for n in names) or len(set(names)) != len(names):
+            self.status_message.emit(self.tr("Field names must be unique words (a-z, 0-9, _)."))
+            self._show_fields()
+            return False
+        definition = dataclasses.replace(self.current, fields=fields)
+        with self.context.db.write() as session:
+            catalog.save_data_type(session, definition)
+        self.reload(definition.name)
+        return True
+
+    @Slot(QTableWidgetItem)
+    def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
+        self.on_fields_edited()
+
+    @Slot()
+    def on_fields_edited(self) -> None:
+        self.save_fields(self._fields_from_table())
+
+    @Slot()
+    def on_add_field_clicked(self) -> None:
+        if self.current is None:
+            return
+        names = {f.name for f in self.current.fields}
+        number = 1
+        while f"field{number}" in names:
+            number += 1
+        self.save_fields((*self.current.fields, FieldDef(f"field{number}", ValueType("text"))))
+
+    @Slot()
+    def on_remove_field_clicked(self) -> None:
+        row = self.fields_table.currentRow()
+        if self.current is None or not 0 <= row < len(self.current.fields):
+            return
+        self.save_fields(tuple(f for i, f in enumerate(self.current.fields) if i != row))
+
+    @Slot()
+    def on_new_type_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New data type"),
+                                        self.tr("Name (e.g. Customer)"))
+        if ok and name.strip():
+            self.create_type(name.strip())
+
+    def create_type(self, name: str) -> None:
+        if not name.isidentifier() or name in self.types:
+            self.status_message.emit(self.tr("'{name}' cannot be a new data type name").format(
+                name=name))
+            return
+        with self.context.db.write() as session:
+            catalog.save_data_type(session, DataTypeDef(name, (FieldDef("name",
+                                                                        ValueType("text")),)))
+        self.reload(name)
+
+    # --- things -------------------------------------------------------------------
+
+    @Slot(str)
+    def on_search_changed(self, text: str) -> None:
+        self.things_model.set_data_type(self.current, text)
+
+    @Slot()
+    def on_add_thing_clicked(self) -> None:
+        if self.current is None:
+            return
+        with self.context.db.write() as session:
+            thing = catalog.create_thing(session, self.current.name, {})
+        self.things_model.reload()
+        self.things_view.scrollToBottom()
+        self.status_message.emit(self.tr("Added {type} {id}; double-click a cell to edit it")
+                                 .format(type=self.current.name, id=thing.id))
+
+    @Slot()
+    def on_delete_thing_clicked(self) -> None:
+        rows = sorted({i.row() for i in self.things_view.selectionModel().selectedRows()})
+        if not rows:
+            return
+        ids = [self.things_model.thing_id(r) for r in rows]
+        question = self.tr("Delete {n} thing(s)?").format(n=len(ids))
+        if QMessageBox.question(self, self.tr("Delete"), question) != \
+                QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.context.db.write() as session:
+                for thing_id in ids:
+                    catalog.delete_thing(session, thing_id)
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+        self.things_model.reload()
+
+    @Slot()
+    def on_things_data_changed(self) -> None:
+        self.thing_error.setText(self.things_model.error)

@@ -1,0 +1,336 @@
+"""The main window: a sidebar of four areas, the menus, the status bar."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QByteArray, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.core.types import utcnow
+from app.errors import CueflowError
+from app.paths import examples
+from app.storage import catalog
+from app.ui import formatting
+from app.ui.bridge import EventBridge
+from app.ui.context import AppContext
+from app.ui.data_area import DataArea
+from app.ui.prefs import window_prefs
+from app.ui.scheduler_area import SchedulerArea
+from app.ui.settings_area import SettingsArea
+from app.ui.workflow_area import WorkflowsArea
+
+AREA_WORKFLOWS, AREA_SCHEDULER, AREA_DATA, AREA_SETTINGS = range(4)
+AREA_NAMES = ("Workflows", "Scheduler", "Data", "Settings")
+START_AREA_ENV = "CUEFLOW_START_AREA"  # hidden: open a given area (screenshots)
+
+
+class MainWindow(QMainWindow):
+    """Workflows, Scheduler, Data and Settings, one at a time beside a sidebar."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.context = context
+        self.setWindowTitle(self.tr("Cueflow"))
+        self.prefs = window_prefs(context.data_dir)
+        self.bridge = EventBridge(context.events, self)
+        self.undo_stack = QUndoStack(self)
+        self.scheduler_state = "running" if context.clock is not None else "stopped"
+
+        self.workflows_area = WorkflowsArea(context, self.undo_stack, self)
+        self.scheduler_area = SchedulerArea(context, self.bridge, self)
+        self.data_area = DataArea(context, self)
+        self.settings_area = SettingsArea(context, self)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("areaStack")
+        for area in (self.workflows_area, self.scheduler_area, self.data_area,
+                     self.settings_area):
+            self.stack.addWidget(area)
+            area.status_message.connect(self.on_area_status_message)
+
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; }"
+            "QListWidget#sidebar::item { padding: 10px 12px; }"
+            "QListWidget#sidebar::item:selected { background: palette(highlight); "
+            "color: palette(highlighted-text); border-radius: 4px; }")
+        for name in AREA_NAMES:
+            self.sidebar.addItem(QListWidgetItem(self.tr(name)))
+        self.sidebar.currentRowChanged.connect(self.on_sidebar_current_changed)
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.scheduler_label = QLabel(self)
+        self.scheduler_label.setObjectName("schedulerStateLabel")
+        self.statusBar().addPermanentWidget(self.scheduler_label)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(1000)
+        self.status_timer.timeout.connect(self.on_status_timer_timeout)
+        self.status_timer.start()
+        self.bridge.scheduler_state_changed.connect(self.on_scheduler_state_changed)
+        self.bridge.run_changed.connect(self.on_run_changed)
+        self.bridge.ledger_changed.connect(self.on_ledger_changed)
+
+        self._create_actions()
+        self._create_menus()
+        self._restore()
+        self.on_status_timer_timeout()
+
+    # --- actions and menus: created here, in one place -----------------------------
+
+    def _action(self, name: str, text: str, slot: object = None,
+                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every platform binding, e.g. Ctrl+Y and Ctrl+Shift+Z
+        elif shortcut is not None:
+            action.setShortcut(shortcut)
+        if slot is not None:
+            action.triggered.connect(slot)
+        return action
+
+    def _create_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_workflow_action = self._action(
+            "actionNewWorkflow", self.tr("&New workflow"), self.on_new_workflow_triggered,
+            key.New)
+        self.load_examples_action = self._action(
+            "actionLoadExamples", self.tr("Load &examples"), self.on_load_examples_triggered)
+        self.quit_action = self._action("actionQuit", self.tr("&Quit"), self.close, key.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setObjectName("actionUndo")
+        self.undo_action.setShortcuts(key.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setObjectName("actionRedo")
+        self.redo_action.setShortcuts(key.Redo)
+        self.find_action = self._action("actionFind", self.tr("&Find"), self.on_find_triggered,
+                                        key.Find)
+        self.run_now_action = self._action("actionRunNow", self.tr("&Run now…"),
+                                           self.on_run_now_triggered, QKeySequence("Ctrl+R"))
+        self.schedule_action = self._action("actionSchedule", self.tr("&Schedule…"),
+                                            self.on_schedule_triggered,
+                                            QKeySequence("Ctrl+Shift+S"))
+        self.area_actions = []
+        for number, name in enumerate(AREA_NAMES):
+            action = self._action(f"actionArea{name}", self.tr(name),
+                                  lambda _=False, n=number: self.show_area(n),
+                                  QKeySequence(f"Ctrl+{number + 1}"))
+            self.area_actions.append(action)
+        self.about_action = self._action("actionAbout", self.tr("&About Cueflow"),
+                                         self.on_about_triggered)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.setObjectName("menuFile")
+        file_menu.addAction(self.new_workflow_action)
+        file_menu.addAction(self.load_examples_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.setObjectName("menuEdit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        run_menu = bar.addMenu(self.tr("&Run"))
+        run_menu.setObjectName("menuRun")
+        run_menu.addAction(self.run_now_action)
+        run_menu.addAction(self.schedule_action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.setObjectName("menuView")
+        for action in self.area_actions:
+            view_menu.addAction(action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.setObjectName("menuHelp")
+        help_menu.addAction(self.about_action)
+
+    # --- areas ----------------------------------------------------------------------
+
+    def show_area(self, number: int) -> None:
+        self.sidebar.setCurrentRow(number)
+
+    def current_area(self) -> int:
+        return self.stack.currentIndex()
+
+    @Slot(int)
+    def on_sidebar_current_changed(self, row: int) -> None:
+        if 0 <= row < self.stack.count():
+            self.stack.setCurrentIndex(row)
+            if row == AREA_DATA:
+                self.data_area.reload()
+            elif row == AREA_SETTINGS:
+                self.settings_area.reload()
+
+    # --- preferences --------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.prefs.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        area = self.prefs.value("window/area", AREA_WORKFLOWS)
+        start = os.environ.get(START_AREA_ENV, "")
+        if start.capitalize() in AREA_NAMES:
+            area = AREA_NAMES.index(start.capitalize())
+        try:
+            number = int(area)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            number = AREA_WORKFLOWS
+        self.show_area(number if 0 <= number < len(AREA_NAMES) else AREA_WORKFLOWS)
+        workflow = self.prefs.value("window/workflow", "")
+        if isinstance(workflow, str) and workflow:
+            self.workflows_area.select(workflow)
+
+    def save_prefs(self) -> None:
+        self.prefs.setValue("window/geometry", self.saveGeometry())
+        self.prefs.setValue("window/area", self.current_area())
+        current = self.workflows_area.current
+        self.prefs.setValue("window/workflow", current.name if current else "")
+        self.prefs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_prefs()
+        self.status_timer.stop()
+        self.bridge.close()
+        super().closeEvent(event)
+
+    # --- status bar -----------------------------------------------------------------------
+
+    @Slot()
+    def on_status_timer_timeout(self) -> None:
+        self.scheduler_label.setText(self.scheduler_text())
+
+    def scheduler_text(self) -> str:
+        clock = self.context.clock
+        if clock is None or self.scheduler_state != "running":
+            return self.tr("Scheduler stopped")
+        parts = [self.tr("Running")]
+        if clock.running:
+            parts.append(self.tr("{n} run(s) going").format(n=clock.running))
+        due = clock.next_due()
+        if due is None:
+            parts.append(self.tr("nothing scheduled"))
+        elif due <= utcnow():
+            parts.append(self.tr("next run now"))
+        else:
+            parts.append(self.tr("next run {when}").format(when=formatting.relative(due)))
+        return " · ".join(parts)
+
+    @Slot(str)
+    def on_scheduler_state_changed(self, state: str) -> None:
+        self.scheduler_state = state
+        self.on_status_timer_timeout()
+
+    @Slot(str, str, str)
+    def on_run_changed(self, run_id: str, workflow: str, status: str) -> None:
+        self.statusBar().showMessage(self.tr("Run {id} ({workflow}): {status}").format(
+            id=run_id, workflow=workflow, status=status), 8000)
+
+    @Slot()
+    def on_ledger_changed(self) -> None:
+        self.on_status_timer_timeout()
+
+    @Slot(str)
+    def on_area_status_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # --- menu slots ---------------------------------------------------------------------
+
+    @Slot()
+    def on_new_workflow_triggered(self) -> None:
+        self.show_area(AREA_WORKFLOWS)
+        self.workflows_area.new_workflow()
+
+    @Slot()
+    def on_find_triggered(self) -> None:
+        area = self.current_area()
+        target = {AREA_WORKFLOWS: self.workflows_area.filter_edit,
+                  AREA_SCHEDULER: self.scheduler_area.upcoming_filter
+                  if self.scheduler_area.tabs.currentIndex() == 0
+                  else self.scheduler_area.history_filter,
+                  AREA_DATA: self.data_area.search_edit}.get(area)
+        if target is not None:
+            target.setFocus()
+            target.selectAll()
+
+    @Slot()
+    def on_run_now_triggered(self) -> None:
+        self.show_area(AREA_WORKFLOWS)
+        self.workflows_area.open_run_dialog(True)
+
+    @Slot()
+    def on_schedule_triggered(self) -> None:
+        self.show_area(AREA_WORKFLOWS)
+        self.workflows_area.open_run_dialog(False)
+
+    @Slot()
+    def on_load_examples_triggered(self) -> None:
+        self.load_examples()
+
+    def load_examples(self) -> list[str]:
+        """Import every bundled example file; returns one line per file."""
+        from app.workflow_file import import_text
+
+        lines = []
+        for resource in examples():
+            try:
+                summary = import_text(self.context.db, resource.read_text(encoding="utf-8"),
+                                      name=resource.name)
+                lines.append(f"{resource.name}: {summary}")
+            except CueflowError as exc:
+                lines.append(f"{resource.name}: {str(exc).splitlines()[0]}")
+        self.workflows_area.refresh_list()
+        self.data_area.reload()
+        self.statusBar().showMessage("; ".join(lines), 10000)
+        return lines
+
+    def offer_examples(self) -> None:
+        """On a first start with an empty database, offer the examples."""
+        with self.context.db.read() as session:
+            empty = not catalog.workflow_names(session) and not catalog.data_types(session)
+        if not empty:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Welcome to Cueflow"),
+            self.tr("This data folder is empty. Load the example workflows (birthday emails, "
+                    "a daily digest, trial reminders) to start from?"))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load_examples()
+
+    @Slot()
+    def on_about_triggered(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(self, self.tr("About Cueflow"), self.tr(
+            "Cueflow {version}\nDesign and run backend workflows.\nData folder: {folder}").format(
+            version=__version__, folder=self.context.data_dir))
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    return QApplication([])

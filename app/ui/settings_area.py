@@ -1,0 +1,252 @@
+"""The Settings area: SMTP server, password in the keychain, time zone, concurrency."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.actions import email
+from app.errors import CueflowError
+from app.storage import secrets, settings
+from app.ui import formatting
+from app.ui.context import AppContext
+
+ERROR_STYLE = "color: #b91c1c;"
+OK_STYLE = "color: #15803d;"
+
+
+class _TestEmailContext:
+    """The little of a step context `send_email` needs, for the test message."""
+
+    run_id = "test"
+    workflow_name = "settings"
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.lines: list[str] = []
+
+    def setting(self, key: str) -> Any:
+        return self.values[key]
+
+    def secret(self, name: str) -> str | None:
+        return secrets.get_secret(name)
+
+    def remaining(self) -> float:
+        return 30.0
+
+    def log(self, message: str) -> None:
+        self.lines.append(message)
+
+
+class SettingsArea(QWidget):
+    """Each field is saved when editing finishes; errors show beside the field."""
+
+    status_message = Signal(str)
+    test_email_finished = Signal(bool, str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+
+        smtp = QGroupBox(self.tr("Email (SMTP)"), self)
+        form = QFormLayout(smtp)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._add(form, "smtp.host", self.tr("Server"), QLineEdit(smtp))
+        port = QSpinBox(smtp)
+        port.setRange(1, 65535)
+        self._add(form, "smtp.port", self.tr("Port"), port)
+        security = QComboBox(smtp)
+        security.addItems(["none", "starttls", "tls"])
+        self._add(form, "smtp.security", self.tr("Security"), security)
+        self._add(form, "smtp.username", self.tr("User name"), QLineEdit(smtp))
+        self._add(form, "smtp.from", self.tr("Sender address"), QLineEdit(smtp))
+        timeout = QSpinBox(smtp)
+        timeout.setRange(1, 600)
+        timeout.setSuffix(self.tr(" s"))
+        self._add(form, "smtp.timeout", self.tr("Timeout"), timeout)
+
+        password_row = QHBoxLayout()
+        self.password_edit = QLineEdit(smtp)
+        self.password_edit.setObjectName("smtpPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        password_row.addWidget(self.password_edit, 1)
+        self.store_password_button = QPushButton(self.tr("Store in keychain"), smtp)
+        self.store_password_button.setObjectName("storePasswordButton")
+        self.store_password_button.clicked.connect(self.on_store_password_clicked)
+        password_row.addWidget(self.store_password_button)
+        form.addRow(self.tr("Password"), password_row)
+        self.keyring_label = QLabel(smtp)
+        self.keyring_label.setObjectName("keyringLabel")
+        self.keyring_label.setWordWrap(True)
+        form.addRow(self.tr("Keychain"), self.keyring_label)
+        test_row = QHBoxLayout()
+        self.test_to = QLineEdit(smtp)
+        self.test_to.setObjectName("testEmailTo")
+        self.test_to.setPlaceholderText(self.tr("you@example.com"))
+        test_row.addWidget(self.test_to, 1)
+        self.test_button = QPushButton(self.tr("Send test email"), smtp)
+        self.test_button.setObjectName("sendTestEmailButton")
+        self.test_button.clicked.connect(self.on_test_clicked)
+        test_row.addWidget(self.test_button)
+        form.addRow(self.tr("Test"), test_row)
+        self.test_result = QLabel(smtp)
+        self.test_result.setObjectName("testEmailResult")
+        self.test_result.setWordWrap(True)
+        form.addRow("", self.test_result)
+        layout.addWidget(smtp)
+
+        runner = QGroupBox(self.tr("Runs"), self)
+        runner_form = QFormLayout(runner)
+        concurrency = QSpinBox(runner)
+        concurrency.setRange(1, 64)
+        self._add(runner_form, "runner.max_concurrent_runs",
+                  self.tr("Runs at the same time"), concurrency)
+        note = QLabel(self.tr("Takes effect the next time Cueflow starts."), runner)
+        note.setStyleSheet("color: palette(mid);")
+        runner_form.addRow("", note)
+        self.zone_label = QLabel(formatting.zone_name(), runner)
+        self.zone_label.setObjectName("timeZoneLabel")
+        runner_form.addRow(self.tr("Time zone"), self.zone_label)
+        self.folder_label = QLabel(str(context.data_dir), runner)
+        self.folder_label.setWordWrap(True)
+        runner_form.addRow(self.tr("Data folder"), self.folder_label)
+        layout.addWidget(runner)
+        layout.addStretch(1)
+
+        self.test_email_finished.connect(self.on_test_email_finished)
+        self.reload()
+
+    def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
+        widget.setObjectName(f"setting_{key}")
+        widget.setToolTip(settings.SETTINGS[key].help)
+        error = QLabel(self)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setVisible(False)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        form.addRow(label, column)
+        self.fields[key] = widget
+        self.errors[key] = error
+        if isinstance(widget, QLineEdit | QSpinBox):
+            widget.editingFinished.connect(self.on_field_committed)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self.on_field_committed)
+
+    def reload(self) -> None:
+        with self.context.db.read() as session:
+            values = settings.all_settings(session)
+        for key, widget in self.fields.items():
+            widget.blockSignals(True)
+            if isinstance(widget, QLineEdit):
+                widget.setText(str(values[key]))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(values[key]))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(str(values[key]))
+            widget.blockSignals(False)
+        usable = secrets.is_usable()
+        backend = secrets.backend_name()
+        if usable:
+            self.keyring_label.setText(self.tr("Passwords are kept in {backend}.").format(
+                backend=backend))
+            self.keyring_label.setStyleSheet(OK_STYLE)
+        else:
+            self.keyring_label.setText(self.tr(
+                "No usable OS keychain ({backend}). Cueflow will not store the password in "
+                "plain text; install or unlock a keychain to store it.").format(backend=backend))
+            self.keyring_label.setStyleSheet(ERROR_STYLE)
+        self.password_edit.setEnabled(usable)
+        self.store_password_button.setEnabled(usable)
+
+    def _text(self, widget: QWidget) -> str:
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        if isinstance(widget, QSpinBox):
+            return str(widget.value())
+        if isinstance(widget, QComboBox):
+            return widget.currentText()
+        return ""
+
+    def save(self, key: str) -> bool:
+        error = self.errors[key]
+        try:
+            with self.context.db.write() as session:
+                settings.set_value(session, key, self._text(self.fields[key]))
+        except CueflowError as exc:
+            error.setText(exc.reason)
+            error.setVisible(True)
+            return False
+        error.setVisible(False)
+        return True
+
+    @Slot()
+    def on_field_committed(self) -> None:
+        for key, widget in self.fields.items():
+            if widget is self.sender():
+                self.save(key)
+
+    @Slot()
+    def on_store_password_clicked(self) -> None:
+        if not secrets.is_usable():
+            self.status_message.emit(self.tr("No usable keychain: the password was not stored."))
+            return
+        try:
+            secrets.set_secret(email.PASSWORD_SECRET, self.password_edit.text())
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.password_edit.clear()
+        self.status_message.emit(self.tr("Password stored in the keychain."))
+
+    @Slot()
+    def on_test_clicked(self) -> None:
+        """Send on a plain thread: the window never waits on an SMTP server."""
+        for key in self.fields:
+            self.save(key)
+        with self.context.db.read() as session:
+            values = settings.all_settings(session)
+        to = self.test_to.text().strip()
+        self.test_button.setEnabled(False)
+        self.test_result.setStyleSheet("")
+        self.test_result.setText(self.tr("Sending…"))
+        signal = self.test_email_finished
+        started = time.monotonic()
+
+        def send() -> None:
+            context = _TestEmailContext(values)
+            inputs = {"to": to, "subject": "Cueflow test email",
+                      "body": "This is a test message from Cueflow's settings."}
+            try:
+                email.send_email(context, inputs)  # type: ignore[arg-type]
+            except CueflowError as exc:
+                signal.emit(False, str(exc))
+                return
+            signal.emit(True, f"sent in {time.monotonic() - started:.1f} s")
+
+        threading.Thread(target=send, name="cueflow-test-email", daemon=True).start()
+
+    @Slot(bool, str)
+    def on_test_email_finished(self, ok: bool, message: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.test_result.setText(message)

@@ -1,0 +1,76 @@
+"""Fixtures for the window's tests: a fresh data folder and window per test."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.storage.db import DB_FILENAME, init_db
+from app.ui.context import AppContext
+from app.workflow_file import import_text
+
+GREETING = """
+cueflow: 1
+data_types:
+  User:
+    fields: {email: text, name: text}
+things:
+  User:
+    - {id: ada, email: ada@example.com, name: Ada}
+workflows:
+  greet:
+    label: Greet a user
+    colour: "#e67e22"
+    parameters:
+      user: {type: User}
+    steps:
+      - action: send_email
+        with:
+          to: "{{ user.email }}"
+          subject: "Hello {{ user.name }}"
+          body: "Nice to see you."
+"""
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Iterator[AppContext]:
+    """A fresh data folder and database; no clock (nothing runs by itself)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = init_db(f"sqlite:///{folder / DB_FILENAME}")
+    ctx = AppContext(folder, db)
+    yield ctx
+    ctx.stop_clock()
+    db.dispose()
+
+
+@pytest.fixture
+def greeting(context: AppContext) -> AppContext:
+    """The context with a User type, Ada, and a valid `greet` workflow."""
+    import_text(context.db, GREETING)
+    return context
+
+
+@pytest.fixture
+def window(qtbot: Any, context: AppContext) -> Iterator[Any]:
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The offscreen platform cannot raise windows or grab the keyboard (popups); fine."""
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(r"This plugin does not support"))

@@ -1,0 +1,141 @@
+"""The main window: areas, menus, preferences, status bar, start-up, data, settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from app.scheduling.lock import FolderLock
+from app.storage import catalog, secrets, settings
+from app.ui.context import AppContext
+from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, AREA_SETTINGS, MainWindow
+
+
+def test_menus_have_stable_names_and_standard_shortcuts(window: MainWindow) -> None:
+    def action(name: str) -> QAction:
+        found = window.findChild(QAction, name)
+        assert found is not None, name
+        return found
+
+    assert action("actionNewWorkflow").shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert action("actionUndo").shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert action("actionRedo").shortcuts() == QKeySequence.keyBindings(
+        QKeySequence.StandardKey.Redo)
+    assert action("actionFind").shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert action("actionQuit").shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert not action("actionUndo").isEnabled()
+
+
+def test_area_and_geometry_are_kept(qtbot: Any, context: AppContext) -> None:
+    first = MainWindow(context)
+    qtbot.addWidget(first)
+    first.show_area(AREA_DATA)
+    first.resize(1000, 700)
+    first.close()
+    second = MainWindow(context)
+    qtbot.addWidget(second)
+    assert second.current_area() == AREA_DATA
+    assert second.size().height() == 700  # not the default 800: the geometry came back
+    assert (context.data_dir / "window.ini").exists()
+
+
+def test_status_bar_shows_the_scheduler(qtbot: Any, greeting: AppContext) -> None:
+    from datetime import timedelta
+
+    from app.core.types import utcnow
+
+    greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(minutes=4,
+                                                                                 seconds=30))
+    greeting.start_clock()
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "next run in 4 min" in window.scheduler_label.text(), timeout=3000)
+    assert window.scheduler_label.text().startswith("Running · ")
+    greeting.stop_clock()
+    qtbot.waitUntil(lambda: window.scheduler_label.text() == "Scheduler stopped", timeout=3000)
+    window.close()
+
+
+def test_load_examples_fills_an_empty_folder(qtbot: Any, window: MainWindow,
+                                             context: AppContext) -> None:
+    lines = window.load_examples()
+    assert any("birthday.yaml" in line for line in lines)
+    assert "send_birthday_email" in window.workflows_area.workflow_names()
+    window.show_area(AREA_DATA)
+    assert window.data_area.type_list.count() >= 1
+
+
+def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any) -> None:
+    import app.ui.app
+    from app.cli import main
+
+    seen: list[Any] = []
+    monkeypatch.setattr(app.ui.app, "run_window", lambda folder: seen.append(folder) or 0)
+    assert main(["--data-dir", str(tmp_path / "d")]) == 0
+    assert seen == [(tmp_path / "d").resolve()]
+
+
+def test_second_window_for_the_same_folder_exits_2(tmp_path: Any, capsys: Any) -> None:
+    from app.ui.app import run_window
+
+    folder = tmp_path / "d"
+    with FolderLock(folder):
+        assert run_window(folder) == 2
+    assert "already runs" in capsys.readouterr().err
+
+
+def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
+                                           window: MainWindow) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    assert area.current is not None and area.current.name == "User"
+    qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)
+    with greeting.db.read() as session:
+        assert [f.name for f in catalog.get_data_type(session, "User").fields] == [
+            "email", "name", "field1"]
+    qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    assert area.things_model.rowCount() == 2
+    area.search_edit.setText("ada@")
+    assert area.things_model.rowCount() == 1
+    area.create_type("Customer")
+    assert area.current is not None and area.current.name == "Customer"
+
+
+def test_settings_are_saved_and_the_password_refused_without_a_keychain(
+        qtbot: Any, window: MainWindow, context: AppContext, monkeypatch: Any) -> None:
+    window.show_area(AREA_SETTINGS)
+    area = window.settings_area
+    host = area.fields["smtp.host"]
+    host.setText("mail.example.com")
+    host.editingFinished.emit()
+    with context.db.read() as session:
+        assert settings.get(session, "smtp.host") == "mail.example.com"
+    assert area.zone_label.text()
+    assert area.store_password_button.isEnabled()  # the test keyring is usable
+
+    monkeypatch.setattr(secrets, "is_usable", lambda: False)
+    area.reload()
+    assert not area.store_password_button.isEnabled()
+    assert "will not store the password" in area.keyring_label.text()
+
+
+def test_send_test_email_does_not_block(qtbot: Any, window: MainWindow, context: AppContext,
+                                        smtp_server: Any) -> None:
+    smtp_server.configure(context.db)
+    window.show_area(AREA_SETTINGS)
+    area = window.settings_area
+    area.reload()
+    area.test_to.setText("me@example.com")
+    with qtbot.waitSignal(area.test_email_finished, timeout=10_000) as blocker:
+        qtbot.mouseClick(area.test_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is True, blocker.args
+    assert smtp_server.messages[0]["to"] == ["me@example.com"]
+
+
+def test_find_focuses_the_filter_of_the_area(qtbot: Any, window: MainWindow) -> None:
+    window.show_area(AREA_SCHEDULER)
+    window.activateWindow()
+    window.find_action.trigger()
+    qtbot.waitUntil(lambda: window.scheduler_area.upcoming_filter.hasFocus(), timeout=2000)

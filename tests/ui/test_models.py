@@ -1,0 +1,49 @@
+"""Every table model passes Qt's model tester."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from app.core.types import utcnow
+from app.storage import catalog
+from app.ui.context import AppContext
+from app.ui.models import HistoryRunsModel, ThingsModel, UpcomingRunsModel
+
+
+def _runs(context: AppContext) -> list[str]:
+    later = utcnow() + timedelta(hours=2)
+    ids = [context.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
+           for i in range(7)]
+    context.service.cancel(ids[:3])
+    return ids
+
+
+def test_upcoming_model(qtmodeltester: Any, greeting: AppContext) -> None:
+    _runs(greeting)
+    model = UpcomingRunsModel(greeting.db, page_size=2)
+    assert model.rowCount() == 4
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(0, UpcomingRunsModel.COL_WORKFLOW).data() == "greet"
+    assert "in 2 h" in model.index(0, UpcomingRunsModel.COL_SCHEDULED).data()
+
+
+def test_history_model(qtmodeltester: Any, greeting: AppContext) -> None:
+    ids = _runs(greeting)
+    model = HistoryRunsModel(greeting.db, page_size=2)
+    assert model.rowCount() == 3
+    qtmodeltester.check(model, force_py=True)
+    assert {model.row_at(r).id for r in range(3)} == set(ids[:3])
+    assert model.index(0, HistoryRunsModel.COL_STATUS).data() == "cancelled"
+
+
+def test_things_model(qtmodeltester: Any, greeting: AppContext) -> None:
+    model = ThingsModel(greeting.db)
+    with greeting.db.read() as session:
+        model.set_data_type(catalog.get_data_type(session, "User"))
+    assert model.rowCount() == 1 and model.columnCount() == 3
+    qtmodeltester.check(model, force_py=True)
+    index = model.index(0, 2)
+    assert model.setData(index, "Ada Lovelace")
+    with greeting.db.read() as session:
+        assert catalog.get_thing(session, "ada").raw["name"] == "Ada Lovelace"

@@ -1,0 +1,151 @@
+"""Scheduling from the form, the Upcoming table and its Cancel buttons, History."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import insert
+
+from app.core.types import utcnow
+from app.storage import ledger
+from app.storage import models as m
+from app.ui.context import AppContext
+from app.ui.inputs import ThingPicker
+from app.ui.main_window import AREA_SCHEDULER, MainWindow
+from app.ui.models import UpcomingRunsModel
+from app.ui.scheduler_area import SchedulerArea
+
+
+def ids_of(model: Any) -> list[str]:
+    return [model.row_at(row).id for row in range(model.rowCount())]
+
+
+def click_cancel(qtbot: Any, area: SchedulerArea, row: int) -> None:
+    view = area.upcoming_view
+    rect = view.visualRect(area.upcoming_model.index(row, UpcomingRunsModel.COL_CANCEL))
+    assert rect.isValid()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_schedule_for_a_picked_date_then_cancel_with_the_row_button(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    dialog = area.open_run_dialog(False)
+    assert dialog is not None
+    picker = dialog.editors["user"]
+    assert isinstance(picker, ThingPicker)
+    picker.select("ada")
+    when = datetime(2031, 5, 17, 14, 30, tzinfo=UTC)
+    dialog.when_at.setChecked(True)
+    dialog.at_editor.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
+    assert dialog.ok_button.isEnabled(), dialog.problem.text()
+    assert "UTC" in dialog.at_editor.zone.text() or dialog.at_editor.zone.text()
+    with qtbot.waitSignal(dialog.scheduled) as blocker:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    run_id = blocker.args[0]
+    assert dialog.result_id.text() == run_id and dialog.result_row.isVisible()
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == run_id
+    dialog.close()
+
+    window.show_area(AREA_SCHEDULER)
+    scheduler = window.scheduler_area
+    model = scheduler.upcoming_model
+    qtbot.waitUntil(lambda: run_id in ids_of(model), timeout=3000)
+    row = ids_of(model).index(run_id)
+    run = model.row_at(row)
+    assert run.scheduled_for == when and run.params == {"user": "ada"}
+    assert "2031-05-17" in model.index(row, UpcomingRunsModel.COL_SCHEDULED).data()
+
+    click_cancel(qtbot, scheduler, row)
+    qtbot.waitUntil(lambda: run_id not in ids_of(model), timeout=3000)
+    with greeting.db.read() as session:
+        assert ledger.get_run(session, run_id).status == ledger.CANCELLED
+    history = scheduler.history_model
+    qtbot.waitUntil(lambda: run_id in ids_of(history), timeout=3000)
+    assert history.row_at(ids_of(history).index(run_id)).status == ledger.CANCELLED
+
+
+def test_invalid_parameter_blocks_the_button_with_a_reason(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    dialog = area.open_run_dialog(False)
+    assert dialog is not None
+    picker = dialog.editors["user"]
+    assert isinstance(picker, ThingPicker)
+    picker.combo.setEditText("no-such-user")
+    assert not dialog.ok_button.isEnabled()
+    assert "no-such-user" in dialog.problem.text()
+    assert dialog.field_errors["user"].isVisibleTo(dialog)
+    picker.select("ada")
+    assert dialog.ok_button.isEnabled()
+    dialog.close()
+
+
+def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext,
+                                    window: MainWindow) -> None:
+    later = utcnow() + timedelta(days=1)
+    ids = [greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
+           for i in range(5)]
+    scheduler = window.scheduler_area
+    model = scheduler.upcoming_model
+    qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=3000)
+    assert scheduler.count_label.text() == "5 upcoming"
+    scheduler.upcoming_filter.setText(ids[3])
+    assert model.rowCount() == 1 and model.row_at(0).id == ids[3]
+    scheduler.upcoming_filter.clear()
+    view = scheduler.upcoming_view
+    view.selectRow(0)
+    view.selectionModel().select(model.index(1, 0), view.selectionModel().SelectionFlag.Select
+                                 | view.selectionModel().SelectionFlag.Rows)
+    assert sorted(scheduler.selected_upcoming_ids()) == sorted(ids[:2])
+    qtbot.mouseClick(scheduler.cancel_selected_button, Qt.MouseButton.LeftButton)
+    assert ids_of(model) == ids[2:]
+    scheduler.confirm = lambda title, question: True  # type: ignore[method-assign]
+    qtbot.mouseClick(scheduler.cancel_all_button, Qt.MouseButton.LeftButton)
+    assert model.rowCount() == 0
+
+
+def test_upcoming_stays_lazy_with_100000_runs(qtbot: Any, greeting: AppContext) -> None:
+    start = utcnow() + timedelta(days=1)
+    now = utcnow()
+    rows = [{"id": f"bulk{i:07d}", "workflow": "greet", "workflow_version": 1,
+             "status": ledger.SCHEDULED, "scheduled_for": start + timedelta(seconds=i),
+             "created_at": now, "params": {"user": "ada"}, "attempt": 1,
+             "ignore_privacy": False} for i in range(100_000)]
+    with greeting.db.write() as session:
+        session.execute(insert(m.Run), rows)
+
+    from app.ui.main_window import MainWindow
+
+    opened = time.monotonic()
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    window.show_area(AREA_SCHEDULER)
+    window.show()
+    scheduler = window.scheduler_area
+    model = scheduler.upcoming_model
+    view = scheduler.upcoming_view
+    qtbot.waitExposed(window)
+    assert time.monotonic() - opened < 5
+    assert scheduler.count_label.text() == "100,000 upcoming"
+    view.scrollToBottom()
+    QApplication.processEvents()
+    bar = view.verticalScrollBar()
+    assert bar.value() == bar.maximum()
+    assert model.rowCount() == 100_000
+    last = view.indexAt(view.viewport().rect().bottomLeft() - QPoint(0, 4))
+    assert last.isValid() and last.row() > 99_950
+    assert model.index(99_999, 0).data() == "bulk0099999"
+    assert model.fetched < 1_000, model.fetched  # the first page and the last one or two
+    assert model.loaded_rows() <= model.page_size * model.max_pages
+    # a live reload counts again and forgets the pages: nothing is loaded up front
+    scheduler.reload()
+    assert model.rowCount() == 100_000
+    window.close()
