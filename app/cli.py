@@ -59,7 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="schedule a run; prints its ID")
     run_options(p)
     p.add_argument("--at", default="now", metavar="WHEN", help="now, ISO 8601, +90s, +5m, +2h …")
-    p.add_argument("--every", metavar="EVERY", help="repeat: N minutes|hours|days … or cron:…")
+    p.add_argument("--every", metavar="EVERY", help="repeat: N minutes|hours|days … or cron:… "
+                   "(prints the schedule's ID)")
+    p.add_argument("--timezone", metavar="ZONE", help="time zone of a repeat (default: local)")
+    each = p.add_mutually_exclusive_group()
+    each.add_argument("--each", metavar="PARAM=ID,ID,…",
+                      help="one run per value (prints one run ID per line)")
+    each.add_argument("--each-search", metavar="TYPE",
+                      help="one run per thing of TYPE, given to the parameter of that type")
+    p.add_argument("--interval", type=float, default=0.0, metavar="SECONDS",
+                   help="seconds between the runs of --each / --each-search")
 
     p = sub.add_parser("cancel", help="cancel scheduled runs")
     p.add_argument("ids", nargs="*", metavar="ID")
@@ -74,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workflow", metavar="NAME")
     p.add_argument("--status", metavar="STATUS")
     p.add_argument("--limit", type=int, default=None, help="at most this many rows")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("pause", help="pause the scheduler: no run starts until resumed")
+    sub.add_parser("resume", help="resume; runs that came due meanwhile follow on_missed")
+    p = sub.add_parser("schedules", help="list recurring schedules")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("things", help="list the things of a data type")

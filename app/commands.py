@@ -140,20 +140,94 @@ def _short(value: Any, limit: int = 120) -> str:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
+    from app.core.recurrence import Recurrence, zone
     from app.engine.service import Service
 
-    if args.every:
-        raise BadInput("--every (recurring schedules) is not available in this version yet")
     at = parse_when(args.at)
-    run_id = Service(_open(args)).schedule(
+    params = _pairs(args.param, "parameter")
+    service = Service(_open(args))
+    if args.each or args.each_search:
+        if args.every:
+            raise BadInput("--every cannot be combined with --each or --each-search")
+        key, items = _each(service, args)
+        ids = service.schedule_on_list(
+            args.workflow, items, key, params, at=at, interval=args.interval,
+            run_as=args.run_as, ignore_privacy=args.ignore_privacy, from_text=True,
+        )
+        print("\n".join(ids))
+        return cli.EXIT_OK
+    if args.interval:
+        raise BadInput("--interval goes with --each or --each-search")
+    every = Recurrence.parse(args.every) if args.every else None
+    if args.timezone:
+        zone(args.timezone)
+    run_id = service.schedule(
         args.workflow,
-        _pairs(args.param, "parameter"),
+        params,
         at=at,
         run_as=args.run_as,
         ignore_privacy=args.ignore_privacy,
         from_text=True,
+        every=every,
+        timezone=args.timezone,
     )
     print(run_id)
+    return cli.EXIT_OK
+
+
+def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The parameter and the values of `--each PARAM=A,B` or `--each-search TYPE`."""
+    with service.db.read() as session:
+        wf = catalog.get_workflow(session, args.workflow)
+        if args.each:
+            key, sep, values = args.each.partition("=")
+            if not sep or not key:
+                raise BadInput(f"--each '{args.each}' is not PARAM=VALUE,VALUE,…")
+            if wf.parameter(key) is None:
+                raise BadInput(f"{wf.name} has no parameter '{key}'")
+            return key, [v.strip() for v in values.split(",") if v.strip()]
+        matching = [p.key for p in wf.parameters if p.type.base == args.each_search]
+        if len(matching) != 1:
+            found = "no parameter" if not matching else f"parameters {', '.join(matching)}"
+            raise BadInput(f"--each-search {args.each_search}: {wf.name} has {found} of type "
+                           f"{args.each_search}; it needs exactly one")
+        things = catalog.list_things(session, args.each_search)
+        return matching[0], [t.id for t in things]
+
+
+def cmd_pause(args: argparse.Namespace) -> int:
+    from app.engine.service import Service
+
+    Service(_open(args)).set_paused(True)
+    print("paused: no run starts until 'cueflow resume'")
+    return cli.EXIT_OK
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from app.engine.service import Service
+
+    Service(_open(args)).set_paused(False)
+    print("resumed")
+    return cli.EXIT_OK
+
+
+def cmd_schedules(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from app.storage import models, schedules
+
+    db = _open(args)
+    with db.read() as session:
+        rows = [schedules.to_json(row) for row in session.scalars(
+            select(models.Schedule).order_by(models.Schedule.created_at))]
+    if args.json:
+        cli.print_json(rows)
+        return cli.EXIT_OK
+    if not rows:
+        print("no schedules")
+    for row in rows:
+        print(f"{row['id']}  {row['status']:<9} every {row['every']:<14} {row['workflow']}  "
+              f"({row['timezone']})")
     return cli.EXIT_OK
 
 
@@ -166,8 +240,12 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         raise BadInput("give the IDs of the runs to cancel, or --all, or --overdue")
     service = Service(_open(args))
     if args.ids:
+        from app.storage import models
+
         with service.db.read() as session:
             for run_id in args.ids:
+                if session.get(models.Schedule, run_id) is not None:
+                    continue
                 row = ledger.get_run(session, run_id)
                 if row.status != ledger.SCHEDULED:
                     raise BadInput(f"run {run_id} is {row.status}; only scheduled runs can be "
@@ -241,21 +319,25 @@ def cmd_things(args: argparse.Namespace) -> int:
 
 
 def cmd_thing(args: argparse.Namespace) -> int:
-    db = _open(args)
-    with db.write() as session:
+    from app.engine.service import Service
+
+    service = Service(_open(args))
+    pairs = _pairs(getattr(args, "field", []), "field")
+    with service.db.read() as session:
         if args.thing_command == "add":
-            values = _field_values(session, args.type, _pairs(args.field, "field"))
-            thing = catalog.create_thing(session, args.type, values)
-            print(thing.id)
+            values = _field_values(session, args.type, pairs)
         elif args.thing_command == "set":
-            current = catalog.get_thing(session, args.id)
-            pairs = _pairs(args.field, "field")
             if not pairs:
                 raise BadInput("give at least one -f FIELD=VALUE")
-            catalog.modify_thing(session, args.id, _field_values(session, current.type_name,
-                                                                 pairs))
-        else:
-            catalog.delete_thing(session, args.id)
+            current = catalog.get_thing(session, args.id)
+            values = _field_values(session, current.type_name, pairs)
+    # Changes go through the service so that database triggers start.
+    if args.thing_command == "add":
+        print(service.create_thing(args.type, values).id)
+    elif args.thing_command == "set":
+        service.modify_thing(args.id, values)
+    else:
+        service.delete_thing(args.id)
     return cli.EXIT_OK
 
 

@@ -359,6 +359,14 @@ def save_trigger(session: Session, trigger: TriggerDef) -> None:
     session.flush()
 
 
+def delete_trigger(session: Session, name: str) -> None:
+    """Remove a trigger by name; an unknown name is an error."""
+    result = session.execute(delete(m.Trigger).where(m.Trigger.name == name))
+    if not getattr(result, "rowcount", 0):
+        raise NotFound(f"unknown trigger '{name}'")
+    session.flush()
+
+
 class DbThingLoader:
     """Loads things with a short read session each (no session kept open)."""
 

@@ -97,6 +97,29 @@ def count_upcoming(session: Session, where: RunFilter) -> int:
     return int(session.scalar(query) or 0)
 
 
+@dataclass(frozen=True)
+class TimelineRun:
+    """A scheduled run as the timeline places it."""
+
+    id: str
+    workflow: str
+    scheduled_for: datetime
+
+
+def upcoming_between(session: Session, start: datetime, end: datetime, limit: int = 20_000
+                     ) -> list[TimelineRun]:
+    """Scheduled runs due in [start, end), soonest first, at most `limit` of them.
+
+    Only the window of time is read (index on status, scheduled_for), so a
+    ledger with years of runs ahead costs what the next day or week holds.
+    """
+    query = (select(m.Run.id, m.Run.workflow, m.Run.scheduled_for)
+             .where(m.Run.status == ledger.SCHEDULED, m.Run.scheduled_for >= start,
+                    m.Run.scheduled_for < end)
+             .order_by(m.Run.scheduled_for, m.Run.id).limit(limit))
+    return [TimelineRun(*values) for values in session.execute(query)]
+
+
 def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
     """Runs going on now (few: at most the number of workers per process)."""
     query = select(*_COLUMNS).where(m.Run.status == ledger.RUNNING)

@@ -1,0 +1,264 @@
+"""Schedule on a list, recurring schedules, pause/resume and the runaway chain guard."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from app.core.ids import new_id
+from app.core.recurrence import Recurrence
+from app.core.types import utcnow
+from app.engine.events import EventBus
+from app.engine.runner import Runner
+from app.engine.service import Service
+from app.scheduling.clock import Clock
+from app.storage import ledger
+from app.storage import models as m
+from app.storage.db import Database
+from app.workflow_file import import_text
+from tests.conftest import cueflow_process, cueflow_run
+from tests.integration.test_clock import wait_until
+
+FLOWS = """
+cueflow: 1
+data_types:
+  Member: {fields: {name: text}}
+workflows:
+  greet:
+    parameters: {member: {type: Member}, greeting: {type: text, optional: true}}
+    steps:
+      - action: log
+        with: {message: "{{ greeting or 'hi' }} {{ member.name }}"}
+  tick:
+    steps:
+      - action: log
+        with: {message: tick}
+  greet_all:
+    steps:
+      - action: schedule_workflow_on_list
+        with:
+          workflow: greet
+          list: "{{ search('Member') }}"
+          item_param: member
+          params: {greeting: hello}
+          interval: 2
+  forever:
+    steps:
+      - action: schedule_workflow
+        with: {workflow: forever}
+  daily:
+    steps:
+      - action: schedule_workflow
+        with: {workflow: tick, every: 1 day, at: "{{ now | add_hours(1) }}"}
+"""
+
+
+@pytest.fixture
+def service(db: Database) -> Service:
+    import_text(db, FLOWS)
+    return Service(db, EventBus())
+
+
+def add_members(db: Database, count: int) -> list[str]:
+    type_id = 0
+    with db.write() as session:
+        type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == "Member"))
+        now = utcnow()
+        rows = [{"id": new_id(), "data_type_id": type_id, "data": {"name": f"m{i}"},
+                 "created_at": now, "modified_at": now} for i in range(count)]
+        session.execute(insert(m.Thing), rows)
+    return [row["id"] for row in rows]
+
+
+def test_schedule_on_a_list_of_10000_things(db: Database, service: Service) -> None:
+    members = add_members(db, 10_000)
+    start = utcnow() + timedelta(hours=1)
+    ids = service.schedule_on_list("greet", members, "member", {"greeting": "hey"}, at=start,
+                                   interval=2)
+    assert len(ids) == len(set(ids)) == 10_000
+    with db.read() as session:
+        assert ledger.count_scheduled(session, "greet") == 10_000
+        rows = list(session.scalars(ledger.runs_query(upcoming=True).limit(3)))
+    assert [r.scheduled_for for r in rows] == [start + timedelta(seconds=2 * i) for i in range(3)]
+    assert rows[0].params == {"greeting": "hey", "member": members[0]}
+
+
+def test_a_list_with_an_unknown_thing_writes_nothing(db: Database, service: Service) -> None:
+    members = add_members(db, 3)
+    with pytest.raises(Exception, match="no Member with ID 'nope'"):
+        service.schedule_on_list("greet", [*members, "nope"], "member", {})
+    with db.read() as session:
+        assert ledger.count_scheduled(session) == 0
+
+
+def test_schedule_workflow_on_list_action(db: Database, service: Service) -> None:
+    add_members(db, 5)
+    run_id = Runner(db).run_now("greet_all", {})
+    with db.read() as session:
+        parent = ledger.get_run(session, run_id)
+        children = list(session.scalars(ledger.runs_query(upcoming=True)))
+    assert parent.status == "succeeded"
+    assert len(children) == 5 and {c.parent_id for c in children} == {run_id}
+    gaps = [(b.scheduled_for - a.scheduled_for).total_seconds()
+            for a, b in zip(children, children[1:], strict=False)]
+    assert gaps == [2.0] * 4
+
+
+def test_runaway_chain_is_stopped(db: Database, service: Service) -> None:
+    with db.write() as session:
+        from app.storage import settings
+
+        settings.set_value(session, "runner.max_chain_depth", "5")
+    runner = Runner(db)
+    run_id = runner.run_now("forever", {})
+    for _ in range(10):
+        with db.read() as session:
+            upcoming = list(session.scalars(ledger.runs_query(upcoming=True)))
+        if not upcoming:
+            break
+        runner.execute(upcoming[0].id)
+    with db.read() as session:
+        runs = list(session.scalars(ledger.runs_query()))
+    assert len(runs) == 6  # the first and 5 deeper; the 6th could not schedule a 7th
+    assert [r.depth for r in runs] == [0, 1, 2, 3, 4, 5]
+    last = runs[-1]
+    assert last.status == "failed"
+    assert "runaway chain stopped: 6 runs in a row" in last.error
+    assert run_id == runs[0].id
+
+
+def test_schedule_workflow_with_every_makes_a_schedule(db: Database, service: Service) -> None:
+    Runner(db).run_now("daily", {})
+    with db.read() as session:
+        [schedule] = list(session.scalars(select(m.Schedule)))
+        [first] = list(session.scalars(ledger.runs_query(upcoming=True)))
+    assert schedule.every == "1 day" and first.schedule_id == schedule.id
+
+
+def test_occurrences_cancel_one_or_all(db: Database, service: Service) -> None:
+    start = datetime(2031, 1, 10, 8, 0, 0, 123, tzinfo=UTC)  # winter: no DST change next day
+    schedule_id = service.schedule("tick", {}, at=start, every=Recurrence.parse("1 day"),
+                                   timezone="Europe/Berlin")
+    with db.read() as session:
+        [first] = list(session.scalars(ledger.runs_query(upcoming=True)))
+    assert first.scheduled_for == start.replace(microsecond=0)  # calendar steps are whole seconds
+    service.cancel([first.id])  # skips just this one
+    with db.read() as session:
+        [second] = list(session.scalars(ledger.runs_query(upcoming=True)))
+    assert second.schedule_id == schedule_id
+    assert second.scheduled_for - first.scheduled_for == timedelta(days=1)  # no DST change
+    assert service.cancel([schedule_id]) == [second.id]
+    with db.read() as session:
+        assert ledger.count_scheduled(session) == 0
+        assert session.get(m.Schedule, schedule_id).status == "cancelled"
+
+
+def test_pause_keeps_runs_scheduled_and_resume_applies_policy(db: Database, service: Service
+                                                              ) -> None:
+    clock = Clock(db, service.events, workers=1)
+    clock.start()
+    try:
+        service.set_paused(True)
+        wait_until(lambda: clock.paused)
+        run_id = service.schedule("tick", {}, at=utcnow() + timedelta(milliseconds=200))
+        time.sleep(0.6)
+        with db.read() as session:
+            assert ledger.get_run(session, run_id).status == "scheduled"
+        service.set_paused(False)
+        wait_until(lambda: _status(db, run_id) == "succeeded")
+        with db.read() as session:
+            log = [line.message for line in ledger.log_lines(session, run_id)]
+        assert log[0].startswith("running late by")
+    finally:
+        clock.stop(timeout=2)
+
+
+def _status(db: Database, run_id: str) -> str:
+    with db.read() as session:
+        return ledger.get_run(session, run_id).status
+
+
+# --- command line -------------------------------------------------------------------
+
+
+def test_cli_each_and_each_search(cli: Any, db: Database) -> None:
+    import_text(db, FLOWS)
+    members = add_members(db, 3)
+    each = cli("schedule", "greet", "--each", f"member={members[0]},{members[1]}",
+               "--at", "+1h", "--interval", "60")
+    assert each.code == 0 and len(each.out.split()) == 2
+    search = cli("schedule", "greet", "--each-search", "Member", "-p", "greeting=yo",
+                 "--at", "+2h")
+    assert search.code == 0 and len(search.out.split()) == 3
+    upcoming = cli("runs", "--upcoming", "--json").json()
+    assert len(upcoming) == 5
+    first, second = (datetime.fromisoformat(r["scheduled_for"]) for r in upcoming[:2])
+    assert second - first == timedelta(seconds=60)
+    bad = cli("schedule", "greet", "--each-search", "User")
+    assert bad.code == 2 and "has no parameter of type User" in bad.err
+
+
+def test_cli_every_prints_a_schedule_that_cancel_ends(cli: Any, db: Database) -> None:
+    import_text(db, FLOWS)
+    result = cli("schedule", "tick", "--every", "2 hours", "--at", "+1h",
+                 "--timezone", "America/New_York")
+    assert result.code == 0
+    schedule_id = result.out.strip()
+    [listed] = cli("schedules", "--json").json()
+    assert listed["id"] == schedule_id and listed["every"] == "2 hours"
+    [upcoming] = cli("runs", "--upcoming", "--json").json()
+    assert upcoming["schedule_id"] == schedule_id
+    assert cli("cancel", schedule_id).out.strip() == "cancelled 1 run(s)"
+    assert cli("runs", "--upcoming", "--json").json() == []
+    assert cli("schedule", "tick", "--every", "2 fortnights").code == 2
+    assert cli("schedule", "tick", "--every", "1 day", "--timezone", "Mars/Base").code == 2
+
+
+def test_cli_pause_and_resume(cli: Any) -> None:
+    assert cli("pause").code == 0
+    assert cli("settings", "get", "scheduler.paused").out.strip() == "True"
+    assert cli("resume").code == 0
+    assert cli("settings", "get", "scheduler.paused").out.strip() == "False"
+
+
+@pytest.fixture
+def runner_proc(data_dir: Path) -> Iterator[Any]:
+    proc = cueflow_process(data_dir, "runner")
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("Cueflow runner")
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_every_two_seconds_against_a_running_runner(data_dir: Path, db: Database,
+                                                    runner_proc: Any) -> None:
+    import_text(db, FLOWS)
+    started = cueflow_run(data_dir, "schedule", "tick", "--every", "2 seconds", "--at", "+1s")
+    assert started.code == 0, started.err
+    schedule_id = started.out.strip()
+
+    def done() -> list[dict[str, Any]]:
+        runs = cueflow_run(data_dir, "runs", "--json").json()
+        return [r for r in runs if r["schedule_id"] == schedule_id]
+
+    end = time.monotonic() + 15
+    while time.monotonic() < end and sum(r["status"] == "succeeded" for r in done()) < 3:
+        time.sleep(0.3)
+    runs = done()
+    succeeded = [r for r in runs if r["status"] == "succeeded"]
+    assert len(succeeded) >= 3
+    assert [r["status"] for r in runs if r["status"] == "scheduled"] == ["scheduled"]
+    times = sorted(datetime.fromisoformat(r["scheduled_for"]) for r in succeeded)
+    assert {round((b - a).total_seconds()) for a, b in zip(times, times[1:], strict=False)} == {2}
+    cueflow_run(data_dir, "cancel", schedule_id)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(m.Run).where(
+            m.Run.status == "scheduled")) == 0
