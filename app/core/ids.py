@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import secrets
+import base64
+import os
 import time
 
-_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
+# base32's alphabet (A–Z, 2–7) mapped, in the same order, onto Crockford's
+# lower-case alphabet, so that IDs sort by the number they encode.
+_TO_CROCKFORD = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789abcdefghjkmnpqrstvwxyz"
+)
 
 
 def new_id() -> str:
-    """Return a 16-character ID: 10 characters of milliseconds, 6 random.
+    """Return a 16-character ID: 48 bits of milliseconds, then 32 random bits.
 
     IDs sort by creation time, which keeps the ledger's primary key index
     append-mostly, and are short enough to type on a command line.
     """
-    value = (int(time.time() * 1000) << 30) | secrets.randbits(30)
-    chars = []
-    for _ in range(16):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    raw = int(time.time() * 1000).to_bytes(6, "big") + os.urandom(4)
+    return base64.b32encode(raw).translate(_TO_CROCKFORD).decode("ascii")

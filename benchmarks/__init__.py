@@ -1,0 +1,1 @@
+"""Benchmarks: figures measured beside their anchors in the same run."""
