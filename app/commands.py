@@ -58,12 +58,13 @@ def cmd_runner(args: argparse.Namespace) -> int:
         clock = Clock(db)
         clock.start()
         found = clock.recovered
-        print(f"Cueflow runner for {folder} (process {lock.owner()}); Ctrl+C to stop.",
-              flush=True)
+        print(f"Cueflow runner for {folder} (process {lock.owner()}); Ctrl+C to stop.", flush=True)
         if any(found.values()):
-            print(f"At start: {len(found['late'])} late run(s) started, "
-                  f"{len(found['missed'])} missed, {len(found['interrupted'])} interrupted.",
-                  flush=True)
+            print(
+                f"At start: {len(found['late'])} late run(s) started, "
+                f"{len(found['missed'])} missed, {len(found['interrupted'])} interrupted.",
+                flush=True,
+            )
         cli.wait_for_signal()
         interrupted = clock.stop(timeout=10)
         if interrupted:
@@ -124,12 +125,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"run {run_id} {out['status']}" + (f": {out['error']}" if out["error"] else ""))
         for step in out["steps"]:
             detail = step["error"] or _short(step["result"])
-            print(f"  step {step['step']} {step['action']}: {step['status']}"
-                  + (f" — {detail}" if detail else ""))
+            print(
+                f"  step {step['step']} {step['action']}: {step['status']}"
+                + (f" — {detail}" if detail else "")
+            )
         if out["returned"] is not None:
             print(f"returned: {_short(out['returned'], 400)}")
-    return cli.EXIT_OK if out["status"] in (ledger.SUCCEEDED, ledger.TERMINATED) \
+    return (
+        cli.EXIT_OK
+        if out["status"] in (ledger.SUCCEEDED, ledger.TERMINATED)
         else cli.EXIT_RUN_FAILED
+    )
 
 
 def _short(value: Any, limit: int = 120) -> str:
@@ -151,8 +157,15 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             raise BadInput("--every cannot be combined with --each or --each-search")
         key, items = _each(service, args)
         ids = service.schedule_on_list(
-            args.workflow, items, key, params, at=at, interval=args.interval,
-            run_as=args.run_as, ignore_privacy=args.ignore_privacy, from_text=True,
+            args.workflow,
+            items,
+            key,
+            params,
+            at=at,
+            interval=args.interval,
+            run_as=args.run_as,
+            ignore_privacy=args.ignore_privacy,
+            from_text=True,
         )
         print("\n".join(ids))
         return cli.EXIT_OK
@@ -189,8 +202,10 @@ def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str]]:
         matching = [p.key for p in wf.parameters if p.type.base == args.each_search]
         if len(matching) != 1:
             found = "no parameter" if not matching else f"parameters {', '.join(matching)}"
-            raise BadInput(f"--each-search {args.each_search}: {wf.name} has {found} of type "
-                           f"{args.each_search}; it needs exactly one")
+            raise BadInput(
+                f"--each-search {args.each_search}: {wf.name} has {found} of type "
+                f"{args.each_search}; it needs exactly one"
+            )
         things = catalog.list_things(session, args.each_search)
         return matching[0], [t.id for t in things]
 
@@ -218,16 +233,20 @@ def cmd_schedules(args: argparse.Namespace) -> int:
 
     db = _open(args)
     with db.read() as session:
-        rows = [schedules.to_json(row) for row in session.scalars(
-            select(models.Schedule).order_by(models.Schedule.created_at))]
+        rows = [
+            schedules.to_json(row)
+            for row in session.scalars(select(models.Schedule).order_by(models.Schedule.created_at))
+        ]
     if args.json:
         cli.print_json(rows)
         return cli.EXIT_OK
     if not rows:
         print("no schedules")
     for row in rows:
-        print(f"{row['id']}  {row['status']:<9} every {row['every']:<14} {row['workflow']}  "
-              f"({row['timezone']})")
+        print(
+            f"{row['id']}  {row['status']:<9} every {row['every']:<14} {row['workflow']}  "
+            f"({row['timezone']})"
+        )
     return cli.EXIT_OK
 
 
@@ -248,8 +267,9 @@ def cmd_cancel(args: argparse.Namespace) -> int:
                     continue
                 row = ledger.get_run(session, run_id)
                 if row.status != ledger.SCHEDULED:
-                    raise BadInput(f"run {run_id} is {row.status}; only scheduled runs can be "
-                                   "cancelled")
+                    raise BadInput(
+                        f"run {run_id} is {row.status}; only scheduled runs can be cancelled"
+                    )
         cancelled = service.cancel(list(args.ids))
     else:
         cancelled = service.cancel_all(overdue=args.overdue)
@@ -261,8 +281,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if args.status and args.status not in ledger.STATUSES:
         raise BadInput(f"unknown status '{args.status}' (one of {', '.join(ledger.STATUSES)})")
     db = _open(args)
-    query = ledger.runs_query(upcoming=args.upcoming, history=args.history,
-                              workflow=args.workflow, status=args.status)
+    query = ledger.runs_query(
+        upcoming=args.upcoming, history=args.history, workflow=args.workflow, status=args.status
+    )
     if args.limit is not None:
         query = query.limit(max(args.limit, 0))
     with db.read() as session:
@@ -277,8 +298,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
     for row in rows:
         when = _local(datetime.fromisoformat(row["scheduled_for"]))
         tail = f"  {row['error']}" if row["error"] and row["status"] != "cancelled" else ""
-        print(f"{row['id']}  {row['status']:<11} {when}  {row['workflow']}"
-              f"  {_short(row['params'], 60)}{tail}")
+        print(
+            f"{row['id']}  {row['status']:<11} {when}  {row['workflow']}"
+            f"  {_short(row['params'], 60)}{tail}"
+        )
     return cli.EXIT_OK
 
 
@@ -361,14 +384,17 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 def cmd_secret(args: argparse.Namespace) -> int:
     if not secrets.is_usable():
-        raise BadInput(f"no usable OS keychain (keyring backend {secrets.backend_name()}); "
-                       "Cueflow does not store secrets in plain text")
-    value = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else \
-        __import__("getpass").getpass(f"{args.key}: ")
+        raise BadInput(
+            f"no usable OS keychain (keyring backend {secrets.backend_name()}); "
+            "Cueflow does not store secrets in plain text"
+        )
+    value = (
+        sys.stdin.readline().rstrip("\r\n")
+        if not sys.stdin.isatty()
+        else __import__("getpass").getpass(f"{args.key}: ")
+    )
     if not value:
         raise BadInput("empty secret: nothing stored")
     secrets.set_secret(args.key, value)
     print(f"stored {args.key} in {secrets.backend_name()}")
     return cli.EXIT_OK
-
-

@@ -31,8 +31,14 @@ from app.core.definitions import (
     WorkflowDef,
 )
 from app.core.types import ValueType, coerce, encode
-from app.engine.validation import KEY, Problem, check_condition, check_expression, \
-    check_type_name, validate_workflow
+from app.engine.validation import (
+    KEY,
+    Problem,
+    check_condition,
+    check_expression,
+    check_type_name,
+    validate_workflow,
+)
 from app.errors import BadInput, InvalidWorkflowFile
 from app.storage import catalog
 from app.storage import models as m
@@ -41,8 +47,20 @@ from app.storage.db import Database
 FORMAT_VERSION = 1
 TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 TOP_KEYS = ("cueflow", "data_types", "things", "workflows", "triggers")
-WORKFLOW_KEYS = ("label", "colour", "color", "description", "parameters", "steps", "only_when",
-                 "ignore_privacy_rules", "timeout", "retries", "on_missed", "grace")
+WORKFLOW_KEYS = (
+    "label",
+    "colour",
+    "color",
+    "description",
+    "parameters",
+    "steps",
+    "only_when",
+    "ignore_privacy_rules",
+    "timeout",
+    "retries",
+    "on_missed",
+    "grace",
+)
 STEP_KEYS = ("action", "with", "only_when")
 TRIGGER_EVENTS = ("created", "modified", "deleted")
 
@@ -63,8 +81,10 @@ class ImportSummary:
     triggers: int
 
     def __str__(self) -> str:
-        return (f"imported {self.workflows} workflow(s), {self.data_types} data type(s), "
-                f"{self.things} thing(s), {self.triggers} trigger(s)")
+        return (
+            f"imported {self.workflows} workflow(s), {self.data_types} data type(s), "
+            f"{self.things} thing(s), {self.triggers} trigger(s)"
+        )
 
 
 # --- reading ----------------------------------------------------------------
@@ -86,7 +106,7 @@ _Loader.add_implicit_resolver(
 def load_text(text: str, name: str = "file") -> Any:
     """Parse YAML (JSON is YAML); a syntax error names the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}: line {mark.line + 1}, column {mark.column + 1}" if mark else name
@@ -98,8 +118,12 @@ def load_text(text: str, name: str = "file") -> Any:
 class _Reader:
     """Turns the parsed document into definitions, collecting problems."""
 
-    def __init__(self, known_types: Mapping[str, DataTypeDef],
-                 known_workflows: Mapping[str, WorkflowDef], known_things: set[str]) -> None:
+    def __init__(
+        self,
+        known_types: Mapping[str, DataTypeDef],
+        known_workflows: Mapping[str, WorkflowDef],
+        known_things: set[str],
+    ) -> None:
         self.problems: list[Problem] = []
         self.known_types = dict(known_types)
         self.known_workflows = dict(known_workflows)
@@ -164,8 +188,9 @@ class _Reader:
                 drafts.append(wf)
                 self.known_workflows[wf.name] = wf
         for wf in drafts:
-            self.problems += validate_workflow(wf, self.known_types, self.known_workflows,
-                                               f"workflows.{wf.name}")
+            self.problems += validate_workflow(
+                wf, self.known_types, self.known_workflows, f"workflows.{wf.name}"
+            )
         out.workflows = drafts
         triggers = self.mapping(doc.get("triggers"), "triggers")
         for name, body in triggers.items():
@@ -221,10 +246,18 @@ class _Reader:
             where = f"{place}.rules[{index}]"
             item = self.mapping(item, where)
             self.unknown_keys(item, ("name", "when", "view", "find", "modify", "delete"), where)
-            self.problems += check_condition(item.get("when"), {"thing", "current_user"},
-                                             f"{where}.when")
-            rules.append(self.grant(item, where, names, str(item.get("name") or f"rule {index}"),
-                                    str(item.get("when") or "false")))
+            self.problems += check_condition(
+                item.get("when"), {"thing", "current_user"}, f"{where}.when"
+            )
+            rules.append(
+                self.grant(
+                    item,
+                    where,
+                    names,
+                    str(item.get("name") or f"rule {index}"),
+                    str(item.get("when") or "false"),
+                )
+            )
         other = None
         if body.get("everyone_else") is not None:
             where = f"{place}.everyone_else"
@@ -233,8 +266,9 @@ class _Reader:
             other = self.grant(item, where, names, "everyone else", "true")
         return Privacy(tuple(rules), other)
 
-    def grant(self, item: Mapping[str, Any], where: str, names: set[str], name: str,
-              when: str) -> PrivacyRule:
+    def grant(
+        self, item: Mapping[str, Any], where: str, names: set[str], name: str, when: str
+    ) -> PrivacyRule:
         view = item.get("view", "all")
         if isinstance(view, list):
             for field_name in view:
@@ -246,14 +280,17 @@ class _Reader:
         else:
             self.add(f"{where}.view", "expected all, none or a list of field names")
             view_value = "none"
-        return PrivacyRule(name, when, view_value,
-                           *(self.flag(item.get(k), f"{where}.{k}") for k in
-                             ("find", "modify", "delete")))
+        return PrivacyRule(
+            name,
+            when,
+            view_value,
+            *(self.flag(item.get(k), f"{where}.{k}") for k in ("find", "modify", "delete")),
+        )
 
     def read_things(self, raw: Any, out: FileContents) -> None:
         things = self.mapping(raw, "things")
         ids = set(self.known_things)
-        for type_name, items in things.items():
+        for items in things.values():
             if isinstance(items, list):
                 ids |= {str(i["id"]) for i in items if isinstance(i, Mapping) and "id" in i}
         for type_name, items in things.items():
@@ -295,11 +332,17 @@ class _Reader:
                 spec = {"type": spec}
             spec = self.mapping(spec, where)
             self.unknown_keys(spec, ("type", "list", "optional"), where)
-            vtype = self.value_type(spec.get("type", "text"), f"{where}.type",
-                                    is_list=self.flag(spec.get("list"), f"{where}.list"))
+            vtype = self.value_type(
+                spec.get("type", "text"),
+                f"{where}.type",
+                is_list=self.flag(spec.get("list"), f"{where}.list"),
+            )
             if vtype is not None:
-                params.append(ParameterDef(str(key), vtype,
-                                           self.flag(spec.get("optional"), f"{where}.optional")))
+                params.append(
+                    ParameterDef(
+                        str(key), vtype, self.flag(spec.get("optional"), f"{where}.optional")
+                    )
+                )
         steps = []
         raw_steps = body.get("steps") or []
         if not isinstance(raw_steps, list):
@@ -313,7 +356,9 @@ class _Reader:
                 self.add(f"{where}.action", "each step needs an action")
                 continue
             inputs = dict(self.mapping(raw.get("with"), f"{where}.with"))
-            steps.append(StepDef(raw["action"], _plain(inputs), _text_or_none(raw.get("only_when"))))
+            steps.append(
+                StepDef(raw["action"], _plain(inputs), _text_or_none(raw.get("only_when")))
+            )
         retries = self.mapping(body.get("retries"), f"{place}.retries")
         self.unknown_keys(retries, ("attempts", "backoff"), f"{place}.retries")
         attempts = self.number(retries.get("attempts"), f"{place}.retries.attempts", 0)
@@ -327,12 +372,13 @@ class _Reader:
             parameters=tuple(params),
             steps=tuple(steps),
             only_when=_text_or_none(body.get("only_when")),
-            ignore_privacy_rules=self.flag(body.get("ignore_privacy_rules"),
-                                           f"{place}.ignore_privacy_rules"),
+            ignore_privacy_rules=self.flag(
+                body.get("ignore_privacy_rules"), f"{place}.ignore_privacy_rules"
+            ),
             timeout=self.number(body.get("timeout"), f"{place}.timeout", DEFAULT_TIMEOUT),
-            retries=RetryPolicy(int(attempts),
-                                self.number(retries.get("backoff"), f"{place}.retries.backoff",
-                                            10.0)),
+            retries=RetryPolicy(
+                int(attempts), self.number(retries.get("backoff"), f"{place}.retries.backoff", 10.0)
+            ),
             on_missed=str(body.get("on_missed") or "run_late"),
             grace=self.number(body.get("grace"), f"{place}.grace", DEFAULT_GRACE),
         )
@@ -362,8 +408,9 @@ class _Reader:
             for key in params:
                 if target.parameter(str(key)) is None:
                     self.add(f"{place}.params.{key}", f"{workflow} has no parameter '{key}'")
-        return TriggerDef(name, data_type, tuple(str(e) for e in events), workflow, only_when,
-                          _plain(params))
+        return TriggerDef(
+            name, data_type, tuple(str(e) for e in events), workflow, only_when, _plain(params)
+        )
 
 
 def _check_id(type_name: str, thing_id: str, ids: set[str]) -> str:
@@ -401,21 +448,28 @@ def read_file(path: Path) -> str:
         raise BadInput(f"{path}: cannot read: {exc}") from None
 
 
-def import_text(db: Database, text: str, *, name: str = "file", replace: bool = False
-                ) -> ImportSummary:
+def import_text(
+    db: Database, text: str, *, name: str = "file", replace: bool = False
+) -> ImportSummary:
     """Check the whole document, then write it in one transaction (or nothing)."""
     doc = load_text(text, name)
     with db.write() as session:
         existing_types = catalog.data_types(session)
         existing_workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
-        existing_things = set(session.scalars(m.Thing.__table__.select().with_only_columns(
-            m.Thing.id)))
+        existing_things = set(
+            session.scalars(m.Thing.__table__.select().with_only_columns(m.Thing.id))
+        )
         reader = _Reader(existing_types, existing_workflows, existing_things)
         contents = reader.read(doc)
         problems = [str(p) for p in reader.problems]
         if not replace:
-            problems += _conflicts(contents, existing_types, existing_workflows, existing_things,
-                                   {t.name for t in catalog.list_triggers(session)})
+            problems += _conflicts(
+                contents,
+                existing_types,
+                existing_workflows,
+                existing_things,
+                {t.name for t in catalog.list_triggers(session)},
+            )
         if problems:
             raise InvalidWorkflowFile(problems)
         for definition in contents.data_types:
@@ -429,18 +483,30 @@ def import_text(db: Database, text: str, *, name: str = "file", replace: bool = 
             catalog.save_workflow(session, wf)
         for trigger in contents.triggers:
             catalog.save_trigger(session, trigger)
-    return ImportSummary(len(contents.data_types), len(contents.things), len(contents.workflows),
-                         len(contents.triggers))
+    return ImportSummary(
+        len(contents.data_types),
+        len(contents.things),
+        len(contents.workflows),
+        len(contents.triggers),
+    )
 
 
-def _conflicts(contents: FileContents, types: Mapping[str, DataTypeDef],
-               workflows: Mapping[str, WorkflowDef], things: set[str], triggers: set[str]
-               ) -> list[str]:
+def _conflicts(
+    contents: FileContents,
+    types: Mapping[str, DataTypeDef],
+    workflows: Mapping[str, WorkflowDef],
+    things: set[str],
+    triggers: set[str],
+) -> list[str]:
     hint = "already exists (import with --replace to replace it)"
-    out = [f"workflows.{wf.name}: workflow {hint}" for wf in contents.workflows
-           if wf.name in workflows]
-    out += [f"data_types.{d.name}: data type {hint}" for d in contents.data_types
-            if d.name in types and types[d.name] != d]
+    out = [
+        f"workflows.{wf.name}: workflow {hint}" for wf in contents.workflows if wf.name in workflows
+    ]
+    out += [
+        f"data_types.{d.name}: data type {hint}"
+        for d in contents.data_types
+        if d.name in types and types[d.name] != d
+    ]
     out += [f"things: thing '{i}' {hint}" for _, i, _ in contents.things if i in things]
     out += [f"triggers.{t.name}: trigger {hint}" for t in contents.triggers if t.name in triggers]
     return out
@@ -459,8 +525,12 @@ def export_document(db: Database, *, things: bool = False) -> dict[str, Any]:
         types = catalog.data_types(session)
         if types:
             doc["data_types"] = {
-                d.name: _drop_empty({"fields": {f.name: str(f.type) for f in d.fields},
-                                     "privacy": catalog.privacy_to_json(d.privacy)})
+                d.name: _drop_empty(
+                    {
+                        "fields": {f.name: str(f.type) for f in d.fields},
+                        "privacy": catalog.privacy_to_json(d.privacy),
+                    }
+                )
                 for d in types.values()
             }
         if things:
@@ -477,9 +547,15 @@ def export_document(db: Database, *, things: bool = False) -> dict[str, Any]:
         triggers = catalog.list_triggers(session)
         if triggers:
             doc["triggers"] = {
-                t.name: _drop_empty({"data_type": t.data_type, "on": list(t.on),
-                                     "only_when": t.only_when, "workflow": t.workflow,
-                                     "params": t.params})
+                t.name: _drop_empty(
+                    {
+                        "data_type": t.data_type,
+                        "on": list(t.on),
+                        "only_when": t.only_when,
+                        "workflow": t.workflow,
+                        "params": t.params,
+                    }
+                )
                 for t in triggers
             }
     return doc
@@ -510,10 +586,14 @@ def _workflow_doc(wf: WorkflowDef) -> dict[str, Any]:
 
 
 def _drop_empty(body: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: v for k, v in body.items()
-            if k in keep or not (v is None or v is False or v == "" or v == {} or v == [])}
+    return {
+        k: v
+        for k, v in body.items()
+        if k in keep or not (v is None or v is False or v == "" or v == {} or v == [])
+    }
 
 
 def export_text(db: Database, *, things: bool = False) -> str:
-    return yaml.safe_dump(export_document(db, things=things), sort_keys=False,
-                          allow_unicode=True, width=100)
+    return yaml.safe_dump(
+        export_document(db, things=things), sort_keys=False, allow_unicode=True, width=100
+    )

@@ -113,8 +113,9 @@ def smtp_server() -> Iterator[Mailbox]:
     """A real SMTP server on loopback (aiosmtpd), accepting logins as user/secret-pw."""
     box = Mailbox("127.0.0.1", _free_port())
 
-    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
-                     ) -> AuthResult:
+    def authenticate(
+        server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
         if isinstance(auth_data, LoginPassword):
             user, password = auth_data.login.decode(), auth_data.password.decode()
             box.logins.append((user, password))
@@ -122,8 +123,12 @@ def smtp_server() -> Iterator[Mailbox]:
         return AuthResult(success=False, handled=False)
 
     controller = Controller(
-        _Handler(box), hostname=box.host, port=box.port, authenticator=authenticate,
-        auth_require_tls=False, auth_exclude_mechanism=["LOGIN"],
+        _Handler(box),
+        hostname=box.host,
+        port=box.port,
+        authenticator=authenticate,
+        auth_require_tls=False,
+        auth_exclude_mechanism=["LOGIN"],
     )
     controller.start()
     yield box
@@ -148,8 +153,7 @@ def http_server() -> Iterator[WebServer]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def _reply(self, status: int, body: bytes, content_type: str = "application/json"
-                   ) -> None:
+        def _reply(self, status: int, body: bytes, content_type: str = "application/json") -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -163,15 +167,23 @@ def http_server() -> Iterator[WebServer]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             server_box.requests.append(
-                {"method": self.command, "path": self.path, "body": body.decode(),
-                 "headers": dict(self.headers)}
+                {
+                    "method": self.command,
+                    "path": self.path,
+                    "body": body.decode(),
+                    "headers": dict(self.headers),
+                }
             )
             path = self.path.split("?")[0]
             if path == "/items":
                 self._reply(200, json.dumps([{"title": "one"}, {"title": "two"}]).encode())
             elif path == "/echo":
-                self._reply(201, json.dumps({"got": json.loads(body or b"null"),
-                                             "query": self.path.partition("?")[2]}).encode())
+                self._reply(
+                    201,
+                    json.dumps(
+                        {"got": json.loads(body or b"null"), "query": self.path.partition("?")[2]}
+                    ).encode(),
+                )
             elif path == "/slow":
                 time.sleep(2)
                 self._reply(200, b"{}")
@@ -235,13 +247,21 @@ def cueflow_process(data_dir: Path, *args: str, **kwargs: Any) -> subprocess.Pop
     """Start `python -m app …` as a real separate process."""
     return subprocess.Popen(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, **kwargs,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        **kwargs,
     )
 
 
 def cueflow_run(data_dir: Path, *args: str, stdin: str | None = None) -> Result:
     done = subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        input=stdin,
+        timeout=60,
     )
     return Result(done.returncode, done.stdout, done.stderr)

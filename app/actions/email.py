@@ -39,8 +39,10 @@ def build_message(sender: str, inputs: Mapping[str, Any]) -> EmailMessage:
     message = EmailMessage()
     to = _addresses(inputs.get("to"))
     if not to:
-        raise StepFailed("no recipient: 'to' is empty (a field hidden by privacy rules "
-                         "reads as none: run as a user who may see it, or ignore privacy rules)")
+        raise StepFailed(
+            "no recipient: 'to' is empty (a field hidden by privacy rules "
+            "reads as none: run as a user who may see it, or ignore privacy rules)"
+        )
     subject = str(inputs.get("subject") or "")
     if "\n" in subject or "\r" in subject:
         subject = " ".join(subject.split())
@@ -79,7 +81,9 @@ def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
     try:
         smtp: smtplib.SMTP
         if security == "tls":
-            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
         with smtp:
@@ -95,7 +99,9 @@ def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
                 smtp.login(username, password)
             smtp.send_message(message, to_addrs=recipients)
     except smtplib.SMTPAuthenticationError as exc:
-        raise StepFailed(f"SMTP server {host}:{port} refused the login: {_smtp_text(exc)}") from None
+        raise StepFailed(
+            f"SMTP server {host}:{port} refused the login: {_smtp_text(exc)}"
+        ) from None
     except smtplib.SMTPException as exc:
         raise StepFailed(f"SMTP server {host}:{port}: {_smtp_text(exc)}") from None
     except (OSError, TimeoutError) as exc:

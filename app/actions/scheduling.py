@@ -7,9 +7,9 @@ from typing import Any
 from app.actions.registry import (
     ANY,
     DATE,
+    MAPPING,
     NUMBER,
     TEXT,
-    MAPPING,
     TEXT_OR_LIST,
     WORKFLOW,
     YES_NO,

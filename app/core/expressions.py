@@ -135,16 +135,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if operator_ == "**":
             if isinstance(right, int | float) and abs(right) > MAX_POWER:
                 raise SecurityError("exponent too large")
-            if _int_operands(left, right) and right > 0 and (
-                abs(left).bit_length() * right > MAX_INT_BITS
+            if (
+                _int_operands(left, right)
+                and right > 0
+                and (abs(left).bit_length() * right > MAX_INT_BITS)
             ):
                 raise SecurityError("number too large")
             return operator.pow(left, right)
         if operator_ == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(count, int):
-                    if len(seq) * count > MAX_STRING:
-                        raise SecurityError("result too large")
+                sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
+                if sized and len(seq) * count > MAX_STRING:
+                    raise SecurityError("result too large")
             if _int_operands(left, right) and (
                 abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS
             ):

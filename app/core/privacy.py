@@ -58,7 +58,6 @@ def grant_for(data_type: DataTypeDef, thing: Any, current_user: Any) -> Grant:
 
 def _holds(condition: str, thing: Any, current_user: Any) -> bool:
     try:
-        return expressions.test_condition(condition, {"thing": thing,
-                                                      "current_user": current_user})
+        return expressions.test_condition(condition, {"thing": thing, "current_user": current_user})
     except ExpressionError:
         return False

@@ -69,8 +69,14 @@ def _cron_trigger(expression: str, tz: Any) -> CronTrigger:
     if len(fields) != 5:
         raise ValueError(f"wrong number of fields; got {len(fields)}, expected 5")
     minute, hour, day, month, day_of_week = fields
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                       day_of_week=_cron_dow(day_of_week), timezone=tz)
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_cron_dow(day_of_week),
+        timezone=tz,
+    )
 
 
 def zone(name: str) -> tzinfo:
@@ -100,16 +106,18 @@ class Recurrence:
             try:
                 _cron_trigger(expression, "UTC")
             except ValueError as exc:
-                raise BadInput(f"'{expression}' is not a cron expression "
-                               f"(MIN HOUR DOM MON DOW): {exc}") from None
+                raise BadInput(
+                    f"'{expression}' is not a cron expression (MIN HOUR DOM MON DOW): {exc}"
+                ) from None
             return cls(cron=expression)
         match = _EVERY.match(raw)
         unit = match[2] if match else ""
         if unit and not unit.endswith("s"):
             unit += "s"
         if not match or unit not in UNITS:
-            raise BadInput(f"'{text}' is not a repeat (use e.g. '2 hours', '1 month', "
-                           "'cron:0 9 * * 1-5')")
+            raise BadInput(
+                f"'{text}' is not a repeat (use e.g. '2 hours', '1 month', 'cron:0 9 * * 1-5')"
+            )
         amount = int(match[1] or 1)
         if amount < 1:
             raise BadInput("a repeat must be at least 1")
@@ -128,8 +136,12 @@ class Recurrence:
         if self.unit in ("seconds", "minutes", "hours"):
             return IntervalTrigger(**{self.unit: self.amount}, start_date=local, timezone=tz)
         return CalendarIntervalTrigger(
-            **{self.unit: self.amount}, hour=local.hour, minute=local.minute,
-            second=local.second, start_date=local.date(), timezone=tz,
+            **{self.unit: self.amount},
+            hour=local.hour,
+            minute=local.minute,
+            second=local.second,
+            start_date=local.date(),
+            timezone=tz,
         )
 
     def first(self, start: datetime, tz: tzinfo) -> datetime | None:
@@ -140,8 +152,9 @@ class Recurrence:
         """The first occurrence strictly after `previous`."""
         trigger = self.trigger(start, tz)
         local = previous.astimezone(tz)
-        moment: datetime | None = trigger.get_next_fire_time(local, local + timedelta(
-            microseconds=1))
+        moment: datetime | None = trigger.get_next_fire_time(
+            local, local + timedelta(microseconds=1)
+        )
         while moment is not None and moment <= local:
             moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
         return _normal(moment, tz)
@@ -163,8 +176,11 @@ class Recurrence:
         if self.unit in ("seconds", "minutes", "hours"):
             return f"every {self}, from {local:%Y-%m-%d %H:%M:%S} ({where})"
         at = f"{local:%H:%M}" if local.second == 0 else f"{local:%H:%M:%S}"
-        day = {"weeks": f" on {local:%A}s", "months": f" on day {local.day}",
-               "years": f" on {local:%d %B}"}.get(self.unit, "")
+        day = {
+            "weeks": f" on {local:%A}s",
+            "months": f" on day {local.day}",
+            "years": f" on {local:%d %B}",
+        }.get(self.unit, "")
         return f"every {self}{day} at {at} ({where})"
 
 

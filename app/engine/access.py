@@ -14,8 +14,7 @@ from app.storage.catalog import DbThingLoader
 class RunAccess:
     """A ThingLoader that applies privacy rules to everything a run loads."""
 
-    def __init__(self, base: DbThingLoader, current_user: ThingView | None, ignore: bool
-                 ) -> None:
+    def __init__(self, base: DbThingLoader, current_user: ThingView | None, ignore: bool) -> None:
         self.base = base
         self.current_user = current_user
         self.ignore = ignore
@@ -52,11 +51,15 @@ class RunAccess:
             raise NotFound(f"no thing with ID '{thing_id}'")
         grant = self.grant(thing)
         if grant is not None and not getattr(grant, what):
-            who = f"{self.current_user.type_name} {self.current_user.id}" \
-                if self.current_user else "a run with no current user"
-            raise StepFailed(f"privacy rules do not let {who} {what} {thing.type_name} "
-                             f"{thing.id}")
+            who = (
+                f"{self.current_user.type_name} {self.current_user.id}"
+                if self.current_user
+                else "a run with no current user"
+            )
+            raise StepFailed(f"privacy rules do not let {who} {what} {thing.type_name} {thing.id}")
 
     def describe(self) -> dict[str, Any]:
-        return {"run_as": self.current_user.id if self.current_user else None,
-                "ignore_privacy": self.ignore}
+        return {
+            "run_as": self.current_user.id if self.current_user else None,
+            "ignore_privacy": self.ignore,
+        }

@@ -24,9 +24,9 @@ from app.core import expressions
 from app.core.definitions import StepDef, WorkflowDef
 from app.core.things import ThingView
 from app.core.types import ValueType, coerce, to_json_safe, utcnow
-from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
 from app.engine import triggers
 from app.engine.access import RunAccess
+from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
 from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed
 from app.storage import catalog, ledger, schedules, secrets, settings
@@ -122,8 +122,9 @@ class Runner:
         status, error, returned = self._run_steps(state)
         if status in (ledger.FAILED, ledger.INTERRUPTED):
             assert error is not None
-            return self._fail(snap.id, snap.workflow, snap.attempt, state.workflow, error,
-                              final_status=status)
+            return self._fail(
+                snap.id, snap.workflow, snap.attempt, state.workflow, error, final_status=status
+            )
         with self.db.write() as session:
             ledger.finish(session, snap.id, status, error=error, returned=returned)
         self._emit_status(snap.id, snap.workflow, status, error)
@@ -145,9 +146,12 @@ class Runner:
             raw = snap.params.get(param.key)
             params[param.key] = None if raw is None else coerce(param.type, raw, access.resolve)
         who = f"{run_as.type_name} {run_as.id}" if run_as else "nobody"
-        self._log(snap.id, f"attempt {snap.attempt}: running as {who}; privacy rules "
-                  + ("ignored" if ignore else "respected")
-                  + (f"; started by trigger {snap.trigger}" if snap.trigger else ""))
+        self._log(
+            snap.id,
+            f"attempt {snap.attempt}: running as {who}; privacy rules "
+            + ("ignored" if ignore else "respected")
+            + (f"; started by trigger {snap.trigger}" if snap.trigger else ""),
+        )
         return _RunState(
             run_id=snap.id,
             workflow=wf,
@@ -210,8 +214,11 @@ class Runner:
                 return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s (step {index})", None
             except CueflowError as exc:
                 if time.monotonic() >= state.deadline:
-                    return (ledger.INTERRUPTED,
-                            f"timed out after {wf.timeout:g} s (step {index}: {exc})", None)
+                    return (
+                        ledger.INTERRUPTED,
+                        f"timed out after {wf.timeout:g} s (step {index}: {exc})",
+                        None,
+                    )
                 return ledger.FAILED, f"step {index} ({step.action}): {exc}", None
         return ledger.SUCCEEDED, None, None
 
@@ -237,45 +244,106 @@ class Runner:
         try:
             inputs = self._inputs(spec, step, names, where)
         except CueflowError as exc:
-            self._record(state, index, step.action, "failed", None, None, str(exc), started,
-                         clock)
+            self._record(state, index, step.action, "failed", None, None, str(exc), started, clock)
             raise
         shown = to_json_safe(inputs)
         context = StepRuntime(self, state, index, loader)
         try:
             if spec.external or step.action == "run_workflow":
                 result = spec.perform(context, inputs)
-                self._record(state, index, step.action, "succeeded", shown, result, None,
-                             started, clock, context.lines)
+                self._record(
+                    state,
+                    index,
+                    step.action,
+                    "succeeded",
+                    shown,
+                    result,
+                    None,
+                    started,
+                    clock,
+                    context.lines,
+                )
             else:
                 with self.db.write() as session:
                     context.session = session
                     result = spec.perform(context, inputs)
-                    self._record(state, index, step.action, "succeeded", shown, result, None,
-                                 started, clock, context.lines, session)
+                    self._record(
+                        state,
+                        index,
+                        step.action,
+                        "succeeded",
+                        shown,
+                        result,
+                        None,
+                        started,
+                        clock,
+                        context.lines,
+                        session,
+                    )
                     changes = catalog.take_changes(session)
                 if changes and state.trigger is None:  # a trigger's run never fires triggers
                     with self.db.write() as session:
-                        if triggers.fire(session, changes, run_as=context.run_as_id,
-                                         parent_id=state.run_id):
+                        if triggers.fire(
+                            session, changes, run_as=context.run_as_id, parent_id=state.run_id
+                        ):
                             context.ledger_changed = True
         except ReturnData as done:
-            self._record(state, index, step.action, "succeeded", shown, done.values, None,
-                         started, clock, context.lines)
+            self._record(
+                state,
+                index,
+                step.action,
+                "succeeded",
+                shown,
+                done.values,
+                None,
+                started,
+                clock,
+                context.lines,
+            )
             raise
         except Terminate:
-            self._record(state, index, step.action, "terminated", shown, None, None, started,
-                         clock, context.lines)
+            self._record(
+                state,
+                index,
+                step.action,
+                "terminated",
+                shown,
+                None,
+                None,
+                started,
+                clock,
+                context.lines,
+            )
             raise
         except CueflowError as exc:
-            self._record(state, index, step.action, "failed", shown, None, str(exc), started,
-                         clock, context.lines)
+            self._record(
+                state,
+                index,
+                step.action,
+                "failed",
+                shown,
+                None,
+                str(exc),
+                started,
+                clock,
+                context.lines,
+            )
             raise
         except Exception as exc:  # an action's bug must not kill the worker
             log.exception("step %s of run %s failed unexpectedly", index, state.run_id)
             reason = f"internal error: {type(exc).__name__}: {exc}"
-            self._record(state, index, step.action, "failed", shown, None, reason, started,
-                         clock, context.lines)
+            self._record(
+                state,
+                index,
+                step.action,
+                "failed",
+                shown,
+                None,
+                reason,
+                started,
+                clock,
+                context.lines,
+            )
             raise StepFailed(reason) from None
         finally:
             if context.ledger_changed:
@@ -360,8 +428,12 @@ class Runner:
             delay = retries.delay(attempt)
             at = utcnow() + timedelta(seconds=delay)
             with self.db.write() as session:
-                ledger.add_log(session, run_id, f"attempt {attempt} failed: {error}; "
-                               f"retrying in {delay:g} s", "warning")
+                ledger.add_log(
+                    session,
+                    run_id,
+                    f"attempt {attempt} failed: {error}; retrying in {delay:g} s",
+                    "warning",
+                )
                 ledger.retry_later(session, run_id, at, error)
             self._emit_status(run_id, workflow, ledger.SCHEDULED, error)
             self.events.emit(LedgerChanged())
@@ -372,8 +444,9 @@ class Runner:
         self._emit_status(run_id, workflow, final_status, error)
         return final_status
 
-    def _emit_status(self, run_id: str, workflow: str, status: str, error: str | None = None
-                     ) -> None:
+    def _emit_status(
+        self, run_id: str, workflow: str, status: str, error: str | None = None
+    ) -> None:
         self.events.emit(RunChanged(run_id, workflow, status, error))
 
 
@@ -391,16 +464,30 @@ class _RowSnapshot:
 
     @classmethod
     def of(cls, row: m.Run) -> _RowSnapshot:
-        return cls(row.id, row.workflow, row.attempt, dict(row.params), row.run_as,
-                   row.ignore_privacy, row.scheduled_for, row.trigger, row.depth or 0)
+        return cls(
+            row.id,
+            row.workflow,
+            row.attempt,
+            dict(row.params),
+            row.run_as,
+            row.ignore_privacy,
+            row.scheduled_for,
+            row.trigger,
+            row.depth or 0,
+        )
 
 
 def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
     kind = item.kind
     if value is None:
         return None
-    if kind in (registry.TEXT, registry.LONG_TEXT, registry.WORKFLOW, registry.DATA_TYPE,
-                registry.CHOICE):
+    if kind in (
+        registry.TEXT,
+        registry.LONG_TEXT,
+        registry.WORKFLOW,
+        registry.DATA_TYPE,
+        registry.CHOICE,
+    ):
         return coerce(ValueType("text"), value)
     if kind == registry.NUMBER:
         return coerce(ValueType("number"), value)
@@ -428,8 +515,9 @@ def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
 class StepRuntime:
     """The StepContext the engine gives each step (see actions.registry)."""
 
-    def __init__(self, runner: Runner, state: _RunState, index: int,
-                 loader: catalog.DbThingLoader) -> None:
+    def __init__(
+        self, runner: Runner, state: _RunState, index: int, loader: catalog.DbThingLoader
+    ) -> None:
         self.runner = runner
         self.loader = loader
         self.state = state
@@ -523,8 +611,15 @@ class StepRuntime:
         interval: float,
     ) -> list[str]:
         ids = schedule_on_list(
-            self._session(), workflow, items, item_param, params, at=at, interval=interval,
-            run_as=self.run_as_id, ignore_privacy=self.state.ignore_privacy,
+            self._session(),
+            workflow,
+            items,
+            item_param,
+            params,
+            at=at,
+            interval=interval,
+            run_as=self.run_as_id,
+            ignore_privacy=self.state.ignore_privacy,
             parent=Parent(self.run_id, self.state.chain_depth),
         )
         self.ledger_changed = True

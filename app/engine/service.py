@@ -74,8 +74,10 @@ def _depth(session: Session, parent: Parent | None, at: datetime) -> int:
     depth = parent.depth + 1
     limit = int(settings.get(session, "runner.max_chain_depth"))
     if depth > limit:
-        raise StepFailed(f"runaway chain stopped: {depth} runs in a row each scheduled the next "
-                         f"at once (runner.max_chain_depth is {limit})")
+        raise StepFailed(
+            f"runaway chain stopped: {depth} runs in a row each scheduled the next "
+            f"at once (runner.max_chain_depth is {limit})"
+        )
     return depth
 
 
@@ -116,8 +118,7 @@ def schedule_in(
         depth=_depth(session, parent, when),
     )
     if every is not None:
-        schedule_id, _ = schedules.create(session, run, every, timezone or zone_name(
-            local_zone()))
+        schedule_id, _ = schedules.create(session, run, every, timezone or zone_name(local_zone()))
         return schedule_id
     return ledger.insert_run(session, run)
 
@@ -147,18 +148,31 @@ def schedule_on_list(
         raise BadInput("the interval cannot be negative")
     loader = catalog.SessionThingLoader(session)
     others = {k: v for k, v in params.items()}
-    base = prepare_params(wf, {**others, item_param: items[0]}, loader.resolve,
-                          from_text=from_text) if items else {}
+    base = (
+        prepare_params(wf, {**others, item_param: items[0]}, loader.resolve, from_text=from_text)
+        if items
+        else {}
+    )
     base.pop(item_param, None)
-    encoded_items = _encode_items(session, param.type.item if param.type.is_list else param.type,
-                                  items, loader, from_text, item_param)
+    encoded_items = _encode_items(
+        session,
+        param.type.item if param.type.is_list else param.type,
+        items,
+        loader,
+        from_text,
+        item_param,
+    )
     start = at or utcnow()
     depth = _depth(session, parent, start)
     runs = [
         ledger.NewRun(
-            workflow=wf.name, workflow_version=wf.version, params={**base, item_param: value},
-            scheduled_for=start + timedelta(seconds=interval * index), run_as=run_as,
-            ignore_privacy=ignore_privacy, parent_id=parent.run_id if parent else None,
+            workflow=wf.name,
+            workflow_version=wf.version,
+            params={**base, item_param: value},
+            scheduled_for=start + timedelta(seconds=interval * index),
+            run_as=run_as,
+            ignore_privacy=ignore_privacy,
+            parent_id=parent.run_id if parent else None,
             depth=depth,
         )
         for index, value in enumerate(encoded_items)
@@ -166,8 +180,14 @@ def schedule_on_list(
     return ledger.insert_runs(session, runs)
 
 
-def _encode_items(session: Session, vtype: Any, items: Sequence[Any],
-                  loader: catalog.SessionThingLoader, from_text: bool, key: str) -> list[Any]:
+def _encode_items(
+    session: Session,
+    vtype: Any,
+    items: Sequence[Any],
+    loader: catalog.SessionThingLoader,
+    from_text: bool,
+    key: str,
+) -> list[Any]:
     if vtype.is_thing:
         ids = [item if isinstance(item, str) else getattr(item, "id", item) for item in items]
         for thing_id in ids:
@@ -176,24 +196,32 @@ def _encode_items(session: Session, vtype: Any, items: Sequence[Any],
         type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == vtype.base))
         found: set[str] = set()
         if len(ids) > 2000:  # one scan of the type's IDs beats thousands of lookups
-            found = set(session.scalars(select(m.Thing.id).where(
-                m.Thing.data_type_id == type_id)))
+            found = set(session.scalars(select(m.Thing.id).where(m.Thing.data_type_id == type_id)))
         else:
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                found |= set(session.scalars(select(m.Thing.id).where(
-                    m.Thing.id.in_(chunk), m.Thing.data_type_id == type_id)))
+                chunk = ids[start : start + 500]
+                found |= set(
+                    session.scalars(
+                        select(m.Thing.id).where(
+                            m.Thing.id.in_(chunk), m.Thing.data_type_id == type_id
+                        )
+                    )
+                )
         missing = [i for i in ids if i not in found]
         if missing:
-            raise BadInput(f"parameter '{key}' ({vtype.base}): no {vtype.base} with ID "
-                           f"'{missing[0]}'" + (f" (and {len(missing) - 1} more)"
-                                               if len(missing) > 1 else ""))
+            raise BadInput(
+                f"parameter '{key}' ({vtype.base}): no {vtype.base} with ID "
+                f"'{missing[0]}'" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+            )
         return ids
     out = []
     for item in items:
         try:
-            native = parse_text(vtype, item, loader.resolve) if from_text and isinstance(
-                item, str) else coerce(vtype, item, loader.resolve)
+            native = (
+                parse_text(vtype, item, loader.resolve)
+                if from_text and isinstance(item, str)
+                else coerce(vtype, item, loader.resolve)
+            )
         except BadInput as exc:
             raise BadInput(f"parameter '{key}' ({vtype}): {exc.reason}") from None
         out.append(encode(vtype, native))
@@ -210,8 +238,11 @@ def cancel_in(session: Session, ids: Sequence[str]) -> list[str]:
     done = ledger.cancel(session, run_ids)
     cancelled += done
     if done:
-        owners = session.execute(select(m.Run.schedule_id, m.Run.scheduled_for).where(
-            m.Run.id.in_(done), m.Run.schedule_id.is_not(None))).all()
+        owners = session.execute(
+            select(m.Run.schedule_id, m.Run.scheduled_for).where(
+                m.Run.id.in_(done), m.Run.schedule_id.is_not(None)
+            )
+        ).all()
         for owner, when in owners:
             schedules.advance(session, str(owner), when)
     return cancelled
@@ -238,14 +269,27 @@ class Service:
     ) -> str:
         with self.db.write() as session:
             run_id = schedule_in(
-                session, workflow, params, at=at, run_as=run_as, ignore_privacy=ignore_privacy,
-                from_text=from_text, every=every, timezone=timezone,
+                session,
+                workflow,
+                params,
+                at=at,
+                run_as=run_as,
+                ignore_privacy=ignore_privacy,
+                from_text=from_text,
+                every=every,
+                timezone=timezone,
             )
         self.events.emit(LedgerChanged())
         return run_id
 
-    def schedule_on_list(self, workflow: str, items: Sequence[Any], item_param: str,
-                         params: Mapping[str, Any], **options: Any) -> list[str]:
+    def schedule_on_list(
+        self,
+        workflow: str,
+        items: Sequence[Any],
+        item_param: str,
+        params: Mapping[str, Any],
+        **options: Any,
+    ) -> list[str]:
         with self.db.write() as session:
             ids = schedule_on_list(session, workflow, items, item_param, params, **options)
         self.events.emit(LedgerChanged())
@@ -268,8 +312,11 @@ class Service:
                 due = [r.id for r in ledger.scheduled_before(session, utcnow())]
                 cancelled = cancel_in(session, due)
             else:
-                active = list(session.scalars(select(m.Schedule.id).where(
-                    m.Schedule.status == schedules.ACTIVE)))
+                active = list(
+                    session.scalars(
+                        select(m.Schedule.id).where(m.Schedule.status == schedules.ACTIVE)
+                    )
+                )
                 cancelled = cancel_in(session, active)
                 cancelled += ledger.cancel_where(session)
         self.events.emit(LedgerChanged())
@@ -289,13 +336,15 @@ class Service:
             if started:
                 self.events.emit(LedgerChanged())
 
-    def create_thing(self, type_name: str, values: Mapping[str, Any], *,
-                     run_as: str | None = None) -> ThingView:
+    def create_thing(
+        self, type_name: str, values: Mapping[str, Any], *, run_as: str | None = None
+    ) -> ThingView:
         with self.changing(run_as) as session:
             return catalog.create_thing(session, type_name, values)
 
-    def modify_thing(self, thing_id: str, values: Mapping[str, Any], *,
-                     run_as: str | None = None) -> ThingView:
+    def modify_thing(
+        self, thing_id: str, values: Mapping[str, Any], *, run_as: str | None = None
+    ) -> ThingView:
         with self.changing(run_as) as session:
             return catalog.modify_thing(session, thing_id, values)
 

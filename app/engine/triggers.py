@@ -43,36 +43,73 @@ def fire(
         definition = types.get(change.type_name)
         if definition is None:
             continue
-        before = None if change.before is None else ThingView(
-            definition, change.thing_id, change.before, loader)
-        after = None if change.after is None else ThingView(
-            definition, change.thing_id, change.after, loader)
+        before = (
+            None
+            if change.before is None
+            else ThingView(definition, change.thing_id, change.before, loader)
+        )
+        after = (
+            None
+            if change.after is None
+            else ThingView(definition, change.thing_id, change.after, loader)
+        )
         names = {"thing_before": before, "thing_now": after}
         for trigger in triggers:
             if trigger.data_type != change.type_name or change.event not in trigger.on:
                 continue
             try:
-                if trigger.only_when and not expressions.test_condition(trigger.only_when,
-                                                                        names):
+                if trigger.only_when and not expressions.test_condition(trigger.only_when, names):
                     continue
                 params = expressions.evaluate(trigger.params, names)
                 with session.begin_nested():
-                    started.append(schedule_in(session, trigger.workflow, params, run_as=run_as,
-                                               parent_id=parent_id, trigger=trigger.name))
+                    started.append(
+                        schedule_in(
+                            session,
+                            trigger.workflow,
+                            params,
+                            run_as=run_as,
+                            parent_id=parent_id,
+                            trigger=trigger.name,
+                        )
+                    )
             except CueflowError as exc:
-                started.append(_failed(session, trigger.name, trigger.workflow, run_as,
-                                       parent_id, f"trigger {trigger.name}: {exc}"))
+                started.append(
+                    _failed(
+                        session,
+                        trigger.name,
+                        trigger.workflow,
+                        run_as,
+                        parent_id,
+                        f"trigger {trigger.name}: {exc}",
+                    )
+                )
     return started
 
 
-def _failed(session: Session, trigger: str, workflow: str, run_as: str | None,
-            parent_id: str | None, reason: str) -> str:
+def _failed(
+    session: Session,
+    trigger: str,
+    workflow: str,
+    run_as: str | None,
+    parent_id: str | None,
+    reason: str,
+) -> str:
     log.warning(reason)
     now = utcnow()
     version = 0
-    run_id = ledger.insert_run(session, ledger.NewRun(
-        workflow=workflow, workflow_version=version, params={}, scheduled_for=now,
-        run_as=run_as, parent_id=parent_id, status=ledger.FAILED, trigger=trigger))
+    run_id = ledger.insert_run(
+        session,
+        ledger.NewRun(
+            workflow=workflow,
+            workflow_version=version,
+            params={},
+            scheduled_for=now,
+            run_as=run_as,
+            parent_id=parent_id,
+            status=ledger.FAILED,
+            trigger=trigger,
+        ),
+    )
     row = ledger.get_run(session, run_id)
     row.finished_at = now
     row.error = reason

@@ -20,8 +20,9 @@ from app.core.types import SCALARS
 from app.errors import BadInput
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-RESERVED = frozenset({"now", "current_user", "run", "search", "secret", "thing_before",
-                      "thing_now"}) | {f"step{i}" for i in range(1, 200)}
+RESERVED = frozenset(
+    {"now", "current_user", "run", "search", "secret", "thing_before", "thing_now"}
+) | {f"step{i}" for i in range(1, 200)}
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,15 @@ def validate_workflow(
 
     for index, step in enumerate(wf.steps, start=1):
         names = keys | {f"step{i}" for i in range(1, index)}
-        problems += _check_step(step.action, step.inputs, step.only_when, names,
-                                at(f"steps[{index}]"), data_types, workflows)
+        problems += _check_step(
+            step.action,
+            step.inputs,
+            step.only_when,
+            names,
+            at(f"steps[{index}]"),
+            data_types,
+            workflows,
+        )
     return problems
 
 
@@ -129,8 +137,11 @@ def _check_step(
     for name in inputs:
         if spec.input(name) is None:
             allowed = ", ".join(i.name for i in spec.inputs) or "none"
-            problems.append(Problem(f"{place}.with.{name}",
-                                    f"{action} has no input '{name}' (inputs: {allowed})"))
+            problems.append(
+                Problem(
+                    f"{place}.with.{name}", f"{action} has no input '{name}' (inputs: {allowed})"
+                )
+            )
     for item in spec.inputs:
         value = inputs.get(item.name)
         where = f"{place}.with.{item.name}"
@@ -161,8 +172,10 @@ def _check_literal(
         return [Problem(where, f"unknown data type '{value}'")]
     if item.kind == registry.CHOICE and _literal(value) and str(value).upper() not in item.choices:
         return [Problem(where, f"must be one of {', '.join(item.choices)}")]
-    if item.kind == registry.MAPPING and not isinstance(value, Mapping) and not (
-        isinstance(value, str) and expressions.is_template(value)
+    if (
+        item.kind == registry.MAPPING
+        and not isinstance(value, Mapping)
+        and not (isinstance(value, str) and expressions.is_template(value))
     ):
         return [Problem(where, "expected a mapping of names to values")]
     return []

@@ -78,8 +78,9 @@ class Clock:
     def start(self) -> None:
         self.recovered = self.recover()
         for number in range(self.workers):
-            thread = threading.Thread(target=self._work, name=f"cueflow-worker-{number}",
-                                      daemon=True)
+            thread = threading.Thread(
+                target=self._work, name=f"cueflow-worker-{number}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
         self._aps.start()
@@ -114,8 +115,12 @@ class Clock:
         if leftover:
             with self.db.write() as session:
                 for run_id in leftover:
-                    if ledger.finish(session, run_id, ledger.INTERRUPTED,
-                                     error="Cueflow stopped while the run was running"):
+                    if ledger.finish(
+                        session,
+                        run_id,
+                        ledger.INTERRUPTED,
+                        error="Cueflow stopped while the run was running",
+                    ):
                         interrupted.append(run_id)
         self.events.emit(SchedulerState("stopped"))
         return interrupted
@@ -133,8 +138,9 @@ class Clock:
                 session, "Cueflow stopped while the run was running"
             )
             for run_id in interrupted:
-                ledger.add_log(session, run_id, "interrupted: the process running it ended",
-                               "error")
+                ledger.add_log(
+                    session, run_id, "interrupted: the process running it ended", "error"
+                )
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
         # While paused, overdue runs wait: they are settled on resume.
@@ -149,8 +155,9 @@ class Clock:
         with self.db.write() as session:
             policies = {
                 row.name: (row.on_missed, row.grace)
-                for row in session.execute(select(m.Workflow.name, m.Workflow.on_missed,
-                                                  m.Workflow.grace))
+                for row in session.execute(
+                    select(m.Workflow.name, m.Workflow.on_missed, m.Workflow.grace)
+                )
             }
             for run in ledger.scheduled_before(session, now):
                 policy, grace = policies.get(run.workflow, ("run_late", 86400.0))
@@ -158,8 +165,10 @@ class Clock:
                 if policy == "skip":
                     reason = f"missed: {why} at the scheduled time (policy skip)"
                 elif overdue > grace:
-                    reason = f"missed: {_duration(overdue)} late, more than the grace of " \
-                             f"{_duration(grace)}"
+                    reason = (
+                        f"missed: {_duration(overdue)} late, more than the grace of "
+                        f"{_duration(grace)}"
+                    )
                 else:
                     ledger.add_log(session, run.id, f"running late by {_duration(overdue)}")
                     late.append(run.id)
@@ -200,16 +209,18 @@ class Clock:
                 self._remove_refill()
             elif len(wanted) >= self.horizon:
                 last = max(wanted.values())
-                self._aps.add_job(self.sync, DateTrigger(last), id=REFILL_JOB,
-                                  replace_existing=True)
+                self._aps.add_job(
+                    self.sync, DateTrigger(last), id=REFILL_JOB, replace_existing=True
+                )
 
     def _remove_refill(self) -> None:
         with contextlib.suppress(JobLookupError):
             self._aps.remove_job(REFILL_JOB)
 
     def _arm(self, run_id: str, at: datetime) -> None:
-        self._aps.add_job(self._fire, DateTrigger(at), args=[run_id], id=run_id,
-                          replace_existing=True)
+        self._aps.add_job(
+            self._fire, DateTrigger(at), args=[run_id], id=run_id, replace_existing=True
+        )
         self._armed[run_id] = at
 
     def _disarm(self, run_id: str) -> None:

@@ -45,8 +45,11 @@ def privacy_to_json(privacy: Privacy) -> dict[str, Any]:
     if privacy.rules:
         out["rules"] = [rule(r) for r in privacy.rules]
     if privacy.everyone_else is not None:
-        out["everyone_else"] = {k: v for k, v in rule(privacy.everyone_else).items() if k in (
-            "view", "find", "modify", "delete")}
+        out["everyone_else"] = {
+            k: v
+            for k, v in rule(privacy.everyone_else).items()
+            if k in ("view", "find", "modify", "delete")
+        }
     return out
 
 
@@ -128,8 +131,9 @@ def take_changes(session: Session) -> list[Change]:
         if earlier.event == "created" and change.event == "deleted":
             del merged[change.thing_id]  # created and deleted in one go: nothing happened
             continue
-        merged[change.thing_id] = Change(event, change.type_name, change.thing_id,
-                                         earlier.before, change.after)
+        merged[change.thing_id] = Change(
+            event, change.type_name, change.thing_id, earlier.before, change.after
+        )
     return list(merged.values())
 
 

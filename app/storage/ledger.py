@@ -74,11 +74,26 @@ def insert_run(session: Session, run: NewRun) -> str:
     return run_id
 
 
-_BULK_COLUMNS = ("id", "workflow", "workflow_version", "status", "scheduled_for", "created_at",
-                 "params", "run_as", "ignore_privacy", "parent_id", "attempt", "trigger",
-                 "schedule_id", "depth")
-_BULK_INSERT = (f"INSERT INTO runs ({', '.join(_BULK_COLUMNS)}) "
-                f"VALUES ({', '.join('?' for _ in _BULK_COLUMNS)})")
+_BULK_COLUMNS = (
+    "id",
+    "workflow",
+    "workflow_version",
+    "status",
+    "scheduled_for",
+    "created_at",
+    "params",
+    "run_as",
+    "ignore_privacy",
+    "parent_id",
+    "attempt",
+    "trigger",
+    "schedule_id",
+    "depth",
+)
+_BULK_INSERT = (
+    f"INSERT INTO runs ({', '.join(_BULK_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _BULK_COLUMNS)})"
+)
 
 
 def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
@@ -91,9 +106,22 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     ids = [new_id() for _ in runs]
     dumps = json.dumps
     rows = [
-        (run_id, run.workflow, run.workflow_version, run.status, to_db_time(run.scheduled_for),
-         now, dumps(run.params), run.run_as, run.ignore_privacy, run.parent_id, 1, run.trigger,
-         run.schedule_id, run.depth)
+        (
+            run_id,
+            run.workflow,
+            run.workflow_version,
+            run.status,
+            to_db_time(run.scheduled_for),
+            now,
+            dumps(run.params),
+            run.run_as,
+            run.ignore_privacy,
+            run.parent_id,
+            1,
+            run.trigger,
+            run.schedule_id,
+            run.depth,
+        )
         for run, run_id in zip(runs, ids, strict=True)
     ]
     if rows:

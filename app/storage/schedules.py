@@ -32,11 +32,21 @@ def create(
 ) -> tuple[str, str | None]:
     """Insert a schedule starting at `run.scheduled_for`; returns (schedule ID, first run ID)."""
     schedule_id = "s" + new_id()[1:]
-    session.add(m.Schedule(
-        id=schedule_id, workflow=run.workflow, params=run.params, run_as=run.run_as,
-        ignore_privacy=run.ignore_privacy, every=str(every), timezone=timezone,
-        start=run.scheduled_for, status=ACTIVE, created_at=utcnow(), parent_id=run.parent_id,
-    ))
+    session.add(
+        m.Schedule(
+            id=schedule_id,
+            workflow=run.workflow,
+            params=run.params,
+            run_as=run.run_as,
+            ignore_privacy=run.ignore_privacy,
+            every=str(every),
+            timezone=timezone,
+            start=run.scheduled_for,
+            status=ACTIVE,
+            created_at=utcnow(),
+            parent_id=run.parent_id,
+        )
+    )
     session.flush()
     first = every.first(run.scheduled_for, zone(timezone))
     if first is None:
@@ -47,9 +57,15 @@ def create(
 
 def _occurrence(run: ledger.NewRun, schedule_id: str, at: datetime) -> ledger.NewRun:
     return ledger.NewRun(
-        workflow=run.workflow, workflow_version=run.workflow_version, params=run.params,
-        scheduled_for=at, run_as=run.run_as, ignore_privacy=run.ignore_privacy,
-        parent_id=run.parent_id, schedule_id=schedule_id, depth=run.depth,
+        workflow=run.workflow,
+        workflow_version=run.workflow_version,
+        params=run.params,
+        scheduled_for=at,
+        run_as=run.run_as,
+        ignore_privacy=run.ignore_privacy,
+        parent_id=run.parent_id,
+        schedule_id=schedule_id,
+        depth=run.depth,
     )
 
 
@@ -58,8 +74,11 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
     row = session.get(m.Schedule, schedule_id)
     if row is None or row.status != ACTIVE:
         return None
-    upcoming = session.scalar(select(m.Run.id).where(
-        m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED).limit(1))
+    upcoming = session.scalar(
+        select(m.Run.id)
+        .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)
+        .limit(1)
+    )
     if upcoming is not None:
         return None
     every = Recurrence.parse(row.every)
@@ -69,8 +88,12 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         return None
     version = session.scalar(select(m.Workflow.version).where(m.Workflow.name == row.workflow))
     template = ledger.NewRun(
-        workflow=row.workflow, workflow_version=version or 0, params=dict(row.params),
-        scheduled_for=moment, run_as=row.run_as, ignore_privacy=row.ignore_privacy,
+        workflow=row.workflow,
+        workflow_version=version or 0,
+        params=dict(row.params),
+        scheduled_for=moment,
+        run_as=row.run_as,
+        ignore_privacy=row.ignore_privacy,
         parent_id=row.parent_id,
     )
     return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
@@ -97,9 +120,16 @@ def get(session: Session, schedule_id: str) -> m.Schedule:
 
 
 def to_json(row: m.Schedule) -> dict[str, Any]:
-    return {"id": row.id, "workflow": row.workflow, "every": row.every,
-            "timezone": row.timezone, "start": row.start.isoformat(), "status": row.status,
-            "params": row.params, "run_as": row.run_as}
+    return {
+        "id": row.id,
+        "workflow": row.workflow,
+        "every": row.every,
+        "timezone": row.timezone,
+        "start": row.start.isoformat(),
+        "status": row.status,
+        "params": row.params,
+        "run_as": row.run_as,
+    }
 
 
 def is_schedule_id(text: str) -> bool:

@@ -35,8 +35,7 @@ def is_usable() -> bool:
 def set_secret(name: str, value: str) -> None:
     if not is_usable():
         raise KeyringUnavailable(
-            f"no usable OS keychain (keyring backend {backend_name()}); "
-            "the secret was not stored"
+            f"no usable OS keychain (keyring backend {backend_name()}); the secret was not stored"
         )
     try:
         keyring.set_password(SERVICE, name, value)

@@ -65,7 +65,9 @@ def _choice(*choices: str) -> Callable[[str], str]:
 SETTINGS: dict[str, SettingSpec] = {
     "smtp.host": SettingSpec("localhost", str, "SMTP server host name"),
     "smtp.port": SettingSpec(25, _port, "SMTP server port"),
-    "smtp.security": SettingSpec("none", _choice("none", "starttls", "tls"), "none, starttls or tls"),
+    "smtp.security": SettingSpec(
+        "none", _choice("none", "starttls", "tls"), "none, starttls or tls"
+    ),
     "smtp.username": SettingSpec("", str, "login name (empty: no login)"),
     "smtp.from": SettingSpec("cueflow@localhost", str, "sender address"),
     "smtp.timeout": SettingSpec(30, _positive, "seconds to wait for the SMTP server"),

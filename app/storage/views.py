@@ -85,8 +85,9 @@ def _upcoming(query: Any, where: RunFilter) -> Any:
     return _filtered(query, where)
 
 
-def upcoming_page(session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
-                  ) -> list[RunRow]:
+def upcoming_page(
+    session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[RunRow]:
     """One window of scheduled runs, soonest first (index on status, scheduled_for)."""
     query = _upcoming(select(*_COLUMNS), where).order_by(m.Run.scheduled_for, m.Run.id)
     return [_row(values) for values in session.execute(query.offset(offset).limit(limit))]
@@ -106,17 +107,24 @@ class TimelineRun:
     scheduled_for: datetime
 
 
-def upcoming_between(session: Session, start: datetime, end: datetime, limit: int = 20_000
-                     ) -> list[TimelineRun]:
+def upcoming_between(
+    session: Session, start: datetime, end: datetime, limit: int = 20_000
+) -> list[TimelineRun]:
     """Scheduled runs due in [start, end), soonest first, at most `limit` of them.
 
     Only the window of time is read (index on status, scheduled_for), so a
     ledger with years of runs ahead costs what the next day or week holds.
     """
-    query = (select(m.Run.id, m.Run.workflow, m.Run.scheduled_for)
-             .where(m.Run.status == ledger.SCHEDULED, m.Run.scheduled_for >= start,
-                    m.Run.scheduled_for < end)
-             .order_by(m.Run.scheduled_for, m.Run.id).limit(limit))
+    query = (
+        select(m.Run.id, m.Run.workflow, m.Run.scheduled_for)
+        .where(
+            m.Run.status == ledger.SCHEDULED,
+            m.Run.scheduled_for >= start,
+            m.Run.scheduled_for < end,
+        )
+        .order_by(m.Run.scheduled_for, m.Run.id)
+        .limit(limit)
+    )
     return [TimelineRun(*values) for values in session.execute(query)]
 
 
@@ -134,11 +142,11 @@ def _finished(query: Any, where: RunFilter) -> Any:
     return _filtered(query, where)
 
 
-def history_page(session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
-                 ) -> list[RunRow]:
+def history_page(
+    session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[RunRow]:
     """One window of finished runs, newest first (index on finished_at)."""
-    query = _finished(select(*_COLUMNS), where).order_by(m.Run.finished_at.desc(),
-                                                          m.Run.id.desc())
+    query = _finished(select(*_COLUMNS), where).order_by(m.Run.finished_at.desc(), m.Run.id.desc())
     return [_row(values) for values in session.execute(query.offset(offset).limit(limit))]
 
 
@@ -153,8 +161,9 @@ def get_run_row(session: Session, run_id: str) -> RunRow | None:
 
 
 def workflow_colours(session: Session) -> dict[str, str]:
-    return {name: colour for name, colour in session.execute(
-        select(m.Workflow.name, m.Workflow.colour))}
+    return {
+        name: colour for name, colour in session.execute(select(m.Workflow.name, m.Workflow.colour))
+    }
 
 
 def count_upcoming_of(session: Session, workflow: str) -> int:
@@ -163,8 +172,11 @@ def count_upcoming_of(session: Session, workflow: str) -> int:
 
 def cancel_upcoming_of(session: Session, workflow: str) -> list[str]:
     """Cancel every scheduled run of one workflow (before deleting it)."""
-    ids = list(session.scalars(select(m.Run.id).where(
-        m.Run.status == ledger.SCHEDULED, m.Run.workflow == workflow)))
+    ids = list(
+        session.scalars(
+            select(m.Run.id).where(m.Run.status == ledger.SCHEDULED, m.Run.workflow == workflow)
+        )
+    )
     return ledger.cancel(session, ids)
 
 
@@ -189,16 +201,40 @@ def things_page(
     return [ThingRow(row.id, dict(row.data or {})) for row in session.execute(query)]
 
 
-def thing_choices(session: Session, type_name: str | None = None, limit: int = 1000
-                  ) -> list[tuple[str, str, str]]:
+def _things_matching(query: Any, session: Session, type_name: str, text: str) -> Any:
+    type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == type_name))
+    query = query.where(m.Thing.data_type_id == (type_id if type_id is not None else -1))
+    if text.strip():
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(m.Thing.id.like(pattern), cast(m.Thing.data, String).like(pattern)))
+    return query
+
+
+def count_things(session: Session, type_name: str, text: str = "") -> int:
+    """How many things of a type match a search (the same search as `things_page`)."""
+    query = _things_matching(select(func.count()).select_from(m.Thing), session, type_name, text)
+    return int(session.scalar(query) or 0)
+
+
+def thing_ids(session: Session, type_name: str, text: str = "") -> list[str]:
+    """IDs (only) of the things of a type matching a search, in creation order."""
+    query = _things_matching(select(m.Thing.id), session, type_name, text)
+    return list(session.scalars(query.order_by(m.Thing.created_at, m.Thing.id)))
+
+
+def thing_choices(
+    session: Session, type_name: str | None = None, limit: int = 1000
+) -> list[tuple[str, str, str]]:
     """(id, type name, a readable label) of things, for pickers."""
     query = select(m.Thing.id, m.DataType.name, m.Thing.data).join(
-        m.DataType, m.DataType.id == m.Thing.data_type_id)
+        m.DataType, m.DataType.id == m.Thing.data_type_id
+    )
     if type_name is not None:
         query = query.where(m.DataType.name == type_name)
     query = query.order_by(m.DataType.name, m.Thing.created_at).limit(limit)
-    return [(row.id, row.name, thing_label(row.data or {}, row.id)) for row in
-            session.execute(query)]
+    return [
+        (row.id, row.name, thing_label(row.data or {}, row.id)) for row in session.execute(query)
+    ]
 
 
 def thing_label(data: dict[str, Any], thing_id: str) -> str:

@@ -60,13 +60,16 @@ def _run(db: Database, run_id: str) -> dict[str, Any]:
 def test_send_email_delivers_to_all_recipients(db: Database, smtp_server: Mailbox) -> None:
     smtp_server.configure(db)
     import_text(db, MAIL)
-    run = _run(db, Runner(db).run_now("mail", {"to": ["ada@example.com", "bob@example.com"],
-                                                "name": "Ada"}))
+    run = _run(
+        db,
+        Runner(db).run_now("mail", {"to": ["ada@example.com", "bob@example.com"], "name": "Ada"}),
+    )
     assert run["status"] == "succeeded", run["error"]
     [message] = smtp_server.wait_for(1)
     assert message["subject"] == "Hello Ada"
-    assert sorted(message["to"]) == sorted(["ada@example.com", "bob@example.com",
-                                            "boss@example.com", "audit@example.com"])
+    assert sorted(message["to"]) == sorted(
+        ["ada@example.com", "bob@example.com", "boss@example.com", "audit@example.com"]
+    )
     assert message["from"] == "cueflow@example.com"
     assert run["steps"][0]["result"] == message["message_id"]
 

@@ -72,11 +72,17 @@ def clock(db: Database, events: EventBus, service: Service) -> Iterator[Clock]:
     clock.stop(timeout=2)
 
 
-def test_runs_fire_at_their_time_in_order(db: Database, service: Service, clock: Clock,
-                                          events: EventBus) -> None:
+def test_runs_fire_at_their_time_in_order(
+    db: Database, service: Service, clock: Clock, events: EventBus
+) -> None:
     finished: list[tuple[str, float]] = []
-    events.subscribe(lambda e: finished.append((e.run_id, time.monotonic()))
-                     if isinstance(e, RunChanged) and e.status == "succeeded" else None)
+    events.subscribe(
+        lambda e: (
+            finished.append((e.run_id, time.monotonic()))
+            if isinstance(e, RunChanged) and e.status == "succeeded"
+            else None
+        )
+    )
     clock.start()
     start = time.monotonic()
     later = service.schedule("note", {"text": "b"}, at=utcnow() + timedelta(seconds=0.8))
@@ -105,14 +111,17 @@ def test_cancelled_runs_never_fire(db: Database, service: Service, clock: Clock)
 def test_more_runs_than_the_horizon_all_run(db: Database, service: Service, clock: Clock) -> None:
     clock.start()
     soon = utcnow() + timedelta(seconds=0.2)
-    ids = [service.schedule("note", {"text": str(i)}, at=soon + timedelta(milliseconds=10 * i))
-           for i in range(23)]
+    ids = [
+        service.schedule("note", {"text": str(i)}, at=soon + timedelta(milliseconds=10 * i))
+        for i in range(23)
+    ]
     wait_until(lambda: all(status(db, i) == "succeeded" for i in ids), timeout=10)
     assert len(clock._armed) == 0
 
 
-def test_a_change_from_another_connection_is_noticed(db: Database, service: Service,
-                                                     clock: Clock) -> None:
+def test_a_change_from_another_connection_is_noticed(
+    db: Database, service: Service, clock: Clock
+) -> None:
     clock.start()
     other = Service(db, EventBus())  # no event reaches the clock: only the ledger changes
     run_id = other.schedule("note", {"text": "elsewhere"})
@@ -121,12 +130,16 @@ def test_a_change_from_another_connection_is_noticed(db: Database, service: Serv
 
 def _backdate(db: Database, run_id: str, seconds: float) -> None:
     with db.write() as session:
-        session.execute(update(m.Run).where(m.Run.id == run_id).values(
-            scheduled_for=utcnow() - timedelta(seconds=seconds)))
+        session.execute(
+            update(m.Run)
+            .where(m.Run.id == run_id)
+            .values(scheduled_for=utcnow() - timedelta(seconds=seconds))
+        )
 
 
-def test_missed_runs_follow_the_workflow_policy(db: Database, service: Service, clock: Clock
-                                                ) -> None:
+def test_missed_runs_follow_the_workflow_policy(
+    db: Database, service: Service, clock: Clock
+) -> None:
     late = service.schedule("note", {"text": "late"})
     skipped = service.schedule("skipper", {})
     too_late = service.schedule("short_grace", {})
@@ -145,8 +158,7 @@ def test_missed_runs_follow_the_workflow_policy(db: Database, service: Service, 
     assert late_log[0] == "running late by 60 min"
 
 
-def test_runs_left_running_become_interrupted(db: Database, service: Service, clock: Clock
-                                              ) -> None:
+def test_runs_left_running_become_interrupted(db: Database, service: Service, clock: Clock) -> None:
     run_id = service.schedule("note", {"text": "x"}, at=utcnow() + timedelta(days=1))
     with db.write() as session:
         ledger.claim(session, run_id, pid=999999)
@@ -157,8 +169,9 @@ def test_runs_left_running_become_interrupted(db: Database, service: Service, cl
     assert row.status == "interrupted" and row.error == "Cueflow stopped while the run was running"
 
 
-def test_concurrency_is_bounded_by_the_setting(db: Database, events: EventBus, service: Service
-                                               ) -> None:
+def test_concurrency_is_bounded_by_the_setting(
+    db: Database, events: EventBus, service: Service
+) -> None:
     running: list[int] = []
     peak: list[int] = [0]
     clock = Clock(db, events, workers=2)

@@ -102,8 +102,7 @@ def run(db: Database, run_id: str) -> dict[str, Any]:
     return out
 
 
-def test_a_run_as_ada_cannot_find_or_read_bobs_email(db: Database, people: dict[str, str]
-                                                      ) -> None:
+def test_a_run_as_ada_cannot_find_or_read_bobs_email(db: Database, people: dict[str, str]) -> None:
     runner = Runner(db)
     own = run(db, runner.run_now("peek", {"target": people["ada"]}, run_as=people["ada"]))
     assert own["returned"] == {"email": "ada@x.org", "name": "Ada", "found": ["Ada"]}
@@ -114,11 +113,16 @@ def test_a_run_as_ada_cannot_find_or_read_bobs_email(db: Database, people: dict[
 
 def test_ignoring_privacy_rules_sees_everything(db: Database, people: dict[str, str]) -> None:
     runner = Runner(db)
-    by_workflow = run(db, runner.run_now("peek_all", {"target": people["bob"]},
-                                         run_as=people["ada"]))
+    by_workflow = run(
+        db, runner.run_now("peek_all", {"target": people["bob"]}, run_as=people["ada"])
+    )
     assert by_workflow["returned"] == {"email": "bob@x.org", "found": ["Ada", "Bob"]}
-    by_call = run(db, runner.run_now("peek", {"target": people["bob"]}, run_as=people["ada"],
-                                     ignore_privacy=True))
+    by_call = run(
+        db,
+        runner.run_now(
+            "peek", {"target": people["bob"]}, run_as=people["ada"], ignore_privacy=True
+        ),
+    )
     assert by_call["returned"]["email"] == "bob@x.org"
     assert "privacy rules ignored" in by_call["log"][0]
 
@@ -127,21 +131,29 @@ def test_a_forbidden_modify_fails_the_step(db: Database, people: dict[str, str])
     runner = Runner(db)
     failed = run(db, runner.run_now("rename", {"target": people["bob"]}, run_as=people["ada"]))
     assert failed["status"] == "failed"
-    assert f"privacy rules do not let User {people['ada']} modify User {people['bob']}" in (
-        failed["error"])
-    assert run(db, runner.run_now("rename", {"target": people["ada"]}, run_as=people["ada"])
-               )["status"] == "succeeded"
+    assert (
+        f"privacy rules do not let User {people['ada']} modify User {people['bob']}"
+        in (failed["error"])
+    )
+    assert (
+        run(db, runner.run_now("rename", {"target": people["ada"]}, run_as=people["ada"]))["status"]
+        == "succeeded"
+    )
 
 
-def test_creating_a_user_starts_the_welcome_workflow_once(db: Database,
-                                                          people: dict[str, str]) -> None:
+def test_creating_a_user_starts_the_welcome_workflow_once(
+    db: Database, people: dict[str, str]
+) -> None:
     service = Service(db)
     cy = service.create_thing("User", {"email": "cy@x.org", "name": "Cy"}, run_as=people["ada"])
     with db.read() as session:
         started = list(session.scalars(ledger.runs_query(upcoming=True)))
     assert len(started) == 1
     assert (started[0].workflow, started[0].trigger, started[0].params) == (
-        "welcome", "welcome_new_user", {"user": cy.id})
+        "welcome",
+        "welcome_new_user",
+        {"user": cy.id},
+    )
     assert started[0].run_as == people["ada"]  # as the user who made the change
     # A user without an email fails the condition: nothing starts.
     service.create_thing("User", {"name": "No Mail"})
@@ -149,8 +161,9 @@ def test_creating_a_user_starts_the_welcome_workflow_once(db: Database,
         assert ledger.count_scheduled(session) == 1
 
 
-def test_a_trigger_run_respects_privacy_and_does_not_loop(db: Database, people: dict[str, str]
-                                                           ) -> None:
+def test_a_trigger_run_respects_privacy_and_does_not_loop(
+    db: Database, people: dict[str, str]
+) -> None:
     with db.write() as session:  # the workflow asks to ignore privacy: a trigger run may not
         wf = catalog.get_workflow(session, "welcome")
         from dataclasses import replace
@@ -190,9 +203,10 @@ def test_modified_trigger_needs_its_condition(db: Database, people: dict[str, st
     assert started.workflow == "log_memo" and started.params == {"memo": memo.id}
 
 
-def test_changes_made_by_workflow_steps_fire_triggers(db: Database, people: dict[str, str]
-                                                      ) -> None:
-    import_text(db, """
+def test_changes_made_by_workflow_steps_fire_triggers(db: Database, people: dict[str, str]) -> None:
+    import_text(
+        db,
+        """
 cueflow: 1
 triggers:
   memo_made:
@@ -200,7 +214,8 @@ triggers:
     on: [created]
     workflow: log_memo
     params: {memo: "{{ thing_now }}"}
-""")
+""",
+    )
     parent = Runner(db).run_now("make_memo", {})
     with db.read() as session:
         [started] = list(session.scalars(ledger.runs_query(upcoming=True)))
@@ -212,4 +227,5 @@ def test_cli_thing_add_fires_the_trigger(cli: Any, db: Database, people: dict[st
     assert result.code == 0
     upcoming = cli("runs", "--upcoming", "--json").json()
     assert [(r["workflow"], r["trigger"], r["params"]) for r in upcoming] == [
-        ("welcome", "welcome_new_user", {"user": result.out.strip()})]
+        ("welcome", "welcome_new_user", {"user": result.out.strip()})
+    ]

@@ -56,7 +56,9 @@ def runs(data_dir: Path, *args: str) -> list[dict[str, Any]]:
     return result.json()  # type: ignore[no-any-return]
 
 
-def wait_for_run(data_dir: Path, run_id: str, statuses: set[str], timeout: float = 10) -> dict[str, Any]:
+def wait_for_run(
+    data_dir: Path, run_id: str, statuses: set[str], timeout: float = 10
+) -> dict[str, Any]:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         found = next((r for r in runs(data_dir) if r["id"] == run_id), None)
@@ -66,19 +68,31 @@ def wait_for_run(data_dir: Path, run_id: str, statuses: set[str], timeout: float
     raise AssertionError(f"run {run_id} not {statuses} in {timeout} s: {found}")
 
 
-def test_birthday_email_end_to_end(data_dir: Path, smtp_server: Mailbox,
-                                   runner: RunnerProcess) -> None:
+def test_birthday_email_end_to_end(
+    data_dir: Path, smtp_server: Mailbox, runner: RunnerProcess
+) -> None:
     cueflow_run(data_dir, "settings", "set", "smtp.host", smtp_server.host)
     cueflow_run(data_dir, "settings", "set", "smtp.port", str(smtp_server.port))
     assert cueflow_run(data_dir, "import", str(EXAMPLES / "birthday.yaml")).code == 0
-    ada = next(u for u in cueflow_run(data_dir, "things", "User", "--json").json()
-               if u["name"] == "Ada")
+    ada = next(
+        u for u in cueflow_run(data_dir, "things", "User", "--json").json() if u["name"] == "Ada"
+    )
     runner.start()
     birthday = (datetime.now().astimezone() + timedelta(seconds=2)).replace(microsecond=0)
     # Run as Ada: the example's privacy rules let a user see only their own email.
-    scheduled = cueflow_run(data_dir, "schedule", "send_birthday_email", "-p", f"user={ada['id']}",
-                            "-p", f"birthday={birthday.isoformat()}", "--at", "+2s",
-                            "--as", ada["id"])
+    scheduled = cueflow_run(
+        data_dir,
+        "schedule",
+        "send_birthday_email",
+        "-p",
+        f"user={ada['id']}",
+        "-p",
+        f"birthday={birthday.isoformat()}",
+        "--at",
+        "+2s",
+        "--as",
+        ada["id"],
+    )
     assert scheduled.code == 0, scheduled.err
     run_id = scheduled.out.strip()
 
@@ -118,8 +132,9 @@ workflows:
 """
 
 
-def test_restart_runs_late_or_marks_missed(data_dir: Path, tmp_path: Path,
-                                           runner: RunnerProcess) -> None:
+def test_restart_runs_late_or_marks_missed(
+    data_dir: Path, tmp_path: Path, runner: RunnerProcess
+) -> None:
     flows = tmp_path / "flows.yaml"
     flows.write_text(LOG_FLOWS)
     assert cueflow_run(data_dir, "import", str(flows)).code == 0
@@ -145,8 +160,9 @@ def test_kill_9_during_a_step_leaves_the_run_interrupted(
     flows.write_text(LOG_FLOWS)
     cueflow_run(data_dir, "import", str(flows))
     runner.start()
-    run_id = cueflow_run(data_dir, "schedule", "slow_call", "-p", f"url={http_server.url}"
-                         ).out.strip()
+    run_id = cueflow_run(
+        data_dir, "schedule", "slow_call", "-p", f"url={http_server.url}"
+    ).out.strip()
     wait_for_run(data_dir, run_id, {"running"})
     assert runner.stop(signal.SIGKILL) == -signal.SIGKILL
     assert next(r for r in runs(data_dir) if r["id"] == run_id)["status"] == "running"

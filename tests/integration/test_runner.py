@@ -31,7 +31,8 @@ workflows:
       - action: modify_thing
         with: {thing: "{{ step1 }}", fields: {done: true, notes: ["{{ step1.title }}!"]}}
       - action: log
-        with: {message: "made {{ step2.title }} for {{ step1.owner.name if step1.owner else 'nobody' }}"}
+        with:
+          message: "made {{ step2.title }} for {{ step1.owner.name if step1.owner else 'nobody' }}"
       - action: return_data
         with: {values: {id: "{{ step1.id }}", done: "{{ step2.done }}", n: "{{ 2 * 21 }}"}}
       - action: log
@@ -194,15 +195,18 @@ def test_parameters_are_checked_before_the_first_step(db: Database, runner: Runn
         assert list(session.scalars(ledger.runs_query())) == []
 
 
-def test_a_thing_deleted_after_scheduling_fails_the_run_clearly(db: Database, runner: Runner
-                                                                ) -> None:
+def test_a_thing_deleted_after_scheduling_fails_the_run_clearly(
+    db: Database, runner: Runner
+) -> None:
     with db.write() as session:
         person = catalog.create_thing(session, "Person", {"name": "Bo"})
     run_id = Service(db, EventBus()).schedule("make_task", {"title": "x", "owner": person.id})
     with db.write() as session:
         catalog.delete_thing(session, person.id)
     assert runner.execute(run_id) == "failed"
-    assert _run(db, run_id)["error"] == f"parameter 'owner' (Person): no Person with ID '{person.id}'"
+    assert (
+        _run(db, run_id)["error"] == f"parameter 'owner' (Person): no Person with ID '{person.id}'"
+    )
 
 
 def test_a_cancelled_run_is_not_executed(db: Database, runner: Runner) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -70,8 +71,16 @@ def add_members(db: Database, count: int) -> list[str]:
     with db.write() as session:
         type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == "Member"))
         now = utcnow()
-        rows = [{"id": new_id(), "data_type_id": type_id, "data": {"name": f"m{i}"},
-                 "created_at": now, "modified_at": now} for i in range(count)]
+        rows = [
+            {
+                "id": new_id(),
+                "data_type_id": type_id,
+                "data": {"name": f"m{i}"},
+                "created_at": now,
+                "modified_at": now,
+            }
+            for i in range(count)
+        ]
         session.execute(insert(m.Thing), rows)
     return [row["id"] for row in rows]
 
@@ -79,8 +88,9 @@ def add_members(db: Database, count: int) -> list[str]:
 def test_schedule_on_a_list_of_10000_things(db: Database, service: Service) -> None:
     members = add_members(db, 10_000)
     start = utcnow() + timedelta(hours=1)
-    ids = service.schedule_on_list("greet", members, "member", {"greeting": "hey"}, at=start,
-                                   interval=2)
+    ids = service.schedule_on_list(
+        "greet", members, "member", {"greeting": "hey"}, at=start, interval=2
+    )
     assert len(ids) == len(set(ids)) == 10_000
     with db.read() as session:
         assert ledger.count_scheduled(session, "greet") == 10_000
@@ -105,8 +115,10 @@ def test_schedule_workflow_on_list_action(db: Database, service: Service) -> Non
         children = list(session.scalars(ledger.runs_query(upcoming=True)))
     assert parent.status == "succeeded"
     assert len(children) == 5 and {c.parent_id for c in children} == {run_id}
-    gaps = [(b.scheduled_for - a.scheduled_for).total_seconds()
-            for a, b in zip(children, children[1:], strict=False)]
+    gaps = [
+        (b.scheduled_for - a.scheduled_for).total_seconds()
+        for a, b in itertools.pairwise(children)
+    ]
     assert gaps == [2.0] * 4
 
 
@@ -143,8 +155,9 @@ def test_schedule_workflow_with_every_makes_a_schedule(db: Database, service: Se
 
 def test_occurrences_cancel_one_or_all(db: Database, service: Service) -> None:
     start = datetime(2031, 1, 10, 8, 0, 0, 123, tzinfo=UTC)  # winter: no DST change next day
-    schedule_id = service.schedule("tick", {}, at=start, every=Recurrence.parse("1 day"),
-                                   timezone="Europe/Berlin")
+    schedule_id = service.schedule(
+        "tick", {}, at=start, every=Recurrence.parse("1 day"), timezone="Europe/Berlin"
+    )
     with db.read() as session:
         [first] = list(session.scalars(ledger.runs_query(upcoming=True)))
     assert first.scheduled_for == start.replace(microsecond=0)  # calendar steps are whole seconds
@@ -159,8 +172,9 @@ def test_occurrences_cancel_one_or_all(db: Database, service: Service) -> None:
         assert session.get(m.Schedule, schedule_id).status == "cancelled"
 
 
-def test_pause_keeps_runs_scheduled_and_resume_applies_policy(db: Database, service: Service
-                                                              ) -> None:
+def test_pause_keeps_runs_scheduled_and_resume_applies_policy(
+    db: Database, service: Service
+) -> None:
     clock = Clock(db, service.events, workers=1)
     clock.start()
     try:
@@ -190,11 +204,18 @@ def _status(db: Database, run_id: str) -> str:
 def test_cli_each_and_each_search(cli: Any, db: Database) -> None:
     import_text(db, FLOWS)
     members = add_members(db, 3)
-    each = cli("schedule", "greet", "--each", f"member={members[0]},{members[1]}",
-               "--at", "+1h", "--interval", "60")
+    each = cli(
+        "schedule",
+        "greet",
+        "--each",
+        f"member={members[0]},{members[1]}",
+        "--at",
+        "+1h",
+        "--interval",
+        "60",
+    )
     assert each.code == 0 and len(each.out.split()) == 2
-    search = cli("schedule", "greet", "--each-search", "Member", "-p", "greeting=yo",
-                 "--at", "+2h")
+    search = cli("schedule", "greet", "--each-search", "Member", "-p", "greeting=yo", "--at", "+2h")
     assert search.code == 0 and len(search.out.split()) == 3
     upcoming = cli("runs", "--upcoming", "--json").json()
     assert len(upcoming) == 5
@@ -206,8 +227,9 @@ def test_cli_each_and_each_search(cli: Any, db: Database) -> None:
 
 def test_cli_every_prints_a_schedule_that_cancel_ends(cli: Any, db: Database) -> None:
     import_text(db, FLOWS)
-    result = cli("schedule", "tick", "--every", "2 hours", "--at", "+1h",
-                 "--timezone", "America/New_York")
+    result = cli(
+        "schedule", "tick", "--every", "2 hours", "--at", "+1h", "--timezone", "America/New_York"
+    )
     assert result.code == 0
     schedule_id = result.out.strip()
     [listed] = cli("schedules", "--json").json()
@@ -238,8 +260,9 @@ def runner_proc(data_dir: Path) -> Iterator[Any]:
 
 
 @pytest.mark.slow
-def test_every_two_seconds_against_a_running_runner(data_dir: Path, db: Database,
-                                                    runner_proc: Any) -> None:
+def test_every_two_seconds_against_a_running_runner(
+    data_dir: Path, db: Database, runner_proc: Any
+) -> None:
     import_text(db, FLOWS)
     started = cueflow_run(data_dir, "schedule", "tick", "--every", "2 seconds", "--at", "+1s")
     assert started.code == 0, started.err
@@ -257,8 +280,12 @@ def test_every_two_seconds_against_a_running_runner(data_dir: Path, db: Database
     assert len(succeeded) >= 3
     assert [r["status"] for r in runs if r["status"] == "scheduled"] == ["scheduled"]
     times = sorted(datetime.fromisoformat(r["scheduled_for"]) for r in succeeded)
-    assert {round((b - a).total_seconds()) for a, b in zip(times, times[1:], strict=False)} == {2}
+    assert {round((b - a).total_seconds()) for a, b in itertools.pairwise(times)} == {2}
     cueflow_run(data_dir, "cancel", schedule_id)
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(m.Run).where(
-            m.Run.status == "scheduled")) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(m.Run).where(m.Run.status == "scheduled")
+            )
+            == 0
+        )

@@ -42,7 +42,9 @@ def test_every_example_is_valid(db: Database, example: Path) -> None:
 def test_unknown_name_is_reported_with_its_place_and_nothing_is_written(
     db: Database, data_dir: Path
 ) -> None:
-    text = BIRTHDAY.read_text().replace("{{ birthday | add_years(1) }}\"\n", "{{ birtday | add_years(1) }}\"\n", 1)
+    text = BIRTHDAY.read_text().replace(
+        '{{ birthday | add_years(1) }}"\n', '{{ birtday | add_years(1) }}"\n', 1
+    )
     before = dump(data_dir)
     with pytest.raises(InvalidWorkflowFile) as caught:
         import_text(db, text)
@@ -76,10 +78,13 @@ workflows:
     assert "data_types.User.fields.age: unknown type 'numbr'" in problems
     assert any(p.startswith("workflows.Bad-Name: a name uses only") for p in problems)
     assert "workflows.ok_name.parameters.user.type: unknown type 'Usr'" in problems
-    assert any(p.startswith("workflows.ok_name.steps[1].action: unknown action 'send_mail'")
-               for p in problems)
-    assert any(p.startswith("workflows.ok_name.steps[2].with.mesage: log has no input")
-               for p in problems)
+    assert any(
+        p.startswith("workflows.ok_name.steps[1].action: unknown action 'send_mail'")
+        for p in problems
+    )
+    assert any(
+        p.startswith("workflows.ok_name.steps[2].with.mesage: log has no input") for p in problems
+    )
     assert "workflows.ok_name.steps[2].with.message: required input is missing" in problems
     assert any(p.startswith("workflows.ok_name.steps[3].only_when:") for p in problems)
     assert "workflows.ok_name.steps[3].with.message: unknown name 'step3'" in problems
@@ -94,7 +99,10 @@ def test_malformed_yaml_names_the_line(db: Database) -> None:
 
 
 def test_json_is_accepted(db: Database) -> None:
-    text = '{"cueflow": 1, "workflows": {"hello": {"steps": [{"action": "log", "with": {"message": "hi"}}]}}}'
+    text = (
+        '{"cueflow": 1, "workflows": {"hello": {"steps": '
+        '[{"action": "log", "with": {"message": "hi"}}]}}}'
+    )
     assert import_text(db, text).workflows == 1
 
 
@@ -102,8 +110,10 @@ def test_existing_workflows_need_replace(db: Database) -> None:
     import_file(db, BIRTHDAY)
     with pytest.raises(InvalidWorkflowFile) as caught:
         import_file(db, BIRTHDAY)
-    assert any("send_birthday_email: workflow already exists (import with --replace" in p
-               for p in caught.value.problems)
+    assert any(
+        "send_birthday_email: workflow already exists (import with --replace" in p
+        for p in caught.value.problems
+    )
     changed = BIRTHDAY.read_text().replace("Send birthday email", "Birthday greeting")
     import_text(db, changed, replace=True)
     with db.read() as session:
@@ -120,14 +130,38 @@ def test_export_then_import_gives_the_same_workflows(db: Database, tmp_path: Pat
     other = init_db(f"sqlite:///{tmp_path / 'other.db'}")
     import_text(other, exported)
     with db.read() as a, other.read() as b:
-        first = [(wf.name, wf.parameters, wf.steps, wf.retries, wf.on_missed, wf.timeout,
-                  wf.colour, wf.label) for wf in catalog.list_workflows(a)]
-        second = [(wf.name, wf.parameters, wf.steps, wf.retries, wf.on_missed, wf.timeout,
-                   wf.colour, wf.label) for wf in catalog.list_workflows(b)]
+        first = [
+            (
+                wf.name,
+                wf.parameters,
+                wf.steps,
+                wf.retries,
+                wf.on_missed,
+                wf.timeout,
+                wf.colour,
+                wf.label,
+            )
+            for wf in catalog.list_workflows(a)
+        ]
+        second = [
+            (
+                wf.name,
+                wf.parameters,
+                wf.steps,
+                wf.retries,
+                wf.on_missed,
+                wf.timeout,
+                wf.colour,
+                wf.label,
+            )
+            for wf in catalog.list_workflows(b)
+        ]
         assert first == second
         assert catalog.data_types(a) == catalog.data_types(b)
         assert [t.raw for t in catalog.list_things(a, "User")] == [
-            t.raw for t in catalog.list_things(b, "User")]
+            t.raw for t in catalog.list_things(b, "User")
+        ]
         assert [t.id for t in catalog.list_things(a, "User")] == [
-            t.id for t in catalog.list_things(b, "User")]
+            t.id for t in catalog.list_things(b, "User")
+        ]
     assert export_text(other, things=True) == exported

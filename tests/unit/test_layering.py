@@ -35,8 +35,7 @@ def test_no_module_outside_ui_imports_qt() -> None:
 
 
 def test_core_does_not_call_up_into_other_layers() -> None:
-    forbidden = ("app.engine", "app.storage", "app.scheduling", "app.ui", "app.cli",
-                 "app.actions")
+    forbidden = ("app.engine", "app.storage", "app.scheduling", "app.ui", "app.cli", "app.actions")
     offenders = []
     for path in (APP / "core").rglob("*.py"):
         bad = {n for n in _imports(path) if n.startswith(forbidden)}

@@ -22,47 +22,73 @@ def times(every: str, start: datetime, count: int = 4) -> list[str]:
 
 def test_daily_keeps_the_wall_clock_across_spring_forward_in_berlin() -> None:
     assert times("1 day", datetime(2026, 3, 28, 9, tzinfo=BERLIN), 3) == [
-        "2026-03-28T09:00:00+01:00", "2026-03-29T09:00:00+02:00", "2026-03-30T09:00:00+02:00"]
+        "2026-03-28T09:00:00+01:00",
+        "2026-03-29T09:00:00+02:00",
+        "2026-03-30T09:00:00+02:00",
+    ]
 
 
 def test_daily_keeps_the_wall_clock_across_fall_back_in_new_york() -> None:
     assert times("1 day", datetime(2026, 10, 31, 9, tzinfo=NEW_YORK), 3) == [
-        "2026-10-31T09:00:00-04:00", "2026-11-01T09:00:00-05:00", "2026-11-02T09:00:00-05:00"]
+        "2026-10-31T09:00:00-04:00",
+        "2026-11-01T09:00:00-05:00",
+        "2026-11-02T09:00:00-05:00",
+    ]
 
 
 def test_yearly_at_nine_stays_at_nine() -> None:
     assert times("1 year", datetime(2026, 1, 15, 9, tzinfo=BERLIN), 2) == [
-        "2026-01-15T09:00:00+01:00", "2027-01-15T09:00:00+01:00"]
+        "2026-01-15T09:00:00+01:00",
+        "2027-01-15T09:00:00+01:00",
+    ]
     assert times("1 year", datetime(2026, 7, 15, 9, tzinfo=NEW_YORK), 2) == [
-        "2026-07-15T09:00:00-04:00", "2027-07-15T09:00:00-04:00"]
+        "2026-07-15T09:00:00-04:00",
+        "2027-07-15T09:00:00-04:00",
+    ]
 
 
 def test_hours_are_elapsed_time_across_dst() -> None:
     assert times("1 hour", datetime(2026, 3, 29, 1, tzinfo=BERLIN), 3) == [
-        "2026-03-29T01:00:00+01:00", "2026-03-29T03:00:00+02:00", "2026-03-29T04:00:00+02:00"]
+        "2026-03-29T01:00:00+01:00",
+        "2026-03-29T03:00:00+02:00",
+        "2026-03-29T04:00:00+02:00",
+    ]
 
 
 def test_a_daily_time_inside_the_dst_gap_skips_that_day() -> None:
     assert times("1 day", datetime(2026, 3, 28, 2, 30, tzinfo=BERLIN), 3) == [
-        "2026-03-28T02:30:00+01:00", "2026-03-30T02:30:00+02:00", "2026-03-31T02:30:00+02:00"]
+        "2026-03-28T02:30:00+01:00",
+        "2026-03-30T02:30:00+02:00",
+        "2026-03-31T02:30:00+02:00",
+    ]
 
 
 def test_month_ends_skip_months_without_that_day() -> None:
     assert times("1 month", datetime(2026, 1, 31, 9, tzinfo=BERLIN), 3) == [
-        "2026-01-31T09:00:00+01:00", "2026-03-31T09:00:00+02:00", "2026-05-31T09:00:00+02:00"]
+        "2026-01-31T09:00:00+01:00",
+        "2026-03-31T09:00:00+02:00",
+        "2026-05-31T09:00:00+02:00",
+    ]
 
 
 def test_february_29_yearly_falls_on_leap_years() -> None:
     assert times("1 year", datetime(2024, 2, 29, 9, tzinfo=BERLIN), 3) == [
-        "2024-02-29T09:00:00+01:00", "2028-02-29T09:00:00+01:00", "2032-02-29T09:00:00+01:00"]
+        "2024-02-29T09:00:00+01:00",
+        "2028-02-29T09:00:00+01:00",
+        "2032-02-29T09:00:00+01:00",
+    ]
 
 
 def test_cron_uses_cron_day_numbers() -> None:
     # 2026-03-27 is a Friday; 1-5 is Monday to Friday as in crontab(5).
     assert times("cron:0 9 * * 1-5", datetime(2026, 3, 27, 8, tzinfo=NEW_YORK), 3) == [
-        "2026-03-27T09:00:00-04:00", "2026-03-30T09:00:00-04:00", "2026-03-31T09:00:00-04:00"]
+        "2026-03-27T09:00:00-04:00",
+        "2026-03-30T09:00:00-04:00",
+        "2026-03-31T09:00:00-04:00",
+    ]
     assert times("cron:0 9 * * 0", datetime(2026, 3, 27, 8, tzinfo=NEW_YORK), 1) == [
-        "2026-03-29T09:00:00-04:00"]
+        "2026-03-29T09:00:00-04:00"
+    ]
 
 
 def test_cron_time_in_a_gap_is_a_real_instant() -> None:
@@ -73,8 +99,7 @@ def test_cron_time_in_a_gap_is_a_real_instant() -> None:
 def test_next_after_is_strictly_later() -> None:
     rule = Recurrence.parse("2 seconds")
     start = datetime(2026, 1, 1, 12, tzinfo=BERLIN)
-    assert rule.next_after(start, start, BERLIN) == datetime(2026, 1, 1, 12, 0, 2,
-                                                              tzinfo=BERLIN)
+    assert rule.next_after(start, start, BERLIN) == datetime(2026, 1, 1, 12, 0, 2, tzinfo=BERLIN)
 
 
 def test_dst_flags_and_descriptions() -> None:
@@ -83,17 +108,26 @@ def test_dst_flags_and_descriptions() -> None:
     assert dst_shifted(rule.preview(start, BERLIN, 3)) == [False, True, True]
     assert rule.describe(start, BERLIN) == "every 1 day at 09:00 (Europe/Berlin)"
     assert Recurrence.parse("2 weeks").describe(start, BERLIN) == (
-        "every 2 weeks on Saturdays at 09:00 (Europe/Berlin)")
+        "every 2 weeks on Saturdays at 09:00 (Europe/Berlin)"
+    )
 
 
-@pytest.mark.parametrize("text", ["2 fortnights", "0 days", "every", "cron:* * *",
-                                  "cron:61 * * * *", "days 2"])
+@pytest.mark.parametrize(
+    "text", ["2 fortnights", "0 days", "every", "cron:* * *", "cron:61 * * * *", "days 2"]
+)
 def test_bad_repeats_are_clear(text: str) -> None:
     with pytest.raises(BadInput):
         Recurrence.parse(text)
 
 
-@pytest.mark.parametrize(("text", "canonical"), [("1 minute", "1 minute"), ("3 Hours", "3 hours"),
-                                                 ("every 2 days", "2 days"), ("week", "1 week")])
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("1 minute", "1 minute"),
+        ("3 Hours", "3 hours"),
+        ("every 2 days", "2 days"),
+        ("week", "1 week"),
+    ],
+)
 def test_singular_and_plural_are_accepted(text: str, canonical: str) -> None:
     assert str(Recurrence.parse(text)) == canonical
