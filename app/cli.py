@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cueflow {__version__}")
     parser.add_argument("--data-dir", help="data folder (default: $CUEFLOW_DATA_DIR or the "
                         "platform's user data folder)")
+    parser.add_argument("--tray", action="store_true", help="start in the system tray, "
+                        "without the window (what 'Start at login' runs)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     sub.add_parser("runner", help="run the scheduler in the foreground until Ctrl+C")
@@ -83,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workflow", metavar="NAME")
     p.add_argument("--status", metavar="STATUS")
     p.add_argument("--limit", type=int, default=None, help="at most this many rows")
+    p.add_argument(
+        "--resume", metavar="ID", help="run an interrupted or failed run again from its step"
+    )
     p.add_argument("--json", action="store_true")
 
     sub.add_parser("pause", help="pause the scheduler: no run starts until resumed")
@@ -147,10 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_window(args: argparse.Namespace) -> int:
-    """`cueflow` with no command: the desktop window (Qt is imported only here)."""
+    """`cueflow [--tray]` with no command: the window and tray (Qt is imported only here)."""
     from app.ui.app import run_window
 
-    return run_window(paths.data_dir(args.data_dir))
+    return run_window(paths.data_dir(args.data_dir), tray_only=args.tray)
 
 
 def wait_for_signal() -> None:

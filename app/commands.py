@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from app import cli
-from app.core.types import parse_text
+from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.errors import BadInput
 from app.storage import catalog, ledger, secrets, settings
@@ -278,6 +278,12 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    if args.resume:
+        from app.engine.service import Service
+
+        Service(_open(args)).resume(args.resume)
+        print(args.resume)
+        return cli.EXIT_OK
     if args.status and args.status not in ledger.STATUSES:
         raise BadInput(f"unknown status '{args.status}' (one of {', '.join(ledger.STATUSES)})")
     db = _open(args)
@@ -293,6 +299,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if args.json:
         cli.print_json(rows)
         return cli.EXIT_OK
+    print(_scheduler_line(cli.data_folder(args)))
     if not rows:
         print("no runs")
     for row in rows:
@@ -303,6 +310,28 @@ def cmd_runs(args: argparse.Namespace) -> int:
             f"  {_short(row['params'], 60)}{tail}"
         )
     return cli.EXIT_OK
+
+
+def _scheduler_line(folder: Any) -> str:
+    """Whether a scheduler runs for this folder, from its heartbeat file."""
+    import os
+
+    from app.scheduling.clock import read_heartbeat
+
+    beat = read_heartbeat(folder)
+    if beat is not None:
+        try:
+            os.kill(int(beat["pid"]), 0)
+            age = (utcnow() - datetime.fromisoformat(beat["at"])).total_seconds()
+        except (OSError, KeyError, ValueError, TypeError):
+            beat = None
+    if beat is None:
+        return "scheduler: not running (upcoming runs wait for 'cueflow runner' or the window)"
+    state = beat.get("state", "running")
+    stale = f"; no heartbeat for {age:.0f} s" if age > 10 else ""
+    restarts = beat.get("restarts") or 0
+    again = f"; clock restarted {restarts}x" if restarts else ""
+    return f"scheduler: {state} in process {beat['pid']}{stale}{again}"
 
 
 # --- things ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from app.core.definitions import (
     TriggerDef,
     WorkflowDef,
 )
-from app.core.types import ValueType, coerce, encode
+from app.core.types import ValueType, coerce, encode, local_zone, parse_datetime, utcnow
 from app.engine.validation import (
     KEY,
     Problem,
@@ -40,13 +40,14 @@ from app.engine.validation import (
     validate_workflow,
 )
 from app.errors import BadInput, InvalidWorkflowFile
-from app.storage import catalog
+from app.storage import catalog, ledger
 from app.storage import models as m
 from app.storage.db import Database
 
 FORMAT_VERSION = 1
 TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-TOP_KEYS = ("cueflow", "data_types", "things", "workflows", "triggers")
+TOP_KEYS = ("cueflow", "data_types", "things", "workflows", "triggers", "runs")
+RUN_KEYS = ("id", "workflow", "scheduled_for", "params", "run_as", "ignore_privacy")
 WORKFLOW_KEYS = (
     "label",
     "colour",
@@ -483,12 +484,61 @@ def import_text(
             catalog.save_workflow(session, wf)
         for trigger in contents.triggers:
             catalog.save_trigger(session, trigger)
+        problems = _import_runs(session, doc.get("runs"), replace)
+        if problems:
+            raise InvalidWorkflowFile(problems)  # rolls back everything written above
     return ImportSummary(
         len(contents.data_types),
         len(contents.things),
         len(contents.workflows),
         len(contents.triggers),
     )
+
+
+def _import_runs(session: Any, raw: Any, replace: bool) -> list[str]:
+    """Upcoming runs of an export: checked against the workflows now in the database."""
+    from app.engine.service import prepare_params
+
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        return ["runs: expected a list of upcoming runs"]
+    problems: list[str] = []
+    loader = catalog.SessionThingLoader(session)
+    for index, item in enumerate(raw, start=1):
+        place = f"runs[{index}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{place}: expected a mapping")
+            continue
+        unknown = [key for key in item if key not in RUN_KEYS]
+        if unknown:
+            problems.append(f"{place}.{unknown[0]}: unknown key (allowed: {', '.join(RUN_KEYS)})")
+            continue
+        try:
+            wf = catalog.get_workflow(session, str(item.get("workflow")))
+            when = item.get("scheduled_for")
+            at = when if isinstance(when, datetime) else parse_datetime(str(when))
+            params = prepare_params(wf, dict(item.get("params") or {}), loader.resolve)
+            run_id = str(item["id"]) if item.get("id") else None
+            if run_id and session.get(m.Run, run_id) is not None:
+                if not replace:
+                    problems.append(f"{place}: run '{run_id}' already exists (use --replace)")
+                continue
+            new = ledger.NewRun(
+                workflow=wf.name,
+                workflow_version=wf.version,
+                params=params,
+                scheduled_for=at if at.tzinfo else at.replace(tzinfo=local_zone()),
+                run_as=item.get("run_as"),
+                ignore_privacy=bool(item.get("ignore_privacy")),
+            )
+            if run_id:
+                session.add(m.Run(**ledger.run_values(new, run_id, utcnow())))
+            else:
+                ledger.insert_run(session, new)
+        except BadInput as exc:
+            problems.append(f"{place}: {exc.reason}")
+    return problems
 
 
 def _conflicts(
@@ -544,6 +594,23 @@ def export_document(db: Database, *, things: bool = False) -> dict[str, Any]:
         workflows = catalog.list_workflows(session)
         if workflows:
             doc["workflows"] = {wf.name: _workflow_doc(wf) for wf in workflows}
+        if things:
+            upcoming = [
+                _drop_empty(
+                    {
+                        "id": run.id,
+                        "workflow": run.workflow,
+                        "scheduled_for": run.scheduled_for.isoformat(),
+                        "params": run.params,
+                        "run_as": run.run_as,
+                        "ignore_privacy": run.ignore_privacy,
+                    }
+                )
+                for run in session.scalars(ledger.runs_query(upcoming=True))
+                if run.schedule_id is None
+            ]
+            if upcoming:
+                doc["runs"] = upcoming
         triggers = catalog.list_triggers(session)
         if triggers:
             doc["triggers"] = {

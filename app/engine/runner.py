@@ -35,6 +35,8 @@ from app.storage.db import Database
 
 log = logging.getLogger(__name__)
 MAX_INLINE_DEPTH = 20
+MASK = "••••"
+THING_RESULTS = ("create_thing", "modify_thing")
 
 
 class _Interrupted(Exception):
@@ -56,6 +58,22 @@ class _RunState:
     chain_depth: int = 0
     depth: int = 0
     results: dict[str, Any] = field(default_factory=dict)
+    resume_at: int = 1
+    secrets: set[str] = field(default_factory=set)
+
+    def mask(self, value: Any) -> Any:
+        """Replace every secret this run has read with bullets (JSON-safe values)."""
+        if not self.secrets or value is None:
+            return value
+        if isinstance(value, str):
+            for secret in self.secrets:
+                value = value.replace(secret, MASK)
+            return value
+        if isinstance(value, dict):
+            return {key: self.mask(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.mask(item) for item in value]
+        return value
 
 
 class Runner:
@@ -120,6 +138,7 @@ class Runner:
         except CueflowError as exc:
             return self._fail(snap.id, snap.workflow, snap.attempt, None, str(exc))
         status, error, returned = self._run_steps(state)
+        error, returned = state.mask(error), state.mask(returned)
         if status in (ledger.FAILED, ledger.INTERRUPTED):
             assert error is not None
             return self._fail(
@@ -152,6 +171,7 @@ class Runner:
             + ("ignored" if ignore else "respected")
             + (f"; started by trigger {snap.trigger}" if snap.trigger else ""),
         )
+        resume_at, carried = self._carry_over(snap.id, snap.attempt, access)
         return _RunState(
             run_id=snap.id,
             workflow=wf,
@@ -165,7 +185,47 @@ class Runner:
             trigger=snap.trigger,
             chain_depth=snap.depth,
             depth=depth,
+            results=carried,
+            resume_at=resume_at,
         )
+
+    def _carry_over(
+        self, run_id: str, attempt: int, access: RunAccess
+    ) -> tuple[int, dict[str, Any]]:
+        """Where a later attempt starts: after the steps that already succeeded.
+
+        Their recorded results are reused, so a retry never repeats an email
+        or a call that went through; a step that was in progress when the
+        process died may have had its effect, and the log says so.
+        """
+        if attempt == 1:
+            return 1, {}
+        with self.db.read() as session:
+            rows = ledger.step_results(session, run_id)
+        latest: dict[int, m.StepResult] = {}
+        for row in rows:
+            if row.attempt < attempt:
+                latest[row.position] = row  # ordered by attempt: the newest wins
+        results: dict[str, Any] = {}
+        position = 1
+        while position in latest and latest[position].status in ("succeeded", "skipped"):
+            results[f"step{position}"] = _revive(latest[position], access)
+            position += 1
+        notes = []
+        if position > 1:
+            notes.append(
+                f"attempt {attempt} resumes at step {position}: steps 1–{position - 1} "
+                "succeeded before and are not run again"
+            )
+        unsure = latest.get(position)
+        if unsure is not None and unsure.status == "running":
+            notes.append(
+                f"step {position} ({unsure.action}) was in progress when Cueflow stopped; "
+                "it may have completed; running it again"
+            )
+        for note in notes:
+            self._log(run_id, note, "warning")
+        return position, results
 
     def _names(self, state: _RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
         access = state.access
@@ -175,6 +235,13 @@ class Runner:
             with self.db.read() as session:
                 found = catalog.list_things(session, str(type_name), **equals)
             return [access.view(t) for t in found if access.findable(t.with_loader(loader))]
+
+        def secret(name: str) -> str:
+            value = secrets.get_secret(str(name))
+            if value is None:
+                raise ExpressionError(f"no secret '{name}' in the OS keychain")
+            state.secrets.add(value)
+            return value
 
         return {
             **state.params,
@@ -188,6 +255,7 @@ class Runner:
                 "attempt": state.attempt,
             },
             "search": search,
+            "secret": secret,
         }
 
     def _run_steps(self, state: _RunState) -> tuple[str, str | None, dict[str, Any] | None]:
@@ -202,6 +270,8 @@ class Runner:
                 self._log(state.run_id, "the workflow's only_when is false: no step ran")
                 return ledger.TERMINATED, "only_when is false", None
         for index, step in enumerate(wf.steps, start=1):
+            if index < state.resume_at:
+                continue
             if time.monotonic() > state.deadline:
                 return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s", None
             try:
@@ -227,59 +297,36 @@ class Runner:
     ) -> None:
         spec = registry.get(step.action)
         where = f"workflow {state.workflow.name}, step {index} ({step.action})"
-        started = utcnow()
-        clock = time.perf_counter()
+        record = _StepRecord(self, state, index, step.action)
         if spec is None:
             raise StepFailed(f"unknown action '{step.action}'")
         names = self._names(state, loader)
-        if step.only_when is not None:
-            try:
-                run_it = expressions.test_condition(step.only_when, names)
-            except ExpressionError as exc:
-                raise ExpressionError(exc.reason, f"{where}, only_when") from None
-            if not run_it:
-                self._record(state, index, step.action, "skipped", None, None, None, started, clock)
-                state.results[f"step{index}"] = None
-                return
         try:
+            if step.only_when is not None:
+                try:
+                    run_it = expressions.test_condition(step.only_when, names)
+                except ExpressionError as exc:
+                    raise ExpressionError(exc.reason, f"{where}, only_when") from None
+                if not run_it:
+                    record.write("skipped")
+                    state.results[f"step{index}"] = None
+                    return
             inputs = self._inputs(spec, step, names, where)
         except CueflowError as exc:
-            self._record(state, index, step.action, "failed", None, None, str(exc), started, clock)
+            record.write("failed", error=str(exc))
             raise
-        shown = to_json_safe(inputs)
+        record.inputs = to_json_safe(inputs)
         context = StepRuntime(self, state, index, loader)
         try:
             if spec.external or step.action == "run_workflow":
+                record.checkpoint()  # a crash from here on leaves a "running" step behind
                 result = spec.perform(context, inputs)
-                self._record(
-                    state,
-                    index,
-                    step.action,
-                    "succeeded",
-                    shown,
-                    result,
-                    None,
-                    started,
-                    clock,
-                    context.lines,
-                )
+                record.write("succeeded", result=result, lines=context.lines)
             else:
                 with self.db.write() as session:
                     context.session = session
                     result = spec.perform(context, inputs)
-                    self._record(
-                        state,
-                        index,
-                        step.action,
-                        "succeeded",
-                        shown,
-                        result,
-                        None,
-                        started,
-                        clock,
-                        context.lines,
-                        session,
-                    )
+                    record.write("succeeded", result=result, lines=context.lines, session=session)
                     changes = catalog.take_changes(session)
                 if changes and state.trigger is None:  # a trigger's run never fires triggers
                     with self.db.write() as session:
@@ -288,62 +335,18 @@ class Runner:
                         ):
                             context.ledger_changed = True
         except ReturnData as done:
-            self._record(
-                state,
-                index,
-                step.action,
-                "succeeded",
-                shown,
-                done.values,
-                None,
-                started,
-                clock,
-                context.lines,
-            )
+            record.write("succeeded", result=done.values, lines=context.lines)
             raise
         except Terminate:
-            self._record(
-                state,
-                index,
-                step.action,
-                "terminated",
-                shown,
-                None,
-                None,
-                started,
-                clock,
-                context.lines,
-            )
+            record.write("terminated", lines=context.lines)
             raise
         except CueflowError as exc:
-            self._record(
-                state,
-                index,
-                step.action,
-                "failed",
-                shown,
-                None,
-                str(exc),
-                started,
-                clock,
-                context.lines,
-            )
+            record.write("failed", error=str(exc), lines=context.lines)
             raise
         except Exception as exc:  # an action's bug must not kill the worker
             log.exception("step %s of run %s failed unexpectedly", index, state.run_id)
             reason = f"internal error: {type(exc).__name__}: {exc}"
-            self._record(
-                state,
-                index,
-                step.action,
-                "failed",
-                shown,
-                None,
-                reason,
-                started,
-                clock,
-                context.lines,
-            )
+            record.write("failed", error=reason, lines=context.lines)
             raise StepFailed(reason) from None
         finally:
             if context.ledger_changed:
@@ -373,42 +376,6 @@ class Runner:
             except BadInput as exc:
                 raise StepFailed(exc.reason, f"{where}, input {item.name}") from None
         return inputs
-
-    def _record(
-        self,
-        state: _RunState,
-        index: int,
-        action: str,
-        status: str,
-        inputs: Any,
-        result: Any,
-        error: str | None,
-        started: datetime,
-        clock: float,
-        lines: Sequence[str] = (),
-        session: Session | None = None,
-    ) -> None:
-        row = m.StepResult(
-            run_id=state.run_id,
-            attempt=state.attempt,
-            position=index,
-            action=action,
-            status=status,
-            inputs=inputs,
-            result=to_json_safe(result),
-            error=error,
-            started_at=started,
-            duration_ms=(time.perf_counter() - clock) * 1000,
-        )
-        if session is not None:
-            session.add(row)
-            for line in lines:
-                ledger.add_log(session, state.run_id, line)
-            return
-        with self.db.write() as own:
-            own.add(row)
-            for line in lines:
-                ledger.add_log(own, state.run_id, line)
 
     def _log(self, run_id: str, message: str, level: str = "info") -> None:
         with self.db.write() as session:
@@ -448,6 +415,84 @@ class Runner:
         self, run_id: str, workflow: str, status: str, error: str | None = None
     ) -> None:
         self.events.emit(RunChanged(run_id, workflow, status, error))
+
+
+class _StepRecord:
+    """A step's row in the step results of this attempt, with secrets masked.
+
+    Data steps write it once, in the step's own transaction. Steps with an
+    outside effect first write a "running" checkpoint, so that after a crash
+    the ledger says the effect may have happened.
+    """
+
+    def __init__(self, runner: Runner, state: _RunState, index: int, action: str) -> None:
+        self.runner = runner
+        self.state = state
+        self.index = index
+        self.action = action
+        self.inputs: Any = None
+        self.started = utcnow()
+        self.clock = time.perf_counter()
+        self.row_id: int | None = None
+
+    def _values(self, status: str, result: Any, error: str | None) -> dict[str, Any]:
+        mask = self.state.mask
+        return {
+            "run_id": self.state.run_id,
+            "attempt": self.state.attempt,
+            "position": self.index,
+            "action": self.action,
+            "status": status,
+            "inputs": mask(self.inputs),
+            "result": mask(to_json_safe(result)),
+            "error": mask(error),
+            "started_at": self.started,
+            "duration_ms": (time.perf_counter() - self.clock) * 1000,
+        }
+
+    def checkpoint(self) -> None:
+        with self.runner.db.write() as session:
+            row = m.StepResult(**self._values("running", None, None))
+            session.add(row)
+            session.flush()
+            self.row_id = row.id
+
+    def write(
+        self,
+        status: str,
+        *,
+        result: Any = None,
+        error: str | None = None,
+        lines: Sequence[str] = (),
+        session: Session | None = None,
+    ) -> None:
+        if session is None:
+            with self.runner.db.write() as own:
+                self._write(own, status, result, error, lines)
+        else:
+            self._write(session, status, result, error, lines)
+
+    def _write(
+        self, session: Session, status: str, result: Any, error: str | None, lines: Sequence[str]
+    ) -> None:
+        values = self._values(status, result, error)
+        if self.row_id is not None:
+            row = session.get_one(m.StepResult, self.row_id)
+            for key, value in values.items():
+                setattr(row, key, value)
+        else:
+            session.add(m.StepResult(**values))
+        for line in lines:
+            ledger.add_log(session, self.state.run_id, self.state.mask(line))
+
+
+def _revive(row: m.StepResult, access: RunAccess) -> Any:
+    """A recorded result as the step gave it: things are loaded again by ID."""
+    if row.action not in THING_RESULTS or row.result is None:
+        return row.result
+    if isinstance(row.result, list):
+        return [access.load(str(item)) for item in row.result]
+    return access.load(str(row.result))
 
 
 @dataclass(frozen=True)
@@ -538,7 +583,10 @@ class StepRuntime:
             return settings.get(session, key)
 
     def secret(self, name: str) -> str | None:
-        return secrets.get_secret(name)
+        value = secrets.get_secret(name)
+        if value:
+            self.state.secrets.add(value)
+        return value
 
     def log(self, message: str) -> None:
         self.lines.append(message)

@@ -322,6 +322,19 @@ class Service:
         self.events.emit(LedgerChanged())
         return cancelled
 
+    def resume(self, run_id: str) -> None:
+        """Run an interrupted or failed run again from the step where it stopped."""
+        with self.db.write() as session:
+            run = ledger.get_run(session, run_id)
+            if run.status not in (ledger.INTERRUPTED, ledger.FAILED):
+                raise BadInput(
+                    f"run {run_id} is {run.status}; only interrupted or failed runs can be resumed"
+                )
+            attempt = run.attempt
+            ledger.resume(session, run_id, utcnow())
+            ledger.add_log(session, run_id, f"resumed by hand as attempt {attempt + 1}")
+        self.events.emit(LedgerChanged())
+
     # --- things (changes here start database triggers) ---------------------------------
 
     @contextmanager

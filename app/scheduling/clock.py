@@ -12,12 +12,16 @@ claimed run is never executed.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor as APSThreadPool
@@ -36,6 +40,9 @@ from app.storage.db import Database
 log = logging.getLogger(__name__)
 REFILL_JOB = "__cueflow_refill__"
 POLL_SECONDS = 0.25
+HEARTBEAT = "scheduler.heartbeat"
+HEARTBEAT_SECONDS = 2.0
+CLOCK_JUMP_SECONDS = 5.0
 
 
 class Clock:
@@ -57,11 +64,7 @@ class Clock:
             with db.read() as session:
                 workers = int(settings.get(session, "runner.max_concurrent_runs"))
         self.workers = workers
-        self._aps = BackgroundScheduler(
-            timezone=UTC,
-            executors={"default": APSThreadPool(2)},
-            job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
-        )
+        self._aps = _new_scheduler()
         self._armed: dict[str, datetime] = {}
         self._in_flight: set[str] = set()
         self._lock = threading.RLock()
@@ -72,6 +75,10 @@ class Clock:
         self._unsubscribe: Callable[[], None] | None = None
         self.recovered: dict[str, list[str]] = {}
         self.paused = False
+        self.restarts = 0
+        self._last_tick: tuple[float, float] | None = None
+        database = db.engine.url.database
+        self.folder = Path(database).parent if database else None
 
     # --- life cycle -----------------------------------------------------------
 
@@ -122,6 +129,9 @@ class Clock:
                         error="Cueflow stopped while the run was running",
                     ):
                         interrupted.append(run_id)
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                (self.folder / HEARTBEAT).unlink()
         self.events.emit(SchedulerState("stopped"))
         return interrupted
 
@@ -137,10 +147,19 @@ class Clock:
             interrupted = ledger.interrupt_running(
                 session, "Cueflow stopped while the run was running"
             )
+            retries = {
+                row.name: row.retry_attempts
+                for row in session.execute(select(m.Workflow.name, m.Workflow.retry_attempts))
+            }
             for run_id in interrupted:
                 ledger.add_log(
                     session, run_id, "interrupted: the process running it ended", "error"
                 )
+                run = ledger.get_run(session, run_id)
+                attempt = run.attempt
+                if attempt <= retries.get(run.workflow, 0):
+                    ledger.resume(session, run_id, self.now())
+                    ledger.add_log(session, run_id, f"resuming as attempt {attempt + 1}", "warning")
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
         # While paused, overdue runs wait: they are settled on resume.
@@ -150,6 +169,7 @@ class Clock:
     def settle_overdue(self, why: str) -> tuple[list[str], list[str]]:
         """Apply each workflow's missed-run policy to runs already due."""
         now = self.now()
+        cutoff = now - timedelta(seconds=1)  # what came due before now, not just now
         late: list[str] = []
         missed: list[str] = []
         with self.db.write() as session:
@@ -159,7 +179,7 @@ class Clock:
                     select(m.Workflow.name, m.Workflow.on_missed, m.Workflow.grace)
                 )
             }
-            for run in ledger.scheduled_before(session, now):
+            for run in ledger.scheduled_before(session, cutoff):
                 policy, grace = policies.get(run.workflow, ("run_late", 86400.0))
                 overdue = (now - run.scheduled_for).total_seconds()
                 if policy == "skip":
@@ -258,13 +278,18 @@ class Clock:
             self._wake.set()
 
     def _watch(self) -> None:
+        """Poll the ledger for other processes' changes; keep the clock alive; beat."""
         path = self.db.engine.url.database
         connection = sqlite3.connect(path, check_same_thread=False) if path else None
         version = None
+        last_beat = 0.0
         try:
             while not self._stop.is_set():
                 changed = self._wake.wait(POLL_SECONDS)
                 self._wake.clear()
+                if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                    changed = self._check_health() or changed
+                    last_beat = time.monotonic()
                 if connection is not None:
                     current = connection.execute("PRAGMA data_version").fetchone()[0]
                     changed = changed or current != version
@@ -278,6 +303,47 @@ class Clock:
             if connection is not None:
                 connection.close()
 
+    def _check_health(self) -> bool:
+        """Restart APScheduler if its thread died; notice wall-clock jumps; beat.
+
+        Returns True when the timers must be rebuilt from the ledger.
+        """
+        rebuild = False
+        thread = getattr(self._aps, "_thread", None)
+        if not self._stop.is_set() and (thread is None or not thread.is_alive()):
+            log.error("the scheduler thread died; starting a new one")
+            self.restarts += 1
+            with self._lock:
+                self._armed.clear()
+            self._aps = _new_scheduler()
+            self._aps.start()
+            rebuild = True
+        wall, mono = time.time(), time.monotonic()
+        if self._last_tick is not None:
+            drift = (wall - self._last_tick[0]) - (mono - self._last_tick[1])
+            if abs(drift) > CLOCK_JUMP_SECONDS:
+                log.warning("the wall clock jumped by %.0f s; re-arming", drift)
+                self._aps.wakeup()
+                rebuild = True
+        self._last_tick = (wall, mono)
+        self._beat()
+        return rebuild
+
+    def _beat(self) -> None:
+        if self.folder is None:
+            return
+        beat = {
+            "pid": os.getpid(),
+            "at": utcnow().isoformat(),
+            "state": "paused" if self.paused else "running",
+            "running_runs": self.running,
+            "restarts": self.restarts,
+        }
+        with contextlib.suppress(OSError):
+            tmp = self.folder / (HEARTBEAT + ".tmp")
+            tmp.write_text(json.dumps(beat), encoding="utf-8")
+            tmp.replace(self.folder / HEARTBEAT)
+
     # --- status ---------------------------------------------------------------
 
     def next_due(self) -> datetime | None:
@@ -288,6 +354,23 @@ class Clock:
     def running(self) -> int:
         with self._lock:
             return len(self._in_flight)
+
+
+def _new_scheduler() -> BackgroundScheduler:
+    return BackgroundScheduler(
+        timezone=UTC,
+        executors={"default": APSThreadPool(2)},
+        job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
+    )
+
+
+def read_heartbeat(folder: Path) -> dict[str, Any] | None:
+    """The running scheduler's last heartbeat in this data folder, if any."""
+    try:
+        data = json.loads((folder / HEARTBEAT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _duration(seconds: float) -> str:

@@ -8,6 +8,7 @@ and never block writers.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -88,15 +89,38 @@ def current_revision(db: Database) -> str | None:
 
 
 def upgrade(db: Database) -> None:
-    """Bring the schema to the newest revision (Alembic; skipped when current)."""
-    if current_revision(db) == SCHEMA_HEAD:
+    """Bring the schema to the newest revision (Alembic; skipped when current).
+
+    An existing database is first copied beside itself
+    (`cueflow.db.bak-<old revision>`) with SQLite's online backup.
+    """
+    revision = current_revision(db)
+    if revision == SCHEMA_HEAD:
         return
+    if revision is not None:
+        backup(db, revision)
     from alembic import command
 
     with db.engine.begin() as conn:
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def backup(db: Database, revision: str) -> Path | None:
+    path = db.engine.url.database
+    if not path:
+        return None
+    target = Path(f"{path}.bak-{revision}")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        with copy:
+            source.backup(copy)
+        copy.close()
+    finally:
+        source.close()
+    return target
 
 
 def alembic_config() -> Any:

@@ -48,7 +48,7 @@ class NewRun:
     depth: int = 0
 
 
-def _row(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
+def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
     return {
         "id": run_id,
         "workflow": run.workflow,
@@ -69,7 +69,7 @@ def _row(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
 
 def insert_run(session: Session, run: NewRun) -> str:
     run_id = new_id()
-    session.add(m.Run(**_row(run, run_id, utcnow())))
+    session.add(m.Run(**run_values(run, run_id, utcnow())))
     session.flush()
     return run_id
 
@@ -205,6 +205,24 @@ def retry_later(session: Session, run_id: str, at: datetime, error: str) -> bool
             attempt=m.Run.attempt + 1,
             error=error,
             started_at=None,
+            owner_pid=None,
+        )
+        .returning(m.Run.id)
+    )
+    return result.first() is not None
+
+
+def resume(session: Session, run_id: str, at: datetime) -> bool:
+    """Schedule the next attempt of an interrupted or failed run (same ID)."""
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.id == run_id, m.Run.status.in_((INTERRUPTED, FAILED)))
+        .values(
+            status=SCHEDULED,
+            scheduled_for=at,
+            attempt=m.Run.attempt + 1,
+            started_at=None,
+            finished_at=None,
             owner_pid=None,
         )
         .returning(m.Run.id)

@@ -155,7 +155,7 @@ def test_missed_runs_follow_the_workflow_policy(
         late_log = [line.message for line in ledger.log_lines(session, late)]
     assert skipped_row.status == "missed" and "policy skip" in skipped_row.error
     assert too_late_row.status == "missed" and "more than the grace of 60 s" in too_late_row.error
-    assert late_log[0] == "running late by 60 min"
+    assert "running late by 60 min" in late_log
 
 
 def test_runs_left_running_become_interrupted(db: Database, service: Service, clock: Clock) -> None:

@@ -143,8 +143,10 @@ def test_retries_are_new_attempts_of_the_same_run(db: Database, runner: Runner) 
         assert runner.execute(run_id) in ("scheduled", "succeeded")
     final = _run(db, run_id)
     assert final["status"] == "succeeded" and final["attempt"] == 3
-    assert [s["attempt"] for s in final["steps"]] == [1, 1, 2, 2, 3, 3]
+    # Step 1 succeeded in attempt 1: later attempts resume at step 2.
+    assert [(s["attempt"], s["step"]) for s in final["steps"]] == [(1, 1), (1, 2), (2, 2), (3, 2)]
     assert any("attempt 1 failed" in line for line in final["log"])
+    assert any(line.startswith("attempt 2 resumes at step 2") for line in final["log"])
 
 
 def test_expression_error_names_workflow_step_and_input(db: Database, runner: Runner) -> None:

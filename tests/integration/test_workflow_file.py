@@ -165,3 +165,59 @@ def test_export_then_import_gives_the_same_workflows(db: Database, tmp_path: Pat
             t.id for t in catalog.list_things(b, "User")
         ]
     assert export_text(other, things=True) == exported
+
+
+def test_export_with_things_carries_upcoming_runs(db: Database, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from app.engine.service import Service
+    from app.storage import ledger
+
+    import_file(db, BIRTHDAY)
+    with db.read() as session:
+        ada = catalog.list_things(session, "User")[0]
+    at = datetime(2031, 12, 10, 9, tzinfo=UTC)
+    run_id = Service(db).schedule("send_birthday_email", {"user": ada.id}, at=at, run_as=ada.id)
+    exported = export_text(db, things=True)
+    assert yaml.safe_load(exported)["runs"][0]["id"] == run_id
+    other = init_db(f"sqlite:///{tmp_path / 'other.db'}")
+    import_text(other, exported)
+    with other.read() as session:
+        [copy] = list(session.scalars(ledger.runs_query(upcoming=True)))
+    assert (copy.id, copy.scheduled_for, copy.params, copy.run_as) == (
+        run_id,
+        at,
+        {"user": ada.id},
+        ada.id,
+    )
+
+
+def test_a_migration_backs_up_the_database_first(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from app.storage.db import alembic_config
+
+    path = tmp_path / "cueflow.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO runs (id, workflow, workflow_version, status, scheduled_for,"
+                " created_at, params, ignore_privacy, attempt) VALUES ('r1', 'w', 1, 'scheduled',"
+                " '2030-01-01 00:00:00.000000', '2029-01-01 00:00:00.000000', '{}', 0, 1)"
+            )
+        )
+    engine.dispose()
+    db = init_db(f"sqlite:///{path}")
+    with db.read() as session:
+        assert session.execute(text("SELECT id, depth FROM runs")).all() == [("r1", 0)]
+    backup = tmp_path / "cueflow.db.bak-0001"
+    assert backup.exists()
+    old = create_engine(f"sqlite:///{backup}")
+    with old.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    old.dispose()
