@@ -1,8 +1,14 @@
-"""Starting the window: the folder lock, the database, the in-process clock."""
+"""Starting the desktop program: one instance per folder, the database, the clock.
+
+Order matters: first the instance lock (a second `cueflow` hands over to the
+first and exits 0), then the scheduler's FolderLock (held by `cueflow runner`
+too: then the window says so and exits 2), then the database and the clock.
+"""
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -13,36 +19,96 @@ from app.errors import AlreadyRunning
 from app.scheduling.lock import FolderLock
 from app.storage.db import DB_FILENAME, init_db
 from app.ui.context import AppContext
-from app.ui.main_window import MainWindow
+from app.ui.icons import app_icon
+from app.ui.single_instance import SHOW, TRAY, SingleInstance
 
+EXIT_OK = 0
 EXIT_ALREADY_RUNNING = 2
+CLOCK_STOP_SECONDS = 5
+
+log = logging.getLogger(__name__)
 
 
-def run_window(data_dir: Path) -> int:
-    """Open the window for `data_dir`; returns the exit status."""
-    app = QApplication.instance() or QApplication(sys.argv)
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        # argv[0] names the X11 window class ("cueflow", as in cueflow.desktop's
+        # StartupWMClass) even when started as `python -m app`.
+        app = QApplication(["cueflow", *sys.argv[1:]])
     app.setApplicationName("Cueflow")
     app.setOrganizationName("Cueflow")
-    lock = FolderLock(data_dir)
-    try:
-        lock.acquire()
-    except AlreadyRunning as exc:
-        print(f"cueflow: {exc}", file=sys.stderr)
+    app.setDesktopFileName("cueflow")
+    app.setWindowIcon(app_icon())
+    # The tray (or DesktopApp.quit) decides when Cueflow ends, not the last window.
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
+    """`cueflow` (window and tray) or `cueflow --tray`; returns the exit status."""
+    app = application()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=data_dir / "cueflow.log", level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    instance = SingleInstance(data_dir)
+    if not instance.claim():
+        if instance.send(TRAY if tray_only else SHOW):
+            log.info("handed over to the running Cueflow (process %s)", instance.owner())
+            return EXIT_OK
+        print(f"cueflow: another Cueflow (process {instance.owner()}) has this data folder "
+              "but does not answer", file=sys.stderr)
         return EXIT_ALREADY_RUNNING
     try:
-        logging.basicConfig(filename=data_dir / "cueflow.log", level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        db = init_db(f"sqlite:///{data_dir / DB_FILENAME}")
-        context = AppContext(data_dir, db)
-        context.start_clock()
-        window = MainWindow(context)
-        window.show()
-        QTimer.singleShot(0, window.offer_examples)
+        lock = FolderLock(data_dir)
         try:
-            status = app.exec()
+            lock.acquire()
+        except AlreadyRunning:
+            owner = lock.owner() or "unknown"
+            print(f"cueflow: `cueflow runner` (process {owner}) already runs this data "
+                  "folder's scheduler; stop it first, or use the command line",
+                  file=sys.stderr)
+            return EXIT_ALREADY_RUNNING
+        try:
+            return _run(app, instance, data_dir, tray_only)
         finally:
-            context.stop_clock()
-            db.dispose()
+            lock.release()
+    finally:
+        instance.release()
+
+
+def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only: bool) -> int:
+    from app.ui.desktop import DesktopApp
+
+    db = init_db(f"sqlite:///{data_dir / DB_FILENAME}")
+    context = AppContext(data_dir, db)
+    try:
+        context.start_clock()
+        desktop = DesktopApp(context)
+        desktop.finished.connect(app.quit)
+        instance.message_received.connect(desktop.on_instance_message)
+        _quit_on_signals(desktop.quit)
+        desktop.start(tray_only=tray_only)
+        status = app.exec()
         return int(status)
     finally:
-        lock.release()
+        clock = context.clock
+        if clock is not None:
+            context.clock = None
+            interrupted = clock.stop(timeout=CLOCK_STOP_SECONDS)
+            if interrupted:
+                log.warning("marked %d run(s) interrupted at quit", len(interrupted))
+        db.dispose()
+
+
+def _quit_on_signals(quit_: object) -> None:
+    """SIGTERM/SIGINT quit cleanly (the clock is stopped, runs are settled)."""
+    def handler(*_: object) -> None:
+        QTimer.singleShot(0, quit_)  # type: ignore[call-overload]
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    # Python runs signal handlers only between bytecodes: wake it up now and then.
+    waker = QTimer(QApplication.instance())
+    waker.setInterval(250)
+    waker.timeout.connect(lambda: None)
+    waker.start()

@@ -18,6 +18,7 @@ class EventBridge(QObject):
     """
 
     run_changed = Signal(str, str, str)  # run ID, workflow, status
+    run_status_changed = Signal(str, str, str, str)  # run ID, workflow, status, error or ""
     ledger_changed = Signal()
     scheduler_state_changed = Signal(str)
     notified = Signal(str, str)
@@ -35,6 +36,8 @@ class EventBridge(QObject):
     def on_event_received(self, event: Any) -> None:
         if isinstance(event, RunChanged):
             self.run_changed.emit(event.run_id, event.workflow, event.status)
+            self.run_status_changed.emit(event.run_id, event.workflow, event.status,
+                                         event.error or "")
             self.ledger_changed.emit()
         elif isinstance(event, LedgerChanged):
             self.ledger_changed.emit()

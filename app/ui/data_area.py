@@ -1,6 +1,7 @@
-"""The Data area: data types and their fields, and the things of each type.
+"""The Data area: data types (fields, things, privacy rules) and triggers.
 
-This is the owner's admin view: it sees every field, whatever the privacy rules.
+This is the owner's admin view: it sees every field, whatever the privacy
+rules. Thing changes go through the service, so database triggers fire.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,13 +37,20 @@ from app.errors import CueflowError
 from app.storage import catalog
 from app.ui.context import AppContext
 from app.ui.models import ThingsModel
+from app.ui.privacy_editor import PrivacyEditor
+from app.ui.trigger_editor import TriggersEditor
 
 ERROR_STYLE = "color: #b91c1c;"
 FIELD_NAME, FIELD_TYPE, FIELD_LIST = range(3)
 
 
+TAB_TYPES, TAB_TRIGGERS = range(2)
+TAB_THINGS, TAB_PRIVACY = range(2)
+
+
 class DataArea(QWidget):
-    """Data types on the left; the selected type's fields and things on the right."""
+    """Data types on the left; the selected type's fields, things and privacy rules
+    on the right; the triggers on a second tab."""
 
     status_message = Signal(str)
 
@@ -52,7 +61,10 @@ class DataArea(QWidget):
         self.current: DataTypeDef | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("dataTabs")
+        layout.addWidget(self.tabs)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self.tabs)
 
         left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
@@ -66,7 +78,9 @@ class DataArea(QWidget):
         self.new_type_button.clicked.connect(self.on_new_type_clicked)
         left_layout.addWidget(self.new_type_button)
 
-        right = QWidget(splitter)
+        self.type_tabs = QTabWidget(splitter)
+        self.type_tabs.setObjectName("dataTypeTabs")
+        right = QWidget(self.type_tabs)
         right_layout = QVBoxLayout(right)
         fields_box = QGroupBox(self.tr("Fields"), right)
         fields_layout = QHBoxLayout(fields_box)
@@ -114,7 +128,7 @@ class DataArea(QWidget):
         self.delete_thing_button.clicked.connect(self.on_delete_thing_clicked)
         bar.addWidget(self.delete_thing_button)
         things_layout.addLayout(bar)
-        self.things_model = ThingsModel(context.db, self)
+        self.things_model = ThingsModel(context.db, self, service=context.service)
         self.things_view = QTableView(things_box)
         self.things_view.setObjectName("thingsView")
         self.things_view.setModel(self.things_model)
@@ -131,10 +145,20 @@ class DataArea(QWidget):
         self.thing_error.setStyleSheet(ERROR_STYLE)
         things_layout.addWidget(self.thing_error)
         right_layout.addWidget(things_box, 1)
+        self.type_tabs.addTab(right, self.tr("Fields and things"))
+        self.privacy_editor = PrivacyEditor(context.db, self.type_tabs)
+        self.privacy_editor.setObjectName("privacyEditor")
+        self.privacy_editor.status_message.connect(self.status_message)
+        self.privacy_editor.saved.connect(self.on_privacy_saved)
+        self.type_tabs.addTab(self.privacy_editor, self.tr("Privacy rules"))
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.type_tabs)
         splitter.setSizes([220, 900])
-        layout.addWidget(splitter)
+        self.tabs.addTab(splitter, self.tr("Data types"))
+        self.triggers_editor = TriggersEditor(context.db, self.tabs)
+        self.triggers_editor.setObjectName("triggersEditor")
+        self.triggers_editor.status_message.connect(self.status_message)
+        self.tabs.addTab(self.triggers_editor, self.tr("Triggers"))
         self.reload()
 
     # --- loading ------------------------------------------------------------------
@@ -154,11 +178,13 @@ class DataArea(QWidget):
             self.type_list.setCurrentRow(0)
         self.on_type_list_current_changed(self.type_list.currentItem().text()
                                           if self.type_list.currentItem() else "")
+        self.triggers_editor.reload()
 
     @Slot(str)
     def on_type_list_current_changed(self, name: str) -> None:
         self.current = self.types.get(name)
         self._show_fields()
+        self.privacy_editor.set_data_type(self.current)
         self.things_model.set_data_type(self.current, self.search_edit.text())
         self.things_view.resizeColumnsToContents()
         for button in (self.add_field_button, self.remove_field_button, self.add_thing_button,
@@ -263,8 +289,11 @@ class DataArea(QWidget):
     def on_add_thing_clicked(self) -> None:
         if self.current is None:
             return
-        with self.context.db.write() as session:
-            thing = catalog.create_thing(session, self.current.name, {})
+        try:
+            thing = self.context.service.create_thing(self.current.name, {})
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+            return
         self.things_model.reload()
         self.things_view.scrollToBottom()
         self.status_message.emit(self.tr("Added {type} {id}; double-click a cell to edit it")
@@ -280,13 +309,23 @@ class DataArea(QWidget):
         if QMessageBox.question(self, self.tr("Delete"), question) != \
                 QMessageBox.StandardButton.Yes:
             return
+        self.delete_things(ids)
+
+    def delete_things(self, ids: list[str]) -> None:
+        """Delete things in one change set (one trigger run per thing)."""
         try:
-            with self.context.db.write() as session:
+            with self.context.service.changing() as session:
                 for thing_id in ids:
                     catalog.delete_thing(session, thing_id)
         except CueflowError as exc:
             self.status_message.emit(str(exc))
         self.things_model.reload()
+
+    @Slot(str)
+    def on_privacy_saved(self, name: str) -> None:
+        with self.context.db.read() as session:
+            self.types = catalog.data_types(session)
+        self.current = self.types.get(name, self.current)
 
     @Slot()
     def on_things_data_changed(self) -> None:

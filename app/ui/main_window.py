@@ -131,6 +131,11 @@ class MainWindow(QMainWindow):
         self.schedule_action = self._action("actionSchedule", self.tr("&Schedule…"),
                                             self.on_schedule_triggered,
                                             QKeySequence("Ctrl+Shift+S"))
+        self.pause_action = self._action("actionPauseRuns", self.tr("&Pause all runs"),
+                                         self.on_pause_triggered, QKeySequence("Ctrl+Shift+P"))
+        self.pause_action.setCheckable(True)
+        self.pause_action.setChecked(self.scheduler_area.paused)
+        self.scheduler_area.paused_changed.connect(self.on_paused_changed)
         self.area_actions = []
         for number, name in enumerate(AREA_NAMES):
             action = self._action(f"actionArea{name}", self.tr(name),
@@ -158,6 +163,8 @@ class MainWindow(QMainWindow):
         run_menu.setObjectName("menuRun")
         run_menu.addAction(self.run_now_action)
         run_menu.addAction(self.schedule_action)
+        run_menu.addSeparator()
+        run_menu.addAction(self.pause_action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.setObjectName("menuView")
         for action in self.area_actions:
@@ -173,6 +180,28 @@ class MainWindow(QMainWindow):
 
     def current_area(self) -> int:
         return self.stack.currentIndex()
+
+    def show_run(self, run_id: str) -> bool:
+        """Open the Scheduler area with this run's row selected (Upcoming, else History).
+
+        The tray's upcoming entries and its failure messages land here.
+        """
+        self.show_area(AREA_SCHEDULER)
+        area = self.scheduler_area
+        area.upcoming_filter.clear()
+        area.history_filter.clear()
+        area.since_check.setChecked(False)
+        area.reload()
+        for tab, view, model in ((0, area.upcoming_view, area.upcoming_model),
+                                 (1, area.history_view, area.history_model)):
+            model.row_at(0)  # loads the first page: the soonest (or latest) runs
+            row = model.row_of(run_id)
+            if row >= 0:
+                area.tabs.setCurrentIndex(tab)
+                view.selectRow(row)
+                view.scrollTo(model.index(row, 0))
+                return True
+        return False
 
     @Slot(int)
     def on_sidebar_current_changed(self, row: int) -> None:
@@ -225,6 +254,8 @@ class MainWindow(QMainWindow):
 
     def scheduler_text(self) -> str:
         clock = self.context.clock
+        if clock is not None and self.scheduler_area.paused:
+            return self.tr("Paused · no run starts until you resume")
         if clock is None or self.scheduler_state != "running":
             return self.tr("Scheduler stopped")
         parts = [self.tr("Running")]
@@ -253,6 +284,11 @@ class MainWindow(QMainWindow):
     def on_ledger_changed(self) -> None:
         self.on_status_timer_timeout()
 
+    @Slot(bool)
+    def on_paused_changed(self, paused: bool) -> None:
+        self.pause_action.setChecked(paused)
+        self.on_status_timer_timeout()
+
     @Slot(str)
     def on_area_status_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -263,6 +299,10 @@ class MainWindow(QMainWindow):
     def on_new_workflow_triggered(self) -> None:
         self.show_area(AREA_WORKFLOWS)
         self.workflows_area.new_workflow()
+
+    @Slot(bool)
+    def on_pause_triggered(self, checked: bool) -> None:
+        self.scheduler_area.set_paused(checked)
 
     @Slot()
     def on_find_triggered(self) -> None:

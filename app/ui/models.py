@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.core.definitions import DataTypeDef
 from app.core.types import ValueType, local_zone, parse_text, utcnow
+from app.engine.service import Service
 from app.errors import CueflowError
 from app.storage import catalog, ledger, views
 from app.storage.db import Database
@@ -320,9 +321,11 @@ class ThingsModel(QAbstractTableModel):
 
     COL_ID = 0
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Database, parent: Any = None, service: Service | None = None
+                 ) -> None:
         super().__init__(parent)
         self.db = db
+        self.service = service or Service(db)  # changes go through it: triggers fire
         self.definition: DataTypeDef | None = None
         self.search = ""
         self.error = ""
@@ -433,11 +436,10 @@ class ThingsModel(QAbstractTableModel):
         thing = self._rows[index.row()]
         try:
             native = _from_edit(field.type, value)
-            with self.db.write() as session:
-                resolve = catalog.SessionThingLoader(session).resolve
-                if isinstance(native, str) and field.type.base != "text":
-                    native = parse_text(field.type, native, resolve) if native.strip() else None
-                stored = catalog.modify_thing(session, thing.id, {field.name: native}).raw
+            if isinstance(native, str) and field.type.base != "text":
+                resolve = catalog.DbThingLoader(self.db).resolve
+                native = parse_text(field.type, native, resolve) if native.strip() else None
+            stored = self.service.modify_thing(thing.id, {field.name: native}).raw
         except CueflowError as exc:
             self.error = str(exc)
             self.dataChanged.emit(index, index)  # lets the view show the error

@@ -1,12 +1,14 @@
-"""The Run now / Schedule form: one typed input per parameter, who and when."""
+"""The Run now / Schedule form: one typed input per parameter, who and when,
+and for scheduling a Repeat rule or a list to run on (one run per item)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QThreadPool, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -18,8 +20,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,10 +36,13 @@ from app.errors import CueflowError
 from app.storage import catalog
 from app.ui.context import AppContext
 from app.ui.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
+from app.ui.list_scheduler import CHUNK_SIZE, ListSchedulerTask
+from app.ui.schedule_sections import ForEachSection, RepeatSection
 
 ERROR_STYLE = "color: #b91c1c;"
 WHEN_NOW, WHEN_AT, WHEN_DELAY = range(3)
 DELAY_UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400), ("seconds", 1))
+LARGE_LIST = 2000  # longer lists are inserted off the GUI thread, with a progress dialog
 
 
 class RunDialog(QDialog):
@@ -46,6 +53,7 @@ class RunDialog(QDialog):
     """
 
     scheduled = Signal(str)
+    list_scheduled = Signal(int)  # how many runs a For each list scheduled
 
     def __init__(self, context: AppContext, workflow: WorkflowDef, *, run_now: bool = False,
                  problems: list[str] | None = None, parent: QWidget | None = None) -> None:
@@ -56,10 +64,25 @@ class RunDialog(QDialog):
         self.run_now = run_now
         self.workflow_problems = problems or []
         self.last_run_id: str | None = None
+        self.last_list_ids: list[str] = []
+        self.large_list = LARGE_LIST
+        self.chunk_size = CHUNK_SIZE
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.list_task: ListSchedulerTask | None = None
+        self.progress: QProgressDialog | None = None
         title_text = self.tr("Run {name} now") if run_now else self.tr("Schedule {name}")
         self.setWindowTitle(title_text.format(name=workflow.title))
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
+        self.setMinimumWidth(620)
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget(scroll)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
         title = QLabel(f"<b>{workflow.title}</b>", self)
         layout.addWidget(title)
         if workflow.description:
@@ -134,14 +157,26 @@ class RunDialog(QDialog):
             self.when_group.idToggled.connect(self.on_when_toggled)
             self.at_editor.changed.connect(self.on_input_changed)
             self.delay_amount.valueChanged.connect(self.on_input_changed)
+            self.delay_unit.currentIndexChanged.connect(self.on_input_changed)
         else:
             self.when_now.setChecked(True)
+        self.repeat = RepeatSection(self)
+        self.for_each = ForEachSection(context.db, workflow, self)
+        if not run_now:
+            layout.addWidget(self.repeat)
+            self.repeat.changed.connect(self.on_input_changed)
+            if workflow.parameters:
+                layout.addWidget(self.for_each)
+                self.for_each.changed.connect(self.on_input_changed)
+        self.repeat.setVisible(not run_now)
+        self.for_each.setVisible(not run_now and bool(workflow.parameters))
+        layout.addStretch(1)
 
         self.problem = QLabel(self)
         self.problem.setObjectName("runProblem")
         self.problem.setStyleSheet(ERROR_STYLE)
         self.problem.setWordWrap(True)
-        layout.addWidget(self.problem)
+        outer.addWidget(self.problem)
 
         self.result_row = QWidget(self)
         result_layout = QHBoxLayout(self.result_row)
@@ -157,7 +192,7 @@ class RunDialog(QDialog):
         self.copy_button.clicked.connect(self.on_copy_clicked)
         result_layout.addWidget(self.copy_button)
         self.result_row.setVisible(False)
-        layout.addWidget(self.result_row)
+        outer.addWidget(self.result_row)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.ok_button = self.buttons.addButton(
@@ -168,7 +203,7 @@ class RunDialog(QDialog):
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.on_ok_clicked)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
         self.on_input_changed()
 
     # --- values -----------------------------------------------------------------
@@ -195,9 +230,17 @@ class RunDialog(QDialog):
             return None, self.tr("The workflow has problems: {first}").format(
                 first=self.workflow_problems[0])
         values = self.raw_values()
+        workflow = self.workflow
+        item_key = self.list_param()
+        for name, editor in self.editors.items():
+            editor.setEnabled(name != item_key)
+        if item_key is not None:  # each item fills this parameter; check the others
+            values.pop(item_key, None)
+            workflow = dataclasses.replace(workflow, parameters=tuple(
+                p for p in workflow.parameters if p.key != item_key))
         loader = catalog.DbThingLoader(self.context.db)
         try:
-            encoded = prepare_params(self.workflow, values, loader.resolve)
+            encoded = prepare_params(workflow, values, loader.resolve)
         except CueflowError as exc:
             key = next((k for k in self.editors if f"'{k}'" in exc.reason), None)
             if key is not None:
@@ -209,12 +252,29 @@ class RunDialog(QDialog):
         run_as = self.run_as.value()
         if run_as and loader.load(run_as) is None:
             return None, self.tr("Run as: no thing with ID '{id}'").format(id=run_as)
+        if not self.run_now:
+            reason = self.repeat.problem()
+            if reason:
+                return None, self.tr("Repeat: {reason}").format(reason=reason)
+            if item_key is not None and self.repeat.repeats():
+                return None, self.tr("A list is scheduled once; turn off Repeat or For each.")
+            if item_key is not None and self.for_each.count() == 0:
+                return None, self.tr("For each: the list is empty.")
         return encoded, ""
+
+    def list_param(self) -> str | None:
+        """The parameter each list item goes into, when For each is on."""
+        if self.run_now or not self.for_each.isChecked():
+            return None
+        param = self.for_each.parameter()
+        return param.key if param else None
 
     # --- slots ------------------------------------------------------------------
 
     @Slot()
     def on_input_changed(self) -> None:
+        if not self.run_now:
+            self.repeat.set_start(self.when())
         encoded, reason = self.check()
         self.ok_button.setEnabled(encoded is not None)
         self.ok_button.setToolTip(reason)
@@ -234,6 +294,11 @@ class RunDialog(QDialog):
         if encoded is None:
             self.problem.setText(reason)
             return
+        item_key = self.list_param()
+        if item_key is not None:
+            self.schedule_list(item_key, encoded)
+            return
+        every = None if self.run_now else self.repeat.recurrence()
         try:
             run_id = self.context.service.schedule(
                 self.workflow.name,
@@ -241,18 +306,131 @@ class RunDialog(QDialog):
                 at=self.when(),
                 run_as=self.run_as.value() or None,
                 ignore_privacy=self.ignore_privacy.isChecked(),
+                every=every,
+                timezone=self.repeat.timezone_name() if every is not None else None,
             )
         except CueflowError as exc:
             self.problem.setText(str(exc))
             return
         self.last_run_id = run_id
-        self.result_label.setText(
-            self.tr("Started run") if self.run_now or self.when() is None
-            else self.tr("Scheduled run")
-        )
+        if every is not None:
+            self.result_label.setText(self.tr("Repeating schedule"))
+        else:
+            self.result_label.setText(
+                self.tr("Started run") if self.run_now or self.when() is None
+                else self.tr("Scheduled run")
+            )
         self.result_id.setText(run_id)
         self.result_row.setVisible(True)
         self.scheduled.emit(run_id)
+
+    # --- For each: one run per item ---------------------------------------------------
+
+    def schedule_list(self, item_key: str, encoded: dict[str, Any]) -> None:
+        """Short lists go in at once; long ones on a worker thread with progress."""
+        items = self.for_each.items()
+        if not items:
+            self.problem.setText(self.tr("For each: the list is empty."))
+            return
+        at = self.when() or utcnow()
+        options: dict[str, Any] = {
+            "run_as": self.run_as.value() or None,
+            "ignore_privacy": self.ignore_privacy.isChecked(),
+            "from_text": self.for_each.item_type() is None,
+        }
+        interval = self.for_each.interval.value()
+        if len(items) <= self.large_list:
+            try:
+                ids = self.context.service.schedule_on_list(
+                    self.workflow.name, items, item_key, encoded, at=at, interval=interval,
+                    **options)
+            except CueflowError as exc:
+                self.problem.setText(str(exc))
+                return
+            self.on_list_finished(ids)
+            return
+        task = ListSchedulerTask(self.context.service, self.workflow.name, items, item_key,
+                                 encoded, at=at, interval=interval,
+                                 chunk_size=self.chunk_size, **options)
+        task.signals.progressed.connect(self.on_list_progressed)
+        task.signals.finished.connect(self.on_list_finished)
+        task.signals.cancelled.connect(self.on_list_cancelled)
+        task.signals.failed.connect(self.on_list_failed)
+        self.progress = QProgressDialog(
+            self.tr("Scheduling {n} runs of {name}…").format(n=f"{len(items):,}",
+                                                             name=self.workflow.title),
+            self.tr("Cancel"), 0, len(items), self)
+        self.progress.setObjectName("listProgress")
+        self.progress.setWindowTitle(self.tr("Scheduling"))
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.on_progress_canceled)
+        self.progress.setValue(0)
+        self.progress.open()
+        self.ok_button.setEnabled(False)
+        self.list_task = task
+        self.pool.start(task)
+
+    @Slot(int)
+    def on_list_progressed(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress.setValue(done)
+
+    @Slot()
+    def on_progress_canceled(self) -> None:
+        if self.list_task is not None:
+            self.list_task.cancel()
+            if self.progress is not None:
+                self.progress.setLabelText(self.tr("Cancelling…"))
+
+    def _end_list_task(self) -> None:
+        self.list_task = None
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.on_progress_canceled)
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        self.ok_button.setEnabled(True)
+
+    @Slot(list)
+    def on_list_finished(self, ids: list[str]) -> None:
+        self._end_list_task()
+        self.last_list_ids = list(ids)
+        self.last_run_id = ids[0] if ids else None
+        self.result_label.setText(self.tr("Scheduled {n} run(s); the first is").format(
+            n=f"{len(ids):,}"))
+        self.result_id.setText(ids[0] if ids else "")
+        self.result_row.setVisible(True)
+        self.problem.setText("")
+        self.list_scheduled.emit(len(ids))
+        if ids:
+            self.scheduled.emit(ids[0])
+
+    @Slot(int)
+    def on_list_cancelled(self, inserted: int) -> None:
+        self._end_list_task()
+        self.problem.setText(self.tr("Cancelled: nothing was left scheduled ({n} run(s) "
+                                     "undone).").format(n=f"{inserted:,}"))
+        self.scheduled.emit("")
+
+    @Slot(str)
+    def on_list_failed(self, reason: str) -> None:
+        self._end_list_task()
+        self.problem.setText(reason)
+
+    def done(self, result: int) -> None:
+        """Closing while a list is being inserted cancels it and waits for the worker."""
+        if self.list_task is not None:
+            self.list_task.cancel()
+            self.pool.waitForDone()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.list_task is not None:
+            self.list_task.cancel()
+            self.pool.waitForDone()
+        super().closeEvent(event)
 
     @Slot()
     def on_copy_clicked(self) -> None:

@@ -1,4 +1,5 @@
-"""The Scheduler area: upcoming runs with Cancel buttons, and the run history."""
+"""The Scheduler area: upcoming runs with Cancel buttons, a timeline of what
+comes next, the run history, and Pause / Resume of all runs."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtGui import QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QButtonGroup,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -52,8 +55,11 @@ from app.ui.bridge import EventBridge
 from app.ui.context import AppContext
 from app.ui.models import ID_ROLE, ROW_ROLE, HistoryRunsModel, UpcomingRunsModel, status_icon
 from app.ui.run_dialog import RunDialog
+from app.ui.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
 
 RELOAD_DELAY_MS = 150
+CANCEL_CHUNK = 500
+TAB_UPCOMING, TAB_HISTORY, TAB_TIMELINE = range(3)
 
 
 class CancelButtonDelegate(QStyledItemDelegate):
@@ -91,6 +97,7 @@ class SchedulerArea(QWidget):
     """Upcoming and History tables over the ledger, refreshed by scheduler events."""
 
     status_message = Signal(str)
+    paused_changed = Signal(bool)
 
     def __init__(self, context: AppContext, bridge: EventBridge,
                  parent: QWidget | None = None) -> None:
@@ -113,9 +120,14 @@ class SchedulerArea(QWidget):
         self.tabs.setObjectName("schedulerTabs")
         self.tabs.addTab(self._build_upcoming(), self.tr("Upcoming"))
         self.tabs.addTab(self._build_history(), self.tr("History"))
+        self.tabs.addTab(self._build_timeline(), self.tr("Timeline"))
+        self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         layout.addWidget(self.tabs)
         bridge.ledger_changed.connect(self.on_ledger_changed)
+        bridge.scheduler_state_changed.connect(self.on_scheduler_state_changed)
         self._update_count()
+        self.paused = False
+        self.show_paused(self.context.service.is_paused())
 
     # --- building -------------------------------------------------------------
 
@@ -154,7 +166,21 @@ class SchedulerArea(QWidget):
         self.cancel_all_button.setObjectName("cancelAllButton")
         self.cancel_all_button.clicked.connect(self.on_cancel_all_clicked)
         bar.addWidget(self.cancel_all_button)
+        self.pause_button = QPushButton(self.tr("Pause all runs"), page)
+        self.pause_button.setObjectName("pauseButton")
+        self.pause_button.setCheckable(True)
+        self.pause_button.clicked.connect(self.on_pause_clicked)
+        bar.addWidget(self.pause_button)
         layout.addLayout(bar)
+        self.paused_banner = QLabel(self.tr(
+            "Paused: no run starts until you resume. Runs that come due meanwhile stay "
+            "scheduled and then follow their workflow's missed-run policy."), page)
+        self.paused_banner.setObjectName("pausedBanner")
+        self.paused_banner.setWordWrap(True)
+        self.paused_banner.setStyleSheet("background: #fef3c7; color: #78350f; padding: 6px; "
+                                         "border-radius: 4px;")
+        self.paused_banner.setVisible(False)
+        layout.addWidget(self.paused_banner)
 
         self.upcoming_view = QTableView(page)
         self.upcoming_view.setObjectName("upcomingView")
@@ -173,6 +199,32 @@ class SchedulerArea(QWidget):
                               (UpcomingRunsModel.COL_CANCEL, 90)):
             self.upcoming_view.setColumnWidth(column, width)
         layout.addWidget(self.upcoming_view)
+        return page
+
+    def _build_timeline(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.span_group = QButtonGroup(page)
+        self.span_day_button = QPushButton(self.tr("Next 24 hours"), page)
+        self.span_day_button.setObjectName("timelineDayButton")
+        self.span_week_button = QPushButton(self.tr("Next 7 days"), page)
+        self.span_week_button.setObjectName("timelineWeekButton")
+        for number, button in enumerate((self.span_day_button, self.span_week_button)):
+            button.setCheckable(True)
+            self.span_group.addButton(button, number)
+            bar.addWidget(button)
+        self.span_day_button.setChecked(True)
+        self.span_group.idToggled.connect(self.on_span_toggled)
+        self.timeline_summary = QLabel(page)
+        self.timeline_summary.setObjectName("timelineSummary")
+        bar.addWidget(self.timeline_summary, 1)
+        layout.addLayout(bar)
+        self.timeline = TimelineWidget(self.context.db, page)
+        scroll = QScrollArea(page)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.timeline)
+        layout.addWidget(scroll, 1)
         return page
 
     def _build_history(self) -> QWidget:
@@ -253,6 +305,28 @@ class SchedulerArea(QWidget):
     @Slot()
     def on_clock_timer_timeout(self) -> None:
         self.upcoming_view.viewport().update()
+        if self.tabs.currentIndex() == TAB_TIMELINE:
+            self.reload_timeline()
+
+    @Slot(int)
+    def on_tabs_current_changed(self, index: int) -> None:
+        if index == TAB_TIMELINE:
+            self.reload_timeline()
+
+    @Slot(int, bool)
+    def on_span_toggled(self, button_id: int, checked: bool) -> None:
+        if checked:
+            self.timeline.span = SPAN_WEEK if button_id == 1 else SPAN_DAY
+            self.reload_timeline()
+
+    def reload_timeline(self) -> None:
+        self.timeline.reload()
+        counts = self.timeline.lane_counts()
+        total = sum(counts.values())
+        text = self.tr("{n} run(s) of {w} workflow(s)").format(n=f"{total:,}", w=len(counts))
+        if self.timeline.truncated:
+            text += self.tr(" (showing the first {n:,})").format(n=total)
+        self.timeline_summary.setText(text)
 
     def reload(self) -> None:
         """Read both tables again, keeping the selection where the runs remain."""
@@ -261,6 +335,8 @@ class SchedulerArea(QWidget):
         self.upcoming_model.reload()
         self.history_model.reload()
         self._update_count()
+        if self.tabs.currentIndex() == TAB_TIMELINE:
+            self.reload_timeline()
         selection = self.upcoming_view.selectionModel()
         for run_id in selected:
             row = self.upcoming_model.row_of(run_id)
@@ -295,17 +371,31 @@ class SchedulerArea(QWidget):
     # --- cancelling ---------------------------------------------------------------
 
     def selected_upcoming_ids(self) -> list[str]:
-        rows = self.upcoming_view.selectionModel().selectedRows()
-        return [str(index.data(ID_ROLE)) for index in rows]
+        """IDs of the selected rows, read range by range (no index object per row)."""
+        ids: list[str] = []
+        selection = self.upcoming_view.selectionModel().selection()
+        for number in range(selection.count()):
+            selection_range = selection.at(number)
+            for row in range(selection_range.top(), selection_range.bottom() + 1):
+                run = self.upcoming_model.row_at(row)
+                if run is not None:
+                    ids.append(run.id)
+        return list(dict.fromkeys(ids))
 
     def cancel_runs(self, run_ids: list[str]) -> int:
+        """Cancel runs by ID, a chunk per transaction (any number of rows)."""
         if not run_ids:
             return 0
+        cancelled: list[str] = []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            cancelled = self.context.service.cancel(run_ids)
+            for start in range(0, len(run_ids), CANCEL_CHUNK):
+                cancelled += self.context.service.cancel(run_ids[start:start + CANCEL_CHUNK])
         except CueflowError as exc:
             self.status_message.emit(str(exc))
-            return 0
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.upcoming_view.clearSelection()
         self.reload()
         self.status_message.emit(self.tr("Cancelled {n} run(s)").format(n=len(cancelled)))
         return len(cancelled)
@@ -330,6 +420,34 @@ class SchedulerArea(QWidget):
             cancelled = self.context.service.cancel_all()
             self.reload()
             self.status_message.emit(self.tr("Cancelled {n} run(s)").format(n=len(cancelled)))
+
+    # --- pausing --------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume every run (the clock reads the setting on its next tick)."""
+        self.context.service.set_paused(paused)
+        self.show_paused(self.context.service.is_paused())
+        self.status_message.emit(self.tr("All runs paused") if paused
+                                 else self.tr("Runs resumed"))
+
+    def show_paused(self, paused: bool) -> None:
+        changed = paused != self.paused
+        self.paused = paused
+        self.pause_button.setChecked(paused)
+        self.pause_button.setText(self.tr("Resume runs") if paused
+                                  else self.tr("Pause all runs"))
+        self.paused_banner.setVisible(paused)
+        if changed:
+            self.paused_changed.emit(paused)
+
+    @Slot(bool)
+    def on_pause_clicked(self, checked: bool) -> None:
+        self.set_paused(checked)
+
+    @Slot(str)
+    def on_scheduler_state_changed(self, state: str) -> None:
+        if state in ("paused", "running"):
+            self.show_paused(state == "paused")
 
     def confirm(self, title: str, question: str) -> bool:
         """Ask yes or no (tests replace this)."""

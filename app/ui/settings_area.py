@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import autostart
 from app.actions import email
 from app.errors import CueflowError
 from app.storage import secrets, settings
@@ -128,6 +130,15 @@ class SettingsArea(QWidget):
         self.folder_label = QLabel(str(context.data_dir), runner)
         self.folder_label.setWordWrap(True)
         runner_form.addRow(self.tr("Data folder"), self.folder_label)
+        self.autostart = autostart.for_platform()
+        self.autostart_check = QCheckBox(self.tr("Start Cueflow in the tray when I log in"),
+                                         runner)
+        self.autostart_check.setObjectName("autostartCheck")
+        self.autostart_check.setToolTip(self.tr(
+            "Writes the login entry (runs `cueflow --tray`): {where}").format(
+            where=self.autostart.where()))
+        self.autostart_check.toggled.connect(self.on_autostart_toggled)
+        runner_form.addRow(self.tr("Start at login"), self.autostart_check)
         layout.addWidget(runner)
         layout.addStretch(1)
 
@@ -177,6 +188,9 @@ class SettingsArea(QWidget):
             self.keyring_label.setStyleSheet(ERROR_STYLE)
         self.password_edit.setEnabled(usable)
         self.store_password_button.setEnabled(usable)
+        self.autostart_check.blockSignals(True)
+        self.autostart_check.setChecked(self.autostart.is_enabled())
+        self.autostart_check.blockSignals(False)
 
     def _text(self, widget: QWidget) -> str:
         if isinstance(widget, QLineEdit):
@@ -250,3 +264,22 @@ class SettingsArea(QWidget):
         self.test_button.setEnabled(True)
         self.test_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.test_result.setText(message)
+
+    @Slot(bool)
+    def on_autostart_toggled(self, checked: bool) -> None:
+        """Write or remove the platform's login entry for `cueflow --tray`."""
+        try:
+            if checked:
+                self.autostart.enable(autostart.launch_command(self.context.data_dir))
+            else:
+                self.autostart.disable()
+        except OSError as exc:
+            self.autostart_check.blockSignals(True)
+            self.autostart_check.setChecked(not checked)
+            self.autostart_check.blockSignals(False)
+            self.status_message.emit(self.tr("Could not change the login entry: {reason}").format(
+                reason=exc))
+            return
+        self.status_message.emit(
+            self.tr("Cueflow will start in the tray when you log in.") if checked
+            else self.tr("Cueflow will no longer start when you log in."))

@@ -72,9 +72,11 @@ def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any)
     from app.cli import main
 
     seen: list[Any] = []
-    monkeypatch.setattr(app.ui.app, "run_window", lambda folder: seen.append(folder) or 0)
+    monkeypatch.setattr(app.ui.app, "run_window",
+                        lambda folder, tray_only=False: seen.append((folder, tray_only)) or 0)
     assert main(["--data-dir", str(tmp_path / "d")]) == 0
-    assert seen == [(tmp_path / "d").resolve()]
+    assert main(["--tray", "--data-dir", str(tmp_path / "d")]) == 0
+    assert seen == [((tmp_path / "d").resolve(), False), ((tmp_path / "d").resolve(), True)]
 
 
 def test_second_window_for_the_same_folder_exits_2(tmp_path: Any, capsys: Any) -> None:

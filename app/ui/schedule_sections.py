@@ -1,0 +1,377 @@
+"""Parts of the Schedule form: Repeat (a recurring schedule) and For each (a list).
+
+Repeat shows, as the rule is edited, a plain-language summary and the next
+ten times with their UTC offsets; a time whose offset differs from the first
+one (a DST change) is flagged. For each picks the parameter that takes each
+item, the items (things matching a search, a selection, or typed values) and
+the interval between runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.definitions import ParameterDef, WorkflowDef
+from app.core.recurrence import Recurrence, dst_shifted, zone, zone_name
+from app.core.types import local_zone
+from app.errors import CueflowError
+from app.storage import views
+from app.storage.db import Database
+
+ERROR_STYLE = "color: #b91c1c;"
+SHIFTED_COLOUR = "#b45309"
+REPEAT_NONE, REPEAT_EVERY, REPEAT_CRON = range(3)
+REPEAT_UNITS = ("minutes", "hours", "days", "weeks", "months", "years")
+PREVIEW_COUNT = 10
+SHIFTED_ROLE = Qt.ItemDataRole.UserRole  # True on preview lines whose UTC offset changed
+SOURCE_SEARCH, SOURCE_SELECTION = range(2)
+SELECTION_LIMIT = 2000  # things offered for picking one by one; a search takes any number
+
+
+def offset_text(moment: datetime) -> str:
+    """`UTC+02:00` for a time's offset."""
+    offset = moment.strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+class RepeatSection(QGroupBox):
+    """Does not repeat / every N units / a cron expression, in a time zone."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Repeat"), parent)
+        self.setObjectName("repeatSection")
+        self.start: datetime | None = None
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("repeatKind")
+        for text in (self.tr("Does not repeat"), self.tr("Every"), self.tr("Cron expression")):
+            self.kind.addItem(text)
+        row.addWidget(self.kind)
+        self.rule_stack = QStackedWidget(self)
+        self.rule_stack.addWidget(QWidget(self.rule_stack))
+        every = QWidget(self.rule_stack)
+        every_layout = QHBoxLayout(every)
+        every_layout.setContentsMargins(0, 0, 0, 0)
+        self.amount = QSpinBox(every)
+        self.amount.setObjectName("repeatAmount")
+        self.amount.setRange(1, 100000)
+        self.unit = QComboBox(every)
+        self.unit.setObjectName("repeatUnit")
+        for unit in REPEAT_UNITS:
+            self.unit.addItem(self.tr(unit), unit)
+        self.unit.setCurrentIndex(REPEAT_UNITS.index("days"))
+        every_layout.addWidget(self.amount)
+        every_layout.addWidget(self.unit)
+        every_layout.addStretch(1)
+        self.rule_stack.addWidget(every)
+        self.cron = QLineEdit(self.rule_stack)
+        self.cron.setObjectName("repeatCron")
+        self.cron.setPlaceholderText(self.tr("MIN HOUR DOM MON DOW, e.g. 0 9 * * 1-5"))
+        self.cron.setText("0 9 * * 1-5")
+        self.rule_stack.addWidget(self.cron)
+        row.addWidget(self.rule_stack, 1)
+        row.addWidget(QLabel(self.tr("in"), self))
+        self.zone = QComboBox(self)
+        self.zone.setObjectName("repeatZone")
+        self.zone.setEditable(True)
+        self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.zone.addItems(sorted(available_timezones()))
+        self.zone.setCurrentText(zone_name(local_zone()))
+        self.zone.setMinimumContentsLength(16)
+        row.addWidget(self.zone)
+        layout.addLayout(row)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("repeatSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.preview = QListWidget(self)
+        self.preview.setObjectName("repeatPreview")
+        self.preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.preview.setFixedHeight(self.preview.fontMetrics().lineSpacing() * PREVIEW_COUNT
+                                    + 2 * self.preview.frameWidth() + 6)
+        layout.addWidget(self.preview)
+        self.error = QLabel(self)
+        self.error.setObjectName("repeatError")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.kind.currentIndexChanged.connect(self.on_rule_changed)
+        self.amount.valueChanged.connect(self.on_rule_changed)
+        self.unit.currentIndexChanged.connect(self.on_rule_changed)
+        self.cron.textChanged.connect(self.on_rule_changed)
+        self.zone.currentTextChanged.connect(self.on_rule_changed)
+        self.on_rule_changed()
+
+    # --- values -------------------------------------------------------------------
+
+    def set_start(self, start: datetime | None) -> None:
+        """The first time the schedule may run (the form's When)."""
+        self.start = start
+        self.refresh()
+
+    def set_rule(self, text: str, zone_text: str | None = None) -> None:
+        """Show an EVERY text ('2 hours', 'cron:0 9 * * *'; '' for none)."""
+        blockers = [QSignalBlocker(w) for w in (self.kind, self.amount, self.unit, self.cron,
+                                                 self.zone)]
+        if zone_text:
+            self.zone.setCurrentText(zone_text)
+        if not text:
+            self.kind.setCurrentIndex(REPEAT_NONE)
+        else:
+            rule = Recurrence.parse(text)
+            if rule.cron:
+                self.kind.setCurrentIndex(REPEAT_CRON)
+                self.cron.setText(rule.cron)
+            else:
+                self.kind.setCurrentIndex(REPEAT_EVERY)
+                self.amount.setValue(rule.amount)
+                self.unit.setCurrentIndex(max(0, REPEAT_UNITS.index(rule.unit)
+                                              if rule.unit in REPEAT_UNITS else 0))
+        del blockers
+        self.on_rule_changed()
+
+    def repeats(self) -> bool:
+        return self.kind.currentIndex() != REPEAT_NONE
+
+    def recurrence(self) -> Recurrence | None:
+        """The rule, None when it does not repeat; raises BadInput when invalid."""
+        kind = self.kind.currentIndex()
+        if kind == REPEAT_EVERY:
+            return Recurrence.parse(f"{self.amount.value()} {self.unit.currentData()}")
+        if kind == REPEAT_CRON:
+            return Recurrence.parse(f"cron:{self.cron.text()}")
+        return None
+
+    def timezone(self) -> tzinfo:
+        return zone(self.zone.currentText().strip())
+
+    def timezone_name(self) -> str:
+        return self.zone.currentText().strip()
+
+    def problem(self) -> str:
+        """Why the rule cannot be used ('' when it can)."""
+        try:
+            self.recurrence()
+            self.timezone()
+        except CueflowError as exc:
+            return exc.reason
+        return ""
+
+    # --- showing ------------------------------------------------------------------
+
+    @Slot()
+    def on_rule_changed(self) -> None:
+        kind = self.kind.currentIndex()
+        self.rule_stack.setCurrentIndex(kind)
+        self.zone.setEnabled(kind != REPEAT_NONE)
+        self.refresh()
+        self.changed.emit()
+
+    def refresh(self) -> None:
+        self.preview.clear()
+        self.error.setText("")
+        repeating = self.repeats()
+        self.preview.setVisible(repeating)
+        if not repeating:
+            self.summary.setText(self.tr("Runs once."))
+            return
+        try:
+            rule = self.recurrence()
+            tz = self.timezone()
+        except CueflowError as exc:
+            self.summary.setText("")
+            self.error.setText(exc.reason)
+            return
+        assert rule is not None
+        start = self.start or datetime.now(tz)
+        self.summary.setText(self.tr("Runs {description}.").format(
+            description=rule.describe(start, tz)))
+        times = rule.preview(start, tz, PREVIEW_COUNT)
+        shifted = dst_shifted(times)
+        previous: datetime | None = None
+        for moment, moved in zip(times, shifted, strict=True):
+            text = f"{moment:%a %Y-%m-%d %H:%M:%S}   {offset_text(moment)}"
+            if previous is not None and moment.utcoffset() != previous.utcoffset():
+                text += "   " + self.tr("⚠ clocks change (daylight saving time): {old} → {new}"
+                                        ).format(old=offset_text(previous),
+                                                 new=offset_text(moment))
+            previous = moment
+            item = QListWidgetItem(text, self.preview)
+            item.setData(SHIFTED_ROLE, moved)
+            if moved:
+                item.setForeground(QBrush(QColor(SHIFTED_COLOUR)))
+        if not times:
+            self.preview.addItem(self.tr("No upcoming times."))
+
+    def preview_lines(self) -> list[tuple[str, bool]]:
+        """The preview as shown: (text, flagged) per line."""
+        return [(self.preview.item(i).text(), bool(self.preview.item(i).data(SHIFTED_ROLE)))
+                for i in range(self.preview.count())]
+
+
+class ForEachSection(QGroupBox):
+    """One run per item of a list, `interval` seconds apart (a checkable group)."""
+
+    changed = Signal()
+
+    def __init__(self, db: Database, workflow: WorkflowDef,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("For each item in a list"), parent)
+        self.setObjectName("forEachSection")
+        self.db = db
+        self.workflow = workflow
+        self.setCheckable(True)
+        self.setChecked(False)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.param = QComboBox(self)
+        self.param.setObjectName("forEachParam")
+        for param in workflow.parameters:
+            self.param.addItem(f"{param.key} — {param.type}", param.key)
+        form.addRow(self.tr("Item goes into"), self.param)
+
+        self.sources = QStackedWidget(self)
+        things = QWidget(self.sources)
+        things_layout = QVBoxLayout(things)
+        things_layout.setContentsMargins(0, 0, 0, 0)
+        self.source_group = QButtonGroup(self)
+        self.source_search = QRadioButton(self.tr("Every thing matching"), things)
+        self.source_selection = QRadioButton(self.tr("Only the things selected below"),
+                                             things)
+        self.source_group.addButton(self.source_search, SOURCE_SEARCH)
+        self.source_group.addButton(self.source_selection, SOURCE_SELECTION)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.source_search)
+        self.search = QLineEdit(things)
+        self.search.setObjectName("forEachSearch")
+        self.search.setPlaceholderText(self.tr("search (empty: all)"))
+        self.search.setClearButtonEnabled(True)
+        search_row.addWidget(self.search, 1)
+        things_layout.addLayout(search_row)
+        things_layout.addWidget(self.source_selection)
+        self.selection = QListWidget(things)
+        self.selection.setObjectName("forEachSelection")
+        self.selection.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.selection.setMaximumHeight(110)
+        things_layout.addWidget(self.selection)
+        self.sources.addWidget(things)
+        self.values = QPlainTextEdit(self.sources)
+        self.values.setObjectName("forEachValues")
+        self.values.setPlaceholderText(self.tr("One value per line"))
+        self.values.setMaximumHeight(110)
+        self.sources.addWidget(self.values)
+        form.addRow(self.tr("Items"), self.sources)
+
+        self.interval = QDoubleSpinBox(self)
+        self.interval.setObjectName("forEachInterval")
+        self.interval.setRange(0, 86400 * 7)
+        self.interval.setDecimals(1)
+        self.interval.setSuffix(self.tr(" s between runs"))
+        form.addRow(self.tr("Interval"), self.interval)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("forEachCount")
+        form.addRow("", self.count_label)
+
+        self.source_search.setChecked(True)
+        self.toggled.connect(self.on_changed)
+        self.param.currentIndexChanged.connect(self.on_param_changed)
+        self.source_group.idToggled.connect(self.on_source_toggled)
+        self.search.textChanged.connect(self.on_changed)
+        self.selection.itemSelectionChanged.connect(self.on_changed)
+        self.values.textChanged.connect(self.on_changed)
+        self.interval.valueChanged.connect(self.on_changed)
+        self.on_param_changed()
+
+    # --- values -------------------------------------------------------------------
+
+    def parameter(self) -> ParameterDef | None:
+        return self.workflow.parameter(str(self.param.currentData() or ""))
+
+    def item_type(self) -> str | None:
+        """The data type of the items when they are things, else None."""
+        param = self.parameter()
+        if param is None:
+            return None
+        vtype = param.type.item if param.type.is_list else param.type
+        return vtype.base if vtype.is_thing else None
+
+    def items(self) -> list[Any]:
+        """The items as chosen: thing IDs, or the typed values (as text)."""
+        type_name = self.item_type()
+        if type_name is None:
+            return [line.strip() for line in self.values.toPlainText().splitlines()
+                    if line.strip()]
+        if self.source_search.isChecked():
+            with self.db.read() as session:
+                return list(views.thing_ids(session, type_name, self.search.text()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self.selection.selectedItems()]
+
+    def count(self) -> int:
+        """How many items (a COUNT for a search; no IDs are loaded)."""
+        type_name = self.item_type()
+        if type_name is not None and self.source_search.isChecked():
+            with self.db.read() as session:
+                return views.count_things(session, type_name, self.search.text())
+        if type_name is not None:
+            return len(self.selection.selectedItems())
+        return len(self.items())
+
+    # --- slots --------------------------------------------------------------------
+
+    @Slot()
+    def on_param_changed(self) -> None:
+        type_name = self.item_type()
+        self.sources.setCurrentIndex(0 if type_name is not None else 1)
+        self.selection.clear()
+        if type_name is not None:
+            with self.db.read() as session:
+                choices = views.thing_choices(session, type_name, SELECTION_LIMIT)
+            for thing_id, _, label in choices:
+                item = QListWidgetItem(f"{label} · {thing_id}", self.selection)
+                item.setData(Qt.ItemDataRole.UserRole, thing_id)
+            self.source_search.setText(self.tr("Every {type} matching").format(type=type_name))
+        self.on_source_toggled(self.source_group.checkedId(), True)
+
+    @Slot(int, bool)
+    def on_source_toggled(self, source: int, checked: bool) -> None:
+        if checked:
+            self.search.setEnabled(source == SOURCE_SEARCH)
+            self.selection.setEnabled(source == SOURCE_SELECTION)
+            self.on_changed()
+
+    @Slot()
+    def on_changed(self) -> None:
+        if self.isChecked():
+            count = self.count()
+            self.count_label.setText(self.tr("{n} run(s) will be scheduled").format(
+                n=f"{count:,}"))
+        else:
+            self.count_label.setText("")
+        self.changed.emit()

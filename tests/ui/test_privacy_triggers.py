@@ -1,0 +1,121 @@
+"""The Data area's privacy-rules editor and the Triggers editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.core.definitions import TriggerDef
+from app.storage import catalog, ledger, views
+from app.ui.context import AppContext
+from app.ui.data_area import TAB_PRIVACY, TAB_TRIGGERS
+from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
+
+
+def test_privacy_editor_saves_a_rule_and_everyone_else(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    area.type_tabs.setCurrentIndex(TAB_PRIVACY)
+    editor = area.privacy_editor
+    assert editor.definition is not None and editor.definition.name == "User"
+    assert "no privacy rules" in editor.summary.text()
+    assert not editor.save_button.isEnabled()
+
+    qtbot.mouseClick(editor.add_rule_button, Qt.MouseButton.LeftButton)
+    assert editor.rule_list.count() == 1
+    editor.name_edit.clear()
+    qtbot.keyClicks(editor.name_edit, "Own record")
+    editor.condition_edit.setText("thing.email == current_usr.email")
+    assert editor.condition_error.isVisibleTo(editor)
+    assert "current_usr" in editor.condition_error.text()
+    assert not editor.save_button.isEnabled()
+    editor.condition_edit.setText("thing.email == current_user.email")
+    assert not editor.condition_error.isVisibleTo(editor)
+    editor.rule_grant.modify_check.setChecked(True)
+
+    editor.others_enabled.setChecked(True)
+    editor.others_grant.view_listed.setChecked(True)
+    names = [editor.others_grant.fields.item(i) for i in range(
+        editor.others_grant.fields.count())]
+    next(item for item in names if item.text() == "name").setCheckState(Qt.CheckState.Checked)
+    editor.others_grant.find_check.setChecked(True)
+    assert editor.save_button.isEnabled(), editor.problem.text()
+    with qtbot.waitSignal(editor.saved):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    with greeting.db.read() as session:
+        privacy = catalog.get_data_type(session, "User").privacy
+    (rule,) = privacy.rules
+    assert (rule.name, rule.when, rule.view) == ("Own record", "thing.email == "
+                                                 "current_user.email", "all")
+    assert (rule.find, rule.modify, rule.delete) == (True, True, False)
+    assert privacy.everyone_else is not None
+    assert privacy.everyone_else.view == ("name",)
+    assert privacy.everyone_else.find and not privacy.everyone_else.modify
+    # fields edited afterwards keep the rules
+    qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)
+    with greeting.db.read() as session:
+        assert catalog.get_data_type(session, "User").privacy == privacy
+
+
+def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    area.tabs.setCurrentIndex(TAB_TRIGGERS)
+    editor = area.triggers_editor
+    assert editor.trigger_list.count() == 0
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    editor.name_edit.setText("welcome")
+    assert editor.type_combo.currentText() == "User"
+    assert editor.event_checks["created"].isChecked()
+    assert editor.workflow_combo.currentData() == "greet"
+    # a User parameter is offered the changed thing
+    assert editor.param_edits["user"].text() == "{{ thing_now }}"
+    editor.condition_edit.setText("thing_now.emial is not none and")
+    assert editor.condition_error.isVisibleTo(editor)
+    assert not editor.save_button.isEnabled()
+    editor.condition_edit.setText("thing_now is not none")
+    editor.param_edits["user"].setText("{{ thing_after }}")
+    assert "thing_after" in editor.param_errors["user"].text()
+    assert not editor.save_button.isEnabled()
+    editor.param_edits["user"].setText("{{ thing_now }}")
+    assert editor.save_button.isEnabled(), editor.problem.text()
+    with qtbot.waitSignal(editor.saved):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    with greeting.db.read() as session:
+        assert catalog.list_triggers(session) == [TriggerDef(
+            "welcome", "User", ("created",), "greet", "thing_now is not none",
+            {"user": "{{ thing_now }}"})]
+    assert editor.trigger_list.count() == 1 and editor.editing == "welcome"
+
+    # a thing added in the Data area goes through the service: the trigger starts a run
+    area.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    new_id = area.things_model.thing_id(area.things_model.rowCount() - 1)
+    with greeting.db.read() as session:
+        upcoming = views.upcoming_page(session, views.RunFilter())
+    assert [(r.workflow, r.params) for r in upcoming] == [("greet", {"user": new_id})]
+    window.show_area(AREA_SCHEDULER)
+    qtbot.waitUntil(lambda: window.scheduler_area.upcoming_model.rowCount() == 1, timeout=3000)
+
+    # editing a cell also goes through the service (modified: not this trigger's event)
+    model = area.things_model
+    row = model.rowCount() - 1
+    assert model.setData(model.index(row, 2), "New person")
+    with greeting.db.read() as session:
+        assert ledger.count_scheduled(session) == 1
+        assert catalog.get_thing(session, new_id).raw["name"] == "New person"
+
+    # renaming replaces the trigger; delete removes it
+    editor.name_edit.setText("welcome_user")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    with greeting.db.read() as session:
+        assert [t.name for t in catalog.list_triggers(session)] == ["welcome_user"]
+    editor.confirm = lambda title, question: True  # type: ignore[method-assign]
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+    with greeting.db.read() as session:
+        assert catalog.list_triggers(session) == []
+    assert editor.trigger_list.count() == 0 and not editor.form_box.isEnabled()
