@@ -158,11 +158,16 @@ def open_window(args: argparse.Namespace) -> int:
     return run_window(paths.data_dir(args.data_dir), tray_only=args.tray)
 
 
-def wait_for_signal() -> None:
-    """Block the main thread until SIGINT or SIGTERM."""
+def stop_on_signal() -> threading.Event:
+    """An event set by SIGINT or SIGTERM (install before saying "ready")."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def wait_for(stop: threading.Event) -> None:
+    """Block the main thread until `stop` is set."""
     while not stop.wait(0.5):
         pass
 

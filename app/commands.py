@@ -55,6 +55,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
             level=logging.INFO,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        stop = cli.stop_on_signal()
         clock = Clock(db)
         clock.start()
         found = clock.recovered
@@ -65,7 +66,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
                 f"{len(found['missed'])} missed, {len(found['interrupted'])} interrupted.",
                 flush=True,
             )
-        cli.wait_for_signal()
+        cli.wait_for(stop)
         interrupted = clock.stop(timeout=10)
         if interrupted:
             print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
