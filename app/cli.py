@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -153,9 +154,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def open_window(args: argparse.Namespace) -> int:
     """`cueflow [--tray]` with no command: the window and tray (Qt is imported only here)."""
+    if not has_screen():
+        raise BadInput(
+            "no screen to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); "
+            "use 'cueflow runner' to run the scheduler without a window"
+        )
     from app.ui.app import run_window
 
     return run_window(paths.data_dir(args.data_dir), tray_only=args.tray)
+
+
+def has_screen() -> bool:
+    """False on a Linux/BSD machine without a display (Qt would abort the process)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def stop_on_signal() -> threading.Event:

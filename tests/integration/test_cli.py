@@ -260,3 +260,15 @@ def test_secret_refused_without_a_usable_keychain(cli: Any) -> None:
     result = cli("secret", "set", "smtp.password", stdin="x\n")
     assert result.code == 2
     assert "no usable OS keychain" in result.err
+
+
+def test_no_screen_gives_a_clear_error_instead_of_a_qt_abort(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    result = cli()
+    assert result.code == 2
+    assert result.err.startswith("cueflow: no screen to open the window on")
+    assert "cueflow runner" in result.err
