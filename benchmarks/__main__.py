@@ -1,135 +1,116 @@
-"""`python -m benchmarks [--quick]`: measure, print a table, write benchmarks/results.json.
+"""`python -m benchmarks [--quick]`: measure, print a table, write results.
 
 Each figure is measured beside its anchor in the same run on the same
-machine; the ratio is what is judged. `--quick` uses small sizes and judges
-nothing (the CI smoke run, so the benchmark cannot rot).
+machine. The full run writes benchmarks/results.json and results.md and exits
+1 when a target is missed. `--quick` uses small sizes, judges nothing and
+writes nothing (the CI smoke run, so the benchmark cannot rot).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
+import os
+import platform
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import timedelta
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import insert, select
+from benchmarks import firing, memory, schedule, startup
+from benchmarks.common import QUICK, Figure, Sizes
 
-from app.core.ids import new_id
-from app.core.types import utcnow
-from app.engine.service import Service
-from app.storage import models as m
-from app.storage.db import init_db
-from app.workflow_file import import_text
-
-FLOWS = """
-cueflow: 1
-data_types:
-  Member: {fields: {name: text}}
-workflows:
-  greet:
-    parameters: {member: {type: Member}}
-    steps: [{action: log, with: {message: "hi {{ member.name }}"}}]
-"""
+HERE = Path(__file__).parent
 
 
-@dataclass
-class Figure:
-    name: str
-    value: float
-    unit: str
-    anchor: str
-    anchor_value: float
-    target: str
-    met: bool | None
+def run_all(sizes: Sizes, folder: Path, say: Callable[[str], None]) -> list[Figure]:
+    figures: list[Figure] = []
 
+    def step(name: str, measure: Callable[[], Figure | list[Figure]]) -> None:
+        start = time.perf_counter()
+        got = measure()
+        figures.extend(got if isinstance(got, list) else [got])
+        say(f"  {name}: {time.perf_counter() - start:.1f} s")
 
-def timed(fn: Callable[[], Any]) -> float:
+    step("schedule on a list", lambda: schedule.measure(folder, sizes))
+    step("fire lateness", lambda: firing.lateness(folder, sizes))
+    step("throughput", lambda: firing.throughput(folder, sizes))
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    ledger = startup.big_ledger(folder / "big", sizes)
+    say(f"  generating the big ledger: {time.perf_counter() - start:.1f} s")
+    step("cold start", lambda: startup.cold_start(ledger, sizes))
+    step("log filter", lambda: startup.log_filter(ledger, sizes))
+    step("memory", lambda: memory.measure(folder, sizes))
+    return figures
 
 
-def schedule_on_list(folder: Path, n: int) -> Figure:
-    """Engine call to committed rows, beside a raw SQLite bulk insert of the same rows."""
-    db = init_db(f"sqlite:///{folder / 'list.db'}")
-    import_text(db, FLOWS)
-    now = utcnow()
-    with db.write() as session:
-        type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == "Member"))
-        rows = [
-            {
-                "id": new_id(),
-                "data_type_id": type_id,
-                "data": {"name": f"m{i}"},
-                "created_at": now,
-                "modified_at": now,
-            }
-            for i in range(n)
-        ]
-        session.execute(insert(m.Thing), rows)
-    ids = [row["id"] for row in rows]
-    service = Service(db)
-    at = utcnow() + timedelta(hours=1)
-    engine_s = timed(lambda: service.schedule_on_list("greet", ids, "member", {}, at=at))
+def _number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}" if value < 1 else f"{value:.2f}"
 
-    raw = sqlite3.connect(folder / "raw.db")
-    raw.execute("PRAGMA journal_mode=WAL")
-    raw.execute(
-        "CREATE TABLE runs (id TEXT PRIMARY KEY, workflow TEXT, status TEXT, "
-        "scheduled_for TEXT, params TEXT)"
-    )
-    raw.execute("CREATE INDEX ix ON runs (status, scheduled_for)")
 
-    def raw_insert() -> None:
-        with raw:
-            raw.executemany(
-                "INSERT INTO runs VALUES (?, ?, 'scheduled', ?, ?)",
-                ((new_id(), "greet", at.isoformat(), json.dumps({"member": i})) for i in ids),
+def table(figures: list[Figure]) -> str:
+    lines = [
+        "| figure | Cueflow | anchor (same run) | anchor value | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        met = "—" if f.met is None else ("yes" if f.met else "**no**")
+        value = f"{_number(f.value)} {f.unit}"
+        if not f.anchors:
+            lines.append(f"| {f.name} | {value} | — | — | — | {f.target} | {met} |")
+        for number, anchor in enumerate(f.anchors):
+            ratio = f.ratio(anchor)
+            first = number == 0
+            lines.append(
+                f"| {f.name if first else '″'} | {value if first else ''} | {anchor.name} | "
+                f"{_number(anchor.value)} {f.unit} | "
+                f"{'—' if ratio is None else f'{ratio:.2f}×'} | "
+                f"{f.target if first else ''} | {met if first else ''} |"
             )
-
-    raw_s = timed(raw_insert)
-    raw.close()
-    db.dispose()
-    ratio = engine_s / raw_s
-    return Figure(
-        f"schedule on a list of {n:,} things",
-        engine_s,
-        "s",
-        "raw SQLite bulk insert",
-        raw_s,
-        "≤ 10× the floor and ≤ 2 s",
-        ratio <= 10 and engine_s <= 2,
-    )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="small sizes, judge nothing")
     args = parser.parse_args(argv)
-    n = 2_000 if args.quick else 100_000
-    with tempfile.TemporaryDirectory() as tmp:
-        figures = [schedule_on_list(Path(tmp), n)]
+    sizes = QUICK if args.quick else Sizes()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cueflow-bench-") as tmp:
+        figures = run_all(sizes, Path(tmp), lambda line: print(line, file=sys.stderr))
+    took = time.perf_counter() - began
     if args.quick:
         for figure in figures:
             figure.met = None
-    print("| figure | value | anchor | anchor value | ratio | target | met |")
-    print("|---|---|---|---|---|---|---|")
-    for f in figures:
-        met = "—" if f.met is None else ("yes" if f.met else "NO")
-        print(
-            f"| {f.name} | {f.value:.3f} {f.unit} | {f.anchor} | {f.anchor_value:.3f} "
-            f"{f.unit} | {f.value / f.anchor_value:.1f}× | {f.target} | {met} |"
-        )
-    out = Path(__file__).with_name("results.json")
+    text = table(figures)
+    print(text)
+    machine = (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+    kind = "quick (smoke, not judged)" if args.quick else "full"
+    print(f"\n{kind} run in {took:.0f} s on {machine}")
     if not args.quick:
-        out.write_text(json.dumps([asdict(f) for f in figures], indent=2))
+        (HERE / "results.json").write_text(
+            json.dumps(
+                {"machine": machine, "seconds": round(took, 1),
+                 "figures": [asdict(f) for f in figures]},
+                indent=2, ensure_ascii=False,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        (HERE / "results.md").write_text(
+            f"{text}\n\nMeasured by `python -m benchmarks` in {took:.0f} s on {machine}.\n",
+            encoding="utf-8",
+        )
     return 1 if any(f.met is False for f in figures) else 0
 
 

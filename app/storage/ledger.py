@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from app.core.ids import new_id
+from app.core.ids import new_id, new_ids
 from app.core.types import utcnow
 from app.errors import NotFound
 from app.storage import models as m
@@ -103,15 +103,18 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     100,000 rows the ORM's per-row bookkeeping would cost more than SQLite.
     """
     now = to_db_time(utcnow())
-    ids = [new_id() for _ in runs]
+    ids = new_ids(len(runs))
     dumps = json.dumps
+    times: dict[datetime, str] = {}  # a list at one time converts its time once
     rows = [
         (
             run_id,
             run.workflow,
             run.workflow_version,
             run.status,
-            to_db_time(run.scheduled_for),
+            times.get(run.scheduled_for) or times.setdefault(
+                run.scheduled_for, to_db_time(run.scheduled_for)
+            ),
             now,
             dumps(run.params),
             run.run_as,

@@ -28,7 +28,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+        # fromisoformat reads this exact form ten times faster than strptime.
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def to_db_time(value: datetime) -> str:
@@ -156,8 +157,9 @@ class Run(Base):
 
     __table_args__ = (
         Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),
-        Index("ix_runs_workflow_status", "workflow", "status"),
-        Index("ix_runs_finished_at", "finished_at"),
+        # History pages and counts, newest first, from the index (migration 0003).
+        Index("ix_runs_status_finished_at", "status", "finished_at", "id"),
+        Index("ix_runs_workflow_status_finished_at", "workflow", "status", "finished_at", "id"),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.storage import ledger
@@ -43,6 +44,8 @@ class RunFilter:
 
     text: str = ""
     since: datetime | None = None
+    workflow: str | None = None  # exactly this workflow (indexed)
+    status: str | None = None  # exactly this status (indexed)
 
 
 _COLUMNS = (
@@ -64,7 +67,17 @@ def _row(values: Any) -> RunRow:
     return RunRow(*values)
 
 
+def _core(session: Session) -> Connection:
+    """The session's connection: these plain column reads need none of the ORM's
+    per-statement work, which costs more than SQLite for a page of 200 rows."""
+    return session.connection()
+
+
 def _filtered(query: Any, where: RunFilter) -> Any:
+    if where.workflow:
+        query = query.where(m.Run.workflow == where.workflow)
+    if where.status:
+        query = query.where(m.Run.status == where.status)
     text = where.text.strip()
     if text:
         pattern = f"%{text}%"
@@ -90,12 +103,12 @@ def upcoming_page(
 ) -> list[RunRow]:
     """One window of scheduled runs, soonest first (index on status, scheduled_for)."""
     query = _upcoming(select(*_COLUMNS), where).order_by(m.Run.scheduled_for, m.Run.id)
-    return [_row(values) for values in session.execute(query.offset(offset).limit(limit))]
+    return [_row(values) for values in _core(session).execute(query.offset(offset).limit(limit))]
 
 
 def count_upcoming(session: Session, where: RunFilter) -> int:
     query = _upcoming(select(func.count()).select_from(m.Run), where)
-    return int(session.scalar(query) or 0)
+    return int(_core(session).scalar(query) or 0)
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
     """Runs going on now (few: at most the number of workers per process)."""
     query = select(*_COLUMNS).where(m.Run.status == ledger.RUNNING)
     query = _filtered(query, where).order_by(m.Run.started_at.desc())
-    return [_row(values) for values in session.execute(query)]
+    return [_row(values) for values in _core(session).execute(query)]
 
 
 def _finished(query: Any, where: RunFilter) -> Any:
@@ -145,14 +158,19 @@ def _finished(query: Any, where: RunFilter) -> Any:
 def history_page(
     session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[RunRow]:
-    """One window of finished runs, newest first (index on finished_at)."""
+    """One window of finished runs, newest first.
+
+    The indexes on (status, finished_at, id) and (workflow, status,
+    finished_at, id) give these pages and their COUNT without a sort or a
+    table scan, filtered by workflow and status or not.
+    """
     query = _finished(select(*_COLUMNS), where).order_by(m.Run.finished_at.desc(), m.Run.id.desc())
-    return [_row(values) for values in session.execute(query.offset(offset).limit(limit))]
+    return [_row(values) for values in _core(session).execute(query.offset(offset).limit(limit))]
 
 
 def count_history(session: Session, where: RunFilter) -> int:
     query = _finished(select(func.count()).select_from(m.Run), where)
-    return int(session.scalar(query) or 0)
+    return int(_core(session).scalar(query) or 0)
 
 
 def get_run_row(session: Session, run_id: str) -> RunRow | None:

@@ -103,14 +103,15 @@ class PagedRunsModel(QAbstractTableModel):
 
     def set_filter(self, run_filter: RunFilter) -> None:
         self._filter = run_filter
-        self.reload()
+        self.reload(colours=False)
 
-    def reload(self) -> None:
+    def reload(self, *, colours: bool = True) -> None:
         """Count again and forget the loaded pages (they load again when shown)."""
         with self.db.read() as session:
             pinned = self._pinned(session)
             count = self._count_rows(session)
-            self._colours = views.workflow_colours(session)
+            if colours:  # a new filter shows the same workflows' colours
+                self._colours = views.workflow_colours(session)
         self.fetched += len(pinned)
         self.set_rows(pinned, count)
 

@@ -1,0 +1,280 @@
+"""Figures 2 and 3: how late runs start, and how many run per second.
+
+Fire lateness: a ledger of `lateness_ledger` scheduled runs of which
+`lateness_due` (a one-step `log` workflow) come due evenly over
+`lateness_window` seconds; a real Clock fires them. Lateness is the run's
+`started_at` (set when a worker claims it) minus its `scheduled_for`. Anchor:
+a bare APScheduler BackgroundScheduler with the same date jobs (and as many
+far-off ones) calling a function that notes the time; lateness is the call's
+time minus the job's run date.
+
+Throughput: `throughput_runs` runs of a three-step workflow (create_thing,
+modify_thing, log), all due now, executed by a Clock. Anchor: the same
+rows in a ledger of the same schema and one APScheduler date job per run,
+due now, calling a plain function that does the same writes with sqlite3
+(claim the run; insert the thing; update it; log line and finish the run),
+one transaction per step as a workflow would.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import func, select
+
+from app.core.ids import new_id
+from app.core.types import utcnow
+from app.engine.events import EventBus
+from app.engine.service import Service
+from app.scheduling.clock import Clock
+from app.storage import models as m
+from app.storage.db import BUSY_TIMEOUT_MS, init_db
+from app.storage.models import to_db_time
+from benchmarks import generate
+from benchmarks.common import Anchor, Figure, Sizes, percentile, wait_until
+
+LEAD_SECONDS = 1.5  # time for the clock (or scheduler) to start before the first run is due
+
+
+def lateness(folder: Path, sizes: Sizes) -> Figure:
+    ours = _clock_lateness(folder / "late", sizes)
+    theirs = _aps_lateness(sizes)
+    p99 = percentile(ours, 0.99)
+    return Figure(
+        f"fire lateness p99 ({sizes.lateness_due:,} due over {sizes.lateness_window:g} s, "
+        f"{sizes.lateness_ledger:,} in the ledger)",
+        p99 * 1000,
+        "ms",
+        "p99 ≤ 20 ms",
+        p99 <= 0.020,
+        [Anchor("raw APScheduler BackgroundScheduler date jobs", percentile(theirs, 0.99) * 1000)],
+        {
+            "cueflow_ms": _summary(ours),
+            "apscheduler_ms": _summary(theirs),
+        },
+    )
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(statistics.median(values) * 1000, 2),
+        "p99": round(percentile(values, 0.99) * 1000, 2),
+        "max": round(max(values) * 1000, 2),
+        "count": len(values),
+    }
+
+
+def _clock_lateness(folder: Path, sizes: Sizes) -> list[float]:
+    path = generate.prepare(folder)
+    first = utcnow() + timedelta(seconds=LEAD_SECONDS)
+    every = sizes.lateness_window / sizes.lateness_due
+    generate.add_upcoming(
+        path, sizes.lateness_ledger - sizes.lateness_due,
+        first=first + timedelta(days=1), every=1.0, prefix="far",
+    )
+    generate.add_upcoming(
+        path, sizes.lateness_due, first=first, every=every, workflows=("greet",), prefix="due"
+    )
+    db = init_db(f"sqlite:///{path}")
+    clock = Clock(db, EventBus())
+    clock.start()
+    try:
+        done = wait_until(
+            lambda: _count(db, "due", ("succeeded", "failed")) >= sizes.lateness_due,
+            timeout=LEAD_SECONDS + sizes.lateness_window + 30,
+            every=0.1,
+        )
+        if not done:
+            raise RuntimeError("the clock did not finish the due runs in time")
+        with db.read() as session:
+            rows = session.execute(
+                select(m.Run.started_at, m.Run.scheduled_for).where(m.Run.id.like("due%"))
+            ).all()
+    finally:
+        clock.stop()
+        db.dispose()
+    return [(started - scheduled).total_seconds() for started, scheduled in rows]
+
+
+def _count(db: object, prefix: str, statuses: tuple[str, ...]) -> int:
+    with db.read() as session:  # type: ignore[attr-defined]
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(m.Run)
+                .where(m.Run.id.like(f"{prefix}%"), m.Run.status.in_(statuses))
+            )
+            or 0
+        )
+
+
+def _aps_lateness(sizes: Sizes) -> list[float]:
+    lateness: list[float] = []
+
+    def fired(run_date: datetime) -> None:
+        lateness.append((datetime.now(UTC) - run_date).total_seconds())
+
+    scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"misfire_grace_time": None})
+    first = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)
+    every = sizes.lateness_window / sizes.lateness_due
+    for number in range(sizes.lateness_ledger - sizes.lateness_due):
+        far = first + timedelta(days=1, seconds=number)
+        scheduler.add_job(fired, "date", run_date=far, args=[far])
+    for number in range(sizes.lateness_due):
+        at = first + timedelta(seconds=every * number)
+        scheduler.add_job(fired, "date", run_date=at, args=[at])
+    scheduler.start()
+    try:
+        wait_until(
+            lambda: len(lateness) >= sizes.lateness_due,
+            timeout=LEAD_SECONDS + sizes.lateness_window + 30,
+            every=0.1,
+        )
+    finally:
+        scheduler.shutdown(wait=False)
+    return lateness
+
+
+# --- throughput ---------------------------------------------------------------
+
+
+def throughput(folder: Path, sizes: Sizes) -> Figure:
+    ours = _clock_throughput(folder / "tp", sizes.throughput_runs)
+    theirs = _aps_throughput(folder / "tp-raw", sizes.throughput_runs)
+    return Figure(
+        f"execution throughput ({sizes.throughput_runs:,} runs of create_thing, "
+        "modify_thing, log)",
+        ours,
+        "runs/s",
+        "≥ 0.5× the raw rate",
+        ours >= 0.5 * theirs,
+        [Anchor("plain function doing the same writes under raw APScheduler", theirs)],
+    )
+
+
+def _clock_throughput(folder: Path, n: int) -> float:
+    path = generate.prepare(folder)
+    db = init_db(f"sqlite:///{path}")
+    events = EventBus()
+    clock = Clock(db, events)
+    clock.start()
+    try:
+        names = [f"member {number}" for number in range(n)]
+        start = utcnow()
+        Service(db, events).schedule_on_list("touch_member", names, "name", {}, at=start)
+        if not wait_until(
+            lambda: _count_all(db, ("succeeded", "failed")) >= n, timeout=300, every=0.05
+        ):
+            raise RuntimeError("the clock did not finish the runs in time")
+        with db.read() as session:
+            succeeded = _count_all(db, ("succeeded",))
+            last = session.scalar(select(func.max(m.Run.finished_at)))
+        if succeeded != n:
+            raise RuntimeError(f"only {succeeded} of {n} runs succeeded")
+    finally:
+        clock.stop()
+        db.dispose()
+    return n / (last - start).total_seconds()
+
+
+def _count_all(db: object, statuses: tuple[str, ...]) -> int:
+    with db.read() as session:  # type: ignore[attr-defined]
+        return int(
+            session.scalar(
+                select(func.count()).select_from(m.Run).where(m.Run.status.in_(statuses))
+            )
+            or 0
+        )
+
+
+def _aps_throughput(folder: Path, n: int) -> float:
+    path = generate.prepare(folder)
+    type_id = sqlite3.connect(path).execute(
+        "SELECT id FROM data_types WHERE name = 'Member'"
+    ).fetchone()[0]
+    local = threading.local()
+
+    def connection() -> sqlite3.Connection:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            local.conn = conn
+        return conn
+
+    def now() -> str:
+        return to_db_time(datetime.now(UTC))
+
+    def touch_member(run_id: str, name: str) -> None:
+        conn = connection()
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            claimed = conn.execute(
+                "UPDATE runs SET status = 'running', started_at = ? "
+                "WHERE id = ? AND status = 'scheduled'",
+                (now(), run_id),
+            ).rowcount
+        if not claimed:
+            return
+        thing_id = new_id()
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO things (id, data_type_id, data, created_at, modified_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (thing_id, type_id, json.dumps({"name": name, "visits": 0}), now(), now()),
+            )
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "UPDATE things SET data = json_set(data, '$.visits', 1), modified_at = ? "
+                "WHERE id = ?",
+                (now(), thing_id),
+            )
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO log_lines (run_id, at, level, message) VALUES (?, ?, 'info', ?)",
+                (run_id, now(), f"touched {name}"),
+            )
+            conn.execute(
+                "UPDATE runs SET status = 'succeeded', finished_at = ? WHERE id = ?",
+                (now(), run_id),
+            )
+
+    start = utcnow()
+    generate.add_upcoming(path, n, first=start, every=0.0, workflows=("touch_member",))
+    ids = [
+        row[0]
+        for row in sqlite3.connect(path).execute(
+            "SELECT id FROM runs WHERE status = 'scheduled' ORDER BY id"
+        )
+    ]
+    scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"misfire_grace_time": None})
+    for number, run_id in enumerate(ids):
+        scheduler.add_job(touch_member, "date", run_date=start, args=[run_id, f"member {number}"])
+    start = utcnow()
+    scheduler.start()
+    try:
+        probe = sqlite3.connect(path)
+        if not wait_until(
+            lambda: probe.execute(
+                "SELECT count(*) FROM runs WHERE status = 'succeeded'"
+            ).fetchone()[0] >= n,
+            timeout=300,
+            every=0.05,
+        ):
+            raise RuntimeError("the raw scheduler did not finish the runs in time")
+        last = probe.execute("SELECT max(finished_at) FROM runs").fetchone()[0]
+        probe.close()
+    finally:
+        scheduler.shutdown(wait=True)
+    finished = datetime.strptime(last, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+    return n / (finished - start).total_seconds()
