@@ -46,6 +46,8 @@ class RunAccess:
 
     def check(self, thing_id: str, what: str) -> None:
         """Raise StepFailed unless the run may `modify` or `delete` this thing."""
+        if self.ignore:
+            return
         thing = self.base.load(thing_id)
         if thing is None:
             raise NotFound(f"no thing with ID '{thing_id}'")

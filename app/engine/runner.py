@@ -83,6 +83,8 @@ class Runner:
         self.db = db
         self.events = events or EventBus()
         self.pid = os.getpid()
+        self._pending: dict[str, list[tuple[str, str]]] = {}  # log lines per run, not yet written
+        self._workflows: dict[str, WorkflowDef] = {}  # by name, checked against the version
 
     # --- entry points ---------------------------------------------------------
 
@@ -145,14 +147,14 @@ class Runner:
                 snap.id, snap.workflow, snap.attempt, state.workflow, error, final_status=status
             )
         with self.db.write() as session:
+            self.flush_log(session, snap.id)
             ledger.finish(session, snap.id, status, error=error, returned=returned)
         self._emit_status(snap.id, snap.workflow, status, error)
         return status
 
     def _prepare(self, snap: _RowSnapshot, depth: int) -> _RunState:
         loader = catalog.DbThingLoader(self.db)
-        with self.db.read() as session:
-            wf = catalog.get_workflow(session, snap.workflow)
+        wf = self._workflow(snap.workflow)
         prepare_params(wf, snap.params, loader.resolve)  # every check, with the error's name
         run_as = loader.load(snap.run_as) if snap.run_as else None
         if snap.run_as and run_as is None:
@@ -188,6 +190,17 @@ class Runner:
             results=carried,
             resume_at=resume_at,
         )
+
+    def _workflow(self, name: str) -> WorkflowDef:
+        """The workflow's current definition (cached while its version is unchanged)."""
+        with self.db.read() as session:
+            version = catalog.workflow_version(session, name)
+            cached = self._workflows.get(name)
+            if cached is not None and cached.version == version:
+                return cached
+            wf = catalog.get_workflow(session, name)
+        self._workflows[name] = wf
+        return wf
 
     def _carry_over(
         self, run_id: str, attempt: int, access: RunAccess
@@ -328,12 +341,12 @@ class Runner:
                     result = spec.perform(context, inputs)
                     record.write("succeeded", result=result, lines=context.lines, session=session)
                     changes = catalog.take_changes(session)
-                if changes and state.trigger is None:  # a trigger's run never fires triggers
-                    with self.db.write() as session:
-                        if triggers.fire(
-                            session, changes, run_as=context.run_as_id, parent_id=state.run_id
-                        ):
-                            context.ledger_changed = True
+                    # Trigger runs commit with the change itself: none can be lost
+                    # between the two. A trigger's own run never fires triggers.
+                    if changes and state.trigger is None and triggers.fire(
+                        session, changes, run_as=context.run_as_id, parent_id=state.run_id
+                    ):
+                        context.ledger_changed = True
         except ReturnData as done:
             record.write("succeeded", result=done.values, lines=context.lines)
             raise
@@ -378,7 +391,11 @@ class Runner:
         return inputs
 
     def _log(self, run_id: str, message: str, level: str = "info") -> None:
-        with self.db.write() as session:
+        """Queue a line for the run's log; it is written with the run's next write."""
+        self._pending.setdefault(run_id, []).append((message, level))
+
+    def flush_log(self, session: Session, run_id: str) -> None:
+        for message, level in self._pending.pop(run_id, ()):
             ledger.add_log(session, run_id, message, level)
 
     def _fail(
@@ -395,6 +412,7 @@ class Runner:
             delay = retries.delay(attempt)
             at = utcnow() + timedelta(seconds=delay)
             with self.db.write() as session:
+                self.flush_log(session, run_id)
                 ledger.add_log(
                     session,
                     run_id,
@@ -406,6 +424,7 @@ class Runner:
             self.events.emit(LedgerChanged())
             return ledger.SCHEDULED
         with self.db.write() as session:
+            self.flush_log(session, run_id)
             ledger.add_log(session, run_id, error, "error")
             ledger.finish(session, run_id, final_status, error=error)
         self._emit_status(run_id, workflow, final_status, error)
@@ -482,6 +501,7 @@ class _StepRecord:
                 setattr(row, key, value)
         else:
             session.add(m.StepResult(**values))
+        self.runner.flush_log(session, self.state.run_id)
         for line in lines:
             ledger.add_log(session, self.state.run_id, self.state.mask(line))
 

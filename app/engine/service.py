@@ -339,15 +339,16 @@ class Service:
 
     @contextmanager
     def changing(self, run_as: str | None = None) -> Iterator[Session]:
-        """A write whose thing changes start triggers right after they commit."""
+        """A write whose thing changes start database triggers.
+
+        The trigger runs are inserted in the same transaction as the change, so
+        they become due the moment it commits and cannot be lost in between.
+        """
         with self.db.write() as session:
             yield session
-            changes = catalog.take_changes(session)
-        if changes:
-            with self.db.write() as session:
-                started = triggers.fire(session, changes, run_as=run_as)
-            if started:
-                self.events.emit(LedgerChanged())
+            started = triggers.fire(session, catalog.take_changes(session), run_as=run_as)
+        if started:
+            self.events.emit(LedgerChanged())
 
     def create_thing(
         self, type_name: str, values: Mapping[str, Any], *, run_as: str | None = None

@@ -31,11 +31,9 @@ def fire(
     """Schedule the runs the changes call for; returns their IDs."""
     from app.engine.service import schedule_in
 
-    if not changes:
+    if not changes or not catalog.has_triggers(session, {c.type_name for c in changes}):
         return []
     triggers = catalog.list_triggers(session)
-    if not triggers:
-        return []
     types = catalog.data_types(session)
     loader = catalog.SessionThingLoader(session)
     started: list[str] = []

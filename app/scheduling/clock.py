@@ -275,7 +275,9 @@ class Clock:
             finally:
                 with self._lock:
                     self._in_flight.discard(run_id)
-                self._wake.set()
+                    running_low = len(self._armed) < self.horizon // 2
+                if running_low:  # refill the horizon now rather than at the next poll
+                    self._wake.set()
 
     # --- noticing changes -----------------------------------------------------
 

@@ -284,6 +284,13 @@ def get_workflow(session: Session, name: str) -> WorkflowDef:
     return _workflow_def(row)
 
 
+def workflow_version(session: Session, name: str) -> int:
+    version = session.scalar(select(m.Workflow.version).where(m.Workflow.name == name))
+    if version is None:
+        raise NotFound(f"unknown workflow '{name}'")
+    return int(version)
+
+
 def find_workflow(session: Session, name: str) -> WorkflowDef | None:
     row = session.scalar(select(m.Workflow).where(m.Workflow.name == name))
     return _workflow_def(row) if row is not None else None
@@ -346,6 +353,12 @@ def list_triggers(session: Session) -> list[TriggerDef]:
         TriggerDef(r.name, r.data_type, tuple(r.events), r.workflow, r.only_when, dict(r.params))
         for r in rows
     ]
+
+
+def has_triggers(session: Session, data_types: set[str]) -> bool:
+    """Whether any trigger watches one of these data types (one indexed probe)."""
+    query = select(m.Trigger.id).where(m.Trigger.data_type.in_(data_types)).limit(1)
+    return session.scalar(query) is not None
 
 
 def save_trigger(session: Session, trigger: TriggerDef) -> None:

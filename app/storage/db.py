@@ -9,6 +9,7 @@ and never block writers.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -34,6 +35,7 @@ class Database:
         )
         _configure_sqlite(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
         self._writer = sessionmaker(
             self.engine.execution_options(cueflow_immediate=True), expire_on_commit=False
         )
@@ -51,8 +53,14 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work that commits on success and rolls back on error."""
-        with self._writer.begin() as session:
+        """A unit of work that commits on success and rolls back on error.
+
+        Writers of this process queue on a lock first: SQLite lets one writer
+        at a time anyway, and its busy handler waits by sleeping, which with
+        several worker threads costs far more than the writes themselves.
+        Other processes are still kept in line by the busy timeout.
+        """
+        with self._write_lock, self._writer.begin() as session:
             yield session
 
     def dispose(self) -> None:
