@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import __version__, paths
-from app.errors import BadInput, CueflowError, InvalidWorkflowFile
+from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -146,9 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # a bug: one line for the user, details in the log
-        logging.getLogger("app").exception("internal error")
-        print(f"cueflow: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # a bug or a broken disk: one line; details in a configured log
+        if logging.getLogger().handlers:
+            logging.getLogger("app").exception("internal error")
+        print(f"cueflow: {describe(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
 
 

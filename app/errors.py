@@ -19,6 +19,18 @@ class CueflowError(Exception):
         return f"{self.place}: {self.reason}" if self.place else self.reason
 
 
+def describe(exc: BaseException) -> str:
+    """One line for an unexpected error: a database error by the driver's words."""
+    original = getattr(exc, "orig", None)  # SQLAlchemy wraps the DB driver's error
+    if original is not None:
+        text = f"database error: {original}"
+        if any(word in text.lower() for word in ("full", "disk i/o")):
+            text += " (is the disk full?)"
+    else:
+        text = f"internal error: {type(exc).__name__}: {exc}"
+    return " ".join(text.split())
+
+
 class BadInput(CueflowError):
     """Input from the user that cannot be accepted (exit status 2)."""
 

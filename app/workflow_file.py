@@ -92,7 +92,20 @@ class ImportSummary:
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false, so `on: [created]` keeps its key `on`."""
+    """YAML 1.2 booleans: only true/false, so `on: [created]` keeps its key `on`.
+
+    Aliases (`*name`) are refused: a few of them can expand into billions of
+    nodes ("billion laughs"), and a workflow file has no need for them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in a workflow file",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -107,13 +120,19 @@ _Loader.add_implicit_resolver(
 def load_text(text: str, name: str = "file") -> Any:
     """Parse YAML (JSON is YAML); a syntax error names the line."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}: line {mark.line + 1}, column {mark.column + 1}" if mark else name
-        raise InvalidWorkflowFile([f"{where}: {exc.problem or exc}"]) from None
+        raise InvalidWorkflowFile([f"{where}: {_one_line(exc.problem or exc)}"]) from None
     except yaml.YAMLError as exc:
-        raise InvalidWorkflowFile([f"{name}: not valid YAML or JSON: {exc}"]) from None
+        raise InvalidWorkflowFile([f"{name}: not valid YAML or JSON: {_one_line(exc)}"]) from None
+    except RecursionError:
+        raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 class _Reader:
@@ -393,6 +412,8 @@ class _Reader:
             self.add(f"{place}.data_type", f"unknown data type '{data_type}'")
         events = body.get("on") or []
         events = [events] if isinstance(events, str) else events
+        if not isinstance(events, list):
+            events = []
         if not events or not all(e in TRIGGER_EVENTS for e in events):
             self.add(f"{place}.on", f"expected a list of {', '.join(TRIGGER_EVENTS)}")
         workflow = str(body.get("workflow") or "")
@@ -421,9 +442,14 @@ def _check_id(type_name: str, thing_id: str, ids: set[str]) -> str:
 
 
 def _text_or_none(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else json.dumps(value)
+    """A condition as text; other scalars (a YAML date, a number) become their text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    return json.dumps(_plain(value))
 
 
 def _plain(value: Any) -> Any:
@@ -461,7 +487,10 @@ def import_text(
             session.scalars(m.Thing.__table__.select().with_only_columns(m.Thing.id))
         )
         reader = _Reader(existing_types, existing_workflows, existing_things)
-        contents = reader.read(doc)
+        try:
+            contents = reader.read(doc)
+        except RecursionError:
+            raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
         problems = [str(p) for p in reader.problems]
         if not replace:
             problems += _conflicts(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import calendar
 import operator
 import re
+import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +31,9 @@ from app.errors import BadInput, ExpressionError
 # Names every expression may use besides parameters and step results.
 BASE_NAMES = frozenset({"now", "current_user", "run", "search", "secret"})
 TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
-JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "lipsum", "cycler", "joiner"})
+JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "cycler", "joiner"})
+EVAL_SECONDS = 2.0  # one expression may compute this long, then it is stopped
+_HUGE_WIDTH = re.compile(r"\d{7,}")  # a format width of a million or more
 
 MAX_STRING = 1_000_000
 MAX_LIST = 100_000
@@ -153,16 +157,39 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 raise SecurityError("number too large")
             return operator.mul(left, right)
         if operator_ == "%":
+            if isinstance(left, str) and _HUGE_WIDTH.search(left):
+                raise SecurityError("format width too large")
             return _limit(operator.mod(left, right))
         return _limit(operator.add(left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args, kwargs)
         return _limit(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """`'…'.format` is reached by attribute: refuse huge widths before it runs."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _HUGE_WIDTH.search(value.__self__):
+            raise SecurityError("format width too large")
+        return wrapped
+
+
+def _check_arguments(args: Any, kwargs: Any) -> None:
+    """Refuse widths and counts that would build a huge value in one C call."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_STRING:
+            raise SecurityError("argument too large")
+        if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
+            raise SecurityError("format width too large")
 
 
 def _limited_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(fn)  # keeps Jinja's pass_context / pass_environment markers
     def run(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args[1:], kwargs)
+        value = args[0] if args else None
+        if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
+            raise SecurityError("format width too large")
         return _limit(fn(*args, **kwargs))
 
     return run
@@ -171,6 +198,7 @@ def _limited_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
 @lru_cache(maxsize=1)
 def environment() -> _Sandbox:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.globals.pop("lipsum", None)  # lorem ipsum generator: no use here, and a memory bomb
     env.filters.update(FILTERS)
     env.filters = {name: _limited_filter(fn) for name, fn in env.filters.items()}
     return env
@@ -305,9 +333,36 @@ def test_condition(source: str, names: Mapping[str, Any]) -> bool:
     return bool(_guard(lambda: compile_condition(source).evaluate(names)))
 
 
-def _guard(fn: Callable[[], Any]) -> Any:
+def _within_time(fn: Callable[[], Any]) -> Any:
+    """Run `fn`, stopping template code that computes for longer than EVAL_SECONDS.
+
+    Jinja compiles templates to Python code named "<template>"; a trace
+    function on those frames only checks the clock every thousand lines, so a
+    nested loop of a billion steps ends with an error instead of never.
+    """
+    deadline = time.monotonic() + EVAL_SECONDS
+    ticks = [0]
+
+    def on_line(frame: Any, event: str, arg: Any) -> Any:
+        ticks[0] += 1
+        if ticks[0] % 1024 == 0 and time.monotonic() > deadline:
+            raise SecurityError(f"the expression ran longer than {EVAL_SECONDS:g} s")
+        return on_line
+
+    def on_call(frame: Any, event: str, arg: Any) -> Any:
+        return on_line if frame.f_code.co_filename == "<template>" else None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
     try:
         return fn()
+    finally:
+        sys.settrace(previous)
+
+
+def _guard(fn: Callable[[], Any]) -> Any:
+    try:
+        return _within_time(fn)
     except ExpressionError:
         raise
     except BadInput as exc:

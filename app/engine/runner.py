@@ -28,7 +28,7 @@ from app.engine import triggers
 from app.engine.access import RunAccess
 from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
 from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
-from app.errors import BadInput, CueflowError, ExpressionError, StepFailed
+from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedules, secrets, settings
 from app.storage import models as m
 from app.storage.db import Database
@@ -430,6 +430,30 @@ class Runner:
         self._emit_status(run_id, workflow, final_status, error)
         return final_status
 
+    def fail_unexpected(self, run_id: str, workflow: str, exc: BaseException) -> bool:
+        """Record a run that broke outside any step (e.g. the disk filled up).
+
+        Returns False when even that cannot be written; the caller tries again.
+        """
+        reason = describe(exc)
+        for _ in range(2):
+            try:
+                with self.db.write() as session:
+                    self.flush_log(session, run_id)
+                    ledger.add_log(session, run_id, reason, "error")
+                    done = ledger.finish(session, run_id, ledger.FAILED, error=reason)
+                break
+            except Exception as exc2:
+                log.warning("could not record the failure of run %s: %s", run_id, describe(exc2))
+                # A failed big write can leave the WAL file holding the last free
+                # space; hand it back to the disk and try once more.
+                self.db.checkpoint()
+        else:
+            return False
+        if done:
+            self._emit_status(run_id, workflow, ledger.FAILED, reason)
+        return True
+
     def _emit_status(
         self, run_id: str, workflow: str, status: str, error: str | None = None
     ) -> None:
@@ -462,8 +486,8 @@ class _StepRecord:
             "position": self.index,
             "action": self.action,
             "status": status,
-            "inputs": mask(self.inputs),
-            "result": mask(to_json_safe(result)),
+            "inputs": _clip(mask(self.inputs)),
+            "result": _clip(mask(to_json_safe(result))),
             "error": mask(error),
             "started_at": self.started,
             "duration_ms": (time.perf_counter() - self.clock) * 1000,
@@ -504,6 +528,20 @@ class _StepRecord:
         self.runner.flush_log(session, self.state.run_id)
         for line in lines:
             ledger.add_log(session, self.state.run_id, self.state.mask(line))
+
+
+RECORDED_TEXT = 20_000  # characters of one recorded input or result value
+
+
+def _clip(value: Any) -> Any:
+    """Keep the trace readable and the ledger small: long texts are cut, saying so."""
+    if isinstance(value, str) and len(value) > RECORDED_TEXT:
+        return f"{value[:RECORDED_TEXT]}… ({len(value):,} characters in all)"
+    if isinstance(value, dict):
+        return {key: _clip(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clip(item) for item in value]
+    return value
 
 
 def _revive(row: m.StepResult, access: RunAccess) -> Any:

@@ -77,6 +77,7 @@ class Clock:
         self.recovered: dict[str, list[str]] = {}
         self.paused = False
         self.restarts = 0
+        self._unsettled: dict[str, BaseException] = {}  # runs to mark failed when writes work
         self._last_tick: tuple[float, float] | None = None
         database = db.engine.url.database
         self.folder = Path(database).parent if database else None
@@ -270,8 +271,11 @@ class Clock:
             try:
                 if not self._stop.is_set():
                     self.runner.execute(run_id)
-            except Exception:
-                log.exception("run %s crashed its worker", run_id)
+            except Exception as exc:  # the run broke outside a step: settle it, keep working
+                log.exception("run %s broke outside its steps", run_id)
+                if not self.runner.fail_unexpected(run_id, "", exc):
+                    with self._lock:
+                        self._unsettled[run_id] = exc
             finally:
                 with self._lock:
                     self._in_flight.discard(run_id)
@@ -334,6 +338,12 @@ class Clock:
                 self._aps.wakeup()
                 rebuild = True
         self._last_tick = (wall, mono)
+        with self._lock:
+            unsettled = dict(self._unsettled)
+        for run_id, exc in unsettled.items():
+            if self.runner.fail_unexpected(run_id, "", exc):
+                with self._lock:
+                    self._unsettled.pop(run_id, None)
         self._beat()
         return rebuild
 

@@ -63,6 +63,14 @@ class Database:
         with self._write_lock, self._writer.begin() as session:
             yield session
 
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it (frees disk space)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:  # best effort: the caller reports its own error
+            return
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -1,0 +1,144 @@
+"""Concurrency: one scheduler per data folder; parallel `cueflow schedule` all land, run once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, cueflow_process, cueflow_run
+from tests.support.reliability import TERMINAL, RunnerProcess, query, wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
+
+FLOWS = """
+cueflow: 1
+workflows:
+  note:
+    parameters: {n: {type: text}}
+    steps:
+      - action: log
+        with: {message: "note {{ n }} ran"}
+"""
+
+
+@pytest.fixture
+def flows(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "flows.yaml"
+    path.write_text(FLOWS)
+    assert cueflow_run(data_dir, "import", str(path)).code == 0
+
+
+@pytest.fixture
+def runner(data_dir: Path) -> Iterator[RunnerProcess]:
+    process = RunnerProcess(data_dir)
+    yield process
+    process.close()
+
+
+def test_two_runners_started_together_exactly_one_owns_the_folder(
+    data_dir: Path, flows: None
+) -> None:
+    first = cueflow_process(data_dir, "runner")
+    second = cueflow_process(data_dir, "runner")
+    procs = [first, second]
+    try:
+        end = time.monotonic() + 20
+        while time.monotonic() < end and all(p.poll() is None for p in procs):
+            time.sleep(0.05)
+        exited = [p for p in procs if p.poll() is not None]
+        assert len(exited) == 1, "neither runner gave way"
+        loser = exited[0]
+        winner = second if loser is first else first
+        assert loser.returncode == 2
+        err = loser.stderr.read() if loser.stderr else ""
+        assert f"already runs for this data folder (process {winner.pid})" in err, err
+        assert winner.stdout is not None
+        assert winner.stdout.readline().startswith("Cueflow runner for")
+        time.sleep(0.5)
+        assert winner.poll() is None
+        # The one scheduler really runs things.
+        run_id = cueflow_run(data_dir, "schedule", "note", "-p", "n=x").out.strip()
+        wait_until(
+            lambda: query(data_dir, "SELECT status FROM runs WHERE id=?", run_id)[0]["status"]
+            == "succeeded",
+            timeout=10,
+        )
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+            proc.wait(timeout=20)
+            for stream in (proc.stdout, proc.stderr):
+                if stream:
+                    stream.close()
+    assert winner.returncode == 0
+
+
+def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
+    data_dir: Path, flows: None, runner: RunnerProcess
+) -> None:
+    runner.start()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "app", "--data-dir", str(data_dir), "schedule", "note",
+             "-p", f"n={n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for n in range(20)
+    ]
+    ids = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        ids.append(out.strip())
+    assert len(set(ids)) == 20
+
+    def all_done() -> bool:
+        rows = query(data_dir, "SELECT status FROM runs")
+        return len(rows) == 20 and all(r["status"] in TERMINAL for r in rows)
+
+    wait_until(all_done, timeout=30, every=0.1)
+    time.sleep(1)  # anything that would run twice has had its chance
+    runner.stop()
+
+    rows = query(data_dir, "SELECT id, status, attempt, params FROM runs")
+    assert sorted(r["id"] for r in rows) == sorted(ids)
+    assert {r["status"] for r in rows} == {"succeeded"}
+    assert {r["attempt"] for r in rows} == {1}
+    steps = Counter(
+        r["run_id"] for r in query(data_dir, "SELECT run_id FROM step_results WHERE status='succeeded'")
+    )
+    assert steps == Counter(dict.fromkeys(ids, 1))
+    lines = Counter(
+        r["message"] for r in query(data_dir, "SELECT message FROM log_lines WHERE message LIKE 'note % ran'")
+    )
+    assert lines == Counter({f"note {n} ran": 1 for n in range(20)})
+
+
+def test_runs_prints_the_scheduler_state_first(
+    data_dir: Path, flows: None, runner: RunnerProcess
+) -> None:
+    """The runner's heartbeat shows in `cueflow runs`: running while it runs, not after."""
+    idle = cueflow_run(data_dir, "runs")
+    assert idle.code == 0
+    runner.start()
+    time.sleep(1.5)
+    busy = cueflow_run(data_dir, "runs")
+    assert busy.code == 0
+    runner.stop()
+    stopped = cueflow_run(data_dir, "runs")
+    first_lines = [r.out.splitlines()[0] if r.out else "" for r in (idle, busy, stopped)]
+    assert all("scheduler" in line.lower() for line in first_lines), first_lines
+    assert "running" in first_lines[1].lower(), first_lines
+    assert first_lines[1] != first_lines[0] and first_lines[1] != first_lines[2], first_lines
+    words = ("not running", "stopped", "no scheduler", "not started")
+    assert any(word in first_lines[2].lower() for word in words), first_lines
