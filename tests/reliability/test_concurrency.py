@@ -65,8 +65,10 @@ def test_two_runners_started_together_exactly_one_owns_the_folder(
         # The one scheduler really runs things.
         run_id = cueflow_run(data_dir, "schedule", "note", "-p", "n=x").out.strip()
         wait_until(
-            lambda: query(data_dir, "SELECT status FROM runs WHERE id=?", run_id)[0]["status"]
-            == "succeeded",
+            lambda: (
+                query(data_dir, "SELECT status FROM runs WHERE id=?", run_id)[0]["status"]
+                == "succeeded"
+            ),
             timeout=10,
         )
     finally:
@@ -86,8 +88,17 @@ def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
     runner.start()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "app", "--data-dir", str(data_dir), "schedule", "note",
-             "-p", f"n={n}"],
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "--data-dir",
+                str(data_dir),
+                "schedule",
+                "note",
+                "-p",
+                f"n={n}",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -115,11 +126,13 @@ def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
     assert {r["status"] for r in rows} == {"succeeded"}
     assert {r["attempt"] for r in rows} == {1}
     steps = Counter(
-        r["run_id"] for r in query(data_dir, "SELECT run_id FROM step_results WHERE status='succeeded'")
+        r["run_id"]
+        for r in query(data_dir, "SELECT run_id FROM step_results WHERE status='succeeded'")
     )
     assert steps == Counter(dict.fromkeys(ids, 1))
     lines = Counter(
-        r["message"] for r in query(data_dir, "SELECT message FROM log_lines WHERE message LIKE 'note % ran'")
+        r["message"]
+        for r in query(data_dir, "SELECT message FROM log_lines WHERE message LIKE 'note % ran'")
     )
     assert lines == Counter({f"note {n} ran": 1 for n in range(20)})
 

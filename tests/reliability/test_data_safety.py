@@ -37,7 +37,7 @@ OLD_ROWS = [
     "started_at, finished_at, params, run_as, ignore_privacy, parent_id, attempt, error, "
     "returned, owner_pid) VALUES "
     f"('r_done', 'greet', 3, 'succeeded', '{T0}', '{T0}', '{T0}', '{T0}', "
-    "'{\"user\": \"u1\"}', NULL, 0, NULL, 1, NULL, NULL, 123)",
+    '\'{"user": "u1"}\', NULL, 0, NULL, 1, NULL, NULL, 123)',
     "INSERT INTO runs (id, workflow, workflow_version, status, scheduled_for, created_at, "
     "started_at, finished_at, params, run_as, ignore_privacy, parent_id, attempt, error, "
     "returned, owner_pid) VALUES "
@@ -94,7 +94,9 @@ def test_migrating_a_populated_first_schema_keeps_rows_and_a_backup(data_dir: Pa
 
     assert _read(path) == before  # every row, every value
     with sqlite3.connect(path) as connection:
-        depth = connection.execute("SELECT depth, schedule_id FROM runs WHERE id='r_next'").fetchone()
+        depth = connection.execute(
+            "SELECT depth, schedule_id FROM runs WHERE id='r_next'"
+        ).fetchone()
     assert depth == (0, None)
     assert integrity(path) == "ok"
 
@@ -103,9 +105,7 @@ def test_migrating_a_populated_first_schema_keeps_rows_and_a_backup(data_dir: Pa
     assert backup.exists(), f"no backup copy; the folder has {backups}"
     assert integrity(backup) == "ok"
     with sqlite3.connect(backup) as connection:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0001",
-        )
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert _read(backup) == before
 
 

@@ -59,7 +59,7 @@ def _row(db: Database, run_id: str) -> ledger.m.Run:
 def _finished(db: Database, run_id: str, timeout: float) -> ledger.m.Run:
     try:
         return wait_until(
-            lambda: (row if (row := _row(db, run_id)).status in TERMINAL else None), timeout
+            lambda: row if (row := _row(db, run_id)).status in TERMINAL else None, timeout
         )
     except AssertionError:
         row = _row(db, run_id)
@@ -81,8 +81,10 @@ def _clock(db: Database) -> Iterator[tuple[Clock, Service]]:
 
 def test_a_run_waits_for_another_writer_and_then_completes(db: Database, data_dir: Path) -> None:
     import_text(db, FLOWS)
-    with _clock(db) as (clock, service):
-        due = service.schedule("note", {"text": "after the lock"}, at=utcnow() + timedelta(seconds=0.5))
+    with _clock(db) as (_clock_, service):
+        due = service.schedule(
+            "note", {"text": "after the lock"}, at=utcnow() + timedelta(seconds=0.5)
+        )
         blocker = sqlite3.connect(data_dir / "cueflow.db", isolation_level=None, timeout=30)
         blocker.execute("BEGIN IMMEDIATE")
         blocker.execute("INSERT INTO settings (key, value) VALUES ('test.lock', 'held')")
@@ -188,8 +190,9 @@ def test_a_full_disk_fails_the_run_clearly_and_the_scheduler_survives(small_disk
             # With the disk full not even the failure can be written (SQLite cannot
             # checkpoint its WAL into a file that cannot grow): the clock keeps the
             # run's failure and writes it as soon as there is room again.
-            wait_until(lambda: big in clock._unsettled or _row(db, big).status == "failed",
-                       timeout=15)
+            wait_until(
+                lambda: big in clock._unsettled or _row(db, big).status == "failed", timeout=15
+            )
             assert all(t.is_alive() for t in clock._threads), "a clock thread died"
 
             filler.unlink()  # space again: the scheduler goes on by itself
@@ -211,7 +214,7 @@ def test_a_full_disk_fails_the_run_clearly_and_the_scheduler_survives(small_disk
 
 
 def test_a_full_disk_while_scheduling_is_a_clear_error(small_disk: Path) -> None:
-    """`cueflow schedule` on a full disk: exit status 2 or 70 with one line, nothing half-written."""
+    """`cueflow schedule` on a full disk: one line (status 2 or 70), nothing half-written."""
     from tests.conftest import cueflow_run
 
     data_dir = small_disk / "data"

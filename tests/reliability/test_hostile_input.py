@@ -8,8 +8,8 @@ bomb is stopped within a bounded time and memory, through a real run.
 from __future__ import annotations
 
 import contextlib
-import string
 import os
+import string
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,19 +67,61 @@ NAMES = st.sampled_from(
     ["a", "note", "send", "User", "Order", "x y", "", "1a", "__class__", "on", "steps", "é"]
 ) | st.text(string.ascii_lowercase + "_", max_size=6)
 TYPE_NAMES = st.sampled_from(
-    ["text", "number", "yes/no", "date", "User", "list of text", "list of User", "list of list",
-     "Nope", "", "list of"]
+    [
+        "text",
+        "number",
+        "yes/no",
+        "date",
+        "User",
+        "list of text",
+        "list of User",
+        "list of list",
+        "Nope",
+        "",
+        "list of",
+    ]
 )
 ACTIONS = st.sampled_from(
-    ["send_email", "create_thing", "modify_thing", "delete_thing", "schedule_workflow",
-     "schedule_workflow_on_list", "cancel_scheduled", "http_request", "run_workflow",
-     "return_data", "notify", "log", "terminate", "nope", ""]
+    [
+        "send_email",
+        "create_thing",
+        "modify_thing",
+        "delete_thing",
+        "schedule_workflow",
+        "schedule_workflow_on_list",
+        "cancel_scheduled",
+        "http_request",
+        "run_workflow",
+        "return_data",
+        "notify",
+        "log",
+        "terminate",
+        "nope",
+        "",
+    ]
 )
 EXPRESSIONS = st.sampled_from(
-    ["{{ x }}", "{{", "}}", "{{ now | add_days(1) }}", "{% for i in range(3) %}{{ i }}",
-     "{{ user.email }}", "{{ step1 }}", "{{ step9.x }}", "birthday is not none", "1 +",
-     "{{ ''.__class__ }}", "{{ secret('x') }}", "{{ search('User', email='a') }}",
-     "{{ run.id }}", "{% include 'x' %}", "{{ 'a' * 10**9 }}", "now", "{#", "{{ a | nope }}"]
+    [
+        "{{ x }}",
+        "{{",
+        "}}",
+        "{{ now | add_days(1) }}",
+        "{% for i in range(3) %}{{ i }}",
+        "{{ user.email }}",
+        "{{ step1 }}",
+        "{{ step9.x }}",
+        "birthday is not none",
+        "1 +",
+        "{{ ''.__class__ }}",
+        "{{ secret('x') }}",
+        "{{ search('User', email='a') }}",
+        "{{ run.id }}",
+        "{% include 'x' %}",
+        "{{ 'a' * 10**9 }}",
+        "now",
+        "{#",
+        "{{ a | nope }}",
+    ]
 )
 SCALARS = (
     st.none()
@@ -102,9 +144,29 @@ STEP = st.fixed_dictionaries(
     optional={
         "with": st.dictionaries(
             st.sampled_from(
-                ["to", "subject", "body", "type", "fields", "thing", "workflow", "params", "at",
-                 "every", "list", "item_param", "id", "url", "method", "json", "values",
-                 "message", "title", "timeout", "nope"]
+                [
+                    "to",
+                    "subject",
+                    "body",
+                    "type",
+                    "fields",
+                    "thing",
+                    "workflow",
+                    "params",
+                    "at",
+                    "every",
+                    "list",
+                    "item_param",
+                    "id",
+                    "url",
+                    "method",
+                    "json",
+                    "values",
+                    "message",
+                    "title",
+                    "timeout",
+                    "nope",
+                ]
             ),
             VALUES | EXPRESSIONS,
             max_size=4,
@@ -146,8 +208,13 @@ DATA_TYPE = st.fixed_dictionaries(
                 "rules": st.lists(
                     st.fixed_dictionaries(
                         {"name": NAMES},
-                        optional={"when": EXPRESSIONS | VALUES, "view": VALUES, "find": VALUES,
-                                  "modify": VALUES, "delete": VALUES},
+                        optional={
+                            "when": EXPRESSIONS | VALUES,
+                            "view": VALUES,
+                            "find": VALUES,
+                            "modify": VALUES,
+                            "delete": VALUES,
+                        },
                     )
                     | VALUES,
                     max_size=2,
@@ -169,22 +236,26 @@ TRIGGER = st.fixed_dictionaries(
         "params": VALUES,
     },
 )
-DOCUMENTS = st.fixed_dictionaries(
-    {},
-    optional={
-        "cueflow": st.just(1) | VALUES,
-        "data_types": st.dictionaries(NAMES, DATA_TYPE | VALUES, max_size=3) | VALUES,
-        "things": st.dictionaries(
-            NAMES, st.lists(st.dictionaries(NAMES, VALUES, max_size=3), max_size=3) | VALUES,
-            max_size=2,
-        )
-        | VALUES,
-        "workflows": st.dictionaries(NAMES, WORKFLOW | VALUES, max_size=3) | VALUES,
-        "triggers": st.dictionaries(NAMES, TRIGGER | VALUES, max_size=2) | VALUES,
-        "runs": VALUES,
-        "extra": VALUES,
-    },
-) | VALUES
+DOCUMENTS = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "cueflow": st.just(1) | VALUES,
+            "data_types": st.dictionaries(NAMES, DATA_TYPE | VALUES, max_size=3) | VALUES,
+            "things": st.dictionaries(
+                NAMES,
+                st.lists(st.dictionaries(NAMES, VALUES, max_size=3), max_size=3) | VALUES,
+                max_size=2,
+            )
+            | VALUES,
+            "workflows": st.dictionaries(NAMES, WORKFLOW | VALUES, max_size=3) | VALUES,
+            "triggers": st.dictionaries(NAMES, TRIGGER | VALUES, max_size=2) | VALUES,
+            "runs": VALUES,
+            "extra": VALUES,
+        },
+    )
+    | VALUES
+)
 
 
 @EXAMPLES_SETTINGS
