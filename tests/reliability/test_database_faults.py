@@ -81,7 +81,7 @@ def _clock(db: Database) -> Iterator[tuple[Clock, Service]]:
 
 def test_a_run_waits_for_another_writer_and_then_completes(db: Database, data_dir: Path) -> None:
     import_text(db, FLOWS)
-    with _clock(db) as (_clock_, service):
+    with _clock(db) as (_, service):
         due = service.schedule(
             "note", {"text": "after the lock"}, at=utcnow() + timedelta(seconds=0.5)
         )
