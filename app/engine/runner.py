@@ -495,6 +495,9 @@ class _StepRecord:
 
     def checkpoint(self) -> None:
         with self.runner.db.write() as session:
+            # Queued lines (e.g. "step 2 was in progress …, running it again") must be
+            # in the ledger before the outside effect happens, not after it.
+            self.runner.flush_log(session, self.state.run_id)
             row = m.StepResult(**self._values("running", None, None))
             session.add(row)
             session.flush()
