@@ -77,6 +77,7 @@ class Clock:
         self.recovered: dict[str, list[str]] = {}
         self.paused = False
         self.restarts = 0
+        self.wall_clock: Callable[[], float] = time.time  # seen by the jump detector
         self._unsettled: dict[str, BaseException] = {}  # runs to mark failed when writes work
         self._last_tick: tuple[float, float] | None = None
         database = db.engine.url.database
@@ -330,7 +331,7 @@ class Clock:
             self._aps = _new_scheduler()
             self._aps.start()
             rebuild = True
-        wall, mono = time.time(), time.monotonic()
+        wall, mono = self.wall_clock(), time.monotonic()
         if self._last_tick is not None:
             drift = (wall - self._last_tick[0]) - (mono - self._last_tick[1])
             if abs(drift) > CLOCK_JUMP_SECONDS:

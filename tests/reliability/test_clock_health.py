@@ -1,0 +1,73 @@
+"""The clock heals itself: a dead scheduler thread is replaced, a wall-clock jump
+(sleep/suspend) re-arms the timers and what came due runs at once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import apscheduler.schedulers.base as aps_base
+import pytest
+
+from app.core.types import utcnow
+from app.engine.events import EventBus
+from app.engine.service import Service
+from app.scheduling import clock as clock_module
+from app.scheduling.clock import Clock
+from app.storage import ledger
+from app.storage.db import Database
+from app.workflow_file import import_text
+from tests.support.reliability import wait_until
+
+FLOW = """
+cueflow: 1
+workflows:
+  tick:
+    steps: [{action: log, with: {message: tick}}]
+"""
+
+
+@pytest.fixture
+def clock(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    monkeypatch.setattr(clock_module, "HEARTBEAT_SECONDS", 0.2)
+    import_text(db, FLOW)
+    clock = Clock(db, EventBus(), workers=1)
+    clock.start()
+    yield clock
+    clock.stop(timeout=2)
+
+
+def _status(db: Database, run_id: str) -> str:
+    with db.read() as session:
+        return ledger.get_run(session, run_id).status
+
+
+def test_a_dead_scheduler_thread_is_replaced(db: Database, clock: Clock) -> None:
+    clock._aps.shutdown(wait=False)  # as if its thread had died
+    run_id = Service(db).schedule("tick", {}, at=utcnow() + timedelta(seconds=0.5))
+    wait_until(lambda: _status(db, run_id) == "succeeded", timeout=10)
+    assert clock.restarts == 1
+
+
+def test_a_wall_clock_jump_runs_what_came_due(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Suspend: the wall clock moves an hour while the monotonic clock does not.
+
+    APScheduler sleeps on a monotonic timeout computed before the jump, so
+    without help it would fire an hour late. The clock sees the jump and wakes it.
+    """
+    run_id = Service(db).schedule("tick", {}, at=utcnow() + timedelta(hours=1))
+    time.sleep(0.5)  # APScheduler is now waiting for about an hour
+    shift = timedelta(hours=1, seconds=5)
+
+    class Shifted(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
+            return datetime.now(tz) + shift
+
+    monkeypatch.setattr(aps_base, "datetime", Shifted)  # the time APScheduler reads
+    clock.wall_clock = lambda: time.time() + shift.total_seconds()
+    wait_until(lambda: _status(db, run_id) == "succeeded", timeout=10)
