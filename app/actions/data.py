@@ -11,6 +11,7 @@ from app.actions.registry import (
     ActionSpec,
     InputSpec,
     StepContext,
+    plain,
     register,
 )
 from app.core.things import ThingView
@@ -64,7 +65,7 @@ register(
         ),
         perform=modify_thing,
         result="the thing(s)",
-        describe=lambda i: f"Make changes to {i.get('thing', '…')}",
+        describe=lambda i: f"Make changes to {plain(i.get('thing', '…'))}",
     )
 )
 register(
@@ -75,6 +76,6 @@ register(
         inputs=(InputSpec("thing", THING_OR_LIST, True, "The thing (or list) to delete"),),
         perform=delete_thing,
         result="number deleted",
-        describe=lambda i: f"Delete {i.get('thing', '…')}",
+        describe=lambda i: f"Delete {plain(i.get('thing', '…'))}",
     )
 )

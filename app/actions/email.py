@@ -17,6 +17,7 @@ from app.actions.registry import (
     ActionSpec,
     InputSpec,
     StepContext,
+    plain,
     register,
 )
 from app.errors import StepFailed
@@ -135,6 +136,8 @@ register(
         perform=send_email,
         result="message id",
         external=True,
-        describe=lambda i: f"Send email to {i.get('to', '…')}: {i.get('subject', '')}",
+        describe=lambda i: (
+            f"Send email to {plain(i.get('to', '…'))}: {plain(i.get('subject', ''))}"
+        ),
     )
 )

@@ -14,6 +14,7 @@ from app.actions.registry import (
     ReturnData,
     StepContext,
     Terminate,
+    plain,
     register,
 )
 
@@ -73,7 +74,7 @@ register(
             InputSpec("message", LONG_TEXT, False, "Message"),
         ),
         perform=notify,
-        describe=lambda i: f"Notify: {i.get('title', '')}",
+        describe=lambda i: f"Notify: {plain(i.get('title', ''))}",
     )
 )
 register(
@@ -83,7 +84,7 @@ register(
         label="Write to the run log",
         inputs=(InputSpec("message", LONG_TEXT, True, "The line to write"),),
         perform=log,
-        describe=lambda i: f"Log: {i.get('message', '')}",
+        describe=lambda i: f"Log: {plain(i.get('message', ''))}",
     )
 )
 register(

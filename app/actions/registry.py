@@ -7,6 +7,7 @@ evaluated inputs, and (later) the window's generated step forms.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,6 +121,12 @@ class ReturnData(Exception):
 
 class Terminate(Exception):
     """Raised by `terminate`: the workflow ends with status `terminated`."""
+
+
+def plain(value: Any) -> str:
+    """An input as a person reads it on a step card: `{{ user.email }}` → `‹user.email›`."""
+    text = str(value).strip()
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"‹\1›", text)
 
 
 _REGISTRY: dict[str, ActionSpec] = {}

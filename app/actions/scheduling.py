@@ -16,6 +16,7 @@ from app.actions.registry import (
     ActionSpec,
     InputSpec,
     StepContext,
+    plain,
     register,
 )
 from app.errors import StepFailed
@@ -55,15 +56,8 @@ def cancel_scheduled(ctx: StepContext, inputs: dict[str, Any]) -> int:
 
 def _describe_schedule(inputs: Any) -> str:
     at = inputs.get("at")
-    when = f" at {_strip(at)}" if at else " now"
+    when = f" at {plain(at)}" if at else " now"
     return f"Schedule {inputs.get('workflow', '…')}{when}"
-
-
-def _strip(text: Any) -> str:
-    value = str(text).strip()
-    if value.startswith("{{") and value.endswith("}}"):
-        value = value[2:-2].strip()
-    return value
 
 
 register(
@@ -100,7 +94,7 @@ register(
         ),
         perform=schedule_workflow_on_list,
         result="list of run IDs",
-        describe=lambda i: f"Schedule {i.get('workflow', '…')} on {_strip(i.get('list', '…'))}",
+        describe=lambda i: f"Schedule {i.get('workflow', '…')} on {plain(i.get('list', '…'))}",
     )
 )
 register(

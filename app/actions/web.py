@@ -17,6 +17,7 @@ from app.actions.registry import (
     ActionSpec,
     InputSpec,
     StepContext,
+    plain,
     register,
 )
 from app.errors import StepFailed
@@ -105,6 +106,6 @@ register(
         perform=http_request,
         result="status, headers, json, text",
         external=True,
-        describe=lambda i: f"{str(i.get('method') or 'GET').upper()} {i.get('url', '…')}",
+        describe=lambda i: f"{str(i.get('method') or 'GET').upper()} {plain(i.get('url', '…'))}",
     )
 )

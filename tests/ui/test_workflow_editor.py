@@ -76,7 +76,7 @@ def test_create_workflow_with_two_parameters_and_send_email(
     assert stored(context, "new_workflow") is None  # renamed, not copied
     editor = window.workflows_area.editor
     assert not editor.problem_banner.isVisible()
-    assert editor.step_list.item(0).text().startswith("Step 1: Send email to {{ email }}")
+    assert editor.step_list.item(0).text().startswith("Step 1: Send email to ‹email›")
     assert editor.run_now_button.isEnabled()
 
 
