@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "platform's user data folder)")
     parser.add_argument("--tray", action="store_true", help="start in the system tray, "
                         "without the window (what 'Start at login' runs)")
+    parser.add_argument("--self-test", action="store_true", help="check this installation "
+                        "(actions, database, keyring, examples, a tiny run) and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     sub.add_parser("runner", help="run the scheduler in the foreground until Ctrl+C")
@@ -130,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.self_test:
+            from app.selftest import run_self_test
+
+            return run_self_test()
         if args.command is None:
             return open_window(args)
         from app import commands
