@@ -7,11 +7,13 @@ Rows come back as plain frozen values, detached from any session.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -21,21 +23,64 @@ from app.storage import models as m
 PAGE_SIZE = 200
 
 
-@dataclass(frozen=True)
 class RunRow:
-    """One ledger row as the tables show it."""
+    """One ledger row as the tables show it.
 
-    id: str
-    workflow: str
-    status: str
-    scheduled_for: datetime
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    params: dict[str, Any]
-    run_as: str | None
-    attempt: int
-    error: str | None
+    Dates and parameters stay as stored text until something reads them: a
+    page holds 200 rows but a view paints a few dozen, and decoding them all
+    would cost more than the indexed query that fetched them.
+    """
+
+    def __init__(self, id: str, workflow: str, status: str, scheduled_for: Any,
+                 created_at: Any, started_at: Any, finished_at: Any, params: Any,
+                 run_as: str | None, attempt: int, error: str | None) -> None:
+        self.id = id
+        self.workflow = workflow
+        self.status = status
+        self._scheduled, self._created = scheduled_for, created_at
+        self._started, self._finished = started_at, finished_at
+        self._params = params
+        self.run_as = run_as
+        self.attempt = attempt
+        self.error = error
+
+    @cached_property
+    def scheduled_for(self) -> datetime:
+        return _stamp(self._scheduled)  # type: ignore[return-value]
+
+    @cached_property
+    def created_at(self) -> datetime:
+        return _stamp(self._created)  # type: ignore[return-value]
+
+    @cached_property
+    def started_at(self) -> datetime | None:
+        return _stamp(self._started)
+
+    @cached_property
+    def finished_at(self) -> datetime | None:
+        return _stamp(self._finished)
+
+    @cached_property
+    def params(self) -> dict[str, Any]:
+        raw = self._params
+        value = json.loads(raw) if isinstance(raw, str) else raw
+        return value if isinstance(value, dict) else {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RunRow) and (self.id, self.status, self.attempt) == (
+            other.id, other.status, other.attempt)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"<RunRow {self.id} {self.workflow} {self.status}>"
+
+
+def _stamp(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -48,15 +93,16 @@ class RunFilter:
     status: str | None = None  # exactly this status (indexed)
 
 
-_COLUMNS = (
+_RAW = String()
+_COLUMNS = (  # dates and params as stored text: RunRow decodes what is read
     m.Run.id,
     m.Run.workflow,
     m.Run.status,
-    m.Run.scheduled_for,
-    m.Run.created_at,
-    m.Run.started_at,
-    m.Run.finished_at,
-    m.Run.params,
+    type_coerce(m.Run.scheduled_for, _RAW),
+    type_coerce(m.Run.created_at, _RAW),
+    type_coerce(m.Run.started_at, _RAW),
+    type_coerce(m.Run.finished_at, _RAW),
+    type_coerce(m.Run.params, _RAW),
     m.Run.run_as,
     m.Run.attempt,
     m.Run.error,

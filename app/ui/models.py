@@ -110,16 +110,21 @@ class PagedRunsModel(QAbstractTableModel):
         with self.db.read() as session:
             pinned = self._pinned(session)
             count = self._count_rows(session)
+            # The first page is what the view paints next: read it in the same session.
+            first = self._page(session, 0, self.page_size) if count else []
             if colours:  # a new filter shows the same workflows' colours
                 self._colours = views.workflow_colours(session)
-        self.fetched += len(pinned)
-        self.set_rows(pinned, count)
+        self.fetched += len(pinned) + len(first)
+        self.set_rows(pinned, count, first)
 
-    def set_rows(self, pinned: list[RunRow], count: int) -> None:
+    def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None
+                 ) -> None:
         self.beginResetModel()
         self._pinned_rows = pinned
         self._count = count
         self._pages.clear()
+        if first:
+            self._pages[0] = first
         self.endResetModel()
 
     def _pinned(self, session: Any) -> list[RunRow]:
