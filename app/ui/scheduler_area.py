@@ -242,6 +242,13 @@ class SchedulerArea(QWidget):
         self.run_again_button.setEnabled(False)
         self.run_again_button.clicked.connect(self.on_run_again_clicked)
         bar.addWidget(self.run_again_button)
+        self.resume_button = QPushButton(self.tr("Resume"), page)
+        self.resume_button.setObjectName("resumeButton")
+        self.resume_button.setToolTip(self.tr(
+            "Run an interrupted or failed run again from the step where it stopped"))
+        self.resume_button.setEnabled(False)
+        self.resume_button.clicked.connect(self.on_resume_clicked)
+        bar.addWidget(self.resume_button)
         layout.addLayout(bar)
 
         splitter = QSplitter(Qt.Orientation.Vertical, page)
@@ -487,6 +494,7 @@ class SchedulerArea(QWidget):
         self.trace_table.setRowCount(0)
         self.trace_log.clear()
         self.run_again_button.setEnabled(run_id is not None)
+        self.resume_button.setEnabled(False)
         if run_id is None:
             self.trace_title.setText(self.tr("Select a run to see its steps."))
             return
@@ -497,6 +505,7 @@ class SchedulerArea(QWidget):
             steps = ledger.steps_to_json(ledger.step_results(session, run_id, run.attempt))
             lines = [(line.at, line.level, line.message)
                      for line in ledger.log_lines(session, run_id)]
+        self.resume_button.setEnabled(run.status in (ledger.INTERRUPTED, ledger.FAILED))
         error = f" — {run.error}" if run.error and run.status != ledger.CANCELLED else ""
         self.trace_title.setText(self.tr("<b>{workflow}</b> · run {id} · <b>{status}</b>, "
                                          "attempt {attempt}{error}").format(
@@ -516,6 +525,19 @@ class SchedulerArea(QWidget):
                 self.trace_table.setItem(row, column, item)
         self.trace_log.setPlainText("\n".join(
             f"{formatting.local_time(at)}  {level:<7} {message}" for at, level, message in lines))
+
+    @Slot()
+    def on_resume_clicked(self) -> None:
+        run_id = self.history_view.currentIndex().data(ID_ROLE)
+        if run_id is None:
+            return
+        try:
+            self.context.service.resume(run_id)
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.resume_button.setEnabled(False)
+        self.status_message.emit(self.tr("Resuming run {id}").format(id=run_id))
 
     @Slot()
     def on_run_again_clicked(self) -> None:

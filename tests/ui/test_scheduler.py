@@ -149,3 +149,23 @@ def test_upcoming_stays_lazy_with_100000_runs(qtbot: Any, greeting: AppContext) 
     scheduler.reload()
     assert model.rowCount() == 100_000
     window.close()
+
+
+def test_history_resumes_an_interrupted_run(qtbot: Any, greeting: AppContext,
+                                            window: MainWindow) -> None:
+    run_id = greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(days=1))
+    with greeting.db.write() as session:  # what a crash leaves behind
+        ledger.claim(session, run_id, pid=999999)
+        ledger.interrupt_running(session, "Cueflow stopped while the run was running")
+    scheduler = window.scheduler_area
+    scheduler.history_model.reload()
+    model = scheduler.history_model
+    qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=3000)
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).id == run_id)
+    scheduler.history_view.setCurrentIndex(model.index(row, 0))
+    assert scheduler.resume_button.isEnabled()
+    qtbot.mouseClick(scheduler.resume_button, Qt.MouseButton.LeftButton)
+    with greeting.db.read() as session:
+        run = ledger.get_run(session, run_id)
+    assert (run.status, run.attempt) == ("scheduled", 2)
+    assert not scheduler.resume_button.isEnabled()
