@@ -32,6 +32,7 @@ from app.core.definitions import DataTypeDef, Privacy, PrivacyRule
 from app.storage import catalog
 from app.storage.db import Database
 from app.ui.expression_edit import ExpressionLineEdit, scope_words
+from app.ui.panes import list_pane
 
 ERROR_STYLE = "color: #b91c1c;"
 CONDITION_NAMES = frozenset({"thing", "current_user"})
@@ -150,27 +151,13 @@ class PrivacyEditor(QWidget):
         layout.addWidget(self.summary)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
 
-        left = QWidget(splitter)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        rules_label = QLabel(self.tr("Rules"), left)
+        left, rules_label, self.rule_list, buttons = list_pane(
+            splitter, self.tr("Rules"), "privacyRuleList", self.on_rule_list_current_changed,
+            [(self.tr("Add rule"), "addRuleButton", self.on_add_rule_clicked),
+             (self.tr("Remove rule"), "removeRuleButton", self.on_remove_rule_clicked)])
+        self.add_rule_button, self.remove_rule_button = buttons
         rules_label.setToolTip(self.tr("A thing gets what every rule whose condition holds "
                                        "grants; when none holds, what everyone else gets."))
-        left_layout.addWidget(rules_label)
-        self.rule_list = QListWidget(left)
-        self.rule_list.setObjectName("privacyRuleList")
-        self.rule_list.currentRowChanged.connect(self.on_rule_list_current_changed)
-        left_layout.addWidget(self.rule_list, 1)
-        buttons = QHBoxLayout()
-        self.add_rule_button = QPushButton(self.tr("Add rule"), left)
-        self.add_rule_button.setObjectName("addRuleButton")
-        self.add_rule_button.clicked.connect(self.on_add_rule_clicked)
-        self.remove_rule_button = QPushButton(self.tr("Remove rule"), left)
-        self.remove_rule_button.setObjectName("removeRuleButton")
-        self.remove_rule_button.clicked.connect(self.on_remove_rule_clicked)
-        buttons.addWidget(self.add_rule_button)
-        buttons.addWidget(self.remove_rule_button)
-        left_layout.addLayout(buttons)
 
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)

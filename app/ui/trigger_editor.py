@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -33,6 +32,7 @@ from app.errors import CueflowError
 from app.storage import catalog
 from app.storage.db import Database
 from app.ui.expression_edit import ExpressionLineEdit, scope_words
+from app.ui.panes import list_pane
 
 ERROR_STYLE = "color: #b91c1c;"
 BAD_INPUT_STYLE = "QLineEdit { border: 1px solid #dc2626; }"
@@ -59,24 +59,11 @@ class TriggersEditor(QWidget):
         layout = QHBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
 
-        left = QWidget(splitter)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("Triggers"), left))
-        self.trigger_list = QListWidget(left)
-        self.trigger_list.setObjectName("triggerList")
-        self.trigger_list.currentRowChanged.connect(self.on_trigger_list_current_changed)
-        left_layout.addWidget(self.trigger_list, 1)
-        buttons = QHBoxLayout()
-        self.new_button = QPushButton(self.tr("New trigger"), left)
-        self.new_button.setObjectName("newTriggerButton")
-        self.new_button.clicked.connect(self.on_new_clicked)
-        self.delete_button = QPushButton(self.tr("Delete…"), left)
-        self.delete_button.setObjectName("deleteTriggerButton")
-        self.delete_button.clicked.connect(self.on_delete_clicked)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.delete_button)
-        left_layout.addLayout(buttons)
+        left, _title, self.trigger_list, buttons = list_pane(
+            splitter, self.tr("Triggers"), "triggerList", self.on_trigger_list_current_changed,
+            [(self.tr("New trigger"), "newTriggerButton", self.on_new_clicked),
+             (self.tr("Delete…"), "deleteTriggerButton", self.on_delete_clicked)])
+        self.new_button, self.delete_button = buttons
 
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
