@@ -211,6 +211,9 @@ class Compiled:
     source: str
     kind: str  # "literal" | "native" | "template"
     _fn: Callable[[Mapping[str, Any]], Any] | None = None
+    # Only statements ({% for %}, macros) make template code repeat; without
+    # them it runs a fixed number of lines and needs no time guard.
+    looping: bool = False
 
     def evaluate(self, names: Mapping[str, Any]) -> Any:
         if self._fn is None:
@@ -234,12 +237,15 @@ def compile_input(source: str) -> Compiled:
             expr = env.compile_expression(single["expr"], undefined_to_none=False)
             return Compiled(source, "native", lambda names: _native(expr(**names)))
         template = env.from_string(source)
-        return Compiled(source, "template", lambda names: template.render(**names))
+        return Compiled(
+            source, "template", lambda names: template.render(**names), looping="{%" in source
+        )
     except TemplateError as exc:
         raise ExpressionError(_reason(exc)) from None
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def compile_condition(source: str) -> Compiled:
     """Compile a bare expression such as `birthday is not none`."""
     try:
@@ -321,7 +327,8 @@ def check(source: str, allowed: Iterable[str], *, condition: bool = False) -> li
 def evaluate(value: Any, names: Mapping[str, Any]) -> Any:
     """Evaluate an input value: strings are templates, containers recurse."""
     if isinstance(value, str):
-        return _guard(lambda: compile_input(value).evaluate(names))
+        compiled = compile_input(value)
+        return _guard(lambda: compiled.evaluate(names), timed=compiled.looping)
     if isinstance(value, Mapping):
         return {key: evaluate(item, names) for key, item in value.items()}
     if isinstance(value, list):
@@ -360,9 +367,9 @@ def _within_time(fn: Callable[[], Any]) -> Any:
         sys.settrace(previous)
 
 
-def _guard(fn: Callable[[], Any]) -> Any:
+def _guard(fn: Callable[[], Any], *, timed: bool = False) -> Any:
     try:
-        return _within_time(fn)
+        return _within_time(fn) if timed else fn()
     except ExpressionError:
         raise
     except BadInput as exc:

@@ -1,17 +1,22 @@
 """Executes one run: parameters, conditions, steps, results, retries.
 
-Each step is one unit of work: a data step's changes and its step record
-commit together; a step with an outside effect (email, HTTP) runs outside any
-database transaction, so a slow server never holds the write lock, and its
-record is written right after.
+A run writes through one open transaction, its segment (see _Segment): the
+claim, each data step's changes with that step's record, the log and the end
+commit together. A step with an outside effect (email, HTTP) commits the
+segment first, with a "running" checkpoint for itself, and runs outside any
+transaction, so a slow server never holds the write lock; its record opens
+the next segment. A data step that fails is rolled back to a savepoint and
+leaves only its failed record.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,12 +36,15 @@ from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, s
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedules, secrets, settings
 from app.storage import models as m
-from app.storage.db import Database
+from app.storage.db import Database, driver
 
 log = logging.getLogger(__name__)
 MAX_INLINE_DEPTH = 20
 MASK = "••••"
 THING_RESULTS = ("create_thing", "modify_thing")
+# A segment that has been open this long is committed after its current step,
+# so other writers (the window, other runs) never wait much longer for the lock.
+SEGMENT_SECONDS = 0.05
 
 
 class _Interrupted(Exception):
@@ -85,8 +93,32 @@ class Runner:
         self.pid = os.getpid()
         self._pending: dict[str, list[tuple[str, str]]] = {}  # log lines per run, not yet written
         self._workflows: dict[str, WorkflowDef] = {}  # by name, checked against the version
+        self._local = threading.local()  # this thread's open Batch, if any
 
     # --- entry points ---------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Group-commit the runs this thread executes inside (see Batch).
+
+        Committed on leaving; rolled back if something escapes, in which case
+        the runs inside are as if never started (still scheduled).
+        """
+        if self.current_batch() is not None:
+            raise RuntimeError("batches do not nest")
+        batch = Batch(self)
+        self._local.batch = batch
+        try:
+            yield batch
+        except BaseException:
+            batch.rollback()
+            raise
+        finally:
+            self._local.batch = None
+        batch.commit()
+
+    def current_batch(self) -> Batch | None:
+        return getattr(self._local, "batch", None)
 
     def execute(self, run_id: str) -> str | None:
         """Claim a scheduled run and execute it; returns its final status.
@@ -94,15 +126,17 @@ class Runner:
         None when the run was no longer scheduled (cancelled, or claimed by
         someone else): nothing is done.
         """
-        with self.db.write() as session:
-            row = ledger.claim(session, run_id, self.pid)
-            if row is None:
+        segment = _Segment(self, run_id)
+        try:
+            session = segment.session()
+            claimed = ledger.claim(session, run_id, self.pid)
+            if claimed is None:
                 return None
-            snapshot = _RowSnapshot.of(row)
-            if row.schedule_id is not None and row.attempt == 1:
-                schedules.advance(session, row.schedule_id, row.scheduled_for)
-        self._emit_status(snapshot.id, snapshot.workflow, ledger.RUNNING)
-        return self._execute_claimed(snapshot, depth=0)
+            if claimed.schedule_id is not None and claimed.attempt == 1:
+                schedules.advance(session, claimed.schedule_id, claimed.scheduled_for)
+            return self._execute_claimed(claimed, 0, segment)
+        finally:
+            segment.abandon()  # rolls back only what an unexpected error left uncommitted
 
     def run_now(
         self,
@@ -126,35 +160,40 @@ class Runner:
                 parent_id=parent_id,
                 from_text=from_text,
             )
-            row = ledger.claim(session, run_id, self.pid)
-            assert row is not None
-            snapshot = _RowSnapshot.of(row)
-        self._execute_claimed(snapshot, depth=depth)
+        segment = _Segment(self, run_id)
+        try:
+            claimed = ledger.claim(segment.session(), run_id, self.pid)
+            assert claimed is not None
+            self._execute_claimed(claimed, depth, segment)
+        finally:
+            segment.abandon()
+        batch = self.current_batch()
+        if batch is not None:
+            batch.commit()  # the caller reads the outcome through another session
         return run_id
 
     # --- the run --------------------------------------------------------------
 
-    def _execute_claimed(self, snap: _RowSnapshot, depth: int) -> str:
+    def _execute_claimed(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> str:
+        segment.running = RunChanged(snap.id, snap.workflow, ledger.RUNNING)
         try:
-            state = self._prepare(snap, depth)
+            state = self._prepare(snap, depth, segment)
         except CueflowError as exc:
-            return self._fail(snap.id, snap.workflow, snap.attempt, None, str(exc))
-        status, error, returned = self._run_steps(state)
+            return self._fail(segment, snap.workflow, snap.attempt, None, str(exc))
+        status, error, returned = self._run_steps(state, segment)
         error, returned = state.mask(error), state.mask(returned)
         if status in (ledger.FAILED, ledger.INTERRUPTED):
             assert error is not None
             return self._fail(
-                snap.id, snap.workflow, snap.attempt, state.workflow, error, final_status=status
+                segment, snap.workflow, snap.attempt, state.workflow, error, final_status=status
             )
-        with self.db.write() as session:
-            self.flush_log(session, snap.id)
-            ledger.finish(session, snap.id, status, error=error, returned=returned)
-        self._emit_status(snap.id, snap.workflow, status, error)
+        ledger.finish(segment.session(), snap.id, status, error=error, returned=returned)
+        segment.commit(RunChanged(snap.id, snap.workflow, status, error))
         return status
 
-    def _prepare(self, snap: _RowSnapshot, depth: int) -> _RunState:
-        loader = catalog.DbThingLoader(self.db)
-        wf = self._workflow(snap.workflow)
+    def _prepare(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> _RunState:
+        loader = segment.loader
+        wf = self._workflow(segment.session(), snap.workflow)
         prepare_params(wf, snap.params, loader.resolve)  # every check, with the error's name
         run_as = loader.load(snap.run_as) if snap.run_as else None
         if snap.run_as and run_as is None:
@@ -173,7 +212,7 @@ class Runner:
             + ("ignored" if ignore else "respected")
             + (f"; started by trigger {snap.trigger}" if snap.trigger else ""),
         )
-        resume_at, carried = self._carry_over(snap.id, snap.attempt, access)
+        resume_at, carried = self._carry_over(segment, snap.attempt, access)
         return _RunState(
             run_id=snap.id,
             workflow=wf,
@@ -191,19 +230,18 @@ class Runner:
             resume_at=resume_at,
         )
 
-    def _workflow(self, name: str) -> WorkflowDef:
+    def _workflow(self, session: Session, name: str) -> WorkflowDef:
         """The workflow's current definition (cached while its version is unchanged)."""
-        with self.db.read() as session:
-            version = catalog.workflow_version(session, name)
-            cached = self._workflows.get(name)
-            if cached is not None and cached.version == version:
-                return cached
-            wf = catalog.get_workflow(session, name)
+        version = catalog.workflow_version(session, name)
+        cached = self._workflows.get(name)
+        if cached is not None and cached.version == version:
+            return cached
+        wf = catalog.get_workflow(session, name)
         self._workflows[name] = wf
         return wf
 
     def _carry_over(
-        self, run_id: str, attempt: int, access: RunAccess
+        self, segment: _Segment, attempt: int, access: RunAccess
     ) -> tuple[int, dict[str, Any]]:
         """Where a later attempt starts: after the steps that already succeeded.
 
@@ -211,10 +249,10 @@ class Runner:
         or a call that went through; a step that was in progress when the
         process died may have had its effect, and the log says so.
         """
+        run_id = segment.run_id
         if attempt == 1:
             return 1, {}
-        with self.db.read() as session:
-            rows = ledger.step_results(session, run_id)
+        rows = ledger.step_results(segment.session(), run_id)
         latest: dict[int, m.StepResult] = {}
         for row in rows:
             if row.attempt < attempt:
@@ -245,9 +283,8 @@ class Runner:
         assert access is not None
 
         def search(type_name: str, **equals: Any) -> list[ThingView]:
-            with self.db.read() as session:
-                found = catalog.list_things(session, str(type_name), **equals)
-            return [access.view(t) for t in found if access.findable(t.with_loader(loader))]
+            found = loader.search(str(type_name), **equals)
+            return [access.view(t) for t in found if access.findable(t)]
 
         def secret(name: str) -> str:
             value = secrets.get_secret(str(name))
@@ -271,9 +308,11 @@ class Runner:
             "secret": secret,
         }
 
-    def _run_steps(self, state: _RunState) -> tuple[str, str | None, dict[str, Any] | None]:
+    def _run_steps(
+        self, state: _RunState, segment: _Segment
+    ) -> tuple[str, str | None, dict[str, Any] | None]:
         wf = state.workflow
-        loader = catalog.DbThingLoader(self.db)
+        loader = segment.loader
         if wf.only_when is not None:
             try:
                 go = expressions.test_condition(wf.only_when, self._names(state, loader))
@@ -288,7 +327,7 @@ class Runner:
             if time.monotonic() > state.deadline:
                 return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s", None
             try:
-                self._run_step(state, index, step, loader)
+                self._run_step(state, index, step, segment)
             except ReturnData as done:
                 return ledger.SUCCEEDED, None, to_json_safe(done.values)
             except Terminate:
@@ -303,17 +342,17 @@ class Runner:
                         None,
                     )
                 return ledger.FAILED, f"step {index} ({step.action}): {exc}", None
+            finally:
+                segment.commit_if_old()
         return ledger.SUCCEEDED, None, None
 
-    def _run_step(
-        self, state: _RunState, index: int, step: StepDef, loader: catalog.DbThingLoader
-    ) -> None:
+    def _run_step(self, state: _RunState, index: int, step: StepDef, segment: _Segment) -> None:
         spec = registry.get(step.action)
         where = f"workflow {state.workflow.name}, step {index} ({step.action})"
-        record = _StepRecord(self, state, index, step.action)
+        record = _StepRecord(segment, state, index, step.action)
         if spec is None:
             raise StepFailed(f"unknown action '{step.action}'")
-        names = self._names(state, loader)
+        names = self._names(state, segment.loader)
         try:
             if step.only_when is not None:
                 try:
@@ -329,24 +368,24 @@ class Runner:
             record.write("failed", error=str(exc))
             raise
         record.inputs = to_json_safe(inputs)
-        context = StepRuntime(self, state, index, loader)
+        context = StepRuntime(self, state, index, segment)
         try:
             if spec.external or step.action == "run_workflow":
                 record.checkpoint()  # a crash from here on leaves a "running" step behind
                 result = spec.perform(context, inputs)
-                record.write("succeeded", result=result, lines=context.lines)
             else:
-                with self.db.write() as session:
+                with segment.savepoint() as session:
                     context.session = session
                     result = spec.perform(context, inputs)
-                    record.write("succeeded", result=result, lines=context.lines, session=session)
                     changes = catalog.take_changes(session)
                     # Trigger runs commit with the change itself: none can be lost
                     # between the two. A trigger's own run never fires triggers.
                     if changes and state.trigger is None and triggers.fire(
                         session, changes, run_as=context.run_as_id, parent_id=state.run_id
                     ):
-                        context.ledger_changed = True
+                        segment.notify(LedgerChanged())
+                context.session = None
+            record.write("succeeded", result=result, lines=context.lines)
         except ReturnData as done:
             record.write("succeeded", result=done.values, lines=context.lines)
             raise
@@ -361,9 +400,6 @@ class Runner:
             reason = f"internal error: {type(exc).__name__}: {exc}"
             record.write("failed", error=reason, lines=context.lines)
             raise StepFailed(reason) from None
-        finally:
-            if context.ledger_changed:
-                self.events.emit(LedgerChanged())
         state.results[f"step{index}"] = result
         if time.monotonic() > state.deadline:
             raise _Interrupted()
@@ -391,49 +427,45 @@ class Runner:
         return inputs
 
     def _log(self, run_id: str, message: str, level: str = "info") -> None:
-        """Queue a line for the run's log; it is written with the run's next write."""
+        """Queue a line for the run's log; it is written with the run's next commit."""
         self._pending.setdefault(run_id, []).append((message, level))
 
     def flush_log(self, session: Session, run_id: str) -> None:
-        for message, level in self._pending.pop(run_id, ()):
-            ledger.add_log(session, run_id, message, level)
+        ledger.add_logs(session, run_id, self._pending.pop(run_id, ()))
 
     def _fail(
         self,
-        run_id: str,
+        segment: _Segment,
         workflow: str,
         attempt: int,
         wf: WorkflowDef | None,
         error: str,
         final_status: str = ledger.FAILED,
     ) -> str:
+        run_id = segment.run_id
         retries = wf.retries if wf is not None else None
+        session = segment.session()
         if retries is not None and attempt <= retries.attempts:
             delay = retries.delay(attempt)
             at = utcnow() + timedelta(seconds=delay)
-            with self.db.write() as session:
-                self.flush_log(session, run_id)
-                ledger.add_log(
-                    session,
-                    run_id,
-                    f"attempt {attempt} failed: {error}; retrying in {delay:g} s",
-                    "warning",
-                )
-                ledger.retry_later(session, run_id, at, error)
-            self._emit_status(run_id, workflow, ledger.SCHEDULED, error)
-            self.events.emit(LedgerChanged())
+            self._log(
+                run_id, f"attempt {attempt} failed: {error}; retrying in {delay:g} s", "warning"
+            )
+            ledger.retry_later(session, run_id, at, error)
+            segment.notify(LedgerChanged())
+            segment.commit(RunChanged(run_id, workflow, ledger.SCHEDULED, error))
             return ledger.SCHEDULED
-        with self.db.write() as session:
-            self.flush_log(session, run_id)
-            ledger.add_log(session, run_id, error, "error")
-            ledger.finish(session, run_id, final_status, error=error)
-        self._emit_status(run_id, workflow, final_status, error)
+        self._log(run_id, error, "error")
+        ledger.finish(session, run_id, final_status, error=error)
+        segment.commit(RunChanged(run_id, workflow, final_status, error))
         return final_status
 
     def fail_unexpected(self, run_id: str, workflow: str, exc: BaseException) -> bool:
         """Record a run that broke outside any step (e.g. the disk filled up).
 
-        Returns False when even that cannot be written; the caller tries again.
+        Its open segment was rolled back, so the run may be scheduled again
+        rather than running: either way it is marked failed. Returns False
+        when even that cannot be written; the caller tries again.
         """
         reason = describe(exc)
         for _ in range(2):
@@ -441,7 +473,9 @@ class Runner:
                 with self.db.write() as session:
                     self.flush_log(session, run_id)
                     ledger.add_log(session, run_id, reason, "error")
-                    done = ledger.finish(session, run_id, ledger.FAILED, error=reason)
+                    done = ledger.finish(
+                        session, run_id, ledger.FAILED, error=reason, unless_finished=True
+                    )
                 break
             except Exception as exc2:
                 log.warning("could not record the failure of run %s: %s", run_id, describe(exc2))
@@ -451,25 +485,204 @@ class Runner:
         else:
             return False
         if done:
-            self._emit_status(run_id, workflow, ledger.FAILED, reason)
+            self.events.emit(RunChanged(run_id, workflow, ledger.FAILED, reason))
         return True
 
-    def _emit_status(
-        self, run_id: str, workflow: str, status: str, error: str | None = None
-    ) -> None:
-        self.events.emit(RunChanged(run_id, workflow, status, error))
+
+class _Unit:
+    """A db.write() unit of work held open across calls (committed or rolled back later)."""
+
+    def __init__(self, db: Database) -> None:
+        self._context = db.write()
+        self.session = self._context.__enter__()
+        self.opened = time.monotonic()
+
+    def commit(self) -> None:
+        self._context.__exit__(None, None, None)
+
+    def rollback(self) -> None:
+        with suppress(_Abandoned):
+            self._context.__exit__(_Abandoned, _Abandoned(), None)
+
+
+class Batch:
+    """Runs one worker executes back to back, sharing one write transaction.
+
+    A commit costs more than a small run's own writes (the WAL pages of the
+    ledger's indexes are written out once per commit), so a worker with more
+    due runs keeps its transaction for up to SEGMENT_SECONDS (group commit).
+    Each run is a savepoint in it: a run that breaks is rolled back alone.
+    What the runs say (events) is said once the transaction is committed.
+    """
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.unit: _Unit | None = None
+        self.events: list[Any] = []
+
+    def session(self) -> Session:
+        if self.unit is None:
+            self.unit = _Unit(self.runner.db)
+        return self.unit.session
+
+    @property
+    def young(self) -> bool:
+        return self.unit is None or time.monotonic() - self.unit.opened < SEGMENT_SECONDS
+
+    def commit(self) -> None:
+        unit, self.unit = self.unit, None
+        if unit is not None:
+            unit.commit()
+        events, self.events = self.events, []
+        for event in events:
+            self.runner.events.emit(event)
+
+    def rollback(self) -> None:
+        unit, self.unit = self.unit, None
+        self.events = []
+        if unit is not None:
+            unit.rollback()
+
+
+class _Segment:
+    """The open write transaction of one run (see the module's docstring).
+
+    It is opened on first use and committed before an outside step, at the
+    run's end, and after any step once it has been open SEGMENT_SECONDS.
+    Events about what it wrote are emitted only once that is committed: a
+    listener never reads the ledger before the change is there. Inside a
+    Batch, the segment is a savepoint of the batch's transaction.
+    """
+
+    def __init__(self, runner: Runner, run_id: str) -> None:
+        self.runner = runner
+        self.run_id = run_id
+        self.loader = catalog.DbThingLoader(runner.db, reading=self.reading)
+        self.running: RunChanged | None = None  # said when a commit leaves the run running
+        self._events: list[Any] = []
+        self._unit: _Unit | None = None  # its own transaction, outside a batch
+        self._batch: Batch | None = None  # the batch whose transaction it is part of
+        self._session: Session | None = None
+        self._savepoint = f'"run {run_id}"'
+
+    def session(self) -> Session:
+        if self._session is None:
+            batch = self.runner.current_batch()
+            if batch is not None:
+                self._session = batch.session()
+                driver(self._session).execute(f"SAVEPOINT {self._savepoint}")
+                self._batch = batch
+            else:
+                self._unit = _Unit(self.runner.db)
+                self._session = self._unit.session
+        return self._session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """The open transaction to read through, or a short read session."""
+        batch = self.runner.current_batch()
+        if self._session is not None:
+            yield self._session
+        elif batch is not None and batch.unit is not None:
+            yield batch.unit.session  # earlier runs' writes, not yet committed
+        else:
+            with self.runner.db.read() as session:
+                yield session
+
+    @contextmanager
+    def savepoint(self) -> Iterator[Session]:
+        """One data step: on an error its changes are undone, the rest stays."""
+        session = self.session()
+        conn = driver(session)
+        conn.execute("SAVEPOINT step")
+        try:
+            yield session
+        except BaseException:
+            conn.execute("ROLLBACK TO step")
+            conn.execute("RELEASE step")
+            catalog.take_changes(session)  # the undone changes fire nothing
+            session.expunge_all()  # nor may ORM objects of undone rows linger
+            raise
+        conn.execute("RELEASE step")
+
+    def notify(self, event: Any) -> None:
+        """Emit `event` once what the segment wrote so far is committed."""
+        if self._session is None:
+            self.runner.events.emit(event)
+        else:
+            self._events.append(event)
+
+    def commit(self, final: Any = None) -> None:
+        """Commit; `final` is the run's last event (its end), said last.
+
+        In a batch, the run's end only releases its savepoint (the batch
+        commits it with the others); any other commit is a real one, since
+        what follows needs it on disk (an outside step's checkpoint).
+        """
+        events, self._events = self._events, []
+        if final is None and self.running is not None:
+            events.insert(0, self.running)  # the run is visible as running from now on
+            self.running = None
+        if final is not None:
+            events.append(final)
+        if self._session is not None:
+            self.runner.flush_log(self._session, self.run_id)
+            session, self._session = self._session, None
+            if self._batch is not None:
+                batch, self._batch = self._batch, None
+                driver(session).execute(f"RELEASE {self._savepoint}")
+                batch.events.extend(events)
+                if final is None:
+                    batch.commit()
+                return
+            unit, self._unit = self._unit, None
+            assert unit is not None
+            unit.commit()
+        for event in events:
+            self.runner.events.emit(event)
+
+    def commit_if_old(self) -> None:
+        if self._session is None:
+            return
+        opened = (self._batch.unit if self._batch is not None else self._unit)
+        if opened is not None and time.monotonic() - opened.opened > SEGMENT_SECONDS:
+            self.commit()
+
+    def abandon(self) -> None:
+        """Roll back what is still open (an unexpected error is on its way up)."""
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        self._events = []
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            try:
+                conn = driver(session)
+                conn.execute(f"ROLLBACK TO {self._savepoint}")
+                conn.execute(f"RELEASE {self._savepoint}")
+                session.expunge_all()
+            except Exception:  # the connection itself is broken: give the batch up
+                batch.rollback()
+            return
+        unit, self._unit = self._unit, None
+        if unit is not None:
+            unit.rollback()
+
+
+class _Abandoned(Exception):
+    """Thrown into a segment's unit of work to roll it back."""
 
 
 class _StepRecord:
     """A step's row in the step results of this attempt, with secrets masked.
 
-    Data steps write it once, in the step's own transaction. Steps with an
-    outside effect first write a "running" checkpoint, so that after a crash
+    Data steps write it in their segment, with their changes. Steps with an
+    outside effect first commit a "running" checkpoint, so that after a crash
     the ledger says the effect may have happened.
     """
 
-    def __init__(self, runner: Runner, state: _RunState, index: int, action: str) -> None:
-        self.runner = runner
+    def __init__(self, segment: _Segment, state: _RunState, index: int, action: str) -> None:
+        self.segment = segment
         self.state = state
         self.index = index
         self.action = action
@@ -494,14 +707,11 @@ class _StepRecord:
         }
 
     def checkpoint(self) -> None:
-        with self.runner.db.write() as session:
-            # Queued lines (e.g. "step 2 was in progress …, running it again") must be
-            # in the ledger before the outside effect happens, not after it.
-            self.runner.flush_log(session, self.state.run_id)
-            row = m.StepResult(**self._values("running", None, None))
-            session.add(row)
-            session.flush()
-            self.row_id = row.id
+        # Queued lines (e.g. "step 2 was in progress …, running it again") are
+        # committed with it: in the ledger before the outside effect happens.
+        values = self._values("running", None, None)
+        self.row_id = ledger.insert_step(self.segment.session(), values)
+        self.segment.commit()
 
     def write(
         self,
@@ -510,27 +720,15 @@ class _StepRecord:
         result: Any = None,
         error: str | None = None,
         lines: Sequence[str] = (),
-        session: Session | None = None,
     ) -> None:
-        if session is None:
-            with self.runner.db.write() as own:
-                self._write(own, status, result, error, lines)
-        else:
-            self._write(session, status, result, error, lines)
-
-    def _write(
-        self, session: Session, status: str, result: Any, error: str | None, lines: Sequence[str]
-    ) -> None:
+        session = self.segment.session()
         values = self._values(status, result, error)
         if self.row_id is not None:
-            row = session.get_one(m.StepResult, self.row_id)
-            for key, value in values.items():
-                setattr(row, key, value)
+            ledger.update_step(session, self.row_id, values)
         else:
-            session.add(m.StepResult(**values))
-        self.runner.flush_log(session, self.state.run_id)
+            ledger.insert_step(session, values)
         for line in lines:
-            ledger.add_log(session, self.state.run_id, self.state.mask(line))
+            self.segment.runner._log(self.state.run_id, self.state.mask(line))
 
 
 RECORDED_TEXT = 20_000  # characters of one recorded input or result value
@@ -554,33 +752,6 @@ def _revive(row: m.StepResult, access: RunAccess) -> Any:
     if isinstance(row.result, list):
         return [access.load(str(item)) for item in row.result]
     return access.load(str(row.result))
-
-
-@dataclass(frozen=True)
-class _RowSnapshot:
-    id: str
-    workflow: str
-    attempt: int
-    params: dict[str, Any]
-    run_as: str | None
-    ignore_privacy: bool
-    scheduled_for: datetime
-    trigger: str | None = None
-    depth: int = 0
-
-    @classmethod
-    def of(cls, row: m.Run) -> _RowSnapshot:
-        return cls(
-            row.id,
-            row.workflow,
-            row.attempt,
-            dict(row.params),
-            row.run_as,
-            row.ignore_privacy,
-            row.scheduled_for,
-            row.trigger,
-            row.depth or 0,
-        )
 
 
 def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
@@ -621,11 +792,10 @@ def _coerce_input(item: registry.InputSpec, value: Any) -> Any:
 class StepRuntime:
     """The StepContext the engine gives each step (see actions.registry)."""
 
-    def __init__(
-        self, runner: Runner, state: _RunState, index: int, loader: catalog.DbThingLoader
-    ) -> None:
+    def __init__(self, runner: Runner, state: _RunState, index: int, segment: _Segment) -> None:
         self.runner = runner
-        self.loader = loader
+        self.segment = segment
+        self.loader = segment.loader
         self.state = state
         self.index = index
         self.session: Session | None = None
@@ -654,7 +824,7 @@ class StepRuntime:
 
     def notify(self, title: str, message: str) -> None:
         self.lines.append(f"notification: {title} — {message}")
-        self.runner.events.emit(Notification(title, message, self.run_id))
+        self.segment.notify(Notification(title, message, self.run_id))
 
     def _session(self) -> Session:
         if self.session is None:

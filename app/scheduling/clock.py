@@ -224,19 +224,29 @@ class Clock:
                 with self.db.read() as session:
                     due = ledger.next_due(session, self.horizon + len(self._in_flight))
             self.events.emit(SchedulerState("paused" if paused else "running"))
+        now = self.now()
         with self._lock:
-            wanted = {run_id: at for run_id, at in due if run_id not in self._in_flight}
+            wanted = {
+                run_id: at
+                for run_id, at in due
+                if run_id not in self._in_flight and run_id not in self._unsettled
+            }
             wanted = dict(list(wanted.items())[: self.horizon])
             for run_id in list(self._armed):
                 if run_id not in wanted:
                     self._disarm(run_id)
             for run_id, at in wanted.items():
-                if self._armed.get(run_id) != at:
+                if at <= now and run_id not in self._armed:
+                    # Already due: straight to a worker, no timer. The queue holds
+                    # at most a horizon; the workers ask for more as it drains.
+                    if len(self._in_flight) < self.horizon:
+                        self._dispatch(run_id)
+                elif self._armed.get(run_id) != at:
                     self._arm(run_id, at)
-            if not wanted:
-                self._remove_refill()
+            if not self._armed:
+                self._remove_refill()  # due runs ask for more themselves as they finish
             elif len(wanted) >= self.horizon:
-                last = max(wanted.values())
+                last = max(self._armed.values())
                 self._aps.add_job(
                     self.sync, DateTrigger(last), id=REFILL_JOB, replace_existing=True
                 )
@@ -259,6 +269,11 @@ class Clock:
     def _fire(self, run_id: str) -> None:
         with self._lock:
             self._armed.pop(run_id, None)
+            self._dispatch(run_id)
+
+    def _dispatch(self, run_id: str) -> None:
+        """Hand a due run to the workers (once; never while stopping or paused)."""
+        with self._lock:
             if run_id in self._in_flight or self._stop.is_set() or self.paused:
                 return
             self._in_flight.add(run_id)
@@ -269,20 +284,45 @@ class Clock:
             run_id = self._queue.get()
             if run_id is None:
                 return
+            done: list[str] = []
+            broken: dict[str, BaseException] = {}
             try:
-                if not self._stop.is_set():
-                    self.runner.execute(run_id)
-            except Exception as exc:  # the run broke outside a step: settle it, keep working
-                log.exception("run %s broke outside its steps", run_id)
-                if not self.runner.fail_unexpected(run_id, "", exc):
+                # Due runs waiting in the queue go through one transaction
+                # (group commit, see runner.Batch); the first that breaks
+                # outside its steps ends the batch and is settled after it.
+                with self.runner.batch() as batch:
+                    while run_id is not None:
+                        done.append(run_id)
+                        if not self._stop.is_set():
+                            try:
+                                self.runner.execute(run_id)
+                            except Exception as exc:
+                                log.exception("run %s broke outside its steps", run_id)
+                                broken[run_id] = exc
+                                break
+                        run_id = self._next_queued() if batch.young else None
+            except Exception as error:  # the batch itself could not commit: settle all of it
+                log.exception("could not commit runs %s", ", ".join(done))
+                broken = dict.fromkeys(done, error) | broken
+            for failed, reason in broken.items():
+                if not self.runner.fail_unexpected(failed, "", reason):
                     with self._lock:
-                        self._unsettled[run_id] = exc
-            finally:
-                with self._lock:
-                    self._in_flight.discard(run_id)
-                    running_low = len(self._armed) < self.horizon // 2
-                if running_low:  # refill the horizon now rather than at the next poll
-                    self._wake.set()
+                        self._unsettled[failed] = reason
+            with self._lock:
+                self._in_flight.difference_update(done)
+                running_low = len(self._armed) + len(self._in_flight) < self.horizon // 2
+            if running_low:  # refill the horizon now rather than at the next poll
+                self._wake.set()
+
+    def _next_queued(self) -> str | None:
+        """The next queued run if there is one now (a stop request is put back)."""
+        try:
+            run_id = self._queue.get_nowait()
+        except queue.Empty:
+            return None
+        if run_id is None:
+            self._queue.put(None)
+        return run_id
 
     # --- noticing changes -----------------------------------------------------
 

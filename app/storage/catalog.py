@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.definitions import (
@@ -25,6 +27,8 @@ from app.core.things import ThingView
 from app.core.types import ValueType, coerce, encode, utcnow
 from app.errors import BadInput, NotFound
 from app.storage import models as m
+from app.storage.db import driver
+from app.storage.models import to_db_time
 
 # --- data types -------------------------------------------------------------
 
@@ -142,18 +146,15 @@ class SessionThingLoader:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._types: dict[int, DataTypeDef] = {}
 
     def data_type(self, type_id: int) -> DataTypeDef:
-        if type_id not in self._types:
-            self._types[type_id] = _data_type_def(self.session.get_one(m.DataType, type_id))
-        return self._types[type_id]
+        return type_def(self.session, type_id)
 
-    def view(self, row: m.Thing) -> ThingView:
-        return ThingView(self.data_type(row.data_type_id), row.id, dict(row.data), self)
+    def view(self, row: ThingRow) -> ThingView:
+        return ThingView(self.data_type(row.type_id), row.id, row.data, self)
 
     def load(self, thing_id: str) -> ThingView | None:
-        row = self.session.get(m.Thing, thing_id)
+        row = load_row(self.session, thing_id)
         return self.view(row) if row is not None else None
 
     def resolve(self, type_name: str, thing_id: str) -> ThingView:
@@ -163,11 +164,61 @@ class SessionThingLoader:
         return thing
 
 
-def _type_row(session: Session, type_name: str) -> m.DataType:
-    row = session.scalar(select(m.DataType).where(m.DataType.name == type_name))
+# Things are read and written with plain SQL on the session's connection: a
+# run touches them step after step, and the ORM's unit of work would cost
+# more than SQLite does (see storage.db.driver). Data type definitions are
+# kept by the exact rows they were built from, so an edit is never missed.
+_TYPE_DEFS: dict[tuple[Any, ...], DataTypeDef] = {}
+
+
+@dataclass(frozen=True)
+class ThingRow:
+    id: str
+    type_id: int
+    data: dict[str, Any]
+
+
+def type_def(session: Session, type_id: int) -> DataTypeDef:
+    conn = driver(session)
+    row = conn.execute("SELECT name, privacy FROM data_types WHERE id = ?", (type_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no data type with ID {type_id}")
+    fields = tuple(
+        conn.execute(
+            "SELECT name, type FROM fields WHERE data_type_id = ? ORDER BY position", (type_id,)
+        )
+    )
+    key = (row[0], row[1], fields)
+    definition = _TYPE_DEFS.get(key)
+    if definition is None:
+        if len(_TYPE_DEFS) > 1000:
+            _TYPE_DEFS.clear()
+        privacy = json.loads(row[1]) if row[1] else {}
+        definition = DataTypeDef(
+            row[0],
+            tuple(FieldDef(name, ValueType.parse(kind)) for name, kind in fields),
+            privacy_from_json(privacy or {}),
+        )
+        _TYPE_DEFS[key] = definition
+    return definition
+
+
+def _type_id(session: Session, type_name: str) -> int:
+    row = driver(session).execute(
+        "SELECT id FROM data_types WHERE name = ?", (type_name,)
+    ).fetchone()
     if row is None:
         raise NotFound(f"unknown data type '{type_name}'")
-    return row
+    return int(row[0])
+
+
+def load_row(session: Session, thing_id: str) -> ThingRow | None:
+    row = driver(session).execute(
+        "SELECT data_type_id, data FROM things WHERE id = ?", (thing_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return ThingRow(thing_id, row[0], json.loads(row[1]) if row[1] else {})
 
 
 def encode_fields(
@@ -190,24 +241,22 @@ def encode_fields(
 def create_thing(
     session: Session, type_name: str, values: Mapping[str, Any], thing_id: str | None = None
 ) -> ThingView:
-    type_row = _type_row(session, type_name)
-    definition = _data_type_def(type_row)
-    now = utcnow()
-    row = m.Thing(
-        id=thing_id or new_id(),
-        data_type_id=type_row.id,
-        data=encode_fields(session, definition, values),
-        created_at=now,
-        modified_at=now,
+    type_id = _type_id(session, type_name)
+    definition = type_def(session, type_id)
+    data = encode_fields(session, definition, values)
+    row = ThingRow(thing_id or new_id(), type_id, data)
+    now = to_db_time(utcnow())
+    driver(session).execute(
+        "INSERT INTO things (id, data_type_id, data, created_at, modified_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (row.id, type_id, json.dumps(data), now, now),
     )
-    session.add(row)
-    session.flush()
-    _note(session, Change("created", type_name, row.id, None, dict(row.data)))
+    _note(session, Change("created", type_name, row.id, None, dict(data)))
     return SessionThingLoader(session).view(row)
 
 
-def thing_row(session: Session, thing_id: str) -> m.Thing:
-    row = session.get(m.Thing, thing_id)
+def thing_row(session: Session, thing_id: str) -> ThingRow:
+    row = load_row(session, thing_id)
     if row is None:
         raise NotFound(f"no thing with ID '{thing_id}'")
     return row
@@ -219,38 +268,44 @@ def get_thing(session: Session, thing_id: str) -> ThingView:
 
 def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> ThingView:
     row = thing_row(session, thing_id)
-    loader = SessionThingLoader(session)
-    definition = loader.data_type(row.data_type_id)
-    before = dict(row.data)
-    row.data = {**row.data, **encode_fields(session, definition, values)}
-    row.modified_at = utcnow()
-    session.flush()
-    if row.data != before:
-        _note(session, Change("modified", definition.name, row.id, before, dict(row.data)))
-    return loader.view(row)
+    definition = type_def(session, row.type_id)
+    before = row.data
+    after = {**before, **encode_fields(session, definition, values)}
+    driver(session).execute(
+        "UPDATE things SET data = ?, modified_at = ? WHERE id = ?",
+        (json.dumps(after), to_db_time(utcnow()), thing_id),
+    )
+    if after != before:
+        _note(session, Change("modified", definition.name, thing_id, before, dict(after)))
+    return SessionThingLoader(session).view(ThingRow(thing_id, row.type_id, after))
 
 
 def delete_thing(session: Session, thing_id: str) -> None:
     row = thing_row(session, thing_id)
-    type_name = SessionThingLoader(session).data_type(row.data_type_id).name
-    _note(session, Change("deleted", type_name, row.id, dict(row.data), None))
-    session.delete(row)
-    session.flush()
+    type_name = type_def(session, row.type_id).name
+    _note(session, Change("deleted", type_name, thing_id, dict(row.data), None))
+    driver(session).execute("DELETE FROM things WHERE id = ?", (thing_id,))
 
 
 def list_things(session: Session, type_name: str, **equals: Any) -> list[ThingView]:
-    type_row = _type_row(session, type_name)
+    type_id = _type_id(session, type_name)
     loader = SessionThingLoader(session)
-    definition = loader.data_type(type_row.id)
-    query = select(m.Thing).where(m.Thing.data_type_id == type_row.id)
+    definition = type_def(session, type_id)
+    sql = "SELECT id, data FROM things WHERE data_type_id = ?"
+    args: list[Any] = [type_id]
     for name, value in equals.items():
         field = definition.field(name)
         if field is None:
             raise BadInput(f"{type_name} has no field '{name}'")
         encoded = encode(field.type, coerce(field.type, value, loader.resolve))
-        query = query.where(func.json_extract(m.Thing.data, f"$.{name}") == encoded)
-    rows = session.scalars(query.order_by(m.Thing.created_at, m.Thing.id))
-    return [loader.view(row) for row in rows]
+        # The same comparison SQLAlchemy made: json_extract against the JSON-encoded value.
+        sql += " AND json_extract(data, ?) = json_extract(?, '$')"
+        args += [f"$.{name}", json.dumps(encoded)]
+    rows = driver(session).execute(sql + " ORDER BY created_at, id", args)
+    return [
+        ThingView(definition, thing_id, json.loads(data) if data else {}, loader)
+        for thing_id, data in rows
+    ]
 
 
 # --- workflows --------------------------------------------------------------
@@ -285,10 +340,11 @@ def get_workflow(session: Session, name: str) -> WorkflowDef:
 
 
 def workflow_version(session: Session, name: str) -> int:
-    version = session.scalar(select(m.Workflow.version).where(m.Workflow.name == name))
+    row = driver(session).execute("SELECT version FROM workflows WHERE name = ?", (name,))
+    version = row.fetchone()
     if version is None:
         raise NotFound(f"unknown workflow '{name}'")
-    return int(version)
+    return int(version[0])
 
 
 def find_workflow(session: Session, name: str) -> WorkflowDef | None:
@@ -356,9 +412,13 @@ def list_triggers(session: Session) -> list[TriggerDef]:
 
 
 def has_triggers(session: Session, data_types: set[str]) -> bool:
-    """Whether any trigger watches one of these data types (one indexed probe)."""
-    query = select(m.Trigger.id).where(m.Trigger.data_type.in_(data_types)).limit(1)
-    return session.scalar(query) is not None
+    """Whether any trigger watches one of these data types (one probe)."""
+    names = sorted(data_types)
+    found = driver(session).execute(
+        f"SELECT 1 FROM triggers WHERE data_type IN ({', '.join('?' for _ in names)}) LIMIT 1",
+        names,
+    ).fetchone()
+    return found is not None
 
 
 def save_trigger(session: Session, trigger: TriggerDef) -> None:
@@ -385,26 +445,31 @@ def delete_trigger(session: Session, name: str) -> None:
 
 
 class DbThingLoader:
-    """Loads things with a short read session each (no session kept open)."""
+    """Loads things with a short read session each (no session kept open).
 
-    def __init__(self, db: Any) -> None:
-        self.db = db
-        self._types: dict[int, DataTypeDef] = {}
+    `reading` may supply the session instead: a run reads through its open
+    transaction, so it sees the things its own earlier steps wrote.
+    """
 
-    def _view(self, session: Session, row: m.Thing) -> ThingView:
-        if row.data_type_id not in self._types:
-            self._types[row.data_type_id] = _data_type_def(
-                session.get_one(m.DataType, row.data_type_id)
-            )
-        return ThingView(self._types[row.data_type_id], row.id, dict(row.data), self)
+    def __init__(
+        self, db: Any, reading: Callable[[], AbstractContextManager[Session]] | None = None
+    ) -> None:
+        self.reading = reading or db.read
 
     def load(self, thing_id: str) -> ThingView | None:
-        with self.db.read() as session:
-            row = session.get(m.Thing, thing_id)
-            return self._view(session, row) if row is not None else None
+        with self.reading() as session:
+            row = load_row(session, thing_id)
+            if row is None:
+                return None
+            return ThingView(type_def(session, row.type_id), row.id, row.data, self)
 
     def resolve(self, type_name: str, thing_id: str) -> ThingView:
         thing = self.load(thing_id)
         if thing is None or thing.type_name != type_name:
             raise NotFound(f"no {type_name} with ID '{thing_id}'")
         return thing
+
+    def search(self, type_name: str, **equals: Any) -> list[ThingView]:
+        with self.reading() as session:
+            found = list_things(session, type_name, **equals)
+        return [thing.with_loader(self) for thing in found]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 DB_FILENAME = "cueflow.db"
 SCHEMA_HEAD = "0003"
 BUSY_TIMEOUT_MS = 15000
+_DRIVER = "cueflow_driver"  # session.info key: (transaction, its sqlite3 connection)
 
 
 class Database:
@@ -73,6 +74,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def driver(session: Session) -> sqlite3.Connection:
+    """The session's own sqlite3 connection, inside the session's transaction.
+
+    For the statements a run makes by the dozen (claim, step records, log
+    lines, things): there the ORM's per-statement bookkeeping costs ten times
+    what SQLite does. Rows written this way are not in the session's identity
+    map, so callers use plain values, not ORM objects, for them.
+    """
+    transaction = session.get_transaction()
+    cached = session.info.get(_DRIVER)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        return cached[1]  # type: ignore[no-any-return]
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    session.info[_DRIVER] = (session.get_transaction(), connection)
+    return connection
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -19,7 +19,8 @@ from app.core.ids import new_id, new_ids
 from app.core.types import utcnow
 from app.errors import NotFound
 from app.storage import models as m
-from app.storage.models import to_db_time
+from app.storage.db import driver
+from app.storage.models import from_db_time, to_db_time
 
 SCHEDULED = "scheduled"
 RUNNING = "running"
@@ -165,18 +166,37 @@ def cancel_where(session: Session, *, overdue_before: datetime | None = None) ->
     return list(result.scalars())
 
 
-def claim(session: Session, run_id: str, pid: int) -> m.Run | None:
+@dataclass(frozen=True)
+class Claimed:
+    """What a runner needs of a run it has just claimed (plain values, no session)."""
+
+    id: str
+    workflow: str
+    attempt: int
+    params: dict[str, Any]
+    run_as: str | None
+    ignore_privacy: bool
+    scheduled_for: datetime
+    trigger: str | None
+    depth: int
+    schedule_id: str | None
+
+
+def claim(session: Session, run_id: str, pid: int) -> Claimed | None:
     """Move a scheduled run to running; None if someone else got there first."""
-    now = utcnow()
-    result = session.execute(
-        update(m.Run)
-        .where(m.Run.id == run_id, m.Run.status == SCHEDULED)
-        .values(status=RUNNING, started_at=now, finished_at=None, owner_pid=pid)
-        .returning(m.Run.id)
-    )
-    if result.first() is None:
+    row = driver(session).execute(
+        "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, owner_pid = ? "
+        "WHERE id = ? AND status = 'scheduled' RETURNING id, workflow, attempt, params, "
+        "run_as, ignore_privacy, scheduled_for, \"trigger\", depth, schedule_id",
+        (to_db_time(utcnow()), pid, run_id),
+    ).fetchone()
+    if row is None:
         return None
-    return session.get(m.Run, run_id, populate_existing=True)
+    params = json.loads(row[3]) if row[3] else {}
+    return Claimed(
+        row[0], row[1], row[2], params if isinstance(params, dict) else {}, row[4],
+        bool(row[5]), from_db_time(row[6]), row[7], row[8] or 0, row[9],
+    )
 
 
 def finish(
@@ -186,33 +206,36 @@ def finish(
     *,
     error: str | None = None,
     returned: dict[str, Any] | None = None,
+    unless_finished: bool = False,
 ) -> bool:
-    """Record the end of a running run. False if it was no longer running."""
-    result = session.execute(
-        update(m.Run)
-        .where(m.Run.id == run_id, m.Run.status == RUNNING)
-        .values(status=status, finished_at=utcnow(), error=error, returned=returned)
-        .returning(m.Run.id)
+    """Record the end of a running run. False if it was no longer running.
+
+    With `unless_finished`, a run still scheduled is finished too (a run whose
+    claim was rolled back by the failure being recorded).
+    """
+    statuses = "('running', 'scheduled')" if unless_finished else "('running')"
+    cursor = driver(session).execute(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ?, returned = ? "
+        f"WHERE id = ? AND status IN {statuses}",
+        (
+            status,
+            to_db_time(utcnow()),
+            error,
+            None if returned is None else json.dumps(returned),
+            run_id,
+        ),
     )
-    return result.first() is not None
+    return cursor.rowcount > 0
 
 
 def retry_later(session: Session, run_id: str, at: datetime, error: str) -> bool:
     """Schedule the next attempt of a failed run under the same ID."""
-    result = session.execute(
-        update(m.Run)
-        .where(m.Run.id == run_id, m.Run.status == RUNNING)
-        .values(
-            status=SCHEDULED,
-            scheduled_for=at,
-            attempt=m.Run.attempt + 1,
-            error=error,
-            started_at=None,
-            owner_pid=None,
-        )
-        .returning(m.Run.id)
+    cursor = driver(session).execute(
+        "UPDATE runs SET status = 'scheduled', scheduled_for = ?, attempt = attempt + 1, "
+        "error = ?, started_at = NULL, owner_pid = NULL WHERE id = ? AND status = 'running'",
+        (to_db_time(at), error, run_id),
     )
-    return result.first() is not None
+    return cursor.rowcount > 0
 
 
 def resume(session: Session, run_id: str, at: datetime) -> bool:
@@ -304,7 +327,55 @@ def count_scheduled(session: Session, workflow: str | None = None) -> int:
 
 
 def add_log(session: Session, run_id: str, message: str, level: str = "info") -> None:
-    session.add(m.LogLine(run_id=run_id, at=utcnow(), level=level, message=message))
+    add_logs(session, run_id, [(message, level)])
+
+
+def add_logs(session: Session, run_id: str, lines: Sequence[tuple[str, str]]) -> None:
+    """Append (message, level) lines to a run's log, in order."""
+    if not lines:
+        return
+    at = to_db_time(utcnow())
+    driver(session).executemany(
+        "INSERT INTO log_lines (run_id, at, level, message) VALUES (?, ?, ?, ?)",
+        [(run_id, at, level, message) for message, level in lines],
+    )
+
+
+_STEP_COLUMNS = (
+    "run_id", "attempt", "position", "action", "status", "inputs", "result", "error",
+    "started_at", "duration_ms",
+)
+_JSON_STEP_COLUMNS = ("inputs", "result")
+
+
+def _step_row(values: dict[str, Any]) -> list[Any]:
+    row = []
+    for column in _STEP_COLUMNS:
+        value = values[column]
+        if column in _JSON_STEP_COLUMNS:
+            value = json.dumps(value)
+        elif isinstance(value, datetime):
+            value = to_db_time(value)
+        row.append(value)
+    return row
+
+
+def insert_step(session: Session, values: dict[str, Any]) -> int:
+    """A step's record (the columns of _STEP_COLUMNS); returns its row ID."""
+    cursor = driver(session).execute(
+        f"INSERT INTO step_results ({', '.join(_STEP_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in _STEP_COLUMNS)})",
+        _step_row(values),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update_step(session: Session, row_id: int, values: dict[str, Any]) -> None:
+    driver(session).execute(
+        f"UPDATE step_results SET {', '.join(f'{c} = ?' for c in _STEP_COLUMNS)} WHERE id = ?",
+        [*_step_row(values), row_id],
+    )
 
 
 def step_results(session: Session, run_id: str, attempt: int | None = None) -> list[m.StepResult]:

@@ -21,20 +21,27 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database")
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return to_db_time(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        # fromisoformat reads this exact form ten times faster than strptime.
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return from_db_time(value)
 
 
 def to_db_time(value: datetime) -> str:
-    """The stored text form, for raw SQL comparisons."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The stored text form, for raw SQL comparisons (isoformat: 5× strftime's speed)."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def from_db_time(value: str) -> datetime:
+    """The stored text form back to an aware UTC datetime (fromisoformat reads this
+    exact form ten times faster than strptime)."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
