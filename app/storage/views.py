@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select, type_coerce
-from sqlalchemy.engine import Connection
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.storage import ledger
 from app.storage import models as m
+from app.storage.db import driver
+from app.storage.models import to_db_time
 
 PAGE_SIZE = 200
 
@@ -31,6 +31,9 @@ class RunRow:
     would cost more than the indexed query that fetched them.
     """
 
+    __slots__ = ("_created", "_decoded", "_finished", "_params", "_scheduled", "_started",
+                 "attempt", "error", "id", "run_as", "status", "workflow")
+
     def __init__(self, id: str, workflow: str, status: str, scheduled_for: Any,
                  created_at: Any, started_at: Any, finished_at: Any, params: Any,
                  run_as: str | None, attempt: int, error: str | None) -> None:
@@ -40,31 +43,34 @@ class RunRow:
         self._scheduled, self._created = scheduled_for, created_at
         self._started, self._finished = started_at, finished_at
         self._params = params
+        self._decoded: dict[str, Any] | None = None
         self.run_as = run_as
         self.attempt = attempt
         self.error = error
 
-    @cached_property
+    @property
     def scheduled_for(self) -> datetime:
         return _stamp(self._scheduled)  # type: ignore[return-value]
 
-    @cached_property
+    @property
     def created_at(self) -> datetime:
         return _stamp(self._created)  # type: ignore[return-value]
 
-    @cached_property
+    @property
     def started_at(self) -> datetime | None:
         return _stamp(self._started)
 
-    @cached_property
+    @property
     def finished_at(self) -> datetime | None:
         return _stamp(self._finished)
 
-    @cached_property
+    @property
     def params(self) -> dict[str, Any]:
-        raw = self._params
-        value = json.loads(raw) if isinstance(raw, str) else raw
-        return value if isinstance(value, dict) else {}
+        if self._decoded is None:
+            raw = self._params
+            value = json.loads(raw) if isinstance(raw, str) else raw
+            self._decoded = value if isinstance(value, dict) else {}
+        return self._decoded
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RunRow) and (self.id, self.status, self.attempt) == (
@@ -93,68 +99,58 @@ class RunFilter:
     status: str | None = None  # exactly this status (indexed)
 
 
-_RAW = String()
-_COLUMNS = (  # dates and params as stored text: RunRow decodes what is read
-    m.Run.id,
-    m.Run.workflow,
-    m.Run.status,
-    type_coerce(m.Run.scheduled_for, _RAW),
-    type_coerce(m.Run.created_at, _RAW),
-    type_coerce(m.Run.started_at, _RAW),
-    type_coerce(m.Run.finished_at, _RAW),
-    type_coerce(m.Run.params, _RAW),
-    m.Run.run_as,
-    m.Run.attempt,
-    m.Run.error,
+# The tables' queries are plain SQL on the session's connection: a page or a
+# count is a fraction of a millisecond in SQLite, and building and compiling
+# the statement would cost several times that (see storage.db.driver).
+_COLUMNS = (
+    "id, workflow, status, scheduled_for, created_at, started_at, finished_at, params, "
+    "run_as, attempt, error"
 )
+_FINISHED = ", ".join(f"'{status}'" for status in ledger.FINISHED)
 
 
-def _row(values: Any) -> RunRow:
-    return RunRow(*values)
-
-
-def _core(session: Session) -> Connection:
-    """The session's connection: these plain column reads need none of the ORM's
-    per-statement work, which costs more than SQLite for a page of 200 rows."""
-    return session.connection()
-
-
-def _filtered(query: Any, where: RunFilter) -> Any:
+def _filtered(clauses: list[str], args: list[Any], where: RunFilter) -> tuple[str, list[Any]]:
     if where.workflow:
-        query = query.where(m.Run.workflow == where.workflow)
+        clauses.append("workflow = ?")
+        args.append(where.workflow)
     if where.status:
-        query = query.where(m.Run.status == where.status)
+        clauses.append("status = ?")
+        args.append(where.status)
     text = where.text.strip()
     if text:
-        pattern = f"%{text}%"
-        query = query.where(
-            or_(
-                m.Run.workflow.like(pattern),
-                m.Run.id.like(pattern),
-                cast(m.Run.params, String).like(pattern),
-            )
-        )
-    return query
+        clauses.append("(workflow LIKE ? OR id LIKE ? OR params LIKE ?)")
+        args += [f"%{text}%"] * 3
+    return " WHERE " + " AND ".join(clauses), args
 
 
-def _upcoming(query: Any, where: RunFilter) -> Any:
-    query = query.where(m.Run.status == ledger.SCHEDULED)
+def _upcoming(where: RunFilter) -> tuple[str, list[Any]]:
+    clauses, args = ["status = 'scheduled'"], []
     if where.since is not None:
-        query = query.where(m.Run.scheduled_for >= where.since)
-    return _filtered(query, where)
+        clauses.append("scheduled_for >= ?")
+        args.append(to_db_time(where.since))
+    return _filtered(clauses, args, where)
+
+
+def _rows(session: Session, sql: str, args: list[Any]) -> list[RunRow]:
+    return [RunRow(*values) for values in driver(session).execute(sql, args)]
+
+
+def _count(session: Session, sql: str, args: list[Any]) -> int:
+    return int(driver(session).execute(sql, args).fetchone()[0])
 
 
 def upcoming_page(
     session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[RunRow]:
     """One window of scheduled runs, soonest first (index on status, scheduled_for)."""
-    query = _upcoming(select(*_COLUMNS), where).order_by(m.Run.scheduled_for, m.Run.id)
-    return [_row(values) for values in _core(session).execute(query.offset(offset).limit(limit))]
+    condition, args = _upcoming(where)
+    sql = f"SELECT {_COLUMNS} FROM runs{condition} ORDER BY scheduled_for, id LIMIT ? OFFSET ?"
+    return _rows(session, sql, [*args, limit, offset])
 
 
 def count_upcoming(session: Session, where: RunFilter) -> int:
-    query = _upcoming(select(func.count()).select_from(m.Run), where)
-    return int(_core(session).scalar(query) or 0)
+    condition, args = _upcoming(where)
+    return _count(session, f"SELECT count(*) FROM runs{condition}", args)
 
 
 @dataclass(frozen=True)
@@ -189,39 +185,57 @@ def upcoming_between(
 
 def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
     """Runs going on now (few: at most the number of workers per process)."""
-    query = select(*_COLUMNS).where(m.Run.status == ledger.RUNNING)
-    query = _filtered(query, where).order_by(m.Run.started_at.desc())
-    return [_row(values) for values in _core(session).execute(query)]
+    if where.status not in (None, "", ledger.RUNNING):
+        return []  # not a question for SQLite: it would look through that status's runs
+    condition, args = _filtered(["status = 'running'"], [], where)
+    return _rows(
+        session, f"SELECT {_COLUMNS} FROM runs{condition} ORDER BY started_at DESC", args
+    )
 
 
-def _finished(query: Any, where: RunFilter) -> Any:
-    query = query.where(m.Run.finished_at.is_not(None), m.Run.status.in_(ledger.FINISHED))
+def _finished(where: RunFilter) -> tuple[str, list[Any]]:
+    clauses, args = ["finished_at IS NOT NULL", f"status IN ({_FINISHED})"], []
     if where.since is not None:
-        query = query.where(m.Run.finished_at >= where.since)
-    return _filtered(query, where)
+        clauses.append("finished_at >= ?")
+        args.append(to_db_time(where.since))
+    return _filtered(clauses, args, where)
 
 
-def history_page(
-    session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
-) -> list[RunRow]:
-    """One window of finished runs, newest first.
+def history_page_query(
+    where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+) -> tuple[str, list[Any]]:
+    """The SQL of one window of finished runs, newest first.
 
     The indexes on (status, finished_at, id) and (workflow, status,
     finished_at, id) give these pages and their COUNT without a sort or a
     table scan, filtered by workflow and status or not.
     """
-    query = _finished(select(*_COLUMNS), where).order_by(m.Run.finished_at.desc(), m.Run.id.desc())
-    return [_row(values) for values in _core(session).execute(query.offset(offset).limit(limit))]
+    condition, args = _finished(where)
+    sql = (
+        f"SELECT {_COLUMNS} FROM runs{condition} "
+        "ORDER BY finished_at DESC, id DESC LIMIT ? OFFSET ?"
+    )
+    return sql, [*args, limit, offset]
+
+
+def history_count_query(where: RunFilter) -> tuple[str, list[Any]]:
+    condition, args = _finished(where)
+    return f"SELECT count(*) FROM runs{condition}", args
+
+
+def history_page(
+    session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[RunRow]:
+    return _rows(session, *history_page_query(where, offset, limit))
 
 
 def count_history(session: Session, where: RunFilter) -> int:
-    query = _finished(select(func.count()).select_from(m.Run), where)
-    return int(_core(session).scalar(query) or 0)
+    return _count(session, *history_count_query(where))
 
 
 def get_run_row(session: Session, run_id: str) -> RunRow | None:
-    values = session.execute(select(*_COLUMNS).where(m.Run.id == run_id)).first()
-    return _row(values) if values is not None else None
+    rows = _rows(session, f"SELECT {_COLUMNS} FROM runs WHERE id = ?", [run_id])
+    return rows[0] if rows else None
 
 
 def workflow_colours(session: Session) -> dict[str, str]:
