@@ -6,7 +6,8 @@ commit together. A step with an outside effect (email, HTTP) commits the
 segment first, with a "running" checkpoint for itself, and runs outside any
 transaction, so a slow server never holds the write lock; its record opens
 the next segment. A data step that fails is rolled back to a savepoint and
-leaves only its failed record.
+leaves only its failed record. A worker with several due runs executes them
+in a Batch: their segments are savepoints of one transaction (group commit).
 """
 
 from __future__ import annotations
