@@ -151,8 +151,11 @@ class Runner:
         depth: int = 0,
     ) -> str:
         """Run a workflow in this thread, now, recorded in the ledger; returns the run ID."""
-        with self.db.write() as session:
-            run_id = schedule_in(
+        segment = _Segment(self, "")
+        try:
+            # Scheduled and claimed in one transaction: no clock can claim it first.
+            session = segment.session()
+            run_id = segment.run_id = schedule_in(
                 session,
                 workflow,
                 params,
@@ -161,9 +164,7 @@ class Runner:
                 parent_id=parent_id,
                 from_text=from_text,
             )
-        segment = _Segment(self, run_id)
-        try:
-            claimed = ledger.claim(segment.session(), run_id, self.pid)
+            claimed = ledger.claim(session, run_id, self.pid)
             assert claimed is not None
             self._execute_claimed(claimed, depth, segment)
         finally:
@@ -564,7 +565,7 @@ class _Segment:
         self._unit: _Unit | None = None  # its own transaction, outside a batch
         self._batch: Batch | None = None  # the batch whose transaction it is part of
         self._session: Session | None = None
-        self._savepoint = f'"run {run_id}"'
+        self._savepoint = f'"segment {id(self)}"'
 
     def session(self) -> Session:
         if self._session is None:
