@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -390,6 +391,63 @@ def save_workflow(session: Session, wf: WorkflowDef) -> int:
     ]
     session.flush()
     return row.version
+
+
+WORKFLOW_INPUTS = {"run_workflow", "schedule_workflow", "schedule_workflow_on_list"}
+
+
+def rename_workflow(session: Session, old: str, new: str) -> dict[str, int]:
+    """Rename a workflow and everything that names it, in one transaction.
+
+    Runs not finished yet, recurring schedules and triggers move to the new
+    name; so do other workflows' steps that name it literally (their
+    `workflow` input). Finished runs keep the name they ran under. Returns
+    how many of each moved.
+    """
+    if find_workflow(session, new) is not None:
+        raise BadInput(f"a workflow named '{new}' exists")
+    row = session.scalar(select(m.Workflow).where(m.Workflow.name == old))
+    if row is None:
+        raise NotFound(f"unknown workflow '{old}'")
+    row.name = new
+    session.flush()
+    conn = driver(session)
+    moved = {
+        "runs": conn.execute(
+            "UPDATE runs SET workflow = ? "
+            "WHERE workflow = ? AND status IN ('scheduled', 'running')",
+            (new, old),
+        ).rowcount,
+        "schedules": conn.execute(
+            "UPDATE schedules SET workflow = ? WHERE workflow = ?", (new, old)
+        ).rowcount,
+        "triggers": conn.execute(
+            "UPDATE triggers SET workflow = ? WHERE workflow = ?", (new, old)
+        ).rowcount,
+        "steps": 0,
+    }
+    callers: set[int] = set()
+    for step in session.scalars(select(m.Step).where(m.Step.action.in_(WORKFLOW_INPUTS))):
+        if step.inputs.get("workflow") == old:
+            step.inputs = {**step.inputs, "workflow": new}
+            moved["steps"] += 1
+            callers.add(step.workflow_id)
+    for caller_id in callers:  # a new version: runs must not use a cached old definition
+        caller = session.get_one(m.Workflow, caller_id)
+        caller.version = (caller.version or 0) + 1
+    session.flush()
+    return moved
+
+
+def rename_calls(wf: WorkflowDef, old: str, new: str) -> WorkflowDef:
+    """`wf` with its steps that name workflow `old` naming `new` instead."""
+    steps = tuple(
+        dataclasses.replace(step, inputs={**step.inputs, "workflow": new})
+        if step.action in WORKFLOW_INPUTS and step.inputs.get("workflow") == old
+        else step
+        for step in wf.steps
+    )
+    return dataclasses.replace(wf, steps=steps)
 
 
 def delete_workflow(session: Session, name: str) -> None:

@@ -744,23 +744,40 @@ class WorkflowsArea(QWidget):
         when the names differ). Returns the name stored afterwards.
         """
         types, workflows = self._load_context()
+        if row_name and row_name != workflow.name:  # a rename: calls to itself follow
+            workflow = catalog.rename_calls(workflow, row_name, workflow.name)
         others = {k: v for k, v in workflows.items() if k not in (row_name, workflow.name)}
         problems = validate_workflow(workflow, types, {**others, workflow.name: workflow})
         if workflow.name in workflows and workflow.name != row_name:
             problems.insert(0, Problem("name", f"a workflow named '{workflow.name}' exists"))
         stored = row_name
         if not problems:
+            moved: dict[str, int] = {}
             with self.context.db.write() as session:
-                renamed = row_name and row_name != workflow.name and row_name in workflows
-                if renamed and views.count_upcoming_of(session, str(row_name)) == 0:
-                    catalog.delete_workflow(session, str(row_name))
+                if row_name and row_name != workflow.name and row_name in workflows:
+                    moved = catalog.rename_workflow(session, row_name, workflow.name)
                 catalog.save_workflow(session, workflow)
             stored = workflow.name
+            if moved:
+                self.context.events.emit(LedgerChanged())
+                self._say_moved(moved)
         self._saved_name = stored
         self.current = workflow
         self.refresh_list(select=workflow.name)
         self._show(workflow, problems)
         return stored
+
+    def _say_moved(self, moved: dict[str, int]) -> None:
+        parts = [
+            self.tr("{n} upcoming run(s)").format(n=moved["runs"]) if moved["runs"] else "",
+            self.tr("{n} schedule(s)").format(n=moved["schedules"]) if moved["schedules"] else "",
+            self.tr("{n} trigger(s)").format(n=moved["triggers"]) if moved["triggers"] else "",
+            self.tr("{n} step(s) of other workflows").format(n=moved["steps"])
+            if moved["steps"] else "",
+        ]
+        said = ", ".join(part for part in parts if part)
+        if said:
+            self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
 
     def remove_workflow(self, name: str) -> None:
         with self.context.db.write() as session:

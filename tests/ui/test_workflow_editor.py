@@ -200,3 +200,31 @@ def test_delete_with_upcoming_runs_says_how_many_it_cancels(
 
     with greeting.db.read() as session:
         assert ledger.count_scheduled(session) == 0
+
+
+def test_renaming_moves_upcoming_runs_and_undo_moves_them_back(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    from datetime import timedelta
+
+    from app.core.types import utcnow
+    from app.engine.service import Service
+    from app.storage import ledger
+
+    run_id = Service(greeting.db).schedule(
+        "greet", {"user": "ada"}, at=utcnow() + timedelta(hours=2))
+    messages: list[str] = []
+    area = window.workflows_area
+    area.status_message.connect(messages.append)
+    area.select("greet")
+    type_into(qtbot, area.editor.name_edit, "welcome")
+
+    def run_workflow() -> str:
+        with greeting.db.read() as session:
+            return ledger.get_run(session, run_id).workflow
+
+    assert stored(greeting, "greet") is None and stored(greeting, "welcome") is not None
+    assert run_workflow() == "welcome"
+    assert messages[-1] == "Renamed; moved 1 upcoming run(s)"
+    window.undo_action.trigger()
+    assert stored(greeting, "welcome") is None and stored(greeting, "greet") is not None
+    assert run_workflow() == "greet"

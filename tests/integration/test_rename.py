@@ -1,0 +1,100 @@
+"""Renaming a workflow takes everything that names it along (real SQLite file)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.core.recurrence import Recurrence
+from app.core.types import utcnow
+from app.engine.runner import Runner
+from app.engine.service import Service
+from app.errors import BadInput, NotFound
+from app.storage import catalog, ledger
+from app.storage.db import Database
+from app.workflow_file import import_text
+
+FLOWS = """
+cueflow: 1
+data_types:
+  Order: {fields: {total: number}}
+workflows:
+  ship:
+    parameters: {note: {type: text}}
+    steps:
+      - action: log
+        with: {message: "shipping {{ note }}"}
+  plan:
+    steps:
+      - action: schedule_workflow
+        with: {workflow: ship, params: {note: planned}}
+      - action: run_workflow
+        with: {workflow: ship, params: {note: inline}}
+triggers:
+  ship_new_orders:
+    data_type: Order
+    on: [created]
+    workflow: ship
+    params: {note: "{{ thing_now.id }}"}
+"""
+
+
+def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
+    with db.read() as session:
+        return [tuple(row) for row in session.connection().exec_driver_sql(sql)]
+
+
+def test_a_renamed_workflow_keeps_its_runs_schedules_triggers_and_callers(db: Database) -> None:
+    import_text(db, FLOWS)
+    service = Service(db)
+    runner = Runner(db)
+    finished = runner.run_now("ship", {"note": "before"})
+    upcoming = service.schedule("ship", {"note": "later"}, at=utcnow() + timedelta(hours=1))
+    weekly = Recurrence.parse("1 week")
+    schedule_id = service.schedule(
+        "ship", {"note": "weekly"}, at=utcnow() + timedelta(days=1), every=weekly
+    )
+    with db.read() as session:
+        plan_version = catalog.workflow_version(session, "plan")
+
+    with db.write() as session:
+        moved = catalog.rename_workflow(session, "ship", "dispatch")
+    # The upcoming run, the schedule's next occurrence; the trigger; plan's two steps.
+    assert moved == {"runs": 2, "schedules": 1, "triggers": 1, "steps": 2}
+
+    with db.read() as session:
+        assert catalog.find_workflow(session, "ship") is None
+        assert catalog.find_workflow(session, "dispatch") is not None
+        assert ledger.get_run(session, finished).workflow == "ship"  # history stays as it ran
+        assert ledger.get_run(session, upcoming).workflow == "dispatch"
+        assert [t.workflow for t in catalog.list_triggers(session)] == ["dispatch"]
+        plan = catalog.get_workflow(session, "plan")
+        assert [s.inputs["workflow"] for s in plan.steps] == ["dispatch", "dispatch"]
+        assert plan.version == plan_version + 1
+    assert _rows(db, f"SELECT workflow FROM schedules WHERE id = '{schedule_id}'") == [
+        ("dispatch",)
+    ]
+
+    # Everything still runs under the new name.
+    with db.write() as session:
+        ledger.get_run(session, upcoming).scheduled_for = utcnow()
+    assert runner.execute(upcoming) == "succeeded"
+    plan_run = runner.run_now("plan", {})
+    with db.read() as session:
+        assert ledger.get_run(session, plan_run).status == "succeeded"
+    assert service.create_thing("Order", {"total": 5}) is not None
+    triggered = "SELECT count(*) FROM runs WHERE workflow = 'dispatch' AND \"trigger\" IS NOT NULL"
+    assert _rows(db, triggered) == [(1,)]
+
+
+def test_a_rename_onto_an_existing_name_or_from_an_unknown_one_changes_nothing(
+    db: Database,
+) -> None:
+    import_text(db, FLOWS)
+    with db.write() as session, pytest.raises(BadInput, match="'plan' exists"):
+        catalog.rename_workflow(session, "ship", "plan")
+    with db.write() as session, pytest.raises(NotFound):
+        catalog.rename_workflow(session, "nope", "other")
+    with db.read() as session:
+        assert catalog.workflow_names(session) == {"ship", "plan"}
