@@ -7,7 +7,7 @@ window all work on them. They hold no database state.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.core.types import ValueType
@@ -52,6 +52,37 @@ class DataTypeDef:
 
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def renames_to(self, fields: tuple[FieldDef, ...]) -> dict[str, str]:
+        """Fields that `fields` renames in place: {old name: new name}.
+
+        A rename is a field whose name changed while the fields kept their
+        number and order (what editing a name in the fields table does), and
+        whose old name is not in use any more.
+        """
+        if len(fields) != len(self.fields):
+            return {}
+        kept = {f.name for f in fields}
+        return {
+            old.name: new.name
+            for old, new in zip(self.fields, fields, strict=True)
+            if old.name != new.name and old.name not in kept
+        }
+
+    def with_fields(self, fields: tuple[FieldDef, ...]) -> DataTypeDef:
+        """This type with other fields; privacy rules follow renamed fields."""
+        renames = self.renames_to(fields)
+
+        def follow(rule: PrivacyRule | None) -> PrivacyRule | None:
+            if rule is None or isinstance(rule.view, str) or not renames:
+                return rule
+            return replace(rule, view=tuple(renames.get(name, name) for name in rule.view))
+
+        privacy = Privacy(
+            tuple(follow(rule) or rule for rule in self.privacy.rules),
+            follow(self.privacy.everyone_else),
+        )
+        return replace(self, fields=fields, privacy=privacy)
 
 
 @dataclass(frozen=True)

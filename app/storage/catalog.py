@@ -120,6 +120,23 @@ class Change:
     after: dict[str, Any] | None
 
 
+def rename_field_values(session: Session, type_name: str, renames: Mapping[str, str]) -> int:
+    """Move stored values to renamed fields (after save_data_type); returns things changed."""
+    if not renames:
+        return 0
+    conn = driver(session)
+    changed = []
+    for thing_id, text in conn.execute(
+        "SELECT id, data FROM things WHERE data_type_id = ?", (_type_id(session, type_name),)
+    ):
+        data = json.loads(text) if text else {}
+        if any(old in data for old in renames):
+            moved = {renames.get(key, key): value for key, value in data.items()}
+            changed.append((json.dumps(moved), thing_id))
+    conn.executemany("UPDATE things SET data = ? WHERE id = ?", changed)
+    return len(changed)
+
+
 def _note(session: Session, change: Change) -> None:
     session.info.setdefault(_CHANGES, []).append(change)
 

@@ -6,8 +6,6 @@ rules. Thing changes go through the service, so database triggers fire.
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -231,9 +229,15 @@ class DataArea(QWidget):
             self.status_message.emit(self.tr("Field names must be unique words (a-z, 0-9, _)."))
             self._show_fields()
             return False
-        definition = dataclasses.replace(self.current, fields=fields)
+        renames = self.current.renames_to(fields)
+        definition = self.current.with_fields(fields)
         with self.context.db.write() as session:
             catalog.save_data_type(session, definition)
+            moved = catalog.rename_field_values(session, definition.name, renames)
+        if renames:
+            self.status_message.emit(self.tr("Renamed {fields}; moved the values of {n} thing(s)")
+                                     .format(fields=", ".join(f"{old} → {new}" for old, new
+                                                              in renames.items()), n=moved))
         self.reload(definition.name)
         return True
 

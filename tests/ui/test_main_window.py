@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -103,6 +104,30 @@ def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
     assert area.things_model.rowCount() == 1
     area.create_type("Customer")
     assert area.current is not None and area.current.name == "Customer"
+
+
+def test_renaming_a_field_moves_the_stored_values(qtbot: Any, greeting: AppContext,
+                                                 window: MainWindow) -> None:
+    from app.core.definitions import Privacy, PrivacyRule
+
+    with greeting.db.write() as session:  # a rule showing the field, to follow the rename
+        rule = PrivacyRule("own", "thing.id == current_user.id", ("email",), find=True)
+        definition = catalog.get_data_type(session, "User")
+        catalog.save_data_type(session, dataclasses.replace(definition, privacy=Privacy((rule,))))
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    messages: list[str] = []
+    area.status_message.connect(messages.append)
+    item = area.fields_table.item(0, 0)
+    assert item.text() == "email"
+    item.setText("mail")  # what typing over the name in the fields table does
+    with greeting.db.read() as session:
+        user = catalog.get_data_type(session, "User")
+        ada = catalog.get_thing(session, "ada")
+    assert [f.name for f in user.fields] == ["mail", "name"]
+    assert user.privacy.rules[0].view == ("mail",)
+    assert ada.raw == {"mail": "ada@example.com", "name": "Ada"}
+    assert messages == ["Renamed email → mail; moved the values of 1 thing(s)"]
 
 
 def test_settings_are_saved_and_the_password_refused_without_a_keychain(
