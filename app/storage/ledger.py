@@ -156,6 +156,22 @@ def cancel(session: Session, run_ids: Iterable[str]) -> list[str]:
     return cancelled
 
 
+def uncancel(session: Session, run_ids: Iterable[str]) -> list[str]:
+    """Schedule cancelled runs again (undoing what cancelled them); returns those restored."""
+    ids = list(dict.fromkeys(run_ids))
+    restored: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        result = session.execute(
+            update(m.Run)
+            .where(m.Run.id.in_(chunk), m.Run.status == CANCELLED)
+            .values(status=SCHEDULED, finished_at=None, error=None)
+            .returning(m.Run.id)
+        )
+        restored.extend(result.scalars())
+    return restored
+
+
 def cancel_where(session: Session, *, overdue_before: datetime | None = None) -> list[str]:
     query = update(m.Run).where(m.Run.status == SCHEDULED)
     if overdue_before is not None:

@@ -15,8 +15,11 @@ class WorkflowStore(Protocol):
     def apply_workflow(self, workflow: WorkflowDef, row_name: str | None) -> str | None:
         """Show `workflow`, save it when valid in place of `row_name`; the stored name."""
 
-    def remove_workflow(self, name: str) -> None:
-        """Delete a workflow (its upcoming runs are cancelled)."""
+    def remove_workflow(self, name: str) -> list[str]:
+        """Delete a workflow; its upcoming runs are cancelled (their IDs are returned)."""
+
+    def restore_runs(self, run_ids: list[str]) -> None:
+        """Schedule again runs that a delete cancelled."""
 
 
 class EditWorkflowCommand(QUndoCommand):
@@ -54,15 +57,17 @@ class AddWorkflowCommand(QUndoCommand):
 
 
 class DeleteWorkflowCommand(QUndoCommand):
-    """Delete a workflow; undo brings the definition back (not cancelled runs)."""
+    """Delete a workflow; undo brings it back with the upcoming runs the delete cancelled."""
 
     def __init__(self, store: WorkflowStore, workflow: WorkflowDef, text: str) -> None:
         super().__init__(text)
         self.store = store
         self.workflow = workflow
+        self.cancelled: list[str] = []
 
     def redo(self) -> None:
-        self.store.remove_workflow(self.workflow.name)
+        self.cancelled = self.store.remove_workflow(self.workflow.name)
 
     def undo(self) -> None:
         self.store.apply_workflow(self.workflow, None)
+        self.store.restore_runs(self.cancelled)

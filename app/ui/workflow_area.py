@@ -48,7 +48,7 @@ from app.core.definitions import ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import SCALARS, ValueType
 from app.engine.events import LedgerChanged
 from app.engine.validation import Problem, validate_workflow
-from app.storage import catalog, views
+from app.storage import catalog, ledger, views
 from app.ui.commands import AddWorkflowCommand, DeleteWorkflowCommand, EditWorkflowCommand
 from app.ui.context import AppContext
 from app.ui.expression_edit import LongTextEdit, scope_words
@@ -779,7 +779,7 @@ class WorkflowsArea(QWidget):
         if said:
             self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
 
-    def remove_workflow(self, name: str) -> None:
+    def remove_workflow(self, name: str) -> list[str]:
         with self.context.db.write() as session:
             cancelled = views.cancel_upcoming_of(session, name)
             if catalog.find_workflow(session, name) is not None:
@@ -792,6 +792,15 @@ class WorkflowsArea(QWidget):
             self.current = None
             self._saved_name = None
         self.refresh_list()
+        return cancelled
+
+    def restore_runs(self, run_ids: list[str]) -> None:
+        if not run_ids:
+            return
+        with self.context.db.write() as session:
+            restored = ledger.uncancel(session, run_ids)
+        self.context.events.emit(LedgerChanged())
+        self.status_message.emit(self.tr("Scheduled {n} run(s) again").format(n=len(restored)))
 
     # --- user actions -------------------------------------------------------------
 

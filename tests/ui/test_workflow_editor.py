@@ -201,6 +201,14 @@ def test_delete_with_upcoming_runs_says_how_many_it_cancels(
     with greeting.db.read() as session:
         assert ledger.count_scheduled(session) == 0
 
+    window.undo_action.trigger()  # the workflow and its three runs are back
+    assert stored(greeting, "greet") is not None
+    with greeting.db.read() as session:
+        assert ledger.count_scheduled(session) == 3
+    window.redo_action.trigger()
+    with greeting.db.read() as session:
+        assert ledger.count_scheduled(session) == 0
+
 
 def test_renaming_moves_upcoming_runs_and_undo_moves_them_back(
         qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
