@@ -8,6 +8,7 @@ Rows come back as plain frozen values, detached from any session.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.types import SCALARS
 from app.storage import ledger
 from app.storage import models as m
 from app.storage.db import driver
@@ -315,11 +317,40 @@ def thing_choices(
     ]
 
 
-def thing_label(data: dict[str, Any], thing_id: str) -> str:
-    """`Ada <ada@example.com>`-like label from the first text-looking fields."""
+def thing_parameters(session: Session) -> dict[str, set[str]]:
+    """Per workflow, the keys of its parameters that hold things (or lists of them)."""
+    scalars = ", ".join("?" for _ in SCALARS)
+    rows = driver(session).execute(
+        "SELECT w.name, p.key FROM parameters p JOIN workflows w ON w.id = p.workflow_id "
+        f"WHERE p.type NOT IN ({scalars})",
+        SCALARS,
+    )
+    out: dict[str, set[str]] = {}
+    for workflow, key in rows:
+        out.setdefault(workflow, set()).add(key)
+    return out
+
+
+def thing_labels(session: Session, thing_ids: Iterable[str]) -> dict[str, str]:
+    """Short labels (a name, else an email …) of the things with these IDs that exist."""
+    ids = list(dict.fromkeys(thing_ids))
+    labels: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = driver(session).execute(
+            f"SELECT id, data FROM things WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
+        )
+        for thing_id, data in rows:
+            labels[thing_id] = thing_label(json.loads(data) if data else {}, thing_id, brief=True)
+    return labels
+
+
+def thing_label(data: dict[str, Any], thing_id: str, *, brief: bool = False) -> str:
+    """`Ada <ada@example.com>`-like label from the first text-looking fields
+    (`brief`: just `Ada`, for table cells)."""
     name = next((str(data[k]) for k in ("name", "title", "label") if data.get(k)), "")
     email = str(data.get("email") or "")
-    if name and email:
+    if name and email and not brief:
         return f"{name} <{email}>"
     if name or email:
         return name or email

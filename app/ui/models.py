@@ -230,11 +230,52 @@ class UpcomingRunsModel(PagedRunsModel):
     COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_RUN_AS, COL_PARAMS, COL_CREATED, COL_CANCEL = range(7)
     HEADERS = ("ID", "Workflow", "Scheduled for", "Run as", "Parameters", "Created", "")
 
+    def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, max_pages: int = 25,
+                 parent: Any = None) -> None:
+        self._thing_params: dict[str, set[str]] = {}  # per workflow: keys holding things
+        self._labels: dict[str, str] = {}  # thing ID -> readable label, for the shown pages
+        super().__init__(db, page_size, max_pages, parent)
+
+    def reload(self, *, colours: bool = True) -> None:
+        if colours:  # the workflows may have changed too
+            with self.db.read() as session:
+                self._thing_params = views.thing_parameters(session)
+        self._labels.clear()
+        super().reload(colours=colours)
+
     def _count_rows(self, session: Any) -> int:
         return views.count_upcoming(session, self._filter)
 
     def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
-        return views.upcoming_page(session, self._filter, offset, limit)
+        rows = views.upcoming_page(session, self._filter, offset, limit)
+        # Things are shown by name: one query for the page's things, not one per cell.
+        wanted = {thing_id for run in rows for thing_id in self._things_of(run)}
+        self._labels.update(views.thing_labels(session, wanted - self._labels.keys()))
+        return rows
+
+    def _things_of(self, run: RunRow) -> list[str]:
+        ids = [run.run_as] if run.run_as else []
+        for key in self._thing_params.get(run.workflow, ()):
+            value = run.params.get(key)
+            values = value if isinstance(value, list) else [value]
+            ids += [str(item) for item in values if isinstance(item, str) and item]
+        return ids
+
+    def _thing(self, thing_id: str) -> str:
+        return self._labels.get(thing_id, thing_id)
+
+    def _params_shown(self, run: RunRow) -> dict[str, Any]:
+        keys = self._thing_params.get(run.workflow, ())
+        if not keys:
+            return run.params
+        shown = {}
+        for key, value in run.params.items():
+            if key in keys and isinstance(value, list):
+                value = [self._thing(str(item)) for item in value]
+            elif key in keys and isinstance(value, str):
+                value = self._thing(value)
+            shown[key] = value
+        return shown
 
     def _display(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_ID:
@@ -245,9 +286,9 @@ class UpcomingRunsModel(PagedRunsModel):
             return (f"{formatting.local_time(run.scheduled_for)} · "
                     f"{formatting.relative(run.scheduled_for)}")
         if column == self.COL_RUN_AS:
-            return run.run_as or self.tr("nobody")
+            return self._thing(run.run_as) if run.run_as else self.tr("nobody")
         if column == self.COL_PARAMS:
-            return formatting.params_text(run.params)
+            return formatting.params_text(self._params_shown(run))
         if column == self.COL_CREATED:
             return formatting.local_time(run.created_at)
         if column == self.COL_CANCEL:

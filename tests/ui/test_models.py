@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from app.core.types import utcnow
 from app.storage import catalog
 from app.ui.context import AppContext
@@ -26,6 +28,18 @@ def test_upcoming_model(qtmodeltester: Any, greeting: AppContext) -> None:
     qtmodeltester.check(model, force_py=True)
     assert model.index(0, UpcomingRunsModel.COL_WORKFLOW).data() == "greet"
     assert "in 2 h" in model.index(0, UpcomingRunsModel.COL_SCHEDULED).data()
+
+
+def test_upcoming_shows_things_by_name(greeting: AppContext) -> None:
+    with greeting.db.write() as session:
+        bob = catalog.create_thing(session, "User", {"name": "Bob", "email": "bob@example.com"})
+    later = utcnow() + timedelta(hours=1)
+    greeting.service.schedule("greet", {"user": bob.id}, at=later, run_as="ada")
+    model = UpcomingRunsModel(greeting.db)
+    params = model.index(0, UpcomingRunsModel.COL_PARAMS).data()
+    assert params == "user=Bob"
+    assert model.index(0, UpcomingRunsModel.COL_RUN_AS).data() == "Ada"
+    assert bob.id in model.index(0, UpcomingRunsModel.COL_PARAMS).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_history_model(qtmodeltester: Any, greeting: AppContext) -> None:
