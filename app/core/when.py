@@ -31,3 +31,17 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
         raise BadInput(
             f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
         ) from None
+
+
+def span(seconds: float) -> str:
+    """A length of time as people say it: 42 s, 5 min, 3 h, 12 days, 4 months."""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400 * 2:
+        return f"{seconds / 3600:.0f} h"
+    if seconds < 86400 * 60:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / 86400 / 30.4:.0f} months"

@@ -32,6 +32,7 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 
 from app.core.types import utcnow
+from app.core.when import span
 from app.engine.events import EventBus, LedgerChanged, SchedulerState
 from app.engine.runner import Runner
 from app.storage import ledger, schedules, settings
@@ -194,11 +195,11 @@ class Clock:
                     reason = f"missed: {why} at the scheduled time (policy skip)"
                 elif overdue > grace:
                     reason = (
-                        f"missed: {_duration(overdue)} late, more than the grace of "
-                        f"{_duration(grace)}"
+                        f"missed: {span(overdue)} late, more than the grace of "
+                        f"{span(grace)}"
                     )
                 else:
-                    ledger.add_log(session, run.id, f"running late by {_duration(overdue)}")
+                    ledger.add_log(session, run.id, f"running late by {span(overdue)}")
                     late.append(run.id)
                     continue
                 ledger.mark_missed(session, run.id, reason)
@@ -430,14 +431,3 @@ def read_heartbeat(folder: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    if seconds < 172800:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.types import local_zone, utcnow
+from app.core.when import span
 
 
 def local_time(value: datetime | None) -> str:
@@ -22,19 +23,6 @@ def relative(value: datetime, now: datetime | None = None) -> str:
     if abs(seconds) < 1:
         return "now"
     return f"in {text}" if seconds > 0 else f"{text} ago"
-
-
-def span(seconds: float) -> str:
-    seconds = abs(seconds)
-    if seconds < 60:
-        return f"{int(seconds)} s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min"
-    if seconds < 86400 * 2:
-        return f"{seconds / 3600:.0f} h"
-    if seconds < 86400 * 60:
-        return f"{seconds / 86400:.0f} days"
-    return f"{seconds / 86400 / 30.4:.0f} months"
 
 
 def duration(start: datetime | None, end: datetime | None) -> str:
