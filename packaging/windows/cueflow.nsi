@@ -24,6 +24,9 @@ Unicode true
 !endif
 
 !define APPNAME "Cueflow"
+; The installer's and uninstaller's icon (packaging/render_icons.py makes it from the SVG).
+!define MUI_ICON "cueflow.ico"
+!define MUI_UNICON "cueflow.ico"
 !define EXE "cueflow.exe"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Cueflow"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
