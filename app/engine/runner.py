@@ -45,7 +45,7 @@ MASK = "••••"
 THING_RESULTS = ("create_thing", "modify_thing")
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
-SEGMENT_SECONDS = 0.05
+SEGMENT_SECONDS = 0.02
 
 
 class _Interrupted(Exception):
@@ -495,7 +495,7 @@ class _Unit:
     """A db.write() unit of work held open across calls (committed or rolled back later)."""
 
     def __init__(self, db: Database) -> None:
-        self._context = db.write()
+        self._context = db.write(urgent=False)
         self.session = self._context.__enter__()
         self.opened = time.monotonic()
 
@@ -529,7 +529,11 @@ class Batch:
 
     @property
     def young(self) -> bool:
-        return self.unit is None or time.monotonic() - self.unit.opened < SEGMENT_SECONDS
+        """Whether it may take another run: not open for long, nobody else waiting."""
+        if self.unit is None:
+            return True
+        age = time.monotonic() - self.unit.opened
+        return age < SEGMENT_SECONDS and not self.runner.db.write_lock.wanted
 
     def commit(self) -> None:
         unit, self.unit = self.unit, None
@@ -644,10 +648,13 @@ class _Segment:
             self.runner.events.emit(event)
 
     def commit_if_old(self) -> None:
+        """Commit after a step when open for long or when another writer waits."""
         if self._session is None:
             return
         opened = (self._batch.unit if self._batch is not None else self._unit)
-        if opened is not None and time.monotonic() - opened.opened > SEGMENT_SECONDS:
+        if opened is not None and (
+            time.monotonic() - opened.opened > SEGMENT_SECONDS or self.runner.db.write_lock.wanted
+        ):
             self.commit()
 
     def abandon(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -26,6 +27,52 @@ BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its sqlite3 connection)
 
 
+class WriteLock:
+    """The process's write lock: reentrant and first come, first served.
+
+    It also says when a writer is waiting who is not executing runs (the
+    window saving an edit, a command): a worker holding the lock for a batch
+    of runs then commits after its current step and lets that writer in
+    before it takes more runs (see engine.runner.Batch).
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition(threading.Lock())
+        self._owner: int | None = None
+        self._depth = 0
+        self._queue: deque[object] = deque()
+        self._urgent = 0
+
+    def acquire(self, *, urgent: bool = True) -> None:
+        me = threading.get_ident()
+        with self._condition:
+            if self._owner == me:
+                self._depth += 1
+                return
+            ticket = object()
+            self._queue.append(ticket)
+            self._urgent += urgent
+            try:
+                while self._owner is not None or self._queue[0] is not ticket:
+                    self._condition.wait()
+            finally:
+                self._queue.remove(ticket)
+                self._urgent -= urgent
+            self._owner, self._depth = me, 1
+
+    def release(self) -> None:
+        with self._condition:
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._condition.notify_all()
+
+    @property
+    def wanted(self) -> bool:
+        """Whether a writer that is not executing runs waits for the lock."""
+        return self._urgent > 0
+
+
 class Database:
     """One engine per database; a session per unit of work, per thread."""
 
@@ -36,7 +83,7 @@ class Database:
         )
         _configure_sqlite(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_lock = threading.RLock()
+        self.write_lock = WriteLock()
         self._writer = sessionmaker(
             self.engine.execution_options(cueflow_immediate=True), expire_on_commit=False
         )
@@ -53,16 +100,21 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, urgent: bool = True) -> Iterator[Session]:
         """A unit of work that commits on success and rolls back on error.
 
         Writers of this process queue on a lock first: SQLite lets one writer
         at a time anyway, and its busy handler waits by sleeping, which with
         several worker threads costs far more than the writes themselves.
-        Other processes are still kept in line by the busy timeout.
+        Other processes are still kept in line by the busy timeout. Runs are
+        written with `urgent=False`: they make way for any other writer.
         """
-        with self._write_lock, self._writer.begin() as session:
-            yield session
+        self.write_lock.acquire(urgent=urgent)
+        try:
+            with self._writer.begin() as session:
+                yield session
+        finally:
+            self.write_lock.release()
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it (frees disk space)."""

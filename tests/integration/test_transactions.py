@@ -8,6 +8,8 @@ sqlite3 connection: what another process would see.
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -165,3 +167,32 @@ def test_a_batch_that_cannot_commit_leaves_its_runs_scheduled(
         raise RuntimeError("stopped before the commit")
     assert _status(other, run_id) == "scheduled"
     assert _titles(other) == []
+
+
+def test_a_batch_makes_way_for_another_writer(
+    db: Database, runner: Runner, events: EventBus, other: sqlite3.Connection
+) -> None:
+    first, second = (_schedule(db, events, "make", {"title": t}) for t in "ab")
+    saved = threading.Event()
+
+    def save_an_edit() -> None:  # what the window does on the GUI thread
+        with db.write() as session:
+            catalog.create_thing(session, "Task", {"title": "edit"})
+        saved.set()
+
+    with runner.batch() as batch:
+        assert runner.execute(first) == "succeeded"
+        assert batch.young
+        editor = threading.Thread(target=save_an_edit)
+        editor.start()
+        deadline = time.monotonic() + 5
+        while not db.write_lock.wanted:
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        assert not batch.young  # the worker would take no more runs now
+        batch.commit()  # …and commit: the edit goes in before the next run
+        assert saved.wait(5)
+        editor.join(5)
+        assert _titles(other) == ["a", "edit"]
+        assert runner.execute(second) == "succeeded"
+    assert _titles(other) == ["a", "b", "edit"]
