@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -28,44 +27,51 @@ _DRIVER = "cueflow_driver"  # session.info key: (transaction, its sqlite3 connec
 
 
 class WriteLock:
-    """The process's write lock: reentrant and first come, first served.
+    """The process's write lock (reentrant), with way made for writers who wait.
 
-    It also says when a writer is waiting who is not executing runs (the
-    window saving an edit, a command): a worker holding the lock for a batch
-    of runs then commits after its current step and lets that writer in
-    before it takes more runs (see engine.runner.Batch).
+    Writers that are not executing runs (the window saving an edit, a
+    command) are `urgent`: while one waits, runs take the lock no more, and a
+    worker holding it for a batch of runs commits after its current step
+    (see engine.runner.Batch and `wanted`). Among themselves the workers
+    take it as it comes: handing it over in turn would cost a thread switch
+    per batch for nothing.
     """
 
     def __init__(self) -> None:
-        self._condition = threading.Condition(threading.Lock())
+        self._lock = threading.RLock()
+        self._gate = threading.Condition(threading.Lock())
+        self._urgent = 0
         self._owner: int | None = None
         self._depth = 0
-        self._queue: deque[object] = deque()
-        self._urgent = 0
 
     def acquire(self, *, urgent: bool = True) -> None:
         me = threading.get_ident()
-        with self._condition:
-            if self._owner == me:
-                self._depth += 1
-                return
-            ticket = object()
-            self._queue.append(ticket)
-            self._urgent += urgent
-            try:
-                while self._owner is not None or self._queue[0] is not ticket:
-                    self._condition.wait()
-            finally:
-                self._queue.remove(ticket)
-                self._urgent -= urgent
-            self._owner, self._depth = me, 1
+        if self._owner != me:  # (a holder taking it again must never wait)
+            if urgent:
+                with self._gate:
+                    self._urgent += 1
+                try:
+                    self._lock.acquire()
+                finally:
+                    with self._gate:
+                        self._urgent -= 1
+                        if not self._urgent:
+                            self._gate.notify_all()
+            else:
+                with self._gate:
+                    while self._urgent:
+                        self._gate.wait()
+                self._lock.acquire()
+        else:
+            self._lock.acquire()
+        self._owner = me
+        self._depth += 1
 
     def release(self) -> None:
-        with self._condition:
-            self._depth -= 1
-            if self._depth == 0:
-                self._owner = None
-                self._condition.notify_all()
+        self._depth -= 1
+        if not self._depth:
+            self._owner = None
+        self._lock.release()
 
     @property
     def wanted(self) -> bool:

@@ -1,54 +1,59 @@
-"""The process's write lock: reentrant, first come first served, and it says
-when a writer that is not executing runs waits."""
+"""The process's write lock: reentrant, and runs make way for other writers."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from app.storage.db import WriteLock
 
 
-def _wait_for(condition: object, timeout: float = 5.0) -> None:
+def _wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     end = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         assert time.monotonic() < end, "condition not met in time"
         time.sleep(0.002)
 
 
-def test_waiters_get_the_lock_in_the_order_they_came() -> None:
+def _thread(lock: WriteLock, urgent: bool, order: list[str], name: str) -> threading.Thread:
+    def take() -> None:
+        lock.acquire(urgent=urgent)
+        order.append(name)
+        lock.release()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    return thread
+
+
+def test_a_waiting_writer_goes_before_runs_that_come_after_it() -> None:
     lock = WriteLock()
     order: list[str] = []
-    lock.acquire()
-    lock.acquire()  # reentrant
-    threads = []
-    for name in ("first", "second", "third"):
-        def take(name: str = name) -> None:
-            lock.acquire(urgent=name == "third")
-            order.append(name)
-            lock.release()
-
-        thread = threading.Thread(target=take)
-        thread.start()
-        threads.append(thread)
-        waiting = len(threads)
-        _wait_for(lambda: len(lock._queue) == waiting)  # noqa: B023 (read at once)
-    assert lock.wanted  # "third" is not a run
+    lock.acquire(urgent=False)  # a worker holding it for a batch of runs
+    lock.acquire(urgent=False)  # reentrant
+    assert not lock.wanted
+    editor = _thread(lock, True, order, "edit")
+    _wait_for(lambda: lock.wanted)  # the worker sees it and ends its batch
+    worker = _thread(lock, False, order, "run")
+    time.sleep(0.05)  # the second worker is held back at the gate
     lock.release()
     assert order == []  # still held once
     lock.release()
-    for thread in threads:
-        thread.join(5)
-    assert order == ["first", "second", "third"]
-    assert not lock.wanted
-
-
-def test_only_writers_that_are_not_runs_are_wanted() -> None:
-    lock = WriteLock()
-    lock.acquire()
-    worker = threading.Thread(target=lambda: (lock.acquire(urgent=False), lock.release()))
-    worker.start()
-    _wait_for(lambda: len(lock._queue) == 1)
-    assert not lock.wanted
-    lock.release()
+    editor.join(5)
     worker.join(5)
+    assert order == ["edit", "run"]
+    assert not lock.wanted
+
+
+def test_a_holder_may_take_it_again_while_a_writer_waits() -> None:
+    lock = WriteLock()
+    order: list[str] = []
+    lock.acquire(urgent=False)
+    editor = _thread(lock, True, order, "edit")
+    _wait_for(lambda: lock.wanted)
+    lock.acquire(urgent=False)  # must not wait for the writer that waits for it
+    lock.release()
+    lock.release()
+    editor.join(5)
+    assert order == ["edit"]
