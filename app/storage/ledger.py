@@ -142,34 +142,29 @@ def get_run(session: Session, run_id: str) -> m.Run:
 
 def cancel(session: Session, run_ids: Iterable[str]) -> list[str]:
     """Cancel the given runs that are still scheduled; returns those cancelled."""
-    ids = list(dict.fromkeys(run_ids))
-    cancelled: list[str] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        result = session.execute(
-            update(m.Run)
-            .where(m.Run.id.in_(chunk), m.Run.status == SCHEDULED)
-            .values(status=CANCELLED, finished_at=utcnow(), error="cancelled")
-            .returning(m.Run.id)
-        )
-        cancelled.extend(result.scalars())
-    return cancelled
+    return _move(session, run_ids, SCHEDULED, status=CANCELLED, finished_at=utcnow(),
+                 error="cancelled")
 
 
 def uncancel(session: Session, run_ids: Iterable[str]) -> list[str]:
     """Schedule cancelled runs again (undoing what cancelled them); returns those restored."""
+    return _move(session, run_ids, CANCELLED, status=SCHEDULED, finished_at=None, error=None)
+
+
+def _move(session: Session, run_ids: Iterable[str], when: str, **values: Any) -> list[str]:
+    """Set `values` on those of the runs whose status is `when` (conditional, in chunks)."""
     ids = list(dict.fromkeys(run_ids))
-    restored: list[str] = []
+    moved: list[str] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         result = session.execute(
             update(m.Run)
-            .where(m.Run.id.in_(chunk), m.Run.status == CANCELLED)
-            .values(status=SCHEDULED, finished_at=None, error=None)
+            .where(m.Run.id.in_(chunk), m.Run.status == when)
+            .values(**values)
             .returning(m.Run.id)
         )
-        restored.extend(result.scalars())
-    return restored
+        moved.extend(result.scalars())
+    return moved
 
 
 def cancel_where(session: Session, *, overdue_before: datetime | None = None) -> list[str]:
