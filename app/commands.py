@@ -13,6 +13,7 @@ from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.errors import BadInput
 from app.storage import catalog, ledger, secrets, settings
+from app.storage import models as m
 from app.storage.db import Database, init_db
 
 
@@ -296,20 +297,27 @@ def cmd_runs(args: argparse.Namespace) -> int:
     with db.read() as session:
         if args.workflow:
             catalog.get_workflow(session, args.workflow)
-        rows = [ledger.run_to_json(run) for run in session.scalars(query)]
-    if args.json:
-        cli.print_json(rows)
-        return cli.EXIT_OK
-    print(_scheduler_line(cli.data_folder(args)))
-    if not rows:
-        print("no runs")
-    for row in rows:
-        when = _local(datetime.fromisoformat(row["scheduled_for"]))
-        tail = f"  {row['error']}" if row["error"] and row["status"] != "cancelled" else ""
-        print(
-            f"{row['id']}  {row['status']:<11} {when}  {row['workflow']}"
-            f"  {_short(row['params'], 60)}{tail}"
+        # Streamed: a ledger of a million runs starts printing at once, in little memory.
+        plain = query.with_only_columns(*m.Run.__table__.columns)  # rows, not ORM objects
+        rows = (
+            ledger.run_to_json(run)
+            for run in session.execute(plain.execution_options(yield_per=1000))
         )
+        if args.json:
+            cli.print_json_array(rows)
+            return cli.EXIT_OK
+        print(_scheduler_line(cli.data_folder(args)))
+        printed = 0
+        for row in rows:
+            when = _local(datetime.fromisoformat(row["scheduled_for"]))
+            tail = f"  {row['error']}" if row["error"] and row["status"] != "cancelled" else ""
+            print(
+                f"{row['id']}  {row['status']:<11} {when}  {row['workflow']}"
+                f"  {_short(row['params'], 60)}{tail}"
+            )
+            printed += 1
+        if not printed:
+            print("no runs")
     return cli.EXIT_OK
 
 

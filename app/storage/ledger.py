@@ -405,8 +405,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def run_to_json(run: m.Run) -> dict[str, Any]:
-    """The `runs --json` object of PRODUCT §5."""
+def run_to_json(run: Any) -> dict[str, Any]:
+    """The `runs --json` object of PRODUCT §5 (of a Run or a row of its columns)."""
     return {
         "id": run.id,
         "workflow": run.workflow,

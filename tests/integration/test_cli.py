@@ -272,3 +272,15 @@ def test_no_screen_gives_a_clear_error_instead_of_a_qt_abort(
     assert result.code == 2
     assert result.err.startswith("cueflow: no screen to open the window on")
     assert "cueflow runner" in result.err
+
+
+@pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": [1, {"b": "ß"}]}, {"c": None}, 3]])
+def test_json_arrays_print_as_they_come_exactly_as_a_whole_list(
+    items: list[object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app import cli as cli_module
+
+    cli_module.print_json(items)
+    whole = capsys.readouterr().out
+    cli_module.print_json_array(iter(items))
+    assert capsys.readouterr().out == whole
