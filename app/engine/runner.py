@@ -46,6 +46,7 @@ THING_RESULTS = ("create_thing", "modify_thing")
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
 SEGMENT_SECONDS = 0.02
+DUE_SLACK = timedelta(seconds=1)  # a timer may fire this much before its run's time
 
 
 class _Interrupted(Exception):
@@ -93,7 +94,7 @@ class Runner:
         self.events = events or EventBus()
         self.pid = os.getpid()
         self._pending: dict[str, list[tuple[str, str]]] = {}  # log lines per run, not yet written
-        self._workflows: dict[str, WorkflowDef] = {}  # by name, checked against the version
+        self._workflows: dict[str, tuple[Any, WorkflowDef]] = {}  # by name, with its stamp
         self._local = threading.local()  # this thread's open Batch, if any
 
     # --- entry points ---------------------------------------------------------
@@ -130,7 +131,9 @@ class Runner:
         segment = _Segment(self, run_id)
         try:
             session = segment.session()
-            claimed = ledger.claim(session, run_id, self.pid)
+            # Only if due: a timer read before a retry moved the run later must not
+            # start it early (the move may not have been committed when it read).
+            claimed = ledger.claim(session, run_id, self.pid, due_by=utcnow() + DUE_SLACK)
             if claimed is None:
                 return None
             if claimed.schedule_id is not None and claimed.attempt == 1:
@@ -167,6 +170,9 @@ class Runner:
             claimed = ledger.claim(session, run_id, self.pid)
             assert claimed is not None
             self._execute_claimed(claimed, depth, segment)
+        except BaseException:
+            self._pending.pop(segment.run_id, None)  # its row was rolled back with it
+            raise
         finally:
             segment.abandon()
         batch = self.current_batch()
@@ -233,13 +239,13 @@ class Runner:
         )
 
     def _workflow(self, session: Session, name: str) -> WorkflowDef:
-        """The workflow's current definition (cached while its version is unchanged)."""
-        version = catalog.workflow_version(session, name)
+        """The workflow's current definition (cached while its stamp is unchanged)."""
+        stamp = catalog.workflow_stamp(session, name)
         cached = self._workflows.get(name)
-        if cached is not None and cached.version == version:
-            return cached
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         wf = catalog.get_workflow(session, name)
-        self._workflows[name] = wf
+        self._workflows[name] = (stamp, wf)
         return wf
 
     def _carry_over(
@@ -330,6 +336,7 @@ class Runner:
                 return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s", None
             try:
                 self._run_step(state, index, step, segment)
+                segment.commit_if_old()
             except ReturnData as done:
                 return ledger.SUCCEEDED, None, to_json_safe(done.values)
             except Terminate:
@@ -344,8 +351,6 @@ class Runner:
                         None,
                     )
                 return ledger.FAILED, f"step {index} ({step.action}): {exc}", None
-            finally:
-                segment.commit_if_old()
         return ledger.SUCCEEDED, None, None
 
     def _run_step(self, state: _RunState, index: int, step: StepDef, segment: _Segment) -> None:
@@ -372,7 +377,8 @@ class Runner:
         record.inputs = to_json_safe(inputs)
         context = StepRuntime(self, state, index, segment)
         try:
-            if spec.external or step.action == "run_workflow":
+            outside = spec.external or step.action == "run_workflow"
+            if outside:
                 record.checkpoint()  # a crash from here on leaves a "running" step behind
                 result = spec.perform(context, inputs)
             else:
@@ -388,6 +394,10 @@ class Runner:
                         segment.notify(LedgerChanged())
                 context.session = None
             record.write("succeeded", result=result, lines=context.lines)
+            if outside:  # done outside: on disk now, or a crash would make it happen twice
+                segment.commit()
+        except TransactionLost:
+            raise
         except ReturnData as done:
             record.write("succeeded", result=done.values, lines=context.lines)
             raise
@@ -398,6 +408,7 @@ class Runner:
             record.write("failed", error=str(exc), lines=context.lines)
             raise
         except Exception as exc:  # an action's bug must not kill the worker
+            segment.check_alive()  # (a database error may have ended the transaction)
             log.exception("step %s of run %s failed unexpectedly", index, state.run_id)
             reason = f"internal error: {type(exc).__name__}: {exc}"
             record.write("failed", error=reason, lines=context.lines)
@@ -500,11 +511,26 @@ class _Unit:
         self.opened = time.monotonic()
 
     def commit(self) -> None:
+        if not driver(self.session).in_transaction:
+            self.rollback()
+            raise TransactionLost()
         self._context.__exit__(None, None, None)
 
     def rollback(self) -> None:
         with suppress(_Abandoned):
             self._context.__exit__(_Abandoned, _Abandoned(), None)
+
+
+class TransactionLost(Exception):
+    """SQLite rolled the whole transaction back itself (disk full, I/O error).
+
+    Nothing written since it began is there: no record of it may be written
+    in its place (that would go in outside any transaction) and nothing of it
+    may be announced. It travels up to whoever opened the transaction.
+    """
+
+    def __str__(self) -> str:
+        return "the database rolled the transaction back (disk full or I/O error)"
 
 
 class Batch:
@@ -537,9 +563,9 @@ class Batch:
 
     def commit(self) -> None:
         unit, self.unit = self.unit, None
+        events, self.events = self.events, []  # not said if the commit fails
         if unit is not None:
             unit.commit()
-        events, self.events = self.events, []
         for event in events:
             self.runner.events.emit(event)
 
@@ -576,6 +602,7 @@ class _Segment:
             batch = self.runner.current_batch()
             if batch is not None:
                 self._session = batch.session()
+                self._session.flush()  # what the ORM holds belongs before the savepoint
                 driver(self._session).execute(f"SAVEPOINT {self._savepoint}")
                 self._batch = batch
             else:
@@ -600,16 +627,29 @@ class _Segment:
         """One data step: on an error its changes are undone, the rest stays."""
         session = self.session()
         conn = driver(session)
+        session.flush()  # raw SAVEPOINTs do not flush: earlier ORM changes go in first
         conn.execute("SAVEPOINT step")
         try:
             yield session
+            session.flush()
         except BaseException:
+            self.check_alive()
             conn.execute("ROLLBACK TO step")
             conn.execute("RELEASE step")
             catalog.take_changes(session)  # the undone changes fire nothing
             session.expunge_all()  # nor may ORM objects of undone rows linger
             raise
         conn.execute("RELEASE step")
+
+    def check_alive(self) -> None:
+        """Raise TransactionLost if SQLite has rolled the open transaction back."""
+        if self._session is not None:
+            self.check_alive_of(self._session)
+
+    @staticmethod
+    def check_alive_of(session: Session) -> None:
+        if not driver(session).in_transaction:
+            raise TransactionLost()
 
     def notify(self, event: Any) -> None:
         """Emit `event` once what the segment wrote so far is committed."""
@@ -636,6 +676,8 @@ class _Segment:
             session, self._session = self._session, None
             if self._batch is not None:
                 batch, self._batch = self._batch, None
+                session.flush()
+                self.check_alive_of(session)
                 driver(session).execute(f"RELEASE {self._savepoint}")
                 batch.events.extend(events)
                 if final is None:
@@ -667,10 +709,12 @@ class _Segment:
             batch, self._batch = self._batch, None
             try:
                 conn = driver(session)
+                if not conn.in_transaction:
+                    raise TransactionLost()
                 conn.execute(f"ROLLBACK TO {self._savepoint}")
                 conn.execute(f"RELEASE {self._savepoint}")
                 session.expunge_all()
-            except Exception:  # the connection itself is broken: give the batch up
+            except Exception:  # the transaction is gone: so is the whole batch
                 batch.rollback()
             return
         unit, self._unit = self._unit, None

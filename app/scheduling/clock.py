@@ -286,25 +286,32 @@ class Clock:
             if run_id is None:
                 return
             done: list[str] = []
+            executed: list[str] = []
             broken: dict[str, BaseException] = {}
             try:
                 # Due runs waiting in the queue go through one transaction
                 # (group commit, see runner.Batch); the first that breaks
                 # outside its steps ends the batch and is settled after it.
+                # (If its transaction was lost, the runs before it are undone
+                # and still scheduled: they go round again.)
                 with self.runner.batch() as batch:
                     while run_id is not None:
                         done.append(run_id)
                         if not self._stop.is_set():
                             try:
                                 self.runner.execute(run_id)
+                                executed.append(run_id)
                             except Exception as exc:
                                 log.exception("run %s broke outside its steps", run_id)
                                 broken[run_id] = exc
                                 break
                         run_id = self._next_queued() if batch.young else None
-            except Exception as error:  # the batch itself could not commit: settle all of it
-                log.exception("could not commit runs %s", ", ".join(done))
-                broken = dict.fromkeys(done, error) | broken
+            except Exception as error:
+                # The batch could not commit (the disk is full, say): its runs
+                # did not happen. They are failed with the reason, as a run is
+                # that cannot write its steps, rather than tried again at once.
+                log.exception("could not commit runs %s", ", ".join(executed))
+                broken = dict.fromkeys(executed, error) | broken
             for failed, reason in broken.items():
                 if not self.runner.fail_unexpected(failed, "", reason):
                     with self._lock:

@@ -316,9 +316,12 @@ def list_things(session: Session, type_name: str, **equals: Any) -> list[ThingVi
         if field is None:
             raise BadInput(f"{type_name} has no field '{name}'")
         encoded = encode(field.type, coerce(field.type, value, loader.resolve))
-        # The same comparison SQLAlchemy made: json_extract against the JSON-encoded value.
-        sql += " AND json_extract(data, ?) = json_extract(?, '$')"
-        args += [f"$.{name}", json.dumps(encoded)]
+        if encoded is None:  # an empty field: unset or null
+            sql += " AND json_extract(data, ?) IS NULL"
+            args.append(f"$.{name}")
+        else:  # compared as SQLite sees JSON values (true is 1, text is text)
+            sql += " AND json_extract(data, ?) = json_extract(?, '$')"
+            args += [f"$.{name}", json.dumps(encoded)]
     rows = driver(session).execute(sql + " ORDER BY created_at, id", args)
     return [
         ThingView(definition, thing_id, json.loads(data) if data else {}, loader)
@@ -357,12 +360,25 @@ def get_workflow(session: Session, name: str) -> WorkflowDef:
     return _workflow_def(row)
 
 
-def workflow_version(session: Session, name: str) -> int:
-    row = driver(session).execute("SELECT version FROM workflows WHERE name = ?", (name,))
-    version = row.fetchone()
-    if version is None:
+# Bumped by every change to a workflow made in this process: with the row's ID
+# and version it tells a cached definition from a new one even when a deleted
+# workflow's name, row ID and version 1 come back together.
+_generation = 0
+
+
+def _changed_workflows() -> None:
+    global _generation
+    _generation += 1
+
+
+def workflow_stamp(session: Session, name: str) -> tuple[int, int, int]:
+    """What identifies the stored definition of `name` now (for caches)."""
+    row = driver(session).execute(
+        "SELECT id, version FROM workflows WHERE name = ?", (name,)
+    ).fetchone()
+    if row is None:
         raise NotFound(f"unknown workflow '{name}'")
-    return int(version[0])
+    return int(row[0]), int(row[1]), _generation
 
 
 def find_workflow(session: Session, name: str) -> WorkflowDef | None:
@@ -407,6 +423,7 @@ def save_workflow(session: Session, wf: WorkflowDef) -> int:
         for i, s in enumerate(wf.steps)
     ]
     session.flush()
+    _changed_workflows()
     return row.version
 
 
@@ -427,7 +444,9 @@ def rename_workflow(session: Session, old: str, new: str) -> dict[str, int]:
     if row is None:
         raise NotFound(f"unknown workflow '{old}'")
     row.name = new
+    row.version = (row.version or 0) + 1  # no cache may take it for the old one
     session.flush()
+    _changed_workflows()
     conn = driver(session)
     moved = {
         "runs": conn.execute(
@@ -473,6 +492,7 @@ def delete_workflow(session: Session, name: str) -> None:
         raise NotFound(f"unknown workflow '{name}'")
     session.delete(row)
     session.flush()
+    _changed_workflows()
 
 
 # --- triggers ---------------------------------------------------------------

@@ -193,13 +193,17 @@ class Claimed:
     schedule_id: str | None
 
 
-def claim(session: Session, run_id: str, pid: int) -> Claimed | None:
-    """Move a scheduled run to running; None if someone else got there first."""
+def claim(
+    session: Session, run_id: str, pid: int, *, due_by: datetime | None = None
+) -> Claimed | None:
+    """Move a scheduled run to running; None if someone else got there first
+    (or, with `due_by`, if it is not due by then)."""
+    due = "" if due_by is None else " AND scheduled_for <= ?"
     row = driver(session).execute(
         "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, owner_pid = ? "
-        "WHERE id = ? AND status = 'scheduled' RETURNING id, workflow, attempt, params, "
+        f"WHERE id = ? AND status = 'scheduled'{due} RETURNING id, workflow, attempt, params, "
         "run_as, ignore_privacy, scheduled_for, \"trigger\", depth, schedule_id",
-        (to_db_time(utcnow()), pid, run_id),
+        (to_db_time(utcnow()), pid, run_id, *([] if due_by is None else [to_db_time(due_by)])),
     ).fetchone()
     if row is None:
         return None

@@ -56,7 +56,7 @@ def test_a_renamed_workflow_keeps_its_runs_schedules_triggers_and_callers(db: Da
         "ship", {"note": "weekly"}, at=utcnow() + timedelta(days=1), every=weekly
     )
     with db.read() as session:
-        plan_version = catalog.workflow_version(session, "plan")
+        plan_version = catalog.get_workflow(session, "plan").version
 
     with db.write() as session:
         moved = catalog.rename_workflow(session, "ship", "dispatch")

@@ -7,20 +7,23 @@ sqlite3 connection: what another process would see.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from app.actions import registry
 from app.core.types import utcnow
 from app.engine.events import EventBus, RunChanged
-from app.engine.runner import Runner
+from app.engine.runner import Runner, TransactionLost
 from app.engine.service import Service
 from app.storage import catalog, ledger
-from app.storage.db import Database
+from app.storage.db import Database, driver
 from app.workflow_file import import_text
 
 FLOWS = """
@@ -196,3 +199,150 @@ def test_a_batch_makes_way_for_another_writer(
         assert _titles(other) == ["a", "edit"]
         assert runner.execute(second) == "succeeded"
     assert _titles(other) == ["a", "b", "edit"]
+
+
+MORE_FLOWS = """
+cueflow: 1
+data_types:
+  Note: {fields: {title: text, note: text}}
+workflows:
+  target:
+    parameters: {n: {type: number}}
+    steps:
+      - action: log
+        with: {message: hi}
+  make_then_fail:
+    steps:
+      - action: create_thing
+        with: {type: Note, fields: {title: t}}
+      - action: modify_thing
+        with: {thing: "{{ step1 }}", fields: {nosuchfield: 1}}
+  call_then_note:
+    parameters: {url: {type: text}}
+    steps:
+      - action: http_request
+        with: {url: "{{ url }}/items"}
+      - action: log
+        with: {message: noted}
+  retried:
+    retries: {attempts: 3, backoff: 30}
+    steps:
+      - action: log
+        with: {message: "{{ 1 // 0 }}"}
+triggers:
+  bad_params:
+    data_type: Note
+    on: [created]
+    workflow: target
+    params: {n: "not a number"}
+"""
+
+
+def test_what_a_trigger_recorded_survives_a_later_failing_step(
+    db: Database, runner: Runner, other: sqlite3.Connection
+) -> None:
+    import_text(db, MORE_FLOWS)
+    run_id = runner.run_now("make_then_fail", {})
+    rows = other.execute(
+        "SELECT status, error, finished_at FROM runs WHERE parent_id = ?", (run_id,)
+    ).fetchall()
+    # The trigger's run could not start (bad parameter): its failure, with the reason,
+    # is kept although step 2 failed after it (the ORM change was flushed in time).
+    [(status, error, finished)] = rows
+    assert status == "failed" and "not a number" in error and finished is not None
+
+
+def test_a_transaction_sqlite_rolled_back_is_neither_recorded_nor_announced(
+    db: Database, runner: Runner, events: EventBus, other: sqlite3.Connection
+) -> None:
+    import_text(db, """
+cueflow: 1
+workflows:
+  make_big:
+    steps:
+      - action: create_thing
+        with: {type: Task, fields: {title: "{{ 'b' * 1000000 }}"}}
+""")
+    first = _schedule(db, events, "make", {"title": "a"})
+    big = _schedule(db, events, "make_big", {})
+    heard: list[str] = []
+    events.subscribe(lambda e: heard.append(e.status) if isinstance(e, RunChanged) else None)
+    with runner.batch() as batch:
+        assert runner.execute(first) == "succeeded"
+        connection = driver(batch.session())
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages + 20}")  # a disk about to fill
+        with pytest.raises(TransactionLost):
+            runner.execute(big)
+        connection.execute("PRAGMA max_page_count = 1073741823")
+    # SQLite undid the whole transaction: both runs are as before, nothing was
+    # written outside it, nobody was told the first one succeeded.
+    assert [_status(other, r) for r in (first, big)] == ["scheduled", "scheduled"]
+    assert other.execute("SELECT count(*) FROM step_results").fetchone()[0] == 0
+    assert _titles(other) == []
+    assert heard == []
+
+
+def test_a_run_is_not_claimed_before_it_is_due(
+    db: Database, runner: Runner, events: EventBus
+) -> None:
+    later = Service(db, events).schedule("make", {"title": "x"}, at=utcnow() + timedelta(hours=1))
+    assert runner.execute(later) is None  # (a timer that read the ledger before a retry moved it)
+    with db.read() as session:
+        assert ledger.get_run(session, later).status == "scheduled"
+
+
+def test_an_outside_steps_success_is_committed_before_the_next_step(
+    db: Database,
+    runner: Runner,
+    other: sqlite3.Connection,
+    http_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import_text(db, MORE_FLOWS)
+    seen: list[tuple[int, str]] = []
+    log_action = registry.get("log")
+    assert log_action is not None
+
+    def log_and_look(context: Any, inputs: dict[str, Any]) -> Any:
+        # What a crash at this moment would leave behind, seen from outside.
+        seen.extend(other.execute("SELECT position, status FROM step_results"))
+        return log_action.perform(context, inputs)
+
+    monkeypatch.setitem(
+        registry._REGISTRY, "log", dataclasses.replace(log_action, perform=log_and_look)
+    )
+    runner.run_now("call_then_note", {"url": http_server.url})
+    assert seen == [(1, "succeeded")]  # not "running": a retry would not call it again
+
+
+def test_searching_for_an_empty_field_finds_things_without_it(db: Database) -> None:
+    import_text(db, MORE_FLOWS)
+    with db.write() as session:
+        catalog.create_thing(session, "Note", {"title": "empty"})
+        catalog.create_thing(session, "Note", {"title": "full", "note": "x"})
+    with db.read() as session:
+        found = catalog.list_things(session, "Note", note=None)
+    assert [thing.title for thing in found] == ["empty"]
+
+
+def test_a_renamed_workflow_is_not_mistaken_for_the_one_cached_under_its_name(
+    db: Database, runner: Runner
+) -> None:
+    import_text(db, """
+cueflow: 1
+workflows:
+  a: {steps: [{action: return_data, with: {values: {me: first}}}]}
+  b: {steps: [{action: return_data, with: {values: {me: second}}}]}
+""")
+    assert _returned(db, runner.run_now("a", {})) == {"me": "first"}
+    with db.write() as session:  # swap the names
+        catalog.rename_workflow(session, "a", "tmp")
+        catalog.rename_workflow(session, "b", "a")
+        catalog.rename_workflow(session, "tmp", "b")
+    assert _returned(db, runner.run_now("a", {})) == {"me": "second"}
+
+
+def _returned(db: Database, run_id: str) -> Any:
+    with db.read() as session:
+        return ledger.get_run(session, run_id).returned
