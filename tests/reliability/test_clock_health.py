@@ -12,6 +12,7 @@ import apscheduler.schedulers.base as aps_base
 import pytest
 
 from app.core.types import utcnow
+from app.engine import runner as runner_module
 from app.engine.events import EventBus
 from app.engine.service import Service
 from app.scheduling import clock as clock_module
@@ -69,5 +70,6 @@ def test_a_wall_clock_jump_runs_what_came_due(
             return datetime.now(tz) + shift
 
     monkeypatch.setattr(aps_base, "datetime", Shifted)  # the time APScheduler reads
+    monkeypatch.setattr(runner_module, "utcnow", lambda: utcnow() + shift)  # …and the runner
     clock.wall_clock = lambda: time.time() + shift.total_seconds()
     wait_until(lambda: _status(db, run_id) == "succeeded", timeout=10)
