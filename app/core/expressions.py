@@ -245,7 +245,6 @@ def compile_input(source: str) -> Compiled:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=1024)
 def compile_condition(source: str) -> Compiled:
     """Compile a bare expression such as `birthday is not none`."""
     try:

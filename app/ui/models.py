@@ -298,6 +298,8 @@ class UpcomingRunsModel(PagedRunsModel):
     def _tooltip(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_PARAMS:
             return json.dumps(run.params, indent=1, ensure_ascii=False)
+        if column == self.COL_RUN_AS and run.run_as:
+            return f"{self._thing(run.run_as)} · {run.run_as}"
         if column == self.COL_CANCEL:
             return self.tr("Cancel run {id}").format(id=run.id)
         return self._display(run, column)

@@ -49,7 +49,12 @@ from app.core.types import SCALARS, ValueType
 from app.engine.events import LedgerChanged
 from app.engine.validation import Problem, validate_workflow
 from app.storage import catalog, ledger, views
-from app.ui.commands import AddWorkflowCommand, DeleteWorkflowCommand, EditWorkflowCommand
+from app.ui.commands import (
+    AddWorkflowCommand,
+    DeleteWorkflowCommand,
+    EditWorkflowCommand,
+    StoredRow,
+)
 from app.ui.context import AppContext
 from app.ui.expression_edit import LongTextEdit, scope_words
 from app.ui.run_dialog import RunDialog
@@ -610,7 +615,8 @@ class WorkflowsArea(QWidget):
         self.context = context
         self.undo_stack = undo_stack
         self.current: WorkflowDef | None = None
-        self._saved_name: str | None = None
+        self.row: StoredRow | None = None  # the stored workflow the editor shows
+        self._rows: dict[int, StoredRow] = {}  # one StoredRow per stored workflow
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -723,9 +729,10 @@ class WorkflowsArea(QWidget):
     def _load(self, name: str) -> None:
         with self.context.db.read() as session:
             wf = catalog.find_workflow(session, name)
-        if wf is None:
-            return
-        self._saved_name = wf.name
+            if wf is None:
+                return
+            row_id = catalog.workflow_stamp(session, name)[0]
+        self.row = self._rows.setdefault(row_id, StoredRow(row_id))
         types, workflows = self._load_context()
         self._show(wf, validate_workflow(wf, types, workflows))
 
@@ -737,12 +744,19 @@ class WorkflowsArea(QWidget):
 
     # --- the store the undo commands call ---------------------------------------
 
-    def apply_workflow(self, workflow: WorkflowDef, row_name: str | None) -> str | None:
-        """Show `workflow`; save it when it has no problems.
+    def _row_name(self, row: StoredRow) -> str | None:
+        if row.id is None:
+            return None
+        with self.context.db.read() as session:
+            return catalog.workflow_name(session, row.id)
 
-        `row_name` is the stored workflow this definition replaces (a rename
-        when the names differ). Returns the name stored afterwards.
+    def apply_workflow(self, workflow: WorkflowDef, row: StoredRow) -> bool:
+        """Show `workflow`; save it in `row` when it has no problems.
+
+        When the row's stored name differs, this is a rename (its runs,
+        schedules, triggers and callers follow). Returns whether it was saved.
         """
+        row_name = self._row_name(row)
         types, workflows = self._load_context()
         if row_name and row_name != workflow.name:  # a rename: calls to itself follow
             workflow = catalog.rename_calls(workflow, row_name, workflow.name)
@@ -750,47 +764,59 @@ class WorkflowsArea(QWidget):
         problems = validate_workflow(workflow, types, {**others, workflow.name: workflow})
         if workflow.name in workflows and workflow.name != row_name:
             problems.insert(0, Problem("name", f"a workflow named '{workflow.name}' exists"))
-        stored = row_name
         if not problems:
             moved: dict[str, int] = {}
             with self.context.db.write() as session:
-                if row_name and row_name != workflow.name and row_name in workflows:
+                if row_name and row_name != workflow.name:
                     moved = catalog.rename_workflow(session, row_name, workflow.name)
                 catalog.save_workflow(session, workflow)
-            stored = workflow.name
+                row.id = catalog.workflow_stamp(session, workflow.name)[0]
+            self._rows[row.id] = row
             if moved:
                 self.context.events.emit(LedgerChanged())
                 self._say_moved(moved)
-        self._saved_name = stored
+        self.row = row
         self.current = workflow
         self.refresh_list(select=workflow.name)
         self._show(workflow, problems)
-        return stored
+        return not problems
+
+    def stored_workflow(self, row: StoredRow) -> WorkflowDef | None:
+        name = self._row_name(row)
+        if name is None:
+            return None
+        with self.context.db.read() as session:
+            return catalog.find_workflow(session, name)
 
     def _say_moved(self, moved: dict[str, int]) -> None:
         parts = [
-            self.tr("{n} upcoming run(s)").format(n=moved["runs"]) if moved["runs"] else "",
+            self.tr("{n} run(s)").format(n=moved["runs"]) if moved["runs"] else "",
             self.tr("{n} schedule(s)").format(n=moved["schedules"]) if moved["schedules"] else "",
             self.tr("{n} trigger(s)").format(n=moved["triggers"]) if moved["triggers"] else "",
-            self.tr("{n} step(s) of other workflows").format(n=moved["steps"])
+            self.tr("{n} step(s) calling it").format(n=moved["steps"])
             if moved["steps"] else "",
         ]
         said = ", ".join(part for part in parts if part)
         if said:
             self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
 
-    def remove_workflow(self, name: str) -> list[str]:
+    def remove_workflow(self, row: StoredRow) -> list[str]:
+        name = self._row_name(row)
+        if name is None:
+            return []
         with self.context.db.write() as session:
             cancelled = views.cancel_upcoming_of(session, name)
-            if catalog.find_workflow(session, name) is not None:
-                catalog.delete_workflow(session, name)
+            catalog.delete_workflow(session, name)
+        if row.id is not None:
+            self._rows.pop(row.id, None)
+        row.id = None
         self.context.events.emit(LedgerChanged())
         if cancelled:
             self.status_message.emit(self.tr("Deleted {name}; cancelled {n} run(s)").format(
                 name=name, n=len(cancelled)))
-        if self.current is not None and self.current.name == name:
+        if self.row is row:
             self.current = None
-            self._saved_name = None
+            self.row = None
         self.refresh_list()
         return cancelled
 
@@ -808,8 +834,9 @@ class WorkflowsArea(QWidget):
     def on_editor_edited(self, workflow: WorkflowDef, text: str) -> None:
         if self.current is None:
             return
-        self.undo_stack.push(EditWorkflowCommand(self, self.current, workflow, text,
-                                                 self._saved_name))
+        if self.row is None:
+            self.row = StoredRow()
+        self.undo_stack.push(EditWorkflowCommand(self, self.current, workflow, text, self.row))
 
     def _unique_name(self, base: str) -> str:
         with self.context.db.read() as session:
@@ -827,8 +854,9 @@ class WorkflowsArea(QWidget):
         name = self._unique_name("new_workflow")
         workflow = WorkflowDef(name=name, label=self.tr("New workflow"))
         self.current = None
-        self._saved_name = None
-        self.undo_stack.push(AddWorkflowCommand(self, workflow, self.tr("New workflow")))
+        self.row = None
+        self.undo_stack.push(AddWorkflowCommand(self, workflow, self.tr("New workflow"),
+                                                StoredRow()))
         self.editor.name_edit.setFocus()
         self.editor.name_edit.selectAll()
 
@@ -841,8 +869,9 @@ class WorkflowsArea(QWidget):
                                    label=self.tr("{label} (copy)").format(
                                        label=self.current.title))
         self.current = None
-        self._saved_name = None
-        self.undo_stack.push(AddWorkflowCommand(self, copy, self.tr("Duplicate workflow")))
+        self.row = None
+        self.undo_stack.push(AddWorkflowCommand(self, copy, self.tr("Duplicate workflow"),
+                                                StoredRow()))
 
     @Slot()
     def on_delete_clicked(self) -> None:
@@ -855,8 +884,8 @@ class WorkflowsArea(QWidget):
         if upcoming:
             question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.") \
                 .format(n=upcoming)
-        if self.confirm(self.tr("Delete workflow"), question):
-            self.undo_stack.push(DeleteWorkflowCommand(self, self.current,
+        if self.confirm(self.tr("Delete workflow"), question) and self.row is not None:
+            self.undo_stack.push(DeleteWorkflowCommand(self, self.row,
                                                        self.tr("Delete {name}").format(name=name)))
 
     def confirm(self, title: str, question: str) -> bool:

@@ -98,3 +98,62 @@ def test_a_rename_onto_an_existing_name_or_from_an_unknown_one_changes_nothing(
         catalog.rename_workflow(session, "nope", "other")
     with db.read() as session:
         assert catalog.workflow_names(session) == {"ship", "plan"}
+
+
+def test_a_failed_run_can_be_resumed_after_its_workflow_is_renamed(db: Database) -> None:
+    import_text(db, """
+cueflow: 1
+workflows:
+  shaky:
+    steps:
+      - action: log
+        with: {message: "{{ 1 // 0 }}"}
+""")
+    run_id = Runner(db).run_now("shaky", {})
+    with db.write() as session:
+        assert catalog.rename_workflow(session, "shaky", "steady")["runs"] == 1
+    Service(db).resume(run_id)
+    with db.read() as session:
+        run = ledger.get_run(session, run_id)
+    assert (run.workflow, run.status, run.attempt) == ("steady", "scheduled", 2)
+
+
+def test_renaming_a_field_over_values_left_by_a_removed_field_keeps_the_live_values(
+    db: Database,
+) -> None:
+    from app.core.definitions import DataTypeDef, FieldDef
+    from app.core.types import ValueType
+
+    text = ValueType("text")
+    with db.write() as session:
+        catalog.save_data_type(
+            session, DataTypeDef("User", (FieldDef("email", text), FieldDef("name", text)))
+        )
+        ada = catalog.create_thing(session, "User", {"email": "ada@example.com", "name": "Ada"})
+        bob = catalog.create_thing(session, "User", {"name": "Bob"})
+    with db.write() as session:  # remove `name`: its values stay in the things, unused
+        catalog.save_data_type(session, DataTypeDef("User", (FieldDef("email", text),)))
+    with db.write() as session:  # then rename `email` to `name`
+        before = catalog.get_data_type(session, "User")
+        fields = (FieldDef("name", text),)
+        catalog.save_data_type(session, before.with_fields(fields))
+        assert catalog.rename_field_values(session, "User", before.renames_to(fields)) == 2
+    with db.read() as session:
+        assert catalog.get_thing(session, ada.id).raw == {"name": "ada@example.com"}
+        assert catalog.get_thing(session, bob.id).raw == {}  # not "Bob" from the old field
+
+
+def test_a_renamed_list_field_keeps_its_values_as_lists(db: Database) -> None:
+    from app.core.definitions import DataTypeDef, FieldDef
+    from app.core.types import ValueType
+
+    tags = FieldDef("tags", ValueType("text", is_list=True))
+    with db.write() as session:
+        catalog.save_data_type(session, DataTypeDef("Post", (tags,)))
+        post = catalog.create_thing(session, "Post", {"tags": ["a", "b"]})
+        before = catalog.get_data_type(session, "Post")
+        fields = (FieldDef("labels", tags.type),)
+        catalog.save_data_type(session, before.with_fields(fields))
+        catalog.rename_field_values(session, "Post", before.renames_to(fields))
+    with db.read() as session:
+        assert catalog.get_thing(session, post.id).raw == {"labels": ["a", "b"]}

@@ -232,7 +232,58 @@ def test_renaming_moves_upcoming_runs_and_undo_moves_them_back(
 
     assert stored(greeting, "greet") is None and stored(greeting, "welcome") is not None
     assert run_workflow() == "welcome"
-    assert messages[-1] == "Renamed; moved 1 upcoming run(s)"
+    assert messages[-1] == "Renamed; moved 1 run(s)"
     window.undo_action.trigger()
     assert stored(greeting, "welcome") is None and stored(greeting, "greet") is not None
     assert run_workflow() == "greet"
+
+
+def _upcoming(context: AppContext, workflow: str) -> int:
+    from app.storage import ledger
+
+    with context.db.read() as session:
+        return ledger.count_scheduled(session, workflow)
+
+
+def test_undo_finds_the_stored_workflow_after_edits_that_could_not_be_saved(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    import dataclasses
+
+    from app.core.definitions import StepDef
+
+    greeting.service.schedule("greet", {"user": "ada"}, at=None)
+    area = window.workflows_area
+    area.select("greet")
+    good = stored(greeting, "greet")
+    broken = dataclasses.replace(
+        good, steps=(*good.steps, StepDef("log", {"message": "{{ nosuchname }}"})))
+    area.on_editor_edited(broken, "add a step")  # a problem: not saved
+    area.on_editor_edited(dataclasses.replace(broken, name="welcome"), "rename")  # not saved
+    area.on_editor_edited(dataclasses.replace(good, name="welcome"), "remove the step")  # saved
+    assert stored(greeting, "greet") is None and _upcoming(greeting, "welcome") == 1
+    for _ in range(3):
+        window.undo_action.trigger()
+    with greeting.db.read() as session:
+        assert catalog.workflow_names(session) == {"greet"}  # not a copy under each name
+    assert _upcoming(greeting, "greet") == 1
+
+
+def test_undoing_a_delete_brings_back_what_was_stored_not_the_unsaved_draft(
+        qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any) -> None:
+    import dataclasses
+
+    from app.core.definitions import StepDef
+
+    greeting.service.schedule("greet", {"user": "ada"}, at=None)
+    area = window.workflows_area
+    area.select("greet")
+    good = stored(greeting, "greet")
+    area.on_editor_edited(dataclasses.replace(
+        good, steps=(StepDef("log", {"message": "{{ nosuchname }}"}),)), "break it")
+    monkeypatch.setattr(area, "confirm", lambda title, question: True)
+    qtbot.mouseClick(area.delete_button, Qt.MouseButton.LeftButton)
+    assert stored(greeting, "greet") is None and _upcoming(greeting, "greet") == 0
+    window.undo_action.trigger()
+    assert dataclasses.replace(stored(greeting, "greet"), version=0) == dataclasses.replace(
+        good, version=0)
+    assert _upcoming(greeting, "greet") == 1
