@@ -8,7 +8,9 @@ rows are read a page at a time when the view paints them, so a ledger of
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -19,7 +21,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QThreadPool,
     QTimeZone,
+    Signal,
+    Slot,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
@@ -31,6 +36,8 @@ from app.storage import catalog, ledger, views
 from app.storage.db import Database
 from app.storage.views import RunFilter, RunRow, ThingRow
 from app.ui import formatting
+
+log = logging.getLogger(__name__)
 
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the row's value object (RunRow / ThingRow)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's or thing's ID
@@ -80,6 +87,8 @@ class PagedRunsModel(QAbstractTableModel):
     """
 
     HEADERS: tuple[str, ...] = ()
+    loaded = Signal()  # a background reload's rows are in
+    _read_done = Signal(int, object)  # (reload generation, what it read), from a worker
 
     def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, max_pages: int = 25,
                  parent: Any = None) -> None:
@@ -93,6 +102,8 @@ class PagedRunsModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[RunRow]] = OrderedDict()
         self._filter = RunFilter()
         self._colours: dict[str, str] = {}
+        self._generation = 0  # of reloads: a background read older than the last is dropped
+        self._read_done.connect(self._on_read_done)
         self.reload()
 
     # --- loading ------------------------------------------------------------
@@ -107,15 +118,54 @@ class PagedRunsModel(QAbstractTableModel):
 
     def reload(self, *, colours: bool = True) -> None:
         """Count again and forget the loaded pages (they load again when shown)."""
+        self._generation += 1
         with self.db.read() as session:
-            pinned = self._pinned(session)
-            count = self._count_rows(session)
-            # The first page is what the view paints next: read it in the same session.
-            first = self._page(session, 0, self.page_size) if count else []
-            if colours:  # a new filter shows the same workflows' colours
-                self._colours = views.workflow_colours(session)
-        self.fetched += len(pinned) + len(first)
-        self.set_rows(pinned, count, first)
+            result = self._read(session, self._filter, colours)
+        self._apply(result)
+
+    def reload_in_background(self, pool: QThreadPool, *, colours: bool = True) -> None:
+        """reload(), its queries on a worker thread: over a ledger of a million runs
+        the COUNT takes tens of milliseconds, which the window must not wait for.
+        `loaded` is emitted once the rows are in (a newer reload drops this one)."""
+        self._generation += 1
+        generation, run_filter = self._generation, self._filter
+
+        def read() -> None:
+            try:
+                with self.db.read() as session:
+                    result = self._read(session, run_filter, colours)
+            except Exception:  # the next reload tries again; nothing to show meanwhile
+                log.exception("reading the runs failed")
+                return
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._read_done.emit(generation, result)
+
+        pool.start(read)
+
+    @Slot(int, object)
+    def _on_read_done(self, generation: int, result: dict[str, Any]) -> None:
+        if generation == self._generation:
+            self._apply(result)
+            self.loaded.emit()
+
+    def _read(self, session: Any, run_filter: RunFilter, colours: bool) -> dict[str, Any]:
+        """What a reload reads (on any thread: it reads no state that changes)."""
+        pinned = self._pinned(session, run_filter)
+        count = self._count_rows(session, run_filter)
+        # The first page is what the view paints next: read it in the same session.
+        first = self._page(session, run_filter, 0, self.page_size) if count else []
+        return {
+            "pinned": pinned,
+            "count": count,
+            "first": first,
+            "colours": views.workflow_colours(session) if colours else None,
+        }
+
+    def _apply(self, result: dict[str, Any]) -> None:
+        if result["colours"] is not None:  # (a new filter shows the same workflows' colours)
+            self._colours = result["colours"]
+        self.fetched += len(result["pinned"]) + len(result["first"])
+        self.set_rows(result["pinned"], result["count"], result["first"])
 
     def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None
                  ) -> None:
@@ -127,13 +177,13 @@ class PagedRunsModel(QAbstractTableModel):
             self._pages[0] = first
         self.endResetModel()
 
-    def _pinned(self, session: Any) -> list[RunRow]:
+    def _pinned(self, session: Any, where: RunFilter) -> list[RunRow]:
         return []
 
-    def _count_rows(self, session: Any) -> int:
+    def _count_rows(self, session: Any, where: RunFilter) -> int:
         raise NotImplementedError
 
-    def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
+    def _page(self, session: Any, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
         raise NotImplementedError
 
     def loaded_rows(self) -> int:
@@ -146,7 +196,7 @@ class PagedRunsModel(QAbstractTableModel):
             self._pages.move_to_end(number)
             return page
         with self.db.read() as session:
-            page = self._page(session, number * self.page_size, self.page_size)
+            page = self._page(session, self._filter, number * self.page_size, self.page_size)
         self.fetched += len(page)
         self._pages[number] = page
         while len(self._pages) > self.max_pages:
@@ -236,26 +286,33 @@ class UpcomingRunsModel(PagedRunsModel):
         self._labels: dict[str, str] = {}  # thing ID -> readable label, for the shown pages
         super().__init__(db, page_size, max_pages, parent)
 
-    def reload(self, *, colours: bool = True) -> None:
-        if colours:  # the workflows may have changed too
-            with self.db.read() as session:
-                self._thing_params = views.thing_parameters(session)
-        self._labels.clear()
-        super().reload(colours=colours)
+    def _read(self, session: Any, run_filter: RunFilter, colours: bool) -> dict[str, Any]:
+        # The workflows may have changed too; labels are read afresh for the first page.
+        params = views.thing_parameters(session) if colours else self._thing_params
+        result = super()._read(session, run_filter, colours)
+        wanted = {t for run in result["first"] for t in self._things_of(run, params)}
+        return {**result, "thing_params": params, "labels": views.thing_labels(session, wanted)}
 
-    def _count_rows(self, session: Any) -> int:
-        return views.count_upcoming(session, self._filter)
+    def _apply(self, result: dict[str, Any]) -> None:
+        self._thing_params = result["thing_params"]
+        self._labels = dict(result["labels"])
+        super()._apply(result)
 
-    def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
-        rows = views.upcoming_page(session, self._filter, offset, limit)
-        # Things are shown by name: one query for the page's things, not one per cell.
-        wanted = {thing_id for run in rows for thing_id in self._things_of(run)}
-        self._labels.update(views.thing_labels(session, wanted - self._labels.keys()))
+    def _count_rows(self, session: Any, where: RunFilter) -> int:
+        return views.count_upcoming(session, where)
+
+    def _page(self, session: Any, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
+        rows = views.upcoming_page(session, where, offset, limit)
+        if offset:  # (a first page's labels come with its reload, see _read)
+            # Things are shown by name: one query for the page's things, not one per cell.
+            wanted = {t for run in rows for t in self._things_of(run, self._thing_params)}
+            self._labels.update(views.thing_labels(session, wanted - self._labels.keys()))
         return rows
 
-    def _things_of(self, run: RunRow) -> list[str]:
+    @staticmethod
+    def _things_of(run: RunRow, thing_params: dict[str, set[str]]) -> list[str]:
         ids = [run.run_as] if run.run_as else []
-        for key in self._thing_params.get(run.workflow, ()):
+        for key in thing_params.get(run.workflow, ()):
             value = run.params.get(key)
             values = value if isinstance(value, list) else [value]
             ids += [str(item) for item in values if isinstance(item, str) and item]
@@ -318,14 +375,14 @@ class HistoryRunsModel(PagedRunsModel):
     HEADERS = ("ID", "Workflow", "Scheduled for", "Started", "Duration", "Status", "Attempt",
                "Error")
 
-    def _pinned(self, session: Any) -> list[RunRow]:
-        return views.running_runs(session, self._filter)
+    def _pinned(self, session: Any, where: RunFilter) -> list[RunRow]:
+        return views.running_runs(session, where)
 
-    def _count_rows(self, session: Any) -> int:
-        return views.count_history(session, self._filter)
+    def _count_rows(self, session: Any, where: RunFilter) -> int:
+        return views.count_history(session, where)
 
-    def _page(self, session: Any, offset: int, limit: int) -> list[RunRow]:
-        return views.history_page(session, self._filter, offset, limit)
+    def _page(self, session: Any, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
+        return views.history_page(session, where, offset, limit)
 
     def _display(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_ID:

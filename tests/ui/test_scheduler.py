@@ -169,3 +169,41 @@ def test_history_resumes_an_interrupted_run(qtbot: Any, greeting: AppContext,
         run = ledger.get_run(session, run_id)
     assert (run.status, run.attempt) == ("scheduled", 2)
     assert not scheduler.resume_button.isEnabled()
+
+
+def test_the_ledgers_changes_are_read_off_the_gui_thread(
+        qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any) -> None:
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    from app.storage import views
+
+    area = window.scheduler_area
+    readers: list[threading.Thread] = []
+    count_upcoming = views.count_upcoming
+
+    def counting(session: Any, where: Any) -> int:
+        readers.append(threading.current_thread())
+        return count_upcoming(session, where)
+
+    later = utcnow() + timedelta(hours=1)
+    first = greeting.service.schedule("greet", {"user": "ada"}, at=later)
+    area.reload()
+    area.upcoming_view.selectRow(0)
+    second = greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(hours=1))
+    monkeypatch.setattr(views, "count_upcoming", counting)
+    with qtbot.waitSignal(area.upcoming_model.loaded, timeout=5000):
+        area.on_ledger_changed()  # what a change in the ledger calls (via a short timer)
+    monkeypatch.undo()
+    assert readers and threading.main_thread() not in readers
+    assert ids_of(area.upcoming_model) == [first, second]
+    assert area.selected_upcoming_ids() == [first]  # the selection stayed on its run
+    assert "2 upcoming" in area.count_label.text()
+
+    # A read that arrives after a newer one is dropped.
+    area.upcoming_model.reload_in_background(QThreadPool.globalInstance())
+    area.upcoming_model.set_filter(views.RunFilter(text=second))
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)  # let the late result arrive (and be ignored)
+    assert ids_of(area.upcoming_model) == [second]
