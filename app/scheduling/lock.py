@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import IO
 
@@ -29,8 +30,7 @@ class FolderLock:
         try:
             _lock(handle)
         except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "unknown"
+            owner = _read_owner(handle)
             handle.close()
             raise AlreadyRunning(
                 f"Cueflow's scheduler already runs for this data folder (process {owner})"
@@ -61,6 +61,21 @@ class FolderLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _read_owner(handle: IO[str]) -> str:
+    """The PID the owner writes into the file right after taking the lock.
+
+    Two processes starting together can get here before the winner has
+    written it: wait for it a little rather than say "unknown".
+    """
+    for _ in range(50):
+        handle.seek(0)
+        text = handle.read().strip()
+        if text.isdigit():
+            return text
+        time.sleep(0.02)
+    return text or "unknown"
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

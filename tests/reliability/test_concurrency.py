@@ -155,3 +155,33 @@ def test_runs_prints_the_scheduler_state_first(
     assert first_lines[1] != first_lines[0] and first_lines[1] != first_lines[2], first_lines
     words = ("not running", "stopped", "no scheduler", "not started")
     assert any(word in first_lines[2].lower() for word in words), first_lines
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+def test_the_runner_that_gives_way_names_the_winner_even_before_it_wrote_its_pid(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+    import threading
+
+    from app.errors import AlreadyRunning
+    from app.scheduling.lock import LOCK_NAME, FolderLock
+
+    # The winner has the lock but has not written its PID yet (two starting together).
+    winner = open(tmp_path / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115
+    fcntl.flock(winner.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    winner.truncate(0)
+
+    def write_pid_late() -> None:
+        time.sleep(0.2)
+        winner.write("4242\n")
+        winner.flush()
+
+    writer = threading.Thread(target=write_pid_late)
+    writer.start()
+    try:
+        with pytest.raises(AlreadyRunning, match=r"\(process 4242\)"):
+            FolderLock(tmp_path).acquire()
+    finally:
+        writer.join()
+        winner.close()
