@@ -26,6 +26,11 @@ class LedgerChanged:
 
 
 @dataclass(frozen=True)
+class ThingsChanged:
+    """Things were created, changed or deleted (views that show them by name refresh)."""
+
+
+@dataclass(frozen=True)
 class Notification:
     title: str
     message: str

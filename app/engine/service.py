@@ -20,7 +20,7 @@ from app.core.recurrence import Recurrence, zone_name
 from app.core.things import ThingView
 from app.core.types import ThingResolver, coerce, encode, local_zone, parse_text, utcnow
 from app.engine import triggers
-from app.engine.events import EventBus, LedgerChanged
+from app.engine.events import EventBus, LedgerChanged, ThingsChanged
 from app.errors import BadInput, NotFound, StepFailed
 from app.storage import catalog, ledger, schedules, settings
 from app.storage import models as m
@@ -346,7 +346,10 @@ class Service:
         """
         with self.db.write() as session:
             yield session
-            started = triggers.fire(session, catalog.take_changes(session), run_as=run_as)
+            changes = catalog.take_changes(session)
+            started = triggers.fire(session, changes, run_as=run_as)
+        if changes:
+            self.events.emit(ThingsChanged())
         if started:
             self.events.emit(LedgerChanged())
 

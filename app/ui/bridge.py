@@ -7,7 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged, SchedulerState
+from app.engine.events import (
+    EventBus,
+    LedgerChanged,
+    Notification,
+    RunChanged,
+    SchedulerState,
+    ThingsChanged,
+)
 
 
 class EventBridge(QObject):
@@ -20,6 +27,7 @@ class EventBridge(QObject):
     run_changed = Signal(str, str, str)  # run ID, workflow, status
     run_status_changed = Signal(str, str, str, str)  # run ID, workflow, status, error or ""
     ledger_changed = Signal()
+    things_changed = Signal()
     scheduler_state_changed = Signal(str)
     notified = Signal(str, str)
     _received = Signal(object)
@@ -41,6 +49,8 @@ class EventBridge(QObject):
             self.ledger_changed.emit()
         elif isinstance(event, LedgerChanged):
             self.ledger_changed.emit()
+        elif isinstance(event, ThingsChanged):
+            self.things_changed.emit()
         elif isinstance(event, SchedulerState):
             self.scheduler_state_changed.emit(event.state)
         elif isinstance(event, Notification):

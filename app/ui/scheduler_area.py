@@ -129,6 +129,7 @@ class SchedulerArea(QWidget):
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         layout.addWidget(self.tabs)
         bridge.ledger_changed.connect(self.on_ledger_changed)
+        bridge.things_changed.connect(self.on_ledger_changed)  # Upcoming shows things by name
         bridge.scheduler_state_changed.connect(self.on_scheduler_state_changed)
         self._update_count()
         self.paused = False

@@ -207,3 +207,15 @@ def test_the_ledgers_changes_are_read_off_the_gui_thread(
     QThreadPool.globalInstance().waitForDone(5000)
     qtbot.wait(50)  # let the late result arrive (and be ignored)
     assert ids_of(area.upcoming_model) == [second]
+
+
+def test_upcoming_follows_a_thing_renamed_in_the_data_area(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    area = window.scheduler_area
+    greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(hours=1))
+    area.reload()
+    column = UpcomingRunsModel.COL_PARAMS
+    assert area.upcoming_model.index(0, column).data() == "user=Ada"
+    with qtbot.waitSignal(area.upcoming_model.loaded, timeout=5000):
+        greeting.service.modify_thing("ada", {"name": "Ada Lovelace"})
+    assert area.upcoming_model.index(0, column).data() == "user=Ada Lovelace"
