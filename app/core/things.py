@@ -8,12 +8,26 @@ from typing import Any, Protocol
 
 from app.core.definitions import DataTypeDef
 from app.core.types import ValueType
+from app.errors import NotFound
 
 
 class ThingLoader(Protocol):
     """Loads referenced things on demand (a thing field holds an ID)."""
 
     def load(self, thing_id: str) -> ThingView | None: ...
+
+
+class ResolvingLoader:
+    """A loader's `resolve`: a thing of a given type by ID, or NotFound."""
+
+    def load(self, thing_id: str) -> ThingView | None:
+        raise NotImplementedError
+
+    def resolve(self, type_name: str, thing_id: str) -> ThingView:
+        thing = self.load(thing_id)
+        if thing is None or thing.type_name != type_name:
+            raise NotFound(f"no {type_name} with ID '{thing_id}'")
+        return thing
 
 
 class ThingView:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.privacy import Grant, grant_for
-from app.core.things import ThingView
+from app.core.things import ResolvingLoader, ThingView
 from app.errors import NotFound, StepFailed
 from app.storage.catalog import DbThingLoader
 
 
-class RunAccess:
+class RunAccess(ResolvingLoader):
     """A ThingLoader that applies privacy rules to everything a run loads."""
 
     def __init__(self, base: DbThingLoader, current_user: ThingView | None, ignore: bool) -> None:
@@ -33,12 +33,6 @@ class RunAccess:
     def load(self, thing_id: str) -> ThingView | None:
         thing = self.base.load(thing_id)
         return self.view(thing) if thing is not None else None
-
-    def resolve(self, type_name: str, thing_id: str) -> ThingView:
-        thing = self.load(thing_id)
-        if thing is None or thing.type_name != type_name:
-            raise NotFound(f"no {type_name} with ID '{thing_id}'")
-        return thing
 
     def findable(self, thing: ThingView) -> bool:
         grant = self.grant(thing)

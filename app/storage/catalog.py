@@ -24,7 +24,7 @@ from app.core.definitions import (
     WorkflowDef,
 )
 from app.core.ids import new_id
-from app.core.things import ThingView
+from app.core.things import ResolvingLoader, ThingView
 from app.core.types import ValueType, coerce, encode, utcnow
 from app.errors import BadInput, NotFound
 from app.storage import models as m
@@ -168,7 +168,7 @@ def take_changes(session: Session) -> list[Change]:
     return list(merged.values())
 
 
-class SessionThingLoader:
+class SessionThingLoader(ResolvingLoader):
     """Loads referenced things through one session (admin view)."""
 
     def __init__(self, session: Session) -> None:
@@ -183,12 +183,6 @@ class SessionThingLoader:
     def load(self, thing_id: str) -> ThingView | None:
         row = load_row(self.session, thing_id)
         return self.view(row) if row is not None else None
-
-    def resolve(self, type_name: str, thing_id: str) -> ThingView:
-        thing = self.load(thing_id)
-        if thing is None or thing.type_name != type_name:
-            raise NotFound(f"no {type_name} with ID '{thing_id}'")
-        return thing
 
 
 # Things are read and written with plain SQL on the session's connection: a
@@ -556,7 +550,7 @@ def delete_trigger(session: Session, name: str) -> None:
     session.flush()
 
 
-class DbThingLoader:
+class DbThingLoader(ResolvingLoader):
     """Loads things with a short read session each (no session kept open).
 
     `reading` may supply the session instead: a run reads through its open
@@ -574,12 +568,6 @@ class DbThingLoader:
             if row is None:
                 return None
             return ThingView(type_def(session, row.type_id), row.id, row.data, self)
-
-    def resolve(self, type_name: str, thing_id: str) -> ThingView:
-        thing = self.load(thing_id)
-        if thing is None or thing.type_name != type_name:
-            raise NotFound(f"no {type_name} with ID '{thing_id}'")
-        return thing
 
     def search(self, type_name: str, **equals: Any) -> list[ThingView]:
         with self.reading() as session:
