@@ -511,9 +511,11 @@ class _Unit:
         self.opened = time.monotonic()
 
     def commit(self) -> None:
-        if not driver(self.session).in_transaction:
+        try:
+            check_alive(self.session)
+        except TransactionLost:
             self.rollback()
-            raise TransactionLost()
+            raise
         self._context.__exit__(None, None, None)
 
     def rollback(self) -> None:
@@ -531,6 +533,12 @@ class TransactionLost(Exception):
 
     def __str__(self) -> str:
         return "the database rolled the transaction back (disk full or I/O error)"
+
+
+def check_alive(session: Session) -> None:
+    """Raise TransactionLost if SQLite has rolled the session's transaction back."""
+    if not driver(session).in_transaction:
+        raise TransactionLost()
 
 
 class Batch:
@@ -642,14 +650,8 @@ class _Segment:
         conn.execute("RELEASE step")
 
     def check_alive(self) -> None:
-        """Raise TransactionLost if SQLite has rolled the open transaction back."""
         if self._session is not None:
-            self.check_alive_of(self._session)
-
-    @staticmethod
-    def check_alive_of(session: Session) -> None:
-        if not driver(session).in_transaction:
-            raise TransactionLost()
+            check_alive(self._session)
 
     def notify(self, event: Any) -> None:
         """Emit `event` once what the segment wrote so far is committed."""
@@ -677,7 +679,7 @@ class _Segment:
             if self._batch is not None:
                 batch, self._batch = self._batch, None
                 session.flush()
-                self.check_alive_of(session)
+                check_alive(session)
                 driver(session).execute(f"RELEASE {self._savepoint}")
                 batch.events.extend(events)
                 if final is None:
@@ -708,9 +710,8 @@ class _Segment:
         if self._batch is not None:
             batch, self._batch = self._batch, None
             try:
+                check_alive(session)
                 conn = driver(session)
-                if not conn.in_transaction:
-                    raise TransactionLost()
                 conn.execute(f"ROLLBACK TO {self._savepoint}")
                 conn.execute(f"RELEASE {self._savepoint}")
                 session.expunge_all()
