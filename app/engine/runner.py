@@ -291,8 +291,7 @@ class Runner:
         assert access is not None
 
         def search(type_name: str, **equals: Any) -> list[ThingView]:
-            found = loader.search(str(type_name), **equals)
-            return [access.view(t) for t in found if access.findable(t)]
+            return access.found(loader.search(str(type_name), **equals), equals.keys())
 
         def secret(name: str) -> str:
             value = secrets.get_secret(str(name))
@@ -305,7 +304,7 @@ class Runner:
             **state.params,
             **state.results,
             "now": utcnow(),
-            "current_user": state.run_as,
+            "current_user": access.user_view(),
             "run": {
                 "id": state.run_id,
                 "workflow": state.workflow.name,
