@@ -52,8 +52,13 @@ def people(db: Database) -> dict[str, str]:
         ada = catalog.create_thing(
             session,
             "User",
-            {"email": "ada@x.org", "name": "Ada", "secret_note": "ada-own", "rating": RATING,
-             "boss": meg.id},
+            {
+                "email": "ada@x.org",
+                "name": "Ada",
+                "secret_note": "ada-own",
+                "rating": RATING,
+                "boss": meg.id,
+            },
         )
         bob = catalog.create_thing(
             session,
@@ -122,8 +127,9 @@ def test_the_run_still_reads_what_it_may(db: Database, people: dict[str, str]) -
         "out": ["Bob", None, "ada@x.org", "ada-own", None, "Meg", None, ["Meg", "Ada", "Bob", "Cy"]]
     }
     # Ignoring privacy rules, everything is there.
-    everything = probe(db, people, "{{ [other.secret_note, current_user.rating] }}",
-                       ignore_privacy=True)
+    everything = probe(
+        db, people, "{{ [other.secret_note, current_user.rating] }}", ignore_privacy=True
+    )
     assert everything["returned"] == {"out": [BOB_SECRET, RATING]}
 
 

@@ -160,7 +160,10 @@ def test_a_field_named_like_a_member_of_the_view_reads_the_field() -> None:
         ),
     )
     thing = ThingView(
-        odd, "t-odd", {"raw": "r", "fields": "f", "secret_note": SECRET}, None,
+        odd,
+        "t-odd",
+        {"raw": "r", "fields": "f", "secret_note": SECRET},
+        None,
         frozenset({"secret_note"}),
     )
     assert evaluate("{{ thing.raw }}", {"thing": thing}) == "r"
