@@ -303,3 +303,38 @@ workflows:
     [stopped] = runs(db, trigger="counter_changed", parent_id=bump.id)
     assert stopped.status == "failed"
     assert "runaway chain stopped" in (stopped.error or "")
+
+
+def test_run_workflow_between_scheduled_hops_does_not_reset_the_chain_depth(
+    db: Database,
+) -> None:
+    import_text(
+        db,
+        """
+cueflow: 1
+workflows:
+  ping:
+    steps:
+      - action: run_workflow
+        with: {workflow: pong}
+  pong:
+    steps:
+      - action: schedule_workflow
+        with: {workflow: ping}
+""",
+    )
+    with db.write() as session:
+        settings.set_value(session, "runner.max_chain_depth", "6")
+    runner = Runner(db)
+    runner.run_now("ping", {})
+    for _ in range(50):  # a loop that never meets the limit would go on past this
+        due = runs(db, status="scheduled")
+        if not due:
+            break
+        for run in due:
+            runner.execute(run.id)
+    else:
+        raise AssertionError("ping → pong → ping … never stopped")
+    stopped = runs(db, workflow="ping", status="failed")
+    assert len(stopped) == 1 and "runaway chain stopped" in (stopped[0].error or "")
+    assert max(r.depth for r in runs(db)) == 6
