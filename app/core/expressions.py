@@ -193,7 +193,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(name, str) and thing.data_type.field(name) is not None:
             return thing.field_value(name)
         return self.undefined(
-            hint=f"{thing.type_name} has no field {str(name)!r}", obj=thing, name=name
+            hint=f"{thing.type_name} has no field {str(name)[:100]!r}", obj=thing, name=name
         )
 
     def wrap_str_format(self, value: Any) -> Any:

@@ -169,3 +169,9 @@ def test_a_field_named_like_a_member_of_the_view_reads_the_field() -> None:
     assert evaluate("{{ thing.raw }}", {"thing": thing}) == "r"
     assert evaluate("{{ thing['fields'] }}", {"thing": thing}) == "f"
     assert evaluate("{{ [thing] | map(attribute='raw') | list }}", {"thing": thing}) == ["r"]
+
+
+def test_the_error_for_a_long_unknown_name_stays_short(names: dict[str, Any]) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        evaluate("{{ other['x' * 100000] }}", names)
+    assert "User has no field 'xxx" in str(caught.value) and len(str(caught.value)) < 400
