@@ -25,6 +25,7 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app.core.things import ThingView
 from app.core.types import parse_datetime
 from app.errors import BadInput, ExpressionError
 
@@ -166,6 +167,35 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         _check_arguments(args, kwargs)
         return _limit(super().call(__context, __obj, *args, **kwargs))
 
+    # A thing shows an expression its fields and `id`, nothing else (PRODUCT §2):
+    # an allow-list, so no Python attribute of the view (its stored values, its
+    # loader, its data type) is reachable by dot, subscript, `attr`, the
+    # `attribute=` of filters or `'{0.x}'.format`, which all come through here.
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, ThingView):
+            return False  # read only through _thing_member
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, ThingView):
+            return self._thing_member(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, ThingView):
+            return self._thing_member(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _thing_member(self, thing: ThingView, name: Any) -> Any:
+        if name == "id":
+            return thing.id
+        if isinstance(name, str) and thing.data_type.field(name) is not None:
+            return thing.field_value(name)
+        return self.undefined(
+            hint=f"{thing.type_name} has no field {str(name)[:100]!r}", obj=thing, name=name
+        )
+
     def wrap_str_format(self, value: Any) -> Any:
         """`'…'.format` is reached by attribute: refuse huge widths before it runs."""
         wrapped = super().wrap_str_format(value)
@@ -257,7 +287,20 @@ def compile_condition(source: str) -> Compiled:
 def _native(value: Any) -> Any:
     if isinstance(value, StrictUndefined):
         str(value)  # raises UndefinedError with Jinja's own message
+    if isinstance(value, list | tuple | dict):
+        _no_undefined(value)
     return value
+
+
+def _no_undefined(value: Any) -> None:
+    """An undefined inside a native list or mapping (`map(attribute='nope')`) fails here,
+    not later when the step's result is recorded."""
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        if isinstance(item, StrictUndefined):
+            str(item)
+        elif isinstance(item, list | tuple | dict):
+            _no_undefined(item)
 
 
 def names_used(source: str, *, condition: bool = False) -> set[str]:

@@ -62,19 +62,30 @@ class ThingView:
         """The stored JSON-safe field values (admin view, no privacy applied)."""
         return self._data
 
-    def __getattr__(self, name: str) -> Any:
-        field = self.data_type.field(name)
+    def field_value(self, name: str) -> Any:
+        """A field's value as a run may see it (none when hidden); AttributeError if no field.
+
+        Expressions read things only through this and `id` (see
+        core.expressions), never through the Python attributes of the view.
+        """
+        field = self.data_type.field(name) if isinstance(name, str) else None
         if field is None:
             raise AttributeError(f"{self.type_name} has no field '{name}'")
         if name in self._hidden:
             return None
         return self._decode(field.type, self._data.get(name))
 
+    def __getattr__(self, name: str) -> Any:
+        return self.field_value(name)
+
     def __getitem__(self, name: str) -> Any:
         try:
-            return self.__getattr__(name)
+            return self.field_value(name)
         except AttributeError:
             raise KeyError(name) from None
+
+    # Not a sequence: iterating a thing must not go through __getitem__(0), (1), …
+    __iter__ = None
 
     def _decode(self, vtype: ValueType, raw: Any) -> Any:
         if raw is None:

@@ -3,20 +3,20 @@ unless privacy rules are ignored (PRODUCT §1)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from app.core.privacy import Grant, grant_for
-from app.core.things import ResolvingLoader, ThingView
+from app.core.things import ResolvingLoader, ThingLoader, ThingView
 from app.errors import NotFound, StepFailed
-from app.storage.catalog import DbThingLoader
 
 
 class RunAccess(ResolvingLoader):
     """A ThingLoader that applies privacy rules to everything a run loads."""
 
-    def __init__(self, base: DbThingLoader, current_user: ThingView | None, ignore: bool) -> None:
+    def __init__(self, base: ThingLoader, current_user: ThingView | None, ignore: bool) -> None:
         self.base = base
-        self.current_user = current_user
+        self.current_user = current_user  # the rules read it whole; expressions get user_view()
         self.ignore = ignore
 
     def grant(self, thing: ThingView) -> Grant | None:
@@ -26,17 +26,31 @@ class RunAccess(ResolvingLoader):
         return grant_for(thing.data_type, thing.with_loader(self.base), self.current_user)
 
     def view(self, thing: ThingView) -> ThingView:
-        grant = self.grant(thing)
+        return self._view(thing, self.grant(thing))
+
+    def _view(self, thing: ThingView, grant: Grant | None) -> ThingView:
         hidden = grant.hidden(thing.data_type) if grant else frozenset()
         return ThingView(thing.data_type, thing.id, thing.raw, self, hidden)
+
+    def user_view(self) -> ThingView | None:
+        """The run's user as its expressions see it: through the rules, like any thing."""
+        return self.view(self.current_user) if self.current_user is not None else None
+
+    def found(self, things: Iterable[ThingView], constrained: Collection[str]) -> list[ThingView]:
+        """What a search may return: things the run may find, and only where it may
+        view every field the search constrains (a constraint on a hidden field
+        matches nothing, so a hidden value cannot be confirmed by guessing)."""
+        out = []
+        for thing in things:
+            grant = self.grant(thing)
+            if grant is not None and (not grant.find or not grant.view.issuperset(constrained)):
+                continue
+            out.append(self._view(thing, grant))
+        return out
 
     def load(self, thing_id: str) -> ThingView | None:
         thing = self.base.load(thing_id)
         return self.view(thing) if thing is not None else None
-
-    def findable(self, thing: ThingView) -> bool:
-        grant = self.grant(thing)
-        return grant is None or grant.find
 
     def check(self, thing_id: str, what: str) -> None:
         """Raise StepFailed unless the run may `modify` or `delete` this thing."""

@@ -152,8 +152,14 @@ class Runner:
         from_text: bool = False,
         parent_id: str | None = None,
         depth: int = 0,
+        parent: Parent | None = None,
+        trigger: str | None = None,
     ) -> str:
-        """Run a workflow in this thread, now, recorded in the ledger; returns the run ID."""
+        """Run a workflow in this thread, now, recorded in the ledger; returns the run ID.
+
+        `parent` (a run_workflow step's run) continues its chain; `trigger`
+        keeps the run in a trigger's chain (see service.schedule_in).
+        """
         segment = _Segment(self, "")
         try:
             # Scheduled and claimed in one transaction: no clock can claim it first.
@@ -165,7 +171,9 @@ class Runner:
                 run_as=run_as,
                 ignore_privacy=ignore_privacy,
                 parent_id=parent_id,
+                parent=parent,
                 from_text=from_text,
+                trigger=trigger,
             )
             claimed = ledger.claim(session, run_id, self.pid)
             assert claimed is not None
@@ -206,7 +214,8 @@ class Runner:
         run_as = loader.load(snap.run_as) if snap.run_as else None
         if snap.run_as and run_as is None:
             raise BadInput(f"the thing to run as ('{snap.run_as}') no longer exists")
-        # A trigger-started run always respects privacy rules (PRODUCT §1).
+        # A run in a trigger's chain always respects privacy rules (PRODUCT §1),
+        # and so does everything it starts (state.ignore_privacy is handed down).
         ignore = (snap.ignore_privacy or wf.ignore_privacy_rules) and snap.trigger is None
         access = RunAccess(loader, run_as, ignore)
         params: dict[str, Any] = {}
@@ -214,11 +223,19 @@ class Runner:
             raw = snap.params.get(param.key)
             params[param.key] = None if raw is None else coerce(param.type, raw, access.resolve)
         who = f"{run_as.type_name} {run_as.id}" if run_as else "nobody"
+        chain = ""
+        if snap.trigger is not None:
+            in_chain = ledger.parent_trigger(segment.session(), snap.id) is not None
+            chain = (
+                f"; in the chain of trigger {snap.trigger}: its changes fire no triggers"
+                if in_chain
+                else f"; started by trigger {snap.trigger}"
+            )
         self._log(
             snap.id,
             f"attempt {snap.attempt}: running as {who}; privacy rules "
             + ("ignored" if ignore else "respected")
-            + (f"; started by trigger {snap.trigger}" if snap.trigger else ""),
+            + chain,
         )
         resume_at, carried = self._carry_over(segment, snap.attempt, access)
         return _RunState(
@@ -227,7 +244,7 @@ class Runner:
             attempt=snap.attempt,
             params=params,
             run_as=run_as,
-            ignore_privacy=snap.ignore_privacy or wf.ignore_privacy_rules,
+            ignore_privacy=ignore,
             scheduled_for=snap.scheduled_for,
             deadline=time.monotonic() + wf.timeout,
             access=access,
@@ -291,8 +308,7 @@ class Runner:
         assert access is not None
 
         def search(type_name: str, **equals: Any) -> list[ThingView]:
-            found = loader.search(str(type_name), **equals)
-            return [access.view(t) for t in found if access.findable(t)]
+            return access.found(loader.search(str(type_name), **equals), equals.keys())
 
         def secret(name: str) -> str:
             value = secrets.get_secret(str(name))
@@ -305,7 +321,7 @@ class Runner:
             **state.params,
             **state.results,
             "now": utcnow(),
-            "current_user": state.run_as,
+            "current_user": access.user_view(),
             "run": {
                 "id": state.run_id,
                 "workflow": state.workflow.name,
@@ -387,9 +403,16 @@ class Runner:
                     result = spec.perform(context, inputs)
                     changes = catalog.take_changes(session)
                     # Trigger runs commit with the change itself: none can be lost
-                    # between the two. A trigger's own run never fires triggers.
-                    if changes and state.trigger is None and triggers.fire(
-                        session, changes, run_as=context.run_as_id, parent_id=state.run_id
+                    # between the two. No run in a trigger's chain fires triggers.
+                    if (
+                        changes
+                        and state.trigger is None
+                        and triggers.fire(
+                            session,
+                            changes,
+                            run_as=context.run_as_id,
+                            parent=Parent(state.run_id, state.chain_depth),
+                        )
                     ):
                         segment.notify(LedgerChanged())
                 context.session = None
@@ -924,9 +947,11 @@ class StepRuntime:
             params,
             at=at,
             run_as=self.run_as_id,
-            ignore_privacy=ignore_privacy_rules,
+            # In a trigger's chain the step cannot lift privacy rules either.
+            ignore_privacy=ignore_privacy_rules and self.state.trigger is None,
             parent=Parent(self.run_id, self.state.chain_depth),
             every=Recurrence.parse(every) if every else None,
+            trigger=self.state.trigger,
         )
         self.ledger_changed = True
         when = (at or utcnow()).isoformat()
@@ -954,6 +979,7 @@ class StepRuntime:
             run_as=self.run_as_id,
             ignore_privacy=self.state.ignore_privacy,
             parent=Parent(self.run_id, self.state.chain_depth),
+            trigger=self.state.trigger,
         )
         self.ledger_changed = True
         self.lines.append(f"scheduled {workflow} for {len(ids)} item(s)")
@@ -972,8 +998,9 @@ class StepRuntime:
             params,
             run_as=self.run_as_id,
             ignore_privacy=self.state.ignore_privacy,
-            parent_id=self.run_id,
+            parent=Parent(self.run_id, self.state.chain_depth),
             depth=self.state.depth + 1,
+            trigger=self.state.trigger,
         )
         with self.runner.db.read() as session:
             row = ledger.get_run(session, child)

@@ -98,7 +98,10 @@ def schedule_in(
 ) -> str:
     """Insert a scheduled run (or a recurring schedule) in the caller's transaction.
 
-    Returns the run ID, or the schedule ID when `every` is given.
+    Returns the run ID, or the schedule ID when `every` is given. `trigger`
+    names the trigger whose chain the run belongs to: the trigger's own run
+    and every run started from it (inline or scheduled, at any depth). Such a
+    run respects privacy rules and its changes fire no triggers (PRODUCT §1).
     """
     wf = catalog.get_workflow(session, workflow)
     loader = catalog.SessionThingLoader(session)
@@ -106,6 +109,8 @@ def schedule_in(
     if run_as is not None and loader.load(run_as) is None:
         raise NotFound(f"no thing with ID '{run_as}' to run as")
     when = at or utcnow()
+    if trigger is not None:
+        ignore_privacy = False
     run = ledger.NewRun(
         workflow=wf.name,
         workflow_version=wf.version,
@@ -136,6 +141,7 @@ def schedule_on_list(
     ignore_privacy: bool = False,
     parent: Parent | None = None,
     from_text: bool = False,
+    trigger: str | None = None,
 ) -> list[str]:
     """One run per item, `interval` seconds apart, in one bulk insert."""
     wf = catalog.get_workflow(session, workflow)
@@ -164,6 +170,8 @@ def schedule_on_list(
     )
     start = at or utcnow()
     depth = _depth(session, parent, start)
+    if trigger is not None:
+        ignore_privacy = False
     runs = [
         ledger.NewRun(
             workflow=wf.name,
@@ -173,6 +181,7 @@ def schedule_on_list(
             run_as=run_as,
             ignore_privacy=ignore_privacy,
             parent_id=parent.run_id if parent else None,
+            trigger=trigger,
             depth=depth,
         )
         for index, value in enumerate(encoded_items)

@@ -9,14 +9,19 @@ the ledger saying why, so nothing is silently lost.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from app.core import expressions
 from app.core.things import ThingView
 from app.core.types import utcnow
+from app.engine.access import RunAccess
 from app.errors import CueflowError
 from app.storage import catalog, ledger
+
+if TYPE_CHECKING:
+    from app.engine.service import Parent
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +31,16 @@ def fire(
     changes: list[catalog.Change],
     *,
     run_as: str | None,
-    parent_id: str | None = None,
+    parent: Parent | None = None,
 ) -> list[str]:
-    """Schedule the runs the changes call for; returns their IDs."""
+    """Schedule the runs the changes call for; returns their IDs.
+
+    `parent` is the run whose step made the changes: a trigger's run continues
+    its chain depth, so a loop through triggers meets runner.max_chain_depth.
+    The condition and the parameters see `thing_before` / `thing_now` through
+    the privacy rules of the user who made the change, as the run will: a
+    hidden field reads as none and cannot flow into the run's parameters.
+    """
     from app.engine.service import schedule_in
 
     if not changes or not catalog.has_triggers(session, {c.type_name for c in changes}):
@@ -36,22 +48,23 @@ def fire(
     triggers = catalog.list_triggers(session)
     types = catalog.data_types(session)
     loader = catalog.SessionThingLoader(session)
+    access = RunAccess(loader, loader.load(run_as) if run_as else None, ignore=False)
+    parent_id = parent.run_id if parent else None
     started: list[str] = []
     for change in changes:
         definition = types.get(change.type_name)
         if definition is None:
             continue
-        before = (
-            None
-            if change.before is None
-            else ThingView(definition, change.thing_id, change.before, loader)
+        before, after = (
+            None if data is None else access.view(ThingView(definition, change.thing_id, data))
+            for data in (change.before, change.after)
         )
-        after = (
-            None
-            if change.after is None
-            else ThingView(definition, change.thing_id, change.after, loader)
-        )
-        names = {"thing_before": before, "thing_now": after}
+        names = {
+            "thing_before": before,
+            "thing_now": after,
+            "current_user": access.user_view(),
+            "now": utcnow(),
+        }
         for trigger in triggers:
             if trigger.data_type != change.type_name or change.event not in trigger.on:
                 continue
@@ -67,6 +80,7 @@ def fire(
                             params,
                             run_as=run_as,
                             parent_id=parent_id,
+                            parent=parent,
                             trigger=trigger.name,
                         )
                     )

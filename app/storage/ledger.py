@@ -400,6 +400,17 @@ def step_results(session: Session, run_id: str, attempt: int | None = None) -> l
     return list(session.scalars(query.order_by(m.StepResult.attempt, m.StepResult.position)))
 
 
+def run_trigger(session: Session, run_id: str) -> str | None:
+    """The trigger whose chain a run belongs to (None if it is in none, or gone)."""
+    return session.scalar(select(m.Run.trigger).where(m.Run.id == run_id))
+
+
+def parent_trigger(session: Session, run_id: str) -> str | None:
+    """The trigger whose chain the run's parent belongs to."""
+    parent = select(m.Run.parent_id).where(m.Run.id == run_id).scalar_subquery()
+    return session.scalar(select(m.Run.trigger).where(m.Run.id == parent))
+
+
 def log_lines(session: Session, run_id: str) -> list[m.LogLine]:
     query = select(m.LogLine).where(m.LogLine.run_id == run_id).order_by(m.LogLine.id)
     return list(session.scalars(query))

@@ -66,6 +66,7 @@ def _occurrence(run: ledger.NewRun, schedule_id: str, at: datetime) -> ledger.Ne
         parent_id=run.parent_id,
         schedule_id=schedule_id,
         depth=run.depth,
+        trigger=run.trigger,
     )
 
 
@@ -95,6 +96,8 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         run_as=row.run_as,
         ignore_privacy=row.ignore_privacy,
         parent_id=row.parent_id,
+        # A schedule made inside a trigger's chain stays in it (see engine.service.schedule_in).
+        trigger=ledger.run_trigger(session, row.parent_id) if row.parent_id else None,
     )
     return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
 
