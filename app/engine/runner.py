@@ -33,6 +33,7 @@ from app.core.types import ValueType, coerce, to_json_safe, utcnow
 from app.engine import triggers
 from app.engine.access import RunAccess
 from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
+from app.engine.masking import Masker
 from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedules, secrets, settings
@@ -41,7 +42,6 @@ from app.storage.db import Database, driver
 
 log = logging.getLogger(__name__)
 MAX_INLINE_DEPTH = 20
-MASK = "••••"
 THING_RESULTS = ("create_thing", "modify_thing")
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
@@ -69,21 +69,11 @@ class _RunState:
     depth: int = 0
     results: dict[str, Any] = field(default_factory=dict)
     resume_at: int = 1
-    secrets: set[str] = field(default_factory=set)
+    secrets: Masker = field(default_factory=Masker)
 
     def mask(self, value: Any) -> Any:
-        """Replace every secret this run has read with bullets (JSON-safe values)."""
-        if not self.secrets or value is None:
-            return value
-        if isinstance(value, str):
-            for secret in self.secrets:
-                value = value.replace(secret, MASK)
-            return value
-        if isinstance(value, dict):
-            return {key: self.mask(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.mask(item) for item in value]
-        return value
+        """Replace every secret this run has read, in any encoding, with bullets."""
+        return self.secrets.mask(value)
 
 
 class Runner:
