@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -399,7 +400,9 @@ class Runner:
             raise
         except Exception as exc:  # an action's bug must not kill the worker
             segment.check_alive()  # (a database error may have ended the transaction)
-            log.exception("step %s of run %s failed unexpectedly", index, state.run_id)
+            trace = "".join(traceback.format_exception(exc))  # its text may hold a secret
+            log.error("step %s of run %s failed unexpectedly\n%s", index, state.run_id,
+                      state.mask(trace))
             reason = f"internal error: {type(exc).__name__}: {exc}"
             record.write("failed", error=reason, lines=context.lines)
             raise StepFailed(reason) from None

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
+import logging
 import secrets as random_secrets
 import threading
 from collections.abc import Iterator
@@ -253,3 +255,27 @@ def test_masker_hides_every_encoded_form_and_nothing_else() -> None:
         "b": 5,
     }
     assert masker.contains(quote_plus(secret)) and not masker.contains("nothing")
+
+
+def test_an_actions_unexpected_error_is_logged_with_its_secrets_masked(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from app.actions import registry
+
+    key = "k/" + random_secrets.token_hex(8)
+    secrets.set_secret("api.key", key)
+    spec = registry.get("http_request")
+    assert spec is not None
+
+    def broken(ctx: Any, inputs: dict[str, Any]) -> Any:
+        raise RuntimeError(f"a bug that quotes its input: {inputs['headers']}")
+
+    monkeypatch.setitem(
+        registry._REGISTRY, "http_request", dataclasses.replace(spec, perform=broken)
+    )
+    import_text(db, WEB)
+    with caplog.at_level(logging.ERROR, logger="app.engine.runner"):
+        run = run_record(db, Runner(db).run_now("call", {"base": "http://127.0.0.1:9"}))
+    assert run["status"] == "failed" and "internal error: RuntimeError" in run["error"]
+    assert "a bug that quotes its input" in caplog.text and "Traceback" in caplog.text
+    assert leaks({"log": caplog.text.encode(), "run": json.dumps(run).encode()}, key) == []
