@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from datetime import datetime
 from typing import Any
 
-from app import cli
+from app import cli, logfile
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.errors import BadInput
@@ -51,11 +50,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
     lock.acquire()
     try:
         db = _open(args)
-        logging.basicConfig(
-            filename=folder / "cueflow.log",
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
         stop = cli.stop_on_signal()
         clock = Clock(db)
         clock.start()
@@ -73,6 +68,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
             print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
         db.dispose()
     finally:
+        logfile.stop(folder)
         lock.release()
     return cli.EXIT_OK
 

@@ -504,11 +504,28 @@ def import_text(
             raise InvalidWorkflowFile(problems)
         for definition in contents.data_types:
             catalog.save_data_type(session, definition)
+        # References are set once every thing is there: a thing may name one
+        # later in the file, or itself (an export lists things by age).
+        references: list[tuple[str, dict[str, Any]]] = []
+        definitions: dict[str, DataTypeDef] = {}
         for type_name, thing_id, values in contents.things:
+            if type_name not in definitions:
+                definitions[type_name] = catalog.get_data_type(session, type_name)
+            fields = definitions[type_name]
+            refs = {
+                k: v
+                for k, v in values.items()
+                if (f := fields.field(k)) is not None and f.type.is_thing and v is not None
+            }
+            plain = {k: v for k, v in values.items() if k not in refs}
             if thing_id is not None and thing_id in existing_things:
-                catalog.modify_thing(session, thing_id, values)
+                catalog.modify_thing(session, thing_id, plain)
             else:
-                catalog.create_thing(session, type_name, values, thing_id)
+                thing_id = catalog.create_thing(session, type_name, plain, thing_id).id
+            if refs:
+                references.append((thing_id, refs))
+        for thing_id, refs in references:
+            catalog.modify_thing(session, thing_id, refs)
         for wf in contents.workflows:
             catalog.save_workflow(session, wf)
         for trigger in contents.triggers:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from collections.abc import Mapping
+from email import errors
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -25,40 +28,81 @@ from app.errors import StepFailed
 PASSWORD_SECRET = "smtp.password"
 
 
-def _addresses(value: Any) -> list[str]:
+ADDRESS_HINT = 'write a name with a comma in quotes: "Doe, Jane" <jane@example.com>'
+
+
+def _addresses(value: Any, what: str) -> list[Address]:
+    """The addresses of an input: a text of one or more (comma-separated), or a list.
+
+    Parsed as a header is (RFC 5322), so a display name may hold commas,
+    quotes or any language. A line break or control character is refused,
+    whatever it is for: it could end the header and start another.
+    """
     if value is None:
         return []
-    items = value if isinstance(value, list) else str(value).split(",")
-    out = [str(item).strip() for item in items if str(item).strip()]
-    for address in out:
-        if "@" not in address or any(c in address for c in "\r\n"):
-            raise StepFailed(f"'{address}' is not an email address")
-    return out
+    items = value if isinstance(value, list | tuple) else [value]
+    out: list[Address] = []
+    for item in items:
+        text = "" if item is None else str(item).strip()
+        if not text:
+            continue
+        if any((ord(c) < 32 and c != "\t") or c == "\x7f" for c in text):
+            raise StepFailed(f"'{what}': {text!r} contains a line break or a control character")
+        out += _parse_addresses(text, what)
+    unique: dict[tuple[str, str], Address] = {}
+    for address in out:  # once each, in order
+        unique.setdefault((address.display_name, address.addr_spec), address)
+    return list(unique.values())
+
+
+def _parse_addresses(text: str, what: str) -> list[Address]:
+    try:
+        header = email.policy.default.header_factory("to", text)
+        addresses = list(header.addresses)
+        invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
+    except Exception:  # the parser has its own bugs (IndexError on 'a@b@c')
+        addresses, invalid = [], True
+    if invalid or not addresses or any(
+        not a.username or not a.domain or any(c.isspace() for c in a.domain) for a in addresses
+    ):
+        raise StepFailed(f"'{what}': '{text}' is not an email address ({ADDRESS_HINT})")
+    return [Address(a.display_name, addr_spec=a.addr_spec) for a in addresses]
+
+
+def _sender(value: str) -> Address:
+    try:
+        [address] = _addresses(value, "smtp.from")
+    except (StepFailed, ValueError):
+        raise StepFailed(
+            f"the setting smtp.from ('{value}') is not one email address "
+            "(cueflow settings set smtp.from 'Name <you@example.com>')"
+        ) from None
+    return address
 
 
 def build_message(sender: str, inputs: Mapping[str, Any]) -> EmailMessage:
     message = EmailMessage()
-    to = _addresses(inputs.get("to"))
+    to = _addresses(inputs.get("to"), "to")
     if not to:
         raise StepFailed(
             "no recipient: 'to' is empty (a field hidden by privacy rules "
             "reads as none: run as a user who may see it, or ignore privacy rules)"
         )
     subject = str(inputs.get("subject") or "")
-    if "\n" in subject or "\r" in subject:
-        subject = " ".join(subject.split())
-    message["From"] = sender
-    message["To"] = ", ".join(to)
-    cc = _addresses(inputs.get("cc"))
+    if any(c in subject for c in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"):
+        subject = " ".join(subject.split())  # a line break could start another header
+    source = _sender(sender)
+    message["From"] = source
+    message["To"] = to
+    cc = _addresses(inputs.get("cc"), "cc")
     if cc:
-        message["Cc"] = ", ".join(cc)
-    reply_to = _addresses(inputs.get("reply_to"))
+        message["Cc"] = cc
+    reply_to = _addresses(inputs.get("reply_to"), "reply_to")
     if reply_to:
-        message["Reply-To"] = ", ".join(reply_to)
+        message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
-    domain = sender.rpartition("@")[2] or "cueflow.local"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = make_msgid(domain=source.domain.strip("[]") or "cueflow.local")
     body = str(inputs.get("body") or "")
     if inputs.get("html"):
         message.set_content("This message is in HTML.")
@@ -66,6 +110,16 @@ def build_message(sender: str, inputs: Mapping[str, Any]) -> EmailMessage:
     else:
         message.set_content(body)
     return message
+
+
+def envelope_recipients(inputs: Mapping[str, Any]) -> list[str]:
+    """Who the server delivers to: to, cc and bcc (bcc is in no header)."""
+    found = [
+        address.addr_spec
+        for key in ("to", "cc", "bcc")
+        for address in _addresses(inputs.get(key), key)
+    ]
+    return list(dict.fromkeys(found))
 
 
 def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
@@ -76,9 +130,7 @@ def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
     sender = str(ctx.setting("smtp.from"))
     timeout = max(1.0, min(float(ctx.setting("smtp.timeout")), ctx.remaining()))
     message = build_message(sender, inputs)
-    recipients = (
-        _addresses(inputs.get("to")) + _addresses(inputs.get("cc")) + _addresses(inputs.get("bcc"))
-    )
+    recipients = envelope_recipients(inputs)
     try:
         smtp: smtplib.SMTP
         if security == "tls":
@@ -97,7 +149,13 @@ def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
                         "smtp.username is set but no password is in the keychain "
                         "(cueflow secret set smtp.password)"
                     )
-                smtp.login(username, password)
+                try:
+                    smtp.login(username, password)
+                except UnicodeEncodeError:
+                    raise StepFailed(
+                        "SMTP login sends the user name and password as ASCII, and one of "
+                        "them has other characters (smtp.username, or the smtp.password secret)"
+                    ) from None
             smtp.send_message(message, to_addrs=recipients)
     except smtplib.SMTPAuthenticationError as exc:
         raise StepFailed(
@@ -131,7 +189,7 @@ register(
             InputSpec("html", YES_NO, False, "Send the body as HTML", False),
             InputSpec("cc", TEXT_OR_LIST, False, "Copy to"),
             InputSpec("bcc", TEXT_OR_LIST, False, "Blind copy to"),
-            InputSpec("reply_to", TEXT, False, "Address for replies"),
+            InputSpec("reply_to", TEXT_OR_LIST, False, "Address for replies"),
         ),
         perform=send_email,
         result="message id",

@@ -34,9 +34,14 @@ def http_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
     if not url.startswith(("http://", "https://")):
         raise StepFailed(f"'{url}' is not an http:// or https:// address")
     timeout = min(float(inputs.get("timeout") or 30), max(ctx.remaining(), 0.1))
+    query = {str(k): _query_value(v) for k, v in (inputs.get("query") or {}).items()}
+    try:
+        # `query` adds to the URL's own query string (httpx's `params` would replace it).
+        target = httpx.URL(url).copy_merge_params(query) if query else httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise StepFailed(f"'{url}' is not a valid address: {exc}") from None
     request: dict[str, Any] = {
         "headers": {str(k): str(v) for k, v in (inputs.get("headers") or {}).items()},
-        "params": {str(k): _query_value(v) for k, v in (inputs.get("query") or {}).items()},
     }
     if inputs.get("json") is not None and inputs.get("body") is not None:
         raise StepFailed("give either 'json' or 'body', not both")
@@ -46,7 +51,7 @@ def http_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
         request["content"] = str(inputs["body"]).encode()
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-            response = client.request(method, url, **request)
+            response = client.request(method, target, **request)
     except httpx.TimeoutException:
         raise StepFailed(f"{method} {url}: no answer within {timeout:g} s") from None
     except httpx.HTTPError as exc:

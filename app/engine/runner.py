@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from app.core.types import ValueType, coerce, to_json_safe, utcnow
 from app.engine import triggers
 from app.engine.access import RunAccess
 from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
+from app.engine.masking import Masker
 from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedules, secrets, settings
@@ -41,7 +43,6 @@ from app.storage.db import Database, driver
 
 log = logging.getLogger(__name__)
 MAX_INLINE_DEPTH = 20
-MASK = "••••"
 THING_RESULTS = ("create_thing", "modify_thing")
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
@@ -69,21 +70,11 @@ class _RunState:
     depth: int = 0
     results: dict[str, Any] = field(default_factory=dict)
     resume_at: int = 1
-    secrets: set[str] = field(default_factory=set)
+    secrets: Masker = field(default_factory=Masker)
 
     def mask(self, value: Any) -> Any:
-        """Replace every secret this run has read with bullets (JSON-safe values)."""
-        if not self.secrets or value is None:
-            return value
-        if isinstance(value, str):
-            for secret in self.secrets:
-                value = value.replace(secret, MASK)
-            return value
-        if isinstance(value, dict):
-            return {key: self.mask(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.mask(item) for item in value]
-        return value
+        """Replace every secret this run has read, in any encoding, with bullets."""
+        return self.secrets.mask(value)
 
 
 class Runner:
@@ -432,7 +423,9 @@ class Runner:
             raise
         except Exception as exc:  # an action's bug must not kill the worker
             segment.check_alive()  # (a database error may have ended the transaction)
-            log.exception("step %s of run %s failed unexpectedly", index, state.run_id)
+            trace = "".join(traceback.format_exception(exc))  # its text may hold a secret
+            log.error("step %s of run %s failed unexpectedly\n%s", index, state.run_id,
+                      state.mask(trace))
             reason = f"internal error: {type(exc).__name__}: {exc}"
             record.write("failed", error=reason, lines=context.lines)
             raise StepFailed(reason) from None

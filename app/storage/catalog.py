@@ -27,6 +27,7 @@ from app.core.ids import new_id
 from app.core.things import ResolvingLoader, ThingView
 from app.core.types import ValueType, coerce, encode, utcnow
 from app.errors import BadInput, NotFound
+from app.storage import ledger, schedules
 from app.storage import models as m
 from app.storage.db import driver
 from app.storage.models import to_db_time
@@ -302,10 +303,130 @@ def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> 
 
 
 def delete_thing(session: Session, thing_id: str) -> None:
+    """Delete a thing; references to it become none (a field) or leave their list.
+
+    Like no-code tools do, and in the same transaction, so no other thing
+    is ever left pointing at nothing (an export would not import again).
+    """
     row = thing_row(session, thing_id)
     type_name = type_def(session, row.type_id).name
     _note(session, Change("deleted", type_name, thing_id, dict(row.data), None))
     driver(session).execute("DELETE FROM things WHERE id = ?", (thing_id,))
+    drop_references(session, type_name, thing_id)
+    _drop_run_references(session, type_name, thing_id)
+
+
+def _drop_run_references(session: Session, type_name: str, thing_id: str) -> None:
+    """The same for what is still to run (upcoming runs, active schedules).
+
+    An optional thing parameter becomes none and a list loses the thing;
+    a run (or schedule) that can no longer run is cancelled, saying why:
+    one whose required parameter was the thing, and one that was to run as
+    the thing (running it as nobody would change what it may see and do).
+    """
+    conn = driver(session)
+    now = to_db_time(utcnow())
+    params = conn.execute(
+        "SELECT w.name, p.key, p.is_list, p.optional FROM parameters AS p "
+        "JOIN workflows AS w ON w.id = p.workflow_id WHERE p.type = ?",
+        (type_name,),
+    ).fetchall()
+    cancelled_schedules: set[str] = set()
+    for workflow, key, is_list, optional in params:
+        path = f'$."{key}"'
+        for table, status in (("runs", ledger.SCHEDULED), ("schedules", schedules.ACTIVE)):
+            where = f"{table}.workflow = ? AND {table}.status = ?"
+            if is_list:
+                conn.execute(
+                    f"UPDATE {table} SET params = json_set(params, ?, json(("
+                    f"  SELECT json_group_array(item.value) FROM json_each({table}.params, ?)"
+                    "   AS item WHERE item.value IS NOT ?))) "
+                    f"WHERE {where} AND EXISTS ("
+                    f"  SELECT 1 FROM json_each({table}.params, ?) WHERE value = ?)",
+                    (path, path, thing_id, workflow, status, path, thing_id),
+                )
+            elif optional:
+                conn.execute(
+                    f"UPDATE {table} SET params = json_remove(params, ?) "
+                    f"WHERE {where} AND json_extract(params, ?) = ?",
+                    (path, workflow, status, path, thing_id),
+                )
+            elif table == "runs":
+                conn.execute(
+                    "UPDATE runs SET status = ?, finished_at = ?, error = ? "
+                    f"WHERE {where} AND json_extract(params, ?) = ?",
+                    (
+                        ledger.CANCELLED,
+                        now,
+                        f"cancelled: its parameter '{key}' was {type_name} {thing_id}, "
+                        "which was deleted",
+                        workflow,
+                        status,
+                        path,
+                        thing_id,
+                    ),
+                )
+            else:
+                cancelled_schedules.update(
+                    row[0]
+                    for row in conn.execute(
+                        f"SELECT id FROM schedules WHERE {where} AND json_extract(params, ?) = ?",
+                        (workflow, status, path, thing_id),
+                    )
+                )
+    cancelled_schedules.update(
+        row[0]
+        for row in conn.execute(
+            "SELECT id FROM schedules WHERE run_as = ? AND status = ?",
+            (thing_id, schedules.ACTIVE),
+        )
+    )
+    for schedule_id in sorted(cancelled_schedules):
+        schedules.cancel(session, schedule_id)
+    conn.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_as = ? AND status = ?",
+        (
+            ledger.CANCELLED,
+            now,
+            f"cancelled: the thing it was to run as ({thing_id}) was deleted",
+            thing_id,
+            ledger.SCHEDULED,
+        ),
+    )
+
+
+def drop_references(session: Session, type_name: str, thing_id: str) -> int:
+    """Remove references to a deleted thing from other things; returns things changed.
+
+    In SQL, one statement per referencing field: only things of the data
+    types with such a field are read, and only those holding the ID written.
+    These are not changes a trigger hears of (no one edited those things).
+    """
+    conn = driver(session)
+    now = to_db_time(utcnow())
+    changed = 0
+    fields = conn.execute(
+        "SELECT data_type_id, name, type FROM fields WHERE type IN (?, ?)",
+        (type_name, f"list of {type_name}"),
+    ).fetchall()
+    for type_id, name, kind in fields:
+        path = f'$."{name}"'
+        if kind == type_name:
+            changed += conn.execute(
+                "UPDATE things SET data = json_remove(data, ?), modified_at = ? "
+                "WHERE data_type_id = ? AND json_extract(data, ?) = ?",
+                (path, now, type_id, path, thing_id),
+            ).rowcount
+        else:
+            changed += conn.execute(
+                "UPDATE things SET data = json_set(data, ?, json(("
+                "  SELECT json_group_array(item.value) FROM json_each(things.data, ?) AS item"
+                "  WHERE item.value IS NOT ?))), modified_at = ? "
+                "WHERE data_type_id = ? AND EXISTS ("
+                "  SELECT 1 FROM json_each(things.data, ?) WHERE value = ?)",
+                (path, path, thing_id, now, type_id, path, thing_id),
+            ).rowcount
+    return changed
 
 
 def list_things(session: Session, type_name: str, **equals: Any) -> list[ThingView]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from app import logfile
 from app.errors import AlreadyRunning
 from app.scheduling.lock import FolderLock
 from app.storage.db import DB_FILENAME, init_db
@@ -48,8 +49,7 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
     """`cueflow` (window and tray) or `cueflow --tray`; returns the exit status."""
     app = application()
     data_dir.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=data_dir / "cueflow.log", level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logfile.start(data_dir)
     instance = SingleInstance(data_dir)
     if not instance.claim():
         if instance.send(TRAY if tray_only else SHOW):
@@ -68,9 +68,11 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
                   "folder's scheduler; stop it first, or use the command line",
                   file=sys.stderr)
             return EXIT_ALREADY_RUNNING
+        logfile.own(data_dir)  # this process holds the folder: it rotates cueflow.log
         try:
             return _run(app, instance, data_dir, tray_only)
         finally:
+            logfile.stop(data_dir)
             lock.release()
     finally:
         instance.release()

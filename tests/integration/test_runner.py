@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from app.core.types import utcnow
 from app.engine.events import EventBus, Notification, RunChanged
@@ -197,14 +198,28 @@ def test_parameters_are_checked_before_the_first_step(db: Database, runner: Runn
         assert list(session.scalars(ledger.runs_query())) == []
 
 
-def test_a_thing_deleted_after_scheduling_fails_the_run_clearly(
+def test_a_thing_deleted_after_scheduling_becomes_none_in_the_run(
     db: Database, runner: Runner
 ) -> None:
+    """Deleting a thing drops references to it (catalog.delete_thing): the run's
+    optional parameter becomes none, and the run goes on."""
     with db.write() as session:
         person = catalog.create_thing(session, "Person", {"name": "Bo"})
     run_id = Service(db, EventBus()).schedule("make_task", {"title": "x", "owner": person.id})
     with db.write() as session:
         catalog.delete_thing(session, person.id)
+    assert _run(db, run_id)["params"] == {"title": "x"}
+    assert runner.execute(run_id) == "succeeded"
+
+
+def test_a_thing_deleted_behind_cueflows_back_fails_the_run_clearly(
+    db: Database, runner: Runner
+) -> None:
+    with db.write() as session:
+        person = catalog.create_thing(session, "Person", {"name": "Bo"})
+    run_id = Service(db, EventBus()).schedule("make_task", {"title": "x", "owner": person.id})
+    with db.write() as session:  # e.g. another program's SQL
+        session.execute(text("DELETE FROM things WHERE id = :id"), {"id": person.id})
     assert runner.execute(run_id) == "failed"
     assert (
         _run(db, run_id)["error"] == f"parameter 'owner' (Person): no Person with ID '{person.id}'"

@@ -112,13 +112,13 @@ def test_processes_hand_over_and_recover_after_kill_9(qapp: Any, data_dir: Path)
         assert (data_dir / LOCK_FILENAME).exists()
         third = cueflow_process(data_dir, "--tray")
         try:
-            assert _wait_for(lambda: _log(data_dir).count("Scheduler started") == 2)
+            assert _wait_for(lambda: _log(data_dir).count("scheduler started") == 2)
             assert _wait_for(probe.answers)
             if sys.platform != "win32":
                 assert "removing the stale local socket" in _log(data_dir)
             third.terminate()  # SIGTERM quits cleanly: clock stopped, exit 0
             assert third.wait(15) == 0
-            assert _log(data_dir).rstrip().endswith("Scheduler has been shut down")
+            assert _log(data_dir).rstrip().endswith("run(s) marked interrupted)")
         finally:
             if third.poll() is None:
                 third.kill()
