@@ -241,7 +241,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     @staticmethod
     def concat_limited(parts: tuple[Any, ...]) -> str:
         _refuse_over(sum(_size(part) for part in parts))
-        return _limit("".join(map(str, parts)))
+        text = "".join(map(str, parts))
+        _limit(text)
+        return text
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "**":
