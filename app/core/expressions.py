@@ -9,17 +9,23 @@ syntax errors are reported before anything runs.
 from __future__ import annotations
 
 import calendar
+import ctypes
+import itertools
+import json
 import operator
+import os
 import re
-import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, wraps
+from types import TracebackType
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, meta, nodes
+from jinja2 import StrictUndefined, TemplateError, meta, nodes, pass_environment, pass_eval_context
+from jinja2 import filters as jinja_filters
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.parser import Parser
@@ -34,7 +40,9 @@ BASE_NAMES = frozenset({"now", "current_user", "run", "search", "secret"})
 TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
 JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "cycler", "joiner"})
 EVAL_SECONDS = 2.0  # one expression may compute this long, then it is stopped
+WATCH_SECONDS = 0.05  # how often the watchdog looks at the clock
 _HUGE_WIDTH = re.compile(r"\d{7,}")  # a format width of a million or more
+_NUMBER = re.compile(r"\d+")
 
 MAX_STRING = 1_000_000
 MAX_LIST = 100_000
@@ -104,12 +112,48 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _size(value: Any, budget: int = MAX_STRING) -> int:
+    """About how many characters `value` takes as text, a shared part counted
+    each time it appears (as str() or JSON would write it out); the walk stops
+    once past `budget`, so it costs at most that many steps."""
+    total = 0
+    stack = [value]
+    while stack and total <= budget:
+        item = stack.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, bool) or item is None:
+            total += 5
+        elif isinstance(item, int):
+            total += item.bit_length() // 3 + 1
+        elif isinstance(item, Mapping):
+            total += 2 * len(item) + 2
+            if total <= budget:
+                stack.extend(itertools.chain.from_iterable(item.items()))
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += len(item) + 2
+            if total <= budget:
+                stack.extend(item)
+        else:
+            total += 8
+    return total
+
+
+def _refuse_over(size: int, what: str = "result too large") -> None:
+    if size > MAX_STRING:
+        raise SecurityError(what)
+
+
 def _limit(value: Any) -> Any:
-    """Refuse a value too big to keep building on (strings, lists, integers)."""
-    if isinstance(value, str | list | tuple) and len(value) > MAX_STRING:
-        raise SecurityError("result too large")
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise SecurityError("number too large")
+    """Refuse a value too big to keep building on (texts, containers, integers)."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise SecurityError("result too large")
+    elif isinstance(value, int):
+        if value.bit_length() > MAX_INT_BITS:
+            raise SecurityError("number too large")
+    elif isinstance(value, list | tuple | dict | set | frozenset):
+        _refuse_over(_size(value))
     return value
 
 
@@ -117,17 +161,76 @@ def _int_operands(left: Any, right: Any) -> bool:
     return all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
 
 
+def _format_size(fmt: str, args: Any) -> int:
+    """An upper bound of what `fmt % args` or `fmt.format(...)` writes: widths and
+    precisions are numbers in the format or in the arguments (`%*s`, `{:{}}`)."""
+    numbers = sum(int(digits) for digits in _NUMBER.findall(fmt[:MAX_STRING]))
+    values = args if isinstance(args, tuple | list) else (args,)
+    if isinstance(args, Mapping):
+        values = tuple(args.values())
+    widths = sum(
+        abs(v) for v in values if isinstance(v, int) and not isinstance(v, bool) and abs(v) < 10**7
+    )
+    return len(fmt) + numbers + widths + _size(values)
+
+
+def _checked_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Bound what a text's own method may build before it runs (one C call)."""
+    text, name = method.__self__, method.__name__
+    if name == "replace" and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        count = text.count(old) if old else len(text) + 1
+        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+            count = min(count, args[2])
+        _refuse_over(len(text) + count * max(0, len(new) - len(old)))
+    elif name == "expandtabs":
+        width = args[0] if args else kwargs.get("tabsize", 8)
+        if isinstance(width, int):
+            _refuse_over(len(text) + text.count("\t") * width)
+    elif name == "translate" and args and isinstance(args[0], Mapping):
+        longest = max((_size(v) for v in args[0].values()), default=1)
+        _refuse_over(len(text) * max(longest, 1))
+    elif name in ("format", "format_map"):
+        _refuse_over(_format_size(text, (*args, *kwargs.values())), "format width too large")
+
+
 class _CodeGenerator(CodeGenerator):
-    """Routes `~` through the size limit: Jinja compiles it to a plain join."""
+    """Routes `~` and container literals through the size limit: Jinja compiles
+    them to plain Python (a join, a list display) that no hook sees."""
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.concat_limited((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
         self.write("environment.limit(")
-        super().visit_Concat(node, frame)
+        super().visit_List(node, frame)
+        self.write(")")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self.write("environment.limit(")
+        super().visit_Dict(node, frame)
+        self.write(")")
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # an assignment target (`{% set a, b = … %}`)
+            super().visit_Tuple(node, frame)
+            return
+        self.write("environment.limit(")
+        super().visit_Tuple(node, frame)
         self.write(")")
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox plus limits on operators, calls and filters that can build huge values."""
+    """The sandbox plus limits on operators, calls and filters that can build huge values.
+
+    Built-in operations written in C (`*`, `+`, `join`, `sum`, `str()` …) run
+    to the end once started: neither the time guard nor a signal can stop
+    them. So whatever they would build is sized up front and refused there.
+    """
 
     code_generator_class = _CodeGenerator
     intercepted_binops = frozenset({"*", "**", "+", "%"})
@@ -135,6 +238,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     @staticmethod
     def limit(value: Any) -> Any:
         return _limit(value)
+
+    @staticmethod
+    def concat_limited(parts: tuple[Any, ...]) -> str:
+        _refuse_over(sum(_size(part) for part in parts))
+        text = "".join(map(str, parts))
+        _limit(text)
+        return text
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "**":
@@ -150,7 +260,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if operator_ == "*":
             for seq, count in ((left, right), (right, left)):
                 sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
-                if sized and len(seq) * count > MAX_STRING:
+                if sized and count > 0 and _size(seq) * count > MAX_STRING:
                     raise SecurityError("result too large")
             if _int_operands(left, right) and (
                 abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS
@@ -158,13 +268,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 raise SecurityError("number too large")
             return operator.mul(left, right)
         if operator_ == "%":
-            if isinstance(left, str) and _HUGE_WIDTH.search(left):
-                raise SecurityError("format width too large")
+            if isinstance(left, str):
+                if _HUGE_WIDTH.search(left):
+                    raise SecurityError("format width too large")
+                _refuse_over(_format_size(left, right), "format width too large")
             return _limit(operator.mod(left, right))
+        if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+            _refuse_over(_size(left) + _size(right))
         return _limit(operator.add(left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_arguments(args, kwargs)
+        if isinstance(getattr(__obj, "__self__", None), str):
+            _checked_str_method(__obj, args, kwargs)
         return _limit(super().call(__context, __obj, *args, **kwargs))
 
     # A thing shows an expression its fields and `id`, nothing else (PRODUCT §2):
@@ -199,9 +315,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> Any:
         """`'…'.format` is reached by attribute: refuse huge widths before it runs."""
         wrapped = super().wrap_str_format(value)
-        if wrapped is not None and _HUGE_WIDTH.search(value.__self__):
+        if wrapped is None:
+            return None
+        fmt = value.__self__
+        if _HUGE_WIDTH.search(fmt):
             raise SecurityError("format width too large")
-        return wrapped
+
+        @wraps(wrapped)
+        def format_sized(*args: Any, **kwargs: Any) -> Any:
+            _refuse_over(_format_size(fmt, (*args, *kwargs.values())), "format width too large")
+            return wrapped(*args, **kwargs)
+
+        return format_sized
+
+
+def _finalize(value: Any) -> Any:
+    """What `{{ … }}` writes into a text: a container is sized before str() expands it."""
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        _refuse_over(_size(value))
+    return value
 
 
 def _check_arguments(args: Any, kwargs: Any) -> None:
@@ -213,13 +345,140 @@ def _check_arguments(args: Any, kwargs: Any) -> None:
             raise SecurityError("format width too large")
 
 
-def _limited_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _items(value: Any, attribute: Any = None, environment: Any = None) -> list[Any]:
+    """An iterable as a list of at most MAX_LIST items (or refused), read by `attribute`."""
+    if isinstance(value, Mapping):
+        value = value.keys()
+    items = list(itertools.islice(iter(value), MAX_LIST + 1))
+    if len(items) > MAX_LIST:
+        raise SecurityError("too many items")
+    if attribute is not None and environment is not None:
+        get = jinja_filters.make_attrgetter(environment, attribute)
+        items = [get(item) for item in items]
+    return items
+
+
+@pass_eval_context
+def _join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+    items = _items(value, attribute, eval_ctx.environment)
+    _refuse_over(sum(_size(item) for item in items) + len(str(d)) * len(items))
+    return str(jinja_filters.do_join(eval_ctx, items, d))
+
+
+@pass_environment
+def _sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+    items = _items(iterable, attribute, environment)
+    if isinstance(start, list | tuple):
+        # Built-in sum copies the growing list at every step: quadratic work in
+        # one C call. Chained once instead, after sizing the result.
+        _refuse_over(_size(start) + sum(_size(item) for item in items))
+        for item in items:
+            if not isinstance(item, type(start)):
+                raise TypeError(
+                    f'can only concatenate {type(start).__name__} (not "{type(item).__name__}")'
+                )
+        return type(start)(itertools.chain(start, *items))
+    return _limit(sum(items, start))
+
+
+def _stringified(index: int = 0) -> Callable[..., None]:
+    """A filter that writes its argument out as text: size a container first."""
+
+    def check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if len(args) > index:
+            _finalize(args[index])
+
+    return check
+
+
+def _check_replace(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    if len(args) >= 4:  # (eval_ctx, s, old, new, count)
+        text, old, new = (str(_finalize(a)) for a in args[1:4])
+        count = text.count(old) if old else len(text) + 1
+        limit = args[4] if len(args) > 4 else kwargs.get("count")
+        if isinstance(limit, int) and limit >= 0:
+            count = min(count, limit)
+        _refuse_over(len(text) + count * max(0, len(new) - len(old)))
+
+
+def _check_indent(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    text = str(_finalize(args[0])) if args else ""
+    width = args[1] if len(args) > 1 else kwargs.get("width", 4)
+    width = len(width) if isinstance(width, str) else width
+    if isinstance(width, int):
+        _refuse_over(len(text) + (text.count("\n") + 1) * abs(width))
+
+
+def _check_wordwrap(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    text = str(_finalize(args[1])) if len(args) > 1 else ""  # (environment, s, width, …)
+    wrap = args[4] if len(args) > 4 else kwargs.get("wrapstring")
+    if wrap is not None:
+        # at most one break per character of the text
+        _refuse_over(len(text) + (len(text) + 1) * len(str(wrap)))
+
+
+def _check_format(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    if args and isinstance(args[0], str):
+        _refuse_over(_format_size(args[0], (*args[1:], *kwargs.values())), "format width too large")
+
+
+# Checks run before a filter: its arguments as Jinja passes them (context first
+# for the filters that take one).
+_FILTER_CHECKS: dict[str, Callable[[tuple[Any, ...], dict[str, Any]], None]] = {
+    "replace": _check_replace,
+    "indent": _check_indent,
+    "wordwrap": _check_wordwrap,
+    "format": _check_format,
+    "center": _stringified(),
+    "truncate": _stringified(1),
+    "string": _stringified(),
+    "pprint": _stringified(),
+    "e": _stringified(),
+    "escape": _stringified(),
+    "forceescape": _stringified(),
+    "urlize": _stringified(1),
+    "striptags": _stringified(),
+    "trim": _stringified(),
+    "upper": _stringified(),
+    "lower": _stringified(),
+    "title": _stringified(),
+    "capitalize": _stringified(),
+    "urlencode": _stringified(),
+    "xmlattr": _stringified(1),
+    "wordcount": _stringified(),
+    "safe": _stringified(),
+}
+
+
+def _bounded_json(value: Any, **kwargs: Any) -> str:
+    """json.dumps that stops writing once the text grows past MAX_STRING.
+
+    (The pure-Python encoder yields piece by piece; the C one builds it all first.)
+    """
+    indent = kwargs.get("indent")
+    if isinstance(indent, int) and indent > 100:
+        raise SecurityError("argument too large")
+    pieces = []
+    written = 0
+    for piece in json.JSONEncoder(**kwargs).iterencode(value):
+        written += len(piece)
+        if written > MAX_STRING:
+            raise SecurityError("result too large")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _limited_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    before = _FILTER_CHECKS.get(name)
+
     @wraps(fn)  # keeps Jinja's pass_context / pass_environment markers
     def run(*args: Any, **kwargs: Any) -> Any:
         _check_arguments(args[1:], kwargs)
         value = args[0] if args else None
         if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
             raise SecurityError("format width too large")
+        if before is not None:
+            before(args, kwargs)
         return _limit(fn(*args, **kwargs))
 
     return run
@@ -227,10 +486,19 @@ def _limited_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @lru_cache(maxsize=1)
 def environment() -> _Sandbox:
-    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = _Sandbox(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
     env.globals.pop("lipsum", None)  # lorem ipsum generator: no use here, and a memory bomb
+    env.policies["json.dumps_function"] = _bounded_json
     env.filters.update(FILTERS)
-    env.filters = {name: _limited_filter(fn) for name, fn in env.filters.items()}
+    env.filters["join"] = _join
+    env.filters["sum"] = _sum
+    env.filters["list"] = lambda value: _items(value)
+    env.filters = {name: _limited_filter(name, fn) for name, fn in env.filters.items()}
     return env
 
 
@@ -241,9 +509,6 @@ class Compiled:
     source: str
     kind: str  # "literal" | "native" | "template"
     _fn: Callable[[Mapping[str, Any]], Any] | None = None
-    # Only statements ({% for %}, macros) make template code repeat; without
-    # them it runs a fixed number of lines and needs no time guard.
-    looping: bool = False
 
     def evaluate(self, names: Mapping[str, Any]) -> Any:
         if self._fn is None:
@@ -267,9 +532,7 @@ def compile_input(source: str) -> Compiled:
             expr = env.compile_expression(single["expr"], undefined_to_none=False)
             return Compiled(source, "native", lambda names: _native(expr(**names)))
         template = env.from_string(source)
-        return Compiled(
-            source, "template", lambda names: template.render(**names), looping="{%" in source
-        )
+        return Compiled(source, "template", lambda names: template.render(**names))
     except TemplateError as exc:
         raise ExpressionError(_reason(exc)) from None
 
@@ -366,52 +629,156 @@ def check(source: str, allowed: Iterable[str], *, condition: bool = False) -> li
     return problems
 
 
-def evaluate(value: Any, names: Mapping[str, Any]) -> Any:
-    """Evaluate an input value: strings are templates, containers recurse."""
+def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECONDS) -> Any:
+    """Evaluate an input value: strings are templates, containers recurse.
+
+    Each template computes for at most `seconds` (see OutOfTime).
+    """
     if isinstance(value, str):
         compiled = compile_input(value)
-        return _guard(lambda: compiled.evaluate(names), timed=compiled.looping)
+        return _guard(lambda: compiled.evaluate(names), seconds)
     if isinstance(value, Mapping):
-        return {key: evaluate(item, names) for key, item in value.items()}
+        return {key: evaluate(item, names, seconds=seconds) for key, item in value.items()}
     if isinstance(value, list):
-        return [evaluate(item, names) for item in value]
+        return [evaluate(item, names, seconds=seconds) for item in value]
     return value
 
 
-def test_condition(source: str, names: Mapping[str, Any]) -> bool:
-    return bool(_guard(lambda: compile_condition(source).evaluate(names)))
+def test_condition(source: str, names: Mapping[str, Any], *, seconds: float = EVAL_SECONDS) -> bool:
+    return bool(_guard(lambda: compile_condition(source).evaluate(names), seconds))
 
 
-def _within_time(fn: Callable[[], Any]) -> Any:
-    """Run `fn`, stopping template code that computes for longer than EVAL_SECONDS.
+class OutOfTime(ExpressionError):
+    """An evaluation was stopped after the seconds it was given.
 
-    Jinja compiles templates to Python code named "<template>"; a trace
-    function on those frames only checks the clock every thousand lines, so a
-    nested loop of a billion steps ends with an error instead of never.
+    A caller that gave it less than EVAL_SECONDS (the runner, while it holds
+    the write lock) may free what it holds and evaluate again with more.
     """
-    deadline = time.monotonic() + EVAL_SECONDS
-    ticks = [0]
 
-    def on_line(frame: Any, event: str, arg: Any) -> Any:
-        ticks[0] += 1
-        if ticks[0] % 1024 == 0 and time.monotonic() > deadline:
-            raise SecurityError(f"the expression ran longer than {EVAL_SECONDS:g} s")
-        return on_line
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the expression ran longer than {seconds:g} s")
+        self.seconds = seconds
 
-    def on_call(frame: Any, event: str, arg: Any) -> Any:
-        return on_line if frame.f_code.co_filename == "<template>" else None
 
-    previous = sys.gettrace()
-    sys.settrace(on_call)
-    try:
+# --- the time guard ---------------------------------------------------------------
+#
+# One watchdog thread per process looks at the running evaluations every
+# WATCH_SECONDS and raises _Stopped in the thread of one past its deadline
+# (PyThreadState_SetAsyncExc): Python code anywhere in it stops at its next
+# loop or call, in a template's own code or in Jinja's filters alike. An
+# evaluation costs a dictionary entry; no thread is started per evaluation and
+# nothing is traced. C code (a built-in's single call) is not stopped this
+# way: it is bounded by the size limits above instead.
+
+
+class _Stopped(BaseException):
+    """Raised in an evaluating thread by the watchdog (a BaseException, so that
+    no `except Exception` inside Jinja or a privacy check swallows it)."""
+
+
+class _Watch:
+    __slots__ = ("deadline", "done", "fired", "shield")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = False  # the watchdog raised _Stopped in its thread
+        self.done = False  # the evaluation ended: never fire any more
+        self.shield = 0  # inside database reads (see uninterrupted): fire later
+
+
+_watches: dict[int, _Watch] = {}
+_watch_lock = threading.Lock()
+_watchdog: list[threading.Thread] = []
+
+
+def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Schedule `exc` in a thread (None takes back one not yet raised)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+def _watch_forever() -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        now = time.monotonic()
+        with _watch_lock:
+            for thread_id, watch in list(_watches.items()):
+                if now > watch.deadline and not (watch.fired or watch.done or watch.shield):
+                    watch.fired = True
+                    _raise_in(thread_id, _Stopped)
+
+
+def _start_watchdog() -> None:
+    with _watch_lock:
+        if not _watchdog:
+            thread = threading.Thread(target=_watch_forever, name="cueflow-eval-watch", daemon=True)
+            thread.start()
+            _watchdog.append(thread)
+
+
+os.register_at_fork(after_in_child=_watchdog.clear)  # a forked child has no watchdog thread
+
+
+def _within_time(fn: Callable[[], Any], seconds: float) -> Any:
+    """Run `fn`, stopping it once it has computed for `seconds`.
+
+    Nested (a privacy rule's condition inside a search): the outer deadline
+    governs, and _Stopped travels up to the outermost evaluation.
+    """
+    me = threading.get_ident()
+    if me in _watches:
         return fn()
-    finally:
-        sys.settrace(previous)
-
-
-def _guard(fn: Callable[[], Any], *, timed: bool = False) -> Any:
+    if not _watchdog:
+        _start_watchdog()
+    watch = _Watch(time.monotonic() + seconds)
+    _watches[me] = watch
     try:
-        return _within_time(fn) if timed else fn()
+        try:
+            return fn()
+        finally:
+            watch.done = True
+            with _watch_lock:  # a watchdog firing right now finishes first
+                fired = watch.fired
+            if fired:
+                _raise_in(me, None)  # not raised yet: take it back
+            del _watches[me]
+    except _Stopped:
+        # Raised in `fn` or in the finally above: either way none is pending now.
+        _watches.pop(me, None)
+        raise OutOfTime(seconds) from None
+
+
+class uninterrupted:
+    """Hold the time guard off inside (database reads from an expression's
+    `search()`): stopping there could leave a session half-way. Stopped
+    just after instead, if the time ran out."""
+
+    __slots__ = ("_watch",)
+
+    def __enter__(self) -> None:
+        watch = self._watch = _watches.get(threading.get_ident())
+        if watch is None:
+            return
+        watch.shield += 1
+        with _watch_lock:
+            fired = watch.fired
+        if fired:  # raised just before the shield went up: raise it here, not inside
+            _raise_in(threading.get_ident(), None)
+            watch.shield -= 1
+            self._watch = None
+            raise _Stopped()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._watch is not None:
+            self._watch.shield -= 1
+
+
+def _guard(fn: Callable[[], Any], seconds: float = EVAL_SECONDS) -> Any:
+    try:
+        return _within_time(fn, seconds)
     except ExpressionError:
         raise
     except BadInput as exc:

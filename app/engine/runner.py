@@ -17,11 +17,11 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -47,7 +47,11 @@ THING_RESULTS = ("create_thing", "modify_thing")
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
 SEGMENT_SECONDS = 0.02
-DUE_SLACK = timedelta(seconds=1)  # a timer may fire this much before its run's time
+# A step's expressions may compute this long while the run's transaction holds
+# the write lock; one that needs longer is given its time with the lock freed.
+LOCKED_EVAL_SECONDS = 0.1
+DUE_SLACK = timedelta(seconds=1)
+_T = TypeVar("_T")  # a timer may fire this much before its run's time
 
 
 class _Interrupted(Exception):
@@ -302,7 +306,8 @@ class Runner:
             return access.found(loader.search(str(type_name), **equals), equals.keys())
 
         def secret(name: str) -> str:
-            value = secrets.get_secret(str(name))
+            with expressions.uninterrupted():  # (the keychain is not stopped half-way)
+                value = secrets.get_secret(str(name))
             if value is None:
                 raise ExpressionError(f"no secret '{name}' in the OS keychain")
             state.secrets.add(value)
@@ -329,8 +334,13 @@ class Runner:
         wf = state.workflow
         loader = segment.loader
         if wf.only_when is not None:
+            names = self._names(state, loader)
+            evaluating = _Evaluating(segment, state)
+            condition = wf.only_when
             try:
-                go = expressions.test_condition(wf.only_when, self._names(state, loader))
+                go = evaluating(
+                    lambda seconds: expressions.test_condition(condition, names, seconds=seconds)
+                )
             except ExpressionError as exc:
                 return ledger.FAILED, f"workflow {wf.name}, only_when: {exc.reason}", None
             if not go:
@@ -367,20 +377,32 @@ class Runner:
         if spec is None:
             raise StepFailed(f"unknown action '{step.action}'")
         names = self._names(state, segment.loader)
+        evaluating = _Evaluating(segment, state)
         try:
             if step.only_when is not None:
+                condition = step.only_when
                 try:
-                    run_it = expressions.test_condition(step.only_when, names)
+                    run_it = evaluating(
+                        lambda seconds: expressions.test_condition(
+                            condition, names, seconds=seconds
+                        )
+                    )
                 except ExpressionError as exc:
                     raise ExpressionError(exc.reason, f"{where}, only_when") from None
                 if not run_it:
                     record.write("skipped")
                     state.results[f"step{index}"] = None
                     return
-            inputs = self._inputs(spec, step, names, where)
+            inputs = self._inputs(spec, step, names, where, evaluating)
         except CueflowError as exc:
             record.write("failed", error=str(exc))
             raise
+        except Exception as exc:  # a bug met while evaluating must not leave the run running
+            segment.check_alive()
+            log.exception("step %s of run %s: evaluating its inputs failed", index, state.run_id)
+            reason = f"{where}: internal error: {type(exc).__name__}: {exc}"
+            record.write("failed", error=reason)
+            raise StepFailed(reason) from None
         record.inputs = to_json_safe(inputs)
         context = StepRuntime(self, state, index, segment)
         try:
@@ -434,7 +456,12 @@ class Runner:
             raise _Interrupted()
 
     def _inputs(
-        self, spec: ActionSpec, step: StepDef, names: Mapping[str, Any], where: str
+        self,
+        spec: ActionSpec,
+        step: StepDef,
+        names: Mapping[str, Any],
+        where: str,
+        evaluating: _Evaluating,
     ) -> dict[str, Any]:
         inputs: dict[str, Any] = {}
         for item in spec.inputs:
@@ -446,7 +473,9 @@ class Runner:
                     raise StepFailed(f"input '{item.name}' is missing", where)
                 continue
             try:
-                value = expressions.evaluate(raw, names)
+                value = evaluating(
+                    lambda seconds: expressions.evaluate(raw, names, seconds=seconds)  # noqa: B023
+                )
             except ExpressionError as exc:
                 raise ExpressionError(exc.reason, f"{where}, input {item.name}") from None
             try:
@@ -516,6 +545,38 @@ class Runner:
         if done:
             self.events.emit(RunChanged(run_id, workflow, ledger.FAILED, reason))
         return True
+
+
+class _Evaluating:
+    """Evaluates one step's expressions without holding the write lock for long.
+
+    While the run's transaction is open (it holds the write lock) they share
+    LOCKED_EVAL_SECONDS. One that needs longer has what the run did so far
+    committed, as an outside step's checkpoint does (the step itself has done
+    nothing yet), and is evaluated again with no transaction open, for up to
+    EVAL_SECONDS or what is left of the workflow's timeout. Expressions have
+    no effects, so evaluating one twice changes nothing.
+    """
+
+    def __init__(self, segment: _Segment, state: _RunState) -> None:
+        self.segment = segment
+        self.state = state
+        self.locked_until = time.monotonic() + LOCKED_EVAL_SECONDS
+
+    def __call__(self, evaluate: Callable[[float], _T]) -> _T:
+        now = time.monotonic()
+        full = max(0.0, min(expressions.EVAL_SECONDS, self.state.deadline - now))
+        if self.segment.open:
+            locked = min(self.locked_until - now, full)
+            if locked > 0:
+                try:
+                    return evaluate(locked)
+                except expressions.OutOfTime:
+                    if locked >= full:  # the workflow's own time is what ran out
+                        raise
+            self.segment.commit()  # free the lock; the run stays running
+        left = self.state.deadline - time.monotonic()
+        return evaluate(max(0.0, min(expressions.EVAL_SECONDS, left)))
 
 
 class _Unit:
@@ -664,6 +725,11 @@ class _Segment:
             session.expunge_all()  # nor may ORM objects of undone rows linger
             raise
         conn.execute("RELEASE step")
+
+    @property
+    def open(self) -> bool:
+        """Whether it has a transaction open (holding the write lock)."""
+        return self._session is not None
 
     def check_alive(self) -> None:
         if self._session is not None:

@@ -23,6 +23,7 @@ from app.core.definitions import (
     TriggerDef,
     WorkflowDef,
 )
+from app.core.expressions import uninterrupted
 from app.core.ids import new_id
 from app.core.things import ResolvingLoader, ThingView
 from app.core.types import ValueType, coerce, encode, utcnow
@@ -684,13 +685,14 @@ class DbThingLoader(ResolvingLoader):
         self.reading = reading or db.read
 
     def load(self, thing_id: str) -> ThingView | None:
-        with self.reading() as session:
+        # Called from expressions (a reference, search()): never stopped half-way.
+        with uninterrupted(), self.reading() as session:
             row = load_row(session, thing_id)
             if row is None:
                 return None
             return ThingView(type_def(session, row.type_id), row.id, row.data, self)
 
     def search(self, type_name: str, **equals: Any) -> list[ThingView]:
-        with self.reading() as session:
+        with uninterrupted(), self.reading() as session:
             found = list_things(session, type_name, **equals)
         return [thing.with_loader(self) for thing in found]

@@ -1,0 +1,211 @@
+"""Expression limits: every evaluation is stopped in time, every bomb is refused
+before it is built (issue 12, items 7 and 8).
+
+Built-in operations written in C cannot be stopped once they run, so each
+bomb here must be refused before it allocates: its peak memory is measured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import tracemalloc
+
+import pytest
+
+from app.core import expressions
+from app.core.expressions import evaluate
+from app.errors import ExpressionError
+
+PEAK_MB = 40
+
+# Each would build hundreds of MB to GB (or compute for minutes) if run.
+BOMBS = [
+    "{{ ([range(100000)|list]*1000)|sum(start=[]) }}",  # the issue's example
+    "{{ (['x' * 1000000] * 1000) | join }}",
+    "{{ (['a'] * 1000) | join('x' * 1000000) }}",
+    "{{ (range(1000)|list) | join('x' * 1000000) }}",
+    "{{ ('a' * 1000000) | replace('a', 'b' * 1000) }}",
+    "{{ ('a' * 1000000).replace('a', 'bb' * 1000) }}",
+    "{{ ('a' * 1000).replace('', 'b' * 1000000) }}",
+    "{{ (['x' * 1000000] * 1000) | tojson }}",
+    "{{ ([range(100000)|list]*10) | tojson(indent=99) }}",
+    "{{ ['x' * 1000000] * 1000 }}",
+    "{{ 1000 * ['x' * 1000000] }}",
+    "{{ [['x' * 1000] * 1000] * 1000 }}",
+    "{{ ([['x' * 1000] * 1000] * 1000) | string }}",
+    "{{ ([['x' * 1000] * 1000] * 1000) | pprint }}",
+    "{{ ([['x' * 1000] * 1000] * 1000) | upper }}",
+    "{{ ([['x' * 1000] * 1000] * 1000) | urlencode }}",
+    "{{ 'a' ~ ([['x' * 1000] * 1000] * 1000) }}",
+    "text {{ [['x' * 1000] * 1000] * 1000 }}",
+    "{{ '%s' % ([['x' * 1000] * 1000],) }}",
+    "{{ ('%999999s' * 1000) % ((1,) * 1000) }}",
+    "{{ ('%*s' * 1000) % ((999999, 'a') * 1000) }}",
+    "{{ ('{:999999}' * 1000).format(*((1,) * 1000)) }}",
+    "{{ ('{:{}}' * 1000).format(*((1, 999999) * 1000)) }}",
+    "{{ ('{a:999999}' * 1000).format_map({'a': 1}) }}",
+    "{{ ('%s' * 1000) | format(*(['x' * 1000000] * 1000)) }}",
+    "{{ ('\t' * 1000000).expandtabs(1000000) }}",
+    "{{ ('a' * 1000000).translate({97: 'b' * 1000}) }}",
+    "{{ ('a\n' * 500000) | indent(1000) }}",
+    "{{ ('a\n' * 500000) | indent('x' * 1000) }}",
+    "{{ ('a ' * 500000) | wordwrap(1, wrapstring='x' * 1000) }}",
+    "{{ ([1] * 1000000) + ([1] * 1000000) }}",
+    "{{ ('ab' * 500000) + ('ab' * 500000) }}",
+    "{% set a = ['x' * 100000] * 10 %}{% set b = [a, a, a, a, a, a, a, a, a, a] %}"
+    "{% set c = [b, b, b, b, b, b, b, b, b, b] %}{{ c | length }}",
+    "{% set a = ['x' * 1000] * 1000 %}{{ {'a': a, 'b': a} }}",
+    "{% set a = ['x' * 1000] * 1000 %}{{ (a, a, a) }}",
+    "{{ (range(100000)|list) | batch(1000000, 'x' * 1000000) | list }}",
+]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("source", BOMBS)
+def test_bombs_are_refused_before_they_are_built(source: str) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExpressionError) as caught:
+            evaluate(source, {})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < PEAK_MB * 1_000_000, f"{peak / 1e6:.0f} MB for {source}"
+    message = str(caught.value)
+    assert message and "\n" not in message and len(message) < 200, message
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ [[1, 2], [3]] | sum(start=[]) }}", [1, 2, 3]),
+        ("{{ [(1,), (2,)] | sum(start=()) }}", (1, 2)),
+        ("{{ [1, 2, 3] | sum }}", 6),
+        ("{{ ['a', 'b'] | join('-') }}", "a-b"),
+        ("{{ 'aXa' | replace('X', 'yy') }}", "ayya"),
+        ("{{ 'a'.replace('a', 'b') }}", "b"),
+        ("{{ '{:>5}'.format('a') }}", "    a"),
+        ("{{ '%5s' % 'a' }}", "    a"),
+        ("{{ {'a': [1]} | tojson }}", '{"a": [1]}'),
+        ("{{ 'a\nb' | indent(2, first=true) }}", "  a\n  b"),
+        ("{{ 'x' ~ [1, 2] }}", "x[1, 2]"),
+        ("{{ 'abc' | list }}", ["a", "b", "c"]),
+    ],
+)
+def test_guarded_filters_and_operators_keep_their_meaning(source: str, expected: object) -> None:
+    assert evaluate(source, {}) == expected
+
+
+def test_summing_lists_of_mixed_kinds_is_a_clear_error() -> None:
+    with pytest.raises(ExpressionError, match="can only concatenate list"):
+        evaluate("{{ [[1], (2,)] | sum(start=[]) }}", {})
+
+
+# Python-level loops without {% %}: each step is quick (so no size limit
+# applies) but there are 10^10 of them.
+RUNAWAYS = [
+    "{{ range(100000) | select('in', range(100000) | list) | list | length }}",
+    "{{ range(100000) | map('string') | select('in', range(100000) | map('string') | list)"
+    " | list }}",
+]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("source", RUNAWAYS)
+def test_a_runaway_expression_without_statements_is_stopped(source: str) -> None:
+    with pytest.raises(ExpressionError, match=r"ran longer than 2 s"):
+        evaluate(source, {})
+
+
+@pytest.mark.timeout(30)
+def test_a_runaway_condition_is_stopped() -> None:
+    with pytest.raises(ExpressionError, match=r"ran longer than 2 s"):
+        expressions.test_condition(
+            "range(100000) | select('in', range(100000) | list) | list | length > 0", {}
+        )
+
+
+@pytest.mark.timeout(30)
+def test_a_shorter_budget_stops_sooner_and_says_so() -> None:
+    with pytest.raises(expressions.OutOfTime) as caught:
+        evaluate(RUNAWAYS[0], {}, seconds=0.1)
+    assert caught.value.seconds == 0.1
+    assert str(caught.value) == "the expression ran longer than 0.1 s"
+
+
+@pytest.mark.timeout(30)
+def test_a_stopped_evaluation_leaves_nothing_behind_in_its_thread() -> None:
+    """The watchdog's exception is raised inside the evaluation or taken back:
+    Python code that runs after it in the same thread is never hit by it."""
+    for _ in range(20):
+        with pytest.raises(expressions.OutOfTime):
+            evaluate(RUNAWAYS[0], {}, seconds=0.05)
+        # evaluations that end just around their deadline, then plain Python work
+        for seconds in (0.04, 0.05, 0.06):
+            with contextlib.suppress(expressions.OutOfTime):
+                evaluate("{{ range(100000) | map('string') | list | length }}", {}, seconds=seconds)
+        end = time.monotonic() + 0.12
+        while time.monotonic() < end:
+            sum(range(100))
+    assert not expressions._watches
+
+
+@pytest.mark.timeout(30)
+def test_evaluations_in_several_threads_are_stopped_each_on_its_own() -> None:
+    outcomes: dict[str, str] = {}
+
+    def work(name: str, source: str) -> None:
+        try:
+            outcomes[name] = repr(evaluate(source, {}, seconds=0.3))
+        except ExpressionError as exc:
+            outcomes[name] = str(exc)
+
+    threads = [
+        threading.Thread(target=work, args=("slow", RUNAWAYS[0])),
+        threading.Thread(target=work, args=("quick", "{{ range(1000) | sum }}")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == {"slow": "the expression ran longer than 0.3 s", "quick": "499500"}
+
+
+def test_database_reads_inside_an_expression_are_not_interrupted() -> None:
+    """search() reads the database: the time guard waits until it is out of there."""
+    reads: list[str] = []
+
+    def slow_read() -> list[int]:
+        with expressions.uninterrupted():
+            end = time.monotonic() + 0.3  # busy, past the deadline
+            while time.monotonic() < end:
+                sum(range(100))
+            reads.append("done")
+        return [1]
+
+    with pytest.raises(expressions.OutOfTime):
+        evaluate(
+            "{{ search() | list ~ (range(100000) | select('in', range(100000) | list) | list) }}",
+            {"search": slow_read},
+            seconds=0.1,
+        )
+    assert reads == ["done"]
+
+
+def test_nested_evaluations_share_the_outer_deadline() -> None:
+    """A privacy rule's condition inside search(): a catch of ExpressionError there
+    must not swallow the stop of the outer evaluation."""
+
+    def inner() -> bool:
+        try:
+            return expressions.test_condition(
+                "range(100000) | select('in', range(100000) | list) | list | length > 0", {}
+            )
+        except ExpressionError:
+            return False  # what core.privacy does with a failing rule
+
+    with pytest.raises(expressions.OutOfTime) as caught:
+        evaluate("{{ check() }}", {"check": inner}, seconds=0.2)
+    assert caught.value.seconds == 0.2
