@@ -8,6 +8,7 @@ type with `catalog.save_data_type`. The window itself always sees everything
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, Privacy, PrivacyRule
+from app.engine.validation import check_fields
 from app.storage import catalog
 from app.storage.db import Database
 from app.ui.expression_edit import ExpressionLineEdit, scope_words
@@ -277,7 +279,7 @@ class PrivacyEditor(QWidget):
                 out.append(self.tr("Rule {n} needs a name").format(n=number))
             elif names.count(rule.name.strip()) > 1:
                 out.append(self.tr("Two rules are called '{name}'").format(name=rule.name))
-            for reason in condition_problems(rule.when):
+            for reason in condition_problems(rule.when, self.definition):
                 out.append(f"{label}: {reason}")
         return out
 
@@ -321,7 +323,8 @@ class PrivacyEditor(QWidget):
 
     def _show_condition_error(self) -> None:
         row = self.rule_list.currentRow()
-        reasons = condition_problems(self.rules[row].when) if 0 <= row < len(self.rules) else []
+        reasons = (condition_problems(self.rules[row].when, self.definition)
+                   if 0 <= row < len(self.rules) else [])
         self.condition_error.setText("; ".join(reasons))
         self.condition_error.setVisible(bool(reasons))
         self.condition_edit.setStyleSheet(
@@ -397,8 +400,16 @@ class PrivacyEditor(QWidget):
         return True
 
 
-def condition_problems(source: str) -> list[str]:
-    """Why a rule's condition cannot be used (empty list when it can)."""
+def condition_problems(source: str, definition: DataTypeDef | None = None,
+                       types: Mapping[str, DataTypeDef] | None = None) -> list[str]:
+    """Why a rule's condition cannot be used (empty list when it can).
+
+    With `definition`, `thing` is a thing of that type: its fields are checked.
+    """
     if not source.strip():
         return ["a condition must be a non-empty expression"]
-    return expressions.check(source, CONDITION_NAMES, condition=True)
+    reasons = expressions.check(source, CONDITION_NAMES, condition=True)
+    if reasons or definition is None:
+        return reasons
+    known = {**(types or {}), definition.name: definition}
+    return check_fields(source, {"thing": definition.name}, known, condition=True)

@@ -119,3 +119,29 @@ def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
     with greeting.db.read() as session:
         assert catalog.list_triggers(session) == []
     assert editor.trigger_list.count() == 0 and not editor.form_box.isEnabled()
+
+
+def test_unknown_fields_are_inline_errors_in_rules_and_triggers(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    area.type_tabs.setCurrentIndex(TAB_PRIVACY)
+    editor = area.privacy_editor
+    qtbot.mouseClick(editor.add_rule_button, Qt.MouseButton.LeftButton)
+    editor.condition_edit.setText("thing.emial == current_user.email")
+    assert editor.condition_error.isVisibleTo(editor)
+    assert "User has no field 'emial'" in editor.condition_error.text()
+    assert not editor.save_button.isEnabled()
+
+    area.tabs.setCurrentIndex(TAB_TRIGGERS)
+    triggers = area.triggers_editor
+    qtbot.mouseClick(triggers.new_button, Qt.MouseButton.LeftButton)
+    triggers.name_edit.setText("welcome")
+    triggers.condition_edit.setText("thing_now.emale is not none")
+    assert "User has no field 'emale'" in triggers.condition_error.text()
+    triggers.condition_edit.setText("thing_now.email is not none")
+    triggers.param_edits["user"].setText("{{ thing_before.nme }}")
+    assert "User has no field 'nme'" in triggers.param_errors["user"].text()
+    assert not triggers.save_button.isEnabled()
+    triggers.param_edits["user"].setText("{{ thing_now }}")
+    assert triggers.save_button.isEnabled(), triggers.problem.text()
