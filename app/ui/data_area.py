@@ -36,6 +36,7 @@ from app.storage import catalog
 from app.ui.context import AppContext
 from app.ui.models import ThingsModel
 from app.ui.privacy_editor import PrivacyEditor
+from app.ui.thing_dialog import AddThingDialog
 from app.ui.trigger_editor import TriggersEditor
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -57,6 +58,7 @@ class DataArea(QWidget):
         self.context = context
         self.types: dict[str, DataTypeDef] = {}
         self.current: DataTypeDef | None = None
+        self.add_thing_dialog: AddThingDialog | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
@@ -291,17 +293,32 @@ class DataArea(QWidget):
 
     @Slot()
     def on_add_thing_clicked(self) -> None:
+        """Ask for the fields first; the thing is saved (and triggers fire) on Save."""
         if self.current is None:
             return
-        try:
-            thing = self.context.service.create_thing(self.current.name, {})
-        except CueflowError as exc:
-            self.status_message.emit(str(exc))
+        dialog = AddThingDialog(self.context.db, self.context.service, self.current, self)
+        dialog.accepted.connect(self.on_add_thing_accepted)
+        dialog.finished.connect(self.on_add_thing_finished)
+        self.add_thing_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def on_add_thing_finished(self) -> None:
+        dialog = self.sender()
+        if dialog is self.add_thing_dialog:
+            self.add_thing_dialog = None
+        if isinstance(dialog, AddThingDialog):
+            dialog.deleteLater()
+
+    @Slot()
+    def on_add_thing_accepted(self) -> None:
+        dialog = self.sender()
+        if not isinstance(dialog, AddThingDialog) or dialog.created is None:
             return
         self.things_model.reload()
         self.things_view.scrollToBottom()
-        self.status_message.emit(self.tr("Added {type} {id}; double-click a cell to edit it")
-                                 .format(type=self.current.name, id=thing.id))
+        self.status_message.emit(self.tr("Added {type} {id}").format(
+            type=dialog.definition.name, id=dialog.created.id))
 
     @Slot()
     def on_delete_thing_clicked(self) -> None:
