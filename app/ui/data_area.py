@@ -180,8 +180,19 @@ class DataArea(QWidget):
                                           if self.type_list.currentItem() else "")
         self.triggers_editor.reload()
 
+    def settle(self) -> bool:
+        """Before the shown rules change or leave: save or discard unsaved privacy edits
+        as the person chooses. False when they chose to stay."""
+        return self.privacy_editor.settle()
+
     @Slot(str)
     def on_type_list_current_changed(self, name: str) -> None:
+        if self.current is not None and name != self.current.name and not self.settle():
+            with QSignalBlocker(self.type_list):  # stay on the type with unsaved rules
+                for item in self.type_list.findItems(self.current.name,
+                                                     Qt.MatchFlag.MatchExactly):
+                    self.type_list.setCurrentItem(item)
+            return
         self.current = self.types.get(name)
         self._show_fields()
         self.privacy_editor.set_data_type(self.current)
@@ -225,6 +236,9 @@ class DataArea(QWidget):
 
     def save_fields(self, fields: tuple[FieldDef, ...]) -> bool:
         if self.current is None:
+            return False
+        if not self.settle():  # saving fields reloads the type: unsaved rules go first
+            self._show_fields()
             return False
         names = [f.name for f in fields]
         if any(not n.isidentifier() for n in names) or len(set(names)) != len(names):
@@ -276,6 +290,8 @@ class DataArea(QWidget):
             self.create_type(name.strip())
 
     def create_type(self, name: str) -> None:
+        if not self.settle():
+            return
         if not name.isidentifier() or name in self.types:
             self.status_message.emit(self.tr("'{name}' cannot be a new data type name").format(
                 name=name))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QByteArray, QTimer, Slot
+from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -205,6 +205,11 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def on_sidebar_current_changed(self, row: int) -> None:
+        leaving = self.stack.currentIndex()
+        if leaving == AREA_DATA and row != AREA_DATA and not self.data_area.settle():
+            with QSignalBlocker(self.sidebar):  # stay with the unsaved privacy rules
+                self.sidebar.setCurrentRow(AREA_DATA)
+            return
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
             if row == AREA_DATA:
@@ -241,6 +246,9 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.data_area.settle():
+            event.ignore()
+            return
         self.save_prefs()
         self.status_timer.stop()
         self.bridge.close()
@@ -334,6 +342,8 @@ class MainWindow(QMainWindow):
         """Import every bundled example file; returns one line per file."""
         from app.workflow_file import import_text
 
+        if not self.data_area.settle():  # the Data area reloads below
+            return []
         lines = []
         for resource in examples():
             try:

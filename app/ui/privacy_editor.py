@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -381,6 +382,36 @@ class PrivacyEditor(QWidget):
     @Slot()
     def on_save_clicked(self) -> None:
         self.save()
+
+    def ask_unsaved(self, can_save: bool, reason: str) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel for unsaved rules (tests replace this)."""
+        assert self.definition is not None
+        text = self.tr("The privacy rules of {type} have unsaved changes.").format(
+            type=self.definition.name)
+        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        if can_save:
+            buttons |= QMessageBox.StandardButton.Save
+        else:
+            text += "\n" + self.tr("They cannot be saved yet: {reason}").format(reason=reason)
+        return QMessageBox.question(self, self.tr("Unsaved privacy rules"), text, buttons,
+                                    QMessageBox.StandardButton.Cancel)
+
+    def settle(self) -> bool:
+        """Before the rules leave the screen: True once nothing unsaved is left.
+
+        Unsaved edits are saved or discarded as the person chooses; Cancel (or
+        a save that fails) keeps them on screen and answers False.
+        """
+        if not self.dirty or self.definition is None:
+            return True
+        problems = self.problems()
+        answer = self.ask_unsaved(not problems, problems[0] if problems else "")
+        if answer == QMessageBox.StandardButton.Save and not problems:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.set_data_type(self.definition)
+            return True
+        return False
 
     def save(self) -> bool:
         if self.definition is None:

@@ -99,6 +99,9 @@ def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
         assert [f.name for f in catalog.get_data_type(session, "User").fields] == [
             "email", "name", "field1"]
     qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    assert area.add_thing_dialog is not None
+    area.add_thing_dialog.editors["name"].line.setText("Bea")
+    qtbot.mouseClick(area.add_thing_dialog.save_button, Qt.MouseButton.LeftButton)
     assert area.things_model.rowCount() == 2
     area.search_edit.setText("ada@")
     assert area.things_model.rowCount() == 1

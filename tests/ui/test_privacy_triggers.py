@@ -214,3 +214,58 @@ def test_add_thing_asks_for_the_fields_and_saves_once_on_save(
         (run,) = views.upcoming_page(session, views.RunFilter())
     assert run.params == {"user": thing.id}
     assert area.things_model.rowCount() == 1
+
+
+def test_unsaved_privacy_edits_are_not_dropped_when_leaving(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    area.type_tabs.setCurrentIndex(TAB_PRIVACY)
+    editor = area.privacy_editor
+    answers: list[QMessageBox.StandardButton] = []
+    asked: list[bool] = []
+
+    def ask(can_save: bool, reason: str) -> QMessageBox.StandardButton:
+        asked.append(can_save)
+        return answers.pop(0)
+
+    editor.ask_unsaved = ask  # type: ignore[method-assign]
+
+    def stored_rules() -> tuple[Any, ...]:
+        with greeting.db.read() as session:
+            return catalog.get_data_type(session, "User").privacy.rules
+
+    qtbot.mouseClick(editor.add_rule_button, Qt.MouseButton.LeftButton)
+    editor.name_edit.setText("Own record")
+    editor.on_rule_edited()
+    assert editor.dirty
+
+    # Cancel: the window stays in the Data area, the edits stay on screen
+    answers.append(QMessageBox.StandardButton.Cancel)
+    window.show_area(AREA_SCHEDULER)
+    assert asked == [True]
+    assert window.current_area() == AREA_DATA and window.sidebar.currentRow() == AREA_DATA
+    assert editor.dirty and editor.rule_list.count() == 1
+
+    # Save: stored, then the area changes
+    answers.append(QMessageBox.StandardButton.Save)
+    window.show_area(AREA_SCHEDULER)
+    assert window.current_area() == AREA_SCHEDULER
+    assert [r.name for r in stored_rules()] == ["Own record"]
+    window.show_area(AREA_DATA)
+    assert editor.rule_list.count() == 1 and not editor.dirty
+
+    # a change that cannot be saved yet: Discard is offered, Save is not
+    editor.condition_edit.setText("thing.email ==")
+    assert editor.dirty
+    answers.append(QMessageBox.StandardButton.Discard)
+    qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)  # reloads the type
+    assert asked[-1] is False
+    assert stored_rules()[0].when == "thing.email == current_user.email"
+    assert not editor.dirty
+
+    # no question when nothing is unsaved
+    window.show_area(AREA_SCHEDULER)
+    assert len(asked) == 3 and window.current_area() == AREA_SCHEDULER
