@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -46,7 +46,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Cueflow"))
         self.prefs = window_prefs(context.data_dir)
         self.bridge = EventBridge(context.events, self)
-        self.undo_stack = QUndoStack(self)
+        # Undo / Redo act on what the current area shows: only the Workflows area has
+        # edits to undo (the other areas save at once or ask), so elsewhere they are off.
+        self.undo_group = QUndoGroup(self)
+        self.undo_stack = QUndoStack(self.undo_group)
         self.scheduler_state = "running" if context.clock is not None else "stopped"
 
         self.workflows_area = WorkflowsArea(context, self.undo_stack, self)
@@ -118,10 +121,10 @@ class MainWindow(QMainWindow):
             "actionLoadExamples", self.tr("Load &examples"), self.on_load_examples_triggered)
         self.quit_action = self._action("actionQuit", self.tr("&Quit"), self.close, key.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action = self.undo_group.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setObjectName("actionUndo")
         self.undo_action.setShortcuts(key.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setObjectName("actionRedo")
         self.redo_action.setShortcuts(key.Redo)
         self.find_action = self._action("actionFind", self.tr("&Find"), self.on_find_triggered,
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
             return
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
+            self.undo_group.setActiveStack(self.undo_stack if row == AREA_WORKFLOWS else None)
             if row == AREA_DATA:
                 self.data_area.reload()
             elif row == AREA_SETTINGS:

@@ -311,3 +311,29 @@ def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
     to.selectAll()
     qtbot.keyClicks(to, "{{ user.email }}")
     assert not form.errors["to"].isVisible()
+
+
+def test_undo_acts_only_on_the_area_shown(qtbot: Any, greeting: AppContext,
+                                         window: MainWindow) -> None:
+    from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, AREA_WORKFLOWS
+
+    area = window.workflows_area
+    area.select("greet")
+    type_into(qtbot, area.editor.label_edit, "Say hello")
+    assert window.undo_action.isEnabled()
+    assert "label" in window.undo_action.text()
+
+    for other in (AREA_SCHEDULER, AREA_DATA):
+        window.show_area(other)
+        assert not window.undo_action.isEnabled()
+        assert "label" not in window.undo_action.text()
+        window.undo_action.trigger()  # the shortcut does nothing here
+        assert stored(greeting, "greet").label == "Say hello"
+
+    window.show_area(AREA_WORKFLOWS)
+    assert window.undo_action.isEnabled() and "label" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert stored(greeting, "greet").label == "Greet a user"
+    assert window.redo_action.isEnabled()
+    window.show_area(AREA_SCHEDULER)
+    assert not window.redo_action.isEnabled()
