@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import utcnow
-from app.errors import CueflowError
+from app.errors import CueflowError, InvalidWorkflowFile
 from app.paths import examples
 from app.storage import catalog
 from app.ui import formatting
@@ -343,23 +343,81 @@ class MainWindow(QMainWindow):
         self.load_examples()
 
     def load_examples(self) -> list[str]:
-        """Import every bundled example file; returns one line per file."""
+        """Import every bundled example file; returns one line per file.
+
+        An example whose names are taken is not skipped in silence: the person
+        chooses Replace, Keep both or Skip, and a summary says what was done.
+        """
+        from app.ui.example_import import (
+            KEEP_BOTH,
+            REPLACE,
+            conflicts_of,
+            import_keeping_both,
+        )
         from app.workflow_file import import_text
 
         if not self.data_area.settle():  # the Data area reloads below
             return []
         lines = []
         for resource in examples():
+            text = resource.read_text(encoding="utf-8")
             try:
-                summary = import_text(self.context.db, resource.read_text(encoding="utf-8"),
-                                      name=resource.name)
-                lines.append(f"{resource.name}: {summary}")
+                try:
+                    summary = import_text(self.context.db, text, name=resource.name)
+                    lines.append(self.tr("{file}: {summary}").format(
+                        file=resource.name, summary=summary))
+                except InvalidWorkflowFile as exc:
+                    taken = conflicts_of(exc)
+                    if taken is None:
+                        raise
+                    choice = self.ask_example_conflict(resource.name, taken)
+                    if choice == REPLACE:
+                        summary = import_text(self.context.db, text, name=resource.name,
+                                              replace=True)
+                        lines.append(self.tr("{file}: replaced what existed; {summary}").format(
+                            file=resource.name, summary=summary))
+                    elif choice == KEEP_BOTH:
+                        summary, renamed = import_keeping_both(self.context.db, text,
+                                                               resource.name)
+                        names = ", ".join(f"{old} → {new}" for old, new in renamed.items())
+                        lines.append(self.tr("{file}: kept both ({names}); {summary}").format(
+                            file=resource.name, names=names or self.tr("no renames"),
+                            summary=summary))
+                    else:
+                        lines.append(self.tr("{file}: skipped ({names} already exist)").format(
+                            file=resource.name, names=", ".join(taken)))
             except CueflowError as exc:
-                lines.append(f"{resource.name}: {str(exc).splitlines()[0]}")
+                lines.append(self.tr("{file}: not loaded: {reason}").format(
+                    file=resource.name, reason=str(exc).splitlines()[0]))
         self.workflows_area.refresh_list()
         self.data_area.reload()
         self.statusBar().showMessage("; ".join(lines), 10000)
+        self.report_examples(lines)
         return lines
+
+    def ask_example_conflict(self, file_name: str, taken: list[str]) -> str:
+        """Replace, Keep both or Skip for one example file (tests replace this)."""
+        from app.ui.example_import import KEEP_BOTH, REPLACE, SKIP
+
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Example already loaded"),
+                          self.tr("Some names of the example {file} are taken:\n{names}")
+                          .format(file=file_name, names="\n".join(f"• {n}" for n in taken)),
+                          parent=self)
+        box.setInformativeText(self.tr(
+            "Replace overwrites them with the example. Keep both loads the example's "
+            "workflows and triggers under new names (such as name_2). Skip leaves this "
+            "example out."))
+        replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
+        skip = box.addButton(self.tr("Skip"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(skip)
+        box.exec()
+        clicked = box.clickedButton()
+        return REPLACE if clicked is replace else KEEP_BOTH if clicked is keep else SKIP
+
+    def report_examples(self, lines: list[str]) -> None:
+        """Say what loading the examples did, in a message that stays (tests replace this)."""
+        QMessageBox.information(self, self.tr("Examples"), "\n".join(lines))
 
     def offer_examples(self) -> None:
         """On a first start with an empty database, offer the examples."""
