@@ -36,6 +36,7 @@ from app.engine.validation import (
     Problem,
     check_condition,
     check_expression,
+    check_fields,
     check_type_name,
     validate_workflow,
 )
@@ -199,6 +200,13 @@ class _Reader:
             if definition is not None:
                 out.data_types.append(definition)
                 self.known_types[definition.name] = definition
+        for definition in out.data_types:  # now every type's fields are known
+            for index, rule in enumerate(definition.privacy.rules, start=1):
+                where = f"data_types.{definition.name}.privacy.rules[{index}].when"
+                reasons = check_fields(
+                    rule.when, {"thing": definition.name}, self.known_types, condition=True
+                )
+                self.problems += [Problem(where, reason) for reason in reasons]
         self.read_things(doc.get("things"), out)
         workflows = self.mapping(doc.get("workflows"), "workflows")
         drafts = []
@@ -421,11 +429,16 @@ class _Reader:
         if target is None:
             self.add(f"{place}.workflow", f"unknown workflow '{workflow}'")
         names = {"thing_before", "thing_now"}
+        typed = dict.fromkeys(names, data_type)
         only_when = _text_or_none(body.get("only_when"))
         if only_when is not None:
-            self.problems += check_condition(only_when, names, f"{place}.only_when")
+            self.problems += check_condition(
+                only_when, names, f"{place}.only_when", typed, self.known_types
+            )
         params = dict(self.mapping(body.get("params"), f"{place}.params"))
-        self.problems += check_expression(params, names, f"{place}.params")
+        self.problems += check_expression(
+            params, names, f"{place}.params", typed, self.known_types
+        )
         if target is not None:
             for key in params:
                 if target.parameter(str(key)) is None:

@@ -581,6 +581,42 @@ def names_used(source: str, *, condition: bool = False) -> set[str]:
         raise ExpressionError(_reason(exc)) from None
 
 
+def attribute_chains(source: str, *, condition: bool = False) -> set[tuple[str, ...]]:
+    """Attribute paths read from free names: `{{ user.manager.email }}` gives
+    ("user", "manager", "email"). `user["x"]` counts as `user.x`. Names the
+    template itself binds (loop variables, `set`, macro arguments) are left out,
+    since their type is not the parameter's. Raise ExpressionError on bad syntax.
+    """
+    try:
+        ast = _parse_condition(source) if condition else environment().parse(source)
+    except TemplateError as exc:
+        raise ExpressionError(_reason(exc)) from None
+    bound = {node.name for node in ast.find_all(nodes.Name) if node.ctx != "load"}
+    chains = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        path = _path(node)
+        if path is not None and path[0] not in bound:
+            chains.add(path)
+    return chains
+
+
+def _path(node: nodes.Node) -> tuple[str, ...] | None:
+    if isinstance(node, nodes.Name):
+        return (node.name,)
+    if isinstance(node, nodes.Getattr):
+        attr = node.attr
+    elif (
+        isinstance(node, nodes.Getitem)
+        and isinstance(node.arg, nodes.Const)
+        and isinstance(node.arg.value, str)
+    ):
+        attr = node.arg.value
+    else:
+        return None
+    inner = _path(node.node)
+    return None if inner is None else (*inner, attr)
+
+
 def _parse_condition(source: str) -> nodes.Template:
     """Parse a bare expression the way `compile_expression` does, so a syntax
     error reads the same as at run time (no wrapper characters in it)."""

@@ -16,13 +16,23 @@ from app.actions import registry
 from app.core import expressions
 from app.core.definitions import ON_MISSED, WORKFLOW_NAME, DataTypeDef, WorkflowDef
 from app.core.recurrence import Recurrence
+from app.core.things import ThingView
 from app.core.types import SCALARS
-from app.errors import BadInput
+from app.errors import BadInput, ExpressionError
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED = frozenset(
     {"now", "current_user", "run", "search", "secret", "thing_before", "thing_now"}
 ) | {f"step{i}" for i in range(1, 200)}
+
+
+# What a thing answers besides its fields (`raw` bypasses privacy: not offered).
+THING_ATTRIBUTES = frozenset(
+    name for name in dir(ThingView) if not name.startswith("_") and name != "raw"
+)
+
+Typed = Mapping[str, str]
+"""Names whose data type is certain, e.g. {"user": "User", "thing_now": "User"}."""
 
 
 @dataclass(frozen=True)
@@ -40,28 +50,102 @@ def check_type_name(base: str, data_types: Iterable[str]) -> str | None:
     return f"unknown type '{base}'"
 
 
-def check_expression(value: Any, names: Iterable[str], place: str) -> list[Problem]:
-    """Compile every template inside `value` (strings, lists, mappings)."""
+def check_expression(
+    value: Any,
+    names: Iterable[str],
+    place: str,
+    typed: Typed | None = None,
+    data_types: Mapping[str, DataTypeDef] | None = None,
+) -> list[Problem]:
+    """Compile every template inside `value` (strings, lists, mappings).
+
+    With `typed` and `data_types`, fields read from a name of a known data type
+    (`user.na`) must be fields of that type.
+    """
     allowed = set(names)
     if isinstance(value, str):
-        return [Problem(place, reason) for reason in expressions.check(value, allowed)]
+        reasons = expressions.check(value, allowed)
+        if not reasons and typed and data_types:
+            reasons = check_fields(value, typed, data_types)
+        return [Problem(place, reason) for reason in reasons]
     if isinstance(value, Mapping):
         out = []
         for key, item in value.items():
-            out += check_expression(item, allowed, f"{place}.{key}")
+            out += check_expression(item, allowed, f"{place}.{key}", typed, data_types)
         return out
     if isinstance(value, list):
         out = []
         for index, item in enumerate(value):
-            out += check_expression(item, allowed, f"{place}[{index}]")
+            out += check_expression(item, allowed, f"{place}[{index}]", typed, data_types)
         return out
     return []
 
 
-def check_condition(source: Any, names: Iterable[str], place: str) -> list[Problem]:
+def check_condition(
+    source: Any,
+    names: Iterable[str],
+    place: str,
+    typed: Typed | None = None,
+    data_types: Mapping[str, DataTypeDef] | None = None,
+) -> list[Problem]:
     if not isinstance(source, str) or not source.strip():
         return [Problem(place, "a condition must be a non-empty expression")]
-    return [Problem(place, r) for r in expressions.check(source, set(names), condition=True)]
+    reasons = expressions.check(source, set(names), condition=True)
+    if not reasons and typed and data_types:
+        reasons = check_fields(source, typed, data_types, condition=True)
+    return [Problem(place, r) for r in reasons]
+
+
+def check_fields(
+    source: str,
+    typed: Typed,
+    data_types: Mapping[str, DataTypeDef],
+    *,
+    condition: bool = False,
+) -> list[str]:
+    """Unknown fields read from names whose data type is certain.
+
+    Follows references (`user.manager.email` when `manager` is a User field);
+    stops at anything whose type is not certain (a list, a date, a number).
+    """
+    try:
+        chains = expressions.attribute_chains(source, condition=condition)
+    except ExpressionError:
+        return []  # a syntax error is reported by expressions.check
+    reasons: list[str] = []
+    for chain in sorted(chains):
+        definition = data_types.get(typed.get(chain[0], ""))
+        for attr in chain[1:]:
+            if definition is None:
+                break
+            field_def = definition.field(attr)
+            if field_def is None:
+                if attr not in THING_ATTRIBUTES:
+                    reason = f"{definition.name} has no field '{attr}'"
+                    if reason not in reasons:
+                        reasons.append(reason)
+                break
+            vtype = field_def.type
+            definition = None if vtype.is_list else data_types.get(vtype.base)
+    return reasons
+
+
+def typed_names(
+    wf: WorkflowDef, data_types: Mapping[str, DataTypeDef], before_step: int | None = None
+) -> dict[str, str]:
+    """Names of `wf` whose data type is certain: thing parameters (not lists)
+    and results of `create_thing` steps of a literal type, up to `before_step`."""
+    out = {
+        p.key: p.type.base
+        for p in wf.parameters
+        if not p.type.is_list and p.type.base in data_types
+    }
+    last = len(wf.steps) + 1 if before_step is None else before_step
+    for index, step in enumerate(wf.steps[: last - 1], start=1):
+        type_name = step.inputs.get("type")
+        if step.action == "create_thing" and _literal(type_name) and type_name in data_types:
+            out[f"step{index}"] = str(type_name)
+    return out
 
 
 def validate_workflow(
@@ -102,7 +186,9 @@ def validate_workflow(
             problems.append(Problem(f"{place}.type", reason))
 
     if wf.only_when is not None:
-        problems += check_condition(wf.only_when, keys, at("only_when"))
+        problems += check_condition(
+            wf.only_when, keys, at("only_when"), typed_names(wf, data_types, 1), data_types
+        )
 
     for index, step in enumerate(wf.steps, start=1):
         names = keys | {f"step{i}" for i in range(1, index)}
@@ -114,6 +200,7 @@ def validate_workflow(
             at(f"steps[{index}]"),
             data_types,
             workflows,
+            typed_names(wf, data_types, index),
         )
     return problems
 
@@ -126,6 +213,7 @@ def _check_step(
     place: str,
     data_types: Mapping[str, DataTypeDef],
     workflows: Mapping[str, WorkflowDef],
+    typed: Typed | None = None,
 ) -> list[Problem]:
     spec = registry.get(action)
     if spec is None:
@@ -133,7 +221,7 @@ def _check_step(
         return [Problem(f"{place}.action", f"unknown action '{action}' (known: {known})")]
     problems: list[Problem] = []
     if only_when is not None:
-        problems += check_condition(only_when, names, f"{place}.only_when")
+        problems += check_condition(only_when, names, f"{place}.only_when", typed, data_types)
     for name in inputs:
         if spec.input(name) is None:
             allowed = ", ".join(i.name for i in spec.inputs) or "none"
@@ -149,7 +237,7 @@ def _check_step(
             if item.required:
                 problems.append(Problem(where, "required input is missing"))
             continue
-        problems += check_expression(value, names, where)
+        problems += check_expression(value, names, where, typed, data_types)
         problems += _check_literal(item, value, where, data_types, workflows)
     problems += _check_target_params(action, inputs, place, workflows, data_types)
     return problems

@@ -36,6 +36,7 @@ from app.storage import catalog
 from app.ui.context import AppContext
 from app.ui.models import ThingsModel
 from app.ui.privacy_editor import PrivacyEditor
+from app.ui.thing_dialog import AddThingDialog
 from app.ui.trigger_editor import TriggersEditor
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -57,6 +58,7 @@ class DataArea(QWidget):
         self.context = context
         self.types: dict[str, DataTypeDef] = {}
         self.current: DataTypeDef | None = None
+        self.add_thing_dialog: AddThingDialog | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
@@ -178,8 +180,19 @@ class DataArea(QWidget):
                                           if self.type_list.currentItem() else "")
         self.triggers_editor.reload()
 
+    def settle(self) -> bool:
+        """Before the shown rules change or leave: save or discard unsaved privacy edits
+        as the person chooses. False when they chose to stay."""
+        return self.privacy_editor.settle()
+
     @Slot(str)
     def on_type_list_current_changed(self, name: str) -> None:
+        if self.current is not None and name != self.current.name and not self.settle():
+            with QSignalBlocker(self.type_list):  # stay on the type with unsaved rules
+                for item in self.type_list.findItems(self.current.name,
+                                                     Qt.MatchFlag.MatchExactly):
+                    self.type_list.setCurrentItem(item)
+            return
         self.current = self.types.get(name)
         self._show_fields()
         self.privacy_editor.set_data_type(self.current)
@@ -223,6 +236,9 @@ class DataArea(QWidget):
 
     def save_fields(self, fields: tuple[FieldDef, ...]) -> bool:
         if self.current is None:
+            return False
+        if not self.settle():  # saving fields reloads the type: unsaved rules go first
+            self._show_fields()
             return False
         names = [f.name for f in fields]
         if any(not n.isidentifier() for n in names) or len(set(names)) != len(names):
@@ -274,6 +290,8 @@ class DataArea(QWidget):
             self.create_type(name.strip())
 
     def create_type(self, name: str) -> None:
+        if not self.settle():
+            return
         if not name.isidentifier() or name in self.types:
             self.status_message.emit(self.tr("'{name}' cannot be a new data type name").format(
                 name=name))
@@ -291,17 +309,32 @@ class DataArea(QWidget):
 
     @Slot()
     def on_add_thing_clicked(self) -> None:
+        """Ask for the fields first; the thing is saved (and triggers fire) on Save."""
         if self.current is None:
             return
-        try:
-            thing = self.context.service.create_thing(self.current.name, {})
-        except CueflowError as exc:
-            self.status_message.emit(str(exc))
+        dialog = AddThingDialog(self.context.db, self.context.service, self.current, self)
+        dialog.accepted.connect(self.on_add_thing_accepted)
+        dialog.finished.connect(self.on_add_thing_finished)
+        self.add_thing_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def on_add_thing_finished(self) -> None:
+        dialog = self.sender()
+        if dialog is self.add_thing_dialog:
+            self.add_thing_dialog = None
+        if isinstance(dialog, AddThingDialog):
+            dialog.deleteLater()
+
+    @Slot()
+    def on_add_thing_accepted(self) -> None:
+        dialog = self.sender()
+        if not isinstance(dialog, AddThingDialog) or dialog.created is None:
             return
         self.things_model.reload()
         self.things_view.scrollToBottom()
-        self.status_message.emit(self.tr("Added {type} {id}; double-click a cell to edit it")
-                                 .format(type=self.current.name, id=thing.id))
+        self.status_message.emit(self.tr("Added {type} {id}").format(
+            type=dialog.definition.name, id=dialog.created.id))
 
     @Slot()
     def on_delete_thing_clicked(self) -> None:

@@ -109,7 +109,7 @@ class DateEditor(ValueEditor):
         self.edit = QDateTimeEdit(self)
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.edit.setDateTime(to_qdatetime(utcnow()))
+        self.edit.setDateTime(to_qdatetime(to_minute(utcnow())))
         self.edit.setEnabled(not optional)
         layout.addWidget(self.edit, 1)
         self.zone = QLabel(formatting.zone_name(), self)
@@ -125,12 +125,13 @@ class DateEditor(ValueEditor):
     def set_value(self, value: datetime) -> None:
         if self.enabled is not None:
             self.enabled.setChecked(True)
-        self.edit.setDateTime(to_qdatetime(value))
+        self.edit.setDateTime(to_qdatetime(to_minute(value)))
 
     def value(self) -> Any:
+        """The time as shown: minutes, never seconds the picker does not show."""
         if self.enabled is not None and not self.enabled.isChecked():
             return None
-        return from_qdatetime(self.edit.dateTime())
+        return to_minute(from_qdatetime(self.edit.dateTime()))
 
     def text(self) -> str:
         value = self.value()
@@ -241,6 +242,11 @@ def editor_for(vtype: ValueType, db: Database, optional: bool = False,
     if vtype.is_thing:
         return ThingPicker(db, vtype.base, "(none)" if optional else None, parent)
     return TextEditor(parent)
+
+
+def to_minute(value: datetime) -> datetime:
+    """`value` without seconds, as a picker that shows HH:mm holds it."""
+    return value.replace(second=0, microsecond=0)
 
 
 def to_qdatetime(value: datetime) -> QDateTime:

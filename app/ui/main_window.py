@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QByteArray, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import utcnow
-from app.errors import CueflowError
+from app.errors import CueflowError, InvalidWorkflowFile
 from app.paths import examples
 from app.storage import catalog
 from app.ui import formatting
@@ -46,7 +46,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Cueflow"))
         self.prefs = window_prefs(context.data_dir)
         self.bridge = EventBridge(context.events, self)
-        self.undo_stack = QUndoStack(self)
+        # Undo / Redo act on what the current area shows: only the Workflows area has
+        # edits to undo (the other areas save at once or ask), so elsewhere they are off.
+        self.undo_group = QUndoGroup(self)
+        self.undo_stack = QUndoStack(self.undo_group)
         self.scheduler_state = "running" if context.clock is not None else "stopped"
 
         self.workflows_area = WorkflowsArea(context, self.undo_stack, self)
@@ -118,10 +121,10 @@ class MainWindow(QMainWindow):
             "actionLoadExamples", self.tr("Load &examples"), self.on_load_examples_triggered)
         self.quit_action = self._action("actionQuit", self.tr("&Quit"), self.close, key.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action = self.undo_group.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setObjectName("actionUndo")
         self.undo_action.setShortcuts(key.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setObjectName("actionRedo")
         self.redo_action.setShortcuts(key.Redo)
         self.find_action = self._action("actionFind", self.tr("&Find"), self.on_find_triggered,
@@ -205,8 +208,14 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def on_sidebar_current_changed(self, row: int) -> None:
+        leaving = self.stack.currentIndex()
+        if leaving == AREA_DATA and row != AREA_DATA and not self.data_area.settle():
+            with QSignalBlocker(self.sidebar):  # stay with the unsaved privacy rules
+                self.sidebar.setCurrentRow(AREA_DATA)
+            return
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
+            self.undo_group.setActiveStack(self.undo_stack if row == AREA_WORKFLOWS else None)
             if row == AREA_DATA:
                 self.data_area.reload()
             elif row == AREA_SETTINGS:
@@ -241,6 +250,9 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.data_area.settle():
+            event.ignore()
+            return
         self.save_prefs()
         self.status_timer.stop()
         self.bridge.close()
@@ -331,21 +343,81 @@ class MainWindow(QMainWindow):
         self.load_examples()
 
     def load_examples(self) -> list[str]:
-        """Import every bundled example file; returns one line per file."""
+        """Import every bundled example file; returns one line per file.
+
+        An example whose names are taken is not skipped in silence: the person
+        chooses Replace, Keep both or Skip, and a summary says what was done.
+        """
+        from app.ui.example_import import (
+            KEEP_BOTH,
+            REPLACE,
+            conflicts_of,
+            import_keeping_both,
+        )
         from app.workflow_file import import_text
 
+        if not self.data_area.settle():  # the Data area reloads below
+            return []
         lines = []
         for resource in examples():
+            text = resource.read_text(encoding="utf-8")
             try:
-                summary = import_text(self.context.db, resource.read_text(encoding="utf-8"),
-                                      name=resource.name)
-                lines.append(f"{resource.name}: {summary}")
+                try:
+                    summary = import_text(self.context.db, text, name=resource.name)
+                    lines.append(self.tr("{file}: {summary}").format(
+                        file=resource.name, summary=summary))
+                except InvalidWorkflowFile as exc:
+                    taken = conflicts_of(exc)
+                    if taken is None:
+                        raise
+                    choice = self.ask_example_conflict(resource.name, taken)
+                    if choice == REPLACE:
+                        summary = import_text(self.context.db, text, name=resource.name,
+                                              replace=True)
+                        lines.append(self.tr("{file}: replaced what existed; {summary}").format(
+                            file=resource.name, summary=summary))
+                    elif choice == KEEP_BOTH:
+                        summary, renamed = import_keeping_both(self.context.db, text,
+                                                               resource.name)
+                        names = ", ".join(f"{old} → {new}" for old, new in renamed.items())
+                        lines.append(self.tr("{file}: kept both ({names}); {summary}").format(
+                            file=resource.name, names=names or self.tr("no renames"),
+                            summary=summary))
+                    else:
+                        lines.append(self.tr("{file}: skipped ({names} already exist)").format(
+                            file=resource.name, names=", ".join(taken)))
             except CueflowError as exc:
-                lines.append(f"{resource.name}: {str(exc).splitlines()[0]}")
+                lines.append(self.tr("{file}: not loaded: {reason}").format(
+                    file=resource.name, reason=str(exc).splitlines()[0]))
         self.workflows_area.refresh_list()
         self.data_area.reload()
         self.statusBar().showMessage("; ".join(lines), 10000)
+        self.report_examples(lines)
         return lines
+
+    def ask_example_conflict(self, file_name: str, taken: list[str]) -> str:
+        """Replace, Keep both or Skip for one example file (tests replace this)."""
+        from app.ui.example_import import KEEP_BOTH, REPLACE, SKIP
+
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Example already loaded"),
+                          self.tr("Some names of the example {file} are taken:\n{names}")
+                          .format(file=file_name, names="\n".join(f"• {n}" for n in taken)),
+                          parent=self)
+        box.setInformativeText(self.tr(
+            "Replace overwrites them with the example. Keep both loads the example's "
+            "workflows and triggers under new names (such as name_2). Skip leaves this "
+            "example out."))
+        replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
+        skip = box.addButton(self.tr("Skip"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(skip)
+        box.exec()
+        clicked = box.clickedButton()
+        return REPLACE if clicked is replace else KEEP_BOTH if clicked is keep else SKIP
+
+    def report_examples(self, lines: list[str]) -> None:
+        """Say what loading the examples did, in a message that stays (tests replace this)."""
+        QMessageBox.information(self, self.tr("Examples"), "\n".join(lines))
 
     def offer_examples(self) -> None:
         """On a first start with an empty database, offer the examples."""

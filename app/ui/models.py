@@ -576,7 +576,8 @@ def _edit_value(vtype: ValueType, raw: Any) -> Any:
     if vtype.base == "number":
         return float(raw or 0)
     if vtype.base == "date":
-        stamp = datetime.fromisoformat(raw) if raw else utcnow()
+        # An empty cell starts at this minute: no hidden seconds of "now" are stored.
+        stamp = datetime.fromisoformat(raw) if raw else utcnow().replace(second=0, microsecond=0)
         return QDateTime.fromSecsSinceEpoch(int(stamp.timestamp()),
                                             QTimeZone(str(local_zone()).encode()))
     return "" if raw is None else str(raw)

@@ -8,6 +8,7 @@ type with `catalog.save_data_type`. The window itself always sees everything
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, Privacy, PrivacyRule
+from app.engine.validation import check_fields
 from app.storage import catalog
 from app.storage.db import Database
 from app.ui.expression_edit import ExpressionLineEdit, scope_words
@@ -277,7 +280,7 @@ class PrivacyEditor(QWidget):
                 out.append(self.tr("Rule {n} needs a name").format(n=number))
             elif names.count(rule.name.strip()) > 1:
                 out.append(self.tr("Two rules are called '{name}'").format(name=rule.name))
-            for reason in condition_problems(rule.when):
+            for reason in condition_problems(rule.when, self.definition):
                 out.append(f"{label}: {reason}")
         return out
 
@@ -321,7 +324,8 @@ class PrivacyEditor(QWidget):
 
     def _show_condition_error(self) -> None:
         row = self.rule_list.currentRow()
-        reasons = condition_problems(self.rules[row].when) if 0 <= row < len(self.rules) else []
+        reasons = (condition_problems(self.rules[row].when, self.definition)
+                   if 0 <= row < len(self.rules) else [])
         self.condition_error.setText("; ".join(reasons))
         self.condition_error.setVisible(bool(reasons))
         self.condition_edit.setStyleSheet(
@@ -379,6 +383,36 @@ class PrivacyEditor(QWidget):
     def on_save_clicked(self) -> None:
         self.save()
 
+    def ask_unsaved(self, can_save: bool, reason: str) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel for unsaved rules (tests replace this)."""
+        assert self.definition is not None
+        text = self.tr("The privacy rules of {type} have unsaved changes.").format(
+            type=self.definition.name)
+        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        if can_save:
+            buttons |= QMessageBox.StandardButton.Save
+        else:
+            text += "\n" + self.tr("They cannot be saved yet: {reason}").format(reason=reason)
+        return QMessageBox.question(self, self.tr("Unsaved privacy rules"), text, buttons,
+                                    QMessageBox.StandardButton.Cancel)
+
+    def settle(self) -> bool:
+        """Before the rules leave the screen: True once nothing unsaved is left.
+
+        Unsaved edits are saved or discarded as the person chooses; Cancel (or
+        a save that fails) keeps them on screen and answers False.
+        """
+        if not self.dirty or self.definition is None:
+            return True
+        problems = self.problems()
+        answer = self.ask_unsaved(not problems, problems[0] if problems else "")
+        if answer == QMessageBox.StandardButton.Save and not problems:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.set_data_type(self.definition)
+            return True
+        return False
+
     def save(self) -> bool:
         if self.definition is None:
             return False
@@ -397,8 +431,16 @@ class PrivacyEditor(QWidget):
         return True
 
 
-def condition_problems(source: str) -> list[str]:
-    """Why a rule's condition cannot be used (empty list when it can)."""
+def condition_problems(source: str, definition: DataTypeDef | None = None,
+                       types: Mapping[str, DataTypeDef] | None = None) -> list[str]:
+    """Why a rule's condition cannot be used (empty list when it can).
+
+    With `definition`, `thing` is a thing of that type: its fields are checked.
+    """
     if not source.strip():
         return ["a condition must be a non-empty expression"]
-    return expressions.check(source, CONDITION_NAMES, condition=True)
+    reasons = expressions.check(source, CONDITION_NAMES, condition=True)
+    if reasons or definition is None:
+        return reasons
+    known = {**(types or {}), definition.name: definition}
+    return check_fields(source, {"thing": definition.name}, known, condition=True)

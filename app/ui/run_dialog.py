@@ -238,16 +238,19 @@ class RunDialog(QDialog):
             values.pop(item_key, None)
             workflow = dataclasses.replace(workflow, parameters=tuple(
                 p for p in workflow.parameters if p.key != item_key))
+        for param in workflow.parameters:  # a required text needs more than blanks
+            value = values.get(param.key)
+            if not param.optional and isinstance(value, str) and not value.strip():
+                reason = self.tr("'{key}' needs a value").format(key=param.key)
+                self._mark(param.key, reason)
+                return None, reason
         loader = catalog.DbThingLoader(self.context.db)
         try:
             encoded = prepare_params(workflow, values, loader.resolve)
         except CueflowError as exc:
             key = next((k for k in self.editors if f"'{k}'" in exc.reason), None)
             if key is not None:
-                self.field_errors[key].setText(exc.reason)
-                self.field_errors[key].setVisible(True)
-                self.editors[key].setStyleSheet("QLineEdit, QComboBox { border: 1px solid "
-                                                "#dc2626; }")
+                self._mark(key, exc.reason)
             return None, exc.reason
         run_as = self.run_as.value()
         if run_as and loader.load(run_as) is None:
@@ -261,6 +264,12 @@ class RunDialog(QDialog):
             if item_key is not None and self.for_each.count() == 0:
                 return None, self.tr("For each: the list is empty.")
         return encoded, ""
+
+    def _mark(self, key: str, reason: str) -> None:
+        """Show `reason` under the parameter's input and outline the input."""
+        self.field_errors[key].setText(reason)
+        self.field_errors[key].setVisible(True)
+        self.editors[key].setStyleSheet("QLineEdit, QComboBox { border: 1px solid #dc2626; }")
 
     def list_param(self) -> str | None:
         """The parameter each list item goes into, when For each is on."""

@@ -7,6 +7,7 @@ name, syntax) and committed when editing finishes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Signal, Slot
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
 from app.actions import registry
 from app.actions.registry import ActionSpec, InputSpec
 from app.core import expressions
-from app.core.definitions import StepDef
+from app.core.definitions import DataTypeDef, StepDef
+from app.engine.validation import check_fields
 from app.ui.expression_edit import ExpressionLineEdit, LongTextEdit
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -115,10 +117,15 @@ class StepForm(QWidget):
     step_edited = Signal(object)
 
     def __init__(self, step: StepDef, names: list[str], words: list[str],
-                 choices: dict[str, list[str]], parent: QWidget | None = None) -> None:
+                 choices: dict[str, list[str]], parent: QWidget | None = None, *,
+                 typed: Mapping[str, str] | None = None,
+                 data_types: Mapping[str, DataTypeDef] | None = None) -> None:
         super().__init__(parent)
         self.step = step
         self.names = names
+        # Names whose data type is certain, so `user.na` is caught while typing.
+        self.typed = dict(typed or {})
+        self.data_types = dict(data_types or {})
         self.spec: ActionSpec | None = registry.get(step.action)
         self.widgets: dict[str, Any] = {}
         self.errors: dict[str, QLabel] = {}
@@ -257,7 +264,11 @@ class StepForm(QWidget):
         if spec_item is not None and spec_item.kind in (registry.WORKFLOW, registry.DATA_TYPE) \
                 and not expressions.is_template(text):
             return []
-        return expressions.check(text, self.names, condition=name == ONLY_WHEN)
+        condition = name == ONLY_WHEN
+        problems = expressions.check(text, self.names, condition=condition)
+        if not problems and self.typed:
+            problems = check_fields(text, self.typed, self.data_types, condition=condition)
+        return problems
 
     def _check_live(self, name: str, text: str) -> None:
         problems = self._live_problems(name, text)

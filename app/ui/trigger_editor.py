@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, TriggerDef, WorkflowDef
+from app.engine.validation import check_fields
 from app.errors import CueflowError
 from app.storage import catalog
 from app.storage.db import Database
@@ -245,7 +246,8 @@ class TriggersEditor(QWidget):
             problems.append(self.tr("Choose a data type"))
         if not trigger.on:
             problems.append(self.tr("Choose at least one event"))
-        reasons = (expressions.check(trigger.only_when, TRIGGER_NAMES, condition=True)
+        typed = dict.fromkeys(TRIGGER_NAMES, trigger.data_type)
+        reasons = (_expression_problems(trigger.only_when, typed, self.types, condition=True)
                    if trigger.only_when else [])
         _show(self.condition_edit, self.condition_error, reasons)
         problems += [self.tr("Only when: {reason}").format(reason=r) for r in reasons]
@@ -259,7 +261,7 @@ class TriggersEditor(QWidget):
                 reasons = ([self.tr("required")] if param is not None and not param.optional
                            else [])
             else:
-                reasons = expressions.check(text, TRIGGER_NAMES)
+                reasons = _expression_problems(text, typed, self.types)
             _show(edit, self.param_errors[key], reasons)
             problems += [f"{key}: {r}" for r in reasons]
         return problems
@@ -378,3 +380,10 @@ def _show(edit: QLineEdit, error: QLabel, reasons: list[str]) -> None:
     error.setText("; ".join(reasons))
     error.setVisible(bool(reasons))
     edit.setStyleSheet(BAD_INPUT_STYLE if reasons else "")
+
+
+def _expression_problems(source: str, typed: dict[str, str],
+                         types: dict[str, DataTypeDef], *, condition: bool = False) -> list[str]:
+    """Unknown names and syntax first; then fields `thing_now` / `thing_before` lack."""
+    reasons = expressions.check(source, TRIGGER_NAMES, condition=condition)
+    return reasons or check_fields(source, typed, types, condition=condition)

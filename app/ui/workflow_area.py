@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal, Slot
@@ -44,10 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import registry
-from app.core.definitions import ParameterDef, RetryPolicy, StepDef, WorkflowDef
+from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import SCALARS, ValueType
 from app.engine.events import LedgerChanged
-from app.engine.validation import Problem, validate_workflow
+from app.engine.validation import Problem, typed_names, validate_workflow
 from app.storage import catalog, ledger, views
 from app.ui.commands import (
     AddWorkflowCommand,
@@ -100,6 +100,7 @@ class WorkflowEditor(QWidget):
         self.workflow: WorkflowDef | None = None
         self.problems: list[Problem] = []
         self.data_type_fields: dict[str, list[str]] = {}
+        self.data_types: dict[str, DataTypeDef] = {}
         self.workflow_names: list[str] = []
         self.step_form: StepForm | None = None
         self._form_key: tuple[Any, ...] | None = None
@@ -300,9 +301,11 @@ class WorkflowEditor(QWidget):
     # --- showing ----------------------------------------------------------------
 
     def set_context(self, data_type_fields: dict[str, list[str]],
-                    workflow_names: list[str]) -> None:
+                    workflow_names: list[str],
+                    data_types: Mapping[str, DataTypeDef] | None = None) -> None:
         self.data_type_fields = data_type_fields
         self.workflow_names = workflow_names
+        self.data_types = dict(data_types or {})
 
     def show_workflow(self, workflow: WorkflowDef | None, problems: list[Problem]) -> None:
         """Bring every widget in line with `workflow`, touching only what differs."""
@@ -406,14 +409,17 @@ class WorkflowEditor(QWidget):
         thing_fields = {p.key: self.data_type_fields.get(p.type.base, [])
                         for p in self.workflow.parameters if p.type.is_thing and
                         not p.type.is_list}
+        typed = typed_names(self.workflow, self.data_types, row + 1)
         key = (row, step.action, tuple(names), tuple(sorted(thing_fields.items(),
-                                                            key=lambda kv: kv[0])))
+                                                            key=lambda kv: kv[0])),
+               tuple(sorted(typed.items())), tuple(self.data_types.values()))
         spec = registry.get(step.action)
         self.step_box.setTitle(f"Step {row + 1} · {spec.label if spec else step.action}")
         if key != self._form_key or self.step_form is None:
             form = StepForm(step, names, scope_words(names, thing_fields),
                             {"workflows": self.workflow_names,
-                             "data_types": sorted(self.data_type_fields)}, self.step_box)
+                             "data_types": sorted(self.data_type_fields)}, self.step_box,
+                            typed=typed, data_types=self.data_types)
             form.step_edited.connect(self.on_step_form_edited)
             self._set_step_form(form)
             self._form_key = key
@@ -666,7 +672,7 @@ class WorkflowsArea(QWidget):
             types = catalog.data_types(session)
             workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
         fields = {name: [f.name for f in d.fields] for name, d in types.items()}
-        self.editor.set_context(fields, sorted(workflows))
+        self.editor.set_context(fields, sorted(workflows), types)
         return types, workflows
 
     def refresh_list(self, select: str | None = None) -> None:

@@ -221,3 +221,41 @@ def test_a_migration_backs_up_the_database_first(tmp_path: Path) -> None:
     with old.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
     old.dispose()
+
+
+def test_unknown_fields_of_known_types_are_refused_with_their_places(
+    db: Database, data_dir: Path
+) -> None:
+    text = """
+cueflow: 1
+data_types:
+  Team:
+    fields: {lead: User}
+    privacy:
+      rules: [{name: lead, when: "thing.lead.emial == current_user.email", view: all}]
+  User:
+    fields: {email: text, name: text, manager: User}
+workflows:
+  greet:
+    parameters: {user: {type: User}}
+    steps:
+      - action: send_email
+        with: {to: "{{ user.na }}", subject: "{{ user.manager.nme }}", body: "{{ user.id }}"}
+triggers:
+  welcome:
+    data_type: User
+    on: [created]
+    only_when: "thing_now.emale is not none"
+    workflow: greet
+    params: {user: "{{ thing_now }}"}
+"""
+    before = dump(data_dir)
+    with pytest.raises(InvalidWorkflowFile) as caught:
+        import_text(db, text)
+    assert caught.value.problems == [
+        "data_types.Team.privacy.rules[1].when: User has no field 'emial'",
+        "workflows.greet.steps[1].with.to: User has no field 'na'",
+        "workflows.greet.steps[1].with.subject: User has no field 'nme'",
+        "triggers.welcome.only_when: User has no field 'emale'",
+    ]
+    assert dump(data_dir) == before

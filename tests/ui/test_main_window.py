@@ -68,6 +68,43 @@ def test_load_examples_fills_an_empty_folder(qtbot: Any, window: MainWindow,
     assert window.data_area.type_list.count() >= 1
 
 
+def test_load_examples_again_offers_replace_keep_both_or_skip(
+        qtbot: Any, window: MainWindow, context: AppContext) -> None:
+    from app.ui.example_import import KEEP_BOTH, REPLACE, SKIP
+
+    window.load_examples()
+    with context.db.write() as session:  # an edit that Replace overwrites
+        wf = catalog.get_workflow(session, "send_birthday_email")
+        catalog.save_workflow(session, dataclasses.replace(wf, label="Mine"))
+    asked: list[tuple[str, list[str]]] = []
+    reported: list[list[str]] = []
+    window.report_examples = reported.append  # type: ignore[method-assign]
+    answers = {"birthday.yaml": KEEP_BOTH, "daily_digest.yaml": REPLACE}
+
+    def ask(file_name: str, taken: list[str]) -> str:
+        asked.append((file_name, taken))
+        return answers.get(file_name, SKIP)
+
+    window.ask_example_conflict = ask  # type: ignore[method-assign]
+    lines = window.load_examples()
+    assert [name for name, _ in asked] == ["birthday.yaml", "daily_digest.yaml",
+                                           "trial_reminder.yaml"]
+    assert "workflows.send_birthday_email" in asked[0][1]
+    assert reported == [lines]  # said in a message that stays, one line per file
+    assert "kept both (send_birthday_email → send_birthday_email_2" in lines[0]
+    assert "replaced" in lines[1] and "skipped" in lines[2]
+    with context.db.read() as session:
+        names = set(catalog.workflow_names(session))
+        kept = catalog.get_workflow(session, "send_birthday_email")
+        copy = catalog.get_workflow(session, "send_birthday_email_2")
+    assert kept.label == "Mine"
+    # the copy's call to itself follows its new name
+    assert [s.inputs.get("workflow") for s in copy.steps if "workflow" in s.inputs] == [
+        "send_birthday_email_2"]
+    assert "send_birthday_email_2" in window.workflows_area.workflow_names()
+    assert len([n for n in names if n.startswith("send_birthday_email")]) == 2
+
+
 def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any) -> None:
     import app.ui.app
     from app.cli import main
@@ -99,6 +136,9 @@ def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
         assert [f.name for f in catalog.get_data_type(session, "User").fields] == [
             "email", "name", "field1"]
     qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    assert area.add_thing_dialog is not None
+    area.add_thing_dialog.editors["name"].line.setText("Bea")
+    qtbot.mouseClick(area.add_thing_dialog.save_button, Qt.MouseButton.LeftButton)
     assert area.things_model.rowCount() == 2
     area.search_edit.setText("ada@")
     assert area.things_model.rowCount() == 1

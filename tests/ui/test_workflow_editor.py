@@ -287,3 +287,53 @@ def test_undoing_a_delete_brings_back_what_was_stored_not_the_unsaved_draft(
     assert dataclasses.replace(stored(greeting, "greet"), version=0) == dataclasses.replace(
         good, version=0)
     assert _upcoming(greeting, "greet") == 1
+
+
+def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
+        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    editor.step_list.setCurrentRow(0)
+    form = editor.step_form
+    assert form is not None
+    to = form.widgets["to"]
+    to.setFocus()
+    to.selectAll()
+    qtbot.keyClicks(to, "{{ user.na }}")
+    assert form.errors["to"].isVisible()
+    assert "User has no field 'na'" in form.errors["to"].text()
+    qtbot.keyClick(to, Qt.Key.Key_Return)
+    assert stored(greeting, "greet").steps[0].inputs["to"] == "{{ user.email }}"
+    assert "steps[1].with.to: User has no field 'na'" in editor.problem_banner.text()
+    assert not editor.run_now_button.isEnabled()
+
+    to.selectAll()
+    qtbot.keyClicks(to, "{{ user.email }}")
+    assert not form.errors["to"].isVisible()
+
+
+def test_undo_acts_only_on_the_area_shown(qtbot: Any, greeting: AppContext,
+                                         window: MainWindow) -> None:
+    from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, AREA_WORKFLOWS
+
+    area = window.workflows_area
+    area.select("greet")
+    type_into(qtbot, area.editor.label_edit, "Say hello")
+    assert window.undo_action.isEnabled()
+    assert "label" in window.undo_action.text()
+
+    for other in (AREA_SCHEDULER, AREA_DATA):
+        window.show_area(other)
+        assert not window.undo_action.isEnabled()
+        assert "label" not in window.undo_action.text()
+        window.undo_action.trigger()  # the shortcut does nothing here
+        assert stored(greeting, "greet").label == "Say hello"
+
+    window.show_area(AREA_WORKFLOWS)
+    assert window.undo_action.isEnabled() and "label" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert stored(greeting, "greet").label == "Greet a user"
+    assert window.redo_action.isEnabled()
+    window.show_area(AREA_SCHEDULER)
+    assert not window.redo_action.isEnabled()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from app.actions import registry
@@ -463,3 +465,78 @@ def test_problems_from_many_steps_come_in_order() -> None:
         ("steps[3].with.workflow", "unknown workflow 'missing'"),
         ("steps[3].with.at", "unknown name 'when'"),
     ]
+
+
+# --- fields of things whose type is certain ---------------------------------------------------
+
+PERSON = DataTypeDef(
+    "Person",
+    (
+        FieldDef("email", ValueType("text")),
+        FieldDef("manager", ValueType("Person")),
+        FieldDef("friends", ValueType("Person", True)),
+    ),
+)
+
+
+def field_problems(wf: WorkflowDef) -> list[tuple[str, str]]:
+    types = {"User": USER, "Person": PERSON}
+    return [(p.place, p.reason) for p in validate_workflow(wf, types, {wf.name: wf})]
+
+
+def test_unknown_field_of_a_thing_parameter_is_named() -> None:
+    wf = birthday_workflow()
+    steps = (StepDef("send_email", {"to": "{{ user.na }}", "subject": "s", "body": "b"}),)
+    assert field_problems(dataclasses.replace(wf, steps=steps)) == [
+        ("steps[1].with.to", "User has no field 'na'")
+    ]
+
+
+def test_unknown_field_through_a_reference_and_in_conditions() -> None:
+    wf = WorkflowDef(
+        "nested",
+        parameters=(ParameterDef("who", ValueType("Person")),),
+        only_when="who.manager.emial is not none",
+        steps=(
+            StepDef("log", {"message": "{{ who.manager.manager.email }} {{ who['nme'] }}"}),
+        ),
+    )
+    assert field_problems(wf) == [
+        ("only_when", "Person has no field 'emial'"),
+        ("steps[1].with.message", "Person has no field 'nme'"),
+    ]
+
+
+def test_result_of_create_thing_has_the_fields_of_its_type() -> None:
+    wf = WorkflowDef(
+        "made",
+        steps=(
+            StepDef("create_thing", {"type": "User", "fields": {"email": "a@b.c"}}),
+            StepDef("log", {"message": "{{ step1.email }} {{ step1.id }} {{ step1.mail }}"},
+                    only_when="step1.name != ''"),
+        ),
+    )
+    assert field_problems(wf) == [("steps[2].with.message", "User has no field 'mail'")]
+
+
+def test_fields_are_not_checked_where_the_type_is_not_certain() -> None:
+    wf = WorkflowDef(
+        "loose",
+        parameters=(
+            ParameterDef("who", ValueType("Person")),
+            ParameterDef("many", ValueType("Person", True)),
+            ParameterDef("when", ValueType("date")),
+        ),
+        steps=(
+            StepDef("http_request", {"method": "GET", "url": "http://x"}),
+            StepDef(
+                "log",
+                {
+                    "message": "{{ when.year }} {{ step1.json.anything }} {{ many.x }}"
+                    " {{ who.friends.y }} {{ current_user.z }}"
+                    "{% for who in many %}{{ who.nothing }}{% endfor %}"
+                },
+            ),
+        ),
+    )
+    assert field_problems(wf) == []

@@ -1,0 +1,113 @@
+"""The Add thing form: fill in a new thing's fields, then save it once.
+
+Nothing is written until the person confirms, so "created" triggers fire once,
+on the thing as filled in; Cancel leaves no trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.definitions import DataTypeDef
+from app.core.things import ThingView
+from app.engine.service import Service
+from app.errors import CueflowError
+from app.storage.db import Database
+from app.ui.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
+
+ERROR_STYLE = "color: #b91c1c;"
+
+
+class NumberText(TextEditor):
+    """A number typed as text: left empty, the field stays empty (not 0)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line.setPlaceholderText(self.tr("empty"))
+
+
+class AddThingDialog(QDialog):
+    """One input per field; Save creates the thing through the service."""
+
+    def __init__(self, db: Database, service: Service, definition: DataTypeDef,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("addThingDialog")
+        self.service = service
+        self.definition = definition
+        self.created: ThingView | None = None
+        self.setWindowTitle(self.tr("Add {type}").format(type=definition.name))
+        self.setMinimumWidth(480)
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget(scroll)
+        form = QFormLayout(body)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.editors: dict[str, ValueEditor] = {}
+        for field in definition.fields:
+            editor: ValueEditor
+            if field.type.base == "number" and not field.type.is_list:
+                editor = NumberText(body)
+            else:
+                editor = editor_for(field.type, db, True, body)
+            editor.setObjectName(f"field_{field.name}")
+            form.addRow(f"{field.name} ({field.type})", editor)
+            self.editors[field.name] = editor
+        if not definition.fields:
+            form.addRow(QLabel(self.tr("This data type has no fields yet."), body))
+        self.problem = QLabel(self)
+        self.problem.setObjectName("addThingProblem")
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(False)
+        outer.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("addThingSaveButton")
+        self.buttons.accepted.connect(self.on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        first = next(iter(self.editors.values()), None)
+        if isinstance(first, TextEditor):
+            first.line.setFocus()
+
+    def values(self) -> dict[str, Any]:
+        """The fields as filled in; an empty input leaves its field empty."""
+        out: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            value = editor.value()
+            if isinstance(editor, ListEditor):
+                if value:
+                    out[name] = value
+            elif isinstance(editor, YesNoEditor):
+                out[name] = value
+            elif value is not None and not (isinstance(value, str) and not value.strip()):
+                out[name] = value.strip() if isinstance(editor, NumberText) else value
+        return out
+
+    @Slot()
+    def on_save_clicked(self) -> None:
+        try:
+            self.created = self.service.create_thing(self.definition.name, self.values())
+        except CueflowError as exc:
+            self.problem.setText(str(exc))
+            self.problem.setVisible(True)
+            return
+        self.accept()
+
