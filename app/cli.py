@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -130,8 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
+        check_text(parser, args)
         if args.self_test:
             from app.selftest import run_self_test
 
@@ -143,20 +146,82 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(getattr(commands, f"cmd_{args.command}")(args))
     except InvalidWorkflowFile as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(one_line(problem), file=sys.stderr)
         return EXIT_BAD_INPUT
     except CueflowError as exc:
-        print(f"cueflow: {exc}", file=sys.stderr)
+        print(f"cueflow: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except RecursionError:  # a value nested thousands deep that no check caught first
+        print("cueflow: the input is nested too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # a bug or a broken disk: one line; details in a configured log
+        reason = _database_problem(exc, args)
+        if reason is not None:
+            print(f"cueflow: {one_line(reason)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if logging.getLogger().handlers:
             logging.getLogger("app").exception("internal error")
-        print(f"cueflow: {describe(exc)}", file=sys.stderr)
+        print(f"cueflow: {one_line(describe(exc))}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _database_problem(exc: Exception, args: argparse.Namespace | None) -> str | None:
+    """The data folder's database file is damaged, read-only, on a full disk …: say which."""
+    if args is None or getattr(args, "command", None) is None:
+        return None
+    from app.storage.db import DB_FILENAME, explain
+
+    try:
+        folder = data_folder(args)
+    except CueflowError:
+        return None
+    return explain(exc, folder / DB_FILENAME)
+
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse arguments that are not valid UTF-8 (bytes the OS passed as surrogates).
+
+    Paths (the file to import or write, the data folder) are left to the
+    code that opens them: a file name need not be UTF-8.
+    """
+    options = _option_names(parser)
+    for dest, value in vars(args).items():
+        if dest == "data_dir" or isinstance(value, Path):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _SURROGATES.search(item):
+                raise BadInput(
+                    f"{options.get(dest, dest)}: {one_line(item)!s} is not valid UTF-8 text"
+                )
+
+
+def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """dest → how the user wrote it (`--param`, `WORKFLOW` …), over every subcommand."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                for dest, name in _option_names(sub).items():
+                    names.setdefault(dest, name)
+        elif action.option_strings:
+            names.setdefault(action.dest, "/".join(action.option_strings))
+        else:
+            names.setdefault(action.dest, str(action.metavar or action.dest).upper())
+    return names
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print as one line: control characters and undecodable bytes escaped."""
+    text = _SURROGATES.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def open_window(args: argparse.Namespace) -> int:

@@ -8,19 +8,17 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from app import cli
+from app import cli, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.errors import BadInput
 from app.storage import catalog, ledger, secrets, settings
 from app.storage import models as m
-from app.storage.db import Database, init_db
+from app.storage.db import Database, check_intact, open_folder
 
 
 def _open(args: argparse.Namespace) -> Database:
-    folder = cli.data_folder(args)
-    folder.mkdir(parents=True, exist_ok=True)
-    return init_db(f"sqlite:///{folder / 'cueflow.db'}")
+    return open_folder(paths.prepare_data_dir(cli.data_folder(args)))
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -46,11 +44,16 @@ def cmd_runner(args: argparse.Namespace) -> int:
     from app.scheduling.clock import Clock
     from app.scheduling.lock import FolderLock
 
-    folder = cli.data_folder(args)
+    folder = paths.prepare_data_dir(cli.data_folder(args))
     lock = FolderLock(folder)
     lock.acquire()
     try:
         db = _open(args)
+        try:
+            check_intact(db)  # a scheduler never runs on a damaged database
+        except BaseException:
+            db.dispose()
+            raise
         logging.basicConfig(
             filename=folder / "cueflow.log",
             level=logging.INFO,

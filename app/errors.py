@@ -64,3 +64,7 @@ class KeyringUnavailable(BadInput):
 
 class AlreadyRunning(BadInput):
     """Another process owns the data folder's scheduler."""
+
+
+class DatabaseProblem(CueflowError):
+    """The database file cannot be used: damaged, read-only, on a full disk (exit status 2)."""
