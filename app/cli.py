@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import re
 import signal
@@ -22,6 +23,33 @@ from app import __version__, paths
 from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+MAX_INTERVAL = 366 * 86400.0  # --interval: at most a (leap) year between two runs
+
+
+def seconds_between(text: str) -> float:
+    """`--interval SECONDS`: a finite number from 0 to MAX_INTERVAL."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadInput(f"--interval: '{one_line(text)[:40]}' is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_INTERVAL:
+        raise BadInput(
+            f"--interval: {one_line(text)[:40]} is out of range (0 to {MAX_INTERVAL:,.0f} seconds)"
+        )
+    return value
+
+
+def row_count(text: str) -> int:
+    """`--limit N`: a whole number, 0 or more (SQLite's integers end at 2**63 - 1)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadInput(f"--limit: '{one_line(text)[:40]}' is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise BadInput(f"--limit: {one_line(text)[:40]} is out of range (0 or more)")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="one run per value (prints one run ID per line)")
     each.add_argument("--each-search", metavar="TYPE",
                       help="one run per thing of TYPE, given to the parameter of that type")
-    p.add_argument("--interval", type=float, default=0.0, metavar="SECONDS",
-                   help="seconds between the runs of --each / --each-search")
+    p.add_argument("--interval", type=seconds_between, default=0.0, metavar="SECONDS",
+                   help="seconds between the runs of --each / --each-search "
+                   f"(0 to {MAX_INTERVAL:,.0f})")
 
     p = sub.add_parser("cancel", help="cancel scheduled runs")
     p.add_argument("ids", nargs="*", metavar="ID")
@@ -88,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--history", action="store_true")
     p.add_argument("--workflow", metavar="NAME")
     p.add_argument("--status", metavar="STATUS")
-    p.add_argument("--limit", type=int, default=None, help="at most this many rows")
+    p.add_argument("--limit", type=row_count, default=None, help="at most this many rows")
     p.add_argument(
         "--resume", metavar="ID", help="run an interrupted or failed run again from its step"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app import cli, paths
@@ -161,6 +161,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         if args.every:
             raise BadInput("--every cannot be combined with --each or --each-search")
         key, items = _each(service, args)
+        _check_last(at, args.interval, len(items))
         ids = service.schedule_on_list(
             args.workflow,
             items,
@@ -191,6 +192,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     )
     print(run_id)
     return cli.EXIT_OK
+
+
+def _check_last(at: datetime, interval: float, count: int) -> None:
+    """The last of `count` runs `interval` s apart from `at` must fall in a real year."""
+    try:
+        (at + timedelta(seconds=interval * max(count - 1, 0))).astimezone(UTC)
+    except OverflowError:
+        raise BadInput(
+            f"--interval: the last of {count} runs would come after the year 9999"
+        ) from None
 
 
 def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str]]:
