@@ -11,7 +11,6 @@ import json
 import logging
 import math
 import os
-import re
 import signal
 import sys
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import __version__, paths
-from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe
+from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe, one_line, undecodable
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -211,10 +210,6 @@ def _database_problem(exc: Exception, args: argparse.Namespace | None) -> str | 
     return explain(exc, folder / DB_FILENAME)
 
 
-_SURROGATES = re.compile("[\udc80-\udcff]")
-_CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
-
-
 def check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse arguments that are not valid UTF-8 (bytes the OS passed as surrogates).
 
@@ -226,7 +221,7 @@ def check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
         if dest == "data_dir" or isinstance(value, Path):
             continue
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and _SURROGATES.search(item):
+            if isinstance(item, str) and undecodable(item):
                 raise BadInput(
                     f"{options.get(dest, dest)}: {one_line(item)!s} is not valid UTF-8 text"
                 )
@@ -245,12 +240,6 @@ def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
         else:
             names.setdefault(action.dest, str(action.metavar or action.dest).upper())
     return names
-
-
-def one_line(text: str) -> str:
-    """`text` safe to print as one line: control characters and undecodable bytes escaped."""
-    text = _SURROGATES.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def open_window(args: argparse.Namespace) -> int:

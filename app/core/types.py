@@ -21,7 +21,7 @@ from tzlocal import get_localzone
 from app.errors import BadInput
 
 SCALARS = ("text", "number", "yes/no", "date")
-_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
 _YES = {"yes", "true"}
 _NO = {"no", "false"}
 

@@ -19,7 +19,7 @@ from app.core.recurrence import Recurrence
 from app.core.types import SCALARS
 from app.errors import BadInput
 
-KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset(
     {"now", "current_user", "run", "search", "secret", "thing_before", "thing_now"}
 ) | {f"step{i}" for i in range(1, 200)}

@@ -309,11 +309,7 @@ def explain(exc: BaseException, path: Path) -> str | None:
 
 def damaged(path: Path, detail: str) -> str:
     backups = sorted(path.parent.glob(f"{glob_escape(path.name)}.bak-*"))
-    restore = (
-        f"copy back a backup ({', '.join(str(b) for b in backups)}) or "
-        if backups
-        else ""
-    )
+    restore = f"copy back a backup ({', '.join(str(b) for b in backups)}) or " if backups else ""
     return (
         f"{path} is damaged ({detail}); Cueflow will not use it. To recover: stop Cueflow, "
         f"move it aside to {path.name}.damaged, then {restore}rebuild it with "
@@ -346,4 +342,3 @@ def _folder_problem(folder: Path) -> str | None:
     os.close(handle)
     os.unlink(name)
     return None
-
