@@ -11,7 +11,7 @@ from typing import Any
 from app import cli, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
-from app.errors import BadInput
+from app.errors import BadInput, one_line, undecodable
 from app.storage import catalog, ledger, secrets, settings
 from app.storage import models as m
 from app.storage.db import Database, check_intact, open_folder
@@ -435,18 +435,25 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_secret(args: argparse.Namespace) -> int:
+    if not args.key.strip() or one_line(args.key) != args.key:
+        raise BadInput(f"secret name '{one_line(args.key)}': expected a name such as smtp.password")
     if not secrets.is_usable():
         raise BadInput(
             f"no usable OS keychain (keyring backend {secrets.backend_name()}); "
             "Cueflow does not store secrets in plain text"
         )
-    value = (
-        sys.stdin.readline().rstrip("\r\n")
-        if not sys.stdin.isatty()
-        else __import__("getpass").getpass(f"{args.key}: ")
-    )
+    try:
+        value = (
+            sys.stdin.readline().rstrip("\r\n")
+            if not sys.stdin.isatty()
+            else __import__("getpass").getpass(f"{args.key}: ")
+        )
+    except UnicodeDecodeError:
+        value = "\udcff"  # (a strict decoder) refused just below
     if not value:
         raise BadInput("empty secret: nothing stored")
+    if undecodable(value):
+        raise BadInput("the secret read from standard input is not valid UTF-8: nothing stored")
     secrets.set_secret(args.key, value)
     print(f"stored {args.key} in {secrets.backend_name()}")
     return cli.EXIT_OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
-_CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]")  # C0, DEL, C1, line breaks
 
 
 def undecodable(text: str) -> bool:

@@ -275,6 +275,9 @@ BAD_INPUT = [
     ),
     (["runs", "--limit", "9" * 30], "--limit: 999"),
     (["runs", "--limit", "-1"], "out of range"),
+    (["secret", "set", ""], "secret name '': expected a name"),
+    (["secret", "set", "a\nb"], "secret name 'a\\nb'"),
+    (["runs", "--limit", "\x85"], "--limit: '\\x85' is not a whole number"),  # NEL: a line break
 ]
 
 
@@ -378,3 +381,39 @@ def test_non_utf8_bytes_from_the_os_are_refused_and_never_stored(
         assert err.count("\n") == 1 and "not valid UTF-8" in err, err
         assert "Traceback" not in err
     assert dump(data_dir) == before
+
+
+def test_a_secret_that_is_not_utf8_is_refused(data_dir: Path, test_keyring: Path) -> None:
+    import subprocess
+    import sys
+
+    import keyring
+
+    from tests.conftest import ROOT
+
+    for strict in (False, True):
+        env = {
+            **__import__("os").environ,
+            **({"PYTHONIOENCODING": "utf-8:strict"} if strict else {}),
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "--data-dir",
+                str(data_dir),
+                "secret",
+                "set",
+                "smtp.password",
+            ],
+            input=b"pa\xff55\n",
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
+        err = done.stderr.decode()
+        assert done.returncode == 2 and err.count("\n") == 1, err
+        assert "not valid UTF-8: nothing stored" in err
+    assert keyring.get_password("cueflow", "smtp.password") is None
