@@ -396,7 +396,9 @@ class _Reader:
         view = item.get("view", "all")
         if isinstance(view, list):
             for field_name in view:
-                if field_name not in names:
+                if not isinstance(field_name, str):
+                    self.add(f"{where}.view", f"expected field names, got {_quote(field_name)}")
+                elif field_name not in names:
                     self.add(f"{where}.view", f"unknown field '{field_name}'")
             view_value: str | tuple[str, ...] = tuple(str(v) for v in view)
         elif view in ("all", "none"):

@@ -300,6 +300,11 @@ REFUSED = {
         "data_types:\n  U: {fields: {a: text}, privacy: {rules: [{name: [1], when: 'true'}]}}\n",
         "data_types.U.privacy.rules[1].name: expected text",
     ),
+    "view of a mapping": (
+        "data_types:\n  U: {fields: {a: text}, privacy: {rules: [{name: r, when: 'true',"
+        " view: [{a: 1}]}]}}\n",
+        "data_types.U.privacy.rules[1].view: expected field names, got {'a': 1}",
+    ),
     "version true": ("cueflow: true\nworkflows:\n" + _W, "unsupported format version True"),
     # names: no control characters, not huge
     "workflow name with newline": ('workflows:\n  "abc\\n": {steps: []}\n', "control characters"),
