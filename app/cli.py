@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _database_problem(exc: Exception, args: argparse.Namespace | None) -> str | None:
     """The data folder's database file is damaged, read-only, on a full disk …: say which."""
-    if args is None or getattr(args, "command", None) is None:
+    if args is None:
         return None
     from app.storage.db import DB_FILENAME, explain
 
