@@ -302,8 +302,15 @@ def explain(exc: BaseException, path: Path) -> str | None:
     if any(word in lower for word in _FULL) or _disk_full(path.parent):
         return f"cannot write {path}: the disk is full ({text}); free some space and try again"
     if any(word in lower for word in _READ_ONLY + _CANNOT_OPEN):
-        why = _folder_problem(path.parent) or text
-        return f"cannot open {path}: {why}"
+        folder = _folder_problem(path.parent)
+        if folder is not None:
+            return f"cannot open {path}: {folder}"
+        if any(word in lower for word in _READ_ONLY):
+            return (
+                f"cannot write {path}: the file is read-only ({text}); make it writable "
+                "(chmod u+w, or chattr -i if it was made immutable)"
+            )
+        return f"cannot open {path}: {text}"
     return None
 
 

@@ -380,3 +380,26 @@ def test_a_data_folder_with_url_characters_keeps_its_database_inside(
         ids = [row[0] for row in connection.execute("SELECT id FROM runs")]
     connection.close()
     assert ids == [done.out.strip()]
+
+
+def test_a_read_only_database_file_is_named_with_the_way_out(data_dir: Path) -> None:
+    """The file itself cannot be written (immutable: root included); the folder can."""
+    from tests.conftest import cueflow_run
+
+    _fill_ledger(data_dir)
+    path = data_dir / "cueflow.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    for leftover in ("cueflow.db-wal", "cueflow.db-shm"):
+        (data_dir / leftover).unlink(missing_ok=True)
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i is not supported here ({done.stderr.strip()})")
+    try:
+        before = path.read_bytes()
+        for args in (["schedule", "note", "-p", "text=x"], ["settings", "set", "smtp.port", "26"]):
+            _one_clear_line(cueflow_run(data_dir, *args), str(path), "read-only", "chattr -i")
+        assert path.read_bytes() == before
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=False)
