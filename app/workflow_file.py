@@ -75,9 +75,9 @@ MAX_GRACE = 366 * DAY  # grace: 0 to a year
 MAX_ATTEMPTS = 100  # retries.attempts: a whole number, 0 to 100
 MAX_BACKOFF = DAY  # retries.backoff: 0 to a day (doubling after each try)
 MAX_STEP_SECONDS = 366 * DAY  # a number input of a step (interval, timeout): 0 to a year
-MAX_NAME = 100  # names and IDs: workflows, data types, fields, triggers, things, runs
-MAX_LABEL = 200  # labels, privacy rule names
-MAX_DESCRIPTION = 10_000
+MAX_NAME = 200  # names and IDs: workflows, data types, fields, triggers, things, runs
+MAX_LABEL = 1000  # labels, privacy rule names
+MAX_DESCRIPTION = 100_000
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -332,7 +332,12 @@ class _Reader:
         fields = []
         for field_name, spec in self.mapping(body.get("fields"), f"{place}.fields").items():
             where = f"{place}.fields.{field_name}"
-            if not isinstance(field_name, str) or not KEY.match(field_name) or field_name == "id":
+            if (
+                not isinstance(field_name, str)
+                or not KEY.match(field_name)
+                or field_name == "id"
+                or len(field_name) > MAX_NAME
+            ):
                 self.add(where, f"'{field_name}' cannot be a field name")
                 continue
             vtype = self.value_type(spec, where)
@@ -465,6 +470,9 @@ class _Reader:
         params = []
         for key, spec in self.mapping(body.get("parameters"), f"{place}.parameters").items():
             where = f"{place}.parameters.{key}"
+            if len(str(key)) > MAX_NAME:
+                self.add(where[:120] + "…", f"a parameter key has at most {MAX_NAME} characters")
+                continue
             if isinstance(spec, str):
                 spec = {"type": spec}
             spec = self.mapping(spec, where)

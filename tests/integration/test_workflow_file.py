@@ -323,7 +323,15 @@ REFUSED = {
         + 'triggers:\n  "t\\tx": {data_type: U, on: [created], workflow: w}\n',
         "a trigger name cannot contain control characters",
     ),
-    "huge workflow name": ("workflows:\n  " + "a" * 500 + ": {steps: []}\n", "at most 100"),
+    "huge workflow name": ("workflows:\n  " + "a" * 500 + ": {steps: []}\n", "at most 200"),
+    "huge field name": (
+        "data_types:\n  U: {fields: {" + "f" * 300 + ": text}}\n",
+        "cannot be a field name",
+    ),
+    "huge parameter key": (
+        "workflows:\n  w: {parameters: {" + "p" * 300 + ": text}, steps: []}\n",
+        "a parameter key has at most 200 characters",
+    ),
     "huge label": ("workflows:\n  w: {label: '" + "x" * 5000 + "', steps: []}\n", "too long"),
     # things
     "thing ID twice": (
