@@ -243,7 +243,7 @@ def init_db(url: str | URL) -> Database:
 def sqlite_url(path: Path) -> URL:
     """The URL of the SQLite file at `path`, whatever its characters (`?`, `%`, `#` …).
 
-    Never `f"sqlite:///{path}"`: a URL parser reads `?` as the start of the
+    Never a path pasted into "sqlite:///…": a URL parser reads `?` as the start of the
     query and `%` as an escape, and would open a database somewhere else.
     """
     return URL.create("sqlite", database=str(path))

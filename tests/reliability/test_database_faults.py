@@ -403,3 +403,19 @@ def test_a_read_only_database_file_is_named_with_the_way_out(data_dir: Path) -> 
         assert path.read_bytes() == before
     finally:
         subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+def test_no_database_url_is_built_by_pasting_a_path() -> None:
+    """`f"sqlite:///{path}"` breaks on ?, % and #: app/ builds URLs with URL.create only."""
+    import re
+
+    from tests.conftest import ROOT
+
+    pasted = re.compile(r"""f["']sqlite:///\{""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pasted.search(line)
+    ]
+    assert not found, found
