@@ -488,7 +488,6 @@ class _Reader:
                         str(key), vtype, self.flag(spec.get("optional"), f"{where}.optional")
                     )
                 )
-        self.name(name, place, "workflow name")
         steps = []
         raw_steps = body.get("steps") or []
         if not isinstance(raw_steps, list):
