@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -18,9 +19,36 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import __version__, paths
-from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe
+from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe, one_line, undecodable
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+MAX_INTERVAL = 366 * 86400.0  # --interval: at most a (leap) year between two runs
+
+
+def seconds_between(text: str) -> float:
+    """`--interval SECONDS`: a finite number from 0 to MAX_INTERVAL."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadInput(f"--interval: '{one_line(text)[:40]}' is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_INTERVAL:
+        raise BadInput(
+            f"--interval: {one_line(text)[:40]} is out of range (0 to {MAX_INTERVAL:,.0f} seconds)"
+        )
+    return value
+
+
+def row_count(text: str) -> int:
+    """`--limit N`: a whole number, 0 or more (SQLite's integers end at 2**63 - 1)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadInput(f"--limit: '{one_line(text)[:40]}' is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise BadInput(f"--limit: {one_line(text)[:40]} is out of range (0 or more)")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,8 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="one run per value (prints one run ID per line)")
     each.add_argument("--each-search", metavar="TYPE",
                       help="one run per thing of TYPE, given to the parameter of that type")
-    p.add_argument("--interval", type=float, default=0.0, metavar="SECONDS",
-                   help="seconds between the runs of --each / --each-search")
+    p.add_argument("--interval", type=seconds_between, default=0.0, metavar="SECONDS",
+                   help="seconds between the runs of --each / --each-search "
+                   f"(0 to {MAX_INTERVAL:,.0f})")
 
     p = sub.add_parser("cancel", help="cancel scheduled runs")
     p.add_argument("ids", nargs="*", metavar="ID")
@@ -87,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--history", action="store_true")
     p.add_argument("--workflow", metavar="NAME")
     p.add_argument("--status", metavar="STATUS")
-    p.add_argument("--limit", type=int, default=None, help="at most this many rows")
+    p.add_argument("--limit", type=row_count, default=None, help="at most this many rows")
     p.add_argument(
         "--resume", metavar="ID", help="run an interrupted or failed run again from its step"
     )
@@ -130,8 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
+        check_text(parser, args)
         if args.self_test:
             from app.selftest import run_self_test
 
@@ -143,20 +174,72 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(getattr(commands, f"cmd_{args.command}")(args))
     except InvalidWorkflowFile as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(one_line(problem), file=sys.stderr)
         return EXIT_BAD_INPUT
     except CueflowError as exc:
-        print(f"cueflow: {exc}", file=sys.stderr)
+        print(f"cueflow: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except RecursionError:  # a value nested thousands deep that no check caught first
+        print("cueflow: the input is nested too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # a bug or a broken disk: one line; details in a configured log
+        reason = _database_problem(exc, args)
+        if reason is not None:
+            print(f"cueflow: {one_line(reason)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if logging.getLogger().handlers:
             logging.getLogger("app").exception("internal error")
-        print(f"cueflow: {describe(exc)}", file=sys.stderr)
+        print(f"cueflow: {one_line(describe(exc))}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _database_problem(exc: Exception, args: argparse.Namespace | None) -> str | None:
+    """The data folder's database file is damaged, read-only, on a full disk …: say which."""
+    if args is None:
+        return None
+    from app.storage.db import DB_FILENAME, explain
+
+    try:
+        folder = data_folder(args)
+    except CueflowError:
+        return None
+    return explain(exc, folder / DB_FILENAME)
+
+
+def check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse arguments that are not valid UTF-8 (bytes the OS passed as surrogates).
+
+    Paths (the file to import or write, the data folder) are left to the
+    code that opens them: a file name need not be UTF-8.
+    """
+    options = _option_names(parser)
+    for dest, value in vars(args).items():
+        if dest == "data_dir" or isinstance(value, Path):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and undecodable(item):
+                raise BadInput(
+                    f"{options.get(dest, dest)}: {one_line(item)!s} is not valid UTF-8 text"
+                )
+
+
+def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """dest → how the user wrote it (`--param`, `WORKFLOW` …), over every subcommand."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                for dest, name in _option_names(sub).items():
+                    names.setdefault(dest, name)
+        elif action.option_strings:
+            names.setdefault(action.dest, "/".join(action.option_strings))
+        else:
+            names.setdefault(action.dest, str(action.metavar or action.dest).upper())
+    return names
 
 
 def open_window(args: argparse.Namespace) -> int:

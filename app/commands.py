@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app import cli, logfile
+from app import cli, logfile, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
-from app.errors import BadInput
+from app.errors import BadInput, one_line, undecodable
 from app.storage import catalog, ledger, secrets, settings
 from app.storage import models as m
-from app.storage.db import Database, init_db
+from app.storage.db import Database, check_intact, open_folder
 
 
 def _open(args: argparse.Namespace) -> Database:
-    folder = cli.data_folder(args)
-    folder.mkdir(parents=True, exist_ok=True)
-    return init_db(f"sqlite:///{folder / 'cueflow.db'}")
+    return open_folder(paths.prepare_data_dir(cli.data_folder(args)))
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -45,11 +43,16 @@ def cmd_runner(args: argparse.Namespace) -> int:
     from app.scheduling.clock import Clock
     from app.scheduling.lock import FolderLock
 
-    folder = cli.data_folder(args)
+    folder = paths.prepare_data_dir(cli.data_folder(args))
     lock = FolderLock(folder)
     lock.acquire()
     try:
         db = _open(args)
+        try:
+            check_intact(db)  # a scheduler never runs on a damaged database
+        except BaseException:
+            db.dispose()
+            raise
         logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
         stop = cli.stop_on_signal()
         clock = Clock(db)
@@ -154,6 +157,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         if args.every:
             raise BadInput("--every cannot be combined with --each or --each-search")
         key, items = _each(service, args)
+        _check_last(at, args.interval, len(items))
         ids = service.schedule_on_list(
             args.workflow,
             items,
@@ -184,6 +188,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     )
     print(run_id)
     return cli.EXIT_OK
+
+
+def _check_last(at: datetime, interval: float, count: int) -> None:
+    """The last of `count` runs `interval` s apart from `at` must fall in a real year."""
+    try:
+        (at + timedelta(seconds=interval * max(count - 1, 0))).astimezone(UTC)
+    except OverflowError:
+        raise BadInput(
+            f"--interval: the last of {count} runs would come after the year 9999"
+        ) from None
 
 
 def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str]]:
@@ -417,18 +431,25 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_secret(args: argparse.Namespace) -> int:
+    if not args.key.strip() or one_line(args.key) != args.key:
+        raise BadInput(f"secret name '{one_line(args.key)}': expected a name such as smtp.password")
     if not secrets.is_usable():
         raise BadInput(
             f"no usable OS keychain (keyring backend {secrets.backend_name()}); "
             "Cueflow does not store secrets in plain text"
         )
-    value = (
-        sys.stdin.readline().rstrip("\r\n")
-        if not sys.stdin.isatty()
-        else __import__("getpass").getpass(f"{args.key}: ")
-    )
+    try:
+        value = (
+            sys.stdin.readline().rstrip("\r\n")
+            if not sys.stdin.isatty()
+            else __import__("getpass").getpass(f"{args.key}: ")
+        )
+    except UnicodeDecodeError:
+        value = "\udcff"  # (a strict decoder) refused just below
     if not value:
         raise BadInput("empty secret: nothing stored")
+    if undecodable(value):
+        raise BadInput("the secret read from standard input is not valid UTF-8: nothing stored")
     secrets.set_secret(args.key, value)
     print(f"stored {args.key} in {secrets.backend_name()}")
     return cli.EXIT_OK

@@ -6,6 +6,22 @@ reason; `cli` prints them as one line, the window shows them inline.
 
 from __future__ import annotations
 
+import re
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]")  # C0, DEL, C1, line breaks
+
+
+def undecodable(text: str) -> bool:
+    """Whether `text` holds bytes that were not UTF-8 (Python's surrogate escapes)."""
+    return _SURROGATES.search(text) is not None
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print as one line: control characters and undecodable bytes escaped."""
+    text = _SURROGATES.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class CueflowError(Exception):
     """Base of every error meant for a person, never a traceback."""
@@ -64,3 +80,7 @@ class KeyringUnavailable(BadInput):
 
 class AlreadyRunning(BadInput):
     """Another process owns the data folder's scheduler."""
+
+
+class DatabaseProblem(CueflowError):
+    """The database file cannot be used: damaged, read-only, on a full disk (exit status 2)."""

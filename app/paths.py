@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
+
+from app.errors import BadInput
 
 ENV_DATA_DIR = "CUEFLOW_DATA_DIR"
 
@@ -16,8 +19,45 @@ def data_dir(option: str | None = None) -> Path:
     """`--data-dir`, else $CUEFLOW_DATA_DIR, else the platform's user data folder."""
     chosen = option or os.environ.get(ENV_DATA_DIR)
     if chosen:
-        return Path(chosen).expanduser().resolve()
+        try:
+            return Path(chosen).expanduser().resolve()
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a symlink loop …
+            raise BadInput(f"data folder {chosen!r}: {exc}") from None
     return Path(platformdirs.user_data_dir("Cueflow", appauthor=False))
+
+
+def prepare_data_dir(folder: Path) -> Path:
+    """Create the data folder when missing and check that Cueflow can write in it.
+
+    A folder that cannot be used (read-only, a file in the way, a name the
+    database cannot take) is refused with one line naming it and the cause.
+    """
+    try:
+        os.fsencode(folder).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(
+            f"data folder {os.fsencode(folder)!r}: its path is not valid UTF-8 "
+            "(SQLite cannot open a database there); choose another with --data-dir"
+        ) from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise BadInput(f"data folder {folder}: a file of that name is in the way") from None
+    except OSError as exc:
+        raise BadInput(
+            f"data folder {folder}: cannot create it ({exc.strerror or exc}); "
+            "choose another with --data-dir"
+        ) from None
+    try:
+        handle, name = tempfile.mkstemp(prefix=".cueflow-", dir=folder)
+    except OSError as exc:
+        raise BadInput(
+            f"data folder {folder}: cannot write in it ({exc.strerror or exc}); "
+            "make it writable or choose another with --data-dir"
+        ) from None
+    os.close(handle)
+    os.unlink(name)
+    return folder
 
 
 def resource_root() -> Traversable:

@@ -71,7 +71,7 @@ class _SelfTest:
     def check_database(self) -> str:
         from app.storage import db as storage
 
-        self._db = storage.init_db(f"sqlite:///{self.folder / storage.DB_FILENAME}")
+        self._db = storage.init_db(storage.sqlite_url(self.folder / storage.DB_FILENAME))
         revision = storage.current_revision(self.db)
         if revision != storage.SCHEMA_HEAD:
             raise CheckFailed(f"schema at {revision}, expected {storage.SCHEMA_HEAD}")

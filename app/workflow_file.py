@@ -8,6 +8,7 @@ is invalid; every problem is reported with its place, e.g.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from app.actions import registry
 from app.core.definitions import (
     DEFAULT_GRACE,
     DEFAULT_TIMEOUT,
@@ -30,7 +32,7 @@ from app.core.definitions import (
     TriggerDef,
     WorkflowDef,
 )
-from app.core.types import ValueType, coerce, encode, local_zone, parse_datetime, utcnow
+from app.core.types import ValueType, coerce, encode, local_zone, utcnow
 from app.engine.validation import (
     KEY,
     Problem,
@@ -40,13 +42,13 @@ from app.engine.validation import (
     check_type_name,
     validate_workflow,
 )
-from app.errors import BadInput, InvalidWorkflowFile
+from app.errors import BadInput, InvalidWorkflowFile, one_line
 from app.storage import catalog, ledger
 from app.storage import models as m
 from app.storage.db import Database
 
 FORMAT_VERSION = 1
-TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
 TOP_KEYS = ("cueflow", "data_types", "things", "workflows", "triggers", "runs")
 RUN_KEYS = ("id", "workflow", "scheduled_for", "params", "run_as", "ignore_privacy")
 WORKFLOW_KEYS = (
@@ -65,6 +67,19 @@ WORKFLOW_KEYS = (
 )
 STEP_KEYS = ("action", "with", "only_when")
 TRIGGER_EVENTS = ("created", "modified", "deleted")
+
+# Sane ranges of the numbers a file gives (README, "The workflow file"): each is
+# checked on import, so a run never meets an infinite backoff or a NaN timeout.
+DAY = 86400.0
+MAX_TIMEOUT = 7 * DAY  # timeout: more than 0, at most a week
+MAX_GRACE = 366 * DAY  # grace: 0 to a year
+MAX_ATTEMPTS = 100  # retries.attempts: a whole number, 0 to 100
+MAX_BACKOFF = DAY  # retries.backoff: 0 to a day (doubling after each try)
+MAX_STEP_SECONDS = 366 * DAY  # a number input of a step (interval, timeout): 0 to a year
+MAX_NAME = 200  # names and IDs: workflows, data types, fields, triggers, things, runs
+MAX_LABEL = 1000  # labels, privacy rule names
+MAX_DESCRIPTION = 100_000
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass
@@ -108,6 +123,27 @@ class _Loader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A key given twice in one mapping is an error, never "the last one wins"."""
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:  # an unhashable key: the base class says so
+                    continue
+                if first is not key_node:
+                    raise yaml.MarkedYAMLError(
+                        None,
+                        None,
+                        f"duplicate key {_quote(key)} (first given on line "
+                        f"{first.start_mark.line + 1})",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep)
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -134,6 +170,12 @@ def load_text(text: str, name: str = "file") -> Any:
 
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
+
+
+def _quote(value: Any, limit: int = 60) -> str:
+    """A value as it may appear in a one-line problem: escaped, clipped."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Reader:
@@ -166,13 +208,68 @@ class _Reader:
             if key not in allowed:
                 self.add(f"{place}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
 
-    def number(self, value: Any, place: str, default: float) -> float:
+    def number(
+        self,
+        value: Any,
+        place: str,
+        default: float,
+        high: float,
+        *,
+        low: float = 0.0,
+        above_low: bool = False,
+        what: str = "a number of seconds",
+    ) -> float:
+        """A number from `low` to `high` (finite; `above_low`: more than `low`)."""
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(place, f"expected a number of seconds, got {value!r}")
+            self.add(place, f"expected {what}, got {_quote(value)}")
+            return default
+        if not math.isfinite(value):
+            self.add(place, f"expected {what}, got {value} (not a finite number)")
+            return default
+        if value < low or (above_low and value == low) or value > high:
+            least = f"more than {low:,.0f}" if above_low else f"{low:,.0f}"
+            unit = "" if "whole" in what else " seconds"
+            self.add(place, f"{value:g} is out of range ({least} to {high:,.0f}{unit})")
             return default
         return float(value)
+
+    def text(
+        self, value: Any, place: str, *, limit: int, default: str = "", lines: bool = False
+    ) -> str:
+        """Text (a number is taken as its text) of at most `limit` characters.
+
+        Control characters are refused, and line breaks too unless `lines`.
+        """
+        if value is None:
+            return default
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.add(place, f"expected text, got {_quote(value)}")
+            return default
+        if len(value) > limit:
+            self.add(place, f"too long ({len(value):,} characters; at most {limit:,})")
+            return default
+        bad = _CONTROL.search(value.replace("\n", "").replace("\t", "") if lines else value)
+        if bad:
+            self.add(place, f"control character {bad.group()!r} not allowed")
+            return default
+        return value
+
+    def name(self, value: Any, place: str, what: str) -> bool:
+        """Whether `value` can be a name or ID (text, not too long, no control characters)."""
+        if not isinstance(value, str) or not value.strip():
+            self.add(place, f"a {what} must be non-empty text, got {_quote(value)}")
+            return False
+        if len(value) > MAX_NAME:
+            self.add(place, f"a {what} has at most {MAX_NAME} characters")
+            return False
+        if _CONTROL.search(value):
+            self.add(place, f"a {what} cannot contain control characters")
+            return False
+        return True
 
     def flag(self, value: Any, place: str) -> bool:
         if value is None:
@@ -189,13 +286,15 @@ class _Reader:
             return out
         self.unknown_keys(doc, TOP_KEYS, "file")
         version = doc.get("cueflow", FORMAT_VERSION)
-        if version != FORMAT_VERSION:
+        if version != FORMAT_VERSION or type(version) is not int:
             self.add("cueflow", f"unsupported format version {version!r} (this Cueflow reads 1)")
         types = self.mapping(doc.get("data_types"), "data_types")
         for name in types:  # first pass: every name, so fields may refer to each other
             if isinstance(name, str) and TYPE_NAME.match(name):
                 self.known_types.setdefault(name, DataTypeDef(name, ()))
         for name, body in types.items():
+            if not self.name(name, f"data_types.{_quote(name)}", "data type name"):
+                continue
             definition = self.data_type(str(name), body)
             if definition is not None:
                 out.data_types.append(definition)
@@ -211,6 +310,8 @@ class _Reader:
         workflows = self.mapping(doc.get("workflows"), "workflows")
         drafts = []
         for name, body in workflows.items():
+            if not self.name(name, f"workflows.{_quote(name)}", "workflow name"):
+                continue
             wf = self.workflow(str(name), body)
             if wf is not None:
                 drafts.append(wf)
@@ -222,6 +323,8 @@ class _Reader:
         out.workflows = drafts
         triggers = self.mapping(doc.get("triggers"), "triggers")
         for name, body in triggers.items():
+            if not self.name(name, f"triggers.{_quote(name)}", "trigger name"):
+                continue
             trigger = self.trigger(str(name), body)
             if trigger is not None:
                 out.triggers.append(trigger)
@@ -237,7 +340,12 @@ class _Reader:
         fields = []
         for field_name, spec in self.mapping(body.get("fields"), f"{place}.fields").items():
             where = f"{place}.fields.{field_name}"
-            if not isinstance(field_name, str) or not KEY.match(field_name) or field_name == "id":
+            if (
+                not isinstance(field_name, str)
+                or not KEY.match(field_name)
+                or field_name == "id"
+                or len(field_name) > MAX_NAME
+            ):
                 self.add(where, f"'{field_name}' cannot be a field name")
                 continue
             vtype = self.value_type(spec, where)
@@ -282,7 +390,8 @@ class _Reader:
                     item,
                     where,
                     names,
-                    str(item.get("name") or f"rule {index}"),
+                    self.text(item.get("name"), f"{where}.name", limit=MAX_LABEL)
+                    or f"rule {index}",
                     str(item.get("when") or "false"),
                 )
             )
@@ -300,7 +409,9 @@ class _Reader:
         view = item.get("view", "all")
         if isinstance(view, list):
             for field_name in view:
-                if field_name not in names:
+                if not isinstance(field_name, str):
+                    self.add(f"{where}.view", f"expected field names, got {_quote(field_name)}")
+                elif field_name not in names:
                     self.add(f"{where}.view", f"unknown field '{field_name}'")
             view_value: str | tuple[str, ...] = tuple(str(v) for v in view)
         elif view in ("all", "none"):
@@ -318,9 +429,19 @@ class _Reader:
     def read_things(self, raw: Any, out: FileContents) -> None:
         things = self.mapping(raw, "things")
         ids = set(self.known_things)
-        for items in things.values():
-            if isinstance(items, list):
-                ids |= {str(i["id"]) for i in items if isinstance(i, Mapping) and "id" in i}
+        first: dict[str, str] = {}  # ID → where the file gives it first
+        for type_name, items in things.items():
+            for index, item in enumerate(items if isinstance(items, list) else [], start=1):
+                if not isinstance(item, Mapping) or item.get("id") is None:
+                    continue
+                where = f"things.{type_name}[{index}].id"
+                thing_id = item["id"]
+                if not self.name(thing_id, where, "thing ID"):
+                    continue
+                if thing_id in first:
+                    self.add(where, f"thing ID '{thing_id}' given twice (also {first[thing_id]})")
+                first.setdefault(thing_id, where)
+                ids.add(thing_id)
         for type_name, items in things.items():
             place = f"things.{type_name}"
             definition = self.known_types.get(str(type_name))
@@ -346,7 +467,8 @@ class _Reader:
                         values[str(key)] = encode(field_def.type, native)
                     except BadInput as exc:
                         self.add(f"{where}.{key}", exc.reason)
-                thing_id = str(item["id"]) if item.get("id") is not None else None
+                given = item.get("id")
+                thing_id = given if isinstance(given, str) else None
                 out.things.append((str(type_name), thing_id, values))
 
     def workflow(self, name: str, body: Any) -> WorkflowDef | None:
@@ -356,6 +478,9 @@ class _Reader:
         params = []
         for key, spec in self.mapping(body.get("parameters"), f"{place}.parameters").items():
             where = f"{place}.parameters.{key}"
+            if len(str(key)) > MAX_NAME:
+                self.add(where[:120] + "…", f"a parameter key has at most {MAX_NAME} characters")
+                continue
             if isinstance(spec, str):
                 spec = {"type": spec}
             spec = self.mapping(spec, where)
@@ -384,32 +509,74 @@ class _Reader:
                 self.add(f"{where}.action", "each step needs an action")
                 continue
             inputs = dict(self.mapping(raw.get("with"), f"{where}.with"))
+            self.step_numbers(raw["action"], inputs, f"{where}.with")
             steps.append(
                 StepDef(raw["action"], _plain(inputs), _text_or_none(raw.get("only_when")))
             )
         retries = self.mapping(body.get("retries"), f"{place}.retries")
         self.unknown_keys(retries, ("attempts", "backoff"), f"{place}.retries")
-        attempts = self.number(retries.get("attempts"), f"{place}.retries.attempts", 0)
+        attempts = self.number(
+            retries.get("attempts"),
+            f"{place}.retries.attempts",
+            0,
+            MAX_ATTEMPTS,
+            what="a whole number of tries",
+        )
         if attempts != int(attempts):
             self.add(f"{place}.retries.attempts", "expected a whole number")
+        colour_key = "colour" if "colour" in body else "color"
         return WorkflowDef(
             name=name,
-            label=str(body.get("label") or ""),
-            colour=str(body.get("colour") or body.get("color") or "#3b82f6"),
-            description=str(body.get("description") or ""),
+            label=self.text(body.get("label"), f"{place}.label", limit=MAX_LABEL),
+            colour=self.text(
+                body.get(colour_key), f"{place}.{colour_key}", limit=MAX_LABEL, default="#3b82f6"
+            )
+            or "#3b82f6",
+            description=self.text(
+                body.get("description"),
+                f"{place}.description",
+                limit=MAX_DESCRIPTION,
+                lines=True,
+            ),
             parameters=tuple(params),
             steps=tuple(steps),
             only_when=_text_or_none(body.get("only_when")),
             ignore_privacy_rules=self.flag(
                 body.get("ignore_privacy_rules"), f"{place}.ignore_privacy_rules"
             ),
-            timeout=self.number(body.get("timeout"), f"{place}.timeout", DEFAULT_TIMEOUT),
-            retries=RetryPolicy(
-                int(attempts), self.number(retries.get("backoff"), f"{place}.retries.backoff", 10.0)
+            timeout=self.number(
+                body.get("timeout"),
+                f"{place}.timeout",
+                DEFAULT_TIMEOUT,
+                MAX_TIMEOUT,
+                above_low=True,
             ),
-            on_missed=str(body.get("on_missed") or "run_late"),
-            grace=self.number(body.get("grace"), f"{place}.grace", DEFAULT_GRACE),
+            retries=RetryPolicy(
+                int(attempts),
+                self.number(retries.get("backoff"), f"{place}.retries.backoff", 10.0, MAX_BACKOFF),
+            ),
+            on_missed=self.text(
+                body.get("on_missed"), f"{place}.on_missed", limit=MAX_NAME, default="run_late"
+            )
+            or "run_late",
+            grace=self.number(body.get("grace"), f"{place}.grace", DEFAULT_GRACE, MAX_GRACE),
         )
+
+    def step_numbers(self, action: str, inputs: Mapping[str, Any], place: str) -> None:
+        """A number input given as a plain number (not an expression) must be in range."""
+        spec = registry.get(action)
+        if spec is None:
+            return
+        for item in spec.inputs:
+            value = inputs.get(item.name)
+            if item.kind != registry.NUMBER or value is None:
+                continue
+            if isinstance(value, str):
+                try:
+                    value = float(value)
+                except ValueError:
+                    continue  # an expression: checked when it runs
+            self.number(value, f"{place}.{item.name}", 0, MAX_STEP_SECONDS)
 
     def trigger(self, name: str, body: Any) -> TriggerDef | None:
         place = f"triggers.{name}"
@@ -493,6 +660,13 @@ def import_text(
 ) -> ImportSummary:
     """Check the whole document, then write it in one transaction (or nothing)."""
     doc = load_text(text, name)
+    try:
+        return _import_document(db, doc, name, replace)
+    except RecursionError:
+        raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
+
+
+def _import_document(db: Database, doc: Any, name: str, replace: bool) -> ImportSummary:
     with db.write() as session:
         existing_types = catalog.data_types(session)
         existing_workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
@@ -500,11 +674,8 @@ def import_text(
             session.scalars(m.Thing.__table__.select().with_only_columns(m.Thing.id))
         )
         reader = _Reader(existing_types, existing_workflows, existing_things)
-        try:
-            contents = reader.read(doc)
-        except RecursionError:
-            raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
-        problems = [str(p) for p in reader.problems]
+        contents = reader.read(doc)
+        problems = [one_line(str(p)) for p in reader.problems]
         if not replace:
             problems += _conflicts(
                 contents,
@@ -545,7 +716,8 @@ def import_text(
             catalog.save_trigger(session, trigger)
         problems = _import_runs(session, doc.get("runs"), replace)
         if problems:
-            raise InvalidWorkflowFile(problems)  # rolls back everything written above
+            # (rolls back everything written above)
+            raise InvalidWorkflowFile([one_line(p) for p in problems])
     return ImportSummary(
         len(contents.data_types),
         len(contents.things),
@@ -563,6 +735,7 @@ def _import_runs(session: Any, raw: Any, replace: bool) -> list[str]:
     if not isinstance(raw, list):
         return ["runs: expected a list of upcoming runs"]
     problems: list[str] = []
+    seen: dict[str, str] = {}  # run ID → its place
     loader = catalog.SessionThingLoader(session)
     for index, item in enumerate(raw, start=1):
         place = f"runs[{index}]"
@@ -573,12 +746,16 @@ def _import_runs(session: Any, raw: Any, replace: bool) -> list[str]:
         if unknown:
             problems.append(f"{place}.{unknown[0]}: unknown key (allowed: {', '.join(RUN_KEYS)})")
             continue
+        found = _run_problems(session, item, place, seen)
+        if found:
+            problems += found
+            continue
         try:
             wf = catalog.get_workflow(session, str(item.get("workflow")))
             when = item.get("scheduled_for")
-            at = when if isinstance(when, datetime) else parse_datetime(str(when))
+            at = coerce(ValueType("date"), when if isinstance(when, datetime) else str(when))
             params = prepare_params(wf, dict(item.get("params") or {}), loader.resolve)
-            run_id = str(item["id"]) if item.get("id") else None
+            run_id = item.get("id")
             if run_id and session.get(m.Run, run_id) is not None:
                 if not replace:
                     problems.append(f"{place}: run '{run_id}' already exists (use --replace)")
@@ -597,6 +774,41 @@ def _import_runs(session: Any, raw: Any, replace: bool) -> list[str]:
                 ledger.insert_run(session, new)
         except BadInput as exc:
             problems.append(f"{place}: {exc.reason}")
+    return problems
+
+
+def _run_problems(
+    session: Any, item: Mapping[str, Any], place: str, seen: dict[str, str]
+) -> list[str]:
+    """What is wrong with the fields of one upcoming run, before anything is built."""
+    problems = []
+    run_id = item.get("id")
+    if run_id is not None:
+        if not isinstance(run_id, str) or not run_id.strip() or len(run_id) > MAX_NAME:
+            problems.append(f"{place}.id: expected a run ID (text), got {_quote(run_id)}")
+        elif _CONTROL.search(run_id):
+            problems.append(f"{place}.id: a run ID cannot contain control characters")
+        elif run_id in seen:
+            problems.append(f"{place}.id: run '{run_id}' given twice (also {seen[run_id]})")
+        else:
+            seen[run_id] = f"{place}.id"
+    if not isinstance(item.get("workflow"), str):
+        got = _quote(item.get("workflow"))
+        problems.append(f"{place}.workflow: expected a workflow name, got {got}")
+    params = item.get("params")
+    if params is not None and not isinstance(params, Mapping):
+        problems.append(f"{place}.params: expected a mapping of parameters, got {_quote(params)}")
+    run_as = item.get("run_as")
+    if run_as is not None:
+        if not isinstance(run_as, str):
+            problems.append(f"{place}.run_as: expected a thing's ID, got {_quote(run_as)}")
+        elif session.get(m.Thing, run_as) is None:
+            problems.append(
+                f"{place}.run_as: no thing with ID '{run_as}' in the file or the database"
+            )
+    flag = item.get("ignore_privacy")
+    if flag is not None and not isinstance(flag, bool):
+        problems.append(f"{place}.ignore_privacy: expected true or false, got {_quote(flag)}")
     return problems
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.core.types import ValueType
 
-WORKFLOW_NAME = re.compile(r"^[a-z0-9_]+$")
+WORKFLOW_NAME = re.compile(r"^[a-z0-9_]+\Z")  # \Z: "$" would let a final newline in
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_GRACE = 86400.0
 ON_MISSED = ("run_late", "skip")

@@ -21,7 +21,7 @@ from tzlocal import get_localzone
 from app.errors import BadInput
 
 SCALARS = ("text", "number", "yes/no", "date")
-_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
 _YES = {"yes", "true"}
 _NO = {"no", "false"}
 
@@ -93,14 +93,23 @@ def parse_datetime(text: str) -> datetime:
         raise BadInput(f"'{text}' is not a date (ISO 8601, e.g. 2026-12-10T09:00)") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=local_zone())
+    return _in_range(value, text)
+
+
+def _in_range(value: datetime, text: object) -> datetime:
+    """`value`, if it has a time in UTC (0001-01-01T00:00+01:00 has none)."""
+    try:
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise BadInput(f"'{text}' is out of range (years 1 to 9999 in UTC)") from None
     return value
 
 
 def _as_datetime(value: Any) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=local_zone())
+        return _in_range(value if value.tzinfo else value.replace(tzinfo=local_zone()), value)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=local_zone())
+        return _in_range(datetime(value.year, value.month, value.day, tzinfo=local_zone()), value)
     if isinstance(value, str):
         return parse_datetime(value)
     raise BadInput(f"expected a date, got {_describe(value)}")
@@ -204,10 +213,17 @@ def _json_list(text: str) -> list[Any]:
     try:
         value = json.loads(text)
     except ValueError:
-        raise BadInput(f"'{text}' is not a JSON array") from None
+        raise BadInput(f"'{_clip(text)}' is not a JSON array") from None
+    except RecursionError:
+        raise BadInput("the list is nested too deeply") from None
     if not isinstance(value, list):
-        raise BadInput(f"'{text}' is not a JSON array")
+        raise BadInput(f"'{_clip(text)}' is not a JSON array")
     return value
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """The start of a long value, to quote in a one-line error."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_text(vtype: ValueType, text: str, resolve: ThingResolver | None = None) -> Any:

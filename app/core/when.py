@@ -27,7 +27,9 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
         raise BadInput(f"'{text}' is not a delay (use +90s, +5m, +2h or +3d)")
     try:
         return parse_datetime(text)
-    except BadInput:
+    except BadInput as exc:
+        if "out of range" in exc.reason:  # a real date and time, but none in UTC
+            raise
         raise BadInput(
             f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
         ) from None

@@ -20,7 +20,7 @@ from app.core.things import ThingView
 from app.core.types import SCALARS
 from app.errors import BadInput, ExpressionError
 
-KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = frozenset(
     {"now", "current_user", "run", "search", "secret", "thing_before", "thing_now"}
 ) | {f"step{i}" for i in range(1, 200)}

@@ -8,7 +8,9 @@ and never block writers.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import DatabaseProblem
 
 DB_FILENAME = "cueflow.db"
 SCHEMA_HEAD = "0003"
@@ -82,7 +86,7 @@ class WriteLock:
 class Database:
     """One engine per database; a session per unit of work, per thread."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str | URL) -> None:
         self.url = url
         self.engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
@@ -97,7 +101,7 @@ class Database:
     @classmethod
     def in_folder(cls, folder: Path) -> Database:
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(f"sqlite:///{folder / DB_FILENAME}")
+        return cls(sqlite_url(folder / DB_FILENAME))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -225,8 +229,123 @@ def alembic_config() -> Any:
     return config
 
 
-def init_db(url: str) -> Database:
+def init_db(url: str | URL) -> Database:
     """Open (creating and migrating as needed) the database at `url`."""
     db = Database(url)
-    upgrade(db)
+    try:
+        upgrade(db)
+    except BaseException:
+        db.dispose()
+        raise
     return db
+
+
+def sqlite_url(path: Path) -> URL:
+    """The URL of the SQLite file at `path`, whatever its characters (`?`, `%`, `#` …).
+
+    Never a path pasted into "sqlite:///…": a URL parser reads `?` as the start of the
+    query and `%` as an escape, and would open a database somewhere else.
+    """
+    return URL.create("sqlite", database=str(path))
+
+
+def open_folder(folder: Path) -> Database:
+    """The database of a data folder (created and upgraded as needed).
+
+    A file or folder Cueflow cannot use raises DatabaseProblem naming the
+    file, the cause and the way out.
+    """
+    path = folder / DB_FILENAME
+    try:
+        return init_db(sqlite_url(path))
+    except Exception as exc:
+        reason = explain(exc, path)
+        if reason is None:
+            raise
+        raise DatabaseProblem(reason) from None
+
+
+def check_intact(db: Database) -> None:
+    """Refuse a damaged database (SQLite's quick_check), e.g. before a scheduler runs on it."""
+    path = Path(db.engine.url.database or DB_FILENAME)
+    try:
+        with db.engine.connect() as conn:
+            rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+    except Exception as exc:
+        reason = explain(exc, path)
+        if reason is None:
+            raise
+        raise DatabaseProblem(reason) from None
+    if rows != ["ok"]:
+        raise DatabaseProblem(damaged(path, "; ".join(rows)))
+
+
+_DAMAGED = ("not a database", "malformed", "corrupt")
+_FULL = ("disk is full", "database or disk is full", "no space")
+_READ_ONLY = ("readonly", "read-only")
+_CANNOT_OPEN = ("unable to open", "disk i/o error", "cannot open")
+
+
+def explain(exc: BaseException, path: Path) -> str | None:
+    """One line on a database error of the file at `path`: what is wrong, what to do.
+
+    None when `exc` is no error of the database file itself (a bug, a
+    constraint): the caller reports it as it is.
+    """
+    original = getattr(exc, "orig", None) or exc
+    if not isinstance(original, sqlite3.Error | OSError):
+        return None
+    text = " ".join(str(original).split())
+    lower = text.lower()
+    if any(word in lower for word in _DAMAGED):
+        return damaged(path, text)
+    if any(word in lower for word in _FULL) or _disk_full(path.parent):
+        return f"cannot write {path}: the disk is full ({text}); free some space and try again"
+    if any(word in lower for word in _READ_ONLY + _CANNOT_OPEN):
+        folder = _folder_problem(path.parent)
+        if folder is not None:
+            return f"cannot open {path}: {folder}"
+        if any(word in lower for word in _READ_ONLY):
+            return (
+                f"cannot write {path}: the file is read-only ({text}); make it writable "
+                "(chmod u+w, or chattr -i if it was made immutable)"
+            )
+        return f"cannot open {path}: {text}"
+    return None
+
+
+def damaged(path: Path, detail: str) -> str:
+    backups = sorted(path.parent.glob(f"{glob_escape(path.name)}.bak-*"))
+    restore = f"copy back a backup ({', '.join(str(b) for b in backups)}) or " if backups else ""
+    return (
+        f"{path} is damaged ({detail}); Cueflow will not use it. To recover: stop Cueflow, "
+        f"move it aside to {path.name}.damaged, then {restore}rebuild it with "
+        f"'sqlite3 {path}.damaged .recover | sqlite3 {path}'"
+    )
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # (no statvfs on Windows)
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why Cueflow cannot write in `folder`, or None when it can."""
+    if not folder.exists():
+        return f"the folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    try:
+        handle, name = tempfile.mkstemp(prefix=".cueflow-", dir=folder)
+    except OSError as exc:
+        return f"cannot write in the folder {folder} ({exc.strerror or exc})"
+    os.close(handle)
+    os.unlink(name)
+    return None

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from app import logfile
 from app.errors import AlreadyRunning
 from app.scheduling.lock import FolderLock
-from app.storage.db import DB_FILENAME, init_db
+from app.storage.db import DB_FILENAME, init_db, sqlite_url
 from app.ui.context import AppContext
 from app.ui.icons import app_icon
 from app.ui.single_instance import SHOW, TRAY, SingleInstance
@@ -81,7 +81,7 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
 def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only: bool) -> int:
     from app.ui.desktop import DesktopApp
 
-    db = init_db(f"sqlite:///{data_dir / DB_FILENAME}")
+    db = init_db(sqlite_url(data_dir / DB_FILENAME))
     context = AppContext(data_dir, db)
     try:
         context.start_clock()

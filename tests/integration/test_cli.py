@@ -208,6 +208,76 @@ BAD_INPUT = [
     (["settings", "get", "nope"], "unknown setting 'nope'"),
     (["frobnicate"], "invalid choice"),
     (["runs", "--upcoming", "--history"], "not allowed with argument"),
+    # Bytes that are not UTF-8 reach Python as surrogates; they are never stored.
+    (["thing", "add", "User", "-f", "name=\udcff\udcfe"], "-f/--field: name=\\xff\\xfe is not"),
+    (["thing", "set", "@ADA", "-f", "name=a\udc80"], "is not valid UTF-8"),
+    (["schedule", "send_birthday_email", "-p", "user=@ADA\udcff"], "-p/--param: user="),
+    (["run", "send_birthday_email\udcff", "-p", "user=@ADA"], "WORKFLOW: "),
+    (["settings", "set", "smtp.host", "h\udcffst"], "VALUE: h\\xffst is not valid UTF-8"),
+    # A list nested 60,000 deep (json.loads' recursion) is refused, not a crash.
+    (["thing", "add", "User", "-f", "tags=" + "[" * 60000 + "]" * 60000], "nested too deeply"),
+    # Times that do not exist in UTC, and delays past the year 9999.
+    (
+        ["schedule", "send_birthday_email", "-p", "user=@ADA", "--at", "0001-01-01T00:00+01:00"],
+        "out of range",
+    ),
+    (
+        ["schedule", "send_birthday_email", "-p", "user=@ADA", "--at", "9999-12-31T23:59:59-01:00"],
+        "out of range",
+    ),
+    (
+        [
+            "schedule",
+            "send_birthday_email",
+            "-p",
+            "user=@ADA",
+            "-p",
+            "birthday=0001-01-01T00:00+01:00",
+        ],
+        "parameter 'birthday' (date): '0001-01-01T00:00+01:00' is out of range",
+    ),
+    (["thing", "add", "User", "-f", "birthday=9999-12-31T23:59-05:00"], "out of range"),
+    (["schedule", "send_birthday_email", "-p", "user=@ADA", "--at", "+99999999999d"], "too far"),
+    (
+        ["schedule", "send_birthday_email", "-p", "user=@ADA", "--at", "+" + "9" * 400 + "s"],
+        "too far",
+    ),
+    # --interval: finite, 0 to a year; and the last run must fall before the year 10000.
+    (
+        ["schedule", "send_birthday_email", "--each", "user=@ADA", "--interval", "nan"],
+        "out of range",
+    ),
+    (
+        ["schedule", "send_birthday_email", "--each", "user=@ADA", "--interval", "inf"],
+        "out of range",
+    ),
+    (
+        ["schedule", "send_birthday_email", "--each", "user=@ADA", "--interval", "1e300"],
+        "out of range",
+    ),
+    (
+        ["schedule", "send_birthday_email", "--each", "user=@ADA", "--interval", "-1"],
+        "out of range",
+    ),
+    (["schedule", "send_birthday_email", "--each", "user=@ADA", "--interval", "x"], "not a number"),
+    (
+        [
+            "schedule",
+            "send_birthday_email",
+            "--each",
+            "user=@ADA,@ADA",
+            "--interval",
+            "86400",
+            "--at",
+            "9999-12-31T00:00Z",
+        ],
+        "the last of 2 runs would come after the year 9999",
+    ),
+    (["runs", "--limit", "9" * 30], "--limit: 999"),
+    (["runs", "--limit", "-1"], "out of range"),
+    (["secret", "set", ""], "secret name '': expected a name"),
+    (["secret", "set", "a\nb"], "secret name 'a\\nb'"),
+    (["runs", "--limit", "\x85"], "--limit: '\\x85' is not a whole number"),  # NEL: a line break
 ]
 
 
@@ -284,3 +354,66 @@ def test_json_arrays_print_as_they_come_exactly_as_a_whole_list(
     whole = capsys.readouterr().out
     cli_module.print_json_array(iter(items))
     assert capsys.readouterr().out == whole
+
+
+def test_non_utf8_bytes_from_the_os_are_refused_and_never_stored(
+    cli: Any, imported: dict[str, str], data_dir: Path
+) -> None:
+    """A real process gets raw bytes in argv (not UTF-8): refused, nothing stored."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    before = dump(data_dir)
+    for args in (
+        [b"thing", b"add", b"User", b"-f", b"name=\xff\xfeAda"],
+        [b"schedule", b"send_birthday_email", b"-p", b"user=" + imported["Ada"].encode() + b"\xc3"],
+    ):
+        done = subprocess.run(
+            [sys.executable.encode(), b"-m", b"app", b"--data-dir", bytes(data_dir), *args],
+            capture_output=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+        err = done.stderr.decode("utf-8", "replace")
+        assert done.returncode == 2, err
+        assert err.count("\n") == 1 and "not valid UTF-8" in err, err
+        assert "Traceback" not in err
+    assert dump(data_dir) == before
+
+
+def test_a_secret_that_is_not_utf8_is_refused(data_dir: Path, test_keyring: Path) -> None:
+    import subprocess
+    import sys
+
+    import keyring
+
+    from tests.conftest import ROOT
+
+    for strict in (False, True):
+        env = {
+            **__import__("os").environ,
+            **({"PYTHONIOENCODING": "utf-8:strict"} if strict else {}),
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "--data-dir",
+                str(data_dir),
+                "secret",
+                "set",
+                "smtp.password",
+            ],
+            input=b"pa\xff55\n",
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
+        err = done.stderr.decode()
+        assert done.returncode == 2 and err.count("\n") == 1, err
+        assert "not valid UTF-8: nothing stored" in err
+    assert keyring.get_password("cueflow", "smtp.password") is None

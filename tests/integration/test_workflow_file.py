@@ -259,3 +259,190 @@ triggers:
         "triggers.welcome.only_when: User has no field 'emale'",
     ]
     assert dump(data_dir) == before
+
+
+# --- files that must be refused as a whole, every problem on one line ---------------------------
+
+_W = "  w: {steps: [{action: log, with: {message: one}}]}\n"
+_U = "data_types:\n  U: {fields: {a: text, d: date}}\n"
+_RUN = 'runs: [{workflow: w, scheduled_for: "2030-01-01T00:00Z", '
+REFUSED = {
+    # a key given twice: never "the last one wins" (YAML and JSON)
+    "workflow twice": (
+        "workflows:\n  w: {steps: [{action: log, with: {message: one}}]}\n"
+        "  w: {steps: [{action: log, with: {message: two}}]}\n",
+        "file: line 3, column 3: duplicate key 'w' (first given on line 2)",
+    ),
+    "key twice in json": (
+        '{"workflows": {"w": {"steps": []}, "w": {"steps": []}}}',
+        "duplicate key 'w'",
+    ),
+    "key twice inside": (
+        "workflows:\n  w: {label: a, label: b, steps: []}\n",
+        "duplicate key 'label'",
+    ),
+    "field twice": ("data_types:\n  U:\n    fields:\n      a: text\n      a: number\n", "line 5"),
+    # numbers: finite and in range
+    "backoff .inf": (
+        "workflows:\n  w: {retries: {attempts: 2, backoff: .inf}, steps: []}\n",
+        "workflows.w.retries.backoff: expected a number of seconds, got inf (not a finite number)",
+    ),
+    "backoff huge": (
+        "workflows:\n  w: {retries: {attempts: 2, backoff: 1.0e+300}, steps: []}\n",
+        "workflows.w.retries.backoff: 1e+300 is out of range (0 to 86,400 seconds)",
+    ),
+    "backoff .nan": (
+        "workflows:\n  w: {retries: {backoff: .nan}, steps: []}\n",
+        "backoff: expected",
+    ),
+    "timeout .nan": (
+        "workflows:\n  w: {timeout: .nan, steps: []}\n",
+        "workflows.w.timeout: expected",
+    ),
+    "timeout 0": ("workflows:\n  w: {timeout: 0, steps: []}\n", "out of range (more than 0 to"),
+    "timeout 2 weeks": (
+        "workflows:\n  w: {timeout: 1209600, steps: []}\n",
+        "(more than 0 to 604,800",
+    ),
+    "grace .nan": ("workflows:\n  w: {grace: .nan, steps: []}\n", "workflows.w.grace: expected"),
+    "grace negative": (
+        "workflows:\n  w: {grace: -1, steps: []}\n",
+        "workflows.w.grace: -1 is out of",
+    ),
+    "attempts .inf": ("workflows:\n  w: {retries: {attempts: .inf}, steps: []}\n", "not a finite"),
+    "attempts 1e9": (
+        "workflows:\n  w: {retries: {attempts: 1000000000}, steps: []}\n",
+        "(0 to 100)",
+    ),
+    "attempts 2.5": ("workflows:\n  w: {retries: {attempts: 2.5}, steps: []}\n", "whole number"),
+    "interval .inf": (
+        "workflows:\n  w:\n    parameters: {x: text}\n    steps:\n"
+        "      - {action: schedule_workflow_on_list, with: {workflow: w, list: '{{ [1] }}', "
+        "item_param: x, interval: .inf}}\n",
+        "workflows.w.steps[1].with.interval: expected a number of seconds, got inf",
+    ),
+    "http timeout -1": (
+        "workflows:\n  w: {steps: [{action: http_request,"
+        " with: {url: 'http://x', timeout: -1}}]}\n",
+        "workflows.w.steps[1].with.timeout: -1 is out of range",
+    ),
+    # wrong types
+    "timeout as text": ("workflows:\n  w: {timeout: soon, steps: []}\n", "got 'soon'"),
+    "yes/no as number": (
+        "workflows:\n  w: {ignore_privacy_rules: 1, steps: []}\n",
+        "true or false",
+    ),
+    "label as list": ("workflows:\n  w: {label: [1, 2], steps: []}\n", "label: expected text"),
+    "description as map": ("workflows:\n  w: {description: {a: 1}, steps: []}\n", "expected text"),
+    "rule name as list": (
+        "data_types:\n  U: {fields: {a: text}, privacy: {rules: [{name: [1], when: 'true'}]}}\n",
+        "data_types.U.privacy.rules[1].name: expected text",
+    ),
+    "view of a mapping": (
+        "data_types:\n  U: {fields: {a: text}, privacy: {rules: [{name: r, when: 'true',"
+        " view: [{a: 1}]}]}}\n",
+        "data_types.U.privacy.rules[1].view: expected field names, got {'a': 1}",
+    ),
+    "version true": ("cueflow: true\nworkflows:\n" + _W, "unsupported format version True"),
+    # names: no control characters, not huge
+    "workflow name with newline": ('workflows:\n  "abc\\n": {steps: []}\n', "control characters"),
+    "field name with newline": (
+        'data_types:\n  U: {fields: {"a\\n": text}}\n',
+        "cannot be a field",
+    ),
+    "parameter key with newline": (
+        'workflows:\n  w: {parameters: {"p\\n": text}, steps: []}\n',
+        "cannot be a parameter key",
+    ),
+    "trigger name with tab": (
+        _U
+        + "workflows:\n"
+        + _W
+        + 'triggers:\n  "t\\tx": {data_type: U, on: [created], workflow: w}\n',
+        "a trigger name cannot contain control characters",
+    ),
+    "huge workflow name": ("workflows:\n  " + "a" * 500 + ": {steps: []}\n", "at most 200"),
+    "huge field name": (
+        "data_types:\n  U: {fields: {" + "f" * 300 + ": text}}\n",
+        "cannot be a field name",
+    ),
+    "huge parameter key": (
+        "workflows:\n  w: {parameters: {" + "p" * 300 + ": text}, steps: []}\n",
+        "a parameter key has at most 200 characters",
+    ),
+    "huge label": ("workflows:\n  w: {label: '" + "x" * 5000 + "', steps: []}\n", "too long"),
+    # things
+    "thing ID twice": (
+        _U + "things:\n  U: [{id: x, a: one}, {id: x, a: two}]\n",
+        "things.U[2].id: thing ID 'x' given twice (also things.U[1].id)",
+    ),
+    "thing ID a list": (_U + "things:\n  U: [{id: [1, 2], a: one}]\n", "must be non-empty text"),
+    "thing ID empty": (_U + "things:\n  U: [{id: '', a: one}]\n", "must be non-empty text"),
+    "thing date with no UTC": (
+        _U + "things:\n  U: [{d: 0001-01-01T00:00:00+01:00}]\n",
+        "things.U[1].d: '0001-01-01 00:00:00+01:00' is out of range",
+    ),
+    # upcoming runs
+    "run params 5": (
+        "workflows:\n" + _W + _RUN + "params: 5}]\n",
+        "runs[1].params: expected a mapping",
+    ),
+    "run_as a list": (
+        "workflows:\n" + _W + _RUN + "run_as: [1, 2]}]\n",
+        "runs[1].run_as: expected",
+    ),
+    "run_as no thing": (
+        "workflows:\n" + _W + _RUN + "run_as: ghost}]\n",
+        "runs[1].run_as: no thing with ID 'ghost' in the file or the database",
+    ),
+    "run ignore_privacy text": (
+        "workflows:\n" + _W + _RUN + "ignore_privacy: 'no'}]\n",
+        "true or false",
+    ),
+    "run ID a list": ("workflows:\n" + _W + _RUN + "id: [1]}]\n", "runs[1].id: expected a run ID"),
+    "run ID twice": (
+        "workflows:\n" + _W + _RUN + "id: r1}, " + _RUN[7:] + "id: r1}]\n",
+        "runs[2].id: run 'r1' given twice (also runs[1].id)",
+    ),
+    "run time with no UTC": (
+        "workflows:\n" + _W + "runs: [{workflow: w, scheduled_for: 0001-01-01T00:00:00+01:00}]\n",
+        "out of range",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_hostile_file_holes_are_refused_with_their_place(
+    db: Database, data_dir: Path, name: str
+) -> None:
+    import_file(db, BIRTHDAY)
+    before = dump(data_dir)
+    text, expected = REFUSED[name]
+    with pytest.raises(InvalidWorkflowFile) as refused:
+        import_text(db, text, replace=True)
+    problems = refused.value.problems
+    assert any(expected in p for p in problems), problems
+    assert all(p.strip() and "\n" not in p and "\r" not in p for p in problems), problems
+    assert dump(data_dir) == before
+
+
+def test_sane_numbers_and_a_run_as_thing_from_the_same_file_are_accepted(db: Database) -> None:
+    import_text(
+        db,
+        _U
+        + "things:\n  U: [{id: u1, a: one}]\n"
+        + 'workflows:\n  w: {label: Hi, description: "two\\nlines", timeout: 604800,'
+        " grace: 3600, retries: {attempts: 100, backoff: 86400},"
+        " steps: [{action: log, with: {message: one}}]}\n"
+        + _RUN
+        + "run_as: u1, ignore_privacy: true}]\n",
+    )
+    with db.read() as session:
+        wf = catalog.get_workflow(session, "w")
+    assert (wf.timeout, wf.grace, wf.retries.attempts, wf.retries.backoff) == (
+        604800,
+        3600,
+        100,
+        86400,
+    )
+    assert wf.description == "two\nlines"

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,7 +215,7 @@ def test_a_full_disk_fails_the_run_clearly_and_the_scheduler_survives(small_disk
 
 
 def test_a_full_disk_while_scheduling_is_a_clear_error(small_disk: Path) -> None:
-    """`cueflow schedule` on a full disk: one line (status 2 or 70), nothing half-written."""
+    """`cueflow schedule` on a full disk: one line naming the file, status 2, nothing written."""
     from tests.conftest import cueflow_run
 
     data_dir = small_disk / "data"
@@ -226,10 +227,195 @@ def test_a_full_disk_while_scheduling_is_a_clear_error(small_disk: Path) -> None
     each = ",".join(str(i) for i in range(20000))
     filler = _fill(small_disk, leave=16 * 1024)
     done = cueflow_run(data_dir, "schedule", "note", "--each", f"text={each}", "--at", "+1d")
-    assert done.code != 0
-    assert "Traceback" not in done.err and done.err.count("\n") == 1, done.err
-    assert any(word in done.err.lower() for word in ("disk", "full", "space")), done.err
+    _one_clear_line(done, str(data_dir / "cueflow.db"), "disk is full")
     filler.unlink()
     assert integrity(data_dir / "cueflow.db") == "ok"
     with sqlite3.connect(data_dir / "cueflow.db") as connection:
         assert connection.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+# --- a data folder or database file Cueflow cannot use ----------------------------------------
+
+
+def _one_clear_line(done: Any, *words: str) -> str:
+    """Exit status 2, one line on stderr with every word in it, never a traceback."""
+    assert done.code == 2, (done.code, done.err)
+    assert "Traceback" not in done.err and done.err.count("\n") == 1, done.err
+    for word in words:
+        assert word in done.err, (word, done.err)
+    return str(done.err)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A data folder with a database in it, on a file system mounted read-only.
+
+    (The tests run as root, for whom chmod stops nothing; a read-only mount
+    stops everyone.) Skipped where mounting is not permitted.
+    """
+    from tests.conftest import cueflow_run
+
+    mount_point = tmp_path / "ro"
+    mount_point.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'not permitted'})")
+    try:
+        data_dir = mount_point / "data"
+        flows = mount_point / "flows.yaml"
+        flows.write_text(FLOWS)
+        assert cueflow_run(data_dir, "import", str(flows)).code == 0
+        remount = subprocess.run(
+            ["mount", "-o", "remount,ro", str(mount_point)], capture_output=True, text=True
+        )
+        if remount.returncode != 0:
+            pytest.skip(f"cannot remount read-only ({remount.stderr.strip()})")
+        yield data_dir
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.mark.parametrize(
+    "args", [["runs"], ["runner"], ["schedule", "note", "-p", "text=x"], ["export"]]
+)
+def test_a_read_only_data_folder_is_named_with_the_cause(
+    read_only_folder: Path, args: list[str]
+) -> None:
+    from tests.conftest import cueflow_run
+
+    before = (read_only_folder / "cueflow.db").read_bytes()
+    done = cueflow_run(read_only_folder, *args)
+    _one_clear_line(done, str(read_only_folder), "Read-only file system", "--data-dir")
+    assert (read_only_folder / "cueflow.db").read_bytes() == before
+    new = cueflow_run(read_only_folder / "new", "runs")
+    _one_clear_line(new, str(read_only_folder / "new"), "cannot create it", "Read-only")
+
+
+def test_a_data_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
+    from tests.conftest import cueflow_run
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    _one_clear_line(cueflow_run(a_file, "runs"), str(a_file), "a file of that name")
+    _one_clear_line(cueflow_run(a_file / "data", "runs"), str(a_file / "data"), "Not a directory")
+    assert a_file.read_text() == "mine"
+
+
+def _damage(data_dir: Path, how: str) -> bytes:
+    path = data_dir / "cueflow.db"
+    if how == "garbage":
+        path.write_bytes(os.urandom(64 * 1024))
+    else:  # truncated: the header and the schema survive, the pages of the runs do not
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
+        size = path.stat().st_size
+        with open(path, "r+b") as handle:
+            handle.truncate(size // 3)
+    return path.read_bytes()
+
+
+def _fill_ledger(data_dir: Path) -> None:
+    db = init_db(f"sqlite:///{data_dir / 'cueflow.db'}")
+    try:
+        import_text(db, FLOWS)
+        service = Service(db)
+        for index in range(300):
+            service.schedule(
+                "note", {"text": f"run {index} " + "x" * 200}, at=utcnow() + timedelta(days=1)
+            )
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated"])
+def test_a_damaged_database_is_named_refused_and_the_way_out_offered(
+    data_dir: Path, how: str
+) -> None:
+    from tests.conftest import cueflow_run
+
+    _fill_ledger(data_dir)
+    (data_dir / "cueflow.db.bak-0002").write_bytes(b"an older copy")
+    damaged = _damage(data_dir, how)
+    path = data_dir / "cueflow.db"
+    runner = cueflow_run(data_dir, "runner")  # refuses at once: never a scheduler on it
+    err = _one_clear_line(runner, str(path), "is damaged", "sqlite3", ".recover")
+    assert str(data_dir / "cueflow.db.bak-0002") in err
+    assert not runner.out.startswith("Cueflow runner for"), runner.out
+    for args in (["runs"], ["schedule", "note", "-p", "text=x"]):
+        _one_clear_line(cueflow_run(data_dir, *args), str(path), "is damaged", ".recover")
+    assert path.read_bytes() == damaged
+
+
+def test_a_full_disk_when_the_database_is_created_names_the_file(small_disk: Path) -> None:
+    from tests.conftest import cueflow_run
+
+    data_dir = small_disk / "data"
+    data_dir.mkdir()
+    filler = _fill(small_disk, leave=0)
+    done = cueflow_run(data_dir, "runs")
+    _one_clear_line(done, str(data_dir / "cueflow.db"), "disk is full")
+    filler.unlink()
+    assert cueflow_run(data_dir, "runs").code == 0
+
+
+@pytest.mark.parametrize("name", ["a?mode=ro", "100%25 sure", "x#y", "q?x=1%20#frag"])
+def test_a_data_folder_with_url_characters_keeps_its_database_inside(
+    tmp_path: Path, name: str
+) -> None:
+    from tests.conftest import cueflow_run
+
+    data_dir = tmp_path / name
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(FLOWS)
+    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    done = cueflow_run(data_dir, "schedule", "note", "-p", "text=x", "--at", "+1d")
+    assert done.code == 0, done.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["flows.yaml", name])
+    with sqlite3.connect(data_dir / "cueflow.db") as connection:
+        ids = [row[0] for row in connection.execute("SELECT id FROM runs")]
+    connection.close()
+    assert ids == [done.out.strip()]
+
+
+def test_a_read_only_database_file_is_named_with_the_way_out(data_dir: Path) -> None:
+    """The file itself cannot be written (immutable: root included); the folder can."""
+    from tests.conftest import cueflow_run
+
+    _fill_ledger(data_dir)
+    path = data_dir / "cueflow.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    for leftover in ("cueflow.db-wal", "cueflow.db-shm"):
+        (data_dir / leftover).unlink(missing_ok=True)
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i is not supported here ({done.stderr.strip()})")
+    try:
+        before = path.read_bytes()
+        for args in (["schedule", "note", "-p", "text=x"], ["settings", "set", "smtp.port", "26"]):
+            _one_clear_line(cueflow_run(data_dir, *args), str(path), "read-only", "chattr -i")
+        assert path.read_bytes() == before
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+def test_no_database_url_is_built_by_pasting_a_path() -> None:
+    """`f"sqlite:///{path}"` breaks on ?, % and #: app/ builds URLs with URL.create only."""
+    import re
+
+    from tests.conftest import ROOT
+
+    pasted = re.compile(r"""f["']sqlite:///\{""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pasted.search(line)
+    ]
+    assert not found, found

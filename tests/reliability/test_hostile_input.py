@@ -34,7 +34,6 @@ EXAMPLES_SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-TRIED: dict[str, int] = {}  # inputs tried per property, printed for the README's figures
 
 # --- the importer -----------------------------------------------------------------------------
 
@@ -263,7 +262,6 @@ DOCUMENTS = (
 def test_generated_documents_are_imported_or_cleanly_rejected(
     db: Database, data_dir: Path, doc: Any, replace: bool, as_json: bool
 ) -> None:
-    TRIED["documents"] = TRIED.get("documents", 0) + 1
     if as_json:
         import json
 
@@ -279,7 +277,6 @@ def test_generated_documents_are_imported_or_cleanly_rejected(
 @EXAMPLES_SETTINGS
 @given(text=st.text(max_size=400))
 def test_raw_text_is_imported_or_cleanly_rejected(db: Database, data_dir: Path, text: str) -> None:
-    TRIED["raw text"] = TRIED.get("raw text", 0) + 1
     _import_or_reject(db, data_dir, text)
 
 
@@ -292,7 +289,6 @@ def test_mutated_real_files_are_imported_or_cleanly_rejected(
     db: Database, data_dir: Path, data: st.DataObject
 ) -> None:
     """Cut, splice and insert characters into a real example file."""
-    TRIED["mutated files"] = TRIED.get("mutated files", 0) + 1
     text = VALID
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(text)))
@@ -303,11 +299,6 @@ def test_mutated_real_files_are_imported_or_cleanly_rejected(
         )
         text = text[:at] + insert + text[at + cut :]
     _import_or_reject(db, data_dir, text, replace=True)
-
-
-def test_figures_of_inputs_tried() -> None:
-    """Prints how many generated inputs the importer properties tried (for the README)."""
-    print(f"\nimporter inputs tried: {TRIED}")
 
 
 def _billion_laughs(levels: int = 9) -> str:
