@@ -12,6 +12,7 @@ import calendar
 import ctypes
 import itertools
 import json
+import math
 import operator
 import os
 import re
@@ -41,6 +42,7 @@ TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
 JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "cycler", "joiner"})
 EVAL_SECONDS = 2.0  # one expression may compute this long, then it is stopped
 WATCH_SECONDS = 0.05  # how often the watchdog looks at the clock
+WALL_FACTOR = 10  # the wall-clock backstop, as a multiple of the computing time
 _HUGE_WIDTH = re.compile(r"\d{7,}")  # a format width of a million or more
 _NUMBER = re.compile(r"\d+")
 
@@ -713,13 +715,50 @@ class _Stopped(BaseException):
 
 
 class _Watch:
-    __slots__ = ("deadline", "done", "fired", "shield")
+    """One evaluation's deadlines: the time its thread has computed (where the
+    platform tells a thread's CPU time), so that a machine under load or
+    threads taking turns at the GIL do not cut an expression short, and a wall
+    clock backstop (WALL_FACTOR times as long) for everything else."""
 
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
+    __slots__ = ("clock", "cpu_deadline", "deadline", "done", "fired", "shield")
+
+    def __init__(self, seconds: float) -> None:
+        self.clock = _thread_clock()
+        if self.clock is None:
+            self.cpu_deadline = math.inf
+            self.deadline = time.monotonic() + seconds
+        else:
+            self.cpu_deadline = time.clock_gettime(self.clock) + seconds
+            self.deadline = time.monotonic() + seconds * WALL_FACTOR + WATCH_SECONDS
         self.fired = False  # the watchdog raised _Stopped in its thread
         self.done = False  # the evaluation ended: never fire any more
         self.shield = 0  # inside database reads (see uninterrupted): fire later
+
+    def over(self, now: float) -> bool:
+        if now > self.deadline:
+            return True
+        if self.clock is None:
+            return False
+        try:
+            return time.clock_gettime(self.clock) > self.cpu_deadline
+        except OSError:  # (the thread is gone: nothing to stop)
+            return False
+
+
+def _thread_clock() -> int | None:
+    """The calling thread's CPU-time clock, or None where there is none (Windows)."""
+    getter = getattr(time, "pthread_getcpuclockid", None)
+    if getter is None:
+        return None
+    try:
+        return int(getter(threading.get_ident()))
+    except OSError:
+        return None
+
+
+def thread_seconds() -> float:
+    """What the calling thread has computed so far (the clock budgets are in)."""
+    return time.thread_time()
 
 
 _watches: dict[int, _Watch] = {}
@@ -740,7 +779,7 @@ def _watch_forever() -> None:
         now = time.monotonic()
         with _watch_lock:
             for thread_id, watch in list(_watches.items()):
-                if now > watch.deadline and not (watch.fired or watch.done or watch.shield):
+                if not (watch.fired or watch.done or watch.shield) and watch.over(now):
                     watch.fired = True
                     _raise_in(thread_id, _Stopped)
 
@@ -767,7 +806,7 @@ def _within_time(fn: Callable[[], Any], seconds: float) -> Any:
         return fn()
     if not _watchdog:
         _start_watchdog()
-    watch = _Watch(time.monotonic() + seconds)
+    watch = _Watch(seconds)
     _watches[me] = watch
     try:
         try:

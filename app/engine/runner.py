@@ -561,13 +561,15 @@ class _Evaluating:
     def __init__(self, segment: _Segment, state: _RunState) -> None:
         self.segment = segment
         self.state = state
-        self.locked_until = time.monotonic() + LOCKED_EVAL_SECONDS
+        # Counted in the time this thread computes, as the evaluations' own
+        # budgets are: waiting for the GIL or a busy machine uses none of it.
+        self.locked_until = expressions.thread_seconds() + LOCKED_EVAL_SECONDS
 
     def __call__(self, evaluate: Callable[[float], _T]) -> _T:
         now = time.monotonic()
         full = max(0.0, min(expressions.EVAL_SECONDS, self.state.deadline - now))
         if self.segment.open:
-            locked = min(self.locked_until - now, full)
+            locked = min(self.locked_until - expressions.thread_seconds(), full)
             if locked > 0:
                 try:
                     return evaluate(locked)

@@ -135,6 +135,23 @@ def test_a_shorter_budget_stops_sooner_and_says_so() -> None:
     assert str(caught.value) == "the expression ran longer than 0.1 s"
 
 
+@pytest.mark.skipif(expressions._thread_clock() is None, reason="no per-thread CPU clock here")
+def test_time_spent_waiting_is_not_computing() -> None:
+    """The budget counts what the thread computes: a busy machine, or threads taking
+    turns at the GIL, do not cut a quick expression short (under load, a wall-clock
+    budget of 0.1 s made runs commit half-way for no reason)."""
+    waited = evaluate("{{ wait() }}", {"wait": lambda: time.sleep(0.4) or "done"}, seconds=0.1)
+    assert waited == "done"
+    with pytest.raises(expressions.OutOfTime):  # computing is still stopped
+        evaluate(RUNAWAYS[0], {}, seconds=0.1)
+
+
+def test_waiting_forever_meets_the_wall_clock_backstop() -> None:
+    with pytest.raises(expressions.OutOfTime):
+        waits = {"wait": lambda: [time.sleep(0.01) for _ in range(1000)]}
+        evaluate("{{ wait() }}", waits, seconds=0.02)
+
+
 @pytest.mark.timeout(30)
 def test_a_stopped_evaluation_leaves_nothing_behind_in_its_thread() -> None:
     """The watchdog's exception is raised inside the evaluation or taken back:
