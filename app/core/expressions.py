@@ -656,7 +656,7 @@ class OutOfTime(ExpressionError):
     """
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"the expression ran longer than {seconds:g} s")
+        super().__init__(f"the expression ran longer than {seconds:.2g} s")
         self.seconds = seconds
 
 

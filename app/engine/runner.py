@@ -342,6 +342,12 @@ class Runner:
                     lambda seconds: expressions.test_condition(condition, names, seconds=seconds)
                 )
             except ExpressionError as exc:
+                if time.monotonic() >= state.deadline:
+                    return (
+                        ledger.INTERRUPTED,
+                        f"timed out after {wf.timeout:g} s (only_when: {exc.reason})",
+                        None,
+                    )
                 return ledger.FAILED, f"workflow {wf.name}, only_when: {exc.reason}", None
             if not go:
                 self._log(state.run_id, "the workflow's only_when is false: no step ran")
