@@ -40,6 +40,9 @@ BASE_NAMES = frozenset({"now", "current_user", "run", "search", "secret"})
 TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
 JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "cycler", "joiner"})
 EVAL_SECONDS = 2.0  # one expression may compute this long, then it is stopped
+# What expressions may compute while their caller holds the database's write
+# lock (a run's open transaction, a change firing triggers): others wait meanwhile.
+LOCKED_SECONDS = 0.1
 WATCH_SECONDS = 0.05  # how often the watchdog looks at the clock
 _HUGE_WIDTH = re.compile(r"\d{7,}")  # a format width of a million or more
 _NUMBER = re.compile(r"\d+")
@@ -646,6 +649,12 @@ def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECO
 
 def test_condition(source: str, names: Mapping[str, Any], *, seconds: float = EVAL_SECONDS) -> bool:
     return bool(_guard(lambda: compile_condition(source).evaluate(names), seconds))
+
+
+def within(seconds: float, fn: Callable[[], Any]) -> Any:
+    """Run `fn` with every evaluation inside it sharing one deadline `seconds` away
+    (they nest: the outer deadline governs); raise OutOfTime when it passes."""
+    return _guard(fn, seconds)
 
 
 class OutOfTime(ExpressionError):
