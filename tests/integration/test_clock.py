@@ -203,7 +203,7 @@ workflows:
     steps:
       - action: log
         with:
-          message: "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+          message: "{%for i in range(100000)%}{%for j in range(100000)%}{%endfor%}{%endfor%}"
 """
 
 
