@@ -4,6 +4,7 @@ condition cannot hold the write lock, and it leaves a failed run saying why."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -99,3 +100,32 @@ def test_a_runaway_trigger_is_judged_once_per_change_set(
     assert [r.params["text"] for r in trigger_runs(db) if r.trigger == "quick"] == [
         f"n{n}" for n in range(5)
     ]
+
+
+def test_a_reference_read_inside_the_change_is_never_stopped_half_way(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trigger's condition reads references through the change's own session:
+    the short budget may end during such a read, which must finish first (the
+    change's transaction is still to be committed)."""
+    import_text(db, FILE)
+    note = Service(db).create_thing("Note", {"text": "x"})
+    real = catalog.load_row
+    finished: list[str] = []
+
+    def slow_read(session: Any, thing_id: str) -> Any:
+        time.sleep(0.3)  # a read outlasting the 0.05 s deadline below
+        finished.append(thing_id)
+        return real(session, thing_id)
+
+    def read_then_compute(loader: catalog.SessionThingLoader) -> None:
+        loader.load(note.id)
+        while True:  # stopped here, once the read is done
+            pass
+
+    monkeypatch.setattr(catalog, "load_row", slow_read)
+    with db.write() as session:
+        loader = catalog.SessionThingLoader(session)
+        with pytest.raises(expressions.OutOfTime):
+            expressions.within(0.05, lambda: read_then_compute(loader))
+    assert finished == [note.id]
