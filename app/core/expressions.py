@@ -41,6 +41,9 @@ BASE_NAMES = frozenset({"now", "current_user", "run", "search", "secret"})
 TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
 JINJA_GLOBALS = frozenset({"range", "dict", "namespace", "cycler", "joiner"})
 EVAL_SECONDS = 2.0  # one expression may compute this long, then it is stopped
+# What expressions may compute while their caller holds the database's write
+# lock (a run's open transaction, a change firing triggers): others wait meanwhile.
+LOCKED_SECONDS = 0.1
 WATCH_SECONDS = 0.05  # how often the watchdog looks at the clock
 WALL_FACTOR = 10  # the wall-clock backstop, as a multiple of the computing time
 _HUGE_WIDTH = re.compile(r"\d{7,}")  # a format width of a million or more
@@ -686,6 +689,12 @@ def test_condition(source: str, names: Mapping[str, Any], *, seconds: float = EV
     return bool(_guard(lambda: compile_condition(source).evaluate(names), seconds))
 
 
+def within(seconds: float, fn: Callable[[], Any]) -> Any:
+    """Run `fn` with every evaluation inside it sharing one deadline `seconds` away
+    (they nest: the outer deadline governs); raise OutOfTime when it passes."""
+    return _guard(fn, seconds)
+
+
 class OutOfTime(ExpressionError):
     """An evaluation was stopped after the seconds it was given.
 
@@ -694,7 +703,7 @@ class OutOfTime(ExpressionError):
     """
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"the expression ran longer than {seconds:g} s")
+        super().__init__(f"the expression ran longer than {seconds:.2g} s")
         self.seconds = seconds
 
 

@@ -49,7 +49,7 @@ THING_RESULTS = ("create_thing", "modify_thing")
 SEGMENT_SECONDS = 0.02
 # A step's expressions may compute this long while the run's transaction holds
 # the write lock; one that needs longer is given its time with the lock freed.
-LOCKED_EVAL_SECONDS = 0.1
+LOCKED_EVAL_SECONDS = expressions.LOCKED_SECONDS
 DUE_SLACK = timedelta(seconds=1)
 _T = TypeVar("_T")  # a timer may fire this much before its run's time
 
@@ -342,6 +342,12 @@ class Runner:
                     lambda seconds: expressions.test_condition(condition, names, seconds=seconds)
                 )
             except ExpressionError as exc:
+                if time.monotonic() >= state.deadline:
+                    return (
+                        ledger.INTERRUPTED,
+                        f"timed out after {wf.timeout:g} s (only_when: {exc.reason})",
+                        None,
+                    )
                 return ledger.FAILED, f"workflow {wf.name}, only_when: {exc.reason}", None
             if not go:
                 self._log(state.run_id, "the workflow's only_when is false: no step ran")

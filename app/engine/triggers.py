@@ -9,15 +9,16 @@ the ledger saying why, so nothing is silently lost.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from app.core import expressions
+from app.core.definitions import TriggerDef
 from app.core.things import ThingView
 from app.core.types import utcnow
 from app.engine.access import RunAccess
-from app.errors import CueflowError
+from app.errors import CueflowError, ExpressionError
 from app.storage import catalog, ledger
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def fire(
     access = RunAccess(loader, loader.load(run_as) if run_as else None, ignore=False)
     parent_id = parent.run_id if parent else None
     started: list[str] = []
+    too_slow: dict[str, ExpressionError] = {}  # by trigger: not judged again in this change set
     for change in changes:
         definition = types.get(change.type_name)
         if definition is None:
@@ -69,9 +71,9 @@ def fire(
             if trigger.data_type != change.type_name or change.event not in trigger.on:
                 continue
             try:
-                if trigger.only_when and not expressions.test_condition(trigger.only_when, names):
+                params = _judge(trigger, names, too_slow)
+                if params is None:
                     continue
-                params = expressions.evaluate(trigger.params, names)
                 with session.begin_nested():
                     started.append(
                         schedule_in(
@@ -96,6 +98,37 @@ def fire(
                     )
                 )
     return started
+
+
+def _judge(
+    trigger: TriggerDef, names: dict[str, Any], too_slow: dict[str, ExpressionError]
+) -> dict[str, Any] | None:
+    """The trigger's parameters, or None when its only_when is false.
+
+    Judged inside the change's transaction, which holds the write lock and
+    cannot be let go half-way (the trigger's run commits with the change), so
+    condition and parameters share LOCKED_SECONDS. A trigger that runs out
+    of it fails (a failed run says so) and, for the rest of the change set,
+    fails at once: a bulk change pays its time once, not once per thing.
+    """
+    if trigger.name in too_slow:
+        raise too_slow[trigger.name]
+
+    def judge() -> dict[str, Any] | None:
+        if trigger.only_when and not expressions.test_condition(trigger.only_when, names):
+            return None
+        params: dict[str, Any] = expressions.evaluate(trigger.params, names)
+        return params
+
+    try:
+        judged: dict[str, Any] | None = expressions.within(expressions.LOCKED_SECONDS, judge)
+    except expressions.OutOfTime:
+        too_slow[trigger.name] = ExpressionError(
+            f"condition took too long (a trigger's only_when and params get "
+            f"{expressions.LOCKED_SECONDS:g} s, while the change is being saved)"
+        )
+        raise too_slow[trigger.name] from None
+    return judged
 
 
 def _failed(

@@ -30,6 +30,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.types import utcnow
 from app.core.when import span
@@ -37,7 +38,7 @@ from app.engine.events import EventBus, LedgerChanged, SchedulerState
 from app.engine.runner import Runner
 from app.storage import ledger, schedules, settings
 from app.storage import models as m
-from app.storage.db import Database
+from app.storage.db import Database, WriteLockBusy
 
 log = logging.getLogger(__name__)
 REFILL_JOB = "__cueflow_refill__"
@@ -45,6 +46,9 @@ POLL_SECONDS = 0.25
 HEARTBEAT = "scheduler.heartbeat"
 HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
+# After its timeout, stop waits at most this long for the write lock to mark
+# the runs still going interrupted (a worker may be stuck holding it).
+STOP_WRITE_SECONDS = 2.0
 
 
 class Clock:
@@ -130,15 +134,25 @@ class Clock:
         with self._lock:
             leftover = list(self._in_flight)
         if leftover:
-            with self.db.write() as session:
-                for run_id in leftover:
-                    if ledger.finish(
-                        session,
-                        run_id,
-                        ledger.INTERRUPTED,
-                        error="Cueflow stopped while the run was running",
-                    ):
-                        interrupted.append(run_id)
+            try:
+                # A worker stuck holding the write lock must not hang the stop.
+                with self.db.write(timeout=STOP_WRITE_SECONDS) as session:
+                    for run_id in leftover:
+                        if ledger.finish(
+                            session,
+                            run_id,
+                            ledger.INTERRUPTED,
+                            error="Cueflow stopped while the run was running",
+                        ):
+                            interrupted.append(run_id)
+            except (WriteLockBusy, SQLAlchemyError) as exc:
+                interrupted = []
+                log.warning(
+                    "could not mark run(s) %s interrupted while stopping (%s); "
+                    "the next start marks them",
+                    ", ".join(leftover),
+                    exc,
+                )
         if self.folder is not None:
             with contextlib.suppress(OSError):
                 (self.folder / HEARTBEAT).unlink()

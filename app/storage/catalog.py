@@ -183,8 +183,10 @@ class SessionThingLoader(ResolvingLoader):
         return ThingView(self.data_type(row.type_id), row.id, row.data, self)
 
     def load(self, thing_id: str) -> ThingView | None:
-        row = load_row(self.session, thing_id)
-        return self.view(row) if row is not None else None
+        # Called from expressions (a trigger's thing_now.owner): never stopped half-way.
+        with uninterrupted():
+            row = load_row(self.session, thing_id)
+            return self.view(row) if row is not None else None
 
 
 # Things are read and written with plain SQL on the session's connection: a

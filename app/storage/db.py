@@ -30,6 +30,13 @@ BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its sqlite3 connection)
 
 
+class WriteLockBusy(Exception):
+    """Another thread of this process held the write lock longer than a writer would wait."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the write lock stayed taken for {seconds:g} s")
+
+
 class WriteLock:
     """The process's write lock (reentrant), with way made for writers who wait.
 
@@ -48,14 +55,17 @@ class WriteLock:
         self._owner: int | None = None
         self._depth = 0
 
-    def acquire(self, *, urgent: bool = True) -> None:
+    def acquire(self, *, urgent: bool = True, timeout: float | None = None) -> None:
+        """Take the lock; an urgent writer may give up after `timeout` seconds
+        (WriteLockBusy), as the clock's stop does rather than hang on a stuck run."""
         me = threading.get_ident()
         if self._owner != me:  # (a holder taking it again must never wait)
             if urgent:
                 with self._gate:
                     self._urgent += 1
                 try:
-                    self._lock.acquire()
+                    if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+                        raise WriteLockBusy(timeout or 0.0)
                 finally:
                     with self._gate:
                         self._urgent -= 1
@@ -110,7 +120,7 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self, *, urgent: bool = True) -> Iterator[Session]:
+    def write(self, *, urgent: bool = True, timeout: float | None = None) -> Iterator[Session]:
         """A unit of work that commits on success and rolls back on error.
 
         Writers of this process queue on a lock first: SQLite lets one writer
@@ -118,8 +128,10 @@ class Database:
         several worker threads costs far more than the writes themselves.
         Other processes are still kept in line by the busy timeout. Runs are
         written with `urgent=False`: they make way for any other writer.
+        An urgent writer given a `timeout` raises WriteLockBusy after waiting
+        that long for this process's other writers.
         """
-        self.write_lock.acquire(urgent=urgent)
+        self.write_lock.acquire(urgent=urgent, timeout=timeout)
         try:
             with self._writer.begin() as session:
                 yield session

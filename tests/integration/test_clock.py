@@ -194,3 +194,41 @@ def test_concurrency_is_bounded_by_the_setting(
     finally:
         clock.stop(timeout=2)
     assert peak[0] == 2
+
+
+RUNAWAY = """
+cueflow: 1
+workflows:
+  runaway:
+    steps:
+      - action: log
+        with:
+          message: "{%for i in range(100000)%}{%for j in range(100000)%}{%endfor%}{%endfor%}"
+"""
+
+
+def test_stop_does_not_hang_on_a_worker_stuck_behind_the_write_lock(
+    db: Database, events: EventBus, service: Service
+) -> None:
+    """A run still going when stop's timeout ends is marked interrupted; if the
+    write lock stays taken (here: another writer of the process holds it, as a
+    stuck run would), stop gives up after STOP_WRITE_SECONDS instead of hanging,
+    and the run is left for the next start to mark."""
+    import threading
+
+    import_text(db, RUNAWAY)
+    clock = Clock(db, events, horizon=5)
+    clock.start()
+    run_id = service.schedule("runaway", {})
+    wait_until(lambda: status(db, run_id) == "running")  # evaluating, holding no lock
+    stopped: list[list[str]] = []
+    with db.write():  # taken now: the run cannot write its end, stop cannot mark it
+        stopper = threading.Thread(target=lambda: stopped.append(clock.stop(timeout=0.2)))
+        stopper.start()
+        stopper.join(timeout=10)
+        hung = stopper.is_alive()
+    stopper.join()
+    assert not hung
+    assert stopped == [[]]
+    # The lock let go, the worker ends the run itself: nothing is left running.
+    wait_until(lambda: status(db, run_id) in ("failed", "interrupted"), timeout=10)
