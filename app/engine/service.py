@@ -105,12 +105,16 @@ def schedule_in(
     encoded = prepare_params(wf, params, loader.resolve, from_text=from_text)
     if run_as is not None and loader.load(run_as) is None:
         raise NotFound(f"no thing with ID '{run_as}' to run as")
-    when = at or utcnow()
+    now = utcnow()
+    # A time in the past is due now (PRODUCT §5): stored as the moment it was
+    # scheduled, so no scheduler start later takes it for a missed run. A
+    # schedule keeps its start as the origin of its grid (see schedules.create).
+    when = now if at is None or at < now else at
     run = ledger.NewRun(
         workflow=wf.name,
         workflow_version=wf.version,
         params=encoded,
-        scheduled_for=when,
+        scheduled_for=at if every is not None and at is not None else when,
         run_as=run_as,
         ignore_privacy=ignore_privacy,
         parent_id=parent.run_id if parent else parent_id,
@@ -120,7 +124,10 @@ def schedule_in(
     if every is not None:
         schedule_id, _ = schedules.create(session, run, every, timezone or zone_name(local_zone()))
         return schedule_id
-    return ledger.insert_run(session, run)
+    run_id = ledger.insert_run(session, run)
+    if at is not None and at < when - IMMEDIATE:
+        ledger.add_log(session, run_id, f"asked for {at.isoformat()}, in the past: due at once")
+    return run_id
 
 
 def schedule_on_list(
@@ -162,7 +169,8 @@ def schedule_on_list(
         from_text,
         item_param,
     )
-    start = at or utcnow()
+    now = utcnow()
+    start = now if at is None or at < now else at  # in the past: the first is due now
     depth = _depth(session, parent, start)
     runs = [
         ledger.NewRun(

@@ -131,3 +131,62 @@ def test_bad_repeats_are_clear(text: str) -> None:
 )
 def test_singular_and_plural_are_accepted(text: str, canonical: str) -> None:
     assert str(Recurrence.parse(text)) == canonical
+
+
+# --- the start's grid (no drift) and the horizon --------------------------------------
+
+
+def test_elapsed_repeats_stay_on_the_starts_grid_whatever_the_previous_moment() -> None:
+    start = datetime(2026, 1, 1, 12, tzinfo=BERLIN)
+    rule = Recurrence.parse("5 minutes")
+    # Claimed 2.4 s late, or asked after a restart at an odd moment: still :10.
+    late = datetime(2026, 1, 1, 12, 7, 31, 400000, tzinfo=BERLIN)
+    assert rule.next_after(late, start, BERLIN) == datetime(2026, 1, 1, 12, 10, tzinfo=BERLIN)
+    on_grid = datetime(2026, 1, 1, 12, 10, tzinfo=BERLIN)
+    assert rule.next_after(on_grid, start, BERLIN) == datetime(2026, 1, 1, 12, 15, tzinfo=BERLIN)
+    hours = Recurrence.parse("2 hours")
+    moment = datetime(2026, 3, 3, 13, 0, 0, 1, tzinfo=BERLIN)
+    assert hours.next_after(moment, start, BERLIN) == datetime(2026, 3, 3, 14, tzinfo=BERLIN)
+
+
+def test_weeks_keep_their_weekday_after_a_restart_on_another_day() -> None:
+    monday = datetime(2026, 1, 5, 9, tzinfo=BERLIN)
+    thursday = datetime(2026, 3, 12, 10, 17, tzinfo=BERLIN)
+    assert Recurrence.parse("1 week").next_after(thursday, monday, BERLIN) == datetime(
+        2026, 3, 16, 9, tzinfo=BERLIN
+    )
+    # Every 3 days from 1 January: 15 July is day 195 = 65 × 3, 09:00 has passed.
+    every3 = Recurrence.parse("3 days")
+    noon = datetime(2026, 7, 15, 12, tzinfo=BERLIN)
+    start = datetime(2026, 1, 1, 9, tzinfo=BERLIN)
+    assert every3.next_after(noon, start, BERLIN) == datetime(2026, 7, 18, 9, tzinfo=BERLIN)
+
+
+def test_months_keep_the_starts_day_after_a_restart() -> None:
+    start = datetime(2026, 1, 31, 9, tzinfo=BERLIN)
+    april = datetime(2026, 4, 10, 15, tzinfo=BERLIN)
+    assert Recurrence.parse("1 month").next_after(april, start, BERLIN) == datetime(
+        2026, 5, 31, 9, tzinfo=BERLIN
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999999 years",
+        "101 years",
+        "1300 months",
+        "12345678901234567890123 seconds",
+        pytest.param("9" * 5000 + " days", id="a 5000-digit count"),
+        "cron:0 0 31 2 *",
+        "cron:0 0 30 2 *",
+    ],
+)
+def test_a_repeat_that_cannot_come_within_a_century_is_refused(text: str) -> None:
+    with pytest.raises(BadInput, match="100 years"):
+        Recurrence.parse(text)
+
+
+def test_a_century_is_still_a_repeat() -> None:
+    assert str(Recurrence.parse("100 years")) == "100 years"
+    assert str(Recurrence.parse("cron:0 9 29 2 *")) == "cron:0 9 29 2 *"
