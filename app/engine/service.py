@@ -6,6 +6,7 @@ written; an error names the parameter.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from app.core.definitions import WorkflowDef
 from app.core.recurrence import Recurrence, zone_name
 from app.core.things import ThingView
 from app.core.types import ThingResolver, coerce, encode, local_zone, parse_text, utcnow
+from app.core.when import HORIZON, HORIZON_YEARS, within_horizon
 from app.engine import triggers
 from app.engine.events import EventBus, LedgerChanged, ThingsChanged
 from app.errors import BadInput, NotFound, StepFailed
@@ -106,6 +108,8 @@ def schedule_in(
     if run_as is not None and loader.load(run_as) is None:
         raise NotFound(f"no thing with ID '{run_as}' to run as")
     now = utcnow()
+    if at is not None:
+        within_horizon(at, f"the time {at.isoformat()}", now)
     # A time in the past is due now (PRODUCT §5): stored as the moment it was
     # scheduled, so no scheduler start later takes it for a missed run. A
     # schedule keeps its start as the origin of its grid (see schedules.create).
@@ -151,8 +155,13 @@ def schedule_on_list(
         raise BadInput(f"{wf.name} has no parameter '{item_param}'")
     if item_param in params:
         raise BadInput(f"'{item_param}' is given both as the list's item and in params")
-    if interval < 0:
-        raise BadInput("the interval cannot be negative")
+    if not math.isfinite(interval) or interval < 0:
+        raise BadInput(f"the interval must be 0 or more seconds, not {interval!r}")
+    if items and interval * (len(items) - 1) > HORIZON.total_seconds():
+        raise BadInput(
+            f"an interval of {interval:g} s spreads {len(items)} runs over more than "
+            f"{HORIZON_YEARS} years"
+        )
     loader = catalog.SessionThingLoader(session)
     others = {k: v for k, v in params.items()}
     base = (
@@ -170,6 +179,8 @@ def schedule_on_list(
         item_param,
     )
     now = utcnow()
+    if at is not None:
+        within_horizon(at, f"the time {at.isoformat()}", now)
     start = now if at is None or at < now else at  # in the past: the first is due now
     depth = _depth(session, parent, start)
     runs = [
