@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.recurrence import Recurrence, dst_shifted
 from app.errors import BadInput
@@ -190,3 +192,32 @@ def test_a_repeat_that_cannot_come_within_a_century_is_refused(text: str) -> Non
 def test_a_century_is_still_a_repeat() -> None:
     assert str(Recurrence.parse("100 years")) == "100 years"
     assert str(Recurrence.parse("cron:0 9 29 2 *")) == "cron:0 9 29 2 *"
+
+
+def test_the_grid_after_a_restart_keeps_dst_rules() -> None:
+    daily = Recurrence.parse("1 day")
+    nine = datetime(2026, 1, 1, 9, tzinfo=BERLIN)
+    after_change = datetime(2026, 3, 30, 10, tzinfo=BERLIN)
+    assert daily.next_after(after_change, nine, BERLIN).isoformat() == "2026-03-31T09:00:00+02:00"
+    # 02:30 does not exist on 29 March in Berlin: that day is skipped, as from the start.
+    gap = datetime(2026, 1, 1, 2, 30, tzinfo=BERLIN)
+    before_gap = datetime(2026, 3, 28, 3, tzinfo=BERLIN)
+    assert daily.next_after(before_gap, gap, BERLIN).isoformat() == "2026-03-30T02:30:00+02:00"
+
+
+@given(
+    amount=st.integers(1, 500),
+    unit=st.sampled_from(["seconds", "minutes", "hours", "days", "weeks"]),
+    offset=st.floats(0, 3e8, allow_nan=False),
+)
+def test_next_after_is_always_the_next_point_of_the_grid(
+    amount: int, unit: str, offset: float
+) -> None:
+    utc = ZoneInfo("UTC")
+    start = datetime(2026, 1, 1, 9, 15, 30, tzinfo=utc)
+    step = timedelta(**{unit: amount})
+    previous = start + timedelta(seconds=offset)
+    following = Recurrence.parse(f"{amount} {unit}").next_after(previous, start, utc)
+    assert following is not None
+    assert previous < following <= previous + step
+    assert (following - start) % step == timedelta(0)
