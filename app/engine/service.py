@@ -7,6 +7,7 @@ written; an error names the parameter.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from app.core.when import HORIZON, HORIZON_YEARS, within_horizon
 from app.engine import triggers
 from app.engine.events import EventBus, LedgerChanged, ThingsChanged
 from app.errors import BadInput, NotFound, StepFailed
+from app.scheduling.process import owner_alive
 from app.storage import catalog, ledger, schedules, settings
 from app.storage import models as m
 from app.storage.db import Database
@@ -267,6 +269,13 @@ def cancel_in(session: Session, ids: Sequence[str]) -> list[str]:
     return cancelled
 
 
+def _orphaned(run: m.Run) -> bool:
+    """A running run whose owner process is gone (never one of this process's own)."""
+    if run.owner_pid == os.getpid():
+        return False  # this process's clock settles its own
+    return not owner_alive(run.owner_pid, run.started_at)
+
+
 class Service:
     """The entry points of the command line and window over one database."""
 
@@ -345,6 +354,15 @@ class Service:
         """Run an interrupted or failed run again from the step where it stopped."""
         with self.db.write() as session:
             run = ledger.get_run(session, run_id)
+            if run.status == ledger.RUNNING and _orphaned(run):
+                # Its process ended with no scheduler to notice (a killed
+                # `cueflow run`): it is interrupted here, then resumed.
+                owned = ledger.Owned(run.id, run.owner_pid, run.started_at)
+                ledger.interrupt(session, [owned], "the process running it ended")
+                ledger.add_log(
+                    session, run_id, "interrupted: the process running it ended", "error"
+                )
+                session.refresh(run)
             if run.status not in (ledger.INTERRUPTED, ledger.FAILED):
                 raise BadInput(
                     f"run {run_id} is {run.status}; only interrupted or failed runs can be resumed"

@@ -20,8 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from app.engine.runner import Runner
+from app.engine.service import Service
+from app.errors import BadInput
 from app.scheduling.process import owner_alive, process_alive, process_started
+from app.storage import ledger
+from app.storage import models as m
+from app.storage.db import Database
+from app.workflow_file import import_text
 from tests.conftest import cueflow_process, cueflow_run
 from tests.support.reliability import RunnerProcess, query, wait_until
 
@@ -197,3 +205,51 @@ def test_a_reused_pid_is_not_taken_for_the_runs_owner() -> None:
     long_ago = datetime.fromtimestamp(started, UTC) - timedelta(hours=1)
     assert not owner_alive(os.getpid(), long_ago)
     assert not owner_alive(None, now)
+
+
+# --- a run left running with no scheduler to notice -----------------------------------
+
+
+TICK = """
+cueflow: 1
+workflows:
+  tick:
+    steps: [{action: log, with: {message: t}}]
+"""
+
+
+def _left_running(db: Database, owner_pid: int) -> str:
+    import_text(db, TICK)
+    run_id = Runner(db).run_now("tick", {})
+    with db.write() as session:  # what a `cueflow run` killed mid-run leaves
+        session.execute(
+            update(m.Run)
+            .where(m.Run.id == run_id)
+            .values(status="running", finished_at=None, owner_pid=owner_pid)
+        )
+    return run_id
+
+
+def test_resume_by_hand_takes_over_a_run_whose_process_is_gone(db: Database) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    run_id = _left_running(db, gone.pid)
+    Service(db).resume(run_id)
+    with db.read() as session:
+        run = ledger.get_run(session, run_id)
+        log = [line.message for line in ledger.log_lines(session, run_id)]
+    assert (run.status, run.attempt) == ("scheduled", 2)
+    assert "interrupted: the process running it ended" in log
+
+
+def test_resume_by_hand_leaves_a_run_whose_process_lives(db: Database) -> None:
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        run_id = _left_running(db, alive.pid)
+        with pytest.raises(BadInput, match="is running"):
+            Service(db).resume(run_id)
+        with db.read() as session:
+            assert ledger.get_run(session, run_id).status == "running"
+    finally:
+        alive.kill()
+        alive.wait()
