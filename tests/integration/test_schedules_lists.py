@@ -59,6 +59,10 @@ workflows:
     steps:
       - action: log
         with: {message: tick}
+  past_child:
+    steps:
+      - action: schedule_workflow
+        with: {workflow: skipper, at: "{{ now | add_days(-3) }}"}
   forever:
     steps:
       - action: schedule_workflow
@@ -423,3 +427,18 @@ def test_a_run_scheduled_in_the_past_is_due_now_even_with_no_scheduler_up(
     [_, following] = _occurrences(db, schedule_id)
     # The next occurrence is on the start's grid: a day after it, at the same time.
     assert following.scheduled_for == start + timedelta(days=4)
+
+
+def test_schedule_workflow_with_a_past_at_is_due_now(db: Database, service: Service) -> None:
+    before = utcnow()
+    parent = Runner(db).run_now("past_child", {})
+    with db.read() as session:
+        [child] = [r for r in session.scalars(select(m.Run)) if r.parent_id == parent]
+    assert before <= child.scheduled_for <= utcnow()
+    clock = Clock(db, EventBus(), workers=1)
+    clock.start()  # later, with the skip policy: it runs, it is not missed
+    try:
+        wait_until(lambda: _status(db, child.id) == "succeeded")
+        assert clock.recovered["missed"] == []
+    finally:
+        clock.stop(timeout=2)
