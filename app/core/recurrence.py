@@ -170,17 +170,23 @@ class Recurrence:
 
     def first(self, start: datetime, tz: tzinfo) -> datetime | None:
         trigger = self.trigger(start, tz)
-        return _normal(trigger.get_next_fire_time(None, start.astimezone(tz)), tz)
+        moment = trigger.get_next_fire_time(None, start.astimezone(tz))
+        if moment is not None and self._repeated(moment):
+            return self.next_after(moment, start, tz)
+        return _normal(moment, tz)
 
     def next_after(self, previous: datetime, start: datetime, tz: tzinfo) -> datetime | None:
         """The first occurrence strictly after `previous`, on the start's grid.
 
         The grid is start + k·N whatever `previous` is (the moment a run was
-        claimed, a restart): occurrences never drift from it.
+        claimed, a restart): occurrences never drift from it. Times are
+        compared as instants: at a DST fall-back the same wall time comes
+        twice, and Python compares two times of one zone by the wall clock.
         """
         trigger = self.trigger(start, tz)
-        local = previous.astimezone(tz)
-        after = local + timedelta(microseconds=1)
+        instant = previous.astimezone(UTC)
+        local = instant.astimezone(tz)
+        after = _later(instant, tz)
         moment: datetime | None
         if self.cron or self.unit in ("seconds", "minutes", "hours"):
             # With no previous time the trigger counts from its start (or now, for cron).
@@ -193,9 +199,21 @@ class Recurrence:
                 # Straight to the grid day just before `previous` (dates always
                 # exist; the trigger then steps over DST gaps itself).
                 moment = trigger.get_next_fire_time(moment + timedelta(days=steps * days), after)
-        while moment is not None and moment <= local:
-            moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+        while moment is not None and (moment.astimezone(UTC) <= instant or self._repeated(moment)):
+            # Cron counts from `now` alone (its own use of a previous time drops
+            # the DST fold and can return the same time again).
+            moment = trigger.get_next_fire_time(None if self.cron else moment, _later(moment, tz))
         return _normal(moment, tz)
+
+    def _repeated(self, moment: datetime) -> bool:
+        """A cron time at a fixed hour inside the hour a DST fall-back repeats.
+
+        `30 1 * * *` runs once on that day, at the first 01:30, as cron does;
+        a cron over every hour (`*/30 * * * *`) runs in both hours.
+        """
+        if not self.cron or self.cron.split()[1] == "*" or not moment.fold:
+            return False
+        return moment.replace(fold=0).utcoffset() != moment.utcoffset()
 
     def preview(self, start: datetime, tz: tzinfo, count: int = 10) -> list[datetime]:
         times: list[datetime] = []
@@ -220,6 +238,11 @@ class Recurrence:
             "years": f" on {local:%d %B}",
         }.get(self.unit, "")
         return f"every {self}{day} at {at} ({where})"
+
+
+def _later(moment: datetime, tz: tzinfo) -> datetime:
+    """A microsecond after `moment`, as an instant (wall-time arithmetic drops the fold)."""
+    return (moment.astimezone(UTC) + timedelta(microseconds=1)).astimezone(tz)
 
 
 def _normal(moment: datetime | None, tz: tzinfo) -> datetime | None:

@@ -221,3 +221,22 @@ def test_next_after_is_always_the_next_point_of_the_grid(
     assert following is not None
     assert previous < following <= previous + step
     assert (following - start) % step == timedelta(0)
+
+
+@pytest.mark.timeout(30)  # it used to loop for ever on the repeated hour
+def test_a_daily_cron_in_the_repeated_hour_of_fall_back_runs_once() -> None:
+    start = datetime(2026, 10, 31, 1, 30, tzinfo=NEW_YORK)
+    first_0130 = datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK)  # EDT; the EST one follows
+    daily = Recurrence.parse("cron:30 1 * * *")
+    assert daily.next_after(first_0130, start, NEW_YORK).isoformat() == (
+        "2026-11-02T01:30:00-05:00"
+    )
+    assert [t.isoformat() for t in daily.preview(start, NEW_YORK, 3)] == [
+        "2026-10-31T01:30:00-04:00",
+        "2026-11-01T01:30:00-04:00",
+        "2026-11-02T01:30:00-05:00",
+    ]
+    # A cron over every hour keeps both hours, as elapsed repeats do.
+    half_hourly = Recurrence.parse("cron:*/30 * * * *")
+    second = half_hourly.next_after(first_0130, start, NEW_YORK)
+    assert second is not None and second.isoformat() == "2026-11-01T01:00:00-05:00"
