@@ -76,8 +76,12 @@ def test_a_stored_setting_out_of_range_is_used_within_it(
     db: Database, stored: Any, workers: int
 ) -> None:
     with db.write() as session:
-        session.merge(m.Setting(key="runner.max_concurrent_runs", value=f'"{stored}"'
-                                if isinstance(stored, str) else str(stored)))
+        session.merge(
+            m.Setting(
+                key="runner.max_concurrent_runs",
+                value=f'"{stored}"' if isinstance(stored, str) else str(stored),
+            )
+        )
     assert Clock(db, EventBus()).workers == workers  # not a billion threads
     with db.read() as session:
         assert settings.all_settings(session)["runner.max_concurrent_runs"] == workers

@@ -187,8 +187,10 @@ def test_process_alive_for_this_process_an_ended_one_and_a_zombie() -> None:
     if sys.platform.startswith("linux"):
         zombie = subprocess.Popen([sys.executable, "-c", "pass"])
         # Not reaped: the process ended but its entry stays until wait().
-        wait_until(lambda: Path(f"/proc/{zombie.pid}/stat").read_text().split(")")[-1].split()[0]
-                   == "Z", timeout=30)
+        wait_until(
+            lambda: Path(f"/proc/{zombie.pid}/stat").read_text().split(")")[-1].split()[0] == "Z",
+            timeout=30,
+        )
         assert not process_alive(zombie.pid)
         zombie.wait()
 
