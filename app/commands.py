@@ -333,14 +333,14 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def _scheduler_line(folder: Any) -> str:
     """Whether a scheduler runs for this folder, from its heartbeat file."""
-    import os
-
     from app.scheduling.clock import read_heartbeat
+    from app.scheduling.process import process_alive
 
     beat = read_heartbeat(folder)
     if beat is not None:
         try:
-            os.kill(int(beat["pid"]), 0)
+            if not process_alive(int(beat["pid"])):
+                raise ProcessLookupError
             age = (utcnow() - datetime.fromisoformat(beat["at"])).total_seconds()
         except (OSError, KeyError, ValueError, TypeError):
             beat = None

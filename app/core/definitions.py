@@ -6,6 +6,7 @@ window all work on them. They hold no database state.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -99,6 +100,9 @@ class StepDef:
     only_when: str | None = None
 
 
+MAX_RETRY_DELAY = 86400.0  # seconds: no retry waits longer than a day
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """`attempts` further tries after the first, `backoff` s doubling each time."""
@@ -107,8 +111,19 @@ class RetryPolicy:
     backoff: float = 10.0
 
     def delay(self, attempt: int) -> float:
-        """Seconds to wait before try number `attempt + 1` (attempt is 1-based)."""
-        return float(self.backoff * (2 ** (attempt - 1)))
+        """Seconds to wait before try number `attempt + 1` (attempt is 1-based).
+
+        At most MAX_RETRY_DELAY (a day): the doubling of a big backoff, or an
+        infinite or undefined one from an older database, never overflows the
+        time arithmetic and never leaves a run waiting for ever.
+        """
+        backoff = RetryPolicy.backoff if math.isnan(self.backoff) else float(self.backoff)
+        if backoff <= 0:
+            return 0.0
+        if backoff >= MAX_RETRY_DELAY:  # infinity included
+            return MAX_RETRY_DELAY
+        doublings = min(max(attempt - 1, 0), 64)  # 2**64 × any backoff is past a day
+        return min(backoff * 2.0**doublings, MAX_RETRY_DELAY)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +24,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.errors import BadInput
 
 UNITS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years")
+_UNIT_SECONDS = {
+    "seconds": 1,
+    "minutes": 60,
+    "hours": 3600,
+    "days": 86400,
+    "weeks": 7 * 86400,
+    "months": 2_629_746,  # a mean Gregorian month
+    "years": 31_556_952,
+}
+HORIZON_YEARS = 100  # a repeat whose next time is further away than this is refused
+_HORIZON = timedelta(days=365.2425 * HORIZON_YEARS)
 _EVERY = re.compile(r"^(?:every\s+)?(\d+)?\s*([a-z]+)$")
 
 
@@ -104,11 +115,18 @@ class Recurrence:
         if raw.startswith("cron:"):
             expression = raw[5:].strip()
             try:
-                _cron_trigger(expression, "UTC")
+                trigger = _cron_trigger(expression, "UTC")
             except ValueError as exc:
                 raise BadInput(
                     f"'{expression}' is not a cron expression (MIN HOUR DOM MON DOW): {exc}"
                 ) from None
+            now = datetime.now(UTC)
+            upcoming = trigger.get_next_fire_time(None, now)
+            if upcoming is None or upcoming - now > _HORIZON:
+                raise BadInput(
+                    f"'cron:{expression}' never comes: no time matches it in the next "
+                    f"{HORIZON_YEARS} years"
+                )
             return cls(cron=expression)
         match = _EVERY.match(raw)
         unit = match[2] if match else ""
@@ -118,9 +136,15 @@ class Recurrence:
             raise BadInput(
                 f"'{text}' is not a repeat (use e.g. '2 hours', '1 month', 'cron:0 9 * * 1-5')"
             )
-        amount = int(match[1] or 1)
+        digits = (match[1] or "1").lstrip("0") or "0"
+        amount = int(digits) if len(digits) <= 12 else 10**12
         if amount < 1:
             raise BadInput("a repeat must be at least 1")
+        if amount * _UNIT_SECONDS[unit] > _HORIZON.total_seconds():
+            raise BadInput(
+                f"'{text}' is too long a repeat: it must come again within "
+                f"{HORIZON_YEARS} years"
+            )
         return cls(amount, unit)
 
     def __str__(self) -> str:
@@ -146,18 +170,50 @@ class Recurrence:
 
     def first(self, start: datetime, tz: tzinfo) -> datetime | None:
         trigger = self.trigger(start, tz)
-        return _normal(trigger.get_next_fire_time(None, start.astimezone(tz)), tz)
+        moment = trigger.get_next_fire_time(None, start.astimezone(tz))
+        if moment is not None and self._repeated(moment):
+            return self.next_after(moment, start, tz)
+        return _normal(moment, tz)
 
     def next_after(self, previous: datetime, start: datetime, tz: tzinfo) -> datetime | None:
-        """The first occurrence strictly after `previous`."""
+        """The first occurrence strictly after `previous`, on the start's grid.
+
+        The grid is start + k·N whatever `previous` is (the moment a run was
+        claimed, a restart): occurrences never drift from it. Times are
+        compared as instants: at a DST fall-back the same wall time comes
+        twice, and Python compares two times of one zone by the wall clock.
+        """
         trigger = self.trigger(start, tz)
-        local = previous.astimezone(tz)
-        moment: datetime | None = trigger.get_next_fire_time(
-            local, local + timedelta(microseconds=1)
-        )
-        while moment is not None and moment <= local:
-            moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+        instant = previous.astimezone(UTC)
+        local = instant.astimezone(tz)
+        after = _later(instant, tz)
+        moment: datetime | None
+        if self.cron or self.unit in ("seconds", "minutes", "hours"):
+            # With no previous time the trigger counts from its start (or now, for cron).
+            moment = trigger.get_next_fire_time(None, after)
+        else:
+            moment = trigger.get_next_fire_time(None, after)  # the start's own date
+            days = {"days": self.amount, "weeks": 7 * self.amount}.get(self.unit)
+            steps = 0 if days is None or moment is None else (local - moment).days // days - 1
+            if moment is not None and days is not None and steps > 0:
+                # Straight to the grid day just before `previous` (dates always
+                # exist; the trigger then steps over DST gaps itself).
+                moment = trigger.get_next_fire_time(moment + timedelta(days=steps * days), after)
+        while moment is not None and (moment.astimezone(UTC) <= instant or self._repeated(moment)):
+            # Cron counts from `now` alone (its own use of a previous time drops
+            # the DST fold and can return the same time again).
+            moment = trigger.get_next_fire_time(None if self.cron else moment, _later(moment, tz))
         return _normal(moment, tz)
+
+    def _repeated(self, moment: datetime) -> bool:
+        """A cron time at a fixed hour inside the hour a DST fall-back repeats.
+
+        `30 1 * * *` runs once on that day, at the first 01:30, as cron does;
+        a cron over every hour (`*/30 * * * *`) runs in both hours.
+        """
+        if not self.cron or self.cron.split()[1] == "*" or not moment.fold:
+            return False
+        return moment.replace(fold=0).utcoffset() != moment.utcoffset()
 
     def preview(self, start: datetime, tz: tzinfo, count: int = 10) -> list[datetime]:
         times: list[datetime] = []
@@ -182,6 +238,11 @@ class Recurrence:
             "years": f" on {local:%d %B}",
         }.get(self.unit, "")
         return f"every {self}{day} at {at} ({where})"
+
+
+def _later(moment: datetime, tz: tzinfo) -> datetime:
+    """A microsecond after `moment`, as an instant (wall-time arithmetic drops the fold)."""
+    return (moment.astimezone(UTC) + timedelta(microseconds=1)).astimezone(tz)
 
 
 def _normal(moment: datetime | None, tz: tzinfo) -> datetime | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.core.types import parse_datetime, utcnow
 from app.errors import BadInput
 
+HORIZON_YEARS = 100  # a time further ahead than this is refused (a typo, not a plan)
+HORIZON = timedelta(days=365.2425 * HORIZON_YEARS)
 _DELAY = re.compile(r"^\+(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -20,19 +22,40 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     delay = _DELAY.match(value)
     if delay:
         try:
-            return base + timedelta(**{_UNITS[delay[2]]: float(delay[1])})
+            moment = base + timedelta(**{_UNITS[delay[2]]: float(delay[1])})
         except OverflowError:
-            raise BadInput(f"'{text}' is too far in the future") from None
+            moment = None
+        return within_horizon(moment, f"'{text}'", base)
     if value.startswith("+"):
         raise BadInput(f"'{text}' is not a delay (use +90s, +5m, +2h or +3d)")
     try:
-        return parse_datetime(text)
+        moment = parse_datetime(text)
     except BadInput as exc:
         if "out of range" in exc.reason:  # a real date and time, but none in UTC
             raise
         raise BadInput(
             f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
         ) from None
+    return within_horizon(moment, f"'{text}'", base)
+
+
+def within_horizon(moment: datetime | None, what: str, now: datetime | None = None) -> datetime:
+    """`moment` if it can be stored and run: in UTC's calendar, at most a century ahead.
+
+    A time in the past is fine (it is due at once); one that falls off the
+    calendar in UTC (year 1 with a positive offset, 9999-12-31 with a
+    negative one) or lies centuries ahead is refused with one line.
+    """
+    try:
+        if moment is None:
+            raise OverflowError
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise BadInput(f"{what} is outside the calendar Cueflow can store") from None
+    base = now or utcnow()
+    if moment.astimezone(UTC) - base > HORIZON:
+        raise BadInput(f"{what} is more than {HORIZON_YEARS} years ahead")
+    return moment
 
 
 def span(seconds: float) -> str:

@@ -53,6 +53,17 @@ LOCKED_EVAL_SECONDS = expressions.LOCKED_SECONDS
 DUE_SLACK = timedelta(seconds=1)
 _T = TypeVar("_T")  # a timer may fire this much before its run's time
 
+# The runs this process executes now, by any Runner: a clock of this process
+# must not take them over as left behind (see Clock.take_over).
+_executing: set[str] = set()
+_executing_lock = threading.Lock()
+
+
+def executing_here() -> frozenset[str]:
+    """IDs of the runs this process is executing at this moment."""
+    with _executing_lock:
+        return frozenset(_executing)
+
 
 class _Interrupted(Exception):
     """The run went past its timeout."""
@@ -186,6 +197,15 @@ class Runner:
     # --- the run --------------------------------------------------------------
 
     def _execute_claimed(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> str:
+        with _executing_lock:
+            _executing.add(snap.id)
+        try:
+            return self._execute_owned(snap, depth, segment)
+        finally:
+            with _executing_lock:
+                _executing.discard(snap.id)
+
+    def _execute_owned(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> str:
         segment.running = RunChanged(snap.id, snap.workflow, ledger.RUNNING)
         try:
             state = self._prepare(snap, depth, segment)

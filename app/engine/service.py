@@ -6,6 +6,8 @@ written; an error names the parameter.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +21,11 @@ from app.core.definitions import WorkflowDef
 from app.core.recurrence import Recurrence, zone_name
 from app.core.things import ThingView
 from app.core.types import ThingResolver, coerce, encode, local_zone, parse_text, utcnow
+from app.core.when import HORIZON, HORIZON_YEARS, within_horizon
 from app.engine import triggers
 from app.engine.events import EventBus, LedgerChanged, ThingsChanged
 from app.errors import BadInput, NotFound, StepFailed
+from app.scheduling.process import owner_alive
 from app.storage import catalog, ledger, schedules, settings
 from app.storage import models as m
 from app.storage.db import Database
@@ -108,14 +112,20 @@ def schedule_in(
     encoded = prepare_params(wf, params, loader.resolve, from_text=from_text)
     if run_as is not None and loader.load(run_as) is None:
         raise NotFound(f"no thing with ID '{run_as}' to run as")
-    when = at or utcnow()
+    now = utcnow()
+    if at is not None:
+        within_horizon(at, f"the time {at.isoformat()}", now)
+    # A time in the past is due now (PRODUCT §5): stored as the moment it was
+    # scheduled, so no scheduler start later takes it for a missed run. A
+    # schedule keeps its start as the origin of its grid (see schedules.create).
+    when = now if at is None or at < now else at
     if trigger is not None:
         ignore_privacy = False
     run = ledger.NewRun(
         workflow=wf.name,
         workflow_version=wf.version,
         params=encoded,
-        scheduled_for=when,
+        scheduled_for=at if every is not None and at is not None else when,
         run_as=run_as,
         ignore_privacy=ignore_privacy,
         parent_id=parent.run_id if parent else parent_id,
@@ -125,7 +135,10 @@ def schedule_in(
     if every is not None:
         schedule_id, _ = schedules.create(session, run, every, timezone or zone_name(local_zone()))
         return schedule_id
-    return ledger.insert_run(session, run)
+    run_id = ledger.insert_run(session, run)
+    if at is not None and at < when - IMMEDIATE:
+        ledger.add_log(session, run_id, f"asked for {at.isoformat()}, in the past: due at once")
+    return run_id
 
 
 def schedule_on_list(
@@ -150,8 +163,13 @@ def schedule_on_list(
         raise BadInput(f"{wf.name} has no parameter '{item_param}'")
     if item_param in params:
         raise BadInput(f"'{item_param}' is given both as the list's item and in params")
-    if interval < 0:
-        raise BadInput("the interval cannot be negative")
+    if not math.isfinite(interval) or interval < 0:
+        raise BadInput(f"the interval must be 0 or more seconds, not {interval!r}")
+    if items and interval * (len(items) - 1) > HORIZON.total_seconds():
+        raise BadInput(
+            f"an interval of {interval:g} s spreads {len(items)} runs over more than "
+            f"{HORIZON_YEARS} years"
+        )
     loader = catalog.SessionThingLoader(session)
     others = {k: v for k, v in params.items()}
     base = (
@@ -168,7 +186,10 @@ def schedule_on_list(
         from_text,
         item_param,
     )
-    start = at or utcnow()
+    now = utcnow()
+    if at is not None:
+        within_horizon(at, f"the time {at.isoformat()}", now)
+    start = now if at is None or at < now else at  # in the past: the first is due now
     depth = _depth(session, parent, start)
     if trigger is not None:
         ignore_privacy = False
@@ -257,6 +278,13 @@ def cancel_in(session: Session, ids: Sequence[str]) -> list[str]:
     return cancelled
 
 
+def _orphaned(run: m.Run) -> bool:
+    """A running run whose owner process is gone (never one of this process's own)."""
+    if run.owner_pid == os.getpid():
+        return False  # this process's clock settles its own
+    return not owner_alive(run.owner_pid, run.started_at)
+
+
 class Service:
     """The entry points of the command line and window over one database."""
 
@@ -335,6 +363,15 @@ class Service:
         """Run an interrupted or failed run again from the step where it stopped."""
         with self.db.write() as session:
             run = ledger.get_run(session, run_id)
+            if run.status == ledger.RUNNING and _orphaned(run):
+                # Its process ended with no scheduler to notice (a killed
+                # `cueflow run`): it is interrupted here, then resumed.
+                owned = ledger.Owned(run.id, run.owner_pid, run.started_at)
+                ledger.interrupt(session, [owned], "the process running it ended")
+                ledger.add_log(
+                    session, run_id, "interrupted: the process running it ended", "error"
+                )
+                session.refresh(run)
             if run.status not in (ledger.INTERRUPTED, ledger.FAILED):
                 raise BadInput(
                     f"run {run_id} is {run.status}; only interrupted or failed runs can be resumed"

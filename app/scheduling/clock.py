@@ -35,7 +35,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.types import utcnow
 from app.core.when import span
 from app.engine.events import EventBus, LedgerChanged, SchedulerState
-from app.engine.runner import Runner
+from app.engine.runner import Runner, executing_here
+from app.scheduling.process import owner_alive
 from app.storage import ledger, schedules, settings
 from app.storage import models as m
 from app.storage.db import Database, WriteLockBusy
@@ -164,13 +165,42 @@ class Clock:
         with self._lock:
             return bool(self._in_flight)
 
-    # --- recovery at start ----------------------------------------------------
+    # --- recovery -------------------------------------------------------------
 
     def recover(self) -> dict[str, list[str]]:
         """Settle what happened while no scheduler ran (PRODUCT §1, on_missed)."""
+        interrupted = self.take_over()
+        with self.db.read() as session:
+            paused = bool(settings.get(session, "scheduler.paused"))
+        # While paused, overdue runs wait: they are settled on resume.
+        late, missed = ([], []) if paused else self.settle_overdue("Cueflow was not running")
+        return {"interrupted": interrupted, "late": late, "missed": missed}
+
+    def take_over(self) -> list[str]:
+        """Interrupt (and resume, if retries are left) runs whose owner process is gone.
+
+        A run another live process executes (`cueflow run`, the window's Run
+        now) is left to it; the health check looks again every few seconds,
+        so such a run is taken over soon after its process dies.
+        """
+        with self.db.read() as session:
+            candidates = ledger.running_runs(session)
+        with self._lock:
+            ours = set(self._in_flight)
+        ours |= executing_here()
+        gone = [
+            run
+            for run in candidates
+            if run.id not in ours
+            and (run.owner_pid == os.getpid() or not owner_alive(run.owner_pid, run.started_at))
+        ]
+        if not gone:
+            return []
         with self.db.write() as session:
-            interrupted = ledger.interrupt_running(
-                session, "Cueflow stopped while the run was running"
+            # Conditional on the same owner and claim: a run that finished or
+            # moved meanwhile is left alone.
+            interrupted = ledger.interrupt(
+                session, gone, "Cueflow stopped while the run was running"
             )
             retries = {
                 row.name: row.retry_attempts
@@ -185,11 +215,9 @@ class Clock:
                 if attempt <= retries.get(run.workflow, 0):
                     ledger.resume(session, run_id, self.now())
                     ledger.add_log(session, run_id, f"resuming as attempt {attempt + 1}", "warning")
-        with self.db.read() as session:
-            paused = bool(settings.get(session, "scheduler.paused"))
-        # While paused, overdue runs wait: they are settled on resume.
-        late, missed = ([], []) if paused else self.settle_overdue("Cueflow was not running")
-        return {"interrupted": interrupted, "late": late, "missed": missed}
+        if interrupted:
+            log.warning("took over %d run(s) left by ended processes", len(interrupted))
+        return interrupted
 
     def settle_overdue(self, why: str) -> tuple[list[str], list[str]]:
         """Apply each workflow's missed-run policy to runs already due."""
@@ -409,6 +437,11 @@ class Clock:
             if self.runner.fail_unexpected(run_id, "", exc):
                 with self._lock:
                     self._unsettled.pop(run_id, None)
+        if not self._stop.is_set():
+            try:
+                rebuild = bool(self.take_over()) or rebuild
+            except Exception:
+                log.exception("looking for runs left by ended processes failed; will retry")
         self._beat()
         return rebuild
 

@@ -300,8 +300,24 @@ def mark_missed(session: Session, run_id: str, reason: str) -> bool:
     return result.first() is not None
 
 
+@dataclass(frozen=True)
+class Owned:
+    """A running run and who claimed it when (to tell whether its owner is gone)."""
+
+    id: str
+    owner_pid: int | None
+    started_at: datetime | None
+
+
+def running_runs(session: Session) -> list[Owned]:
+    rows = session.execute(
+        select(m.Run.id, m.Run.owner_pid, m.Run.started_at).where(m.Run.status == RUNNING)
+    )
+    return [Owned(row.id, row.owner_pid, row.started_at) for row in rows]
+
+
 def interrupt_running(session: Session, reason: str) -> list[str]:
-    """Runs left `running` by a process that died become `interrupted`."""
+    """Every running run becomes `interrupted` (whoever runs it: for tests and tools)."""
     result = session.execute(
         update(m.Run)
         .where(m.Run.status == RUNNING)
@@ -309,6 +325,27 @@ def interrupt_running(session: Session, reason: str) -> list[str]:
         .returning(m.Run.id)
     )
     return list(result.scalars())
+
+
+def interrupt(session: Session, runs: Sequence[Owned], reason: str) -> list[str]:
+    """These runs become `interrupted` if still running under the same owner and claim."""
+    done: list[str] = []
+    now = to_db_time(utcnow())
+    for run in runs:
+        cursor = driver(session).execute(
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? "
+            "WHERE id = ? AND status = 'running' AND owner_pid IS ? AND started_at IS ?",
+            (
+                now,
+                reason,
+                run.id,
+                run.owner_pid,
+                None if run.started_at is None else to_db_time(run.started_at),
+            ),
+        )
+        if cursor.rowcount > 0:
+            done.append(run.id)
+    return done
 
 
 def runs_query(

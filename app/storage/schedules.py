@@ -8,19 +8,21 @@ and cancelling the schedule ends it.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.ids import new_id
 from app.core.recurrence import Recurrence, zone
 from app.core.types import utcnow
-from app.errors import NotFound
+from app.errors import BadInput, NotFound
 from app.storage import ledger
 from app.storage import models as m
 
+log = logging.getLogger(__name__)
 ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
 
 
@@ -51,6 +53,9 @@ def create(
     first = every.first(run.scheduled_for, zone(timezone))
     if first is None:
         return schedule_id, None
+    # A first occurrence in the past is due now, not missed; the next ones
+    # follow the grid from the start.
+    first = max(first, utcnow())
     run_id = ledger.insert_run(session, _occurrence(run, schedule_id, first))
     return schedule_id, run_id
 
@@ -71,19 +76,56 @@ def _occurrence(run: ledger.NewRun, schedule_id: str, at: datetime) -> ledger.Ne
 
 
 def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
-    """Insert the next occurrence after `after` (and after now) unless one is upcoming."""
+    """Insert the next occurrence after `after` (and after now) unless one is upcoming.
+
+    A retry of an earlier occurrence (attempt > 1, scheduled again under the
+    same ID) is not an occurrence: it does not hold the next one back. The
+    next occurrence lies on the schedule's grid (start + k·N) and after every
+    occurrence already made, so the same one is never made twice.
+    """
+    # Take the schedule's row first (the write lock in SQLite, a row lock in
+    # PostgreSQL): two writers advancing the same schedule queue here, and the
+    # second sees what the first inserted.
+    locked = session.execute(
+        update(m.Schedule)
+        .where(m.Schedule.id == schedule_id, m.Schedule.status == ACTIVE)
+        .values(status=ACTIVE)
+        .returning(m.Schedule.id)
+    ).first()
+    if locked is None:
+        return None
     row = session.get(m.Schedule, schedule_id)
-    if row is None or row.status != ACTIVE:
+    if row is None:
         return None
     upcoming = session.scalar(
         select(m.Run.id)
-        .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)
+        .where(
+            m.Run.schedule_id == schedule_id,
+            m.Run.status == ledger.SCHEDULED,
+            m.Run.attempt == 1,
+        )
         .limit(1)
     )
     if upcoming is not None:
         return None
-    every = Recurrence.parse(row.every)
-    moment = every.next_after(max(after, utcnow()), row.start, zone(row.timezone))
+    # The latest occurrence made (a retry moved its run's time: attempt 1 only).
+    latest = session.scalar(
+        select(func.max(m.Run.scheduled_for)).where(
+            m.Run.schedule_id == schedule_id, m.Run.attempt == 1
+        )
+    )
+    try:
+        every = Recurrence.parse(row.every)
+        moment = every.next_after(
+            max(after, utcnow(), *([latest] if latest is not None else [])),
+            row.start,
+            zone(row.timezone),
+        )
+    except (BadInput, OverflowError, ValueError) as exc:
+        # A repeat an older Cueflow accepted that cannot come again (or a time
+        # past the calendar's end): the schedule ends rather than break its run.
+        log.warning("schedule %s ends: %s", schedule_id, exc)
+        moment = None
     if moment is None:
         row.status = ENDED
         return None

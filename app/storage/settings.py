@@ -23,27 +23,32 @@ class SettingSpec:
     default: Any
     parse: Callable[[str], Any]
     help: str
-
-
-def _port(text: str) -> int:
-    value = _int(text)
-    if not 0 < value < 65536:
-        raise BadInput("a port is a number from 1 to 65535")
-    return value
+    limits: tuple[int, int] | None = None  # a whole number's range, both ends included
 
 
 def _int(text: str) -> int:
+    raw = str(text).strip()
+    shown = raw if len(raw) <= 24 else raw[:20] + "…"
+    if len(raw) > 24:  # no setting needs more digits (and int() refuses thousands)
+        raise BadInput(f"'{shown}' is too long a number")
     try:
-        return int(str(text).strip())
+        return int(raw)
     except ValueError:
-        raise BadInput(f"'{text}' is not a whole number") from None
+        raise BadInput(f"'{shown}' is not a whole number") from None
 
 
-def _positive(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise BadInput("must be at least 1")
-    return value
+def _within(low: int, high: int, what: str = "") -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = _int(text)
+        if not low <= value <= high:
+            raise BadInput(f"{what or 'must be'} a whole number from {low:,} to {high:,}")
+        return value
+
+    return parse
+
+
+def _ranged(default: int, low: int, high: int, help: str, what: str = "") -> SettingSpec:
+    return SettingSpec(default, _within(low, high, what), help, (low, high))
 
 
 def _yes_no(text: str) -> bool:
@@ -64,16 +69,18 @@ def _choice(*choices: str) -> Callable[[str], str]:
 
 SETTINGS: dict[str, SettingSpec] = {
     "smtp.host": SettingSpec("localhost", str, "SMTP server host name"),
-    "smtp.port": SettingSpec(25, _port, "SMTP server port"),
+    "smtp.port": _ranged(25, 1, 65535, "SMTP server port", "a port is"),
     "smtp.security": SettingSpec(
         "none", _choice("none", "starttls", "tls"), "none, starttls or tls"
     ),
     "smtp.username": SettingSpec("", str, "login name (empty: no login)"),
     "smtp.from": SettingSpec("cueflow@localhost", str, "sender address"),
-    "smtp.timeout": SettingSpec(30, _positive, "seconds to wait for the SMTP server"),
-    "runner.max_concurrent_runs": SettingSpec(4, _positive, "runs executed at the same time"),
-    "runner.max_chain_depth": SettingSpec(
-        1000, _positive, "longest chain of runs each scheduling the next at once"
+    "smtp.timeout": _ranged(30, 1, 600, "seconds to wait for the SMTP server"),
+    # Each concurrent run is a worker thread: a few dozen already outrun SQLite's
+    # one writer; a billion would stop the runner ("can't start new thread").
+    "runner.max_concurrent_runs": _ranged(4, 1, 64, "runs executed at the same time"),
+    "runner.max_chain_depth": _ranged(
+        1000, 1, 100_000, "longest chain of runs each scheduling the next at once"
     ),
     "scheduler.paused": SettingSpec(False, _yes_no, "yes: no run starts until resumed"),
 }
@@ -89,7 +96,17 @@ def _spec(key: str) -> SettingSpec:
 def get(session: Session, key: str) -> Any:
     spec = _spec(key)
     raw = session.scalar(select(m.Setting.value).where(m.Setting.key == key))
-    return spec.default if raw is None else json.loads(raw)
+    return spec.default if raw is None else _checked(spec, json.loads(raw))
+
+
+def _checked(spec: SettingSpec, value: Any) -> Any:
+    """A stored value as the setting allows it (an older Cueflow checked no range)."""
+    if spec.limits is None:
+        return value
+    if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+        return spec.default
+    low, high = spec.limits
+    return int(min(max(value, low), high))
 
 
 def set_value(session: Session, key: str, text: str) -> Any:
@@ -104,4 +121,7 @@ def set_value(session: Session, key: str, text: str) -> Any:
 
 def all_settings(session: Session) -> dict[str, Any]:
     stored = {row.key: json.loads(row.value) for row in session.scalars(select(m.Setting))}
-    return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+    return {
+        key: _checked(spec, stored[key]) if key in stored else spec.default
+        for key, spec in SETTINGS.items()
+    }

@@ -17,12 +17,13 @@ import getpass
 import hashlib
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from app.scheduling.process import process_alive
 
 log = logging.getLogger(__name__)
 LOCK_FILENAME = "instance.lock"
@@ -41,18 +42,8 @@ def server_name(data_dir: Path) -> str:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this ID exists (conservatively True where unknown)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":  # pragma: no cover - QLockFile itself checks there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Whether a process with this ID exists (the one portable check)."""
+    return process_alive(pid)
 
 
 class SingleInstance(QObject):

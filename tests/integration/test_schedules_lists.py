@@ -19,7 +19,7 @@ from app.engine.events import EventBus
 from app.engine.runner import Runner
 from app.engine.service import Service
 from app.scheduling.clock import Clock
-from app.storage import ledger
+from app.storage import ledger, schedules
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
@@ -49,6 +49,20 @@ workflows:
           item_param: member
           params: {greeting: hello}
           interval: 2
+  flaky:
+    retries: {attempts: 3, backoff: 60}
+    steps:
+      - action: log
+        with: {message: "{{ 1 // 0 }}"}
+  skipper:
+    on_missed: skip
+    steps:
+      - action: log
+        with: {message: tick}
+  past_child:
+    steps:
+      - action: schedule_workflow
+        with: {workflow: skipper, at: "{{ now | add_days(-3) }}"}
   forever:
     steps:
       - action: schedule_workflow
@@ -289,3 +303,142 @@ def test_every_two_seconds_against_a_running_runner(
             )
             == 0
         )
+
+
+# --- occurrences keep coming, on the start's grid, once each ----------------------------
+
+
+def _occurrences(db: Database, schedule_id: str) -> list[m.Run]:
+    with db.read() as session:
+        return list(
+            session.scalars(
+                select(m.Run).where(m.Run.schedule_id == schedule_id).order_by(m.Run.created_at)
+            )
+        )
+
+
+def test_a_waiting_retry_does_not_stop_the_schedule(db: Database, service: Service) -> None:
+    clock = Clock(db, service.events, workers=1)
+    clock.start()
+    try:
+        schedule_id = service.schedule("flaky", {}, every=Recurrence.parse("1 second"))
+        # Every occurrence fails and waits a minute for its retry; the next
+        # occurrences come all the same.
+        wait_until(lambda: len(_occurrences(db, schedule_id)) >= 4, timeout=15)
+    finally:
+        clock.stop(timeout=2)
+    runs = _occurrences(db, schedule_id)
+    retrying = [r for r in runs if r.status == "scheduled" and r.attempt == 2]
+    assert len(retrying) >= 3
+    assert len([r for r in runs if r.status == "scheduled" and r.attempt == 1]) <= 1
+
+
+def _schedule(db: Database, workflow: str, start: datetime, every: str) -> str:
+    with db.write() as session:
+        schedule_id, _ = schedules.create(
+            session,
+            ledger.NewRun(workflow=workflow, workflow_version=1, params={}, scheduled_for=start),
+            Recurrence.parse(every),
+            "UTC",
+        )
+    return schedule_id
+
+
+def test_an_occurrence_claimed_late_keeps_the_next_on_the_grid(
+    db: Database, service: Service
+) -> None:
+    start = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    schedule_id = _schedule(db, "tick", start, "1 minute")
+    [first] = _occurrences(db, schedule_id)
+    with db.write() as session:
+        ledger.claim(session, first.id, 1)  # its run starts (here: 2.4 s late)
+        following = schedules.advance(session, schedule_id, start + timedelta(seconds=2.4))
+    [_, second] = _occurrences(db, schedule_id)
+    assert second.id == following
+    assert second.scheduled_for == start + timedelta(minutes=1)
+
+
+def test_a_restart_keeps_the_grid(db: Database, service: Service) -> None:
+    start = utcnow().replace(microsecond=0) - timedelta(minutes=10, seconds=30)
+    schedule_id = _schedule(db, "skipper", start, "1 minute")
+    [first] = _occurrences(db, schedule_id)
+    with db.write() as session:  # made before the scheduler stopped, 8.5 minutes ago
+        session.get(m.Run, first.id).scheduled_for = start + timedelta(minutes=2)
+    clock = Clock(db, EventBus(), workers=1)
+    assert clock.recover()["missed"] == [first.id]
+    [_, following] = _occurrences(db, schedule_id)
+    assert following.status == "scheduled"
+    offset = (following.scheduled_for - start).total_seconds()
+    assert offset == 11 * 60  # the next minute of the start's grid, not "now + 1 minute"
+
+
+def test_the_same_occurrence_is_never_made_twice(db: Database, service: Service) -> None:
+    start = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    schedule_id = _schedule(db, "tick", start, "1 minute")
+    [first] = _occurrences(db, schedule_id)
+    with db.write() as session:
+        assert schedules.advance(session, schedule_id, start) is None  # one is upcoming
+        ledger.cancel(session, [first.id])
+        # Asked again from an earlier moment (a stale caller): the next one
+        # comes after every occurrence already made, not at `start` again.
+        schedules.advance(session, schedule_id, start - timedelta(minutes=30))
+        schedules.advance(session, schedule_id, start - timedelta(minutes=30))
+    times = [r.scheduled_for for r in _occurrences(db, schedule_id)]
+    assert times == [start, start + timedelta(minutes=1)]
+
+
+def test_a_schedule_whose_repeat_can_never_come_ends_instead_of_breaking_its_run(
+    db: Database, service: Service
+) -> None:
+    start = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    schedule_id = _schedule(db, "tick", start, "1 minute")
+    [first] = _occurrences(db, schedule_id)
+    with db.write() as session:  # what an older Cueflow accepted
+        session.get(m.Schedule, schedule_id).every = "cron:0 0 31 2 *"
+        ledger.cancel(session, [first.id])
+        assert schedules.advance(session, schedule_id, start) is None
+    with db.read() as session:
+        assert session.get(m.Schedule, schedule_id).status == "ended"
+
+
+# --- a time in the past is due now, not missed ---------------------------------------------
+
+
+def test_a_run_scheduled_in_the_past_is_due_now_even_with_no_scheduler_up(
+    db: Database, service: Service
+) -> None:
+    before = utcnow()
+    start = before.replace(microsecond=0) - timedelta(days=3, minutes=1)
+    run_id = service.schedule("skipper", {}, at=before - timedelta(days=3))
+    schedule_id = service.schedule("skipper", {}, at=start, every=Recurrence.parse("1 day"))
+    with db.read() as session:
+        run = ledger.get_run(session, run_id)
+        assert before <= run.scheduled_for <= utcnow()
+        assert ledger.log_lines(session, run_id)[0].message.endswith("in the past: due at once")
+    [first] = _occurrences(db, schedule_id)
+    assert before <= first.scheduled_for <= utcnow()
+    clock = Clock(db, EventBus(), workers=1)
+    clock.start()  # a scheduler starting later (skip policy, grace of a day) runs both
+    try:
+        wait_until(lambda: _status(db, run_id) == "succeeded" == _status(db, first.id))
+        assert clock.recovered["missed"] == []
+    finally:
+        clock.stop(timeout=2)
+    [_, following] = _occurrences(db, schedule_id)
+    # The next occurrence is on the start's grid: a day after it, at the same time.
+    assert following.scheduled_for == start + timedelta(days=4)
+
+
+def test_schedule_workflow_with_a_past_at_is_due_now(db: Database, service: Service) -> None:
+    before = utcnow()
+    parent = Runner(db).run_now("past_child", {})
+    with db.read() as session:
+        [child] = [r for r in session.scalars(select(m.Run)) if r.parent_id == parent]
+    assert before <= child.scheduled_for <= utcnow()
+    clock = Clock(db, EventBus(), workers=1)
+    clock.start()  # later, with the skip policy: it runs, it is not missed
+    try:
+        wait_until(lambda: _status(db, child.id) == "succeeded")
+        assert clock.recovered["missed"] == []
+    finally:
+        clock.stop(timeout=2)
