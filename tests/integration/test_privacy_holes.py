@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.engine.runner import Runner
+from app.errors import InvalidWorkflowFile
 from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
@@ -71,8 +72,15 @@ def people(db: Database) -> dict[str, str]:
 
 
 def probe(db: Database, people: dict[str, str], expr: str, **options: Any) -> dict[str, Any]:
-    """Run `probe` returning `expr`, as Ada with Bob as `other`; the whole run as JSON."""
-    import_text(db, FILE.replace("EXPR", expr.replace('"', '\\"')), replace=True)
+    """Run `probe` returning `expr`, as Ada with Bob as `other`; the whole run as JSON.
+
+    An expression the import already refuses (an unknown field of a known type)
+    comes back as {"refused": problems}: it never runs.
+    """
+    try:
+        import_text(db, FILE.replace("EXPR", expr.replace('"', '\\"')), replace=True)
+    except InvalidWorkflowFile as exc:
+        return {"refused": exc.problems}
     options.setdefault("run_as", people["ada"])
     run_id = Runner(db).run_now("probe", {"other": people["bob"]}, **options)
     with db.read() as session:
@@ -94,6 +102,9 @@ def shows_nothing_hidden(run: dict[str, Any]) -> bool:
         "{{ other.raw.secret_note }}",
         "{{ other | attr('raw') }}",
         "{{ other['raw'] }}",
+        # the same through a value whose type the import cannot know: the sandbox refuses
+        "{{ ([other] | first).raw.secret_note }}",
+        "{{ ([other] | first)['raw'] }}",
         "{{ search('User') | map(attribute='raw') | list }}",
         "{{ search('User') | map(attribute='raw.secret_note') | list }}",
         "{{ search('User') | map(attribute='rating') | list }}",
@@ -115,6 +126,20 @@ def test_no_expression_reads_a_hidden_field(
 ) -> None:
     run = probe(db, people, expr)
     assert shows_nothing_hidden(run), run
+
+
+@pytest.mark.parametrize(
+    "expr", ["{{ ([other] | first).raw.secret_note }}", "{{ ([other] | first)['raw'] }}"]
+)
+def test_the_sandbox_refuses_what_the_import_cannot_see(
+    db: Database, people: dict[str, str], expr: str
+) -> None:
+    """The import's field check stops `other.raw`; through a value of unknown type
+    the expression runs, and the sandbox is what refuses it."""
+    run = probe(db, people, expr)
+    assert "refused" not in run
+    assert run["status"] == "failed"
+    assert "User has no field 'raw'" in run["error"]
 
 
 def test_the_run_still_reads_what_it_may(db: Database, people: dict[str, str]) -> None:
