@@ -46,9 +46,9 @@ def within_horizon(moment: datetime | None, what: str, now: datetime | None = No
     calendar in UTC (year 1 with a positive offset, 9999-12-31 with a
     negative one) or lies centuries ahead is refused with one line.
     """
+    if moment is None:  # a delay past what a date can hold
+        raise BadInput(f"{what} is too far in the future")
     try:
-        if moment is None:
-            raise OverflowError
         moment.astimezone(UTC)
     except (OverflowError, ValueError):
         raise BadInput(f"{what} is outside the calendar Cueflow can store") from None

@@ -231,6 +231,7 @@ def test_http_server_echoing_url_headers_and_body_is_masked(
 
     run = run_record(db, Runner(db).run_now("call", {"base": base}))
 
+    assert len(got) == 2, run
     assert got[0]["headers"]["Authorization"] == f"Bearer {key}"
     assert got[0]["path"] == f"/echo/{quote(key)}?key={quote_plus(key)}"
     assert got[1]["path"] == f"/deny?key={quote(key)}"  # the URL's own query is kept
