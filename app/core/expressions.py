@@ -46,8 +46,13 @@ EVAL_SECONDS = 2.0  # one expression may compute this long, then it is stopped
 LOCKED_SECONDS = 0.1
 WATCH_SECONDS = 0.05  # how often the watchdog looks at the clock
 WALL_FACTOR = 10  # the wall-clock backstop, as a multiple of the computing time
-_HUGE_WIDTH = re.compile(r"\d{7,}")  # a format width of a million or more
+# A width or precision of a million or more in a format: %-style (and strftime's
+# %9999999Y) or a {…:…} replacement field. Digits elsewhere in a text are no width.
+_HUGE_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0_^]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
+_FORMAT_FILTERS = frozenset({"format", "format_date"})  # filters whose text is a format
 _NUMBER = re.compile(r"\d+")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0_^]*(\d*)(?:\.(\d*))?")  # width, precision
+_BRACE_FIELD = re.compile(r"\{[^{}]*\}")  # a {…} replacement field
 
 MAX_STRING = 1_000_000
 MAX_LIST = 100_000
@@ -169,7 +174,11 @@ def _int_operands(left: Any, right: Any) -> bool:
 def _format_size(fmt: str, args: Any) -> int:
     """An upper bound of what `fmt % args` or `fmt.format(...)` writes: widths and
     precisions are numbers in the format or in the arguments (`%*s`, `{:{}}`)."""
-    numbers = sum(int(digits) for digits in _NUMBER.findall(fmt[:MAX_STRING]))
+    head = fmt[:MAX_STRING]
+    numbers = sum(int(n) for spec in _PERCENT_SPEC.findall(head) for n in spec if n)
+    numbers += sum(
+        int(n) for field in _BRACE_FIELD.findall(head) for n in _NUMBER.findall(field)
+    )
     values = args if isinstance(args, tuple | list) else (args,)
     if isinstance(args, Mapping):
         values = tuple(args.values())
@@ -283,7 +292,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return _limit(operator.add(left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _check_arguments(args, kwargs)
+        _check_arguments(args, kwargs, formats=getattr(__obj, "__name__", None) == "strftime")
         if isinstance(getattr(__obj, "__self__", None), str):
             _checked_str_method(__obj, args, kwargs)
         return _limit(super().call(__context, __obj, *args, **kwargs))
@@ -341,12 +350,16 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _check_arguments(args: Any, kwargs: Any) -> None:
-    """Refuse widths and counts that would build a huge value in one C call."""
+def _check_arguments(args: Any, kwargs: Any, *, formats: bool = False) -> None:
+    """Refuse widths and counts that would build a huge value in one C call.
+
+    Texts are looked at only where they are formats (`formats`): elsewhere
+    `%` and digits are just text (a URL-encoded secret, "50% of 1234567").
+    """
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_STRING:
             raise SecurityError("argument too large")
-        if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
+        if formats and isinstance(value, str) and _HUGE_WIDTH.search(value):
             raise SecurityError("format width too large")
 
 
@@ -478,9 +491,9 @@ def _limited_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)  # keeps Jinja's pass_context / pass_environment markers
     def run(*args: Any, **kwargs: Any) -> Any:
-        _check_arguments(args[1:], kwargs)
+        _check_arguments(args[1:], kwargs, formats=name in _FORMAT_FILTERS)
         value = args[0] if args else None
-        if isinstance(value, str) and "%" in value and _HUGE_WIDTH.search(value):
+        if name == "format" and isinstance(value, str) and _HUGE_WIDTH.search(value):
             raise SecurityError("format width too large")
         if before is not None:
             before(args, kwargs)

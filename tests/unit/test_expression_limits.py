@@ -226,3 +226,37 @@ def test_nested_evaluations_share_the_outer_deadline() -> None:
     with pytest.raises(expressions.OutOfTime) as caught:
         evaluate("{{ check() }}", {"check": inner}, seconds=0.2)
     assert caught.value.seconds == 0.2
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # `%` and long runs of digits in a text that is no format are just text
+        ("{{ 'k3y %12345678' | urlencode }}", "k3y%20%2512345678"),
+        ("{{ '50% of 12345678' | upper }}", "50% OF 12345678"),
+        ("{{ '%s of 1234567' % 5 }}", "5 of 1234567"),
+        ("{{ 'a%2512345678'.replace('a', 'b') }}", "b%2512345678"),
+        ("{{ ['%1234567', 'x'] | join(', ') }}", "%1234567, x"),
+    ],
+)
+def test_digits_after_a_percent_sign_are_no_width_outside_formats(
+    source: str, expected: str
+) -> None:
+    """A URL-encoded secret ('…%25…' then hex digits) made http_request refuse its
+    URL as 'format width too large' whenever seven digits followed."""
+    assert evaluate(source, {}) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ '%(a)9999999d' % {'a': 1} }}",
+        "{{ '%-9999999s' % 'x' }}",
+        "{{ '{:>9999999}'.format(1) }}",
+        "{{ '%9999999s' | format('x') }}",
+        "{{ now | format_date('%_9999999Y') }}",
+    ],
+)
+def test_huge_widths_in_formats_are_still_refused(source: str) -> None:
+    with pytest.raises(ExpressionError, match="too large"):
+        evaluate(source, {"now": __import__("datetime").datetime(2026, 1, 1)})
