@@ -399,14 +399,21 @@ class MainWindow(QMainWindow):
         """Replace, Keep both or Skip for one example file (tests replace this)."""
         from app.ui.example_import import KEEP_BOTH, REPLACE, SKIP
 
+        kinds = {"workflows": self.tr("the workflow"), "triggers": self.tr("the trigger"),
+                 "data_types": self.tr("the data type"), "things": self.tr("the thing")}
+        named = []
+        for place in taken:  # "workflows.send_welcome" → "the workflow send_welcome"
+            kind, _, name = place.partition(".")
+            named.append(f"• {kinds.get(kind, kind)} {name}" if name else f"• {place}")
+        first = next((p.partition(".")[2] for p in taken if p.startswith("workflows.")), "")
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Example already loaded"),
-                          self.tr("Some names of the example {file} are taken:\n{names}")
-                          .format(file=file_name, names="\n".join(f"• {n}" for n in taken)),
+                          self.tr("The example {file} uses names you already have:\n{names}")
+                          .format(file=file_name, names="\n".join(named)),
                           parent=self)
         box.setInformativeText(self.tr(
-            "Replace overwrites them with the example. Keep both loads the example's "
-            "workflows and triggers under new names (such as name_2). Skip leaves this "
-            "example out."))
+            "Replace overwrites yours with the example. Keep both loads the example's "
+            "workflows and triggers under new names{example}. Skip leaves this "
+            "example out.").format(example=f" ({first}_2 …)" if first else ""))
         replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
         skip = box.addButton(self.tr("Skip"), QMessageBox.ButtonRole.RejectRole)
