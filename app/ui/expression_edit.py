@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QCompleter, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from app.core import expressions
 
@@ -47,15 +47,20 @@ class ExpressionLineEdit(QLineEdit):
         match = _WORD.search(before)
         return match.group(0) if match else ""
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.name_completer.popup()
+        assert popup is not None  # a QCompleter always makes its popup
+        return popup
+
     @Slot(str)
     def on_text_edited(self, text: str) -> None:
         prefix = self._prefix()
         if not prefix:
-            self.name_completer.popup().hide()
+            self._popup().hide()
             return
         self.name_completer.setCompletionPrefix(prefix)
         if self.name_completer.completionCount() == 0:
-            self.name_completer.popup().hide()
+            self._popup().hide()
             return
         rect = self.cursorRect()
         rect.setWidth(260)
@@ -73,7 +78,7 @@ class ExpressionLineEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys that choose from the open popup belong to the completer."""
-        if self.name_completer.popup().isVisible() and event.key() in (
+        if self._popup().isVisible() and event.key() in (
             Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Tab, Qt.Key.Key_Escape
         ):
             event.ignore()

@@ -156,6 +156,7 @@ class ThingPicker(ValueEditor):
             shown = f"{label} · {thing_id}" if type_name else f"{kind}: {label} · {thing_id}"
             self.combo.addItem(shown, thing_id)
         completer = self.combo.completer()
+        assert completer is not None  # an editable combo box has one
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.combo.currentIndexChanged.connect(self.changed)

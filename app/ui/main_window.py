@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
             return
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
-            self.undo_group.setActiveStack(self.undo_stack if row == AREA_WORKFLOWS else None)
+            active = self.undo_stack if row == AREA_WORKFLOWS else None  # None: none active
+            self.undo_group.setActiveStack(active)  # type: ignore[arg-type]
             if row == AREA_DATA:
                 self.data_area.reload()
             elif row == AREA_SETTINGS:

@@ -141,9 +141,10 @@ class RunDialog(QDialog):
         if not run_now:
             when_box = QGroupBox(self.tr("When"), self)
             when_layout = QVBoxLayout(when_box)
-            for number, (button, extra) in enumerate(
-                ((self.when_now, []), (self.when_at, [self.at_editor]),
-                 (self.when_delay, [self.delay_amount, self.delay_unit]))
+            rows: list[tuple[QRadioButton, list[QWidget]]] = [
+                (self.when_now, []), (self.when_at, [self.at_editor]),
+                (self.when_delay, [self.delay_amount, self.delay_unit])]
+            for number, (button, extra) in enumerate(rows
             ):
                 self.when_group.addButton(button, number)
                 row = QHBoxLayout()
@@ -216,7 +217,8 @@ class RunDialog(QDialog):
         if self.run_now or self.when_now.isChecked():
             return None
         if self.when_at.isChecked():
-            return self.at_editor.value()
+            at: datetime | None = self.at_editor.value()
+            return at
         seconds = DELAY_UNITS[self.delay_unit.currentIndex()][1] * self.delay_amount.value()
         return utcnow() + timedelta(seconds=seconds)
 

@@ -281,7 +281,7 @@ class StepForm(QWidget):
         sender = self.sender()
         for name, widget in self.widgets.items():
             if widget is sender:
-                self._check_live(name, widget.text())
+                self._check_live(name, widget.text())  # type: ignore[attr-defined]
 
     @Slot()
     def on_input_committed(self) -> None:

@@ -423,9 +423,10 @@ class WorkflowEditor(QWidget):
             form.step_edited.connect(self.on_step_form_edited)
             self._set_step_form(form)
             self._form_key = key
-        elif self.step_form.step != step:
+        elif self.step_form is not None and self.step_form.step != step:
             self.step_form.set_step(step)
-        self.step_form.show_problems(self._step_problems(row + 1))
+        if self.step_form is not None:
+            self.step_form.show_problems(self._step_problems(row + 1))
 
     def _set_step_form(self, form: StepForm | None) -> None:
         if self.step_form is not None and self.step_form is not form:
@@ -510,8 +511,10 @@ class WorkflowEditor(QWidget):
             key_item = table.item(row, PARAM_KEY)
             combo = table.cellWidget(row, PARAM_TYPE)
             base = combo.currentText() if isinstance(combo, QComboBox) else "text"
-            is_list = table.item(row, PARAM_LIST).checkState() == Qt.CheckState.Checked
-            optional = table.item(row, PARAM_OPTIONAL).checkState() == Qt.CheckState.Checked
+            list_item, optional_item = table.item(row, PARAM_LIST), table.item(row, PARAM_OPTIONAL)
+            is_list = list_item is not None and list_item.checkState() == Qt.CheckState.Checked
+            optional = (optional_item is not None
+                        and optional_item.checkState() == Qt.CheckState.Checked)
             out.append(ParameterDef(key_item.text().strip() if key_item else "",
                                     ValueType(base, is_list), optional))
         return tuple(out)
