@@ -174,7 +174,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if args.interval:
         raise BadInput("--interval goes with --each or --each-search")
     every = Recurrence.parse(args.every) if args.every else None
-    if args.timezone:
+    if args.timezone is not None:
+        if every is None:
+            raise BadInput("--timezone goes with --every (the time zone of a repeat)")
         zone(args.timezone)
     run_id = service.schedule(
         args.workflow,
@@ -296,7 +298,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         Service(_open(args)).resume(args.resume)
         print(args.resume)
         return cli.EXIT_OK
-    if args.status and args.status not in ledger.STATUSES:
+    if args.status is not None and args.status not in ledger.STATUSES:
         raise BadInput(f"unknown status '{args.status}' (one of {', '.join(ledger.STATUSES)})")
     db = _open(args)
     query = ledger.runs_query(
@@ -305,7 +307,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if args.limit is not None:
         query = query.limit(max(args.limit, 0))
     with db.read() as session:
-        if args.workflow:
+        if args.workflow is not None:
             catalog.get_workflow(session, args.workflow)
         # Streamed: a ledger of a million runs starts printing at once, in little memory.
         plain = query.with_only_columns(*m.Run.__table__.columns)  # rows, not ORM objects

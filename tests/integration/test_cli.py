@@ -278,6 +278,25 @@ BAD_INPUT = [
     (["secret", "set", ""], "secret name '': expected a name"),
     (["secret", "set", "a\nb"], "secret name 'a\\nb'"),
     (["runs", "--limit", "\x85"], "--limit: '\\x85' is not a whole number"),  # NEL: a line break
+    (["settings", "set", "smtp.host", "mail\nexample.com"], "smtp.host: 'mail\\nexample.com'"),
+    (["settings", "set", "smtp.host", "a b"], "smtp.host: 'a b' is not a host name"),
+    (["settings", "set", "smtp.host", ""], "smtp.host: '' is not a host name"),
+    (["settings", "set", "smtp.from", "a\x00b"], "smtp.from: 'a\\x00b' has a control character"),
+    (["settings", "set", "smtp.username", "u\rDATA"], "smtp.username: 'u\\rDATA' has a control"),
+    (["settings", "set", "smtp.from", "x" * 2000], "smtp.from: at most 1,000 characters"),
+    (["runs", "--status", ""], "unknown status ''"),
+    (["runs", "--workflow", ""], "unknown workflow ''"),
+    (
+        ["schedule", "send_birthday_email", "-p", "user=@ADA", "--timezone", "UTC"],
+        "--timezone goes with --every",
+    ),
+    (
+        [
+            *["schedule", "send_birthday_email", "-p", "user=@ADA"],
+            *["--every", "1 week", "--timezone", ""],
+        ],
+        "unknown time zone ''",
+    ),
 ]
 
 
