@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from app import cli, logfile, paths
@@ -90,6 +93,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.workflow_file import export_text
 
+    if args.output:
+        _check_not_own_file(cli.data_folder(args), args.output)
     text = export_text(_open(args), things=args.things)
     if args.output:
         try:
@@ -99,6 +104,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return cli.EXIT_OK
+
+
+_OWN_FILES = ("cueflow.db", "cueflow.log", "scheduler.lock", "instance.lock")
+
+
+def _check_not_own_file(folder: Path, target: Path) -> None:
+    """Refuse to write over the database (its WAL, backups …), a lock or the log.
+
+    Compared by name inside the data folder (a WAL not made yet) and by file
+    identity (a symlink or hard link to one of them elsewhere).
+    """
+    try:
+        own = [p for p in folder.iterdir() if p.name.startswith(_OWN_FILES)]
+        inside = target.resolve().parent == folder.resolve()
+    except OSError:
+        return  # no data folder yet: nothing of ours to write over
+    same = inside and target.name.startswith(_OWN_FILES)
+    for path in own:
+        with contextlib.suppress(OSError):
+            same = same or os.path.samefile(target, path)
+    if same:
+        raise BadInput(
+            f"{target}: is Cueflow's own file in the data folder {folder}; "
+            "write the export somewhere else"
+        )
 
 
 # --- running and scheduling -------------------------------------------------------

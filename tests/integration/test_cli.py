@@ -436,3 +436,20 @@ def test_a_secret_that_is_not_utf8_is_refused(data_dir: Path, test_keyring: Path
         assert done.returncode == 2 and err.count("\n") == 1, err
         assert "not valid UTF-8: nothing stored" in err
     assert keyring.get_password("cueflow", "smtp.password") is None
+
+
+@pytest.mark.parametrize("name", ["cueflow.db", "cueflow.db-wal", "cueflow.db.bak-0002", "link"])
+def test_export_never_writes_over_the_database(
+    cli: Any, imported: dict[str, str], data_dir: Path, tmp_path: Path, name: str
+) -> None:
+    """`export -o` naming the database (or its WAL, a backup, a link to it): refused."""
+    target = data_dir / name
+    if name == "link":
+        target = tmp_path / "backup.yaml"
+        target.symlink_to(data_dir / "cueflow.db")
+    before = dump(data_dir)
+    result = cli("export", "-o", str(target))
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "Cueflow's own file" in result.err, result.err
+    assert dump(data_dir) == before
+    assert cli("runs").code == 0
