@@ -453,3 +453,18 @@ def test_export_never_writes_over_the_database(
     assert result.err.count("\n") == 1 and "Cueflow's own file" in result.err, result.err
     assert dump(data_dir) == before
     assert cli("runs").code == 0
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_data_dir_option_is_refused_not_the_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CUEFLOW_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # (" " was a folder of that name made here)
+    assert main(["--data-dir", name, "runs"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--data-dir: an empty folder name" in err, err
+    assert list(tmp_path.iterdir()) == []
