@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from app import cli, logfile, paths
@@ -90,6 +93,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.workflow_file import export_text
 
+    if args.output:
+        _check_not_own_file(cli.data_folder(args), args.output)
     text = export_text(_open(args), things=args.things)
     if args.output:
         try:
@@ -99,6 +104,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return cli.EXIT_OK
+
+
+_OWN_FILES = ("cueflow.db", "cueflow.log", "scheduler.lock", "instance.lock")
+
+
+def _check_not_own_file(folder: Path, target: Path) -> None:
+    """Refuse to write over the database (its WAL, backups …), a lock or the log.
+
+    Compared by name inside the data folder (a WAL not made yet) and by file
+    identity (a symlink or hard link to one of them elsewhere).
+    """
+    try:
+        own = [p for p in folder.iterdir() if p.name.startswith(_OWN_FILES)]
+        inside = target.resolve().parent == folder.resolve()
+    except OSError:
+        return  # no data folder yet: nothing of ours to write over
+    same = inside and target.name.startswith(_OWN_FILES)
+    for path in own:
+        with contextlib.suppress(OSError):
+            same = same or os.path.samefile(target, path)
+    if same:
+        raise BadInput(
+            f"{target}: is Cueflow's own file in the data folder {folder}; "
+            "write the export somewhere else"
+        )
 
 
 # --- running and scheduling -------------------------------------------------------
@@ -174,7 +204,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if args.interval:
         raise BadInput("--interval goes with --each or --each-search")
     every = Recurrence.parse(args.every) if args.every else None
-    if args.timezone:
+    if args.timezone is not None:
+        if every is None:
+            raise BadInput("--timezone goes with --every (the time zone of a repeat)")
         zone(args.timezone)
     run_id = service.schedule(
         args.workflow,
@@ -296,7 +328,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         Service(_open(args)).resume(args.resume)
         print(args.resume)
         return cli.EXIT_OK
-    if args.status and args.status not in ledger.STATUSES:
+    if args.status is not None and args.status not in ledger.STATUSES:
         raise BadInput(f"unknown status '{args.status}' (one of {', '.join(ledger.STATUSES)})")
     db = _open(args)
     query = ledger.runs_query(
@@ -305,7 +337,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if args.limit is not None:
         query = query.limit(max(args.limit, 0))
     with db.read() as session:
-        if args.workflow:
+        if args.workflow is not None:
             catalog.get_workflow(session, args.workflow)
         # Streamed: a ledger of a million runs starts printing at once, in little memory.
         plain = query.with_only_columns(*m.Run.__table__.columns)  # rows, not ORM objects

@@ -17,6 +17,8 @@ ENV_DATA_DIR = "CUEFLOW_DATA_DIR"
 
 def data_dir(option: str | None = None) -> Path:
     """`--data-dir`, else $CUEFLOW_DATA_DIR, else the platform's user data folder."""
+    if option is not None and not option.strip():
+        raise BadInput("--data-dir: an empty folder name (leave the option out for the default)")
     chosen = option or os.environ.get(ENV_DATA_DIR)
     if chosen:
         try:

@@ -646,13 +646,36 @@ def _plain(value: Any) -> Any:
 # --- import -----------------------------------------------------------------
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a workflow file, things included; more is refused unread
+
+
 def read_file(path: Path) -> str:
+    """The text of a workflow file: UTF-8, at most MAX_FILE_BYTES.
+
+    Read in one bounded read, so a device without end (/dev/zero) or a huge
+    file is refused instead of filling the memory.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: cannot read: {exc}") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: is a folder, not a workflow file") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise BadInput(
+            f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, the most a workflow "
+            "file may be; split it into several files"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
 
 
 def import_text(

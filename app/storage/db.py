@@ -207,6 +207,7 @@ def upgrade(db: Database) -> None:
     if revision == SCHEMA_HEAD:
         return
     if revision is not None:
+        _check_known(db, revision)
         backup(db, revision)
     from alembic import command
 
@@ -214,6 +215,25 @@ def upgrade(db: Database) -> None:
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def _check_known(db: Database, revision: str) -> None:
+    """Refuse a schema revision no migration here knows (a newer Cueflow wrote it).
+
+    Checked before the backup and the upgrade, so such a database is left as it is.
+    """
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    known = {script.revision for script in scripts.walk_revisions()}
+    if revision in known:
+        return
+    path = db.engine.url.database or DB_FILENAME
+    raise DatabaseProblem(
+        f"{path} has schema revision {revision!r}, which this Cueflow does not know (it reads "
+        f"up to {SCHEMA_HEAD}): it was probably written by a newer Cueflow; Cueflow leaves it "
+        "unchanged. Use that newer Cueflow, or choose another --data-dir"
+    )
 
 
 def backup(db: Database, revision: str) -> Path | None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import BadInput
+from app.errors import BadInput, one_line, undecodable
 from app.storage import models as m
 
 
@@ -67,14 +67,35 @@ def _choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+MAX_TEXT = 1000  # a text setting (an address, a login name)
+
+
+def _line(text: str) -> str:
+    """A one-line text: no control character (a CR/LF would go into the SMTP dialogue)."""
+    value = str(text)
+    if len(value) > MAX_TEXT:
+        raise BadInput(f"at most {MAX_TEXT:,} characters")
+    if one_line(value) != value or undecodable(value):
+        raise BadInput(f"'{one_line(value)[:60]}' has a control character")
+    return value
+
+
+def _host(text: str) -> str:
+    """A host name or address: one word, not empty."""
+    value = _line(text)
+    if not value or any(c.isspace() for c in value):
+        raise BadInput(f"'{one_line(value)[:60]}' is not a host name")
+    return value
+
+
 SETTINGS: dict[str, SettingSpec] = {
-    "smtp.host": SettingSpec("localhost", str, "SMTP server host name"),
+    "smtp.host": SettingSpec("localhost", _host, "SMTP server host name"),
     "smtp.port": _ranged(25, 1, 65535, "SMTP server port", "a port is"),
     "smtp.security": SettingSpec(
         "none", _choice("none", "starttls", "tls"), "none, starttls or tls"
     ),
-    "smtp.username": SettingSpec("", str, "login name (empty: no login)"),
-    "smtp.from": SettingSpec("cueflow@localhost", str, "sender address"),
+    "smtp.username": SettingSpec("", _line, "login name (empty: no login)"),
+    "smtp.from": SettingSpec("cueflow@localhost", _line, "sender address"),
     "smtp.timeout": _ranged(30, 1, 600, "seconds to wait for the SMTP server"),
     # Each concurrent run is a worker thread: a few dozen already outrun SQLite's
     # one writer; a billion would stop the runner ("can't start new thread").

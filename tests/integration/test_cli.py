@@ -278,6 +278,25 @@ BAD_INPUT = [
     (["secret", "set", ""], "secret name '': expected a name"),
     (["secret", "set", "a\nb"], "secret name 'a\\nb'"),
     (["runs", "--limit", "\x85"], "--limit: '\\x85' is not a whole number"),  # NEL: a line break
+    (["settings", "set", "smtp.host", "mail\nexample.com"], "smtp.host: 'mail\\nexample.com'"),
+    (["settings", "set", "smtp.host", "a b"], "smtp.host: 'a b' is not a host name"),
+    (["settings", "set", "smtp.host", ""], "smtp.host: '' is not a host name"),
+    (["settings", "set", "smtp.from", "a\x00b"], "smtp.from: 'a\\x00b' has a control character"),
+    (["settings", "set", "smtp.username", "u\rDATA"], "smtp.username: 'u\\rDATA' has a control"),
+    (["settings", "set", "smtp.from", "x" * 2000], "smtp.from: at most 1,000 characters"),
+    (["runs", "--status", ""], "unknown status ''"),
+    (["runs", "--workflow", ""], "unknown workflow ''"),
+    (
+        ["schedule", "send_birthday_email", "-p", "user=@ADA", "--timezone", "UTC"],
+        "--timezone goes with --every",
+    ),
+    (
+        [
+            *["schedule", "send_birthday_email", "-p", "user=@ADA"],
+            *["--every", "1 week", "--timezone", ""],
+        ],
+        "unknown time zone ''",
+    ),
 ]
 
 
@@ -417,3 +436,35 @@ def test_a_secret_that_is_not_utf8_is_refused(data_dir: Path, test_keyring: Path
         assert done.returncode == 2 and err.count("\n") == 1, err
         assert "not valid UTF-8: nothing stored" in err
     assert keyring.get_password("cueflow", "smtp.password") is None
+
+
+@pytest.mark.parametrize("name", ["cueflow.db", "cueflow.db-wal", "cueflow.db.bak-0002", "link"])
+def test_export_never_writes_over_the_database(
+    cli: Any, imported: dict[str, str], data_dir: Path, tmp_path: Path, name: str
+) -> None:
+    """`export -o` naming the database (or its WAL, a backup, a link to it): refused."""
+    target = data_dir / name
+    if name == "link":
+        target = tmp_path / "backup.yaml"
+        target.symlink_to(data_dir / "cueflow.db")
+    before = dump(data_dir)
+    result = cli("export", "-o", str(target))
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1 and "Cueflow's own file" in result.err, result.err
+    assert dump(data_dir) == before
+    assert cli("runs").code == 0
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_data_dir_option_is_refused_not_the_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CUEFLOW_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # (" " was a folder of that name made here)
+    assert main(["--data-dir", name, "runs"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--data-dir: an empty folder name" in err, err
+    assert list(tmp_path.iterdir()) == []

@@ -419,3 +419,22 @@ def test_no_database_url_is_built_by_pasting_a_path() -> None:
         if pasted.search(line)
     ]
     assert not found, found
+
+
+def test_a_database_of_a_newer_schema_is_refused_untouched(data_dir: Path) -> None:
+    """A schema revision this Cueflow does not know (a newer Cueflow wrote it): exit 2,
+    one line naming the file and the way out, no backup made, the file unchanged."""
+    from tests.conftest import cueflow_run
+
+    _fill_ledger(data_dir)
+    path = data_dir / "cueflow.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0999'")
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    before = path.read_bytes()
+    for args in (["runner"], ["runs"], ["schedule", "note", "-p", "text=x"]):
+        _one_clear_line(cueflow_run(data_dir, *args), str(path), "'0999'", "newer Cueflow")
+    assert path.read_bytes() == before
+    assert not list(data_dir.glob("cueflow.db.bak-*"))

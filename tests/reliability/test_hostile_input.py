@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import string
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +29,7 @@ from app.errors import BadInput, InvalidWorkflowFile
 from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.support.snapshot import dump
 
 EXAMPLES_SETTINGS = settings(
@@ -369,6 +372,46 @@ def test_hostile_files_are_handled_in_bounded_time_and_memory(
 ) -> None:
     with _peak_memory_below(300, name):
         _import_or_reject(db, data_dir, HOSTILE_FILES[name])
+
+
+def _import_limited(data_dir: Path, file: Path) -> subprocess.CompletedProcess[str]:
+    """`cueflow import FILE` in a process that may use at most 1 GB of address space."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), "import", str(file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.timeout(120)
+def test_a_file_without_end_or_too_large_is_refused_unread(tmp_path: Path) -> None:
+    """/dev/zero (never ends) and a sparse file of 65 MiB: exit 2, one line naming the
+    file and the limit, never a MemoryError (exit 70); a folder is named as one."""
+    data_dir = tmp_path / "data"
+    huge = tmp_path / "huge.yaml"
+    with open(huge, "wb") as handle:
+        handle.truncate(65 * 2**20)
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    wrong = tmp_path / "utf16.yaml"
+    wrong.write_bytes("cueflow: 1\n".encode("utf-16"))
+    for file, reason in (
+        (Path("/dev/zero"), "larger than 64 MiB"),
+        (huge, "larger than 64 MiB"),
+        (folder, "is a folder"),
+        (wrong, "not UTF-8 text (byte 0xff at offset 0)"),
+    ):
+        done = _import_limited(data_dir, file)
+        assert done.returncode == 2, (file, done.returncode, done.stderr[-300:])
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        assert str(file) in done.stderr and reason in done.stderr, done.stderr
 
 
 # --- expressions through a real run -----------------------------------------------------------
