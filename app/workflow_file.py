@@ -7,6 +7,7 @@ is invalid; every problem is reported with its place, e.g.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -116,7 +117,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed in a workflow file",
                 event.start_mark,
@@ -615,10 +616,18 @@ class _Reader:
         )
 
 
-def _check_id(type_name: str, thing_id: str, ids: set[str]) -> str:
+@dataclasses.dataclass(frozen=True)
+class _FileThing:
+    """A thing the file refers to by ID (in the file or the database)."""
+
+    type_name: str
+    id: str
+
+
+def _check_id(type_name: str, thing_id: str, ids: set[str]) -> _FileThing:
     if thing_id not in ids:
         raise BadInput(f"no {type_name} with ID '{thing_id}' in the file or the database")
-    return thing_id
+    return _FileThing(type_name, thing_id)
 
 
 def _text_or_none(value: Any) -> str | None:
