@@ -31,6 +31,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Cycler, Joiner, Namespace
 
 from app.core.things import ThingView
 from app.core.types import parse_datetime
@@ -55,6 +56,9 @@ _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0_^]*(\d*)(?:\.(\d*))?")  # wid
 _BRACE_FIELD = re.compile(r"\{[^{}]*\}")  # a {…} replacement field
 
 MAX_STRING = 1_000_000
+# What one evaluation may write out in all, counting text that a `{% set %}` block
+# or a macro captures and throws away (each piece costs its length plus 8).
+MAX_WRITTEN = 4 * MAX_STRING
 MAX_LIST = 100_000
 MAX_POWER = 10_000
 MAX_INT_BITS = 100_000
@@ -144,6 +148,15 @@ def _size(value: Any, budget: int = MAX_STRING) -> int:
             total += len(item) + 2
             if total <= budget:
                 stack.extend(item)
+        elif isinstance(item, Namespace):  # `namespace(…)` holds what it is given
+            total += 8
+            stack.append(object.__getattribute__(item, "_Namespace__attrs"))
+        elif isinstance(item, Cycler):
+            total += 8
+            stack.append(item.items)
+        elif isinstance(item, Joiner):
+            total += 8
+            stack.append(item.sep)
         else:
             total += 8
     return total
@@ -162,9 +175,24 @@ def _limit(value: Any) -> Any:
     elif isinstance(value, int):
         if value.bit_length() > MAX_INT_BITS:
             raise SecurityError("number too large")
-    elif isinstance(value, list | tuple | dict | set | frozenset):
+    elif isinstance(value, list | tuple | dict | set | frozenset | Namespace | Cycler | Joiner):
         _refuse_over(_size(value))
     return value
+
+
+def _count_written(text: str) -> str:
+    """Count a piece of template output against the evaluation's MAX_WRITTEN.
+
+    A template's output (and what a `{% set %}` block or a macro captures) is
+    a list of pieces that only Python code appends to, so no size check sees
+    it grow: 3,000 pieces of a million characters took 1.4 GB in 0.6 s.
+    """
+    watch = _watches.get(threading.get_ident())
+    if watch is not None:
+        watch.written += len(text) + 8
+        if watch.written > MAX_WRITTEN:
+            raise SecurityError("output too large")
+    return text
 
 
 def _int_operands(left: Any, right: Any) -> bool:
@@ -209,8 +237,20 @@ def _checked_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, An
 
 
 class _CodeGenerator(CodeGenerator):
-    """Routes `~` and container literals through the size limit: Jinja compiles
-    them to plain Python (a join, a list display) that no hook sees."""
+    """Routes `~`, container literals and template output through the size
+    limits: Jinja compiles them to plain Python (a join, a list display, a
+    list append) that no hook sees."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        self.write("environment.count_written(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        super()._output_child_post(node, frame, finalize)
+        self.write(")")
+
+    def _output_const_repr(self, group: Iterable[Any]) -> str:
+        return f"environment.count_written({super()._output_const_repr(group)})"
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.concat_limited((")
@@ -252,6 +292,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     @staticmethod
     def limit(value: Any) -> Any:
         return _limit(value)
+
+    @staticmethod
+    def count_written(text: str) -> str:
+        return _count_written(text)
 
     @staticmethod
     def concat_limited(parts: tuple[Any, ...]) -> str:
@@ -742,7 +786,7 @@ class _Watch:
     threads taking turns at the GIL do not cut an expression short, and a wall
     clock backstop (WALL_FACTOR times as long) for everything else."""
 
-    __slots__ = ("clock", "cpu_deadline", "deadline", "done", "fired", "shield")
+    __slots__ = ("clock", "cpu_deadline", "deadline", "done", "fired", "shield", "written")
 
     def __init__(self, seconds: float) -> None:
         self.clock = _thread_clock()
@@ -755,6 +799,7 @@ class _Watch:
         self.fired = False  # the watchdog raised _Stopped in its thread
         self.done = False  # the evaluation ended: never fire any more
         self.shield = 0  # inside database reads (see uninterrupted): fire later
+        self.written = 0  # template output so far (see _count_written)
 
     def over(self, now: float) -> bool:
         if now > self.deadline:

@@ -1004,12 +1004,24 @@ class StepRuntime:
         assert self.state.access is not None
         return self.state.access
 
+    def _keep_secrets(self, value: Any, where: str) -> None:
+        """Refuse to hand a secret this run read on to where it would be stored:
+        a child run's parameters (in the ledger, where the child, which never
+        read the secret, would not mask it) or a thing's fields (data, exported)."""
+        if self.state.secrets.contains(to_json_safe(value)):
+            raise StepFailed(
+                f"a secret cannot be passed on in {where}: it would be stored in the "
+                "database; read it with secret(…) where it is used"
+            )
+
     def create_thing(self, type_name: str, fields: Mapping[str, Any]) -> ThingView:
+        self._keep_secrets(fields, "a thing's fields")
         created = catalog.create_thing(self._session(), type_name, fields)
         return self.access.view(created)  # the step's session ends with the step
 
     def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView:
         thing_id = thing if isinstance(thing, str) else thing.id
+        self._keep_secrets(fields, "a thing's fields")
         self.access.check(thing_id, "modify")
         return self.access.view(catalog.modify_thing(self._session(), thing_id, fields))
 
@@ -1028,6 +1040,7 @@ class StepRuntime:
     ) -> str:
         from app.core.recurrence import Recurrence
 
+        self._keep_secrets(params, "a workflow's parameters")
         run_id = schedule_in(
             self._session(),
             workflow,
@@ -1055,6 +1068,7 @@ class StepRuntime:
         at: datetime | None,
         interval: float,
     ) -> list[str]:
+        self._keep_secrets([list(items), params], "a workflow's parameters")
         ids = schedule_on_list(
             self._session(),
             workflow,
@@ -1080,6 +1094,7 @@ class StepRuntime:
     def run_inline(self, workflow: str, params: Mapping[str, Any]) -> Any:
         if self.state.depth >= MAX_INLINE_DEPTH:
             raise StepFailed(f"run_workflow nested deeper than {MAX_INLINE_DEPTH}")
+        self._keep_secrets(params, "a workflow's parameters")
         child = self.runner.run_now(
             workflow,
             params,

@@ -59,6 +59,18 @@ BOMBS = [
     "{% set a = ['x' * 1000] * 1000 %}{{ {'a': a, 'b': a} }}",
     "{% set a = ['x' * 1000] * 1000 %}{{ (a, a, a) }}",
     "{{ (range(100000)|list) | batch(1000000, 'x' * 1000000) | list }}",
+    # template output grows in lists only Python code appends to (a render, a
+    # `{% set %}` block, a macro), and namespaces or cyclers hold what they are given
+    "{% for i in range(200) %}{{ 'x' * 999999 }}{% endfor %}",
+    "{% set s %}{% for i in range(200) %}{{ 'x' * 999999 }}{% endfor %}{% endset %}{{ 1 }}",
+    "{% macro m() %}{% for i in range(200) %}{{ 'x' * 999999 }}{% endfor %}{% endmacro %}"
+    "{{ m() | length }}",
+    "{% set ns = namespace(p=none) %}{% for i in range(200) %}"
+    "{% set ns.p = namespace(p=ns.p, s='x' * 999999) %}{% endfor %}{{ 1 }}",
+    "{% set ns = namespace(p=none) %}{% for i in range(200) %}"
+    "{% set ns.p = cycler(ns.p, 'x' * 999999) %}{% endfor %}{{ 1 }}",
+    "{% set ns = namespace(p=none) %}{% for i in range(200) %}"
+    "{% set ns.p = dict(p=ns.p, s=joiner('x' * 999999)) %}{% endfor %}{{ 1 }}",
 ]
 
 
