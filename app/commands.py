@@ -83,7 +83,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.workflow_file import import_file
+    from app.workflow_file.importer import import_file
 
     summary = import_file(_open(args), args.file, replace=args.replace)
     print(summary)
@@ -91,7 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.workflow_file import export_text
+    from app.workflow_file.exporter import export_text
 
     if args.output:
         _check_not_own_file(cli.data_folder(args), args.output)

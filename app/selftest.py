@@ -108,7 +108,7 @@ class _SelfTest:
 
     def check_import(self) -> str:
         from app import paths
-        from app.workflow_file import import_file
+        from app.workflow_file.importer import import_file
 
         birthday = next(f for f in paths.examples() if f.name == "birthday.yaml")
         with resources.as_file(birthday) as path:
@@ -121,7 +121,7 @@ class _SelfTest:
     def check_run(self) -> str:
         from app.engine.runner import Runner
         from app.storage import ledger
-        from app.workflow_file import import_text
+        from app.workflow_file.importer import import_text
 
         import_text(self.db, TINY_WORKFLOW, name="self-test")
         started = time.perf_counter()

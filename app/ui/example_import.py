@@ -12,7 +12,8 @@ import yaml
 from app.errors import InvalidWorkflowFile
 from app.storage import catalog
 from app.storage.db import Database
-from app.workflow_file import ImportSummary, import_text, load_text
+from app.workflow_file.importer import ImportSummary, import_text
+from app.workflow_file.reader import load_text
 
 REPLACE, KEEP_BOTH, SKIP = "replace", "keep_both", "skip"
 _EXISTS = "already exists"

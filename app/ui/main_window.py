@@ -355,7 +355,7 @@ class MainWindow(QMainWindow):
             conflicts_of,
             import_keeping_both,
         )
-        from app.workflow_file import import_text
+        from app.workflow_file.importer import import_text
 
         if not self.data_area.settle():  # the Data area reloads below
             return []

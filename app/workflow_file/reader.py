@@ -1,8 +1,11 @@
-"""Import and export of the workflow file (PRODUCT §4): YAML, or JSON.
+"""The reader of the workflow file (PRODUCT §4): YAML, or JSON, to checked definitions.
 
-Import reads and checks the whole file first and writes nothing if any part
-is invalid; every problem is reported with its place, e.g.
-`workflows.send_birthday_email.steps[2].with.at: unknown name 'birtday'`.
+Pure: it touches no database. What it needs to know of the database (the data
+types, workflows, thing IDs and trigger names already there) is given to it as
+a `Known`. It reads and checks the whole document and reports every problem
+with its place, e.g.
+`workflows.send_birthday_email.steps[2].with.at: unknown name 'birtday'`;
+`importer` writes what it returns.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -33,7 +37,7 @@ from app.core.definitions import (
     TriggerDef,
     WorkflowDef,
 )
-from app.core.types import ValueType, coerce, encode, local_zone, utcnow
+from app.core.types import ValueType, coerce, encode
 from app.engine.validation import (
     KEY,
     Problem,
@@ -44,9 +48,6 @@ from app.engine.validation import (
     validate_workflow,
 )
 from app.errors import BadInput, InvalidWorkflowFile, one_line
-from app.storage import catalog, ledger
-from app.storage import models as m
-from app.storage.db import Database
 
 FORMAT_VERSION = 1
 TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
@@ -89,20 +90,19 @@ class FileContents:
     things: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
     workflows: list[WorkflowDef] = field(default_factory=list)
     triggers: list[TriggerDef] = field(default_factory=list)
+    # The upcoming runs of an export, as given: `importer` checks each with
+    # `run_problems`, then builds it against the workflows as written.
+    runs: Any = None
 
 
 @dataclass(frozen=True)
-class ImportSummary:
-    data_types: int
-    things: int
-    workflows: int
-    triggers: int
+class Known:
+    """What the database already holds, as plain data: what a file may refer to or collide with."""
 
-    def __str__(self) -> str:
-        return (
-            f"imported {self.workflows} workflow(s), {self.data_types} data type(s), "
-            f"{self.things} thing(s), {self.triggers} trigger(s)"
-        )
+    data_types: Mapping[str, DataTypeDef] = field(default_factory=dict)
+    workflows: Mapping[str, WorkflowDef] = field(default_factory=dict)
+    thing_ids: AbstractSet[str] = frozenset()
+    triggers: AbstractSet[str] = frozenset()
 
 
 # --- reading ----------------------------------------------------------------
@@ -329,6 +329,7 @@ class _Reader:
             trigger = self.trigger(str(name), body)
             if trigger is not None:
                 out.triggers.append(trigger)
+        out.runs = doc.get("runs")
         return out
 
     def data_type(self, name: str, body: Any) -> DataTypeDef | None:
@@ -652,7 +653,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-# --- import -----------------------------------------------------------------
+# --- the file and the whole document -----------------------------------------
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a workflow file, things included; more is refused unread
@@ -687,132 +688,49 @@ def read_file(path: Path) -> str:
         ) from None
 
 
-def import_text(
-    db: Database, text: str, *, name: str = "file", replace: bool = False
-) -> ImportSummary:
-    """Check the whole document, then write it in one transaction (or nothing)."""
+def read_document(doc: Any, known: Known | None = None, *, replace: bool = False) -> FileContents:
+    """The checked definitions of a parsed document, or InvalidWorkflowFile with every problem.
+
+    Without `replace`, a workflow, thing or trigger the database already holds
+    (or a data type it holds differently) is a problem too.
+    """
+    known = known or Known()
+    reader = _Reader(known.data_types, known.workflows, set(known.thing_ids))
+    contents = reader.read(doc)
+    problems = [one_line(str(p)) for p in reader.problems]
+    if not replace:
+        problems += _conflicts(
+            contents, known.data_types, known.workflows, known.thing_ids, known.triggers
+        )
+    if problems:
+        raise InvalidWorkflowFile(problems)
+    return contents
+
+
+def read_text(
+    text: str, known: Known | None = None, *, name: str = "file", replace: bool = False
+) -> FileContents:
+    """`read_document` of a YAML or JSON text."""
     doc = load_text(text, name)
     try:
-        return _import_document(db, doc, name, replace)
+        return read_document(doc, known, replace=replace)
     except RecursionError:
         raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
 
 
-def _import_document(db: Database, doc: Any, name: str, replace: bool) -> ImportSummary:
-    with db.write() as session:
-        existing_types = catalog.data_types(session)
-        existing_workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
-        existing_things = set(
-            session.scalars(m.Thing.__table__.select().with_only_columns(m.Thing.id))
-        )
-        reader = _Reader(existing_types, existing_workflows, existing_things)
-        contents = reader.read(doc)
-        problems = [one_line(str(p)) for p in reader.problems]
-        if not replace:
-            problems += _conflicts(
-                contents,
-                existing_types,
-                existing_workflows,
-                existing_things,
-                {t.name for t in catalog.list_triggers(session)},
-            )
-        if problems:
-            raise InvalidWorkflowFile(problems)
-        for definition in contents.data_types:
-            catalog.save_data_type(session, definition)
-        # References are set once every thing is there: a thing may name one
-        # later in the file, or itself (an export lists things by age).
-        references: list[tuple[str, dict[str, Any]]] = []
-        definitions: dict[str, DataTypeDef] = {}
-        for type_name, thing_id, values in contents.things:
-            if type_name not in definitions:
-                definitions[type_name] = catalog.get_data_type(session, type_name)
-            fields = definitions[type_name]
-            refs = {
-                k: v
-                for k, v in values.items()
-                if (f := fields.field(k)) is not None and f.type.is_thing and v is not None
-            }
-            plain = {k: v for k, v in values.items() if k not in refs}
-            if thing_id is not None and thing_id in existing_things:
-                catalog.modify_thing(session, thing_id, plain)
-            else:
-                thing_id = catalog.create_thing(session, type_name, plain, thing_id).id
-            if refs:
-                references.append((thing_id, refs))
-        for thing_id, refs in references:
-            catalog.modify_thing(session, thing_id, refs)
-        for wf in contents.workflows:
-            catalog.save_workflow(session, wf)
-        for trigger in contents.triggers:
-            catalog.save_trigger(session, trigger)
-        problems = _import_runs(session, doc.get("runs"), replace)
-        if problems:
-            # (rolls back everything written above)
-            raise InvalidWorkflowFile([one_line(p) for p in problems])
-    return ImportSummary(
-        len(contents.data_types),
-        len(contents.things),
-        len(contents.workflows),
-        len(contents.triggers),
-    )
-
-
-def _import_runs(session: Any, raw: Any, replace: bool) -> list[str]:
-    """Upcoming runs of an export: checked against the workflows now in the database."""
-    from app.engine.service import prepare_params
-
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        return ["runs: expected a list of upcoming runs"]
-    problems: list[str] = []
-    seen: dict[str, str] = {}  # run ID → its place
-    loader = catalog.SessionThingLoader(session)
-    for index, item in enumerate(raw, start=1):
-        place = f"runs[{index}]"
-        if not isinstance(item, Mapping):
-            problems.append(f"{place}: expected a mapping")
-            continue
-        unknown = [key for key in item if key not in RUN_KEYS]
-        if unknown:
-            problems.append(f"{place}.{unknown[0]}: unknown key (allowed: {', '.join(RUN_KEYS)})")
-            continue
-        found = _run_problems(session, item, place, seen)
-        if found:
-            problems += found
-            continue
-        try:
-            wf = catalog.get_workflow(session, str(item.get("workflow")))
-            when = item.get("scheduled_for")
-            at = coerce(ValueType("date"), when if isinstance(when, datetime) else str(when))
-            params = prepare_params(wf, dict(item.get("params") or {}), loader.resolve)
-            run_id = item.get("id")
-            if run_id and session.get(m.Run, run_id) is not None:
-                if not replace:
-                    problems.append(f"{place}: run '{run_id}' already exists (use --replace)")
-                continue
-            new = ledger.NewRun(
-                workflow=wf.name,
-                workflow_version=wf.version,
-                params=params,
-                scheduled_for=at if at.tzinfo else at.replace(tzinfo=local_zone()),
-                run_as=item.get("run_as"),
-                ignore_privacy=bool(item.get("ignore_privacy")),
-            )
-            if run_id:
-                session.add(m.Run(**ledger.run_values(new, run_id, utcnow())))
-            else:
-                ledger.insert_run(session, new)
-        except BadInput as exc:
-            problems.append(f"{place}: {exc.reason}")
-    return problems
-
-
-def _run_problems(
-    session: Any, item: Mapping[str, Any], place: str, seen: dict[str, str]
+def run_problems(
+    item: Any, place: str, seen: dict[str, str], thing_ids: AbstractSet[str]
 ) -> list[str]:
-    """What is wrong with the fields of one upcoming run, before anything is built."""
+    """What is wrong with one upcoming run of `runs`, before anything is built.
+
+    `seen` maps the run IDs given so far to their place; `thing_ids` are the
+    things in the database and the file (a run may run as one of them).
+    """
+    if not isinstance(item, Mapping):
+        return [f"{place}: expected a mapping"]
+    unknown = [key for key in item if key not in RUN_KEYS]
+    if unknown:
+        return [f"{place}.{unknown[0]}: unknown key (allowed: {', '.join(RUN_KEYS)})"]
     problems = []
     run_id = item.get("id")
     if run_id is not None:
@@ -834,7 +752,7 @@ def _run_problems(
     if run_as is not None:
         if not isinstance(run_as, str):
             problems.append(f"{place}.run_as: expected a thing's ID, got {_quote(run_as)}")
-        elif session.get(m.Thing, run_as) is None:
+        elif run_as not in thing_ids:
             problems.append(
                 f"{place}.run_as: no thing with ID '{run_as}' in the file or the database"
             )
@@ -848,9 +766,10 @@ def _conflicts(
     contents: FileContents,
     types: Mapping[str, DataTypeDef],
     workflows: Mapping[str, WorkflowDef],
-    things: set[str],
-    triggers: set[str],
+    things: AbstractSet[str],
+    triggers: AbstractSet[str],
 ) -> list[str]:
+    """What the file would replace in the database (refused unless importing with --replace)."""
     hint = "already exists (import with --replace to replace it)"
     out = [
         f"workflows.{wf.name}: workflow {hint}" for wf in contents.workflows if wf.name in workflows
@@ -863,107 +782,3 @@ def _conflicts(
     out += [f"things: thing '{i}' {hint}" for _, i, _ in contents.things if i in things]
     out += [f"triggers.{t.name}: trigger {hint}" for t in contents.triggers if t.name in triggers]
     return out
-
-
-def import_file(db: Database, path: Path, *, replace: bool = False) -> ImportSummary:
-    return import_text(db, read_file(path), name=str(path), replace=replace)
-
-
-# --- export -----------------------------------------------------------------
-
-
-def export_document(db: Database, *, things: bool = False) -> dict[str, Any]:
-    doc: dict[str, Any] = {"cueflow": FORMAT_VERSION}
-    with db.read() as session:
-        types = catalog.data_types(session)
-        if types:
-            doc["data_types"] = {
-                d.name: _drop_empty(
-                    {
-                        "fields": {f.name: str(f.type) for f in d.fields},
-                        "privacy": catalog.privacy_to_json(d.privacy),
-                    }
-                )
-                for d in types.values()
-            }
-        if things:
-            out: dict[str, list[dict[str, Any]]] = {}
-            for name in types:
-                rows = catalog.list_things(session, name)
-                if rows:
-                    out[name] = [{"id": t.id, **dict(t.raw)} for t in rows]
-            if out:
-                doc["things"] = out
-        workflows = catalog.list_workflows(session)
-        if workflows:
-            doc["workflows"] = {wf.name: _workflow_doc(wf) for wf in workflows}
-        if things:
-            upcoming = [
-                _drop_empty(
-                    {
-                        "id": run.id,
-                        "workflow": run.workflow,
-                        "scheduled_for": run.scheduled_for.isoformat(),
-                        "params": run.params,
-                        "run_as": run.run_as,
-                        "ignore_privacy": run.ignore_privacy,
-                    }
-                )
-                for run in session.scalars(ledger.runs_query(upcoming=True))
-                if run.schedule_id is None
-            ]
-            if upcoming:
-                doc["runs"] = upcoming
-        triggers = catalog.list_triggers(session)
-        if triggers:
-            doc["triggers"] = {
-                t.name: _drop_empty(
-                    {
-                        "data_type": t.data_type,
-                        "on": list(t.on),
-                        "only_when": t.only_when,
-                        "workflow": t.workflow,
-                        "params": t.params,
-                    }
-                )
-                for t in triggers
-            }
-    return doc
-
-
-def _workflow_doc(wf: WorkflowDef) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "label": wf.label,
-        "colour": wf.colour,
-        "description": wf.description,
-        "ignore_privacy_rules": wf.ignore_privacy_rules,
-        "only_when": wf.only_when,
-        "timeout": wf.timeout,
-        "on_missed": wf.on_missed,
-        "grace": wf.grace,
-    }
-    if wf.retries.attempts:
-        body["retries"] = {"attempts": wf.retries.attempts, "backoff": wf.retries.backoff}
-    body["parameters"] = {
-        p.key: _drop_empty({"type": p.type.base, "list": p.type.is_list, "optional": p.optional})
-        for p in wf.parameters
-    }
-    body["steps"] = [
-        _drop_empty({"action": s.action, "only_when": s.only_when, "with": s.inputs})
-        for s in wf.steps
-    ]
-    return _drop_empty(body, keep=("ignore_privacy_rules", "steps"))
-
-
-def _drop_empty(body: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in body.items()
-        if k in keep or not (v is None or v is False or v == "" or v == {} or v == [])
-    }
-
-
-def export_text(db: Database, *, things: bool = False) -> str:
-    return yaml.safe_dump(
-        export_document(db, things=things), sort_keys=False, allow_unicode=True, width=100
-    )

@@ -1,0 +1,152 @@
+"""The importer of the workflow file: what the reader checked, written in one transaction.
+
+It reads from the database what the reader must know (`Known`), has the
+reader check the whole document, and writes it all or nothing: a file with
+any problem writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.core.definitions import DataTypeDef
+from app.core.types import ValueType, coerce, local_zone, utcnow
+from app.errors import BadInput, InvalidWorkflowFile, one_line
+from app.storage import catalog, ledger
+from app.storage import models as m
+from app.storage.db import Database
+from app.workflow_file.reader import Known, load_text, read_document, read_file, run_problems
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    data_types: int
+    things: int
+    workflows: int
+    triggers: int
+
+    def __str__(self) -> str:
+        return (
+            f"imported {self.workflows} workflow(s), {self.data_types} data type(s), "
+            f"{self.things} thing(s), {self.triggers} trigger(s)"
+        )
+
+
+def import_text(
+    db: Database, text: str, *, name: str = "file", replace: bool = False
+) -> ImportSummary:
+    """Check the whole document, then write it in one transaction (or nothing)."""
+    doc = load_text(text, name)
+    try:
+        return _import_document(db, doc, replace)
+    except RecursionError:
+        raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
+
+
+def import_file(db: Database, path: Path, *, replace: bool = False) -> ImportSummary:
+    return import_text(db, read_file(path), name=str(path), replace=replace)
+
+
+def _known(session: Any) -> Known:
+    """What the reader must know of the database, read in the import's transaction."""
+    return Known(
+        data_types=catalog.data_types(session),
+        workflows={wf.name: wf for wf in catalog.list_workflows(session)},
+        thing_ids=frozenset(
+            session.scalars(m.Thing.__table__.select().with_only_columns(m.Thing.id))
+        ),
+        triggers=frozenset(t.name for t in catalog.list_triggers(session)),
+    )
+
+
+def _import_document(db: Database, doc: Any, replace: bool) -> ImportSummary:
+    with db.write() as session:
+        known = _known(session)
+        contents = read_document(doc, known, replace=replace)
+        for definition in contents.data_types:
+            catalog.save_data_type(session, definition)
+        # References are set once every thing is there: a thing may name one
+        # later in the file, or itself (an export lists things by age).
+        references: list[tuple[str, dict[str, Any]]] = []
+        definitions: dict[str, DataTypeDef] = {}
+        thing_ids = set(known.thing_ids)  # and every thing written: a run may run as one
+        for type_name, thing_id, values in contents.things:
+            if type_name not in definitions:
+                definitions[type_name] = catalog.get_data_type(session, type_name)
+            fields = definitions[type_name]
+            refs = {
+                k: v
+                for k, v in values.items()
+                if (f := fields.field(k)) is not None and f.type.is_thing and v is not None
+            }
+            plain = {k: v for k, v in values.items() if k not in refs}
+            if thing_id is not None and thing_id in known.thing_ids:
+                catalog.modify_thing(session, thing_id, plain)
+            else:
+                thing_id = catalog.create_thing(session, type_name, plain, thing_id).id
+            thing_ids.add(thing_id)
+            if refs:
+                references.append((thing_id, refs))
+        for thing_id, refs in references:
+            catalog.modify_thing(session, thing_id, refs)
+        for wf in contents.workflows:
+            catalog.save_workflow(session, wf)
+        for trigger in contents.triggers:
+            catalog.save_trigger(session, trigger)
+        problems = _import_runs(session, contents.runs, replace, thing_ids)
+        if problems:
+            # (rolls back everything written above)
+            raise InvalidWorkflowFile([one_line(p) for p in problems])
+    return ImportSummary(
+        len(contents.data_types),
+        len(contents.things),
+        len(contents.workflows),
+        len(contents.triggers),
+    )
+
+
+def _import_runs(session: Any, raw: Any, replace: bool, thing_ids: set[str]) -> list[str]:
+    """Upcoming runs of an export: checked against the workflows now in the database."""
+    from app.engine.service import prepare_params
+
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        return ["runs: expected a list of upcoming runs"]
+    problems: list[str] = []
+    seen: dict[str, str] = {}  # run ID → its place
+    loader = catalog.SessionThingLoader(session)
+    for index, item in enumerate(raw, start=1):
+        place = f"runs[{index}]"
+        found = run_problems(item, place, seen, thing_ids)
+        if found:
+            problems += found
+            continue
+        try:
+            wf = catalog.get_workflow(session, str(item.get("workflow")))
+            when = item.get("scheduled_for")
+            at = coerce(ValueType("date"), when if isinstance(when, datetime) else str(when))
+            params = prepare_params(wf, dict(item.get("params") or {}), loader.resolve)
+            run_id = item.get("id")
+            if run_id and session.get(m.Run, run_id) is not None:
+                if not replace:
+                    problems.append(f"{place}: run '{run_id}' already exists (use --replace)")
+                continue
+            new = ledger.NewRun(
+                workflow=wf.name,
+                workflow_version=wf.version,
+                params=params,
+                scheduled_for=at if at.tzinfo else at.replace(tzinfo=local_zone()),
+                run_as=item.get("run_as"),
+                ignore_privacy=bool(item.get("ignore_privacy")),
+            )
+            if run_id:
+                session.add(m.Run(**ledger.run_values(new, run_id, utcnow())))
+            else:
+                ledger.insert_run(session, new)
+        except BadInput as exc:
+            problems.append(f"{place}: {exc.reason}")
+    return problems
