@@ -1,4 +1,4 @@
-"""Step types, one module per family, declared in `registry`."""
+"""Step types, one module per family; each declares its specs (`spec`), the `registry` collects them."""
 
 from app.actions.registry import ActionSpec, InputSpec, actions, get
 
