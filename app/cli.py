@@ -7,22 +7,17 @@ one-line reason on stderr. Never a traceback for bad input.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from app import __version__, paths
+from app.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, data_folder
 from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe, one_line, undecodable
-
-EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
-
 
 MAX_INTERVAL = 366 * 86400.0  # --interval: at most a (leap) year between two runs
 
@@ -261,37 +256,3 @@ def has_screen() -> bool:
     if os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def stop_on_signal() -> threading.Event:
-    """An event set by SIGINT or SIGTERM (install before saying "ready")."""
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    return stop
-
-
-def wait_for(stop: threading.Event) -> None:
-    """Block the main thread until `stop` is set."""
-    while not stop.wait(0.5):
-        pass
-
-
-def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
-
-
-def print_json_array(items: Iterable[Any]) -> None:
-    """What print_json prints for a list, written item by item as they come."""
-    out = sys.stdout
-    first = True
-    for item in items:
-        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-        out.write(("[\n  " if first else ",\n  ") + text)
-        first = False
-    out.write("[]\n" if first else "\n]\n")
-
-
-def data_folder(args: argparse.Namespace) -> Path:
-    return paths.data_dir(args.data_dir)

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app import cli, logfile, paths
+from app import console, logfile, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
+from app.engine import presenting
 from app.errors import BadInput, one_line, undecodable
 from app.storage import catalog, ledger, secrets, settings
 from app.storage import models as m
@@ -20,7 +21,7 @@ from app.storage.db import Database, check_intact, open_folder
 
 
 def _open(args: argparse.Namespace) -> Database:
-    return open_folder(paths.prepare_data_dir(cli.data_folder(args)))
+    return open_folder(paths.prepare_data_dir(console.data_folder(args)))
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -46,7 +47,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
     from app.scheduling.clock import Clock
     from app.scheduling.lock import FolderLock
 
-    folder = paths.prepare_data_dir(cli.data_folder(args))
+    folder = paths.prepare_data_dir(console.data_folder(args))
     lock = FolderLock(folder)
     lock.acquire()
     try:
@@ -57,7 +58,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
             db.dispose()
             raise
         logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
-        stop = cli.stop_on_signal()
+        stop = console.stop_on_signal()
         clock = Clock(db)
         clock.start()
         found = clock.recovered
@@ -68,7 +69,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
                 f"{len(found['missed'])} missed, {len(found['interrupted'])} interrupted.",
                 flush=True,
             )
-        cli.wait_for(stop)
+        console.wait_for(stop)
         interrupted = clock.stop(timeout=10)
         if interrupted:
             print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
@@ -76,7 +77,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
     finally:
         logfile.stop(folder)
         lock.release()
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 # --- workflow file --------------------------------------------------------------
@@ -87,14 +88,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     summary = import_file(_open(args), args.file, replace=args.replace)
     print(summary)
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.workflow_file.exporter import export_text
 
     if args.output:
-        _check_not_own_file(cli.data_folder(args), args.output)
+        _check_not_own_file(console.data_folder(args), args.output)
     text = export_text(_open(args), things=args.things)
     if args.output:
         try:
@@ -103,7 +104,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise BadInput(f"{args.output}: cannot write: {exc}") from None
     else:
         sys.stdout.write(text)
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 _OWN_FILES = ("cueflow.db", "cueflow.log", "scheduler.lock", "instance.lock")
@@ -147,11 +148,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     with db.read() as session:
         run = ledger.get_run(session, run_id)
-        out = ledger.run_to_json(run)
-        out["steps"] = ledger.steps_to_json(ledger.step_results(session, run_id, run.attempt))
+        out = presenting.run_to_json(run)
+        out["steps"] = presenting.steps_to_json(ledger.step_results(session, run_id, run.attempt))
         out["log"] = [line.message for line in ledger.log_lines(session, run_id)]
     if args.json:
-        cli.print_json(out)
+        console.print_json(out)
     else:
         print(f"run {run_id} {out['status']}" + (f": {out['error']}" if out["error"] else ""))
         for step in out["steps"]:
@@ -163,9 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if out["returned"] is not None:
             print(f"returned: {_short(out['returned'], 400)}")
     return (
-        cli.EXIT_OK
+        console.EXIT_OK
         if out["status"] in (ledger.SUCCEEDED, ledger.TERMINATED)
-        else cli.EXIT_RUN_FAILED
+        else console.EXIT_RUN_FAILED
     )
 
 
@@ -200,7 +201,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             from_text=True,
         )
         print("\n".join(ids))
-        return cli.EXIT_OK
+        return console.EXIT_OK
     if args.interval:
         raise BadInput("--interval goes with --each or --each-search")
     every = Recurrence.parse(args.every) if args.every else None
@@ -219,7 +220,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         timezone=args.timezone,
     )
     print(run_id)
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def _check_last(at: datetime, interval: float, count: int) -> None:
@@ -259,7 +260,7 @@ def cmd_pause(args: argparse.Namespace) -> int:
 
     Service(_open(args)).set_paused(True)
     print("paused: no run starts until 'cueflow resume'")
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -267,23 +268,23 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     Service(_open(args)).set_paused(False)
     print("resumed")
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_schedules(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from app.storage import models, schedules
+    from app.storage import models
 
     db = _open(args)
     with db.read() as session:
         rows = [
-            schedules.to_json(row)
+            presenting.schedule_to_json(row)
             for row in session.scalars(select(models.Schedule).order_by(models.Schedule.created_at))
         ]
     if args.json:
-        cli.print_json(rows)
-        return cli.EXIT_OK
+        console.print_json(rows)
+        return console.EXIT_OK
     if not rows:
         print("no schedules")
     for row in rows:
@@ -291,7 +292,7 @@ def cmd_schedules(args: argparse.Namespace) -> int:
             f"{row['id']}  {row['status']:<9} every {row['every']:<14} {row['workflow']}  "
             f"({row['timezone']})"
         )
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
@@ -318,7 +319,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     else:
         cancelled = service.cancel_all(overdue=args.overdue)
     print(f"cancelled {len(cancelled)} run(s)")
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -327,7 +328,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
         Service(_open(args)).resume(args.resume)
         print(args.resume)
-        return cli.EXIT_OK
+        return console.EXIT_OK
     if args.status is not None and args.status not in ledger.STATUSES:
         raise BadInput(f"unknown status '{args.status}' (one of {', '.join(ledger.STATUSES)})")
     db = _open(args)
@@ -342,13 +343,13 @@ def cmd_runs(args: argparse.Namespace) -> int:
         # Streamed: a ledger of a million runs starts printing at once, in little memory.
         plain = query.with_only_columns(*m.Run.__table__.columns)  # rows, not ORM objects
         rows = (
-            ledger.run_to_json(run)
+            presenting.run_to_json(run)
             for run in session.execute(plain.execution_options(yield_per=1000))
         )
         if args.json:
-            cli.print_json_array(rows)
-            return cli.EXIT_OK
-        print(_scheduler_line(cli.data_folder(args)))
+            console.print_json_array(rows)
+            return console.EXIT_OK
+        print(_scheduler_line(console.data_folder(args)))
         printed = 0
         for row in rows:
             when = _local(datetime.fromisoformat(row["scheduled_for"]))
@@ -360,7 +361,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             printed += 1
         if not printed:
             print("no runs")
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def _scheduler_line(folder: Any) -> str:
@@ -411,14 +412,14 @@ def cmd_things(args: argparse.Namespace) -> int:
         rows = [{"id": t.id, **dict(t.raw)} for t in things]
         names = [f.name for f in catalog.get_data_type(session, args.type).fields]
     if args.json:
-        cli.print_json(rows)
-        return cli.EXIT_OK
+        console.print_json(rows)
+        return console.EXIT_OK
     if not rows:
         print(f"no {args.type} things")
     for row in rows:
         fields = "  ".join(f"{n}={_short(row.get(n), 40)}" for n in names if row.get(n) is not None)
         print(f"{row['id']}  {fields}")
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_thing(args: argparse.Namespace) -> int:
@@ -441,7 +442,7 @@ def cmd_thing(args: argparse.Namespace) -> int:
         service.modify_thing(args.id, values)
     else:
         service.delete_thing(args.id)
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 # --- settings and secrets -----------------------------------------------------------------
@@ -452,14 +453,14 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if args.settings_command == "set":
         with db.write() as session:
             settings.set_value(session, args.key, args.value)
-        return cli.EXIT_OK
+        return console.EXIT_OK
     with db.read() as session:
         if args.key:
             print(settings.get(session, args.key))
         else:
             for key, value in settings.all_settings(session).items():
                 print(f"{key} = {value}")
-    return cli.EXIT_OK
+    return console.EXIT_OK
 
 
 def cmd_secret(args: argparse.Namespace) -> int:
@@ -484,4 +485,4 @@ def cmd_secret(args: argparse.Namespace) -> int:
         raise BadInput("the secret read from standard input is not valid UTF-8: nothing stored")
     secrets.set_secret(args.key, value)
     print(f"stored {args.key} in {secrets.backend_name()}")
-    return cli.EXIT_OK
+    return console.EXIT_OK

@@ -1,4 +1,4 @@
-"""Step types, one module per family, declared in `registry`."""
+"""Step types, one module per family, each listing its specs; `registry` collects them."""
 
 from app.actions.registry import ActionSpec, InputSpec, actions, get
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.actions.registry import (
+from app.actions.spec import (
     DATA_TYPE,
     MAPPING,
     THING_OR_LIST,
@@ -12,7 +12,6 @@ from app.actions.registry import (
     InputSpec,
     StepContext,
     plain,
-    register,
 )
 from app.core.things import ThingView
 
@@ -40,7 +39,10 @@ def delete_thing(ctx: StepContext, inputs: dict[str, Any]) -> int:
     return len(things)
 
 
-register(
+# Collected by app.actions.registry.
+SPECS: list[ActionSpec] = []
+
+SPECS.append(
     ActionSpec(
         name="create_thing",
         family="Data",
@@ -54,7 +56,7 @@ register(
         describe=lambda i: f"Create a new {i.get('type', 'thing')}",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="modify_thing",
         family="Data",
@@ -68,7 +70,7 @@ register(
         describe=lambda i: f"Make changes to {plain(i.get('thing', '…'))}",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="delete_thing",
         family="Data",

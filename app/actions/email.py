@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from app.actions.registry import (
+from app.actions.spec import (
     LONG_TEXT,
     TEXT,
     TEXT_OR_LIST,
@@ -21,7 +21,6 @@ from app.actions.registry import (
     InputSpec,
     StepContext,
     plain,
-    register,
 )
 from app.errors import StepFailed
 
@@ -177,7 +176,10 @@ def _smtp_text(exc: smtplib.SMTPException) -> str:
     return str(exc) or type(exc).__name__
 
 
-register(
+# Collected by app.actions.registry.
+SPECS: list[ActionSpec] = []
+
+SPECS.append(
     ActionSpec(
         name="send_email",
         family="Email",

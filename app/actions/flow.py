@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.actions.registry import (
+from app.actions.spec import (
     LONG_TEXT,
     MAPPING,
     TEXT,
@@ -15,7 +15,6 @@ from app.actions.registry import (
     StepContext,
     Terminate,
     plain,
-    register,
 )
 
 
@@ -39,7 +38,10 @@ def terminate(ctx: StepContext, inputs: dict[str, Any]) -> None:
     raise Terminate()
 
 
-register(
+# Collected by app.actions.registry.
+SPECS: list[ActionSpec] = []
+
+SPECS.append(
     ActionSpec(
         name="run_workflow",
         family="Flow",
@@ -53,7 +55,7 @@ register(
         describe=lambda i: f"Run {i.get('workflow', '…')} and wait",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="return_data",
         family="Flow",
@@ -64,7 +66,7 @@ register(
         describe=lambda i: f"Return {', '.join(map(str, (i.get('values') or {}).keys()))}",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="notify",
         family="Flow",
@@ -77,7 +79,7 @@ register(
         describe=lambda i: f"Notify: {plain(i.get('title', ''))}",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="log",
         family="Flow",
@@ -87,7 +89,7 @@ register(
         describe=lambda i: f"Log: {plain(i.get('message', ''))}",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="terminate",
         family="Flow",

@@ -1,142 +1,64 @@
-"""The action registry: what each step type is called, which inputs it
-declares, and the function that performs it.
+"""The action registry: every step type by name, collected from the `SPECS` of
+the action modules (one per family).
 
 The same declaration drives validation on import, the engine's coercion of
-evaluated inputs, and (later) the window's generated step forms.
+evaluated inputs, and the window's generated step forms.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+import threading
 
-from app.core.things import ThingView
+# Re-exported: the engine, validation and the step form read the declarations
+# through the registry.
+from app.actions.spec import (
+    ANY,
+    CHOICE,
+    DATA_TYPE,
+    DATE,
+    LONG_TEXT,
+    MAPPING,
+    NUMBER,
+    TEXT,
+    TEXT_OR_LIST,
+    THING_OR_LIST,
+    WORKFLOW,
+    YES_NO,
+    ActionSpec,
+    InputSpec,
+    Perform,
+    ReturnData,
+    StepContext,
+    Terminate,
+    plain,
+)
 
-# Input kinds: how an evaluated input is checked and which editor the form uses.
-TEXT = "text"
-LONG_TEXT = "long text"
-NUMBER = "number"
-YES_NO = "yes/no"
-DATE = "date"
-TEXT_OR_LIST = "text or list"
-THING_OR_LIST = "thing or list"
-MAPPING = "mapping"
-WORKFLOW = "workflow"
-DATA_TYPE = "data type"
-CHOICE = "choice"
-ANY = "any"
-
-
-@dataclass(frozen=True)
-class InputSpec:
-    name: str
-    kind: str
-    required: bool = False
-    help: str = ""
-    default: Any = None
-    choices: tuple[str, ...] = ()
-
-
-class StepContext(Protocol):
-    """What an action may do; the engine provides it for each step."""
-
-    run_id: str
-    workflow_name: str
-
-    def remaining(self) -> float:
-        """Seconds left before the run's timeout."""
-
-    def setting(self, key: str) -> Any: ...
-
-    def secret(self, name: str) -> str | None: ...
-
-    def log(self, message: str) -> None: ...
-
-    def notify(self, title: str, message: str) -> None: ...
-
-    def create_thing(self, type_name: str, fields: Mapping[str, Any]) -> ThingView: ...
-
-    def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView: ...
-
-    def delete_thing(self, thing: ThingView | str) -> None: ...
-
-    def schedule(
-        self,
-        workflow: str,
-        params: Mapping[str, Any],
-        at: datetime | None,
-        ignore_privacy_rules: bool,
-        every: str | None = None,
-    ) -> str: ...
-
-    def schedule_list(
-        self,
-        workflow: str,
-        items: Sequence[Any],
-        item_param: str,
-        params: Mapping[str, Any],
-        at: datetime | None,
-        interval: float,
-    ) -> list[str]: ...
-
-    def cancel(self, run_ids: Sequence[str]) -> int: ...
-
-    def run_inline(self, workflow: str, params: Mapping[str, Any]) -> Any: ...
-
-
-Perform = Callable[[StepContext, dict[str, Any]], Any]
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    name: str
-    family: str
-    label: str
-    inputs: tuple[InputSpec, ...]
-    perform: Perform
-    result: str = ""
-    external: bool = False  # a side effect outside Cueflow's database
-    describe: Callable[[Mapping[str, Any]], str] | None = field(default=None, compare=False)
-
-    def input(self, name: str) -> InputSpec | None:
-        return next((i for i in self.inputs if i.name == name), None)
-
-    def summary(self, inputs: Mapping[str, Any]) -> str:
-        """A readable one-line description of a configured step."""
-        if self.describe is not None:
-            return self.describe(inputs)
-        return self.label
-
-
-class ReturnData(Exception):
-    """Raised by `return_data`: the workflow ends and gives these values."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        super().__init__("return")
-        self.values = values
-
-
-class Terminate(Exception):
-    """Raised by `terminate`: the workflow ends with status `terminated`."""
-
-
-def plain(value: Any) -> str:
-    """An input as a person reads it on a step card: `{{ user.email }}` → `‹user.email›`."""
-    text = str(value).strip()
-    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"‹\1›", text)
-
+__all__ = [
+    "ANY",
+    "CHOICE",
+    "DATA_TYPE",
+    "DATE",
+    "LONG_TEXT",
+    "MAPPING",
+    "NUMBER",
+    "TEXT",
+    "TEXT_OR_LIST",
+    "THING_OR_LIST",
+    "WORKFLOW",
+    "YES_NO",
+    "ActionSpec",
+    "InputSpec",
+    "Perform",
+    "ReturnData",
+    "StepContext",
+    "Terminate",
+    "actions",
+    "get",
+    "plain",
+]
 
 _REGISTRY: dict[str, ActionSpec] = {}
-
-
-def register(spec: ActionSpec) -> ActionSpec:
-    if spec.name in _REGISTRY:
-        raise ValueError(f"action {spec.name} registered twice")
-    _REGISTRY[spec.name] = spec
-    return spec
+_LOADING = threading.Lock()
 
 
 def actions() -> dict[str, ActionSpec]:
@@ -150,4 +72,18 @@ def get(name: str) -> ActionSpec | None:
 
 
 def _load_all() -> None:
-    from app.actions import data, email, flow, scheduling, web  # noqa: F401
+    """Collect the action modules' specs once (imported on first use: httpx, smtplib …)."""
+    if _REGISTRY:
+        return
+    with _LOADING:
+        if _REGISTRY:
+            return
+        from app.actions import data, email, flow, scheduling, web
+
+        found: dict[str, ActionSpec] = {}
+        for module in (data, email, flow, scheduling, web):
+            for spec in module.SPECS:
+                if spec.name in found:
+                    raise ValueError(f"action {spec.name} registered twice")
+                found[spec.name] = spec
+        _REGISTRY.update(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.actions.registry import (
+from app.actions.spec import (
     ANY,
     DATE,
     MAPPING,
@@ -17,7 +17,6 @@ from app.actions.registry import (
     InputSpec,
     StepContext,
     plain,
-    register,
 )
 from app.errors import StepFailed
 
@@ -60,7 +59,10 @@ def _describe_schedule(inputs: Any) -> str:
     return f"Schedule {inputs.get('workflow', '…')}{when}"
 
 
-register(
+# Collected by app.actions.registry.
+SPECS: list[ActionSpec] = []
+
+SPECS.append(
     ActionSpec(
         name="schedule_workflow",
         family="Scheduling",
@@ -79,7 +81,7 @@ register(
         describe=_describe_schedule,
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="schedule_workflow_on_list",
         family="Scheduling",
@@ -97,7 +99,7 @@ register(
         describe=lambda i: f"Schedule {i.get('workflow', '…')} on {plain(i.get('list', '…'))}",
     )
 )
-register(
+SPECS.append(
     ActionSpec(
         name="cancel_scheduled",
         family="Scheduling",

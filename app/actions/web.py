@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app.actions.registry import (
+from app.actions.spec import (
     ANY,
     CHOICE,
     MAPPING,
@@ -18,7 +18,6 @@ from app.actions.registry import (
     InputSpec,
     StepContext,
     plain,
-    register,
 )
 from app.errors import StepFailed
 
@@ -91,7 +90,10 @@ def _json_or_none(response: httpx.Response, text: str) -> Any:
         return None
 
 
-register(
+# Collected by app.actions.registry.
+SPECS: list[ActionSpec] = []
+
+SPECS.append(
     ActionSpec(
         name="http_request",
         family="Web",

@@ -33,9 +33,9 @@ from app.core.things import ThingView
 from app.core.types import ValueType, coerce, to_json_safe, utcnow
 from app.engine import triggers
 from app.engine.access import RunAccess
+from app.engine.enqueue import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
 from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
 from app.engine.masking import Masker
-from app.engine.service import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedules, secrets, settings
 from app.storage import models as m
@@ -164,7 +164,7 @@ class Runner:
         """Run a workflow in this thread, now, recorded in the ledger; returns the run ID.
 
         `parent` (a run_workflow step's run) continues its chain; `trigger`
-        keeps the run in a trigger's chain (see service.schedule_in).
+        keeps the run in a trigger's chain (see enqueue.schedule_in).
         """
         segment = _Segment(self, "")
         try:

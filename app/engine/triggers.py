@@ -9,7 +9,7 @@ the ledger saying why, so nothing is silently lost.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,11 +18,9 @@ from app.core.definitions import TriggerDef
 from app.core.things import ThingView
 from app.core.types import utcnow
 from app.engine.access import RunAccess
+from app.engine.enqueue import Parent, schedule_in
 from app.errors import CueflowError, ExpressionError
 from app.storage import catalog, ledger
-
-if TYPE_CHECKING:
-    from app.engine.service import Parent
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +40,6 @@ def fire(
     the privacy rules of the user who made the change, as the run will: a
     hidden field reads as none and cannot flow into the run's parameters.
     """
-    from app.engine.service import schedule_in
-
     if not changes or not catalog.has_triggers(session, {c.type_name for c in changes}):
         return []
     triggers = catalog.list_triggers(session)

@@ -146,6 +146,16 @@ def cancel(session: Session, run_ids: Iterable[str]) -> list[str]:
                  error="cancelled")
 
 
+def cancel_upcoming_of(session: Session, workflow: str) -> list[str]:
+    """Cancel every scheduled run of one workflow (before deleting it)."""
+    ids = list(
+        session.scalars(
+            select(m.Run.id).where(m.Run.status == SCHEDULED, m.Run.workflow == workflow)
+        )
+    )
+    return cancel(session, ids)
+
+
 def uncancel(session: Session, run_ids: Iterable[str]) -> list[str]:
     """Schedule cancelled runs again (undoing what cancelled them); returns those restored."""
     return _move(session, run_ids, CANCELLED, status=SCHEDULED, finished_at=None, error=None)
@@ -451,46 +461,3 @@ def parent_trigger(session: Session, run_id: str) -> str | None:
 def log_lines(session: Session, run_id: str) -> list[m.LogLine]:
     query = select(m.LogLine).where(m.LogLine.run_id == run_id).order_by(m.LogLine.id)
     return list(session.scalars(query))
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def run_to_json(run: Any) -> dict[str, Any]:
-    """The `runs --json` object of PRODUCT §5 (of a Run or a row of its columns)."""
-    return {
-        "id": run.id,
-        "workflow": run.workflow,
-        "status": run.status,
-        "scheduled_for": _iso(run.scheduled_for),
-        "started_at": _iso(run.started_at),
-        "finished_at": _iso(run.finished_at),
-        "created_at": _iso(run.created_at),
-        "params": run.params,
-        "run_as": run.run_as,
-        "ignore_privacy": run.ignore_privacy,
-        "error": run.error,
-        "attempt": run.attempt,
-        "parent_id": run.parent_id,
-        "workflow_version": run.workflow_version,
-        "returned": run.returned,
-        "trigger": run.trigger,
-        "schedule_id": run.schedule_id,
-    }
-
-
-def steps_to_json(rows: Sequence[m.StepResult]) -> list[dict[str, Any]]:
-    return [
-        {
-            "step": row.position,
-            "action": row.action,
-            "attempt": row.attempt,
-            "status": row.status,
-            "inputs": row.inputs,
-            "result": row.result,
-            "error": row.error,
-            "duration_ms": round(row.duration_ms, 3),
-        }
-        for row in rows
-    ]

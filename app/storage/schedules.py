@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -138,7 +137,7 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         run_as=row.run_as,
         ignore_privacy=row.ignore_privacy,
         parent_id=row.parent_id,
-        # A schedule made inside a trigger's chain stays in it (see engine.service.schedule_in).
+        # A schedule made inside a trigger's chain stays in it (see engine.enqueue.schedule_in).
         trigger=ledger.run_trigger(session, row.parent_id) if row.parent_id else None,
     )
     return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
@@ -162,19 +161,6 @@ def get(session: Session, schedule_id: str) -> m.Schedule:
     if row is None:
         raise NotFound(f"no schedule with ID '{schedule_id}'")
     return row
-
-
-def to_json(row: m.Schedule) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "workflow": row.workflow,
-        "every": row.every,
-        "timezone": row.timezone,
-        "start": row.start.isoformat(),
-        "status": row.status,
-        "params": row.params,
-        "run_as": row.run_as,
-    }
 
 
 def is_schedule_id(text: str) -> bool:

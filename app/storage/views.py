@@ -250,16 +250,6 @@ def count_upcoming_of(session: Session, workflow: str) -> int:
     return ledger.count_scheduled(session, workflow)
 
 
-def cancel_upcoming_of(session: Session, workflow: str) -> list[str]:
-    """Cancel every scheduled run of one workflow (before deleting it)."""
-    ids = list(
-        session.scalars(
-            select(m.Run.id).where(m.Run.status == ledger.SCHEDULED, m.Run.workflow == workflow)
-        )
-    )
-    return ledger.cancel(session, ids)
-
-
 @dataclass(frozen=True)
 class ThingRow:
     id: str
@@ -302,19 +292,17 @@ def thing_ids(session: Session, type_name: str, text: str = "") -> list[str]:
     return list(session.scalars(query.order_by(m.Thing.created_at, m.Thing.id)))
 
 
-def thing_choices(
+def thing_choice_rows(
     session: Session, type_name: str | None = None, limit: int = 1000
-) -> list[tuple[str, str, str]]:
-    """(id, type name, a readable label) of things, for pickers."""
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(id, type name, field values) of things, for pickers."""
     query = select(m.Thing.id, m.DataType.name, m.Thing.data).join(
         m.DataType, m.DataType.id == m.Thing.data_type_id
     )
     if type_name is not None:
         query = query.where(m.DataType.name == type_name)
     query = query.order_by(m.DataType.name, m.Thing.created_at).limit(limit)
-    return [
-        (row.id, row.name, thing_label(row.data or {}, row.id)) for row in session.execute(query)
-    ]
+    return [(row.id, row.name, row.data or {}) for row in session.execute(query)]
 
 
 def thing_parameters(session: Session) -> dict[str, set[str]]:
@@ -331,28 +319,15 @@ def thing_parameters(session: Session) -> dict[str, set[str]]:
     return out
 
 
-def thing_labels(session: Session, thing_ids: Iterable[str]) -> dict[str, str]:
-    """Short labels (a name, else an email …) of the things with these IDs that exist."""
+def thing_data(session: Session, thing_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The field values of the things with these IDs that exist, by ID."""
     ids = list(dict.fromkeys(thing_ids))
-    labels: dict[str, str] = {}
+    found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = driver(session).execute(
             f"SELECT id, data FROM things WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
         )
         for thing_id, data in rows:
-            labels[thing_id] = thing_label(json.loads(data) if data else {}, thing_id, brief=True)
-    return labels
-
-
-def thing_label(data: dict[str, Any], thing_id: str, *, brief: bool = False) -> str:
-    """`Ada <ada@example.com>`-like label from the first text-looking fields
-    (`brief`: just `Ada`, for table cells)."""
-    name = next((str(data[k]) for k in ("name", "title", "label") if data.get(k)), "")
-    email = str(data.get("email") or "")
-    if name and email and not brief:
-        return f"{name} <{email}>"
-    if name or email:
-        return name or email
-    first = next((str(v) for v in data.values() if isinstance(v, str) and v), "")
-    return first or thing_id
+            found[thing_id] = json.loads(data) if data else {}
+    return found

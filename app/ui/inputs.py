@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import ValueType, local_zone, utcnow
-from app.storage import views
+from app.engine import presenting
 from app.storage.db import Database
 from app.ui import formatting
 
@@ -151,7 +151,7 @@ class ThingPicker(ValueEditor):
         if none_text is not None:
             self.combo.addItem(none_text, NO_THING)
         with db.read() as session:
-            choices = views.thing_choices(session, type_name)
+            choices = presenting.thing_choices(session, type_name)
         for thing_id, kind, label in choices:
             shown = f"{label} · {thing_id}" if type_name else f"{kind}: {label} · {thing_id}"
             self.combo.addItem(shown, thing_id)

@@ -30,6 +30,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.core.definitions import DataTypeDef
 from app.core.types import ValueType, local_zone, parse_text, utcnow
+from app.engine import presenting
 from app.engine.service import Service
 from app.errors import CueflowError
 from app.storage import catalog, ledger, views
@@ -291,7 +292,8 @@ class UpcomingRunsModel(PagedRunsModel):
         params = views.thing_parameters(session) if colours else self._thing_params
         result = super()._read(session, run_filter, colours)
         wanted = {t for run in result["first"] for t in self._things_of(run, params)}
-        return {**result, "thing_params": params, "labels": views.thing_labels(session, wanted)}
+        labels = presenting.thing_labels(session, wanted)
+        return {**result, "thing_params": params, "labels": labels}
 
     def _apply(self, result: dict[str, Any]) -> None:
         self._thing_params = result["thing_params"]
@@ -306,7 +308,7 @@ class UpcomingRunsModel(PagedRunsModel):
         if offset:  # (a first page's labels come with its reload, see _read)
             # Things are shown by name: one query for the page's things, not one per cell.
             wanted = {t for run in rows for t in self._things_of(run, self._thing_params)}
-            self._labels.update(views.thing_labels(session, wanted - self._labels.keys()))
+            self._labels.update(presenting.thing_labels(session, wanted - self._labels.keys()))
         return rows
 
     @staticmethod

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.core.definitions import ParameterDef, WorkflowDef
 from app.core.recurrence import Recurrence, dst_shifted, zone, zone_name
 from app.core.types import local_zone
+from app.engine import presenting
 from app.errors import CueflowError
 from app.storage import views
 from app.storage.db import Database
@@ -352,7 +353,7 @@ class ForEachSection(QGroupBox):
         self.selection.clear()
         if type_name is not None:
             with self.db.read() as session:
-                choices = views.thing_choices(session, type_name, SELECTION_LIMIT)
+                choices = presenting.thing_choices(session, type_name, SELECTION_LIMIT)
             for thing_id, _, label in choices:
                 item = QListWidgetItem(f"{label} · {thing_id}", self.selection)
                 item.setData(Qt.ItemDataRole.UserRole, thing_id)

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import local_zone
+from app.engine import presenting
 from app.errors import CueflowError
 from app.storage import catalog, ledger, views
 from app.storage.views import RunFilter
@@ -531,7 +532,7 @@ class SchedulerArea(QWidget):
             run = views.get_run_row(session, run_id)
             if run is None:
                 return
-            steps = ledger.steps_to_json(ledger.step_results(session, run_id, run.attempt))
+            steps = presenting.steps_to_json(ledger.step_results(session, run_id, run.attempt))
             lines = [(line.at, line.level, line.message)
                      for line in ledger.log_lines(session, run_id)]
         self.resume_button.setEnabled(run.status in (ledger.INTERRUPTED, ledger.FAILED))

@@ -814,7 +814,7 @@ class WorkflowsArea(QWidget):
         if name is None:
             return []
         with self.context.db.write() as session:
-            cancelled = views.cancel_upcoming_of(session, name)
+            cancelled = ledger.cancel_upcoming_of(session, name)
             catalog.delete_workflow(session, name)
         if row.id is not None:
             self._rows.pop(row.id, None)

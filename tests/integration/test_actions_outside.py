@@ -7,6 +7,7 @@ from typing import Any
 
 import keyring
 
+from app.engine import presenting
 from app.engine.runner import Runner
 from app.storage import ledger, secrets
 from app.storage.db import Database
@@ -52,8 +53,8 @@ workflows:
 def _run(db: Database, run_id: str) -> dict[str, Any]:
     with db.read() as session:
         run = ledger.get_run(session, run_id)
-        out = ledger.run_to_json(run)
-        out["steps"] = ledger.steps_to_json(ledger.step_results(session, run_id))
+        out = presenting.run_to_json(run)
+        out["steps"] = presenting.steps_to_json(ledger.step_results(session, run_id))
     return out
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from app.engine import presenting
 from app.engine.events import EventBus
 from app.engine.runner import Runner
 from app.engine.service import Service
@@ -128,7 +129,7 @@ workflows:
     run_id = Runner(db).run_now("uses_secret", {})
     with db.read() as session:
         run = ledger.get_run(session, run_id)
-        steps = ledger.steps_to_json(ledger.step_results(session, run_id))
+        steps = presenting.steps_to_json(ledger.step_results(session, run_id))
     assert run.status == "succeeded"
     assert run.returned == {"echo": "••••!"}
     assert steps[0]["inputs"] == {"message": "token is ••••"}

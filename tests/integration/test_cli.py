@@ -367,11 +367,11 @@ def test_no_screen_gives_a_clear_error_instead_of_a_qt_abort(
 def test_json_arrays_print_as_they_come_exactly_as_a_whole_list(
     items: list[object], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app import cli as cli_module
+    from app import console
 
-    cli_module.print_json(items)
+    console.print_json(items)
     whole = capsys.readouterr().out
-    cli_module.print_json_array(iter(items))
+    console.print_json_array(iter(items))
     assert capsys.readouterr().out == whole
 
 

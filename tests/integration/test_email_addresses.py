@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from app.engine import presenting
 from app.engine.runner import Runner
 from app.storage import ledger, settings
 from app.storage.db import Database
@@ -79,7 +80,7 @@ def _send(db: Database, **params: Any) -> dict[str, Any]:
     params.setdefault("subject", "hello")
     run_id = Runner(db).run_now("mail", params)
     with db.read() as session:
-        return ledger.run_to_json(ledger.get_run(session, run_id))
+        return presenting.run_to_json(ledger.get_run(session, run_id))
 
 
 def _header(message: email.message.EmailMessage, name: str) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.engine import presenting
 from app.engine.runner import Runner
 from app.errors import InvalidWorkflowFile
 from app.storage import catalog, ledger
@@ -85,8 +86,8 @@ def probe(db: Database, people: dict[str, str], expr: str, **options: Any) -> di
     run_id = Runner(db).run_now("probe", {"other": people["bob"]}, **options)
     with db.read() as session:
         row = ledger.get_run(session, run_id)
-        out = ledger.run_to_json(row)
-        out["steps"] = ledger.steps_to_json(ledger.step_results(session, run_id))
+        out = presenting.run_to_json(row)
+        out["steps"] = presenting.steps_to_json(ledger.step_results(session, run_id))
         out["log"] = [line.message for line in ledger.log_lines(session, run_id)]
     return out
 
@@ -193,7 +194,7 @@ workflows:
     run_id = Runner(db).run_now("make", {}, run_as=people["ada"])
     with db.read() as session:
         row = ledger.get_run(session, run_id)
-        steps = ledger.steps_to_json(ledger.step_results(session, run_id))
+        steps = presenting.steps_to_json(ledger.step_results(session, run_id))
     assert row.returned == {"email": None, "note": None, "name": "New"}
     assert "made-secret" not in json.dumps(steps[0]["result"])
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from app.engine import presenting
 from app.engine.runner import Runner
 from app.engine.service import Service
 from app.storage import catalog, ledger
@@ -97,7 +98,7 @@ def people(db: Database) -> dict[str, str]:
 def run(db: Database, run_id: str) -> dict[str, Any]:
     with db.read() as session:
         row = ledger.get_run(session, run_id)
-        out = ledger.run_to_json(row)
+        out = presenting.run_to_json(row)
         out["log"] = [line.message for line in ledger.log_lines(session, run_id)]
     return out
 

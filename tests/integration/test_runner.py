@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from app.core.types import utcnow
+from app.engine import presenting
 from app.engine.events import EventBus, Notification, RunChanged
 from app.engine.runner import Runner
 from app.engine.service import Service
@@ -97,8 +98,8 @@ def runner(db: Database) -> Runner:
 def _run(db: Database, run_id: str) -> dict[str, Any]:
     with db.read() as session:
         row = ledger.get_run(session, run_id)
-        out = ledger.run_to_json(row)
-        out["steps"] = ledger.steps_to_json(ledger.step_results(session, run_id))
+        out = presenting.run_to_json(row)
+        out["steps"] = presenting.steps_to_json(ledger.step_results(session, run_id))
         out["log"] = [line.message for line in ledger.log_lines(session, run_id)]
     return out
 

@@ -28,6 +28,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from app.engine import presenting
 from app.engine.masking import MASK, Masker
 from app.engine.runner import Runner
 from app.storage import ledger, secrets, settings
@@ -76,8 +77,8 @@ def stored(data_dir: Path, db: Database) -> dict[str, bytes]:
 
 def run_record(db: Database, run_id: str) -> dict[str, Any]:
     with db.read() as session:
-        run = ledger.run_to_json(ledger.get_run(session, run_id))
-        run["steps"] = ledger.steps_to_json(ledger.step_results(session, run_id))
+        run = presenting.run_to_json(ledger.get_run(session, run_id))
+        run["steps"] = presenting.steps_to_json(ledger.step_results(session, run_id))
         run["log"] = [line.message for line in ledger.log_lines(session, run_id)]
     return run
 

@@ -1,0 +1,130 @@
+"""What an action declares: its name, the inputs it takes, and the function that
+performs it (`ActionSpec`), and what a step may ask of the engine
+(`StepContext`).
+
+Each action module lists its specs in `SPECS`; `app.actions.registry` collects
+them, so no action module imports the registry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from app.core.things import ThingView
+
+# Input kinds: how an evaluated input is checked and which editor the form uses.
+TEXT = "text"
+LONG_TEXT = "long text"
+NUMBER = "number"
+YES_NO = "yes/no"
+DATE = "date"
+TEXT_OR_LIST = "text or list"
+THING_OR_LIST = "thing or list"
+MAPPING = "mapping"
+WORKFLOW = "workflow"
+DATA_TYPE = "data type"
+CHOICE = "choice"
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    kind: str
+    required: bool = False
+    help: str = ""
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+
+class StepContext(Protocol):
+    """What an action may do; the engine provides it for each step."""
+
+    run_id: str
+    workflow_name: str
+
+    def remaining(self) -> float:
+        """Seconds left before the run's timeout."""
+
+    def setting(self, key: str) -> Any: ...
+
+    def secret(self, name: str) -> str | None: ...
+
+    def log(self, message: str) -> None: ...
+
+    def notify(self, title: str, message: str) -> None: ...
+
+    def create_thing(self, type_name: str, fields: Mapping[str, Any]) -> ThingView: ...
+
+    def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView: ...
+
+    def delete_thing(self, thing: ThingView | str) -> None: ...
+
+    def schedule(
+        self,
+        workflow: str,
+        params: Mapping[str, Any],
+        at: datetime | None,
+        ignore_privacy_rules: bool,
+        every: str | None = None,
+    ) -> str: ...
+
+    def schedule_list(
+        self,
+        workflow: str,
+        items: Sequence[Any],
+        item_param: str,
+        params: Mapping[str, Any],
+        at: datetime | None,
+        interval: float,
+    ) -> list[str]: ...
+
+    def cancel(self, run_ids: Sequence[str]) -> int: ...
+
+    def run_inline(self, workflow: str, params: Mapping[str, Any]) -> Any: ...
+
+
+Perform = Callable[[StepContext, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    family: str
+    label: str
+    inputs: tuple[InputSpec, ...]
+    perform: Perform
+    result: str = ""
+    external: bool = False  # a side effect outside Cueflow's database
+    describe: Callable[[Mapping[str, Any]], str] | None = field(default=None, compare=False)
+
+    def input(self, name: str) -> InputSpec | None:
+        return next((i for i in self.inputs if i.name == name), None)
+
+    def summary(self, inputs: Mapping[str, Any]) -> str:
+        """A readable one-line description of a configured step."""
+        if self.describe is not None:
+            return self.describe(inputs)
+        return self.label
+
+
+class ReturnData(Exception):
+    """Raised by `return_data`: the workflow ends and gives these values."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__("return")
+        self.values = values
+
+
+class Terminate(Exception):
+    """Raised by `terminate`: the workflow ends with status `terminated`."""
+
+
+def plain(value: Any) -> str:
+    """An input as a person reads it on a step card: `{{ user.email }}` → `‹user.email›`."""
+    text = str(value).strip()
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"‹\1›", text)
