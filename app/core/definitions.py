@@ -14,9 +14,46 @@ from typing import Any
 from app.core.types import ValueType
 
 WORKFLOW_NAME = re.compile(r"^[a-z0-9_]+\Z")  # \Z: "$" would let a final newline in
+TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")  # a data type's name
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")  # a field's name (not `id`)
+MAX_NAME = 200  # names and IDs: workflows, data types, fields, triggers, things, runs
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL, C1, line breaks
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_GRACE = 86400.0
 ON_MISSED = ("run_late", "skip")
+
+
+def name_problem(value: Any, what: str) -> str | None:
+    """Why `value` cannot be a name or ID (text, not too long, no control characters)."""
+    if not isinstance(value, str) or not value.strip():
+        return f"a {what} must be non-empty text, got {_quote(value)}"
+    if len(value) > MAX_NAME:
+        return f"a {what} has at most {MAX_NAME} characters"
+    if CONTROL.search(value):
+        return f"a {what} cannot contain control characters"
+    return None
+
+
+def data_type_name_problem(name: Any) -> str | None:
+    """Why `name` cannot name a data type: the workflow file's rule, word for word."""
+    reason = name_problem(name, "data type name")
+    if reason is None and not TYPE_NAME.match(name):
+        reason = "a data type name starts with a letter and uses A-Z, a-z, 0-9, _"
+    return reason
+
+
+def field_name_problem(name: Any) -> str | None:
+    """Why `name` cannot name a field: the workflow file's rule, word for word."""
+    if not isinstance(name, str) or not FIELD_NAME.match(name) or name == "id" or \
+            len(name) > MAX_NAME:
+        return f"'{name}' cannot be a field name"
+    return None
+
+
+def _quote(value: Any, limit: int = 60) -> str:
+    """A value as it may appear in a one-line problem: escaped, clipped."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

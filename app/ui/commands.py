@@ -1,95 +1,103 @@
-"""Undoable edits of workflows: each redo/undo calls one store method.
+"""Undoable edits of workflows: each redo/undo calls one service method.
 
 Commands name the stored workflow they change by a StoredRow, shared by all
 commands about that workflow: its row ID follows it through renames, edits
 that could not be saved, deletes and their undoing, so an undo far down the
-stack still finds the right row.
+stack still finds the right row. What the service did is handed to the view,
+which shows it (Orange canvas: the command changes the model, never widgets).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from app.core.definitions import WorkflowDef
+from app.engine.workflows import Deleted, Saved, StoredRow, WorkflowService
+
+__all__ = [
+    "AddWorkflowCommand",
+    "DeleteWorkflowCommand",
+    "EditWorkflowCommand",
+    "StoredRow",
+    "WorkflowView",
+]
 
 
-@dataclass(eq=False)
-class StoredRow:
-    """The stored workflow a chain of edits is about (id None: not stored now)."""
+class WorkflowView(Protocol):
+    """What shows the commands' results: the workflows area implements it."""
 
-    id: int | None = None
+    def show_saved(self, saved: Saved, row: StoredRow) -> None:
+        """Show the workflow a save checked (saved, or shown with its problems)."""
 
+    def show_deleted(self, deleted: Deleted, row: StoredRow) -> None:
+        """Show that a workflow was deleted (and the runs it cancelled)."""
 
-class WorkflowStore(Protocol):
-    """What the commands change: the workflows area implements it."""
-
-    def apply_workflow(self, workflow: WorkflowDef, row: StoredRow) -> bool:
-        """Show `workflow` and save it in `row` when valid (renaming the row as
-        needed); whether it was saved."""
-
-    def stored_workflow(self, row: StoredRow) -> WorkflowDef | None:
-        """The definition stored in `row` now."""
-
-    def remove_workflow(self, row: StoredRow) -> list[str]:
-        """Delete the row's workflow; its upcoming runs are cancelled (their IDs returned)."""
-
-    def restore_runs(self, run_ids: list[str]) -> None:
-        """Schedule again runs that a delete cancelled."""
+    def show_restored(self, run_ids: list[str]) -> None:
+        """Show that runs a delete cancelled are scheduled again."""
 
 
 class EditWorkflowCommand(QUndoCommand):
     """Replace one workflow definition by another (any field, parameter or step)."""
 
-    def __init__(self, store: WorkflowStore, before: WorkflowDef, after: WorkflowDef,
-                 text: str, row: StoredRow) -> None:
+    def __init__(self, service: WorkflowService, view: WorkflowView, before: WorkflowDef,
+                 after: WorkflowDef, text: str, row: StoredRow) -> None:
         super().__init__(text)
-        self.store = store
+        self.service = service
+        self.view = view
         self.before = before
         self.after = after
         self.row = row
 
     def redo(self) -> None:
-        self.store.apply_workflow(self.after, self.row)
+        self.view.show_saved(self.service.save(self.after, self.row), self.row)
 
     def undo(self) -> None:
-        self.store.apply_workflow(self.before, self.row)
+        self.view.show_saved(self.service.save(self.before, self.row), self.row)
 
 
 class AddWorkflowCommand(QUndoCommand):
     """A new (or duplicated) workflow."""
 
-    def __init__(self, store: WorkflowStore, workflow: WorkflowDef, text: str,
-                 row: StoredRow) -> None:
+    def __init__(self, service: WorkflowService, view: WorkflowView, workflow: WorkflowDef,
+                 text: str, row: StoredRow) -> None:
         super().__init__(text)
-        self.store = store
+        self.service = service
+        self.view = view
         self.workflow = workflow
         self.row = row
 
     def redo(self) -> None:
-        self.store.apply_workflow(self.workflow, self.row)
+        self.view.show_saved(self.service.save(self.workflow, self.row), self.row)
 
     def undo(self) -> None:
-        self.store.remove_workflow(self.row)
+        self.view.show_deleted(self.service.delete(self.row), self.row)
 
 
 class DeleteWorkflowCommand(QUndoCommand):
     """Delete a workflow; undo brings back what was stored, with the runs it cancelled."""
 
-    def __init__(self, store: WorkflowStore, row: StoredRow, text: str) -> None:
+    def __init__(self, service: WorkflowService, view: WorkflowView, row: StoredRow,
+                 text: str) -> None:
         super().__init__(text)
-        self.store = store
+        self.service = service
+        self.view = view
         self.row = row
         self.stored: WorkflowDef | None = None
         self.cancelled: list[str] = []
 
     def redo(self) -> None:
         # What is stored, not what the editor shows (an edit with problems is not saved).
-        self.stored = self.store.stored_workflow(self.row)
-        self.cancelled = self.store.remove_workflow(self.row)
+        self.stored = self.service.stored(self.row)
+        deleted = self.service.delete(self.row)
+        self.cancelled = deleted.cancelled
+        self.view.show_deleted(deleted, self.row)
 
     def undo(self) -> None:
-        if self.stored is not None and self.store.apply_workflow(self.stored, self.row):
-            self.store.restore_runs(self.cancelled)
+        if self.stored is None:
+            return
+        saved = self.service.save(self.stored, self.row)
+        self.view.show_saved(saved, self.row)
+        if saved.ok and self.cancelled:
+            self.view.show_restored(self.service.restore_runs(self.cancelled))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.engine.data import DataService
 from app.engine.events import EventBus
 from app.engine.service import Service
+from app.engine.workflows import WorkflowService
 from app.scheduling.clock import Clock
 from app.storage.db import Database
 
@@ -23,6 +25,14 @@ class AppContext:
     @property
     def service(self) -> Service:
         return Service(self.db, self.events)
+
+    @property
+    def workflows(self) -> WorkflowService:
+        return WorkflowService(self.db, self.events)
+
+    @property
+    def data(self) -> DataService:
+        return DataService(self.db, self.events)
 
     def start_clock(self) -> Clock:
         """Run workflows in this process, on the clock's worker threads."""

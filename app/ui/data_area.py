@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
 from app.errors import CueflowError
-from app.storage import catalog
 from app.ui.context import AppContext
 from app.ui.models import ThingsModel
 from app.ui.privacy_editor import PrivacyEditor
@@ -56,6 +55,7 @@ class DataArea(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.data_service = context.data
         self.types: dict[str, DataTypeDef] = {}
         self.current: DataTypeDef | None = None
         self.add_thing_dialog: AddThingDialog | None = None
@@ -146,7 +146,7 @@ class DataArea(QWidget):
         things_layout.addWidget(self.thing_error)
         right_layout.addWidget(things_box, 1)
         self.type_tabs.addTab(right, self.tr("Fields and things"))
-        self.privacy_editor = PrivacyEditor(context.db, self.type_tabs)
+        self.privacy_editor = PrivacyEditor(self.data_service, self.type_tabs)
         self.privacy_editor.setObjectName("privacyEditor")
         self.privacy_editor.status_message.connect(self.status_message)
         self.privacy_editor.saved.connect(self.on_privacy_saved)
@@ -155,7 +155,7 @@ class DataArea(QWidget):
         splitter.addWidget(self.type_tabs)
         splitter.setSizes([220, 900])
         self.tabs.addTab(splitter, self.tr("Data types"))
-        self.triggers_editor = TriggersEditor(context.db, self.tabs)
+        self.triggers_editor = TriggersEditor(self.data_service, self.tabs)
         self.triggers_editor.setObjectName("triggersEditor")
         self.triggers_editor.status_message.connect(self.status_message)
         self.tabs.addTab(self.triggers_editor, self.tr("Triggers"))
@@ -164,8 +164,7 @@ class DataArea(QWidget):
     # --- loading ------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
-        with self.context.db.read() as session:
-            self.types = catalog.data_types(session)
+        self.types = self.data_service.data_types()
         wanted = select or (self.current.name if self.current else None)
         with QSignalBlocker(self.type_list):
             self.type_list.clear()
@@ -240,16 +239,13 @@ class DataArea(QWidget):
         if not self.settle():  # saving fields reloads the type: unsaved rules go first
             self._show_fields()
             return False
-        names = [f.name for f in fields]
-        if any(not n.isidentifier() for n in names) or len(set(names)) != len(names):
-            self.status_message.emit(self.tr("Field names must be unique words (a-z, 0-9, _)."))
+        try:
+            saved = self.data_service.save_fields(self.current.name, fields)
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
             self._show_fields()
             return False
-        renames = self.current.renames_to(fields)
-        definition = self.current.with_fields(fields)
-        with self.context.db.write() as session:
-            catalog.save_data_type(session, definition)
-            moved = catalog.rename_field_values(session, definition.name, renames)
+        definition, renames, moved = saved.definition, saved.renames, saved.moved
         if renames:
             self.status_message.emit(self.tr("Renamed {fields}; moved the values of {n} thing(s)")
                                      .format(fields=", ".join(f"{old} → {new}" for old, new
@@ -292,13 +288,12 @@ class DataArea(QWidget):
     def create_type(self, name: str) -> None:
         if not self.settle():
             return
-        if not name.isidentifier() or name in self.types:
-            self.status_message.emit(self.tr("'{name}' cannot be a new data type name").format(
-                name=name))
+        try:
+            self.data_service.create_type(name)
+        except CueflowError as exc:
+            self.status_message.emit(self.tr("'{name}' cannot be a new data type name: "
+                                             "{reason}").format(name=name, reason=exc.reason))
             return
-        with self.context.db.write() as session:
-            catalog.save_data_type(session, DataTypeDef(name, (FieldDef("name",
-                                                                        ValueType("text")),)))
         self.reload(name)
 
     # --- things -------------------------------------------------------------------
@@ -312,7 +307,7 @@ class DataArea(QWidget):
         """Ask for the fields first; the thing is saved (and triggers fire) on Save."""
         if self.current is None:
             return
-        dialog = AddThingDialog(self.context.db, self.context.service, self.current, self)
+        dialog = AddThingDialog(self.context.db, self.data_service, self.current, self)
         dialog.accepted.connect(self.on_add_thing_accepted)
         dialog.finished.connect(self.on_add_thing_finished)
         self.add_thing_dialog = dialog
@@ -351,17 +346,14 @@ class DataArea(QWidget):
     def delete_things(self, ids: list[str]) -> None:
         """Delete things in one change set (one trigger run per thing)."""
         try:
-            with self.context.service.changing() as session:
-                for thing_id in ids:
-                    catalog.delete_thing(session, thing_id)
+            self.data_service.delete_things(ids)
         except CueflowError as exc:
             self.status_message.emit(str(exc))
         self.things_model.reload()
 
     @Slot(str)
     def on_privacy_saved(self, name: str) -> None:
-        with self.context.db.read() as session:
-            self.types = catalog.data_types(session)
+        self.types = self.data_service.data_types()
         self.current = self.types.get(name, self.current)
 
     @Slot()

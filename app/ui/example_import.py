@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
+from app.engine.data import DataService
 from app.errors import InvalidWorkflowFile
-from app.storage import catalog
 from app.storage.db import Database
 from app.workflow_file.importer import ImportSummary, import_text
 from app.workflow_file.reader import load_text
@@ -31,10 +31,7 @@ def import_keeping_both(db: Database, text: str, name: str) -> tuple[ImportSumma
     free `_2`, `_3` … suffix (and references follow); data types and things
     that exist are kept as they are. Returns the summary and {old: new}."""
     doc = load_text(text, name)
-    with db.read() as session:
-        workflows = set(catalog.workflow_names(session))
-        triggers = {t.name for t in catalog.list_triggers(session)}
-        types = set(catalog.data_types(session))
+    workflows, triggers, types = DataService(db).taken_names()
     renamed: dict[str, str] = {}
     if isinstance(doc, dict):
         file_workflows = doc.get("workflows")

@@ -1,7 +1,7 @@
 """The privacy rules of one data type: named rules, each a condition and a grant.
 
 Edits change a working copy; Save checks every condition and writes the data
-type with `catalog.save_data_type`. The window itself always sees everything
+type through the data service. The window itself always sees everything
 (the owner's admin view); these rules govern what runs see.
 """
 
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, Privacy, PrivacyRule
+from app.engine.data import DataService
 from app.engine.validation import check_fields
-from app.storage import catalog
-from app.storage.db import Database
+from app.errors import CueflowError
 from app.ui.expression_edit import ExpressionLineEdit, scope_words
 from app.ui.panes import list_pane
 
@@ -141,9 +141,9 @@ class PrivacyEditor(QWidget):
     saved = Signal(str)  # the data type's name
     status_message = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, data_service: DataService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.data_service = data_service
         self.definition: DataTypeDef | None = None
         self.rules: list[PrivacyRule] = []
         self.dirty = False
@@ -420,9 +420,11 @@ class PrivacyEditor(QWidget):
         if problems:
             self.problem.setText(problems[0])
             return False
-        definition = dataclasses.replace(self.definition, privacy=self.privacy())
-        with self.db.write() as session:
-            catalog.save_data_type(session, definition)
+        try:
+            definition = self.data_service.save_privacy(self.definition.name, self.privacy())
+        except CueflowError as exc:
+            self.problem.setText(str(exc))
+            return False
         self.definition = definition
         self._set_dirty(False)
         self.status_message.emit(self.tr("Saved the privacy rules of {type}").format(

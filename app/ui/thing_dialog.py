@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import DataTypeDef
 from app.core.things import ThingView
-from app.engine.service import Service
+from app.engine.data import DataService
 from app.errors import CueflowError
 from app.storage.db import Database
 from app.ui.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
@@ -40,11 +40,11 @@ class NumberText(TextEditor):
 class AddThingDialog(QDialog):
     """One input per field; Save creates the thing through the service."""
 
-    def __init__(self, db: Database, service: Service, definition: DataTypeDef,
+    def __init__(self, db: Database, data_service: DataService, definition: DataTypeDef,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("addThingDialog")
-        self.service = service
+        self.data_service = data_service
         self.definition = definition
         self.created: ThingView | None = None
         self.setWindowTitle(self.tr("Add {type}").format(type=definition.name))
@@ -104,7 +104,7 @@ class AddThingDialog(QDialog):
     @Slot()
     def on_save_clicked(self) -> None:
         try:
-            self.created = self.service.create_thing(self.definition.name, self.values())
+            self.created = self.data_service.add_thing(self.definition.name, self.values())
         except CueflowError as exc:
             self.problem.setText(str(exc))
             self.problem.setVisible(True)

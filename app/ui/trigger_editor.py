@@ -2,7 +2,7 @@
 
 A trigger starts a workflow after a thing of a data type is created, modified
 or deleted and its condition over `thing_before` / `thing_now` holds. Every
-expression is checked as it is typed; Save writes with `catalog.save_trigger`.
+expression is checked as it is typed; Save writes through the data service.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, TriggerDef, WorkflowDef
+from app.engine.data import DataService
 from app.engine.validation import check_fields
 from app.errors import CueflowError
-from app.storage import catalog
-from app.storage.db import Database
 from app.ui.expression_edit import ExpressionLineEdit, scope_words
 from app.ui.panes import list_pane
 
@@ -48,9 +47,9 @@ class TriggersEditor(QWidget):
     status_message = Signal(str)
     saved = Signal(str)  # the trigger's name
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, data_service: DataService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.data_service = data_service
         self.triggers: list[TriggerDef] = []
         self.types: dict[str, DataTypeDef] = {}
         self.workflows: dict[str, WorkflowDef] = {}
@@ -133,10 +132,7 @@ class TriggersEditor(QWidget):
     # --- loading ------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
-        with self.db.read() as session:
-            self.triggers = catalog.list_triggers(session)
-            self.types = catalog.data_types(session)
-            self.workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
+        self.triggers, self.types, self.workflows = self.data_service.trigger_context()
         with QSignalBlocker(self.type_combo), QSignalBlocker(self.workflow_combo):
             self.type_combo.clear()
             self.type_combo.addItems(sorted(self.types))
@@ -326,10 +322,7 @@ class TriggersEditor(QWidget):
             return False
         trigger = self.trigger()
         try:
-            with self.db.write() as session:
-                if self.editing is not None and self.editing != trigger.name:
-                    catalog.delete_trigger(session, self.editing)
-                catalog.save_trigger(session, trigger)
+            self.data_service.save_trigger(trigger, replacing=self.editing)
         except CueflowError as exc:
             self.problem.setText(str(exc))
             return False
@@ -348,8 +341,7 @@ class TriggersEditor(QWidget):
             self.delete(self.editing)
 
     def delete(self, name: str) -> None:
-        with self.db.write() as session:
-            catalog.delete_trigger(session, name)
+        self.data_service.delete_trigger(name)
         self.editing = None
         self.reload()
         self.status_message.emit(self.tr("Deleted trigger {name}").format(name=name))

@@ -9,7 +9,6 @@ definition with problems stays a draft on screen, its problems shown inline.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -46,9 +45,8 @@ from PySide6.QtWidgets import (
 from app.actions import registry
 from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import SCALARS, ValueType
-from app.engine.events import LedgerChanged
 from app.engine.validation import Problem, typed_names, validate_workflow
-from app.storage import catalog, ledger, views
+from app.engine.workflows import Deleted, Saved
 from app.ui.commands import (
     AddWorkflowCommand,
     DeleteWorkflowCommand,
@@ -622,6 +620,7 @@ class WorkflowsArea(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.workflow_service = context.workflows
         self.undo_stack = undo_stack
         self.current: WorkflowDef | None = None
         self.row: StoredRow | None = None  # the stored workflow the editor shows
@@ -671,9 +670,7 @@ class WorkflowsArea(QWidget):
     # --- the list -----------------------------------------------------------------
 
     def _load_context(self) -> tuple[dict[str, Any], dict[str, WorkflowDef]]:
-        with self.context.db.read() as session:
-            types = catalog.data_types(session)
-            workflows = {wf.name: wf for wf in catalog.list_workflows(session)}
+        types, workflows = self.workflow_service.context()
         fields = {name: [f.name for f in d.fields] for name, d in types.items()}
         self.editor.set_context(fields, sorted(workflows), types)
         return types, workflows
@@ -736,11 +733,10 @@ class WorkflowsArea(QWidget):
         self._load(name)
 
     def _load(self, name: str) -> None:
-        with self.context.db.read() as session:
-            wf = catalog.find_workflow(session, name)
-            if wf is None:
-                return
-            row_id = catalog.workflow_stamp(session, name)[0]
+        found = self.workflow_service.find(name)
+        if found is None:
+            return
+        wf, row_id = found
         self.row = self._rows.setdefault(row_id, StoredRow(row_id))
         types, workflows = self._load_context()
         self._show(wf, validate_workflow(wf, types, workflows))
@@ -751,51 +747,18 @@ class WorkflowsArea(QWidget):
         self.duplicate_button.setEnabled(wf is not None)
         self.delete_button.setEnabled(wf is not None)
 
-    # --- the store the undo commands call ---------------------------------------
+    # --- what the undo commands show (they change workflows through the service) ---
 
-    def _row_name(self, row: StoredRow) -> str | None:
-        if row.id is None:
-            return None
-        with self.context.db.read() as session:
-            return catalog.workflow_name(session, row.id)
-
-    def apply_workflow(self, workflow: WorkflowDef, row: StoredRow) -> bool:
-        """Show `workflow`; save it in `row` when it has no problems.
-
-        When the row's stored name differs, this is a rename (its runs,
-        schedules, triggers and callers follow). Returns whether it was saved.
-        """
-        row_name = self._row_name(row)
-        types, workflows = self._load_context()
-        if row_name and row_name != workflow.name:  # a rename: calls to itself follow
-            workflow = catalog.rename_calls(workflow, row_name, workflow.name)
-        others = {k: v for k, v in workflows.items() if k not in (row_name, workflow.name)}
-        problems = validate_workflow(workflow, types, {**others, workflow.name: workflow})
-        if workflow.name in workflows and workflow.name != row_name:
-            problems.insert(0, Problem("name", f"a workflow named '{workflow.name}' exists"))
-        if not problems:
-            moved: dict[str, int] = {}
-            with self.context.db.write() as session:
-                if row_name and row_name != workflow.name:
-                    moved = catalog.rename_workflow(session, row_name, workflow.name)
-                catalog.save_workflow(session, workflow)
-                row.id = catalog.workflow_stamp(session, workflow.name)[0]
+    def show_saved(self, saved: Saved, row: StoredRow) -> None:
+        """Show the workflow a save checked: saved, or on screen with its problems."""
+        if saved.ok and row.id is not None:
             self._rows[row.id] = row
-            if moved:
-                self.context.events.emit(LedgerChanged())
-                self._say_moved(moved)
+            if saved.moved:
+                self._say_moved(saved.moved)
         self.row = row
-        self.current = workflow
-        self.refresh_list(select=workflow.name)
-        self._show(workflow, problems)
-        return not problems
-
-    def stored_workflow(self, row: StoredRow) -> WorkflowDef | None:
-        name = self._row_name(row)
-        if name is None:
-            return None
-        with self.context.db.read() as session:
-            return catalog.find_workflow(session, name)
+        self.current = saved.workflow
+        self.refresh_list(select=saved.workflow.name)
+        self._show(saved.workflow, saved.problems)
 
     def _say_moved(self, moved: dict[str, int]) -> None:
         parts = [
@@ -809,33 +772,23 @@ class WorkflowsArea(QWidget):
         if said:
             self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
 
-    def remove_workflow(self, row: StoredRow) -> list[str]:
-        name = self._row_name(row)
-        if name is None:
-            return []
-        with self.context.db.write() as session:
-            cancelled = ledger.cancel_upcoming_of(session, name)
-            catalog.delete_workflow(session, name)
-        if row.id is not None:
-            self._rows.pop(row.id, None)
-        row.id = None
-        self.context.events.emit(LedgerChanged())
-        if cancelled:
+    def show_deleted(self, deleted: Deleted, row: StoredRow) -> None:
+        """Show that the row's workflow was deleted (and the runs that cancelled)."""
+        if deleted.name is None:
+            return
+        if deleted.row_id is not None:
+            self._rows.pop(deleted.row_id, None)
+        if deleted.cancelled:
             self.status_message.emit(self.tr("Deleted {name}; cancelled {n} run(s)").format(
-                name=name, n=len(cancelled)))
+                name=deleted.name, n=len(deleted.cancelled)))
         if self.row is row:
             self.current = None
             self.row = None
         self.refresh_list()
-        return cancelled
 
-    def restore_runs(self, run_ids: list[str]) -> None:
-        if not run_ids:
-            return
-        with self.context.db.write() as session:
-            restored = ledger.uncancel(session, run_ids)
-        self.context.events.emit(LedgerChanged())
-        self.status_message.emit(self.tr("Scheduled {n} run(s) again").format(n=len(restored)))
+    def show_restored(self, run_ids: list[str]) -> None:
+        """Show that runs a delete cancelled are scheduled again."""
+        self.status_message.emit(self.tr("Scheduled {n} run(s) again").format(n=len(run_ids)))
 
     # --- user actions -------------------------------------------------------------
 
@@ -845,27 +798,17 @@ class WorkflowsArea(QWidget):
             return
         if self.row is None:
             self.row = StoredRow()
-        self.undo_stack.push(EditWorkflowCommand(self, self.current, workflow, text, self.row))
-
-    def _unique_name(self, base: str) -> str:
-        with self.context.db.read() as session:
-            names = catalog.workflow_names(session)
-        base = re.sub(r"[^a-z0-9_]", "_", base.lower()) or "workflow"
-        if base not in names:
-            return base
-        number = 2
-        while f"{base}_{number}" in names:
-            number += 1
-        return f"{base}_{number}"
+        self.undo_stack.push(EditWorkflowCommand(self.workflow_service, self, self.current,
+                                                 workflow, text, self.row))
 
     @Slot()
     def new_workflow(self) -> None:
-        name = self._unique_name("new_workflow")
+        name = self.workflow_service.free_name("new_workflow")
         workflow = WorkflowDef(name=name, label=self.tr("New workflow"))
         self.current = None
         self.row = None
-        self.undo_stack.push(AddWorkflowCommand(self, workflow, self.tr("New workflow"),
-                                                StoredRow()))
+        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, workflow,
+                                                self.tr("New workflow"), StoredRow()))
         self.editor.name_edit.setFocus()
         self.editor.name_edit.selectAll()
 
@@ -873,28 +816,25 @@ class WorkflowsArea(QWidget):
     def duplicate_workflow(self) -> None:
         if self.current is None:
             return
-        name = self._unique_name(f"{self.current.name}_copy")
-        copy = dataclasses.replace(self.current, name=name,
-                                   label=self.tr("{label} (copy)").format(
-                                       label=self.current.title))
+        copy = self.workflow_service.copy_of(self.current, self.tr("{label} (copy)").format(
+            label=self.current.title))
         self.current = None
         self.row = None
-        self.undo_stack.push(AddWorkflowCommand(self, copy, self.tr("Duplicate workflow"),
-                                                StoredRow()))
+        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, copy,
+                                                self.tr("Duplicate workflow"), StoredRow()))
 
     @Slot()
     def on_delete_clicked(self) -> None:
         if self.current is None:
             return
         name = self.current.name
-        with self.context.db.read() as session:
-            upcoming = views.count_upcoming_of(session, name)
+        upcoming = self.workflow_service.count_upcoming(name)
         question = self.tr("Delete the workflow {name}?").format(name=name)
         if upcoming:
             question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.") \
                 .format(n=upcoming)
         if self.confirm(self.tr("Delete workflow"), question) and self.row is not None:
-            self.undo_stack.push(DeleteWorkflowCommand(self, self.row,
+            self.undo_stack.push(DeleteWorkflowCommand(self.workflow_service, self, self.row,
                                                        self.tr("Delete {name}").format(name=name)))
 
     def confirm(self, title: str, question: str) -> bool:

@@ -25,8 +25,11 @@ import yaml
 
 from app.actions import registry
 from app.core.definitions import (
+    CONTROL,
     DEFAULT_GRACE,
     DEFAULT_TIMEOUT,
+    MAX_NAME,
+    TYPE_NAME,
     DataTypeDef,
     FieldDef,
     ParameterDef,
@@ -36,10 +39,12 @@ from app.core.definitions import (
     StepDef,
     TriggerDef,
     WorkflowDef,
+    data_type_name_problem,
+    field_name_problem,
+    name_problem,
 )
 from app.core.types import ValueType, coerce, encode
 from app.engine.validation import (
-    KEY,
     Problem,
     check_condition,
     check_expression,
@@ -50,7 +55,6 @@ from app.engine.validation import (
 from app.errors import BadInput, InvalidWorkflowFile, one_line
 
 FORMAT_VERSION = 1
-TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
 TOP_KEYS = ("cueflow", "data_types", "things", "workflows", "triggers", "runs")
 RUN_KEYS = ("id", "workflow", "scheduled_for", "params", "run_as", "ignore_privacy")
 WORKFLOW_KEYS = (
@@ -78,10 +82,9 @@ MAX_GRACE = 366 * DAY  # grace: 0 to a year
 MAX_ATTEMPTS = 100  # retries.attempts: a whole number, 0 to 100
 MAX_BACKOFF = DAY  # retries.backoff: 0 to a day (doubling after each try)
 MAX_STEP_SECONDS = 366 * DAY  # a number input of a step (interval, timeout): 0 to a year
-MAX_NAME = 200  # names and IDs: workflows, data types, fields, triggers, things, runs
 MAX_LABEL = 1000  # labels, privacy rule names
 MAX_DESCRIPTION = 100_000
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = CONTROL
 
 
 @dataclass
@@ -261,16 +264,10 @@ class _Reader:
 
     def name(self, value: Any, place: str, what: str) -> bool:
         """Whether `value` can be a name or ID (text, not too long, no control characters)."""
-        if not isinstance(value, str) or not value.strip():
-            self.add(place, f"a {what} must be non-empty text, got {_quote(value)}")
-            return False
-        if len(value) > MAX_NAME:
-            self.add(place, f"a {what} has at most {MAX_NAME} characters")
-            return False
-        if _CONTROL.search(value):
-            self.add(place, f"a {what} cannot contain control characters")
-            return False
-        return True
+        reason = name_problem(value, what)
+        if reason is not None:
+            self.add(place, reason)
+        return reason is None
 
     def flag(self, value: Any, place: str) -> bool:
         if value is None:
@@ -334,21 +331,18 @@ class _Reader:
 
     def data_type(self, name: str, body: Any) -> DataTypeDef | None:
         place = f"data_types.{name}"
-        if not TYPE_NAME.match(name):
-            self.add(place, "a data type name starts with a letter and uses A-Z, a-z, 0-9, _")
+        reason = data_type_name_problem(name)
+        if reason is not None:
+            self.add(place, reason)
             return None
         body = self.mapping(body, place)
         self.unknown_keys(body, ("fields", "privacy"), place)
         fields = []
         for field_name, spec in self.mapping(body.get("fields"), f"{place}.fields").items():
             where = f"{place}.fields.{field_name}"
-            if (
-                not isinstance(field_name, str)
-                or not KEY.match(field_name)
-                or field_name == "id"
-                or len(field_name) > MAX_NAME
-            ):
-                self.add(where, f"'{field_name}' cannot be a field name")
+            reason = field_name_problem(field_name)
+            if reason is not None:
+                self.add(where, reason)
                 continue
             vtype = self.value_type(spec, where)
             if vtype is not None:

@@ -146,6 +146,23 @@ def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
     assert area.current is not None and area.current.name == "Customer"
 
 
+def test_the_data_area_refuses_names_the_importer_refuses(qtbot: Any, greeting: AppContext,
+                                                        window: MainWindow) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    messages: list[str] = []
+    area.status_message.connect(messages.append)
+    area.create_type("_private")  # a Python word, but not a data type name in a workflow file
+    assert messages == ["'_private' cannot be a new data type name: a data type name starts "
+                        "with a letter and uses A-Z, a-z, 0-9, _"]
+    assert "_private" not in area.types
+    area.fields_table.item(0, 0).setText("id")  # `id` is every thing's own ID
+    assert messages[-1] == "data_types.User.fields.id: 'id' cannot be a field name"
+    with greeting.db.read() as session:
+        assert [f.name for f in catalog.get_data_type(session, "User").fields] == [
+            "email", "name"]
+
+
 def test_renaming_a_field_moves_the_stored_values(qtbot: Any, greeting: AppContext,
                                                  window: MainWindow) -> None:
     from app.core.definitions import Privacy, PrivacyRule

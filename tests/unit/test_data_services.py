@@ -1,0 +1,165 @@
+"""The data services every front end calls (real SQLite, no Qt): the rules are the
+workflow file's, so whatever the window saves can be exported and imported again."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.core.definitions import FieldDef, Privacy, PrivacyRule, TriggerDef
+from app.core.types import ValueType
+from app.engine.data import DataService
+from app.errors import BadInput, InvalidWorkflowFile, NotFound
+from app.storage import catalog
+from app.storage.db import Database
+from app.workflow_file import export_text, import_text
+
+TEXT = ValueType("text")
+
+FLOWS = """
+cueflow: 1
+data_types:
+  User: {fields: {email: text, name: text}}
+things:
+  User:
+    - {id: ada, email: ada@example.com, name: Ada}
+workflows:
+  greet:
+    parameters: {who: {type: User}}
+    steps:
+      - action: log
+        with: {message: "hello {{ who.name }}"}
+"""
+
+REFUSED_TYPE_NAMES = ["_private", "Émile", "1st", "has space", "a-b", "X" * 201, "a\tb", " "]
+
+
+def _importer_problems(db: Database, doc: dict[str, object]) -> list[str]:
+    with pytest.raises(InvalidWorkflowFile) as caught:
+        import_text(db, json.dumps(doc))
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("name", REFUSED_TYPE_NAMES)
+def test_a_data_type_name_the_importer_refuses_is_refused_with_its_reason(
+    db: Database, name: str
+) -> None:
+    problems = _importer_problems(db, {"cueflow": 1, "data_types": {name: {"fields": {}}}})
+    with pytest.raises(BadInput) as caught:
+        DataService(db).create_type(name)
+    assert any(p.endswith(": " + caught.value.reason) for p in problems), (problems, caught.value)
+    assert DataService(db).data_types() == {}
+
+
+def test_a_new_data_type_has_a_name_field_and_survives_export_and_import(db: Database) -> None:
+    data = DataService(db)
+    created = data.create_type("Customer")
+    assert [f.name for f in created.fields] == ["name"]
+    with pytest.raises(BadInput, match="'Customer' exists"):
+        data.create_type("Customer")
+    text = export_text(db)
+    import_text(db, text, replace=True)
+    assert list(data.data_types()) == ["Customer"]
+
+
+@pytest.mark.parametrize("field_name", ["id", "1x", "has space", "é", "x" * 201])
+def test_a_field_name_the_importer_refuses_is_refused_with_its_reason(
+    db: Database, field_name: str
+) -> None:
+    import_text(db, FLOWS)
+    problems = _importer_problems(
+        db, {"cueflow": 1, "data_types": {"Other": {"fields": {field_name: "text"}}}})
+    data = DataService(db)
+    with pytest.raises(BadInput) as caught:
+        data.add_field("User", FieldDef(field_name, TEXT))
+    assert any(p.endswith(": " + caught.value.reason) for p in problems), (problems, caught.value)
+    assert [f.name for f in data.data_type("User").fields] == ["email", "name"]
+
+
+def test_fields_are_added_renamed_and_removed_and_values_and_rules_follow(db: Database) -> None:
+    import_text(db, FLOWS)
+    data = DataService(db)
+    rule = PrivacyRule("own", "thing.id == current_user.id", ("email",), find=True)
+    data.save_privacy("User", Privacy((rule,)))
+    assert [f.name for f in data.add_field("User", FieldDef("age", ValueType("number")))
+            .definition.fields] == ["email", "name", "age"]
+    renamed = data.rename_field("User", "email", "mail")
+    assert (renamed.renames, renamed.moved) == ({"email": "mail"}, 1)
+    assert renamed.definition.privacy.rules[0].view == ("mail",)
+    with db.read() as session:
+        assert catalog.get_thing(session, "ada").raw == {"mail": "ada@example.com", "name": "Ada"}
+    removed = data.remove_field("User", "age")
+    assert [f.name for f in removed.definition.fields] == ["mail", "name"]
+    with pytest.raises(BadInput, match="appears twice"):
+        data.save_fields("User", (FieldDef("a", TEXT), FieldDef("a", TEXT)))
+    with pytest.raises(BadInput, match="unknown type 'Nope'"):
+        data.add_field("User", FieldDef("x", ValueType("Nope")))
+    with pytest.raises(NotFound):
+        data.remove_field("User", "nope")
+    with pytest.raises(NotFound):
+        data.save_fields("Nope", ())
+
+
+def test_privacy_rules_are_checked_like_the_importer_checks_them(db: Database) -> None:
+    import_text(db, FLOWS)
+    data = DataService(db)
+    with pytest.raises(BadInput, match="unknown field 'nope'"):
+        data.save_privacy("User", Privacy((PrivacyRule("r", "true", ("nope",)),)))
+    with pytest.raises(BadInput, match=r"privacy\.rules\[1\]\.when"):
+        data.save_privacy("User", Privacy((PrivacyRule("r", "thing.nope == 1"),)))
+    assert data.data_type("User").privacy.is_open
+    saved = data.save_privacy("User", Privacy((), PrivacyRule("everyone else", "true", "none")))
+    assert data.data_type("User") == saved
+
+
+def test_triggers_are_checked_saved_renamed_and_deleted(db: Database) -> None:
+    import_text(db, FLOWS)
+    data = DataService(db)
+    trigger = TriggerDef("on_user", "User", ("created",), "greet", None,
+                         {"who": "{{ thing_now.id }}"})
+    data.save_trigger(trigger)
+    assert [t.name for t in data.triggers()] == ["on_user"]
+    renamed = TriggerDef("greet_users", "User", ("created",), "greet", None,
+                         {"who": "{{ thing_now.id }}"})
+    data.save_trigger(renamed, replacing="on_user")
+    triggers, types, workflows = data.trigger_context()
+    assert [t.name for t in triggers] == ["greet_users"]
+    assert list(types) == ["User"] and list(workflows) == ["greet"]
+    for bad, reason in [
+        (TriggerDef("t", "Nope", ("created",), "greet"), "unknown data type 'Nope'"),
+        (TriggerDef("t", "User", ("born",), "greet"), "expected a list of created"),
+        (TriggerDef("t", "User", ("created",), "nope"), "unknown workflow 'nope'"),
+        (TriggerDef("t", "User", ("created",), "greet", None, {"x": "1"}),
+         "greet has no parameter 'x'"),
+        (TriggerDef("t", "User", ("created",), "greet", "thing_now.nope"), "nope"),
+        (TriggerDef("", "User", ("created",), "greet"), "non-empty"),
+    ]:
+        with pytest.raises(BadInput, match=reason):
+            data.save_trigger(bad)
+    assert [t.name for t in data.triggers()] == ["greet_users"]
+    data.delete_trigger("greet_users")
+    assert data.triggers() == []
+    with pytest.raises(NotFound):
+        data.delete_trigger("greet_users")
+
+
+def test_things_are_added_changed_and_deleted_and_triggers_fire(db: Database) -> None:
+    import_text(db, FLOWS)
+    data = DataService(db)
+    data.save_trigger(TriggerDef("on_user", "User", ("created", "deleted"), "greet", None,
+                                 {"who": "{{ thing_now.id if thing_now else none }}"}))
+    bea = data.add_thing("User", {"name": "Bea"})
+    assert data.modify_thing(bea.id, {"email": "bea@example.com"}).raw["email"] == \
+        "bea@example.com"
+    data.delete_things([bea.id, "ada"])
+    with db.read() as session:
+        assert catalog.list_things(session, "User") == []
+        count = session.connection().exec_driver_sql(
+            "SELECT count(*) FROM runs WHERE \"trigger\" = 'on_user'").scalar()
+    assert count == 3  # one created, two deleted
+
+
+def test_taken_names(db: Database) -> None:
+    import_text(db, FLOWS)
+    assert DataService(db).taken_names() == ({"greet"}, set(), {"User"})
