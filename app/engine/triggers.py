@@ -42,7 +42,7 @@ def fire(
     the privacy rules of the user who made the change, as the run will: a
     hidden field reads as none and cannot flow into the run's parameters.
     """
-    from app.engine.service import schedule_in
+    from app.engine.service import ChainStopped, schedule_in
 
     if not changes or not catalog.has_triggers(session, {c.type_name for c in changes}):
         return []
@@ -86,6 +86,17 @@ def fire(
                             trigger=trigger.name,
                         )
                     )
+            except ChainStopped as stop:  # its savepoint is rolled back: stop it here
+                started.append(
+                    _failed(
+                        session,
+                        trigger.name,
+                        trigger.workflow,
+                        run_as,
+                        parent_id,
+                        f"trigger {trigger.name}: {stop.stop(session)}",
+                    )
+                )
             except CueflowError as exc:
                 started.append(
                     _failed(
