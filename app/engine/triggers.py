@@ -51,6 +51,7 @@ def fire(
     loader = catalog.SessionThingLoader(session)
     access = RunAccess(loader, loader.load(run_as) if run_as else None, ignore=False)
     parent_id = parent.run_id if parent else None
+    root_id = parent.root if parent else None
     started: list[str] = []
     too_slow: dict[str, ExpressionError] = {}  # by trigger: not judged again in this change set
     for change in changes:
@@ -94,6 +95,7 @@ def fire(
                         trigger.workflow,
                         run_as,
                         parent_id,
+                        root_id,
                         f"trigger {trigger.name}: {stop.stop(session)}",
                     )
                 )
@@ -105,6 +107,7 @@ def fire(
                         trigger.workflow,
                         run_as,
                         parent_id,
+                        root_id,
                         f"trigger {trigger.name}: {exc}",
                     )
                 )
@@ -148,6 +151,7 @@ def _failed(
     workflow: str,
     run_as: str | None,
     parent_id: str | None,
+    root_id: str | None,
     reason: str,
 ) -> str:
     log.warning(reason)
@@ -162,6 +166,7 @@ def _failed(
             scheduled_for=now,
             run_as=run_as,
             parent_id=parent_id,
+            root_id=root_id,
             status=ledger.FAILED,
             trigger=trigger,
         ),

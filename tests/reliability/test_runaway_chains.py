@@ -29,7 +29,20 @@ STOPPED = "runaway chain stopped: its runs would exceed runner.max_chain_runs"
 
 FLOWS = """
 cueflow: 1
+data_types:
+  Counter:
+    fields: {n: number}
+triggers:
+  counter_changed:
+    data_type: Counter
+    on: [modified]
+    workflow: item
+    params: {n: "{{ thing_now.n }}"}
 workflows:
+  touch_all:
+    steps:
+      - action: modify_thing
+        with: {thing: "{{ search('Counter') }}", fields: {n: 1}}
   fan:
     steps:
       - action: schedule_workflow
@@ -224,3 +237,20 @@ def test_a_stopped_chain_stays_stopped(data_dir: Path, db: Database, flows: None
     assert [row["attempt"] for row in failed] == [2]  # its retry failed too
     assert "was stopped before" in failed[0]["error"]
     assert set(by_status(data_dir)) == {"succeeded", "failed", "cancelled"}
+
+
+def test_triggers_fired_by_a_run_count_in_its_chain(
+    data_dir: Path, db: Database, flows: None
+) -> None:
+    """A step changing many things starts a trigger run per thing, in its chain."""
+    service = Service(db)
+    for n in range(5):
+        service.create_thing("Counter", {"n": n + 10})
+    with db.write() as session:
+        settings.set_value(session, "runner.max_chain_runs", "3")
+    top = Runner(db).run_now("touch_all", {})
+    rows = query(data_dir, "SELECT status, error, root_id FROM runs WHERE workflow = 'item'")
+    assert len(rows) == 5 and all(row["root_id"] == top for row in rows)
+    assert sorted(row["status"] for row in rows) == ["cancelled"] * 2 + ["failed"] * 3
+    assert all("runaway chain stopped" in row["error"] for row in rows)
+    assert query(data_dir, "SELECT status FROM runs WHERE id = ?", top)[0]["status"] == "succeeded"
