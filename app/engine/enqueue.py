@@ -61,10 +61,61 @@ def prepare_params(
 
 @dataclass(frozen=True)
 class Parent:
-    """The run that schedules another: its ID and how deep its chain is."""
+    """The run that schedules another: its ID, how deep its chain is, and the
+    chain's root (None: the parent is the root)."""
 
     run_id: str
     depth: int
+    root_id: str | None = None
+
+    @property
+    def root(self) -> str:
+        return self.root_id or self.run_id
+
+
+class ChainStopped(StepFailed):
+    """A chain of runs would grow past runner.max_chain_runs: it is stopped for good.
+
+    Raised before anything is written; whoever records the failure also calls
+    `ledger.stop_chain` (the step's own writes are rolled back by then).
+    """
+
+    def __init__(self, root_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.root_id = root_id
+
+    def stop(self, session: Session) -> str:
+        """Stop the chain in `session`'s transaction; the whole reason, with what it cancelled."""
+        cancelled = ledger.stop_chain(session, self.root_id, self.reason)
+        return f"{self.reason}; cancelled {len(cancelled)} upcoming run(s) of the chain"
+
+
+def chain_room(session: Session, parent: Parent | None, adding: int, what: str = "runs") -> None:
+    """Refuse `adding` more runs in the parent's chain when its unfinished runs
+    (scheduled or running, the root included) would exceed runner.max_chain_runs.
+
+    A chain's depth bounds its length only: a step scheduling two runs of its
+    own workflow doubles the chain every generation. Counted with one indexed
+    query, paid only by steps that schedule; a stopped chain stays stopped.
+    """
+    if parent is None:
+        return
+    limit = int(settings.get(session, "runner.max_chain_runs"))
+    unfinished, stopped = ledger.chain_load(session, parent.root)
+    if stopped:
+        raise ChainStopped(
+            parent.root,
+            f"runaway chain stopped: this chain (from run {parent.root}) was stopped "
+            f"before, when its runs would exceed runner.max_chain_runs; it schedules "
+            f"nothing more",
+        )
+    if unfinished + adding > limit:
+        raise ChainStopped(
+            parent.root,
+            f"runaway chain stopped: its runs would exceed runner.max_chain_runs "
+            f"({limit:,}): {unfinished:,} unfinished in the chain from run {parent.root}, "
+            f"{adding:,} more {what} asked for",
+        )
 
 
 def _depth(session: Session, parent: Parent | None, at: datetime) -> int:
@@ -126,7 +177,9 @@ def schedule_in(
         parent_id=parent.run_id if parent else parent_id,
         trigger=trigger,
         depth=_depth(session, parent, when),
+        root_id=parent.root if parent else None,
     )
+    chain_room(session, parent, 1)
     if every is not None:
         schedule_id, _ = schedules.create(session, run, every, timezone or zone_name(local_zone()))
         return schedule_id
@@ -186,6 +239,7 @@ def schedule_on_list(
         within_horizon(at, f"the time {at.isoformat()}", now)
     start = now if at is None or at < now else at  # in the past: the first is due now
     depth = _depth(session, parent, start)
+    chain_room(session, parent, len(encoded_items))
     if trigger is not None:
         ignore_privacy = False
     runs = [
@@ -199,6 +253,7 @@ def schedule_on_list(
             parent_id=parent.run_id if parent else None,
             trigger=trigger,
             depth=depth,
+            root_id=parent.root if parent else None,
         )
         for index, value in enumerate(encoded_items)
     ]

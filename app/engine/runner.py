@@ -33,7 +33,14 @@ from app.core.things import ThingView
 from app.core.types import ValueType, coerce, to_json_safe, utcnow
 from app.engine import triggers
 from app.engine.access import RunAccess
-from app.engine.enqueue import Parent, cancel_in, prepare_params, schedule_in, schedule_on_list
+from app.engine.enqueue import (
+    ChainStopped,
+    Parent,
+    cancel_in,
+    prepare_params,
+    schedule_in,
+    schedule_on_list,
+)
 from app.engine.events import EventBus, LedgerChanged, Notification, RunChanged
 from app.engine.masking import Masker
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
@@ -70,6 +77,17 @@ class _Interrupted(Exception):
 
 
 @dataclass
+class _InlineCount:
+    """Inline runs started under one top-level run, at any depth (run_workflow).
+
+    Inline children are never scheduled, so a chain's count of unfinished runs
+    sees only the nesting; two run_workflow steps per level would make 2^20.
+    """
+
+    started: int = 0
+
+
+@dataclass
 class _RunState:
     run_id: str
     workflow: WorkflowDef
@@ -83,6 +101,8 @@ class _RunState:
     trigger: str | None = None
     chain_depth: int = 0
     depth: int = 0
+    root_id: str = ""  # its chain's root (its own ID when it is the root)
+    inline: _InlineCount = field(default_factory=_InlineCount)
     results: dict[str, Any] = field(default_factory=dict)
     resume_at: int = 1
     secrets: Masker = field(default_factory=Masker)
@@ -90,6 +110,11 @@ class _RunState:
     def mask(self, value: Any) -> Any:
         """Replace every secret this run has read, in any encoding, with bullets."""
         return self.secrets.mask(value)
+
+    @property
+    def parent(self) -> Parent:
+        """This run as the parent of a run it starts."""
+        return Parent(self.run_id, self.chain_depth, self.root_id)
 
 
 class Runner:
@@ -160,6 +185,7 @@ class Runner:
         depth: int = 0,
         parent: Parent | None = None,
         trigger: str | None = None,
+        inline: _InlineCount | None = None,
     ) -> str:
         """Run a workflow in this thread, now, recorded in the ledger; returns the run ID.
 
@@ -183,7 +209,7 @@ class Runner:
             )
             claimed = ledger.claim(session, run_id, self.pid)
             assert claimed is not None
-            self._execute_claimed(claimed, depth, segment)
+            self._execute_claimed(claimed, depth, segment, inline)
         except BaseException:
             self._pending.pop(segment.run_id, None)  # its row was rolled back with it
             raise
@@ -196,19 +222,27 @@ class Runner:
 
     # --- the run --------------------------------------------------------------
 
-    def _execute_claimed(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> str:
+    def _execute_claimed(
+        self,
+        snap: ledger.Claimed,
+        depth: int,
+        segment: _Segment,
+        inline: _InlineCount | None = None,
+    ) -> str:
         with _executing_lock:
             _executing.add(snap.id)
         try:
-            return self._execute_owned(snap, depth, segment)
+            return self._execute_owned(snap, depth, segment, inline)
         finally:
             with _executing_lock:
                 _executing.discard(snap.id)
 
-    def _execute_owned(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> str:
+    def _execute_owned(
+        self, snap: ledger.Claimed, depth: int, segment: _Segment, inline: _InlineCount | None
+    ) -> str:
         segment.running = RunChanged(snap.id, snap.workflow, ledger.RUNNING)
         try:
-            state = self._prepare(snap, depth, segment)
+            state = self._prepare(snap, depth, segment, inline)
         except CueflowError as exc:
             return self._fail(segment, snap.workflow, snap.attempt, None, str(exc))
         status, error, returned = self._run_steps(state, segment)
@@ -222,7 +256,9 @@ class Runner:
         segment.commit(RunChanged(snap.id, snap.workflow, status, error))
         return status
 
-    def _prepare(self, snap: ledger.Claimed, depth: int, segment: _Segment) -> _RunState:
+    def _prepare(
+        self, snap: ledger.Claimed, depth: int, segment: _Segment, inline: _InlineCount | None
+    ) -> _RunState:
         loader = segment.loader
         wf = self._workflow(segment.session(), snap.workflow)
         prepare_params(wf, snap.params, loader.resolve)  # every check, with the error's name
@@ -266,6 +302,8 @@ class Runner:
             trigger=snap.trigger,
             chain_depth=snap.depth,
             depth=depth,
+            root_id=snap.root_id,
+            inline=inline or _InlineCount(),
             results=carried,
             resume_at=resume_at,
         )
@@ -450,7 +488,7 @@ class Runner:
                             session,
                             changes,
                             run_as=context.run_as_id,
-                            parent=Parent(state.run_id, state.chain_depth),
+                            parent=state.parent,
                         )
                     ):
                         segment.notify(LedgerChanged())
@@ -460,6 +498,12 @@ class Runner:
                 segment.commit()
         except TransactionLost:
             raise
+        except ChainStopped as stop:
+            # Its step's writes are rolled back; the stop commits with the failure.
+            reason = stop.stop(segment.session())
+            segment.notify(LedgerChanged())
+            record.write("failed", error=reason, lines=context.lines)
+            raise StepFailed(reason) from None
         except ReturnData as done:
             record.write("succeeded", result=done.values, lines=context.lines)
             raise
@@ -1049,7 +1093,7 @@ class StepRuntime:
             run_as=self.run_as_id,
             # In a trigger's chain the step cannot lift privacy rules either.
             ignore_privacy=ignore_privacy_rules and self.state.trigger is None,
-            parent=Parent(self.run_id, self.state.chain_depth),
+            parent=self.state.parent,
             every=Recurrence.parse(every) if every else None,
             trigger=self.state.trigger,
         )
@@ -1079,7 +1123,7 @@ class StepRuntime:
             interval=interval,
             run_as=self.run_as_id,
             ignore_privacy=self.state.ignore_privacy,
-            parent=Parent(self.run_id, self.state.chain_depth),
+            parent=self.state.parent,
             trigger=self.state.trigger,
         )
         self.ledger_changed = True
@@ -1094,15 +1138,26 @@ class StepRuntime:
     def run_inline(self, workflow: str, params: Mapping[str, Any]) -> Any:
         if self.state.depth >= MAX_INLINE_DEPTH:
             raise StepFailed(f"run_workflow nested deeper than {MAX_INLINE_DEPTH}")
+        inline = self.state.inline
+        limit = int(self.setting("runner.max_chain_runs"))
+        if inline.started >= limit:
+            raise ChainStopped(
+                self.state.root_id,
+                f"runaway chain stopped: its runs would exceed runner.max_chain_runs "
+                f"({limit:,}): {inline.started:,} run_workflow runs already started inline "
+                f"under one run",
+            )
+        inline.started += 1
         self._keep_secrets(params, "a workflow's parameters")
         child = self.runner.run_now(
             workflow,
             params,
             run_as=self.run_as_id,
             ignore_privacy=self.state.ignore_privacy,
-            parent=Parent(self.run_id, self.state.chain_depth),
+            parent=self.state.parent,
             depth=self.state.depth + 1,
             trigger=self.state.trigger,
+            inline=inline,
         )
         with self.runner.db.read() as session:
             row = ledger.get_run(session, child)

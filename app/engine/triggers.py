@@ -18,7 +18,7 @@ from app.core.definitions import TriggerDef
 from app.core.things import ThingView
 from app.core.types import utcnow
 from app.engine.access import RunAccess
-from app.engine.enqueue import Parent, schedule_in
+from app.engine.enqueue import ChainStopped, Parent, schedule_in
 from app.errors import CueflowError, ExpressionError
 from app.storage import catalog, ledger
 
@@ -47,6 +47,7 @@ def fire(
     loader = catalog.SessionThingLoader(session)
     access = RunAccess(loader, loader.load(run_as) if run_as else None, ignore=False)
     parent_id = parent.run_id if parent else None
+    root_id = parent.root if parent else None
     started: list[str] = []
     too_slow: dict[str, ExpressionError] = {}  # by trigger: not judged again in this change set
     for change in changes:
@@ -82,6 +83,18 @@ def fire(
                             trigger=trigger.name,
                         )
                     )
+            except ChainStopped as stop:  # its savepoint is rolled back: stop it here
+                started.append(
+                    _failed(
+                        session,
+                        trigger.name,
+                        trigger.workflow,
+                        run_as,
+                        parent_id,
+                        root_id,
+                        f"trigger {trigger.name}: {stop.stop(session)}",
+                    )
+                )
             except CueflowError as exc:
                 started.append(
                     _failed(
@@ -90,6 +103,7 @@ def fire(
                         trigger.workflow,
                         run_as,
                         parent_id,
+                        root_id,
                         f"trigger {trigger.name}: {exc}",
                     )
                 )
@@ -133,6 +147,7 @@ def _failed(
     workflow: str,
     run_as: str | None,
     parent_id: str | None,
+    root_id: str | None,
     reason: str,
 ) -> str:
     log.warning(reason)
@@ -147,6 +162,7 @@ def _failed(
             scheduled_for=now,
             run_as=run_as,
             parent_id=parent_id,
+            root_id=root_id,
             status=ledger.FAILED,
             trigger=trigger,
         ),

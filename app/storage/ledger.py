@@ -47,6 +47,7 @@ class NewRun:
     trigger: str | None = None
     schedule_id: str | None = None
     depth: int = 0
+    root_id: str | None = None  # the run its chain started from (None: its own root)
 
 
 def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
@@ -65,6 +66,7 @@ def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
         "trigger": run.trigger,
         "schedule_id": run.schedule_id,
         "depth": run.depth,
+        "root_id": run.root_id,
     }
 
 
@@ -90,6 +92,7 @@ _BULK_COLUMNS = (
     "trigger",
     "schedule_id",
     "depth",
+    "root_id",
 )
 _BULK_INSERT = (
     f"INSERT INTO runs ({', '.join(_BULK_COLUMNS)}) "
@@ -125,6 +128,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
             run.trigger,
             run.schedule_id,
             run.depth,
+            run.root_id,
         )
         for run, run_id in zip(runs, ids, strict=True)
     ]
@@ -201,6 +205,7 @@ class Claimed:
     trigger: str | None
     depth: int
     schedule_id: str | None
+    root_id: str  # its chain's root: its own ID when it is the root
 
 
 def claim(
@@ -212,7 +217,7 @@ def claim(
     row = driver(session).execute(
         "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, owner_pid = ? "
         f"WHERE id = ? AND status = 'scheduled'{due} RETURNING id, workflow, attempt, params, "
-        "run_as, ignore_privacy, scheduled_for, \"trigger\", depth, schedule_id",
+        "run_as, ignore_privacy, scheduled_for, \"trigger\", depth, schedule_id, root_id",
         (to_db_time(utcnow()), pid, run_id, *([] if due_by is None else [to_db_time(due_by)])),
     ).fetchone()
     if row is None:
@@ -220,7 +225,7 @@ def claim(
     params = json.loads(row[3]) if row[3] else {}
     return Claimed(
         row[0], row[1], row[2], params if isinstance(params, dict) else {}, row[4],
-        bool(row[5]), from_db_time(row[6]), row[7], row[8] or 0, row[9],
+        bool(row[5]), from_db_time(row[6]), row[7], row[8] or 0, row[9], row[10] or row[0],
     )
 
 
@@ -445,6 +450,68 @@ def step_results(session: Session, run_id: str, attempt: int | None = None) -> l
     if attempt is not None:
         query = query.where(m.StepResult.attempt == attempt)
     return list(session.scalars(query.order_by(m.StepResult.attempt, m.StepResult.position)))
+
+
+UNFINISHED = (SCHEDULED, RUNNING)
+
+
+def chain_load(session: Session, root_id: str) -> tuple[int, bool]:
+    """(unfinished runs of the chain, the root included; whether it was stopped).
+
+    One statement over the (root_id, status) index and two primary keys.
+    """
+    members = (
+        select(func.count())
+        .select_from(m.Run)
+        .where(m.Run.root_id == root_id, m.Run.status.in_(UNFINISHED))
+        .scalar_subquery()
+    )
+    root = (
+        select(func.count())
+        .select_from(m.Run)
+        .where(m.Run.id == root_id, m.Run.status.in_(UNFINISHED))
+        .scalar_subquery()
+    )
+    stopped = select(m.StoppedChain.root_id).where(m.StoppedChain.root_id == root_id).exists()
+    row = session.execute(select(members + root, stopped)).one()
+    return int(row[0] or 0), bool(row[1])
+
+
+def stop_chain(session: Session, root_id: str, reason: str) -> list[str]:
+    """Stop a runaway chain for good: mark it, cancel its upcoming runs and end
+    its recurring schedules. Returns the IDs of the runs cancelled."""
+    if session.get(m.StoppedChain, root_id) is None:
+        session.add(m.StoppedChain(root_id=root_id, stopped_at=utcnow(), reason=reason))
+        session.flush()
+    now = utcnow()
+    cancelled = list(
+        session.execute(
+            update(m.Run)
+            .where(
+                (m.Run.root_id == root_id) | (m.Run.id == root_id),
+                m.Run.status == SCHEDULED,
+            )
+            .values(status=CANCELLED, finished_at=now, error=reason)
+            .returning(m.Run.id)
+        ).scalars()
+    )
+    in_chain = (
+        select(m.Run.schedule_id)
+        .where(m.Run.root_id == root_id, m.Run.schedule_id.is_not(None))
+        .distinct()
+    )
+    session.execute(
+        update(m.Schedule)
+        .where(m.Schedule.id.in_(in_chain), m.Schedule.status == "active")
+        .values(status="cancelled")
+    )
+    return cancelled
+
+
+def chain_root(session: Session, run_id: str) -> str:
+    """The root of the chain a run belongs to (the run itself if it is a root or gone)."""
+    root = session.scalar(select(m.Run.root_id).where(m.Run.id == run_id))
+    return root or run_id
 
 
 def run_trigger(session: Session, run_id: str) -> str | None:

@@ -161,9 +161,13 @@ class Run(Base):
     trigger: Mapped[str | None] = mapped_column(String(100))
     schedule_id: Mapped[str | None] = mapped_column(String(32), index=True)
     depth: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The run its chain started from (NULL: the run is its own root); a chain's
+    # unfinished runs are counted against runner.max_chain_runs (migration 0004).
+    root_id: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),
+        Index("ix_runs_root_id_status", "root_id", "status"),
         # History pages and counts, newest first, from the index (migration 0003).
         Index("ix_runs_status_finished_at", "status", "finished_at", "id"),
         Index("ix_runs_workflow_status_finished_at", "workflow", "status", "finished_at", "id"),
@@ -185,6 +189,15 @@ class Schedule(Base):
     status: Mapped[str] = mapped_column(String(12), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     parent_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class StoppedChain(Base):
+    """A chain stopped as runaway: none of its runs schedules anything again."""
+
+    __tablename__ = "stopped_chains"
+    root_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stopped_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class StepResult(Base):

@@ -71,6 +71,7 @@ def _occurrence(run: ledger.NewRun, schedule_id: str, at: datetime) -> ledger.Ne
         schedule_id=schedule_id,
         depth=run.depth,
         trigger=run.trigger,
+        root_id=run.root_id,
     )
 
 
@@ -139,6 +140,8 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         parent_id=row.parent_id,
         # A schedule made inside a trigger's chain stays in it (see engine.enqueue.schedule_in).
         trigger=ledger.run_trigger(session, row.parent_id) if row.parent_id else None,
+        # ... and in the chain of the run that made it (runner.max_chain_runs).
+        root_id=ledger.chain_root(session, row.parent_id) if row.parent_id else None,
     )
     return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
 

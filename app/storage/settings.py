@@ -103,6 +103,11 @@ SETTINGS: dict[str, SettingSpec] = {
     "runner.max_chain_depth": _ranged(
         1000, 1, 100_000, "longest chain of runs each scheduling the next at once"
     ),
+    # A chain's width: a step scheduling two of its own workflow doubles it at
+    # every generation, however short each chain is (see engine.service).
+    "runner.max_chain_runs": _ranged(
+        100_000, 1, 10_000_000, "most unfinished runs one chain of runs may have"
+    ),
     "scheduler.paused": SettingSpec(False, _yes_no, "yes: no run starts until resumed"),
 }
 

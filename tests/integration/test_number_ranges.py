@@ -52,6 +52,9 @@ def _one_line_refusal(result: Any) -> str:
         ("runner.max_concurrent_runs", "0"),
         ("runner.max_concurrent_runs", "65"),
         ("runner.max_chain_depth", "1000000000"),
+        ("runner.max_chain_runs", "0"),
+        ("runner.max_chain_runs", "10000001"),
+        ("runner.max_chain_runs", "1e9"),
         ("smtp.timeout", "0"),
         ("smtp.timeout", "99999999"),
         ("smtp.port", "70000"),
@@ -69,6 +72,8 @@ def test_a_setting_at_the_ends_of_its_range_is_taken(cli: Any) -> None:
     assert cli("settings", "set", "runner.max_concurrent_runs", "64").code == 0
     assert cli("settings", "get", "runner.max_concurrent_runs").out.strip() == "64"
     assert cli("settings", "set", "runner.max_concurrent_runs", "1").code == 0
+    assert cli("settings", "set", "runner.max_chain_runs", "10000000").code == 0
+    assert cli("settings", "set", "runner.max_chain_runs", "1").code == 0
 
 
 @pytest.mark.parametrize(("stored", "workers"), [(1_000_000_000, 64), (-3, 1), ("many", 4)])
