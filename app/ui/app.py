@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logfile
-from app.errors import AlreadyRunning
+from app.errors import AlreadyRunning, DatabaseProblem
 from app.scheduling.lock import FolderLock
-from app.storage.db import DB_FILENAME, init_db, sqlite_url
+from app.storage.db import check_intact, open_folder
 from app.ui.context import AppContext
 from app.ui.icons import app_icon
 from app.ui.single_instance import SHOW, TRAY, SingleInstance
@@ -81,7 +81,16 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
 def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only: bool) -> int:
     from app.ui.desktop import DesktopApp
 
-    db = init_db(sqlite_url(data_dir / DB_FILENAME))
+    try:
+        db = open_folder(data_dir)
+        try:
+            check_intact(db)  # the window's scheduler never runs on a damaged database
+        except DatabaseProblem:
+            db.dispose()
+            raise
+    except DatabaseProblem as problem:
+        QMessageBox.critical(None, app.tr("Cueflow cannot open its data"), problem.reason)
+        raise
     context = AppContext(data_dir, db)
     try:
         context.start_clock()

@@ -23,6 +23,7 @@ import pytest
 from app.core.types import utcnow
 from app.engine.events import EventBus
 from app.engine.service import Service
+from app.errors import DatabaseProblem
 from app.scheduling.clock import Clock
 from app.storage import ledger
 from app.storage.db import Database, init_db
@@ -438,3 +439,24 @@ def test_a_database_of_a_newer_schema_is_refused_untouched(data_dir: Path) -> No
         _one_clear_line(cueflow_run(data_dir, *args), str(path), "'0999'", "newer Cueflow")
     assert path.read_bytes() == before
     assert not list(data_dir.glob("cueflow.db.bak-*"))
+
+
+def test_the_window_refuses_a_damaged_database_and_says_why(
+    data_dir: Path, qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window runs a scheduler too: on a damaged ledger it says so (a message
+    box, and one line from `cueflow`) and starts none."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui import app as window_app
+
+    _fill_ledger(data_dir)
+    damaged = _damage(data_dir, "truncated")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    with pytest.raises(DatabaseProblem) as caught:
+        window_app.run_window(data_dir)
+    path = data_dir / "cueflow.db"
+    assert "is damaged" in caught.value.reason and str(path) in caught.value.reason
+    assert shown == [caught.value.reason]
+    assert path.read_bytes() == damaged
