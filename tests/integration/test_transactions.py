@@ -20,8 +20,9 @@ import pytest
 from app.actions import registry
 from app.core.types import utcnow
 from app.engine.events import EventBus, RunChanged
-from app.engine.runner import Runner, TransactionLost
+from app.engine.runner import Runner
 from app.engine.service import Service
+from app.engine.transactions import TransactionLost
 from app.storage import catalog, ledger
 from app.storage.db import Database, driver
 from app.workflow_file import import_text
