@@ -338,9 +338,9 @@ workflows:
 """)
     assert _returned(db, runner.run_now("a", {})) == {"me": "first"}
     with db.write() as session:  # swap the names
-        catalog.rename_workflow(session, "a", "tmp")
-        catalog.rename_workflow(session, "b", "a")
-        catalog.rename_workflow(session, "tmp", "b")
+        catalog.rename_workflow(session, "a", "tmp", callers=registry.workflow_callers())
+        catalog.rename_workflow(session, "b", "a", callers=registry.workflow_callers())
+        catalog.rename_workflow(session, "tmp", "b", callers=registry.workflow_callers())
     assert _returned(db, runner.run_now("a", {})) == {"me": "second"}
 
 
