@@ -53,6 +53,8 @@ SPECS.append(
         ),
         perform=create_thing,
         result="the new thing",
+        returns_things=True,
+        typed_by="type",
         describe=lambda i: f"Create a new {i.get('type', 'thing')}",
     )
 )
@@ -67,6 +69,7 @@ SPECS.append(
         ),
         perform=modify_thing,
         result="the thing(s)",
+        returns_things=True,
         describe=lambda i: f"Make changes to {plain(i.get('thing', '…'))}",
     )
 )

@@ -195,7 +195,7 @@ SPECS.append(
         ),
         perform=send_email,
         result="message id",
-        external=True,
+        outside_effect=True,
         describe=lambda i: (
             f"Send email to {plain(i.get('to', '…'))}: {plain(i.get('subject', ''))}"
         ),

@@ -52,6 +52,8 @@ SPECS.append(
         ),
         perform=run_workflow,
         result="what it returned",
+        outside_effect=True,  # the child run commits on its own
+        calls_workflow=True,
         describe=lambda i: f"Run {i.get('workflow', '…')} and wait",
     )
 )

@@ -55,6 +55,7 @@ __all__ = [
     "actions",
     "get",
     "plain",
+    "workflow_callers",
 ]
 
 _REGISTRY: dict[str, ActionSpec] = {}
@@ -69,6 +70,12 @@ def actions() -> dict[str, ActionSpec]:
 def get(name: str) -> ActionSpec | None:
     _load_all()
     return _REGISTRY.get(name)
+
+
+def workflow_callers() -> frozenset[str]:
+    """The actions whose `workflow` input names a workflow (ActionSpec.calls_workflow)."""
+    _load_all()
+    return frozenset(name for name, spec in _REGISTRY.items() if spec.calls_workflow)
 
 
 def _load_all() -> None:

@@ -78,6 +78,7 @@ SPECS.append(
         ),
         perform=schedule_workflow,
         result="run ID",
+        calls_workflow=True,
         describe=_describe_schedule,
     )
 )
@@ -96,6 +97,7 @@ SPECS.append(
         ),
         perform=schedule_workflow_on_list,
         result="list of run IDs",
+        calls_workflow=True,
         describe=lambda i: f"Schedule {i.get('workflow', '…')} on {plain(i.get('list', '…'))}",
     )
 )

@@ -99,7 +99,21 @@ class ActionSpec:
     inputs: tuple[InputSpec, ...]
     perform: Perform
     result: str = ""
-    external: bool = False  # a side effect outside Cueflow's database
+    # What the engine needs to know about it, declared here rather than by name:
+    # Runs outside the run's transaction, after a committed "running" checkpoint
+    # (an effect outside Cueflow's database, or a run of its own): a crash
+    # afterwards leaves the step marked as possibly done, never done twice.
+    outside_effect: bool = False
+    # Its `workflow` input names a workflow it runs or schedules with `params`:
+    # those are checked against that workflow's parameters, and renaming the
+    # workflow renames it in such steps.
+    calls_workflow: bool = False
+    # Its result is a thing or a list of things (recorded by ID, loaded again
+    # when a later attempt resumes after it).
+    returns_things: bool = False
+    # The input naming the data type of the thing it returns and whose `fields`
+    # it sets (create_thing: "type"); validation checks both against that type.
+    typed_by: str | None = None
     describe: Callable[[Mapping[str, Any]], str] | None = field(default=None, compare=False)
 
     def input(self, name: str) -> InputSpec | None:

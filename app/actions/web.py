@@ -112,7 +112,7 @@ SPECS.append(
         ),
         perform=http_request,
         result="status, headers, json, text",
-        external=True,
+        outside_effect=True,
         describe=lambda i: f"{str(i.get('method') or 'GET').upper()} {plain(i.get('url', '…'))}",
     )
 )

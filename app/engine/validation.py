@@ -134,7 +134,8 @@ def typed_names(
     wf: WorkflowDef, data_types: Mapping[str, DataTypeDef], before_step: int | None = None
 ) -> dict[str, str]:
     """Names of `wf` whose data type is certain: thing parameters (not lists)
-    and results of `create_thing` steps of a literal type, up to `before_step`."""
+    and results of steps typed by a literal data type (create_thing's `type`,
+    see ActionSpec.typed_by), up to `before_step`."""
     out = {
         p.key: p.type.base
         for p in wf.parameters
@@ -142,8 +143,11 @@ def typed_names(
     }
     last = len(wf.steps) + 1 if before_step is None else before_step
     for index, step in enumerate(wf.steps[: last - 1], start=1):
-        type_name = step.inputs.get("type")
-        if step.action == "create_thing" and _literal(type_name) and type_name in data_types:
+        spec = registry.get(step.action)
+        if spec is None or spec.typed_by is None:
+            continue
+        type_name = step.inputs.get(spec.typed_by)
+        if _literal(type_name) and type_name in data_types:
             out[f"step{index}"] = str(type_name)
     return out
 
@@ -239,7 +243,7 @@ def _check_step(
             continue
         problems += check_expression(value, names, where, typed, data_types)
         problems += _check_literal(item, value, where, data_types, workflows)
-    problems += _check_target_params(action, inputs, place, workflows, data_types)
+    problems += _check_target_params(spec, inputs, place, workflows, data_types)
     return problems
 
 
@@ -270,7 +274,7 @@ def _check_literal(
 
 
 def _check_target_params(
-    action: str,
+    spec: registry.ActionSpec,
     inputs: Mapping[str, Any],
     place: str,
     workflows: Mapping[str, WorkflowDef],
@@ -282,12 +286,11 @@ def _check_target_params(
     params = inputs.get("params")
     if params is None:
         params = {}
-    item = inputs.get("item_param") if action == "schedule_workflow_on_list" else None
+    item = inputs.get("item_param") if spec.input("item_param") is not None else None
     wf = workflows.get(str(target)) if _literal(target) else None
     if wf is not None and _literal(item) and wf.parameter(str(item)) is None:
         problems.append(Problem(f"{place}.with.item_param", f"{target} has no parameter '{item}'"))
-    scheduling = ("schedule_workflow", "run_workflow", "schedule_workflow_on_list")
-    if action in scheduling and isinstance(params, Mapping) and wf is not None:
+    if spec.calls_workflow and isinstance(params, Mapping) and wf is not None:
         for key in params:
             if wf.parameter(str(key)) is None:
                 problems.append(
@@ -299,14 +302,14 @@ def _check_target_params(
                     Problem(f"{place}.with.params", f"{target} needs parameter '{param.key}'")
                 )
     every = inputs.get("every")
-    if action == "schedule_workflow" and _literal(every) and every:
+    if spec.input("every") is not None and _literal(every) and every:
         try:
             Recurrence.parse(str(every))
         except BadInput as exc:
             problems.append(Problem(f"{place}.with.every", exc.reason))
-    type_name = inputs.get("type")
+    type_name = inputs.get(spec.typed_by) if spec.typed_by is not None else None
     fields = inputs.get("fields")
-    if action == "create_thing" and _literal(type_name) and isinstance(fields, Mapping):
+    if _literal(type_name) and isinstance(fields, Mapping):
         definition = data_types.get(str(type_name))
         if definition is not None:
             for key in fields:

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from app.actions import registry
 from app.core.definitions import DataTypeDef, WorkflowDef
 from app.engine.events import EventBus, LedgerChanged
 from app.engine.validation import Problem, validate_workflow
@@ -124,7 +125,9 @@ class WorkflowService:
         row_name = self.name_of(row)
         types, workflows = self.context()
         if row_name and row_name != workflow.name:  # a rename: calls to itself follow
-            workflow = catalog.rename_calls(workflow, row_name, workflow.name)
+            workflow = catalog.rename_calls(
+                workflow, row_name, workflow.name, callers=registry.workflow_callers()
+            )
         others = {k: v for k, v in workflows.items() if k not in (row_name, workflow.name)}
         problems = validate_workflow(workflow, types, {**others, workflow.name: workflow})
         if workflow.name in workflows and workflow.name != row_name:
@@ -134,7 +137,9 @@ class WorkflowService:
             return saved
         with self.db.write() as session:
             if row_name and row_name != workflow.name:
-                saved.moved = catalog.rename_workflow(session, row_name, workflow.name)
+                saved.moved = catalog.rename_workflow(
+                    session, row_name, workflow.name, callers=registry.workflow_callers()
+                )
             catalog.save_workflow(session, workflow)
             row.id = catalog.workflow_stamp(session, workflow.name)[0]
         if saved.moved:

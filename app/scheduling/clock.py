@@ -334,7 +334,7 @@ class Clock:
             broken: dict[str, BaseException] = {}
             try:
                 # Due runs waiting in the queue go through one transaction
-                # (group commit, see runner.Batch); the first that breaks
+                # (group commit, see transactions.Batch); the first that breaks
                 # outside its steps ends the batch and is settled after it.
                 # (If its transaction was lost, the runs before it are undone
                 # and still scheduled: they go round again.)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -561,15 +561,16 @@ def save_workflow(session: Session, wf: WorkflowDef) -> int:
     return row.version
 
 
-WORKFLOW_INPUTS = {"run_workflow", "schedule_workflow", "schedule_workflow_on_list"}
-
-
-def rename_workflow(session: Session, old: str, new: str) -> dict[str, int]:
+def rename_workflow(
+    session: Session, old: str, new: str, *, callers: Collection[str]
+) -> dict[str, int]:
     """Rename a workflow and everything that names it, in one transaction.
 
     Runs not finished yet (and failed or interrupted ones, which can be
     resumed), recurring schedules and triggers move to the new name; so do
-    other workflows' steps that name it literally (their `workflow` input).
+    other workflows' steps that name it literally (the `workflow` input of
+    the actions in `callers`: those declared `calls_workflow`, see
+    app.actions.registry.workflow_callers; storage does not read actions).
     Other finished runs keep the name they ran under. Returns how many of
     each moved.
     """
@@ -597,24 +598,27 @@ def rename_workflow(session: Session, old: str, new: str) -> dict[str, int]:
         ).rowcount,
         "steps": 0,
     }
-    callers: set[int] = set()
-    for step in session.scalars(select(m.Step).where(m.Step.action.in_(WORKFLOW_INPUTS))):
+    changed: set[int] = set()
+    for step in session.scalars(select(m.Step).where(m.Step.action.in_(callers))):
         if step.inputs.get("workflow") == old:
             step.inputs = {**step.inputs, "workflow": new}
             moved["steps"] += 1
-            callers.add(step.workflow_id)
-    for caller_id in callers:  # a new version: runs must not use a cached old definition
+            changed.add(step.workflow_id)
+    for caller_id in changed:  # a new version: runs must not use a cached old definition
         caller = session.get_one(m.Workflow, caller_id)
         caller.version = (caller.version or 0) + 1
     session.flush()
     return moved
 
 
-def rename_calls(wf: WorkflowDef, old: str, new: str) -> WorkflowDef:
-    """`wf` with its steps that name workflow `old` naming `new` instead."""
+def rename_calls(
+    wf: WorkflowDef, old: str, new: str, *, callers: Collection[str]
+) -> WorkflowDef:
+    """`wf` with its steps that name workflow `old` naming `new` instead
+    (steps of the actions in `callers`, as in rename_workflow)."""
     steps = tuple(
         dataclasses.replace(step, inputs={**step.inputs, "workflow": new})
-        if step.action in WORKFLOW_INPUTS and step.inputs.get("workflow") == old
+        if step.action in callers and step.inputs.get("workflow") == old
         else step
         for step in wf.steps
     )

@@ -43,7 +43,7 @@ class WriteLock:
     Writers that are not executing runs (the window saving an edit, a
     command) are `urgent`: while one waits, runs take the lock no more, and a
     worker holding it for a batch of runs commits after its current step
-    (see engine.runner.Batch and `wanted`). Among themselves the workers
+    (see engine.transactions.Batch and `wanted`). Among themselves the workers
     take it as it comes: handing it over in turn would cost a thread switch
     per batch for nothing.
     """

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.actions import registry
 from app.core.recurrence import Recurrence
 from app.core.types import utcnow
 from app.engine.runner import Runner
@@ -14,6 +15,9 @@ from app.errors import BadInput, NotFound
 from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
+
+# The actions whose steps name a workflow (declared by the actions themselves).
+CALLERS = registry.workflow_callers()
 
 FLOWS = """
 cueflow: 1
@@ -59,7 +63,7 @@ def test_a_renamed_workflow_keeps_its_runs_schedules_triggers_and_callers(db: Da
         plan_version = catalog.get_workflow(session, "plan").version
 
     with db.write() as session:
-        moved = catalog.rename_workflow(session, "ship", "dispatch")
+        moved = catalog.rename_workflow(session, "ship", "dispatch", callers=CALLERS)
     # The upcoming run, the schedule's next occurrence; the trigger; plan's two steps.
     assert moved == {"runs": 2, "schedules": 1, "triggers": 1, "steps": 2}
 
@@ -93,9 +97,9 @@ def test_a_rename_onto_an_existing_name_or_from_an_unknown_one_changes_nothing(
 ) -> None:
     import_text(db, FLOWS)
     with db.write() as session, pytest.raises(BadInput, match="'plan' exists"):
-        catalog.rename_workflow(session, "ship", "plan")
+        catalog.rename_workflow(session, "ship", "plan", callers=CALLERS)
     with db.write() as session, pytest.raises(NotFound):
-        catalog.rename_workflow(session, "nope", "other")
+        catalog.rename_workflow(session, "nope", "other", callers=CALLERS)
     with db.read() as session:
         assert catalog.workflow_names(session) == {"ship", "plan"}
 
@@ -111,7 +115,7 @@ workflows:
 """)
     run_id = Runner(db).run_now("shaky", {})
     with db.write() as session:
-        assert catalog.rename_workflow(session, "shaky", "steady")["runs"] == 1
+        assert catalog.rename_workflow(session, "shaky", "steady", callers=CALLERS)["runs"] == 1
     Service(db).resume(run_id)
     with db.read() as session:
         run = ledger.get_run(session, run_id)

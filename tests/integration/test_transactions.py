@@ -20,8 +20,9 @@ import pytest
 from app.actions import registry
 from app.core.types import utcnow
 from app.engine.events import EventBus, RunChanged
-from app.engine.runner import Runner, TransactionLost
+from app.engine.runner import Runner
 from app.engine.service import Service
+from app.engine.transactions import TransactionLost
 from app.storage import catalog, ledger
 from app.storage.db import Database, driver
 from app.workflow_file import import_text
@@ -337,9 +338,9 @@ workflows:
 """)
     assert _returned(db, runner.run_now("a", {})) == {"me": "first"}
     with db.write() as session:  # swap the names
-        catalog.rename_workflow(session, "a", "tmp")
-        catalog.rename_workflow(session, "b", "a")
-        catalog.rename_workflow(session, "tmp", "b")
+        catalog.rename_workflow(session, "a", "tmp", callers=registry.workflow_callers())
+        catalog.rename_workflow(session, "b", "a", callers=registry.workflow_callers())
+        catalog.rename_workflow(session, "tmp", "b", callers=registry.workflow_callers())
     assert _returned(db, runner.run_now("a", {})) == {"me": "second"}
 
 

@@ -1,0 +1,273 @@
+"""The transactions a run writes through: its segment, and a worker's batch.
+
+A run writes through one open transaction, its Segment: the claim, each data
+step's changes with that step's record, the log and the end commit together.
+A step with an outside effect commits the segment first and runs outside any
+transaction, so a slow server never holds the write lock. A worker with
+several due runs executes them in a Batch: their segments are savepoints of
+one transaction (group commit). See app.engine.runner for the step loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from app.engine.events import EventBus, RunChanged
+from app.storage import catalog
+from app.storage.db import Database, driver
+
+# A segment that has been open this long is committed after its current step,
+# so other writers (the window, other runs) never wait much longer for the lock.
+SEGMENT_SECONDS = 0.02
+
+
+class SegmentOwner(Protocol):
+    """What a segment needs of the runner that owns it (app.engine.runner.Runner)."""
+
+    db: Database
+    events: EventBus
+
+    def current_batch(self) -> Batch | None:
+        """This thread's open batch, if any."""
+
+    def queue_log(self, run_id: str, message: str, level: str = "info") -> None:
+        """Queue a line for the run's log; it is written with the run's next commit."""
+
+    def flush_log(self, session: Session, run_id: str) -> None:
+        """Write the run's queued log lines in `session`."""
+
+
+class _Unit:
+    """A db.write() unit of work held open across calls (committed or rolled back later)."""
+
+    def __init__(self, db: Database) -> None:
+        self._context = db.write(urgent=False)
+        self.session = self._context.__enter__()
+        self.opened = time.monotonic()
+
+    def commit(self) -> None:
+        try:
+            check_alive(self.session)
+        except TransactionLost:
+            self.rollback()
+            raise
+        self._context.__exit__(None, None, None)
+
+    def rollback(self) -> None:
+        with suppress(_Abandoned):
+            self._context.__exit__(_Abandoned, _Abandoned(), None)
+
+
+class TransactionLost(Exception):
+    """SQLite rolled the whole transaction back itself (disk full, I/O error).
+
+    Nothing written since it began is there: no record of it may be written
+    in its place (that would go in outside any transaction) and nothing of it
+    may be announced. It travels up to whoever opened the transaction.
+    """
+
+    def __str__(self) -> str:
+        return "the database rolled the transaction back (disk full or I/O error)"
+
+
+def check_alive(session: Session) -> None:
+    """Raise TransactionLost if SQLite has rolled the session's transaction back."""
+    if not driver(session).in_transaction:
+        raise TransactionLost()
+
+
+class Batch:
+    """Runs one worker executes back to back, sharing one write transaction.
+
+    A commit costs more than a small run's own writes (the WAL pages of the
+    ledger's indexes are written out once per commit), so a worker with more
+    due runs keeps its transaction for up to SEGMENT_SECONDS (group commit).
+    Each run is a savepoint in it: a run that breaks is rolled back alone.
+    What the runs say (events) is said once the transaction is committed.
+    """
+
+    def __init__(self, runner: SegmentOwner) -> None:
+        self.runner = runner
+        self.unit: _Unit | None = None
+        self.events: list[Any] = []
+
+    def session(self) -> Session:
+        if self.unit is None:
+            self.unit = _Unit(self.runner.db)
+        return self.unit.session
+
+    @property
+    def young(self) -> bool:
+        """Whether it may take another run: not open for long, nobody else waiting."""
+        if self.unit is None:
+            return True
+        age = time.monotonic() - self.unit.opened
+        return age < SEGMENT_SECONDS and not self.runner.db.write_lock.wanted
+
+    def commit(self) -> None:
+        unit, self.unit = self.unit, None
+        events, self.events = self.events, []  # not said if the commit fails
+        if unit is not None:
+            unit.commit()
+        for event in events:
+            self.runner.events.emit(event)
+
+    def rollback(self) -> None:
+        unit, self.unit = self.unit, None
+        self.events = []
+        if unit is not None:
+            unit.rollback()
+
+
+class Segment:
+    """The open write transaction of one run (see the module's docstring).
+
+    It is opened on first use and committed before an outside step, at the
+    run's end, and after any step once it has been open SEGMENT_SECONDS.
+    Events about what it wrote are emitted only once that is committed: a
+    listener never reads the ledger before the change is there. Inside a
+    Batch, the segment is a savepoint of the batch's transaction.
+    """
+
+    def __init__(self, runner: SegmentOwner, run_id: str) -> None:
+        self.runner = runner
+        self.run_id = run_id
+        self.loader = catalog.DbThingLoader(runner.db, reading=self.reading)
+        self.running: RunChanged | None = None  # said when a commit leaves the run running
+        self._events: list[Any] = []
+        self._unit: _Unit | None = None  # its own transaction, outside a batch
+        self._batch: Batch | None = None  # the batch whose transaction it is part of
+        self._session: Session | None = None
+        self._savepoint = f'"segment {id(self)}"'
+
+    def session(self) -> Session:
+        if self._session is None:
+            batch = self.runner.current_batch()
+            if batch is not None:
+                self._session = batch.session()
+                self._session.flush()  # what the ORM holds belongs before the savepoint
+                driver(self._session).execute(f"SAVEPOINT {self._savepoint}")
+                self._batch = batch
+            else:
+                self._unit = _Unit(self.runner.db)
+                self._session = self._unit.session
+        return self._session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """The open transaction to read through, or a short read session."""
+        batch = self.runner.current_batch()
+        if self._session is not None:
+            yield self._session
+        elif batch is not None and batch.unit is not None:
+            yield batch.unit.session  # earlier runs' writes, not yet committed
+        else:
+            with self.runner.db.read() as session:
+                yield session
+
+    @contextmanager
+    def savepoint(self) -> Iterator[Session]:
+        """One data step: on an error its changes are undone, the rest stays."""
+        session = self.session()
+        conn = driver(session)
+        session.flush()  # raw SAVEPOINTs do not flush: earlier ORM changes go in first
+        conn.execute("SAVEPOINT step")
+        try:
+            yield session
+            session.flush()
+        except BaseException:
+            self.check_alive()
+            conn.execute("ROLLBACK TO step")
+            conn.execute("RELEASE step")
+            catalog.take_changes(session)  # the undone changes fire nothing
+            session.expunge_all()  # nor may ORM objects of undone rows linger
+            raise
+        conn.execute("RELEASE step")
+
+    @property
+    def open(self) -> bool:
+        """Whether it has a transaction open (holding the write lock)."""
+        return self._session is not None
+
+    def check_alive(self) -> None:
+        if self._session is not None:
+            check_alive(self._session)
+
+    def notify(self, event: Any) -> None:
+        """Emit `event` once what the segment wrote so far is committed."""
+        if self._session is None:
+            self.runner.events.emit(event)
+        else:
+            self._events.append(event)
+
+    def commit(self, final: Any = None) -> None:
+        """Commit; `final` is the run's last event (its end), said last.
+
+        In a batch, the run's end only releases its savepoint (the batch
+        commits it with the others); any other commit is a real one, since
+        what follows needs it on disk (an outside step's checkpoint).
+        """
+        events, self._events = self._events, []
+        if final is None and self.running is not None:
+            events.insert(0, self.running)  # the run is visible as running from now on
+            self.running = None
+        if final is not None:
+            events.append(final)
+        if self._session is not None:
+            self.runner.flush_log(self._session, self.run_id)
+            session, self._session = self._session, None
+            if self._batch is not None:
+                batch, self._batch = self._batch, None
+                session.flush()
+                check_alive(session)
+                driver(session).execute(f"RELEASE {self._savepoint}")
+                batch.events.extend(events)
+                if final is None:
+                    batch.commit()
+                return
+            unit, self._unit = self._unit, None
+            assert unit is not None
+            unit.commit()
+        for event in events:
+            self.runner.events.emit(event)
+
+    def commit_if_old(self) -> None:
+        """Commit after a step when open for long or when another writer waits."""
+        if self._session is None:
+            return
+        opened = (self._batch.unit if self._batch is not None else self._unit)
+        if opened is not None and (
+            time.monotonic() - opened.opened > SEGMENT_SECONDS or self.runner.db.write_lock.wanted
+        ):
+            self.commit()
+
+    def abandon(self) -> None:
+        """Roll back what is still open (an unexpected error is on its way up)."""
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        self._events = []
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            try:
+                check_alive(session)
+                conn = driver(session)
+                conn.execute(f"ROLLBACK TO {self._savepoint}")
+                conn.execute(f"RELEASE {self._savepoint}")
+                session.expunge_all()
+            except Exception:  # the transaction is gone: so is the whole batch
+                batch.rollback()
+            return
+        unit, self._unit = self._unit, None
+        if unit is not None:
+            unit.rollback()
+
+
+class _Abandoned(Exception):
+    """Thrown into a segment's unit of work to roll it back."""
+
