@@ -36,7 +36,7 @@ from app.errors import CueflowError
 from app.storage import catalog, ledger, views
 from app.storage.db import Database
 from app.storage.views import RunFilter, RunRow, ThingRow
-from app.ui import formatting
+from app.ui.widgets import formatting
 
 log = logging.getLogger(__name__)
 

@@ -47,16 +47,16 @@ from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef
 from app.core.types import SCALARS, ValueType
 from app.engine.validation import Problem, typed_names, validate_workflow
 from app.engine.workflows import Deleted, Saved
-from app.ui.commands import (
+from app.ui.areas.workflows.commands import (
     AddWorkflowCommand,
     DeleteWorkflowCommand,
     EditWorkflowCommand,
     StoredRow,
 )
-from app.ui.context import AppContext
-from app.ui.expression_edit import LongTextEdit, scope_words
-from app.ui.run_dialog import RunDialog
-from app.ui.step_form import StepForm
+from app.ui.dialogs.run_dialog import RunDialog
+from app.ui.shell.context import AppContext
+from app.ui.widgets.expression_edit import LongTextEdit, scope_words
+from app.ui.widgets.step_form import StepForm
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 ERROR_STYLE = "color: #b91c1c;"

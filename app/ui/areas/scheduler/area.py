@@ -52,12 +52,12 @@ from app.engine import presenting
 from app.errors import CueflowError
 from app.storage import catalog, ledger, views
 from app.storage.views import RunFilter
-from app.ui import formatting
-from app.ui.bridge import EventBridge
-from app.ui.context import AppContext
-from app.ui.models import ID_ROLE, ROW_ROLE, HistoryRunsModel, UpcomingRunsModel, status_icon
-from app.ui.run_dialog import RunDialog
-from app.ui.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
+from app.ui.areas.scheduler.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
+from app.ui.dialogs.run_dialog import RunDialog
+from app.ui.models.runs import ID_ROLE, ROW_ROLE, HistoryRunsModel, UpcomingRunsModel, status_icon
+from app.ui.shell.bridge import EventBridge
+from app.ui.shell.context import AppContext
+from app.ui.widgets import formatting
 
 RELOAD_DELAY_MS = 150
 CANCEL_CHUNK = 500
