@@ -35,7 +35,7 @@ from app.errors import CueflowError
 from app.ui.areas.data.privacy_editor import PrivacyEditor
 from app.ui.areas.data.trigger_editor import TriggersEditor
 from app.ui.dialogs.thing_dialog import AddThingDialog
-from app.ui.models.runs import ThingsModel
+from app.ui.models.things import ThingsModel
 from app.ui.shell.context import AppContext
 
 ERROR_STYLE = "color: #b91c1c;"

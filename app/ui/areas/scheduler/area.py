@@ -54,7 +54,8 @@ from app.storage import catalog, ledger, views
 from app.storage.views import RunFilter
 from app.ui.areas.scheduler.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
 from app.ui.dialogs.run_dialog import RunDialog
-from app.ui.models.runs import ID_ROLE, ROW_ROLE, HistoryRunsModel, UpcomingRunsModel, status_icon
+from app.ui.models.roles import ID_ROLE, ROW_ROLE
+from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel, status_icon
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.widgets import formatting
