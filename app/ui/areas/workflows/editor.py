@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QColorDialog,
     QComboBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -33,8 +31,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -44,12 +40,12 @@ from app.actions import registry
 from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import SCALARS, ValueType
 from app.engine.validation import Problem, typed_names
+from app.ui.areas.workflows.parameters import ParametersTable
 from app.ui.widgets.expression_edit import LongTextEdit, scope_words
 from app.ui.widgets.panes import named_button
 from app.ui.widgets.step_form import StepForm
 
 ERROR_STYLE = "color: #b91c1c;"
-PARAM_KEY, PARAM_TYPE, PARAM_LIST, PARAM_OPTIONAL = range(4)
 ON_MISSED_CHOICES = (("run_late", "Run late (within the grace period)"),
                      ("skip", "Skip the run"))
 CARD_STYLE = """
@@ -192,20 +188,8 @@ class WorkflowEditor(QWidget):
     def _build_parameters(self) -> QGroupBox:
         box = QGroupBox(self.tr("Parameters"), self)
         layout = QHBoxLayout(box)
-        self.params_table = QTableWidget(0, 4, box)
-        self.params_table.setObjectName("parametersTable")
-        self.params_table.setHorizontalHeaderLabels(
-            [self.tr("Key"), self.tr("Type of content"), self.tr("Is a list"),
-             self.tr("Optional")])
-        self.params_table.verticalHeader().setVisible(False)
-        header = self.params_table.horizontalHeader()
-        header.setSectionResizeMode(PARAM_KEY, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(PARAM_TYPE, QHeaderView.ResizeMode.Stretch)
-        self.params_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.params_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.params_table.setMinimumHeight(120)
-        self.params_table.setMaximumHeight(170)
-        self.params_table.itemChanged.connect(self.on_params_table_item_changed)
+        self.params_table = ParametersTable(box)
+        self.params_table.edited.connect(self.on_params_edited)
         layout.addWidget(self.params_table, 1)
         buttons = QVBoxLayout()
         self.add_param_button = named_button(self.tr("Add"), "addParameterButton", box,
@@ -328,41 +312,7 @@ class WorkflowEditor(QWidget):
         return [*SCALARS, *sorted(self.data_type_fields)]
 
     def _show_parameters(self, parameters: tuple[ParameterDef, ...]) -> None:
-        table = self.params_table
-        with QSignalBlocker(table):
-            if table.rowCount() != len(parameters):
-                table.setRowCount(len(parameters))
-            for row, param in enumerate(parameters):
-                key = table.item(row, PARAM_KEY)
-                if key is None:
-                    key = QTableWidgetItem()
-                    table.setItem(row, PARAM_KEY, key)
-                if key.text() != param.key:
-                    key.setText(param.key)
-                combo = table.cellWidget(row, PARAM_TYPE)
-                names = self._type_names()
-                if param.type.base not in names:
-                    names.append(param.type.base)
-                if not isinstance(combo, QComboBox) or [
-                        combo.itemText(i) for i in range(combo.count())] != names:
-                    combo = QComboBox(table)
-                    combo.setObjectName(f"parameterType_{row}")
-                    combo.addItems(names)
-                    combo.currentIndexChanged.connect(self.on_params_edited)
-                    table.setCellWidget(row, PARAM_TYPE, combo)
-                _set_blocked(combo, "setCurrentIndex", combo.findText(param.type.base))
-                for column, flag in ((PARAM_LIST, param.type.is_list),
-                                     (PARAM_OPTIONAL, param.optional)):
-                    item = table.item(row, column)
-                    state = Qt.CheckState.Checked if flag else Qt.CheckState.Unchecked
-                    if item is None:
-                        item = QTableWidgetItem()
-                        item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-                                      | Qt.ItemFlag.ItemIsSelectable)
-                        item.setCheckState(state)
-                        table.setItem(row, column, item)
-                    elif item.checkState() != state:
-                        item.setCheckState(state)
+        self.params_table.show_parameters(parameters, self._type_names())
 
     def _show_steps(self, steps: tuple[StepDef, ...]) -> None:
         current = self.step_list.currentRow()
@@ -491,30 +441,11 @@ class WorkflowEditor(QWidget):
         assert self.workflow is not None
         self._emit(dataclasses.replace(self.workflow, colour=colour), self.tr("Change colour"))
 
-    def _parameters_from_table(self) -> tuple[ParameterDef, ...]:
-        table = self.params_table
-        out = []
-        for row in range(table.rowCount()):
-            key_item = table.item(row, PARAM_KEY)
-            combo = table.cellWidget(row, PARAM_TYPE)
-            base = combo.currentText() if isinstance(combo, QComboBox) else "text"
-            list_item, optional_item = table.item(row, PARAM_LIST), table.item(row, PARAM_OPTIONAL)
-            is_list = list_item is not None and list_item.checkState() == Qt.CheckState.Checked
-            optional = (optional_item is not None
-                        and optional_item.checkState() == Qt.CheckState.Checked)
-            out.append(ParameterDef(key_item.text().strip() if key_item else "",
-                                    ValueType(base, is_list), optional))
-        return tuple(out)
-
-    @Slot(QTableWidgetItem)
-    def on_params_table_item_changed(self, item: QTableWidgetItem) -> None:
-        self.on_params_edited()
-
     @Slot()
     def on_params_edited(self) -> None:
         if self.workflow is None:
             return
-        params = self._parameters_from_table()
+        params = self.params_table.parameters()
         self._emit(dataclasses.replace(self.workflow, parameters=params),
                    self.tr("Edit parameters"))
 
