@@ -244,7 +244,7 @@ def open_window(args: argparse.Namespace) -> int:
             "no screen to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); "
             "use 'cueflow runner' to run the scheduler without a window"
         )
-    from app.ui.app import run_window
+    from app.ui.shell.app import run_window
 
     return run_window(paths.data_dir(args.data_dir), tray_only=args.tray)
 

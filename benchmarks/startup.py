@@ -8,7 +8,7 @@ child (so interpreter start and every import count) until the window is
 shown with the Scheduler area's Upcoming table painted from the ledger; and
 the child's peak RSS (ru_maxrss).
 
-Log filter: the window's History model (app/ui/models.py) narrowed to one
+Log filter: the window's History model (app/ui/models/runs.py) narrowed to one
 workflow and one status — what `set_filter` does (running runs, COUNT, first
 page) plus reading the rows a view shows first — beside the same SQL (the
 COUNT and the first page, as app/storage/views.py writes them) run alone
@@ -88,7 +88,7 @@ def log_filter(ledger: generate.Ledger, sizes: Sizes) -> Figure:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, Qt
 
-    from app.ui.models import HistoryRunsModel
+    from app.ui.models.runs import HistoryRunsModel
 
     _app = QCoreApplication.instance() or QCoreApplication([])
     db = init_db(f"sqlite:///{ledger.path}")

@@ -1,7 +1,7 @@
 """Child process of the cold-start figure: open the window on a big ledger.
 
 Started by `benchmarks.startup` with QT_QPA_PLATFORM=offscreen. Builds the
-program as app/ui/app.py does (database, AppContext, Clock, DesktopApp and its
+program as app/ui/shell/app.py does (database, AppContext, Clock, DesktopApp and its
 MainWindow), shows the Scheduler area and waits until the Upcoming table has
 painted rows read from the ledger. Prints one JSON line: wall-clock times
 (time.time(), to compare with the parent's time before it spawned us) and the
@@ -26,9 +26,9 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.storage.db import DB_FILENAME, init_db
-    from app.ui.app import application
-    from app.ui.context import AppContext
-    from app.ui.desktop import DesktopApp
+    from app.ui.shell.app import application
+    from app.ui.shell.context import AppContext
+    from app.ui.shell.desktop import DesktopApp
 
     imported = time.time()
     app = application()  # noqa: F841 (kept alive while the window exists)

@@ -448,7 +448,7 @@ def test_the_window_refuses_a_damaged_database_and_says_why(
     box, and one line from `cueflow`) and starts none."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui import app as window_app
+    from app.ui.shell import app as window_app
 
     _fill_ledger(data_dir)
     damaged = _damage(data_dir, "truncated")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app.storage.db import DB_FILENAME, init_db
-from app.ui.context import AppContext
+from app.ui.shell.context import AppContext
 from app.workflow_file import import_text
 
 GREETING = """
@@ -60,7 +60,7 @@ def greeting(context: AppContext) -> AppContext:
 
 @pytest.fixture
 def window(qtbot: Any, context: AppContext) -> Iterator[Any]:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     win = MainWindow(context)
     qtbot.addWidget(win)

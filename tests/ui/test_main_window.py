@@ -10,8 +10,8 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from app.scheduling.lock import FolderLock
 from app.storage import catalog, secrets, settings
-from app.ui.context import AppContext
-from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, AREA_SETTINGS, MainWindow
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, AREA_SETTINGS, MainWindow
 
 
 def test_menus_have_stable_names_and_standard_shortcuts(window: MainWindow) -> None:
@@ -70,7 +70,7 @@ def test_load_examples_fills_an_empty_folder(qtbot: Any, window: MainWindow,
 
 def test_load_examples_again_offers_replace_keep_both_or_skip(
         qtbot: Any, window: MainWindow, context: AppContext) -> None:
-    from app.ui.example_import import KEEP_BOTH, REPLACE, SKIP
+    from app.ui.dialogs.example_import import KEEP_BOTH, REPLACE, SKIP
 
     window.load_examples()
     with context.db.write() as session:  # an edit that Replace overwrites
@@ -106,11 +106,11 @@ def test_load_examples_again_offers_replace_keep_both_or_skip(
 
 
 def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any) -> None:
-    import app.ui.app
+    import app.ui.shell.app
     from app.cli import main
 
     seen: list[Any] = []
-    monkeypatch.setattr(app.ui.app, "run_window",
+    monkeypatch.setattr(app.ui.shell.app, "run_window",
                         lambda folder, tray_only=False: seen.append((folder, tray_only)) or 0)
     assert main(["--data-dir", str(tmp_path / "d")]) == 0
     assert main(["--tray", "--data-dir", str(tmp_path / "d")]) == 0
@@ -118,7 +118,7 @@ def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any)
 
 
 def test_second_window_for_the_same_folder_exits_2(tmp_path: Any, capsys: Any) -> None:
-    from app.ui.app import run_window
+    from app.ui.shell.app import run_window
 
     folder = tmp_path / "d"
     with FolderLock(folder):

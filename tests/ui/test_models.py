@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 
 from app.core.types import utcnow
 from app.storage import catalog
-from app.ui.context import AppContext
-from app.ui.models import HistoryRunsModel, ThingsModel, UpcomingRunsModel
+from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel
+from app.ui.models.things import ThingsModel
+from app.ui.shell.context import AppContext
 
 
 def _runs(context: AppContext) -> list[str]:

@@ -12,10 +12,10 @@ from sqlalchemy import insert
 from app.core.types import utcnow
 from app.storage import ledger
 from app.storage import models as m
-from app.ui.context import AppContext
-from app.ui.main_window import AREA_SCHEDULER, MainWindow
-from app.ui.scheduler_area import TAB_TIMELINE
-from app.ui.timeline import HEADER_HEIGHT, LANE_HEIGHT, TimelineWidget
+from app.ui.areas.scheduler.area import TAB_TIMELINE
+from app.ui.areas.scheduler.timeline import HEADER_HEIGHT, LANE_HEIGHT, TimelineWidget
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_SCHEDULER, MainWindow
 from app.workflow_file import import_text
 
 SECOND = """

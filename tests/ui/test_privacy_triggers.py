@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 
 from app.core.definitions import TriggerDef
 from app.storage import catalog, ledger, views
-from app.ui.context import AppContext
-from app.ui.data_area import TAB_PRIVACY, TAB_TRIGGERS
-from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
+from app.ui.areas.data.area import TAB_PRIVACY, TAB_TRIGGERS
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
 from app.workflow_file import import_text
 
 

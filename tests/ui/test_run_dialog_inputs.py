@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.storage import ledger, views
-from app.ui.context import AppContext
-from app.ui.inputs import DateEditor, TextEditor
-from app.ui.main_window import MainWindow
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import MainWindow
+from app.ui.widgets.inputs import DateEditor, TextEditor
 from app.workflow_file import import_text
 
 NOTE = """

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.storage import ledger
-from app.ui.context import AppContext
-from app.ui.inputs import ThingPicker
-from app.ui.main_window import AREA_SCHEDULER, MainWindow
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_SCHEDULER, MainWindow
+from app.ui.widgets.inputs import ThingPicker
 
 
 def test_run_now_reaches_history_with_its_trace(

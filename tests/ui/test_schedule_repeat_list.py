@@ -12,11 +12,11 @@ from sqlalchemy import func, insert, select
 from app.core.types import utcnow
 from app.storage import ledger, schedules
 from app.storage import models as m
-from app.ui.context import AppContext
-from app.ui.inputs import ThingPicker
-from app.ui.main_window import MainWindow
-from app.ui.run_dialog import RunDialog
-from app.ui.schedule_sections import REPEAT_CRON, REPEAT_EVERY
+from app.ui.dialogs.run_dialog import RunDialog
+from app.ui.dialogs.schedule_sections import REPEAT_CRON, REPEAT_EVERY
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import MainWindow
+from app.ui.widgets.inputs import ThingPicker
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -13,11 +13,11 @@ from sqlalchemy import insert
 from app.core.types import utcnow
 from app.storage import ledger
 from app.storage import models as m
-from app.ui.context import AppContext
-from app.ui.inputs import ThingPicker
-from app.ui.main_window import AREA_SCHEDULER, MainWindow
-from app.ui.models import UpcomingRunsModel
-from app.ui.scheduler_area import SchedulerArea
+from app.ui.areas.scheduler.area import SchedulerArea
+from app.ui.models.runs import UpcomingRunsModel
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_SCHEDULER, MainWindow
+from app.ui.widgets.inputs import ThingPicker
 
 
 def ids_of(model: Any) -> list[str]:
@@ -122,7 +122,7 @@ def test_upcoming_stays_lazy_with_100000_runs(qtbot: Any, greeting: AppContext) 
     with greeting.db.write() as session:
         session.execute(insert(m.Run), rows)
 
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     opened = time.monotonic()
     window = MainWindow(greeting)

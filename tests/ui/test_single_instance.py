@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app.ui.single_instance import LOCK_FILENAME, SingleInstance, server_name
+from app.ui.shell.single_instance import LOCK_FILENAME, SingleInstance, server_name
 from tests.conftest import cueflow_process, cueflow_run
 
 unix_only = pytest.mark.skipif(sys.platform == "win32", reason="socket files are Unix's")

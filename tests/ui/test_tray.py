@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QMessageBox
 from app.core.types import utcnow
 from app.engine.events import Notification, RunChanged, SchedulerState
 from app.storage import ledger
-from app.ui.bridge import EventBridge
-from app.ui.context import AppContext
-from app.ui.desktop import CLOSE_HINT_KEY, DesktopApp
-from app.ui.icons import ICON_SIZES, app_icon, state_icon
-from app.ui.main_window import AREA_SCHEDULER
-from app.ui.tray import CueflowTray
+from app.ui.shell.bridge import EventBridge
+from app.ui.shell.context import AppContext
+from app.ui.shell.desktop import CLOSE_HINT_KEY, DesktopApp
+from app.ui.shell.icons import ICON_SIZES, app_icon, state_icon
+from app.ui.shell.main_window import AREA_SCHEDULER
+from app.ui.shell.tray import CueflowTray
 from app.workflow_file import import_text
 
 # Showing a QSystemTrayIcon where there is no tray host makes Qt warn once. (A
@@ -298,7 +298,7 @@ def test_without_tray_and_nothing_scheduled_closing_quits_at_once(
 def test_start_at_login_switch_writes_and_removes_the_xdg_entry(
         qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, context: AppContext
 ) -> None:
-    from app.ui.settings_area import SettingsArea
+    from app.ui.areas.settings import SettingsArea
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     area = SettingsArea(context)

@@ -9,9 +9,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from app.storage import catalog
-from app.ui.context import AppContext
-from app.ui.expression_edit import ExpressionLineEdit, LongTextEdit
-from app.ui.main_window import MainWindow
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import MainWindow
+from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 
 
 def stored(context: AppContext, name: str) -> Any:
@@ -315,7 +315,7 @@ def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
 
 def test_undo_acts_only_on_the_area_shown(qtbot: Any, greeting: AppContext,
                                          window: MainWindow) -> None:
-    from app.ui.main_window import AREA_DATA, AREA_SCHEDULER, AREA_WORKFLOWS
+    from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, AREA_WORKFLOWS
 
     area = window.workflows_area
     area.select("greet")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.ui.tray_presenter import TrayPresenter, TrayStatus, UpcomingRun, until
+from app.ui.shell.tray_presenter import TrayPresenter, TrayStatus, UpcomingRun, until
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -92,5 +92,5 @@ def test_the_presenter_imports_no_qt() -> None:
     import subprocess
     import sys
 
-    code = "import sys, app.ui.tray_presenter; sys.exit('PySide6' in sys.modules)"
+    code = "import sys, app.ui.shell.tray_presenter; sys.exit('PySide6' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -22,14 +22,14 @@ from app.core.types import utcnow
 from app.errors import CueflowError, InvalidWorkflowFile
 from app.paths import examples
 from app.storage import catalog
-from app.ui import formatting
-from app.ui.bridge import EventBridge
-from app.ui.context import AppContext
-from app.ui.data_area import DataArea
-from app.ui.prefs import window_prefs
-from app.ui.scheduler_area import SchedulerArea
-from app.ui.settings_area import SettingsArea
-from app.ui.workflow_area import WorkflowsArea
+from app.ui.areas.data.area import DataArea
+from app.ui.areas.scheduler.area import SchedulerArea
+from app.ui.areas.settings import SettingsArea
+from app.ui.areas.workflows.area import WorkflowsArea
+from app.ui.shell.bridge import EventBridge
+from app.ui.shell.context import AppContext
+from app.ui.shell.prefs import window_prefs
+from app.ui.widgets import formatting
 
 AREA_WORKFLOWS, AREA_SCHEDULER, AREA_DATA, AREA_SETTINGS = range(4)
 AREA_NAMES = ("Workflows", "Scheduler", "Data", "Settings")
@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
         An example whose names are taken is not skipped in silence: the person
         chooses Replace, Keep both or Skip, and a summary says what was done.
         """
-        from app.ui.example_import import (
+        from app.ui.dialogs.example_import import (
             KEEP_BOTH,
             REPLACE,
             conflicts_of,
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
 
     def ask_example_conflict(self, file_name: str, taken: list[str]) -> str:
         """Replace, Keep both or Skip for one example file (tests replace this)."""
-        from app.ui.example_import import KEEP_BOTH, REPLACE, SKIP
+        from app.ui.dialogs.example_import import KEEP_BOTH, REPLACE, SKIP
 
         kinds = {"workflows": self.tr("the workflow"), "triggers": self.tr("the trigger"),
                  "data_types": self.tr("the data type"), "things": self.tr("the thing")}

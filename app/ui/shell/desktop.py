@@ -14,13 +14,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 
 from app.storage import ledger
-from app.ui.bridge import EventBridge
-from app.ui.context import AppContext
-from app.ui.main_window import MainWindow
-from app.ui.prefs import window_prefs
-from app.ui.single_instance import SHOW, TRAY
-from app.ui.tray import CueflowTray
-from app.ui.tray_presenter import TrayPresenter
+from app.ui.shell.bridge import EventBridge
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.prefs import window_prefs
+from app.ui.shell.single_instance import SHOW, TRAY
+from app.ui.shell.tray import CueflowTray
+from app.ui.shell.tray_presenter import TrayPresenter
 
 log = logging.getLogger(__name__)
 CLOSE_HINT_KEY = "tray/close_hint_shown"

@@ -1,21 +1,19 @@
-"""The Workflows area: the list of workflows and the visual editor.
+"""The workflow editor: the fields, parameters and steps of one workflow.
 
-Every edit becomes a QUndoCommand holding the workflow definition before and
-after; redo/undo call `apply_workflow`, which shows the definition and saves it
-when `validate_workflow` finds no problem (there is no Save button). A
-definition with problems stays a draft on screen, its problems shown inline.
+It never saves: each edit is emitted as the new definition (`edited`), which
+the Workflows area turns into an undo command; `show_workflow` brings the
+widgets in line with what the command saved or left as a draft.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QIcon, QPixmap, QUndoStack
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QColorDialog,
     QComboBox,
@@ -24,19 +22,15 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -45,22 +39,13 @@ from PySide6.QtWidgets import (
 from app.actions import registry
 from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import SCALARS, ValueType
-from app.engine.validation import Problem, typed_names, validate_workflow
-from app.engine.workflows import Deleted, Saved
-from app.ui.commands import (
-    AddWorkflowCommand,
-    DeleteWorkflowCommand,
-    EditWorkflowCommand,
-    StoredRow,
-)
-from app.ui.context import AppContext
-from app.ui.expression_edit import LongTextEdit, scope_words
-from app.ui.run_dialog import RunDialog
-from app.ui.step_form import StepForm
+from app.engine.validation import Problem, typed_names
+from app.ui.areas.workflows.parameters import ParametersTable
+from app.ui.widgets.expression_edit import LongTextEdit, scope_words
+from app.ui.widgets.panes import named_button
+from app.ui.widgets.step_form import StepForm
 
-NAME_ROLE = Qt.ItemDataRole.UserRole
 ERROR_STYLE = "color: #b91c1c;"
-PARAM_KEY, PARAM_TYPE, PARAM_LIST, PARAM_OPTIONAL = range(4)
 ON_MISSED_CHOICES = (("run_late", "Run late (within the grace period)"),
                      ("skip", "Skip the run"))
 CARD_STYLE = """
@@ -203,30 +188,18 @@ class WorkflowEditor(QWidget):
     def _build_parameters(self) -> QGroupBox:
         box = QGroupBox(self.tr("Parameters"), self)
         layout = QHBoxLayout(box)
-        self.params_table = QTableWidget(0, 4, box)
-        self.params_table.setObjectName("parametersTable")
-        self.params_table.setHorizontalHeaderLabels(
-            [self.tr("Key"), self.tr("Type of content"), self.tr("Is a list"),
-             self.tr("Optional")])
-        self.params_table.verticalHeader().setVisible(False)
-        header = self.params_table.horizontalHeader()
-        header.setSectionResizeMode(PARAM_KEY, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(PARAM_TYPE, QHeaderView.ResizeMode.Stretch)
-        self.params_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.params_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.params_table.setMinimumHeight(120)
-        self.params_table.setMaximumHeight(170)
-        self.params_table.itemChanged.connect(self.on_params_table_item_changed)
+        self.params_table = ParametersTable(box)
+        self.params_table.edited.connect(self.on_params_edited)
         layout.addWidget(self.params_table, 1)
         buttons = QVBoxLayout()
-        self.add_param_button = _button(self.tr("Add"), "addParameterButton", box,
-                                        self.on_add_param_clicked)
-        self.remove_param_button = _button(self.tr("Remove"), "removeParameterButton", box,
-                                           self.on_remove_param_clicked)
-        self.param_up_button = _button(self.tr("Up"), "parameterUpButton", box,
-                                       lambda: self.move_parameter(-1))
-        self.param_down_button = _button(self.tr("Down"), "parameterDownButton", box,
-                                         lambda: self.move_parameter(1))
+        self.add_param_button = named_button(self.tr("Add"), "addParameterButton", box,
+                                             self.on_add_param_clicked)
+        self.remove_param_button = named_button(self.tr("Remove"), "removeParameterButton", box,
+                                                self.on_remove_param_clicked)
+        self.param_up_button = named_button(self.tr("Up"), "parameterUpButton", box,
+                                            lambda: self.move_parameter(-1))
+        self.param_down_button = named_button(self.tr("Down"), "parameterDownButton", box,
+                                              lambda: self.move_parameter(1))
         for button in (self.add_param_button, self.remove_param_button, self.param_up_button,
                        self.param_down_button):
             buttons.addWidget(button)
@@ -257,12 +230,12 @@ class WorkflowEditor(QWidget):
                 submenu.addAction(action)
         self.add_step_button.setMenu(self.add_step_menu)
         bar.addWidget(self.add_step_button)
-        self.step_up_button = _button(self.tr("Move up"), "stepUpButton", box,
-                                      lambda: self.move_step(-1))
-        self.step_down_button = _button(self.tr("Move down"), "stepDownButton", box,
-                                        lambda: self.move_step(1))
-        self.remove_step_button = _button(self.tr("Remove"), "removeStepButton", box,
-                                          self.on_remove_step_clicked)
+        self.step_up_button = named_button(self.tr("Move up"), "stepUpButton", box,
+                                           lambda: self.move_step(-1))
+        self.step_down_button = named_button(self.tr("Move down"), "stepDownButton", box,
+                                             lambda: self.move_step(1))
+        self.remove_step_button = named_button(self.tr("Remove"), "removeStepButton", box,
+                                               self.on_remove_step_clicked)
         for button in (self.step_up_button, self.step_down_button, self.remove_step_button):
             bar.addWidget(button)
         bar.addStretch(1)
@@ -339,41 +312,7 @@ class WorkflowEditor(QWidget):
         return [*SCALARS, *sorted(self.data_type_fields)]
 
     def _show_parameters(self, parameters: tuple[ParameterDef, ...]) -> None:
-        table = self.params_table
-        with QSignalBlocker(table):
-            if table.rowCount() != len(parameters):
-                table.setRowCount(len(parameters))
-            for row, param in enumerate(parameters):
-                key = table.item(row, PARAM_KEY)
-                if key is None:
-                    key = QTableWidgetItem()
-                    table.setItem(row, PARAM_KEY, key)
-                if key.text() != param.key:
-                    key.setText(param.key)
-                combo = table.cellWidget(row, PARAM_TYPE)
-                names = self._type_names()
-                if param.type.base not in names:
-                    names.append(param.type.base)
-                if not isinstance(combo, QComboBox) or [
-                        combo.itemText(i) for i in range(combo.count())] != names:
-                    combo = QComboBox(table)
-                    combo.setObjectName(f"parameterType_{row}")
-                    combo.addItems(names)
-                    combo.currentIndexChanged.connect(self.on_params_edited)
-                    table.setCellWidget(row, PARAM_TYPE, combo)
-                _set_blocked(combo, "setCurrentIndex", combo.findText(param.type.base))
-                for column, flag in ((PARAM_LIST, param.type.is_list),
-                                     (PARAM_OPTIONAL, param.optional)):
-                    item = table.item(row, column)
-                    state = Qt.CheckState.Checked if flag else Qt.CheckState.Unchecked
-                    if item is None:
-                        item = QTableWidgetItem()
-                        item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-                                      | Qt.ItemFlag.ItemIsSelectable)
-                        item.setCheckState(state)
-                        table.setItem(row, column, item)
-                    elif item.checkState() != state:
-                        item.setCheckState(state)
+        self.params_table.show_parameters(parameters, self._type_names())
 
     def _show_steps(self, steps: tuple[StepDef, ...]) -> None:
         current = self.step_list.currentRow()
@@ -502,30 +441,11 @@ class WorkflowEditor(QWidget):
         assert self.workflow is not None
         self._emit(dataclasses.replace(self.workflow, colour=colour), self.tr("Change colour"))
 
-    def _parameters_from_table(self) -> tuple[ParameterDef, ...]:
-        table = self.params_table
-        out = []
-        for row in range(table.rowCount()):
-            key_item = table.item(row, PARAM_KEY)
-            combo = table.cellWidget(row, PARAM_TYPE)
-            base = combo.currentText() if isinstance(combo, QComboBox) else "text"
-            list_item, optional_item = table.item(row, PARAM_LIST), table.item(row, PARAM_OPTIONAL)
-            is_list = list_item is not None and list_item.checkState() == Qt.CheckState.Checked
-            optional = (optional_item is not None
-                        and optional_item.checkState() == Qt.CheckState.Checked)
-            out.append(ParameterDef(key_item.text().strip() if key_item else "",
-                                    ValueType(base, is_list), optional))
-        return tuple(out)
-
-    @Slot(QTableWidgetItem)
-    def on_params_table_item_changed(self, item: QTableWidgetItem) -> None:
-        self.on_params_edited()
-
     @Slot()
     def on_params_edited(self) -> None:
         if self.workflow is None:
             return
-        params = self._parameters_from_table()
+        params = self.params_table.parameters()
         self._emit(dataclasses.replace(self.workflow, parameters=params),
                    self.tr("Edit parameters"))
 
@@ -611,252 +531,6 @@ class WorkflowEditor(QWidget):
         self.run_requested.emit(False)
 
 
-class WorkflowsArea(QWidget):
-    """The workflow list (colour chips, filter, New / Duplicate / Delete) and its editor."""
-
-    status_message = Signal(str)
-
-    def __init__(self, context: AppContext, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.workflow_service = context.workflows
-        self.undo_stack = undo_stack
-        self.current: WorkflowDef | None = None
-        self.row: StoredRow | None = None  # the stored workflow the editor shows
-        self._rows: dict[int, StoredRow] = {}  # one StoredRow per stored workflow
-
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        left = QWidget(splitter)
-        left_layout = QVBoxLayout(left)
-        self.filter_edit = QLineEdit(left)
-        self.filter_edit.setObjectName("workflowFilter")
-        self.filter_edit.setPlaceholderText(self.tr("Filter workflows"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.on_filter_changed)
-        left_layout.addWidget(self.filter_edit)
-        self.workflow_list = QListWidget(left)
-        self.workflow_list.setObjectName("workflowList")
-        self.workflow_list.currentItemChanged.connect(self.on_workflow_list_current_changed)
-        left_layout.addWidget(self.workflow_list, 1)
-        buttons = QHBoxLayout()
-        self.new_button = _button(self.tr("New"), "newWorkflowButton", left,
-                                  self.new_workflow)
-        self.duplicate_button = _button(self.tr("Duplicate"), "duplicateWorkflowButton", left,
-                                        self.duplicate_workflow)
-        self.delete_button = _button(self.tr("Delete…"), "deleteWorkflowButton", left,
-                                     self.on_delete_clicked)
-        for button in (self.new_button, self.duplicate_button, self.delete_button):
-            buttons.addWidget(button)
-        left_layout.addLayout(buttons)
-
-        scroll = QScrollArea(splitter)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.editor = WorkflowEditor(scroll)
-        self.editor.edited.connect(self.on_editor_edited)
-        self.editor.run_requested.connect(self.on_editor_run_requested)
-        scroll.setWidget(self.editor)
-        splitter.addWidget(left)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 4)
-        splitter.setSizes([240, 900])
-        layout.addWidget(splitter)
-        self.refresh_list()
-
-    # --- the list -----------------------------------------------------------------
-
-    def _load_context(self) -> tuple[dict[str, Any], dict[str, WorkflowDef]]:
-        types, workflows = self.workflow_service.context()
-        fields = {name: [f.name for f in d.fields] for name, d in types.items()}
-        self.editor.set_context(fields, sorted(workflows), types)
-        return types, workflows
-
-    def refresh_list(self, select: str | None = None) -> None:
-        """Reload the workflow list from the database and select `select`."""
-        _, workflows = self._load_context()
-        wanted = select or (self.current.name if self.current else None)
-        with QSignalBlocker(self.workflow_list):
-            self.workflow_list.clear()
-            names = list(workflows)
-            if self.current is not None and self.current.name not in workflows:
-                names.append(self.current.name)  # an unsaved draft
-            for name in sorted(names):
-                wf = workflows.get(name) or self.current
-                assert wf is not None
-                item = QListWidgetItem(colour_chip(wf.colour), f"{wf.title}\n{wf.name}")
-                item.setData(NAME_ROLE, name)
-                item.setToolTip(wf.description or wf.name)
-                self.workflow_list.addItem(item)
-                if name == wanted:
-                    self.workflow_list.setCurrentItem(item)
-        self.on_filter_changed(self.filter_edit.text())
-        if self.workflow_list.currentItem() is None and self.workflow_list.count() and \
-                select is None and self.current is None:
-            self.workflow_list.setCurrentRow(0)
-        elif self.workflow_list.currentItem() is None:
-            self._show(None, [])
-        elif wanted is not None and (self.current is None or self.current.name != wanted):
-            self._load(wanted)
-
-    def workflow_names(self) -> list[str]:
-        return [self.workflow_list.item(i).data(NAME_ROLE)
-                for i in range(self.workflow_list.count())]
-
-    def select(self, name: str) -> None:
-        for i in range(self.workflow_list.count()):
-            if self.workflow_list.item(i).data(NAME_ROLE) == name:
-                self.workflow_list.setCurrentRow(i)
-
-    @Slot(str)
-    def on_filter_changed(self, text: str) -> None:
-        needle = text.strip().lower()
-        for i in range(self.workflow_list.count()):
-            item = self.workflow_list.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().lower())
-
-    @Slot(QListWidgetItem, QListWidgetItem)
-    def on_workflow_list_current_changed(self, current: QListWidgetItem | None,
-                                         previous: QListWidgetItem | None) -> None:
-        if current is None:
-            return
-        name = current.data(NAME_ROLE)
-        if self.current is not None and self.current.name == name:
-            return
-        if self.editor.problems and self.current is not None:
-            self.status_message.emit(self.tr("Left {name} with unsaved problems; the last "
-                                             "valid version is kept.").format(
-                name=self.current.name))
-        self._load(name)
-
-    def _load(self, name: str) -> None:
-        found = self.workflow_service.find(name)
-        if found is None:
-            return
-        wf, row_id = found
-        self.row = self._rows.setdefault(row_id, StoredRow(row_id))
-        types, workflows = self._load_context()
-        self._show(wf, validate_workflow(wf, types, workflows))
-
-    def _show(self, wf: WorkflowDef | None, problems: list[Problem]) -> None:
-        self.current = wf
-        self.editor.show_workflow(wf, problems)
-        self.duplicate_button.setEnabled(wf is not None)
-        self.delete_button.setEnabled(wf is not None)
-
-    # --- what the undo commands show (they change workflows through the service) ---
-
-    def show_saved(self, saved: Saved, row: StoredRow) -> None:
-        """Show the workflow a save checked: saved, or on screen with its problems."""
-        if saved.ok and row.id is not None:
-            self._rows[row.id] = row
-            if saved.moved:
-                self._say_moved(saved.moved)
-        self.row = row
-        self.current = saved.workflow
-        self.refresh_list(select=saved.workflow.name)
-        self._show(saved.workflow, saved.problems)
-
-    def _say_moved(self, moved: dict[str, int]) -> None:
-        parts = [
-            self.tr("{n} run(s)").format(n=moved["runs"]) if moved["runs"] else "",
-            self.tr("{n} schedule(s)").format(n=moved["schedules"]) if moved["schedules"] else "",
-            self.tr("{n} trigger(s)").format(n=moved["triggers"]) if moved["triggers"] else "",
-            self.tr("{n} step(s) calling it").format(n=moved["steps"])
-            if moved["steps"] else "",
-        ]
-        said = ", ".join(part for part in parts if part)
-        if said:
-            self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
-
-    def show_deleted(self, deleted: Deleted, row: StoredRow) -> None:
-        """Show that the row's workflow was deleted (and the runs that cancelled)."""
-        if deleted.name is None:
-            return
-        if deleted.row_id is not None:
-            self._rows.pop(deleted.row_id, None)
-        if deleted.cancelled:
-            self.status_message.emit(self.tr("Deleted {name}; cancelled {n} run(s)").format(
-                name=deleted.name, n=len(deleted.cancelled)))
-        if self.row is row:
-            self.current = None
-            self.row = None
-        self.refresh_list()
-
-    def show_restored(self, run_ids: list[str]) -> None:
-        """Show that runs a delete cancelled are scheduled again."""
-        self.status_message.emit(self.tr("Scheduled {n} run(s) again").format(n=len(run_ids)))
-
-    # --- user actions -------------------------------------------------------------
-
-    @Slot(object, str)
-    def on_editor_edited(self, workflow: WorkflowDef, text: str) -> None:
-        if self.current is None:
-            return
-        if self.row is None:
-            self.row = StoredRow()
-        self.undo_stack.push(EditWorkflowCommand(self.workflow_service, self, self.current,
-                                                 workflow, text, self.row))
-
-    @Slot()
-    def new_workflow(self) -> None:
-        name = self.workflow_service.free_name("new_workflow")
-        workflow = WorkflowDef(name=name, label=self.tr("New workflow"))
-        self.current = None
-        self.row = None
-        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, workflow,
-                                                self.tr("New workflow"), StoredRow()))
-        self.editor.name_edit.setFocus()
-        self.editor.name_edit.selectAll()
-
-    @Slot()
-    def duplicate_workflow(self) -> None:
-        if self.current is None:
-            return
-        copy = self.workflow_service.copy_of(self.current, self.tr("{label} (copy)").format(
-            label=self.current.title))
-        self.current = None
-        self.row = None
-        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, copy,
-                                                self.tr("Duplicate workflow"), StoredRow()))
-
-    @Slot()
-    def on_delete_clicked(self) -> None:
-        if self.current is None:
-            return
-        name = self.current.name
-        upcoming = self.workflow_service.count_upcoming(name)
-        question = self.tr("Delete the workflow {name}?").format(name=name)
-        if upcoming:
-            question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.") \
-                .format(n=upcoming)
-        if self.confirm(self.tr("Delete workflow"), question) and self.row is not None:
-            self.undo_stack.push(DeleteWorkflowCommand(self.workflow_service, self, self.row,
-                                                       self.tr("Delete {name}").format(name=name)))
-
-    def confirm(self, title: str, question: str) -> bool:
-        """Ask yes or no (tests replace this)."""
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
-
-    @Slot(bool)
-    def on_editor_run_requested(self, run_now: bool) -> None:
-        self.open_run_dialog(run_now)
-
-    def open_run_dialog(self, run_now: bool) -> RunDialog | None:
-        if self.current is None:
-            return None
-        problems = [str(p) for p in self.editor.problems]
-        dialog = RunDialog(self.context, self.current, run_now=run_now, problems=problems,
-                           parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-
 def _moved(items: tuple[Any, ...], row: int, delta: int) -> tuple[Any, ...] | None:
     target = row + delta
     if not 0 <= row < len(items) or not 0 <= target < len(items):
@@ -864,13 +538,6 @@ def _moved(items: tuple[Any, ...], row: int, delta: int) -> tuple[Any, ...] | No
     out = list(items)
     out[row], out[target] = out[target], out[row]
     return tuple(out)
-
-
-def _button(text: str, name: str, parent: QWidget, slot: Callable[[], Any]) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setObjectName(name)
-    button.clicked.connect(lambda _=False: slot())
-    return button
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:

@@ -8,17 +8,13 @@ from datetime import datetime
 
 from PySide6.QtCore import (
     QDate,
-    QEvent,
     QModelIndex,
-    QPersistentModelIndex,
-    QRect,
     Qt,
     QThreadPool,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -35,10 +31,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionButton,
-    QStyleOptionViewItem,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -52,47 +44,18 @@ from app.engine import presenting
 from app.errors import CueflowError
 from app.storage import catalog, ledger, views
 from app.storage.views import RunFilter
-from app.ui import formatting
-from app.ui.bridge import EventBridge
-from app.ui.context import AppContext
-from app.ui.models import ID_ROLE, ROW_ROLE, HistoryRunsModel, UpcomingRunsModel, status_icon
-from app.ui.run_dialog import RunDialog
-from app.ui.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
+from app.ui.areas.scheduler.tables import CancelButtonDelegate, table_look
+from app.ui.areas.scheduler.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
+from app.ui.dialogs.run_dialog import RunDialog
+from app.ui.models.roles import ID_ROLE, ROW_ROLE
+from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel, status_icon
+from app.ui.shell.bridge import EventBridge
+from app.ui.shell.context import AppContext
+from app.ui.widgets import formatting
 
 RELOAD_DELAY_MS = 150
 CANCEL_CHUNK = 500
 TAB_UPCOMING, TAB_HISTORY, TAB_TIMELINE = range(3)
-
-
-class CancelButtonDelegate(QStyledItemDelegate):
-    """Paints a Cancel push button in a cell and reports clicks on it.
-
-    Painting instead of one widget per row keeps 100,000 rows cheap.
-    """
-
-    cancel_clicked = Signal(str)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        button = QStyleOptionButton()
-        button.rect = self._button_rect(option.rect)
-        button.text = str(index.data(Qt.ItemDataRole.DisplayRole))
-        button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)
-
-    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,
-                    index: QModelIndex | QPersistentModelIndex) -> bool:
-        """A release inside the painted button cancels that row's run."""
-        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
-                and self._button_rect(option.rect).contains(event.position().toPoint())):
-            self.cancel_clicked.emit(str(index.data(ID_ROLE)))
-            return True
-        return event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
-
-    @staticmethod
-    def _button_rect(cell: QRect) -> QRect:
-        return cell.adjusted(4, 2, -4, -2)
 
 
 class SchedulerArea(QWidget):
@@ -192,7 +155,7 @@ class SchedulerArea(QWidget):
         self.upcoming_view = QTableView(page)
         self.upcoming_view.setObjectName("upcomingView")
         self.upcoming_view.setModel(self.upcoming_model)
-        _table_look(self.upcoming_view)
+        table_look(self.upcoming_view)
         self.cancel_delegate = CancelButtonDelegate(self.upcoming_view)
         self.cancel_delegate.cancel_clicked.connect(self.on_row_cancel_clicked)
         self.upcoming_view.setItemDelegateForColumn(UpcomingRunsModel.COL_CANCEL,
@@ -262,7 +225,7 @@ class SchedulerArea(QWidget):
         self.history_view = QTableView(splitter)
         self.history_view.setObjectName("historyView")
         self.history_view.setModel(self.history_model)
-        _table_look(self.history_view)
+        table_look(self.history_view)
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history_view.horizontalHeader().setSectionResizeMode(
             HistoryRunsModel.COL_ERROR, QHeaderView.ResizeMode.Stretch)
@@ -580,14 +543,3 @@ class SchedulerArea(QWidget):
             self.status_message.emit(str(exc))
             return
         self.status_message.emit(self.tr("Started run {id}").format(id=run_id))
-
-
-def _table_look(view: QTableView) -> None:
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(28)
-    view.setWordWrap(False)
-    view.horizontalHeader().setHighlightSections(False)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

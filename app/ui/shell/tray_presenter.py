@@ -1,7 +1,7 @@
 """What the tray shows, as plain values: state, tooltip, menu entries, messages.
 
 No Qt here, so every text and decision can be unit tested without a tray
-(the offscreen platform has none). `app.ui.tray` turns these values into a
+(the offscreen platform has none). `app.ui.shell.tray` turns these values into a
 QSystemTrayIcon, its menu and its messages. `tr` is the translation hook the
 Qt side passes in (its `QObject.tr`).
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-# The tray's states; app.ui.icons draws a badge for each but idle.
+# The tray's states; app.ui.shell.icons draws a badge for each but idle.
 IDLE, RUNNING, PAUSED, FAILED = "idle", "running", "paused", "failed"
 UPCOMING_IN_MENU = 5
 FAILED_STATUSES = ("failed", "interrupted")

@@ -34,10 +34,10 @@ from app.core.types import utcnow
 from app.engine.service import prepare_params
 from app.errors import CueflowError
 from app.storage import catalog
-from app.ui.context import AppContext
-from app.ui.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
-from app.ui.list_scheduler import CHUNK_SIZE, ListSchedulerTask
-from app.ui.schedule_sections import ForEachSection, RepeatSection
+from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
+from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
+from app.ui.shell.context import AppContext
+from app.ui.widgets.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
 
 ERROR_STYLE = "color: #b91c1c;"
 WHEN_NOW, WHEN_AT, WHEN_DELAY = range(3)

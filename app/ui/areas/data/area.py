@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
 from app.errors import CueflowError
-from app.ui.context import AppContext
-from app.ui.models import ThingsModel
-from app.ui.privacy_editor import PrivacyEditor
-from app.ui.thing_dialog import AddThingDialog
-from app.ui.trigger_editor import TriggersEditor
+from app.ui.areas.data.privacy_editor import PrivacyEditor
+from app.ui.areas.data.trigger_editor import TriggersEditor
+from app.ui.dialogs.thing_dialog import AddThingDialog
+from app.ui.models.things import ThingsModel
+from app.ui.shell.context import AppContext
 
 ERROR_STYLE = "color: #b91c1c;"
 FIELD_NAME, FIELD_TYPE, FIELD_LIST = range(3)

@@ -19,9 +19,9 @@ from app import logfile
 from app.errors import AlreadyRunning, DatabaseProblem
 from app.scheduling.lock import FolderLock
 from app.storage.db import check_intact, open_folder
-from app.ui.context import AppContext
-from app.ui.icons import app_icon
-from app.ui.single_instance import SHOW, TRAY, SingleInstance
+from app.ui.shell.context import AppContext
+from app.ui.shell.icons import app_icon
+from app.ui.shell.single_instance import SHOW, TRAY, SingleInstance
 
 EXIT_OK = 0
 EXIT_ALREADY_RUNNING = 2
@@ -79,7 +79,7 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
 
 
 def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only: bool) -> int:
-    from app.ui.desktop import DesktopApp
+    from app.ui.shell.desktop import DesktopApp
 
     try:
         db = open_folder(data_dir)

@@ -31,7 +31,7 @@ from app.actions.registry import ActionSpec, InputSpec
 from app.core import expressions
 from app.core.definitions import DataTypeDef, StepDef
 from app.engine.validation import check_fields
-from app.ui.expression_edit import ExpressionLineEdit, LongTextEdit
+from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 
 ERROR_STYLE = "color: #b91c1c;"
 ONLY_WHEN = "only_when"

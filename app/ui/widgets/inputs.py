@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.core.types import ValueType, local_zone, utcnow
 from app.engine import presenting
 from app.storage.db import Database
-from app.ui import formatting
+from app.ui.widgets import formatting
 
 NO_THING = ""
 

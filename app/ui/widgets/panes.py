@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
@@ -38,3 +39,11 @@ def list_pane(
         made.append(button)
     layout.addLayout(row)
     return pane, label, items, made
+
+
+def named_button(text: str, name: str, parent: QWidget, slot: Callable[[], Any]) -> QPushButton:
+    """A push button with a stable object name whose click calls `slot()`."""
+    button = QPushButton(text, parent)
+    button.setObjectName(name)
+    button.clicked.connect(lambda _=False: slot())
+    return button

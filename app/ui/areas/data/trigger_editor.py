@@ -31,8 +31,8 @@ from app.core.definitions import DataTypeDef, TriggerDef, WorkflowDef
 from app.engine.data import DataService
 from app.engine.validation import check_fields
 from app.errors import CueflowError
-from app.ui.expression_edit import ExpressionLineEdit, scope_words
-from app.ui.panes import list_pane
+from app.ui.widgets.expression_edit import ExpressionLineEdit, scope_words
+from app.ui.widgets.panes import list_pane
 
 ERROR_STYLE = "color: #b91c1c;"
 BAD_INPUT_STYLE = "QLineEdit { border: 1px solid #dc2626; }"

@@ -24,7 +24,7 @@ from app.core.things import ThingView
 from app.engine.data import DataService
 from app.errors import CueflowError
 from app.storage.db import Database
-from app.ui.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
+from app.ui.widgets.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
 
 ERROR_STYLE = "color: #b91c1c;"
 

@@ -25,8 +25,8 @@ from app import autostart
 from app.actions import email
 from app.errors import CueflowError
 from app.storage import secrets, settings
-from app.ui import formatting
-from app.ui.context import AppContext
+from app.ui.shell.context import AppContext
+from app.ui.widgets import formatting
 
 ERROR_STYLE = "color: #b91c1c;"
 OK_STYLE = "color: #15803d;"

@@ -34,8 +34,8 @@ from app.core.definitions import DataTypeDef, Privacy, PrivacyRule
 from app.engine.data import DataService
 from app.engine.validation import check_fields
 from app.errors import CueflowError
-from app.ui.expression_edit import ExpressionLineEdit, scope_words
-from app.ui.panes import list_pane
+from app.ui.widgets.expression_edit import ExpressionLineEdit, scope_words
+from app.ui.widgets.panes import list_pane
 
 ERROR_STYLE = "color: #b91c1c;"
 CONDITION_NAMES = frozenset({"thing", "current_user"})

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from app.paths import resource_root
-from app.ui.tray_presenter import FAILED, IDLE, PAUSED, RUNNING
+from app.ui.shell.tray_presenter import FAILED, IDLE, PAUSED, RUNNING
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 STATES = (IDLE, RUNNING, PAUSED, FAILED)

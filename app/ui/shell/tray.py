@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.core.types import local_zone, utcnow
 from app.storage import catalog, views
-from app.ui.bridge import EventBridge
-from app.ui.context import AppContext
-from app.ui.icons import state_icon
-from app.ui.tray_presenter import (
+from app.ui.shell.bridge import EventBridge
+from app.ui.shell.context import AppContext
+from app.ui.shell.icons import state_icon
+from app.ui.shell.tray_presenter import (
     UPCOMING_IN_MENU,
     RunnableWorkflow,
     TrayPresenter,

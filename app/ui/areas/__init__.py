@@ -1,0 +1,1 @@
+"""The sidebar areas of the main window, one module or sub-package each."""

@@ -1,0 +1,1 @@
+"""The Data area: things of each data type, privacy rules and triggers."""

@@ -1,0 +1,1 @@
+"""The Scheduler area: upcoming runs, the timeline and the history."""

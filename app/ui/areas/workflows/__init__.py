@@ -1,0 +1,1 @@
+"""The Workflows area: the list of workflows and the editor of the one selected."""

@@ -1,0 +1,288 @@
+"""The Workflows area: the list of workflows and the editor of the one selected.
+
+Every edit becomes a QUndoCommand holding the workflow definition before and
+after; redo/undo hand it to the workflow service, which saves it when
+`validate_workflow` finds no problem (there is no Save button). A definition
+with problems stays a draft on screen, its problems shown inline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.definitions import WorkflowDef
+from app.engine.validation import Problem, validate_workflow
+from app.engine.workflows import Deleted, Saved
+from app.ui.areas.workflows.commands import (
+    AddWorkflowCommand,
+    DeleteWorkflowCommand,
+    EditWorkflowCommand,
+    StoredRow,
+)
+from app.ui.areas.workflows.editor import WorkflowEditor, colour_chip
+from app.ui.dialogs.run_dialog import RunDialog
+from app.ui.shell.context import AppContext
+from app.ui.widgets.panes import named_button
+
+NAME_ROLE = Qt.ItemDataRole.UserRole
+
+
+class WorkflowsArea(QWidget):
+    """The workflow list (colour chips, filter, New / Duplicate / Delete) and its editor."""
+
+    status_message = Signal(str)
+
+    def __init__(self, context: AppContext, undo_stack: QUndoStack,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.workflow_service = context.workflows
+        self.undo_stack = undo_stack
+        self.current: WorkflowDef | None = None
+        self.row: StoredRow | None = None  # the stored workflow the editor shows
+        self._rows: dict[int, StoredRow] = {}  # one StoredRow per stored workflow
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(splitter)
+        left_layout = QVBoxLayout(left)
+        self.filter_edit = QLineEdit(left)
+        self.filter_edit.setObjectName("workflowFilter")
+        self.filter_edit.setPlaceholderText(self.tr("Filter workflows"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.on_filter_changed)
+        left_layout.addWidget(self.filter_edit)
+        self.workflow_list = QListWidget(left)
+        self.workflow_list.setObjectName("workflowList")
+        self.workflow_list.currentItemChanged.connect(self.on_workflow_list_current_changed)
+        left_layout.addWidget(self.workflow_list, 1)
+        buttons = QHBoxLayout()
+        self.new_button = named_button(self.tr("New"), "newWorkflowButton", left,
+                                       self.new_workflow)
+        self.duplicate_button = named_button(self.tr("Duplicate"), "duplicateWorkflowButton", left,
+                                             self.duplicate_workflow)
+        self.delete_button = named_button(self.tr("Delete…"), "deleteWorkflowButton", left,
+                                          self.on_delete_clicked)
+        for button in (self.new_button, self.duplicate_button, self.delete_button):
+            buttons.addWidget(button)
+        left_layout.addLayout(buttons)
+
+        scroll = QScrollArea(splitter)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor = WorkflowEditor(scroll)
+        self.editor.edited.connect(self.on_editor_edited)
+        self.editor.run_requested.connect(self.on_editor_run_requested)
+        scroll.setWidget(self.editor)
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([240, 900])
+        layout.addWidget(splitter)
+        self.refresh_list()
+
+    # --- the list -----------------------------------------------------------------
+
+    def _load_context(self) -> tuple[dict[str, Any], dict[str, WorkflowDef]]:
+        types, workflows = self.workflow_service.context()
+        fields = {name: [f.name for f in d.fields] for name, d in types.items()}
+        self.editor.set_context(fields, sorted(workflows), types)
+        return types, workflows
+
+    def refresh_list(self, select: str | None = None) -> None:
+        """Reload the workflow list from the database and select `select`."""
+        _, workflows = self._load_context()
+        wanted = select or (self.current.name if self.current else None)
+        with QSignalBlocker(self.workflow_list):
+            self.workflow_list.clear()
+            names = list(workflows)
+            if self.current is not None and self.current.name not in workflows:
+                names.append(self.current.name)  # an unsaved draft
+            for name in sorted(names):
+                wf = workflows.get(name) or self.current
+                assert wf is not None
+                item = QListWidgetItem(colour_chip(wf.colour), f"{wf.title}\n{wf.name}")
+                item.setData(NAME_ROLE, name)
+                item.setToolTip(wf.description or wf.name)
+                self.workflow_list.addItem(item)
+                if name == wanted:
+                    self.workflow_list.setCurrentItem(item)
+        self.on_filter_changed(self.filter_edit.text())
+        if self.workflow_list.currentItem() is None and self.workflow_list.count() and \
+                select is None and self.current is None:
+            self.workflow_list.setCurrentRow(0)
+        elif self.workflow_list.currentItem() is None:
+            self._show(None, [])
+        elif wanted is not None and (self.current is None or self.current.name != wanted):
+            self._load(wanted)
+
+    def workflow_names(self) -> list[str]:
+        return [self.workflow_list.item(i).data(NAME_ROLE)
+                for i in range(self.workflow_list.count())]
+
+    def select(self, name: str) -> None:
+        for i in range(self.workflow_list.count()):
+            if self.workflow_list.item(i).data(NAME_ROLE) == name:
+                self.workflow_list.setCurrentRow(i)
+
+    @Slot(str)
+    def on_filter_changed(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.workflow_list.count()):
+            item = self.workflow_list.item(i)
+            item.setHidden(bool(needle) and needle not in item.text().lower())
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def on_workflow_list_current_changed(self, current: QListWidgetItem | None,
+                                         previous: QListWidgetItem | None) -> None:
+        if current is None:
+            return
+        name = current.data(NAME_ROLE)
+        if self.current is not None and self.current.name == name:
+            return
+        if self.editor.problems and self.current is not None:
+            self.status_message.emit(self.tr("Left {name} with unsaved problems; the last "
+                                             "valid version is kept.").format(
+                name=self.current.name))
+        self._load(name)
+
+    def _load(self, name: str) -> None:
+        found = self.workflow_service.find(name)
+        if found is None:
+            return
+        wf, row_id = found
+        self.row = self._rows.setdefault(row_id, StoredRow(row_id))
+        types, workflows = self._load_context()
+        self._show(wf, validate_workflow(wf, types, workflows))
+
+    def _show(self, wf: WorkflowDef | None, problems: list[Problem]) -> None:
+        self.current = wf
+        self.editor.show_workflow(wf, problems)
+        self.duplicate_button.setEnabled(wf is not None)
+        self.delete_button.setEnabled(wf is not None)
+
+    # --- what the undo commands show (they change workflows through the service) ---
+
+    def show_saved(self, saved: Saved, row: StoredRow) -> None:
+        """Show the workflow a save checked: saved, or on screen with its problems."""
+        if saved.ok and row.id is not None:
+            self._rows[row.id] = row
+            if saved.moved:
+                self._say_moved(saved.moved)
+        self.row = row
+        self.current = saved.workflow
+        self.refresh_list(select=saved.workflow.name)
+        self._show(saved.workflow, saved.problems)
+
+    def _say_moved(self, moved: dict[str, int]) -> None:
+        parts = [
+            self.tr("{n} run(s)").format(n=moved["runs"]) if moved["runs"] else "",
+            self.tr("{n} schedule(s)").format(n=moved["schedules"]) if moved["schedules"] else "",
+            self.tr("{n} trigger(s)").format(n=moved["triggers"]) if moved["triggers"] else "",
+            self.tr("{n} step(s) calling it").format(n=moved["steps"])
+            if moved["steps"] else "",
+        ]
+        said = ", ".join(part for part in parts if part)
+        if said:
+            self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
+
+    def show_deleted(self, deleted: Deleted, row: StoredRow) -> None:
+        """Show that the row's workflow was deleted (and the runs that cancelled)."""
+        if deleted.name is None:
+            return
+        if deleted.row_id is not None:
+            self._rows.pop(deleted.row_id, None)
+        if deleted.cancelled:
+            self.status_message.emit(self.tr("Deleted {name}; cancelled {n} run(s)").format(
+                name=deleted.name, n=len(deleted.cancelled)))
+        if self.row is row:
+            self.current = None
+            self.row = None
+        self.refresh_list()
+
+    def show_restored(self, run_ids: list[str]) -> None:
+        """Show that runs a delete cancelled are scheduled again."""
+        self.status_message.emit(self.tr("Scheduled {n} run(s) again").format(n=len(run_ids)))
+
+    # --- user actions -------------------------------------------------------------
+
+    @Slot(object, str)
+    def on_editor_edited(self, workflow: WorkflowDef, text: str) -> None:
+        if self.current is None:
+            return
+        if self.row is None:
+            self.row = StoredRow()
+        self.undo_stack.push(EditWorkflowCommand(self.workflow_service, self, self.current,
+                                                 workflow, text, self.row))
+
+    @Slot()
+    def new_workflow(self) -> None:
+        name = self.workflow_service.free_name("new_workflow")
+        workflow = WorkflowDef(name=name, label=self.tr("New workflow"))
+        self.current = None
+        self.row = None
+        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, workflow,
+                                                self.tr("New workflow"), StoredRow()))
+        self.editor.name_edit.setFocus()
+        self.editor.name_edit.selectAll()
+
+    @Slot()
+    def duplicate_workflow(self) -> None:
+        if self.current is None:
+            return
+        copy = self.workflow_service.copy_of(self.current, self.tr("{label} (copy)").format(
+            label=self.current.title))
+        self.current = None
+        self.row = None
+        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, copy,
+                                                self.tr("Duplicate workflow"), StoredRow()))
+
+    @Slot()
+    def on_delete_clicked(self) -> None:
+        if self.current is None:
+            return
+        name = self.current.name
+        upcoming = self.workflow_service.count_upcoming(name)
+        question = self.tr("Delete the workflow {name}?").format(name=name)
+        if upcoming:
+            question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.") \
+                .format(n=upcoming)
+        if self.confirm(self.tr("Delete workflow"), question) and self.row is not None:
+            self.undo_stack.push(DeleteWorkflowCommand(self.workflow_service, self, self.row,
+                                                       self.tr("Delete {name}").format(name=name)))
+
+    def confirm(self, title: str, question: str) -> bool:
+        """Ask yes or no (tests replace this)."""
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @Slot(bool)
+    def on_editor_run_requested(self, run_now: bool) -> None:
+        self.open_run_dialog(run_now)
+
+    def open_run_dialog(self, run_now: bool) -> RunDialog | None:
+        if self.current is None:
+            return None
+        problems = [str(p) for p in self.editor.problems]
+        dialog = RunDialog(self.context, self.current, run_now=run_now, problems=problems,
+                           parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

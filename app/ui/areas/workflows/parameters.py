@@ -1,0 +1,112 @@
+"""The parameters table of the workflow editor: key, type of content, is a list, optional.
+
+It shows a workflow's parameters and reads them back; the editor turns each
+change into an edit of the workflow.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from app.core.definitions import ParameterDef
+from app.core.types import ValueType
+
+PARAM_KEY, PARAM_TYPE, PARAM_LIST, PARAM_OPTIONAL = range(4)
+
+
+class ParametersTable(QTableWidget):
+    """One row per parameter; `edited` tells that the person changed a cell."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 4, parent)
+        self.setObjectName("parametersTable")
+        self.setHorizontalHeaderLabels(
+            [self.tr("Key"), self.tr("Type of content"), self.tr("Is a list"),
+             self.tr("Optional")])
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(PARAM_KEY, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PARAM_TYPE, QHeaderView.ResizeMode.Stretch)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setMinimumHeight(120)
+        self.setMaximumHeight(170)
+        self.itemChanged.connect(self.on_item_changed)
+
+    def show_parameters(self, parameters: tuple[ParameterDef, ...],
+                        type_names: list[str]) -> None:
+        """Bring the rows in line with `parameters`, touching only what differs."""
+        table = self
+        with QSignalBlocker(table):
+            if table.rowCount() != len(parameters):
+                table.setRowCount(len(parameters))
+            for row, param in enumerate(parameters):
+                key = table.item(row, PARAM_KEY)
+                if key is None:
+                    key = QTableWidgetItem()
+                    table.setItem(row, PARAM_KEY, key)
+                if key.text() != param.key:
+                    key.setText(param.key)
+                combo = table.cellWidget(row, PARAM_TYPE)
+                names = list(type_names)
+                if param.type.base not in names:
+                    names.append(param.type.base)
+                if not isinstance(combo, QComboBox) or [
+                        combo.itemText(i) for i in range(combo.count())] != names:
+                    combo = QComboBox(table)
+                    combo.setObjectName(f"parameterType_{row}")
+                    combo.addItems(names)
+                    combo.currentIndexChanged.connect(self.on_type_changed)
+                    table.setCellWidget(row, PARAM_TYPE, combo)
+                _set_blocked(combo, "setCurrentIndex", combo.findText(param.type.base))
+                for column, flag in ((PARAM_LIST, param.type.is_list),
+                                     (PARAM_OPTIONAL, param.optional)):
+                    item = table.item(row, column)
+                    state = Qt.CheckState.Checked if flag else Qt.CheckState.Unchecked
+                    if item is None:
+                        item = QTableWidgetItem()
+                        item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+                                      | Qt.ItemFlag.ItemIsSelectable)
+                        item.setCheckState(state)
+                        table.setItem(row, column, item)
+                    elif item.checkState() != state:
+                        item.setCheckState(state)
+
+    def parameters(self) -> tuple[ParameterDef, ...]:
+        """The parameters as the rows show them."""
+        table = self
+        out = []
+        for row in range(table.rowCount()):
+            key_item = table.item(row, PARAM_KEY)
+            combo = table.cellWidget(row, PARAM_TYPE)
+            base = combo.currentText() if isinstance(combo, QComboBox) else "text"
+            list_item, optional_item = table.item(row, PARAM_LIST), table.item(row, PARAM_OPTIONAL)
+            is_list = list_item is not None and list_item.checkState() == Qt.CheckState.Checked
+            optional = (optional_item is not None
+                        and optional_item.checkState() == Qt.CheckState.Checked)
+            out.append(ParameterDef(key_item.text().strip() if key_item else "",
+                                    ValueType(base, is_list), optional))
+        return tuple(out)
+
+    @Slot(QTableWidgetItem)
+    def on_item_changed(self, item: QTableWidgetItem) -> None:
+        self.edited.emit()
+
+    @Slot()
+    def on_type_changed(self) -> None:
+        self.edited.emit()
+
+
+def _set_blocked(widget: QComboBox, setter: str, value: object) -> None:
+    with QSignalBlocker(widget):
+        getattr(widget, setter)(value)

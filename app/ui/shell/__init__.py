@@ -1,0 +1,1 @@
+"""The program around the areas: application, main window, tray, single instance, bridge."""
