@@ -7,47 +7,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES, Mailbox, WebServer, cueflow_process, cueflow_run
+from tests.conftest import EXAMPLES, Mailbox, WebServer, cueflow_run
+from tests.support.processes import RunnerProcess
 
 pytestmark = pytest.mark.slow
-
-
-class RunnerProcess:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.proc: subprocess.Popen[str] | None = None
-
-    def start(self) -> str:
-        self.proc = cueflow_process(self.data_dir, "runner")
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        assert line.startswith("Cueflow runner for"), line + self.proc.stderr.read()  # type: ignore[union-attr]
-        return line
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        assert self.proc is not None
-        self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=20)
-        self.proc = None
-        return code
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    if process.proc is not None:
-        process.proc.kill()
-        process.proc.wait()
 
 
 def runs(data_dir: Path, *args: str) -> list[dict[str, Any]]:

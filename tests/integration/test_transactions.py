@@ -49,11 +49,6 @@ workflows:
 
 
 @pytest.fixture
-def events() -> EventBus:
-    return EventBus()
-
-
-@pytest.fixture
 def runner(db: Database, events: EventBus) -> Runner:
     import_text(db, FLOWS)
     return Runner(db, events)

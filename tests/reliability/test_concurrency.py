@@ -6,13 +6,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, cueflow_process, cueflow_run
-from tests.support.reliability import TERMINAL, RunnerProcess, query, wait_until
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import TERMINAL, query
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
@@ -32,13 +33,6 @@ def flows(data_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "flows.yaml"
     path.write_text(FLOWS)
     assert cueflow_run(data_dir, "import", str(path)).code == 0
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    process.close()
 
 
 def test_two_runners_started_together_exactly_one_owns_the_folder(
