@@ -1,4 +1,4 @@
-"""The process's write lock: reentrant, and runs make way for other writers."""
+"""app/storage/db.py: the process's write lock: reentrant, and runs make way for other writers."""
 
 from __future__ import annotations
 
