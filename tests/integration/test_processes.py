@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import EXAMPLES, Mailbox, WebServer, cueflow_run
 from tests.support.processes import RunnerProcess
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -29,13 +30,13 @@ def runs(data_dir: Path, *args: str) -> list[dict[str, Any]]:
 def wait_for_run(
     data_dir: Path, run_id: str, statuses: set[str], timeout: float = 10
 ) -> dict[str, Any]:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        found = next((r for r in runs(data_dir) if r["id"] == run_id), None)
-        if found and found["status"] in statuses:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"run {run_id} not {statuses} in {timeout} s: {found}")
+    def found() -> dict[str, Any] | None:
+        run = next((r for r in runs(data_dir) if r["id"] == run_id), None)
+        return run if run and run["status"] in statuses else None
+
+    return wait_until(  # type: ignore[no-any-return]
+        found, timeout, every=0.2, message=f"run {run_id} {statuses}"
+    )
 
 
 def test_birthday_email_end_to_end(

@@ -282,9 +282,7 @@ def test_every_two_seconds_against_a_running_runner(
         runs = cueflow_run(data_dir, "runs", "--json").json()
         return [r for r in runs if r["schedule_id"] == schedule_id]
 
-    end = time.monotonic() + 15
-    while time.monotonic() < end and sum(r["status"] == "succeeded" for r in done()) < 3:
-        time.sleep(0.3)
+    wait_until(lambda: sum(r["status"] == "succeeded" for r in done()) >= 3, timeout=15, every=0.3)
     runs = done()
     succeeded = [r for r in runs if r["status"] == "succeeded"]
     assert len(succeeded) >= 3

@@ -42,9 +42,12 @@ def test_two_runners_started_together_exactly_one_owns_the_folder(
     second = cueflow_process(data_dir, "runner")
     procs = [first, second]
     try:
-        end = time.monotonic() + 20
-        while time.monotonic() < end and all(p.poll() is None for p in procs):
-            time.sleep(0.05)
+        wait_until(
+            lambda: any(p.poll() is not None for p in procs),
+            timeout=20,
+            every=0.05,
+            message="neither runner gave way",
+        )
         exited = [p for p in procs if p.poll() is not None]
         assert len(exited) == 1, "neither runner gave way"
         loser = exited[0]
