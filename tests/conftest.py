@@ -1,4 +1,9 @@
-"""Fixtures shared by every test: a fresh data folder, real servers on loopback."""
+"""Fixtures shared by every test.
+
+A fresh data folder and database, workflows imported and a clock running over
+them, a `cueflow runner` subprocess, real SMTP and HTTP servers on loopback,
+the command line in this process.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,27 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from app.engine.events import EventBus
 from app.storage import settings
 from app.storage.db import Database, init_db
+
+if TYPE_CHECKING:
+    from app.scheduling.clock import Clock
+    from tests.support.processes import RunnerProcess
+
+StartClock = Callable[..., "Clock"]
+"""The type of `running_clock`: import workflow text if given, start a clock, return it."""
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
@@ -57,6 +70,65 @@ def db(data_dir: Path) -> Iterator[Database]:
     database = init_db(f"sqlite:///{data_dir / 'cueflow.db'}")
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def events() -> EventBus:
+    return EventBus()
+
+
+@pytest.fixture
+def imported(db: Database) -> Callable[..., Database]:
+    """`imported(text, replace=False)`: import workflow-file text into the test's database."""
+    from app.workflow_file import import_text
+
+    def load(text: str, *, replace: bool = False) -> Database:
+        import_text(db, text, replace=replace)
+        return db
+
+    return load
+
+
+@pytest.fixture
+def running_clock(
+    db: Database, events: EventBus, imported: Callable[..., Database]
+) -> Iterator[StartClock]:
+    """`running_clock(flows=None, *, events=…, stop_timeout=2, **options)`: import
+    `flows` (workflow-file text) if given, start a `Clock` over the test's
+    database and return it; every clock still running is stopped at teardown.
+    """
+    from app.scheduling.clock import Clock
+
+    started: list[tuple[Clock, float]] = []
+
+    def start(
+        flows: str | None = None,
+        *,
+        events: EventBus = events,
+        stop_timeout: float = 2.0,
+        **options: Any,
+    ) -> Clock:
+        if flows is not None:
+            imported(flows)
+        clock = Clock(db, events, **options)
+        clock.start()
+        started.append((clock, stop_timeout))
+        return clock
+
+    yield start
+    for clock, timeout in reversed(started):
+        if not clock._stop.is_set():
+            clock.stop(timeout=timeout)
+
+
+@pytest.fixture
+def runner(data_dir: Path) -> Iterator[RunnerProcess]:
+    """A `cueflow runner` subprocess over the data folder (not started); killed at teardown."""
+    from tests.support.processes import RunnerProcess
+
+    process = RunnerProcess(data_dir)
+    yield process
+    process.close()
 
 
 # --- SMTP -----------------------------------------------------------------------

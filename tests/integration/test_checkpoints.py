@@ -7,16 +7,14 @@ from typing import Any
 from sqlalchemy import update
 
 from app.engine import presenting
-from app.engine.events import EventBus
 from app.engine.runner import Runner
 from app.engine.service import Service
-from app.scheduling.clock import Clock
 from app.storage import ledger
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.conftest import Mailbox
-from tests.integration.test_clock import wait_until
+from tests.conftest import Mailbox, StartClock
+from tests.support.waiting import wait_until
 
 FLOW = """
 cueflow: 1
@@ -54,7 +52,7 @@ def _log(db: Database, run_id: str) -> list[str]:
 
 
 def test_an_interrupted_run_resumes_without_repeating_finished_steps(
-    db: Database, smtp_server: Mailbox
+    db: Database, smtp_server: Mailbox, running_clock: StartClock
 ) -> None:
     smtp_server.configure(db)
     import_text(db, FLOW)
@@ -62,13 +60,10 @@ def test_an_interrupted_run_resumes_without_repeating_finished_steps(
     assert len(smtp_server.wait_for(2)) == 2
     _crash_during_step_3(db, run_id)
 
-    clock = Clock(db, EventBus(), workers=1)
-    clock.start()
-    try:
-        assert clock.recovered["interrupted"] == [run_id]
-        wait_until(lambda: _status(db, run_id) == "succeeded")
-    finally:
-        clock.stop(timeout=2)
+    clock = running_clock(workers=1)
+    assert clock.recovered["interrupted"] == [run_id]
+    wait_until(lambda: _status(db, run_id) == "succeeded")
+    clock.stop(timeout=2)
     subjects = [message["subject"] for message in smtp_server.wait_for(3)]
     assert subjects == ["first", "second", "second"]  # step 3 was in doubt: sent again, and said so
     log = _log(db, run_id)
@@ -91,15 +86,13 @@ def test_an_interrupted_run_resumes_without_repeating_finished_steps(
 
 
 def test_without_retries_an_interrupted_run_waits_for_resume(
-    db: Database, cli: Any, smtp_server: Mailbox
+    db: Database, cli: Any, smtp_server: Mailbox, running_clock: StartClock
 ) -> None:
     smtp_server.configure(db)
     import_text(db, FLOW.replace("retries: {attempts: 1, backoff: 1}", "retries: {attempts: 0}"))
     run_id = Runner(db).run_now("two_mails", {})
     _crash_during_step_3(db, run_id)
-    clock = Clock(db, EventBus(), workers=1)
-    clock.start()
-    clock.stop(timeout=1)
+    running_clock(workers=1).stop(timeout=1)
     assert _status(db, run_id) == "interrupted"
     resumed = cli("runs", "--resume", run_id)
     assert resumed.code == 0 and resumed.out.strip() == run_id

@@ -28,7 +28,7 @@ RUN_FIELDS = {
 
 
 @pytest.fixture
-def imported(cli: Any) -> dict[str, str]:
+def example_users(cli: Any) -> dict[str, str]:
     assert cli("import", BIRTHDAY).code == 0
     users = cli("things", "User", "--json").json()
     return {u["name"]: u["id"] for u in users}
@@ -40,18 +40,18 @@ def test_import_prints_a_summary(cli: Any) -> None:
     assert result.out.strip() == "imported 2 workflow(s), 1 data type(s), 2 thing(s), 1 trigger(s)"
 
 
-def test_things_json_has_ids_and_fields(cli: Any, imported: dict[str, str]) -> None:
+def test_things_json_has_ids_and_fields(cli: Any, example_users: dict[str, str]) -> None:
     users = cli("things", "User", "--json").json()
     ada = next(u for u in users if u["name"] == "Ada")
     assert ada == {
-        "id": imported["Ada"],
+        "id": example_users["Ada"],
         "email": "ada@example.com",
         "name": "Ada",
         "birthday": "1990-12-10T09:00:00+00:00",
     }
 
 
-def test_thing_add_set_delete(cli: Any, imported: dict[str, str]) -> None:
+def test_thing_add_set_delete(cli: Any, example_users: dict[str, str]) -> None:
     added = cli(
         "thing",
         "add",
@@ -75,12 +75,12 @@ def test_thing_add_set_delete(cli: Any, imported: dict[str, str]) -> None:
     assert bob not in {u["id"] for u in cli("things", "User", "--json").json()}
 
 
-def test_schedule_prints_the_id_and_runs_lists_it(cli: Any, imported: dict[str, str]) -> None:
+def test_schedule_prints_the_id_and_runs_lists_it(cli: Any, example_users: dict[str, str]) -> None:
     result = cli(
         "schedule",
         "send_birthday_email",
         "-p",
-        f"user={imported['Ada']}",
+        f"user={example_users['Ada']}",
         "-p",
         "birthday=2030-12-10T09:00:00+00:00",
         "--at",
@@ -92,20 +92,20 @@ def test_schedule_prints_the_id_and_runs_lists_it(cli: Any, imported: dict[str, 
     assert set(run) >= RUN_FIELDS
     assert run["id"] == run_id and run["status"] == "scheduled"
     assert run["scheduled_for"] == "2030-12-10T09:00:00+00:00"
-    assert run["params"] == {"user": imported["Ada"], "birthday": "2030-12-10T09:00:00+00:00"}
+    assert run["params"] == {"user": example_users["Ada"], "birthday": "2030-12-10T09:00:00+00:00"}
     assert run["started_at"] is None and run["parent_id"] is None and run["attempt"] == 1
     assert cli("runs", "--history", "--json").json() == []
     assert run_id in cli("runs").out
 
 
-def test_schedule_with_a_delay_and_local_time(cli: Any, imported: dict[str, str]) -> None:
+def test_schedule_with_a_delay_and_local_time(cli: Any, example_users: dict[str, str]) -> None:
     before = datetime.now().astimezone()
-    cli("schedule", "send_birthday_email", "-p", f"user={imported['Ada']}", "--at", "+2h")
+    cli("schedule", "send_birthday_email", "-p", f"user={example_users['Ada']}", "--at", "+2h")
     cli(
         "schedule",
         "send_birthday_email",
         "-p",
-        f"user={imported['Ada']}",
+        f"user={example_users['Ada']}",
         "--at",
         "2031-05-06T07:08:00",
     )
@@ -116,8 +116,8 @@ def test_schedule_with_a_delay_and_local_time(cli: Any, imported: dict[str, str]
     assert (local.year, local.month, local.day, local.hour, local.minute) == (2031, 5, 6, 7, 8)
 
 
-def test_cancel_by_id_all_and_overdue(cli: Any, imported: dict[str, str]) -> None:
-    user = f"user={imported['Ada']}"
+def test_cancel_by_id_all_and_overdue(cli: Any, example_users: dict[str, str]) -> None:
+    user = f"user={example_users['Ada']}"
     ids = [
         cli("schedule", "send_birthday_email", "-p", user, "--at", when).out.strip()
         for when in ("+1d", "+2d", "2001-01-01T00:00:00Z", "+3d")
@@ -157,10 +157,10 @@ def test_run_json_has_steps_and_returned(cli: Any, smtp_server: Mailbox) -> None
     assert {r["workflow"] for r in upcoming} == {"trial_reminder", "end_trial"}
 
 
-def test_failed_run_exits_1(cli: Any, imported: dict[str, str], smtp_server: Mailbox) -> None:
+def test_failed_run_exits_1(cli: Any, example_users: dict[str, str], smtp_server: Mailbox) -> None:
     cli("settings", "set", "smtp.host", "127.0.0.1")
     cli("settings", "set", "smtp.port", "9")
-    result = cli("run", "send_birthday_email", "-p", f"user={imported['Ada']}")
+    result = cli("run", "send_birthday_email", "-p", f"user={example_users['Ada']}")
     assert result.code == 1
     assert result.out.startswith("run ") and "failed: step 1 (send_email)" in result.out
 
@@ -304,9 +304,9 @@ BAD_INPUT = [
     ("args", "message"), BAD_INPUT, ids=lambda v: " ".join(v)[:40] if isinstance(v, list) else None
 )
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(
-    cli: Any, imported: dict[str, str], data_dir: Path, args: list[str], message: str
+    cli: Any, example_users: dict[str, str], data_dir: Path, args: list[str], message: str
 ) -> None:
-    args = [a.replace("@ADA", imported["Ada"]) for a in args]
+    args = [a.replace("@ADA", example_users["Ada"]) for a in args]
     before = dump(data_dir)
     result = cli(*args)
     assert result.code == 2
@@ -376,7 +376,7 @@ def test_json_arrays_print_as_they_come_exactly_as_a_whole_list(
 
 
 def test_non_utf8_bytes_from_the_os_are_refused_and_never_stored(
-    cli: Any, imported: dict[str, str], data_dir: Path
+    cli: Any, example_users: dict[str, str], data_dir: Path
 ) -> None:
     """A real process gets raw bytes in argv (not UTF-8): refused, nothing stored."""
     import subprocess
@@ -387,7 +387,12 @@ def test_non_utf8_bytes_from_the_os_are_refused_and_never_stored(
     before = dump(data_dir)
     for args in (
         [b"thing", b"add", b"User", b"-f", b"name=\xff\xfeAda"],
-        [b"schedule", b"send_birthday_email", b"-p", b"user=" + imported["Ada"].encode() + b"\xc3"],
+        [
+            b"schedule",
+            b"send_birthday_email",
+            b"-p",
+            b"user=" + example_users["Ada"].encode() + b"\xc3",
+        ],
     ):
         done = subprocess.run(
             [sys.executable.encode(), b"-m", b"app", b"--data-dir", bytes(data_dir), *args],
@@ -440,7 +445,7 @@ def test_a_secret_that_is_not_utf8_is_refused(data_dir: Path, test_keyring: Path
 
 @pytest.mark.parametrize("name", ["cueflow.db", "cueflow.db-wal", "cueflow.db.bak-0002", "link"])
 def test_export_never_writes_over_the_database(
-    cli: Any, imported: dict[str, str], data_dir: Path, tmp_path: Path, name: str
+    cli: Any, example_users: dict[str, str], data_dir: Path, tmp_path: Path, name: str
 ) -> None:
     """`export -o` naming the database (or its WAL, a backup, a link to it): refused."""
     target = data_dir / name

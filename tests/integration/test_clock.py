@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,8 @@ from app.storage import ledger
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
+from tests.conftest import StartClock
+from tests.support.waiting import wait_until
 
 FLOWS = """
 cueflow: 1
@@ -40,23 +41,9 @@ workflows:
 """
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not met in time")
-
-
 def status(db: Database, run_id: str) -> str:
     with db.read() as session:
         return ledger.get_run(session, run_id).status
-
-
-@pytest.fixture
-def events() -> EventBus:
-    return EventBus()
 
 
 @pytest.fixture
@@ -66,14 +53,13 @@ def service(db: Database, events: EventBus) -> Service:
 
 
 @pytest.fixture
-def clock(db: Database, events: EventBus, service: Service) -> Iterator[Clock]:
-    clock = Clock(db, events, horizon=5)
-    yield clock
-    clock.stop(timeout=2)
+def start_clock(service: Service, running_clock: StartClock) -> StartClock:
+    """Start the clock (horizon 5) once the test has set the ledger up."""
+    return lambda: running_clock(horizon=5)
 
 
 def test_runs_fire_at_their_time_in_order(
-    db: Database, service: Service, clock: Clock, events: EventBus
+    db: Database, service: Service, start_clock: StartClock, events: EventBus
 ) -> None:
     finished: list[tuple[str, float]] = []
     events.subscribe(
@@ -83,7 +69,7 @@ def test_runs_fire_at_their_time_in_order(
             else None
         )
     )
-    clock.start()
+    start_clock()
     start = time.monotonic()
     later = service.schedule("note", {"text": "b"}, at=utcnow() + timedelta(seconds=0.8))
     sooner = service.schedule("note", {"text": "a"}, at=utcnow() + timedelta(seconds=0.3))
@@ -93,14 +79,14 @@ def test_runs_fire_at_their_time_in_order(
     assert finished[1][1] - start >= 0.75
 
 
-def test_a_past_time_runs_at_once(db: Database, service: Service, clock: Clock) -> None:
-    clock.start()
+def test_a_past_time_runs_at_once(db: Database, service: Service, start_clock: StartClock) -> None:
+    start_clock()
     run_id = service.schedule("note", {"text": "late"}, at=utcnow() - timedelta(hours=1))
     wait_until(lambda: status(db, run_id) == "succeeded")
 
 
-def test_cancelled_runs_never_fire(db: Database, service: Service, clock: Clock) -> None:
-    clock.start()
+def test_cancelled_runs_never_fire(db: Database, service: Service, start_clock: StartClock) -> None:
+    start_clock()
     run_id = service.schedule("note", {"text": "x"}, at=utcnow() + timedelta(seconds=0.4))
     keep = service.schedule("note", {"text": "y"}, at=utcnow() + timedelta(seconds=0.6))
     service.cancel([run_id])
@@ -108,8 +94,10 @@ def test_cancelled_runs_never_fire(db: Database, service: Service, clock: Clock)
     assert status(db, run_id) == "cancelled"
 
 
-def test_more_runs_than_the_horizon_all_run(db: Database, service: Service, clock: Clock) -> None:
-    clock.start()
+def test_more_runs_than_the_horizon_all_run(
+    db: Database, service: Service, start_clock: StartClock
+) -> None:
+    clock = start_clock()
     soon = utcnow() + timedelta(seconds=0.2)
     ids = [
         service.schedule("note", {"text": str(i)}, at=soon + timedelta(milliseconds=10 * i))
@@ -120,9 +108,9 @@ def test_more_runs_than_the_horizon_all_run(db: Database, service: Service, cloc
 
 
 def test_a_change_from_another_connection_is_noticed(
-    db: Database, service: Service, clock: Clock
+    db: Database, service: Service, start_clock: StartClock
 ) -> None:
-    clock.start()
+    start_clock()
     other = Service(db, EventBus())  # no event reaches the clock: only the ledger changes
     run_id = other.schedule("note", {"text": "elsewhere"})
     wait_until(lambda: status(db, run_id) == "succeeded", timeout=2)
@@ -138,14 +126,14 @@ def _backdate(db: Database, run_id: str, seconds: float) -> None:
 
 
 def test_missed_runs_follow_the_workflow_policy(
-    db: Database, service: Service, clock: Clock
+    db: Database, service: Service, start_clock: StartClock
 ) -> None:
     late = service.schedule("note", {"text": "late"})
     skipped = service.schedule("skipper", {})
     too_late = service.schedule("short_grace", {})
     for run_id, seconds in ((late, 3600), (skipped, 5), (too_late, 120)):
         _backdate(db, run_id, seconds)
-    clock.start()
+    clock = start_clock()
     assert clock.recovered["late"] == [late]
     assert sorted(clock.recovered["missed"]) == sorted([skipped, too_late])
     wait_until(lambda: status(db, late) == "succeeded")
@@ -158,11 +146,13 @@ def test_missed_runs_follow_the_workflow_policy(
     assert "running late by 1 h" in late_log
 
 
-def test_runs_left_running_become_interrupted(db: Database, service: Service, clock: Clock) -> None:
+def test_runs_left_running_become_interrupted(
+    db: Database, service: Service, start_clock: StartClock
+) -> None:
     run_id = service.schedule("note", {"text": "x"}, at=utcnow() + timedelta(days=1))
     with db.write() as session:
         ledger.claim(session, run_id, pid=999999)
-    clock.start()
+    clock = start_clock()
     assert clock.recovered["interrupted"] == [run_id]
     with db.read() as session:
         row = ledger.get_run(session, run_id)
@@ -208,7 +198,7 @@ workflows:
 
 
 def test_stop_does_not_hang_on_a_worker_stuck_behind_the_write_lock(
-    db: Database, events: EventBus, service: Service
+    db: Database, service: Service, running_clock: StartClock
 ) -> None:
     """A run still going when stop's timeout ends is marked interrupted; if the
     write lock stays taken (here: another writer of the process holds it, as a
@@ -216,9 +206,7 @@ def test_stop_does_not_hang_on_a_worker_stuck_behind_the_write_lock(
     and the run is left for the next start to mark."""
     import threading
 
-    import_text(db, RUNAWAY)
-    clock = Clock(db, events, horizon=5)
-    clock.start()
+    clock = running_clock(RUNAWAY, horizon=5)
     run_id = service.schedule("runaway", {})
     wait_until(lambda: status(db, run_id) == "running")  # evaluating, holding no lock
     stopped: list[list[str]] = []

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app import logfile
-from tests.support.reliability import RunnerProcess
+from tests.support.processes import RunnerProcess
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    process.close()
 
 
 def test_runner_rotates_a_full_log_and_keeps_apscheduler_quiet(

@@ -7,47 +7,18 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES, Mailbox, WebServer, cueflow_process, cueflow_run
+from tests.conftest import EXAMPLES, Mailbox, WebServer, cueflow_run
+from tests.support.processes import RunnerProcess
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
-
-
-class RunnerProcess:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.proc: subprocess.Popen[str] | None = None
-
-    def start(self) -> str:
-        self.proc = cueflow_process(self.data_dir, "runner")
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        assert line.startswith("Cueflow runner for"), line + self.proc.stderr.read()  # type: ignore[union-attr]
-        return line
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        assert self.proc is not None
-        self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=20)
-        self.proc = None
-        return code
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    if process.proc is not None:
-        process.proc.kill()
-        process.proc.wait()
 
 
 def runs(data_dir: Path, *args: str) -> list[dict[str, Any]]:
@@ -59,13 +30,13 @@ def runs(data_dir: Path, *args: str) -> list[dict[str, Any]]:
 def wait_for_run(
     data_dir: Path, run_id: str, statuses: set[str], timeout: float = 10
 ) -> dict[str, Any]:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        found = next((r for r in runs(data_dir) if r["id"] == run_id), None)
-        if found and found["status"] in statuses:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"run {run_id} not {statuses} in {timeout} s: {found}")
+    def found() -> dict[str, Any] | None:
+        run = next((r for r in runs(data_dir) if r["id"] == run_id), None)
+        return run if run and run["status"] in statuses else None
+
+    return wait_until(  # type: ignore[no-any-return]
+        found, timeout, every=0.2, message=f"run {run_id} {statuses}"
+    )
 
 
 def test_birthday_email_end_to_end(

@@ -23,8 +23,8 @@ from app.storage import ledger, schedules
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.conftest import cueflow_process, cueflow_run
-from tests.integration.test_clock import wait_until
+from tests.conftest import StartClock, cueflow_process, cueflow_run
+from tests.support.waiting import wait_until
 
 FLOWS = """
 cueflow: 1
@@ -187,24 +187,20 @@ def test_occurrences_cancel_one_or_all(db: Database, service: Service) -> None:
 
 
 def test_pause_keeps_runs_scheduled_and_resume_applies_policy(
-    db: Database, service: Service
+    db: Database, service: Service, running_clock: StartClock
 ) -> None:
-    clock = Clock(db, service.events, workers=1)
-    clock.start()
-    try:
-        service.set_paused(True)
-        wait_until(lambda: clock.paused)
-        run_id = service.schedule("tick", {}, at=utcnow() + timedelta(milliseconds=100))
-        time.sleep(1.3)  # due while paused, and more than a second ago
-        with db.read() as session:
-            assert ledger.get_run(session, run_id).status == "scheduled"
-        service.set_paused(False)
-        wait_until(lambda: _status(db, run_id) == "succeeded")
-        with db.read() as session:
-            log = [line.message for line in ledger.log_lines(session, run_id)]
-        assert any(line.startswith("running late by 1 s") for line in log)
-    finally:
-        clock.stop(timeout=2)
+    clock = running_clock(events=service.events, workers=1)
+    service.set_paused(True)
+    wait_until(lambda: clock.paused)
+    run_id = service.schedule("tick", {}, at=utcnow() + timedelta(milliseconds=100))
+    time.sleep(1.3)  # due while paused, and more than a second ago
+    with db.read() as session:
+        assert ledger.get_run(session, run_id).status == "scheduled"
+    service.set_paused(False)
+    wait_until(lambda: _status(db, run_id) == "succeeded")
+    with db.read() as session:
+        log = [line.message for line in ledger.log_lines(session, run_id)]
+    assert any(line.startswith("running late by 1 s") for line in log)
 
 
 def _status(db: Database, run_id: str) -> str:
@@ -286,9 +282,7 @@ def test_every_two_seconds_against_a_running_runner(
         runs = cueflow_run(data_dir, "runs", "--json").json()
         return [r for r in runs if r["schedule_id"] == schedule_id]
 
-    end = time.monotonic() + 15
-    while time.monotonic() < end and sum(r["status"] == "succeeded" for r in done()) < 3:
-        time.sleep(0.3)
+    wait_until(lambda: sum(r["status"] == "succeeded" for r in done()) >= 3, timeout=15, every=0.3)
     runs = done()
     succeeded = [r for r in runs if r["status"] == "succeeded"]
     assert len(succeeded) >= 3
@@ -317,16 +311,15 @@ def _occurrences(db: Database, schedule_id: str) -> list[m.Run]:
         )
 
 
-def test_a_waiting_retry_does_not_stop_the_schedule(db: Database, service: Service) -> None:
-    clock = Clock(db, service.events, workers=1)
-    clock.start()
-    try:
-        schedule_id = service.schedule("flaky", {}, every=Recurrence.parse("1 second"))
-        # Every occurrence fails and waits a minute for its retry; the next
-        # occurrences come all the same.
-        wait_until(lambda: len(_occurrences(db, schedule_id)) >= 4, timeout=15)
-    finally:
-        clock.stop(timeout=2)
+def test_a_waiting_retry_does_not_stop_the_schedule(
+    db: Database, service: Service, running_clock: StartClock
+) -> None:
+    clock = running_clock(events=service.events, workers=1)
+    schedule_id = service.schedule("flaky", {}, every=Recurrence.parse("1 second"))
+    # Every occurrence fails and waits a minute for its retry; the next
+    # occurrences come all the same.
+    wait_until(lambda: len(_occurrences(db, schedule_id)) >= 4, timeout=15)
+    clock.stop(timeout=2)
     runs = _occurrences(db, schedule_id)
     retrying = [r for r in runs if r.status == "scheduled" and r.attempt == 2]
     assert len(retrying) >= 3
@@ -405,7 +398,7 @@ def test_a_schedule_whose_repeat_can_never_come_ends_instead_of_breaking_its_run
 
 
 def test_a_run_scheduled_in_the_past_is_due_now_even_with_no_scheduler_up(
-    db: Database, service: Service
+    db: Database, service: Service, running_clock: StartClock
 ) -> None:
     before = utcnow()
     start = before.replace(microsecond=0) - timedelta(days=3, minutes=1)
@@ -417,28 +410,25 @@ def test_a_run_scheduled_in_the_past_is_due_now_even_with_no_scheduler_up(
         assert ledger.log_lines(session, run_id)[0].message.endswith("in the past: due at once")
     [first] = _occurrences(db, schedule_id)
     assert before <= first.scheduled_for <= utcnow()
-    clock = Clock(db, EventBus(), workers=1)
-    clock.start()  # a scheduler starting later (skip policy, grace of a day) runs both
-    try:
-        wait_until(lambda: _status(db, run_id) == "succeeded" == _status(db, first.id))
-        assert clock.recovered["missed"] == []
-    finally:
-        clock.stop(timeout=2)
+    # A scheduler starting later (skip policy, grace of a day) runs both.
+    clock = running_clock(workers=1)
+    wait_until(lambda: _status(db, run_id) == "succeeded" == _status(db, first.id))
+    assert clock.recovered["missed"] == []
+    clock.stop(timeout=2)
     [_, following] = _occurrences(db, schedule_id)
     # The next occurrence is on the start's grid: a day after it, at the same time.
     assert following.scheduled_for == start + timedelta(days=4)
 
 
-def test_schedule_workflow_with_a_past_at_is_due_now(db: Database, service: Service) -> None:
+def test_schedule_workflow_with_a_past_at_is_due_now(
+    db: Database, service: Service, running_clock: StartClock
+) -> None:
     before = utcnow()
     parent = Runner(db).run_now("past_child", {})
     with db.read() as session:
         [child] = [r for r in session.scalars(select(m.Run)) if r.parent_id == parent]
     assert before <= child.scheduled_for <= utcnow()
-    clock = Clock(db, EventBus(), workers=1)
-    clock.start()  # later, with the skip policy: it runs, it is not missed
-    try:
-        wait_until(lambda: _status(db, child.id) == "succeeded")
-        assert clock.recovered["missed"] == []
-    finally:
-        clock.stop(timeout=2)
+    clock = running_clock(workers=1)  # later, with the skip policy: it runs, it is not missed
+    wait_until(lambda: _status(db, child.id) == "succeeded")
+    assert clock.recovered["missed"] == []
+    clock.stop(timeout=2)

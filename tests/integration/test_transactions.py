@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from app.engine.transactions import TransactionLost
 from app.storage import catalog, ledger
 from app.storage.db import Database, driver
 from app.workflow_file import import_text
+from tests.support.waiting import wait_until
 
 FLOWS = """
 cueflow: 1
@@ -47,11 +47,6 @@ workflows:
       - action: delete_thing
         with: {thing: "{{ tasks }}"}
 """
-
-
-@pytest.fixture
-def events() -> EventBus:
-    return EventBus()
 
 
 @pytest.fixture
@@ -189,10 +184,7 @@ def test_a_batch_makes_way_for_another_writer(
         assert batch.young
         editor = threading.Thread(target=save_an_edit)
         editor.start()
-        deadline = time.monotonic() + 5
-        while not db.write_lock.wanted:
-            assert time.monotonic() < deadline
-            time.sleep(0.002)
+        wait_until(lambda: db.write_lock.wanted, timeout=5, every=0.002)
         assert not batch.young  # the worker would take no more runs now
         batch.commit()  # …and commit: the edit goes in before the next run
         assert saved.wait(5)

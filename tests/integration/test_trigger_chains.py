@@ -9,8 +9,6 @@ of the user who made the change.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,11 +17,12 @@ from sqlalchemy import func, select
 from app.engine.events import EventBus
 from app.engine.runner import Runner
 from app.engine.service import Service
-from app.scheduling.clock import Clock
 from app.storage import catalog, ledger, settings
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
+from tests.conftest import StartClock
+from tests.support.waiting import wait_until
 
 SECRET = "cy-secret-4411"
 
@@ -90,14 +89,6 @@ triggers:
 """
 
 
-def wait_until(condition: Callable[[], Any], timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
-
-
 def runs(db: Database, **where: Any) -> list[m.Run]:
     with db.read() as session:
         query = select(m.Run).filter_by(**where).order_by(m.Run.created_at, m.Run.id)
@@ -117,26 +108,14 @@ def log(db: Database, run_id: str) -> list[str]:
         return [line.message for line in ledger.log_lines(session, run_id)]
 
 
-@pytest.fixture
-def events() -> EventBus:
-    return EventBus()
-
-
-@pytest.fixture
-def clock(db: Database, events: EventBus) -> Iterator[Clock]:
-    clock = Clock(db, events, horizon=5)
-    yield clock
-    clock.stop(timeout=5)
-
-
 @pytest.mark.parametrize("workflow", ["inline", "scheduled", "on_list"])
 def test_a_trigger_loop_through_its_children_settles(
-    db: Database, events: EventBus, clock: Clock, workflow: str
+    db: Database, events: EventBus, running_clock: StartClock, workflow: str
 ) -> None:
     import_text(db, FILE.replace("WORKFLOW", workflow))
     service = Service(db, events)
     counter = service.create_thing("Counter", {"n": 0})
-    clock.start()
+    running_clock(horizon=5, stop_timeout=5)
     service.modify_thing(counter.id, {"n": 1})  # fires counter_changed once
     # Settled: nothing scheduled or running (a trigger's run is inserted with the
     # change that fires it, so there is no moment in between).
@@ -155,7 +134,7 @@ def test_a_trigger_loop_through_its_children_settles(
 
 
 def test_a_recurring_schedule_made_in_a_trigger_chain_stays_in_it(
-    db: Database, events: EventBus, clock: Clock
+    db: Database, events: EventBus, running_clock: StartClock
 ) -> None:
     import_text(db, FILE.replace("WORKFLOW", "scheduled"))
     import_text(
@@ -168,7 +147,7 @@ def test_a_recurring_schedule_made_in_a_trigger_chain_stays_in_it(
     )
     service = Service(db, events)
     counter = service.create_thing("Counter", {"n": 0})
-    clock.start()
+    running_clock(horizon=5, stop_timeout=5)
     service.modify_thing(counter.id, {"n": 1})
     wait_until(lambda: len(runs(db, workflow="bump", status="succeeded")) >= 2)
     with db.write() as session:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,14 +12,13 @@ import pytest
 
 from app.core.types import utcnow
 from app.engine import runner as runner_module
-from app.engine.events import EventBus
 from app.engine.service import Service
 from app.scheduling import clock as clock_module
 from app.scheduling.clock import Clock
 from app.storage import ledger
 from app.storage.db import Database
-from app.workflow_file import import_text
-from tests.support.reliability import wait_until
+from tests.conftest import StartClock
+from tests.support.waiting import wait_until
 
 FLOW = """
 cueflow: 1
@@ -31,13 +29,9 @@ workflows:
 
 
 @pytest.fixture
-def clock(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+def clock(running_clock: StartClock, monkeypatch: pytest.MonkeyPatch) -> Clock:
     monkeypatch.setattr(clock_module, "HEARTBEAT_SECONDS", 0.2)
-    import_text(db, FLOW)
-    clock = Clock(db, EventBus(), workers=1)
-    clock.start()
-    yield clock
-    clock.stop(timeout=2)
+    return running_clock(FLOW, workers=1)
 
 
 def _status(db: Database, run_id: str) -> str:

@@ -6,13 +6,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, cueflow_process, cueflow_run
-from tests.support.reliability import TERMINAL, RunnerProcess, query, wait_until
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import TERMINAL, query
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
@@ -34,13 +35,6 @@ def flows(data_dir: Path, tmp_path: Path) -> None:
     assert cueflow_run(data_dir, "import", str(path)).code == 0
 
 
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    process.close()
-
-
 def test_two_runners_started_together_exactly_one_owns_the_folder(
     data_dir: Path, flows: None
 ) -> None:
@@ -48,9 +42,12 @@ def test_two_runners_started_together_exactly_one_owns_the_folder(
     second = cueflow_process(data_dir, "runner")
     procs = [first, second]
     try:
-        end = time.monotonic() + 20
-        while time.monotonic() < end and all(p.poll() is None for p in procs):
-            time.sleep(0.05)
+        wait_until(
+            lambda: any(p.poll() is not None for p in procs),
+            timeout=20,
+            every=0.05,
+            message="neither runner gave way",
+        )
         exited = [p for p in procs if p.poll() is not None]
         assert len(exited) == 1, "neither runner gave way"
         loser = exited[0]

@@ -37,7 +37,8 @@ from app.storage import settings
 from app.storage.db import Database
 from app.workflow_file import import_text
 from tests.conftest import _free_port
-from tests.support.reliability import EXTERNAL_ACTIONS, RunnerProcess, integrity, query
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import EXTERNAL_ACTIONS, integrity, query
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(600)]
 

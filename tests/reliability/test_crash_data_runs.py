@@ -23,7 +23,8 @@ from app.core.types import utcnow
 from app.engine.service import Service
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.support.reliability import RunnerProcess, integrity, query
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import integrity, query
 
 SEED = 7
 RUNS = 4000

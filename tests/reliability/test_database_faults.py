@@ -28,7 +28,8 @@ from app.scheduling.clock import Clock
 from app.storage import ledger
 from app.storage.db import Database, init_db
 from app.workflow_file import import_text
-from tests.support.reliability import TERMINAL, integrity, wait_until
+from tests.support.reliability import TERMINAL, integrity
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -16,14 +16,13 @@ from datetime import timedelta
 import pytest
 
 from app.core.types import utcnow
-from app.engine.events import EventBus
 from app.engine.service import Service
 from app.scheduling.clock import Clock
 from app.storage import ledger, secrets, settings
 from app.storage.db import Database
-from app.workflow_file import import_text
-from tests.conftest import Mailbox, WebServer, _free_port
-from tests.support.reliability import TERMINAL, wait_until
+from tests.conftest import Mailbox, StartClock, WebServer, _free_port
+from tests.support.reliability import TERMINAL
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -140,16 +139,17 @@ def retries(request: pytest.FixtureRequest) -> int:
 
 @pytest.fixture
 def world(
-    db: Database, smtp_server: Mailbox, http_server: WebServer, retries: int
+    db: Database,
+    smtp_server: Mailbox,
+    http_server: WebServer,
+    retries: int,
+    running_clock: StartClock,
 ) -> Iterator[World]:
     policy = f"retries: {{attempts: {retries}, backoff: 0.05}}" if retries else ""
-    import_text(db, FLOWS.replace("RETRIES", policy))
-    events = EventBus()
-    clock = Clock(db, events)
-    clock.start()
+    clock = running_clock(FLOWS.replace("RETRIES", policy), stop_timeout=5)
     closing = ClosingSmtpServer()
     try:
-        yield World(db, Service(db, events), clock, smtp_server, http_server, closing)
+        yield World(db, Service(db, clock.events), clock, smtp_server, http_server, closing)
     finally:
         clock.stop(timeout=5)
         closing.close()

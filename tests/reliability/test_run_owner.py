@@ -31,7 +31,9 @@ from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
 from tests.conftest import cueflow_process, cueflow_run
-from tests.support.reliability import RunnerProcess, query, wait_until
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import query
+from tests.support.waiting import wait_until
 
 FLOWS = """
 cueflow: 1

@@ -9,7 +9,6 @@ for good: its upcoming runs are cancelled and it schedules nothing again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,9 @@ from app.engine.service import Service
 from app.storage import settings
 from app.storage.db import Database
 from tests.conftest import cueflow_run
-from tests.support.reliability import RunnerProcess, query, wait_until
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import query
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -100,13 +101,6 @@ def flows(data_dir: Path, tmp_path: Path) -> None:
     path.write_text(FLOWS)
     result = cueflow_run(data_dir, "import", str(path))
     assert result.code == 0, result.err
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    process.close()
 
 
 def limit_chains(data_dir: Path, limit: int) -> None:

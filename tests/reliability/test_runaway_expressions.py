@@ -9,7 +9,6 @@ the runner in time.
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import cueflow_run
-from tests.support.reliability import TERMINAL, RunnerProcess, query, wait_until
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import TERMINAL, query
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -68,13 +69,6 @@ def flows(data_dir: Path, tmp_path: Path) -> None:
     path.write_text(FLOWS)
     result = cueflow_run(data_dir, "import", str(path))
     assert result.code == 0, result.err
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    process.close()
 
 
 def run_row(data_dir: Path, run_id: str) -> dict[str, Any]:

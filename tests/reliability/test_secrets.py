@@ -19,7 +19,9 @@ from keyring.backends import fail
 
 from app.storage import secrets
 from tests.conftest import Mailbox, WebServer, cueflow_run
-from tests.support.reliability import TERMINAL, RunnerProcess, query, wait_until
+from tests.support.processes import RunnerProcess
+from tests.support.reliability import TERMINAL, query
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
@@ -51,13 +53,6 @@ workflows:
           url: "{{ url }}/refused?key={{ secret('api_token') }}"
           headers: {X-Api-Key: "{{ secret('api_token') }}"}
 """
-
-
-@pytest.fixture
-def runner(data_dir: Path) -> Iterator[RunnerProcess]:
-    process = RunnerProcess(data_dir)
-    yield process
-    process.close()
 
 
 def _files(folder: Path) -> Iterator[Path]:

@@ -1,19 +1,12 @@
-"""The process's write lock: reentrant, and runs make way for other writers."""
+"""app/storage/db.py: the process's write lock: reentrant, and runs make way for other writers."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 from app.storage.db import WriteLock
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, "condition not met in time"
-        time.sleep(0.002)
+from tests.support.waiting import wait_until
 
 
 def _thread(lock: WriteLock, urgent: bool, order: list[str], name: str) -> threading.Thread:
@@ -34,7 +27,7 @@ def test_a_waiting_writer_goes_before_runs_that_come_after_it() -> None:
     lock.acquire(urgent=False)  # reentrant
     assert not lock.wanted
     editor = _thread(lock, True, order, "edit")
-    _wait_for(lambda: lock.wanted)  # the worker sees it and ends its batch
+    wait_until(lambda: lock.wanted, timeout=5, every=0.002)  # the worker sees it and ends its batch
     worker = _thread(lock, False, order, "run")
     time.sleep(0.05)  # the second worker is held back at the gate
     lock.release()
@@ -51,7 +44,7 @@ def test_a_holder_may_take_it_again_while_a_writer_waits() -> None:
     order: list[str] = []
     lock.acquire(urgent=False)
     editor = _thread(lock, True, order, "edit")
-    _wait_for(lambda: lock.wanted)
+    wait_until(lambda: lock.wanted, timeout=5, every=0.002)
     lock.acquire(urgent=False)  # must not wait for the writer that waits for it
     lock.release()
     lock.release()

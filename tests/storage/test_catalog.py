@@ -1,0 +1,68 @@
+"""app/storage/catalog.py: data types, things, workflows and triggers in the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.errors import NotFound
+from app.storage import catalog, ledger
+from app.storage.db import Database
+from tests.storage.conftest import new_run
+
+
+def test_data_types_read_back_as_imported(flows: Database) -> None:
+    with flows.read() as session:
+        person = catalog.get_data_type(session, "Person")
+        assert [(f.name, f.type.base) for f in person.fields] == [
+            ("name", "text"),
+            ("age", "number"),
+        ]
+        assert set(catalog.data_types(session)) == {"Person"}
+
+
+def test_a_thing_is_created_found_modified_and_deleted(flows: Database) -> None:
+    with flows.write() as session:
+        ada = catalog.create_thing(session, "Person", {"name": "Ada", "age": 36})
+        catalog.create_thing(session, "Person", {"name": "Bob", "age": 40})
+    with flows.write() as session:
+        assert catalog.modify_thing(session, ada.id, {"age": 37}).age == 37
+    with flows.read() as session:
+        assert catalog.get_thing(session, ada.id).name == "Ada"
+        assert [p.name for p in catalog.list_things(session, "Person", name="Ada")] == ["Ada"]
+        assert len(catalog.list_things(session, "Person")) == 2
+    with flows.write() as session:
+        catalog.delete_thing(session, ada.id)
+    with flows.read() as session, pytest.raises(NotFound):
+        catalog.get_thing(session, ada.id)
+
+
+def test_changes_to_things_are_taken_once_per_thing(flows: Database) -> None:
+    """A change set: created then modified is one creation with the last values;
+    created then deleted in one transaction is nothing."""
+    with flows.write() as session:
+        kept = catalog.create_thing(session, "Person", {"name": "Cy"})
+        catalog.modify_thing(session, kept.id, {"name": "Cyd"})
+        gone = catalog.create_thing(session, "Person", {"name": "Dee"})
+        catalog.delete_thing(session, gone.id)
+        [change] = catalog.take_changes(session)
+        assert (change.event, change.type_name, change.thing_id) == ("created", "Person", kept.id)
+        assert change.after is not None and change.after["name"] == "Cyd"
+        assert catalog.take_changes(session) == []
+
+
+def test_a_workflow_is_renamed_with_its_upcoming_runs_and_deleted(flows: Database) -> None:
+    with flows.write() as session:
+        run_id = ledger.insert_run(session, new_run("other"))
+    with flows.write() as session:
+        moved = catalog.rename_workflow(session, "other", "renamed")
+    assert moved["runs"] == 1
+    with flows.read() as session:
+        assert catalog.workflow_names(session) == {"note", "renamed"}
+        assert ledger.get_run(session, run_id).workflow == "renamed"
+        assert catalog.find_workflow(session, "other") is None
+    with flows.write() as session:
+        catalog.delete_workflow(session, "note")
+    with flows.read() as session:
+        assert [wf.name for wf in catalog.list_workflows(session)] == ["renamed"]
+        with pytest.raises(NotFound):
+            catalog.get_workflow(session, "note")
