@@ -31,8 +31,9 @@ WINDOWS_VALUE = "Cueflow"
 LAUNCH_AGENT_LABEL = "io.cueflow.tray"
 
 
-def launch_command(data_dir: Path | None = None, *, executable: str | None = None,
-                   frozen: bool | None = None) -> list[str]:
+def launch_command(
+    data_dir: Path | None = None, *, executable: str | None = None, frozen: bool | None = None
+) -> list[str]:
     """How to start Cueflow in the tray: the console script if installed, else `-m app`.
 
     `data_dir` is passed only when it is not the default one, so the entry
@@ -92,14 +93,16 @@ def windows_run_value(argv: Sequence[str]) -> str:
 
 def launch_agent_plist(argv: Sequence[str]) -> bytes:
     """A per-user LaunchAgent that starts Cueflow at login, once (no KeepAlive)."""
-    return plistlib.dumps({
-        "Label": LAUNCH_AGENT_LABEL,
-        "ProgramArguments": list(argv),
-        "RunAtLoad": True,
-        "KeepAlive": False,
-        "ProcessType": "Interactive",
-        "LimitLoadToSessionType": "Aqua",
-    })
+    return plistlib.dumps(
+        {
+            "Label": LAUNCH_AGENT_LABEL,
+            "ProgramArguments": list(argv),
+            "RunAtLoad": True,
+            "KeepAlive": False,
+            "ProcessType": "Interactive",
+            "LimitLoadToSessionType": "Aqua",
+        }
+    )
 
 
 # --- backends -------------------------------------------------------------------------
@@ -178,14 +181,16 @@ class WinregWriter:  # pragma: no cover - exercised on Windows only
         return str(value)
 
     def set(self, name: str, value: str) -> None:
-        with self.winreg.CreateKeyEx(self.winreg.HKEY_CURRENT_USER, self.key, 0,
-                                     self.winreg.KEY_SET_VALUE) as key:
+        with self.winreg.CreateKeyEx(
+            self.winreg.HKEY_CURRENT_USER, self.key, 0, self.winreg.KEY_SET_VALUE
+        ) as key:
             self.winreg.SetValueEx(key, name, 0, self.winreg.REG_SZ, value)
 
     def delete(self, name: str) -> None:
         try:
-            with self.winreg.OpenKey(self.winreg.HKEY_CURRENT_USER, self.key, 0,
-                                     self.winreg.KEY_SET_VALUE) as key:
+            with self.winreg.OpenKey(
+                self.winreg.HKEY_CURRENT_USER, self.key, 0, self.winreg.KEY_SET_VALUE
+            ) as key:
                 self.winreg.DeleteValue(key, name)
         except FileNotFoundError:
             pass
@@ -208,9 +213,12 @@ class WindowsAutostart:
         return f"HKEY_CURRENT_USER\\{WINDOWS_RUN_KEY}\\{WINDOWS_VALUE}"
 
 
-def for_platform(platform: str | None = None, env: Mapping[str, str] | None = None,
-                 home: Path | None = None, registry: RegistryWriter | None = None
-                 ) -> Autostart:
+def for_platform(
+    platform: str | None = None,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+    registry: RegistryWriter | None = None,
+) -> Autostart:
     """The backend for this (or the given) platform."""
     platform = platform or sys.platform
     env = os.environ if env is None else env

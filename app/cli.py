@@ -56,12 +56,20 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cueflow", description="Design and run backend workflows.")
     parser.add_argument("--version", action="version", version=f"cueflow {__version__}")
-    parser.add_argument("--data-dir", help="data folder (default: $CUEFLOW_DATA_DIR or the "
-                        "platform's user data folder)")
-    parser.add_argument("--tray", action="store_true", help="start in the system tray, "
-                        "without the window (what 'Start at login' runs)")
-    parser.add_argument("--self-test", action="store_true", help="check this installation "
-                        "(actions, database, keyring, examples, a tiny run) and exit")
+    parser.add_argument(
+        "--data-dir",
+        help="data folder (default: $CUEFLOW_DATA_DIR or the platform's user data folder)",
+    )
+    parser.add_argument(
+        "--tray",
+        action="store_true",
+        help="start in the system tray, without the window (what 'Start at login' runs)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (actions, database, keyring, examples, a tiny run) and exit",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     sub.add_parser("runner", help="run the scheduler in the foreground until Ctrl+C")
@@ -87,17 +95,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="schedule a run; prints its ID")
     run_options(p)
     p.add_argument("--at", default="now", metavar="WHEN", help="now, ISO 8601, +90s, +5m, +2h …")
-    p.add_argument("--every", metavar="EVERY", help="repeat: N minutes|hours|days … or cron:… "
-                   "(prints the schedule's ID)")
+    p.add_argument(
+        "--every",
+        metavar="EVERY",
+        help="repeat: N minutes|hours|days … or cron:… (prints the schedule's ID)",
+    )
     p.add_argument("--timezone", metavar="ZONE", help="time zone of a repeat (default: local)")
     each = p.add_mutually_exclusive_group()
-    each.add_argument("--each", metavar="PARAM=ID,ID,…",
-                      help="one run per value (prints one run ID per line)")
-    each.add_argument("--each-search", metavar="TYPE",
-                      help="one run per thing of TYPE, given to the parameter of that type")
-    p.add_argument("--interval", type=seconds_between, default=0.0, metavar="SECONDS",
-                   help="seconds between the runs of --each / --each-search "
-                   f"(0 to {MAX_INTERVAL:,.0f})")
+    each.add_argument(
+        "--each", metavar="PARAM=ID,ID,…", help="one run per value (prints one run ID per line)"
+    )
+    each.add_argument(
+        "--each-search",
+        metavar="TYPE",
+        help="one run per thing of TYPE, given to the parameter of that type",
+    )
+    p.add_argument(
+        "--interval",
+        type=seconds_between,
+        default=0.0,
+        metavar="SECONDS",
+        help=f"seconds between the runs of --each / --each-search (0 to {MAX_INTERVAL:,.0f})",
+    )
 
     p = sub.add_parser("cancel", help="cancel scheduled runs")
     p.add_argument("ids", nargs="*", metavar="ID")

@@ -100,9 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick:
         (HERE / "results.json").write_text(
             json.dumps(
-                {"machine": machine, "seconds": round(took, 1),
-                 "figures": [asdict(f) for f in figures]},
-                indent=2, ensure_ascii=False,
+                {
+                    "machine": machine,
+                    "seconds": round(took, 1),
+                    "figures": [asdict(f) for f in figures],
+                },
+                indent=2,
+                ensure_ascii=False,
             )
             + "\n",
             encoding="utf-8",

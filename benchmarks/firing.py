@@ -77,8 +77,11 @@ def _clock_lateness(folder: Path, sizes: Sizes) -> list[float]:
     first = utcnow() + timedelta(seconds=LEAD_SECONDS)
     every = sizes.lateness_window / sizes.lateness_due
     generate.add_upcoming(
-        path, sizes.lateness_ledger - sizes.lateness_due,
-        first=first + timedelta(days=1), every=1.0, prefix="far",
+        path,
+        sizes.lateness_ledger - sizes.lateness_due,
+        first=first + timedelta(days=1),
+        every=1.0,
+        prefix="far",
     )
     generate.add_upcoming(
         path, sizes.lateness_due, first=first, every=every, workflows=("greet",), prefix="due"
@@ -154,8 +157,7 @@ def throughput(folder: Path, sizes: Sizes) -> Figure:
         folder / "tp-busy", sizes.throughput_runs, other_writer=True
     )
     return Figure(
-        f"execution throughput ({sizes.throughput_runs:,} runs of create_thing, "
-        "modify_thing, log)",
+        f"execution throughput ({sizes.throughput_runs:,} runs of create_thing, modify_thing, log)",
         ours,
         "runs/s",
         "≥ 0.5× the raw rate",
@@ -238,9 +240,11 @@ def _count_all(db: object, statuses: tuple[str, ...]) -> int:
 
 def _aps_throughput(folder: Path, n: int) -> float:
     path = generate.prepare(folder)
-    type_id = sqlite3.connect(path).execute(
-        "SELECT id FROM data_types WHERE name = 'Member'"
-    ).fetchone()[0]
+    type_id = (
+        sqlite3.connect(path)
+        .execute("SELECT id FROM data_types WHERE name = 'Member'")
+        .fetchone()[0]
+    )
     local = threading.local()
 
     def connection() -> sqlite3.Connection:

@@ -40,7 +40,10 @@ def measure(folder: Path, sizes: Sizes) -> Figure:
 def _child(side: str, folder: Path, n: int) -> int:
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.memory", side, str(folder), str(n)],
-        capture_output=True, text=True, timeout=240, check=False,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
@@ -93,8 +96,9 @@ def _apscheduler(n: int) -> int:
         before = _settled_rss()
         first = datetime.now(UTC) + timedelta(hours=1)
         for number in range(n):
-            scheduler.add_job(job, "date", run_date=first + timedelta(seconds=number),
-                              args=[number])
+            scheduler.add_job(
+                job, "date", run_date=first + timedelta(seconds=number), args=[number]
+            )
         after = _settled_rss()
     finally:
         scheduler.shutdown(wait=False)

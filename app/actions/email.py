@@ -61,8 +61,12 @@ def _parse_addresses(text: str, what: str) -> list[Address]:
         invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
     except Exception:  # the parser has its own bugs (IndexError on 'a@b@c')
         addresses, invalid = [], True
-    if invalid or not addresses or any(
-        not a.username or not a.domain or any(c.isspace() for c in a.domain) for a in addresses
+    if (
+        invalid
+        or not addresses
+        or any(
+            not a.username or not a.domain or any(c.isspace() for c in a.domain) for a in addresses
+        )
     ):
         raise StepFailed(f"'{what}': '{text}' is not an email address ({ADDRESS_HINT})")
     return [Address(a.display_name, addr_spec=a.addr_spec) for a in addresses]

@@ -44,8 +44,12 @@ def data_type_name_problem(name: Any) -> str | None:
 
 def field_name_problem(name: Any) -> str | None:
     """Why `name` cannot name a field: the workflow file's rule, word for word."""
-    if not isinstance(name, str) or not FIELD_NAME.match(name) or name == "id" or \
-            len(name) > MAX_NAME:
+    if (
+        not isinstance(name, str)
+        or not FIELD_NAME.match(name)
+        or name == "id"
+        or len(name) > MAX_NAME
+    ):
         return f"'{name}' cannot be a field name"
     return None
 

@@ -204,9 +204,7 @@ def _format_size(fmt: str, args: Any) -> int:
     precisions are numbers in the format or in the arguments (`%*s`, `{:{}}`)."""
     head = fmt[:MAX_STRING]
     numbers = sum(int(n) for spec in _PERCENT_SPEC.findall(head) for n in spec if n)
-    numbers += sum(
-        int(n) for field in _BRACE_FIELD.findall(head) for n in _NUMBER.findall(field)
-    )
+    numbers += sum(int(n) for field in _BRACE_FIELD.findall(head) for n in _NUMBER.findall(field))
     values = args if isinstance(args, tuple | list) else (args,)
     if isinstance(args, Mapping):
         values = tuple(args.values())

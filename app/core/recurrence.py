@@ -142,8 +142,7 @@ class Recurrence:
             raise BadInput("a repeat must be at least 1")
         if amount * _UNIT_SECONDS[unit] > _HORIZON.total_seconds():
             raise BadInput(
-                f"'{text}' is too long a repeat: it must come again within "
-                f"{HORIZON_YEARS} years"
+                f"'{text}' is too long a repeat: it must come again within {HORIZON_YEARS} years"
             )
         return cls(amount, unit)
 

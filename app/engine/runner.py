@@ -70,8 +70,6 @@ class _Interrupted(Exception):
     """The run went past its timeout."""
 
 
-
-
 class Runner:
     """Runs workflows against one database; thread-safe (a session per unit of work)."""
 
@@ -471,8 +469,9 @@ class Runner:
         except Exception as exc:  # an action's bug must not kill the worker
             segment.check_alive()  # (a database error may have ended the transaction)
             trace = "".join(traceback.format_exception(exc))  # its text may hold a secret
-            log.error("step %s of run %s failed unexpectedly\n%s", index, state.run_id,
-                      state.mask(trace))
+            log.error(
+                "step %s of run %s failed unexpectedly\n%s", index, state.run_id, state.mask(trace)
+            )
             reason = f"internal error: {type(exc).__name__}: {exc}"
             record.write("failed", error=reason, lines=context.lines)
             raise StepFailed(reason) from None

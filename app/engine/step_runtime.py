@@ -252,9 +252,7 @@ def coerce_input(item: registry.InputSpec, value: Any) -> Any:
 class StepRuntime:
     """The StepContext the engine gives each step (see actions.registry)."""
 
-    def __init__(
-        self, runner: InlineRunner, state: RunState, index: int, segment: Segment
-    ) -> None:
+    def __init__(self, runner: InlineRunner, state: RunState, index: int, segment: Segment) -> None:
         self.runner = runner
         self.segment = segment
         self.loader = segment.loader

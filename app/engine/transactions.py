@@ -240,7 +240,7 @@ class Segment:
         """Commit after a step when open for long or when another writer waits."""
         if self._session is None:
             return
-        opened = (self._batch.unit if self._batch is not None else self._unit)
+        opened = self._batch.unit if self._batch is not None else self._unit
         if opened is not None and (
             time.monotonic() - opened.opened > SEGMENT_SECONDS or self.runner.db.write_lock.wanted
         ):
@@ -270,4 +270,3 @@ class Segment:
 
 class _Abandoned(Exception):
     """Thrown into a segment's unit of work to roll it back."""
-

@@ -238,10 +238,7 @@ class Clock:
                 if policy == "skip":
                     reason = f"missed: {why} at the scheduled time (policy skip)"
                 elif overdue > grace:
-                    reason = (
-                        f"missed: {span(overdue)} late, more than the grace of "
-                        f"{span(grace)}"
-                    )
+                    reason = f"missed: {span(overdue)} late, more than the grace of {span(grace)}"
                 else:
                     ledger.add_log(session, run.id, f"running late by {span(overdue)}")
                     late.append(run.id)

@@ -229,18 +229,20 @@ def type_def(session: Session, type_id: int) -> DataTypeDef:
 
 
 def _type_id(session: Session, type_name: str) -> int:
-    row = driver(session).execute(
-        "SELECT id FROM data_types WHERE name = ?", (type_name,)
-    ).fetchone()
+    row = (
+        driver(session).execute("SELECT id FROM data_types WHERE name = ?", (type_name,)).fetchone()
+    )
     if row is None:
         raise NotFound(f"unknown data type '{type_name}'")
     return int(row[0])
 
 
 def load_row(session: Session, thing_id: str) -> ThingRow | None:
-    row = driver(session).execute(
-        "SELECT data_type_id, data FROM things WHERE id = ?", (thing_id,)
-    ).fetchone()
+    row = (
+        driver(session)
+        .execute("SELECT data_type_id, data FROM things WHERE id = ?", (thing_id,))
+        .fetchone()
+    )
     if row is None:
         return None
     return ThingRow(thing_id, row[0], json.loads(row[1]) if row[1] else {})
@@ -500,9 +502,11 @@ def _changed_workflows() -> None:
 
 def workflow_stamp(session: Session, name: str) -> tuple[int, int, int]:
     """What identifies the stored definition of `name` now (for caches)."""
-    row = driver(session).execute(
-        "SELECT id, version FROM workflows WHERE name = ?", (name,)
-    ).fetchone()
+    row = (
+        driver(session)
+        .execute("SELECT id, version FROM workflows WHERE name = ?", (name,))
+        .fetchone()
+    )
     if row is None:
         raise NotFound(f"unknown workflow '{name}'")
     return int(row[0]), int(row[1]), _generation
@@ -611,9 +615,7 @@ def rename_workflow(
     return moved
 
 
-def rename_calls(
-    wf: WorkflowDef, old: str, new: str, *, callers: Collection[str]
-) -> WorkflowDef:
+def rename_calls(wf: WorkflowDef, old: str, new: str, *, callers: Collection[str]) -> WorkflowDef:
     """`wf` with its steps that name workflow `old` naming `new` instead
     (steps of the actions in `callers`, as in rename_workflow)."""
     steps = tuple(
@@ -648,10 +650,14 @@ def list_triggers(session: Session) -> list[TriggerDef]:
 def has_triggers(session: Session, data_types: set[str]) -> bool:
     """Whether any trigger watches one of these data types (one probe)."""
     names = sorted(data_types)
-    found = driver(session).execute(
-        f"SELECT 1 FROM triggers WHERE data_type IN ({', '.join('?' for _ in names)}) LIMIT 1",
-        names,
-    ).fetchone()
+    found = (
+        driver(session)
+        .execute(
+            f"SELECT 1 FROM triggers WHERE data_type IN ({', '.join('?' for _ in names)}) LIMIT 1",
+            names,
+        )
+        .fetchone()
+    )
     return found is not None
 
 

@@ -116,9 +116,8 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
             run.workflow,
             run.workflow_version,
             run.status,
-            times.get(run.scheduled_for) or times.setdefault(
-                run.scheduled_for, to_db_time(run.scheduled_for)
-            ),
+            times.get(run.scheduled_for)
+            or times.setdefault(run.scheduled_for, to_db_time(run.scheduled_for)),
             now,
             dumps(run.params),
             run.run_as,
@@ -146,8 +145,9 @@ def get_run(session: Session, run_id: str) -> m.Run:
 
 def cancel(session: Session, run_ids: Iterable[str]) -> list[str]:
     """Cancel the given runs that are still scheduled; returns those cancelled."""
-    return _move(session, run_ids, SCHEDULED, status=CANCELLED, finished_at=utcnow(),
-                 error="cancelled")
+    return _move(
+        session, run_ids, SCHEDULED, status=CANCELLED, finished_at=utcnow(), error="cancelled"
+    )
 
 
 def cancel_upcoming_of(session: Session, workflow: str) -> list[str]:
@@ -214,18 +214,31 @@ def claim(
     """Move a scheduled run to running; None if someone else got there first
     (or, with `due_by`, if it is not due by then)."""
     due = "" if due_by is None else " AND scheduled_for <= ?"
-    row = driver(session).execute(
-        "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, owner_pid = ? "
-        f"WHERE id = ? AND status = 'scheduled'{due} RETURNING id, workflow, attempt, params, "
-        "run_as, ignore_privacy, scheduled_for, \"trigger\", depth, schedule_id, root_id",
-        (to_db_time(utcnow()), pid, run_id, *([] if due_by is None else [to_db_time(due_by)])),
-    ).fetchone()
+    row = (
+        driver(session)
+        .execute(
+            "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, owner_pid = ? "
+            f"WHERE id = ? AND status = 'scheduled'{due} RETURNING id, workflow, attempt, params, "
+            'run_as, ignore_privacy, scheduled_for, "trigger", depth, schedule_id, root_id',
+            (to_db_time(utcnow()), pid, run_id, *([] if due_by is None else [to_db_time(due_by)])),
+        )
+        .fetchone()
+    )
     if row is None:
         return None
     params = json.loads(row[3]) if row[3] else {}
     return Claimed(
-        row[0], row[1], row[2], params if isinstance(params, dict) else {}, row[4],
-        bool(row[5]), from_db_time(row[6]), row[7], row[8] or 0, row[9], row[10] or row[0],
+        row[0],
+        row[1],
+        row[2],
+        params if isinstance(params, dict) else {},
+        row[4],
+        bool(row[5]),
+        from_db_time(row[6]),
+        row[7],
+        row[8] or 0,
+        row[9],
+        row[10] or row[0],
     )
 
 
@@ -409,8 +422,16 @@ def add_logs(session: Session, run_id: str, lines: Sequence[tuple[str, str]]) ->
 
 
 _STEP_COLUMNS = (
-    "run_id", "attempt", "position", "action", "status", "inputs", "result", "error",
-    "started_at", "duration_ms",
+    "run_id",
+    "attempt",
+    "position",
+    "action",
+    "status",
+    "inputs",
+    "result",
+    "error",
+    "started_at",
+    "duration_ms",
 )
 _JSON_STEP_COLUMNS = ("inputs", "result")
 

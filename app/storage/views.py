@@ -33,12 +33,35 @@ class RunRow:
     would cost more than the indexed query that fetched them.
     """
 
-    __slots__ = ("_created", "_decoded", "_finished", "_params", "_scheduled", "_started",
-                 "attempt", "error", "id", "run_as", "status", "workflow")
+    __slots__ = (
+        "_created",
+        "_decoded",
+        "_finished",
+        "_params",
+        "_scheduled",
+        "_started",
+        "attempt",
+        "error",
+        "id",
+        "run_as",
+        "status",
+        "workflow",
+    )
 
-    def __init__(self, id: str, workflow: str, status: str, scheduled_for: Any,
-                 created_at: Any, started_at: Any, finished_at: Any, params: Any,
-                 run_as: str | None, attempt: int, error: str | None) -> None:
+    def __init__(
+        self,
+        id: str,
+        workflow: str,
+        status: str,
+        scheduled_for: Any,
+        created_at: Any,
+        started_at: Any,
+        finished_at: Any,
+        params: Any,
+        run_as: str | None,
+        attempt: int,
+        error: str | None,
+    ) -> None:
         self.id = id
         self.workflow = workflow
         self.status = status
@@ -76,7 +99,10 @@ class RunRow:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RunRow) and (self.id, self.status, self.attempt) == (
-            other.id, other.status, other.attempt)
+            other.id,
+            other.status,
+            other.attempt,
+        )
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -190,9 +216,7 @@ def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
     if where.status not in (None, "", ledger.RUNNING):
         return []  # not a question for SQLite: it would look through that status's runs
     condition, args = _filtered(["status = 'running'"], [], where)
-    return _rows(
-        session, f"SELECT {_COLUMNS} FROM runs{condition} ORDER BY started_at DESC", args
-    )
+    return _rows(session, f"SELECT {_COLUMNS} FROM runs{condition} ORDER BY started_at DESC", args)
 
 
 def _finished(where: RunFilter) -> tuple[str, list[Any]]:

@@ -122,7 +122,9 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in a workflow file",
+                None,
+                None,
+                "aliases (*name) are not allowed in a workflow file",
                 event.start_mark,
             )
         return super().compose_node(parent, index)
@@ -599,9 +601,7 @@ class _Reader:
                 only_when, names, f"{place}.only_when", typed, self.known_types
             )
         params = dict(self.mapping(body.get("params"), f"{place}.params"))
-        self.problems += check_expression(
-            params, names, f"{place}.params", typed, self.known_types
-        )
+        self.problems += check_expression(params, names, f"{place}.params", typed, self.known_types)
         if target is not None:
             for key in params:
                 if target.parameter(str(key)) is None:

@@ -76,8 +76,18 @@ def test_delete_then_export_imports_into_a_fresh_folder(tmp_path: Path, data_dir
     source.write_text(FILE)
     _ok(data_dir, "import", str(source))
     later = ("--at", "+3d")
-    kept = _ok(data_dir, "schedule", "greet", "-p", "who=ada", "-p", "also=bob",
-               "-p", 'crowd=["bob", "cy", "bob"]', *later).strip()
+    kept = _ok(
+        data_dir,
+        "schedule",
+        "greet",
+        "-p",
+        "who=ada",
+        "-p",
+        "also=bob",
+        "-p",
+        'crowd=["bob", "cy", "bob"]',
+        *later,
+    ).strip()
     lost_param = _ok(data_dir, "schedule", "greet", "-p", "who=bob", *later).strip()
     lost_user = _ok(data_dir, "schedule", "greet", "-p", "who=ada", "--as", "bob", *later).strip()
     _ok(data_dir, "schedule", "greet", "-p", "who=bob", "--every", "1 day")

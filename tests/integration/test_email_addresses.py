@@ -49,9 +49,7 @@ workflows:
 
 @dataclass
 class Received:
-    envelopes: list[tuple[str, list[str], email.message.EmailMessage]] = field(
-        default_factory=list
-    )
+    envelopes: list[tuple[str, list[str], email.message.EmailMessage]] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -160,7 +158,5 @@ def test_a_bad_sender_setting_is_named(db: Database, smtp: Received) -> None:
         settings.set_value(session, "smtp.from", "robot at example.com")
     run = _send(db, to=["jane@example.com"])
     assert run["status"] == "failed"
-    assert "the setting smtp.from ('robot at example.com') is not one email address" in run[
-        "error"
-    ]
+    assert "the setting smtp.from ('robot at example.com') is not one email address" in run["error"]
     assert smtp.envelopes == []

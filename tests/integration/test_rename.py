@@ -105,14 +105,17 @@ def test_a_rename_onto_an_existing_name_or_from_an_unknown_one_changes_nothing(
 
 
 def test_a_failed_run_can_be_resumed_after_its_workflow_is_renamed(db: Database) -> None:
-    import_text(db, """
+    import_text(
+        db,
+        """
 cueflow: 1
 workflows:
   shaky:
     steps:
       - action: log
         with: {message: "{{ 1 // 0 }}"}
-""")
+""",
+    )
     run_id = Runner(db).run_now("shaky", {})
     with db.write() as session:
         assert catalog.rename_workflow(session, "shaky", "steady", callers=CALLERS)["runs"] == 1

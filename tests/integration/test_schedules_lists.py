@@ -130,8 +130,7 @@ def test_schedule_workflow_on_list_action(db: Database, service: Service) -> Non
     assert parent.status == "succeeded"
     assert len(children) == 5 and {c.parent_id for c in children} == {run_id}
     gaps = [
-        (b.scheduled_for - a.scheduled_for).total_seconds()
-        for a, b in itertools.pairwise(children)
+        (b.scheduled_for - a.scheduled_for).total_seconds() for a, b in itertools.pairwise(children)
     ]
     assert gaps == [2.0] * 4
 

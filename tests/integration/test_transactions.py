@@ -248,14 +248,17 @@ def test_what_a_trigger_recorded_survives_a_later_failing_step(
 def test_a_transaction_sqlite_rolled_back_is_neither_recorded_nor_announced(
     db: Database, runner: Runner, events: EventBus, other: sqlite3.Connection
 ) -> None:
-    import_text(db, """
+    import_text(
+        db,
+        """
 cueflow: 1
 workflows:
   make_big:
     steps:
       - action: create_thing
         with: {type: Task, fields: {title: "{{ 'b' * 1000000 }}"}}
-""")
+""",
+    )
     first = _schedule(db, events, "make", {"title": "a"})
     big = _schedule(db, events, "make_big", {})
     heard: list[str] = []
@@ -322,12 +325,15 @@ def test_searching_for_an_empty_field_finds_things_without_it(db: Database) -> N
 def test_a_renamed_workflow_is_not_mistaken_for_the_one_cached_under_its_name(
     db: Database, runner: Runner
 ) -> None:
-    import_text(db, """
+    import_text(
+        db,
+        """
 cueflow: 1
 workflows:
   a: {steps: [{action: return_data, with: {values: {me: first}}}]}
   b: {steps: [{action: return_data, with: {values: {me: second}}}]}
-""")
+""",
+    )
     assert _returned(db, runner.run_now("a", {})) == {"me": "first"}
     with db.write() as session:  # swap the names
         catalog.rename_workflow(session, "a", "tmp", callers=registry.workflow_callers())

@@ -190,9 +190,7 @@ def test_legitimate_chains_are_unaffected(
     assert runner.stop() == 0
 
 
-def test_inline_runs_under_one_run_are_counted(
-    data_dir: Path, db: Database, flows: None
-) -> None:
+def test_inline_runs_under_one_run_are_counted(data_dir: Path, db: Database, flows: None) -> None:
     """Two run_workflow steps per level make 2^(n+1) - 1 runs (2^20 at the nesting limit)."""
     with db.write() as session:
         settings.set_value(session, "runner.max_chain_runs", str(LIMIT))

@@ -86,8 +86,6 @@ def run_record(db: Database, run_id: str) -> dict[str, Any]:
 # --- an SMTP server that echoes the AUTH line in its 535 --------------------------------
 
 
-
-
 @pytest.fixture
 def echoing_smtp(request: pytest.FixtureRequest) -> Iterator[tuple[str, int, list[str]]]:
     """Advertises one mechanism (the test's parameter); refuses every login with 535

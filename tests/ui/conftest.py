@@ -70,7 +70,8 @@ def window(qtbot: Any, context: AppContext) -> Iterator[Any]:
     from PySide6.QtWidgets import QMessageBox
 
     win.data_area.privacy_editor.ask_unsaved = (  # type: ignore[method-assign]
-        lambda can_save, reason: QMessageBox.StandardButton.Discard)
+        lambda can_save, reason: QMessageBox.StandardButton.Discard
+    )
     win.report_examples = lambda lines: None  # type: ignore[method-assign]  # modal
     yield win
     win.close()

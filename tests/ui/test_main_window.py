@@ -23,7 +23,8 @@ def test_menus_have_stable_names_and_standard_shortcuts(window: MainWindow) -> N
     assert action("actionNewWorkflow").shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     assert action("actionUndo").shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert action("actionRedo").shortcuts() == QKeySequence.keyBindings(
-        QKeySequence.StandardKey.Redo)
+        QKeySequence.StandardKey.Redo
+    )
     assert action("actionFind").shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
     assert action("actionQuit").shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
     assert not action("actionUndo").isEnabled()
@@ -47,8 +48,9 @@ def test_status_bar_shows_the_scheduler(qtbot: Any, greeting: AppContext) -> Non
 
     from app.core.types import utcnow
 
-    greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(minutes=4,
-                                                                                 seconds=30))
+    greeting.service.schedule(
+        "greet", {"user": "ada"}, at=utcnow() + timedelta(minutes=4, seconds=30)
+    )
     greeting.start_clock()
     window = MainWindow(greeting)
     qtbot.addWidget(window)
@@ -59,8 +61,9 @@ def test_status_bar_shows_the_scheduler(qtbot: Any, greeting: AppContext) -> Non
     window.close()
 
 
-def test_load_examples_fills_an_empty_folder(qtbot: Any, window: MainWindow,
-                                             context: AppContext) -> None:
+def test_load_examples_fills_an_empty_folder(
+    qtbot: Any, window: MainWindow, context: AppContext
+) -> None:
     lines = window.load_examples()
     assert any("birthday.yaml" in line for line in lines)
     assert "send_birthday_email" in window.workflows_area.workflow_names()
@@ -69,7 +72,8 @@ def test_load_examples_fills_an_empty_folder(qtbot: Any, window: MainWindow,
 
 
 def test_load_examples_again_offers_replace_keep_both_or_skip(
-        qtbot: Any, window: MainWindow, context: AppContext) -> None:
+    qtbot: Any, window: MainWindow, context: AppContext
+) -> None:
     from app.ui.dialogs.example_import import KEEP_BOTH, REPLACE, SKIP
 
     window.load_examples()
@@ -87,8 +91,11 @@ def test_load_examples_again_offers_replace_keep_both_or_skip(
 
     window.ask_example_conflict = ask  # type: ignore[method-assign]
     lines = window.load_examples()
-    assert [name for name, _ in asked] == ["birthday.yaml", "daily_digest.yaml",
-                                           "trial_reminder.yaml"]
+    assert [name for name, _ in asked] == [
+        "birthday.yaml",
+        "daily_digest.yaml",
+        "trial_reminder.yaml",
+    ]
     assert "workflows.send_birthday_email" in asked[0][1]
     assert reported == [lines]  # said in a message that stays, one line per file
     assert "kept both (send_birthday_email → send_birthday_email_2" in lines[0]
@@ -100,7 +107,8 @@ def test_load_examples_again_offers_replace_keep_both_or_skip(
     assert kept.label == "Mine"
     # the copy's call to itself follows its new name
     assert [s.inputs.get("workflow") for s in copy.steps if "workflow" in s.inputs] == [
-        "send_birthday_email_2"]
+        "send_birthday_email_2"
+    ]
     assert "send_birthday_email_2" in window.workflows_area.workflow_names()
     assert len([n for n in names if n.startswith("send_birthday_email")]) == 2
 
@@ -110,8 +118,11 @@ def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any)
     from app.cli import main
 
     seen: list[Any] = []
-    monkeypatch.setattr(app.ui.shell.app, "run_window",
-                        lambda folder, tray_only=False: seen.append((folder, tray_only)) or 0)
+    monkeypatch.setattr(
+        app.ui.shell.app,
+        "run_window",
+        lambda folder, tray_only=False: seen.append((folder, tray_only)) or 0,
+    )
     assert main(["--data-dir", str(tmp_path / "d")]) == 0
     assert main(["--tray", "--data-dir", str(tmp_path / "d")]) == 0
     assert seen == [((tmp_path / "d").resolve(), False), ((tmp_path / "d").resolve(), True)]
@@ -126,15 +137,19 @@ def test_second_window_for_the_same_folder_exits_2(tmp_path: Any, capsys: Any) -
     assert "already runs" in capsys.readouterr().err
 
 
-def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
-                                           window: MainWindow) -> None:
+def test_data_area_types_fields_and_things(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     window.show_area(AREA_DATA)
     area = window.data_area
     assert area.current is not None and area.current.name == "User"
     qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)
     with greeting.db.read() as session:
         assert [f.name for f in catalog.get_data_type(session, "User").fields] == [
-            "email", "name", "field1"]
+            "email",
+            "name",
+            "field1",
+        ]
     qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
     assert area.add_thing_dialog is not None
     area.add_thing_dialog.editors["name"].line.setText("Bea")
@@ -146,25 +161,28 @@ def test_data_area_types_fields_and_things(qtbot: Any, greeting: AppContext,
     assert area.current is not None and area.current.name == "Customer"
 
 
-def test_the_data_area_refuses_names_the_importer_refuses(qtbot: Any, greeting: AppContext,
-                                                        window: MainWindow) -> None:
+def test_the_data_area_refuses_names_the_importer_refuses(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     window.show_area(AREA_DATA)
     area = window.data_area
     messages: list[str] = []
     area.status_message.connect(messages.append)
     area.create_type("_private")  # a Python word, but not a data type name in a workflow file
-    assert messages == ["'_private' cannot be a new data type name: a data type name starts "
-                        "with a letter and uses A-Z, a-z, 0-9, _"]
+    assert messages == [
+        "'_private' cannot be a new data type name: a data type name starts "
+        "with a letter and uses A-Z, a-z, 0-9, _"
+    ]
     assert "_private" not in area.types
     area.fields_table.item(0, 0).setText("id")  # `id` is every thing's own ID
     assert messages[-1] == "data_types.User.fields.id: 'id' cannot be a field name"
     with greeting.db.read() as session:
-        assert [f.name for f in catalog.get_data_type(session, "User").fields] == [
-            "email", "name"]
+        assert [f.name for f in catalog.get_data_type(session, "User").fields] == ["email", "name"]
 
 
-def test_renaming_a_field_moves_the_stored_values(qtbot: Any, greeting: AppContext,
-                                                 window: MainWindow) -> None:
+def test_renaming_a_field_moves_the_stored_values(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     from app.core.definitions import Privacy, PrivacyRule
 
     with greeting.db.write() as session:  # a rule showing the field, to follow the rename
@@ -188,7 +206,8 @@ def test_renaming_a_field_moves_the_stored_values(qtbot: Any, greeting: AppConte
 
 
 def test_settings_are_saved_and_the_password_refused_without_a_keychain(
-        qtbot: Any, window: MainWindow, context: AppContext, monkeypatch: Any) -> None:
+    qtbot: Any, window: MainWindow, context: AppContext, monkeypatch: Any
+) -> None:
     window.show_area(AREA_SETTINGS)
     area = window.settings_area
     host = area.fields["smtp.host"]
@@ -205,8 +224,9 @@ def test_settings_are_saved_and_the_password_refused_without_a_keychain(
     assert "will not store the password" in area.keyring_label.text()
 
 
-def test_send_test_email_does_not_block(qtbot: Any, window: MainWindow, context: AppContext,
-                                        smtp_server: Any) -> None:
+def test_send_test_email_does_not_block(
+    qtbot: Any, window: MainWindow, context: AppContext, smtp_server: Any
+) -> None:
     smtp_server.configure(context.db)
     window.show_area(AREA_SETTINGS)
     area = window.settings_area

@@ -16,8 +16,10 @@ from app.ui.shell.context import AppContext
 
 def _runs(context: AppContext) -> list[str]:
     later = utcnow() + timedelta(hours=2)
-    ids = [context.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
-           for i in range(7)]
+    ids = [
+        context.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
+        for i in range(7)
+    ]
     context.service.cancel(ids[:3])
     return ids
 

@@ -30,7 +30,8 @@ workflows:
 
 
 def test_pause_and_resume_from_the_button_and_the_run_menu(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.scheduler_area
     action = window.findChild(QAction, "actionPauseRuns")
     assert action is not None and action.isCheckable() and not action.isChecked()
@@ -58,29 +59,44 @@ def test_pause_state_follows_the_clock(qtbot: Any, greeting: AppContext) -> None
     window.close()
 
 
-def bulk_runs(context: AppContext, workflow: str, count: int, start_in: timedelta,
-              step: timedelta) -> None:
+def bulk_runs(
+    context: AppContext, workflow: str, count: int, start_in: timedelta, step: timedelta
+) -> None:
     now = utcnow()
     with context.db.write() as session:
-        session.execute(insert(m.Run), [
-            {"id": f"{workflow}{i:06d}", "workflow": workflow, "workflow_version": 1,
-             "status": ledger.SCHEDULED, "scheduled_for": now + start_in + step * i,
-             "created_at": now, "params": {"user": "ada"} if workflow == "greet" else {},
-             "attempt": 1, "depth": 0, "ignore_privacy": False}
-            for i in range(count)])
+        session.execute(
+            insert(m.Run),
+            [
+                {
+                    "id": f"{workflow}{i:06d}",
+                    "workflow": workflow,
+                    "workflow_version": 1,
+                    "status": ledger.SCHEDULED,
+                    "scheduled_for": now + start_in + step * i,
+                    "created_at": now,
+                    "params": {"user": "ada"} if workflow == "greet" else {},
+                    "attempt": 1,
+                    "depth": 0,
+                    "ignore_privacy": False,
+                }
+                for i in range(count)
+            ],
+        )
 
 
 def test_cancel_selected_works_for_thousands_of_rows(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     bulk_runs(greeting, "greet", 3000, timedelta(hours=1), timedelta(seconds=1))
     area = window.scheduler_area
     area.reload()
     assert area.upcoming_model.rowCount() == 3000
     view = area.upcoming_view
     view.selectAll()
-    view.selectionModel().select(area.upcoming_model.index(0, 0),
-                                 view.selectionModel().SelectionFlag.Deselect
-                                 | view.selectionModel().SelectionFlag.Rows)
+    view.selectionModel().select(
+        area.upcoming_model.index(0, 0),
+        view.selectionModel().SelectionFlag.Deselect | view.selectionModel().SelectionFlag.Rows,
+    )
     assert len(area.selected_upcoming_ids()) == 2999
     qtbot.mouseClick(area.cancel_selected_button, Qt.MouseButton.LeftButton)
     assert area.upcoming_model.rowCount() == 1
@@ -90,7 +106,8 @@ def test_cancel_selected_works_for_thousands_of_rows(
 
 
 def test_timeline_paints_a_lane_per_workflow_within_the_window(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     import_text(greeting.db, SECOND)
     bulk_runs(greeting, "greet", 40, timedelta(hours=1), timedelta(minutes=20))  # 1 h … 14 h
     bulk_runs(greeting, "digest", 5, timedelta(days=2), timedelta(hours=3))  # day 2–3 only

@@ -15,7 +15,8 @@ from app.workflow_file import import_text
 
 
 def test_privacy_editor_saves_a_rule_and_everyone_else(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     window.show_area(AREA_DATA)
     area = window.data_area
     area.type_tabs.setCurrentIndex(TAB_PRIVACY)
@@ -38,8 +39,7 @@ def test_privacy_editor_saves_a_rule_and_everyone_else(
 
     editor.others_enabled.setChecked(True)
     editor.others_grant.view_listed.setChecked(True)
-    names = [editor.others_grant.fields.item(i) for i in range(
-        editor.others_grant.fields.count())]
+    names = [editor.others_grant.fields.item(i) for i in range(editor.others_grant.fields.count())]
     next(item for item in names if item.text() == "name").setCheckState(Qt.CheckState.Checked)
     editor.others_grant.find_check.setChecked(True)
     assert editor.save_button.isEnabled(), editor.problem.text()
@@ -49,8 +49,11 @@ def test_privacy_editor_saves_a_rule_and_everyone_else(
     with greeting.db.read() as session:
         privacy = catalog.get_data_type(session, "User").privacy
     (rule,) = privacy.rules
-    assert (rule.name, rule.when, rule.view) == ("Own record", "thing.email == "
-                                                 "current_user.email", "all")
+    assert (rule.name, rule.when, rule.view) == (
+        "Own record",
+        "thing.email == current_user.email",
+        "all",
+    )
     assert (rule.find, rule.modify, rule.delete) == (True, True, False)
     assert privacy.everyone_else is not None
     assert privacy.everyone_else.view == ("name",)
@@ -62,7 +65,8 @@ def test_privacy_editor_saves_a_rule_and_everyone_else(
 
 
 def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     window.show_area(AREA_DATA)
     area = window.data_area
     area.tabs.setCurrentIndex(TAB_TRIGGERS)
@@ -87,9 +91,16 @@ def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
     with qtbot.waitSignal(editor.saved):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     with greeting.db.read() as session:
-        assert catalog.list_triggers(session) == [TriggerDef(
-            "welcome", "User", ("created",), "greet", "thing_now is not none",
-            {"user": "{{ thing_now }}"})]
+        assert catalog.list_triggers(session) == [
+            TriggerDef(
+                "welcome",
+                "User",
+                ("created",),
+                "greet",
+                "thing_now is not none",
+                {"user": "{{ thing_now }}"},
+            )
+        ]
     assert editor.trigger_list.count() == 1 and editor.editing == "welcome"
 
     # a thing added in the Data area goes through the service: the trigger starts a run
@@ -127,7 +138,8 @@ def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
 
 
 def test_unknown_fields_are_inline_errors_in_rules_and_triggers(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     window.show_area(AREA_DATA)
     area = window.data_area
     area.type_tabs.setCurrentIndex(TAB_PRIVACY)
@@ -173,7 +185,8 @@ triggers:
 
 
 def test_add_thing_asks_for_the_fields_and_saves_once_on_save(
-        qtbot: Any, context: AppContext, window: MainWindow) -> None:
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
     import_text(context.db, ADD_THING)
     window.data_area.reload("User")
     window.show_area(AREA_DATA)
@@ -217,7 +230,8 @@ def test_add_thing_asks_for_the_fields_and_saves_once_on_save(
 
 
 def test_unsaved_privacy_edits_are_not_dropped_when_leaving(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     window.show_area(AREA_DATA)

@@ -36,7 +36,8 @@ def open_schedule_dialog(window: MainWindow) -> Any:
 
 
 def test_a_required_text_parameter_needs_a_value(
-        qtbot: Any, context: AppContext, window: MainWindow) -> None:
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
     import_text(context.db, NOTE)
     window.workflows_area.refresh_list()
     dialog = open_schedule_dialog(window)
@@ -64,7 +65,8 @@ def test_a_required_text_parameter_needs_a_value(
 
 
 def test_date_pickers_store_the_time_as_shown_without_hidden_seconds(
-        qtbot: Any, context: AppContext, window: MainWindow) -> None:
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
     import_text(context.db, NOTE)
     window.workflows_area.refresh_list()
     dialog = open_schedule_dialog(window)
@@ -84,5 +86,6 @@ def test_date_pickers_store_the_time_as_shown_without_hidden_seconds(
     with context.db.read() as session:
         (run,) = views.upcoming_page(session, views.RunFilter())
     assert datetime.fromisoformat(run.params["due"]) == datetime.fromisoformat(
-        "2031-05-06T07:08:00+00:00")
+        "2031-05-06T07:08:00+00:00"
+    )
     assert (run.scheduled_for.second, run.scheduled_for.microsecond) == (0, 0)

@@ -13,7 +13,8 @@ from app.ui.widgets.inputs import ThingPicker
 
 
 def test_run_now_reaches_history_with_its_trace(
-        qtbot: Any, greeting: AppContext, smtp_server: Any) -> None:
+    qtbot: Any, greeting: AppContext, smtp_server: Any
+) -> None:
     smtp_server.configure(greeting.db)
     greeting.start_clock()
     window = MainWindow(greeting)

@@ -29,7 +29,8 @@ def open_dialog(window: MainWindow) -> RunDialog:
 
 
 def test_repeat_preview_flags_the_dst_change_and_saves_a_schedule(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     dialog = open_dialog(window)
     picker = dialog.editors["user"]
     assert isinstance(picker, ThingPicker)
@@ -84,16 +85,25 @@ def add_users(context: AppContext, count: int) -> list[str]:
     with context.db.write() as session:
         type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == "User"))
         ids = [f"user{i:05d}" for i in range(count)]
-        session.execute(insert(m.Thing), [
-            {"id": thing_id, "data_type_id": type_id, "created_at": now + timedelta(
-                microseconds=i), "modified_at": now,
-             "data": {"email": f"{thing_id}@example.com", "name": f"User {i}"}}
-            for i, thing_id in enumerate(ids)])
+        session.execute(
+            insert(m.Thing),
+            [
+                {
+                    "id": thing_id,
+                    "data_type_id": type_id,
+                    "created_at": now + timedelta(microseconds=i),
+                    "modified_at": now,
+                    "data": {"email": f"{thing_id}@example.com", "name": f"User {i}"},
+                }
+                for i, thing_id in enumerate(ids)
+            ],
+        )
     return ids
 
 
 def test_for_each_selection_schedules_one_run_per_item(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     add_users(greeting, 4)
     dialog = open_dialog(window)
     section = dialog.for_each
@@ -118,13 +128,13 @@ def test_for_each_selection_schedules_one_run_per_item(
     with greeting.db.read() as session:
         runs = [session.get(m.Run, run_id) for run_id in dialog.last_list_ids]
     assert [r.params["user"] for r in runs] == ["user00000", "user00001", "user00003"]
-    assert [r.scheduled_for for r in runs] == [start + timedelta(seconds=2 * i)
-                                               for i in range(3)]
+    assert [r.scheduled_for for r in runs] == [start + timedelta(seconds=2 * i) for i in range(3)]
     dialog.close()
 
 
 def test_a_large_list_goes_in_off_the_gui_thread_with_progress(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     add_users(greeting, 2500)
     dialog = open_dialog(window)
     dialog.chunk_size = 500
@@ -148,7 +158,8 @@ def test_a_large_list_goes_in_off_the_gui_thread_with_progress(
 
 
 def test_cancelling_a_large_list_leaves_nothing_scheduled(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     add_users(greeting, 2500)
     dialog = open_dialog(window)
     dialog.chunk_size = 100

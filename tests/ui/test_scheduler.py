@@ -32,7 +32,8 @@ def click_cancel(qtbot: Any, area: SchedulerArea, row: int) -> None:
 
 
 def test_schedule_for_a_picked_date_then_cancel_with_the_row_button(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.workflows_area
     area.select("greet")
     dialog = area.open_run_dialog(False)
@@ -72,7 +73,8 @@ def test_schedule_for_a_picked_date_then_cancel_with_the_row_button(
 
 
 def test_invalid_parameter_blocks_the_button_with_a_reason(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.workflows_area
     area.select("greet")
     dialog = area.open_run_dialog(False)
@@ -88,11 +90,12 @@ def test_invalid_parameter_blocks_the_button_with_a_reason(
     dialog.close()
 
 
-def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext,
-                                    window: MainWindow) -> None:
+def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
     later = utcnow() + timedelta(days=1)
-    ids = [greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
-           for i in range(5)]
+    ids = [
+        greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
+        for i in range(5)
+    ]
     scheduler = window.scheduler_area
     model = scheduler.upcoming_model
     qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=3000)
@@ -102,8 +105,10 @@ def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext,
     scheduler.upcoming_filter.clear()
     view = scheduler.upcoming_view
     view.selectRow(0)
-    view.selectionModel().select(model.index(1, 0), view.selectionModel().SelectionFlag.Select
-                                 | view.selectionModel().SelectionFlag.Rows)
+    view.selectionModel().select(
+        model.index(1, 0),
+        view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
+    )
     assert sorted(scheduler.selected_upcoming_ids()) == sorted(ids[:2])
     qtbot.mouseClick(scheduler.cancel_selected_button, Qt.MouseButton.LeftButton)
     assert ids_of(model) == ids[2:]
@@ -115,10 +120,20 @@ def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext,
 def test_upcoming_stays_lazy_with_100000_runs(qtbot: Any, greeting: AppContext) -> None:
     start = utcnow() + timedelta(days=1)
     now = utcnow()
-    rows = [{"id": f"bulk{i:07d}", "workflow": "greet", "workflow_version": 1,
-             "status": ledger.SCHEDULED, "scheduled_for": start + timedelta(seconds=i),
-             "created_at": now, "params": {"user": "ada"}, "attempt": 1,
-             "ignore_privacy": False} for i in range(100_000)]
+    rows = [
+        {
+            "id": f"bulk{i:07d}",
+            "workflow": "greet",
+            "workflow_version": 1,
+            "status": ledger.SCHEDULED,
+            "scheduled_for": start + timedelta(seconds=i),
+            "created_at": now,
+            "params": {"user": "ada"},
+            "attempt": 1,
+            "ignore_privacy": False,
+        }
+        for i in range(100_000)
+    ]
     with greeting.db.write() as session:
         session.execute(insert(m.Run), rows)
 
@@ -151,8 +166,9 @@ def test_upcoming_stays_lazy_with_100000_runs(qtbot: Any, greeting: AppContext) 
     window.close()
 
 
-def test_history_resumes_an_interrupted_run(qtbot: Any, greeting: AppContext,
-                                            window: MainWindow) -> None:
+def test_history_resumes_an_interrupted_run(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     run_id = greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(days=1))
     with greeting.db.write() as session:  # what a crash leaves behind
         ledger.claim(session, run_id, pid=999999)
@@ -172,7 +188,8 @@ def test_history_resumes_an_interrupted_run(qtbot: Any, greeting: AppContext,
 
 
 def test_the_ledgers_changes_are_read_off_the_gui_thread(
-        qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any
+) -> None:
     import threading
 
     from PySide6.QtCore import QThreadPool
@@ -210,7 +227,8 @@ def test_the_ledgers_changes_are_read_off_the_gui_thread(
 
 
 def test_upcoming_follows_a_thing_renamed_in_the_data_area(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.scheduler_area
     greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(hours=1))
     area.reload()

@@ -33,7 +33,8 @@ def test_server_name_is_short_stable_and_per_folder(tmp_path: Path) -> None:
 
 
 def test_second_claim_for_the_same_folder_fails_until_released(
-        qtbot: Any, instance: SingleInstance, tmp_path: Path) -> None:
+    qtbot: Any, instance: SingleInstance, tmp_path: Path
+) -> None:
     assert instance.claim()
     assert instance.server is not None and instance.server.isListening()
     second = SingleInstance(tmp_path / "data")
@@ -44,12 +45,15 @@ def test_second_claim_for_the_same_folder_fails_until_released(
     second.release()
 
 
-def test_a_lock_left_by_a_dead_process_is_taken_over(qtbot: Any, instance: SingleInstance,
-                                                     tmp_path: Path) -> None:
+def test_a_lock_left_by_a_dead_process_is_taken_over(
+    qtbot: Any, instance: SingleInstance, tmp_path: Path
+) -> None:
     lock = tmp_path / "data" / LOCK_FILENAME
     lock.parent.mkdir()
-    code = ("import os, sys; from PySide6.QtCore import QLockFile; "
-            "l = QLockFile(sys.argv[1]); assert l.tryLock(0); os._exit(0)")
+    code = (
+        "import os, sys; from PySide6.QtCore import QLockFile; "
+        "l = QLockFile(sys.argv[1]); assert l.tryLock(0); os._exit(0)"
+    )
     subprocess.run([sys.executable, "-c", code, str(lock)], check=True)
     assert lock.exists()  # the crash left it behind
     assert instance.claim()
@@ -134,8 +138,12 @@ def test_processes_hand_over_and_recover_after_kill_9(qapp: Any, data_dir: Path)
 def test_window_exits_2_when_a_runner_owns_the_folder(data_dir: Path) -> None:
     runner = cueflow_process(data_dir, "runner")
     try:
-        assert _wait_for(lambda: (data_dir / "scheduler.lock").exists()
-                         and (data_dir / "scheduler.lock").read_text().strip() != "")
+        assert _wait_for(
+            lambda: (
+                (data_dir / "scheduler.lock").exists()
+                and (data_dir / "scheduler.lock").read_text().strip() != ""
+            )
+        )
         result = cueflow_run(data_dir)
         assert result.code == 2
         assert result.err.count("\n") == 1 and "`cueflow runner`" in result.err

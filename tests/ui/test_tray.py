@@ -28,8 +28,9 @@ from app.workflow_file import import_text
 
 # Showing a QSystemTrayIcon where there is no tray host makes Qt warn once. (A
 # function's own marker: the closest qt_log_ignore wins over conftest's.)
-no_tray_host = pytest.mark.qt_log_ignore(r"systemTrayWindowChanged",
-                                         r"This plugin does not support")
+no_tray_host = pytest.mark.qt_log_ignore(
+    r"systemTrayWindowChanged", r"This plugin does not support"
+)
 
 PING = """
 cueflow: 1
@@ -66,8 +67,9 @@ def _scheduled(context: AppContext) -> list[Any]:
         return list(session.scalars(ledger.runs_query(upcoming=True)))
 
 
-def test_menu_lists_the_next_five_runs_and_the_workflows(pinged: AppContext, tray: CueflowTray
-                                                         ) -> None:
+def test_menu_lists_the_next_five_runs_and_the_workflows(
+    pinged: AppContext, tray: CueflowTray
+) -> None:
     start = utcnow() + timedelta(hours=2, minutes=10, seconds=30)
     for hour in range(7):
         pinged.service.schedule("ping", {}, at=start + timedelta(hours=hour))
@@ -94,8 +96,9 @@ def test_empty_menu_and_tooltip(qtbot: Any, context: AppContext) -> None:
     tray.dispose()
 
 
-def test_run_workflow_runs_now_or_opens_the_form(qtbot: Any, pinged: AppContext,
-                                                 tray: CueflowTray) -> None:
+def test_run_workflow_runs_now_or_opens_the_form(
+    qtbot: Any, pinged: AppContext, tray: CueflowTray
+) -> None:
     tray.menu.aboutToShow.emit()
     by_name = {a.data(): a for a in tray.run_menu.actions()}
     by_name["ping"].trigger()
@@ -108,8 +111,9 @@ def test_run_workflow_runs_now_or_opens_the_form(qtbot: Any, pinged: AppContext,
     assert len(_scheduled(pinged)) == 1
 
 
-def test_pause_entry_pauses_and_resumes_the_scheduler(pinged: AppContext, tray: CueflowTray
-                                                      ) -> None:
+def test_pause_entry_pauses_and_resumes_the_scheduler(
+    pinged: AppContext, tray: CueflowTray
+) -> None:
     tray.pause_action.trigger()
     assert pinged.service.is_paused()
     assert tray.pause_action.text() == "Resume scheduler"
@@ -120,15 +124,18 @@ def test_pause_entry_pauses_and_resumes_the_scheduler(pinged: AppContext, tray: 
     assert tray.state == "idle"
 
 
-def test_state_icon_follows_runs_pause_and_failures(qtbot: Any, pinged: AppContext,
-                                                    tray: CueflowTray) -> None:
+def test_state_icon_follows_runs_pause_and_failures(
+    qtbot: Any, pinged: AppContext, tray: CueflowTray
+) -> None:
     keys = {"idle": tray.icon.icon().cacheKey()}
-    for event, state in [(RunChanged("r1", "ping", "running"), "running"),
-                         (RunChanged("r1", "ping", "failed", "SMTP refused\nmore"), "failed"),
-                         (SchedulerState("paused"), "paused"),
-                         (SchedulerState("running"), "failed"),
-                         (RunChanged("r2", "ping", "running"), "running"),
-                         (RunChanged("r2", "ping", "succeeded"), "idle")]:
+    for event, state in [
+        (RunChanged("r1", "ping", "running"), "running"),
+        (RunChanged("r1", "ping", "failed", "SMTP refused\nmore"), "failed"),
+        (SchedulerState("paused"), "paused"),
+        (SchedulerState("running"), "failed"),
+        (RunChanged("r2", "ping", "running"), "running"),
+        (RunChanged("r2", "ping", "succeeded"), "idle"),
+    ]:
         with qtbot.waitSignal(tray.state_changed) as blocker:
             pinged.events.emit(event)
         assert blocker.args == [state]
@@ -138,14 +145,16 @@ def test_state_icon_follows_runs_pause_and_failures(qtbot: Any, pinged: AppConte
     assert tray.last_message == ("ping failed", "Run r1: SMTP refused")
 
 
-def test_notify_events_become_tray_messages(qtbot: Any, pinged: AppContext,
-                                            tray: CueflowTray) -> None:
+def test_notify_events_become_tray_messages(
+    qtbot: Any, pinged: AppContext, tray: CueflowTray
+) -> None:
     pinged.events.emit(Notification("Backup", "done", "r9"))  # the `notify` action's event
     qtbot.waitUntil(lambda: tray.last_message == ("Backup", "done"))
 
 
-def test_real_runs_notify_and_fail_through_the_clock(qtbot: Any, pinged: AppContext,
-                                                     tray: CueflowTray) -> None:
+def test_real_runs_notify_and_fail_through_the_clock(
+    qtbot: Any, pinged: AppContext, tray: CueflowTray
+) -> None:
     """The `notify` action and a failing run, executed by the in-process clock."""
     pinged.start_clock()
     pinged.service.schedule("ping", {})
@@ -160,8 +169,10 @@ def test_real_runs_notify_and_fail_through_the_clock(qtbot: Any, pinged: AppCont
 def test_icons_load_through_the_resources(qtbot: Any) -> None:
     icon = app_icon()
     assert sorted(s.width() for s in icon.availableSizes()) == list(ICON_SIZES)
-    images = {state: state_icon(state).pixmap(32, 32).toImage() for state in
-              ("idle", "running", "paused", "failed")}
+    images = {
+        state: state_icon(state).pixmap(32, 32).toImage()
+        for state in ("idle", "running", "paused", "failed")
+    }
     assert len({bytes(image.constBits()) for image in images.values()}) == 4
 
 
@@ -176,8 +187,9 @@ def desktop(qtbot: Any, pinged: AppContext) -> Any:
 
 
 @no_tray_host
-def test_tray_only_start_then_show_then_close_keeps_running(qtbot: Any, pinged: AppContext,
-                                                            desktop: DesktopApp) -> None:
+def test_tray_only_start_then_show_then_close_keeps_running(
+    qtbot: Any, pinged: AppContext, desktop: DesktopApp
+) -> None:
     desktop.start(tray_only=True)
     assert desktop.window is None
     desktop.on_instance_message("show")  # a second `cueflow` for this folder
@@ -202,10 +214,8 @@ def test_tray_only_start_then_show_then_close_keeps_running(qtbot: Any, pinged: 
 
 
 @no_tray_host
-def test_upcoming_entry_opens_its_row(qtbot: Any, pinged: AppContext,
-                                      desktop: DesktopApp) -> None:
-    ids = [pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=h))
-           for h in (1, 2, 3)]
+def test_upcoming_entry_opens_its_row(qtbot: Any, pinged: AppContext, desktop: DesktopApp) -> None:
+    ids = [pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=h)) for h in (1, 2, 3)]
     desktop.start(tray_only=True)
     assert desktop.tray is not None
     desktop.tray.menu.aboutToShow.emit()
@@ -228,12 +238,14 @@ def test_tray_quit_entry_finishes(qtbot: Any, desktop: DesktopApp) -> None:
 @no_tray_host
 def test_missed_runs_found_at_start_are_announced(qtbot: Any, pinged: AppContext) -> None:
     pinged.clock = SimpleNamespace(  # type: ignore[assignment]
-        recovered={"late": ["a", "b"], "missed": ["c"], "interrupted": []})
+        recovered={"late": ["a", "b"], "missed": ["c"], "interrupted": []}
+    )
     app = DesktopApp(pinged, tray_available=True)
     app.start(tray_only=True)
     assert app.tray is not None and app.tray.last_message == (
         "Runs missed while closed",
-        "3 runs were missed while Cueflow was closed — 2 ran late, 1 skipped")
+        "3 runs were missed while Cueflow was closed — 2 ran late, 1 skipped",
+    )
     pinged.clock = None
     app.quit()
 
@@ -263,8 +275,8 @@ def _ask(monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton) ->
 
 
 def test_without_tray_closing_asks_when_runs_are_upcoming(
-        qtbot: Any, monkeypatch: pytest.MonkeyPatch, pinged: AppContext,
-        windowed: DesktopApp) -> None:
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, pinged: AppContext, windowed: DesktopApp
+) -> None:
     assert windowed.tray is None
     pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=1))
     window = windowed.window
@@ -282,7 +294,8 @@ def test_without_tray_closing_asks_when_runs_are_upcoming(
 
 
 def test_without_tray_and_nothing_scheduled_closing_quits_at_once(
-        qtbot: Any, monkeypatch: pytest.MonkeyPatch, windowed: DesktopApp) -> None:
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, windowed: DesktopApp
+) -> None:
     asked = _ask(monkeypatch, QMessageBox.StandardButton.No)
     window = windowed.window
     assert window is not None
@@ -296,7 +309,7 @@ def test_without_tray_and_nothing_scheduled_closing_quits_at_once(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG autostart is Linux's")
 def test_start_at_login_switch_writes_and_removes_the_xdg_entry(
-        qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, context: AppContext
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, context: AppContext
 ) -> None:
     from app.ui.areas.settings import SettingsArea
 

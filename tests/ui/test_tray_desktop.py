@@ -27,11 +27,15 @@ MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sys.platform.startswith("linux"),
-                       reason="the real-desktop tray test needs X11 (Linux)"),
-    pytest.mark.skipif(bool(MISSING), reason="the real-desktop tray test needs "
-                       f"{', '.join(MISSING)} (apt-get install xvfb openbox trayer xdotool "
-                       "x11-utils)"),
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="the real-desktop tray test needs X11 (Linux)"
+    ),
+    pytest.mark.skipif(
+        bool(MISSING),
+        reason="the real-desktop tray test needs "
+        f"{', '.join(MISSING)} (apt-get install xvfb openbox trayer xdotool "
+        "x11-utils)",
+    ),
 ]
 
 PING = """
@@ -60,8 +64,9 @@ class Desktop:
         self.env["DISPLAY"] = display
 
     def run(self, *argv: str) -> str:
-        done = subprocess.run(list(argv), env=self.env, capture_output=True, text=True,
-                              timeout=20, check=False)
+        done = subprocess.run(
+            list(argv), env=self.env, capture_output=True, text=True, timeout=20, check=False
+        )
         return done.stdout
 
     def embedded_in_tray(self) -> bool:
@@ -78,9 +83,12 @@ class Desktop:
 @pytest.fixture
 def desktop() -> Iterator[Desktop]:
     read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
-                             "-nolisten", "tcp"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     number = b""
     with os.fdopen(read, "rb") as pipe:
@@ -90,16 +98,20 @@ def desktop() -> Iterator[Desktop]:
         if not number:
             pytest.skip("Xvfb did not start")
         screen = Desktop(f":{number.decode()}")
-        helpers.append(subprocess.Popen(["openbox"], env=screen.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL))
+        helpers.append(
+            subprocess.Popen(
+                ["openbox"], env=screen.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
         for _attempt in range(3):  # trayer sometimes loses a race with openbox's start
             trayer, started = _start_trayer(screen)
             helpers.append(trayer)
             if started:
                 break
         else:
-            pytest.fail("trayer did not start: " + (trayer.stderr.read().decode()
-                                                    if trayer.stderr else ""))
+            pytest.fail(
+                "trayer did not start: " + (trayer.stderr.read().decode() if trayer.stderr else "")
+            )
         yield screen
     finally:
         for process in reversed(helpers):
@@ -114,10 +126,30 @@ def desktop() -> Iterator[Desktop]:
 
 def _start_trayer(screen: Desktop) -> tuple[subprocess.Popen[bytes], bool]:
     trayer = subprocess.Popen(
-        ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "160",
-         "--height", "28"], env=screen.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wait_for(lambda: trayer.poll() is not None
-             or screen.run("xdotool", "search", "--class", "trayer").strip(), timeout=20)
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "pixel",
+            "--width",
+            "160",
+            "--height",
+            "28",
+        ],
+        env=screen.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    wait_for(
+        lambda: (
+            trayer.poll() is not None
+            or screen.run("xdotool", "search", "--class", "trayer").strip()
+        ),
+        timeout=20,
+    )
     return trayer, trayer.poll() is None
 
 
@@ -127,7 +159,8 @@ def _log(data_dir: Path) -> str:
 
 
 def test_tray_runs_workflows_hands_over_and_recovers(
-        desktop: Desktop, data_dir: Path, db: Any, smtp_server: Mailbox, tmp_path: Path) -> None:
+    desktop: Desktop, data_dir: Path, db: Any, smtp_server: Mailbox, tmp_path: Path
+) -> None:
     smtp_server.configure(db)
     workflow = tmp_path / "ping.yaml"
     workflow.write_text(PING, encoding="utf-8")
@@ -158,8 +191,9 @@ def test_tray_runs_workflows_hands_over_and_recovers(
         second = cueflow_process(data_dir, env=desktop.env)
         processes.append(second)
         assert second.wait(20) == 0
-        assert wait_for(lambda: desktop.visible_windows("^Cueflow$"), timeout=15), \
+        assert wait_for(lambda: desktop.visible_windows("^Cueflow$"), timeout=15), (
             "the running Cueflow did not show its window"
+        )
         assert tray.poll() is None
 
         # 4. kill -9, then a new `cueflow --tray` recovers the lock and the socket.

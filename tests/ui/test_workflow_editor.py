@@ -61,18 +61,24 @@ def new_greeting_workflow(qtbot: Any, window: MainWindow) -> None:
 
 
 def test_create_workflow_with_two_parameters_and_send_email(
-        qtbot: Any, window: MainWindow, context: AppContext) -> None:
+    qtbot: Any, window: MainWindow, context: AppContext
+) -> None:
     new_greeting_workflow(qtbot, window)
     wf = stored(context, "greet_people")
     assert wf is not None, window.workflows_area.editor.problem_banner.text()
     assert wf.label == "Greet people"
     assert [(p.key, str(p.type), p.optional) for p in wf.parameters] == [
-        ("email", "text", False), ("count", "number", True)]
+        ("email", "text", False),
+        ("count", "number", True),
+    ]
     assert len(wf.steps) == 1
     step = wf.steps[0]
     assert step.action == "send_email"
-    assert step.inputs == {"to": "{{ email }}", "subject": "Hello, you are number {{ count }}",
-                           "body": "See you soon."}
+    assert step.inputs == {
+        "to": "{{ email }}",
+        "subject": "Hello, you are number {{ count }}",
+        "body": "See you soon.",
+    }
     assert stored(context, "new_workflow") is None  # renamed, not copied
     editor = window.workflows_area.editor
     assert not editor.problem_banner.isVisible()
@@ -103,8 +109,9 @@ def test_undo_and_redo_an_edit(qtbot: Any, greeting: AppContext, window: MainWin
     assert stored(greeting, "greet").colour == "#e67e22"
 
 
-def test_undo_a_new_workflow_removes_it(qtbot: Any, window: MainWindow,
-                                        context: AppContext) -> None:
+def test_undo_a_new_workflow_removes_it(
+    qtbot: Any, window: MainWindow, context: AppContext
+) -> None:
     window.new_workflow_action.trigger()
     assert stored(context, "new_workflow") is not None
     window.undo_stack.undo()
@@ -113,7 +120,8 @@ def test_undo_a_new_workflow_removes_it(qtbot: Any, window: MainWindow,
 
 
 def test_bad_expression_shows_inline_error_and_blocks_the_run(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.workflows_area
     area.select("greet")
     editor = area.editor
@@ -155,8 +163,9 @@ def test_bad_expression_shows_inline_error_and_blocks_the_run(
     assert editor.run_now_button.isEnabled()
 
 
-def test_completer_offers_names_in_scope(qtbot: Any, greeting: AppContext,
-                                         window: MainWindow) -> None:
+def test_completer_offers_names_in_scope(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.workflows_area
     area.select("greet")
     form = area.editor.step_form
@@ -186,7 +195,8 @@ def test_steps_reorder_and_remove(qtbot: Any, greeting: AppContext, window: Main
 
 
 def test_delete_with_upcoming_runs_says_how_many_it_cancels(
-        qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any
+) -> None:
     for _ in range(3):
         greeting.service.schedule("greet", {"user": "ada"}, at=None)
     area = window.workflows_area
@@ -211,7 +221,8 @@ def test_delete_with_upcoming_runs_says_how_many_it_cancels(
 
 
 def test_renaming_moves_upcoming_runs_and_undo_moves_them_back(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     from datetime import timedelta
 
     from app.core.types import utcnow
@@ -219,7 +230,8 @@ def test_renaming_moves_upcoming_runs_and_undo_moves_them_back(
     from app.storage import ledger
 
     run_id = Service(greeting.db).schedule(
-        "greet", {"user": "ada"}, at=utcnow() + timedelta(hours=2))
+        "greet", {"user": "ada"}, at=utcnow() + timedelta(hours=2)
+    )
     messages: list[str] = []
     area = window.workflows_area
     area.status_message.connect(messages.append)
@@ -246,7 +258,8 @@ def _upcoming(context: AppContext, workflow: str) -> int:
 
 
 def test_undo_finds_the_stored_workflow_after_edits_that_could_not_be_saved(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     import dataclasses
 
     from app.core.definitions import StepDef
@@ -256,7 +269,8 @@ def test_undo_finds_the_stored_workflow_after_edits_that_could_not_be_saved(
     area.select("greet")
     good = stored(greeting, "greet")
     broken = dataclasses.replace(
-        good, steps=(*good.steps, StepDef("log", {"message": "{{ nosuchname }}"})))
+        good, steps=(*good.steps, StepDef("log", {"message": "{{ nosuchname }}"}))
+    )
     area.on_editor_edited(broken, "add a step")  # a problem: not saved
     area.on_editor_edited(dataclasses.replace(broken, name="welcome"), "rename")  # not saved
     area.on_editor_edited(dataclasses.replace(good, name="welcome"), "remove the step")  # saved
@@ -269,7 +283,8 @@ def test_undo_finds_the_stored_workflow_after_edits_that_could_not_be_saved(
 
 
 def test_undoing_a_delete_brings_back_what_was_stored_not_the_unsaved_draft(
-        qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow, monkeypatch: Any
+) -> None:
     import dataclasses
 
     from app.core.definitions import StepDef
@@ -278,19 +293,23 @@ def test_undoing_a_delete_brings_back_what_was_stored_not_the_unsaved_draft(
     area = window.workflows_area
     area.select("greet")
     good = stored(greeting, "greet")
-    area.on_editor_edited(dataclasses.replace(
-        good, steps=(StepDef("log", {"message": "{{ nosuchname }}"}),)), "break it")
+    area.on_editor_edited(
+        dataclasses.replace(good, steps=(StepDef("log", {"message": "{{ nosuchname }}"}),)),
+        "break it",
+    )
     monkeypatch.setattr(area, "confirm", lambda title, question: True)
     qtbot.mouseClick(area.delete_button, Qt.MouseButton.LeftButton)
     assert stored(greeting, "greet") is None and _upcoming(greeting, "greet") == 0
     window.undo_action.trigger()
     assert dataclasses.replace(stored(greeting, "greet"), version=0) == dataclasses.replace(
-        good, version=0)
+        good, version=0
+    )
     assert _upcoming(greeting, "greet") == 1
 
 
 def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
-        qtbot: Any, greeting: AppContext, window: MainWindow) -> None:
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     area = window.workflows_area
     area.select("greet")
     editor = area.editor
@@ -313,8 +332,9 @@ def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
     assert not form.errors["to"].isVisible()
 
 
-def test_undo_acts_only_on_the_area_shown(qtbot: Any, greeting: AppContext,
-                                         window: MainWindow) -> None:
+def test_undo_acts_only_on_the_area_shown(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
     from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, AREA_WORKFLOWS
 
     area = window.workflows_area

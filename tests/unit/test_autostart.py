@@ -62,8 +62,9 @@ def test_windows_run_value_through_an_injected_registry() -> None:
     backend.enable(["C:\\Program Files\\Cueflow\\cueflow.exe", "--tray"])
     assert registry.values == {"Cueflow": '"C:\\Program Files\\Cueflow\\cueflow.exe" --tray'}
     assert backend.is_enabled()
-    assert backend.where().startswith("HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\"
-                                      "CurrentVersion\\Run")
+    assert backend.where().startswith(
+        "HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
+    )
     backend.disable()
     assert registry.values == {}
     backend.disable()  # already gone: no error
@@ -108,13 +109,15 @@ def test_linux_without_xdg_config_home_uses_dot_config(tmp_path: Path) -> None:
 
 
 def test_launch_command_uses_the_console_script_and_omits_the_default_folder() -> None:
-    argv = autostart.launch_command(autostart.default_data_dir(), executable="/usr/bin/cueflow",
-                                    frozen=False)
+    argv = autostart.launch_command(
+        autostart.default_data_dir(), executable="/usr/bin/cueflow", frozen=False
+    )
     assert argv == ["/usr/bin/cueflow", "--tray"]
 
 
-def test_launch_command_without_a_script_starts_the_module(monkeypatch: pytest.MonkeyPatch,
-                                                           tmp_path: Path) -> None:
+def test_launch_command_without_a_script_starts_the_module(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(autostart.shutil, "which", lambda name: None)
     argv = autostart.launch_command(tmp_path, frozen=False)
     assert argv == [sys.executable, "-m", "app", "--tray", "--data-dir", str(tmp_path)]

@@ -69,7 +69,8 @@ def test_a_field_name_the_importer_refuses_is_refused_with_its_reason(
 ) -> None:
     import_text(db, FLOWS)
     problems = _importer_problems(
-        db, {"cueflow": 1, "data_types": {"Other": {"fields": {field_name: "text"}}}})
+        db, {"cueflow": 1, "data_types": {"Other": {"fields": {field_name: "text"}}}}
+    )
     data = DataService(db)
     with pytest.raises(BadInput) as caught:
         data.add_field("User", FieldDef(field_name, TEXT))
@@ -82,8 +83,10 @@ def test_fields_are_added_renamed_and_removed_and_values_and_rules_follow(db: Da
     data = DataService(db)
     rule = PrivacyRule("own", "thing.id == current_user.id", ("email",), find=True)
     data.save_privacy("User", Privacy((rule,)))
-    assert [f.name for f in data.add_field("User", FieldDef("age", ValueType("number")))
-            .definition.fields] == ["email", "name", "age"]
+    assert [
+        f.name
+        for f in data.add_field("User", FieldDef("age", ValueType("number"))).definition.fields
+    ] == ["email", "name", "age"]
     renamed = data.rename_field("User", "email", "mail")
     assert (renamed.renames, renamed.moved) == ({"email": "mail"}, 1)
     assert renamed.definition.privacy.rules[0].view == ("mail",)
@@ -116,12 +119,14 @@ def test_privacy_rules_are_checked_like_the_importer_checks_them(db: Database) -
 def test_triggers_are_checked_saved_renamed_and_deleted(db: Database) -> None:
     import_text(db, FLOWS)
     data = DataService(db)
-    trigger = TriggerDef("on_user", "User", ("created",), "greet", None,
-                         {"who": "{{ thing_now.id }}"})
+    trigger = TriggerDef(
+        "on_user", "User", ("created",), "greet", None, {"who": "{{ thing_now.id }}"}
+    )
     data.save_trigger(trigger)
     assert [t.name for t in data.triggers()] == ["on_user"]
-    renamed = TriggerDef("greet_users", "User", ("created",), "greet", None,
-                         {"who": "{{ thing_now.id }}"})
+    renamed = TriggerDef(
+        "greet_users", "User", ("created",), "greet", None, {"who": "{{ thing_now.id }}"}
+    )
     data.save_trigger(renamed, replacing="on_user")
     triggers, types, workflows = data.trigger_context()
     assert [t.name for t in triggers] == ["greet_users"]
@@ -130,8 +135,10 @@ def test_triggers_are_checked_saved_renamed_and_deleted(db: Database) -> None:
         (TriggerDef("t", "Nope", ("created",), "greet"), "unknown data type 'Nope'"),
         (TriggerDef("t", "User", ("born",), "greet"), "expected a list of created"),
         (TriggerDef("t", "User", ("created",), "nope"), "unknown workflow 'nope'"),
-        (TriggerDef("t", "User", ("created",), "greet", None, {"x": "1"}),
-         "greet has no parameter 'x'"),
+        (
+            TriggerDef("t", "User", ("created",), "greet", None, {"x": "1"}),
+            "greet has no parameter 'x'",
+        ),
         (TriggerDef("t", "User", ("created",), "greet", "thing_now.nope"), "nope"),
         (TriggerDef("", "User", ("created",), "greet"), "non-empty"),
     ]:
@@ -147,16 +154,26 @@ def test_triggers_are_checked_saved_renamed_and_deleted(db: Database) -> None:
 def test_things_are_added_changed_and_deleted_and_triggers_fire(db: Database) -> None:
     import_text(db, FLOWS)
     data = DataService(db)
-    data.save_trigger(TriggerDef("on_user", "User", ("created", "deleted"), "greet", None,
-                                 {"who": "{{ thing_now.id if thing_now else none }}"}))
+    data.save_trigger(
+        TriggerDef(
+            "on_user",
+            "User",
+            ("created", "deleted"),
+            "greet",
+            None,
+            {"who": "{{ thing_now.id if thing_now else none }}"},
+        )
+    )
     bea = data.add_thing("User", {"name": "Bea"})
-    assert data.modify_thing(bea.id, {"email": "bea@example.com"}).raw["email"] == \
-        "bea@example.com"
+    assert data.modify_thing(bea.id, {"email": "bea@example.com"}).raw["email"] == "bea@example.com"
     data.delete_things([bea.id, "ada"])
     with db.read() as session:
         assert catalog.list_things(session, "User") == []
-        count = session.connection().exec_driver_sql(
-            "SELECT count(*) FROM runs WHERE \"trigger\" = 'on_user'").scalar()
+        count = (
+            session.connection()
+            .exec_driver_sql("SELECT count(*) FROM runs WHERE \"trigger\" = 'on_user'")
+            .scalar()
+        )
     assert count == 3  # one created, two deleted
 
 

@@ -497,9 +497,7 @@ def test_unknown_field_through_a_reference_and_in_conditions() -> None:
         "nested",
         parameters=(ParameterDef("who", ValueType("Person")),),
         only_when="who.manager.emial is not none",
-        steps=(
-            StepDef("log", {"message": "{{ who.manager.manager.email }} {{ who['nme'] }}"}),
-        ),
+        steps=(StepDef("log", {"message": "{{ who.manager.manager.email }} {{ who['nme'] }}"}),),
     )
     assert field_problems(wf) == [
         ("only_when", "Person has no field 'emial'"),
@@ -512,8 +510,11 @@ def test_result_of_create_thing_has_the_fields_of_its_type() -> None:
         "made",
         steps=(
             StepDef("create_thing", {"type": "User", "fields": {"email": "a@b.c"}}),
-            StepDef("log", {"message": "{{ step1.email }} {{ step1.id }} {{ step1.mail }}"},
-                    only_when="step1.name != ''"),
+            StepDef(
+                "log",
+                {"message": "{{ step1.email }} {{ step1.id }} {{ step1.mail }}"},
+                only_when="step1.name != ''",
+            ),
         ),
     )
     assert field_problems(wf) == [("steps[2].with.message", "User has no field 'mail'")]

@@ -114,4 +114,12 @@ def test_span_says_a_length_of_time_as_people_do() -> None:
     from app.core.when import span
 
     assert [span(s) for s in (0.4, 59.9, 60, 3599, 3600, 86400 * 3, 86400 * 90, -90)] == [
-        "0 s", "59 s", "1 min", "59 min", "1 h", "3 days", "3 months", "1 min"]
+        "0 s",
+        "59 s",
+        "1 min",
+        "59 min",
+        "1 h",
+        "3 days",
+        "3 months",
+        "1 min",
+    ]

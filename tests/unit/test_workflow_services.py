@@ -52,8 +52,12 @@ def test_saving_a_renamed_row_moves_runs_schedules_triggers_and_callers(db: Data
     import_text(db, FLOWS)
     finished = Runner(db).run_now("ship", {"note": "before"})
     upcoming = Service(db).schedule("ship", {"note": "later"}, at=utcnow() + timedelta(hours=1))
-    Service(db).schedule("ship", {"note": "weekly"}, at=utcnow() + timedelta(days=1),
-                         every=Recurrence.parse("1 week"))
+    Service(db).schedule(
+        "ship",
+        {"note": "weekly"},
+        at=utcnow() + timedelta(days=1),
+        every=Recurrence.parse("1 week"),
+    )
     workflows, seen = _service(db)
     found = workflows.find("ship")
     assert found is not None
@@ -76,14 +80,17 @@ def test_saving_a_renamed_row_moves_runs_schedules_triggers_and_callers(db: Data
 
 
 def test_rename_by_name_and_calls_to_itself_follow(db: Database) -> None:
-    import_text(db, """
+    import_text(
+        db,
+        """
 cueflow: 1
 workflows:
   loop:
     steps:
       - action: schedule_workflow
         with: {workflow: loop, at: "{{ now }}"}
-""")
+""",
+    )
     workflows, _ = _service(db)
     saved = workflows.rename("loop", "again")
     assert saved.ok
@@ -100,7 +107,8 @@ def test_a_save_with_problems_or_onto_a_taken_name_writes_nothing(db: Database) 
     taken = workflows.save(dataclasses.replace(ship, name="plan"), row)
     assert not taken.ok and str(taken.problems[0]) == "name: a workflow named 'plan' exists"
     broken = workflows.save(
-        dataclasses.replace(ship, steps=(StepDef("log", {"message": "{{ nope }}"}),)), row)
+        dataclasses.replace(ship, steps=(StepDef("log", {"message": "{{ nope }}"}),)), row
+    )
     assert not broken.ok
     assert workflows.stored(row) == ship
     assert workflows.names() == {"ship", "plan"}
@@ -117,8 +125,7 @@ def test_new_copy_delete_and_undoing_the_delete(db: Database) -> None:
     assert (copy.name, copy.label, copy.steps) == ("ship_copy", "Ship (copy)", ship.steps)
     row = StoredRow()
     assert workflows.save(copy, row).ok and row.id is not None
-    upcoming = Service(db).schedule("ship_copy", {"note": "x"},
-                                    at=utcnow() + timedelta(hours=1))
+    upcoming = Service(db).schedule("ship_copy", {"note": "x"}, at=utcnow() + timedelta(hours=1))
     assert workflows.count_upcoming("ship_copy") == 1
 
     stored = workflows.stored(row)

@@ -119,8 +119,9 @@ class SettingsArea(QWidget):
         runner_form = QFormLayout(runner)
         concurrency = QSpinBox(runner)
         concurrency.setRange(1, 64)
-        self._add(runner_form, "runner.max_concurrent_runs",
-                  self.tr("Runs at the same time"), concurrency)
+        self._add(
+            runner_form, "runner.max_concurrent_runs", self.tr("Runs at the same time"), concurrency
+        )
         note = QLabel(self.tr("Takes effect the next time Cueflow starts."), runner)
         note.setStyleSheet("color: palette(mid);")
         runner_form.addRow("", note)
@@ -131,12 +132,13 @@ class SettingsArea(QWidget):
         self.folder_label.setWordWrap(True)
         runner_form.addRow(self.tr("Data folder"), self.folder_label)
         self.autostart = autostart.for_platform()
-        self.autostart_check = QCheckBox(self.tr("Start Cueflow in the tray when I log in"),
-                                         runner)
+        self.autostart_check = QCheckBox(self.tr("Start Cueflow in the tray when I log in"), runner)
         self.autostart_check.setObjectName("autostartCheck")
-        self.autostart_check.setToolTip(self.tr(
-            "Writes the login entry (runs `cueflow --tray`): {where}").format(
-            where=self.autostart.where()))
+        self.autostart_check.setToolTip(
+            self.tr("Writes the login entry (runs `cueflow --tray`): {where}").format(
+                where=self.autostart.where()
+            )
+        )
         self.autostart_check.toggled.connect(self.on_autostart_toggled)
         runner_form.addRow(self.tr("Start at login"), self.autostart_check)
         layout.addWidget(runner)
@@ -178,13 +180,17 @@ class SettingsArea(QWidget):
         usable = secrets.is_usable()
         backend = secrets.backend_name()
         if usable:
-            self.keyring_label.setText(self.tr("Passwords are kept in {backend}.").format(
-                backend=backend))
+            self.keyring_label.setText(
+                self.tr("Passwords are kept in {backend}.").format(backend=backend)
+            )
             self.keyring_label.setStyleSheet(OK_STYLE)
         else:
-            self.keyring_label.setText(self.tr(
-                "No usable OS keychain ({backend}). Cueflow will not store the password in "
-                "plain text; install or unlock a keychain to store it.").format(backend=backend))
+            self.keyring_label.setText(
+                self.tr(
+                    "No usable OS keychain ({backend}). Cueflow will not store the password in "
+                    "plain text; install or unlock a keychain to store it."
+                ).format(backend=backend)
+            )
             self.keyring_label.setStyleSheet(ERROR_STYLE)
         self.password_edit.setEnabled(usable)
         self.store_password_button.setEnabled(usable)
@@ -248,8 +254,11 @@ class SettingsArea(QWidget):
 
         def send() -> None:
             context = _TestEmailContext(values)
-            inputs = {"to": to, "subject": "Cueflow test email",
-                      "body": "This is a test message from Cueflow's settings."}
+            inputs = {
+                "to": to,
+                "subject": "Cueflow test email",
+                "body": "This is a test message from Cueflow's settings.",
+            }
             try:
                 email.send_email(context, inputs)  # type: ignore[arg-type]
             except CueflowError as exc:
@@ -277,9 +286,12 @@ class SettingsArea(QWidget):
             self.autostart_check.blockSignals(True)
             self.autostart_check.setChecked(not checked)
             self.autostart_check.blockSignals(False)
-            self.status_message.emit(self.tr("Could not change the login entry: {reason}").format(
-                reason=exc))
+            self.status_message.emit(
+                self.tr("Could not change the login entry: {reason}").format(reason=exc)
+            )
             return
         self.status_message.emit(
-            self.tr("Cueflow will start in the tray when you log in.") if checked
-            else self.tr("Cueflow will no longer start when you log in."))
+            self.tr("Cueflow will start in the tray when you log in.")
+            if checked
+            else self.tr("Cueflow will no longer start when you log in.")
+        )

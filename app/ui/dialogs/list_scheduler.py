@@ -34,9 +34,19 @@ class ListSchedulerSignals(QObject):
 class ListSchedulerTask(QRunnable):
     """Calls `Service.schedule_on_list` chunk by chunk, keeping the times apart."""
 
-    def __init__(self, service: Service, workflow: str, items: Sequence[Any], item_param: str,
-                 params: Mapping[str, Any], *, at: datetime, interval: float,
-                 chunk_size: int = CHUNK_SIZE, **options: Any) -> None:
+    def __init__(
+        self,
+        service: Service,
+        workflow: str,
+        items: Sequence[Any],
+        item_param: str,
+        params: Mapping[str, Any],
+        *,
+        at: datetime,
+        interval: float,
+        chunk_size: int = CHUNK_SIZE,
+        **options: Any,
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the dialog keeps it until it reports back
         self.signals = ListSchedulerSignals()
@@ -61,20 +71,25 @@ class ListSchedulerTask(QRunnable):
             for start in range(0, len(self.items), self.chunk_size):
                 if self._cancel.is_set():
                     break
-                chunk = self.items[start:start + self.chunk_size]
+                chunk = self.items[start : start + self.chunk_size]
                 ids += self.service.schedule_on_list(
-                    self.workflow, chunk, self.item_param, self.params,
+                    self.workflow,
+                    chunk,
+                    self.item_param,
+                    self.params,
                     at=self.at + timedelta(seconds=self.interval * start),
-                    interval=self.interval, **self.options)
+                    interval=self.interval,
+                    **self.options,
+                )
                 self.signals.progressed.emit(len(ids))
             if self._cancel.is_set():
                 for start in range(0, len(ids), CANCEL_CHUNK):
-                    self.service.cancel(ids[start:start + CANCEL_CHUNK])
+                    self.service.cancel(ids[start : start + CANCEL_CHUNK])
                 self.signals.cancelled.emit(len(ids))
                 return
         except CueflowError as exc:
             for start in range(0, len(ids), CANCEL_CHUNK):
-                self.service.cancel(ids[start:start + CANCEL_CHUNK])
+                self.service.cancel(ids[start : start + CANCEL_CHUNK])
             self.signals.failed.emit(str(exc))
             return
         self.signals.finished.emit(ids)

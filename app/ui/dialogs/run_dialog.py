@@ -55,8 +55,15 @@ class RunDialog(QDialog):
     scheduled = Signal(str)
     list_scheduled = Signal(int)  # how many runs a For each list scheduled
 
-    def __init__(self, context: AppContext, workflow: WorkflowDef, *, run_now: bool = False,
-                 problems: list[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        workflow: WorkflowDef,
+        *,
+        run_now: bool = False,
+        problems: list[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("runDialog")
         self.context = context
@@ -142,10 +149,11 @@ class RunDialog(QDialog):
             when_box = QGroupBox(self.tr("When"), self)
             when_layout = QVBoxLayout(when_box)
             rows: list[tuple[QRadioButton, list[QWidget]]] = [
-                (self.when_now, []), (self.when_at, [self.at_editor]),
-                (self.when_delay, [self.delay_amount, self.delay_unit])]
-            for number, (button, extra) in enumerate(rows
-            ):
+                (self.when_now, []),
+                (self.when_at, [self.at_editor]),
+                (self.when_delay, [self.delay_amount, self.delay_unit]),
+            ]
+            for number, (button, extra) in enumerate(rows):
                 self.when_group.addButton(button, number)
                 row = QHBoxLayout()
                 row.addWidget(button)
@@ -230,7 +238,8 @@ class RunDialog(QDialog):
             editor.setStyleSheet("")
         if self.workflow_problems:
             return None, self.tr("The workflow has problems: {first}").format(
-                first=self.workflow_problems[0])
+                first=self.workflow_problems[0]
+            )
         values = self.raw_values()
         workflow = self.workflow
         item_key = self.list_param()
@@ -238,8 +247,9 @@ class RunDialog(QDialog):
             editor.setEnabled(name != item_key)
         if item_key is not None:  # each item fills this parameter; check the others
             values.pop(item_key, None)
-            workflow = dataclasses.replace(workflow, parameters=tuple(
-                p for p in workflow.parameters if p.key != item_key))
+            workflow = dataclasses.replace(
+                workflow, parameters=tuple(p for p in workflow.parameters if p.key != item_key)
+            )
         for param in workflow.parameters:  # a required text needs more than blanks
             value = values.get(param.key)
             if not param.optional and isinstance(value, str) and not value.strip():
@@ -328,7 +338,8 @@ class RunDialog(QDialog):
             self.result_label.setText(self.tr("Repeating schedule"))
         else:
             self.result_label.setText(
-                self.tr("Started run") if self.run_now or self.when() is None
+                self.tr("Started run")
+                if self.run_now or self.when() is None
                 else self.tr("Scheduled run")
             )
         self.result_id.setText(run_id)
@@ -353,24 +364,43 @@ class RunDialog(QDialog):
         if len(items) <= self.large_list:
             try:
                 ids = self.context.service.schedule_on_list(
-                    self.workflow.name, items, item_key, encoded, at=at, interval=interval,
-                    **options)
+                    self.workflow.name,
+                    items,
+                    item_key,
+                    encoded,
+                    at=at,
+                    interval=interval,
+                    **options,
+                )
             except CueflowError as exc:
                 self.problem.setText(str(exc))
                 return
             self.on_list_finished(ids)
             return
-        task = ListSchedulerTask(self.context.service, self.workflow.name, items, item_key,
-                                 encoded, at=at, interval=interval,
-                                 chunk_size=self.chunk_size, **options)
+        task = ListSchedulerTask(
+            self.context.service,
+            self.workflow.name,
+            items,
+            item_key,
+            encoded,
+            at=at,
+            interval=interval,
+            chunk_size=self.chunk_size,
+            **options,
+        )
         task.signals.progressed.connect(self.on_list_progressed)
         task.signals.finished.connect(self.on_list_finished)
         task.signals.cancelled.connect(self.on_list_cancelled)
         task.signals.failed.connect(self.on_list_failed)
         self.progress = QProgressDialog(
-            self.tr("Scheduling {n} runs of {name}…").format(n=f"{len(items):,}",
-                                                             name=self.workflow.title),
-            self.tr("Cancel"), 0, len(items), self)
+            self.tr("Scheduling {n} runs of {name}…").format(
+                n=f"{len(items):,}", name=self.workflow.title
+            ),
+            self.tr("Cancel"),
+            0,
+            len(items),
+            self,
+        )
         self.progress.setObjectName("listProgress")
         self.progress.setWindowTitle(self.tr("Scheduling"))
         self.progress.setMinimumDuration(0)
@@ -409,8 +439,9 @@ class RunDialog(QDialog):
         self._end_list_task()
         self.last_list_ids = list(ids)
         self.last_run_id = ids[0] if ids else None
-        self.result_label.setText(self.tr("Scheduled {n} run(s); the first is").format(
-            n=f"{len(ids):,}"))
+        self.result_label.setText(
+            self.tr("Scheduled {n} run(s); the first is").format(n=f"{len(ids):,}")
+        )
         self.result_id.setText(ids[0] if ids else "")
         self.result_row.setVisible(True)
         self.problem.setText("")
@@ -421,8 +452,11 @@ class RunDialog(QDialog):
     @Slot(int)
     def on_list_cancelled(self, inserted: int) -> None:
         self._end_list_task()
-        self.problem.setText(self.tr("Cancelled: nothing was left scheduled ({n} run(s) "
-                                     "undone).").format(n=f"{inserted:,}"))
+        self.problem.setText(
+            self.tr("Cancelled: nothing was left scheduled ({n} run(s) undone).").format(
+                n=f"{inserted:,}"
+            )
+        )
         self.scheduled.emit("")
 
     @Slot(str)

@@ -115,8 +115,11 @@ class RepeatSection(QGroupBox):
         self.preview = QListWidget(self)
         self.preview.setObjectName("repeatPreview")
         self.preview.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.preview.setFixedHeight(self.preview.fontMetrics().lineSpacing() * PREVIEW_COUNT
-                                    + 2 * self.preview.frameWidth() + 6)
+        self.preview.setFixedHeight(
+            self.preview.fontMetrics().lineSpacing() * PREVIEW_COUNT
+            + 2 * self.preview.frameWidth()
+            + 6
+        )
         layout.addWidget(self.preview)
         self.error = QLabel(self)
         self.error.setObjectName("repeatError")
@@ -139,8 +142,9 @@ class RepeatSection(QGroupBox):
 
     def set_rule(self, text: str, zone_text: str | None = None) -> None:
         """Show an EVERY text ('2 hours', 'cron:0 9 * * *'; '' for none)."""
-        blockers = [QSignalBlocker(w) for w in (self.kind, self.amount, self.unit, self.cron,
-                                                 self.zone)]
+        blockers = [
+            QSignalBlocker(w) for w in (self.kind, self.amount, self.unit, self.cron, self.zone)
+        ]
         if zone_text:
             self.zone.setCurrentText(zone_text)
         if not text:
@@ -153,8 +157,9 @@ class RepeatSection(QGroupBox):
             else:
                 self.kind.setCurrentIndex(REPEAT_EVERY)
                 self.amount.setValue(rule.amount)
-                self.unit.setCurrentIndex(max(0, REPEAT_UNITS.index(rule.unit)
-                                              if rule.unit in REPEAT_UNITS else 0))
+                self.unit.setCurrentIndex(
+                    max(0, REPEAT_UNITS.index(rule.unit) if rule.unit in REPEAT_UNITS else 0)
+                )
         del blockers
         self.on_rule_changed()
 
@@ -212,17 +217,18 @@ class RepeatSection(QGroupBox):
             return
         assert rule is not None
         start = self.start or datetime.now(tz)
-        self.summary.setText(self.tr("Runs {description}.").format(
-            description=rule.describe(start, tz)))
+        self.summary.setText(
+            self.tr("Runs {description}.").format(description=rule.describe(start, tz))
+        )
         times = rule.preview(start, tz, PREVIEW_COUNT)
         shifted = dst_shifted(times)
         previous: datetime | None = None
         for moment, moved in zip(times, shifted, strict=True):
             text = f"{moment:%a %Y-%m-%d %H:%M:%S}   {offset_text(moment)}"
             if previous is not None and moment.utcoffset() != previous.utcoffset():
-                text += "   " + self.tr("⚠ clocks change (daylight saving time): {old} → {new}"
-                                        ).format(old=offset_text(previous),
-                                                 new=offset_text(moment))
+                text += "   " + self.tr(
+                    "⚠ clocks change (daylight saving time): {old} → {new}"
+                ).format(old=offset_text(previous), new=offset_text(moment))
             previous = moment
             item = QListWidgetItem(text, self.preview)
             item.setData(SHIFTED_ROLE, moved)
@@ -233,8 +239,10 @@ class RepeatSection(QGroupBox):
 
     def preview_lines(self) -> list[tuple[str, bool]]:
         """The preview as shown: (text, flagged) per line."""
-        return [(self.preview.item(i).text(), bool(self.preview.item(i).data(SHIFTED_ROLE)))
-                for i in range(self.preview.count())]
+        return [
+            (self.preview.item(i).text(), bool(self.preview.item(i).data(SHIFTED_ROLE)))
+            for i in range(self.preview.count())
+        ]
 
 
 class ForEachSection(QGroupBox):
@@ -242,8 +250,7 @@ class ForEachSection(QGroupBox):
 
     changed = Signal()
 
-    def __init__(self, db: Database, workflow: WorkflowDef,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, workflow: WorkflowDef, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("For each item in a list"), parent)
         self.setObjectName("forEachSection")
         self.db = db
@@ -264,8 +271,7 @@ class ForEachSection(QGroupBox):
         things_layout.setContentsMargins(0, 0, 0, 0)
         self.source_group = QButtonGroup(self)
         self.source_search = QRadioButton(self.tr("Every thing matching"), things)
-        self.source_selection = QRadioButton(self.tr("Only the things selected below"),
-                                             things)
+        self.source_selection = QRadioButton(self.tr("Only the things selected below"), things)
         self.source_group.addButton(self.source_search, SOURCE_SEARCH)
         self.source_group.addButton(self.source_selection, SOURCE_SELECTION)
         search_row = QHBoxLayout()
@@ -327,8 +333,7 @@ class ForEachSection(QGroupBox):
         """The items as chosen: thing IDs, or the typed values (as text)."""
         type_name = self.item_type()
         if type_name is None:
-            return [line.strip() for line in self.values.toPlainText().splitlines()
-                    if line.strip()]
+            return [line.strip() for line in self.values.toPlainText().splitlines() if line.strip()]
         if self.source_search.isChecked():
             with self.db.read() as session:
                 return list(views.thing_ids(session, type_name, self.search.text()))
@@ -371,8 +376,7 @@ class ForEachSection(QGroupBox):
     def on_changed(self) -> None:
         if self.isChecked():
             count = self.count()
-            self.count_label.setText(self.tr("{n} run(s) will be scheduled").format(
-                n=f"{count:,}"))
+            self.count_label.setText(self.tr("{n} run(s) will be scheduled").format(n=f"{count:,}"))
         else:
             self.count_label.setText("")
         self.changed.emit()

@@ -40,8 +40,13 @@ class NumberText(TextEditor):
 class AddThingDialog(QDialog):
     """One input per field; Save creates the thing through the service."""
 
-    def __init__(self, db: Database, data_service: DataService, definition: DataTypeDef,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        data_service: DataService,
+        definition: DataTypeDef,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("addThingDialog")
         self.data_service = data_service
@@ -77,7 +82,8 @@ class AddThingDialog(QDialog):
         self.problem.setVisible(False)
         outer.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("addThingSaveButton")
         self.buttons.accepted.connect(self.on_save_clicked)
@@ -110,4 +116,3 @@ class AddThingDialog(QDialog):
             self.problem.setVisible(True)
             return
         self.accept()
-

@@ -79,8 +79,13 @@ class PagedRunsModel(QAbstractTableModel):
     loaded = Signal()  # a background reload's rows are in
     _read_done = Signal(int, object)  # (reload generation, what it read), from a worker
 
-    def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, max_pages: int = 25,
-                 parent: Any = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        page_size: int = views.PAGE_SIZE,
+        max_pages: int = 25,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.page_size = page_size
@@ -156,8 +161,7 @@ class PagedRunsModel(QAbstractTableModel):
         self.fetched += len(result["pinned"]) + len(result["first"])
         self.set_rows(result["pinned"], result["count"], result["first"])
 
-    def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None
-                 ) -> None:
+    def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None) -> None:
         self.beginResetModel()
         self._pinned_rows = pinned
         self._count = count
@@ -222,18 +226,27 @@ class PagedRunsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.tr(self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.column() < len(self.HEADERS):
             return None
-        if role not in (ROW_ROLE, ID_ROLE, Qt.ItemDataRole.DisplayRole,
-                        Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole):
+        if role not in (
+            ROW_ROLE,
+            ID_ROLE,
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.DecorationRole,
+        ):
             return None
         run = self.row_at(index.row())
         if run is None:
@@ -269,8 +282,13 @@ class UpcomingRunsModel(PagedRunsModel):
     COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_RUN_AS, COL_PARAMS, COL_CREATED, COL_CANCEL = range(7)
     HEADERS = ("ID", "Workflow", "Scheduled for", "Run as", "Parameters", "Created", "")
 
-    def __init__(self, db: Database, page_size: int = views.PAGE_SIZE, max_pages: int = 25,
-                 parent: Any = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        page_size: int = views.PAGE_SIZE,
+        max_pages: int = 25,
+        parent: Any = None,
+    ) -> None:
         self._thing_params: dict[str, set[str]] = {}  # per workflow: keys holding things
         self._labels: dict[str, str] = {}  # thing ID -> readable label, for the shown pages
         super().__init__(db, page_size, max_pages, parent)
@@ -330,8 +348,10 @@ class UpcomingRunsModel(PagedRunsModel):
         if column == self.COL_WORKFLOW:
             return run.workflow
         if column == self.COL_SCHEDULED:
-            return (f"{formatting.local_time(run.scheduled_for)} · "
-                    f"{formatting.relative(run.scheduled_for)}")
+            return (
+                f"{formatting.local_time(run.scheduled_for)} · "
+                f"{formatting.relative(run.scheduled_for)}"
+            )
         if column == self.COL_RUN_AS:
             return self._thing(run.run_as) if run.run_as else self.tr("nobody")
         if column == self.COL_PARAMS:
@@ -360,10 +380,26 @@ class UpcomingRunsModel(PagedRunsModel):
 class HistoryRunsModel(PagedRunsModel):
     """Running runs first, then finished runs, newest first."""
 
-    (COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_STARTED, COL_DURATION, COL_STATUS, COL_ATTEMPT,
-     COL_ERROR) = range(8)
-    HEADERS = ("ID", "Workflow", "Scheduled for", "Started", "Duration", "Status", "Attempt",
-               "Error")
+    (
+        COL_ID,
+        COL_WORKFLOW,
+        COL_SCHEDULED,
+        COL_STARTED,
+        COL_DURATION,
+        COL_STATUS,
+        COL_ATTEMPT,
+        COL_ERROR,
+    ) = range(8)
+    HEADERS = (
+        "ID",
+        "Workflow",
+        "Scheduled for",
+        "Started",
+        "Duration",
+        "Status",
+        "Attempt",
+        "Error",
+    )
 
     def _pinned(self, session: Any, where: RunFilter) -> list[RunRow]:
         return views.running_runs(session, where)

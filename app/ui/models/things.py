@@ -38,8 +38,7 @@ class ThingsModel(QAbstractTableModel):
 
     COL_ID = 0
 
-    def __init__(self, db: Database, parent: Any = None, service: Service | None = None
-                 ) -> None:
+    def __init__(self, db: Database, parent: Any = None, service: Service | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.service = service or Service(db)  # changes go through it: triggers fire
@@ -59,8 +58,13 @@ class ThingsModel(QAbstractTableModel):
         rows: list[ThingRow] = []
         if self.definition is not None:
             with self.db.read() as session:
-                rows = views.things_page(session, self.definition.name, self.search, 0,
-                                         max(len(self._rows), views.PAGE_SIZE))
+                rows = views.things_page(
+                    session,
+                    self.definition.name,
+                    self.search,
+                    0,
+                    max(len(self._rows), views.PAGE_SIZE),
+                )
         self.fetched += len(rows)
         self.set_rows(rows, len(rows) < max(len(self._rows), views.PAGE_SIZE))
 
@@ -79,8 +83,9 @@ class ThingsModel(QAbstractTableModel):
         if parent.isValid() or self._exhausted or self.definition is None:
             return
         with self.db.read() as session:
-            rows = views.things_page(session, self.definition.name, self.search,
-                                     len(self._rows), views.PAGE_SIZE)
+            rows = views.things_page(
+                session, self.definition.name, self.search, len(self._rows), views.PAGE_SIZE
+            )
         self.fetched += len(rows)
         self._exhausted = len(rows) < views.PAGE_SIZE
         if rows:
@@ -100,8 +105,9 @@ class ThingsModel(QAbstractTableModel):
             return 0
         return 1 + len(self.definition.fields)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if self.definition is None or not 0 <= section < self.columnCount():
@@ -143,8 +149,7 @@ class ThingsModel(QAbstractTableModel):
             return _edit_value(field.type, raw)
         return None
 
-    def setData(self, index: Index, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Save one field of one thing; a value that does not fit is refused."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
             return False
@@ -189,8 +194,9 @@ def _edit_value(vtype: ValueType, raw: Any) -> Any:
     if vtype.base == "date":
         # An empty cell starts at this minute: no hidden seconds of "now" are stored.
         stamp = datetime.fromisoformat(raw) if raw else utcnow().replace(second=0, microsecond=0)
-        return QDateTime.fromSecsSinceEpoch(int(stamp.timestamp()),
-                                            QTimeZone(str(local_zone()).encode()))
+        return QDateTime.fromSecsSinceEpoch(
+            int(stamp.timestamp()), QTimeZone(str(local_zone()).encode())
+        )
     return "" if raw is None else str(raw)
 
 
@@ -200,5 +206,3 @@ def _from_edit(vtype: ValueType, value: Any) -> Any:
     if vtype.base == "text" and not vtype.is_list:
         return "" if value is None else str(value)
     return value
-
-

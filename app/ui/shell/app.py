@@ -55,8 +55,11 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
         if instance.send(TRAY if tray_only else SHOW):
             log.info("handed over to the running Cueflow (process %s)", instance.owner())
             return EXIT_OK
-        print(f"cueflow: another Cueflow (process {instance.owner()}) has this data folder "
-              "but does not answer", file=sys.stderr)
+        print(
+            f"cueflow: another Cueflow (process {instance.owner()}) has this data folder "
+            "but does not answer",
+            file=sys.stderr,
+        )
         return EXIT_ALREADY_RUNNING
     try:
         lock = FolderLock(data_dir)
@@ -64,9 +67,11 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
             lock.acquire()
         except AlreadyRunning:
             owner = lock.owner() or "unknown"
-            print(f"cueflow: `cueflow runner` (process {owner}) already runs this data "
-                  "folder's scheduler; stop it first, or use the command line",
-                  file=sys.stderr)
+            print(
+                f"cueflow: `cueflow runner` (process {owner}) already runs this data "
+                "folder's scheduler; stop it first, or use the command line",
+                file=sys.stderr,
+            )
             return EXIT_ALREADY_RUNNING
         logfile.own(data_dir)  # this process holds the folder: it rotates cueflow.log
         try:
@@ -113,6 +118,7 @@ def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only:
 
 def _quit_on_signals(quit_: object) -> None:
     """SIGTERM/SIGINT quit cleanly (the clock is stopped, runs are settled)."""
+
     def handler(*_: object) -> None:
         QTimer.singleShot(0, quit_)  # type: ignore[call-overload]
 

@@ -44,8 +44,9 @@ class EventBridge(QObject):
     def on_event_received(self, event: Any) -> None:
         if isinstance(event, RunChanged):
             self.run_changed.emit(event.run_id, event.workflow, event.status)
-            self.run_status_changed.emit(event.run_id, event.workflow, event.status,
-                                         event.error or "")
+            self.run_status_changed.emit(
+                event.run_id, event.workflow, event.status, event.error or ""
+            )
             self.ledger_changed.emit()
         elif isinstance(event, LedgerChanged):
             self.ledger_changed.emit()

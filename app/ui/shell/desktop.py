@@ -33,8 +33,13 @@ class DesktopApp(QObject):
     finished = Signal()
     window_shown = Signal()
 
-    def __init__(self, context: AppContext, *, tray_available: bool | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        tray_available: bool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.prefs = window_prefs(context.data_dir)
@@ -151,8 +156,9 @@ class DesktopApp(QObject):
         if message == SHOW or self.tray is None:
             self.show_window()
         elif message == TRAY:
-            self.tray.show_message(self.tr("Cueflow is already running"),
-                                   self.tr("Its icon is here, in the tray."))
+            self.tray.show_message(
+                self.tr("Cueflow is already running"), self.tr("Its icon is here, in the tray.")
+            )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close and not self.quitting:
@@ -194,12 +200,16 @@ class DesktopApp(QObject):
         if count == 0:
             return True
         answer = QMessageBox.question(
-            self.window, self.tr("Quit Cueflow?"),
-            self.tr("{n} scheduled run(s) will not run while Cueflow is closed. When it starts "
-                    "again, each workflow's missed-run policy applies (run late or skip).\n\n"
-                    "Quit anyway?").format(n=count),
+            self.window,
+            self.tr("Quit Cueflow?"),
+            self.tr(
+                "{n} scheduled run(s) will not run while Cueflow is closed. When it starts "
+                "again, each workflow's missed-run policy applies (run late or skip).\n\n"
+                "Quit anyway?"
+            ).format(n=count),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     # --- quitting ------------------------------------------------------------------------

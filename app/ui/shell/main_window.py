@@ -58,8 +58,7 @@ class MainWindow(QMainWindow):
         self.settings_area = SettingsArea(context, self)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("areaStack")
-        for area in (self.workflows_area, self.scheduler_area, self.data_area,
-                     self.settings_area):
+        for area in (self.workflows_area, self.scheduler_area, self.data_area, self.settings_area):
             self.stack.addWidget(area)
             area.status_message.connect(self.on_area_status_message)
 
@@ -70,7 +69,8 @@ class MainWindow(QMainWindow):
             "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; }"
             "QListWidget#sidebar::item { padding: 10px 12px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); "
-            "color: palette(highlighted-text); border-radius: 4px; }")
+            "color: palette(highlighted-text); border-radius: 4px; }"
+        )
         for name in AREA_NAMES:
             self.sidebar.addItem(QListWidgetItem(self.tr(name)))
         self.sidebar.currentRowChanged.connect(self.on_sidebar_current_changed)
@@ -100,8 +100,13 @@ class MainWindow(QMainWindow):
 
     # --- actions and menus: created here, in one place -----------------------------
 
-    def _action(self, name: str, text: str, slot: object = None,
-                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: object = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if isinstance(shortcut, QKeySequence.StandardKey):
@@ -115,10 +120,11 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         key = QKeySequence.StandardKey
         self.new_workflow_action = self._action(
-            "actionNewWorkflow", self.tr("&New workflow"), self.on_new_workflow_triggered,
-            key.New)
+            "actionNewWorkflow", self.tr("&New workflow"), self.on_new_workflow_triggered, key.New
+        )
         self.load_examples_action = self._action(
-            "actionLoadExamples", self.tr("Load &examples"), self.on_load_examples_triggered)
+            "actionLoadExamples", self.tr("Load &examples"), self.on_load_examples_triggered
+        )
         self.quit_action = self._action("actionQuit", self.tr("&Quit"), self.close, key.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.undo_action = self.undo_group.createUndoAction(self, self.tr("&Undo"))
@@ -127,26 +133,39 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setObjectName("actionRedo")
         self.redo_action.setShortcuts(key.Redo)
-        self.find_action = self._action("actionFind", self.tr("&Find"), self.on_find_triggered,
-                                        key.Find)
-        self.run_now_action = self._action("actionRunNow", self.tr("&Run now…"),
-                                           self.on_run_now_triggered, QKeySequence("Ctrl+R"))
-        self.schedule_action = self._action("actionSchedule", self.tr("&Schedule…"),
-                                            self.on_schedule_triggered,
-                                            QKeySequence("Ctrl+Shift+S"))
-        self.pause_action = self._action("actionPauseRuns", self.tr("&Pause all runs"),
-                                         self.on_pause_triggered, QKeySequence("Ctrl+Shift+P"))
+        self.find_action = self._action(
+            "actionFind", self.tr("&Find"), self.on_find_triggered, key.Find
+        )
+        self.run_now_action = self._action(
+            "actionRunNow", self.tr("&Run now…"), self.on_run_now_triggered, QKeySequence("Ctrl+R")
+        )
+        self.schedule_action = self._action(
+            "actionSchedule",
+            self.tr("&Schedule…"),
+            self.on_schedule_triggered,
+            QKeySequence("Ctrl+Shift+S"),
+        )
+        self.pause_action = self._action(
+            "actionPauseRuns",
+            self.tr("&Pause all runs"),
+            self.on_pause_triggered,
+            QKeySequence("Ctrl+Shift+P"),
+        )
         self.pause_action.setCheckable(True)
         self.pause_action.setChecked(self.scheduler_area.paused)
         self.scheduler_area.paused_changed.connect(self.on_paused_changed)
         self.area_actions = []
         for number, name in enumerate(AREA_NAMES):
-            action = self._action(f"actionArea{name}", self.tr(name),
-                                  lambda _=False, n=number: self.show_area(n),
-                                  QKeySequence(f"Ctrl+{number + 1}"))
+            action = self._action(
+                f"actionArea{name}",
+                self.tr(name),
+                lambda _=False, n=number: self.show_area(n),
+                QKeySequence(f"Ctrl+{number + 1}"),
+            )
             self.area_actions.append(action)
-        self.about_action = self._action("actionAbout", self.tr("&About Cueflow"),
-                                         self.on_about_triggered)
+        self.about_action = self._action(
+            "actionAbout", self.tr("&About Cueflow"), self.on_about_triggered
+        )
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
@@ -195,8 +214,10 @@ class MainWindow(QMainWindow):
         area.history_filter.clear()
         area.since_check.setChecked(False)
         area.reload()
-        for tab, view, model in ((0, area.upcoming_view, area.upcoming_model),
-                                 (1, area.history_view, area.history_model)):
+        for tab, view, model in (
+            (0, area.upcoming_view, area.upcoming_model),
+            (1, area.history_view, area.history_model),
+        ):
             model.row_at(0)  # loads the first page: the soonest (or latest) runs
             row = model.row_of(run_id)
             if row >= 0:
@@ -290,8 +311,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str, str)
     def on_run_changed(self, run_id: str, workflow: str, status: str) -> None:
-        self.statusBar().showMessage(self.tr("Run {id} ({workflow}): {status}").format(
-            id=run_id, workflow=workflow, status=status), 8000)
+        self.statusBar().showMessage(
+            self.tr("Run {id} ({workflow}): {status}").format(
+                id=run_id, workflow=workflow, status=status
+            ),
+            8000,
+        )
 
     @Slot()
     def on_ledger_changed(self) -> None:
@@ -320,11 +345,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_find_triggered(self) -> None:
         area = self.current_area()
-        target = {AREA_WORKFLOWS: self.workflows_area.filter_edit,
-                  AREA_SCHEDULER: self.scheduler_area.upcoming_filter
-                  if self.scheduler_area.tabs.currentIndex() == 0
-                  else self.scheduler_area.history_filter,
-                  AREA_DATA: self.data_area.search_edit}.get(area)
+        target = {
+            AREA_WORKFLOWS: self.workflows_area.filter_edit,
+            AREA_SCHEDULER: self.scheduler_area.upcoming_filter
+            if self.scheduler_area.tabs.currentIndex() == 0
+            else self.scheduler_area.history_filter,
+            AREA_DATA: self.data_area.search_edit,
+        }.get(area)
         if target is not None:
             target.setFocus()
             target.selectAll()
@@ -365,31 +392,45 @@ class MainWindow(QMainWindow):
             try:
                 try:
                     summary = import_text(self.context.db, text, name=resource.name)
-                    lines.append(self.tr("{file}: {summary}").format(
-                        file=resource.name, summary=summary))
+                    lines.append(
+                        self.tr("{file}: {summary}").format(file=resource.name, summary=summary)
+                    )
                 except InvalidWorkflowFile as exc:
                     taken = conflicts_of(exc)
                     if taken is None:
                         raise
                     choice = self.ask_example_conflict(resource.name, taken)
                     if choice == REPLACE:
-                        summary = import_text(self.context.db, text, name=resource.name,
-                                              replace=True)
-                        lines.append(self.tr("{file}: replaced what existed; {summary}").format(
-                            file=resource.name, summary=summary))
+                        summary = import_text(
+                            self.context.db, text, name=resource.name, replace=True
+                        )
+                        lines.append(
+                            self.tr("{file}: replaced what existed; {summary}").format(
+                                file=resource.name, summary=summary
+                            )
+                        )
                     elif choice == KEEP_BOTH:
-                        summary, renamed = import_keeping_both(self.context.db, text,
-                                                               resource.name)
+                        summary, renamed = import_keeping_both(self.context.db, text, resource.name)
                         names = ", ".join(f"{old} → {new}" for old, new in renamed.items())
-                        lines.append(self.tr("{file}: kept both ({names}); {summary}").format(
-                            file=resource.name, names=names or self.tr("no renames"),
-                            summary=summary))
+                        lines.append(
+                            self.tr("{file}: kept both ({names}); {summary}").format(
+                                file=resource.name,
+                                names=names or self.tr("no renames"),
+                                summary=summary,
+                            )
+                        )
                     else:
-                        lines.append(self.tr("{file}: skipped ({names} already exist)").format(
-                            file=resource.name, names=", ".join(taken)))
+                        lines.append(
+                            self.tr("{file}: skipped ({names} already exist)").format(
+                                file=resource.name, names=", ".join(taken)
+                            )
+                        )
             except CueflowError as exc:
-                lines.append(self.tr("{file}: not loaded: {reason}").format(
-                    file=resource.name, reason=str(exc).splitlines()[0]))
+                lines.append(
+                    self.tr("{file}: not loaded: {reason}").format(
+                        file=resource.name, reason=str(exc).splitlines()[0]
+                    )
+                )
         self.workflows_area.refresh_list()
         self.data_area.reload()
         self.statusBar().showMessage("; ".join(lines), 10000)
@@ -400,21 +441,32 @@ class MainWindow(QMainWindow):
         """Replace, Keep both or Skip for one example file (tests replace this)."""
         from app.ui.dialogs.example_import import KEEP_BOTH, REPLACE, SKIP
 
-        kinds = {"workflows": self.tr("the workflow"), "triggers": self.tr("the trigger"),
-                 "data_types": self.tr("the data type"), "things": self.tr("the thing")}
+        kinds = {
+            "workflows": self.tr("the workflow"),
+            "triggers": self.tr("the trigger"),
+            "data_types": self.tr("the data type"),
+            "things": self.tr("the thing"),
+        }
         named = []
         for place in taken:  # "workflows.send_welcome" → "the workflow send_welcome"
             kind, _, name = place.partition(".")
             named.append(f"• {kinds.get(kind, kind)} {name}" if name else f"• {place}")
         first = next((p.partition(".")[2] for p in taken if p.startswith("workflows.")), "")
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Example already loaded"),
-                          self.tr("The example {file} uses names you already have:\n{names}")
-                          .format(file=file_name, names="\n".join(named)),
-                          parent=self)
-        box.setInformativeText(self.tr(
-            "Replace overwrites yours with the example. Keep both loads the example's "
-            "workflows and triggers under new names{example}. Skip leaves this "
-            "example out.").format(example=f" ({first}_2 …)" if first else ""))
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Example already loaded"),
+            self.tr("The example {file} uses names you already have:\n{names}").format(
+                file=file_name, names="\n".join(named)
+            ),
+            parent=self,
+        )
+        box.setInformativeText(
+            self.tr(
+                "Replace overwrites yours with the example. Keep both loads the example's "
+                "workflows and triggers under new names{example}. Skip leaves this "
+                "example out."
+            ).format(example=f" ({first}_2 …)" if first else "")
+        )
         replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
         skip = box.addButton(self.tr("Skip"), QMessageBox.ButtonRole.RejectRole)
@@ -434,9 +486,13 @@ class MainWindow(QMainWindow):
         if not empty:
             return
         answer = QMessageBox.question(
-            self, self.tr("Welcome to Cueflow"),
-            self.tr("This data folder is empty. Load the example workflows (birthday emails, "
-                    "a daily digest, trial reminders) to start from?"))
+            self,
+            self.tr("Welcome to Cueflow"),
+            self.tr(
+                "This data folder is empty. Load the example workflows (birthday emails, "
+                "a daily digest, trial reminders) to start from?"
+            ),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.load_examples()
 
@@ -444,9 +500,13 @@ class MainWindow(QMainWindow):
     def on_about_triggered(self) -> None:
         from app import __version__
 
-        QMessageBox.about(self, self.tr("About Cueflow"), self.tr(
-            "Cueflow {version}\nDesign and run backend workflows.\nData folder: {folder}").format(
-            version=__version__, folder=self.context.data_dir))
+        QMessageBox.about(
+            self,
+            self.tr("About Cueflow"),
+            self.tr(
+                "Cueflow {version}\nDesign and run backend workflows.\nData folder: {folder}"
+            ).format(version=__version__, folder=self.context.data_dir),
+        )
 
 
 def application() -> QApplication:

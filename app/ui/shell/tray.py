@@ -43,8 +43,10 @@ def upcoming_runs(context: AppContext, limit: int = UPCOMING_IN_MENU) -> list[Up
 def runnable_workflows(context: AppContext) -> list[RunnableWorkflow]:
     with context.db.read() as session:
         workflows = catalog.list_workflows(session)
-    return [RunnableWorkflow(wf.name, wf.title, any(not p.optional for p in wf.parameters))
-            for wf in sorted(workflows, key=lambda wf: wf.name)]
+    return [
+        RunnableWorkflow(wf.name, wf.title, any(not p.optional for p in wf.parameters))
+        for wf in sorted(workflows, key=lambda wf: wf.name)
+    ]
 
 
 class CueflowTray(QObject):
@@ -56,8 +58,9 @@ class CueflowTray(QObject):
     quit_requested = Signal()
     state_changed = Signal(str)
 
-    def __init__(self, context: AppContext, bridge: EventBridge,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, context: AppContext, bridge: EventBridge, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.presenter = TrayPresenter(self.tr)
@@ -139,10 +142,14 @@ class CueflowTray(QObject):
             action = self.run_menu.addAction(text)
             action.setObjectName(f"trayRun_{wf.name}")
             action.setData(wf.name)
-            action.setToolTip(self.tr("Opens the form: this workflow needs input")
-                              if wf.needs_input else self.tr("Runs now"))
+            action.setToolTip(
+                self.tr("Opens the form: this workflow needs input")
+                if wf.needs_input
+                else self.tr("Runs now")
+            )
             action.triggered.connect(
-                lambda _=False, w=wf: self.on_run_workflow_triggered(w.name, w.needs_input))
+                lambda _=False, w=wf: self.on_run_workflow_triggered(w.name, w.needs_input)
+            )
 
     # --- state -------------------------------------------------------------------------
 
@@ -156,11 +163,12 @@ class CueflowTray(QObject):
             action.setText(self.presenter.upcoming_text(run, now, local))
             action.setData(run.run_id)
             action.setVisible(True)
-        for action in self.upcoming_actions[len(self.upcoming):]:
+        for action in self.upcoming_actions[len(self.upcoming) :]:
             action.setData(None)
             action.setVisible(False)
-        self.upcoming_header.setText(self.tr("Upcoming runs") if self.upcoming
-                                     else self.tr("Nothing scheduled"))
+        self.upcoming_header.setText(
+            self.tr("Upcoming runs") if self.upcoming else self.tr("Nothing scheduled")
+        )
         self.pause_action.setText(self.presenter.pause_text(self.status.paused))
         self.icon.setToolTip(self.presenter.tooltip(self.status, self.upcoming, now))
         self._update_icon()
@@ -196,9 +204,13 @@ class CueflowTray(QObject):
 
     # --- messages ------------------------------------------------------------------------
 
-    def show_message(self, title: str, message: str, run_id: str | None = None,
-                     icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information
-                     ) -> None:
+    def show_message(
+        self,
+        title: str,
+        message: str,
+        run_id: str | None = None,
+        icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information,
+    ) -> None:
         """A desktop notification; clicking it opens the run (or the window)."""
         self._message_run = run_id
         self.last_message = (title, message)
@@ -209,8 +221,9 @@ class CueflowTray(QObject):
     def announce_recovered(self, recovered: dict[str, list[str]]) -> None:
         text = self.presenter.recovered_message(recovered)
         if text:
-            self.show_message(self.tr("Runs missed while closed"), text,
-                              icon=QSystemTrayIcon.MessageIcon.Warning)
+            self.show_message(
+                self.tr("Runs missed while closed"), text, icon=QSystemTrayIcon.MessageIcon.Warning
+            )
 
     # --- slots ---------------------------------------------------------------------------
 
@@ -270,8 +283,10 @@ class CueflowTray(QObject):
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def on_icon_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
-                      QSystemTrayIcon.ActivationReason.DoubleClick):
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
             self.open_requested.emit()
 
     @Slot()

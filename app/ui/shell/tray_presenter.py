@@ -101,20 +101,26 @@ class TrayPresenter:
             return f"{first}\n{self.tr('Nothing scheduled')}"
         run = upcoming[0]
         return f"{first}\n" + self.tr("Next: {workflow} {when}").format(
-            workflow=run.workflow, when=self.when(run.at, now))
+            workflow=run.workflow, when=self.when(run.at, now)
+        )
 
     def upcoming_text(self, run: UpcomingRun, now: datetime, local: datetime) -> str:
         """A menu entry: `send_birthday_email — in 2 h 10 min (Tue 09:00)`."""
         return self.tr("{workflow} — {when} ({at})").format(
-            workflow=run.workflow, when=self.when(run.at, now), at=local.strftime("%a %H:%M"))
+            workflow=run.workflow, when=self.when(run.at, now), at=local.strftime("%a %H:%M")
+        )
 
     def pause_text(self, paused: bool) -> str:
         return self.tr("Resume scheduler") if paused else self.tr("Pause scheduler")
 
-    def failed_message(self, workflow: str, run_id: str, error: str | None,
-                       status: str = "failed") -> tuple[str, str]:
-        title = (self.tr("{workflow} was interrupted") if status == "interrupted"
-                 else self.tr("{workflow} failed")).format(workflow=workflow)
+    def failed_message(
+        self, workflow: str, run_id: str, error: str | None, status: str = "failed"
+    ) -> tuple[str, str]:
+        title = (
+            self.tr("{workflow} was interrupted")
+            if status == "interrupted"
+            else self.tr("{workflow} failed")
+        ).format(workflow=workflow)
         reason = (error or "").strip().splitlines()[0] if (error or "").strip() else ""
         message = self.tr("Run {id}").format(id=run_id)
         return title, f"{message}: {reason}" if reason else message
@@ -127,8 +133,11 @@ class TrayPresenter:
         parts = []
         total = late + skipped
         if total:
-            head = (self.tr("1 run was missed while Cueflow was closed") if total == 1 else
-                    self.tr("{n} runs were missed while Cueflow was closed").format(n=total))
+            head = (
+                self.tr("1 run was missed while Cueflow was closed")
+                if total == 1
+                else self.tr("{n} runs were missed while Cueflow was closed").format(n=total)
+            )
             details = []
             if late:
                 details.append(self.tr("{n} ran late").format(n=late))
@@ -136,12 +145,18 @@ class TrayPresenter:
                 details.append(self.tr("{n} skipped").format(n=skipped))
             parts.append(f"{head} — {', '.join(details)}")
         if interrupted:
-            parts.append(self.tr("1 run was interrupted when Cueflow stopped") if interrupted == 1
-                         else self.tr("{n} runs were interrupted when Cueflow stopped").format(
-                             n=interrupted))
+            parts.append(
+                self.tr("1 run was interrupted when Cueflow stopped")
+                if interrupted == 1
+                else self.tr("{n} runs were interrupted when Cueflow stopped").format(n=interrupted)
+            )
         return ". ".join(parts) if parts else None
 
     def keeps_running_message(self) -> tuple[str, str]:
-        return (self.tr("Cueflow keeps running"), self.tr(
-            "Scheduled workflows still run while the window is closed. Use Quit in this "
-            "icon's menu to stop Cueflow."))
+        return (
+            self.tr("Cueflow keeps running"),
+            self.tr(
+                "Scheduled workflows still run while the window is closed. Use Quit in this "
+                "icon's menu to stop Cueflow."
+            ),
+        )

@@ -79,7 +79,10 @@ class ExpressionLineEdit(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys that choose from the open popup belong to the completer."""
         if self._popup().isVisible() and event.key() in (
-            Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Tab, Qt.Key.Key_Escape
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Escape,
         ):
             event.ignore()
             return

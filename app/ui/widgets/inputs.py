@@ -141,8 +141,13 @@ class DateEditor(ValueEditor):
 class ThingPicker(ValueEditor):
     """A searchable list of things (label and ID); type to filter."""
 
-    def __init__(self, db: Database, type_name: str | None, none_text: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        type_name: str | None,
+        none_text: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.combo = QComboBox(self)
         self.combo.setEditable(True)
@@ -203,10 +208,14 @@ class ListEditor(ValueEditor):
         value = self.item_editor.value()
         if value is None or value == "":
             return
-        item = QListWidgetItem(self.item_editor.text() if not isinstance(
-            self.item_editor, ThingPicker) else self.item_editor.combo.currentText())
-        item.setData(Qt.ItemDataRole.UserRole,
-                     value.isoformat() if isinstance(value, datetime) else value)
+        item = QListWidgetItem(
+            self.item_editor.text()
+            if not isinstance(self.item_editor, ThingPicker)
+            else self.item_editor.combo.currentText()
+        )
+        item.setData(
+            Qt.ItemDataRole.UserRole, value.isoformat() if isinstance(value, datetime) else value
+        )
         self.items.addItem(item)
         self.item_editor.clear()
         self.changed.emit()
@@ -225,12 +234,14 @@ class ListEditor(ValueEditor):
         self.changed.emit()
 
     def value(self) -> Any:
-        return [self.items.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.items.count())]
+        return [
+            self.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.items.count())
+        ]
 
 
-def editor_for(vtype: ValueType, db: Database, optional: bool = False,
-               parent: QWidget | None = None) -> ValueEditor:
+def editor_for(
+    vtype: ValueType, db: Database, optional: bool = False, parent: QWidget | None = None
+) -> ValueEditor:
     """The editor that fits a parameter's type."""
     if vtype.is_list:
         return ListEditor(editor_for(vtype.item, db, False), parent)

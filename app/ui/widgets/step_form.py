@@ -116,10 +116,17 @@ class StepForm(QWidget):
 
     step_edited = Signal(object)
 
-    def __init__(self, step: StepDef, names: list[str], words: list[str],
-                 choices: dict[str, list[str]], parent: QWidget | None = None, *,
-                 typed: Mapping[str, str] | None = None,
-                 data_types: Mapping[str, DataTypeDef] | None = None) -> None:
+    def __init__(
+        self,
+        step: StepDef,
+        names: list[str],
+        words: list[str],
+        choices: dict[str, list[str]],
+        parent: QWidget | None = None,
+        *,
+        typed: Mapping[str, str] | None = None,
+        data_types: Mapping[str, DataTypeDef] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.step = step
         self.names = names
@@ -168,8 +175,9 @@ class StepForm(QWidget):
         self.form.addRow(label, column)
         self.errors[key] = error
 
-    def _widget_for(self, item: InputSpec, words: list[str],
-                    choices: dict[str, list[str]]) -> QWidget:
+    def _widget_for(
+        self, item: InputSpec, words: list[str], choices: dict[str, list[str]]
+    ) -> QWidget:
         if item.kind == registry.YES_NO:
             box = QCheckBox(self)
             box.toggled.connect(self.on_input_committed)
@@ -249,8 +257,11 @@ class StepForm(QWidget):
         """Problems found on save, by input name (live checks come first)."""
         for name, label in self.errors.items():
             widget = self.widgets.get(name)
-            live = self._live_problems(name, widget.text()) if isinstance(
-                widget, ExpressionLineEdit | LongTextEdit) else []
+            live = (
+                self._live_problems(name, widget.text())
+                if isinstance(widget, ExpressionLineEdit | LongTextEdit)
+                else []
+            )
             messages = live or problems.get(name, [])
             label.setText("; ".join(messages))
             label.setVisible(bool(messages))
@@ -261,8 +272,11 @@ class StepForm(QWidget):
         if not text.strip():
             return []
         spec_item = self.spec.input(name) if self.spec else None
-        if spec_item is not None and spec_item.kind in (registry.WORKFLOW, registry.DATA_TYPE) \
-                and not expressions.is_template(text):
+        if (
+            spec_item is not None
+            and spec_item.kind in (registry.WORKFLOW, registry.DATA_TYPE)
+            and not expressions.is_template(text)
+        ):
             return []
         condition = name == ONLY_WHEN
         problems = expressions.check(text, self.names, condition=condition)

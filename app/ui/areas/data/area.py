@@ -87,12 +87,15 @@ class DataArea(QWidget):
         self.fields_table = QTableWidget(0, 3, fields_box)
         self.fields_table.setObjectName("fieldsTable")
         self.fields_table.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Type"), self.tr("Is a list")])
+            [self.tr("Name"), self.tr("Type"), self.tr("Is a list")]
+        )
         self.fields_table.verticalHeader().setVisible(False)
         self.fields_table.horizontalHeader().setSectionResizeMode(
-            FIELD_NAME, QHeaderView.ResizeMode.Stretch)
+            FIELD_NAME, QHeaderView.ResizeMode.Stretch
+        )
         self.fields_table.horizontalHeader().setSectionResizeMode(
-            FIELD_TYPE, QHeaderView.ResizeMode.Stretch)
+            FIELD_TYPE, QHeaderView.ResizeMode.Stretch
+        )
         self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.fields_table.setMaximumHeight(190)
         self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
@@ -136,9 +139,11 @@ class DataArea(QWidget):
         self.things_view.setAlternatingRowColors(True)
         self.things_view.verticalHeader().setVisible(False)
         self.things_view.horizontalHeader().setStretchLastSection(True)
-        self.things_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                         | QAbstractItemView.EditTrigger.EditKeyPressed
-                                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.things_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.things_model.dataChanged.connect(self.on_things_data_changed)
         things_layout.addWidget(self.things_view, 1)
         self.thing_error = QLabel(things_box)
@@ -169,14 +174,14 @@ class DataArea(QWidget):
         with QSignalBlocker(self.type_list):
             self.type_list.clear()
             self.type_list.addItems(sorted(self.types))
-        items = self.type_list.findItems(wanted or "", Qt.MatchFlag.MatchExactly) if wanted \
-            else []
+        items = self.type_list.findItems(wanted or "", Qt.MatchFlag.MatchExactly) if wanted else []
         if items:
             self.type_list.setCurrentItem(items[0])
         elif self.type_list.count():
             self.type_list.setCurrentRow(0)
-        self.on_type_list_current_changed(self.type_list.currentItem().text()
-                                          if self.type_list.currentItem() else "")
+        self.on_type_list_current_changed(
+            self.type_list.currentItem().text() if self.type_list.currentItem() else ""
+        )
         self.triggers_editor.reload()
 
     def settle(self) -> bool:
@@ -188,8 +193,7 @@ class DataArea(QWidget):
     def on_type_list_current_changed(self, name: str) -> None:
         if self.current is not None and name != self.current.name and not self.settle():
             with QSignalBlocker(self.type_list):  # stay on the type with unsaved rules
-                for item in self.type_list.findItems(self.current.name,
-                                                     Qt.MatchFlag.MatchExactly):
+                for item in self.type_list.findItems(self.current.name, Qt.MatchFlag.MatchExactly):
                     self.type_list.setCurrentItem(item)
             return
         self.current = self.types.get(name)
@@ -197,8 +201,12 @@ class DataArea(QWidget):
         self.privacy_editor.set_data_type(self.current)
         self.things_model.set_data_type(self.current, self.search_edit.text())
         self.things_view.resizeColumnsToContents()
-        for button in (self.add_field_button, self.remove_field_button, self.add_thing_button,
-                       self.delete_thing_button):
+        for button in (
+            self.add_field_button,
+            self.remove_field_button,
+            self.add_thing_button,
+            self.delete_thing_button,
+        ):
             button.setEnabled(self.current is not None)
 
     def _show_fields(self) -> None:
@@ -247,9 +255,11 @@ class DataArea(QWidget):
             return False
         definition, renames, moved = saved.definition, saved.renames, saved.moved
         if renames:
-            self.status_message.emit(self.tr("Renamed {fields}; moved the values of {n} thing(s)")
-                                     .format(fields=", ".join(f"{old} → {new}" for old, new
-                                                              in renames.items()), n=moved))
+            self.status_message.emit(
+                self.tr("Renamed {fields}; moved the values of {n} thing(s)").format(
+                    fields=", ".join(f"{old} → {new}" for old, new in renames.items()), n=moved
+                )
+            )
         self.reload(definition.name)
         return True
 
@@ -280,8 +290,9 @@ class DataArea(QWidget):
 
     @Slot()
     def on_new_type_clicked(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New data type"),
-                                        self.tr("Name (e.g. Customer)"))
+        name, ok = QInputDialog.getText(
+            self, self.tr("New data type"), self.tr("Name (e.g. Customer)")
+        )
         if ok and name.strip():
             self.create_type(name.strip())
 
@@ -291,8 +302,11 @@ class DataArea(QWidget):
         try:
             self.data_service.create_type(name)
         except CueflowError as exc:
-            self.status_message.emit(self.tr("'{name}' cannot be a new data type name: "
-                                             "{reason}").format(name=name, reason=exc.reason))
+            self.status_message.emit(
+                self.tr("'{name}' cannot be a new data type name: {reason}").format(
+                    name=name, reason=exc.reason
+                )
+            )
             return
         self.reload(name)
 
@@ -328,8 +342,9 @@ class DataArea(QWidget):
             return
         self.things_model.reload()
         self.things_view.scrollToBottom()
-        self.status_message.emit(self.tr("Added {type} {id}").format(
-            type=dialog.definition.name, id=dialog.created.id))
+        self.status_message.emit(
+            self.tr("Added {type} {id}").format(type=dialog.definition.name, id=dialog.created.id)
+        )
 
     @Slot()
     def on_delete_thing_clicked(self) -> None:
@@ -338,8 +353,10 @@ class DataArea(QWidget):
             return
         ids = [self.things_model.thing_id(r) for r in rows]
         question = self.tr("Delete {n} thing(s)?").format(n=len(ids))
-        if QMessageBox.question(self, self.tr("Delete"), question) != \
-                QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, self.tr("Delete"), question)
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self.delete_things(ids)
 

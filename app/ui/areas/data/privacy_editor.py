@@ -87,13 +87,18 @@ class GrantEditor(QWidget):
             for name in field_names:
                 item = QListWidgetItem(name, self.fields)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if name in listed
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(
+                    Qt.CheckState.Checked if name in listed else Qt.CheckState.Unchecked
+                )
             button = {"all": self.view_all, "none": self.view_none}.get(
-                rule.view if isinstance(rule.view, str) else "", self.view_listed)
+                rule.view if isinstance(rule.view, str) else "", self.view_listed
+            )
             button.setChecked(True)
-        for check, value in ((self.find_check, rule.find), (self.modify_check, rule.modify),
-                             (self.delete_check, rule.delete)):
+        for check, value in (
+            (self.find_check, rule.find),
+            (self.modify_check, rule.modify),
+            (self.delete_check, rule.delete),
+        ):
             with QSignalBlocker(check):
                 check.setChecked(value)
         self.fields.setEnabled(self.view_listed.isChecked())
@@ -103,13 +108,20 @@ class GrantEditor(QWidget):
             return "all"
         if self.view_none.isChecked():
             return "none"
-        return tuple(self.fields.item(i).text() for i in range(self.fields.count())
-                     if self.fields.item(i).checkState() == Qt.CheckState.Checked)
+        return tuple(
+            self.fields.item(i).text()
+            for i in range(self.fields.count())
+            if self.fields.item(i).checkState() == Qt.CheckState.Checked
+        )
 
     def apply_to(self, rule: PrivacyRule) -> PrivacyRule:
-        return dataclasses.replace(rule, view=self.view(), find=self.find_check.isChecked(),
-                                   modify=self.modify_check.isChecked(),
-                                   delete=self.delete_check.isChecked())
+        return dataclasses.replace(
+            rule,
+            view=self.view(),
+            find=self.find_check.isChecked(),
+            modify=self.modify_check.isChecked(),
+            delete=self.delete_check.isChecked(),
+        )
 
     @Slot(int, bool)
     def on_view_toggled(self, button_id: int, checked: bool) -> None:
@@ -130,8 +142,11 @@ def describe_grant(rule: PrivacyRule) -> str:
         view = "view nothing"
     else:
         view = "view " + ", ".join(rule.view)
-    rights = [name for name, allowed in (("find", rule.find), ("modify", rule.modify),
-                                         ("delete", rule.delete)) if allowed]
+    rights = [
+        name
+        for name, allowed in (("find", rule.find), ("modify", rule.modify), ("delete", rule.delete))
+        if allowed
+    ]
     return " · ".join([view, *rights])
 
 
@@ -155,12 +170,22 @@ class PrivacyEditor(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
 
         left, rules_label, self.rule_list, buttons = list_pane(
-            splitter, self.tr("Rules"), "privacyRuleList", self.on_rule_list_current_changed,
-            [(self.tr("Add rule"), "addRuleButton", self.on_add_rule_clicked),
-             (self.tr("Remove rule"), "removeRuleButton", self.on_remove_rule_clicked)])
+            splitter,
+            self.tr("Rules"),
+            "privacyRuleList",
+            self.on_rule_list_current_changed,
+            [
+                (self.tr("Add rule"), "addRuleButton", self.on_add_rule_clicked),
+                (self.tr("Remove rule"), "removeRuleButton", self.on_remove_rule_clicked),
+            ],
+        )
         self.add_rule_button, self.remove_rule_button = buttons
-        rules_label.setToolTip(self.tr("A thing gets what every rule whose condition holds "
-                                       "grants; when none holds, what everyone else gets."))
+        rules_label.setToolTip(
+            self.tr(
+                "A thing gets what every rule whose condition holds "
+                "grants; when none holds, what everyone else gets."
+            )
+        )
 
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
@@ -193,8 +218,7 @@ class PrivacyEditor(QWidget):
 
         self.others_box = QGroupBox(self.tr("Everyone else (when no rule matches)"), right)
         others_layout = QVBoxLayout(self.others_box)
-        self.others_enabled = QCheckBox(self.tr("Give everyone else some access"),
-                                        self.others_box)
+        self.others_enabled = QCheckBox(self.tr("Give everyone else some access"), self.others_box)
         self.others_enabled.setObjectName("everyoneElseEnabled")
         self.others_enabled.toggled.connect(self.on_others_toggled)
         others_layout.addWidget(self.others_enabled)
@@ -237,13 +261,15 @@ class PrivacyEditor(QWidget):
         self.definition = definition
         privacy = definition.privacy if definition else Privacy()
         self.rules = list(privacy.rules)
-        self.condition_edit.set_words(scope_words(
-            sorted(CONDITION_NAMES), {"thing": self.field_names}))
+        self.condition_edit.set_words(
+            scope_words(sorted(CONDITION_NAMES), {"thing": self.field_names})
+        )
         other = privacy.everyone_else
         with QSignalBlocker(self.others_enabled):
             self.others_enabled.setChecked(other is not None)
-        self.others_grant.set_grant(other or PrivacyRule("everyone else", "true", "none"),
-                                    self.field_names)
+        self.others_grant.set_grant(
+            other or PrivacyRule("everyone else", "true", "none"), self.field_names
+        )
         self.others_grant.setEnabled(other is not None)
         self._fill_rule_list(0 if self.rules else -1)
         for widget in (self.add_rule_button, self.others_box):
@@ -288,22 +314,27 @@ class PrivacyEditor(QWidget):
         if self.definition is None:
             self.summary.setText(self.tr("Choose a data type."))
         elif not self.rules and not self.others_enabled.isChecked():
-            self.summary.setText(self.tr(
-                "<b>{type}</b> has no privacy rules: every run may find, read, modify and "
-                "delete its things. Add a rule to restrict that.").format(
-                type=self.definition.name))
+            self.summary.setText(
+                self.tr(
+                    "<b>{type}</b> has no privacy rules: every run may find, read, modify and "
+                    "delete its things. Add a rule to restrict that."
+                ).format(type=self.definition.name)
+            )
         else:
-            self.summary.setText(self.tr(
-                "Runs see <b>{type}</b> things through these rules for the user they run as "
-                "(unless privacy rules are ignored): a thing gets what every matching rule "
-                "grants, or else what everyone else gets. This window always sees everything.")
-                .format(type=self.definition.name))
+            self.summary.setText(
+                self.tr(
+                    "Runs see <b>{type}</b> things through these rules for the user they run as "
+                    "(unless privacy rules are ignored): a thing gets what every matching rule "
+                    "grants, or else what everyone else gets. This window always sees everything."
+                ).format(type=self.definition.name)
+            )
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
         problems = self.problems()
-        self.problem.setText(problems[0] if problems else (
-            self.tr("Unsaved changes") if dirty else ""))
+        self.problem.setText(
+            problems[0] if problems else (self.tr("Unsaved changes") if dirty else "")
+        )
         self.problem.setStyleSheet(ERROR_STYLE if problems else "color: palette(mid);")
         self.save_button.setEnabled(dirty and not problems and self.definition is not None)
         self.revert_button.setEnabled(dirty)
@@ -324,20 +355,25 @@ class PrivacyEditor(QWidget):
 
     def _show_condition_error(self) -> None:
         row = self.rule_list.currentRow()
-        reasons = (condition_problems(self.rules[row].when, self.definition)
-                   if 0 <= row < len(self.rules) else [])
+        reasons = (
+            condition_problems(self.rules[row].when, self.definition)
+            if 0 <= row < len(self.rules)
+            else []
+        )
         self.condition_error.setText("; ".join(reasons))
         self.condition_error.setVisible(bool(reasons))
         self.condition_edit.setStyleSheet(
-            "QLineEdit { border: 1px solid #dc2626; }" if reasons else "")
+            "QLineEdit { border: 1px solid #dc2626; }" if reasons else ""
+        )
 
     @Slot()
     def on_rule_edited(self) -> None:
         row = self.rule_list.currentRow()
         if not 0 <= row < len(self.rules):
             return
-        rule = dataclasses.replace(self.rules[row], name=self.name_edit.text(),
-                                   when=self.condition_edit.text())
+        rule = dataclasses.replace(
+            self.rules[row], name=self.name_edit.text(), when=self.condition_edit.text()
+        )
         self.rules[row] = self.rule_grant.apply_to(rule)
         self.rule_list.item(row).setText(self._rule_text(self.rules[row]))
         self._show_condition_error()
@@ -349,10 +385,14 @@ class PrivacyEditor(QWidget):
         number = len(self.rules) + 1
         while self.tr("Rule {n}").format(n=number) in taken:
             number += 1
-        condition = ("thing.email == current_user.email" if "email" in self.field_names
-                     else "thing.id == current_user.id")
-        self.rules.append(PrivacyRule(self.tr("Rule {n}").format(n=number), condition,
-                                      "all", find=True))
+        condition = (
+            "thing.email == current_user.email"
+            if "email" in self.field_names
+            else "thing.id == current_user.id"
+        )
+        self.rules.append(
+            PrivacyRule(self.tr("Rule {n}").format(n=number), condition, "all", find=True)
+        )
         self._fill_rule_list(len(self.rules) - 1)
         self._set_dirty(True)
         self.name_edit.setFocus()
@@ -387,14 +427,16 @@ class PrivacyEditor(QWidget):
         """Save, Discard or Cancel for unsaved rules (tests replace this)."""
         assert self.definition is not None
         text = self.tr("The privacy rules of {type} have unsaved changes.").format(
-            type=self.definition.name)
+            type=self.definition.name
+        )
         buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
         if can_save:
             buttons |= QMessageBox.StandardButton.Save
         else:
             text += "\n" + self.tr("They cannot be saved yet: {reason}").format(reason=reason)
-        return QMessageBox.question(self, self.tr("Unsaved privacy rules"), text, buttons,
-                                    QMessageBox.StandardButton.Cancel)
+        return QMessageBox.question(
+            self, self.tr("Unsaved privacy rules"), text, buttons, QMessageBox.StandardButton.Cancel
+        )
 
     def settle(self) -> bool:
         """Before the rules leave the screen: True once nothing unsaved is left.
@@ -427,14 +469,18 @@ class PrivacyEditor(QWidget):
             return False
         self.definition = definition
         self._set_dirty(False)
-        self.status_message.emit(self.tr("Saved the privacy rules of {type}").format(
-            type=definition.name))
+        self.status_message.emit(
+            self.tr("Saved the privacy rules of {type}").format(type=definition.name)
+        )
         self.saved.emit(definition.name)
         return True
 
 
-def condition_problems(source: str, definition: DataTypeDef | None = None,
-                       types: Mapping[str, DataTypeDef] | None = None) -> list[str]:
+def condition_problems(
+    source: str,
+    definition: DataTypeDef | None = None,
+    types: Mapping[str, DataTypeDef] | None = None,
+) -> list[str]:
     """Why a rule's condition cannot be used (empty list when it can).
 
     With `definition`, `thing` is a thing of that type: its fields are checked.

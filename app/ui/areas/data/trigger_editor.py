@@ -60,9 +60,15 @@ class TriggersEditor(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
 
         left, _title, self.trigger_list, buttons = list_pane(
-            splitter, self.tr("Triggers"), "triggerList", self.on_trigger_list_current_changed,
-            [(self.tr("New trigger"), "newTriggerButton", self.on_new_clicked),
-             (self.tr("Delete…"), "deleteTriggerButton", self.on_delete_clicked)])
+            splitter,
+            self.tr("Triggers"),
+            "triggerList",
+            self.on_trigger_list_current_changed,
+            [
+                (self.tr("New trigger"), "newTriggerButton", self.on_new_clicked),
+                (self.tr("Delete…"), "deleteTriggerButton", self.on_delete_clicked),
+            ],
+        )
         self.new_button, self.delete_button = buttons
 
         right = QWidget(splitter)
@@ -91,8 +97,7 @@ class TriggersEditor(QWidget):
         form.addRow(self.tr("Events"), events)
         self.condition_edit = ExpressionLineEdit(True, self.form_box)
         self.condition_edit.setObjectName("triggerCondition")
-        self.condition_edit.setPlaceholderText(self.tr("always (e.g. thing_now.email is not "
-                                                       "none)"))
+        self.condition_edit.setPlaceholderText(self.tr("always (e.g. thing_now.email is not none)"))
         self.condition_edit.textChanged.connect(self.on_form_changed)
         self.condition_error = _error_label(self.form_box, "triggerConditionError")
         form.addRow(self.tr("Only when"), _stacked(self.condition_edit, self.condition_error))
@@ -102,15 +107,21 @@ class TriggersEditor(QWidget):
         form.addRow(self.tr("Start workflow"), self.workflow_combo)
         right_layout.addWidget(self.form_box)
 
-        self.params_box = QGroupBox(self.tr("Parameters (expressions over thing_before and "
-                                            "thing_now)"), right)
+        self.params_box = QGroupBox(
+            self.tr("Parameters (expressions over thing_before and thing_now)"), right
+        )
         self.params_form = QFormLayout(self.params_box)
         self.params_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         right_layout.addWidget(self.params_box)
-        note = QLabel(self.tr("The workflow starts right after the change is saved, once per "
-                              "change, as the user who made it, and always respects privacy "
-                              "rules. Changes made by a trigger's own run do not fire triggers "
-                              "again."), right)
+        note = QLabel(
+            self.tr(
+                "The workflow starts right after the change is saved, once per "
+                "change, as the user who made it, and always respects privacy "
+                "rules. Changes made by a trigger's own run do not fire triggers "
+                "again."
+            ),
+            right,
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(mid);")
         right_layout.addWidget(note)
@@ -149,24 +160,38 @@ class TriggersEditor(QWidget):
         self.trigger_list.setCurrentRow(row)
         self.on_trigger_list_current_changed(row)
         self.new_button.setEnabled(bool(self.types) and bool(self.workflows))
-        self.new_button.setToolTip("" if self.new_button.isEnabled() else self.tr(
-            "A trigger needs a data type and a workflow first."))
+        self.new_button.setToolTip(
+            ""
+            if self.new_button.isEnabled()
+            else self.tr("A trigger needs a data type and a workflow first.")
+        )
 
     def _list_text(self, trigger: TriggerDef) -> str:
         return self.tr("{name}\n    {type} {events} → {workflow}").format(
-            name=trigger.name, type=trigger.data_type, events="/".join(trigger.on),
-            workflow=trigger.workflow)
+            name=trigger.name,
+            type=trigger.data_type,
+            events="/".join(trigger.on),
+            workflow=trigger.workflow,
+        )
 
     def show_trigger(self, trigger: TriggerDef | None) -> None:
         """Fill the form with a trigger (None: an empty, disabled form)."""
-        self.editing = trigger.name if trigger and trigger.name in {
-            t.name for t in self.triggers} else None
+        self.editing = (
+            trigger.name if trigger and trigger.name in {t.name for t in self.triggers} else None
+        )
         self.form_box.setEnabled(trigger is not None)
         self.params_box.setEnabled(trigger is not None)
         self.delete_button.setEnabled(self.editing is not None)
-        blockers = [QSignalBlocker(w) for w in (self.name_edit, self.type_combo,
-                                                  self.condition_edit, self.workflow_combo,
-                                                  *self.event_checks.values())]
+        blockers = [
+            QSignalBlocker(w)
+            for w in (
+                self.name_edit,
+                self.type_combo,
+                self.condition_edit,
+                self.workflow_combo,
+                *self.event_checks.values(),
+            )
+        ]
         self.name_edit.setText(trigger.name if trigger else "")
         self.type_combo.setCurrentText(trigger.data_type if trigger else "")
         for event, check in self.event_checks.items():
@@ -189,20 +214,23 @@ class TriggersEditor(QWidget):
             self.params_form.addRow(QLabel(self.tr("Choose a workflow."), self.params_box))
             return
         if not wf.parameters:
-            self.params_form.addRow(QLabel(self.tr("This workflow has no parameters."),
-                                           self.params_box))
+            self.params_form.addRow(
+                QLabel(self.tr("This workflow has no parameters."), self.params_box)
+            )
         for param in wf.parameters:
             edit = ExpressionLineEdit(False, self.params_box)
             edit.setObjectName(f"triggerParam_{param.key}")
             raw = values.get(param.key)
             edit.setText("" if raw is None else str(raw))
-            edit.setPlaceholderText("{{ thing_now }}" if param.type.is_thing and
-                                    param.type.base == self.type_combo.currentText() else "")
+            edit.setPlaceholderText(
+                "{{ thing_now }}"
+                if param.type.is_thing and param.type.base == self.type_combo.currentText()
+                else ""
+            )
             edit.textChanged.connect(self.on_form_changed)
             error = _error_label(self.params_box, f"triggerParamError_{param.key}")
             optional = self.tr(" (optional)") if param.optional else ""
-            self.params_form.addRow(f"{param.key} — {param.type}{optional}",
-                                    _stacked(edit, error))
+            self.params_form.addRow(f"{param.key} — {param.type}{optional}", _stacked(edit, error))
             self.param_edits[param.key] = edit
             self.param_errors[param.key] = error
         self._update_words()
@@ -218,8 +246,7 @@ class TriggersEditor(QWidget):
     # --- the edited trigger -------------------------------------------------------
 
     def trigger(self) -> TriggerDef:
-        params = {key: edit.text() for key, edit in self.param_edits.items()
-                  if edit.text().strip()}
+        params = {key: edit.text() for key, edit in self.param_edits.items() if edit.text().strip()}
         return TriggerDef(
             name=self.name_edit.text().strip(),
             data_type=self.type_combo.currentText(),
@@ -236,15 +263,19 @@ class TriggersEditor(QWidget):
         if not TRIGGER_NAME.match(trigger.name):
             problems.append(self.tr("A trigger's name uses letters, digits and _"))
         elif trigger.name != self.editing and trigger.name in {t.name for t in self.triggers}:
-            problems.append(self.tr("There is already a trigger called '{name}'").format(
-                name=trigger.name))
+            problems.append(
+                self.tr("There is already a trigger called '{name}'").format(name=trigger.name)
+            )
         if trigger.data_type not in self.types:
             problems.append(self.tr("Choose a data type"))
         if not trigger.on:
             problems.append(self.tr("Choose at least one event"))
         typed = dict.fromkeys(TRIGGER_NAMES, trigger.data_type)
-        reasons = (_expression_problems(trigger.only_when, typed, self.types, condition=True)
-                   if trigger.only_when else [])
+        reasons = (
+            _expression_problems(trigger.only_when, typed, self.types, condition=True)
+            if trigger.only_when
+            else []
+        )
         _show(self.condition_edit, self.condition_error, reasons)
         problems += [self.tr("Only when: {reason}").format(reason=r) for r in reasons]
         wf = self.workflows.get(trigger.workflow)
@@ -254,8 +285,7 @@ class TriggersEditor(QWidget):
             text = edit.text()
             param = wf.parameter(key) if wf else None
             if not text.strip():
-                reasons = ([self.tr("required")] if param is not None and not param.optional
-                           else [])
+                reasons = [self.tr("required")] if param is not None and not param.optional else []
             else:
                 reasons = _expression_problems(text, typed, self.types)
             _show(edit, self.param_errors[key], reasons)
@@ -289,8 +319,11 @@ class TriggersEditor(QWidget):
         wf = self.workflows.get(self.workflow_combo.currentData() or "")
         if wf is not None:  # a parameter of the changed thing's type: offer thing_now
             for param in wf.parameters:
-                if (not kept.get(param.key) and param.type.base == self.type_combo.currentText()
-                        and not param.type.is_list):
+                if (
+                    not kept.get(param.key)
+                    and param.type.base == self.type_combo.currentText()
+                    and not param.type.is_list
+                ):
                     kept[param.key] = "{{ thing_now }}"
         self._build_params(kept)
         self.on_form_changed()
@@ -336,8 +369,10 @@ class TriggersEditor(QWidget):
     def on_delete_clicked(self) -> None:
         if self.editing is None:
             return
-        if self.confirm(self.tr("Delete trigger"), self.tr("Delete the trigger '{name}'?")
-                        .format(name=self.editing)):
+        if self.confirm(
+            self.tr("Delete trigger"),
+            self.tr("Delete the trigger '{name}'?").format(name=self.editing),
+        ):
             self.delete(self.editing)
 
     def delete(self, name: str) -> None:
@@ -374,8 +409,9 @@ def _show(edit: QLineEdit, error: QLabel, reasons: list[str]) -> None:
     edit.setStyleSheet(BAD_INPUT_STYLE if reasons else "")
 
 
-def _expression_problems(source: str, typed: dict[str, str],
-                         types: dict[str, DataTypeDef], *, condition: bool = False) -> list[str]:
+def _expression_problems(
+    source: str, typed: dict[str, str], types: dict[str, DataTypeDef], *, condition: bool = False
+) -> list[str]:
     """Unknown names and syntax first; then fields `thing_now` / `thing_before` lack."""
     reasons = expressions.check(source, TRIGGER_NAMES, condition=condition)
     return reasons or check_fields(source, typed, types, condition=condition)

@@ -64,8 +64,9 @@ class SchedulerArea(QWidget):
     status_message = Signal(str)
     paused_changed = Signal(bool)
 
-    def __init__(self, context: AppContext, bridge: EventBridge,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, bridge: EventBridge, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.upcoming_model = UpcomingRunsModel(context.db, parent=self)
@@ -142,13 +143,18 @@ class SchedulerArea(QWidget):
         self.pause_button.clicked.connect(self.on_pause_clicked)
         bar.addWidget(self.pause_button)
         layout.addLayout(bar)
-        self.paused_banner = QLabel(self.tr(
-            "Paused: no run starts until you resume. Runs that come due meanwhile stay "
-            "scheduled and then follow their workflow's missed-run policy."), page)
+        self.paused_banner = QLabel(
+            self.tr(
+                "Paused: no run starts until you resume. Runs that come due meanwhile stay "
+                "scheduled and then follow their workflow's missed-run policy."
+            ),
+            page,
+        )
         self.paused_banner.setObjectName("pausedBanner")
         self.paused_banner.setWordWrap(True)
-        self.paused_banner.setStyleSheet("background: #fef3c7; color: #78350f; padding: 6px; "
-                                         "border-radius: 4px;")
+        self.paused_banner.setStyleSheet(
+            "background: #fef3c7; color: #78350f; padding: 6px; border-radius: 4px;"
+        )
         self.paused_banner.setVisible(False)
         layout.addWidget(self.paused_banner)
 
@@ -158,15 +164,19 @@ class SchedulerArea(QWidget):
         table_look(self.upcoming_view)
         self.cancel_delegate = CancelButtonDelegate(self.upcoming_view)
         self.cancel_delegate.cancel_clicked.connect(self.on_row_cancel_clicked)
-        self.upcoming_view.setItemDelegateForColumn(UpcomingRunsModel.COL_CANCEL,
-                                                    self.cancel_delegate)
+        self.upcoming_view.setItemDelegateForColumn(
+            UpcomingRunsModel.COL_CANCEL, self.cancel_delegate
+        )
         header = self.upcoming_view.horizontalHeader()
         header.setSectionResizeMode(UpcomingRunsModel.COL_PARAMS, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((UpcomingRunsModel.COL_ID, 150), (UpcomingRunsModel.COL_WORKFLOW,
-                              190), (UpcomingRunsModel.COL_SCHEDULED, 230),
-                              (UpcomingRunsModel.COL_RUN_AS, 110),
-                              (UpcomingRunsModel.COL_CREATED, 140),
-                              (UpcomingRunsModel.COL_CANCEL, 90)):
+        for column, width in (
+            (UpcomingRunsModel.COL_ID, 150),
+            (UpcomingRunsModel.COL_WORKFLOW, 190),
+            (UpcomingRunsModel.COL_SCHEDULED, 230),
+            (UpcomingRunsModel.COL_RUN_AS, 110),
+            (UpcomingRunsModel.COL_CREATED, 140),
+            (UpcomingRunsModel.COL_CANCEL, 90),
+        ):
             self.upcoming_view.setColumnWidth(column, width)
         layout.addWidget(self.upcoming_view)
         return page
@@ -214,8 +224,9 @@ class SchedulerArea(QWidget):
         bar.addWidget(self.run_again_button)
         self.resume_button = QPushButton(self.tr("Resume"), page)
         self.resume_button.setObjectName("resumeButton")
-        self.resume_button.setToolTip(self.tr(
-            "Run an interrupted or failed run again from the step where it stopped"))
+        self.resume_button.setToolTip(
+            self.tr("Run an interrupted or failed run again from the step where it stopped")
+        )
         self.resume_button.setEnabled(False)
         self.resume_button.clicked.connect(self.on_resume_clicked)
         bar.addWidget(self.resume_button)
@@ -228,16 +239,21 @@ class SchedulerArea(QWidget):
         table_look(self.history_view)
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history_view.horizontalHeader().setSectionResizeMode(
-            HistoryRunsModel.COL_ERROR, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((HistoryRunsModel.COL_ID, 150), (HistoryRunsModel.COL_WORKFLOW, 190),
-                              (HistoryRunsModel.COL_SCHEDULED, 150),
-                              (HistoryRunsModel.COL_STARTED, 150),
-                              (HistoryRunsModel.COL_DURATION, 80),
-                              (HistoryRunsModel.COL_STATUS, 110),
-                              (HistoryRunsModel.COL_ATTEMPT, 70)):
+            HistoryRunsModel.COL_ERROR, QHeaderView.ResizeMode.Stretch
+        )
+        for column, width in (
+            (HistoryRunsModel.COL_ID, 150),
+            (HistoryRunsModel.COL_WORKFLOW, 190),
+            (HistoryRunsModel.COL_SCHEDULED, 150),
+            (HistoryRunsModel.COL_STARTED, 150),
+            (HistoryRunsModel.COL_DURATION, 80),
+            (HistoryRunsModel.COL_STATUS, 110),
+            (HistoryRunsModel.COL_ATTEMPT, 70),
+        ):
             self.history_view.setColumnWidth(column, width)
         self.history_view.selectionModel().currentRowChanged.connect(
-            self.on_history_current_changed)
+            self.on_history_current_changed
+        )
 
         trace = QWidget(splitter)
         trace_layout = QVBoxLayout(trace)
@@ -249,9 +265,17 @@ class SchedulerArea(QWidget):
         trace_layout.addWidget(self.trace_title)
         self.trace_table = QTableWidget(0, 7, trace)
         self.trace_table.setObjectName("traceTable")
-        self.trace_table.setHorizontalHeaderLabels([
-            self.tr("Step"), self.tr("Action"), self.tr("Status"), self.tr("Inputs"),
-            self.tr("Result"), self.tr("Error"), self.tr("Duration")])
+        self.trace_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Step"),
+                self.tr("Action"),
+                self.tr("Status"),
+                self.tr("Inputs"),
+                self.tr("Result"),
+                self.tr("Error"),
+                self.tr("Duration"),
+            ]
+        )
         self.trace_table.verticalHeader().setVisible(False)
         self.trace_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.trace_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -337,8 +361,10 @@ class SchedulerArea(QWidget):
         for run_id in self._selected_upcoming:
             row = self.upcoming_model.row_of(run_id)
             if row >= 0:
-                selection.select(self.upcoming_model.index(row, 0),
-                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+                selection.select(
+                    self.upcoming_model.index(row, 0),
+                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                )
 
     @Slot()
     def on_history_loaded(self) -> None:
@@ -390,7 +416,7 @@ class SchedulerArea(QWidget):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             for start in range(0, len(run_ids), CANCEL_CHUNK):
-                cancelled += self.context.service.cancel(run_ids[start:start + CANCEL_CHUNK])
+                cancelled += self.context.service.cancel(run_ids[start : start + CANCEL_CHUNK])
         except CueflowError as exc:
             self.status_message.emit(str(exc))
         finally:
@@ -415,7 +441,8 @@ class SchedulerArea(QWidget):
         if count == 0:
             return
         question = self.tr("Cancel all {n} upcoming runs? This cannot be undone.").format(
-            n=f"{count:,}")
+            n=f"{count:,}"
+        )
         if self.confirm(self.tr("Cancel all"), question):
             cancelled = self.context.service.cancel_all()
             self.reload()
@@ -427,15 +454,13 @@ class SchedulerArea(QWidget):
         """Pause or resume every run (the clock reads the setting on its next tick)."""
         self.context.service.set_paused(paused)
         self.show_paused(self.context.service.is_paused())
-        self.status_message.emit(self.tr("All runs paused") if paused
-                                 else self.tr("Runs resumed"))
+        self.status_message.emit(self.tr("All runs paused") if paused else self.tr("Runs resumed"))
 
     def show_paused(self, paused: bool) -> None:
         changed = paused != self.paused
         self.paused = paused
         self.pause_button.setChecked(paused)
-        self.pause_button.setText(self.tr("Resume runs") if paused
-                                  else self.tr("Pause all runs"))
+        self.pause_button.setText(self.tr("Resume runs") if paused else self.tr("Pause all runs"))
         self.paused_banner.setVisible(paused)
         if changed:
             self.paused_changed.emit(paused)
@@ -463,8 +488,9 @@ class SchedulerArea(QWidget):
         if not names:
             self.status_message.emit(self.tr("There is no workflow to schedule yet."))
             return
-        name, ok = QInputDialog.getItem(self, self.tr("Schedule"), self.tr("Workflow"), names,
-                                        0, False)
+        name, ok = QInputDialog.getItem(
+            self, self.tr("Schedule"), self.tr("Workflow"), names, 0, False
+        )
         if ok:
             self.open_run_dialog(name)
 
@@ -496,28 +522,46 @@ class SchedulerArea(QWidget):
             if run is None:
                 return
             steps = presenting.steps_to_json(ledger.step_results(session, run_id, run.attempt))
-            lines = [(line.at, line.level, line.message)
-                     for line in ledger.log_lines(session, run_id)]
+            lines = [
+                (line.at, line.level, line.message) for line in ledger.log_lines(session, run_id)
+            ]
         self.resume_button.setEnabled(run.status in (ledger.INTERRUPTED, ledger.FAILED))
         error = f" — {run.error}" if run.error and run.status != ledger.CANCELLED else ""
-        self.trace_title.setText(self.tr("<b>{workflow}</b> · run {id} · <b>{status}</b>, "
-                                         "attempt {attempt}{error}").format(
-            workflow=run.workflow, id=run.id, status=run.status, attempt=run.attempt,
-            error=error))
+        self.trace_title.setText(
+            self.tr(
+                "<b>{workflow}</b> · run {id} · <b>{status}</b>, attempt {attempt}{error}"
+            ).format(
+                workflow=run.workflow,
+                id=run.id,
+                status=run.status,
+                attempt=run.attempt,
+                error=error,
+            )
+        )
         self.trace_table.setRowCount(len(steps))
         for row, step in enumerate(steps):
-            cells = [str(step["step"]), step["action"], step["status"],
-                     formatting.short(step["inputs"], 200), formatting.short(step["result"], 200),
-                     step["error"] or "", f"{step['duration_ms']:.0f} ms"]
+            cells = [
+                str(step["step"]),
+                step["action"],
+                step["status"],
+                formatting.short(step["inputs"], 200),
+                formatting.short(step["result"], 200),
+                step["error"] or "",
+                f"{step['duration_ms']:.0f} ms",
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(json.dumps(step, indent=1, default=str)
-                                if column in (3, 4) else text)
+                item.setToolTip(
+                    json.dumps(step, indent=1, default=str) if column in (3, 4) else text
+                )
                 if column == 2:
                     item.setIcon(status_icon(step["status"]))
                 self.trace_table.setItem(row, column, item)
-        self.trace_log.setPlainText("\n".join(
-            f"{formatting.local_time(at)}  {level:<7} {message}" for at, level, message in lines))
+        self.trace_log.setPlainText(
+            "\n".join(
+                f"{formatting.local_time(at)}  {level:<7} {message}" for at, level, message in lines
+            )
+        )
 
     @Slot()
     def on_resume_clicked(self) -> None:

@@ -32,8 +32,12 @@ class CancelButtonDelegate(QStyledItemDelegate):
 
     cancel_clicked = Signal(str)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         button = QStyleOptionButton()
         button.rect = self._button_rect(option.rect)
         button.text = str(index.data(Qt.ItemDataRole.DisplayRole))
@@ -41,11 +45,19 @@ class CancelButtonDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)
 
-    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,
-                    index: QModelIndex | QPersistentModelIndex) -> bool:
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: object,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
         """A release inside the painted button cancels that row's run."""
-        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
-                and self._button_rect(option.rect).contains(event.position().toPoint())):
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and self._button_rect(option.rect).contains(event.position().toPoint())
+        ):
             self.cancel_clicked.emit(str(index.data(ID_ROLE)))
             return True
         return event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)

@@ -57,8 +57,9 @@ class TimelineWidget(QWidget):
         """Read the runs due in the window again (one query) and repaint."""
         self.start = now or utcnow()
         with self.db.read() as session:
-            self.runs = views.upcoming_between(session, self.start, self.start + self.span,
-                                               MAX_RUNS + 1)
+            self.runs = views.upcoming_between(
+                session, self.start, self.start + self.span, MAX_RUNS + 1
+            )
             self.colours = views.workflow_colours(session)
         self.truncated = len(self.runs) > MAX_RUNS
         del self.runs[MAX_RUNS:]
@@ -79,9 +80,12 @@ class TimelineWidget(QWidget):
         return QSize(400, self.sizeHint().height())
 
     def _plot(self) -> QRect:
-        return QRect(LABEL_WIDTH, HEADER_HEIGHT,
-                     max(10, self.width() - LABEL_WIDTH - RIGHT_MARGIN),
-                     max(LANE_HEIGHT, len(self.lanes) * LANE_HEIGHT))
+        return QRect(
+            LABEL_WIDTH,
+            HEADER_HEIGHT,
+            max(10, self.width() - LABEL_WIDTH - RIGHT_MARGIN),
+            max(LANE_HEIGHT, len(self.lanes) * LANE_HEIGHT),
+        )
 
     def x_of(self, moment: datetime) -> int:
         plot = self._plot()
@@ -104,8 +108,7 @@ class TimelineWidget(QWidget):
                 first += timedelta(hours=1)
         else:
             step = timedelta(days=1)
-            first = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0,
-                                                        microsecond=0)
+            first = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         ticks = []
         moment = first
         while moment < local + self.span:
@@ -135,18 +138,25 @@ class TimelineWidget(QWidget):
             if x - plot.left() < 48:
                 continue  # leave room for "now"
             painter.setPen(text_colour)
-            label = tick.strftime("%a %d %b") if tick.hour == 0 and self.span > SPAN_DAY \
+            label = (
+                tick.strftime("%a %d %b")
+                if tick.hour == 0 and self.span > SPAN_DAY
                 else tick.strftime("%H:%M" if tick.hour or self.span <= SPAN_DAY else "%a %d")
+            )
             if tick.hour == 0 and self.span <= SPAN_DAY:
                 label = tick.strftime("%a %H:%M")
-            painter.drawText(QRect(x - 50, 4, 100, HEADER_HEIGHT - 10),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, label)
+            painter.drawText(
+                QRect(x - 50, 4, 100, HEADER_HEIGHT - 10),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                label,
+            )
 
         if not self.lanes:
             painter.setPen(text_colour)
             painter.setFont(self.font())
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter,
-                             self.tr("Nothing is scheduled in this time."))
+            painter.drawText(
+                plot, Qt.AlignmentFlag.AlignCenter, self.tr("Nothing is scheduled in this time.")
+            )
         marks: dict[str, Counter[int]] = defaultdict(Counter)
         for run in self.runs:
             marks[run.workflow][self.x_of(run.scheduled_for)] += 1
@@ -162,22 +172,34 @@ class TimelineWidget(QWidget):
             painter.fillRect(QRect(8, top + LANE_HEIGHT // 2 - 5, 10, 10), colour)
             painter.setPen(text_colour)
             name = metrics.elidedText(lane, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 34)
-            painter.drawText(QRect(24, top, LABEL_WIDTH - 30, LANE_HEIGHT),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            painter.drawText(
+                QRect(24, top, LABEL_WIDTH - 30, LANE_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                name,
+            )
             busiest = max(marks[lane].values(), default=1)
             for x, count in marks[lane].items():
                 shade = QColor(colour)
                 # a column holding many runs is drawn taller than a lone run
-                height = 10 + round((LANE_HEIGHT - 16) * (count / busiest)) if busiest > 1 \
+                height = (
+                    10 + round((LANE_HEIGHT - 16) * (count / busiest))
+                    if busiest > 1
                     else LANE_HEIGHT - 10
-                painter.fillRect(QRect(x - MARK_WIDTH // 2, top + (LANE_HEIGHT - height) // 2,
-                                       MARK_WIDTH, height), shade)
+                )
+                painter.fillRect(
+                    QRect(
+                        x - MARK_WIDTH // 2, top + (LANE_HEIGHT - height) // 2, MARK_WIDTH, height
+                    ),
+                    shade,
+                )
         painter.setPen(QPen(QColor("#dc2626"), 2))
         painter.drawLine(plot.left(), plot.top() - 6, plot.left(), plot.bottom())
         painter.setFont(small)
-        painter.drawText(QRect(plot.left() - 28, 4, 56, HEADER_HEIGHT - 10),
-                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                         self.tr("now"))
+        painter.drawText(
+            QRect(plot.left() - 28, 4, 56, HEADER_HEIGHT - 10),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+            self.tr("now"),
+        )
         painter.end()
 
     # --- tooltips -----------------------------------------------------------------
@@ -201,10 +223,14 @@ class TimelineWidget(QWidget):
         lane = self.lane_at(pos.y())
         if lane is None or pos.x() < LABEL_WIDTH:
             return ""
-        near = [run for run in self.runs if run.workflow == lane
-                and abs(self.x_of(run.scheduled_for) - pos.x()) <= MARK_WIDTH]
+        near = [
+            run
+            for run in self.runs
+            if run.workflow == lane and abs(self.x_of(run.scheduled_for) - pos.x()) <= MARK_WIDTH
+        ]
         if not near:
             return lane
         first = near[0].scheduled_for.astimezone(local_zone())
         return self.tr("{workflow}: {n} run(s) from {time}\nfirst: {id}").format(
-            workflow=lane, n=len(near), time=first.strftime("%a %H:%M:%S"), id=near[0].id)
+            workflow=lane, n=len(near), time=first.strftime("%a %H:%M:%S"), id=near[0].id
+        )

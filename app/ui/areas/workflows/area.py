@@ -47,8 +47,9 @@ class WorkflowsArea(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, context: AppContext, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, undo_stack: QUndoStack, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.workflow_service = context.workflows
@@ -73,12 +74,13 @@ class WorkflowsArea(QWidget):
         self.workflow_list.currentItemChanged.connect(self.on_workflow_list_current_changed)
         left_layout.addWidget(self.workflow_list, 1)
         buttons = QHBoxLayout()
-        self.new_button = named_button(self.tr("New"), "newWorkflowButton", left,
-                                       self.new_workflow)
-        self.duplicate_button = named_button(self.tr("Duplicate"), "duplicateWorkflowButton", left,
-                                             self.duplicate_workflow)
-        self.delete_button = named_button(self.tr("Delete…"), "deleteWorkflowButton", left,
-                                          self.on_delete_clicked)
+        self.new_button = named_button(self.tr("New"), "newWorkflowButton", left, self.new_workflow)
+        self.duplicate_button = named_button(
+            self.tr("Duplicate"), "duplicateWorkflowButton", left, self.duplicate_workflow
+        )
+        self.delete_button = named_button(
+            self.tr("Delete…"), "deleteWorkflowButton", left, self.on_delete_clicked
+        )
         for button in (self.new_button, self.duplicate_button, self.delete_button):
             buttons.addWidget(button)
         left_layout.addLayout(buttons)
@@ -125,8 +127,12 @@ class WorkflowsArea(QWidget):
                 if name == wanted:
                     self.workflow_list.setCurrentItem(item)
         self.on_filter_changed(self.filter_edit.text())
-        if self.workflow_list.currentItem() is None and self.workflow_list.count() and \
-                select is None and self.current is None:
+        if (
+            self.workflow_list.currentItem() is None
+            and self.workflow_list.count()
+            and select is None
+            and self.current is None
+        ):
             self.workflow_list.setCurrentRow(0)
         elif self.workflow_list.currentItem() is None:
             self._show(None, [])
@@ -134,8 +140,9 @@ class WorkflowsArea(QWidget):
             self._load(wanted)
 
     def workflow_names(self) -> list[str]:
-        return [self.workflow_list.item(i).data(NAME_ROLE)
-                for i in range(self.workflow_list.count())]
+        return [
+            self.workflow_list.item(i).data(NAME_ROLE) for i in range(self.workflow_list.count())
+        ]
 
     def select(self, name: str) -> None:
         for i in range(self.workflow_list.count()):
@@ -150,17 +157,20 @@ class WorkflowsArea(QWidget):
             item.setHidden(bool(needle) and needle not in item.text().lower())
 
     @Slot(QListWidgetItem, QListWidgetItem)
-    def on_workflow_list_current_changed(self, current: QListWidgetItem | None,
-                                         previous: QListWidgetItem | None) -> None:
+    def on_workflow_list_current_changed(
+        self, current: QListWidgetItem | None, previous: QListWidgetItem | None
+    ) -> None:
         if current is None:
             return
         name = current.data(NAME_ROLE)
         if self.current is not None and self.current.name == name:
             return
         if self.editor.problems and self.current is not None:
-            self.status_message.emit(self.tr("Left {name} with unsaved problems; the last "
-                                             "valid version is kept.").format(
-                name=self.current.name))
+            self.status_message.emit(
+                self.tr(
+                    "Left {name} with unsaved problems; the last valid version is kept."
+                ).format(name=self.current.name)
+            )
         self._load(name)
 
     def _load(self, name: str) -> None:
@@ -196,8 +206,7 @@ class WorkflowsArea(QWidget):
             self.tr("{n} run(s)").format(n=moved["runs"]) if moved["runs"] else "",
             self.tr("{n} schedule(s)").format(n=moved["schedules"]) if moved["schedules"] else "",
             self.tr("{n} trigger(s)").format(n=moved["triggers"]) if moved["triggers"] else "",
-            self.tr("{n} step(s) calling it").format(n=moved["steps"])
-            if moved["steps"] else "",
+            self.tr("{n} step(s) calling it").format(n=moved["steps"]) if moved["steps"] else "",
         ]
         said = ", ".join(part for part in parts if part)
         if said:
@@ -210,8 +219,11 @@ class WorkflowsArea(QWidget):
         if deleted.row_id is not None:
             self._rows.pop(deleted.row_id, None)
         if deleted.cancelled:
-            self.status_message.emit(self.tr("Deleted {name}; cancelled {n} run(s)").format(
-                name=deleted.name, n=len(deleted.cancelled)))
+            self.status_message.emit(
+                self.tr("Deleted {name}; cancelled {n} run(s)").format(
+                    name=deleted.name, n=len(deleted.cancelled)
+                )
+            )
         if self.row is row:
             self.current = None
             self.row = None
@@ -229,8 +241,9 @@ class WorkflowsArea(QWidget):
             return
         if self.row is None:
             self.row = StoredRow()
-        self.undo_stack.push(EditWorkflowCommand(self.workflow_service, self, self.current,
-                                                 workflow, text, self.row))
+        self.undo_stack.push(
+            EditWorkflowCommand(self.workflow_service, self, self.current, workflow, text, self.row)
+        )
 
     @Slot()
     def new_workflow(self) -> None:
@@ -238,8 +251,11 @@ class WorkflowsArea(QWidget):
         workflow = WorkflowDef(name=name, label=self.tr("New workflow"))
         self.current = None
         self.row = None
-        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, workflow,
-                                                self.tr("New workflow"), StoredRow()))
+        self.undo_stack.push(
+            AddWorkflowCommand(
+                self.workflow_service, self, workflow, self.tr("New workflow"), StoredRow()
+            )
+        )
         self.editor.name_edit.setFocus()
         self.editor.name_edit.selectAll()
 
@@ -247,12 +263,16 @@ class WorkflowsArea(QWidget):
     def duplicate_workflow(self) -> None:
         if self.current is None:
             return
-        copy = self.workflow_service.copy_of(self.current, self.tr("{label} (copy)").format(
-            label=self.current.title))
+        copy = self.workflow_service.copy_of(
+            self.current, self.tr("{label} (copy)").format(label=self.current.title)
+        )
         self.current = None
         self.row = None
-        self.undo_stack.push(AddWorkflowCommand(self.workflow_service, self, copy,
-                                                self.tr("Duplicate workflow"), StoredRow()))
+        self.undo_stack.push(
+            AddWorkflowCommand(
+                self.workflow_service, self, copy, self.tr("Duplicate workflow"), StoredRow()
+            )
+        )
 
     @Slot()
     def on_delete_clicked(self) -> None:
@@ -262,11 +282,18 @@ class WorkflowsArea(QWidget):
         upcoming = self.workflow_service.count_upcoming(name)
         question = self.tr("Delete the workflow {name}?").format(name=name)
         if upcoming:
-            question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.") \
-                .format(n=upcoming)
+            question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.").format(
+                n=upcoming
+            )
         if self.confirm(self.tr("Delete workflow"), question) and self.row is not None:
-            self.undo_stack.push(DeleteWorkflowCommand(self.workflow_service, self, self.row,
-                                                       self.tr("Delete {name}").format(name=name)))
+            self.undo_stack.push(
+                DeleteWorkflowCommand(
+                    self.workflow_service,
+                    self,
+                    self.row,
+                    self.tr("Delete {name}").format(name=name),
+                )
+            )
 
     def confirm(self, title: str, question: str) -> bool:
         """Ask yes or no (tests replace this)."""
@@ -281,8 +308,9 @@ class WorkflowsArea(QWidget):
         if self.current is None:
             return None
         problems = [str(p) for p in self.editor.problems]
-        dialog = RunDialog(self.context, self.current, run_now=run_now, problems=problems,
-                           parent=self)
+        dialog = RunDialog(
+            self.context, self.current, run_now=run_now, problems=problems, parent=self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

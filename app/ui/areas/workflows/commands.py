@@ -41,8 +41,15 @@ class WorkflowView(Protocol):
 class EditWorkflowCommand(QUndoCommand):
     """Replace one workflow definition by another (any field, parameter or step)."""
 
-    def __init__(self, service: WorkflowService, view: WorkflowView, before: WorkflowDef,
-                 after: WorkflowDef, text: str, row: StoredRow) -> None:
+    def __init__(
+        self,
+        service: WorkflowService,
+        view: WorkflowView,
+        before: WorkflowDef,
+        after: WorkflowDef,
+        text: str,
+        row: StoredRow,
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.view = view
@@ -60,8 +67,14 @@ class EditWorkflowCommand(QUndoCommand):
 class AddWorkflowCommand(QUndoCommand):
     """A new (or duplicated) workflow."""
 
-    def __init__(self, service: WorkflowService, view: WorkflowView, workflow: WorkflowDef,
-                 text: str, row: StoredRow) -> None:
+    def __init__(
+        self,
+        service: WorkflowService,
+        view: WorkflowView,
+        workflow: WorkflowDef,
+        text: str,
+        row: StoredRow,
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.view = view
@@ -78,8 +91,9 @@ class AddWorkflowCommand(QUndoCommand):
 class DeleteWorkflowCommand(QUndoCommand):
     """Delete a workflow; undo brings back what was stored, with the runs it cancelled."""
 
-    def __init__(self, service: WorkflowService, view: WorkflowView, row: StoredRow,
-                 text: str) -> None:
+    def __init__(
+        self, service: WorkflowService, view: WorkflowView, row: StoredRow, text: str
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.view = view

@@ -46,8 +46,7 @@ from app.ui.widgets.panes import named_button
 from app.ui.widgets.step_form import StepForm
 
 ERROR_STYLE = "color: #b91c1c;"
-ON_MISSED_CHOICES = (("run_late", "Run late (within the grace period)"),
-                     ("skip", "Skip the run"))
+ON_MISSED_CHOICES = (("run_late", "Run late (within the grace period)"), ("skip", "Skip the run"))
 CARD_STYLE = """
 QListWidget#stepList { background: palette(base); border: none; }
 QListWidget#stepList::item { border: 1px solid palette(mid); border-radius: 6px;
@@ -108,7 +107,8 @@ class WorkflowEditor(QWidget):
         self.problem_banner.setObjectName("workflowProblems")
         self.problem_banner.setWordWrap(True)
         self.problem_banner.setStyleSheet(
-            "background: #fee2e2; color: #7f1d1d; border-radius: 4px; padding: 6px;")
+            "background: #fee2e2; color: #7f1d1d; border-radius: 4px; padding: 6px;"
+        )
         self.problem_banner.setVisible(False)
         layout.addWidget(self.problem_banner)
 
@@ -148,8 +148,9 @@ class WorkflowEditor(QWidget):
         self.description_edit.setFixedHeight(54)
         self.description_edit.editing_finished.connect(self.on_fields_committed)
         form.addRow(self.tr("Description"), self.description_edit)
-        self.privacy_check = QCheckBox(self.tr("Ignore privacy rules when running the workflow"),
-                                       box)
+        self.privacy_check = QCheckBox(
+            self.tr("Ignore privacy rules when running the workflow"), box
+        )
         self.privacy_check.setObjectName("workflowIgnorePrivacy")
         self.privacy_check.toggled.connect(self.on_fields_committed)
         form.addRow("", self.privacy_check)
@@ -192,16 +193,24 @@ class WorkflowEditor(QWidget):
         self.params_table.edited.connect(self.on_params_edited)
         layout.addWidget(self.params_table, 1)
         buttons = QVBoxLayout()
-        self.add_param_button = named_button(self.tr("Add"), "addParameterButton", box,
-                                             self.on_add_param_clicked)
-        self.remove_param_button = named_button(self.tr("Remove"), "removeParameterButton", box,
-                                                self.on_remove_param_clicked)
-        self.param_up_button = named_button(self.tr("Up"), "parameterUpButton", box,
-                                            lambda: self.move_parameter(-1))
-        self.param_down_button = named_button(self.tr("Down"), "parameterDownButton", box,
-                                              lambda: self.move_parameter(1))
-        for button in (self.add_param_button, self.remove_param_button, self.param_up_button,
-                       self.param_down_button):
+        self.add_param_button = named_button(
+            self.tr("Add"), "addParameterButton", box, self.on_add_param_clicked
+        )
+        self.remove_param_button = named_button(
+            self.tr("Remove"), "removeParameterButton", box, self.on_remove_param_clicked
+        )
+        self.param_up_button = named_button(
+            self.tr("Up"), "parameterUpButton", box, lambda: self.move_parameter(-1)
+        )
+        self.param_down_button = named_button(
+            self.tr("Down"), "parameterDownButton", box, lambda: self.move_parameter(1)
+        )
+        for button in (
+            self.add_param_button,
+            self.remove_param_button,
+            self.param_up_button,
+            self.param_down_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -230,12 +239,15 @@ class WorkflowEditor(QWidget):
                 submenu.addAction(action)
         self.add_step_button.setMenu(self.add_step_menu)
         bar.addWidget(self.add_step_button)
-        self.step_up_button = named_button(self.tr("Move up"), "stepUpButton", box,
-                                           lambda: self.move_step(-1))
-        self.step_down_button = named_button(self.tr("Move down"), "stepDownButton", box,
-                                             lambda: self.move_step(1))
-        self.remove_step_button = named_button(self.tr("Remove"), "removeStepButton", box,
-                                               self.on_remove_step_clicked)
+        self.step_up_button = named_button(
+            self.tr("Move up"), "stepUpButton", box, lambda: self.move_step(-1)
+        )
+        self.step_down_button = named_button(
+            self.tr("Move down"), "stepDownButton", box, lambda: self.move_step(1)
+        )
+        self.remove_step_button = named_button(
+            self.tr("Remove"), "removeStepButton", box, self.on_remove_step_clicked
+        )
         for button in (self.step_up_button, self.step_down_button, self.remove_step_button):
             bar.addWidget(button)
         bar.addStretch(1)
@@ -271,9 +283,12 @@ class WorkflowEditor(QWidget):
 
     # --- showing ----------------------------------------------------------------
 
-    def set_context(self, data_type_fields: dict[str, list[str]],
-                    workflow_names: list[str],
-                    data_types: Mapping[str, DataTypeDef] | None = None) -> None:
+    def set_context(
+        self,
+        data_type_fields: dict[str, list[str]],
+        workflow_names: list[str],
+        data_types: Mapping[str, DataTypeDef] | None = None,
+    ) -> None:
         self.data_type_fields = data_type_fields
         self.workflow_names = workflow_names
         self.data_types = dict(data_types or {})
@@ -302,8 +317,11 @@ class WorkflowEditor(QWidget):
         _set_blocked(self.timeout_spin, "setValue", int(workflow.timeout))
         _set_blocked(self.attempts_spin, "setValue", workflow.retries.attempts)
         _set_blocked(self.backoff_spin, "setValue", workflow.retries.backoff)
-        _set_blocked(self.missed_combo, "setCurrentIndex",
-                     max(self.missed_combo.findData(workflow.on_missed), 0))
+        _set_blocked(
+            self.missed_combo,
+            "setCurrentIndex",
+            max(self.missed_combo.findData(workflow.on_missed), 0),
+        )
         self._show_parameters(workflow.parameters)
         self._show_steps(workflow.steps)
         self._show_problems(problems)
@@ -343,20 +361,32 @@ class WorkflowEditor(QWidget):
             return
         step = self.workflow.steps[row]
         names = self._names_in_scope(row + 1)
-        thing_fields = {p.key: self.data_type_fields.get(p.type.base, [])
-                        for p in self.workflow.parameters if p.type.is_thing and
-                        not p.type.is_list}
+        thing_fields = {
+            p.key: self.data_type_fields.get(p.type.base, [])
+            for p in self.workflow.parameters
+            if p.type.is_thing and not p.type.is_list
+        }
         typed = typed_names(self.workflow, self.data_types, row + 1)
-        key = (row, step.action, tuple(names), tuple(sorted(thing_fields.items(),
-                                                            key=lambda kv: kv[0])),
-               tuple(sorted(typed.items())), tuple(self.data_types.values()))
+        key = (
+            row,
+            step.action,
+            tuple(names),
+            tuple(sorted(thing_fields.items(), key=lambda kv: kv[0])),
+            tuple(sorted(typed.items())),
+            tuple(self.data_types.values()),
+        )
         spec = registry.get(step.action)
         self.step_box.setTitle(f"Step {row + 1} · {spec.label if spec else step.action}")
         if key != self._form_key or self.step_form is None:
-            form = StepForm(step, names, scope_words(names, thing_fields),
-                            {"workflows": self.workflow_names,
-                             "data_types": sorted(self.data_type_fields)}, self.step_box,
-                            typed=typed, data_types=self.data_types)
+            form = StepForm(
+                step,
+                names,
+                scope_words(names, thing_fields),
+                {"workflows": self.workflow_names, "data_types": sorted(self.data_type_fields)},
+                self.step_box,
+                typed=typed,
+                data_types=self.data_types,
+            )
             form.step_edited.connect(self.on_step_form_edited)
             self._set_step_form(form)
             self._form_key = key
@@ -383,9 +413,12 @@ class WorkflowEditor(QWidget):
         prefix = f"steps[{index}]."
         for problem in self.problems:
             if problem.place.startswith(prefix):
-                rest = problem.place[len(prefix):]
-                name = rest[len("with."):].split(".")[0].split("[")[0] \
-                    if rest.startswith("with.") else rest.split(".")[0]
+                rest = problem.place[len(prefix) :]
+                name = (
+                    rest[len("with.") :].split(".")[0].split("[")[0]
+                    if rest.startswith("with.")
+                    else rest.split(".")[0]
+                )
                 out.setdefault(name, []).append(problem.reason)
         return out
 
@@ -400,8 +433,11 @@ class WorkflowEditor(QWidget):
         reason = str(problems[0]) if problems else ""
         for button in (self.run_now_button, self.schedule_button):
             button.setEnabled(not problems)
-            button.setToolTip(self.tr("Fix the problems first: {reason}").format(reason=reason)
-                              if problems else "")
+            button.setToolTip(
+                self.tr("Fix the problems first: {reason}").format(reason=reason)
+                if problems
+                else ""
+            )
 
     # --- edits ------------------------------------------------------------------
 
@@ -424,16 +460,18 @@ class WorkflowEditor(QWidget):
             retries=RetryPolicy(self.attempts_spin.value(), self.backoff_spin.value()),
             on_missed=str(self.missed_combo.currentData()),
         )
-        changed = [f.name for f in dataclasses.fields(wf) if getattr(wf, f.name) !=
-                   getattr(new, f.name)]
+        changed = [
+            f.name for f in dataclasses.fields(wf) if getattr(wf, f.name) != getattr(new, f.name)
+        ]
         self._emit(new, self.tr("Change {what}").format(what=", ".join(changed)))
 
     @Slot()
     def on_colour_clicked(self) -> None:
         if self.workflow is None:
             return
-        colour = QColorDialog.getColor(QColor(self.workflow.colour), self,
-                                       self.tr("Workflow colour"))
+        colour = QColorDialog.getColor(
+            QColor(self.workflow.colour), self, self.tr("Workflow colour")
+        )
         if colour.isValid():
             self.set_colour(colour.name())
 
@@ -446,8 +484,9 @@ class WorkflowEditor(QWidget):
         if self.workflow is None:
             return
         params = self.params_table.parameters()
-        self._emit(dataclasses.replace(self.workflow, parameters=params),
-                   self.tr("Edit parameters"))
+        self._emit(
+            dataclasses.replace(self.workflow, parameters=params), self.tr("Edit parameters")
+        )
 
     @Slot()
     def on_add_param_clicked(self) -> None:
@@ -458,8 +497,7 @@ class WorkflowEditor(QWidget):
         while f"param{number}" in keys:
             number += 1
         params = (*self.workflow.parameters, ParameterDef(f"param{number}", ValueType("text")))
-        self._emit(dataclasses.replace(self.workflow, parameters=params),
-                   self.tr("Add parameter"))
+        self._emit(dataclasses.replace(self.workflow, parameters=params), self.tr("Add parameter"))
 
     @Slot()
     def on_remove_param_clicked(self) -> None:
@@ -467,8 +505,9 @@ class WorkflowEditor(QWidget):
         if self.workflow is None or not 0 <= row < len(self.workflow.parameters):
             return
         params = tuple(p for i, p in enumerate(self.workflow.parameters) if i != row)
-        self._emit(dataclasses.replace(self.workflow, parameters=params),
-                   self.tr("Remove parameter"))
+        self._emit(
+            dataclasses.replace(self.workflow, parameters=params), self.tr("Remove parameter")
+        )
 
     def move_parameter(self, delta: int) -> None:
         row = self.params_table.currentRow()
@@ -476,19 +515,25 @@ class WorkflowEditor(QWidget):
             return
         params = _moved(self.workflow.parameters, row, delta)
         if params is not None:
-            self._emit(dataclasses.replace(self.workflow, parameters=params),
-                       self.tr("Move parameter"))
+            self._emit(
+                dataclasses.replace(self.workflow, parameters=params), self.tr("Move parameter")
+            )
             self.params_table.selectRow(row + delta)
 
     def add_step(self, action: str) -> None:
         if self.workflow is None:
             return
         spec = registry.get(action)
-        defaults = {i.name: i.default for i in spec.inputs if i.default not in (None, False)} \
-            if spec else {}
+        defaults = (
+            {i.name: i.default for i in spec.inputs if i.default not in (None, False)}
+            if spec
+            else {}
+        )
         steps = (*self.workflow.steps, StepDef(action, defaults))
-        self._emit(dataclasses.replace(self.workflow, steps=steps),
-                   self.tr("Add step {n}").format(n=len(steps)))
+        self._emit(
+            dataclasses.replace(self.workflow, steps=steps),
+            self.tr("Add step {n}").format(n=len(steps)),
+        )
         self.step_list.setCurrentRow(len(steps) - 1)
 
     def move_step(self, delta: int) -> None:
@@ -506,8 +551,10 @@ class WorkflowEditor(QWidget):
         if self.workflow is None or not 0 <= row < len(self.workflow.steps):
             return
         steps = tuple(s for i, s in enumerate(self.workflow.steps) if i != row)
-        self._emit(dataclasses.replace(self.workflow, steps=steps),
-                   self.tr("Remove step {n}").format(n=row + 1))
+        self._emit(
+            dataclasses.replace(self.workflow, steps=steps),
+            self.tr("Remove step {n}").format(n=row + 1),
+        )
 
     @Slot(int)
     def on_step_list_current_changed(self, row: int) -> None:
@@ -519,8 +566,10 @@ class WorkflowEditor(QWidget):
         if self.workflow is None or not 0 <= row < len(self.workflow.steps):
             return
         steps = tuple(step if i == row else s for i, s in enumerate(self.workflow.steps))
-        self._emit(dataclasses.replace(self.workflow, steps=steps),
-                   self.tr("Edit step {n}").format(n=row + 1))
+        self._emit(
+            dataclasses.replace(self.workflow, steps=steps),
+            self.tr("Edit step {n}").format(n=row + 1),
+        )
 
     @Slot()
     def on_run_now_clicked(self) -> None:
@@ -549,4 +598,3 @@ def _set_text(edit: QLineEdit, text: str) -> None:
 def _set_blocked(widget: Any, setter: str, value: Any) -> None:
     with QSignalBlocker(widget):
         getattr(widget, setter)(value)
-

@@ -31,8 +31,8 @@ class ParametersTable(QTableWidget):
         super().__init__(0, 4, parent)
         self.setObjectName("parametersTable")
         self.setHorizontalHeaderLabels(
-            [self.tr("Key"), self.tr("Type of content"), self.tr("Is a list"),
-             self.tr("Optional")])
+            [self.tr("Key"), self.tr("Type of content"), self.tr("Is a list"), self.tr("Optional")]
+        )
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(PARAM_KEY, QHeaderView.ResizeMode.Stretch)
@@ -43,8 +43,7 @@ class ParametersTable(QTableWidget):
         self.setMaximumHeight(170)
         self.itemChanged.connect(self.on_item_changed)
 
-    def show_parameters(self, parameters: tuple[ParameterDef, ...],
-                        type_names: list[str]) -> None:
+    def show_parameters(self, parameters: tuple[ParameterDef, ...], type_names: list[str]) -> None:
         """Bring the rows in line with `parameters`, touching only what differs."""
         table = self
         with QSignalBlocker(table):
@@ -61,22 +60,29 @@ class ParametersTable(QTableWidget):
                 names = list(type_names)
                 if param.type.base not in names:
                     names.append(param.type.base)
-                if not isinstance(combo, QComboBox) or [
-                        combo.itemText(i) for i in range(combo.count())] != names:
+                if (
+                    not isinstance(combo, QComboBox)
+                    or [combo.itemText(i) for i in range(combo.count())] != names
+                ):
                     combo = QComboBox(table)
                     combo.setObjectName(f"parameterType_{row}")
                     combo.addItems(names)
                     combo.currentIndexChanged.connect(self.on_type_changed)
                     table.setCellWidget(row, PARAM_TYPE, combo)
                 _set_blocked(combo, "setCurrentIndex", combo.findText(param.type.base))
-                for column, flag in ((PARAM_LIST, param.type.is_list),
-                                     (PARAM_OPTIONAL, param.optional)):
+                for column, flag in (
+                    (PARAM_LIST, param.type.is_list),
+                    (PARAM_OPTIONAL, param.optional),
+                ):
                     item = table.item(row, column)
                     state = Qt.CheckState.Checked if flag else Qt.CheckState.Unchecked
                     if item is None:
                         item = QTableWidgetItem()
-                        item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-                                      | Qt.ItemFlag.ItemIsSelectable)
+                        item.setFlags(
+                            Qt.ItemFlag.ItemIsUserCheckable
+                            | Qt.ItemFlag.ItemIsEnabled
+                            | Qt.ItemFlag.ItemIsSelectable
+                        )
                         item.setCheckState(state)
                         table.setItem(row, column, item)
                     elif item.checkState() != state:
@@ -92,10 +98,14 @@ class ParametersTable(QTableWidget):
             base = combo.currentText() if isinstance(combo, QComboBox) else "text"
             list_item, optional_item = table.item(row, PARAM_LIST), table.item(row, PARAM_OPTIONAL)
             is_list = list_item is not None and list_item.checkState() == Qt.CheckState.Checked
-            optional = (optional_item is not None
-                        and optional_item.checkState() == Qt.CheckState.Checked)
-            out.append(ParameterDef(key_item.text().strip() if key_item else "",
-                                    ValueType(base, is_list), optional))
+            optional = (
+                optional_item is not None and optional_item.checkState() == Qt.CheckState.Checked
+            )
+            out.append(
+                ParameterDef(
+                    key_item.text().strip() if key_item else "", ValueType(base, is_list), optional
+                )
+            )
         return tuple(out)
 
     @Slot(QTableWidgetItem)
