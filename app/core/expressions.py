@@ -569,6 +569,7 @@ class Compiled:
     source: str
     kind: str  # "literal" | "native" | "template"
     _fn: Callable[[Mapping[str, Any]], Any] | None = None
+    bounded: bool = False  # names, fields and comparisons only: cannot run away (see _bounded)
 
     def evaluate(self, names: Mapping[str, Any]) -> Any:
         if self._fn is None:
@@ -588,11 +589,12 @@ def compile_input(source: str) -> Compiled:
     env = environment()
     single = _SINGLE.match(source)
     try:
+        bounded = _bounded(env.parse(source))
         if single and "}}" not in single["expr"] and "{{" not in single["expr"]:
             expr = env.compile_expression(single["expr"], undefined_to_none=False)
-            return Compiled(source, "native", lambda names: _native(expr(**names)))
+            return Compiled(source, "native", lambda names: _native(expr(**names)), bounded)
         template = env.from_string(source)
-        return Compiled(source, "template", lambda names: template.render(**names))
+        return Compiled(source, "template", lambda names: template.render(**names), bounded)
     except TemplateError as exc:
         raise ExpressionError(_reason(exc)) from None
 
@@ -602,9 +604,32 @@ def compile_condition(source: str) -> Compiled:
     """Compile a bare expression such as `birthday is not none`."""
     try:
         expr = environment().compile_expression(source, undefined_to_none=False)
+        bounded = _bounded(environment().parse("{{ " + source + " }}"))
     except TemplateError as exc:
         raise ExpressionError(_reason(exc)) from None
-    return Compiled(source, "native", lambda names: _native(expr(**names)))
+    return Compiled(source, "native", lambda names: _native(expr(**names)), bounded)
+
+
+# What an expression made only of these does is bounded by the size of what it
+# reads (a field, an item, a comparison): it is evaluated without the time guard,
+# which is most of what a step's inputs are (`{{ user }}`, `{{ step1.email }}`).
+_BOUNDED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
+    nodes.Getitem, nodes.Const, nodes.Not, nodes.And, nodes.Or, nodes.Compare,
+    nodes.Operand, nodes.CondExpr, nodes.Test,
+)  # fmt: skip
+_BOUNDED_TESTS = frozenset(
+    {"none", "defined", "undefined", "true", "false", "boolean", "number", "string", "mapping"}
+)
+
+
+def _bounded(tree: nodes.Node) -> bool:
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, _BOUNDED_NODES):
+            return False
+        if isinstance(node, nodes.Test) and (node.name not in _BOUNDED_TESTS or node.args):
+            return False
+    return True
 
 
 def _native(value: Any) -> Any:
@@ -732,7 +757,9 @@ def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECO
     """
     if isinstance(value, str):
         compiled = compile_input(value)
-        return _guard(lambda: compiled.evaluate(names), seconds)
+        if compiled._fn is None:  # a literal text: nothing to compute or to guard
+            return compiled.source
+        return _guard(lambda: compiled.evaluate(names), None if compiled.bounded else seconds)
     if isinstance(value, Mapping):
         return {key: evaluate(item, names, seconds=seconds) for key, item in value.items()}
     if isinstance(value, list):
@@ -741,7 +768,8 @@ def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECO
 
 
 def test_condition(source: str, names: Mapping[str, Any], *, seconds: float = EVAL_SECONDS) -> bool:
-    return bool(_guard(lambda: compile_condition(source).evaluate(names), seconds))
+    compiled = compile_condition(source)
+    return bool(_guard(lambda: compiled.evaluate(names), None if compiled.bounded else seconds))
 
 
 def within(seconds: float, fn: Callable[[], Any]) -> Any:
@@ -810,15 +838,26 @@ class _Watch:
             return False
 
 
+_clocks = threading.local()
+
+
 def _thread_clock() -> int | None:
-    """The calling thread's CPU-time clock, or None where there is none (Windows)."""
-    getter = getattr(time, "pthread_getcpuclockid", None)
-    if getter is None:
-        return None
+    """The calling thread's CPU-time clock, or None where there is none (Windows).
+
+    Looked up once per thread (an evaluation's start reads it)."""
     try:
-        return int(getter(threading.get_ident()))
-    except OSError:
-        return None
+        return _clocks.id  # type: ignore[no-any-return]
+    except AttributeError:
+        pass
+    getter = getattr(time, "pthread_getcpuclockid", None)
+    clock: int | None = None
+    if getter is not None:
+        try:
+            clock = int(getter(threading.get_ident()))
+        except OSError:
+            clock = None
+    _clocks.id = clock
+    return clock
 
 
 def thread_seconds() -> float:
@@ -916,9 +955,10 @@ class uninterrupted:
             self._watch.shield -= 1
 
 
-def _guard(fn: Callable[[], Any], seconds: float = EVAL_SECONDS) -> Any:
+def _guard(fn: Callable[[], Any], seconds: float | None = EVAL_SECONDS) -> Any:
+    """Evaluate, turning every error into an ExpressionError; None: no time guard."""
     try:
-        return _within_time(fn, seconds)
+        return _within_time(fn, seconds) if seconds is not None else fn()
     except ExpressionError:
         raise
     except BadInput as exc:

@@ -304,7 +304,7 @@ class StepRuntime:
         """Refuse to hand a secret this run read on to where it would be stored:
         a child run's parameters (in the ledger, where the child, which never
         read the secret, would not mask it) or a thing's fields (data, exported)."""
-        if self.state.secrets.contains(to_json_safe(value)):
+        if self.state.secrets and self.state.secrets.contains(to_json_safe(value)):
             raise StepFailed(
                 f"a secret cannot be passed on in {where}: it would be stored in the "
                 "database; read it with secret(…) where it is used"

@@ -272,3 +272,27 @@ def test_digits_after_a_percent_sign_are_no_width_outside_formats(
 def test_huge_widths_in_formats_are_still_refused(source: str) -> None:
     with pytest.raises(ExpressionError, match="too large"):
         evaluate(source, {"now": __import__("datetime").datetime(2026, 1, 1)})
+
+
+@pytest.mark.parametrize(
+    ("source", "bounded"),
+    [
+        ("{{ user }}", True),
+        ("Hello {{ step1.name }}, {{ user['email'] }}", True),
+        ("{{ a | length }}", False),  # a filter is code: guarded
+        ("{{ f() }}", False),
+        ("{% for i in x %}{% endfor %}", False),
+        ("{{ a * 3 }}", False),
+    ],
+)
+def test_only_names_and_fields_skip_the_time_guard(source: str, bounded: bool) -> None:
+    """Reading a name or a field cannot run away, so most inputs skip the watchdog."""
+    assert expressions.compile_input(source).bounded is bounded
+
+
+@pytest.mark.parametrize(
+    ("source", "bounded"),
+    [("birthday is not none", True), ("a == b and not c", True), ("a | length > 3", False)],
+)
+def test_conditions_skip_the_time_guard_only_when_bounded(source: str, bounded: bool) -> None:
+    assert expressions.compile_condition(source).bounded is bounded
