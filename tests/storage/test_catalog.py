@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.actions import registry
 from app.errors import NotFound
 from app.storage import catalog, ledger
 from app.storage.db import Database
@@ -54,7 +55,9 @@ def test_a_workflow_is_renamed_with_its_upcoming_runs_and_deleted(flows: Databas
     with flows.write() as session:
         run_id = ledger.insert_run(session, new_run("other"))
     with flows.write() as session:
-        moved = catalog.rename_workflow(session, "other", "renamed")
+        moved = catalog.rename_workflow(
+            session, "other", "renamed", callers=registry.workflow_callers()
+        )
     assert moved["runs"] == 1
     with flows.read() as session:
         assert catalog.workflow_names(session) == {"note", "renamed"}
