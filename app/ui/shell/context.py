@@ -8,6 +8,7 @@ from pathlib import Path
 from app.engine.data import DataService
 from app.engine.events import EventBus
 from app.engine.service import Service
+from app.engine.settings import SettingsService
 from app.engine.workflows import WorkflowService
 from app.scheduling.clock import Clock
 from app.storage.db import Database
@@ -29,6 +30,10 @@ class AppContext:
     @property
     def workflows(self) -> WorkflowService:
         return WorkflowService(self.db, self.events)
+
+    @property
+    def settings(self) -> SettingsService:
+        return SettingsService(self.db)
 
     @property
     def data(self) -> DataService:
