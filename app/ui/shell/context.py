@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.engine.data import DataService
+from app.engine.data_folder import Database
 from app.engine.events import EventBus
 from app.engine.service import Service
 from app.engine.settings import SettingsService
 from app.engine.workflows import WorkflowService
 from app.scheduling.clock import Clock
-from app.storage.db import Database
 
 
 @dataclass
