@@ -15,7 +15,7 @@ from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.engine import presenting
 from app.errors import BadInput, one_line, undecodable
-from app.storage import catalog, ledger, secrets, settings
+from app.storage import catalog, ledger, secrets
 from app.storage import models as m
 from app.storage.db import Database, check_intact, open_folder
 
@@ -449,17 +449,17 @@ def cmd_thing(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    db = _open(args)
+    from app.engine.settings import SettingsService
+
+    service = SettingsService(_open(args))
     if args.settings_command == "set":
-        with db.write() as session:
-            settings.set_value(session, args.key, args.value)
+        service.set(args.key, args.value)
         return console.EXIT_OK
-    with db.read() as session:
-        if args.key:
-            print(settings.get(session, args.key))
-        else:
-            for key, value in settings.all_settings(session).items():
-                print(f"{key} = {value}")
+    if args.key:
+        print(service.get(args.key))
+    else:
+        for key, value in service.all().items():
+            print(f"{key} = {value}")
     return console.EXIT_OK
 
 

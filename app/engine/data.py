@@ -24,7 +24,8 @@ from app.core.definitions import (
 )
 from app.core.expressions import TRIGGER_NAMES
 from app.core.things import ThingView
-from app.core.types import ValueType
+from app.core.types import ValueType, parse_text
+from app.engine import presenting
 from app.engine.events import EventBus
 from app.engine.service import Service
 from app.engine.validation import (
@@ -34,8 +35,10 @@ from app.engine.validation import (
     check_type_name,
 )
 from app.errors import BadInput, NotFound
-from app.storage import catalog
+from app.storage import catalog, views
 from app.storage.db import Database
+from app.storage.views import PAGE_SIZE as PAGE_SIZE
+from app.storage.views import ThingRow as ThingRow
 
 TRIGGER_EVENTS = ("created", "modified", "deleted")
 PRIVACY_NAMES = frozenset({"thing", "current_user"})
@@ -176,6 +179,26 @@ class DataService:
                 {t.name for t in catalog.list_triggers(session)},
                 set(catalog.data_types(session)),
             )
+
+    def things_page(
+        self, type_name: str, search: str = "", offset: int = 0, limit: int = PAGE_SIZE
+    ) -> list[ThingRow]:
+        """One window of a type's things in creation order (the Data area's table)."""
+        with self.db.read() as session:
+            return views.things_page(session, type_name, search, offset, limit)
+
+    def thing_choices(self, type_name: str | None = None) -> list[tuple[str, str, str]]:
+        """(id, type name, a readable label) of things, for pickers."""
+        with self.db.read() as session:
+            return presenting.thing_choices(session, type_name)
+
+    def thing_loader(self) -> catalog.DbThingLoader:
+        """Loads and resolves things by ID, a short read each (no session kept open)."""
+        return catalog.DbThingLoader(self.db)
+
+    def parse_value(self, vtype: ValueType, text: str) -> Any:
+        """`text` as a value of `vtype`; a thing is resolved by its ID (BadInput if not)."""
+        return parse_text(vtype, text, self.thing_loader().resolve)
 
     # --- data types -------------------------------------------------------------------
 

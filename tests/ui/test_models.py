@@ -55,7 +55,7 @@ def test_history_model(qtmodeltester: Any, greeting: AppContext) -> None:
 
 
 def test_things_model(qtmodeltester: Any, greeting: AppContext) -> None:
-    model = ThingsModel(greeting.db)
+    model = ThingsModel(greeting.data)
     with greeting.db.read() as session:
         model.set_data_type(catalog.get_data_type(session, "User"))
     assert model.rowCount() == 1 and model.columnCount() == 3

@@ -180,3 +180,37 @@ def test_things_are_added_changed_and_deleted_and_triggers_fire(db: Database) ->
 def test_taken_names(db: Database) -> None:
     import_text(db, FLOWS)
     assert DataService(db).taken_names() == ({"greet"}, set(), {"User"})
+
+
+# --- the queries the Data area, pickers and the run dialog read through ------------------
+
+
+def test_things_page_windows_and_searches(db: Database) -> None:
+    data = DataService(db)
+    data.create_type("Item")
+    for n in range(5):
+        data.add_thing("Item", {"name": f"item {n}"})
+    rows = data.things_page("Item")
+    assert [r.data["name"] for r in rows] == [f"item {n}" for n in range(5)]
+    assert [r.data["name"] for r in data.things_page("Item", "", 3, 10)] == ["item 3", "item 4"]
+    assert [r.data["name"] for r in data.things_page("Item", "item 2")] == ["item 2"]
+
+
+def test_thing_choices_label_things_for_pickers(db: Database) -> None:
+    import_text(db, FLOWS)
+    data = DataService(db)
+    assert data.thing_choices("User") == [("ada", "User", "Ada <ada@example.com>")]
+    assert ("ada", "User", "Ada <ada@example.com>") in data.thing_choices()
+
+
+def test_parse_value_resolves_things_by_id(db: Database) -> None:
+    import_text(db, FLOWS)
+    data = DataService(db)
+    assert data.parse_value(ValueType("User"), "ada").id == "ada"
+    assert data.parse_value(ValueType("number"), "2.5") == 2.5
+    with pytest.raises(BadInput):
+        data.parse_value(ValueType("User"), "nobody")
+    loader = data.thing_loader()
+    found = loader.load("ada")
+    assert found is not None and found.id == "ada"
+    assert loader.load("nobody") is None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -22,37 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import autostart
-from app.actions import email
+from app.engine import settings
 from app.errors import CueflowError
-from app.storage import secrets, settings
 from app.ui.shell.context import AppContext
 from app.ui.widgets import formatting
 
 ERROR_STYLE = "color: #b91c1c;"
 OK_STYLE = "color: #15803d;"
-
-
-class _TestEmailContext:
-    """The little of a step context `send_email` needs, for the test message."""
-
-    run_id = "test"
-    workflow_name = "settings"
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.values = values
-        self.lines: list[str] = []
-
-    def setting(self, key: str) -> Any:
-        return self.values[key]
-
-    def secret(self, name: str) -> str | None:
-        return secrets.get_secret(name)
-
-    def remaining(self) -> float:
-        return 30.0
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
 
 
 class SettingsArea(QWidget):
@@ -149,7 +123,7 @@ class SettingsArea(QWidget):
 
     def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
         widget.setObjectName(f"setting_{key}")
-        widget.setToolTip(settings.SETTINGS[key].help)
+        widget.setToolTip(settings.help_text(key))
         error = QLabel(self)
         error.setStyleSheet(ERROR_STYLE)
         error.setVisible(False)
@@ -166,8 +140,7 @@ class SettingsArea(QWidget):
             widget.currentIndexChanged.connect(self.on_field_committed)
 
     def reload(self) -> None:
-        with self.context.db.read() as session:
-            values = settings.all_settings(session)
+        values = self.context.settings.all()
         for key, widget in self.fields.items():
             widget.blockSignals(True)
             if isinstance(widget, QLineEdit):
@@ -177,8 +150,8 @@ class SettingsArea(QWidget):
             elif isinstance(widget, QComboBox):
                 widget.setCurrentText(str(values[key]))
             widget.blockSignals(False)
-        usable = secrets.is_usable()
-        backend = secrets.backend_name()
+        usable = settings.keychain_usable()
+        backend = settings.keychain_name()
         if usable:
             self.keyring_label.setText(
                 self.tr("Passwords are kept in {backend}.").format(backend=backend)
@@ -210,8 +183,7 @@ class SettingsArea(QWidget):
     def save(self, key: str) -> bool:
         error = self.errors[key]
         try:
-            with self.context.db.write() as session:
-                settings.set_value(session, key, self._text(self.fields[key]))
+            self.context.settings.set(key, self._text(self.fields[key]))
         except CueflowError as exc:
             error.setText(exc.reason)
             error.setVisible(True)
@@ -227,11 +199,11 @@ class SettingsArea(QWidget):
 
     @Slot()
     def on_store_password_clicked(self) -> None:
-        if not secrets.is_usable():
+        if not settings.keychain_usable():
             self.status_message.emit(self.tr("No usable keychain: the password was not stored."))
             return
         try:
-            secrets.set_secret(email.PASSWORD_SECRET, self.password_edit.text())
+            settings.store_secret(settings.PASSWORD_SECRET, self.password_edit.text())
         except CueflowError as exc:
             self.status_message.emit(str(exc))
             return
@@ -243,28 +215,20 @@ class SettingsArea(QWidget):
         """Send on a plain thread: the window never waits on an SMTP server."""
         for key in self.fields:
             self.save(key)
-        with self.context.db.read() as session:
-            values = settings.all_settings(session)
+        values = self.context.settings.all()
         to = self.test_to.text().strip()
         self.test_button.setEnabled(False)
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Sending…"))
         signal = self.test_email_finished
-        started = time.monotonic()
 
         def send() -> None:
-            context = _TestEmailContext(values)
-            inputs = {
-                "to": to,
-                "subject": "Cueflow test email",
-                "body": "This is a test message from Cueflow's settings.",
-            }
             try:
-                email.send_email(context, inputs)  # type: ignore[arg-type]
+                message = settings.send_test_email(values, to)
             except CueflowError as exc:
                 signal.emit(False, str(exc))
                 return
-            signal.emit(True, f"sent in {time.monotonic() - started:.1f} s")
+            signal.emit(True, message)
 
         threading.Thread(target=send, name="cueflow-test-email", daemon=True).start()
 

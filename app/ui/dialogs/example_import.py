@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from app.engine.data import DataService
+from app.engine.data_folder import Database
 from app.errors import InvalidWorkflowFile
-from app.storage.db import Database
 from app.workflow_file.importer import ImportSummary, import_text
 from app.workflow_file.reader import load_text
 

@@ -33,7 +33,6 @@ from app.core.definitions import WorkflowDef
 from app.core.types import utcnow
 from app.engine.service import prepare_params
 from app.errors import CueflowError
-from app.storage import catalog
 from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
@@ -103,7 +102,7 @@ class RunDialog(QDialog):
         form = QFormLayout(params_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for param in workflow.parameters:
-            editor = editor_for(param.type, context.db, param.optional, params_box)
+            editor = editor_for(param.type, context.data, param.optional, params_box)
             editor.setObjectName(f"param_{param.key}")
             editor.changed.connect(self.on_input_changed)
             error = QLabel(params_box)
@@ -123,7 +122,7 @@ class RunDialog(QDialog):
 
         options = QGroupBox(self.tr("Run"), self)
         options_form = QFormLayout(options)
-        self.run_as = ThingPicker(context.db, None, self.tr("Nobody"), options)
+        self.run_as = ThingPicker(context.data, None, self.tr("Nobody"), options)
         self.run_as.setObjectName("runAsPicker")
         self.run_as.changed.connect(self.on_input_changed)
         options_form.addRow(self.tr("Run as"), self.run_as)
@@ -256,7 +255,7 @@ class RunDialog(QDialog):
                 reason = self.tr("'{key}' needs a value").format(key=param.key)
                 self._mark(param.key, reason)
                 return None, reason
-        loader = catalog.DbThingLoader(self.context.db)
+        loader = self.context.data.thing_loader()
         try:
             encoded = prepare_params(workflow, values, loader.resolve)
         except CueflowError as exc:

@@ -23,7 +23,6 @@ from app.core.definitions import DataTypeDef
 from app.core.things import ThingView
 from app.engine.data import DataService
 from app.errors import CueflowError
-from app.storage.db import Database
 from app.ui.widgets.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -42,7 +41,6 @@ class AddThingDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
         data_service: DataService,
         definition: DataTypeDef,
         parent: QWidget | None = None,
@@ -69,7 +67,7 @@ class AddThingDialog(QDialog):
             if field.type.base == "number" and not field.type.is_list:
                 editor = NumberText(body)
             else:
-                editor = editor_for(field.type, db, True, body)
+                editor = editor_for(field.type, data_service, True, body)
             editor.setObjectName(f"field_{field.name}")
             form.addRow(f"{field.name} ({field.type})", editor)
             self.editors[field.name] = editor

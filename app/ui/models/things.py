@@ -18,12 +18,9 @@ from PySide6.QtCore import (
 )
 
 from app.core.definitions import DataTypeDef
-from app.core.types import ValueType, local_zone, parse_text, utcnow
-from app.engine.service import Service
+from app.core.types import ValueType, local_zone, utcnow
+from app.engine.data import PAGE_SIZE, DataService, ThingRow
 from app.errors import CueflowError
-from app.storage import catalog, views
-from app.storage.db import Database
-from app.storage.views import ThingRow
 from app.ui.models.roles import ID_ROLE, ROW_ROLE, Index
 from app.ui.widgets import formatting
 
@@ -38,10 +35,9 @@ class ThingsModel(QAbstractTableModel):
 
     COL_ID = 0
 
-    def __init__(self, db: Database, parent: Any = None, service: Service | None = None) -> None:
+    def __init__(self, data: DataService, parent: Any = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.service = service or Service(db)  # changes go through it: triggers fire
+        self.data_service = data  # reads and changes go through it: triggers fire
         self.definition: DataTypeDef | None = None
         self.search = ""
         self.error = ""
@@ -57,16 +53,11 @@ class ThingsModel(QAbstractTableModel):
     def reload(self) -> None:
         rows: list[ThingRow] = []
         if self.definition is not None:
-            with self.db.read() as session:
-                rows = views.things_page(
-                    session,
-                    self.definition.name,
-                    self.search,
-                    0,
-                    max(len(self._rows), views.PAGE_SIZE),
-                )
+            rows = self.data_service.things_page(
+                self.definition.name, self.search, 0, max(len(self._rows), PAGE_SIZE)
+            )
         self.fetched += len(rows)
-        self.set_rows(rows, len(rows) < max(len(self._rows), views.PAGE_SIZE))
+        self.set_rows(rows, len(rows) < max(len(self._rows), PAGE_SIZE))
 
     def set_rows(self, rows: list[ThingRow], exhausted: bool) -> None:
         self.beginResetModel()
@@ -82,12 +73,11 @@ class ThingsModel(QAbstractTableModel):
         """Append the next window of things."""
         if parent.isValid() or self._exhausted or self.definition is None:
             return
-        with self.db.read() as session:
-            rows = views.things_page(
-                session, self.definition.name, self.search, len(self._rows), views.PAGE_SIZE
-            )
+        rows = self.data_service.things_page(
+            self.definition.name, self.search, len(self._rows), PAGE_SIZE
+        )
         self.fetched += len(rows)
-        self._exhausted = len(rows) < views.PAGE_SIZE
+        self._exhausted = len(rows) < PAGE_SIZE
         if rows:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
@@ -159,9 +149,9 @@ class ThingsModel(QAbstractTableModel):
         try:
             native = _from_edit(field.type, value)
             if isinstance(native, str) and field.type.base != "text":
-                resolve = catalog.DbThingLoader(self.db).resolve
-                native = parse_text(field.type, native, resolve) if native.strip() else None
-            stored = self.service.modify_thing(thing.id, {field.name: native}).raw
+                parse = self.data_service.parse_value
+                native = parse(field.type, native) if native.strip() else None
+            stored = self.data_service.modify_thing(thing.id, {field.name: native}).raw
         except CueflowError as exc:
             self.error = str(exc)
             self.dataChanged.emit(index, index)  # lets the view show the error

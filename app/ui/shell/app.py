@@ -16,9 +16,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logfile
+from app.engine.data_folder import open_intact
 from app.errors import AlreadyRunning, DatabaseProblem
 from app.scheduling.lock import FolderLock
-from app.storage.db import check_intact, open_folder
 from app.ui.shell.context import AppContext
 from app.ui.shell.icons import app_icon
 from app.ui.shell.single_instance import SHOW, TRAY, SingleInstance
@@ -87,12 +87,7 @@ def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only:
     from app.ui.shell.desktop import DesktopApp
 
     try:
-        db = open_folder(data_dir)
-        try:
-            check_intact(db)  # the window's scheduler never runs on a damaged database
-        except DatabaseProblem:
-            db.dispose()
-            raise
+        db = open_intact(data_dir)  # the window's scheduler never runs on a damaged one
     except DatabaseProblem as problem:
         QMessageBox.critical(None, app.tr("Cueflow cannot open its data"), problem.reason)
         raise

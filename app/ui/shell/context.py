@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.engine.data import DataService
+from app.engine.data_folder import Database
 from app.engine.events import EventBus
 from app.engine.service import Service
+from app.engine.settings import SettingsService
 from app.engine.workflows import WorkflowService
 from app.scheduling.clock import Clock
-from app.storage.db import Database
 
 
 @dataclass
@@ -29,6 +30,10 @@ class AppContext:
     @property
     def workflows(self) -> WorkflowService:
         return WorkflowService(self.db, self.events)
+
+    @property
+    def settings(self) -> SettingsService:
+        return SettingsService(self.db)
 
     @property
     def data(self) -> DataService:

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import ValueType, local_zone, utcnow
-from app.engine import presenting
-from app.storage.db import Database
+from app.engine.data import DataService
 from app.ui.widgets import formatting
 
 NO_THING = ""
@@ -143,7 +142,7 @@ class ThingPicker(ValueEditor):
 
     def __init__(
         self,
-        db: Database,
+        data: DataService,
         type_name: str | None,
         none_text: str | None = None,
         parent: QWidget | None = None,
@@ -155,9 +154,7 @@ class ThingPicker(ValueEditor):
         _single(self, self.combo)
         if none_text is not None:
             self.combo.addItem(none_text, NO_THING)
-        with db.read() as session:
-            choices = presenting.thing_choices(session, type_name)
-        for thing_id, kind, label in choices:
+        for thing_id, kind, label in data.thing_choices(type_name):
             shown = f"{label} · {thing_id}" if type_name else f"{kind}: {label} · {thing_id}"
             self.combo.addItem(shown, thing_id)
         completer = self.combo.completer()
@@ -240,11 +237,11 @@ class ListEditor(ValueEditor):
 
 
 def editor_for(
-    vtype: ValueType, db: Database, optional: bool = False, parent: QWidget | None = None
+    vtype: ValueType, data: DataService, optional: bool = False, parent: QWidget | None = None
 ) -> ValueEditor:
     """The editor that fits a parameter's type."""
     if vtype.is_list:
-        return ListEditor(editor_for(vtype.item, db, False), parent)
+        return ListEditor(editor_for(vtype.item, data, False), parent)
     if vtype.base == "number":
         return NumberEditor(parent)
     if vtype.base == "yes/no":
@@ -252,7 +249,7 @@ def editor_for(
     if vtype.base == "date":
         return DateEditor(optional, parent)
     if vtype.is_thing:
-        return ThingPicker(db, vtype.base, "(none)" if optional else None, parent)
+        return ThingPicker(data, vtype.base, "(none)" if optional else None, parent)
     return TextEditor(parent)
 
 

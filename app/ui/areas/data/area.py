@@ -131,7 +131,7 @@ class DataArea(QWidget):
         self.delete_thing_button.clicked.connect(self.on_delete_thing_clicked)
         bar.addWidget(self.delete_thing_button)
         things_layout.addLayout(bar)
-        self.things_model = ThingsModel(context.db, self, service=context.service)
+        self.things_model = ThingsModel(self.data_service, self)
         self.things_view = QTableView(things_box)
         self.things_view.setObjectName("thingsView")
         self.things_view.setModel(self.things_model)
@@ -321,7 +321,7 @@ class DataArea(QWidget):
         """Ask for the fields first; the thing is saved (and triggers fire) on Save."""
         if self.current is None:
             return
-        dialog = AddThingDialog(self.context.db, self.data_service, self.current, self)
+        dialog = AddThingDialog(self.data_service, self.current, self)
         dialog.accepted.connect(self.on_add_thing_accepted)
         dialog.finished.connect(self.on_add_thing_finished)
         self.add_thing_dialog = dialog
