@@ -38,10 +38,9 @@ from PySide6.QtWidgets import (
 from app.core.definitions import ParameterDef, WorkflowDef
 from app.core.recurrence import Recurrence, dst_shifted, zone, zone_name
 from app.core.types import local_zone
-from app.engine import presenting
+from app.engine import run_queries as queries
+from app.engine.run_queries import Database
 from app.errors import CueflowError
-from app.storage import views
-from app.storage.db import Database
 
 ERROR_STYLE = "color: #b91c1c;"
 SHIFTED_COLOUR = "#b45309"
@@ -335,16 +334,14 @@ class ForEachSection(QGroupBox):
         if type_name is None:
             return [line.strip() for line in self.values.toPlainText().splitlines() if line.strip()]
         if self.source_search.isChecked():
-            with self.db.read() as session:
-                return list(views.thing_ids(session, type_name, self.search.text()))
+            return queries.thing_ids(self.db, type_name, self.search.text())
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.selection.selectedItems()]
 
     def count(self) -> int:
         """How many items (a COUNT for a search; no IDs are loaded)."""
         type_name = self.item_type()
         if type_name is not None and self.source_search.isChecked():
-            with self.db.read() as session:
-                return views.count_things(session, type_name, self.search.text())
+            return queries.count_things(self.db, type_name, self.search.text())
         if type_name is not None:
             return len(self.selection.selectedItems())
         return len(self.items())
@@ -357,8 +354,7 @@ class ForEachSection(QGroupBox):
         self.sources.setCurrentIndex(0 if type_name is not None else 1)
         self.selection.clear()
         if type_name is not None:
-            with self.db.read() as session:
-                choices = presenting.thing_choices(session, type_name, SELECTION_LIMIT)
+            choices = queries.thing_choices(self.db, type_name, SELECTION_LIMIT)
             for thing_id, _, label in choices:
                 item = QListWidgetItem(f"{label} · {thing_id}", self.selection)
                 item.setData(Qt.ItemDataRole.UserRole, thing_id)

@@ -24,10 +24,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.core.types import utcnow
-from app.engine import presenting
-from app.storage import ledger, views
-from app.storage.db import Database
-from app.storage.views import RunFilter, RunRow
+from app.engine import run_queries as queries
+from app.engine.run_queries import Database, RunFilter, RunRow, RunsWindow
 from app.ui.models.roles import ID_ROLE, ROW_ROLE, Index
 from app.ui.widgets import formatting
 
@@ -35,14 +33,14 @@ log = logging.getLogger(__name__)
 
 
 STATUS_COLOURS = {
-    ledger.SCHEDULED: "#3b82f6",
-    ledger.RUNNING: "#f59e0b",
-    ledger.SUCCEEDED: "#16a34a",
-    ledger.FAILED: "#dc2626",
-    ledger.TERMINATED: "#6b7280",
-    ledger.CANCELLED: "#9ca3af",
-    ledger.MISSED: "#a855f7",
-    ledger.INTERRUPTED: "#ea580c",
+    queries.SCHEDULED: "#3b82f6",
+    queries.RUNNING: "#f59e0b",
+    queries.SUCCEEDED: "#16a34a",
+    queries.FAILED: "#dc2626",
+    queries.TERMINATED: "#6b7280",
+    queries.CANCELLED: "#9ca3af",
+    queries.MISSED: "#a855f7",
+    queries.INTERRUPTED: "#ea580c",
 }
 _ICONS: dict[str, QIcon] = {}
 
@@ -71,8 +69,8 @@ class PagedRunsModel(QAbstractTableModel):
     recently used pages are dropped). Scrolling to the end of 100,000 runs
     reads only the pages shown on the way.
 
-    Subclasses say which runs (`_count`, `_page`, `_pinned`) and how columns
-    read (`HEADERS`, `_display`).
+    Subclasses say which runs (`_read`, `_page`, through the query functions
+    of `app.engine.run_queries`) and how columns read (`HEADERS`, `_display`).
     """
 
     HEADERS: tuple[str, ...] = ()
@@ -82,7 +80,7 @@ class PagedRunsModel(QAbstractTableModel):
     def __init__(
         self,
         db: Database,
-        page_size: int = views.PAGE_SIZE,
+        page_size: int = queries.PAGE_SIZE,
         max_pages: int = 25,
         parent: Any = None,
     ) -> None:
@@ -113,9 +111,7 @@ class PagedRunsModel(QAbstractTableModel):
     def reload(self, *, colours: bool = True) -> None:
         """Count again and forget the loaded pages (they load again when shown)."""
         self._generation += 1
-        with self.db.read() as session:
-            result = self._read(session, self._filter, colours)
-        self._apply(result)
+        self._apply(self._read(self._filter, colours))
 
     def reload_in_background(self, pool: QThreadPool, *, colours: bool = True) -> None:
         """reload(), its queries on a worker thread: over a ledger of a million runs
@@ -126,8 +122,7 @@ class PagedRunsModel(QAbstractTableModel):
 
         def read() -> None:
             try:
-                with self.db.read() as session:
-                    result = self._read(session, run_filter, colours)
+                result = self._read(run_filter, colours)
             except Exception:  # the next reload tries again; nothing to show meanwhile
                 log.exception("reading the runs failed")
                 return
@@ -137,29 +132,20 @@ class PagedRunsModel(QAbstractTableModel):
         pool.start(read)
 
     @Slot(int, object)
-    def _on_read_done(self, generation: int, result: dict[str, Any]) -> None:
+    def _on_read_done(self, generation: int, result: RunsWindow) -> None:
         if generation == self._generation:
             self._apply(result)
             self.loaded.emit()
 
-    def _read(self, session: Any, run_filter: RunFilter, colours: bool) -> dict[str, Any]:
-        """What a reload reads (on any thread: it reads no state that changes)."""
-        pinned = self._pinned(session, run_filter)
-        count = self._count_rows(session, run_filter)
-        # The first page is what the view paints next: read it in the same session.
-        first = self._page(session, run_filter, 0, self.page_size) if count else []
-        return {
-            "pinned": pinned,
-            "count": count,
-            "first": first,
-            "colours": views.workflow_colours(session) if colours else None,
-        }
+    def _read(self, run_filter: RunFilter, colours: bool) -> RunsWindow:
+        """What a reload reads, in one session (on any thread: it reads no state that changes)."""
+        raise NotImplementedError
 
-    def _apply(self, result: dict[str, Any]) -> None:
-        if result["colours"] is not None:  # (a new filter shows the same workflows' colours)
-            self._colours = result["colours"]
-        self.fetched += len(result["pinned"]) + len(result["first"])
-        self.set_rows(result["pinned"], result["count"], result["first"])
+    def _apply(self, result: RunsWindow) -> None:
+        if result.colours is not None:  # (a new filter shows the same workflows' colours)
+            self._colours = result.colours
+        self.fetched += len(result.pinned) + len(result.first)
+        self.set_rows(result.pinned, result.count, result.first)
 
     def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None) -> None:
         self.beginResetModel()
@@ -170,13 +156,7 @@ class PagedRunsModel(QAbstractTableModel):
             self._pages[0] = first
         self.endResetModel()
 
-    def _pinned(self, session: Any, where: RunFilter) -> list[RunRow]:
-        return []
-
-    def _count_rows(self, session: Any, where: RunFilter) -> int:
-        raise NotImplementedError
-
-    def _page(self, session: Any, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
+    def _page(self, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
         raise NotImplementedError
 
     def loaded_rows(self) -> int:
@@ -188,8 +168,7 @@ class PagedRunsModel(QAbstractTableModel):
         if page is not None:
             self._pages.move_to_end(number)
             return page
-        with self.db.read() as session:
-            page = self._page(session, self._filter, number * self.page_size, self.page_size)
+        page = self._page(self._filter, number * self.page_size, self.page_size)
         self.fetched += len(page)
         self._pages[number] = page
         while len(self._pages) > self.max_pages:
@@ -285,7 +264,7 @@ class UpcomingRunsModel(PagedRunsModel):
     def __init__(
         self,
         db: Database,
-        page_size: int = views.PAGE_SIZE,
+        page_size: int = queries.PAGE_SIZE,
         max_pages: int = 25,
         parent: Any = None,
     ) -> None:
@@ -293,38 +272,30 @@ class UpcomingRunsModel(PagedRunsModel):
         self._labels: dict[str, str] = {}  # thing ID -> readable label, for the shown pages
         super().__init__(db, page_size, max_pages, parent)
 
-    def _read(self, session: Any, run_filter: RunFilter, colours: bool) -> dict[str, Any]:
+    def _read(self, run_filter: RunFilter, colours: bool) -> RunsWindow:
         # The workflows may have changed too; labels are read afresh for the first page.
-        params = views.thing_parameters(session) if colours else self._thing_params
-        result = super()._read(session, run_filter, colours)
-        wanted = {t for run in result["first"] for t in self._things_of(run, params)}
-        labels = presenting.thing_labels(session, wanted)
-        return {**result, "thing_params": params, "labels": labels}
+        return queries.upcoming_window(
+            self.db, run_filter, self.page_size, colours=colours, thing_params=self._thing_params
+        )
 
-    def _apply(self, result: dict[str, Any]) -> None:
-        self._thing_params = result["thing_params"]
-        self._labels = dict(result["labels"])
+    def _apply(self, result: RunsWindow) -> None:
+        self._thing_params = result.thing_params or {}
+        self._labels = dict(result.labels or {})
         super()._apply(result)
 
-    def _count_rows(self, session: Any, where: RunFilter) -> int:
-        return views.count_upcoming(session, where)
-
-    def _page(self, session: Any, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
-        rows = views.upcoming_page(session, where, offset, limit)
-        if offset:  # (a first page's labels come with its reload, see _read)
-            # Things are shown by name: one query for the page's things, not one per cell.
-            wanted = {t for run in rows for t in self._things_of(run, self._thing_params)}
-            self._labels.update(presenting.thing_labels(session, wanted - self._labels.keys()))
+    def _page(self, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
+        # Things are shown by name: one query for the page's things, not one per cell
+        # (a first page's labels come with its reload, see _read).
+        rows, labels = queries.upcoming_page(
+            self.db,
+            where,
+            offset,
+            limit,
+            thing_params=self._thing_params if offset else None,
+            known_labels=self._labels.keys(),
+        )
+        self._labels.update(labels)
         return rows
-
-    @staticmethod
-    def _things_of(run: RunRow, thing_params: dict[str, set[str]]) -> list[str]:
-        ids = [run.run_as] if run.run_as else []
-        for key in thing_params.get(run.workflow, ()):
-            value = run.params.get(key)
-            values = value if isinstance(value, list) else [value]
-            ids += [str(item) for item in values if isinstance(item, str) and item]
-        return ids
 
     def _thing(self, thing_id: str) -> str:
         return self._labels.get(thing_id, thing_id)
@@ -401,14 +372,11 @@ class HistoryRunsModel(PagedRunsModel):
         "Error",
     )
 
-    def _pinned(self, session: Any, where: RunFilter) -> list[RunRow]:
-        return views.running_runs(session, where)
+    def _read(self, run_filter: RunFilter, colours: bool) -> RunsWindow:
+        return queries.history_window(self.db, run_filter, self.page_size, colours=colours)
 
-    def _count_rows(self, session: Any, where: RunFilter) -> int:
-        return views.count_history(session, where)
-
-    def _page(self, session: Any, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
-        return views.history_page(session, where, offset, limit)
+    def _page(self, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
+        return queries.history_page(self.db, where, offset, limit)
 
     def _display(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_ID:
@@ -420,14 +388,14 @@ class HistoryRunsModel(PagedRunsModel):
         if column == self.COL_STARTED:
             return formatting.local_time(run.started_at)
         if column == self.COL_DURATION:
-            end = run.finished_at or (utcnow() if run.status == ledger.RUNNING else None)
+            end = run.finished_at or (utcnow() if run.status == queries.RUNNING else None)
             return formatting.duration(run.started_at, end)
         if column == self.COL_STATUS:
             return run.status
         if column == self.COL_ATTEMPT:
             return str(run.attempt)
         if column == self.COL_ERROR:
-            return formatting.short(run.error, 120) if run.status != ledger.CANCELLED else ""
+            return formatting.short(run.error, 120) if run.status != queries.CANCELLED else ""
         return None
 
     def _tooltip(self, run: RunRow, column: int) -> str | None:

@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 
-from app.storage import ledger
+from app.engine import run_queries as queries
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import MainWindow
@@ -191,8 +191,7 @@ class DesktopApp(QObject):
         self.prefs.sync()
 
     def upcoming_count(self) -> int:
-        with self.context.db.read() as session:
-            return ledger.count_scheduled(session)
+        return queries.count_scheduled(self.context.db)
 
     def confirm_quit(self) -> bool:
         """Without a tray, closing ends the scheduler too: ask when runs are waiting."""

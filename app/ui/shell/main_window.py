@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import utcnow
+from app.engine import run_queries as queries
 from app.errors import CueflowError, InvalidWorkflowFile
 from app.paths import examples
-from app.storage import catalog
 from app.ui.areas.data.area import DataArea
 from app.ui.areas.scheduler.area import SchedulerArea
 from app.ui.areas.settings import SettingsArea
@@ -481,9 +481,7 @@ class MainWindow(QMainWindow):
 
     def offer_examples(self) -> None:
         """On a first start with an empty database, offer the examples."""
-        with self.context.db.read() as session:
-            empty = not catalog.workflow_names(session) and not catalog.data_types(session)
-        if not empty:
+        if not queries.is_empty(self.context.db):
             return
         answer = QMessageBox.question(
             self,

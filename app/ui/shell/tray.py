@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.core.types import local_zone, utcnow
-from app.storage import catalog, views
+from app.engine import run_queries as queries
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.icons import state_icon
@@ -35,14 +35,12 @@ MESSAGE_MS = 8000
 
 
 def upcoming_runs(context: AppContext, limit: int = UPCOMING_IN_MENU) -> list[UpcomingRun]:
-    with context.db.read() as session:
-        rows = views.upcoming_page(session, views.RunFilter(), 0, limit)
+    rows, _ = queries.upcoming_page(context.db, queries.RunFilter(), 0, limit)
     return [UpcomingRun(row.id, row.workflow, row.scheduled_for) for row in rows]
 
 
 def runnable_workflows(context: AppContext) -> list[RunnableWorkflow]:
-    with context.db.read() as session:
-        workflows = catalog.list_workflows(session)
+    workflows = queries.list_workflows(context.db)
     return [
         RunnableWorkflow(wf.name, wf.title, any(not p.optional for p in wf.parameters))
         for wf in sorted(workflows, key=lambda wf: wf.name)

@@ -40,10 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import local_zone
-from app.engine import presenting
+from app.engine import run_queries as queries
+from app.engine.run_queries import RunFilter
 from app.errors import CueflowError
-from app.storage import catalog, ledger, views
-from app.storage.views import RunFilter
 from app.ui.areas.scheduler.tables import CancelButtonDelegate, table_look
 from app.ui.areas.scheduler.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
 from app.ui.dialogs.run_dialog import RunDialog
@@ -436,8 +435,7 @@ class SchedulerArea(QWidget):
 
     @Slot()
     def on_cancel_all_clicked(self) -> None:
-        with self.context.db.read() as session:
-            count = ledger.count_scheduled(session)
+        count = queries.count_scheduled(self.context.db)
         if count == 0:
             return
         question = self.tr("Cancel all {n} upcoming runs? This cannot be undone.").format(
@@ -483,8 +481,7 @@ class SchedulerArea(QWidget):
 
     @Slot()
     def on_schedule_clicked(self) -> None:
-        with self.context.db.read() as session:
-            names = sorted(catalog.workflow_names(session))
+        names = sorted(queries.workflow_names(self.context.db))
         if not names:
             self.status_message.emit(self.tr("There is no workflow to schedule yet."))
             return
@@ -495,8 +492,7 @@ class SchedulerArea(QWidget):
             self.open_run_dialog(name)
 
     def open_run_dialog(self, name: str, run_now: bool = False) -> RunDialog:
-        with self.context.db.read() as session:
-            workflow = catalog.get_workflow(session, name)
+        workflow = queries.workflow(self.context.db, name)
         dialog = RunDialog(self.context, workflow, run_now=run_now, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.scheduled.connect(self.on_ledger_changed)
@@ -517,16 +513,12 @@ class SchedulerArea(QWidget):
         if run_id is None:
             self.trace_title.setText(self.tr("Select a run to see its steps."))
             return
-        with self.context.db.read() as session:
-            run = views.get_run_row(session, run_id)
-            if run is None:
-                return
-            steps = presenting.steps_to_json(ledger.step_results(session, run_id, run.attempt))
-            lines = [
-                (line.at, line.level, line.message) for line in ledger.log_lines(session, run_id)
-            ]
-        self.resume_button.setEnabled(run.status in (ledger.INTERRUPTED, ledger.FAILED))
-        error = f" — {run.error}" if run.error and run.status != ledger.CANCELLED else ""
+        trace = queries.run_trace(self.context.db, run_id)
+        if trace is None:
+            return
+        run, steps, lines = trace.run, trace.steps, trace.lines
+        self.resume_button.setEnabled(trace.resumable)
+        error = f" — {run.error}" if run.error and run.status != queries.CANCELLED else ""
         self.trace_title.setText(
             self.tr(
                 "<b>{workflow}</b> · run {id} · <b>{status}</b>, attempt {attempt}{error}"

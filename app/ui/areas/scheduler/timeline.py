@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QPal
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.core.types import local_zone, utcnow
-from app.storage import views
-from app.storage.db import Database
+from app.engine import run_queries as queries
+from app.engine.run_queries import Database, TimelineRun
 
 SPAN_DAY = timedelta(hours=24)
 SPAN_WEEK = timedelta(days=7)
@@ -38,7 +38,7 @@ class TimelineWidget(QWidget):
         self.db = db
         self.span = SPAN_DAY
         self.start = utcnow()
-        self.runs: list[views.TimelineRun] = []
+        self.runs: list[TimelineRun] = []
         self.colours: dict[str, str] = {}
         self.lanes: list[str] = []
         self.truncated = False
@@ -56,11 +56,8 @@ class TimelineWidget(QWidget):
     def reload(self, now: datetime | None = None) -> None:
         """Read the runs due in the window again (one query) and repaint."""
         self.start = now or utcnow()
-        with self.db.read() as session:
-            self.runs = views.upcoming_between(
-                session, self.start, self.start + self.span, MAX_RUNS + 1
-            )
-            self.colours = views.workflow_colours(session)
+        read = queries.timeline(self.db, self.start, self.start + self.span, MAX_RUNS + 1)
+        self.runs, self.colours = read.runs, read.colours
         self.truncated = len(self.runs) > MAX_RUNS
         del self.runs[MAX_RUNS:]
         self.lanes = sorted({run.workflow for run in self.runs})
