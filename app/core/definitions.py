@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -167,6 +168,43 @@ class RetryPolicy:
         return min(backoff * 2.0**doublings, MAX_RETRY_DELAY)
 
 
+API_AUTH = ("token", "none")
+API_METHODS = ("POST", "GET")
+API_RESPOND = ("when_done", "at_once")
+API_KEYS = ("expose", "auth", "method", "respond", "return_200_if_condition_unmet")
+
+
+@dataclass(frozen=True)
+class ApiExposure:
+    """How the workflow API serves a workflow (PRODUCT §6): not at all by default."""
+
+    expose: bool = False
+    auth: str = "token"  # token | none
+    method: str = "POST"  # POST | GET
+    respond: str = "when_done"  # when_done | at_once
+    return_200_if_condition_unmet: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in API_KEYS}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ApiExposure:
+        """From stored JSON (None: not exposed); unknown or odd values keep the defaults."""
+        if not data:
+            return cls()
+        default = cls()
+        auth = data.get("auth", default.auth)
+        method = data.get("method", default.method)
+        respond = data.get("respond", default.respond)
+        return cls(
+            expose=data.get("expose") is True,
+            auth=auth if auth in API_AUTH else default.auth,
+            method=method if method in API_METHODS else default.method,
+            respond=respond if respond in API_RESPOND else default.respond,
+            return_200_if_condition_unmet=data.get("return_200_if_condition_unmet") is True,
+        )
+
+
 @dataclass(frozen=True)
 class WorkflowDef:
     name: str
@@ -181,6 +219,7 @@ class WorkflowDef:
     retries: RetryPolicy = RetryPolicy()
     on_missed: str = "run_late"
     grace: float = DEFAULT_GRACE
+    api: ApiExposure = ApiExposure()
     version: int = 0
 
     def parameter(self, key: str) -> ParameterDef | None:

@@ -145,6 +145,7 @@ def schedule_in(
     trigger: str | None = None,
     every: Recurrence | None = None,
     timezone: str | None = None,
+    origin: str | None = None,
 ) -> str:
     """Insert a scheduled run (or a recurring schedule) in the caller's transaction.
 
@@ -178,6 +179,7 @@ def schedule_in(
         trigger=trigger,
         depth=_depth(session, parent, when),
         root_id=parent.root if parent else None,
+        origin=_origin(origin, parent, parent_id),
     )
     chain_room(session, parent, 1)
     if every is not None:
@@ -203,6 +205,7 @@ def schedule_on_list(
     parent: Parent | None = None,
     from_text: bool = False,
     trigger: str | None = None,
+    origin: str | None = None,
 ) -> list[str]:
     """One run per item, `interval` seconds apart, in one bulk insert."""
     wf = catalog.get_workflow(session, workflow)
@@ -254,10 +257,18 @@ def schedule_on_list(
             trigger=trigger,
             depth=depth,
             root_id=parent.root if parent else None,
+            origin=_origin(origin, parent, None),
         )
         for index, value in enumerate(encoded_items)
     ]
     return ledger.insert_runs(session, runs)
+
+
+def _origin(origin: str | None, parent: Parent | None, parent_id: str | None) -> str:
+    """Who asked for a run: the caller's word, else a step of its parent run, else the CLI."""
+    if origin is not None:
+        return origin
+    return ledger.WORKFLOW if parent is not None or parent_id is not None else ledger.CLI
 
 
 def _encode_items(

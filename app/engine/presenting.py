@@ -37,6 +37,7 @@ def run_to_json(run: Any) -> dict[str, Any]:
         "error": run.error,
         "attempt": run.attempt,
         "parent_id": run.parent_id,
+        "origin": run.origin,
         "workflow_version": run.workflow_version,
         "returned": run.returned,
         "trigger": run.trigger,

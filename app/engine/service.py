@@ -39,9 +39,12 @@ def _orphaned(run: m.Run) -> bool:
 class Service:
     """The entry points of the command line and window over one database."""
 
-    def __init__(self, db: Database, events: EventBus | None = None) -> None:
+    def __init__(
+        self, db: Database, events: EventBus | None = None, *, origin: str = ledger.CLI
+    ) -> None:
         self.db = db
         self.events = events or EventBus()
+        self.origin = origin  # the front end's name, kept on the runs it schedules
 
     def schedule(
         self,
@@ -66,6 +69,7 @@ class Service:
                 from_text=from_text,
                 every=every,
                 timezone=timezone,
+                origin=self.origin,
             )
         self.events.emit(LedgerChanged())
         return run_id
@@ -79,6 +83,7 @@ class Service:
         **options: Any,
     ) -> list[str]:
         with self.db.write() as session:
+            options.setdefault("origin", self.origin)
             ids = schedule_on_list(session, workflow, items, item_param, params, **options)
         self.events.emit(LedgerChanged())
         return ids

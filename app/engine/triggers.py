@@ -81,6 +81,7 @@ def fire(
                             parent_id=parent_id,
                             parent=parent,
                             trigger=trigger.name,
+                            origin=ledger.TRIGGER,
                         )
                     )
             except ChainStopped as stop:  # its savepoint is rolled back: stop it here
@@ -165,6 +166,7 @@ def _failed(
             root_id=root_id,
             status=ledger.FAILED,
             trigger=trigger,
+            origin=ledger.TRIGGER,
         ),
     )
     row = ledger.get_run(session, run_id)

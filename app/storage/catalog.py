@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core.definitions import (
+    ApiExposure,
     DataTypeDef,
     FieldDef,
     ParameterDef,
@@ -478,6 +479,7 @@ def _workflow_def(row: m.Workflow) -> WorkflowDef:
         retries=RetryPolicy(row.retry_attempts, row.retry_backoff),
         on_missed=row.on_missed,
         grace=row.grace,
+        api=ApiExposure.from_json(row.api),
         version=row.version,
     )
 
@@ -549,6 +551,7 @@ def save_workflow(session: Session, wf: WorkflowDef) -> int:
     row.retry_backoff = wf.retries.backoff
     row.on_missed = wf.on_missed
     row.grace = wf.grace
+    row.api = wf.api.to_json() if wf.api != ApiExposure() else None
     row.version = (row.version or 0) + 1
     row.parameters = [
         m.Parameter(

@@ -30,6 +30,13 @@ TERMINATED = "terminated"
 CANCELLED = "cancelled"
 MISSED = "missed"
 INTERRUPTED = "interrupted"
+# Origins of a run (PRODUCT §5); an API call's is "api:" + its token's label.
+CLI = "cli"
+WINDOW = "window"
+SCHEDULE = "schedule"
+TRIGGER = "trigger"
+WORKFLOW = "workflow"
+API_PREFIX = "api:"
 STATUSES = (SCHEDULED, RUNNING, SUCCEEDED, FAILED, TERMINATED, CANCELLED, MISSED, INTERRUPTED)
 FINISHED = (SUCCEEDED, FAILED, TERMINATED, CANCELLED, MISSED, INTERRUPTED)
 
@@ -48,6 +55,7 @@ class NewRun:
     schedule_id: str | None = None
     depth: int = 0
     root_id: str | None = None  # the run its chain started from (None: its own root)
+    origin: str = CLI  # who asked for it (PRODUCT §5: runs --json "origin")
 
 
 def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
@@ -67,6 +75,7 @@ def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
         "schedule_id": run.schedule_id,
         "depth": run.depth,
         "root_id": run.root_id,
+        "origin": run.origin,
     }
 
 
@@ -93,6 +102,7 @@ _BULK_COLUMNS = (
     "schedule_id",
     "depth",
     "root_id",
+    "origin",
 )
 _BULK_INSERT = (
     f"INSERT INTO runs ({', '.join(_BULK_COLUMNS)}) "
@@ -128,6 +138,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
             run.schedule_id,
             run.depth,
             run.root_id,
+            run.origin,
         )
         for run, run_id in zip(runs, ids, strict=True)
     ]

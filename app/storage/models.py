@@ -99,6 +99,8 @@ class Workflow(Base):
     retry_backoff: Mapped[float] = mapped_column(default=10.0)
     on_missed: Mapped[str] = mapped_column(String(20), default="run_late")
     grace: Mapped[float] = mapped_column(default=86400.0)
+    # How the workflow API serves it (PRODUCT §6); NULL: not exposed (migration 0005).
+    api: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
     parameters: Mapped[list[Parameter]] = relationship(
         order_by="Parameter.position", cascade="all, delete-orphan"
@@ -164,6 +166,8 @@ class Run(Base):
     # The run its chain started from (NULL: the run is its own root); a chain's
     # unfinished runs are counted against runner.max_chain_runs (migration 0004).
     root_id: Mapped[str | None] = mapped_column(String(32))
+    # Who asked for it: cli, window, schedule, trigger, workflow or api:LABEL (0005).
+    origin: Mapped[str] = mapped_column(String(120), default="cli", server_default="cli")
 
     __table_args__ = (
         Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),

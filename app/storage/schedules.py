@@ -72,6 +72,7 @@ def _occurrence(run: ledger.NewRun, schedule_id: str, at: datetime) -> ledger.Ne
         depth=run.depth,
         trigger=run.trigger,
         root_id=run.root_id,
+        origin=ledger.SCHEDULE,
     )
 
 
@@ -142,6 +143,7 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         trigger=ledger.run_trigger(session, row.parent_id) if row.parent_id else None,
         # ... and in the chain of the run that made it (runner.max_chain_runs).
         root_id=ledger.chain_root(session, row.parent_id) if row.parent_id else None,
+        origin=ledger.SCHEDULE,
     )
     return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from app.core.definitions import WorkflowDef
+from app.core.definitions import ApiExposure, WorkflowDef
 from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file.reader import FORMAT_VERSION
@@ -92,6 +92,8 @@ def _workflow_doc(wf: WorkflowDef) -> dict[str, Any]:
         _drop_empty({"action": s.action, "only_when": s.only_when, "with": s.inputs})
         for s in wf.steps
     ]
+    if wf.api != ApiExposure():
+        body["api"] = wf.api.to_json()
     return _drop_empty(body, keep=("ignore_privacy_rules", "steps"))
 
 

@@ -25,11 +25,16 @@ import yaml
 
 from app.actions import registry
 from app.core.definitions import (
+    API_AUTH,
+    API_KEYS,
+    API_METHODS,
+    API_RESPOND,
     CONTROL,
     DEFAULT_GRACE,
     DEFAULT_TIMEOUT,
     MAX_NAME,
     TYPE_NAME,
+    ApiExposure,
     DataTypeDef,
     FieldDef,
     ParameterDef,
@@ -70,6 +75,7 @@ WORKFLOW_KEYS = (
     "retries",
     "on_missed",
     "grace",
+    "api",
 )
 STEP_KEYS = ("action", "with", "only_when")
 TRIGGER_EVENTS = ("created", "modified", "deleted")
@@ -270,6 +276,15 @@ class _Reader:
         if reason is not None:
             self.add(place, reason)
         return reason is None
+
+    def choice(self, value: Any, place: str, allowed: tuple[str, ...]) -> str:
+        """One of `allowed` (the first when absent)."""
+        if value is None:
+            return allowed[0]
+        if value not in allowed:
+            self.add(place, f"expected one of {', '.join(allowed)}, got {_quote(value)}")
+            return allowed[0]
+        return str(value)
 
     def flag(self, value: Any, place: str) -> bool:
         if value is None:
@@ -558,6 +573,28 @@ class _Reader:
             )
             or "run_late",
             grace=self.number(body.get("grace"), f"{place}.grace", DEFAULT_GRACE, MAX_GRACE),
+            api=self.api_exposure(body.get("api"), f"{place}.api"),
+        )
+
+    def api_exposure(self, value: Any, place: str) -> ApiExposure:
+        """A workflow's `api:` mapping (PRODUCT §6); absent: not exposed."""
+        body = self.mapping(value, place)
+        self.unknown_keys(body, API_KEYS, place)
+        default = ApiExposure()
+        method = body.get("method", default.method)
+        return ApiExposure(
+            expose=self.flag(body.get("expose"), f"{place}.expose"),
+            auth=self.choice(body.get("auth"), f"{place}.auth", API_AUTH),
+            method=self.choice(
+                method.upper() if isinstance(method, str) else method,
+                f"{place}.method",
+                API_METHODS,
+            ),
+            respond=self.choice(body.get("respond"), f"{place}.respond", API_RESPOND),
+            return_200_if_condition_unmet=self.flag(
+                body.get("return_200_if_condition_unmet"),
+                f"{place}.return_200_if_condition_unmet",
+            ),
         )
 
     def step_numbers(self, action: str, inputs: Mapping[str, Any], place: str) -> None:

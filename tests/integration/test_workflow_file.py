@@ -140,6 +140,7 @@ def test_export_then_import_gives_the_same_workflows(db: Database, tmp_path: Pat
                 wf.timeout,
                 wf.colour,
                 wf.label,
+                wf.api,
             )
             for wf in catalog.list_workflows(a)
         ]
@@ -153,10 +154,12 @@ def test_export_then_import_gives_the_same_workflows(db: Database, tmp_path: Pat
                 wf.timeout,
                 wf.colour,
                 wf.label,
+                wf.api,
             )
             for wf in catalog.list_workflows(b)
         ]
         assert first == second
+        assert any(wf.api.expose for wf in catalog.list_workflows(b))
         assert catalog.data_types(a) == catalog.data_types(b)
         assert [t.raw for t in catalog.list_things(a, "User")] == [
             t.raw for t in catalog.list_things(b, "User")

@@ -40,3 +40,37 @@ def test_opening_twice_does_not_migrate_again(tmp_path: Path) -> None:
     db = init_db(url)
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_0005_gives_existing_runs_their_origin(tmp_path: Path) -> None:
+    from alembic import command
+
+    from app.storage.db import Database, upgrade
+
+    db = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    with db.engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+        rows = [
+            ("plain", None, None, None),
+            ("occurrence", "s1", None, None),
+            ("child", None, "plain", None),
+            ("started", None, None, "on_new"),
+        ]
+        conn.exec_driver_sql(
+            "INSERT INTO runs (id, workflow, workflow_version, status, scheduled_for, created_at,"
+            ' params, ignore_privacy, attempt, depth, schedule_id, parent_id, "trigger")'
+            " VALUES (?, 'w', 1, 'scheduled', '2030-01-01', '2030-01-01', '{}', 0, 1, 0, ?, ?, ?)",
+            rows,
+        )
+    upgrade(db)
+    with db.engine.connect() as conn:
+        origins = dict(conn.execute(text("SELECT id, origin FROM runs")).all())
+    db.dispose()
+    assert origins == {
+        "plain": "cli",
+        "occurrence": "schedule",
+        "child": "workflow",
+        "started": "trigger",
+    }

@@ -14,7 +14,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app import paths
-from app.core.definitions import DataTypeDef, FieldDef, ParameterDef, StepDef, WorkflowDef
+from app.core.definitions import (
+    ApiExposure,
+    DataTypeDef,
+    FieldDef,
+    ParameterDef,
+    StepDef,
+    WorkflowDef,
+)
 from app.core.types import ValueType
 from app.errors import InvalidWorkflowFile
 from app.workflow_file.reader import Known, read_document, read_text, run_problems
@@ -136,6 +143,15 @@ def test_names_the_database_holds_are_conflicts_unless_replacing() -> None:
         ("a: &x 1\nb: *x\n", "file: line 2, column 4: aliases (*name) are not allowed"),
         ("a: 1\na: 2\n", "file: line 2, column 1: duplicate key 'a' (first given on line 1)"),
         ("a: [\n", "file: line 2, column 1:"),
+        (
+            "workflows: {w: {api: {auth: basic}}}\n",
+            "workflows.w.api.auth: expected one of token, none, got 'basic'",
+        ),
+        ("workflows: {w: {api: {expose: 'yes'}}}\n", "workflows.w.api.expose: expected true"),
+        ("workflows: {w: {api: {method: PUT}}}\n", "workflows.w.api.method: expected one of"),
+        ("workflows: {w: {api: {respond: [1]}}}\n", "workflows.w.api.respond: expected one of"),
+        ("workflows: {w: {api: {path: /x}}}\n", "workflows.w.api.path: unknown key"),
+        ("workflows: {w: {api: on}}\n", "workflows.w.api: expected a mapping"),
     ],
 )
 def test_an_invalid_document_names_the_place_and_the_reason(text: str, problem: str) -> None:
@@ -165,3 +181,14 @@ def test_run_problems_check_one_upcoming_run_against_the_known_things() -> None:
         "runs[3].run_as: no thing with ID 'p1' in the file or the database"
     ]
     assert run_problems([], "runs[4]", seen, set()) == ["runs[4]: expected a mapping"]
+
+
+def test_a_workflow_api_section_is_read_with_its_defaults() -> None:
+    text = (
+        "workflows:\n"
+        "  open: {api: {expose: true, auth: none, method: get, respond: at_once}}\n"
+        "  closed: {}\n"
+    )
+    found = {wf.name: wf.api for wf in read_text(text).workflows}
+    assert found["open"] == ApiExposure(True, "none", "GET", "at_once", False)
+    assert found["closed"] == ApiExposure() and not found["closed"].expose

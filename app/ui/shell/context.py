@@ -25,7 +25,7 @@ class AppContext:
 
     @property
     def service(self) -> Service:
-        return Service(self.db, self.events)
+        return Service(self.db, self.events, origin="window")
 
     @property
     def workflows(self) -> WorkflowService:
