@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -120,6 +120,21 @@ class ReaderBase:
             self.add(place, f"control character {bad.group()!r} not allowed")
             return default
         return value
+
+    def list_items(
+        self, value: Any, place: str, what: str
+    ) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
+        """(1-based index, place, mapping) of each item of a list (nothing given: no items).
+
+        Lazily, so each item's problems follow the problems of the items before it.
+        """
+        items = value or []
+        if not isinstance(items, list):
+            self.add(place, f"expected a list of {what}")
+            return
+        for index, item in enumerate(items, start=1):
+            where = f"{place}[{index}]"
+            yield index, where, self.mapping(item, where)
 
     def name(self, value: Any, place: str, what: str) -> bool:
         """Whether `value` can be a name or ID (text, not too long, no control characters)."""

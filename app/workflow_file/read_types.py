@@ -58,13 +58,7 @@ class TypesReader(ReaderBase):
         self.unknown_keys(body, PRIVACY_KEYS, place)
         names = {f.name for f in fields}
         rules = []
-        raw_rules = body.get("rules") or []
-        if not isinstance(raw_rules, list):
-            self.add(f"{place}.rules", "expected a list of rules")
-            raw_rules = []
-        for index, item in enumerate(raw_rules, start=1):
-            where = f"{place}.rules[{index}]"
-            item = self.mapping(item, where)
+        for index, where, item in self.list_items(body.get("rules"), f"{place}.rules", "rules"):
             self.unknown_keys(item, RULE_KEYS, where)
             self.problems += check_condition(
                 item.get("when"), {"thing", "current_user"}, f"{where}.when"

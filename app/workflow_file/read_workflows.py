@@ -78,13 +78,7 @@ class WorkflowsReader(ReaderBase):
                     )
                 )
         steps = []
-        raw_steps = body.get("steps") or []
-        if not isinstance(raw_steps, list):
-            self.add(f"{place}.steps", "expected a list of steps")
-            raw_steps = []
-        for index, raw in enumerate(raw_steps, start=1):
-            where = f"{place}.steps[{index}]"
-            raw = self.mapping(raw, where)
+        for _, where, raw in self.list_items(body.get("steps"), f"{place}.steps", "steps"):
             self.unknown_keys(raw, STEP_KEYS, where)
             if not isinstance(raw.get("action"), str):
                 self.add(f"{where}.action", "each step needs an action")

@@ -19,6 +19,7 @@ from app.engine.service import Service
 from app.storage import ledger
 from app.storage import models as m
 from app.storage.db import Database
+from tests.integration.test_cli import RUN_FIELDS  # PRODUCT §5's keys, named once
 
 FLOWS = """
 cueflow: 1
@@ -38,20 +39,6 @@ workflows:
     steps: [{action: log, with: {message: "hi {{ who.name }}"}}]
 """
 
-RUN_KEYS = {
-    "id",
-    "workflow",
-    "status",
-    "scheduled_for",
-    "started_at",
-    "finished_at",
-    "params",
-    "run_as",
-    "error",
-    "attempt",
-    "parent_id",
-}
-
 
 @pytest.fixture
 def db(imported: Callable[..., Database]) -> Database:
@@ -63,7 +50,7 @@ def test_a_run_as_json_has_the_contracts_keys_and_offsets(db: Database) -> None:
     run_id = Service(db).schedule("greet", {"who": "ada"}, at=at, run_as="ada")
     with db.read() as session:
         shown = presenting.run_to_json(ledger.get_run(session, run_id))
-    assert set(shown) >= RUN_KEYS
+    assert set(shown) >= RUN_FIELDS
     assert shown["id"] == run_id and shown["status"] == "scheduled"
     assert shown["params"] == {"who": "ada"} and shown["run_as"] == "ada"
     assert shown["started_at"] is None and shown["finished_at"] is None
