@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     p.add_argument("--things", action="store_true", help="include the things")
 
+    sub.add_parser("schema", help="print the workflow file's JSON Schema (for editors' completion)")
+
     def run_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("workflow")
         p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")

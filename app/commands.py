@@ -107,6 +107,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return console.EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """The workflow file's JSON Schema, for editors; needs no data folder."""
+    import json
+
+    from app.workflow_file.schema import workflow_file_schema
+
+    sys.stdout.write(json.dumps(workflow_file_schema(), indent=2, ensure_ascii=False) + "\n")
+    return console.EXIT_OK
+
+
 _OWN_FILES = ("cueflow.db", "cueflow.log", "scheduler.lock", "instance.lock")
 
 

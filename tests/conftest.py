@@ -29,6 +29,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from app.engine.events import EventBus
 from app.storage import settings
 from app.storage.db import Database, init_db
+from tests.support.waiting import eventually
 
 if TYPE_CHECKING:
     from app.scheduling.clock import Clock
@@ -142,9 +143,7 @@ class Mailbox:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end and len(self.messages) < count:
-            time.sleep(0.02)
+        eventually(lambda: len(self.messages) >= count, timeout=timeout)
         return self.messages
 
     def configure(self, db: Database, username: str = "") -> None:
@@ -256,7 +255,7 @@ def http_server() -> Iterator[WebServer]:
                     ).encode(),
                 )
             elif path == "/slow":
-                time.sleep(2)
+                time.sleep(2)  # time is the point: a server slower than a step's timeout
                 self._reply(200, b"{}")
             elif path == "/broken-json":
                 self._reply(200, b"{not json", "application/json")

@@ -20,9 +20,7 @@ from app.core.definitions import (
     WorkflowDef,
     data_type_name_problem,
     field_name_problem,
-    name_problem,
 )
-from app.core.expressions import TRIGGER_NAMES
 from app.core.things import ThingView
 from app.core.types import ValueType, parse_text
 from app.engine import presenting
@@ -31,8 +29,8 @@ from app.engine.service import Service
 from app.engine.validation import (
     Problem,
     check_condition,
-    check_expression,
     check_type_name,
+    trigger_problems,
 )
 from app.errors import BadInput, NotFound
 from app.storage import catalog, views
@@ -40,7 +38,6 @@ from app.storage.db import Database
 from app.storage.views import PAGE_SIZE as PAGE_SIZE
 from app.storage.views import ThingRow as ThingRow
 
-TRIGGER_EVENTS = ("created", "modified", "deleted")
 PRIVACY_NAMES = frozenset({"thing", "current_user"})
 
 
@@ -100,41 +97,6 @@ def privacy_problems(
             ]
         elif rule.view not in ("all", "none"):
             problems.append(Problem(f"{where}.view", "expected all, none or a list of field names"))
-    return problems
-
-
-def trigger_problems(
-    trigger: TriggerDef,
-    types: Mapping[str, DataTypeDef],
-    workflows: Mapping[str, WorkflowDef],
-) -> list[Problem]:
-    """Why `trigger` cannot be saved (the workflow file's checks)."""
-    place = f"triggers.{trigger.name}"
-    problems = []
-    reason = name_problem(trigger.name, "trigger name")
-    if reason is not None:
-        return [Problem(place, reason)]
-    if trigger.data_type not in types:
-        problems.append(Problem(f"{place}.data_type", f"unknown data type '{trigger.data_type}'"))
-    if not trigger.on or not all(e in TRIGGER_EVENTS for e in trigger.on):
-        problems.append(Problem(f"{place}.on", f"expected a list of {', '.join(TRIGGER_EVENTS)}"))
-    target = workflows.get(trigger.workflow)
-    if target is None:
-        problems.append(Problem(f"{place}.workflow", f"unknown workflow '{trigger.workflow}'"))
-    typed = dict.fromkeys(TRIGGER_NAMES, trigger.data_type)
-    if trigger.only_when is not None:
-        problems += check_condition(
-            trigger.only_when, TRIGGER_NAMES, f"{place}.only_when", typed, types
-        )
-    problems += check_expression(
-        dict(trigger.params), TRIGGER_NAMES, f"{place}.params", typed, types
-    )
-    if target is not None:
-        for key in trigger.params:
-            if target.parameter(str(key)) is None:
-                problems.append(
-                    Problem(f"{place}.params.{key}", f"{trigger.workflow} has no parameter '{key}'")
-                )
     return problems
 
 

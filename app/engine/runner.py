@@ -9,7 +9,8 @@ any transaction, so a slow server never holds the write lock; its record
 opens the next segment. A data step that fails is rolled back to a savepoint
 and leaves only its failed record. A worker with several due runs executes
 them in a Batch: their segments are savepoints of one transaction (group
-commit). What a step runs with lives in app.engine.step_runtime.
+commit). What a step runs with lives in app.engine.step_runtime; how a claimed
+run starts (its state, where a later attempt resumes) in app.engine.run_start.
 """
 
 from __future__ import annotations
@@ -30,12 +31,11 @@ from app.actions import registry
 from app.actions.registry import ActionSpec, ReturnData, Terminate
 from app.core import expressions
 from app.core.definitions import StepDef, WorkflowDef
-from app.core.things import ThingView
-from app.core.types import coerce, to_json_safe, utcnow
+from app.core.types import to_json_safe, utcnow
 from app.engine import triggers
-from app.engine.access import RunAccess
-from app.engine.enqueue import ChainStopped, Parent, prepare_params, schedule_in
+from app.engine.enqueue import ChainStopped, Parent, schedule_in
 from app.engine.events import EventBus, LedgerChanged, RunChanged
+from app.engine.run_start import expression_names, prepare
 from app.engine.step_runtime import (
     Evaluating,
     InlineCount,
@@ -43,12 +43,10 @@ from app.engine.step_runtime import (
     StepRecord,
     StepRuntime,
     coerce_input,
-    revive,
 )
 from app.engine.transactions import Batch, Segment, TransactionLost
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
-from app.storage import catalog, ledger, schedules, secrets
-from app.storage import models as m
+from app.storage import catalog, ledger, schedules
 from app.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -195,7 +193,8 @@ class Runner:
     ) -> str:
         segment.running = RunChanged(snap.id, snap.workflow, ledger.RUNNING)
         try:
-            state = self._prepare(snap, depth, segment, inline)
+            wf = self._workflow(segment.session(), snap.workflow)
+            state = prepare(snap, wf, depth, segment, inline, self.queue_log)
         except CueflowError as exc:
             return self._fail(segment, snap.workflow, snap.attempt, None, str(exc))
         status, error, returned = self._run_steps(state, segment)
@@ -209,58 +208,6 @@ class Runner:
         segment.commit(RunChanged(snap.id, snap.workflow, status, error))
         return status
 
-    def _prepare(
-        self, snap: ledger.Claimed, depth: int, segment: Segment, inline: InlineCount | None
-    ) -> RunState:
-        loader = segment.loader
-        wf = self._workflow(segment.session(), snap.workflow)
-        prepare_params(wf, snap.params, loader.resolve)  # every check, with the error's name
-        run_as = loader.load(snap.run_as) if snap.run_as else None
-        if snap.run_as and run_as is None:
-            raise BadInput(f"the thing to run as ('{snap.run_as}') no longer exists")
-        # A run in a trigger's chain always respects privacy rules (PRODUCT §1),
-        # and so does everything it starts (state.ignore_privacy is handed down).
-        ignore = (snap.ignore_privacy or wf.ignore_privacy_rules) and snap.trigger is None
-        access = RunAccess(loader, run_as, ignore)
-        params: dict[str, Any] = {}
-        for param in wf.parameters:
-            raw = snap.params.get(param.key)
-            params[param.key] = None if raw is None else coerce(param.type, raw, access.resolve)
-        who = f"{run_as.type_name} {run_as.id}" if run_as else "nobody"
-        chain = ""
-        if snap.trigger is not None:
-            in_chain = ledger.parent_trigger(segment.session(), snap.id) is not None
-            chain = (
-                f"; in the chain of trigger {snap.trigger}: its changes fire no triggers"
-                if in_chain
-                else f"; started by trigger {snap.trigger}"
-            )
-        self.queue_log(
-            snap.id,
-            f"attempt {snap.attempt}: running as {who}; privacy rules "
-            + ("ignored" if ignore else "respected")
-            + chain,
-        )
-        resume_at, carried = self._carry_over(segment, snap.attempt, access)
-        return RunState(
-            run_id=snap.id,
-            workflow=wf,
-            attempt=snap.attempt,
-            params=params,
-            run_as=run_as,
-            ignore_privacy=ignore,
-            scheduled_for=snap.scheduled_for,
-            deadline=time.monotonic() + wf.timeout,
-            access=access,
-            trigger=snap.trigger,
-            chain_depth=snap.depth,
-            depth=depth,
-            root_id=snap.root_id,
-            inline=inline or InlineCount(),
-            results=carried,
-            resume_at=resume_at,
-        )
-
     def _workflow(self, session: Session, name: str) -> WorkflowDef:
         """The workflow's current definition (cached while its stamp is unchanged)."""
         stamp = catalog.workflow_stamp(session, name)
@@ -271,81 +218,13 @@ class Runner:
         self._workflows[name] = (stamp, wf)
         return wf
 
-    def _carry_over(
-        self, segment: Segment, attempt: int, access: RunAccess
-    ) -> tuple[int, dict[str, Any]]:
-        """Where a later attempt starts: after the steps that already succeeded.
-
-        Their recorded results are reused, so a retry never repeats an email
-        or a call that went through; a step that was in progress when the
-        process died may have had its effect, and the log says so.
-        """
-        run_id = segment.run_id
-        if attempt == 1:
-            return 1, {}
-        rows = ledger.step_results(segment.session(), run_id)
-        latest: dict[int, m.StepResult] = {}
-        for row in rows:
-            if row.attempt < attempt:
-                latest[row.position] = row  # ordered by attempt: the newest wins
-        results: dict[str, Any] = {}
-        position = 1
-        while position in latest and latest[position].status in ("succeeded", "skipped"):
-            results[f"step{position}"] = revive(latest[position], access)
-            position += 1
-        notes = []
-        if position > 1:
-            notes.append(
-                f"attempt {attempt} resumes at step {position}: steps 1–{position - 1} "
-                "succeeded before and are not run again"
-            )
-        unsure = latest.get(position)
-        if unsure is not None and unsure.status == "running":
-            notes.append(
-                f"step {position} ({unsure.action}) was in progress when Cueflow stopped; "
-                "it may have completed; running it again"
-            )
-        for note in notes:
-            self.queue_log(run_id, note, "warning")
-        return position, results
-
-    def _names(self, state: RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
-        access = state.access
-        assert access is not None
-
-        def search(type_name: str, **equals: Any) -> list[ThingView]:
-            return access.found(loader.search(str(type_name), **equals), equals.keys())
-
-        def secret(name: str) -> str:
-            with expressions.uninterrupted():  # (the keychain is not stopped half-way)
-                value = secrets.get_secret(str(name))
-            if value is None:
-                raise ExpressionError(f"no secret '{name}' in the OS keychain")
-            state.secrets.add(value)
-            return value
-
-        return {
-            **state.params,
-            **state.results,
-            "now": utcnow(),
-            "current_user": access.user_view(),
-            "run": {
-                "id": state.run_id,
-                "workflow": state.workflow.name,
-                "scheduled_for": state.scheduled_for,
-                "attempt": state.attempt,
-            },
-            "search": search,
-            "secret": secret,
-        }
-
     def _run_steps(
         self, state: RunState, segment: Segment
     ) -> tuple[str, str | None, dict[str, Any] | None]:
         wf = state.workflow
         loader = segment.loader
         if wf.only_when is not None:
-            names = self._names(state, loader)
+            names = expression_names(state, loader)
             evaluating = Evaluating(segment, state)
             condition = wf.only_when
             try:
@@ -393,7 +272,7 @@ class Runner:
         record = StepRecord(segment, state, index, step.action)
         if spec is None:
             raise StepFailed(f"unknown action '{step.action}'")
-        names = self._names(state, segment.loader)
+        names = expression_names(state, segment.loader)
         evaluating = Evaluating(segment, state)
         try:
             if step.only_when is not None:

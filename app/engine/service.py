@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.definitions import CONTROL
 from app.core.recurrence import Recurrence
 from app.core.things import ThingView
 from app.core.types import utcnow
@@ -22,11 +23,21 @@ from app.engine import triggers
 from app.engine.enqueue import cancel_in, schedule_in, schedule_on_list
 from app.engine.enqueue import prepare_params as prepare_params  # the run dialog, the importer
 from app.engine.events import EventBus, LedgerChanged, ThingsChanged
-from app.errors import BadInput
+from app.errors import BadInput, one_line, undecodable
 from app.scheduling.process import owner_alive
 from app.storage import catalog, ledger, schedules, settings
 from app.storage import models as m
 from app.storage.db import Database
+
+
+def _check_ids(run_ids: Sequence[str]) -> None:
+    """An ID that no run could have (not text, undecodable bytes, control characters)
+    is refused with its reason before any SQL sees it."""
+    for run_id in run_ids:
+        if not isinstance(run_id, str) or undecodable(run_id) or CONTROL.search(run_id):
+            shown = one_line(str(run_id))
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise BadInput(f"'{shown}' is not a run or schedule ID")
 
 
 def _orphaned(run: m.Run) -> bool:
@@ -90,6 +101,7 @@ class Service:
 
     def cancel(self, run_ids: list[str]) -> list[str]:
         """Cancel these runs or schedules; an unknown ID is an error and cancels nothing."""
+        _check_ids(run_ids)
         with self.db.write() as session:
             known = set(session.scalars(select(m.Schedule.id).where(m.Schedule.id.in_(run_ids))))
             for run_id in run_ids:
@@ -117,6 +129,7 @@ class Service:
 
     def resume(self, run_id: str) -> None:
         """Run an interrupted or failed run again from the step where it stopped."""
+        _check_ids([run_id])
         with self.db.write() as session:
             run = ledger.get_run(session, run_id)
             if run.status == ledger.RUNNING and _orphaned(run):

@@ -14,7 +14,14 @@ from typing import Any
 
 from app.actions import registry
 from app.core import expressions
-from app.core.definitions import ON_MISSED, WORKFLOW_NAME, DataTypeDef, WorkflowDef
+from app.core.definitions import (
+    ON_MISSED,
+    WORKFLOW_NAME,
+    DataTypeDef,
+    TriggerDef,
+    WorkflowDef,
+    name_problem,
+)
 from app.core.recurrence import Recurrence
 from app.core.things import ThingView
 from app.core.types import SCALARS
@@ -30,6 +37,8 @@ RESERVED = frozenset(
 THING_ATTRIBUTES = frozenset(
     name for name in dir(ThingView) if not name.startswith("_") and name != "raw"
 )
+
+TRIGGER_EVENTS = ("created", "modified", "deleted")
 
 Typed = Mapping[str, str]
 """Names whose data type is certain, e.g. {"user": "User", "thing_now": "User"}."""
@@ -317,4 +326,41 @@ def _check_target_params(
                     problems.append(
                         Problem(f"{place}.with.fields.{key}", f"{type_name} has no field '{key}'")
                     )
+    return problems
+
+
+def trigger_problems(
+    trigger: TriggerDef,
+    types: Mapping[str, DataTypeDef],
+    workflows: Mapping[str, WorkflowDef],
+) -> list[Problem]:
+    """Why `trigger` cannot be saved: the one set of checks of the file and the Data area.
+
+    Its data type and workflow must exist, `on` must name events, and its
+    `only_when` and `params` must compile over `thing_before` / `thing_now`
+    (fields of its data type) and fit the workflow's parameters.
+    """
+    place = f"triggers.{trigger.name}"
+    reason = name_problem(trigger.name, "trigger name")
+    if reason is not None:
+        return [Problem(place, reason)]
+    problems = []
+    if trigger.data_type not in types:
+        problems.append(Problem(f"{place}.data_type", f"unknown data type '{trigger.data_type}'"))
+    if not trigger.on or not all(e in TRIGGER_EVENTS for e in trigger.on):
+        problems.append(Problem(f"{place}.on", f"expected a list of {', '.join(TRIGGER_EVENTS)}"))
+    target = workflows.get(trigger.workflow)
+    if target is None:
+        problems.append(Problem(f"{place}.workflow", f"unknown workflow '{trigger.workflow}'"))
+    names = expressions.TRIGGER_NAMES
+    typed = dict.fromkeys(names, trigger.data_type)
+    if trigger.only_when is not None:
+        problems += check_condition(trigger.only_when, names, f"{place}.only_when", typed, types)
+    problems += check_expression(dict(trigger.params), names, f"{place}.params", typed, types)
+    if target is not None:
+        problems += [
+            Problem(f"{place}.params.{key}", f"{trigger.workflow} has no parameter '{key}'")
+            for key in trigger.params
+            if target.parameter(str(key)) is None
+        ]
     return problems

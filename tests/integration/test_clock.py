@@ -171,7 +171,7 @@ def test_concurrency_is_bounded_by_the_setting(
         running.append(1)
         peak[0] = max(peak[0], len(running))
         try:
-            time.sleep(0.05)
+            time.sleep(0.05)  # time is the point: runs overlap, so the peak is measured
             return original(run_id)
         finally:
             running.pop()

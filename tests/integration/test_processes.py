@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
-import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +81,6 @@ def test_birthday_email_end_to_end(
 
     assert cueflow_run(data_dir, "cancel", upcoming["id"]).code == 0
     assert runs(data_dir, "--upcoming") == []
-    time.sleep(0.5)
     assert len(smtp_server.messages) == 1
     assert runner.stop() == 0
 
@@ -103,6 +101,13 @@ workflows:
 """
 
 
+def _wait_past(rows: list[dict[str, Any]], margin: float = 0.2) -> None:
+    """Until the latest `scheduled_for` of these runs (and `margin` seconds) has passed."""
+    due = max(datetime.fromisoformat(r["scheduled_for"]) for r in rows)
+    end = due + timedelta(seconds=margin)
+    wait_until(lambda: datetime.now(UTC) > end, timeout=30, every=0.05)
+
+
 def test_restart_runs_late_or_marks_missed(
     data_dir: Path, tmp_path: Path, runner: RunnerProcess
 ) -> None:
@@ -113,7 +118,7 @@ def test_restart_runs_late_or_marks_missed(
     late = cueflow_run(data_dir, "schedule", "late_ok", "--at", "+3s").out.strip()
     skipped = cueflow_run(data_dir, "schedule", "skip_it", "--at", "+3s").out.strip()
     assert runner.stop() == 0
-    time.sleep(3.5)
+    _wait_past(runs(data_dir, "--upcoming"))  # both come due while no runner runs
     assert {r["status"] for r in runs(data_dir, "--upcoming")} == {"scheduled"}
     line = runner.start()
     assert line
@@ -169,7 +174,8 @@ def test_schedule_and_cancel_reach_the_runner_within_a_second(
 
     soon = cueflow_run(data_dir, "schedule", "late_ok", "--at", "+1.5s").out.strip()
     assert cueflow_run(data_dir, "cancel", soon).code == 0
-    time.sleep(2.5)
+    # A second past its time: had the cancel not reached the runner, it would have run.
+    _wait_past([r for r in runs(data_dir) if r["id"] == soon], margin=1.0)
     assert next(r for r in runs(data_dir) if r["id"] == soon)["status"] == "cancelled"
     runner.stop()
 

@@ -55,7 +55,8 @@ def test_a_wall_clock_jump_runs_what_came_due(
     without help it would fire an hour late. The clock sees the jump and wakes it.
     """
     run_id = Service(db).schedule("tick", {}, at=utcnow() + timedelta(hours=1))
-    time.sleep(0.5)  # APScheduler is now waiting for about an hour
+    # Armed: APScheduler's thread now waits on a timeout of about an hour.
+    wait_until(lambda: clock.next_due() is not None and clock._aps.get_job(run_id) is not None)
     shift = timedelta(hours=1, seconds=5)
 
     class Shifted(datetime):

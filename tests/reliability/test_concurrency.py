@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, cueflow_process, cueflow_run
+from tests.conftest import ROOT, Result, cueflow_process, cueflow_run
 from tests.support.processes import RunnerProcess
 from tests.support.reliability import TERMINAL, query
 from tests.support.waiting import wait_until
@@ -57,9 +57,7 @@ def test_two_runners_started_together_exactly_one_owns_the_folder(
         assert f"already runs for this data folder (process {winner.pid})" in err, err
         assert winner.stdout is not None
         assert winner.stdout.readline().startswith("Cueflow runner for")
-        time.sleep(0.5)
-        assert winner.poll() is None
-        # The one scheduler really runs things.
+        # The one scheduler stays and really runs things.
         run_id = cueflow_run(data_dir, "schedule", "note", "-p", "n=x").out.strip()
         wait_until(
             lambda: (
@@ -68,6 +66,7 @@ def test_two_runners_started_together_exactly_one_owns_the_folder(
             ),
             timeout=10,
         )
+        assert winner.poll() is None
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -115,8 +114,7 @@ def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
         return len(rows) == 20 and all(r["status"] in TERMINAL for r in rows)
 
     wait_until(all_done, timeout=30, every=0.1)
-    time.sleep(1)  # anything that would run twice has had its chance
-    runner.stop()
+    runner.stop()  # settles anything still in flight: a second execution would show below
 
     rows = query(data_dir, "SELECT id, status, attempt, params FROM runs")
     assert sorted(r["id"] for r in rows) == sorted(ids)
@@ -141,8 +139,13 @@ def test_runs_prints_the_scheduler_state_first(
     idle = cueflow_run(data_dir, "runs")
     assert idle.code == 0
     runner.start()
-    time.sleep(1.5)
-    busy = cueflow_run(data_dir, "runs")
+
+    def heartbeat_shown() -> Result | None:
+        result = cueflow_run(data_dir, "runs")
+        first = result.out.splitlines()[0] if result.out else ""
+        return result if "running" in first.lower() else None
+
+    busy = wait_until(heartbeat_shown, timeout=10, every=0.1)
     assert busy.code == 0
     runner.stop()
     stopped = cueflow_run(data_dir, "runs")
@@ -170,7 +173,7 @@ def test_the_runner_that_gives_way_names_the_winner_even_before_it_wrote_its_pid
     winner.truncate(0)
 
     def write_pid_late() -> None:
-        time.sleep(0.2)
+        time.sleep(0.2)  # time is the point: the PID comes after the loser first looks
         winner.write("4242\n")
         winner.flush()
 

@@ -39,6 +39,7 @@ from app.workflow_file import import_text
 from tests.conftest import _free_port
 from tests.support.processes import RunnerProcess
 from tests.support.reliability import EXTERNAL_ACTIONS, integrity, query
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(600)]
 
@@ -87,7 +88,7 @@ class SlowApi:
                 run = parse_qs(url.query).get("run", ["?"])[0]
                 with lock:
                     api.calls[(run, url.path)] += 1
-                time.sleep(STEP_SECONDS)
+                time.sleep(STEP_SECONDS)  # time is the point: a step in flight for the kills
                 body = json.dumps({"ok": True}).encode()
                 try:
                     self.send_response(200)
@@ -183,15 +184,17 @@ def test_500_runs_survive_repeated_sigkill(
             kills < 3 * MIN_KILLS and _count(data_dir, "status IN ('scheduled','running')") > 40
         ):
             runner.start()
-            time.sleep(rng.uniform(0.6, 3.0))
+            time.sleep(rng.uniform(0.6, 3.0))  # time is the point: a kill at a random moment
             in_flight = _count(data_dir, "status = 'running'")
             assert runner.kill() == -signal.SIGKILL
             kills += 1
             print(f"kill {kills}: {in_flight} run(s) in flight")
         runner.start()
-        end = time.monotonic() + 300
-        while _count(data_dir, "status IN ('scheduled','running')") and time.monotonic() < end:
-            time.sleep(0.5)
+        eventually(
+            lambda: not _count(data_dir, "status IN ('scheduled','running')"),
+            timeout=300,
+            every=0.5,
+        )
         assert runner.stop() == 0
     finally:
         runner.close()

@@ -25,6 +25,7 @@ from app.storage.db import Database
 from app.workflow_file import import_text
 from tests.support.processes import RunnerProcess
 from tests.support.reliability import integrity, query
+from tests.support.waiting import eventually
 
 SEED = 7
 RUNS = 4000
@@ -67,15 +68,13 @@ def test_data_runs_are_exactly_once_across_sigkills(db: Database, data_dir: Path
     try:
         for _ in range(KILLS):
             runner.start()
-            time.sleep(rng.uniform(0.8, 1.6))
+            time.sleep(rng.uniform(0.8, 1.6))  # time is the point: a kill at a random moment
             left = _open(data_dir)
             assert runner.kill() == -signal.SIGKILL
             killed_with_work_left += left > 0
             print(f"killed with {left} of {RUNS} runs still to do")
         runner.start()
-        end = time.monotonic() + 120
-        while _open(data_dir) and time.monotonic() < end:
-            time.sleep(0.2)
+        eventually(lambda: not _open(data_dir), timeout=120, every=0.2)
         assert runner.stop() == 0
     finally:
         runner.close()

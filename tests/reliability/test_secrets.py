@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets as random_secrets
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,7 +132,6 @@ def test_no_secret_reaches_the_database_exports_logs_or_output(
         "settings get": cueflow_run(data_dir, "settings", "get").out,
         "run --json": direct.out + direct.err,
     }
-    time.sleep(0.2)
     blobs = {str(p.relative_to(data_dir)): p.read_bytes() for p in _files(data_dir)}
     blobs["export file"] = exported_file.read_bytes()
     blobs.update({name: text.encode() for name, text in outputs.items()})

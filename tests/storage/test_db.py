@@ -29,7 +29,9 @@ def test_a_waiting_writer_goes_before_runs_that_come_after_it() -> None:
     editor = _thread(lock, True, order, "edit")
     wait_until(lambda: lock.wanted, timeout=5, every=0.002)  # the worker sees it and ends its batch
     worker = _thread(lock, False, order, "run")
-    time.sleep(0.05)  # the second worker is held back at the gate
+    # The second worker is held back at the gate. No state shows that it got there
+    # (it blocks inside acquire()), so this gives it the time to.
+    time.sleep(0.05)
     lock.release()
     assert order == []  # still held once
     lock.release()

@@ -39,3 +39,12 @@ def wait_until(
                 f"condition not met within {timeout} s: {what} (last value: {value!r})"
             )
         time.sleep(every)
+
+
+def eventually(condition: Callable[[], Any], timeout: float = 10.0, every: float = 0.02) -> Any:
+    """Like `wait_until`, but give the last value instead of raising: for callers whose
+    own assertion says more (`assert eventually(lambda: …), process.stderr`)."""
+    try:
+        return wait_until(condition, timeout=timeout, every=every)
+    except AssertionError:
+        return condition()

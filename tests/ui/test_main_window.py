@@ -154,9 +154,9 @@ def test_data_area_types_fields_and_things(
     assert area.add_thing_dialog is not None
     area.add_thing_dialog.editors["name"].line.setText("Bea")
     qtbot.mouseClick(area.add_thing_dialog.save_button, Qt.MouseButton.LeftButton)
-    assert area.things_model.rowCount() == 2
+    qtbot.waitUntil(lambda: area.things_model.rowCount() == 2)  # read on a worker
     area.search_edit.setText("ada@")
-    assert area.things_model.rowCount() == 1
+    qtbot.waitUntil(lambda: area.things_model.rowCount() == 1)
     area.create_type("Customer")
     assert area.current is not None and area.current.name == "Customer"
 

@@ -54,11 +54,12 @@ def test_history_model(qtmodeltester: Any, greeting: AppContext) -> None:
     assert model.index(0, HistoryRunsModel.COL_STATUS).data() == "cancelled"
 
 
-def test_things_model(qtmodeltester: Any, greeting: AppContext) -> None:
+def test_things_model(qtbot: Any, qtmodeltester: Any, greeting: AppContext) -> None:
     model = ThingsModel(greeting.data)
     with greeting.db.read() as session:
         model.set_data_type(catalog.get_data_type(session, "User"))
-    assert model.rowCount() == 1 and model.columnCount() == 3
+    qtbot.waitUntil(lambda: model.rowCount() == 1)  # read on a worker
+    assert model.columnCount() == 3
     qtmodeltester.check(model, force_py=True)
     index = model.index(0, 2)
     assert model.setData(index, "Ada Lovelace")

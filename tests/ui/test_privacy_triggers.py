@@ -110,6 +110,7 @@ def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
     assert dialog is not None
     dialog.editors["email"].line.setText("new@example.com")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not area.things_model.loading)  # read on a worker
     new_id = area.things_model.thing_id(area.things_model.rowCount() - 1)
     with greeting.db.read() as session:
         upcoming = views.upcoming_page(session, views.RunFilter())
@@ -226,7 +227,7 @@ def test_add_thing_asks_for_the_fields_and_saves_once_on_save(
     with context.db.read() as session:
         (run,) = views.upcoming_page(session, views.RunFilter())
     assert run.params == {"user": thing.id}
-    assert area.things_model.rowCount() == 1
+    qtbot.waitUntil(lambda: area.things_model.rowCount() == 1)
 
 
 def test_unsaved_privacy_edits_are_not_dropped_when_leaving(

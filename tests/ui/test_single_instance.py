@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app.ui.shell.single_instance import LOCK_FILENAME, SingleInstance, server_name
 from tests.conftest import cueflow_process, cueflow_run
+from tests.support.waiting import eventually
 
 unix_only = pytest.mark.skipif(sys.platform == "win32", reason="socket files are Unix's")
 
@@ -87,12 +87,7 @@ def test_a_live_socket_is_never_removed(qtbot: Any, instance: SingleInstance) ->
 
 
 def _wait_for(predicate: Any, timeout: float = 20.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+    return bool(eventually(predicate, timeout=timeout, every=0.1))
 
 
 def _log(data_dir: Path) -> str:

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Mailbox, cueflow_process, cueflow_run
+from tests.support.waiting import eventually
 
 TOOLS = ("Xvfb", "openbox", "trayer", "xdotool", "xwininfo")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
@@ -49,12 +49,7 @@ workflows:
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, step: float = 0.1) -> Any:
-    end = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > end:
-            return value
-        time.sleep(step)
+    return eventually(predicate, timeout=timeout, every=step)
 
 
 class Desktop:

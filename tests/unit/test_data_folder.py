@@ -11,13 +11,17 @@ from app.errors import DatabaseProblem
 from app.storage.db import DB_FILENAME
 
 
-def test_a_fresh_folder_opens(tmp_path: Path) -> None:
-    db = open_intact(tmp_path)
+def test_a_fresh_folder_opens_with_its_services(tmp_path: Path) -> None:
+    folder = open_intact(tmp_path)
     try:
-        with db.read() as session:
+        assert folder.data_dir == tmp_path
+        with folder.db.read() as session:
             assert session is not None
+        folder.settings.set("smtp.host", "mail.example.com")
+        assert folder.settings.get("smtp.host") == "mail.example.com"
+        assert folder.data.data_types() == {}
     finally:
-        db.dispose()
+        folder.close()
 
 
 def test_a_file_that_is_no_database_is_refused(tmp_path: Path) -> None:

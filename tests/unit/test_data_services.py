@@ -151,6 +151,59 @@ def test_triggers_are_checked_saved_renamed_and_deleted(db: Database) -> None:
         data.delete_trigger("greet_users")
 
 
+BROKEN_TRIGGERS = {
+    "unknown data type": {"data_type": "Nope", "on": ["created"], "workflow": "greet"},
+    "unknown event": {"data_type": "User", "on": ["born"], "workflow": "greet"},
+    "no event": {"data_type": "User", "on": [], "workflow": "greet"},
+    "unknown workflow": {"data_type": "User", "on": ["created"], "workflow": "nope"},
+    "unknown parameter": {
+        "data_type": "User",
+        "on": ["created"],
+        "workflow": "greet",
+        "params": {"x": "1"},
+    },
+    "unknown field": {
+        "data_type": "User",
+        "on": ["deleted"],
+        "workflow": "greet",
+        "only_when": "thing_before.nope",
+    },
+    "unknown name": {
+        "data_type": "User",
+        "on": ["modified"],
+        "workflow": "greet",
+        "params": {"who": "{{ thing_later }}"},
+    },
+    "bad syntax": {
+        "data_type": "User",
+        "on": ["created"],
+        "workflow": "greet",
+        "only_when": "thing_now.name ==",
+    },
+}
+
+
+@pytest.mark.parametrize("body", BROKEN_TRIGGERS.values(), ids=BROKEN_TRIGGERS.keys())
+def test_a_trigger_the_importer_refuses_is_refused_with_the_same_place_and_reason(
+    db: Database, body: dict[str, object]
+) -> None:
+    """One implementation (validation.trigger_problems): the same first message both ways."""
+    import_text(db, FLOWS)
+    problems = _importer_problems(db, {"cueflow": 1, "triggers": {"t": body}})
+    trigger = TriggerDef(
+        "t",
+        str(body["data_type"]),
+        tuple(body["on"]),  # type: ignore[arg-type]
+        str(body["workflow"]),
+        body.get("only_when"),  # type: ignore[arg-type]
+        body.get("params", {}),  # type: ignore[arg-type]
+    )
+    with pytest.raises(BadInput) as caught:
+        DataService(db).save_trigger(trigger)
+    assert problems[0] == f"{caught.value.place}: {caught.value.reason}"
+    assert DataService(db).triggers() == []
+
+
 def test_things_are_added_changed_and_deleted_and_triggers_fire(db: Database) -> None:
     import_text(db, FLOWS)
     data = DataService(db)

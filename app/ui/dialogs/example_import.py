@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 
-from app.engine.data import DataService
-from app.engine.data_folder import Database
+from app.engine.data_folder import DataFolder
 from app.errors import InvalidWorkflowFile
 from app.workflow_file.importer import ImportSummary, import_text
 from app.workflow_file.reader import load_text
@@ -26,12 +25,14 @@ def conflicts_of(error: InvalidWorkflowFile) -> list[str] | None:
     return [p.split(":", 1)[0] for p in error.problems]
 
 
-def import_keeping_both(db: Database, text: str, name: str) -> tuple[ImportSummary, dict[str, str]]:
+def import_keeping_both(
+    folder: DataFolder, text: str, name: str
+) -> tuple[ImportSummary, dict[str, str]]:
     """Import `text` beside what exists: taken workflow and trigger names get a
     free `_2`, `_3` … suffix (and references follow); data types and things
     that exist are kept as they are. Returns the summary and {old: new}."""
     doc = load_text(text, name)
-    workflows, triggers, types = DataService(db).taken_names()
+    workflows, triggers, types = folder.data.taken_names()
     renamed: dict[str, str] = {}
     if isinstance(doc, dict):
         file_workflows = doc.get("workflows")
@@ -60,7 +61,7 @@ def import_keeping_both(db: Database, text: str, name: str) -> tuple[ImportSumma
             if isinstance(section, dict):
                 for type_name in [t for t in section if t in types]:
                     del section[type_name]
-    summary = import_text(db, yaml.safe_dump(doc, sort_keys=False), name=name)
+    summary = import_text(folder.db, yaml.safe_dump(doc, sort_keys=False), name=name)
     return summary, renamed
 
 

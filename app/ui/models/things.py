@@ -1,20 +1,34 @@
-"""The table model of the things of one data type (the Data area).
+"""The table model of the things of one data type (the Data area), and the
+list model of things a picker offers.
 
-It appends pages through `canFetchMore()` / `fetchMore()` as the view scrolls.
+Both read on a worker thread of a QThreadPool and take the rows in on the
+GUI thread through a queued signal, as the runs models do: a data type of
+a million things never freezes the window. `loaded` says the rows are in.
+The table appends pages through `canFetchMore()` / `fetchMore()` as the view
+scrolls, one page in flight at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractListModel,
     QAbstractTableModel,
     QDateTime,
     QModelIndex,
+    QObject,
     Qt,
+    QThreadPool,
     QTimeZone,
+    Signal,
+    Slot,
 )
 
 from app.core.definitions import DataTypeDef
@@ -23,6 +37,41 @@ from app.engine.data import PAGE_SIZE, DataService, ThingRow
 from app.errors import CueflowError
 from app.ui.models.roles import ID_ROLE, ROW_ROLE, Index
 from app.ui.widgets import formatting
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one background read gave: rows from `offset`, or the reason it failed."""
+
+    offset: int
+    rows: list[Any]
+    limit: int
+    error: str = ""
+
+
+def _read_in(
+    pool: QThreadPool,
+    read: Callable[[], list[Any]],
+    offset: int,
+    limit: int,
+    done: Callable[[_Read], None],
+) -> None:
+    """Run `read` on a worker of `pool`; `done` (a signal's emit: queued) gets its _Read."""
+
+    def work() -> None:
+        try:
+            result = _Read(offset, read(), limit)
+        except CueflowError as exc:
+            result = _Read(offset, [], limit, str(exc))
+        except Exception as exc:  # the next reload tries again; the view says it failed
+            log.exception("reading things failed")
+            result = _Read(offset, [], limit, f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
+            done(result)
+
+    pool.start(work)
 
 
 class ThingsModel(QAbstractTableModel):
@@ -34,30 +83,79 @@ class ThingsModel(QAbstractTableModel):
     """
 
     COL_ID = 0
+    loaded = Signal()  # a read's rows are in (or it failed: see `error`)
+    _read_done = Signal(int, object)  # (reload generation, _Read), from a worker
 
-    def __init__(self, data: DataService, parent: Any = None) -> None:
+    def __init__(
+        self, data: DataService, parent: QObject | None = None, pool: QThreadPool | None = None
+    ) -> None:
         super().__init__(parent)
         self.data_service = data  # reads and changes go through it: triggers fire
+        self.pool = pool or QThreadPool.globalInstance()
         self.definition: DataTypeDef | None = None
         self.search = ""
         self.error = ""
-        self.fetched = 0
+        self.fetched = 0  # rows read from the database so far (for tests and tuning)
         self._rows: list[ThingRow] = []
         self._exhausted = True
+        self._generation = 0  # of reloads: a read older than the last one is dropped
+        self._in_flight = 0  # reads started and not yet taken in
+        self._read_done.connect(self._on_read_done)
+
+    @property
+    def loading(self) -> bool:
+        """A read is on its way (the rows shown may be about to change)."""
+        return self._in_flight > 0
 
     def set_data_type(self, definition: DataTypeDef | None, search: str = "") -> None:
+        """Show another type (or search): its columns at once, its rows when read."""
+        changed = definition != self.definition
         self.definition = definition
         self.search = search
+        if changed:
+            self.set_rows([], exhausted=True)
         self.reload()
 
     def reload(self) -> None:
-        rows: list[ThingRow] = []
-        if self.definition is not None:
-            rows = self.data_service.things_page(
-                self.definition.name, self.search, 0, max(len(self._rows), PAGE_SIZE)
-            )
+        """Read again as many things as are shown (at least a page), in the background."""
+        self._generation += 1
+        self._exhausted = True  # no fetchMore() until the fresh rows are in
+        if self.definition is None:
+            self.set_rows([], exhausted=True)
+            self.loaded.emit()
+            return
+        name, search = self.definition.name, self.search
+        limit = max(len(self._rows), PAGE_SIZE)
+        self._start(
+            lambda: self.data_service.things_page(name, search, 0, limit), offset=0, limit=limit
+        )
+
+    def _start(self, read: Callable[[], list[Any]], *, offset: int, limit: int) -> None:
+        self._in_flight += 1
+        generation = self._generation
+        _read_in(
+            self.pool, read, offset, limit, lambda result: self._read_done.emit(generation, result)
+        )
+
+    @Slot(int, object)
+    def _on_read_done(self, generation: int, result: _Read) -> None:
+        self._in_flight -= 1
+        if generation != self._generation:
+            return  # a newer reload (another type, search or change) is on its way
+        self.error = result.error
+        rows = result.rows
         self.fetched += len(rows)
-        self.set_rows(rows, len(rows) < max(len(self._rows), PAGE_SIZE))
+        exhausted = len(rows) < result.limit or bool(result.error)
+        if result.offset == 0:
+            self.set_rows(rows, exhausted)
+        elif result.offset == len(self._rows):
+            self._exhausted = exhausted
+            if rows:
+                start = len(self._rows)
+                self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+                self._rows.extend(rows)
+                self.endInsertRows()
+        self.loaded.emit()
 
     def set_rows(self, rows: list[ThingRow], exhausted: bool) -> None:
         self.beginResetModel()
@@ -66,23 +164,19 @@ class ThingsModel(QAbstractTableModel):
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        """More things wait in the database."""
-        return not parent.isValid() and not self._exhausted
+        """More things wait in the database (and no read is on its way)."""
+        return not parent.isValid() and not self._exhausted and not self.loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        """Append the next window of things."""
-        if parent.isValid() or self._exhausted or self.definition is None:
+        """Read the next window of things in the background; appended when in."""
+        if not self.canFetchMore(parent) or self.definition is None:
             return
-        rows = self.data_service.things_page(
-            self.definition.name, self.search, len(self._rows), PAGE_SIZE
+        name, search, offset = self.definition.name, self.search, len(self._rows)
+        self._start(
+            lambda: self.data_service.things_page(name, search, offset, PAGE_SIZE),
+            offset=offset,
+            limit=PAGE_SIZE,
         )
-        self.fetched += len(rows)
-        self._exhausted = len(rows) < PAGE_SIZE
-        if rows:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
 
     def thing_id(self, row: int) -> str:
         return self._rows[row].id
@@ -160,6 +254,94 @@ class ThingsModel(QAbstractTableModel):
         self._rows[index.row()] = ThingRow(thing.id, dict(stored))
         self.dataChanged.emit(index, index)
         return True
+
+
+class ThingChoicesModel(QAbstractListModel):
+    """The things a picker offers (`label · ID`, the ID as ID_ROLE), read in the background.
+
+    `set_type(None)` offers the things of every type, each shown with its
+    type; `none_text` adds a first row that stands for no thing (ID "").
+    """
+
+    loaded = Signal()
+    _read_done = Signal(int, object)  # (generation, _Read), from a worker
+
+    def __init__(
+        self,
+        data: DataService,
+        none_text: str | None = None,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.data_service = data
+        self.pool = pool or QThreadPool.globalInstance()
+        self.none_text = none_text
+        self.type_name: str | None = None
+        self.error = ""
+        self._choices: list[tuple[str, str]] = []  # (shown, ID)
+        self._generation = 0
+        self._in_flight = 0
+        self._read_done.connect(self._on_read_done)
+
+    @property
+    def loading(self) -> bool:
+        return self._in_flight > 0
+
+    def set_type(self, type_name: str | None) -> None:
+        """Offer the things of `type_name` (None: of every type), read in the background."""
+        self.type_name = type_name
+        self._generation += 1
+        self._in_flight += 1
+        generation = self._generation
+        _read_in(
+            self.pool,
+            lambda: self.data_service.thing_choices(type_name),
+            0,
+            0,
+            lambda result: self._read_done.emit(generation, result),
+        )
+
+    @Slot(int, object)
+    def _on_read_done(self, generation: int, result: _Read) -> None:
+        self._in_flight -= 1
+        if generation != self._generation:
+            return
+        self.error = result.error
+        self.beginResetModel()
+        self._choices = [
+            (
+                f"{label} · {thing_id}" if self.type_name else f"{kind}: {label} · {thing_id}",
+                thing_id,
+            )
+            for thing_id, kind, label in result.rows
+        ]
+        self.endResetModel()
+        self.loaded.emit()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return len(self._choices) + (self.none_text is not None)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        row = index.row() - (self.none_text is not None)
+        shown, thing_id = (self.none_text or "", "") if row < 0 else self._choices[row]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return shown
+        if role in (ID_ROLE, Qt.ItemDataRole.UserRole):
+            return thing_id
+        return None
+
+    def row_of(self, thing_id: str) -> int:
+        """The row offering `thing_id`, or -1 (not among the things read)."""
+        offset = self.none_text is not None
+        for row, (_, choice) in enumerate(self._choices):
+            if choice == thing_id:
+                return row + offset
+        return -1
 
 
 def _cell_text(vtype: ValueType, raw: Any) -> str:

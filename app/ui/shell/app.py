@@ -87,11 +87,11 @@ def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only:
     from app.ui.shell.desktop import DesktopApp
 
     try:
-        db = open_intact(data_dir)  # the window's scheduler never runs on a damaged one
+        folder = open_intact(data_dir)  # the window's scheduler never runs on a damaged one
     except DatabaseProblem as problem:
         QMessageBox.critical(None, app.tr("Cueflow cannot open its data"), problem.reason)
         raise
-    context = AppContext(data_dir, db)
+    context = AppContext.of(folder)
     try:
         context.start_clock()
         desktop = DesktopApp(context)
@@ -108,7 +108,7 @@ def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only:
             interrupted = clock.stop(timeout=CLOCK_STOP_SECONDS)
             if interrupted:
                 log.warning("marked %d run(s) interrupted at quit", len(interrupted))
-        db.dispose()
+        context.close()
 
 
 def _quit_on_signals(quit_: object) -> None:

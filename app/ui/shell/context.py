@@ -1,43 +1,29 @@
-"""What every part of the window shares: the database, the event bus, services."""
+"""What every part of the window shares: the data folder's services, the event bus, the clock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from app.engine.data import DataService
-from app.engine.data_folder import Database
-from app.engine.events import EventBus
+from app.engine.data_folder import DataFolder
 from app.engine.service import Service
-from app.engine.settings import SettingsService
-from app.engine.workflows import WorkflowService
 from app.scheduling.clock import Clock
 
 
 @dataclass
-class AppContext:
-    """The window's handles on the headless core (no Qt here)."""
+class AppContext(DataFolder):
+    """The window's handles on the headless core (no Qt here): a `DataFolder`
+    (its services, and the handle the engine's query functions take) plus the
+    clock that runs workflows in this process."""
 
-    data_dir: Path
-    db: Database
-    events: EventBus = field(default_factory=EventBus)
     clock: Clock | None = None
+
+    @classmethod
+    def of(cls, folder: DataFolder) -> AppContext:
+        return cls(folder.data_dir, folder.db, folder.events)
 
     @property
     def service(self) -> Service:
-        return Service(self.db, self.events, origin="window")
-
-    @property
-    def workflows(self) -> WorkflowService:
-        return WorkflowService(self.db, self.events)
-
-    @property
-    def settings(self) -> SettingsService:
-        return SettingsService(self.db)
-
-    @property
-    def data(self) -> DataService:
-        return DataService(self.db, self.events)
+        return Service(self.db, self.events, origin="window")  # runs it schedules say so
 
     def start_clock(self) -> Clock:
         """Run workflows in this process, on the clock's worker threads."""

@@ -410,7 +410,7 @@ class MainWindow(QMainWindow):
                             )
                         )
                     elif choice == KEEP_BOTH:
-                        summary, renamed = import_keeping_both(self.context.db, text, resource.name)
+                        summary, renamed = import_keeping_both(self.context, text, resource.name)
                         names = ", ".join(f"{old} → {new}" for old, new in renamed.items())
                         lines.append(
                             self.tr("{file}: kept both ({names}); {summary}").format(

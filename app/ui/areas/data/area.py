@@ -145,6 +145,8 @@ class DataArea(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.things_model.dataChanged.connect(self.on_things_data_changed)
+        self.things_model.loaded.connect(self.on_things_loaded)
+        self._scroll_to_end = False  # after adding a thing: show it once the rows are in
         things_layout.addWidget(self.things_view, 1)
         self.thing_error = QLabel(things_box)
         self.thing_error.setStyleSheet(ERROR_STYLE)
@@ -200,7 +202,6 @@ class DataArea(QWidget):
         self._show_fields()
         self.privacy_editor.set_data_type(self.current)
         self.things_model.set_data_type(self.current, self.search_edit.text())
-        self.things_view.resizeColumnsToContents()
         for button in (
             self.add_field_button,
             self.remove_field_button,
@@ -340,11 +341,20 @@ class DataArea(QWidget):
         dialog = self.sender()
         if not isinstance(dialog, AddThingDialog) or dialog.created is None:
             return
+        self._scroll_to_end = True
         self.things_model.reload()
-        self.things_view.scrollToBottom()
         self.status_message.emit(
             self.tr("Added {type} {id}").format(type=dialog.definition.name, id=dialog.created.id)
         )
+
+    @Slot()
+    def on_things_loaded(self) -> None:
+        """The things were read on a worker: size the columns, show what was added."""
+        self.thing_error.setText(self.things_model.error)
+        self.things_view.resizeColumnsToContents()
+        if self._scroll_to_end:
+            self._scroll_to_end = False
+            self.things_view.scrollToBottom()
 
     @Slot()
     def on_delete_thing_clicked(self) -> None:

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, TriggerDef, WorkflowDef
+from app.core.expressions import TRIGGER_NAMES
 from app.engine.data import DataService
+from app.engine.validation import TRIGGER_EVENTS as EVENTS
 from app.engine.validation import check_fields
 from app.errors import CueflowError
 from app.ui.widgets.expression_edit import ExpressionLineEdit, scope_words
@@ -36,8 +38,6 @@ from app.ui.widgets.panes import list_pane
 
 ERROR_STYLE = "color: #b91c1c;"
 BAD_INPUT_STYLE = "QLineEdit { border: 1px solid #dc2626; }"
-EVENTS = ("created", "modified", "deleted")
-TRIGGER_NAMES = frozenset({"thing_before", "thing_now"})
 TRIGGER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
 
