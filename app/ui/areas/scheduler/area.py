@@ -166,12 +166,15 @@ class SchedulerArea(QWidget):
         return page
 
     def showEvent(self, event: QShowEvent) -> None:
+        self._place_undo_bar()
+        super().showEvent(event)
+
+    def _place_undo_bar(self) -> None:
         """The Undo of a cancel sits in the window's status bar when there is one."""
         window = self.window()
         if isinstance(window, QMainWindow) and self.undo_bar.parent() is not window.statusBar():
             window.statusBar().addPermanentWidget(self.undo_bar)
             self.undo_bar.setVisible(bool(self.undo_bar.run_ids))
-        super().showEvent(event)
 
     # --- refreshing -------------------------------------------------------------
 
@@ -310,9 +313,13 @@ class SchedulerArea(QWidget):
                 self.upcoming_filter.clear()
                 self.since_check.setChecked(False)
                 found = schedule_queries.upcoming_row(self.context.db, RunFilter(), run_id)
-            row = -1 if found is None else found
-            if row >= 0 and self.upcoming_model.row_at(row) is None:
-                row = -1
+            row = -1
+            if found is not None:
+                run = self.upcoming_model.row_at(found)
+                if run is None or run.id != run_id:  # the table has not caught up yet
+                    self.upcoming_model.reload()
+                    run = self.upcoming_model.row_at(found)
+                row = found if run is not None and run.id == run_id else -1
         if row < 0:
             self.status_message.emit(self.tr("Run {id} is no longer upcoming").format(id=run_id))
             return
@@ -354,6 +361,7 @@ class SchedulerArea(QWidget):
             text = self.tr("Cancelled {n} runs").format(n=f"{len(cancelled):,}")
         self.status_message.emit(text)
         if cancelled:
+            self._place_undo_bar()
             self.undo_bar.offer(text, cancelled)
         return len(cancelled)
 

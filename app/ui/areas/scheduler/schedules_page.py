@@ -122,7 +122,9 @@ class SchedulesPage(QWidget):
 
     def button(self, schedule_id: str, kind: str) -> QPushButton | None:
         """A row's button: kind 'Pause' (also Resume) or 'End' (for tests)."""
-        return self.findChild(QPushButton, f"schedule{kind}_{schedule_id}")
+        rows = [number for number, item in enumerate(self.items) if item.id == schedule_id]
+        box = self.table.cellWidget(rows[0], COL_ACTIONS) if rows else None
+        return box.findChild(QPushButton, f"schedule{kind}_{schedule_id}") if box else None
 
     @Slot()
     def on_toggle_clicked(self, schedule_id: str, paused: bool) -> None:
