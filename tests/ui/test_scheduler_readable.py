@@ -334,3 +334,25 @@ def test_per_row_and_toolbar_controls_have_accessible_names(
     for button in area.findChildren(QPushButton):
         assert button.text() or button.accessibleName(), button.objectName()
         assert button.icon().isNull()  # words, no stock tick / cross icons
+
+
+def test_the_schedule_dialog_shows_repeat_and_for_each_without_scrolling(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    from PySide6.QtCore import QSize
+
+    dialog = window.scheduler_area.open_run_dialog("greet")
+    dialog.fit_to_content(QSize(1400, 900))
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.height() <= 900 - 60 and dialog.width() <= 1400 - 40, dialog.size()
+    qtbot.waitUntil(lambda: dialog.body_scroll.verticalScrollBar().maximum() == 0)
+    viewport = dialog.body_scroll.viewport()
+
+    def shown_whole(section: Any) -> bool:
+        top_left = section.mapTo(viewport, section.rect().topLeft())
+        bottom = section.mapTo(viewport, section.rect().bottomRight())
+        return viewport.rect().contains(top_left) and viewport.rect().contains(bottom)
+
+    qtbot.waitUntil(lambda: shown_whole(dialog.repeat) and shown_whole(dialog.for_each))
+    assert dialog.height() < 880  # sized to its content, not to the room
+    dialog.close()

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal, Slot
+from PySide6.QtCore import QSize, QThreadPool, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,8 +37,8 @@ from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
 from app.ui.widgets.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
+from app.ui.widgets.palette_colours import error_style
 
-ERROR_STYLE = "color: #b91c1c;"
 WHEN_NOW, WHEN_AT, WHEN_DELAY = range(3)
 DELAY_UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400), ("seconds", 1))
 LARGE_LIST = 2000  # longer lists are inserted off the GUI thread, with a progress dialog
@@ -81,9 +81,11 @@ class RunDialog(QDialog):
         self.setWindowTitle(title_text.format(name=workflow.title))
         self.setMinimumWidth(620)
         outer = QVBoxLayout(self)
+        self.outer = outer
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll = scroll
         body = QWidget(scroll)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +108,7 @@ class RunDialog(QDialog):
             editor.setObjectName(f"param_{param.key}")
             editor.changed.connect(self.on_input_changed)
             error = QLabel(params_box)
-            error.setStyleSheet(ERROR_STYLE)
+            error.setStyleSheet(error_style(self.palette()))
             error.setVisible(False)
             column = QVBoxLayout()
             column.setSpacing(2)
@@ -182,7 +184,7 @@ class RunDialog(QDialog):
 
         self.problem = QLabel(self)
         self.problem.setObjectName("runProblem")
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setStyleSheet(error_style(self.palette()))
         self.problem.setWordWrap(True)
         outer.addWidget(self.problem)
 
@@ -213,6 +215,24 @@ class RunDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
         self.on_input_changed()
+        self.body = body
+        self.fit_to_content()
+
+    def fit_to_content(self, room: QSize | None = None) -> None:
+        """As large as the form needs (no inner scrolling), within `room` (the screen's
+        available size by default): Repeat and For each show without scrolling."""
+        if room is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            room = screen.availableGeometry().size() if screen else QSize(1400, 900)
+        margins = self.outer.contentsMargins()
+        spacing = max(0, self.outer.spacing())
+        body = self.body.sizeHint().expandedTo(self.body.minimumSizeHint())
+        below = self.buttons.sizeHint().height() + self.problem.sizeHint().height()
+        width = body.width() + margins.left() + margins.right() + 24  # and a scroll bar's room
+        height = body.height() + below + margins.top() + margins.bottom() + 4 * spacing + 8
+        width = max(self.minimumWidth(), min(width, room.width() - 40))
+        height = min(height, room.height() - 60)
+        self.resize(width, height)
 
     # --- values -----------------------------------------------------------------
 

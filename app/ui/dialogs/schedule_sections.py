@@ -41,8 +41,8 @@ from app.core.types import local_zone
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
 from app.errors import CueflowError
+from app.ui.widgets.palette_colours import error_style
 
-ERROR_STYLE = "color: #b91c1c;"
 SHIFTED_COLOUR = "#b45309"
 REPEAT_NONE, REPEAT_EVERY, REPEAT_CRON = range(3)
 REPEAT_UNITS = ("minutes", "hours", "days", "weeks", "months", "years")
@@ -122,7 +122,7 @@ class RepeatSection(QGroupBox):
         layout.addWidget(self.preview)
         self.error = QLabel(self)
         self.error.setObjectName("repeatError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style(self.palette()))
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         self.kind.currentIndexChanged.connect(self.on_rule_changed)

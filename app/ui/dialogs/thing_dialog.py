@@ -24,8 +24,7 @@ from app.core.things import ThingView
 from app.engine.data import DataService
 from app.errors import CueflowError
 from app.ui.widgets.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
-
-ERROR_STYLE = "color: #b91c1c;"
+from app.ui.widgets.palette_colours import error_style
 
 
 class NumberText(TextEditor):
@@ -75,7 +74,7 @@ class AddThingDialog(QDialog):
             form.addRow(QLabel(self.tr("This data type has no fields yet."), body))
         self.problem = QLabel(self)
         self.problem.setObjectName("addThingProblem")
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setStyleSheet(error_style(self.palette()))
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
         outer.addWidget(self.problem)
