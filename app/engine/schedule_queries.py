@@ -77,6 +77,8 @@ def describe_rule(rule: Recurrence, start: datetime, tz: tzinfo) -> str:
             text = f"Cron {rule.cron}"
         return f"{text} ({zone_name(tz)})"
     words = rule.describe(start, tz)
+    if words.startswith("every 1 "):  # 'every 1 day at 09:00' reads 'Every day at 09:00'
+        words = "every " + words[len("every 1 ") :]
     return words[:1].upper() + words[1:]
 
 
@@ -298,6 +300,8 @@ class SchedulerService:
 
 
 def _schedule_id(text: str) -> str:
-    if not isinstance(text, str) or not schedules.is_schedule_id(text):
-        raise BadInput(f"'{str(text)[:40]}' is not a schedule ID")
+    valid = isinstance(text, str) and text.isascii() and text.isalnum()
+    if not valid or not schedules.is_schedule_id(text):
+        shown = str(text)[:40].encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        raise BadInput(f"'{shown}' is not a schedule ID")
     return text

@@ -355,4 +355,16 @@ def test_the_schedule_dialog_shows_repeat_and_for_each_without_scrolling(
 
     qtbot.waitUntil(lambda: shown_whole(dialog.repeat) and shown_whole(dialog.for_each))
     assert dialog.height() < 880  # sized to its content, not to the room
+    assert not dialog.for_each.contents.isVisibleTo(dialog)  # For each's items: when checked
+    dialog.for_each.setChecked(True)
+    assert dialog.for_each.contents.isVisibleTo(dialog)
+    dialog.close()
+
+
+def test_dialog_buttons_are_words_without_stock_icons(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    dialog = window.scheduler_area.open_run_dialog("greet")
+    for button in dialog.buttons.buttons():
+        assert button.icon().isNull(), button.text()
     dialog.close()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QSize, QThreadPool, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -175,9 +175,11 @@ class RunDialog(QDialog):
         if not run_now:
             layout.addWidget(self.repeat)
             self.repeat.changed.connect(self.on_input_changed)
+            self.repeat.kind.currentIndexChanged.connect(self.on_section_resized)
             if workflow.parameters:
                 layout.addWidget(self.for_each)
                 self.for_each.changed.connect(self.on_input_changed)
+                self.for_each.toggled.connect(self.on_section_resized)
         self.repeat.setVisible(not run_now)
         self.for_each.setVisible(not run_now and bool(workflow.parameters))
         layout.addStretch(1)
@@ -213,10 +215,18 @@ class RunDialog(QDialog):
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.on_ok_clicked)
         self.buttons.rejected.connect(self.reject)
+        for box_button in self.buttons.buttons():
+            box_button.setIcon(QIcon())  # words only: no stock tick / cross icons
         outer.addWidget(self.buttons)
         self.on_input_changed()
         self.body = body
         self.fit_to_content()
+
+    @Slot()
+    def on_section_resized(self) -> None:
+        """Repeat's preview or For each's items appeared or went: fit the form again."""
+        if self.isVisible():
+            self.fit_to_content()
 
     def fit_to_content(self, room: QSize | None = None) -> None:
         """As large as the form needs (no inner scrolling), within `room` (the screen's
@@ -227,7 +237,11 @@ class RunDialog(QDialog):
         margins = self.outer.contentsMargins()
         spacing = max(0, self.outer.spacing())
         body = self.body.sizeHint().expandedTo(self.body.minimumSizeHint())
-        below = self.buttons.sizeHint().height() + self.problem.sizeHint().height()
+        below = sum(
+            widget.sizeHint().height()
+            for widget in (self.problem, self.result_row, self.buttons)
+            if not widget.isHidden()
+        )
         width = body.width() + margins.left() + margins.right() + 24  # and a scroll bar's room
         height = body.height() + below + margins.top() + margins.bottom() + 4 * spacing + 8
         width = max(self.minimumWidth(), min(width, room.width() - 40))

@@ -256,7 +256,20 @@ class ForEachSection(QGroupBox):
         self.workflow = workflow
         self.setCheckable(True)
         self.setChecked(False)
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self.contents = QWidget(self)  # shown only when checked: the form stays short
+        self.contents.setVisible(False)
+        self.hint = QLabel(
+            self.tr("Tick to schedule one run per thing or per value, a chosen time apart."),
+            self,
+        )
+        self.hint.setObjectName("forEachHint")
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(True)
+        outer.addWidget(self.hint)
+        outer.addWidget(self.contents)
+        form = QFormLayout(self.contents)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.param = QComboBox(self)
         self.param.setObjectName("forEachParam")
@@ -306,6 +319,8 @@ class ForEachSection(QGroupBox):
         form.addRow("", self.count_label)
 
         self.source_search.setChecked(True)
+        self.toggled.connect(self.contents.setVisible)
+        self.toggled.connect(self.hint.setHidden)
         self.toggled.connect(self.on_changed)
         self.param.currentIndexChanged.connect(self.on_param_changed)
         self.source_group.idToggled.connect(self.on_source_toggled)

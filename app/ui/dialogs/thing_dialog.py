@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -85,6 +86,8 @@ class AddThingDialog(QDialog):
         self.save_button.setObjectName("addThingSaveButton")
         self.buttons.accepted.connect(self.on_save_clicked)
         self.buttons.rejected.connect(self.reject)
+        for button in self.buttons.buttons():
+            button.setIcon(QIcon())  # words only: no stock tick / cross icons
         outer.addWidget(self.buttons)
         first = next(iter(self.editors.values()), None)
         if isinstance(first, TextEditor):
