@@ -33,6 +33,7 @@ from app.core.definitions import WorkflowDef
 from app.core.types import utcnow
 from app.engine.service import prepare_params
 from app.errors import CueflowError
+from app.ui.dialogs import sizing
 from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
@@ -229,24 +230,9 @@ class RunDialog(QDialog):
             self.fit_to_content()
 
     def fit_to_content(self, room: QSize | None = None) -> None:
-        """As large as the form needs (no inner scrolling), within `room` (the screen's
-        available size by default): Repeat and For each show without scrolling."""
-        if room is None:
-            screen = self.screen() or QGuiApplication.primaryScreen()
-            room = screen.availableGeometry().size() if screen else QSize(1400, 900)
-        margins = self.outer.contentsMargins()
-        spacing = max(0, self.outer.spacing())
-        body = self.body.sizeHint().expandedTo(self.body.minimumSizeHint())
-        below = sum(
-            widget.sizeHint().height()
-            for widget in (self.problem, self.result_row, self.buttons)
-            if not widget.isHidden()
-        )
-        width = body.width() + margins.left() + margins.right() + 24  # and a scroll bar's room
-        height = body.height() + below + margins.top() + margins.bottom() + 4 * spacing + 8
-        width = max(self.minimumWidth(), min(width, room.width() - 40))
-        height = min(height, room.height() - 60)
-        self.resize(width, height)
+        """The whole form without scrolling when the screen has room (Repeat and For each)."""
+        below = (self.problem, self.result_row, self.buttons)
+        sizing.fit_to_content(self, self.outer, self.body, below, room)
 
     # --- values -----------------------------------------------------------------
 
