@@ -5,18 +5,16 @@ one wires them to the services and the ledger's events."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +27,7 @@ from app.engine.schedule_queries import SchedulerService
 from app.errors import CueflowError
 from app.ui.areas.scheduler.history_page import HistoryPage
 from app.ui.areas.scheduler.schedules_page import SchedulesPage
-from app.ui.areas.scheduler.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
+from app.ui.areas.scheduler.timeline_page import TimelinePage
 from app.ui.areas.scheduler.upcoming_page import UpcomingPage
 from app.ui.dialogs.run_dialog import RunDialog
 from app.ui.models.roles import ID_ROLE, ROW_ROLE
@@ -37,6 +35,7 @@ from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 
+log = logging.getLogger(__name__)
 RELOAD_DELAY_MS = 150
 CANCEL_CHUNK = 500
 TAB_UPCOMING, TAB_HISTORY, TAB_SCHEDULES, TAB_TIMELINE = range(4)
@@ -48,6 +47,7 @@ class SchedulerArea(QWidget):
     """Upcoming and History tables over the ledger, refreshed by scheduler events."""
 
     status_message = Signal(str)
+    _chart_read = Signal(object)  # the History chart's days, read on a worker thread
     paused_changed = Signal(bool)
 
     def __init__(
@@ -81,12 +81,19 @@ class SchedulerArea(QWidget):
         self.tabs.addTab(self.upcoming_page, self.tr("Upcoming"))
         self.tabs.addTab(self.history_page, self.tr("History"))
         self.tabs.addTab(self.schedules_page, self.tr("Schedules"))
-        self.tabs.addTab(self._build_timeline(), self.tr("Timeline"))
+        self.timeline_page = TimelinePage(context.db, self)
+        self.tabs.addTab(self.timeline_page, self.tr("Timeline"))
+        self.timeline = self.timeline_page.timeline
+        self.timeline_summary = self.timeline_page.summary
+        self.span_day_button = self.timeline_page.span_day_button
+        self.span_week_button = self.timeline_page.span_week_button
+        self.timeline.run_activated.connect(self.on_timeline_run_activated)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         layout.addWidget(self.tabs)
         self._wire_upcoming()
         self._wire_history()
         self.schedules_page.status_message.connect(self.status_message)
+        self._chart_read.connect(self.on_chart_read)
         bridge.ledger_changed.connect(self.on_ledger_changed)
         bridge.things_changed.connect(self.on_ledger_changed)  # Upcoming shows things by name
         bridge.scheduler_state_changed.connect(self.on_scheduler_state_changed)
@@ -137,34 +144,6 @@ class SchedulerArea(QWidget):
         page.resume_button.clicked.connect(self.on_resume_clicked)
         page.view.selectionModel().currentRowChanged.connect(self.on_history_current_changed)
 
-    def _build_timeline(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        bar = QHBoxLayout()
-        self.span_group = QButtonGroup(page)
-        self.span_day_button = QPushButton(self.tr("Next 24 hours"), page)
-        self.span_day_button.setObjectName("timelineDayButton")
-        self.span_week_button = QPushButton(self.tr("Next 7 days"), page)
-        self.span_week_button.setObjectName("timelineWeekButton")
-        for number, button in enumerate((self.span_day_button, self.span_week_button)):
-            button.setCheckable(True)
-            self.span_group.addButton(button, number)
-            bar.addWidget(button)
-        self.span_day_button.setChecked(True)
-        self.span_group.idToggled.connect(self.on_span_toggled)
-        self.timeline_summary = QLabel(page)
-        self.timeline_summary.setObjectName("timelineSummary")
-        self.timeline_summary.setWordWrap(True)
-        bar.addWidget(self.timeline_summary, 1)
-        layout.addLayout(bar)
-        self.timeline = TimelineWidget(self.context.db, page)
-        self.timeline.run_activated.connect(self.on_timeline_run_activated)
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.timeline)
-        layout.addWidget(scroll, 1)
-        return page
-
     def showEvent(self, event: QShowEvent) -> None:
         self._place_undo_bar()
         super().showEvent(event)
@@ -205,33 +184,31 @@ class SchedulerArea(QWidget):
         elif index == TAB_HISTORY:
             self.reload_chart()
 
-    @Slot(int, bool)
-    def on_span_toggled(self, button_id: int, checked: bool) -> None:
-        if checked:
-            self.timeline.span = SPAN_WEEK if button_id == 1 else SPAN_DAY
-            self.reload_timeline()
-
     def reload_timeline(self) -> None:
-        self.timeline.reload()
-        counts = self.timeline.lane_counts()
-        total = sum(counts.values())
-        if not self.timeline.lanes:
-            text = self.tr("Nothing is scheduled in this time. Click Schedule… on Upcoming.")
-        else:
-            runs = self.tr("1 run") if total == 1 else self.tr("{n} runs").format(n=f"{total:,}")
-            lanes = len(self.timeline.lanes)
-            workflows = (
-                self.tr("1 workflow") if lanes == 1 else self.tr("{n} workflows").format(n=lanes)
-            )
-            text = self.tr("{runs} of {workflows} · click a mark to see its run").format(
-                runs=runs, workflows=workflows
-            )
-        if self.timeline.truncated:
-            text += self.tr(" (showing the first {n})").format(n=f"{total:,}")
-        self.timeline_summary.setText(text)
+        self.timeline_page.reload()
 
-    def reload_chart(self) -> None:
-        self.history_chart.set_days(schedule_queries.history_days(self.context.db, HISTORY_DAYS))
+    def reload_chart(self, *, wait: bool = False) -> None:
+        """Read the chart's days on a worker thread (a busy ledger has many finished
+        runs in two weeks); `wait` reads them here (tests, first show)."""
+        db = self.context.db
+        if wait:
+            self.history_chart.set_days(schedule_queries.history_days(db, HISTORY_DAYS))
+            return
+
+        def read() -> None:
+            try:
+                days = schedule_queries.history_days(db, HISTORY_DAYS)
+            except Exception:  # the next reload tries again
+                log.exception("reading the history chart failed")
+                return
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._chart_read.emit(days)
+
+        QThreadPool.globalInstance().start(read)
+
+    @Slot(object)
+    def on_chart_read(self, days: list[schedule_queries.DaySummary]) -> None:
+        self.history_chart.set_days(days)
 
     def reload(self) -> None:
         """Read the tables again, keeping the selection where the runs remain."""
