@@ -119,7 +119,9 @@ class Service:
             else:
                 active = list(
                     session.scalars(
-                        select(m.Schedule.id).where(m.Schedule.status == schedules.ACTIVE)
+                        select(m.Schedule.id).where(
+                            m.Schedule.status.in_((schedules.ACTIVE, schedules.PAUSED))
+                        )
                     )
                 )
                 cancelled = cancel_in(session, active)

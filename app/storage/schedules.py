@@ -22,7 +22,7 @@ from app.storage import ledger
 from app.storage import models as m
 
 log = logging.getLogger(__name__)
-ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
+ACTIVE, ENDED, CANCELLED, PAUSED = "active", "ended", "cancelled", "paused"
 
 
 def create(
@@ -159,6 +159,62 @@ def cancel(session: Session, schedule_id: str) -> list[str]:
         .returning(m.Run.id)
     )
     return list(result.scalars())
+
+
+def pause(session: Session, schedule_id: str) -> list[str]:
+    """Hold an active schedule: its upcoming occurrence is cancelled, none is made."""
+    row = get(session, schedule_id)
+    if row.status != ACTIVE:
+        raise BadInput(f"schedule {schedule_id} is {row.status}; only an active one can pause")
+    row.status = PAUSED
+    result = session.execute(
+        update(m.Run)
+        .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)
+        .values(status=ledger.CANCELLED, finished_at=utcnow(), error="schedule paused")
+        .returning(m.Run.id)
+    )
+    return list(result.scalars())
+
+
+def unpause(session: Session, schedule_id: str) -> str | None:
+    """Make a paused schedule active again; its next occurrence (from now) is made."""
+    row = get(session, schedule_id)
+    if row.status != PAUSED:
+        raise BadInput(f"schedule {schedule_id} is {row.status}; only a paused one can resume")
+    row.status = ACTIVE
+    session.flush()
+    return advance(session, schedule_id, utcnow())
+
+
+def listing(session: Session) -> list[tuple[m.Schedule, datetime | None]]:
+    """Schedules that are not cancelled, newest first, with their next occurrence's time."""
+    upcoming = (
+        select(m.Run.schedule_id, func.min(m.Run.scheduled_for).label("next_at"))
+        .where(m.Run.status == ledger.SCHEDULED, m.Run.schedule_id.is_not(None))
+        .group_by(m.Run.schedule_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(m.Schedule, upcoming.c.next_at)
+        .outerjoin(upcoming, upcoming.c.schedule_id == m.Schedule.id)
+        .where(m.Schedule.status != CANCELLED)
+        .order_by(m.Schedule.created_at.desc())
+    ).all()
+    return [(row, next_at) for row, next_at in rows]
+
+
+def later_occurrences(session: Session, schedule_id: str, after: datetime) -> list[str]:
+    """Scheduled first attempts of a schedule due after `after`."""
+    return list(
+        session.scalars(
+            select(m.Run.id).where(
+                m.Run.schedule_id == schedule_id,
+                m.Run.status == ledger.SCHEDULED,
+                m.Run.attempt == 1,
+                m.Run.scheduled_for > after,
+            )
+        )
+    )
 
 
 def get(session: Session, schedule_id: str) -> m.Schedule:

@@ -181,6 +181,23 @@ def count_upcoming(session: Session, where: RunFilter) -> int:
     return _count(session, f"SELECT count(*) FROM runs{condition}", args)
 
 
+def upcoming_position(session: Session, where: RunFilter, run_id: str) -> int | None:
+    """The row of a scheduled run among the upcoming ones (ordered as upcoming_page),
+    or None when it is not one of them."""
+    condition, args = _upcoming(where)
+    found = (
+        driver(session)
+        .execute(f"SELECT scheduled_for FROM runs{condition} AND id = ?", [*args, run_id])
+        .fetchone()
+    )
+    if found is None:
+        return None
+    before = f"{condition} AND (scheduled_for < ? OR (scheduled_for = ? AND id < ?))"
+    return _count(
+        session, f"SELECT count(*) FROM runs{before}", [*args, found[0], found[0], run_id]
+    )
+
+
 @dataclass(frozen=True)
 class TimelineRun:
     """A scheduled run as the timeline places it."""
@@ -257,6 +274,20 @@ def history_page(
 
 def count_history(session: Session, where: RunFilter) -> int:
     return _count(session, *history_count_query(where))
+
+
+def finished_since(
+    session: Session, since: datetime, limit: int
+) -> list[tuple[str, datetime | None, datetime]]:
+    """(status, started_at, finished_at) of runs finished since `since`, newest first
+    (the status-and-finished index; at most `limit` rows)."""
+    rows = session.execute(
+        select(m.Run.status, m.Run.started_at, m.Run.finished_at)
+        .where(m.Run.status.in_(ledger.FINISHED), m.Run.finished_at >= since)
+        .order_by(m.Run.finished_at.desc())
+        .limit(limit)
+    ).all()
+    return [(status, started, finished) for status, started, finished in rows if finished]
 
 
 def get_run_row(session: Session, run_id: str) -> RunRow | None:

@@ -54,3 +54,29 @@ def test_cancelling_a_schedule_cancels_its_upcoming_run(flows: Database) -> None
     with flows.read() as session:
         assert schedules.get(session, schedule_id).status == "cancelled"
         assert ledger.count_scheduled(session) == 0
+
+
+def test_pause_holds_a_schedule_and_unpause_makes_the_next_occurrence(flows: Database) -> None:
+    start = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    with flows.write() as session:
+        schedule_id, first = schedules.create(
+            session, new_run(at=start), Recurrence.parse("1 day"), "UTC"
+        )
+        assert schedules.pause(session, schedule_id) == [first]
+        assert schedules.advance(session, schedule_id, start) is None  # paused: none is made
+    with flows.read() as session:
+        ((row, next_at),) = schedules.listing(session)
+        assert (row.id, row.status, next_at) == (schedule_id, schedules.PAUSED, None)
+        assert ledger.get_run(session, first or "").error == "schedule paused"
+    with flows.write() as session:
+        following = schedules.unpause(session, schedule_id)
+    assert following is not None
+    with flows.read() as session:
+        ((row, next_at),) = schedules.listing(session)
+        assert row.status == schedules.ACTIVE and next_at == start + timedelta(days=1)
+        assert schedules.later_occurrences(session, schedule_id, start) == [following]
+        assert schedules.later_occurrences(session, schedule_id, next_at) == []
+    with flows.write() as session:
+        schedules.cancel(session, schedule_id)
+    with flows.read() as session:
+        assert schedules.listing(session) == []  # cancelled schedules are not listed

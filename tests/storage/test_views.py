@@ -55,3 +55,20 @@ def test_things_page_and_search(flows: Database) -> None:
         assert views.count_things(session, "Person", "Ada") == 2
         assert views.thing_ids(session, "Person", "Bob") == [ids[1]]
         assert views.thing_data(session, [ids[0]])[ids[0]]["name"] == "Ada"
+
+
+def test_upcoming_position_and_finished_since(flows: Database) -> None:
+
+    now = utcnow()
+    with flows.write() as session:
+        ids = [
+            ledger.insert_run(session, new_run(at=now + timedelta(minutes=n))) for n in (3, 1, 2)
+        ]
+        ledger.cancel(session, [ids[2]])
+    with flows.read() as session:
+        assert views.upcoming_position(session, views.RunFilter(), ids[1]) == 0
+        assert views.upcoming_position(session, views.RunFilter(), ids[0]) == 1
+        assert views.upcoming_position(session, views.RunFilter(), ids[2]) is None  # cancelled
+        ((status, started, finished),) = views.finished_since(session, now - timedelta(days=1), 10)
+        assert (status, started) == (ledger.CANCELLED, None) and finished >= now
+        assert views.finished_since(session, now + timedelta(days=1), 10) == []

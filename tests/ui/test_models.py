@@ -51,7 +51,7 @@ def test_history_model(qtmodeltester: Any, greeting: AppContext) -> None:
     assert model.rowCount() == 3
     qtmodeltester.check(model, force_py=True)
     assert {model.row_at(r).id for r in range(3)} == set(ids[:3])
-    assert model.index(0, HistoryRunsModel.COL_STATUS).data() == "cancelled"
+    assert model.index(0, HistoryRunsModel.COL_STATUS).data() == "Cancelled"  # in words
 
 
 def test_things_model(qtbot: Any, qtmodeltester: Any, greeting: AppContext) -> None:

@@ -117,7 +117,7 @@ def test_timeline_paints_a_lane_per_workflow_within_the_window(
     timeline = area.timeline
     assert timeline.lanes == ["greet"]  # the next 24 hours: digest has nothing yet
     assert timeline.lane_counts() == {"greet": 40}
-    assert area.timeline_summary.text() == "40 run(s) of 1 workflow(s)"
+    assert area.timeline_summary.text() == "40 runs of 1 workflow · click a mark to see its run"
     qtbot.mouseClick(area.span_week_button, Qt.MouseButton.LeftButton)
     assert timeline.lanes == ["digest", "greet"]
     assert timeline.lane_counts() == {"digest": 5, "greet": 40}
@@ -135,7 +135,7 @@ def test_timeline_paints_a_lane_per_workflow_within_the_window(
     assert not lane_has("#e67e22", 0)
     # a run 2 days and 6 hours ahead sits near the right place on the week's axis
     digest_x = timeline.x_of(utcnow() + timedelta(days=2, hours=6))
-    assert timeline.tooltip_at(QPoint(digest_x, HEADER_HEIGHT + 5)).startswith("digest: 1 run")
+    assert timeline.tooltip_at(QPoint(digest_x, HEADER_HEIGHT + 5)).startswith("digest at ")
     assert timeline.tooltip_at(QPoint(10, 5)) == ""
 
     qtbot.mouseClick(area.span_day_button, Qt.MouseButton.LeftButton)

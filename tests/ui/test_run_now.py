@@ -48,12 +48,16 @@ def test_run_now_reaches_history_with_its_trace(
     assert smtp_server.messages[0]["subject"] == "Hello Ada"
     row = [history.row_at(r).id for r in range(history.rowCount())].index(run_id)
     scheduler.history_view.setCurrentIndex(history.index(row, 0))
-    trace = scheduler.trace_table
-    assert trace.rowCount() == 1
-    assert trace.item(0, 1).text() == "send_email"
-    assert trace.item(0, 2).text() == "succeeded"
-    assert "ada@example.com" in trace.item(0, 3).text()
-    assert "succeeded" in scheduler.trace_title.text()
+    trace = scheduler.trace_table  # one line per step; inputs and result as fields
+    assert trace.topLevelItemCount() == 1
+    step = trace.topLevelItem(0)
+    assert step.text(0) == "1 · send_email"
+    assert step.text(1).startswith("Succeeded · ")
+    inputs = step.child(0)
+    assert inputs.text(0) == "Inputs"
+    fields = {inputs.child(i).text(0): inputs.child(i).text(1) for i in range(inputs.childCount())}
+    assert fields["to"] == "ada@example.com" and fields["subject"] == "Hello Ada"
+    assert "Succeeded" in scheduler.trace_title.text()
 
     qtbot.mouseClick(scheduler.run_again_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(smtp_server.messages) == 2, timeout=10_000)

@@ -7,8 +7,8 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QSize, QThreadPool, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,12 +33,13 @@ from app.core.definitions import WorkflowDef
 from app.core.types import utcnow
 from app.engine.service import prepare_params
 from app.errors import CueflowError
+from app.ui.dialogs import sizing
 from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
 from app.ui.widgets.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
+from app.ui.widgets.palette_colours import error_style
 
-ERROR_STYLE = "color: #b91c1c;"
 WHEN_NOW, WHEN_AT, WHEN_DELAY = range(3)
 DELAY_UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400), ("seconds", 1))
 LARGE_LIST = 2000  # longer lists are inserted off the GUI thread, with a progress dialog
@@ -81,9 +82,11 @@ class RunDialog(QDialog):
         self.setWindowTitle(title_text.format(name=workflow.title))
         self.setMinimumWidth(620)
         outer = QVBoxLayout(self)
+        self.outer = outer
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll = scroll
         body = QWidget(scroll)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +109,7 @@ class RunDialog(QDialog):
             editor.setObjectName(f"param_{param.key}")
             editor.changed.connect(self.on_input_changed)
             error = QLabel(params_box)
-            error.setStyleSheet(ERROR_STYLE)
+            error.setStyleSheet(error_style(self.palette()))
             error.setVisible(False)
             column = QVBoxLayout()
             column.setSpacing(2)
@@ -173,16 +176,18 @@ class RunDialog(QDialog):
         if not run_now:
             layout.addWidget(self.repeat)
             self.repeat.changed.connect(self.on_input_changed)
+            self.repeat.kind.currentIndexChanged.connect(self.on_section_resized)
             if workflow.parameters:
                 layout.addWidget(self.for_each)
                 self.for_each.changed.connect(self.on_input_changed)
+                self.for_each.toggled.connect(self.on_section_resized)
         self.repeat.setVisible(not run_now)
         self.for_each.setVisible(not run_now and bool(workflow.parameters))
         layout.addStretch(1)
 
         self.problem = QLabel(self)
         self.problem.setObjectName("runProblem")
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setStyleSheet(error_style(self.palette()))
         self.problem.setWordWrap(True)
         outer.addWidget(self.problem)
 
@@ -211,8 +216,23 @@ class RunDialog(QDialog):
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.on_ok_clicked)
         self.buttons.rejected.connect(self.reject)
+        for box_button in self.buttons.buttons():
+            box_button.setIcon(QIcon())  # words only: no stock tick / cross icons
         outer.addWidget(self.buttons)
         self.on_input_changed()
+        self.body = body
+        self.fit_to_content()
+
+    @Slot()
+    def on_section_resized(self) -> None:
+        """Repeat's preview or For each's items appeared or went: fit the form again."""
+        if self.isVisible():
+            self.fit_to_content()
+
+    def fit_to_content(self, room: QSize | None = None) -> None:
+        """The whole form without scrolling when the screen has room (Repeat and For each)."""
+        below = (self.problem, self.result_row, self.buttons)
+        sizing.fit_to_content(self, self.outer, self.body, below, room)
 
     # --- values -----------------------------------------------------------------
 

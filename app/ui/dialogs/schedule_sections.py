@@ -41,8 +41,8 @@ from app.core.types import local_zone
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
 from app.errors import CueflowError
+from app.ui.widgets.palette_colours import error_style
 
-ERROR_STYLE = "color: #b91c1c;"
 SHIFTED_COLOUR = "#b45309"
 REPEAT_NONE, REPEAT_EVERY, REPEAT_CRON = range(3)
 REPEAT_UNITS = ("minutes", "hours", "days", "weeks", "months", "years")
@@ -122,7 +122,7 @@ class RepeatSection(QGroupBox):
         layout.addWidget(self.preview)
         self.error = QLabel(self)
         self.error.setObjectName("repeatError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style(self.palette()))
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         self.kind.currentIndexChanged.connect(self.on_rule_changed)
@@ -256,7 +256,20 @@ class ForEachSection(QGroupBox):
         self.workflow = workflow
         self.setCheckable(True)
         self.setChecked(False)
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self.contents = QWidget(self)  # shown only when checked: the form stays short
+        self.contents.setVisible(False)
+        self.hint = QLabel(
+            self.tr("Tick to schedule one run per thing or per value, a chosen time apart."),
+            self,
+        )
+        self.hint.setObjectName("forEachHint")
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(True)
+        outer.addWidget(self.hint)
+        outer.addWidget(self.contents)
+        form = QFormLayout(self.contents)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.param = QComboBox(self)
         self.param.setObjectName("forEachParam")
@@ -306,6 +319,8 @@ class ForEachSection(QGroupBox):
         form.addRow("", self.count_label)
 
         self.source_search.setChecked(True)
+        self.toggled.connect(self.contents.setVisible)
+        self.toggled.connect(self.hint.setHidden)
         self.toggled.connect(self.on_changed)
         self.param.currentIndexChanged.connect(self.on_param_changed)
         self.source_group.idToggled.connect(self.on_source_toggled)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,8 +25,7 @@ from app.core.things import ThingView
 from app.engine.data import DataService
 from app.errors import CueflowError
 from app.ui.widgets.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
-
-ERROR_STYLE = "color: #b91c1c;"
+from app.ui.widgets.palette_colours import error_style
 
 
 class NumberText(TextEditor):
@@ -75,7 +75,7 @@ class AddThingDialog(QDialog):
             form.addRow(QLabel(self.tr("This data type has no fields yet."), body))
         self.problem = QLabel(self)
         self.problem.setObjectName("addThingProblem")
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setStyleSheet(error_style(self.palette()))
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
         outer.addWidget(self.problem)
@@ -86,6 +86,8 @@ class AddThingDialog(QDialog):
         self.save_button.setObjectName("addThingSaveButton")
         self.buttons.accepted.connect(self.on_save_clicked)
         self.buttons.rejected.connect(self.reject)
+        for button in self.buttons.buttons():
+            button.setIcon(QIcon())  # words only: no stock tick / cross icons
         outer.addWidget(self.buttons)
         first = next(iter(self.editors.values()), None)
         if isinstance(first, TextEditor):

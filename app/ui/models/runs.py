@@ -42,7 +42,22 @@ STATUS_COLOURS = {
     queries.MISSED: "#a855f7",
     queries.INTERRUPTED: "#ea580c",
 }
+STATUS_WORDS = {
+    queries.SCHEDULED: "Scheduled",
+    queries.RUNNING: "Running",
+    queries.SUCCEEDED: "Succeeded",
+    queries.FAILED: "Failed",
+    queries.TERMINATED: "Stopped by a step",
+    queries.CANCELLED: "Cancelled",
+    queries.MISSED: "Missed",
+    queries.INTERRUPTED: "Interrupted",
+}
 _ICONS: dict[str, QIcon] = {}
+
+
+def status_words(status: str) -> str:
+    """A status as a person reads it ('Succeeded', not 'succeeded')."""
+    return STATUS_WORDS.get(status, status.capitalize())
 
 
 def status_icon(status: str) -> QIcon:
@@ -225,6 +240,7 @@ class PagedRunsModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.AccessibleTextRole,
         ):
             return None
         run = self.row_at(index.row())
@@ -240,7 +256,12 @@ class PagedRunsModel(QAbstractTableModel):
             return self._tooltip(run, index.column())
         if role == Qt.ItemDataRole.DecorationRole:
             return self._decoration(run, index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._accessible(run, index.column())
         return None
+
+    def _accessible(self, run: RunRow, column: int) -> str | None:
+        return self._display(run, column)
 
     def _display(self, run: RunRow, column: int) -> str | None:
         raise NotImplementedError
@@ -258,8 +279,28 @@ class PagedRunsModel(QAbstractTableModel):
 class UpcomingRunsModel(PagedRunsModel):
     """Scheduled runs, soonest first."""
 
-    COL_ID, COL_WORKFLOW, COL_SCHEDULED, COL_RUN_AS, COL_PARAMS, COL_CREATED, COL_CANCEL = range(7)
-    HEADERS = ("ID", "Workflow", "Scheduled for", "Run as", "Parameters", "Created", "")
+    (
+        COL_ID,
+        COL_WORKFLOW,
+        COL_SCHEDULED,
+        COL_ATTEMPT,
+        COL_ERROR,
+        COL_RUN_AS,
+        COL_PARAMS,
+        COL_CREATED,
+        COL_CANCEL,
+    ) = range(9)
+    HEADERS = (
+        "ID",
+        "Workflow",
+        "Scheduled for",
+        "Attempt",
+        "Last error",
+        "Run as",
+        "Parameters",
+        "Created",
+        "",
+    )
 
     def __init__(
         self,
@@ -323,6 +364,11 @@ class UpcomingRunsModel(PagedRunsModel):
                 f"{formatting.local_time(run.scheduled_for)} · "
                 f"{formatting.relative(run.scheduled_for)}"
             )
+        if column == self.COL_ATTEMPT:
+            return str(run.attempt) if run.attempt > 1 else ""
+        if column == self.COL_ERROR:
+            # a retry waits with the error of the attempt before it
+            return formatting.short(run.error, 120) if run.attempt > 1 and run.error else ""
         if column == self.COL_RUN_AS:
             return self._thing(run.run_as) if run.run_as else self.tr("nobody")
         if column == self.COL_PARAMS:
@@ -338,6 +384,15 @@ class UpcomingRunsModel(PagedRunsModel):
             return json.dumps(run.params, indent=1, ensure_ascii=False)
         if column == self.COL_RUN_AS and run.run_as:
             return f"{self._thing(run.run_as)} · {run.run_as}"
+        if column == self.COL_CANCEL:
+            return self.tr("Cancel run {id}").format(id=run.id)
+        if column == self.COL_ATTEMPT and run.attempt > 1:
+            return self.tr("Attempt {n}: the earlier attempt failed").format(n=run.attempt)
+        if column == self.COL_ERROR:
+            return run.error if run.attempt > 1 else None
+        return self._display(run, column)
+
+    def _accessible(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_CANCEL:
             return self.tr("Cancel run {id}").format(id=run.id)
         return self._display(run, column)
@@ -391,7 +446,7 @@ class HistoryRunsModel(PagedRunsModel):
             end = run.finished_at or (utcnow() if run.status == queries.RUNNING else None)
             return formatting.duration(run.started_at, end)
         if column == self.COL_STATUS:
-            return run.status
+            return self.tr(status_words(run.status))
         if column == self.COL_ATTEMPT:
             return str(run.attempt)
         if column == self.COL_ERROR:

@@ -9,15 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.types import ValueType, local_zone, utcnow
+from app.core.types import ValueType, utcnow
 from app.engine.data import DataService
-from app.ui.widgets import formatting
+from app.ui.widgets.datetime_edit import DateTimeEdit, to_minute
 
 NO_THING = ""
 
@@ -95,7 +93,7 @@ class YesNoEditor(ValueEditor):
 
 
 class DateEditor(ValueEditor):
-    """A date and time with a calendar popup; the time zone is shown beside it."""
+    """A date and time (the shared DateTimeEdit); optional ones have a "Set" box."""
 
     def __init__(self, optional: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,34 +101,32 @@ class DateEditor(ValueEditor):
         layout.setContentsMargins(0, 0, 0, 0)
         self.enabled = QCheckBox(self.tr("Set"), self) if optional else None
         if self.enabled is not None:
+            self.enabled.setAccessibleName(self.tr("Set a date"))
             layout.addWidget(self.enabled)
             self.enabled.toggled.connect(self.on_enabled_toggled)
-        self.edit = QDateTimeEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.edit.setDateTime(to_qdatetime(to_minute(utcnow())))
-        self.edit.setEnabled(not optional)
-        layout.addWidget(self.edit, 1)
-        self.zone = QLabel(formatting.zone_name(), self)
-        self.zone.setObjectName("timeZoneLabel")
-        layout.addWidget(self.zone)
-        self.edit.dateTimeChanged.connect(self.changed)
+        self.picker = DateTimeEdit(to_minute(utcnow()), parent=self)
+        self.picker.setEnabled(not optional)
+        layout.addWidget(self.picker, 1)
+        self.edit = self.picker.edit  # the typed field (tests and focus)
+        self.zone = self.picker.zone_label
+        self.setFocusProxy(self.picker)
+        self.picker.value_changed.connect(self.changed)
 
     @Slot(bool)
     def on_enabled_toggled(self, checked: bool) -> None:
-        self.edit.setEnabled(checked)
+        self.picker.setEnabled(checked)
         self.changed.emit()
 
     def set_value(self, value: datetime) -> None:
         if self.enabled is not None:
             self.enabled.setChecked(True)
-        self.edit.setDateTime(to_qdatetime(to_minute(value)))
+        self.picker.setValue(value)
 
     def value(self) -> Any:
-        """The time as shown: minutes, never seconds the picker does not show."""
+        """The time as shown: minutes, never seconds the control does not show."""
         if self.enabled is not None and not self.enabled.isChecked():
             return None
-        return to_minute(from_qdatetime(self.edit.dateTime()))
+        return self.picker.value()
 
     def text(self) -> str:
         value = self.value()
@@ -251,20 +247,6 @@ def editor_for(
     if vtype.is_thing:
         return ThingPicker(data, vtype.base, "(none)" if optional else None, parent)
     return TextEditor(parent)
-
-
-def to_minute(value: datetime) -> datetime:
-    """`value` without seconds, as a picker that shows HH:mm holds it."""
-    return value.replace(second=0, microsecond=0)
-
-
-def to_qdatetime(value: datetime) -> QDateTime:
-    stamp = QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
-    return stamp.toLocalTime()
-
-
-def from_qdatetime(value: QDateTime) -> datetime:
-    return datetime.fromtimestamp(value.toSecsSinceEpoch(), local_zone())
 
 
 def _single(parent: QWidget, child: QWidget) -> None:

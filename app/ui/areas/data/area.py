@@ -37,6 +37,7 @@ from app.ui.areas.data.trigger_editor import TriggersEditor
 from app.ui.dialogs.thing_dialog import AddThingDialog
 from app.ui.models.things import ThingsModel
 from app.ui.shell.context import AppContext
+from app.ui.widgets.datetime_edit import DateTimeDelegate
 
 ERROR_STYLE = "color: #b91c1c;"
 FIELD_NAME, FIELD_TYPE, FIELD_LIST = range(3)
@@ -135,6 +136,7 @@ class DataArea(QWidget):
         self.things_view = QTableView(things_box)
         self.things_view.setObjectName("thingsView")
         self.things_view.setModel(self.things_model)
+        self.things_view.setItemDelegate(DateTimeDelegate(self.things_view))  # date cells
         self.things_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.things_view.setAlternatingRowColors(True)
         self.things_view.verticalHeader().setVisible(False)

@@ -1,66 +1,53 @@
-"""The Scheduler area: upcoming runs with Cancel buttons, a timeline of what
-comes next, the run history, and Pause / Resume of all runs."""
+"""The Scheduler area: Upcoming runs with Cancel buttons (undoable), recurring
+Schedules, the History with its chart and each run's steps, the Timeline, and
+Pause / Resume of all runs. The tabs' widgets live in their own modules; this
+one wires them to the services and the ledger's events."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+import contextlib
+import logging
 
-from PySide6.QtCore import (
-    QDate,
-    QModelIndex,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QButtonGroup,
-    QCheckBox,
-    QDateEdit,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
-    QLabel,
-    QLineEdit,
+    QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.types import local_zone
 from app.engine import run_queries as queries
+from app.engine import schedule_queries
 from app.engine.run_queries import RunFilter
+from app.engine.schedule_queries import SchedulerService
 from app.errors import CueflowError
-from app.ui.areas.scheduler.tables import CancelButtonDelegate, table_look
-from app.ui.areas.scheduler.timeline import SPAN_DAY, SPAN_WEEK, TimelineWidget
+from app.ui.areas.scheduler.history_page import HistoryPage
+from app.ui.areas.scheduler.schedules_page import SchedulesPage
+from app.ui.areas.scheduler.timeline_page import TimelinePage
+from app.ui.areas.scheduler.upcoming_page import UpcomingPage
 from app.ui.dialogs.run_dialog import RunDialog
 from app.ui.models.roles import ID_ROLE, ROW_ROLE
-from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel, status_icon
+from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
-from app.ui.widgets import formatting
 
+log = logging.getLogger(__name__)
 RELOAD_DELAY_MS = 150
 CANCEL_CHUNK = 500
-TAB_UPCOMING, TAB_HISTORY, TAB_TIMELINE = range(3)
+TAB_UPCOMING, TAB_HISTORY, TAB_SCHEDULES, TAB_TIMELINE = range(4)
+HISTORY_DAYS = 14
+FIND_ROW_PAGES = 50  # pages looked through for a run clicked on the timeline
 
 
 class SchedulerArea(QWidget):
     """Upcoming and History tables over the ledger, refreshed by scheduler events."""
 
     status_message = Signal(str)
+    _chart_read = Signal(object)  # the History chart's days, read on a worker thread
     paused_changed = Signal(bool)
 
     def __init__(
@@ -68,6 +55,7 @@ class SchedulerArea(QWidget):
     ) -> None:
         super().__init__(parent)
         self.context = context
+        self.scheduler_service = SchedulerService(context.db, context.events)
         self.upcoming_model = UpcomingRunsModel(context.db, parent=self)
         self.history_model = HistoryRunsModel(context.db, parent=self)
         self._selected_upcoming: list[str] = []  # kept across a reload
@@ -87,11 +75,25 @@ class SchedulerArea(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("schedulerTabs")
-        self.tabs.addTab(self._build_upcoming(), self.tr("Upcoming"))
-        self.tabs.addTab(self._build_history(), self.tr("History"))
-        self.tabs.addTab(self._build_timeline(), self.tr("Timeline"))
+        self.upcoming_page = UpcomingPage(self.upcoming_model, self)
+        self.history_page = HistoryPage(context.db, self.history_model, self)
+        self.schedules_page = SchedulesPage(context.db, self.scheduler_service, self)
+        self.tabs.addTab(self.upcoming_page, self.tr("Upcoming"))
+        self.tabs.addTab(self.history_page, self.tr("History"))
+        self.tabs.addTab(self.schedules_page, self.tr("Schedules"))
+        self.timeline_page = TimelinePage(context.db, self)
+        self.tabs.addTab(self.timeline_page, self.tr("Timeline"))
+        self.timeline = self.timeline_page.timeline
+        self.timeline_summary = self.timeline_page.summary
+        self.span_day_button = self.timeline_page.span_day_button
+        self.span_week_button = self.timeline_page.span_week_button
+        self.timeline.run_activated.connect(self.on_timeline_run_activated)
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         layout.addWidget(self.tabs)
+        self._wire_upcoming()
+        self._wire_history()
+        self.schedules_page.status_message.connect(self.status_message)
+        self._chart_read.connect(self.on_chart_read)
         bridge.ledger_changed.connect(self.on_ledger_changed)
         bridge.things_changed.connect(self.on_ledger_changed)  # Upcoming shows things by name
         bridge.scheduler_state_changed.connect(self.on_scheduler_state_changed)
@@ -101,195 +103,57 @@ class SchedulerArea(QWidget):
 
     # --- building -------------------------------------------------------------
 
-    def _build_upcoming(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        bar = QHBoxLayout()
-        self.upcoming_filter = QLineEdit(page)
-        self.upcoming_filter.setObjectName("upcomingFilter")
-        self.upcoming_filter.setPlaceholderText(self.tr("Filter by workflow, ID or parameter"))
-        self.upcoming_filter.setClearButtonEnabled(True)
-        self.upcoming_filter.textChanged.connect(self.on_upcoming_filter_changed)
-        bar.addWidget(self.upcoming_filter, 2)
-        self.since_check = QCheckBox(self.tr("From"), page)
-        self.since_date = QDateEdit(QDate.currentDate(), page)
-        self.since_date.setCalendarPopup(True)
-        self.since_date.setDisplayFormat("yyyy-MM-dd")
-        self.since_date.setEnabled(False)
-        self.since_check.toggled.connect(self.since_date.setEnabled)
-        self.since_check.toggled.connect(self.on_upcoming_filter_changed)
-        self.since_date.dateChanged.connect(self.on_upcoming_filter_changed)
-        bar.addWidget(self.since_check)
-        bar.addWidget(self.since_date)
-        self.count_label = QLabel(page)
-        self.count_label.setObjectName("upcomingCount")
-        bar.addWidget(self.count_label, 1)
-        self.schedule_button = QPushButton(self.tr("Schedule…"), page)
-        self.schedule_button.setObjectName("scheduleButton")
-        self.schedule_button.clicked.connect(self.on_schedule_clicked)
-        bar.addWidget(self.schedule_button)
-        self.cancel_selected_button = QPushButton(self.tr("Cancel selected"), page)
-        self.cancel_selected_button.setObjectName("cancelSelectedButton")
-        self.cancel_selected_button.clicked.connect(self.on_cancel_selected_clicked)
-        bar.addWidget(self.cancel_selected_button)
-        self.cancel_all_button = QPushButton(self.tr("Cancel all…"), page)
-        self.cancel_all_button.setObjectName("cancelAllButton")
-        self.cancel_all_button.clicked.connect(self.on_cancel_all_clicked)
-        bar.addWidget(self.cancel_all_button)
-        self.pause_button = QPushButton(self.tr("Pause all runs"), page)
-        self.pause_button.setObjectName("pauseButton")
-        self.pause_button.setCheckable(True)
-        self.pause_button.clicked.connect(self.on_pause_clicked)
-        bar.addWidget(self.pause_button)
-        layout.addLayout(bar)
-        self.paused_banner = QLabel(
-            self.tr(
-                "Paused: no run starts until you resume. Runs that come due meanwhile stay "
-                "scheduled and then follow their workflow's missed-run policy."
-            ),
-            page,
-        )
-        self.paused_banner.setObjectName("pausedBanner")
-        self.paused_banner.setWordWrap(True)
-        self.paused_banner.setStyleSheet(
-            "background: #fef3c7; color: #78350f; padding: 6px; border-radius: 4px;"
-        )
-        self.paused_banner.setVisible(False)
-        layout.addWidget(self.paused_banner)
+    def _wire_upcoming(self) -> None:
+        page = self.upcoming_page
+        # the names the window, the menus and the tests use
+        self.upcoming_view = page.view
+        self.upcoming_filter = page.filter
+        self.since_check = page.since_check
+        self.since_date = page.since
+        self.count_label = page.count_label
+        self.schedule_button = page.schedule_button
+        self.cancel_selected_button = page.cancel_selected_button
+        self.cancel_all_button = page.cancel_all_button
+        self.pause_button = page.pause_button
+        self.paused_banner = page.paused_banner
+        self.cancel_delegate = page.cancel_delegate
+        self.undo_bar = page.undo_bar
+        page.filter.textChanged.connect(self.on_upcoming_filter_changed)
+        page.since_check.toggled.connect(self.on_upcoming_filter_changed)
+        page.since.value_changed.connect(self.on_upcoming_filter_changed)
+        page.schedule_button.clicked.connect(self.on_schedule_clicked)
+        page.cancel_selected_button.clicked.connect(self.on_cancel_selected_clicked)
+        page.cancel_all_button.clicked.connect(self.on_cancel_all_clicked)
+        page.pause_button.clicked.connect(self.on_pause_clicked)
+        page.cancel_delegate.cancel_clicked.connect(self.on_row_cancel_clicked)
+        page.undo_bar.undo_clicked.connect(self.on_undo_clicked)
 
-        self.upcoming_view = QTableView(page)
-        self.upcoming_view.setObjectName("upcomingView")
-        self.upcoming_view.setModel(self.upcoming_model)
-        table_look(self.upcoming_view)
-        self.cancel_delegate = CancelButtonDelegate(self.upcoming_view)
-        self.cancel_delegate.cancel_clicked.connect(self.on_row_cancel_clicked)
-        self.upcoming_view.setItemDelegateForColumn(
-            UpcomingRunsModel.COL_CANCEL, self.cancel_delegate
-        )
-        header = self.upcoming_view.horizontalHeader()
-        header.setSectionResizeMode(UpcomingRunsModel.COL_PARAMS, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (UpcomingRunsModel.COL_ID, 150),
-            (UpcomingRunsModel.COL_WORKFLOW, 190),
-            (UpcomingRunsModel.COL_SCHEDULED, 230),
-            (UpcomingRunsModel.COL_RUN_AS, 110),
-            (UpcomingRunsModel.COL_CREATED, 140),
-            (UpcomingRunsModel.COL_CANCEL, 90),
-        ):
-            self.upcoming_view.setColumnWidth(column, width)
-        layout.addWidget(self.upcoming_view)
-        return page
+    def _wire_history(self) -> None:
+        page = self.history_page
+        self.history_view = page.view
+        self.history_filter = page.filter
+        self.run_again_button = page.run_again_button
+        self.resume_button = page.resume_button
+        self.run_details = page.details
+        self.trace_title = page.details.title
+        self.trace_table = page.details.steps
+        self.trace_log = page.details.log
+        self.history_chart = page.chart
+        page.filter.textChanged.connect(self.on_history_filter_changed)
+        page.run_again_button.clicked.connect(self.on_run_again_clicked)
+        page.resume_button.clicked.connect(self.on_resume_clicked)
+        page.view.selectionModel().currentRowChanged.connect(self.on_history_current_changed)
 
-    def _build_timeline(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        bar = QHBoxLayout()
-        self.span_group = QButtonGroup(page)
-        self.span_day_button = QPushButton(self.tr("Next 24 hours"), page)
-        self.span_day_button.setObjectName("timelineDayButton")
-        self.span_week_button = QPushButton(self.tr("Next 7 days"), page)
-        self.span_week_button.setObjectName("timelineWeekButton")
-        for number, button in enumerate((self.span_day_button, self.span_week_button)):
-            button.setCheckable(True)
-            self.span_group.addButton(button, number)
-            bar.addWidget(button)
-        self.span_day_button.setChecked(True)
-        self.span_group.idToggled.connect(self.on_span_toggled)
-        self.timeline_summary = QLabel(page)
-        self.timeline_summary.setObjectName("timelineSummary")
-        bar.addWidget(self.timeline_summary, 1)
-        layout.addLayout(bar)
-        self.timeline = TimelineWidget(self.context.db, page)
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.timeline)
-        layout.addWidget(scroll, 1)
-        return page
+    def showEvent(self, event: QShowEvent) -> None:
+        self._place_undo_bar()
+        super().showEvent(event)
 
-    def _build_history(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        bar = QHBoxLayout()
-        self.history_filter = QLineEdit(page)
-        self.history_filter.setObjectName("historyFilter")
-        self.history_filter.setPlaceholderText(self.tr("Filter by workflow, ID or parameter"))
-        self.history_filter.setClearButtonEnabled(True)
-        self.history_filter.textChanged.connect(self.on_history_filter_changed)
-        bar.addWidget(self.history_filter, 1)
-        self.run_again_button = QPushButton(self.tr("Run again"), page)
-        self.run_again_button.setObjectName("runAgainButton")
-        self.run_again_button.setEnabled(False)
-        self.run_again_button.clicked.connect(self.on_run_again_clicked)
-        bar.addWidget(self.run_again_button)
-        self.resume_button = QPushButton(self.tr("Resume"), page)
-        self.resume_button.setObjectName("resumeButton")
-        self.resume_button.setToolTip(
-            self.tr("Run an interrupted or failed run again from the step where it stopped")
-        )
-        self.resume_button.setEnabled(False)
-        self.resume_button.clicked.connect(self.on_resume_clicked)
-        bar.addWidget(self.resume_button)
-        layout.addLayout(bar)
-
-        splitter = QSplitter(Qt.Orientation.Vertical, page)
-        self.history_view = QTableView(splitter)
-        self.history_view.setObjectName("historyView")
-        self.history_view.setModel(self.history_model)
-        table_look(self.history_view)
-        self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history_view.horizontalHeader().setSectionResizeMode(
-            HistoryRunsModel.COL_ERROR, QHeaderView.ResizeMode.Stretch
-        )
-        for column, width in (
-            (HistoryRunsModel.COL_ID, 150),
-            (HistoryRunsModel.COL_WORKFLOW, 190),
-            (HistoryRunsModel.COL_SCHEDULED, 150),
-            (HistoryRunsModel.COL_STARTED, 150),
-            (HistoryRunsModel.COL_DURATION, 80),
-            (HistoryRunsModel.COL_STATUS, 110),
-            (HistoryRunsModel.COL_ATTEMPT, 70),
-        ):
-            self.history_view.setColumnWidth(column, width)
-        self.history_view.selectionModel().currentRowChanged.connect(
-            self.on_history_current_changed
-        )
-
-        trace = QWidget(splitter)
-        trace_layout = QVBoxLayout(trace)
-        trace_layout.setContentsMargins(0, 0, 0, 0)
-        self.trace_title = QLabel(self.tr("Select a run to see its steps."), trace)
-        self.trace_title.setObjectName("traceTitle")
-        self.trace_title.setWordWrap(True)
-        self.trace_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        trace_layout.addWidget(self.trace_title)
-        self.trace_table = QTableWidget(0, 7, trace)
-        self.trace_table.setObjectName("traceTable")
-        self.trace_table.setHorizontalHeaderLabels(
-            [
-                self.tr("Step"),
-                self.tr("Action"),
-                self.tr("Status"),
-                self.tr("Inputs"),
-                self.tr("Result"),
-                self.tr("Error"),
-                self.tr("Duration"),
-            ]
-        )
-        self.trace_table.verticalHeader().setVisible(False)
-        self.trace_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.trace_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.trace_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        trace_layout.addWidget(self.trace_table, 2)
-        self.trace_log = QPlainTextEdit(trace)
-        self.trace_log.setObjectName("traceLog")
-        self.trace_log.setReadOnly(True)
-        self.trace_log.setPlaceholderText(self.tr("Log lines of the run"))
-        self.trace_log.setMaximumHeight(90)
-        trace_layout.addWidget(self.trace_log)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter)
-        return page
+    def _place_undo_bar(self) -> None:
+        """The Undo of a cancel sits in the window's status bar when there is one."""
+        window = self.window()
+        if isinstance(window, QMainWindow) and self.undo_bar.parent() is not window.statusBar():
+            window.statusBar().addPermanentWidget(self.undo_bar)
+            self.undo_bar.setVisible(bool(self.undo_bar.run_ids))
 
     # --- refreshing -------------------------------------------------------------
 
@@ -305,38 +169,55 @@ class SchedulerArea(QWidget):
     @Slot()
     def on_clock_timer_timeout(self) -> None:
         self.upcoming_view.viewport().update()
-        if self.tabs.currentIndex() == TAB_TIMELINE:
-            self.reload_timeline()
+        self._reload_current_tab()
 
     @Slot(int)
     def on_tabs_current_changed(self, index: int) -> None:
+        self._reload_current_tab()
+
+    def _reload_current_tab(self) -> None:
+        index = self.tabs.currentIndex()
         if index == TAB_TIMELINE:
             self.reload_timeline()
-
-    @Slot(int, bool)
-    def on_span_toggled(self, button_id: int, checked: bool) -> None:
-        if checked:
-            self.timeline.span = SPAN_WEEK if button_id == 1 else SPAN_DAY
-            self.reload_timeline()
+        elif index == TAB_SCHEDULES:
+            self.schedules_page.reload()
+        elif index == TAB_HISTORY:
+            self.reload_chart()
 
     def reload_timeline(self) -> None:
-        self.timeline.reload()
-        counts = self.timeline.lane_counts()
-        total = sum(counts.values())
-        text = self.tr("{n} run(s) of {w} workflow(s)").format(n=f"{total:,}", w=len(counts))
-        if self.timeline.truncated:
-            text += self.tr(" (showing the first {n:,})").format(n=total)
-        self.timeline_summary.setText(text)
+        self.timeline_page.reload()
+
+    def reload_chart(self, *, wait: bool = False) -> None:
+        """Read the chart's days on a worker thread (a busy ledger has many finished
+        runs in two weeks); `wait` reads them here (tests, first show)."""
+        db = self.context.db
+        if wait:
+            self.history_chart.set_days(schedule_queries.history_days(db, HISTORY_DAYS))
+            return
+
+        def read() -> None:
+            try:
+                days = schedule_queries.history_days(db, HISTORY_DAYS)
+            except Exception:  # the next reload tries again
+                log.exception("reading the history chart failed")
+                return
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._chart_read.emit(days)
+
+        QThreadPool.globalInstance().start(read)
+
+    @Slot(object)
+    def on_chart_read(self, days: list[schedule_queries.DaySummary]) -> None:
+        self.history_chart.set_days(days)
 
     def reload(self) -> None:
-        """Read both tables again, keeping the selection where the runs remain."""
+        """Read the tables again, keeping the selection where the runs remain."""
         self._remember_selection()
         self.upcoming_model.reload()
         self.history_model.reload()
         self.on_upcoming_loaded()
         self.on_history_loaded()
-        if self.tabs.currentIndex() == TAB_TIMELINE:
-            self.reload_timeline()
+        self._reload_current_tab()
 
     def reload_in_background(self) -> None:
         """reload() for the ledger's changes: the tables' queries run on a worker
@@ -346,8 +227,8 @@ class SchedulerArea(QWidget):
         pool = QThreadPool.globalInstance()
         self.upcoming_model.reload_in_background(pool)
         self.history_model.reload_in_background(pool)
-        if self.tabs.currentIndex() == TAB_TIMELINE:
-            self.reload_timeline()
+        if self.tabs.currentIndex() in (TAB_TIMELINE, TAB_SCHEDULES):
+            self._reload_current_tab()
 
     def _remember_selection(self) -> None:
         self._selected_upcoming = self.selected_upcoming_ids()
@@ -367,6 +248,9 @@ class SchedulerArea(QWidget):
 
     @Slot()
     def on_history_loaded(self) -> None:
+        self.history_page.empty.setVisible(
+            self.history_model.rowCount() == 0 and not self.history_filter.text()
+        )
         current = self._current_history
         if current:
             row = self.history_model.row_of(current)
@@ -378,13 +262,12 @@ class SchedulerArea(QWidget):
     def _update_count(self) -> None:
         count = self.upcoming_model.rowCount()
         self.count_label.setText(self.tr("{n} upcoming").format(n=f"{count:,}"))
+        filtered = bool(self.upcoming_filter.text()) or self.since_check.isChecked()
+        self.upcoming_page.show_empty(count == 0 and not filtered)
 
     @Slot()
     def on_upcoming_filter_changed(self) -> None:
-        since = None
-        if self.since_check.isChecked():
-            day = self.since_date.date()
-            since = datetime(day.year(), day.month(), day.day(), tzinfo=local_zone())
+        since = self.upcoming_page.since_value()
         self.upcoming_model.set_filter(RunFilter(self.upcoming_filter.text(), since))
         self._update_count()
 
@@ -392,6 +275,33 @@ class SchedulerArea(QWidget):
     def on_history_filter_changed(self, text: str) -> None:
         self.history_model.set_filter(RunFilter(text))
         self._show_trace(None)
+
+    # --- the timeline -------------------------------------------------------------
+
+    @Slot(str)
+    def on_timeline_run_activated(self, run_id: str) -> None:
+        """Show a run clicked on the timeline as the selected row of Upcoming."""
+        row = self.upcoming_model.row_of(run_id)
+        if row < 0:
+            found = schedule_queries.upcoming_row(
+                self.context.db, self.upcoming_model.run_filter, run_id
+            )
+            if found is None:  # hidden by the filter: show all runs again
+                self.upcoming_filter.clear()
+                self.since_check.setChecked(False)
+                found = schedule_queries.upcoming_row(self.context.db, RunFilter(), run_id)
+            row = -1
+            if found is not None:
+                run = self.upcoming_model.row_at(found)
+                if run is None or run.id != run_id:  # the table has not caught up yet
+                    self.upcoming_model.reload()
+                    run = self.upcoming_model.row_at(found)
+                row = found if run is not None and run.id == run_id else -1
+        if row < 0:
+            self.status_message.emit(self.tr("Run {id} is no longer upcoming").format(id=run_id))
+            return
+        self.tabs.setCurrentIndex(TAB_UPCOMING)
+        self.upcoming_page.scroll_to_row(row)
 
     # --- cancelling ---------------------------------------------------------------
 
@@ -408,7 +318,7 @@ class SchedulerArea(QWidget):
         return list(dict.fromkeys(ids))
 
     def cancel_runs(self, run_ids: list[str]) -> int:
-        """Cancel runs by ID, a chunk per transaction (any number of rows)."""
+        """Cancel runs by ID, a chunk per transaction; Undo is offered for a few seconds."""
         if not run_ids:
             return 0
         cancelled: list[str] = []
@@ -422,8 +332,30 @@ class SchedulerArea(QWidget):
             QApplication.restoreOverrideCursor()
         self.upcoming_view.clearSelection()
         self.reload()
-        self.status_message.emit(self.tr("Cancelled {n} run(s)").format(n=len(cancelled)))
+        if len(cancelled) == 1:
+            text = self.tr("Cancelled run {id}").format(id=cancelled[0])
+        else:
+            text = self.tr("Cancelled {n} runs").format(n=f"{len(cancelled):,}")
+        self.status_message.emit(text)
+        if cancelled:
+            self._place_undo_bar()
+            self.undo_bar.offer(text, cancelled)
         return len(cancelled)
+
+    @Slot(list)
+    def on_undo_clicked(self, run_ids: list[str]) -> None:
+        """Schedule the cancelled runs again: same IDs, same times (the ledger allows it)."""
+        try:
+            restored = self.scheduler_service.restore(run_ids)
+        except CueflowError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.reload()
+        self.status_message.emit(
+            self.tr("Scheduled again: {n} runs").format(n=f"{len(restored):,}")
+            if len(restored) != 1
+            else self.tr("Run {id} is scheduled again").format(id=restored[0])
+        )
 
     @Slot(str)
     def on_row_cancel_clicked(self, run_id: str) -> None:
@@ -444,7 +376,7 @@ class SchedulerArea(QWidget):
         if self.confirm(self.tr("Cancel all"), question):
             cancelled = self.context.service.cancel_all()
             self.reload()
-            self.status_message.emit(self.tr("Cancelled {n} run(s)").format(n=len(cancelled)))
+            self.status_message.emit(self.tr("Cancelled {n} runs").format(n=len(cancelled)))
 
     # --- pausing --------------------------------------------------------------------
 
@@ -483,7 +415,9 @@ class SchedulerArea(QWidget):
     def on_schedule_clicked(self) -> None:
         names = sorted(queries.workflow_names(self.context.db))
         if not names:
-            self.status_message.emit(self.tr("There is no workflow to schedule yet."))
+            self.status_message.emit(
+                self.tr("There is no workflow to schedule yet: make one in Workflows first.")
+            )
             return
         name, ok = QInputDialog.getItem(
             self, self.tr("Schedule"), self.tr("Workflow"), names, 0, False
@@ -506,54 +440,11 @@ class SchedulerArea(QWidget):
         self._show_trace(current.data(ID_ROLE) if current.isValid() else None)
 
     def _show_trace(self, run_id: str | None) -> None:
-        self.trace_table.setRowCount(0)
-        self.trace_log.clear()
         self.run_again_button.setEnabled(run_id is not None)
         self.resume_button.setEnabled(False)
-        if run_id is None:
-            self.trace_title.setText(self.tr("Select a run to see its steps."))
-            return
-        trace = queries.run_trace(self.context.db, run_id)
-        if trace is None:
-            return
-        run, steps, lines = trace.run, trace.steps, trace.lines
-        self.resume_button.setEnabled(trace.resumable)
-        error = f" — {run.error}" if run.error and run.status != queries.CANCELLED else ""
-        self.trace_title.setText(
-            self.tr(
-                "<b>{workflow}</b> · run {id} · <b>{status}</b>, attempt {attempt}{error}"
-            ).format(
-                workflow=run.workflow,
-                id=run.id,
-                status=run.status,
-                attempt=run.attempt,
-                error=error,
-            )
-        )
-        self.trace_table.setRowCount(len(steps))
-        for row, step in enumerate(steps):
-            cells = [
-                str(step["step"]),
-                step["action"],
-                step["status"],
-                formatting.short(step["inputs"], 200),
-                formatting.short(step["result"], 200),
-                step["error"] or "",
-                f"{step['duration_ms']:.0f} ms",
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(
-                    json.dumps(step, indent=1, default=str) if column in (3, 4) else text
-                )
-                if column == 2:
-                    item.setIcon(status_icon(step["status"]))
-                self.trace_table.setItem(row, column, item)
-        self.trace_log.setPlainText(
-            "\n".join(
-                f"{formatting.local_time(at)}  {level:<7} {message}" for at, level, message in lines
-            )
-        )
+        trace = self.run_details.show_run(run_id)
+        if trace is not None:
+            self.resume_button.setEnabled(trace.resumable)
 
     @Slot()
     def on_resume_clicked(self) -> None:

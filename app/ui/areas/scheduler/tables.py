@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
@@ -14,6 +15,7 @@ from PySide6.QtGui import QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionButton,
@@ -39,7 +41,7 @@ class CancelButtonDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         button = QStyleOptionButton()
-        button.rect = self._button_rect(option.rect)
+        button.rect = self.button_rect(option.rect)
         button.text = str(index.data(Qt.ItemDataRole.DisplayRole))
         button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
         style = option.widget.style() if option.widget else QApplication.style()
@@ -56,14 +58,14 @@ class CancelButtonDelegate(QStyledItemDelegate):
         if (
             event.type() == QEvent.Type.MouseButtonRelease
             and isinstance(event, QMouseEvent)
-            and self._button_rect(option.rect).contains(event.position().toPoint())
+            and self.button_rect(option.rect).contains(event.position().toPoint())
         ):
             self.cancel_clicked.emit(str(index.data(ID_ROLE)))
             return True
         return event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
     @staticmethod
-    def _button_rect(cell: QRect) -> QRect:
+    def button_rect(cell: QRect) -> QRect:
         return cell.adjusted(4, 2, -4, -2)
 
 
@@ -77,3 +79,57 @@ def table_look(view: QTableView) -> None:
     view.setWordWrap(False)
     view.horizontalHeader().setHighlightSections(False)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+
+class ColumnFitter(QObject):
+    """Keeps a table's columns inside its width: no horizontal scrolling, ever.
+
+    Each column has a width and a priority; the `stretch` column takes what
+    is left (at least `stretch_min`). When the view is too narrow the columns
+    of lowest priority are hidden first, so the pinned ones (priority 0: the
+    workflow, the time, the Cancel button) always stay in view.
+    """
+
+    def __init__(
+        self,
+        view: QTableView,
+        widths: dict[int, int],
+        priorities: dict[int, int],
+        stretch: int,
+        stretch_min: int = 120,
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.widths = widths
+        self.priorities = priorities
+        self.stretch = stretch
+        self.stretch_min = stretch_min
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            view.setColumnWidth(column, width)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def hidden_columns(self) -> list[int]:
+        return [c for c in self.widths if self.view.isColumnHidden(c)]
+
+    def fit(self) -> None:
+        available = self.view.viewport().width()
+        shown = dict(self.widths)
+        # drop the least important columns until the rest fit beside the stretch column
+        for column in sorted(shown, key=lambda c: -self.priorities.get(c, 0)):
+            if sum(shown.values()) + self.stretch_min <= available:
+                break
+            if self.priorities.get(column, 0) > 0:
+                del shown[column]
+        for column in self.widths:
+            self.view.setColumnHidden(column, column not in shown)

@@ -2,8 +2,10 @@
 
 It reads only the runs due inside the window of time shown (the next 24
 hours or 7 days) with one windowed query, and paints them itself: runs that
-fall on the same pixel column share one mark, so thousands of runs cost no
-more to paint than the width of the widget.
+fall within a few pixels of each other are one mark with their count, so
+thousands of runs cost no more to paint than the width of the widget. The
+future occurrences of recurring schedules are hollow marks. Clicking a mark
+emits `run_activated` with its first run (the area selects its row).
 """
 
 from __future__ import annotations
@@ -11,12 +13,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.core.types import local_zone, utcnow
 from app.engine import run_queries as queries
+from app.engine import schedule_queries
 from app.engine.run_queries import Database, TimelineRun
 
 SPAN_DAY = timedelta(hours=24)
@@ -26,11 +38,14 @@ HEADER_HEIGHT = 34
 LABEL_WIDTH = 170
 RIGHT_MARGIN = 16
 MARK_WIDTH = 3
+GROUP_PX = 10  # runs closer than this on screen are one mark with a count
 MAX_RUNS = 50_000  # more than this in the window: the marks are already solid
 
 
 class TimelineWidget(QWidget):
     """Paints upcoming runs between now and now + span, a lane per workflow."""
+
+    run_activated = Signal(str)  # a mark was clicked: the first run it stands for
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,8 +56,10 @@ class TimelineWidget(QWidget):
         self.runs: list[TimelineRun] = []
         self.colours: dict[str, str] = {}
         self.lanes: list[str] = []
+        self.occurrences: list[schedule_queries.Occurrence] = []
         self.truncated = False
         self.setMouseTracking(True)
+        self.setAccessibleName(self.tr("Timeline of upcoming runs"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
@@ -60,7 +77,18 @@ class TimelineWidget(QWidget):
         self.runs, self.colours = read.runs, read.colours
         self.truncated = len(self.runs) > MAX_RUNS
         del self.runs[MAX_RUNS:]
-        self.lanes = sorted({run.workflow for run in self.runs})
+        made = {(run.workflow, run.scheduled_for) for run in self.runs}
+        self.occurrences = [
+            item
+            for item in schedule_queries.occurrences(self.db, self.start, self.start + self.span)
+            if (item.workflow, item.at) not in made  # the next one is a run already
+        ]
+        self.lanes = sorted(
+            {run.workflow for run in self.runs} | {o.workflow for o in self.occurrences}
+        )
+        self.setAccessibleDescription(
+            self.tr("{n} runs in {w} workflows").format(n=len(self.runs), w=len(self.lanes))
+        )
         self.updateGeometry()
         self.update()
 
@@ -154,9 +182,10 @@ class TimelineWidget(QWidget):
             painter.drawText(
                 plot, Qt.AlignmentFlag.AlignCenter, self.tr("Nothing is scheduled in this time.")
             )
-        marks: dict[str, Counter[int]] = defaultdict(Counter)
-        for run in self.runs:
-            marks[run.workflow][self.x_of(run.scheduled_for)] += 1
+        groups = self.groups()
+        planned: dict[str, set[int]] = defaultdict(set)
+        for item in self.occurrences:
+            planned[item.workflow].add(self.x_of(item.at) // GROUP_PX)
         painter.setFont(self.font())
         metrics = painter.fontMetrics()
         for number, lane in enumerate(self.lanes):
@@ -174,21 +203,27 @@ class TimelineWidget(QWidget):
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 name,
             )
-            busiest = max(marks[lane].values(), default=1)
-            for x, count in marks[lane].items():
-                shade = QColor(colour)
-                # a column holding many runs is drawn taller than a lone run
-                height = (
-                    10 + round((LANE_HEIGHT - 16) * (count / busiest))
-                    if busiest > 1
-                    else LANE_HEIGHT - 10
-                )
-                painter.fillRect(
-                    QRect(
-                        x - MARK_WIDTH // 2, top + (LANE_HEIGHT - height) // 2, MARK_WIDTH, height
-                    ),
-                    shade,
-                )
+            # a schedule's future occurrences: hollow marks
+            painter.setPen(QPen(colour, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for bucket in planned.get(lane, ()):
+                x = bucket * GROUP_PX + GROUP_PX // 2
+                painter.drawRect(QRect(x - 3, top + 8, 6, LANE_HEIGHT - 16))
+            for runs in groups.get(lane, {}).values():
+                x = self.x_of(runs[0].scheduled_for)
+                if len(runs) == 1:
+                    painter.fillRect(
+                        QRect(x - MARK_WIDTH // 2, top + 5, MARK_WIDTH, LANE_HEIGHT - 10), colour
+                    )
+                    continue
+                label = f"{len(runs):,}" if len(runs) < 10_000 else "9k+"
+                width = max(GROUP_PX, metrics.horizontalAdvance(label) + 8)
+                pill = QRect(x - 2, top + 5, width, LANE_HEIGHT - 10)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawRoundedRect(pill, 4, 4)
+                painter.setPen(QColor("#ffffff") if colour.lightnessF() < 0.6 else QColor("#111"))
+                painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
         painter.setPen(QPen(QColor("#dc2626"), 2))
         painter.drawLine(plot.left(), plot.top() - 6, plot.left(), plot.bottom())
         painter.setFont(small)
@@ -198,6 +233,41 @@ class TimelineWidget(QWidget):
             self.tr("now"),
         )
         painter.end()
+
+    def groups(self) -> dict[str, dict[int, list[TimelineRun]]]:
+        """Per lane, the runs falling in each GROUP_PX-wide column (soonest first)."""
+        grouped: dict[str, dict[int, list[TimelineRun]]] = defaultdict(dict)
+        for run in self.runs:
+            bucket = self.x_of(run.scheduled_for) // GROUP_PX
+            grouped[run.workflow].setdefault(bucket, []).append(run)
+        return grouped
+
+    def runs_at(self, pos: QPoint) -> list[TimelineRun]:
+        """The runs of the mark under `pos` (empty when there is none)."""
+        lane = self.lane_at(pos.y())
+        if lane is None or pos.x() < LABEL_WIDTH:
+            return []
+        lane_groups = self.groups().get(lane, {})
+        for bucket in (pos.x() // GROUP_PX, (pos.x() - GROUP_PX // 2) // GROUP_PX):
+            if bucket in lane_groups:
+                return lane_groups[bucket]
+        return []
+
+    def mark_position(self, run_id: str) -> QPoint | None:
+        """Where a run's mark is painted (for tests and keyboard users)."""
+        for run in self.runs:
+            if run.id == run_id:
+                lane = self.lanes.index(run.workflow)
+                return QPoint(self.x_of(run.scheduled_for), HEADER_HEIGHT + lane * LANE_HEIGHT + 15)
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        runs = self.runs_at(event.position().toPoint())
+        if runs and event.button() == Qt.MouseButton.LeftButton:
+            self.run_activated.emit(runs[0].id)
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     # --- tooltips -----------------------------------------------------------------
 
@@ -220,14 +290,18 @@ class TimelineWidget(QWidget):
         lane = self.lane_at(pos.y())
         if lane is None or pos.x() < LABEL_WIDTH:
             return ""
-        near = [
-            run
-            for run in self.runs
-            if run.workflow == lane and abs(self.x_of(run.scheduled_for) - pos.x()) <= MARK_WIDTH
-        ]
+        near = self.runs_at(pos)
         if not near:
             return lane
         first = near[0].scheduled_for.astimezone(local_zone())
-        return self.tr("{workflow}: {n} run(s) from {time}\nfirst: {id}").format(
-            workflow=lane, n=len(near), time=first.strftime("%a %H:%M:%S"), id=near[0].id
+        if len(near) == 1:
+            return self.tr("{workflow} at {time}\nrun {id} · click to show it").format(
+                workflow=lane, time=first.strftime("%a %H:%M"), id=near[0].id
+            )
+        last = near[-1].scheduled_for.astimezone(local_zone())
+        return self.tr("{workflow}: {n} runs from {start} to {end}\nclick to show them").format(
+            workflow=lane,
+            n=f"{len(near):,}",
+            start=first.strftime("%a %H:%M"),
+            end=last.strftime("%H:%M"),
         )

@@ -1,0 +1,198 @@
+"""The Upcoming tab: a filter bar, the table of scheduled runs with a Cancel
+button per row (its column always in view), and the Undo bar of a cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.types import local_zone
+from app.ui.areas.scheduler.tables import CancelButtonDelegate, ColumnFitter, table_look
+from app.ui.models.runs import UpcomingRunsModel
+from app.ui.widgets.datetime_edit import DateTimeEdit
+from app.ui.widgets.palette_colours import warning_colour
+
+UNDO_SECONDS = 8
+
+M = UpcomingRunsModel
+UPCOMING_WIDTHS = {
+    M.COL_ID: 140,
+    M.COL_WORKFLOW: 170,
+    M.COL_SCHEDULED: 210,
+    M.COL_ATTEMPT: 64,
+    M.COL_ERROR: 160,
+    M.COL_RUN_AS: 100,
+    M.COL_CREATED: 140,
+    M.COL_CANCEL: 84,
+}
+# 0: always shown; higher numbers are hidden first when the window is narrow
+UPCOMING_PRIORITIES = {
+    M.COL_WORKFLOW: 0,
+    M.COL_SCHEDULED: 0,
+    M.COL_CANCEL: 0,
+    M.COL_ERROR: 2,
+    M.COL_ATTEMPT: 3,
+    M.COL_ID: 4,
+    M.COL_RUN_AS: 5,
+    M.COL_CREATED: 6,
+}
+
+
+class UndoBar(QWidget):
+    """ "Cancelled run 06h… — Undo" for a few seconds after a cancel."""
+
+    undo_clicked = Signal(list)  # the run IDs to schedule again
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("undoBar")
+        self.run_ids: list[str] = []
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(self)
+        self.label.setObjectName("undoLabel")
+        row.addWidget(self.label)
+        self.button = QPushButton(self.tr("Undo"), self)
+        self.button.setObjectName("undoCancelButton")
+        self.button.clicked.connect(self.on_button_clicked)
+        row.addWidget(self.button)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(UNDO_SECONDS * 1000)
+        self.timer.timeout.connect(self.withdraw)
+        self.setVisible(False)
+
+    def offer(self, text: str, run_ids: list[str]) -> None:
+        self.run_ids = list(run_ids)
+        self.label.setText(text)
+        self.button.setAccessibleName(self.tr("Undo: {text}").format(text=text))
+        self.setVisible(True)
+        self.timer.start()
+
+    @Slot()
+    def withdraw(self) -> None:
+        self.timer.stop()
+        self.run_ids = []
+        self.setVisible(False)
+
+    @Slot()
+    def on_button_clicked(self) -> None:
+        ids = self.run_ids
+        self.withdraw()
+        if ids:
+            self.undo_clicked.emit(ids)
+
+
+class UpcomingPage(QWidget):
+    """The filter bar and the Upcoming table (the area wires the buttons)."""
+
+    def __init__(self, model: UpcomingRunsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("upcomingFilter")
+        self.filter.setPlaceholderText(self.tr("Filter by workflow, ID or parameter"))
+        self.filter.setAccessibleName(self.tr("Filter upcoming runs"))
+        self.filter.setClearButtonEnabled(True)
+        bar.addWidget(self.filter, 2)
+        self.since_check = QCheckBox(self.tr("From"), self)
+        self.since_check.setAccessibleName(self.tr("Only runs from a date"))
+        self.since = DateTimeEdit(parent=self)
+        self.since.setObjectName("upcomingSince")
+        self.since.zone_label.setVisible(False)  # the table's times are local too
+        self.since.setEnabled(False)
+        self.since_check.toggled.connect(self.since.setEnabled)
+        bar.addWidget(self.since_check)
+        bar.addWidget(self.since)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("upcomingCount")
+        bar.addWidget(self.count_label, 1)
+        self.schedule_button = QPushButton(self.tr("Schedule…"), self)
+        self.schedule_button.setObjectName("scheduleButton")
+        bar.addWidget(self.schedule_button)
+        self.cancel_selected_button = QPushButton(self.tr("Cancel selected"), self)
+        self.cancel_selected_button.setObjectName("cancelSelectedButton")
+        bar.addWidget(self.cancel_selected_button)
+        self.cancel_all_button = QPushButton(self.tr("Cancel all…"), self)
+        self.cancel_all_button.setObjectName("cancelAllButton")
+        bar.addWidget(self.cancel_all_button)
+        self.pause_button = QPushButton(self.tr("Pause all runs"), self)
+        self.pause_button.setObjectName("pauseButton")
+        self.pause_button.setCheckable(True)
+        bar.addWidget(self.pause_button)
+        layout.addLayout(bar)
+        self.paused_banner = QLabel(
+            self.tr(
+                "Paused: no run starts until you resume. Runs that come due meanwhile stay "
+                "scheduled and then follow their workflow's missed-run policy."
+            ),
+            self,
+        )
+        self.paused_banner.setObjectName("pausedBanner")
+        self.paused_banner.setWordWrap(True)
+        self.paused_banner.setStyleSheet(
+            "background: #fef3c7; color: #78350f; padding: 6px; border-radius: 4px;"
+        )
+        self.paused_banner.setVisible(False)
+        layout.addWidget(self.paused_banner)
+        self.empty = QLabel(
+            self.tr(
+                "Nothing is scheduled. Click Schedule… to run a workflow later, or use "
+                "Run now in the Workflows area."
+            ),
+            self,
+        )
+        self.empty.setObjectName("upcomingEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(False)
+        layout.addWidget(self.empty)
+
+        self.view = QTableView(self)
+        self.view.setObjectName("upcomingView")
+        self.view.setAccessibleName(self.tr("Upcoming runs"))
+        self.view.setModel(model)
+        table_look(self.view)
+        self.cancel_delegate = CancelButtonDelegate(self.view)
+        self.view.setItemDelegateForColumn(M.COL_CANCEL, self.cancel_delegate)
+        self.fitter = ColumnFitter(self.view, UPCOMING_WIDTHS, UPCOMING_PRIORITIES, M.COL_PARAMS)
+        layout.addWidget(self.view, 1)
+        self.undo_bar = UndoBar(self)
+        layout.addWidget(self.undo_bar)
+        self.setFocusProxy(self.filter)
+        self.paused_banner.setStyleSheet(
+            f"color: {warning_colour(self.palette()).name()}; padding: 6px; "
+            "border: 1px solid palette(mid); border-radius: 4px;"
+        )
+
+    def since_value(self) -> datetime | None:
+        """The From time, or None when the box is off."""
+        if not self.since_check.isChecked():
+            return None
+        return self.since.value().astimezone(local_zone())
+
+    def show_empty(self, empty: bool) -> None:
+        self.empty.setVisible(empty)
+
+    def cancel_rect(self, row: int) -> QRect:
+        """The painted Cancel button of a row, in viewport coordinates."""
+        index = self.view.model().index(row, M.COL_CANCEL)
+        return self.cancel_delegate.button_rect(self.view.visualRect(index))
+
+    def scroll_to_row(self, row: int) -> None:
+        index = self.view.model().index(row, M.COL_WORKFLOW)
+        self.view.scrollTo(index, QTableView.ScrollHint.PositionAtCenter)
+        self.view.selectRow(row)
+        self.view.setCurrentIndex(index)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
