@@ -151,6 +151,7 @@ def test_things_table_edits_a_date_with_the_same_control(
     area = window.data_area
     qtbot.waitUntil(lambda: area.current is not None and area.current.name == "Event")
     view, model = area.things_view, area.things_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)  # the things are read on a worker
     column = next(
         c
         for c in range(model.columnCount())
