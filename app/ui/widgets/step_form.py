@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,11 +31,27 @@ from app.actions import registry
 from app.actions.registry import ActionSpec, InputSpec
 from app.core import expressions
 from app.core.definitions import DataTypeDef, StepDef
+from app.engine.dynamic_data import DataGroup
+from app.engine.editor_queries import plain_reason
 from app.engine.validation import check_fields
+from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 
 ERROR_STYLE = "color: #b91c1c;"
 ONLY_WHEN = "only_when"
+NARROW_FORM = 460  # below this width, labels go above their inputs
+# Inputs that hold expressions the dynamic-data menu can fill.
+DYNAMIC_KINDS = frozenset(
+    {
+        registry.TEXT,
+        registry.LONG_TEXT,
+        registry.TEXT_OR_LIST,
+        registry.THING_OR_LIST,
+        registry.DATE,
+        registry.NUMBER,
+        registry.ANY,
+    }
+)
 
 
 class MappingEditor(QWidget):
@@ -126,8 +143,11 @@ class StepForm(QWidget):
         *,
         typed: Mapping[str, str] | None = None,
         data_types: Mapping[str, DataTypeDef] | None = None,
+        groups: list[DataGroup] | None = None,
     ) -> None:
         super().__init__(parent)
+        self.groups = list(groups or [])
+        self.data_buttons: dict[str, DynamicDataButton] = {}
         self.step = step
         self.names = names
         # Names whose data type is certain, so `user.na` is caught while typing.
@@ -143,34 +163,71 @@ class StepForm(QWidget):
             self.form.addRow(QLabel(self.tr("Unknown action '{name}'").format(name=step.action)))
             return
         if self.spec.result:
-            about = QLabel(self.tr("Result: {result}").format(result=self.spec.result), self)
-            about.setStyleSheet("color: palette(mid);")
+            about = QLabel(
+                self.tr("Its result, for later steps: {result}").format(
+                    result=self.tr(self.spec.result)
+                ),
+                self,
+            )
+            about.setObjectName("stepResultAbout")
+            about.setWordWrap(True)
+            about.setStyleSheet("color: palette(placeholder-text);")
             self.form.addRow(about)
         for item in self.spec.inputs:
             widget = self._widget_for(item, words, choices)
             widget.setObjectName(f"input_{item.name}")
-            widget.setToolTip(item.help)
+            widget.setToolTip(self.tr(item.help))
+            widget.setAccessibleName(self.tr(item.title))
             self.widgets[item.name] = widget
-            self._add_row(item.name + (" *" if item.required else ""), widget, item.name)
+            title = self.tr(item.title) + (" *" if item.required else "")
+            dynamic = item.kind in DYNAMIC_KINDS
+            self._add_row(title, widget, item.name, dynamic=dynamic)
         condition = ExpressionLineEdit(True, self)
         condition.setObjectName("input_only_when")
         condition.set_words(words)
         condition.setPlaceholderText(self.tr("always (or a condition, e.g. birthday is not none)"))
         condition.editingFinished.connect(self.on_input_committed)
         condition.textChanged.connect(self.on_expression_text_changed)
+        condition.setAccessibleName(self.tr("Only when"))
         self.widgets[ONLY_WHEN] = condition
-        self._add_row(self.tr("Only when"), condition, ONLY_WHEN)
+        self._add_row(self.tr("Only when"), condition, ONLY_WHEN, dynamic=True)
         self.set_step(step)
 
-    def _add_row(self, label: str, widget: QWidget, key: str) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Labels above the inputs when the form is narrow, so inputs keep their width."""
+        super().resizeEvent(event)
+        wanted = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if self.width() < NARROW_FORM
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        if self.form.rowWrapPolicy() != wanted:
+            self.form.setRowWrapPolicy(wanted)
+
+    def _add_row(self, label: str, widget: QWidget, key: str, *, dynamic: bool = False) -> None:
         error = QLabel(self)
         error.setObjectName(f"error_{key}")
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
+        # A hidden error keeps its line, so showing one never moves the form.
+        policy = error.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        error.setSizePolicy(policy)
         error.setVisible(False)
         column = QVBoxLayout()
         column.setSpacing(2)
-        column.addWidget(widget)
+        if dynamic and isinstance(widget, ExpressionLineEdit | LongTextEdit):
+            row = QHBoxLayout()
+            row.setSpacing(4)
+            row.addWidget(widget, 1)
+            button = DynamicDataButton(widget, key == ONLY_WHEN, self)
+            button.setObjectName(f"data_{key}")
+            button.set_groups(self.groups)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.data_buttons[key] = button
+            column.addLayout(row)
+        else:
+            column.addWidget(widget)
         column.addWidget(error)
         self.form.addRow(label, column)
         self.errors[key] = error
@@ -282,7 +339,7 @@ class StepForm(QWidget):
         problems = expressions.check(text, self.names, condition=condition)
         if not problems and self.typed:
             problems = check_fields(text, self.typed, self.data_types, condition=condition)
-        return problems
+        return [plain_reason(p) for p in problems]
 
     def _check_live(self, name: str, text: str) -> None:
         problems = self._live_problems(name, text)
