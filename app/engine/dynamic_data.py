@@ -20,8 +20,11 @@ from app.core.definitions import DataTypeDef, WorkflowDef
 from app.core.types import ValueType
 from app.engine.validation import typed_names
 
-# The types of what an entry gives, beside data type names and "list of X".
-TEXT, NUMBER, YES_NO, DATE, ANY = "text", "number", "yes/no", "date", "any"
+# The types of what an entry gives, beside data type names and "list of X";
+# THING is a thing of a data type not known in advance (the current user).
+TEXT, NUMBER, YES_NO, DATE, ANY, THING = "text", "number", "yes/no", "date", "any", "thing"
+SCALAR_TYPES = frozenset({TEXT, NUMBER, YES_NO, DATE, ANY})
+SAME, ITEM = "", "item"  # what an operator gives: the same type, or a list's item type
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,19 @@ class Operator:
     label: str
     pattern: str
     condition_only: bool = False
+    gives: str = SAME  # the type of the result: SAME, ITEM or a type name
 
     def apply(self, expression: str) -> str:
         return self.pattern.replace("{}", expression)
+
+    def result_type(self, type_name: str) -> str:
+        if self.condition_only:
+            return YES_NO
+        if self.gives == SAME:
+            return type_name
+        if self.gives == ITEM:
+            return type_name.removeprefix("list of ")
+        return self.gives
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,43 @@ class DataEntry:
 
     def operators(self, *, condition: bool) -> tuple[Operator, ...]:
         return tuple(o for o in operators_for(self.type) if condition or not o.condition_only)
+
+    def choices(self, kind: str, *, condition: bool) -> list[tuple[str, str]]:
+        """(label, expression) of this entry's operators whose result fits an input
+        of `kind` (an action input kind; any value fits a condition)."""
+        out = []
+        for op in self.operators(condition=condition):
+            if condition and op is not AS_IT_IS and not op.condition_only:
+                continue  # a condition offers the value itself and its tests
+            if condition or fits(op.result_type(self.type), kind):
+                label = self.label if op is AS_IT_IS else f"{self.label} {op.label}"
+                out.append((label, op.apply(self.expression)))
+        return out
+
+    def offers(self, kind: str, *, condition: bool) -> bool:
+        """Whether this entry or one of its fields has something for such an input."""
+        return bool(self.choices(kind, condition=condition)) or any(
+            f.offers(kind, condition=condition) for f in self.fields
+        )
+
+
+def fits(type_name: str, kind: str) -> bool:
+    """Whether a value of `type_name` is what an input of `kind` takes (as the
+    engine coerces it: text takes scalars, not a thing or a list)."""
+    item = type_name.removeprefix("list of ")
+    if kind in (registry.TEXT, registry.LONG_TEXT):
+        return type_name in SCALAR_TYPES
+    if kind == registry.TEXT_OR_LIST:
+        return item in SCALAR_TYPES
+    if kind == registry.NUMBER:
+        return type_name in (NUMBER, ANY)
+    if kind == registry.DATE:
+        return type_name in (DATE, ANY)
+    if kind == registry.YES_NO:
+        return type_name in (YES_NO, ANY)
+    if kind == registry.THING_OR_LIST:
+        return item == ANY or item not in SCALAR_TYPES
+    return True
 
 
 @dataclass(frozen=True)
@@ -62,38 +112,40 @@ _EMPTY = (
 )
 _OPERATORS: dict[str, tuple[Operator, ...]] = {
     DATE: (
-        Operator(":formatted as 10 December 2026", "{} | format_date('%d %B %Y')"),
-        Operator(":formatted as 10/12/2026 09:00", "{} | format_date('%d/%m/%Y %H:%M')"),
+        Operator(":formatted as 10 December 2026", "{} | format_date('%d %B %Y')", gives=TEXT),
+        Operator(
+            ":formatted as 10/12/2026 09:00", "{} | format_date('%d/%m/%Y %H:%M')", gives=TEXT
+        ),
         Operator("+ days", "{} | add_days(1)"),
         Operator("+ hours", "{} | add_hours(1)"),
         Operator("+ weeks", "{} | add_weeks(1)"),
         Operator("+ months", "{} | add_months(1)"),
         Operator("+ years", "{} | add_years(1)"),
         *_EMPTY,
-        Operator("is in the past", "{} < now", True),
+        Operator("is in the past", "{} is not none and {} < now", True),
     ),
     TEXT: (
-        Operator(":uppercase", "{} | upper"),
-        Operator(":lowercase", "{} | lower"),
-        Operator(":number of characters", "{} | length"),
+        Operator(":uppercase", "({} or '') | upper"),
+        Operator(":lowercase", "({} or '') | lower"),
+        Operator(":number of characters", "({} or '') | length", gives=NUMBER),
         Operator("is empty", "not {}", True),
         Operator("is not empty", "{} is not none and {} != ''", True),
     ),
     NUMBER: (
-        Operator("+ 1", "{} + 1"),
-        Operator("× 2", "{} * 2"),
-        Operator(":rounded", "{} | round | int"),
+        Operator("+ 1", "({} or 0) + 1"),
+        Operator("× 2", "({} or 0) * 2"),
+        Operator(":rounded", "({} or 0) | round | int"),
         *_EMPTY,
-        Operator("is more than 0", "{} > 0", True),
+        Operator("is more than 0", "({} or 0) > 0", True),
     ),
     YES_NO: (Operator("is yes", "{}", True), Operator("is no", "not {}", True)),
 }
 _LIST = (
-    Operator(":count", "{} | length"),
-    Operator(":first item", "{} | first"),
-    Operator(":last item", "{} | last"),
+    Operator(":count", "({} or []) | length", gives=NUMBER),
+    Operator(":first item", "({} or [none]) | first", gives=ITEM),
+    Operator(":last item", "({} or [none]) | last", gives=ITEM),
     Operator("is empty", "not {}", True),
-    Operator("is not empty", "{} | length > 0", True),
+    Operator("is not empty", "({} or []) | length > 0", True),
 )
 
 
@@ -136,8 +188,12 @@ def scope(
                 DataEntry(
                     "Current user",
                     "current_user",
-                    ANY,
-                    (DataEntry("its id", "current_user.id", TEXT),),
+                    THING,
+                    (
+                        DataEntry(
+                            "Current user's id", "current_user.id if current_user else ''", TEXT
+                        ),
+                    ),
                 ),
                 DataEntry("Current date and time", "now", DATE),
                 DataEntry("Scheduled date and time", "run.scheduled_for", DATE),
@@ -183,6 +239,8 @@ def _entry(
 _PATH = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _FILTER = r"\|\s*([a-z_]+)\s*(?:\(([^()]*)\))?"
 _EXPRESSION = re.compile(rf"^({_PATH})((?:\s*{_FILTER})*)\s*(is\s+not\s+none|is\s+none)?$")
+_OR_EMPTY = re.compile(rf"^\(({_PATH}) or (?:\[\]|\[none\]|''|0)\)")  # none-safe forms
+_IF_ANY = re.compile(rf"^({_PATH}) if [A-Za-z_]+ else ''$")  # none-safe forms
 _TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
 _UNITS = {
     "add_minutes": "minutes",
@@ -198,6 +256,7 @@ _NAMES = {"now": "now", "current_user": "current user", "run": "this run"}
 def readable(expression: str) -> str:
     """`user.email | upper` → "user's email:uppercase"; other text stays as it is."""
     text = " ".join(expression.split())
+    text = _OR_EMPTY.sub(r"\1", _IF_ANY.sub(r"\1", text))
     match = _EXPRESSION.match(text)
     if match is None:
         return text
@@ -211,7 +270,9 @@ def readable(expression: str) -> str:
     for name, args in re.findall(_FILTER, filters):
         argument = (args or "").strip().strip("'\"")
         if name in _UNITS:
-            words += f" + {argument or 1} {_UNITS[name]}"
+            count = argument or "1"
+            unit = _UNITS[name][:-1] if count == "1" else _UNITS[name]
+            words += f" + {count} {unit}"
         elif name == "format_date":
             words += f":formatted as {argument}"
         elif name == "length":

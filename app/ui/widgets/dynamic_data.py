@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
 
-from app.engine.dynamic_data import AS_IT_IS, DataEntry, DataGroup, token
+from app.engine.dynamic_data import DataEntry, DataGroup, token
 from app.ui.widgets.expression_edit import LongTextEdit
 
 
@@ -23,10 +23,15 @@ class DynamicDataButton(QToolButton):
     inserted = Signal(str)
 
     def __init__(
-        self, target: QLineEdit | LongTextEdit, condition: bool, parent: QWidget | None = None
+        self,
+        target: QLineEdit | LongTextEdit,
+        kind: str,
+        condition: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.target = target
+        self.kind = kind  # the input's kind: only what fits it is offered
         self.condition = condition
         self.groups: list[DataGroup] = []
         self.setText(self.tr("Insert data"))
@@ -54,23 +59,30 @@ class DynamicDataButton(QToolButton):
         """(Re)fill the menu from the groups; returned for tests and callers."""
         self.data_menu.clear()
         for group in self.groups:
+            entries = [e for e in group.entries if e.offers(self.kind, condition=self.condition)]
+            if not entries:
+                continue
             self.data_menu.addSection(self.tr(group.title))
-            for entry in group.entries:
+            for entry in entries:
                 self._add_entry(self.data_menu, entry)
+        if self.data_menu.isEmpty():
+            none = self.data_menu.addAction(self.tr("Nothing here fits this input"))
+            none.setEnabled(False)
         return self.data_menu
 
     def _add_entry(self, menu: QMenu, entry: DataEntry) -> None:
-        operators = entry.operators(condition=self.condition)
-        if len(operators) <= 1 and not entry.fields:
-            self._add_token(menu, entry.label, entry.expression)
+        choices = entry.choices(self.kind, condition=self.condition)
+        fields = [f for f in entry.fields if f.offers(self.kind, condition=self.condition)]
+        if len(choices) == 1 and not fields:
+            self._add_token(menu, *choices[0])
             return
         sub = menu.addMenu(entry.label)
-        for operator in operators:
-            label = entry.label if operator is AS_IT_IS else f"{entry.label} {operator.label}"
-            self._add_token(sub, label, operator.apply(entry.expression))
-        if entry.fields:
-            sub.addSeparator()
-            for field in entry.fields:
+        for label, expression in choices:
+            self._add_token(sub, label, expression)
+        if fields:
+            if choices:
+                sub.addSeparator()
+            for field in fields:
                 self._add_entry(sub, field)
 
     def _add_token(self, menu: QMenu, label: str, expression: str) -> None:

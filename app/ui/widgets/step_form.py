@@ -181,7 +181,7 @@ class StepForm(QWidget):
             self.widgets[item.name] = widget
             title = self.tr(item.title) + (" *" if item.required else "")
             dynamic = item.kind in DYNAMIC_KINDS
-            self._add_row(title, widget, item.name, dynamic=dynamic)
+            self._add_row(title, widget, item.name, dynamic=dynamic, kind=item.kind)
         condition = ExpressionLineEdit(True, self)
         condition.setObjectName("input_only_when")
         condition.set_words(words)
@@ -204,7 +204,9 @@ class StepForm(QWidget):
         if self.form.rowWrapPolicy() != wanted:
             self.form.setRowWrapPolicy(wanted)
 
-    def _add_row(self, label: str, widget: QWidget, key: str, *, dynamic: bool = False) -> None:
+    def _add_row(
+        self, label: str, widget: QWidget, key: str, *, dynamic: bool = False, kind: str = ""
+    ) -> None:
         error = QLabel(self)
         error.setObjectName(f"error_{key}")
         error.setStyleSheet(ERROR_STYLE)
@@ -220,7 +222,7 @@ class StepForm(QWidget):
             row = QHBoxLayout()
             row.setSpacing(4)
             row.addWidget(widget, 1)
-            button = DynamicDataButton(widget, key == ONLY_WHEN, self)
+            button = DynamicDataButton(widget, kind, key == ONLY_WHEN, self)
             button.setObjectName(f"data_{key}")
             button.set_groups(self.groups)
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
