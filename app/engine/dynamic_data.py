@@ -24,6 +24,7 @@ from app.engine.validation import typed_names
 # THING is a thing of a data type not known in advance (the current user).
 TEXT, NUMBER, YES_NO, DATE, ANY, THING = "text", "number", "yes/no", "date", "any", "thing"
 SCALAR_TYPES = frozenset({TEXT, NUMBER, YES_NO, DATE, ANY})
+_SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*|search\(\"[^\"]*\"\)")
 SAME, ITEM = "", "item"  # what an operator gives: the same type, or a list's item type
 
 
@@ -37,6 +38,8 @@ class Operator:
     gives: str = SAME  # the type of the result: SAME, ITEM or a type name
 
     def apply(self, expression: str) -> str:
+        if self.pattern != "{}" and not _SIMPLE.fullmatch(expression):
+            expression = f"({expression})"  # `a if b else c` keeps its meaning
         return self.pattern.replace("{}", expression)
 
     def result_type(self, type_name: str) -> str:
@@ -240,7 +243,7 @@ _PATH = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _FILTER = r"\|\s*([a-z_]+)\s*(?:\(([^()]*)\))?"
 _EXPRESSION = re.compile(rf"^({_PATH})((?:\s*{_FILTER})*)\s*(is\s+not\s+none|is\s+none)?$")
 _OR_EMPTY = re.compile(rf"^\(({_PATH}) or (?:\[\]|\[none\]|''|0)\)")  # none-safe forms
-_IF_ANY = re.compile(rf"^({_PATH}) if [A-Za-z_]+ else ''$")  # none-safe forms
+_IF_ANY = re.compile(rf"\(?({_PATH}) if [A-Za-z_]+ else ''\)?")  # none-safe forms
 _TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
 _UNITS = {
     "add_minutes": "minutes",

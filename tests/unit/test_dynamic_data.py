@@ -146,6 +146,7 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
         ("birthday is not none", "birthday is not empty"),
         ("current_user.name", "current user's name"),
         ("(people or []) | length", "people:count"),
+        ("(current_user.id if current_user else '')", "current user's id"),
         ("(user.name or '') | upper", "user's name:upper"),
         ("a + b", "a + b"),  # not a path with filters: shown as written
         ("", ""),
