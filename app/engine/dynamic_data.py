@@ -274,8 +274,10 @@ def readable(expression: str) -> str:
         argument = (args or "").strip().strip("'\"")
         if name in _UNITS:
             count = argument or "1"
+            sign = "−" if count.startswith("-") else "+"
+            count = count.lstrip("-+ ")
             unit = _UNITS[name][:-1] if count == "1" else _UNITS[name]
-            words += f" + {count} {unit}"
+            words += f" {sign} {count} {unit}"
         elif name == "format_date":
             words += f":formatted as {argument}"
         elif name == "length":

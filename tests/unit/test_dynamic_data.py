@@ -142,6 +142,7 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
         ("step2.title", "Result of step 2's title"),
         ("birthday | add_years(1)", "birthday + 1 year"),
         ("birthday | add_days(3)", "birthday + 3 days"),
+        ("step1.trial_ends | add_days(-3)", "Result of step 1's trial_ends − 3 days"),
         ("now | format_date('%d %B')", "now:formatted as %d %B"),
         ("birthday is not none", "birthday is not empty"),
         ("current_user.name", "current user's name"),

@@ -9,6 +9,8 @@ at the cursor and commits the input, as finishing typing does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
@@ -24,7 +26,7 @@ class DynamicDataButton(QToolButton):
 
     def __init__(
         self,
-        target: QLineEdit | LongTextEdit,
+        target: QLineEdit | LongTextEdit | Callable[[str], None],
         kind: str,
         condition: bool = False,
         parent: QWidget | None = None,
@@ -94,6 +96,10 @@ class DynamicDataButton(QToolButton):
     def insert(self, text: str) -> None:
         """Insert `text` at the cursor (a condition gets `and` before it) and commit."""
         target = self.target
+        if not isinstance(target, QWidget):
+            target(text)  # e.g. a mapping's selected value
+            self.inserted.emit(text)
+            return
         if isinstance(target, LongTextEdit):
             target.insertPlainText(text)
             target.editing_finished.emit()

@@ -68,13 +68,17 @@ class MappingEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setFixedHeight(96)
+        self.table.setFixedHeight(112)
         layout.addWidget(self.table, 1)
         buttons = QVBoxLayout()
         self.add_button = QPushButton(self.tr("Add"), self)
         self.remove_button = QPushButton(self.tr("Remove"), self)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        # Dynamic data goes into the selected row's value (a new row when none is).
+        self.data_button = DynamicDataButton(self.insert_value, registry.ANY, False, self)
+        self.data_button.setObjectName("mappingData")
+        buttons.addWidget(self.data_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self.on_add_clicked)
@@ -102,6 +106,21 @@ class MappingEditor(QWidget):
             if key:
                 out[key] = value_item.text() if value_item else ""
         return out
+
+    def insert_value(self, token: str) -> None:
+        """Append `token` to the selected row's value, or add a row holding it."""
+        row = self.table.currentRow()
+        with QSignalBlocker(self.table):
+            if row < 0:
+                row = self.table.rowCount()
+                self._append(f"name{row + 1}", "")
+            item = self.table.item(row, 1)
+            if item is None:
+                item = QTableWidgetItem("")
+                self.table.setItem(row, 1, item)
+            item.setText(item.text() + token)
+        self.table.setCurrentCell(row, 1)
+        self.edited.emit()
 
     @Slot()
     def on_add_clicked(self) -> None:
@@ -248,6 +267,7 @@ class StepForm(QWidget):
             return combo
         if item.kind == registry.MAPPING:
             mapping = MappingEditor(self)
+            mapping.data_button.set_groups(self.groups)
             mapping.edited.connect(self.on_input_committed)
             return mapping
         if item.kind == registry.LONG_TEXT:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -81,8 +82,10 @@ class WorkflowsArea(QWidget):
         self.workflow_list = QListWidget(left)
         self.workflow_list.setObjectName("workflowList")
         self.workflow_list.currentItemChanged.connect(self.on_workflow_list_current_changed)
+        self.workflow_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.workflow_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         left_layout.addWidget(self.workflow_list, 1)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two a row: the list stays narrow beside the editor
         self.new_button = named_button(self.tr("New"), "newWorkflowButton", left, self.new_workflow)
         self.duplicate_button = named_button(
             self.tr("Duplicate"), "duplicateWorkflowButton", left, self.duplicate_workflow
@@ -90,8 +93,9 @@ class WorkflowsArea(QWidget):
         self.delete_button = named_button(
             self.tr("Delete…"), "deleteWorkflowButton", left, self.on_delete_clicked
         )
-        for button in (self.new_button, self.duplicate_button, self.delete_button):
-            buttons.addWidget(button)
+        buttons.addWidget(self.new_button, 0, 0)
+        buttons.addWidget(self.duplicate_button, 0, 1)
+        buttons.addWidget(self.delete_button, 1, 0)
         left_layout.addLayout(buttons)
 
         self.editor = WorkflowEditor(splitter)
@@ -100,10 +104,10 @@ class WorkflowsArea(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
         splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(140)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 4)
-        splitter.setSizes([200, 940])
+        left.setMinimumWidth(max(150, buttons.sizeHint().width()))
+        splitter.setStretchFactor(0, 0)  # the editor takes what the window gains or loses
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 970])
         self.pool = QThreadPool(self)
         self._last_run_read.connect(self.on_last_run_read)
         layout.addWidget(splitter)

@@ -39,7 +39,7 @@ from app.ui.widgets.expression_edit import scope_words
 from app.ui.widgets.step_form import StepForm
 
 PAGE_WORKFLOW, PAGE_STEP = 0, 1
-NARROW = 640  # below this width the inspector goes under the flow
+NARROW = 530  # below this width the inspector goes under the flow
 
 
 def colour_chip(colour: str, size: int = 14) -> QIcon:

@@ -147,11 +147,10 @@ class FlowDelegate(QStyledItemDelegate):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(QRectF(box), 6, 6)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(
-            box,
-            Qt.AlignmentFlag.AlignCenter,
-            QApplication.translate("FlowView", "Add a step: the + between cards, or here"),
-        )
+        text = QApplication.translate("FlowView", "Add a step here (or with a + above)")
+        if QFontMetrics(painter.font()).horizontalAdvance(text) > box.width() - 16:
+            text = QApplication.translate("FlowView", "Add a step here")
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _card(
         self, painter: QPainter, rect: QRect, palette: QPalette, card: Card, selected: bool

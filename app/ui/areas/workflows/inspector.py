@@ -8,6 +8,8 @@ show values and report what the person did; the editor makes the edits.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.types import local_zone
 from app.engine.editor_queries import StepOutcome
 from app.ui.areas.workflows.parameters import ParametersTable
 from app.ui.widgets.expression_edit import LongTextEdit
@@ -39,6 +43,7 @@ from app.ui.widgets.flow_style import action_pixmap, family_colour
 from app.ui.widgets.panes import named_button
 
 ERROR_STYLE = "color: #b91c1c;"
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 ON_MISSED_CHOICES = (("run_late", "Run late (within the grace period)"), ("skip", "Skip the run"))
 
 
@@ -75,7 +80,7 @@ class WorkflowPanel(QWidget):
         self.params_table = ParametersTable(box)
         self.params_table.edited.connect(self.params_edited)
         layout.addWidget(self.params_table)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two a row: fits a narrow inspector
         self.add_param_button = named_button(
             self.tr("Add parameter"), "addParameterButton", box, self.add_param_clicked.emit
         )
@@ -88,14 +93,11 @@ class WorkflowPanel(QWidget):
         self.param_down_button = named_button(
             self.tr("Move down"), "parameterDownButton", box, lambda: self.param_moved.emit(1)
         )
-        for button in (
-            self.add_param_button,
-            self.remove_param_button,
-            self.param_up_button,
-            self.param_down_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.add_param_button, 0, 0)
+        buttons.addWidget(self.remove_param_button, 0, 1)
+        buttons.addWidget(self.param_up_button, 1, 0)
+        buttons.addWidget(self.param_down_button, 1, 1)
+        buttons.setColumnStretch(2, 1)
         layout.addLayout(buttons)
         return box
 
@@ -144,23 +146,19 @@ class WorkflowPanel(QWidget):
         self.timeout_spin.setSuffix(self.tr(" seconds"))
         self.timeout_spin.editingFinished.connect(self.fields_committed)
         form.addRow(self.tr("Stop after"), self.timeout_spin)
-        retries = QHBoxLayout()
         self.attempts_spin = QSpinBox(box)
         self.attempts_spin.setObjectName("workflowRetries")
         self.attempts_spin.setRange(0, 100)
         self.attempts_spin.setSuffix(self.tr(" more tries"))
         self.attempts_spin.editingFinished.connect(self.fields_committed)
-        retries.addWidget(self.attempts_spin)
-        retries.addWidget(QLabel(self.tr("first after"), box))
+        form.addRow(self.tr("If it fails, try"), self.attempts_spin)
         self.backoff_spin = QDoubleSpinBox(box)
         self.backoff_spin.setObjectName("workflowBackoff")
         self.backoff_spin.setRange(0, 86400)
         self.backoff_spin.setDecimals(0)
         self.backoff_spin.setSuffix(self.tr(" seconds"))
         self.backoff_spin.editingFinished.connect(self.fields_committed)
-        retries.addWidget(self.backoff_spin)
-        retries.addStretch(1)
-        form.addRow(self.tr("If it fails"), retries)
+        form.addRow(self.tr("First retry after"), self.backoff_spin)
         self.missed_combo = QComboBox(box)
         self.missed_combo.setObjectName("workflowOnMissed")
         for value, text in ON_MISSED_CHOICES:
@@ -280,6 +278,13 @@ def value_text(value: Any, limit: int = 300) -> str:
         text = ", ".join(f"{k}: {value_text(v, 80)}" for k, v in value.items()) or "(empty)"
     elif isinstance(value, list):
         text = ", ".join(value_text(v, 80) for v in value) or "(empty list)"
+    elif isinstance(value, str) and _ISO.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            text = value
+        else:
+            text = moment.astimezone(local_zone()).strftime("%d %b %Y %H:%M")
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
