@@ -366,3 +366,38 @@ def test_insert_data_into_a_mapping_value(
     saved = stored(greeting, "three")
     assert saved.steps[3].action == "run_workflow"
     assert saved.steps[3].inputs["params"] == {"who": "{{ who }}"}
+
+
+def test_typing_braces_completes_a_whole_token_and_the_line_reads_it(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    editor.select_step(0)
+    form = editor.step_form
+    assert form is not None
+    subject = form.widgets["subject"]
+    subject.setFocus()
+    subject.selectAll()
+    qtbot.keyClicks(subject, "Hi {{ user.na")
+    completer = subject.name_completer
+    assert completer.completionPrefix() == "user.na"
+    assert completer.currentCompletion() == "user.name"
+    completer.activated.emit(completer.currentCompletion())  # as choosing it in the popup does
+    assert subject.text() == "Hi {{ user.name }}"
+    assert subject.cursorPosition() == len(subject.text())
+    assert stored(greeting, "greet").steps[0].inputs["subject"] == "Hi {{ user.name }}"
+    reads = form.reads["subject"]
+    assert reads.isVisible() and "user's name" in reads.text() and "{{" not in reads.text()
+    assert not form.errors["subject"].isVisible()
+    # inside a token that is already closed, nothing more is added
+    subject.setText("{{ user.na }} ok")
+    subject.setCursorPosition(len("{{ user.na"))
+    subject.on_text_edited(subject.text())
+    completer.activated.emit("user.name")
+    assert subject.text() == "{{ user.name }} ok"
+    # an error takes the reads line's place
+    subject.selectAll()
+    qtbot.keyClicks(subject, "{{ user.nope }}")
+    assert form.errors["subject"].isVisible() and not reads.isVisible()

@@ -7,16 +7,18 @@ name, syntax) and committed when editing finishes.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,7 +33,7 @@ from app.actions import registry
 from app.actions.registry import ActionSpec, InputSpec
 from app.core import expressions
 from app.core.definitions import DataTypeDef, StepDef
-from app.engine.dynamic_data import DataGroup
+from app.engine.dynamic_data import DataGroup, readable, readable_text
 from app.engine.editor_queries import plain_reason
 from app.engine.validation import check_fields
 from app.ui.widgets.dynamic_data import DynamicDataButton
@@ -175,6 +177,7 @@ class StepForm(QWidget):
         self.spec: ActionSpec | None = registry.get(step.action)
         self.widgets: dict[str, Any] = {}
         self.errors: dict[str, QLabel] = {}
+        self.reads: dict[str, QLabel] = {}  # how an expression input's data reads
         self.form = QFormLayout(self)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -249,9 +252,21 @@ class StepForm(QWidget):
             column.addLayout(row)
         else:
             column.addWidget(widget)
-        column.addWidget(error)
+        # One line under the input: its error, or else how its data reads (same place).
+        line = QGridLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(error, 0, 0)
+        reads = QLabel(self)
+        reads.setObjectName(f"reads_{key}")
+        reads.setStyleSheet("color: palette(placeholder-text);")
+        reads.setTextFormat(Qt.TextFormat.RichText)
+        reads.setWordWrap(True)
+        reads.setVisible(False)
+        line.addWidget(reads, 0, 0)
+        column.addLayout(line)
         self.form.addRow(label, column)
         self.errors[key] = error
+        self.reads[key] = reads
 
     def _widget_for(
         self, item: InputSpec, words: list[str], choices: dict[str, list[str]]
@@ -342,8 +357,11 @@ class StepForm(QWidget):
                 else []
             )
             messages = live or problems.get(name, [])
-            label.setText("; ".join(messages))
-            label.setVisible(bool(messages))
+            if isinstance(widget, ExpressionLineEdit | LongTextEdit):
+                self._show_line(name, messages, widget.text())
+            else:
+                label.setText("; ".join(messages))
+                label.setVisible(bool(messages))
 
     # --- live checks ------------------------------------------------------------
 
@@ -365,9 +383,16 @@ class StepForm(QWidget):
 
     def _check_live(self, name: str, text: str) -> None:
         problems = self._live_problems(name, text)
-        label = self.errors[name]
+        self._show_line(name, problems, text)
+
+    def _show_line(self, name: str, problems: list[str], text: str) -> None:
+        """The line under an input: its problem in red, else how its data reads."""
+        label, reads = self.errors[name], self.reads[name]
         label.setText("; ".join(problems))
         label.setVisible(bool(problems))
+        shown = "" if problems else readable_html(text) if "{{" in text or name == ONLY_WHEN else ""
+        reads.setText(shown)
+        reads.setVisible(bool(shown))
 
     @Slot()
     def on_expression_text_changed(self) -> None:
@@ -382,6 +407,20 @@ class StepForm(QWidget):
         if step != self.step:
             self.step = step
             self.step_edited.emit(step)
+
+
+def readable_html(text: str) -> str:
+    """`Hi {{ user.name }}` as "Reads: Hi ‹user's name›", each piece of data highlighted."""
+    if not text.strip():
+        return ""
+    shown = html.escape(readable_text(text) if "{{" in text else readable(text), quote=False)
+    shown = shown.replace("‹", _CHIP_OPEN).replace("›", "&nbsp;</span>")
+    if "{{" not in text:  # a condition: all of it is data
+        shown = _CHIP_OPEN + shown + "&nbsp;</span>"
+    return f"{html.escape(QCoreApplication.translate('StepForm', 'Reads:'))} {shown}"
+
+
+_CHIP_OPEN = '<span style="background-color: rgba(124, 58, 237, 40);">&nbsp;'
 
 
 def _typed(item: InputSpec, text: str) -> Any:
