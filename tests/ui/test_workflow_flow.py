@@ -401,3 +401,41 @@ def test_typing_braces_completes_a_whole_token_and_the_line_reads_it(
     subject.selectAll()
     qtbot.keyClicks(subject, "{{ user.nope }}")
     assert form.errors["subject"].isVisible() and not reads.isVisible()
+
+
+def test_a_run_from_the_editor_shows_on_its_cards(
+    qtbot: Any, greeting: AppContext, smtp_server: Any
+) -> None:
+    """Run now from the editor (real clock, real SMTP): when the run ends, each card
+    shows its status and duration and the inspector the step's inputs and result."""
+    from app.ui.widgets.inputs import ThingPicker
+
+    smtp_server.configure(greeting.db)
+    greeting.start_clock()
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    window.show()
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    assert editor.flow.card(1).status == ""  # never ran
+    dialog = area.open_run_dialog(True)
+    assert dialog is not None
+    picker = dialog.editors["user"]
+    assert isinstance(picker, ThingPicker)
+    picker.select("ada")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.flow.card(1).status == "succeeded", timeout=10_000)
+    assert editor.flow.card(1).status_text.startswith("succeeded · ")
+    editor.select_step(0)
+    panel = editor.step_panel
+    assert panel.last_status.text().startswith("Succeeded in ")
+    rows = {
+        panel.last_table.item(r, 0).text(): panel.last_table.item(r, 1).text()
+        for r in range(panel.last_table.rowCount())
+    }
+    assert rows["To"] == "ada@example.com"
+    assert rows["Subject"] == "Hello Ada"
+    assert rows["Result"].startswith("<")  # the message id
+    assert smtp_server.messages[0]["subject"] == "Hello Ada"
+    window.close()
