@@ -253,11 +253,21 @@ _UNITS = {
     "add_months": "months",
     "add_years": "years",
 }
+READABLE_LIMIT = 300  # longer expressions are shown clipped, as written
+TEXT_LIMIT = 4000
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= READABLE_LIMIT else text[: READABLE_LIMIT - 1] + "…"
+
+
 _NAMES = {"now": "now", "current_user": "current user", "run": "this run"}
 
 
 def readable(expression: str) -> str:
     """`user.email | upper` → "user's email:uppercase"; other text stays as it is."""
+    if len(expression) > READABLE_LIMIT:  # no words to find in a page of code
+        return _clip(" ".join(expression[: READABLE_LIMIT * 2].split()))
     text = " ".join(expression.split())
     text = _OR_EMPTY.sub(r"\1", _IF_ANY.sub(r"\1", text))
     match = _EXPRESSION.match(text)
@@ -290,9 +300,14 @@ def readable(expression: str) -> str:
 
 
 def readable_text(value: Any) -> str:
-    """A template with each `{{ … }}` shown as ‹words›; other values as short text."""
+    """A template with each `{{ … }}` shown as ‹words›; other values as short text.
+
+    Reads at most the first few thousand characters: what it gives is a line
+    on a card or under an input, and a huge input must not stall the window."""
     if isinstance(value, str):
-        return _TEMPLATE.sub(lambda m: f"‹{readable(m.group(1))}›", value.strip())
+        head = value.strip()[:TEXT_LIMIT]
+        shown = _TEMPLATE.sub(lambda m: f"‹{readable(m.group(1))}›", head)
+        return shown + ("…" if len(value.strip()) > TEXT_LIMIT else "")
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {readable_text(v)}" for k, v in value.items())
     if isinstance(value, list):

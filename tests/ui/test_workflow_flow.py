@@ -13,6 +13,7 @@ from app.engine.runner import Runner
 from app.engine.validation import validate_workflow
 from app.storage import catalog
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, FlowView
+from app.ui.areas.workflows.inspector import value_text
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import MainWindow
 from app.ui.widgets.dynamic_data import DynamicDataButton, menu_actions
@@ -439,3 +440,15 @@ def test_a_run_from_the_editor_shows_on_its_cards(
     assert rows["Result"].startswith("<")  # the message id
     assert smtp_server.messages[0]["subject"] == "Hello Ada"
     window.close()
+
+
+def test_values_read_as_text_even_when_nested_deep() -> None:
+    """Step results shown in the inspector: readable, clipped, never a RecursionError."""
+    deep: list = []
+    for _ in range(5_000):
+        deep = [deep]
+    assert value_text(deep) == "…" or value_text(deep).startswith("…")
+    assert value_text({"a": True, "b": None, "c": [1, 2]}) == "a: yes, b: (empty), c: 1, 2"
+    assert value_text(float("nan")) == "nan"
+    assert value_text("x" * 10_000).endswith("…")
+    assert value_text("2026-12-10T09:00:00+00:00") != "2026-12-10T09:00:00+00:00"

@@ -194,3 +194,24 @@ def test_every_declared_input_has_a_label_and_every_action_a_family_and_icon() -
         for item in spec.inputs:
             assert item.label, (spec.name, item.name)
             assert "_" not in item.title
+
+
+def test_hostile_text_reads_clipped_and_a_self_referencing_type_stays_finite() -> None:
+    from app.core.definitions import DataTypeDef, FieldDef, ParameterDef
+    from app.core.types import ValueType
+
+    huge = "a" * 200_000
+    assert len(readable(huge)) <= 300
+    assert len(readable_text("{{ " + huge + " }}")) <= 4_002
+    assert len(readable_text("{{ x " * 100_000)) <= 4_001  # unclosed, many times
+    assert readable_text("bad \udcff utf-8 {{ user.name }}").endswith("‹user's name›")
+
+    # User.manager is a User: the menu goes two levels deep, not forever
+    user = DataTypeDef(
+        "User", (FieldDef("name", ValueType("text")), FieldDef("manager", ValueType("User")))
+    )
+    wf = WorkflowDef(name="w", parameters=(ParameterDef("u", ValueType("User")),))
+    [params, *_] = scope(wf, {"User": user}, 1)
+    paths = {e.expression for e in _entries(params.entries)}
+    assert "u.manager.manager" in paths
+    assert "u.manager.manager.name" not in paths

@@ -268,16 +268,20 @@ def duration_text(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
-def value_text(value: Any, limit: int = 300) -> str:
-    """A value as a person reads it: yes/no, a list as items, a mapping as name: value."""
+def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
+    """A value as a person reads it: yes/no, a list as items, a mapping as name: value
+    (three levels deep at most: a result can be nested thousands deep)."""
+    if depth > 3 and isinstance(value, dict | list):
+        return "…"
     if value is None:
         text = "(empty)"
     elif isinstance(value, bool):
         text = "yes" if value else "no"
     elif isinstance(value, dict):
-        text = ", ".join(f"{k}: {value_text(v, 80)}" for k, v in value.items()) or "(empty)"
+        parts = [f"{k}: {value_text(v, 80, depth + 1)}" for k, v in list(value.items())[:50]]
+        text = ", ".join(parts) or "(empty)"
     elif isinstance(value, list):
-        text = ", ".join(value_text(v, 80) for v in value) or "(empty list)"
+        text = ", ".join(value_text(v, 80, depth + 1) for v in value[:50]) or "(empty list)"
     elif isinstance(value, str) and _ISO.match(value):
         try:
             moment = datetime.fromisoformat(value)
@@ -286,7 +290,7 @@ def value_text(value: Any, limit: int = 300) -> str:
         else:
             text = moment.astimezone(local_zone()).strftime("%d %b %Y %H:%M")
     else:
-        text = str(value)
+        text = str(value)[: limit + 1]
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
