@@ -452,3 +452,26 @@ def test_values_read_as_text_even_when_nested_deep() -> None:
     assert value_text(float("nan")) == "nan"
     assert value_text("x" * 10_000).endswith("…")
     assert value_text("2026-12-10T09:00:00+00:00") != "2026-12-10T09:00:00+00:00"
+
+
+def test_the_flow_works_from_the_keyboard(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    editor = open_three(qtbot, greeting, window)
+    flow = editor.flow
+    editor.select_step(0)
+    flow.setFocus()
+    qtbot.keyClick(flow, Qt.Key.Key_Plus)  # after the selected card
+    menu = editor.add_step_menu
+    qtbot.waitUntil(menu.isVisible)
+    qtbot.keyClicks(menu.search, "run log")
+    qtbot.keyClick(menu.search, Qt.Key.Key_Return)
+    assert [s.action for s in editor.workflow.steps] == ["log", "log", "log", "log"]
+    assert editor.selected_step() == 1 and editor.workflow.steps[1].inputs == {}
+    flow.setFocus()
+    qtbot.keyClick(flow, Qt.Key.Key_Delete)
+    assert messages(greeting) == ["one", "two", "three"]
+    qtbot.keyClick(flow, Qt.Key.Key_Delete)  # now the second one, "two"
+    assert messages(greeting) == ["one", "three"]
+    window.undo_action.trigger()
+    assert messages(greeting) == ["one", "two", "three"]

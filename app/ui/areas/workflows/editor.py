@@ -127,6 +127,13 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.flow.currentRowChanged.connect(self.on_flow_current_changed)
         self.flow.step_moved.connect(self.on_flow_step_moved)
         self.flow.insert_requested.connect(self.on_flow_insert_requested)
+        self.flow.remove_requested.connect(self.on_flow_remove_requested)
+        self.flow.setToolTip(
+            self.tr(
+                "Click a card to edit it; drag it (or Alt+Up / Alt+Down) to move it; "
+                "+ adds a step, Delete removes one"
+            )
+        )
         layout.addWidget(self.flow, 1)
         return pane
 
@@ -391,6 +398,11 @@ class WorkflowEditor(EditsMixin, QWidget):
     @Slot(int, int)
     def on_flow_step_moved(self, source: int, target: int) -> None:
         self.move_step_to(source, target)
+
+    @Slot(int)
+    def on_flow_remove_requested(self, position: int) -> None:
+        self.select_step(position)
+        self.on_remove_step_clicked()
 
     @Slot(int, QPoint)
     def on_flow_insert_requested(self, position: int, where: QPoint) -> None:

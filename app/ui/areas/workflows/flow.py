@@ -277,6 +277,7 @@ class FlowView(QListWidget):
 
     step_moved = Signal(int, int)  # from, to (0-based step positions)
     insert_requested = Signal(int, QPoint)  # where the new step goes (0-based), global point
+    remove_requested = Signal(int)  # the step's position (Delete on its card)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -402,8 +403,19 @@ class FlowView(QListWidget):
         return gap
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Alt+Up / Alt+Down move the selected step."""
+        """Alt+Up / Alt+Down move the selected step; + or Insert adds one after the
+        selected card (the action menu opens under it); Delete removes a step."""
         card = self.card(self.currentRow())
+        if card is not None and event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Insert):
+            rect = self.visualItemRect(self.item(self.currentRow()))
+            where = self.viewport().mapToGlobal(rect.bottomLeft())
+            self.insert_requested.emit(card.index + 1 if card.kind == STEP else 0, where)
+            event.accept()
+            return
+        if card is not None and card.kind == STEP and event.key() == Qt.Key.Key_Delete:
+            self.remove_requested.emit(card.index)
+            event.accept()
+            return
         if (
             card is not None
             and card.kind == STEP
