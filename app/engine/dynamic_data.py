@@ -72,7 +72,8 @@ class DataEntry:
             if condition and op is not AS_IT_IS and not op.condition_only:
                 continue  # a condition offers the value itself and its tests
             if condition or fits(op.result_type(self.type), kind):
-                label = self.label if op is AS_IT_IS else f"{self.label} {op.label}"
+                joint = "" if op.label.startswith(":") else " "
+                label = self.label if op is AS_IT_IS else f"{self.label}{joint}{op.label}"
                 out.append((label, op.apply(self.expression)))
         return out
 
