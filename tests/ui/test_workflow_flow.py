@@ -475,3 +475,44 @@ def test_the_flow_works_from_the_keyboard(
     assert messages(greeting) == ["one", "three"]
     window.undo_action.trigger()
     assert messages(greeting) == ["one", "two", "three"]
+
+
+def test_parameters_card_edits_the_workflow_condition_and_names_its_triggers(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    import_text(
+        greeting.db,
+        THREE_LOGS
+        + """
+triggers:
+  on_new_user:
+    data_type: User
+    on: [created, modified]
+    workflow: three
+    params: {who: "{{ thing_now }}"}
+""",
+    )
+    area = window.workflows_area
+    area.refresh_list()
+    area.select("three")
+    editor = area.editor
+    qtbot.waitUntil(lambda: editor.workflow is not None and editor.workflow.name == "three")
+    card = editor.flow.card(0)
+    assert card.note == "also starts when a User is created or modified"
+    editor.select_step(None)
+    panel = editor.workflow_panel
+    condition = panel.only_when_edit
+    condition.setFocus()
+    qtbot.keyClicks(condition, "who.nmae")
+    assert panel.only_when_error.isVisible()
+    assert panel.only_when_error.text() == "User has no field 'nmae'"
+    condition.clear()
+    offered = {str(a.data()): a for a in menu_actions(panel.only_when_data.build_menu())}
+    assert "{{" not in "".join(offered)  # a condition: bare tests
+    offered["who.email is not none and who.email != ''"].trigger()
+    assert not panel.only_when_error.isVisible()
+    assert stored(greeting, "three").only_when == "who.email is not none and who.email != ''"
+    assert editor.flow.card(0).condition.startswith("only when ")
+    window.undo_action.trigger()
+    assert stored(greeting, "three").only_when is None
+    assert editor.flow.card(0).condition == ""

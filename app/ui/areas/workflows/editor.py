@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import registry
-from app.core.definitions import DataTypeDef, ParameterDef, StepDef, WorkflowDef
+from app.core.definitions import DataTypeDef, ParameterDef, StepDef, TriggerDef, WorkflowDef
 from app.core.types import SCALARS
 from app.engine.dynamic_data import readable, scope, step_summary
 from app.engine.editor_queries import Explained, LastRun, explain
@@ -62,6 +62,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.data_type_fields: dict[str, list[str]] = {}
         self.data_types: dict[str, DataTypeDef] = {}
         self.workflow_names: list[str] = []
+        self.triggers: list[TriggerDef] = []
         self.last_run: LastRun | None = None
         self.step_form: StepForm | None = None
         self._form_key: tuple[Any, ...] | None = None
@@ -181,10 +182,12 @@ class WorkflowEditor(EditsMixin, QWidget):
         data_type_fields: dict[str, list[str]],
         workflow_names: list[str],
         data_types: Mapping[str, DataTypeDef] | None = None,
+        triggers: list[TriggerDef] | None = None,
     ) -> None:
         self.data_type_fields = data_type_fields
         self.workflow_names = workflow_names
         self.data_types = dict(data_types or {})
+        self.triggers = list(triggers or [])
 
     def show_workflow(self, workflow: WorkflowDef | None, problems: list[Problem]) -> None:
         """Bring every widget in line with `workflow`, touching only what differs."""
@@ -219,6 +222,13 @@ class WorkflowEditor(EditsMixin, QWidget):
             "setCurrentIndex",
             max(panel.missed_combo.findData(workflow.on_missed), 0),
         )
+        _set_text(panel.only_when_edit, workflow.only_when or "")
+        panel.set_scope(
+            [p.key for p in workflow.parameters],
+            typed_names(workflow, self.data_types, 1),
+            self.data_types,
+        )
+        panel.only_when_data.set_groups(scope(workflow, self.data_types, 1))
         self.params_table.show_parameters(workflow.parameters, self._type_names())
         self._show_cards()
         self._show_problems()
@@ -243,7 +253,13 @@ class WorkflowEditor(EditsMixin, QWidget):
                 _parameters_text(wf.parameters)
                 or self.tr("None yet: click to add the values each run is given"),
                 icon="parameters",
-                problem=any(p.place.startswith("parameters") for p in self.problems),
+                condition=self.tr("only when {condition}").format(condition=readable(wf.only_when))
+                if wf.only_when
+                else "",
+                problem=any(
+                    p.place.startswith(("parameters", "only_when", "name")) for p in self.problems
+                ),
+                note=self._started_by(wf.name),
             )
         ]
         bad_steps = {e.step for e in self.explained if e.step is not None}
@@ -275,6 +291,19 @@ class WorkflowEditor(EditsMixin, QWidget):
             )
         cards.append(Card(END, len(wf.steps), "", ""))
         return cards
+
+    def _started_by(self, name: str) -> str:
+        """ "started when a User is created" for the triggers that start `name`."""
+        found = [t for t in self.triggers if t.workflow == name]
+        if not found:
+            return ""
+        parts = [
+            self.tr("when a {type} is {events}").format(
+                type=t.data_type, events=self.tr(" or ").join(t.on)
+            )
+            for t in found
+        ]
+        return self.tr("also starts {when}").format(when="; ".join(parts))
 
     def _show_cards(self) -> None:
         current = self.flow.currentRow()

@@ -64,11 +64,16 @@ class EditsMixin(_Base):
             timeout=float(panel.timeout_spin.value()),
             retries=RetryPolicy(panel.attempts_spin.value(), panel.backoff_spin.value()),
             on_missed=str(panel.missed_combo.currentData()),
+            only_when=panel.only_when_edit.text().strip() or None,
         )
         changed = [
             f.name for f in dataclasses.fields(wf) if getattr(wf, f.name) != getattr(new, f.name)
         ]
-        words = {"ignore_privacy_rules": "privacy", "on_missed": "missed runs"}
+        words = {
+            "ignore_privacy_rules": "privacy",
+            "on_missed": "missed runs",
+            "only_when": "condition",
+        }
         what = ", ".join(words.get(name, name) for name in changed)
         self._emit(new, self.tr("Change {what}").format(what=what))
 

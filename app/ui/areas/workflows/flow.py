@@ -77,10 +77,11 @@ class Card:
     status: str = ""  # the last run's status of this step
     status_text: str = ""  # "succeeded · 0.3 s"
     problem: bool = False
+    note: str = ""  # e.g. the triggers that start the workflow
 
     @property
     def has_badges(self) -> bool:
-        return bool(self.condition or self.status_text)
+        return bool(self.condition or self.status_text or self.note)
 
 
 def card_rect(kind: str, rect: QRect) -> QRect:
@@ -203,6 +204,7 @@ class FlowDelegate(QStyledItemDelegate):
         for text, colour in (
             (card.condition, QColor("#b45309")),
             (card.status_text, QColor(STATUS_COLOURS.get(card.status, "#475569"))),
+            (card.note, QColor("#0f766e")),
         ):
             if not text or x >= rect.right():
                 continue

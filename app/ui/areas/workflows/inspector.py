@@ -35,10 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import expressions
 from app.core.types import local_zone
-from app.engine.editor_queries import StepOutcome
+from app.engine.editor_queries import StepOutcome, plain_reason
+from app.engine.validation import check_fields
 from app.ui.areas.workflows.parameters import ParametersTable
-from app.ui.widgets.expression_edit import LongTextEdit
+from app.ui.widgets.dynamic_data import DynamicDataButton
+from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 from app.ui.widgets.flow_style import action_pixmap, family_colour
 from app.ui.widgets.panes import named_button
 
@@ -165,7 +168,42 @@ class WorkflowPanel(QWidget):
             self.missed_combo.addItem(self.tr(text), value)
         self.missed_combo.currentIndexChanged.connect(self.fields_committed)
         form.addRow(self.tr("Missed runs"), self.missed_combo)
+        self.only_when_edit = ExpressionLineEdit(True, box)
+        self.only_when_edit.setObjectName("workflowOnlyWhen")
+        self.only_when_edit.setAccessibleName(self.tr("Run only when"))
+        self.only_when_edit.setPlaceholderText(self.tr("always (or a condition on the parameters)"))
+        self.only_when_edit.editingFinished.connect(self.fields_committed)
+        self.only_when_edit.textChanged.connect(self.on_only_when_text_changed)
+        self.only_when_data = DynamicDataButton(self.only_when_edit, "", True, box)
+        self.only_when_data.setObjectName("data_workflow_only_when")
+        self.only_when_error = QLabel(box)
+        self.only_when_error.setObjectName("workflowOnlyWhenError")
+        self.only_when_error.setStyleSheet(ERROR_STYLE)
+        self.only_when_error.setWordWrap(True)
+        self.only_when_error.setVisible(False)
+        row = QHBoxLayout()
+        row.addWidget(self.only_when_edit, 1)
+        row.addWidget(self.only_when_data)
+        column = QVBoxLayout()
+        column.addLayout(row)
+        column.addWidget(self.only_when_error)
+        form.addRow(self.tr("Run only when"), column)
         return box
+
+    def set_scope(self, names: list[str], typed: dict[str, str], data_types: Any) -> None:
+        """What the workflow's condition may read: its parameters (and their fields)."""
+        self._names, self._typed, self._data_types = names, typed, data_types
+        self.only_when_edit.set_words(names)
+        self.on_only_when_text_changed(self.only_when_edit.text())
+
+    def on_only_when_text_changed(self, text: str) -> None:
+        problems: list[str] = []
+        if text.strip():
+            problems = expressions.check(text, getattr(self, "_names", []), condition=True)
+            if not problems and getattr(self, "_typed", None):
+                problems = check_fields(text, self._typed, self._data_types, condition=True)
+        self.only_when_error.setText("; ".join(plain_reason(p) for p in problems))
+        self.only_when_error.setVisible(bool(problems))
 
 
 class StepPanel(QWidget):
