@@ -516,3 +516,22 @@ triggers:
     window.undo_action.trigger()
     assert stored(greeting, "three").only_when is None
     assert editor.flow.card(0).condition == ""
+
+
+def test_a_long_summary_wraps_once_then_is_elided(qtbot: Any) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from app.ui.areas.workflows.flow import chip_lines
+
+    metrics = QFontMetrics(QFont())
+    text = "Send email to ‹user's email›: " + "word " * 200
+    lines = chip_lines(metrics, text, 200)
+    assert len(lines) == 2
+    chips = [(word, chip) for line in lines for _, word, chip in line if chip]
+    assert chips == [("user's email", True)]  # the chip stays whole
+    assert lines[-1][-1][1].endswith("…")
+    for line in lines:  # nothing drawn past the width
+        x, word, chip = line[-1]
+        assert x + metrics.horizontalAdvance(word) <= 200
+    assert chip_lines(metrics, "short", 200) == [[(0, "short", False)]]
+    assert len(chip_lines(metrics, "‹" + "x" * 5000 + "›", 200)) == 1

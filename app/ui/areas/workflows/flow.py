@@ -9,6 +9,7 @@ cards are then set again from what was saved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -105,8 +106,16 @@ class FlowDelegate(QStyledItemDelegate):
             return QSize(200, CARD)
         if card.kind == END:
             return QSize(200, CONNECTOR + 40)
-        height = CARD + (BADGES if card.has_badges else 0) + 6
+        extra = (self.summary_lines(card, option) - 1) * LINE
+        height = CARD + extra + (BADGES if card.has_badges else 0) + 6
         return QSize(200, height + (0 if card.kind == PARAMETERS else CONNECTOR))
+
+    def summary_lines(self, card: Card, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListWidget) else 300
+        text_width = width - 2 * MARGIN - 54 - 8
+        metrics = QFontMetrics(option.font)
+        return len(chip_lines(metrics, card.summary, max(text_width, 40)))
 
     def paint(
         self,
@@ -189,11 +198,12 @@ class FlowDelegate(QStyledItemDelegate):
             QFontMetrics(bold).elidedText(card.title, Qt.TextElideMode.ElideRight, width),
         )
         painter.setFont(font)
-        _chips(
-            painter, QRect(text_left, frame.top() + 30, width, 20), card.summary, palette, colour
-        )
+        lines = len(chip_lines(QFontMetrics(font), card.summary, width))
+        summary_rect = QRect(text_left, frame.top() + 30, width, LINE * lines)
+        _chips(painter, summary_rect, card.summary, palette, colour)
         if card.has_badges:
-            self._badges(painter, QRect(text_left, frame.top() + CARD - 2, width, 20), card)
+            badges_top = frame.top() + CARD - 2 + (lines - 1) * LINE
+            self._badges(painter, QRect(text_left, badges_top, width, 20), card)
 
     def _badges(self, painter: QPainter, rect: QRect, card: Card) -> None:
         x = rect.left()
@@ -220,58 +230,85 @@ class FlowDelegate(QStyledItemDelegate):
             x = pill.right() + 8
 
 
-def _chips(painter: QPainter, rect: QRect, text: str, palette: QPalette, colour: QColor) -> None:
-    """Text where each ‹…› part is drawn as a rounded chip; elided at the right."""
-    metrics = QFontMetrics(painter.font())
-    x = rect.left()
-    parts: list[tuple[str, bool]] = []
+LINE = 20  # height of a summary line
+SUMMARY_LINES = 2  # a long summary wraps once, then is elided
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Words (with their trailing space) and ‹chips›, in order."""
+    out: list[tuple[str, bool]] = []
     rest = text.replace("\n", " ")
     while rest:
         start = rest.find("‹")
         end = rest.find("›", start + 1) if start >= 0 else -1
+        plain = rest if start < 0 or end < 0 else rest[:start]
+        out += [(word, False) for word in re.findall(r"\S+\s*|\s+", plain)]
         if start < 0 or end < 0:
-            parts.append((rest, False))
             break
-        if start:
-            parts.append((rest[:start], False))
-        parts.append((rest[start + 1 : end], True))
+        out.append((rest[start + 1 : end], True))
         rest = rest[end + 1 :]
+    return out
+
+
+def chip_lines(
+    metrics: QFontMetrics, text: str, width: int, max_lines: int = SUMMARY_LINES
+) -> list[list[tuple[int, str, bool]]]:
+    """Where each word and chip goes: lines of (x, text, is a chip), the last elided."""
+    lines: list[list[tuple[int, str, bool]]] = [[]]
+    x = 0
+    for word, chip in _tokens(text):
+        advance = metrics.horizontalAdvance(word) + (12 if chip else 0)
+        if x + advance > width and lines[-1]:
+            if len(lines) == max_lines:
+                room = width - x - (10 if chip else 0)
+                shown = metrics.elidedText(word, Qt.TextElideMode.ElideRight, max(room, 0))
+                if shown and shown != "…" and room > 0:
+                    lines[-1].append((x, shown, chip))
+                    return lines
+                dots = metrics.horizontalAdvance("…")
+                while lines[-1] and x + dots > width:  # make room for "…"
+                    x = lines[-1].pop()[0]
+                lines[-1].append((x, "…", False))
+                return lines
+            lines.append([])
+            x = 0
+            word = word.lstrip() if not chip else word
+            advance = metrics.horizontalAdvance(word) + (12 if chip else 0)
+        if advance > width:  # one word longer than the line
+            shown = metrics.elidedText(
+                word, Qt.TextElideMode.ElideRight, width - (10 if chip else 0)
+            )
+            lines[-1].append((x, shown, chip))
+            return lines
+        lines[-1].append((x, word, chip))
+        x += advance
+    return lines
+
+
+def _chips(painter: QPainter, rect: QRect, text: str, palette: QPalette, colour: QColor) -> None:
+    """Text where each ‹…› part is drawn as a rounded chip, on up to two lines."""
+    metrics = QFontMetrics(painter.font())
     fill = QColor(colour)
     fill.setAlpha(36)
-    shown = ""
-    for part, chip in parts:
-        room = rect.right() - x - (10 if chip else 0)
-        if room < metrics.horizontalAdvance("…"):
-            break
-        shown = metrics.elidedText(part, Qt.TextElideMode.ElideRight, room)
-        advance = metrics.horizontalAdvance(shown)
-        if chip:
-            box = QRect(x, rect.top() + 1, advance + 10, rect.height() - 2)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(QRectF(box), 5, 5)
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, shown)
-            x = box.right() + 2
-        else:
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(
-                QRect(x, rect.top(), advance + 1, rect.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                shown,
-            )
-            x += advance
-        if shown != part:
-            break
-    else:
-        return
-    painter.setPen(palette.color(QPalette.ColorRole.Text))
-    if x < rect.right() and not shown.endswith("…"):
-        painter.drawText(
-            QRect(x, rect.top(), rect.right() - x, rect.height()),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            "…",
-        )
+    for number, line in enumerate(chip_lines(metrics, text, rect.width())):
+        top = rect.top() + number * LINE
+        for x, word, chip in line:
+            left = rect.left() + x
+            advance = metrics.horizontalAdvance(word)
+            if chip:
+                box = QRect(left, top + 1, advance + 10, LINE - 2)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(fill)
+                painter.drawRoundedRect(QRectF(box), 5, 5)
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, word)
+            else:
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.drawText(
+                    QRect(left, top, advance + 1, LINE),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    word,
+                )
 
 
 class FlowView(QListWidget):
@@ -290,6 +327,7 @@ class FlowView(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setDragEnabled(False)  # dragging is ours: a move is an edit, not a row move
         self.setUniformItemSizes(False)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # summaries re-wrap on resize
         self.setMouseTracking(True)
         self.setStyleSheet("QListWidget#flowView { border: none; background: palette(window); }")
         self.setMinimumWidth(220)
