@@ -531,7 +531,7 @@ def test_a_long_summary_wraps_once_then_is_elided(qtbot: Any) -> None:
     assert chips == [("user's email", True)]  # the chip stays whole
     assert lines[-1][-1][1].endswith("…")
     for line in lines:  # nothing drawn past the width
-        x, word, chip = line[-1]
+        x, word, _ = line[-1]
         assert x + metrics.horizontalAdvance(word) <= 200
     assert chip_lines(metrics, "short", 200) == [[(0, "short", False)]]
     assert len(chip_lines(metrics, "‹" + "x" * 5000 + "›", 200)) == 1
