@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -312,14 +312,14 @@ def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
     if depth > 3 and isinstance(value, dict | list):
         return "…"
     if value is None:
-        text = "(empty)"
+        text = _tr("(empty)")
     elif isinstance(value, bool):
-        text = "yes" if value else "no"
+        text = _tr("yes") if value else _tr("no")
     elif isinstance(value, dict):
         parts = [f"{k}: {value_text(v, 80, depth + 1)}" for k, v in list(value.items())[:50]]
-        text = ", ".join(parts) or "(empty)"
+        text = ", ".join(parts) or _tr("(empty)")
     elif isinstance(value, list):
-        text = ", ".join(value_text(v, 80, depth + 1) for v in value[:50]) or "(empty list)"
+        text = ", ".join(value_text(v, 80, depth + 1) for v in value[:50]) or _tr("(empty list)")
     elif isinstance(value, str) and _ISO.match(value):
         try:
             moment = datetime.fromisoformat(value)
@@ -330,6 +330,10 @@ def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
     else:
         text = str(value)[: limit + 1]
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StepValues", text)
 
 
 def titles(inputs: Any) -> dict[str, str]:
