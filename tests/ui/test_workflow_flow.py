@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMenu, QWidget
 
 from app.engine.runner import Runner
 from app.engine.validation import validate_workflow
@@ -271,6 +271,9 @@ def test_unknown_field_is_flagged_while_typing_and_the_form_does_not_move(
 
     # clearing a required input: a sentence at the field and in the banner
     to = form.widgets["to"]
+    form_at = to.mapTo(window, QPoint(0, 0))
+    card_at = editor.flow.visualItemRect(editor.flow.item(1)).topLeft()
+    assert not editor.problem_banner.isVisible()
     to.setFocus()
     to.selectAll()
     qtbot.keyClick(to, Qt.Key.Key_Delete)
@@ -279,6 +282,11 @@ def test_unknown_field_is_flagged_while_typing_and_the_form_does_not_move(
     assert form.errors["to"].text() == "To is required"
     assert "• Step 1 · Send email: To is required" in editor.problem_banner.text()
     assert "steps[1]" not in editor.problem_banner.text()
+    assert editor.problem_banner.isVisible()
+    # neither the form nor the cards moved for it (once the layouts have run)
+    QApplication.processEvents()
+    assert editor.step_form is form and to.mapTo(window, QPoint(0, 0)) == form_at
+    assert editor.flow.visualItemRect(editor.flow.item(1)).topLeft() == card_at
     assert editor.flow.card(1).problem
     assert not editor.run_now_button.isEnabled()
     assert stored(greeting, "greet").steps[0].inputs["to"] == "{{ user.email }}"  # kept

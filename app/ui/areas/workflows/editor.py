@@ -86,15 +86,6 @@ class WorkflowEditor(EditsMixin, QWidget):
         top.addWidget(self.schedule_button)
         layout.addLayout(top)
 
-        self.problem_banner = QLabel(self)
-        self.problem_banner.setObjectName("workflowProblems")
-        self.problem_banner.setWordWrap(True)
-        self.problem_banner.setStyleSheet(
-            "background: #fee2e2; color: #7f1d1d; border-radius: 4px; padding: 6px;"
-        )
-        self.problem_banner.setVisible(False)
-        layout.addWidget(self.problem_banner)
-
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("editorSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -136,6 +127,15 @@ class WorkflowEditor(EditsMixin, QWidget):
             )
         )
         layout.addWidget(self.flow, 1)
+        # Under the flow, so showing it moves neither the cards nor the inspector.
+        self.problem_banner = QLabel(pane)
+        self.problem_banner.setObjectName("workflowProblems")
+        self.problem_banner.setWordWrap(True)
+        self.problem_banner.setStyleSheet(
+            "background: #fee2e2; color: #7f1d1d; border-radius: 4px; padding: 6px;"
+        )
+        self.problem_banner.setVisible(False)
+        layout.addWidget(self.problem_banner)
         return pane
 
     def _build_inspector(self) -> QWidget:
