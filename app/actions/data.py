@@ -6,6 +6,7 @@ from typing import Any
 
 from app.actions.spec import (
     DATA_TYPE,
+    FAMILY_DATA,
     MAPPING,
     THING_OR_LIST,
     ActionSpec,
@@ -45,11 +46,12 @@ SPECS: list[ActionSpec] = []
 SPECS.append(
     ActionSpec(
         name="create_thing",
-        family="Data",
+        family=FAMILY_DATA,
+        icon="create",
         label="Create a new thing",
         inputs=(
-            InputSpec("type", DATA_TYPE, True, "Data type of the new thing"),
-            InputSpec("fields", MAPPING, False, "Field values"),
+            InputSpec("type", DATA_TYPE, True, "Data type of the new thing", label="Data type"),
+            InputSpec("fields", MAPPING, False, "Field values", label="Fields"),
         ),
         perform=create_thing,
         result="the new thing",
@@ -61,14 +63,21 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="modify_thing",
-        family="Data",
+        family=FAMILY_DATA,
+        icon="modify",
         label="Make changes to a thing",
         inputs=(
-            InputSpec("thing", THING_OR_LIST, True, "The thing (or list of things) to change"),
-            InputSpec("fields", MAPPING, True, "Field values to set"),
+            InputSpec(
+                "thing",
+                THING_OR_LIST,
+                True,
+                "The thing (or list of things) to change",
+                label="Thing",
+            ),
+            InputSpec("fields", MAPPING, True, "Field values to set", label="Fields"),
         ),
         perform=modify_thing,
-        result="the thing(s)",
+        result="the changed thing, or list of things",
         returns_things=True,
         describe=lambda i: f"Make changes to {plain(i.get('thing', '…'))}",
     )
@@ -76,9 +85,12 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="delete_thing",
-        family="Data",
+        family=FAMILY_DATA,
+        icon="delete",
         label="Delete a thing",
-        inputs=(InputSpec("thing", THING_OR_LIST, True, "The thing (or list) to delete"),),
+        inputs=(
+            InputSpec("thing", THING_OR_LIST, True, "The thing (or list) to delete", label="Thing"),
+        ),
         perform=delete_thing,
         result="number deleted",
         describe=lambda i: f"Delete {plain(i.get('thing', '…'))}",

@@ -13,6 +13,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from app.actions.spec import (
+    FAMILY_EMAIL,
     LONG_TEXT,
     TEXT,
     TEXT_OR_LIST,
@@ -186,16 +187,19 @@ SPECS: list[ActionSpec] = []
 SPECS.append(
     ActionSpec(
         name="send_email",
-        family="Email",
+        family=FAMILY_EMAIL,
+        icon="mail",
         label="Send email",
         inputs=(
-            InputSpec("to", TEXT_OR_LIST, True, "Recipient address, or a list of them"),
-            InputSpec("subject", TEXT, True, "Subject line"),
-            InputSpec("body", LONG_TEXT, True, "Message text (or HTML when 'html' is yes)"),
-            InputSpec("html", YES_NO, False, "Send the body as HTML", False),
-            InputSpec("cc", TEXT_OR_LIST, False, "Copy to"),
-            InputSpec("bcc", TEXT_OR_LIST, False, "Blind copy to"),
-            InputSpec("reply_to", TEXT_OR_LIST, False, "Address for replies"),
+            InputSpec("to", TEXT_OR_LIST, True, "Recipient address, or a list of them", label="To"),
+            InputSpec("subject", TEXT, True, "Subject line", label="Subject"),
+            InputSpec(
+                "body", LONG_TEXT, True, "Message text (or HTML when 'html' is yes)", label="Body"
+            ),
+            InputSpec("html", YES_NO, False, "Send the body as HTML", False, label="Send as HTML"),
+            InputSpec("cc", TEXT_OR_LIST, False, "Copy to", label="Cc"),
+            InputSpec("bcc", TEXT_OR_LIST, False, "Blind copy to", label="Bcc"),
+            InputSpec("reply_to", TEXT_OR_LIST, False, "Address for replies", label="Reply to"),
         ),
         perform=send_email,
         result="message id",

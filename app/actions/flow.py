@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.actions.spec import (
+    FAMILY_OTHER,
+    FAMILY_WORKFLOWS,
     LONG_TEXT,
     MAPPING,
     TEXT,
@@ -44,11 +46,12 @@ SPECS: list[ActionSpec] = []
 SPECS.append(
     ActionSpec(
         name="run_workflow",
-        family="Flow",
+        family=FAMILY_WORKFLOWS,
+        icon="run",
         label="Run a workflow and wait",
         inputs=(
-            InputSpec("workflow", WORKFLOW, True, "The workflow to run inline"),
-            InputSpec("params", MAPPING, False, "Its parameters"),
+            InputSpec("workflow", WORKFLOW, True, "The workflow to run inline", label="Workflow"),
+            InputSpec("params", MAPPING, False, "Its parameters", label="Parameters"),
         ),
         perform=run_workflow,
         result="what it returned",
@@ -60,9 +63,10 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="return_data",
-        family="Flow",
+        family=FAMILY_OTHER,
+        icon="return",
         label="Return data",
-        inputs=(InputSpec("values", MAPPING, True, "Values to give back"),),
+        inputs=(InputSpec("values", MAPPING, True, "Values to give back", label="Values"),),
         perform=return_data,
         result="ends the workflow",
         describe=lambda i: f"Return {', '.join(map(str, (i.get('values') or {}).keys()))}",
@@ -71,11 +75,12 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="notify",
-        family="Flow",
+        family=FAMILY_OTHER,
+        icon="notify",
         label="Show a notification",
         inputs=(
-            InputSpec("title", TEXT, True, "Title"),
-            InputSpec("message", LONG_TEXT, False, "Message"),
+            InputSpec("title", TEXT, True, "Title", label="Title"),
+            InputSpec("message", LONG_TEXT, False, "Message", label="Message"),
         ),
         perform=notify,
         describe=lambda i: f"Notify: {plain(i.get('title', ''))}",
@@ -84,9 +89,10 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="log",
-        family="Flow",
+        family=FAMILY_OTHER,
+        icon="log",
         label="Write to the run log",
-        inputs=(InputSpec("message", LONG_TEXT, True, "The line to write"),),
+        inputs=(InputSpec("message", LONG_TEXT, True, "The line to write", label="Message"),),
         perform=log,
         describe=lambda i: f"Log: {plain(i.get('message', ''))}",
     )
@@ -94,7 +100,8 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="terminate",
-        family="Flow",
+        family=FAMILY_OTHER,
+        icon="stop",
         label="Terminate this workflow",
         inputs=(),
         perform=terminate,

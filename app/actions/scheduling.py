@@ -7,6 +7,7 @@ from typing import Any
 from app.actions.spec import (
     ANY,
     DATE,
+    FAMILY_WORKFLOWS,
     MAPPING,
     NUMBER,
     TEXT,
@@ -65,15 +66,27 @@ SPECS: list[ActionSpec] = []
 SPECS.append(
     ActionSpec(
         name="schedule_workflow",
-        family="Scheduling",
+        family=FAMILY_WORKFLOWS,
+        icon="schedule",
         label="Schedule a workflow",
         inputs=(
-            InputSpec("workflow", WORKFLOW, True, "The workflow to run"),
-            InputSpec("params", MAPPING, False, "Its parameters"),
-            InputSpec("at", DATE, False, "When (default: now)"),
-            InputSpec("every", TEXT, False, "Repeat: e.g. 1 day, 2 hours, cron:0 9 * * 1-5"),
+            InputSpec("workflow", WORKFLOW, True, "The workflow to run", label="Workflow"),
+            InputSpec("params", MAPPING, False, "Its parameters", label="Parameters"),
+            InputSpec("at", DATE, False, "When (default: now)", label="When"),
             InputSpec(
-                "ignore_privacy_rules", YES_NO, False, "Run it ignoring privacy rules", False
+                "every",
+                TEXT,
+                False,
+                "Repeat: e.g. 1 day, 2 hours, cron:0 9 * * 1-5",
+                label="Repeat every",
+            ),
+            InputSpec(
+                "ignore_privacy_rules",
+                YES_NO,
+                False,
+                "Run it ignoring privacy rules",
+                False,
+                label="Ignore privacy rules",
             ),
         ),
         perform=schedule_workflow,
@@ -85,15 +98,32 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="schedule_workflow_on_list",
-        family="Scheduling",
+        family=FAMILY_WORKFLOWS,
+        icon="schedule-list",
         label="Schedule a workflow on a list",
         inputs=(
-            InputSpec("workflow", WORKFLOW, True, "The workflow to run for each item"),
-            InputSpec("list", ANY, True, "The items (e.g. a search)"),
-            InputSpec("item_param", TEXT, True, "The parameter that receives each item"),
-            InputSpec("params", MAPPING, False, "Other parameters, the same for every item"),
-            InputSpec("at", DATE, False, "When the first runs (default: now)"),
-            InputSpec("interval", NUMBER, False, "Seconds between items", 0),
+            InputSpec(
+                "workflow", WORKFLOW, True, "The workflow to run for each item", label="Workflow"
+            ),
+            InputSpec("list", ANY, True, "The items (e.g. a search)", label="List"),
+            InputSpec(
+                "item_param",
+                TEXT,
+                True,
+                "The parameter that receives each item",
+                label="Parameter for each item",
+            ),
+            InputSpec(
+                "params",
+                MAPPING,
+                False,
+                "Other parameters, the same for every item",
+                label="Parameters",
+            ),
+            InputSpec("at", DATE, False, "When the first runs (default: now)", label="When"),
+            InputSpec(
+                "interval", NUMBER, False, "Seconds between items", 0, label="Seconds between items"
+            ),
         ),
         perform=schedule_workflow_on_list,
         result="list of run IDs",
@@ -104,9 +134,12 @@ SPECS.append(
 SPECS.append(
     ActionSpec(
         name="cancel_scheduled",
-        family="Scheduling",
+        family=FAMILY_WORKFLOWS,
+        icon="cancel",
         label="Cancel a scheduled run",
-        inputs=(InputSpec("id", TEXT_OR_LIST, True, "Run ID, or a list of run IDs"),),
+        inputs=(
+            InputSpec("id", TEXT_OR_LIST, True, "Run ID, or a list of run IDs", label="Run ID"),
+        ),
         perform=cancel_scheduled,
         result="number cancelled",
         describe=lambda i: f"Cancel scheduled run {i.get('id', '…')}",

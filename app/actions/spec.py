@@ -30,6 +30,14 @@ DATA_TYPE = "data type"
 CHOICE = "choice"
 ANY = "any"
 
+# Action families: how the editor groups, colours and draws the actions.
+FAMILY_DATA = "data"
+FAMILY_EMAIL = "email"
+FAMILY_WEB = "web"
+FAMILY_WORKFLOWS = "workflows"
+FAMILY_OTHER = "other"
+FAMILIES = (FAMILY_DATA, FAMILY_EMAIL, FAMILY_WEB, FAMILY_WORKFLOWS, FAMILY_OTHER)
+
 
 @dataclass(frozen=True)
 class InputSpec:
@@ -39,6 +47,12 @@ class InputSpec:
     help: str = ""
     default: Any = None
     choices: tuple[str, ...] = ()
+    # What a person reads beside the input ("Reply to", not `reply_to`).
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
 
 
 class StepContext(Protocol):
@@ -99,6 +113,8 @@ class ActionSpec:
     inputs: tuple[InputSpec, ...]
     perform: Perform
     result: str = ""
+    # The name of its icon (resources/icons/actions/<icon>.svg) on the editor's cards.
+    icon: str = ""
     # What the engine needs to know about it, declared here rather than by name:
     # Runs outside the run's transaction, after a committed "running" checkpoint
     # (an effect outside Cueflow's database, or a run of its own): a crash

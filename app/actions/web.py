@@ -10,6 +10,7 @@ import httpx
 from app.actions.spec import (
     ANY,
     CHOICE,
+    FAMILY_WEB,
     MAPPING,
     NUMBER,
     TEXT,
@@ -96,18 +97,31 @@ SPECS: list[ActionSpec] = []
 SPECS.append(
     ActionSpec(
         name="http_request",
-        family="Web",
+        family=FAMILY_WEB,
+        icon="web",
         label="Call a web API",
         inputs=(
-            InputSpec("method", CHOICE, False, "HTTP method", "GET", METHODS),
-            InputSpec("url", TEXT, True, "Address, http:// or https://"),
-            InputSpec("headers", MAPPING, False, "Request headers"),
-            InputSpec("query", MAPPING, False, "Query string parameters"),
-            InputSpec("json", ANY, False, "A value sent as a JSON body"),
-            InputSpec("body", TEXT, False, "A text body (instead of json)"),
-            InputSpec("timeout", NUMBER, False, "Seconds to wait for the answer", 30),
+            InputSpec("method", CHOICE, False, "HTTP method", "GET", METHODS, label="Method"),
+            InputSpec("url", TEXT, True, "Address, http:// or https://", label="Address (URL)"),
+            InputSpec("headers", MAPPING, False, "Request headers", label="Headers"),
+            InputSpec("query", MAPPING, False, "Query string parameters", label="Query parameters"),
+            InputSpec("json", ANY, False, "A value sent as a JSON body", label="JSON body"),
+            InputSpec("body", TEXT, False, "A text body (instead of json)", label="Body"),
             InputSpec(
-                "allow_error_status", YES_NO, False, "Do not fail on a 4xx/5xx answer", False
+                "timeout",
+                NUMBER,
+                False,
+                "Seconds to wait for the answer",
+                30,
+                label="Wait at most (seconds)",
+            ),
+            InputSpec(
+                "allow_error_status",
+                YES_NO,
+                False,
+                "Do not fail on a 4xx/5xx answer",
+                False,
+                label="Accept error answers",
             ),
         ),
         perform=http_request,

@@ -82,7 +82,9 @@ def test_create_workflow_with_two_parameters_and_send_email(
     assert stored(context, "new_workflow") is None  # renamed, not copied
     editor = window.workflows_area.editor
     assert not editor.problem_banner.isVisible()
-    assert editor.step_list.item(0).text().startswith("Step 1: Send email to ‹email›")
+    card = editor.flow.card(editor.flow.row_of_step(0))
+    assert card is not None and card.title == "1. Send email"
+    assert card.summary.startswith("Send email to ‹email›")
     assert editor.run_now_button.isEnabled()
 
 
@@ -125,7 +127,7 @@ def test_bad_expression_shows_inline_error_and_blocks_the_run(
     area = window.workflows_area
     area.select("greet")
     editor = area.editor
-    editor.step_list.setCurrentRow(0)
+    editor.select_step(0)
     form = editor.step_form
     assert form is not None
     subject = form.widgets["subject"]
@@ -140,7 +142,7 @@ def test_bad_expression_shows_inline_error_and_blocks_the_run(
 
     assert stored(greeting, "greet").steps[0].inputs["subject"] == "Hello {{ user.name }}"
     assert editor.problem_banner.isVisible()
-    assert "steps[1].with.subject: unknown name 'usr'" in editor.problem_banner.text()
+    assert "Step 1 · Send email: Subject — unknown name 'usr'" in editor.problem_banner.text()
     assert not editor.run_now_button.isEnabled()
     assert not editor.schedule_button.isEnabled()
     dialog = area.open_run_dialog(True)
@@ -184,12 +186,12 @@ def test_steps_reorder_and_remove(qtbot: Any, greeting: AppContext, window: Main
     assert form is not None and form.step.action == "log"
     fill_long(form.widgets["message"], "sent {{ step1 }}")
     assert [s.action for s in stored(greeting, "greet").steps] == ["send_email", "log"]
-    editor.step_list.setCurrentRow(1)
+    editor.select_step(1)
     qtbot.mouseClick(editor.step_up_button, Qt.MouseButton.LeftButton)
     # step1 is no longer in scope for the log step: not saved, shown as a problem
     assert "unknown name 'step1'" in editor.problem_banner.text()
     window.undo_stack.undo()
-    editor.step_list.setCurrentRow(1)
+    editor.select_step(1)
     qtbot.mouseClick(editor.remove_step_button, Qt.MouseButton.LeftButton)
     assert [s.action for s in stored(greeting, "greet").steps] == ["send_email"]
 
@@ -204,7 +206,7 @@ def test_delete_with_upcoming_runs_says_how_many_it_cancels(
     questions: list[str] = []
     monkeypatch.setattr(area, "confirm", lambda title, q: questions.append(q) or True)
     qtbot.mouseClick(area.delete_button, Qt.MouseButton.LeftButton)
-    assert "3 upcoming run(s)" in questions[0]
+    assert "3 upcoming runs" in questions[0]
     assert stored(greeting, "greet") is None
     from app.storage import ledger
 
@@ -244,7 +246,7 @@ def test_renaming_moves_upcoming_runs_and_undo_moves_them_back(
 
     assert stored(greeting, "greet") is None and stored(greeting, "welcome") is not None
     assert run_workflow() == "welcome"
-    assert messages[-1] == "Renamed; moved 1 run(s)"
+    assert messages[-1] == "Renamed; moved 1 run"
     window.undo_action.trigger()
     assert stored(greeting, "welcome") is None and stored(greeting, "greet") is not None
     assert run_workflow() == "greet"
@@ -313,7 +315,7 @@ def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
     area = window.workflows_area
     area.select("greet")
     editor = area.editor
-    editor.step_list.setCurrentRow(0)
+    editor.select_step(0)
     form = editor.step_form
     assert form is not None
     to = form.widgets["to"]
@@ -324,7 +326,7 @@ def test_unknown_field_of_a_known_type_is_an_inline_error_while_typing(
     assert "User has no field 'na'" in form.errors["to"].text()
     qtbot.keyClick(to, Qt.Key.Key_Return)
     assert stored(greeting, "greet").steps[0].inputs["to"] == "{{ user.email }}"
-    assert "steps[1].with.to: User has no field 'na'" in editor.problem_banner.text()
+    assert "Step 1 · Send email: To — User has no field 'na'" in editor.problem_banner.text()
     assert not editor.run_now_button.isEnabled()
 
     to.selectAll()

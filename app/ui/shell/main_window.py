@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.status_timer.start()
         self.bridge.scheduler_state_changed.connect(self.on_scheduler_state_changed)
         self.bridge.run_changed.connect(self.on_run_changed)
+        self.bridge.run_changed.connect(self.workflows_area.on_run_changed)
         self.bridge.ledger_changed.connect(self.on_ledger_changed)
 
         self._create_actions()

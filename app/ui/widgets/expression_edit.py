@@ -68,12 +68,20 @@ class ExpressionLineEdit(QLineEdit):
 
     @Slot(str)
     def on_name_completer_activated(self, word: str) -> None:
+        """Put in the chosen name; inside an unclosed `{{` the token is closed too."""
         prefix = self._prefix()
         position = self.cursorPosition()
         text = self.text()
         start = position - len(prefix)
-        self.setText(text[:start] + word + text[position:])
-        self.setCursorPosition(start + len(word))
+        before, after = text[:start], text[position:]
+        closing = ""
+        if not self.condition and before.rfind("{{") > before.rfind("}}"):
+            opened = after.find("{{")
+            closed = after.find("}}")
+            if closed < 0 or (0 <= opened < closed):
+                closing = " }}"
+        self.setText(before + word + closing + after)
+        self.setCursorPosition(start + len(word) + len(closing))
         self.editingFinished.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

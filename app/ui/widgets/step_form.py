@@ -7,15 +7,18 @@ name, syntax) and committed when editing finishes.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,11 +33,27 @@ from app.actions import registry
 from app.actions.registry import ActionSpec, InputSpec
 from app.core import expressions
 from app.core.definitions import DataTypeDef, StepDef
+from app.engine.dynamic_data import DataGroup, readable, readable_text
+from app.engine.editor_queries import plain_reason
 from app.engine.validation import check_fields
+from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 
 ERROR_STYLE = "color: #b91c1c;"
 ONLY_WHEN = "only_when"
+NARROW_FORM = 460  # below this width, labels go above their inputs
+# Inputs that hold expressions the dynamic-data menu can fill.
+DYNAMIC_KINDS = frozenset(
+    {
+        registry.TEXT,
+        registry.LONG_TEXT,
+        registry.TEXT_OR_LIST,
+        registry.THING_OR_LIST,
+        registry.DATE,
+        registry.NUMBER,
+        registry.ANY,
+    }
+)
 
 
 class MappingEditor(QWidget):
@@ -51,13 +70,17 @@ class MappingEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setFixedHeight(96)
+        self.table.setFixedHeight(112)
         layout.addWidget(self.table, 1)
         buttons = QVBoxLayout()
         self.add_button = QPushButton(self.tr("Add"), self)
         self.remove_button = QPushButton(self.tr("Remove"), self)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        # Dynamic data goes into the selected row's value (a new row when none is).
+        self.data_button = DynamicDataButton(self.insert_value, registry.ANY, False, self)
+        self.data_button.setObjectName("mappingData")
+        buttons.addWidget(self.data_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self.on_add_clicked)
@@ -85,6 +108,21 @@ class MappingEditor(QWidget):
             if key:
                 out[key] = value_item.text() if value_item else ""
         return out
+
+    def insert_value(self, token: str) -> None:
+        """Append `token` to the selected row's value, or add a row holding it."""
+        row = self.table.currentRow()
+        with QSignalBlocker(self.table):
+            if row < 0:
+                row = self.table.rowCount()
+                self._append(f"name{row + 1}", "")
+            item = self.table.item(row, 1)
+            if item is None:
+                item = QTableWidgetItem("")
+                self.table.setItem(row, 1, item)
+            item.setText(item.text() + token)
+        self.table.setCurrentCell(row, 1)
+        self.edited.emit()
 
     @Slot()
     def on_add_clicked(self) -> None:
@@ -126,8 +164,11 @@ class StepForm(QWidget):
         *,
         typed: Mapping[str, str] | None = None,
         data_types: Mapping[str, DataTypeDef] | None = None,
+        groups: list[DataGroup] | None = None,
     ) -> None:
         super().__init__(parent)
+        self.groups = list(groups or [])
+        self.data_buttons: dict[str, DynamicDataButton] = {}
         self.step = step
         self.names = names
         # Names whose data type is certain, so `user.na` is caught while typing.
@@ -136,6 +177,7 @@ class StepForm(QWidget):
         self.spec: ActionSpec | None = registry.get(step.action)
         self.widgets: dict[str, Any] = {}
         self.errors: dict[str, QLabel] = {}
+        self.reads: dict[str, QLabel] = {}  # how an expression input's data reads
         self.form = QFormLayout(self)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -143,37 +185,88 @@ class StepForm(QWidget):
             self.form.addRow(QLabel(self.tr("Unknown action '{name}'").format(name=step.action)))
             return
         if self.spec.result:
-            about = QLabel(self.tr("Result: {result}").format(result=self.spec.result), self)
-            about.setStyleSheet("color: palette(mid);")
+            about = QLabel(
+                self.tr("Its result, for later steps: {result}").format(
+                    result=self.tr(self.spec.result)
+                ),
+                self,
+            )
+            about.setObjectName("stepResultAbout")
+            about.setWordWrap(True)
+            about.setStyleSheet("color: palette(placeholder-text);")
             self.form.addRow(about)
         for item in self.spec.inputs:
             widget = self._widget_for(item, words, choices)
             widget.setObjectName(f"input_{item.name}")
-            widget.setToolTip(item.help)
+            widget.setToolTip(self.tr(item.help))
+            widget.setAccessibleName(self.tr(item.title))
             self.widgets[item.name] = widget
-            self._add_row(item.name + (" *" if item.required else ""), widget, item.name)
+            title = self.tr(item.title) + (" *" if item.required else "")
+            dynamic = item.kind in DYNAMIC_KINDS
+            self._add_row(title, widget, item.name, dynamic=dynamic, kind=item.kind)
         condition = ExpressionLineEdit(True, self)
         condition.setObjectName("input_only_when")
         condition.set_words(words)
         condition.setPlaceholderText(self.tr("always (or a condition, e.g. birthday is not none)"))
         condition.editingFinished.connect(self.on_input_committed)
         condition.textChanged.connect(self.on_expression_text_changed)
+        condition.setAccessibleName(self.tr("Only when"))
         self.widgets[ONLY_WHEN] = condition
-        self._add_row(self.tr("Only when"), condition, ONLY_WHEN)
+        self._add_row(self.tr("Only when"), condition, ONLY_WHEN, dynamic=True)
         self.set_step(step)
 
-    def _add_row(self, label: str, widget: QWidget, key: str) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Labels above the inputs when the form is narrow, so inputs keep their width."""
+        super().resizeEvent(event)
+        wanted = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if self.width() < NARROW_FORM
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        if self.form.rowWrapPolicy() != wanted:
+            self.form.setRowWrapPolicy(wanted)
+
+    def _add_row(
+        self, label: str, widget: QWidget, key: str, *, dynamic: bool = False, kind: str = ""
+    ) -> None:
         error = QLabel(self)
         error.setObjectName(f"error_{key}")
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
+        # A hidden error keeps its line, so showing one never moves the form.
+        policy = error.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        error.setSizePolicy(policy)
         error.setVisible(False)
         column = QVBoxLayout()
         column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
+        if dynamic and isinstance(widget, ExpressionLineEdit | LongTextEdit):
+            row = QHBoxLayout()
+            row.setSpacing(4)
+            row.addWidget(widget, 1)
+            button = DynamicDataButton(widget, kind, key == ONLY_WHEN, self)
+            button.setObjectName(f"data_{key}")
+            button.set_groups(self.groups)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.data_buttons[key] = button
+            column.addLayout(row)
+        else:
+            column.addWidget(widget)
+        # One line under the input: its error, or else how its data reads (same place).
+        line = QGridLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(error, 0, 0)
+        reads = QLabel(self)
+        reads.setObjectName(f"reads_{key}")
+        reads.setStyleSheet("color: palette(placeholder-text);")
+        reads.setTextFormat(Qt.TextFormat.RichText)
+        reads.setWordWrap(True)
+        reads.setVisible(False)
+        line.addWidget(reads, 0, 0)
+        column.addLayout(line)
         self.form.addRow(label, column)
         self.errors[key] = error
+        self.reads[key] = reads
 
     def _widget_for(
         self, item: InputSpec, words: list[str], choices: dict[str, list[str]]
@@ -189,6 +282,7 @@ class StepForm(QWidget):
             return combo
         if item.kind == registry.MAPPING:
             mapping = MappingEditor(self)
+            mapping.data_button.set_groups(self.groups)
             mapping.edited.connect(self.on_input_committed)
             return mapping
         if item.kind == registry.LONG_TEXT:
@@ -263,8 +357,11 @@ class StepForm(QWidget):
                 else []
             )
             messages = live or problems.get(name, [])
-            label.setText("; ".join(messages))
-            label.setVisible(bool(messages))
+            if isinstance(widget, ExpressionLineEdit | LongTextEdit):
+                self._show_line(name, messages, widget.text())
+            else:
+                label.setText("; ".join(messages))
+                label.setVisible(bool(messages))
 
     # --- live checks ------------------------------------------------------------
 
@@ -282,13 +379,20 @@ class StepForm(QWidget):
         problems = expressions.check(text, self.names, condition=condition)
         if not problems and self.typed:
             problems = check_fields(text, self.typed, self.data_types, condition=condition)
-        return problems
+        return [plain_reason(p) for p in problems]
 
     def _check_live(self, name: str, text: str) -> None:
         problems = self._live_problems(name, text)
-        label = self.errors[name]
+        self._show_line(name, problems, text)
+
+    def _show_line(self, name: str, problems: list[str], text: str) -> None:
+        """The line under an input: its problem in red, else how its data reads."""
+        label, reads = self.errors[name], self.reads[name]
         label.setText("; ".join(problems))
         label.setVisible(bool(problems))
+        shown = "" if problems else readable_html(text) if "{{" in text or name == ONLY_WHEN else ""
+        reads.setText(shown)
+        reads.setVisible(bool(shown))
 
     @Slot()
     def on_expression_text_changed(self) -> None:
@@ -303,6 +407,20 @@ class StepForm(QWidget):
         if step != self.step:
             self.step = step
             self.step_edited.emit(step)
+
+
+def readable_html(text: str) -> str:
+    """`Hi {{ user.name }}` as "Reads: Hi ‹user's name›", each piece of data highlighted."""
+    if not text.strip():
+        return ""
+    shown = html.escape(readable_text(text) if "{{" in text else readable(text), quote=False)
+    shown = shown.replace("‹", _CHIP_OPEN).replace("›", "&nbsp;</span>")
+    if "{{" not in text:  # a condition: all of it is data
+        shown = _CHIP_OPEN + shown + "&nbsp;</span>"
+    return f"{html.escape(QCoreApplication.translate('StepForm', 'Reads:'))} {shown}"
+
+
+_CHIP_OPEN = '<span style="background-color: rgba(124, 58, 237, 40);">&nbsp;'
 
 
 def _typed(item: InputSpec, text: str) -> Any:

@@ -8,24 +8,26 @@ with problems stays a draft on screen, its problems shown inline.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.definitions import WorkflowDef
+from app.engine.editor_queries import LastRun, last_run
 from app.engine.validation import Problem, validate_workflow
 from app.engine.workflows import Deleted, Saved
 from app.ui.areas.workflows.commands import (
@@ -40,12 +42,20 @@ from app.ui.shell.context import AppContext
 from app.ui.widgets.panes import named_button
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
+FINISHED = frozenset({"succeeded", "failed", "terminated", "interrupted"})
+log = logging.getLogger(__name__)
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """`1 run`, `3 runs`: the form that fits, never "run(s)"."""
+    return (one if n == 1 else many).format(n=n)
 
 
 class WorkflowsArea(QWidget):
     """The workflow list (colour chips, filter, New / Duplicate / Delete) and its editor."""
 
     status_message = Signal(str)
+    _last_run_read = Signal(str, object)  # workflow name, LastRun or None (from a worker)
 
     def __init__(
         self, context: AppContext, undo_stack: QUndoStack, parent: QWidget | None = None
@@ -72,8 +82,10 @@ class WorkflowsArea(QWidget):
         self.workflow_list = QListWidget(left)
         self.workflow_list.setObjectName("workflowList")
         self.workflow_list.currentItemChanged.connect(self.on_workflow_list_current_changed)
+        self.workflow_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.workflow_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         left_layout.addWidget(self.workflow_list, 1)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two a row: the list stays narrow beside the editor
         self.new_button = named_button(self.tr("New"), "newWorkflowButton", left, self.new_workflow)
         self.duplicate_button = named_button(
             self.tr("Duplicate"), "duplicateWorkflowButton", left, self.duplicate_workflow
@@ -81,22 +93,23 @@ class WorkflowsArea(QWidget):
         self.delete_button = named_button(
             self.tr("Delete…"), "deleteWorkflowButton", left, self.on_delete_clicked
         )
-        for button in (self.new_button, self.duplicate_button, self.delete_button):
-            buttons.addWidget(button)
+        buttons.addWidget(self.new_button, 0, 0)
+        buttons.addWidget(self.duplicate_button, 0, 1)
+        buttons.addWidget(self.delete_button, 1, 0)
         left_layout.addLayout(buttons)
 
-        scroll = QScrollArea(splitter)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.editor = WorkflowEditor(scroll)
+        self.editor = WorkflowEditor(splitter)
         self.editor.edited.connect(self.on_editor_edited)
         self.editor.run_requested.connect(self.on_editor_run_requested)
-        scroll.setWidget(self.editor)
         splitter.addWidget(left)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 4)
-        splitter.setSizes([240, 900])
+        splitter.addWidget(self.editor)
+        splitter.setChildrenCollapsible(False)
+        left.setMinimumWidth(max(150, buttons.sizeHint().width()))
+        splitter.setStretchFactor(0, 0)  # the editor takes what the window gains or loses
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 970])
+        self.pool = QThreadPool(self)
+        self._last_run_read.connect(self.on_last_run_read)
         layout.addWidget(splitter)
         self.refresh_list()
 
@@ -105,7 +118,7 @@ class WorkflowsArea(QWidget):
     def _load_context(self) -> tuple[dict[str, Any], dict[str, WorkflowDef]]:
         types, workflows = self.workflow_service.context()
         fields = {name: [f.name for f in d.fields] for name, d in types.items()}
-        self.editor.set_context(fields, sorted(workflows), types)
+        self.editor.set_context(fields, sorted(workflows), types, self.context.data.triggers())
         return types, workflows
 
     def refresh_list(self, select: str | None = None) -> None:
@@ -183,10 +196,41 @@ class WorkflowsArea(QWidget):
         self._show(wf, validate_workflow(wf, types, workflows))
 
     def _show(self, wf: WorkflowDef | None, problems: list[Problem]) -> None:
+        shown = self.editor.workflow
         self.current = wf
         self.editor.show_workflow(wf, problems)
         self.duplicate_button.setEnabled(wf is not None)
         self.delete_button.setEnabled(wf is not None)
+        if wf is not None and (shown is None or shown.name != wf.name):
+            self.load_last_run(wf.name)
+
+    # --- the last run, read on a worker thread --------------------------------------
+
+    def load_last_run(self, name: str) -> None:
+        """Read the newest finished run of `name` off the GUI thread; cards show it."""
+        db = self.context.db
+
+        def read() -> None:
+            try:
+                found = last_run(db, name)
+            except Exception:  # shown again on the next run; nothing to show meanwhile
+                log.exception("reading the last run of %s failed", name)
+                return
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._last_run_read.emit(name, found)
+
+        self.pool.start(read)
+
+    @Slot(str, object)
+    def on_last_run_read(self, name: str, found: LastRun | None) -> None:
+        if self.current is not None and self.current.name == name:
+            self.editor.show_last_run(found)
+
+    @Slot(str, str, str)
+    def on_run_changed(self, run_id: str, workflow: str, status: str) -> None:
+        """A run of the shown workflow ended: its cards show what it did."""
+        if self.current is not None and workflow == self.current.name and status in FINISHED:
+            self.load_last_run(workflow)
 
     # --- what the undo commands show (they change workflows through the service) ---
 
@@ -202,12 +246,13 @@ class WorkflowsArea(QWidget):
         self._show(saved.workflow, saved.problems)
 
     def _say_moved(self, moved: dict[str, int]) -> None:
-        parts = [
-            self.tr("{n} run(s)").format(n=moved["runs"]) if moved["runs"] else "",
-            self.tr("{n} schedule(s)").format(n=moved["schedules"]) if moved["schedules"] else "",
-            self.tr("{n} trigger(s)").format(n=moved["triggers"]) if moved["triggers"] else "",
-            self.tr("{n} step(s) calling it").format(n=moved["steps"]) if moved["steps"] else "",
-        ]
+        forms = {
+            "runs": (self.tr("{n} run"), self.tr("{n} runs")),
+            "schedules": (self.tr("{n} schedule"), self.tr("{n} schedules")),
+            "triggers": (self.tr("{n} trigger"), self.tr("{n} triggers")),
+            "steps": (self.tr("{n} step calling it"), self.tr("{n} steps calling it")),
+        }
+        parts = [counted(moved[key], *forms[key]) if moved.get(key) else "" for key in forms]
         said = ", ".join(part for part in parts if part)
         if said:
             self.status_message.emit(self.tr("Renamed; moved {what}").format(what=said))
@@ -220,8 +265,9 @@ class WorkflowsArea(QWidget):
             self._rows.pop(deleted.row_id, None)
         if deleted.cancelled:
             self.status_message.emit(
-                self.tr("Deleted {name}; cancelled {n} run(s)").format(
-                    name=deleted.name, n=len(deleted.cancelled)
+                self.tr("Deleted {name}; cancelled {runs}").format(
+                    name=deleted.name,
+                    runs=counted(len(deleted.cancelled), self.tr("{n} run"), self.tr("{n} runs")),
                 )
             )
         if self.row is row:
@@ -231,7 +277,13 @@ class WorkflowsArea(QWidget):
 
     def show_restored(self, run_ids: list[str]) -> None:
         """Show that runs a delete cancelled are scheduled again."""
-        self.status_message.emit(self.tr("Scheduled {n} run(s) again").format(n=len(run_ids)))
+        self.status_message.emit(
+            counted(
+                len(run_ids),
+                self.tr("Scheduled {n} run again"),
+                self.tr("Scheduled {n} runs again"),
+            )
+        )
 
     # --- user actions -------------------------------------------------------------
 
@@ -282,8 +334,10 @@ class WorkflowsArea(QWidget):
         upcoming = self.workflow_service.count_upcoming(name)
         question = self.tr("Delete the workflow {name}?").format(name=name)
         if upcoming:
-            question += " " + self.tr("It has {n} upcoming run(s); they will be cancelled.").format(
-                n=upcoming
+            question += " " + counted(
+                upcoming,
+                self.tr("It has {n} upcoming run; it will be cancelled."),
+                self.tr("It has {n} upcoming runs; they will be cancelled."),
             )
         if self.confirm(self.tr("Delete workflow"), question) and self.row is not None:
             self.undo_stack.push(
@@ -307,7 +361,7 @@ class WorkflowsArea(QWidget):
     def open_run_dialog(self, run_now: bool) -> RunDialog | None:
         if self.current is None:
             return None
-        problems = [str(p) for p in self.editor.problems]
+        problems = [e.sentence for e in self.editor.explained]
         dialog = RunDialog(
             self.context, self.current, run_now=run_now, problems=problems, parent=self
         )

@@ -7,6 +7,7 @@ change into an edit of the workflow.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,11 +38,24 @@ class ParametersTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(PARAM_KEY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(PARAM_TYPE, QHeaderView.ResizeMode.Stretch)
+        # The check boxes take only their header's width: key and type keep the rest.
+        header.setSectionResizeMode(PARAM_LIST, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PARAM_OPTIONAL, QHeaderView.ResizeMode.ResizeToContents)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setMinimumHeight(120)
         self.setMaximumHeight(170)
         self.itemChanged.connect(self.on_item_changed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """ "Type of content" when it fits, else "Type" (the tooltip keeps the full words)."""
+        super().resizeEvent(event)
+        item = self.horizontalHeaderItem(PARAM_TYPE)
+        if item is not None:
+            wanted = self.tr("Type of content") if self.width() >= 400 else self.tr("Type")
+            if item.text() != wanted:
+                item.setText(wanted)
+                item.setToolTip(self.tr("Type of content"))
 
     def show_parameters(self, parameters: tuple[ParameterDef, ...], type_names: list[str]) -> None:
         """Bring the rows in line with `parameters`, touching only what differs."""

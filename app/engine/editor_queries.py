@@ -1,0 +1,129 @@
+"""What the workflow editor reads besides the workflow: its last run step by
+step, and its problems as sentences that point at a field.
+
+`last_run` opens one read session and returns plain data, so the window calls
+it on a worker thread. `explain` turns a validation Problem
+(`steps[1].with.to: required input is missing`) into the words a beginner
+reads ("Step 1 · Send email: To is required") and the field it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.actions import registry
+from app.core.definitions import WorkflowDef
+from app.engine import run_queries
+from app.engine.validation import Problem
+from app.storage.db import Database
+
+ONLY_WHEN = "only_when"
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """One step of a run's last attempt."""
+
+    status: str
+    duration_ms: float
+    error: str | None = None
+    inputs: dict[str, Any] | None = None
+    result: Any = None
+
+
+@dataclass(frozen=True)
+class LastRun:
+    run_id: str
+    status: str
+    finished_at: datetime | None
+    error: str | None
+    steps: dict[int, StepOutcome] = field(default_factory=dict)  # by position (1-based)
+
+
+def last_run(db: Database, workflow: str) -> LastRun | None:
+    """The newest finished run of `workflow` and its steps, or None."""
+    rows = run_queries.history_page(db, run_queries.RunFilter(workflow=workflow), 0, 1)
+    if not rows:
+        return None
+    trace = run_queries.run_trace(db, rows[0].id)
+    if trace is None:
+        return None
+    steps = {
+        int(s["step"]): StepOutcome(
+            str(s["status"]), float(s["duration_ms"]), s["error"], s["inputs"], s["result"]
+        )
+        for s in trace.steps
+    }
+    run = trace.run
+    return LastRun(run.id, run.status, run.finished_at, run.error, steps)
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A problem in words: the sentence, the step (1-based) and input it is about."""
+
+    sentence: str
+    short: str  # what the field itself shows
+    step: int | None = None
+    input: str | None = None
+
+
+_STEP_PLACE = re.compile(r"^steps\[(\d+)\](?:\.(.*))?$")
+
+
+def explain(problem: Problem, workflow: WorkflowDef | None = None) -> Explained:
+    """`steps[1].with.to: required input is missing` → "Step 1 · Send email: To is required"."""
+    match = _STEP_PLACE.match(problem.place)
+    if match is None:
+        what = _WORKFLOW_PLACES.get(problem.place.split(".")[0], problem.place)
+        if problem.place.startswith("parameters."):
+            what = f"Parameter '{problem.place.split('.')[1]}'"
+        short = plain_reason(problem.reason)
+        return Explained(f"{what}: {short}" if what else short, short)
+    index = int(match.group(1))
+    rest = match.group(2) or ""
+    action = None
+    if workflow is not None and 0 < index <= len(workflow.steps):
+        action = workflow.steps[index - 1].action
+    spec = registry.get(action) if action else None
+    where = f"Step {index} · {spec.label}" if spec else f"Step {index}"
+    if rest.startswith("with."):
+        name = rest[len("with.") :].split(".")[0].split("[")[0]
+        item = spec.input(name) if spec else None
+        title = item.title if item else name
+    elif rest == ONLY_WHEN:
+        name, title = ONLY_WHEN, "Only when"
+    else:
+        return Explained(
+            f"{where}: {plain_reason(problem.reason)}", plain_reason(problem.reason), index
+        )
+    if problem.reason == "required input is missing":
+        short = f"{title} is required"
+        return Explained(f"{where}: {short}", short, index, name)
+    short = plain_reason(problem.reason)
+    return Explained(f"{where}: {title} — {short}", short, index, name)
+
+
+_WORKFLOW_PLACES = {
+    "name": "Name",
+    "colour": "Colour",
+    "timeout": "Timeout",
+    "grace": "Grace period",
+    "retries": "Retries",
+    "on_missed": "Missed runs",
+    "only_when": "Only when",
+    "": "",
+}
+
+
+def plain_reason(reason: str) -> str:
+    """A few developer phrasings in plain words (the name in quotes stays)."""
+    unknown = re.match(r"^unknown name '([^']*)'$", reason)
+    if unknown:
+        return (
+            f"unknown name '{unknown.group(1)}': not a parameter, nor the result of an earlier step"
+        )
+    return reason

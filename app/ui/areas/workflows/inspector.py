@@ -1,0 +1,341 @@
+"""The workflow editor's inspector: what the selected card edits.
+
+`WorkflowPanel` (the parameters card: parameters first, then the workflow's
+name, label, colour and limits) and `StepPanel` (one step: its form, moving
+and removing it, and what its last run did, as fields and a table). Both only
+show values and report what the person did; the editor makes the edits.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import expressions
+from app.core.types import local_zone
+from app.engine.editor_queries import StepOutcome, plain_reason
+from app.engine.validation import check_fields
+from app.ui.areas.workflows.parameters import ParametersTable
+from app.ui.widgets.dynamic_data import DynamicDataButton
+from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
+from app.ui.widgets.flow_style import action_pixmap, family_colour
+from app.ui.widgets.panes import named_button
+
+ERROR_STYLE = "color: #b91c1c;"
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
+ON_MISSED_CHOICES = (("run_late", "Run late (within the grace period)"), ("skip", "Skip the run"))
+
+
+def scrolled(widget: QWidget, parent: QWidget) -> QScrollArea:
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(widget)
+    return scroll
+
+
+class WorkflowPanel(QWidget):
+    """Parameters (key, type of content, is a list, optional) and the workflow's fields."""
+
+    fields_committed = Signal()
+    colour_clicked = Signal()
+    params_edited = Signal()
+    add_param_clicked = Signal()
+    remove_param_clicked = Signal()
+    param_moved = Signal(int)  # -1 up, +1 down
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(self._build_parameters())
+        layout.addWidget(self._build_fields())
+        layout.addStretch(1)
+
+    def _build_parameters(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Parameters: what each run is given"), self)
+        layout = QVBoxLayout(box)
+        self.params_table = ParametersTable(box)
+        self.params_table.edited.connect(self.params_edited)
+        layout.addWidget(self.params_table)
+        buttons = QGridLayout()  # two a row: fits a narrow inspector
+        self.add_param_button = named_button(
+            self.tr("Add parameter"), "addParameterButton", box, self.add_param_clicked.emit
+        )
+        self.remove_param_button = named_button(
+            self.tr("Remove"), "removeParameterButton", box, self.remove_param_clicked.emit
+        )
+        self.param_up_button = named_button(
+            self.tr("Move up"), "parameterUpButton", box, lambda: self.param_moved.emit(-1)
+        )
+        self.param_down_button = named_button(
+            self.tr("Move down"), "parameterDownButton", box, lambda: self.param_moved.emit(1)
+        )
+        buttons.addWidget(self.add_param_button, 0, 0)
+        buttons.addWidget(self.remove_param_button, 0, 1)
+        buttons.addWidget(self.param_up_button, 1, 0)
+        buttons.addWidget(self.param_down_button, 1, 1)
+        buttons.setColumnStretch(2, 1)
+        layout.addLayout(buttons)
+        return box
+
+    def _build_fields(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Workflow"), self)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.name_edit = QLineEdit(box)
+        self.name_edit.setObjectName("workflowName")
+        self.name_edit.setToolTip(self.tr("Lower-case letters, digits and _ (used by commands)"))
+        self.name_edit.editingFinished.connect(self.fields_committed)
+        self.name_error = QLabel(box)
+        self.name_error.setObjectName("workflowNameError")
+        self.name_error.setStyleSheet(ERROR_STYLE)
+        self.name_error.setWordWrap(True)
+        self.name_error.setVisible(False)
+        name_column = QVBoxLayout()
+        name_column.addWidget(self.name_edit)
+        name_column.addWidget(self.name_error)
+        form.addRow(self.tr("Name"), name_column)
+        label_row = QHBoxLayout()
+        self.label_edit = QLineEdit(box)
+        self.label_edit.setObjectName("workflowLabel")
+        self.label_edit.editingFinished.connect(self.fields_committed)
+        label_row.addWidget(self.label_edit, 1)
+        self.colour_button = QPushButton(box)
+        self.colour_button.setObjectName("workflowColour")
+        self.colour_button.setAccessibleName(self.tr("Colour"))
+        self.colour_button.setIconSize(QSize(16, 16))
+        self.colour_button.clicked.connect(self.colour_clicked)
+        label_row.addWidget(self.colour_button)
+        form.addRow(self.tr("Label"), label_row)
+        self.description_edit = LongTextEdit(box)
+        self.description_edit.setObjectName("workflowDescription")
+        self.description_edit.setFixedHeight(54)
+        self.description_edit.editing_finished.connect(self.fields_committed)
+        form.addRow(self.tr("Description"), self.description_edit)
+        self.privacy_check = QCheckBox(self.tr("Ignore privacy rules when it runs"), box)
+        self.privacy_check.setObjectName("workflowIgnorePrivacy")
+        self.privacy_check.toggled.connect(self.fields_committed)
+        form.addRow("", self.privacy_check)
+        self.timeout_spin = QSpinBox(box)
+        self.timeout_spin.setObjectName("workflowTimeout")
+        self.timeout_spin.setRange(1, 7 * 86400)
+        self.timeout_spin.setSuffix(self.tr(" seconds"))
+        self.timeout_spin.editingFinished.connect(self.fields_committed)
+        form.addRow(self.tr("Stop after"), self.timeout_spin)
+        self.attempts_spin = QSpinBox(box)
+        self.attempts_spin.setObjectName("workflowRetries")
+        self.attempts_spin.setRange(0, 100)
+        self.attempts_spin.setSuffix(self.tr(" more tries"))
+        self.attempts_spin.editingFinished.connect(self.fields_committed)
+        form.addRow(self.tr("If it fails, try"), self.attempts_spin)
+        self.backoff_spin = QDoubleSpinBox(box)
+        self.backoff_spin.setObjectName("workflowBackoff")
+        self.backoff_spin.setRange(0, 86400)
+        self.backoff_spin.setDecimals(0)
+        self.backoff_spin.setSuffix(self.tr(" seconds"))
+        self.backoff_spin.editingFinished.connect(self.fields_committed)
+        form.addRow(self.tr("First retry after"), self.backoff_spin)
+        self.missed_combo = QComboBox(box)
+        self.missed_combo.setObjectName("workflowOnMissed")
+        for value, text in ON_MISSED_CHOICES:
+            self.missed_combo.addItem(self.tr(text), value)
+        self.missed_combo.currentIndexChanged.connect(self.fields_committed)
+        form.addRow(self.tr("Missed runs"), self.missed_combo)
+        self.only_when_edit = ExpressionLineEdit(True, box)
+        self.only_when_edit.setObjectName("workflowOnlyWhen")
+        self.only_when_edit.setAccessibleName(self.tr("Run only when"))
+        self.only_when_edit.setPlaceholderText(self.tr("always (or a condition on the parameters)"))
+        self.only_when_edit.editingFinished.connect(self.fields_committed)
+        self.only_when_edit.textChanged.connect(self.on_only_when_text_changed)
+        self.only_when_data = DynamicDataButton(self.only_when_edit, "", True, box)
+        self.only_when_data.setObjectName("data_workflow_only_when")
+        self.only_when_error = QLabel(box)
+        self.only_when_error.setObjectName("workflowOnlyWhenError")
+        self.only_when_error.setStyleSheet(ERROR_STYLE)
+        self.only_when_error.setWordWrap(True)
+        self.only_when_error.setVisible(False)
+        row = QHBoxLayout()
+        row.addWidget(self.only_when_edit, 1)
+        row.addWidget(self.only_when_data)
+        column = QVBoxLayout()
+        column.addLayout(row)
+        column.addWidget(self.only_when_error)
+        form.addRow(self.tr("Run only when"), column)
+        return box
+
+    def set_scope(self, names: list[str], typed: dict[str, str], data_types: Any) -> None:
+        """What the workflow's condition may read: its parameters (and their fields)."""
+        self._names, self._typed, self._data_types = names, typed, data_types
+        self.only_when_edit.set_words(names)
+        self.on_only_when_text_changed(self.only_when_edit.text())
+
+    def on_only_when_text_changed(self, text: str) -> None:
+        problems: list[str] = []
+        if text.strip():
+            problems = expressions.check(text, getattr(self, "_names", []), condition=True)
+            if not problems and getattr(self, "_typed", None):
+                problems = check_fields(text, self._typed, self._data_types, condition=True)
+        self.only_when_error.setText("; ".join(plain_reason(p) for p in problems))
+        self.only_when_error.setVisible(bool(problems))
+
+
+class StepPanel(QWidget):
+    """One step: a header, its form (set by the editor), moving, removing, its last run."""
+
+    move_clicked = Signal(int)  # -1 up, +1 down
+    remove_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stepFormBox")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 4)
+        header = QHBoxLayout()
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(28, 28)
+        header.addWidget(self.icon)
+        self.title = QLabel(self)
+        self.title.setObjectName("stepTitle")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.title.setWordWrap(True)
+        header.addWidget(self.title, 1)
+        layout.addLayout(header)
+        buttons = QHBoxLayout()
+        self.step_up_button = named_button(
+            self.tr("Move up"), "stepUpButton", self, lambda: self.move_clicked.emit(-1)
+        )
+        self.step_down_button = named_button(
+            self.tr("Move down"), "stepDownButton", self, lambda: self.move_clicked.emit(1)
+        )
+        self.remove_step_button = named_button(
+            self.tr("Remove step"), "removeStepButton", self, self.remove_clicked.emit
+        )
+        for button in (self.step_up_button, self.step_down_button, self.remove_step_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.form_holder = QVBoxLayout()
+        layout.addLayout(self.form_holder)
+        self.last_run = QGroupBox(self.tr("Last run of this step"), self)
+        self.last_run.setObjectName("stepLastRun")
+        last = QVBoxLayout(self.last_run)
+        self.last_status = QLabel(self.last_run)
+        self.last_status.setObjectName("stepLastStatus")
+        self.last_status.setWordWrap(True)
+        last.addWidget(self.last_status)
+        self.last_table = QTableWidget(0, 2, self.last_run)
+        self.last_table.setObjectName("stepLastTable")
+        self.last_table.setHorizontalHeaderLabels([self.tr("What"), self.tr("Value")])
+        self.last_table.verticalHeader().setVisible(False)
+        self.last_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.last_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.last_table.setWordWrap(True)
+        self.last_table.setMaximumHeight(180)
+        last.addWidget(self.last_table)
+        self.last_run.setVisible(False)
+        layout.addWidget(self.last_run)
+        layout.addStretch(1)
+
+    def set_header(self, position: int, label: str, icon: str, family: str, count: int) -> None:
+        self.icon.setPixmap(action_pixmap(icon, family_colour(family), 28))
+        self.title.setText(self.tr("Step {n} · {label}").format(n=position + 1, label=label))
+        self.step_up_button.setEnabled(position > 0)
+        self.step_down_button.setEnabled(position < count - 1)
+
+    def show_outcome(self, outcome: StepOutcome | None, input_titles: dict[str, str]) -> None:
+        """What the step did in the workflow's last run: inputs and result as rows."""
+        self.last_run.setVisible(outcome is not None)
+        if outcome is None:
+            return
+        status = self.tr(outcome.status)
+        text = self.tr("{status} in {duration}").format(
+            status=status.capitalize(), duration=duration_text(outcome.duration_ms / 1000)
+        )
+        if outcome.error:
+            text += "\n" + outcome.error
+        self.last_status.setText(text)
+        rows: list[tuple[str, str]] = []
+        for name, value in (outcome.inputs or {}).items():
+            rows.append((input_titles.get(name, name), value_text(value)))
+        result = outcome.result
+        if isinstance(result, dict):
+            rows += [
+                (self.tr("Result: {key}").format(key=k), value_text(v)) for k, v in result.items()
+            ]
+        elif result is not None:
+            rows.append((self.tr("Result"), value_text(result)))
+        self.last_table.setRowCount(len(rows))
+        for row, (what, value) in enumerate(rows):
+            self.last_table.setItem(row, 0, QTableWidgetItem(what))
+            self.last_table.setItem(row, 1, QTableWidgetItem(value))
+        self.last_table.setVisible(bool(rows))
+
+
+def duration_text(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{seconds / 60:.1f} min"
+
+
+def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
+    """A value as a person reads it: yes/no, a list as items, a mapping as name: value
+    (three levels deep at most: a result can be nested thousands deep)."""
+    if depth > 3 and isinstance(value, dict | list):
+        return "…"
+    if value is None:
+        text = _tr("(empty)")
+    elif isinstance(value, bool):
+        text = _tr("yes") if value else _tr("no")
+    elif isinstance(value, dict):
+        parts = [f"{k}: {value_text(v, 80, depth + 1)}" for k, v in list(value.items())[:50]]
+        text = ", ".join(parts) or _tr("(empty)")
+    elif isinstance(value, list):
+        text = ", ".join(value_text(v, 80, depth + 1) for v in value[:50]) or _tr("(empty list)")
+    elif isinstance(value, str) and _ISO.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            text = value
+        else:
+            text = moment.astimezone(local_zone()).strftime("%d %b %Y %H:%M")
+    else:
+        text = str(value)[: limit + 1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StepValues", text)
+
+
+def titles(inputs: Any) -> dict[str, str]:
+    """{input name: its title} of an ActionSpec's inputs."""
+    return {item.name: item.title for item in inputs}

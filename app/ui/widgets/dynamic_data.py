@@ -1,0 +1,125 @@
+"""The "Insert dynamic data" button beside an expression input.
+
+Its menu offers what is in scope for the step (from `app.engine.dynamic_data`):
+parameters and their fields, results of earlier steps, the current user,
+now, searches; then the operators that fit each one's type. Choosing inserts
+a complete token (`{{ user.email }}`, or a bare expression in a condition)
+at the cursor and commits the input, as finishing typing does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
+
+from app.engine.dynamic_data import DataEntry, DataGroup, token
+from app.ui.widgets.expression_edit import LongTextEdit
+
+
+class DynamicDataButton(QToolButton):
+    """Opens the dynamic-data menu for one input and inserts what is chosen."""
+
+    inserted = Signal(str)
+
+    def __init__(
+        self,
+        target: QLineEdit | LongTextEdit | Callable[[str], None],
+        kind: str,
+        condition: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.target = target
+        self.kind = kind  # the input's kind: only what fits it is offered
+        self.condition = condition
+        self.groups: list[DataGroup] = []
+        self.setText(self.tr("Insert data"))
+        self.setToolTip(
+            self.tr(
+                "Insert dynamic data: a parameter, the result of an earlier step, "
+                "the current user, now …"
+            )
+        )
+        self.setAccessibleName(self.tr("Insert dynamic data"))
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.data_menu = QMenu(self)
+        self.data_menu.setObjectName("dynamicDataMenu")
+        self.data_menu.aboutToShow.connect(self.on_menu_about_to_show)
+        self.setMenu(self.data_menu)
+
+    def set_groups(self, groups: list[DataGroup]) -> None:
+        self.groups = groups
+
+    @Slot()
+    def on_menu_about_to_show(self) -> None:
+        self.build_menu()
+
+    def build_menu(self) -> QMenu:
+        """(Re)fill the menu from the groups; returned for tests and callers."""
+        self.data_menu.clear()
+        for group in self.groups:
+            entries = [e for e in group.entries if e.offers(self.kind, condition=self.condition)]
+            if not entries:
+                continue
+            self.data_menu.addSection(self.tr(group.title))
+            for entry in entries:
+                self._add_entry(self.data_menu, entry)
+        if self.data_menu.isEmpty():
+            none = self.data_menu.addAction(self.tr("Nothing here fits this input"))
+            none.setEnabled(False)
+        return self.data_menu
+
+    def _add_entry(self, menu: QMenu, entry: DataEntry) -> None:
+        choices = entry.choices(self.kind, condition=self.condition)
+        fields = [f for f in entry.fields if f.offers(self.kind, condition=self.condition)]
+        if len(choices) == 1 and not fields:
+            self._add_token(menu, *choices[0])
+            return
+        sub = menu.addMenu(entry.label)
+        for label, expression in choices:
+            self._add_token(sub, label, expression)
+        if fields:
+            if choices:
+                sub.addSeparator()
+            for field in fields:
+                self._add_entry(sub, field)
+
+    def _add_token(self, menu: QMenu, label: str, expression: str) -> None:
+        action = QAction(label, menu)
+        action.setData(token(expression, condition=self.condition))
+        action.triggered.connect(lambda _=False, a=action: self.insert(str(a.data())))
+        menu.addAction(action)
+
+    def insert(self, text: str) -> None:
+        """Insert `text` at the cursor (a condition gets `and` before it) and commit."""
+        target = self.target
+        if not isinstance(target, QWidget):
+            target(text)  # e.g. a mapping's selected value
+            self.inserted.emit(text)
+            return
+        if isinstance(target, LongTextEdit):
+            target.insertPlainText(text)
+            target.editing_finished.emit()
+        else:
+            before = target.text()[: target.cursorPosition()]
+            if self.condition and before.strip() and not before.rstrip().endswith(("and", "or")):
+                text = " and " + text
+            target.insert(text)
+            target.editingFinished.emit()
+        target.setFocus()
+        self.inserted.emit(text)
+
+
+def menu_actions(menu: QMenu) -> list[QAction]:
+    """Every action of a menu and its submenus (depth first)."""
+    out: list[QAction] = []
+    for action in menu.actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            out += menu_actions(sub)
+        elif not action.isSeparator() and action.data() is not None:
+            out.append(action)
+    return out
