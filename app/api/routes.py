@@ -39,7 +39,7 @@ from app.engine.api_access import (
     RunState,
     visible_to,
 )
-from app.errors import BadInput, one_line, undecodable
+from app.errors import BadInput, one_line
 
 log = logging.getLogger(__name__)
 
@@ -379,5 +379,9 @@ def _check_value(value: Any, field: str, depth: int) -> None:
 
 
 def _check_text(text: str, field: str) -> None:
-    if undecodable(text) or "\x00" in text:
-        raise ApiError(400, "not valid text (a NUL or an unpaired surrogate)", field=field)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "not valid text (an unpaired surrogate)", field=field) from None
+    if "\x00" in text:
+        raise ApiError(400, "not valid text (a NUL character)", field=field)

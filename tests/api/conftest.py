@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -150,3 +153,38 @@ def api_server(
     yield start
     for server in servers:
         server.stop()
+
+
+@dataclass
+class Gate:
+    """A loopback HTTP server whose answer waits until the test opens the gate."""
+
+    url: str
+    opened: threading.Event
+
+
+@pytest.fixture
+def gate() -> Iterator[Gate]:
+    opened = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            opened.wait(30)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                self.wfile.write(b"{}")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Gate(f"http://127.0.0.1:{server.server_address[1]}/wait", opened)
+    opened.set()
+    server.shutdown()
+    server.server_close()
