@@ -121,14 +121,13 @@ def test_bad_parameters_name_the_field(api: Api) -> None:
 def test_tokens_401_with_www_authenticate(api: Api) -> None:
     token = api.token()
     with api.client() as client:
-        for headers in ({}, bearer("wrong"), {"Authorization": f"Basic {token}"}, bearer("x" * 300)):
+        basic = {"Authorization": f"Basic {token}"}
+        for headers in ({}, bearer("wrong"), basic, bearer("x" * 300)):
             answer = client.post(WF + "every_type", json={"words": "x"}, headers=headers)
             assert answer.status_code == 401
             assert answer.headers["www-authenticate"].startswith("Bearer")
             assert answer.json()["status"] == "error"
-        in_url = client.post(
-            WF + "every_type", params={"access_token": token}, json={"words": "x"}
-        )
+        in_url = client.post(WF + "every_type", params={"access_token": token}, json={"words": "x"})
         assert in_url.status_code == 401
         assert "Authorization header" in in_url.json()["message"]
         api.access.revoke_token("site")
@@ -194,8 +193,7 @@ def test_at_once_and_prefer_respond_async_then_polling(api: Api, gate: Gate) -> 
         other = api.token("other")
         assert client.get(f"/api/1.1/runs/{run_id}", headers=bearer(other)).status_code == 404
         wait_until(
-            lambda: client.get(f"/api/1.1/runs/{run_id}", headers=bearer(token)).status_code
-            == 200
+            lambda: client.get(f"/api/1.1/runs/{run_id}", headers=bearer(token)).status_code == 200
         )
         assert client.get("/api/1.1/runs/nope", headers=bearer(token)).status_code == 404
 
@@ -229,14 +227,23 @@ def test_when_done_is_woken_by_the_run_end_not_by_polling(api: Api) -> None:
 
 def test_content_types_and_bodies(api: Api) -> None:
     with api.client() as client:
-        assert client.post(WF + "at_once", content=b"note=x", headers={
-            "Content-Type": "text/plain"}).status_code == 415
-        assert client.post(WF + "at_once", content=b"<x/>", headers={
-            "Content-Type": "application/xml"}).status_code == 415
+        assert (
+            client.post(
+                WF + "at_once", content=b"note=x", headers={"Content-Type": "text/plain"}
+            ).status_code
+            == 415
+        )
+        assert (
+            client.post(
+                WF + "at_once", content=b"<x/>", headers={"Content-Type": "application/xml"}
+            ).status_code
+            == 415
+        )
         assert client.post(WF + "at_once", content=b"note=x").status_code == 415  # no type
         assert client.post(WF + "at_once").status_code == 202  # no body: no parameters
-        bad = client.post(WF + "at_once", content=b"[1, 2]", headers={
-            "Content-Type": "application/json"})
+        bad = client.post(
+            WF + "at_once", content=b"[1, 2]", headers={"Content-Type": "application/json"}
+        )
         assert bad.status_code == 400 and "JSON object" in bad.json()["message"]
 
 

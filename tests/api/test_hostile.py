@@ -3,9 +3,9 @@ database unchanged."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,8 @@ def raw(api: Api, data: bytes, timeout: float = 5.0) -> bytes:
     """Send bytes on a fresh connection; what the server answers before closing."""
     with socket.create_connection((api.server.host, api.server.port), timeout=timeout) as sock:
         chunks: list[bytes] = []
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # refused mid-send
             sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):  # refused before it was all sent
-            pass
         while True:
             try:
                 chunk = sock.recv(65536)
@@ -160,8 +158,7 @@ def test_header_injection_and_path_tricks(api: Api, data_dir: Path) -> None:
 
 def test_many_idle_connections_are_closed_and_the_api_still_answers(api: Api) -> None:
     idle = [
-        socket.create_connection((api.server.host, api.server.port), timeout=10)
-        for _ in range(300)
+        socket.create_connection((api.server.host, api.server.port), timeout=10) for _ in range(300)
     ]
     try:
         still_serving(api)
@@ -177,8 +174,7 @@ def test_many_idle_connections_are_closed_and_the_api_still_answers(api: Api) ->
 def test_more_connections_than_the_cap_are_closed_at_once(api_server: Any) -> None:
     api = api_server(max_connections=20, keep_alive=30.0)
     idle = [
-        socket.create_connection((api.server.host, api.server.port), timeout=10)
-        for _ in range(40)
+        socket.create_connection((api.server.host, api.server.port), timeout=10) for _ in range(40)
     ]
     try:
         closed = wait_until(lambda: sum(1 for s in idle if _closed(s)) >= 20)
