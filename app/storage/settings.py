@@ -92,9 +92,11 @@ def parse_listen(text: str) -> str:
     """`HOST:PORT` for the workflow API (`[::1]:8931` for IPv6; port 0: any free port)."""
     value = _line(text).strip()
     host, sep, port = value.rpartition(":")
-    if host.startswith("[") and host.endswith("]"):
+    bracketed = host.startswith("[") and host.endswith("]")
+    if bracketed:
         host = host[1:-1]
-    if not sep or not host or any(c.isspace() for c in host) or not port.isdigit():
+    odd = "[" in host or "]" in host or (":" in host and not bracketed)  # IPv6 needs [ ]
+    if not sep or not host or odd or any(c.isspace() for c in host) or not port.isdigit():
         raise BadInput(f"'{one_line(value)[:60]}' is not HOST:PORT (e.g. 127.0.0.1:8931)")
     if len(port) > 5 or not 0 <= int(port) <= 65535:
         raise BadInput(f"port {port[:8]} is out of range (0 to 65535)")

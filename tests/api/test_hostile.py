@@ -201,6 +201,8 @@ def test_settings_refuse_hostile_values(cli: Any) -> None:
         ("api.listen", "nohost"),
         ("api.listen", "127.0.0.1:70000"),
         ("api.listen", "a b:80"),
+        ("api.listen", "[::1:80"),
+        ("api.listen", "::1:80"),
         ("api.listen", "127.0.0.1:80\r\nX"),
         ("api.wait", "-1"),
         ("api.wait", "nan"),
