@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -26,8 +27,9 @@ def test_only_a_hash_is_stored_and_a_token_is_found_by_it(db: Database) -> None:
         assert token not in stored[0].token_hash and len(stored[0].token_hash) == 64
         assert api_tokens.find_token(session, token) is not None
         assert api_tokens.find_token(session, token[:-1] + "x") is None
-    raw = (db.engine.url.database or "").encode()
-    assert token.encode() not in open(raw.decode(), "rb").read()
+    db.checkpoint()
+    path = Path(db.engine.url.database or "")
+    assert token.encode() not in path.read_bytes()
 
 
 def test_labels_are_checked_unique_and_revoking_refuses_at_once(db: Database) -> None:
