@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.engine.data import DataService
 from app.engine.data_folder import Database
@@ -22,6 +23,7 @@ class AppContext:
     db: Database
     events: EventBus = field(default_factory=EventBus)
     clock: Clock | None = None
+    api: Any = None  # the workflow API beside the clock (app.ui.shell.workflow_api)
 
     @property
     def service(self) -> Service:
