@@ -48,6 +48,7 @@ class Sizes:
     cold_upcoming: int = 100_000
     cold_history: int = 1_000_000
     memory_upcoming: int = 100_000
+    api_requests: int = 3_000
 
 
 QUICK = Sizes(
@@ -60,6 +61,7 @@ QUICK = Sizes(
     cold_upcoming=2_000,
     cold_history=20_000,
     memory_upcoming=5_000,
+    api_requests=200,
 )
 
 
