@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -93,6 +92,7 @@ class ApiApp:
     def __init__(self, access: ApiAccess, waiter: RunWaiter, *, read_timeout: float = 30.0) -> None:
         self.access = access
         self.waiter = waiter
+        self.threads = waiter.threads
         self.read_timeout = read_timeout
         self._settings = _Settings(access.config(), time.monotonic())
         self.asgi = Starlette(
@@ -113,7 +113,7 @@ class ApiApp:
     async def config(self) -> ApiConfig:
         cached = self._settings
         if time.monotonic() - cached.read_at > CONFIG_SECONDS:
-            config = await run_in_threadpool(self.access.config)
+            config = await self.threads.run(self.access.config)
             self._settings = cached = _Settings(config, time.monotonic())
         return cached.config
 
@@ -121,7 +121,7 @@ class ApiApp:
 
     async def workflow(self, request: Request) -> Response:
         name = request.path_params["name"]
-        wf = await run_in_threadpool(self.access.exposed, name) if NAME.fullmatch(name) else None
+        wf = await self.threads.run(self.access.exposed, name) if NAME.fullmatch(name) else None
         if wf is None:
             raise ApiError(404, "no such workflow")
         if request.method != wf.api.method:
@@ -131,7 +131,7 @@ class ApiApp:
         values = await self._values(request, wf, config)
         key = request.headers.get("idempotency-key")
         try:
-            started = await run_in_threadpool(
+            started = await self.threads.run(
                 lambda: self.access.start(
                     wf, values, caller, idempotency_key=key, max_pending=config.max_pending
                 )
@@ -150,7 +150,7 @@ class ApiApp:
         if wf.api.respond == "at_once" or "respond-async" in prefer:
             if not started.repeated:
                 return accepted(started.run_id)
-            state = await run_in_threadpool(self.access.state, started.run_id)
+            state = await self.threads.run(self.access.state, started.run_id)
         else:
             state = await self.waiter.wait(started.run_id, config.wait)
         if state is None:  # the run was deleted meanwhile (its workflow was deleted)
@@ -165,19 +165,19 @@ class ApiApp:
         if request.headers.get("authorization"):
             caller = await self._token_caller(request)
         state = (
-            await run_in_threadpool(self.access.state, run_id) if RUN_ID.fullmatch(run_id) else None
+            await self.threads.run(self.access.state, run_id) if RUN_ID.fullmatch(run_id) else None
         )
         if state is None or not visible_to(state, caller):
             if caller is None and state is not None:
                 raise unauthorized("this run needs the token that started it")
             raise ApiError(404, "no such run")
-        wf = await run_in_threadpool(self.access.exposed, state.workflow)
+        wf = await self.threads.run(self.access.exposed, state.workflow)
         return answer(state, wf)
 
     async def document(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             raise ApiError(405, "use GET", headers={"Allow": "GET"})
-        workflows = await run_in_threadpool(self.access.exposed_workflows)
+        workflows = await self.threads.run(self.access.exposed_workflows)
         return JSONResponse(openapi.document(workflows, str(request.base_url).rstrip("/")))
 
     # --- callers and parameters -----------------------------------------------------------------
@@ -194,7 +194,7 @@ class ApiApp:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("an Authorization: Bearer TOKEN header is needed")
-        caller = await run_in_threadpool(self.access.authenticate, token.strip())
+        caller = await self.threads.run(self.access.authenticate, token.strip())
         if caller is None:
             raise unauthorized("the token is not valid (unknown or revoked)")
         return caller

@@ -23,6 +23,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.api.routes import ApiApp
+from app.api.threads import DbThreads
 from app.api.waiting import RunWaiter
 from app.engine.api_access import ApiAccess, split_listen
 from app.engine.events import EventBus
@@ -81,7 +82,7 @@ class ApiServer:
         """Bind and serve; returns once the server answers (BadInput if it cannot bind)."""
         sock = _bind(self.host, self.port)
         self.port = int(sock.getsockname()[1])
-        self._waiter = RunWaiter(self.access, self.events)
+        self._waiter = RunWaiter(self.access, self.events, DbThreads())
         routes = ApiApp(self.access, self._waiter, read_timeout=self.read_timeout)
         protocol = type("CueflowH11", (_Protocol,), {"max_connections": self.max_connections})
         config = uvicorn.Config(

@@ -10,8 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
+from app.api.threads import DbThreads
 from app.engine.api_access import ApiAccess, RunState
 from app.engine.events import EventBus, RunChanged
 
@@ -19,8 +18,9 @@ POLL_SECONDS = 1.0
 
 
 class RunWaiter:
-    def __init__(self, access: ApiAccess, events: EventBus) -> None:
+    def __init__(self, access: ApiAccess, events: EventBus, threads: DbThreads) -> None:
         self.access = access
+        self.threads = threads
         self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._lock = threading.Lock()
         self._unsubscribe: Callable[[], None] = events.subscribe(self._on_event)
@@ -48,7 +48,7 @@ class RunWaiter:
         try:
             while True:
                 entry[1].clear()  # set again by any later change of the run
-                state = await run_in_threadpool(self.access.state, run_id)
+                state = await self.threads.run(self.access.state, run_id)
                 left = deadline - loop.time()
                 if state is None or state.done or left <= 0:
                     return state

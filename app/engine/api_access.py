@@ -284,11 +284,10 @@ class ApiAccess:
 
     def state(self, run_id: str) -> RunState | None:
         with self.db.read() as session:
-            try:
-                run = ledger.get_run(session, run_id)
-            except NotFound:
-                return None
-            return RunState(run.id, run.workflow, run.status, run.origin, run.error, run.returned)
+            row = api_tokens.run_row(session, run_id)
+        if row is None:
+            return None
+        return RunState(row.id, row.workflow, row.status, row.origin, row.error, row.returned)
 
 
 _CONFIG_KEYS = ("enabled", "listen", "wait", "max_body", "max_pending")
