@@ -4,7 +4,7 @@ beside the scheduler of the process that runs it (window, tray, `cueflow runner`
 The listening socket is bound by `start()` in the caller's thread, so a busy
 port is a clear error there, not a dying thread. Limits (PRODUCT §6 and what
 keeps memory bounded): at most `max_connections` open connections (more are
-closed at once) and as many requests in progress (more get 503), a
+an idle one is closed) and as many requests in progress (more get 503), a
 connection idle for `keep_alive` seconds is closed (the first request
 included), request heads of at most 16 KiB (h11), bodies of at most
 api.max_body bytes read within `read_timeout` seconds.
@@ -35,20 +35,33 @@ START_SECONDS = 10.0
 
 
 class _Protocol(H11Protocol):
-    """h11 as uvicorn runs it, plus: a cap on open connections, and the idle
-    timeout armed from the first byte (uvicorn arms it only after a response,
-    so a connection that never sends anything would stay open for ever)."""
+    """h11 as uvicorn runs it, plus: a cap on open connections (past it, an idle
+    one is closed, else the new one), and the idle timeout armed from the
+    connection's start (uvicorn arms it only after a response, so a connection
+    that never sends anything would stay open for ever)."""
 
     max_connections = 1000
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
-        if len(self.connections) > self.max_connections:
+        if len(self.connections) > self.max_connections and not self._evict_idle():
             transport.close()
             return
         self.timeout_keep_alive_task = self.loop.call_later(
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
+
+    def _evict_idle(self) -> bool:
+        """Close another connection that has no request in progress (a flood of idle
+        connections then cannot lock callers out); False when every one is busy."""
+        for other in list(self.connections):
+            if other is self or not isinstance(other, H11Protocol):
+                continue
+            if other.cycle is None or other.cycle.response_complete:
+                other.transport.close()
+                self.connections.discard(other)
+                return True
+        return False
 
 
 class ApiServer:
@@ -92,7 +105,8 @@ class ApiServer:
             lifespan="off",
             log_level="warning",
             access_log=False,
-            limit_concurrency=self.max_connections,
+            # uvicorn counts open connections too: ours never pass the cap (see _Protocol)
+            limit_concurrency=self.max_connections + 1,
             timeout_keep_alive=int(max(1, self.keep_alive)),
             h11_max_incomplete_event_size=HEAD_LIMIT,
             server_header=False,
