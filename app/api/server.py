@@ -110,6 +110,7 @@ class ApiServer:
             timeout_keep_alive=int(max(1, self.keep_alive)),
             h11_max_incomplete_event_size=HEAD_LIMIT,
             server_header=False,
+            timeout_graceful_shutdown=2,  # a waiting when_done call never holds a stop up
         )
         server = uvicorn.Server(config)
         self._server = server

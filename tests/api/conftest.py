@@ -58,6 +58,25 @@ workflows:
     steps:
       - action: return_data
         with: {values: {double: "{{ n * 2 }}", flag: "{{ flag }}"}}
+  every_get:
+    api: {expose: true, auth: none, method: GET}
+    parameters:
+      words: {type: text}
+      count: {type: number}
+      flag: {type: yes/no}
+      when: {type: date}
+      who: {type: User}
+      tags: {type: list of text}
+    steps:
+      - action: return_data
+        with:
+          values:
+            words: "{{ words }}"
+            count: "{{ count }}"
+            flag: "{{ flag }}"
+            when: "{{ when.isoformat() }}"
+            who: "{{ who.name }}"
+            tags: "{{ tags }}"
   at_once:
     api: {expose: true, auth: none, respond: at_once}
     parameters:

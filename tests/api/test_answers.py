@@ -84,6 +84,30 @@ def test_every_type_from_a_form_body_read_as_p_reads_it(api: Api) -> None:
     assert response["me"] is None  # a token without --as: the run is as nobody
 
 
+def test_every_type_from_the_query_string(api: Api) -> None:
+    query = {
+        "words": "a b&c",
+        "count": "-1.5",
+        "flag": "yes",
+        "when": "2030-05-01T09:00:00+02:00",
+        "who": ada_id(api),
+        "tags": '["x", "y"]',
+    }
+    with api.client() as client:
+        answer = client.get(WF + "every_get", params=query)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["response"] == {
+            "words": "a b&c",
+            "count": -1.5,
+            "flag": True,
+            "when": "2030-05-01T09:00:00+02:00",
+            "who": "Ada",
+            "tags": ["x", "y"],
+        }
+        bad = client.get(WF + "every_get", params={**query, "when": "soon"})
+        assert bad.status_code == 400 and bad.json()["field"] == "when"
+
+
 def test_query_string_of_a_get_workflow_without_token(api: Api) -> None:
     with api.client() as client:
         answer = client.get(WF + "by_get", params={"n": "21", "flag": "true"})

@@ -28,8 +28,9 @@ class ApiRunner:
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
-    def start(self, listen: str = "127.0.0.1:0") -> str:
-        self.proc = cueflow_process(self.data_dir, "runner", "--api", listen)
+    def start(self, listen: str | None = "127.0.0.1:0") -> str:
+        api = ["--api", listen] if listen is not None else []
+        self.proc = cueflow_process(self.data_dir, "runner", *api)
         assert self.proc.stdout is not None
         first = self.proc.stdout.readline()
         second = self.proc.stdout.readline()
@@ -69,6 +70,8 @@ def test_a_token_revoked_by_another_process_is_refused_at_once(
     listed = cueflow_run(data_dir, "api", "token", "list", "--json")
     assert [row["label"] for row in json.loads(listed.out)] == ["site"]
     assert token not in listed.out
+    plain = cueflow_run(data_dir, "api", "token", "list")
+    assert plain.code == 0 and plain.out.startswith("site  made ")
     url = api_runner.start()
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, timeout=30) as client:
@@ -115,3 +118,12 @@ def test_a_busy_address_is_a_one_line_error(api_runner: ApiRunner, data_dir: Pat
     for bad in ("nohost", "127.0.0.1:99999", "[::1:80"):
         result = cueflow_run(data_dir, "runner", "--api", bad)
         assert result.code == 2 and result.err.startswith("cueflow: --api:"), result
+
+
+def test_the_runner_serves_when_api_enabled_is_yes(api_runner: ApiRunner, data_dir: Path) -> None:
+    assert cueflow_run(data_dir, "settings", "set", "api.enabled", "yes").code == 0
+    assert cueflow_run(data_dir, "settings", "set", "api.listen", "127.0.0.1:0").code == 0
+    url = api_runner.start(listen=None)
+    with httpx.Client(base_url=url, timeout=30) as client:
+        assert client.post(WF + "picky", json={"n": 4}).json()["response"] == {"n": 4}
+    assert api_runner.stop() == 0
