@@ -121,12 +121,15 @@ class ApiApp:
 
     async def workflow(self, request: Request) -> Response:
         name = request.path_params["name"]
-        wf = await self.threads.run(self.access.exposed, name) if NAME.fullmatch(name) else None
+        if not NAME.fullmatch(name):
+            raise ApiError(404, "no such workflow")
+        token = _bearer(request)
+        wf, by_token = await self.threads.run(self.access.admit, name, token)
         if wf is None:
             raise ApiError(404, "no such workflow")
         if request.method != wf.api.method:
             raise ApiError(405, f"use {wf.api.method}", headers={"Allow": wf.api.method})
-        caller = await self._caller(request, wf)
+        caller = self._caller(request, wf, token, by_token)
         config = await self.config()
         values = await self._values(request, wf, config)
         key = request.headers.get("idempotency-key")
@@ -182,19 +185,24 @@ class ApiApp:
 
     # --- callers and parameters -----------------------------------------------------------------
 
-    async def _caller(self, request: Request, wf: WorkflowDef) -> Caller:
+    def _caller(
+        self, request: Request, wf: WorkflowDef, token: str | None, caller: Caller | None
+    ) -> Caller:
         if wf.api.auth == "none":
             return PUBLIC_CALLER
         if any(key in TOKEN_IN_URL and wf.parameter(key) is None for key in _query_keys(request)):
             raise unauthorized("a token goes in the Authorization header, never in the URL")
-        return await self._token_caller(request)
+        if token is None:
+            raise unauthorized("an Authorization: Bearer TOKEN header is needed")
+        if caller is None:
+            raise unauthorized("the token is not valid (unknown or revoked)")
+        return caller
 
     async def _token_caller(self, request: Request) -> Caller:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = _bearer(request)
+        if token is None:
             raise unauthorized("an Authorization: Bearer TOKEN header is needed")
-        caller = await self.threads.run(self.access.authenticate, token.strip())
+        caller = await self.threads.run(self.access.authenticate, token)
         if caller is None:
             raise unauthorized("the token is not valid (unknown or revoked)")
         return caller
@@ -285,6 +293,13 @@ def answer(state: RunState, wf: WorkflowDef | None) -> Response:
     return JSONResponse(
         {"status": "error", "run_id": state.run_id, "message": one_line(message)[:2000]}, 500
     )
+
+
+def _bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer TOKEN` header, or None."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 # --- reading parameters ------------------------------------------------------------------------
