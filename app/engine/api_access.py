@@ -33,6 +33,7 @@ PUBLIC = "public"  # the label in the origin of runs of `auth: none` workflows
 LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # 1–255 visible ASCII characters
 CONDITION_UNMET = "only_when is false"  # the runner's error for a false workflow only_when
+ENDED = frozenset(ledger.FINISHED)  # a run in one of these has ended (for now: resume)
 
 
 class FieldError(BadInput):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.api.conftest import Api, Gate, set_setting
@@ -247,6 +248,28 @@ def test_when_done_is_woken_by_the_run_end_not_by_polling(api: Api) -> None:
         spent = time.monotonic() - start
     # With only the 1 s ledger poll, 20 calls would take 20 s or more.
     assert spent < 15, spent
+
+
+def test_a_run_ended_elsewhere_is_noticed_by_the_ledger_poll(
+    db: Any, events: Any, running_clock: Any
+) -> None:
+    """The scheduler hears nothing from this server and this server nothing from it
+    (as with another process): the clock sees the run by polling the ledger, the
+    when_done call its end by its one-second fallback read."""
+    from app.api.server import ApiServer
+    from app.engine.api_access import ApiAccess
+    from app.engine.events import EventBus
+    from tests.api.conftest import FLOWS
+
+    running_clock(FLOWS, events=EventBus())
+    server = ApiServer(ApiAccess(db, events), events, "127.0.0.1:0")
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            answer = client.post(WF + "picky", json={"n": 7})
+    finally:
+        server.stop()
+    assert answer.status_code == 200 and answer.json()["response"] == {"n": 7}
 
 
 def test_content_types_and_bodies(api: Api) -> None:
