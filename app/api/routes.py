@@ -181,7 +181,10 @@ class ApiApp:
         if request.method not in ("GET", "HEAD"):
             raise ApiError(405, "use GET", headers={"Allow": "GET"})
         workflows = await self.threads.run(self.access.exposed_workflows)
-        return JSONResponse(openapi.document(workflows, str(request.base_url).rstrip("/")))
+        # The address this server listens on, never the client's Host header.
+        host, port = request.scope.get("server") or ("127.0.0.1", 0)
+        server = f"http://{f'[{host}]' if ':' in str(host) else host}:{port}"
+        return JSONResponse(openapi.document(workflows, server))
 
     # --- callers and parameters -----------------------------------------------------------------
 

@@ -147,6 +147,8 @@ def test_header_injection_and_path_tricks(api: Api, data_dir: Path) -> None:
     assert status_of(raw(api, big + b"\r\n\r\n")) in (0, 400, 431)
     assert dump(data_dir) == before
     with api.client() as client:
+        doc = client.get("/api/1.1/openapi.json", headers={"Host": "evil.example"}).json()
+        assert doc["servers"] == [{"url": api.url}]
         odd_key = client.post(WF + "at_once", headers={"Idempotency-Key": b"\xe9t\xe9"})
         assert odd_key.status_code == 400 and odd_key.json()["field"] == "Idempotency-Key"
         long_key = client.post(WF + "at_once", headers={"Idempotency-Key": "k" * 256})
