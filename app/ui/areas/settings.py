@@ -304,6 +304,7 @@ class SettingsArea(QWidget):
         self.token_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.token_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.token_table.horizontalHeader().setStretchLastSection(True)
+        self.token_table.verticalHeader().setVisible(False)
         self.token_table.setMaximumHeight(140)
         form.addRow(self.tr("Tokens"), self.token_table)
         make_row = QHBoxLayout()
@@ -355,6 +356,7 @@ class SettingsArea(QWidget):
             self.token_table.setItem(index, 1, QTableWidgetItem(row.run_as or ""))
             made = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             self.token_table.setItem(index, 2, QTableWidgetItem(made))
+        self.token_table.resizeColumnsToContents()
         self._show_api_state()
 
     def _show_new_token(self, token: str) -> None:
