@@ -3,8 +3,8 @@ beside the scheduler of the process that runs it (window, tray, `cueflow runner`
 
 The listening socket is bound by `start()` in the caller's thread, so a busy
 port is a clear error there, not a dying thread. Limits (PRODUCT §6 and what
-keeps memory bounded): at most `max_connections` open connections (more are
-an idle one is closed) and as many requests in progress (more get 503), a
+keeps memory bounded): at most `max_connections` open connections (past it,
+an idle one is closed, else the new one) and as many requests in progress, a
 connection idle for `keep_alive` seconds is closed (the first request
 included), request heads of at most 16 KiB (h11), bodies of at most
 api.max_body bytes read within `read_timeout` seconds.
