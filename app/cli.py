@@ -170,6 +170,26 @@ def build_parser() -> argparse.ArgumentParser:
     ssub = p.add_subparsers(dest="secret_command", parser_class=_Parser, required=True)
     s = ssub.add_parser("set", help="read the value from standard input")
     s.add_argument("key")
+
+    # --- the workflow API (PRODUCT §6) ---------------------------------------------------
+    sub.choices["runner"].add_argument(
+        "--api",
+        nargs="?",
+        const="",
+        metavar="HOST:PORT",
+        help="serve the workflow API from this process (default address: setting api.listen)",
+    )
+    p = sub.add_parser("api", help="the workflow API: tokens")
+    asub = p.add_subparsers(dest="api_command", parser_class=_Parser, required=True)
+    p = asub.add_parser("token", help="create, list or revoke API tokens")
+    tsub = p.add_subparsers(dest="token_command", parser_class=_Parser, required=True)
+    t = tsub.add_parser("create", help="make a token; prints it once (only its hash is kept)")
+    t.add_argument("label")
+    t.add_argument("--as", dest="run_as", metavar="THING_ID", help="runs started run as this")
+    t = tsub.add_parser("list", help="list the tokens (labels, never the tokens)")
+    t.add_argument("--json", action="store_true")
+    t = tsub.add_parser("revoke", help="revoke a token: refused at once")
+    t.add_argument("label")
     return parser
 
 

@@ -59,10 +59,13 @@ def cmd_runner(args: argparse.Namespace) -> int:
             raise
         logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
         stop = console.stop_on_signal()
-        clock = Clock(db)
+        api, events = _start_api(args, db)
+        clock = Clock(db, events)
         clock.start()
         found = clock.recovered
         print(f"Cueflow runner for {folder} (process {lock.owner()}); Ctrl+C to stop.", flush=True)
+        if api is not None:
+            print(f"Workflow API on {api.url}{API_PATH}", flush=True)
         if any(found.values()):
             print(
                 f"At start: {len(found['late'])} late run(s) started, "
@@ -70,6 +73,8 @@ def cmd_runner(args: argparse.Namespace) -> int:
                 flush=True,
             )
         console.wait_for(stop)
+        if api is not None:
+            api.stop()
         interrupted = clock.stop(timeout=10)
         if interrupted:
             print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
@@ -495,4 +500,66 @@ def cmd_secret(args: argparse.Namespace) -> int:
         raise BadInput("the secret read from standard input is not valid UTF-8: nothing stored")
     secrets.set_secret(args.key, value)
     print(f"stored {args.key} in {secrets.backend_name()}")
+    return console.EXIT_OK
+
+
+# --- the workflow API (PRODUCT §6) --------------------------------------------------------
+
+API_PATH = "/api/1.1/wf/"
+
+
+def _start_api(args: argparse.Namespace, db: Database) -> tuple[Any, Any]:
+    """The API server when `--api` is given or api.enabled is yes (else None), and the
+    event bus it shares with the clock (an API call wakes the clock at once)."""
+    from app.api.server import start_if_enabled
+    from app.engine.api_access import ApiAccess
+    from app.engine.events import EventBus
+
+    events = EventBus()
+    listen = getattr(args, "api", None)
+    access = ApiAccess(db, events)
+    if listen:
+        from app.engine.api_access import split_listen
+
+        try:
+            split_listen(listen)
+        except BadInput as exc:
+            raise BadInput(f"--api: {exc.reason}") from None
+    return start_if_enabled(access, events, listen), events
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from app.engine.api_access import ApiAccess
+
+    access = ApiAccess(_open(args))
+    if args.token_command == "create":
+        token = access.create_token(args.label, args.run_as)
+        print(token)
+        print(
+            f"Token '{args.label}' made; it is shown only now (Cueflow keeps only its hash). "
+            "Send it as 'Authorization: Bearer TOKEN'.",
+            file=sys.stderr,
+        )
+    elif args.token_command == "list":
+        rows = access.list_tokens()
+        if args.json:
+            console.print_json(
+                [
+                    {
+                        "label": r.label,
+                        "run_as": r.run_as,
+                        "created_at": r.created_at.isoformat(),
+                        "origin": ledger.API_PREFIX + r.label,
+                    }
+                    for r in rows
+                ]
+            )
+        elif not rows:
+            print("no API tokens (make one with: cueflow api token create LABEL)")
+        for r in rows if not args.json else ():
+            runs_as = f"  runs as {r.run_as}" if r.run_as else ""
+            print(f"{r.label}  made {_local(r.created_at)}{runs_as}")
+    else:
+        access.revoke_token(args.label)
+        print(f"revoked token '{args.label}'")
     return console.EXIT_OK

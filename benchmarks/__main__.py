@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks import firing, gui_heartbeat, memory, schedule, startup
+from benchmarks import api, firing, gui_heartbeat, memory, schedule, startup
 from benchmarks.common import QUICK, Figure, Sizes
 
 HERE = Path(__file__).parent
@@ -44,6 +44,7 @@ def run_all(sizes: Sizes, folder: Path, say: Callable[[str], None]) -> list[Figu
     step("log filter", lambda: startup.log_filter(ledger, sizes))
     step("memory", lambda: memory.measure(folder, sizes))
     step("GUI heartbeat", lambda: gui_heartbeat.measure(folder, sizes))
+    step("workflow API", lambda: api.measure(folder, sizes))
     return figures
 
 

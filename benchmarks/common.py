@@ -49,6 +49,7 @@ class Sizes:
     cold_history: int = 1_000_000
     memory_upcoming: int = 100_000
     heartbeat_runs: int = 2_000
+    api_requests: int = 3_000
 
 
 QUICK = Sizes(
@@ -62,6 +63,7 @@ QUICK = Sizes(
     cold_history=20_000,
     memory_upcoming=5_000,
     heartbeat_runs=100,
+    api_requests=200,
 )
 
 

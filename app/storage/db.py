@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import DatabaseProblem
 
 DB_FILENAME = "cueflow.db"
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its sqlite3 connection)
 

@@ -175,6 +175,8 @@ class Run(Base):
         # History pages and counts, newest first, from the index (migration 0003).
         Index("ix_runs_status_finished_at", "status", "finished_at", "id"),
         Index("ix_runs_workflow_status_finished_at", "workflow", "status", "finished_at", "id"),
+        # The workflow API counts its waiting runs per request (api.max_pending; 0006).
+        Index("ix_runs_status_origin", "status", "origin"),
     )
 
 
@@ -226,3 +228,24 @@ class LogLine(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     level: Mapped[str] = mapped_column(String(10), default="info")
     message: Mapped[str] = mapped_column(Text)
+
+
+class ApiToken(Base):
+    """A workflow API token: only the SHA-256 of the token is kept (migration 0006)."""
+
+    __tablename__ = "api_tokens"
+    label: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    run_as: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdempotencyKey(Base):
+    """An `Idempotency-Key` the workflow API has seen: one run per (workflow, key), 24 h."""
+
+    __tablename__ = "idempotency_keys"
+    workflow: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -88,6 +88,27 @@ def _host(text: str) -> str:
     return value
 
 
+def parse_listen(text: str) -> str:
+    """`HOST:PORT` for the workflow API (`[::1]:8931` for IPv6; port 0: any free port)."""
+    value = _line(text).strip()
+    host, sep, port = value.rpartition(":")
+    bracketed = host.startswith("[") and host.endswith("]")
+    if bracketed:
+        host = host[1:-1]
+    odd = "[" in host or "]" in host or (":" in host and not bracketed)  # IPv6 needs [ ]
+    if not sep or not host or odd or any(c.isspace() for c in host) or not port.isdigit():
+        raise BadInput(f"'{one_line(value)[:60]}' is not HOST:PORT (e.g. 127.0.0.1:8931)")
+    if len(port) > 5 or not 0 <= int(port) <= 65535:
+        raise BadInput(f"port {port[:8]} is out of range (0 to 65535)")
+    return value
+
+
+def split_listen(value: str) -> tuple[str, int]:
+    """A checked `HOST:PORT` as (host, port)."""
+    host, _, port = parse_listen(value).rpartition(":")
+    return host.strip("[]"), int(port)
+
+
 SETTINGS: dict[str, SettingSpec] = {
     "smtp.host": SettingSpec("localhost", _host, "SMTP server host name"),
     "smtp.port": _ranged(25, 1, 65535, "SMTP server port", "a port is"),
@@ -109,6 +130,14 @@ SETTINGS: dict[str, SettingSpec] = {
         100_000, 1, 10_000_000, "most unfinished runs one chain of runs may have"
     ),
     "scheduler.paused": SettingSpec(False, _yes_no, "yes: no run starts until resumed"),
+    # The workflow API (PRODUCT §6).
+    "api.enabled": SettingSpec(False, _yes_no, "yes: serve exposed workflows over HTTP"),
+    "api.listen": SettingSpec("127.0.0.1:8931", parse_listen, "HOST:PORT the API listens on"),
+    "api.wait": _ranged(30, 0, 3600, "seconds a when_done call waits before answering 202"),
+    "api.max_body": _ranged(
+        1024 * 1024, 1024, 64 * 1024 * 1024, "largest request body in bytes (larger: 413)"
+    ),
+    "api.max_pending": _ranged(1000, 1, 1_000_000, "API runs waiting to run before calls get 429"),
 }
 
 

@@ -1,11 +1,14 @@
-"""The Settings area: SMTP server, password in the keychain, time zone, concurrency."""
+"""The Settings area: SMTP server, password in the keychain, time zone, concurrency,
+the workflow API (on/off, address, wait, tokens)."""
 
 from __future__ import annotations
 
 import threading
 
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -15,14 +18,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app import autostart
 from app.engine import settings
+from app.engine.api_access import ApiAccess
 from app.errors import CueflowError
 from app.ui.shell.context import AppContext
+from app.ui.shell.workflow_api import WindowApi
 from app.ui.widgets import formatting
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -34,6 +41,7 @@ class SettingsArea(QWidget):
 
     status_message = Signal(str)
     test_email_finished = Signal(bool, str)
+    api_applied = Signal(str, str)  # the URL served ("" when off), an error ("" when none)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,9 +124,11 @@ class SettingsArea(QWidget):
         self.autostart_check.toggled.connect(self.on_autostart_toggled)
         runner_form.addRow(self.tr("Start at login"), self.autostart_check)
         layout.addWidget(runner)
+        layout.addWidget(self._api_group())
         layout.addStretch(1)
 
         self.test_email_finished.connect(self.on_test_email_finished)
+        self.api_applied.connect(self.on_api_applied)
         self.reload()
 
     def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
@@ -138,6 +148,8 @@ class SettingsArea(QWidget):
             widget.editingFinished.connect(self.on_field_committed)
         elif isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(self.on_field_committed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(self.on_field_committed)
 
     def reload(self) -> None:
         values = self.context.settings.all()
@@ -149,6 +161,8 @@ class SettingsArea(QWidget):
                 widget.setValue(int(values[key]))
             elif isinstance(widget, QComboBox):
                 widget.setCurrentText(str(values[key]))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(values[key]))
             widget.blockSignals(False)
         usable = settings.keychain_usable()
         backend = settings.keychain_name()
@@ -170,6 +184,7 @@ class SettingsArea(QWidget):
         self.autostart_check.blockSignals(True)
         self.autostart_check.setChecked(self.autostart.is_enabled())
         self.autostart_check.blockSignals(False)
+        self.reload_tokens()
 
     def _text(self, widget: QWidget) -> str:
         if isinstance(widget, QLineEdit):
@@ -178,6 +193,8 @@ class SettingsArea(QWidget):
             return str(widget.value())
         if isinstance(widget, QComboBox):
             return widget.currentText()
+        if isinstance(widget, QCheckBox):
+            return "yes" if widget.isChecked() else "no"
         return ""
 
     def save(self, key: str) -> bool:
@@ -194,8 +211,8 @@ class SettingsArea(QWidget):
     @Slot()
     def on_field_committed(self) -> None:
         for key, widget in self.fields.items():
-            if widget is self.sender():
-                self.save(key)
+            if widget is self.sender() and self.save(key) and key in API_LIVE:
+                self.apply_api()
 
     @Slot()
     def on_store_password_clicked(self) -> None:
@@ -259,3 +276,160 @@ class SettingsArea(QWidget):
             if checked
             else self.tr("Cueflow will no longer start when you log in.")
         )
+
+    # --- the workflow API (PRODUCT §6) ------------------------------------------------
+
+    def _api_group(self) -> QGroupBox:
+        self.api_access = ApiAccess(self.context.db, self.context.events)
+        group = QGroupBox(self.tr("Workflow API"), self)
+        form = QFormLayout(group)
+        self._add(
+            form, "api.enabled", self.tr("Serve"), QCheckBox(self.tr("Serve exposed workflows"))
+        )
+        self._add(form, "api.listen", self.tr("Listen on"), QLineEdit(group))
+        wait = QSpinBox(group)
+        wait.setRange(0, 3600)
+        wait.setSuffix(self.tr(" s"))
+        self._add(form, "api.wait", self.tr("Wait for a run"), wait)
+        self.api_status = QLabel(group)
+        self.api_status.setObjectName("apiStatus")
+        self.api_status.setWordWrap(True)
+        form.addRow(self.tr("Status"), self.api_status)
+
+        self.token_table = QTableWidget(0, 3, group)
+        self.token_table.setObjectName("apiTokens")
+        self.token_table.setHorizontalHeaderLabels(
+            [self.tr("Label"), self.tr("Runs as"), self.tr("Made")]
+        )
+        self.token_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.token_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.token_table.horizontalHeader().setStretchLastSection(True)
+        self.token_table.verticalHeader().setVisible(False)
+        self.token_table.setMaximumHeight(140)
+        form.addRow(self.tr("Tokens"), self.token_table)
+        make_row = QHBoxLayout()
+        self.token_label_edit = QLineEdit(group)
+        self.token_label_edit.setObjectName("apiTokenLabel")
+        self.token_label_edit.setPlaceholderText(self.tr("label, e.g. website"))
+        self.token_as_edit = QLineEdit(group)
+        self.token_as_edit.setObjectName("apiTokenAs")
+        self.token_as_edit.setPlaceholderText(self.tr("run as thing ID (optional)"))
+        self.create_token_button = QPushButton(self.tr("Create token"), group)
+        self.create_token_button.setObjectName("createTokenButton")
+        self.create_token_button.clicked.connect(self.on_create_token_clicked)
+        self.revoke_token_button = QPushButton(self.tr("Revoke selected"), group)
+        self.revoke_token_button.setObjectName("revokeTokenButton")
+        self.revoke_token_button.clicked.connect(self.on_revoke_token_clicked)
+        for widget in (self.token_label_edit, self.token_as_edit):
+            make_row.addWidget(widget, 1)
+        make_row.addWidget(self.create_token_button)
+        make_row.addWidget(self.revoke_token_button)
+        form.addRow("", make_row)
+        self.token_error = QLabel(group)
+        self.token_error.setObjectName("apiTokenError")
+        self.token_error.setStyleSheet(ERROR_STYLE)
+        self.token_error.setVisible(False)
+        form.addRow("", self.token_error)
+        shown_row = QHBoxLayout()
+        self.new_token_edit = QLineEdit(group)
+        self.new_token_edit.setObjectName("newApiToken")
+        self.new_token_edit.setReadOnly(True)
+        self.copy_token_button = QPushButton(self.tr("Copy"), group)
+        self.copy_token_button.setObjectName("copyTokenButton")
+        self.copy_token_button.clicked.connect(self.on_copy_token_clicked)
+        shown_row.addWidget(self.new_token_edit, 1)
+        shown_row.addWidget(self.copy_token_button)
+        self.new_token_note = QLabel(
+            self.tr("Shown only now: Cueflow keeps only a hash of the token."), group
+        )
+        self.new_token_note.setWordWrap(True)
+        form.addRow(self.tr("New token"), shown_row)
+        form.addRow("", self.new_token_note)
+        self._show_new_token("")
+        return group
+
+    def reload_tokens(self) -> None:
+        rows = self.api_access.list_tokens()
+        self.token_table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            self.token_table.setItem(index, 0, QTableWidgetItem(row.label))
+            self.token_table.setItem(index, 1, QTableWidgetItem(row.run_as or ""))
+            made = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            self.token_table.setItem(index, 2, QTableWidgetItem(made))
+        self.token_table.resizeColumnsToContents()
+        self._show_api_state()
+
+    def _show_new_token(self, token: str) -> None:
+        self.new_token_edit.setText(token)
+        for widget in (self.new_token_edit, self.copy_token_button, self.new_token_note):
+            widget.setVisible(bool(token))
+
+    def _show_api_state(self) -> None:
+        api = self.context.api
+        if api is not None and api.error:
+            self.api_status.setStyleSheet(ERROR_STYLE)
+            self.api_status.setText(api.error)
+        elif api is not None and api.url:
+            self.api_status.setStyleSheet(OK_STYLE)
+            self.api_status.setText(self.tr("Serving at {url}/api/1.1/wf/NAME").format(url=api.url))
+        else:
+            self.api_status.setStyleSheet("")
+            self.api_status.setText(self.tr("Off"))
+
+    def apply_api(self) -> None:
+        """Start, move or stop the server off the GUI thread; the status follows."""
+        if self.context.api is None:
+            self.context.api = WindowApi(self.context)
+        self.api_status.setStyleSheet("")
+        self.api_status.setText(self.tr("Applying…"))
+        signal = self.api_applied
+        self.context.api.apply(lambda url, error: signal.emit(url or "", error or ""))
+
+    @Slot(str, str)
+    def on_api_applied(self, url: str, error: str) -> None:
+        self._show_api_state()
+
+    @Slot()
+    def on_create_token_clicked(self) -> None:
+        label = self.token_label_edit.text().strip()
+        run_as = self.token_as_edit.text().strip() or None
+        try:
+            token = self.api_access.create_token(label, run_as)
+        except CueflowError as exc:
+            self.token_error.setText(exc.reason)
+            self.token_error.setVisible(True)
+            return
+        self.token_error.setVisible(False)
+        self.token_label_edit.clear()
+        self.token_as_edit.clear()
+        self._show_new_token(token)
+        self.reload_tokens()
+        self.status_message.emit(self.tr("Token '{label}' created.").format(label=label))
+
+    @Slot()
+    def on_copy_token_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.new_token_edit.text())
+        self.status_message.emit(self.tr("Token copied."))
+
+    @Slot()
+    def on_revoke_token_clicked(self) -> None:
+        row = self.token_table.currentRow()
+        item = self.token_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            self.token_error.setText(self.tr("Select a token to revoke."))
+            self.token_error.setVisible(True)
+            return
+        label = item.text()
+        try:
+            self.api_access.revoke_token(label)
+        except CueflowError as exc:
+            self.token_error.setText(exc.reason)
+            self.token_error.setVisible(True)
+            return
+        self.token_error.setVisible(False)
+        self._show_new_token("")
+        self.reload_tokens()
+        self.status_message.emit(self.tr("Token '{label}' revoked.").format(label=label))
+
+
+API_LIVE = ("api.enabled", "api.listen")  # applied to the running server at once

@@ -85,6 +85,7 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
 
 def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only: bool) -> int:
     from app.ui.shell.desktop import DesktopApp
+    from app.ui.shell.workflow_api import WindowApi
 
     try:
         folder = open_intact(data_dir)  # the window's scheduler never runs on a damaged one
@@ -94,6 +95,8 @@ def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only:
     context = AppContext.of(folder)
     try:
         context.start_clock()
+        context.api = WindowApi(context)  # the workflow API, when api.enabled is yes
+        context.api.apply()
         desktop = DesktopApp(context)
         desktop.finished.connect(app.quit)
         instance.message_received.connect(desktop.on_instance_message)
@@ -102,6 +105,8 @@ def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only:
         status = app.exec()
         return int(status)
     finally:
+        if context.api is not None:
+            context.api.stop()
         clock = context.clock
         if clock is not None:
             context.clock = None

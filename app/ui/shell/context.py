@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from app.engine.data_folder import DataFolder
 from app.engine.service import Service
@@ -16,6 +17,7 @@ class AppContext(DataFolder):
     clock that runs workflows in this process."""
 
     clock: Clock | None = None
+    api: Any = None  # the workflow API beside the clock (app.ui.shell.workflow_api)
 
     @classmethod
     def of(cls, folder: DataFolder) -> AppContext:

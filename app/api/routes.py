@@ -1,0 +1,407 @@
+"""The workflow API's ASGI application (PRODUCT §6).
+
+Every answer is JSON; nothing a client sends can produce a stack trace (a
+catch-all answers 500 and logs the traceback). Database work runs on
+Starlette's thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import re
+import time
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.api import openapi
+from app.api.waiting import RunWaiter
+from app.core.definitions import WorkflowDef
+from app.engine.api_access import (
+    PUBLIC_CALLER,
+    ApiAccess,
+    ApiConfig,
+    Caller,
+    FieldError,
+    KeyConflict,
+    Overloaded,
+    RunState,
+    visible_to,
+)
+from app.errors import BadInput, NotFound, one_line
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/1.1"
+NAME = re.compile(r"[a-z0-9_]{1,100}")
+RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+MAX_FIELDS = 1000  # keys in a form body or query string
+MAX_DEPTH = 32  # nesting of a JSON value given to a parameter
+RETRY_AFTER = "5"  # seconds, on 429
+CONFIG_SECONDS = 1.0  # settings are read again at most this often
+TOKEN_IN_URL = ("access_token", "api_token", "token", "api_key")
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+FORM = "application/x-www-form-urlencoded"
+
+
+class ApiError(Exception):
+    """An answer other than success: status, body and headers."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"status": "error", "message": one_line(message)[:500]}
+        if field is not None:
+            self.body["field"] = one_line(field)[:200]
+        self.headers = dict(headers or {})
+
+    def response(self) -> Response:
+        return JSONResponse(self.body, self.status, headers=self.headers)
+
+
+def unauthorized(message: str) -> ApiError:
+    return ApiError(401, message, headers={"WWW-Authenticate": 'Bearer realm="cueflow"'})
+
+
+@dataclass
+class _Settings:
+    config: ApiConfig
+    read_at: float
+
+
+class ApiApp:
+    """The routes over one ApiAccess; `read_timeout` bounds reading a request body."""
+
+    def __init__(self, access: ApiAccess, waiter: RunWaiter, *, read_timeout: float = 30.0) -> None:
+        self.access = access
+        self.waiter = waiter
+        self.threads = waiter.threads
+        self.read_timeout = read_timeout
+        self._settings = _Settings(access.config(), time.monotonic())
+        self.asgi = Starlette(
+            routes=[
+                Route(PREFIX + "/wf/{name}", self.workflow, methods=METHODS),
+                Route(PREFIX + "/runs/{run_id}", self.run, methods=METHODS),
+                Route(PREFIX + "/openapi.json", self.document, methods=METHODS),
+            ],
+            exception_handlers={
+                HTTPException: self._http_error,
+                ApiError: self._api_error,
+                Exception: self._internal_error,
+            },
+        )
+
+    # --- settings -------------------------------------------------------------------------
+
+    async def config(self) -> ApiConfig:
+        cached = self._settings
+        if time.monotonic() - cached.read_at > CONFIG_SECONDS:
+            config = await self.threads.run(self.access.config)
+            self._settings = cached = _Settings(config, time.monotonic())
+        return cached.config
+
+    # --- routes -----------------------------------------------------------------------------
+
+    async def workflow(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if not NAME.fullmatch(name):
+            raise ApiError(404, "no such workflow")
+        token = _bearer(request)
+        wf, by_token = await self.threads.run(self.access.admit, name, token)
+        if wf is None:
+            raise ApiError(404, "no such workflow")
+        if request.method != wf.api.method:
+            raise ApiError(405, f"use {wf.api.method}", headers={"Allow": wf.api.method})
+        caller = self._caller(request, wf, token, by_token)
+        config = await self.config()
+        values = await self._values(request, wf, config)
+        key = request.headers.get("idempotency-key")
+        try:
+            started = await self.threads.run(
+                lambda: self.access.start(
+                    wf, values, caller, idempotency_key=key, max_pending=config.max_pending
+                )
+            )
+        except FieldError as exc:
+            raise ApiError(400, exc.reason, field=exc.field) from None
+        except KeyConflict as exc:
+            raise ApiError(422, exc.reason) from None
+        except Overloaded as exc:
+            raise ApiError(429, exc.reason, headers={"Retry-After": RETRY_AFTER}) from None
+        except NotFound:  # no longer exposed since the request came in
+            raise ApiError(404, "no such workflow") from None
+        except BadInput as exc:
+            raise ApiError(400, exc.reason) from None
+        prefer = request.headers.get("prefer", "").lower()
+        if wf.api.respond == "at_once" or "respond-async" in prefer:
+            if not started.repeated:
+                return accepted(started.run_id)
+            state = await self.threads.run(self.access.state, started.run_id)
+        else:
+            state = await self.waiter.wait(started.run_id, config.wait)
+        if state is None:  # the run was deleted meanwhile (its workflow was deleted)
+            raise ApiError(404, "the run no longer exists")
+        return answer(state, wf)
+
+    async def run(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            raise ApiError(405, "use GET", headers={"Allow": "GET"})
+        run_id = request.path_params["run_id"]
+        caller = None
+        if request.headers.get("authorization"):
+            caller = await self._token_caller(request)
+        state = (
+            await self.threads.run(self.access.state, run_id) if RUN_ID.fullmatch(run_id) else None
+        )
+        if state is None or not visible_to(state, caller):
+            if caller is None and state is not None:
+                raise unauthorized("this run needs the token that started it")
+            raise ApiError(404, "no such run")
+        wf = await self.threads.run(self.access.exposed, state.workflow)
+        return answer(state, wf)
+
+    async def document(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            raise ApiError(405, "use GET", headers={"Allow": "GET"})
+        workflows = await self.threads.run(self.access.exposed_workflows)
+        # The address this server listens on, never the client's Host header.
+        host, port = request.scope.get("server") or ("127.0.0.1", 0)
+        server = f"http://{f'[{host}]' if ':' in str(host) else host}:{port}"
+        return JSONResponse(openapi.document(workflows, server))
+
+    # --- callers and parameters -----------------------------------------------------------------
+
+    def _caller(
+        self, request: Request, wf: WorkflowDef, token: str | None, caller: Caller | None
+    ) -> Caller:
+        if wf.api.auth == "none":
+            return PUBLIC_CALLER
+        if any(key in TOKEN_IN_URL and wf.parameter(key) is None for key in _query_keys(request)):
+            raise unauthorized("a token goes in the Authorization header, never in the URL")
+        if token is None:
+            raise unauthorized("an Authorization: Bearer TOKEN header is needed")
+        if caller is None:
+            raise unauthorized("the token is not valid (unknown or revoked)")
+        return caller
+
+    async def _token_caller(self, request: Request) -> Caller:
+        token = _bearer(request)
+        if token is None:
+            raise unauthorized("an Authorization: Bearer TOKEN header is needed")
+        caller = await self.threads.run(self.access.authenticate, token)
+        if caller is None:
+            raise unauthorized("the token is not valid (unknown or revoked)")
+        return caller
+
+    async def _values(self, request: Request, wf: WorkflowDef, config: ApiConfig) -> dict[str, Any]:
+        values = _form(request.scope.get("query_string", b""), "the query string")
+        if request.method == "GET":
+            return values
+        body = await self._body(request, config.max_body)
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not body and kind in ("", "application/json", FORM):
+            given: dict[str, Any] = {}
+        elif kind == "application/json" or kind.endswith("+json"):
+            given = _json_object(body)
+        elif kind == FORM:
+            given = _form(body, "the form body")
+        else:
+            raise ApiError(415, "send application/json or application/x-www-form-urlencoded")
+        for key in given:
+            if key in values:
+                raise ApiError(400, "given in the query string and in the body", field=key)
+        values.update(given)
+        return values
+
+    async def _body(self, request: Request, limit: int) -> bytes:
+        """The body, refused with 413 as soon as it passes `limit` (never buffered whole)."""
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            raise ApiError(413, f"the body is over {limit:,} bytes")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind and kind not in ("application/json", FORM) and not kind.endswith("+json"):
+            raise ApiError(415, "send application/json or application/x-www-form-urlencoded")
+        chunks: list[bytes] = []
+        size = 0
+
+        async def read() -> None:
+            nonlocal size
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(413, f"the body is over {limit:,} bytes")
+                chunks.append(chunk)
+
+        try:
+            await asyncio.wait_for(read(), self.read_timeout)
+        except TimeoutError:
+            raise ApiError(408, "the body came too slowly") from None
+        return b"".join(chunks)
+
+    # --- errors ---------------------------------------------------------------------------
+
+    async def _api_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return exc.response()
+
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return ApiError(404, "no such path").response()
+        headers = dict(exc.headers or {})
+        return ApiError(exc.status_code, str(exc.detail), headers=headers).response()
+
+    async def _internal_error(self, request: Request, exc: Exception) -> Response:
+        log.error("workflow API: internal error on %s", request.url.path, exc_info=exc)
+        return JSONResponse({"status": "error", "message": "internal error (see the log)"}, 500)
+
+
+def accepted(run_id: str) -> Response:
+    return JSONResponse({"status": "accepted", "run_id": run_id}, 202)
+
+
+def answer(state: RunState, wf: WorkflowDef | None) -> Response:
+    """A run's state in the shape of PRODUCT §6."""
+    if not state.done:
+        return accepted(state.run_id)
+    if state.condition_unmet:
+        if wf is not None and wf.api.return_200_if_condition_unmet:
+            return JSONResponse({"status": "success", "run_id": None, "response": {}})
+        return JSONResponse({"status": "error", "message": "condition not met"}, 400)
+    if state.status == "succeeded":
+        body = {"status": "success", "run_id": state.run_id, "response": state.returned or {}}
+        return JSONResponse(body)
+    if state.status == "terminated":
+        return JSONResponse({"status": "terminated", "run_id": state.run_id, "response": {}})
+    message = state.error or state.status
+    if state.status != "failed":
+        message = f"the run was {state.status}: {message}"
+    return JSONResponse(
+        {"status": "error", "run_id": state.run_id, "message": one_line(message)[:2000]}, 500
+    )
+
+
+def _bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer TOKEN` header, or None."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+# --- reading parameters ------------------------------------------------------------------------
+
+
+def _query_keys(request: Request) -> list[str]:
+    try:
+        return list(_form(request.scope.get("query_string", b""), "the query string"))
+    except ApiError:
+        return []
+
+
+def _form(raw: bytes, where: str) -> dict[str, Any]:
+    """`a=1&b=x` as text values (read later as `-p` reads them); a key twice is refused."""
+    if not raw:
+        return {}
+    try:
+        text = raw.decode("ascii")
+        pairs = urllib.parse.parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError:
+        raise ApiError(400, f"{where} is not valid UTF-8 percent-encoded text") from None
+    except ValueError as exc:
+        raise ApiError(400, f"{where} is malformed ({one_line(str(exc))[:80]})") from None
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ApiError(400, f"given twice in {where}", field=key)
+        _check_text(value, key)
+        _check_text(key, key)
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is out of range")
+    return value
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key '{key[:60]}' given twice")
+        out[key] = value
+    return out
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "the body is not valid UTF-8") from None
+    try:
+        value = json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_pairs
+        )
+    except RecursionError:
+        raise ApiError(400, "the JSON body is nested too deeply") from None
+    except ValueError as exc:
+        raise ApiError(400, f"the body is not valid JSON: {one_line(str(exc))[:120]}") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "the body must be a JSON object of parameters")
+    for key, item in value.items():
+        _check_value(item, key, 0)
+        _check_text(key, key)
+    return value
+
+
+def _check_value(value: Any, field: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ApiError(400, f"nested deeper than {MAX_DEPTH}", field=field)
+    if isinstance(value, str):
+        _check_text(value, field)
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(item, field, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, field)
+            _check_value(item, field, depth + 1)
+
+
+def _check_text(text: str, field: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "not valid text (an unpaired surrogate)", field=field) from None
+    if "\x00" in text:
+        raise ApiError(400, "not valid text (a NUL character)", field=field)

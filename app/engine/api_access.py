@@ -1,0 +1,316 @@
+"""What the workflow API, the command line and the window's Settings call for
+the API (PRODUCT §6): tokens, exposed workflows, starting runs, reading them.
+
+Qt-free and HTTP-free: the server (`app.api`) turns these values and errors
+into answers. Every run an API call starts is written to the ledger (origin
+`api:LABEL`; `api:public` for workflows with `auth: none`) before the call is
+answered; the scheduler's workers execute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.core.definitions import WorkflowDef
+from app.core.types import utcnow
+from app.engine.enqueue import prepare_params
+from app.engine.events import EventBus, LedgerChanged
+from app.errors import BadInput, NotFound, one_line
+from app.storage import api_tokens, catalog, ledger, settings
+from app.storage.db import Database
+from app.storage.settings import split_listen as split_listen  # the server's address
+
+PUBLIC = "public"  # the label in the origin of runs of `auth: none` workflows
+LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # 1–255 visible ASCII characters
+CONDITION_UNMET = "only_when is false"  # the runner's error for a false workflow only_when
+ENDED = frozenset(ledger.FINISHED)  # a run in one of these has ended (for now: resume)
+
+
+class FieldError(BadInput):
+    """A parameter (or header) of the request is wrong: `field` names it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
+class KeyConflict(BadInput):
+    """An Idempotency-Key seen before with other parameters (HTTP 422)."""
+
+
+class Overloaded(BadInput):
+    """Too many API runs wait to run (HTTP 429)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls: a token's label and who it runs as, or the public."""
+
+    label: str
+    run_as: str | None = None
+
+    @property
+    def origin(self) -> str:
+        return ledger.API_PREFIX + self.label
+
+
+PUBLIC_CALLER = Caller(PUBLIC)
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    enabled: bool
+    listen: str
+    wait: float
+    max_body: int
+    max_pending: int
+
+
+@dataclass(frozen=True)
+class RunState:
+    run_id: str
+    workflow: str
+    status: str
+    origin: str
+    error: str | None
+    returned: dict[str, Any] | None
+
+    @property
+    def done(self) -> bool:
+        return self.status in ledger.FINISHED
+
+    @property
+    def condition_unmet(self) -> bool:
+        return self.status == ledger.TERMINATED and self.error == CONDITION_UNMET
+
+
+@dataclass(frozen=True)
+class Started:
+    run_id: str
+    repeated: bool  # an Idempotency-Key seen before: nothing new was started
+
+
+class ApiAccess:
+    """The workflow API's service over one database."""
+
+    def __init__(self, db: Database, events: EventBus | None = None) -> None:
+        self.db = db
+        self.events = events or EventBus()
+        # Workflow definitions by name, kept while their stamp (row, version) holds.
+        self._definitions: dict[str, tuple[tuple[int, int, int], WorkflowDef]] = {}
+
+    # --- tokens -----------------------------------------------------------------------
+
+    def create_token(self, label: str, run_as: str | None = None) -> str:
+        """Make a token; returns it (shown once: only its hash is kept)."""
+        if not LABEL.fullmatch(label):
+            raise BadInput(
+                f"token label '{one_line(label)[:70]}': 1 to 64 letters, digits, '_', '.' or '-',"
+                " starting with a letter or digit"
+            )
+        if label == PUBLIC:
+            raise BadInput(f"token label '{PUBLIC}' is reserved for workflows with auth: none")
+        token = secrets.token_urlsafe(32)
+        with self.db.write() as session:
+            if api_tokens.has_label(session, label):
+                raise BadInput(f"a token labelled '{label}' exists (revoke it first)")
+            if run_as is not None and catalog.load_row(session, run_as) is None:
+                raise NotFound(f"no thing with ID '{one_line(run_as)[:40]}' to run as")
+            api_tokens.add_token(session, label, api_tokens.token_hash(token), run_as, utcnow())
+        return token
+
+    def list_tokens(self) -> list[api_tokens.TokenRow]:
+        with self.db.read() as session:
+            return api_tokens.tokens(session)
+
+    def revoke_token(self, label: str) -> None:
+        with self.db.write() as session:
+            if not api_tokens.remove_token(session, label):
+                raise NotFound(f"no token labelled '{one_line(label)[:70]}'")
+
+    def authenticate(self, token: str) -> Caller | None:
+        """The caller this token stands for; None when unknown or revoked (read per call)."""
+        if not token or len(token) > 200:
+            return None
+        with self.db.read() as session:
+            row = api_tokens.find_token(session, token)
+        return None if row is None else Caller(row.label, row.run_as)
+
+    # --- settings and workflows ---------------------------------------------------------
+
+    def config(self) -> ApiConfig:
+        with self.db.read() as session:
+            values = {key: settings.get(session, f"api.{key}") for key in _CONFIG_KEYS}
+        return ApiConfig(
+            enabled=bool(values["enabled"]),
+            listen=str(values["listen"]),
+            wait=float(values["wait"]),
+            max_body=int(values["max_body"]),
+            max_pending=int(values["max_pending"]),
+        )
+
+    def exposed(self, name: str) -> WorkflowDef | None:
+        """The workflow if the API serves it (None: unknown or not exposed, alike)."""
+        with self.db.read() as session:
+            wf = self._definition(session, name)
+        return wf if wf is not None and wf.api.expose else None
+
+    def admit(self, name: str, token: str | None) -> tuple[WorkflowDef | None, Caller | None]:
+        """The exposed workflow and the token's caller, read in one transaction (the
+        API's first step on every call: one read instead of two)."""
+        with self.db.read() as session:
+            wf = self._definition(session, name)
+            row = api_tokens.find_token(session, token) if token and len(token) <= 200 else None
+        exposed = wf if wf is not None and wf.api.expose else None
+        return exposed, (None if row is None else Caller(row.label, row.run_as))
+
+    def _definition(self, session: Session, name: str) -> WorkflowDef | None:
+        """The stored definition, from the cache while its stamp is unchanged (one
+        light query: a change from any process bumps the row's version)."""
+        try:
+            stamp = catalog.workflow_stamp(session, name)
+        except NotFound:
+            return None
+        cached = self._definitions.get(name)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        wf = catalog.find_workflow(session, name)
+        if wf is not None:
+            self._definitions[name] = (stamp, wf)
+        return wf
+
+    def exposed_workflows(self) -> list[WorkflowDef]:
+        with self.db.read() as session:
+            return [wf for wf in catalog.list_workflows(session) if wf.api.expose]
+
+    # --- runs ------------------------------------------------------------------------------
+
+    def start(
+        self,
+        wf: WorkflowDef,
+        values: Mapping[str, Any],
+        caller: Caller,
+        *,
+        idempotency_key: str | None = None,
+        max_pending: int | None = None,
+    ) -> Started:
+        """Check the parameters, then write the run to the ledger and wake the scheduler.
+
+        Strings are read as `-p` reads them; other JSON values as they are.
+        With an idempotency key, the key and the run are written in one
+        transaction; the key's primary key makes a concurrent repeat fail and
+        then find the first run.
+        """
+        if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+            raise FieldError("Idempotency-Key", "an Idempotency-Key is 1 to 255 visible characters")
+        for _ in range(3):
+            try:
+                with self.db.write() as session:
+                    started = self._start_in(
+                        session, wf.name, values, caller, idempotency_key, max_pending
+                    )
+            except IntegrityError:
+                continue  # another process wrote the same key first: read what it started
+            if not started.repeated:
+                self.events.emit(LedgerChanged())  # the clock runs it at once
+            return started
+        raise BadInput("the Idempotency-Key is being written by another request; retry")
+
+    def _start_in(
+        self,
+        session: Session,
+        name: str,
+        values: Mapping[str, Any],
+        caller: Caller,
+        idempotency_key: str | None,
+        max_pending: int | None,
+    ) -> Started:
+        """In one write transaction: check, find the key, count, insert the run.
+
+        The row is the one `enqueue.schedule_in` writes for a run due now with no
+        parent (checked by the same `prepare_params`), inserted with the cached
+        definition rather than loading it again: the API's hot path.
+        """
+        wf = self._definition(session, name)
+        if wf is None or not wf.api.expose:
+            raise NotFound(f"unknown workflow '{name}'")
+        encoded = self._checked(session, wf, values)
+        now = utcnow()
+        if idempotency_key is not None:
+            request_hash = _request_hash(encoded, caller)
+            seen = api_tokens.seen_key(session, wf.name, idempotency_key, now)
+            if seen is not None:
+                if seen.request_hash != request_hash:
+                    raise KeyConflict("this Idempotency-Key was used with other parameters")
+                return Started(seen.run_id, repeated=True)
+        limit = max_pending
+        if limit is None:
+            limit = int(settings.get(session, "api.max_pending"))
+        if api_tokens.pending_api_runs(session) >= limit:
+            raise Overloaded(f"more than {limit:,} API runs wait to run")
+        if caller.run_as is not None and catalog.load_row(session, caller.run_as) is None:
+            raise BadInput(f"the token's thing to run as ('{caller.run_as}') no longer exists")
+        run = ledger.NewRun(
+            workflow=wf.name,
+            workflow_version=wf.version,
+            params=encoded,
+            scheduled_for=now,
+            run_as=caller.run_as,
+            origin=caller.origin,
+        )
+        [run_id] = ledger.insert_runs(session, [run])
+        if idempotency_key is not None:
+            api_tokens.remember_key(session, wf.name, idempotency_key, request_hash, run_id, now)
+        return Started(run_id, repeated=False)
+
+    def _checked(self, session: Any, wf: WorkflowDef, values: Mapping[str, Any]) -> dict[str, Any]:
+        """`prepare_params` one parameter at a time, so an error names its field."""
+        for key in values:
+            if wf.parameter(key) is None:
+                known = ", ".join(p.key for p in wf.parameters) or "none"
+                raise FieldError(
+                    str(key), f"{wf.name} has no parameter '{key}' (parameters: {known})"
+                )
+        resolve = catalog.SessionThingLoader(session).resolve
+        encoded: dict[str, Any] = {}
+        for param in wf.parameters:
+            one = replace(wf, parameters=(param,))
+            given = {param.key: values[param.key]} if param.key in values else {}
+            try:
+                encoded.update(prepare_params(one, given, resolve, from_text=True))
+            except BadInput as exc:
+                raise FieldError(param.key, exc.reason) from None
+        return encoded
+
+    def state(self, run_id: str) -> RunState | None:
+        with self.db.read() as session:
+            row = api_tokens.run_row(session, run_id)
+        if row is None:
+            return None
+        return RunState(row.id, row.workflow, row.status, row.origin, row.error, row.returned)
+
+
+_CONFIG_KEYS = ("enabled", "listen", "wait", "max_body", "max_pending")
+
+
+def _request_hash(encoded: Mapping[str, Any], caller: Caller) -> str:
+    """What makes two requests with one Idempotency-Key the same: parameters and caller."""
+    text = json.dumps([encoded, caller.label], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def visible_to(run: RunState, caller: Caller | None) -> bool:
+    """A token sees the runs it started; a public workflow's runs need no token."""
+    if run.origin == PUBLIC_CALLER.origin:
+        return True
+    return caller is not None and run.origin == caller.origin
