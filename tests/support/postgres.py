@@ -22,8 +22,12 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import URL, make_url
+
+if TYPE_CHECKING:
+    from app.storage.db import Database
 
 ENV_URL = "CUEFLOW_TEST_PG_URL"
 TEMPLATE = "cueflow_template"
@@ -202,3 +206,35 @@ def postgres_server() -> Iterator[PostgresServer | str]:
         server.close()
         if cluster is not None:
             cluster.stop()
+
+
+class OtherConnection:
+    """A second connection to a test's database, as another process would have
+    (autocommit): `execute` takes `?` placeholders on either database."""
+
+    def __init__(self, db: Database) -> None:
+        import sqlite3
+
+        self.kind = db.side.name
+        if self.kind == "sqlite":
+            self._conn: Any = sqlite3.connect(str(db.engine.url.database))
+        else:
+            import psycopg
+
+            url = db.engine.url
+            self._conn = psycopg.connect(
+                host=url.host,
+                port=url.port,
+                user=url.username,
+                password=url.password,
+                dbname=url.database,
+                autocommit=True,
+            )
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        if self.kind != "sqlite":
+            sql = sql.replace("?", "%s")
+        return self._conn.execute(sql, parameters)
+
+    def close(self) -> None:
+        self._conn.close()
