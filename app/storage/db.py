@@ -391,7 +391,7 @@ def parse_url(url: str | URL) -> URL:
     """`url` read, or DatabaseProblem naming what is wrong with it (never the password)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
         shown = str(url).split("@")[-1] if "@" in str(url) else str(url)
         raise DatabaseProblem(
             f"'{one_line(shown)[:200]}' is not a database URL (for example "
