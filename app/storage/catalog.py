@@ -196,14 +196,11 @@ class ThingRow:
 def type_def(session: Session, type_id: int) -> DataTypeDef:
     conn = driver(session)
     forms = side(session)
-    row = conn.execute(
-        f"SELECT name, {forms.privacy_text} FROM data_types WHERE id = ?", (type_id,)
-    ).fetchone()
+    row = conn.execute(forms.type_row, (type_id,)).fetchone()
     if row is None:
         raise NotFound(f"no data type with ID {type_id}")
     fields = tuple(
-        tuple(field)
-        for field in conn.execute(
+        conn.execute(
             "SELECT name, type FROM fields WHERE data_type_id = ? ORDER BY position", (type_id,)
         )
     )

@@ -32,6 +32,7 @@ DB_FILENAME = "cueflow.db"
 SCHEMA_HEAD = "0005"
 BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its driver connection)
+_SIDE = "cueflow_side"  # session.info key: its database's dialects.Side
 CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
 
 
@@ -206,9 +207,10 @@ def driver(session: Session) -> Raw:
 
 def side(session: Session) -> Side:
     """The forms of the session's database (app.storage.dialects)."""
-    found: Side | None = session.info.get("cueflow_side")
-    if found is None:
-        found = session.info["cueflow_side"] = SIDES[session.get_bind().dialect.name]
+    try:
+        found: Side = session.info[_SIDE]
+    except KeyError:
+        found = session.info[_SIDE] = SIDES[session.get_bind().dialect.name]
     return found
 
 

@@ -66,8 +66,8 @@ class Side:
     same: ClassVar[str]
     # What makes an INSERT give back its row ID (see last_id).
     returning_id: ClassVar[str]
-    # A data type's privacy rules as text (a cache key: hashable).
-    privacy_text: ClassVar[str]
+    # A data type's name and privacy rules as text (a cache key: hashable), by ID.
+    type_row: ClassVar[str]
     # The Upcoming/History text search over a run's workflow, ID and parameters.
     run_search: ClassVar[str]
 
@@ -125,7 +125,7 @@ class SqliteSide(Side):
     name = "sqlite"
     same = "IS"
     returning_id = ""
-    privacy_text = "privacy"
+    type_row = "SELECT name, privacy FROM data_types WHERE id = ?"
     run_search = "(workflow LIKE ? OR id LIKE ? OR params LIKE ?)"
 
     time = staticmethod(to_db_time)
@@ -237,7 +237,7 @@ class PostgresSide(Side):
     name = "postgresql"
     same = "IS NOT DISTINCT FROM"
     returning_id = " RETURNING id"
-    privacy_text = "privacy::text"
+    type_row = "SELECT name, privacy::text FROM data_types WHERE id = ?"
     run_search = "(workflow ILIKE ? OR id ILIKE ? OR params::text ILIKE ?)"
 
     def time(self, value: datetime) -> datetime:
