@@ -293,12 +293,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
+        revision = _revision_in(conn)
+        if revision is None:
             _check_empty(db, conn)
-            return None
-        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         conn.rollback()
-        return str(row[0]) if row else None
+        return revision
 
 
 def _check_empty(db: Database, conn: Connection) -> None:
@@ -317,8 +316,10 @@ def _check_empty(db: Database, conn: Connection) -> None:
 def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision (Alembic; skipped when current).
 
-    An existing database is first copied beside itself
-    (`cueflow.db.bak-<old revision>`) with SQLite's online backup.
+    An existing SQLite file is first copied beside itself
+    (`cueflow.db.bak-<old revision>`) with SQLite's online backup. On a
+    server, processes starting at once upgrade it once: each takes the
+    side's schema lock in the upgrade's transaction and looks again.
     """
     revision = current_revision(db)
     if revision == SCHEMA_HEAD:
@@ -329,9 +330,20 @@ def upgrade(db: Database) -> None:
     from alembic import command
 
     with db.engine.begin() as conn:
+        if db.side.schema_lock:
+            conn.exec_driver_sql(db.side.schema_lock)
+            if _revision_in(conn) == SCHEMA_HEAD:
+                return  # another process upgraded it while this one waited
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def _revision_in(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return str(row[0]) if row else None
 
 
 def _check_known(db: Database, revision: str) -> None:

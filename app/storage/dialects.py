@@ -70,6 +70,9 @@ class Side:
     type_row: ClassVar[str]
     # The Upcoming/History text search over a run's workflow, ID and parameters.
     run_search: ClassVar[str]
+    # Taken in a schema upgrade's transaction so that processes starting at once
+    # upgrade once ("": the database's own write lock suffices, one file, one process).
+    schema_lock: ClassVar[str]
 
     def time(self, value: datetime) -> Any:
         raise NotImplementedError
@@ -127,6 +130,7 @@ class SqliteSide(Side):
     returning_id = ""
     type_row = "SELECT name, privacy FROM data_types WHERE id = ?"
     run_search = "(workflow LIKE ? OR id LIKE ? OR params LIKE ?)"
+    schema_lock = ""
 
     time = staticmethod(to_db_time)
     read_time = staticmethod(from_db_time)  # type: ignore[assignment]
@@ -239,6 +243,7 @@ class PostgresSide(Side):
     returning_id = " RETURNING id"
     type_row = "SELECT name, privacy::text FROM data_types WHERE id = ?"
     run_search = "(workflow ILIKE ? OR id ILIKE ? OR params::text ILIKE ?)"
+    schema_lock = "SELECT pg_advisory_xact_lock(8130206114)"  # (a fixed key: Cueflow's schema)
 
     def time(self, value: datetime) -> datetime:
         if value.tzinfo is None:

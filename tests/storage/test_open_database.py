@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,32 @@ def test_a_sqlite_file_of_another_application_is_refused_untouched(tmp_path: Pat
         assert tables == ["notes"]  # no table of Cueflow's beside them
         assert conn.execute("SELECT body FROM notes").fetchall() == [("keep me",)]
     conn.close()
+
+
+def test_processes_starting_at_once_upgrade_a_new_database_once(empty_pg: URL) -> None:
+    url = empty_pg.render_as_string(hide_password=False)
+    gate = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        gate.wait()
+        try:
+            open_database(url).dispose()
+        except BaseException as exc:  # (reported below)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    probe = open_database(url)
+    other = OtherConnection(probe)
+    try:
+        assert other.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (SCHEMA_HEAD,)
+        ]
+    finally:
+        other.close()
+        probe.dispose()
