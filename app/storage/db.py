@@ -36,6 +36,25 @@ _SIDE = "cueflow_side"  # session.info key: its database's dialects.Side
 CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
 
 
+class TransactionFailed(Exception):
+    """A statement failed inside a PostgreSQL transaction and no savepoint undid it:
+    the server will commit none of it (COMMIT would quietly roll back)."""
+
+    def __str__(self) -> str:
+        return "a statement failed inside the transaction: the database kept none of it"
+
+
+def _refuse_failed_commit(session: Session) -> None:
+    """Before a commit on PostgreSQL: a transaction left failed is an error, not a
+    quiet rollback (SQLite undoes only the failed statement; the server all of it)."""
+    if session.in_transaction():
+        from psycopg.pq import TransactionStatus
+
+        connection: Any = session.connection().connection.driver_connection
+        if connection.info.transaction_status == TransactionStatus.INERROR:
+            raise TransactionFailed()
+
+
 class WriteLockBusy(Exception):
     """Another thread of this process held the write lock longer than a writer would wait."""
 
@@ -123,6 +142,8 @@ class Database:
         self._writer = sessionmaker(
             self.engine.execution_options(cueflow_immediate=True), expire_on_commit=False
         )
+        if self.side.name == "postgresql":
+            event.listen(self._writer, "before_commit", _refuse_failed_commit)
 
     @property
     def folder(self) -> Path | None:

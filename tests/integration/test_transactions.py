@@ -17,6 +17,7 @@ import pytest
 
 from app.actions import registry
 from app.core.types import utcnow
+from app.engine import transactions
 from app.engine.events import EventBus, RunChanged
 from app.engine.runner import Runner
 from app.engine.service import Service
@@ -68,6 +69,13 @@ def other(db: Database) -> Iterator[OtherConnection]:
 
 def _status(other: OtherConnection, run_id: str) -> str:
     return str(other.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()[0])
+
+
+def _no_early_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch commits early once open SEGMENT_SECONDS (20 ms): a slow machine (or a
+    database server) would take longer than that over these runs, and these tests are
+    about what a batch does at its end."""
+    monkeypatch.setattr(transactions, "SEGMENT_SECONDS", 60.0)
 
 
 def _titles(other: OtherConnection) -> list[str]:
@@ -132,6 +140,7 @@ def test_a_batch_commits_its_runs_together_and_a_broken_run_alone_is_undone(
 ) -> None:
     first, broken, last = (_schedule(db, events, "make", {"title": t}) for t in "abc")
     finish = ledger.finish
+    _no_early_commit(monkeypatch)
 
     def finish_or_break(session: Any, run_id: str, *args: Any, **kwargs: Any) -> bool:
         if run_id == broken:
@@ -162,9 +171,14 @@ def test_a_batch_commits_its_runs_together_and_a_broken_run_alone_is_undone(
 
 
 def test_a_batch_that_cannot_commit_leaves_its_runs_scheduled(
-    db: Database, runner: Runner, events: EventBus, other: OtherConnection
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run_id = _schedule(db, events, "make", {"title": "lost"})
+    _no_early_commit(monkeypatch)
     with pytest.raises(RuntimeError), runner.batch():
         assert runner.execute(run_id) == "succeeded"
         raise RuntimeError("stopped before the commit")
