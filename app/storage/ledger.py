@@ -6,6 +6,7 @@ claiming the same run) are single conditional UPDATEs, so exactly one wins.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,10 +104,6 @@ _BULK_COLUMNS = (
     "root_id",
     "origin",
 )
-_BULK_INSERT = (
-    f"INSERT INTO runs ({', '.join(_BULK_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _BULK_COLUMNS)})"
-)
 
 
 def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
@@ -119,7 +116,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     to_db_time = forms.time
     now = to_db_time(utcnow())
     ids = new_ids(len(runs))
-    dumps = forms.json
+    dumps = json.dumps  # (JSON as text: what SQLite stores and PostgreSQL's COPY reads)
     times: dict[datetime, Any] = {}  # a list at one time converts its time once
     rows = [
         (
@@ -144,7 +141,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
         for run, run_id in zip(runs, ids, strict=True)
     ]
     if rows:
-        driver(session).executemany(_BULK_INSERT, rows)
+        forms.insert_rows(driver(session), "runs", _BULK_COLUMNS, rows)
     return ids
 
 
