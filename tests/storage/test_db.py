@@ -80,3 +80,26 @@ def test_a_write_whose_statement_failed_is_never_taken_for_committed(
         assert [
             tuple(r) for r in driver(session).execute("SELECT key, value FROM settings")
         ] == kept
+
+
+def test_the_change_probe_notices_another_connections_commit(db: Database) -> None:
+    """It never misses a commit. On SQLite it also stays quiet otherwise; a server's
+    snapshot may move for other databases' writes (or autovacuum): a needless look."""
+    from tests.support.postgres import OtherConnection
+
+    probe = db.change_probe()
+    other = OtherConnection(db)
+    exact = other.kind == "sqlite"
+    try:
+        assert probe.changed()  # the first look: nothing known yet
+        with db.read() as session:  # reading changes nothing
+            driver(session).execute("SELECT count(*) FROM runs").fetchone()
+        assert not probe.changed() or not exact
+        other.execute("INSERT INTO settings (key, value) VALUES ('probe', '1')")
+        if exact:
+            other._conn.commit()  # (sqlite3 opened a transaction for the INSERT)
+        assert probe.changed()
+        assert not probe.changed() or not exact
+    finally:
+        other.close()
+        probe.close()
