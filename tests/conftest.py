@@ -29,6 +29,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from app.engine.events import EventBus
 from app.storage import settings
 from app.storage.db import Database, init_db
+from tests.support.postgres import PostgresServer, postgres_server
 from tests.support.waiting import eventually
 
 if TYPE_CHECKING:
@@ -66,8 +67,57 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+# --- the database: SQLite, or PostgreSQL where a module runs on both --------------
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests under tests/storage, and modules marked `both_databases`, run once per
+    database (ids `sqlite`, `postgresql`), as huey's backend tests do."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    in_storage = Path(str(metafunc.definition.path)).parent.name == "storage"
+    if in_storage or metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def db(data_dir: Path) -> Iterator[Database]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test's `db` is: `sqlite` unless parametrized."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer | str]:
+    """The session's PostgreSQL server (tests/support/postgres.py), or why there is none."""
+    with postgres_server() as server:
+        yield server
+
+
+def postgres_or_skip(request: pytest.FixtureRequest) -> PostgresServer:
+    """The server, or skip the test (no server; or its `sqlite_only` marker's reason)."""
+    only = request.node.get_closest_marker("sqlite_only")
+    if only is not None:
+        pytest.skip(f"SQLite only: {only.kwargs.get('reason') or only.args[0]}")
+    server = request.getfixturevalue("pg_server")
+    if isinstance(server, str):
+        pytest.skip(server)
+    return server
+
+
+@pytest.fixture
+def db(data_dir: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh, migrated database: a SQLite file in the data folder, or a PostgreSQL
+    database of the test's own."""
+    if backend == "postgresql":
+        server = postgres_or_skip(request)
+        url = server.create()
+        database = init_db(url)
+        yield database
+        database.dispose()
+        server.drop(url)
+        return
     database = init_db(f"sqlite:///{data_dir / 'cueflow.db'}")
     yield database
     database.dispose()

@@ -1,12 +1,16 @@
 """An open data folder as a front end holds it: the services over its database.
 
-The window keeps one `DataFolder` (its `AppContext` is one, plus the clock)
-and reaches data only through the services and query functions it hands the
-folder's handle to; it never names the storage layer's `Database`.
+The database is the folder's SQLite file, or a PostgreSQL database named by
+`--database-url` / `CUEFLOW_DATABASE_URL` (the folder then keeps only this
+machine's files). The window keeps one `DataFolder` (its `AppContext` is one,
+plus the clock) and reaches data only through the services and query
+functions it hands the folder's handle to; it never names `Database`.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +20,9 @@ from app.engine.service import Service
 from app.engine.settings import SettingsService
 from app.engine.workflows import WorkflowService
 from app.errors import DatabaseProblem
-from app.storage.db import Database, check_intact, open_folder
+from app.storage.db import Database, check_intact, open_database
+
+DATABASE_URL_ENV = "CUEFLOW_DATABASE_URL"
 
 
 @dataclass
@@ -48,10 +54,20 @@ class DataFolder:
         self.db.dispose()
 
 
-def open_intact(data_dir: Path) -> DataFolder:
-    """The folder, refused (DatabaseProblem) when its database is damaged: a
-    scheduler never runs on a damaged database. Nothing stays open on a refusal."""
-    db = open_folder(data_dir)
+def database_target(
+    data_dir: Path, url: str | None = None, environ: Mapping[str, str] = os.environ
+) -> str | Path:
+    """Where the database is: the `--database-url` given, else CUEFLOW_DATABASE_URL,
+    else the data folder (its SQLite file). An empty URL counts as none."""
+    chosen = (url or "").strip() or environ.get(DATABASE_URL_ENV, "").strip()
+    return chosen or data_dir
+
+
+def open_intact(data_dir: Path, target: Path | str | None = None) -> DataFolder:
+    """The folder with its database at `target` (default: the folder's own file),
+    refused (DatabaseProblem) when damaged or unusable: a scheduler never runs on
+    it then. Nothing stays open on a refusal."""
+    db = open_database(data_dir if target is None else target)
     try:
         check_intact(db)
     except DatabaseProblem:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.events import EventBus, RunChanged
 from app.storage import catalog
-from app.storage.db import Database, driver
+from app.storage.db import Database, release, rollback_to, savepoint, transaction_alive
 
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
@@ -77,7 +77,7 @@ class TransactionLost(Exception):
 
 def check_alive(session: Session) -> None:
     """Raise TransactionLost if SQLite has rolled the session's transaction back."""
-    if not driver(session).in_transaction:
+    if not transaction_alive(session):
         raise TransactionLost()
 
 
@@ -151,7 +151,7 @@ class Segment:
             if batch is not None:
                 self._session = batch.session()
                 self._session.flush()  # what the ORM holds belongs before the savepoint
-                driver(self._session).execute(f"SAVEPOINT {self._savepoint}")
+                savepoint(self._session, self._savepoint)
                 self._batch = batch
             else:
                 self._unit = _Unit(self.runner.db)
@@ -174,20 +174,18 @@ class Segment:
     def savepoint(self) -> Iterator[Session]:
         """One data step: on an error its changes are undone, the rest stays."""
         session = self.session()
-        conn = driver(session)
         session.flush()  # raw SAVEPOINTs do not flush: earlier ORM changes go in first
-        conn.execute("SAVEPOINT step")
+        savepoint(session, "step")
         try:
             yield session
             session.flush()
         except BaseException:
             self.check_alive()
-            conn.execute("ROLLBACK TO step")
-            conn.execute("RELEASE step")
+            rollback_to(session, "step")
             catalog.take_changes(session)  # the undone changes fire nothing
             session.expunge_all()  # nor may ORM objects of undone rows linger
             raise
-        conn.execute("RELEASE step")
+        release(session, "step")
 
     @property
     def open(self) -> bool:
@@ -225,7 +223,7 @@ class Segment:
                 batch, self._batch = self._batch, None
                 session.flush()
                 check_alive(session)
-                driver(session).execute(f"RELEASE {self._savepoint}")
+                release(session, self._savepoint)
                 batch.events.extend(events)
                 if final is None:
                     batch.commit()
@@ -256,9 +254,7 @@ class Segment:
             batch, self._batch = self._batch, None
             try:
                 check_alive(session)
-                conn = driver(session)
-                conn.execute(f"ROLLBACK TO {self._savepoint}")
-                conn.execute(f"RELEASE {self._savepoint}")
+                rollback_to(session, self._savepoint)
                 session.expunge_all()
             except Exception:  # the transaction is gone: so is the whole batch
                 batch.rollback()

@@ -3,11 +3,11 @@
 The ledger is the truth. APScheduler holds, in memory, a date job for each of
 the next `horizon` due runs only (never the whole ledger), rebuilt from the
 rows whenever the ledger changes: on an in-process event at once, and for
-other processes' commits by polling SQLite's `PRAGMA data_version` four times
-a second. A fired job only hands the run ID to a bounded pool of workers; the
-worker claims the row with one conditional UPDATE, so a cancelled or already
-claimed run is never executed.
-"""
+other processes' commits by polling a change probe four times a second
+(SQLite's `PRAGMA data_version`, PostgreSQL's snapshot: storage.db.ChangeProbe).
+A fired job only hands the run ID to a bounded pool of workers; the worker
+claims the row with one conditional UPDATE, so a cancelled or already claimed
+run is never executed."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -86,8 +85,7 @@ class Clock:
         self.wall_clock: Callable[[], float] = time.time  # seen by the jump detector
         self._unsettled: dict[str, BaseException] = {}  # runs to mark failed when writes work
         self._last_tick: tuple[float, float] | None = None
-        database = db.engine.url.database
-        self.folder = Path(database).parent if database else None
+        self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
 
     # --- life cycle -----------------------------------------------------------
 
@@ -381,9 +379,7 @@ class Clock:
 
     def _watch(self) -> None:
         """Poll the ledger for other processes' changes; keep the clock alive; beat."""
-        path = self.db.engine.url.database
-        connection = sqlite3.connect(path, check_same_thread=False) if path else None
-        version = None
+        probe = self.db.change_probe()
         last_beat = 0.0
         try:
             while not self._stop.is_set():
@@ -392,18 +388,18 @@ class Clock:
                 if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
                     changed = self._check_health() or changed
                     last_beat = time.monotonic()
-                if connection is not None:
-                    current = connection.execute("PRAGMA data_version").fetchone()[0]
-                    changed = changed or current != version
-                    version = current
+                try:
+                    changed = probe.changed() or changed
+                except Exception:
+                    log.exception("cannot tell whether the ledger changed; looking anyway")
+                    changed = True
                 if changed and not self._stop.is_set():
                     try:
                         self.sync()
                     except Exception:
                         log.exception("re-arming from the ledger failed; will retry")
         finally:
-            if connection is not None:
-                connection.close()
+            probe.close()
 
     def _check_health(self) -> bool:
         """Restart APScheduler if its thread died; notice wall-clock jumps; beat.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,8 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.storage import ledger
 from app.storage import models as m
-from app.storage.db import driver
-from app.storage.models import from_db_time
+from app.storage.db import driver, side
 
 KEY_LIFETIME = timedelta(hours=24)
 
@@ -77,7 +75,7 @@ def find_token(session: Session, token: str) -> TokenRow | None:
     )
     if row is None or not hmac.compare_digest(str(row[3]), hashed):
         return None
-    return TokenRow(str(row[0]), row[1], from_db_time(row[2]))
+    return TokenRow(str(row[0]), row[1], side(session).read_time(row[2]))
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ def run_row(session: Session, run_id: str) -> RunRow | None:
     )
     if row is None:
         return None
-    returned = json.loads(row[5]) if row[5] is not None else None
+    returned = side(session).read_json(row[5]) if row[5] is not None else None
     return RunRow(row[0], row[1], row[2], row[3], row[4], returned)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -31,8 +30,8 @@ from app.core.types import ValueType, coerce, encode, utcnow
 from app.errors import BadInput, NotFound
 from app.storage import ledger, schedules
 from app.storage import models as m
-from app.storage.db import driver
-from app.storage.models import to_db_time
+from app.storage.db import driver, side
+from app.storage.dialects import Where
 
 # --- data types -------------------------------------------------------------
 
@@ -134,18 +133,8 @@ def rename_field_values(session: Session, type_name: str, renames: Mapping[str, 
     type_id = _type_id(session, type_name)
     changed = 0
     for old, new in renames.items():
-        old_path, new_path = f"$.{old}", f"$.{new}"
-        changed += conn.execute(  # first the leftovers where there is nothing to move…
-            "UPDATE things SET data = json_remove(data, ?) "
-            "WHERE data_type_id = ? AND json_type(data, ?) IS NULL "
-            "AND json_type(data, ?) IS NOT NULL",
-            (new_path, type_id, old_path, new_path),
-        ).rowcount
-        changed += conn.execute(  # …then the move, over any leftover
-            "UPDATE things SET data = json_set(json_remove(data, ?, ?), ?, json(data -> ?)) "
-            "WHERE data_type_id = ? AND json_type(data, ?) IS NOT NULL",
-            (old_path, new_path, new_path, old_path, type_id, old_path),
-        ).rowcount
+        for sql, args in side(session).rename_key(type_id, old, new):
+            changed += conn.execute(sql, args).rowcount
     return changed
 
 
@@ -206,7 +195,8 @@ class ThingRow:
 
 def type_def(session: Session, type_id: int) -> DataTypeDef:
     conn = driver(session)
-    row = conn.execute("SELECT name, privacy FROM data_types WHERE id = ?", (type_id,)).fetchone()
+    forms = side(session)
+    row = conn.execute(forms.type_row, (type_id,)).fetchone()
     if row is None:
         raise NotFound(f"no data type with ID {type_id}")
     fields = tuple(
@@ -219,7 +209,7 @@ def type_def(session: Session, type_id: int) -> DataTypeDef:
     if definition is None:
         if len(_TYPE_DEFS) > 1000:
             _TYPE_DEFS.clear()
-        privacy = json.loads(row[1]) if row[1] else {}
+        privacy = forms.read_json(row[1]) if row[1] else {}
         definition = DataTypeDef(
             row[0],
             tuple(FieldDef(name, ValueType.parse(kind)) for name, kind in fields),
@@ -246,7 +236,7 @@ def load_row(session: Session, thing_id: str) -> ThingRow | None:
     )
     if row is None:
         return None
-    return ThingRow(thing_id, row[0], json.loads(row[1]) if row[1] else {})
+    return ThingRow(thing_id, row[0], side(session).read_json(row[1]) if row[1] else {})
 
 
 def encode_fields(
@@ -273,11 +263,12 @@ def create_thing(
     definition = type_def(session, type_id)
     data = encode_fields(session, definition, values)
     row = ThingRow(thing_id or new_id(), type_id, data)
-    now = to_db_time(utcnow())
+    forms = side(session)
+    now = forms.time(utcnow())
     driver(session).execute(
         "INSERT INTO things (id, data_type_id, data, created_at, modified_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (row.id, type_id, json.dumps(data), now, now),
+        (row.id, type_id, forms.json(data), now, now),
     )
     _note(session, Change("created", type_name, row.id, None, dict(data)))
     return SessionThingLoader(session).view(row)
@@ -299,9 +290,10 @@ def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> 
     definition = type_def(session, row.type_id)
     before = row.data
     after = {**before, **encode_fields(session, definition, values)}
+    forms = side(session)
     driver(session).execute(
         "UPDATE things SET data = ?, modified_at = ? WHERE id = ?",
-        (json.dumps(after), to_db_time(utcnow()), thing_id),
+        (forms.json(after), forms.time(utcnow()), thing_id),
     )
     if after != before:
         _note(session, Change("modified", definition.name, thing_id, before, dict(after)))
@@ -331,7 +323,8 @@ def _drop_run_references(session: Session, type_name: str, thing_id: str) -> Non
     the thing (running it as nobody would change what it may see and do).
     """
     conn = driver(session)
-    now = to_db_time(utcnow())
+    forms = side(session)
+    now = forms.time(utcnow())
     params = conn.execute(
         "SELECT w.name, p.key, p.is_list, p.optional FROM parameters AS p "
         "JOIN workflows AS w ON w.id = p.workflow_id WHERE p.type = ?",
@@ -339,28 +332,19 @@ def _drop_run_references(session: Session, type_name: str, thing_id: str) -> Non
     ).fetchall()
     cancelled_schedules: set[str] = set()
     for workflow, key, is_list, optional in params:
-        path = f'$."{key}"'
         for table, status in (("runs", ledger.SCHEDULED), ("schedules", schedules.ACTIVE)):
             where = f"{table}.workflow = ? AND {table}.status = ?"
-            if is_list:
+            if is_list or optional:
+                drop = forms.drop_from_list if is_list else forms.drop_key_equal
                 conn.execute(
-                    f"UPDATE {table} SET params = json_set(params, ?, json(("
-                    f"  SELECT json_group_array(item.value) FROM json_each({table}.params, ?)"
-                    "   AS item WHERE item.value IS NOT ?))) "
-                    f"WHERE {where} AND EXISTS ("
-                    f"  SELECT 1 FROM json_each({table}.params, ?) WHERE value = ?)",
-                    (path, path, thing_id, workflow, status, path, thing_id),
+                    *drop(table, "params", key, thing_id, Where(where, (workflow, status)))
                 )
-            elif optional:
+                continue
+            equal, equal_args = forms.key_is_text("params", key, thing_id)
+            if table == "runs":
                 conn.execute(
-                    f"UPDATE {table} SET params = json_remove(params, ?) "
-                    f"WHERE {where} AND json_extract(params, ?) = ?",
-                    (path, workflow, status, path, thing_id),
-                )
-            elif table == "runs":
-                conn.execute(
-                    "UPDATE runs SET status = ?, finished_at = ?, error = ? "
-                    f"WHERE {where} AND json_extract(params, ?) = ?",
+                    f"UPDATE runs SET status = ?, finished_at = ?, error = ? "
+                    f"WHERE {where} AND {equal}",
                     (
                         ledger.CANCELLED,
                         now,
@@ -368,16 +352,15 @@ def _drop_run_references(session: Session, type_name: str, thing_id: str) -> Non
                         "which was deleted",
                         workflow,
                         status,
-                        path,
-                        thing_id,
+                        *equal_args,
                     ),
                 )
             else:
                 cancelled_schedules.update(
                     row[0]
                     for row in conn.execute(
-                        f"SELECT id FROM schedules WHERE {where} AND json_extract(params, ?) = ?",
-                        (workflow, status, path, thing_id),
+                        f"SELECT id FROM schedules WHERE {where} AND {equal}",
+                        (workflow, status, *equal_args),
                     )
                 )
     cancelled_schedules.update(
@@ -409,29 +392,17 @@ def drop_references(session: Session, type_name: str, thing_id: str) -> int:
     These are not changes a trigger hears of (no one edited those things).
     """
     conn = driver(session)
-    now = to_db_time(utcnow())
+    forms = side(session)
+    now = forms.time(utcnow())
     changed = 0
     fields = conn.execute(
         "SELECT data_type_id, name, type FROM fields WHERE type IN (?, ?)",
         (type_name, f"list of {type_name}"),
     ).fetchall()
     for type_id, name, kind in fields:
-        path = f'$."{name}"'
-        if kind == type_name:
-            changed += conn.execute(
-                "UPDATE things SET data = json_remove(data, ?), modified_at = ? "
-                "WHERE data_type_id = ? AND json_extract(data, ?) = ?",
-                (path, now, type_id, path, thing_id),
-            ).rowcount
-        else:
-            changed += conn.execute(
-                "UPDATE things SET data = json_set(data, ?, json(("
-                "  SELECT json_group_array(item.value) FROM json_each(things.data, ?) AS item"
-                "  WHERE item.value IS NOT ?))), modified_at = ? "
-                "WHERE data_type_id = ? AND EXISTS ("
-                "  SELECT 1 FROM json_each(things.data, ?) WHERE value = ?)",
-                (path, path, thing_id, now, type_id, path, thing_id),
-            ).rowcount
+        drop = forms.drop_key_equal if kind == type_name else forms.drop_from_list
+        where = Where("data_type_id = ?", (type_id,), ", modified_at = ?", (now,))
+        changed += conn.execute(*drop("things", "data", name, thing_id, where)).rowcount
     return changed
 
 
@@ -441,20 +412,18 @@ def list_things(session: Session, type_name: str, **equals: Any) -> list[ThingVi
     definition = type_def(session, type_id)
     sql = "SELECT id, data FROM things WHERE data_type_id = ?"
     args: list[Any] = [type_id]
+    forms = side(session)
     for name, value in equals.items():
         field = definition.field(name)
         if field is None:
             raise BadInput(f"{type_name} has no field '{name}'")
         encoded = encode(field.type, coerce(field.type, value, loader.resolve))
-        if encoded is None:  # an empty field: unset or null
-            sql += " AND json_extract(data, ?) IS NULL"
-            args.append(f"$.{name}")
-        else:  # compared as SQLite sees JSON values (true is 1, text is text)
-            sql += " AND json_extract(data, ?) = json_extract(?, '$')"
-            args += [f"$.{name}", json.dumps(encoded)]
+        condition, condition_args = forms.key_equals("data", name, encoded)
+        sql += f" AND {condition}"
+        args += condition_args
     rows = driver(session).execute(sql + " ORDER BY created_at, id", args)
     return [
-        ThingView(definition, thing_id, json.loads(data) if data else {}, loader)
+        ThingView(definition, thing_id, forms.read_json(data) if data else {}, loader)
         for thing_id, data in rows
     ]
 

@@ -1,9 +1,11 @@
-"""The database handle: engine, sessions and schema upgrades.
+"""The database handle: engine, sessions and schema upgrades, on SQLite or PostgreSQL.
 
 SQLite runs in WAL mode with a busy timeout and foreign keys. Writers begin
 with `BEGIN IMMEDIATE` so two writers queue on the lock up front instead of
 failing half-way with "database is locked"; readers use deferred transactions
-and never block writers.
+and never block writers. PostgreSQL (a `postgresql://` URL) is reached with
+psycopg 3, its sessions in UTC. What differs between the two beyond this file
+is in app.storage.dialects.
 """
 
 from __future__ import annotations
@@ -18,16 +20,39 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import DatabaseProblem
+from app.errors import DatabaseProblem, one_line
+from app.storage.dialects import SIDES, Raw, Side
 
 DB_FILENAME = "cueflow.db"
 SCHEMA_HEAD = "0006"
 BUSY_TIMEOUT_MS = 15000
-_DRIVER = "cueflow_driver"  # session.info key: (transaction, its sqlite3 connection)
+_DRIVER = "cueflow_driver"  # session.info key: (transaction, its driver connection)
+_SIDE = "cueflow_side"  # session.info key: its database's dialects.Side
+CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
+
+
+class TransactionFailed(Exception):
+    """A statement failed inside a PostgreSQL transaction and no savepoint undid it:
+    the server will commit none of it (COMMIT would quietly roll back)."""
+
+    def __str__(self) -> str:
+        return "a statement failed inside the transaction: the database kept none of it"
+
+
+def _refuse_failed_commit(session: Session) -> None:
+    """Before a commit on PostgreSQL: a transaction left failed is an error, not a
+    quiet rollback (SQLite undoes only the failed statement; the server all of it)."""
+    if session.in_transaction():
+        from psycopg.pq import TransactionStatus
+
+        connection: Any = session.connection().connection.driver_connection
+        if connection.info.transaction_status == TransactionStatus.INERROR:
+            raise TransactionFailed()
 
 
 class WriteLockBusy(Exception):
@@ -98,15 +123,46 @@ class Database:
 
     def __init__(self, url: str | URL) -> None:
         self.url = url
-        self.engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
-        )
-        _configure_sqlite(self.engine)
+        parsed = parse_url(url)
+        self.side: Side = SIDES[parsed.get_backend_name()]
+        if self.side.name == "postgresql":
+            self.engine = create_engine(
+                parsed.set(drivername="postgresql+psycopg"),
+                connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": "-c TimeZone=UTC"},
+                # No ping per checkout: it cost a third of a run's time. A connection a
+                # restarted server dropped fails once, and SQLAlchemy then renews the pool.
+                pool_pre_ping=False,
+            )
+        else:
+            self.engine = create_engine(
+                parsed,
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            )
+            _configure_sqlite(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self.write_lock = WriteLock()
         self._writer = sessionmaker(
             self.engine.execution_options(cueflow_immediate=True), expire_on_commit=False
         )
+        if self.side.name == "postgresql":
+            event.listen(self._writer, "before_commit", _refuse_failed_commit)
+
+    @property
+    def folder(self) -> Path | None:
+        """The data folder holding the SQLite file; None on a database server."""
+        database = self.engine.url.database
+        return Path(database).parent if self.side.name == "sqlite" and database else None
+
+    @property
+    def where(self) -> str:
+        """The database named for people: the file's path, or the URL without password."""
+        if self.side.name == "sqlite":
+            return self.engine.url.database or DB_FILENAME
+        return str(self.engine.url.set(drivername="postgresql"))
+
+    def change_probe(self) -> ChangeProbe:
+        """A probe telling whether anyone committed since it last looked (see ChangeProbe)."""
+        return ChangeProbe(self)
 
     @classmethod
     def in_folder(cls, folder: Path) -> Database:
@@ -139,7 +195,9 @@ class Database:
             self.write_lock.release()
 
     def checkpoint(self) -> None:
-        """Copy the WAL into the database and truncate it (frees disk space)."""
+        """Copy the WAL into the database and truncate it (frees disk space; SQLite)."""
+        if self.side.name != "sqlite":
+            return
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -150,22 +208,93 @@ class Database:
         self.engine.dispose()
 
 
-def driver(session: Session) -> sqlite3.Connection:
-    """The session's own sqlite3 connection, inside the session's transaction.
+def driver(session: Session) -> Raw:
+    """The session's own driver connection, inside the session's transaction.
 
     For the statements a run makes by the dozen (claim, step records, log
     lines, things): there the ORM's per-statement bookkeeping costs ten times
-    what SQLite does. Rows written this way are not in the session's identity
-    map, so callers use plain values, not ORM objects, for them.
+    what SQLite does. On SQLite it is the sqlite3 connection itself; on
+    PostgreSQL psycopg's, taking the same `?` statements (dialects.Raw). Rows
+    written this way are not in the session's identity map, so callers use
+    plain values, not ORM objects, for them. Storage only: the engine asks for
+    what it needs through the functions below (savepoints, transaction_alive).
     """
     transaction = session.get_transaction()
     cached = session.info.get(_DRIVER)
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1]  # type: ignore[no-any-return]
-    connection = session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection)
-    session.info[_DRIVER] = (session.get_transaction(), connection)
-    return connection
+    raw = side(session).raw(session.connection().connection.driver_connection)
+    session.info[_DRIVER] = (session.get_transaction(), raw)
+    return raw
+
+
+def side(session: Session) -> Side:
+    """The forms of the session's database (app.storage.dialects)."""
+    try:
+        found: Side = session.info[_SIDE]
+    except KeyError:
+        found = session.info[_SIDE] = SIDES[session.get_bind().dialect.name]
+    return found
+
+
+def savepoint(session: Session, name: str) -> None:
+    """Open a savepoint `name` (an SQL identifier, quoted if need be) in the transaction."""
+    driver(session).execute(f"SAVEPOINT {name}")
+
+
+def release(session: Session, name: str) -> None:
+    driver(session).execute(f"RELEASE SAVEPOINT {name}")
+
+
+def rollback_to(session: Session, name: str) -> None:
+    """Undo what was written since savepoint `name`, and end it."""
+    conn = driver(session)
+    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+def transaction_alive(session: Session) -> bool:
+    """Whether the session's transaction is still open on the database: SQLite rolls
+    it back itself on a full disk or an I/O error; PostgreSQL's may have broken."""
+    return driver(session).in_transaction
+
+
+class ChangeProbe:
+    """Tells whether any process committed a change since the last look (cheap: the
+    clock asks four times a second).
+
+    SQLite: `PRAGMA data_version` on a connection of its own. PostgreSQL: the
+    server's transaction snapshot (`pg_current_snapshot()`), which moves when a
+    writing transaction starts or ends anywhere on the server: a change is
+    never missed, and another database's writes only cost a needless look.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._last: object = None
+        self._sqlite: sqlite3.Connection | None = None
+        self._engine: Engine | None = None
+        if db.side.name == "sqlite":
+            path = db.engine.url.database
+            if path:
+                self._sqlite = sqlite3.connect(path, check_same_thread=False)
+        else:
+            self._engine = db.engine
+
+    def changed(self) -> bool:
+        if self._sqlite is not None:
+            current: object = self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+        elif self._engine is not None:
+            with self._engine.connect() as conn:
+                current = conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar()
+        else:
+            return False
+        changed, self._last = current != self._last, current
+        return changed
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -187,21 +316,33 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
-        exists = conn.execute(
-            text("SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-        ).first()
-        if not exists:
-            return None
-        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        revision = _revision_in(conn)
+        if revision is None:
+            _check_empty(db, conn)
         conn.rollback()
-        return str(row[0]) if row else None
+        return revision
+
+
+def _check_empty(db: Database, conn: Connection) -> None:
+    """Refuse a database holding tables that are not Cueflow's (another application's):
+    Cueflow neither adds its tables beside them nor touches them."""
+    tables = sorted(inspect(conn).get_table_names())
+    conn.rollback()
+    if tables:
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise DatabaseProblem(
+            f"{db.where} holds tables that are not Cueflow's ({shown}); Cueflow leaves it "
+            "unchanged. Give Cueflow an empty database of its own"
+        )
 
 
 def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision (Alembic; skipped when current).
 
-    An existing database is first copied beside itself
-    (`cueflow.db.bak-<old revision>`) with SQLite's online backup.
+    An existing SQLite file is first copied beside itself
+    (`cueflow.db.bak-<old revision>`) with SQLite's online backup. On a
+    server, processes starting at once upgrade it once: each takes the
+    side's schema lock in the upgrade's transaction and looks again.
     """
     revision = current_revision(db)
     if revision == SCHEMA_HEAD:
@@ -212,9 +353,20 @@ def upgrade(db: Database) -> None:
     from alembic import command
 
     with db.engine.begin() as conn:
+        if db.side.schema_lock:
+            conn.exec_driver_sql(db.side.schema_lock)
+            if _revision_in(conn) == SCHEMA_HEAD:
+                return  # another process upgraded it while this one waited
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def _revision_in(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return str(row[0]) if row else None
 
 
 def _check_known(db: Database, revision: str) -> None:
@@ -228,17 +380,17 @@ def _check_known(db: Database, revision: str) -> None:
     known = {script.revision for script in scripts.walk_revisions()}
     if revision in known:
         return
-    path = db.engine.url.database or DB_FILENAME
     raise DatabaseProblem(
-        f"{path} has schema revision {revision!r}, which this Cueflow does not know (it reads "
+        f"{db.where} has schema revision {revision!r}, which this Cueflow does not know (it reads "
         f"up to {SCHEMA_HEAD}): it was probably written by a newer Cueflow; Cueflow leaves it "
         "unchanged. Use that newer Cueflow, or choose another --data-dir"
     )
 
 
 def backup(db: Database, revision: str) -> Path | None:
+    """A SQLite file's copy before an upgrade (a server's backups are its own)."""
     path = db.engine.url.database
-    if not path:
+    if not path or db.side.name != "sqlite":
         return None
     target = Path(f"{path}.bak-{revision}")
     source = sqlite3.connect(path)
@@ -272,6 +424,65 @@ def init_db(url: str | URL) -> Database:
     return db
 
 
+def parse_url(url: str | URL) -> URL:
+    """`url` read, or DatabaseProblem naming what is wrong with it (never the password)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
+        shown = str(url).split("@")[-1] if "@" in str(url) else str(url)
+        raise DatabaseProblem(
+            f"'{one_line(shown)[:200]}' is not a database URL (for example "
+            "postgresql://user@host/database)"
+        ) from None
+    if parsed.get_backend_name() not in SIDES:
+        raise DatabaseProblem(
+            f"{parsed.get_backend_name()!r} databases are not supported: give a "
+            "postgresql:// URL, or a data folder for the SQLite file"
+        )
+    if parsed.get_backend_name() == "postgresql" and not parsed.database:
+        raise DatabaseProblem(
+            f"{parsed.render_as_string(hide_password=True)} names no database "
+            "(add /DATABASE after the host)"
+        )
+    return parsed
+
+
+def open_database(target: str | URL | Path) -> Database:
+    """What every front end opens: a `postgresql://` URL, or a data folder (its SQLite file).
+
+    Created and upgraded as needed; a database Cueflow cannot use (a server it
+    cannot reach or log in to, a bad URL, a damaged file, another application's
+    tables) raises DatabaseProblem with one line saying which and why.
+    """
+    if isinstance(target, URL) or (isinstance(target, str) and "://" in target):
+        parsed = parse_url(target)
+        if parsed.get_backend_name() == "sqlite":
+            return open_folder(Path(parsed.database or ".").parent)
+        db = Database(parsed)
+        try:
+            upgrade(db)
+        except Exception as exc:
+            db.dispose()
+            reason = explain_server(exc, db.where)
+            if reason is None:
+                raise
+            raise DatabaseProblem(reason) from None
+        return db
+    return open_folder(Path(target))
+
+
+def explain_server(exc: BaseException, where: str) -> str | None:
+    """One line on why a database server cannot be used (unreachable, refused the
+    login, no such database …); None when `exc` is no such error."""
+    import psycopg
+
+    original = getattr(exc, "orig", None) or exc
+    if not isinstance(original, psycopg.OperationalError):
+        return None
+    text = " ".join(str(original).split())
+    return f"cannot use the database {where}: {text}"
+
+
 def sqlite_url(path: Path) -> URL:
     """The URL of the SQLite file at `path`, whatever its characters (`?`, `%`, `#` …).
 
@@ -298,7 +509,19 @@ def open_folder(folder: Path) -> Database:
 
 
 def check_intact(db: Database) -> None:
-    """Refuse a damaged database (SQLite's quick_check), e.g. before a scheduler runs on it."""
+    """Refuse a damaged database (SQLite's quick_check), e.g. before a scheduler runs on it.
+
+    A server checks its own pages: there this only asks that it answers."""
+    if db.side.name != "sqlite":
+        try:
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except Exception as exc:
+            reason = explain_server(exc, db.where)
+            if reason is None:
+                raise
+            raise DatabaseProblem(reason) from None
+        return
     path = Path(db.engine.url.database or DB_FILENAME)
     try:
         with db.engine.connect() as conn:

@@ -19,8 +19,8 @@ from app.core.ids import new_id, new_ids
 from app.core.types import utcnow
 from app.errors import NotFound
 from app.storage import models as m
-from app.storage.db import driver
-from app.storage.models import from_db_time, to_db_time
+from app.storage.db import driver, side
+from app.storage.dialects import Side
 
 SCHEDULED = "scheduled"
 RUNNING = "running"
@@ -104,10 +104,6 @@ _BULK_COLUMNS = (
     "root_id",
     "origin",
 )
-_BULK_INSERT = (
-    f"INSERT INTO runs ({', '.join(_BULK_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _BULK_COLUMNS)})"
-)
 
 
 def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
@@ -116,10 +112,12 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     Values are converted here once and handed to the driver directly: for
     100,000 rows the ORM's per-row bookkeeping would cost more than SQLite.
     """
+    forms = side(session)
+    to_db_time = forms.time
     now = to_db_time(utcnow())
     ids = new_ids(len(runs))
-    dumps = json.dumps
-    times: dict[datetime, str] = {}  # a list at one time converts its time once
+    dumps = json.dumps  # (JSON as text: what SQLite stores and PostgreSQL's COPY reads)
+    times: dict[datetime, Any] = {}  # a list at one time converts its time once
     rows = [
         (
             run_id,
@@ -143,7 +141,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
         for run, run_id in zip(runs, ids, strict=True)
     ]
     if rows:
-        session.connection().exec_driver_sql(_BULK_INSERT, rows)
+        forms.insert_rows(driver(session), "runs", _BULK_COLUMNS, rows)
     return ids
 
 
@@ -225,6 +223,8 @@ def claim(
     """Move a scheduled run to running; None if someone else got there first
     (or, with `due_by`, if it is not due by then)."""
     due = "" if due_by is None else " AND scheduled_for <= ?"
+    forms = side(session)
+    to_db_time = forms.time
     row = (
         driver(session)
         .execute(
@@ -237,7 +237,7 @@ def claim(
     )
     if row is None:
         return None
-    params = json.loads(row[3]) if row[3] else {}
+    params = forms.read_json(row[3]) if row[3] else {}
     return Claimed(
         row[0],
         row[1],
@@ -245,7 +245,7 @@ def claim(
         params if isinstance(params, dict) else {},
         row[4],
         bool(row[5]),
-        from_db_time(row[6]),
+        forms.read_time(row[6]),
         row[7],
         row[8] or 0,
         row[9],
@@ -268,14 +268,15 @@ def finish(
     claim was rolled back by the failure being recorded).
     """
     statuses = "('running', 'scheduled')" if unless_finished else "('running')"
+    forms = side(session)
     cursor = driver(session).execute(
         "UPDATE runs SET status = ?, finished_at = ?, error = ?, returned = ? "
         f"WHERE id = ? AND status IN {statuses}",
         (
             status,
-            to_db_time(utcnow()),
+            forms.time(utcnow()),
             error,
-            None if returned is None else json.dumps(returned),
+            None if returned is None else forms.json(returned),
             run_id,
         ),
     )
@@ -287,7 +288,7 @@ def retry_later(session: Session, run_id: str, at: datetime, error: str) -> bool
     cursor = driver(session).execute(
         "UPDATE runs SET status = 'scheduled', scheduled_for = ?, attempt = attempt + 1, "
         "error = ?, started_at = NULL, owner_pid = NULL WHERE id = ? AND status = 'running'",
-        (to_db_time(at), error, run_id),
+        (side(session).time(at), error, run_id),
     )
     return cursor.rowcount > 0
 
@@ -369,17 +370,19 @@ def interrupt_running(session: Session, reason: str) -> list[str]:
 def interrupt(session: Session, runs: Sequence[Owned], reason: str) -> list[str]:
     """These runs become `interrupted` if still running under the same owner and claim."""
     done: list[str] = []
-    now = to_db_time(utcnow())
+    forms = side(session)
+    now = forms.time(utcnow())
+    same = forms.same
     for run in runs:
         cursor = driver(session).execute(
             "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? "
-            "WHERE id = ? AND status = 'running' AND owner_pid IS ? AND started_at IS ?",
+            f"WHERE id = ? AND status = 'running' AND owner_pid {same} ? AND started_at {same} ?",
             (
                 now,
                 reason,
                 run.id,
                 run.owner_pid,
-                None if run.started_at is None else to_db_time(run.started_at),
+                None if run.started_at is None else forms.time(run.started_at),
             ),
         )
         if cursor.rowcount > 0:
@@ -425,7 +428,7 @@ def add_logs(session: Session, run_id: str, lines: Sequence[tuple[str, str]]) ->
     """Append (message, level) lines to a run's log, in order."""
     if not lines:
         return
-    at = to_db_time(utcnow())
+    at = side(session).time(utcnow())
     driver(session).executemany(
         "INSERT INTO log_lines (run_id, at, level, message) VALUES (?, ?, ?, ?)",
         [(run_id, at, level, message) for message, level in lines],
@@ -447,33 +450,33 @@ _STEP_COLUMNS = (
 _JSON_STEP_COLUMNS = ("inputs", "result")
 
 
-def _step_row(values: dict[str, Any]) -> list[Any]:
+def _step_row(forms: Side, values: dict[str, Any]) -> list[Any]:
     row = []
     for column in _STEP_COLUMNS:
         value = values[column]
         if column in _JSON_STEP_COLUMNS:
-            value = json.dumps(value)
+            value = forms.json(value)
         elif isinstance(value, datetime):
-            value = to_db_time(value)
+            value = forms.time(value)
         row.append(value)
     return row
 
 
 def insert_step(session: Session, values: dict[str, Any]) -> int:
     """A step's record (the columns of _STEP_COLUMNS); returns its row ID."""
+    forms = side(session)
     cursor = driver(session).execute(
         f"INSERT INTO step_results ({', '.join(_STEP_COLUMNS)}) "
-        f"VALUES ({', '.join('?' for _ in _STEP_COLUMNS)})",
-        _step_row(values),
+        f"VALUES ({', '.join('?' for _ in _STEP_COLUMNS)}){forms.returning_id}",
+        _step_row(forms, values),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return forms.last_id(cursor)
 
 
 def update_step(session: Session, row_id: int, values: dict[str, Any]) -> None:
     driver(session).execute(
         f"UPDATE step_results SET {', '.join(f'{c} = ?' for c in _STEP_COLUMNS)} WHERE id = ?",
-        [*_step_row(values), row_id],
+        [*_step_row(side(session), values), row_id],
     )
 
 

@@ -4,48 +4,19 @@ what is scheduled, running and done; the scheduler's timers are rebuilt from it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, TypeDecorator
-from sqlalchemy.engine import Dialect
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes stored as sortable UTC text (`YYYY-MM-DD HH:MM:SS.ffffff`)."""
-
-    impl = String(26)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return to_db_time(value)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return from_db_time(value)
-
-
-def to_db_time(value: datetime) -> str:
-    """The stored text form, for raw SQL comparisons (isoformat: 5× strftime's speed)."""
-    if value.tzinfo is not UTC:
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database")
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def from_db_time(value: str) -> datetime:
-    """The stored text form back to an aware UTC datetime (fromisoformat reads this
-    exact form ten times faster than strptime)."""
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+from app.storage.column_types import Json, UTCDateTime
+from app.storage.column_types import from_db_time as from_db_time
+from app.storage.column_types import to_db_time as to_db_time
 
 
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: Json, list[Any]: Json}
 
 
 class Setting(Base):
@@ -100,7 +71,7 @@ class Workflow(Base):
     on_missed: Mapped[str] = mapped_column(String(20), default="run_late")
     grace: Mapped[float] = mapped_column(default=86400.0)
     # How the workflow API serves it (PRODUCT §6); NULL: not exposed (migration 0005).
-    api: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    api: Mapped[dict[str, Any] | None] = mapped_column(Json)
     version: Mapped[int] = mapped_column(default=1)
     parameters: Mapped[list[Parameter]] = relationship(
         order_by="Parameter.position", cascade="all, delete-orphan"
@@ -158,7 +129,7 @@ class Run(Base):
     parent_id: Mapped[str | None] = mapped_column(String(32), index=True)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)
-    returned: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    returned: Mapped[dict[str, Any] | None] = mapped_column(Json)
     owner_pid: Mapped[int | None]
     trigger: Mapped[str | None] = mapped_column(String(100))
     schedule_id: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -214,8 +185,8 @@ class StepResult(Base):
     position: Mapped[int]
     action: Mapped[str] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(12))
-    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    result: Mapped[Any | None] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    result: Mapped[Any | None] = mapped_column(Json)
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[float] = mapped_column(default=0.0)

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.types import SCALARS
 from app.storage import ledger
 from app.storage import models as m
-from app.storage.db import driver
-from app.storage.models import to_db_time
+from app.storage.db import driver, side
+from app.storage.dialects import SIDES, Side
 
 PAGE_SIZE = 200
 
@@ -137,7 +137,9 @@ _COLUMNS = (
 _FINISHED = ", ".join(f"'{status}'" for status in ledger.FINISHED)
 
 
-def _filtered(clauses: list[str], args: list[Any], where: RunFilter) -> tuple[str, list[Any]]:
+def _filtered(
+    forms: Side, clauses: list[str], args: list[Any], where: RunFilter
+) -> tuple[str, list[Any]]:
     if where.workflow:
         clauses.append("workflow = ?")
         args.append(where.workflow)
@@ -146,17 +148,17 @@ def _filtered(clauses: list[str], args: list[Any], where: RunFilter) -> tuple[st
         args.append(where.status)
     text = where.text.strip()
     if text:
-        clauses.append("(workflow LIKE ? OR id LIKE ? OR params LIKE ?)")
+        clauses.append(forms.run_search)
         args += [f"%{text}%"] * 3
     return " WHERE " + " AND ".join(clauses), args
 
 
-def _upcoming(where: RunFilter) -> tuple[str, list[Any]]:
+def _upcoming(forms: Side, where: RunFilter) -> tuple[str, list[Any]]:
     clauses, args = ["status = 'scheduled'"], []
     if where.since is not None:
         clauses.append("scheduled_for >= ?")
-        args.append(to_db_time(where.since))
-    return _filtered(clauses, args, where)
+        args.append(forms.time(where.since))
+    return _filtered(forms, clauses, args, where)
 
 
 def _rows(session: Session, sql: str, args: list[Any]) -> list[RunRow]:
@@ -171,20 +173,20 @@ def upcoming_page(
     session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[RunRow]:
     """One window of scheduled runs, soonest first (index on status, scheduled_for)."""
-    condition, args = _upcoming(where)
+    condition, args = _upcoming(side(session), where)
     sql = f"SELECT {_COLUMNS} FROM runs{condition} ORDER BY scheduled_for, id LIMIT ? OFFSET ?"
     return _rows(session, sql, [*args, limit, offset])
 
 
 def count_upcoming(session: Session, where: RunFilter) -> int:
-    condition, args = _upcoming(where)
+    condition, args = _upcoming(side(session), where)
     return _count(session, f"SELECT count(*) FROM runs{condition}", args)
 
 
 def upcoming_position(session: Session, where: RunFilter, run_id: str) -> int | None:
     """The row of a scheduled run among the upcoming ones (ordered as upcoming_page),
     or None when it is not one of them."""
-    condition, args = _upcoming(where)
+    condition, args = _upcoming(side(session), where)
     found = (
         driver(session)
         .execute(f"SELECT scheduled_for FROM runs{condition} AND id = ?", [*args, run_id])
@@ -232,20 +234,20 @@ def running_runs(session: Session, where: RunFilter) -> list[RunRow]:
     """Runs going on now (few: at most the number of workers per process)."""
     if where.status not in (None, "", ledger.RUNNING):
         return []  # not a question for SQLite: it would look through that status's runs
-    condition, args = _filtered(["status = 'running'"], [], where)
+    condition, args = _filtered(side(session), ["status = 'running'"], [], where)
     return _rows(session, f"SELECT {_COLUMNS} FROM runs{condition} ORDER BY started_at DESC", args)
 
 
-def _finished(where: RunFilter) -> tuple[str, list[Any]]:
+def _finished(forms: Side, where: RunFilter) -> tuple[str, list[Any]]:
     clauses, args = ["finished_at IS NOT NULL", f"status IN ({_FINISHED})"], []
     if where.since is not None:
         clauses.append("finished_at >= ?")
-        args.append(to_db_time(where.since))
-    return _filtered(clauses, args, where)
+        args.append(forms.time(where.since))
+    return _filtered(forms, clauses, args, where)
 
 
 def history_page_query(
-    where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
+    where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE, *, forms: Side = SIDES["sqlite"]
 ) -> tuple[str, list[Any]]:
     """The SQL of one window of finished runs, newest first.
 
@@ -253,7 +255,7 @@ def history_page_query(
     finished_at, id) give these pages and their COUNT without a sort or a
     table scan, filtered by workflow and status or not.
     """
-    condition, args = _finished(where)
+    condition, args = _finished(forms, where)
     sql = (
         f"SELECT {_COLUMNS} FROM runs{condition} "
         "ORDER BY finished_at DESC, id DESC LIMIT ? OFFSET ?"
@@ -261,19 +263,21 @@ def history_page_query(
     return sql, [*args, limit, offset]
 
 
-def history_count_query(where: RunFilter) -> tuple[str, list[Any]]:
-    condition, args = _finished(where)
+def history_count_query(
+    where: RunFilter, *, forms: Side = SIDES["sqlite"]
+) -> tuple[str, list[Any]]:
+    condition, args = _finished(forms, where)
     return f"SELECT count(*) FROM runs{condition}", args
 
 
 def history_page(
     session: Session, where: RunFilter, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[RunRow]:
-    return _rows(session, *history_page_query(where, offset, limit))
+    return _rows(session, *history_page_query(where, offset, limit, forms=side(session)))
 
 
 def count_history(session: Session, where: RunFilter) -> int:
-    return _count(session, *history_count_query(where))
+    return _count(session, *history_count_query(where, forms=side(session)))
 
 
 def finished_since(
@@ -321,7 +325,9 @@ def things_page(
     query = select(m.Thing.id, m.Thing.data).where(m.Thing.data_type_id == type_id)
     if text.strip():
         pattern = f"%{text.strip()}%"
-        query = query.where(or_(m.Thing.id.like(pattern), cast(m.Thing.data, String).like(pattern)))
+        query = query.where(
+            or_(m.Thing.id.like(pattern), side(session).contains(m.Thing.data, pattern))
+        )
     query = query.order_by(m.Thing.created_at, m.Thing.id).offset(offset).limit(limit)
     return [ThingRow(row.id, dict(row.data or {})) for row in session.execute(query)]
 
@@ -331,7 +337,9 @@ def _things_matching(query: Any, session: Session, type_name: str, text: str) ->
     query = query.where(m.Thing.data_type_id == (type_id if type_id is not None else -1))
     if text.strip():
         pattern = f"%{text.strip()}%"
-        query = query.where(or_(m.Thing.id.like(pattern), cast(m.Thing.data, String).like(pattern)))
+        query = query.where(
+            or_(m.Thing.id.like(pattern), side(session).contains(m.Thing.data, pattern))
+        )
     return query
 
 
@@ -378,11 +386,12 @@ def thing_data(session: Session, thing_ids: Iterable[str]) -> dict[str, dict[str
     """The field values of the things with these IDs that exist, by ID."""
     ids = list(dict.fromkeys(thing_ids))
     found: dict[str, dict[str, Any]] = {}
+    forms = side(session)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = driver(session).execute(
             f"SELECT id, data FROM things WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
         )
         for thing_id, data in rows:
-            found[thing_id] = json.loads(data) if data else {}
+            found[thing_id] = forms.read_json(data) if data else {}
     return found

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import keyring
+import pytest
 
 from app.engine import presenting
 from app.engine.runner import Runner
@@ -13,6 +14,9 @@ from app.storage import ledger, secrets
 from app.storage.db import Database
 from app.workflow_file import export_text, import_text
 from tests.conftest import Mailbox, WebServer
+
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
 
 MAIL = """
 cueflow: 1

@@ -19,6 +19,9 @@ from app.storage.db import Database
 from app.workflow_file import import_text
 from tests.conftest import cueflow_run
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 pytestmark = pytest.mark.timeout(120)
 
 FILE = """

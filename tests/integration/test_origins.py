@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.core.recurrence import Recurrence
@@ -21,6 +22,9 @@ from app.storage import models as m
 from app.storage.db import Database
 from tests.conftest import StartClock
 from tests.support.waiting import wait_until
+
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
 
 FILE = """
 cueflow: 1

@@ -16,6 +16,9 @@ from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 # The actions whose steps name a workflow (declared by the actions themselves).
 CALLERS = registry.workflow_callers()
 

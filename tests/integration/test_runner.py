@@ -18,6 +18,9 @@ from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 WORKFLOWS = """
 cueflow: 1
 data_types:

@@ -24,6 +24,9 @@ from app.workflow_file import import_text
 from tests.conftest import StartClock
 from tests.support.waiting import wait_until
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 SECRET = "cy-secret-4411"
 
 FILE = """

@@ -17,6 +17,9 @@ from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 SLOW = "range(100000) | select('in', range(100000) | list) | list | length"
 
 FILE = f"""

@@ -14,6 +14,9 @@ from app.workflow_file import export_text, import_file, import_text
 from tests.conftest import EXAMPLES
 from tests.support.snapshot import dump
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 BIRTHDAY = EXAMPLES / "birthday.yaml"
 
 

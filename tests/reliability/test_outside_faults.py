@@ -24,7 +24,8 @@ from tests.conftest import Mailbox, StartClock, WebServer, _free_port
 from tests.support.reliability import TERMINAL
 from tests.support.waiting import wait_until
 
-pytestmark = pytest.mark.timeout(60)
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = [pytest.mark.timeout(60), pytest.mark.both_databases]
 
 
 class ClosingSmtpServer:

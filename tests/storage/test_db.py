@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
-from app.storage.db import WriteLock
+import psycopg
+import pytest
+
+from app.storage.db import Database, TransactionFailed, WriteLock, driver
 from tests.support.waiting import wait_until
 
 
@@ -52,3 +56,52 @@ def test_a_holder_may_take_it_again_while_a_writer_waits() -> None:
     lock.release()
     editor.join(5)
     assert order == ["edit"]
+
+
+def test_a_write_whose_statement_failed_is_never_taken_for_committed(
+    db: Database, backend: str
+) -> None:
+    """SQLite undoes only the failed statement and keeps the rest; PostgreSQL keeps
+    none of the transaction, and that is an error rather than a quiet rollback."""
+
+    def write() -> None:
+        with db.write() as session:
+            conn = driver(session)
+            conn.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+            with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
+                conn.execute("INSERT INTO settings (key, value) VALUES ('a', '2')")
+
+    if backend == "postgresql":
+        with pytest.raises(TransactionFailed):
+            write()
+        kept: list[object] = []
+    else:
+        write()
+        kept = [("a", "1")]
+    with db.read() as session:
+        assert [
+            tuple(r) for r in driver(session).execute("SELECT key, value FROM settings")
+        ] == kept
+
+
+def test_the_change_probe_notices_another_connections_commit(db: Database) -> None:
+    """It never misses a commit. On SQLite it also stays quiet otherwise; a server's
+    snapshot may move for other databases' writes (or autovacuum): a needless look."""
+    from tests.support.postgres import OtherConnection
+
+    probe = db.change_probe()
+    other = OtherConnection(db)
+    exact = other.kind == "sqlite"
+    try:
+        assert probe.changed()  # the first look: nothing known yet
+        with db.read() as session:  # reading changes nothing
+            driver(session).execute("SELECT count(*) FROM runs").fetchone()
+        assert not probe.changed() or not exact
+        other.execute("INSERT INTO settings (key, value) VALUES ('probe', '1')")
+        if exact:
+            other._conn.commit()  # (sqlite3 opened a transaction for the INSERT)
+        assert probe.changed()
+        assert not probe.changed() or not exact
+    finally:
+        other.close()
+        probe.close()

@@ -15,6 +15,9 @@ from app.storage import catalog
 from app.storage.db import Database
 from app.workflow_file import export_text, import_text
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 TEXT = ValueType("text")
 
 FLOWS = """

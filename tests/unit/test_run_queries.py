@@ -16,6 +16,9 @@ from app.storage import ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 FLOWS = """
 cueflow: 1
 data_types:

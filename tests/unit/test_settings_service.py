@@ -12,6 +12,9 @@ from app.errors import BadInput, KeyringUnavailable
 from app.storage import secrets
 from app.storage.db import Database
 
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
+
 
 def test_set_and_read_back(db: Database) -> None:
     service = SettingsService(db)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from app.core.definitions import StepDef, WorkflowDef
 from app.core.recurrence import Recurrence
 from app.core.types import utcnow
@@ -15,6 +17,9 @@ from app.engine.workflows import StoredRow, WorkflowService
 from app.storage import catalog, ledger
 from app.storage.db import Database
 from app.workflow_file import import_text
+
+# The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
+pytestmark = pytest.mark.both_databases
 
 FLOWS = """
 cueflow: 1

@@ -8,6 +8,8 @@ Create Date: 2026-11-24 21:39:42.407338
 import sqlalchemy as sa
 from alembic import op
 
+from app.storage.column_types import Json, UTCDateTime
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -20,7 +22,7 @@ def upgrade() -> None:
         "data_types",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("privacy", sa.JSON(), nullable=False),
+        sa.Column("privacy", Json, nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
@@ -30,17 +32,17 @@ def upgrade() -> None:
         sa.Column("workflow", sa.String(length=100), nullable=False),
         sa.Column("workflow_version", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("scheduled_for", sa.String(length=26), nullable=False),
-        sa.Column("created_at", sa.String(length=26), nullable=False),
-        sa.Column("started_at", sa.String(length=26), nullable=True),
-        sa.Column("finished_at", sa.String(length=26), nullable=True),
-        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("scheduled_for", UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=True),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
+        sa.Column("params", Json, nullable=False),
         sa.Column("run_as", sa.String(length=32), nullable=True),
         sa.Column("ignore_privacy", sa.Boolean(), nullable=False),
         sa.Column("parent_id", sa.String(length=32), nullable=True),
         sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("returned", sa.JSON(), nullable=True),
+        sa.Column("returned", Json, nullable=True),
         sa.Column("owner_pid", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -63,10 +65,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("data_type", sa.String(length=100), nullable=False),
-        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("events", Json, nullable=False),
         sa.Column("only_when", sa.Text(), nullable=True),
         sa.Column("workflow", sa.String(length=100), nullable=False),
-        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("params", Json, nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
@@ -102,7 +104,7 @@ def upgrade() -> None:
         "log_lines",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.String(length=32), nullable=False),
-        sa.Column("at", sa.String(length=26), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("level", sa.String(length=10), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], ondelete="CASCADE"),
@@ -131,10 +133,10 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("inputs", sa.JSON(), nullable=True),
-        sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("inputs", Json, nullable=True),
+        sa.Column("result", Json, nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("started_at", sa.String(length=26), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("duration_ms", sa.Double(), nullable=False),
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -148,7 +150,7 @@ def upgrade() -> None:
         sa.Column("workflow_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=60), nullable=False),
-        sa.Column("inputs", sa.JSON(), nullable=False),
+        sa.Column("inputs", Json, nullable=False),
         sa.Column("only_when", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["workflow_id"], ["workflows.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -157,9 +159,9 @@ def upgrade() -> None:
         "things",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("data_type_id", sa.Integer(), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.String(length=26), nullable=False),
-        sa.Column("modified_at", sa.String(length=26), nullable=False),
+        sa.Column("data", Json, nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("modified_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["data_type_id"], ["data_types.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )

@@ -7,6 +7,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from app.storage.column_types import Json, UTCDateTime
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -18,14 +20,14 @@ def upgrade() -> None:
         "schedules",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("workflow", sa.String(length=100), nullable=False),
-        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("params", Json, nullable=False),
         sa.Column("run_as", sa.String(length=32), nullable=True),
         sa.Column("ignore_privacy", sa.Boolean(), nullable=False),
         sa.Column("every", sa.String(length=100), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("start", sa.String(length=26), nullable=False),
+        sa.Column("start", UTCDateTime(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("created_at", sa.String(length=26), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("parent_id", sa.String(length=32), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )

@@ -11,6 +11,8 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from app.storage.column_types import UTCDateTime
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -24,7 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "stopped_chains",
         sa.Column("root_id", sa.String(length=32), nullable=False),
-        sa.Column("stopped_at", sa.String(length=26), nullable=False),
+        sa.Column("stopped_at", UTCDateTime(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("root_id"),
     )

@@ -12,6 +12,8 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
+from app.storage.column_types import Json
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -31,7 +33,7 @@ def upgrade() -> None:
         " ELSE 'cli' END"
     )
     with op.batch_alter_table("workflows") as batch:
-        batch.add_column(sa.Column("api", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("api", Json, nullable=True))
 
 
 def downgrade() -> None:

@@ -12,6 +12,8 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
+from app.storage.column_types import UTCDateTime
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -24,7 +26,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=64), primary_key=True),
         sa.Column("token_hash", sa.String(length=64), nullable=False, unique=True),
         sa.Column("run_as", sa.String(length=32), nullable=True),
-        sa.Column("created_at", sa.String(length=26), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
     )
     op.create_table(
         "idempotency_keys",
@@ -32,7 +34,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=255), primary_key=True),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("run_id", sa.String(length=32), nullable=False),
-        sa.Column("created_at", sa.String(length=26), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"])
     op.create_index("ix_runs_status_origin", "runs", ["status", "origin"])

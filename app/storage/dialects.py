@@ -1,0 +1,341 @@
+"""What differs between SQLite and PostgreSQL, in one small object per database.
+
+The stores write their hot statements as plain SQL with `?` placeholders
+(SQLite's own style, run on the sqlite3 connection as it is); on PostgreSQL the
+same text runs through psycopg with `%s`. Where the SQL itself differs (JSON
+functions, `IS` between values, a new row's ID) the statement lives here, once
+per database, as procrastinate keeps its queries and huey its `begin_sql`.
+Values cross with the database's own forms: times as sortable UTC text in
+SQLite and `timestamptz` in PostgreSQL, JSON as text and `jsonb`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
+
+from sqlalchemy import String, cast
+from sqlalchemy.sql import ColumnElement
+
+from app.storage.column_types import from_db_time, to_db_time
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Any: ...
+
+
+class Raw(Protocol):
+    """A transaction's driver connection, as the stores use it (sqlite3's interface)."""
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, rows: Any, /) -> Cursor: ...
+
+
+Update = tuple[str, list[Any]]  # an UPDATE statement and its arguments
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which rows a JSON edit changes (`sql` with `args`), and what else it sets
+    (`also`: ", column = ?" … with `also_args`)."""
+
+    sql: str
+    args: Sequence[Any] = ()
+    also: str = ""
+    also_args: Sequence[Any] = ()
+
+
+class Side:
+    """One database's forms (see the module docstring); subclasses fill them in."""
+
+    name: ClassVar[str]
+    # `a IS b` where either may be NULL (SQLite's IS, PostgreSQL's IS NOT DISTINCT FROM).
+    same: ClassVar[str]
+    # What makes an INSERT give back its row ID (see last_id).
+    returning_id: ClassVar[str]
+    # A data type's name and privacy rules as text (a cache key: hashable), by ID.
+    type_row: ClassVar[str]
+    # The Upcoming/History text search over a run's workflow, ID and parameters.
+    run_search: ClassVar[str]
+    # Taken in a schema upgrade's transaction so that processes starting at once
+    # upgrade once ("": the database's own write lock suffices, one file, one process).
+    schema_lock: ClassVar[str]
+
+    def time(self, value: datetime) -> Any:
+        raise NotImplementedError
+
+    def read_time(self, raw: Any) -> datetime:
+        raise NotImplementedError
+
+    def json(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def read_json(self, raw: Any) -> Any:
+        raise NotImplementedError
+
+    def raw(self, connection: Any) -> Raw:
+        raise NotImplementedError
+
+    def last_id(self, cursor: Any) -> int:
+        raise NotImplementedError
+
+    def insert_rows(self, raw: Raw, table: str, columns: Sequence[str], rows: list[Any]) -> None:
+        """Many rows into `table` at once (values in the side's own forms; JSON as text)."""
+        raise NotImplementedError
+
+    def contains(self, column: Any, pattern: str) -> ColumnElement[bool]:
+        """`column` (text or JSON) contains `pattern` (a LIKE pattern), as a search box reads."""
+        raise NotImplementedError
+
+    # --- JSON edits (arguments: keys of the JSON object, not paths) -------------
+
+    def rename_key(self, table_id: int, old: str, new: str) -> list[tuple[str, list[Any]]]:
+        """Statements moving things' values from key `old` to `new` (see catalog)."""
+        raise NotImplementedError
+
+    def drop_from_list(self, table: str, column: str, key: str, value: str, where: Where) -> Update:
+        """UPDATE `table` removing `value` from the list at `key` of `column` (in the
+        rows `where` chooses, and setting what it also sets)."""
+        raise NotImplementedError
+
+    def drop_key_equal(self, table: str, column: str, key: str, value: str, where: Where) -> Update:
+        """UPDATE `table` removing `key` of `column` where it holds the text `value`."""
+        raise NotImplementedError
+
+    def key_equals(self, column: str, key: str, value: Any) -> tuple[str, list[Any]]:
+        """A condition: `column`'s `key` holds the JSON value `value` (None: unset or null)."""
+        raise NotImplementedError
+
+    def key_is_text(self, column: str, key: str, value: str) -> tuple[str, list[Any]]:
+        """A condition: `column`'s `key` holds the text `value`."""
+        raise NotImplementedError
+
+    def list_holds(self, table: str, column: str, key: str, value: str) -> tuple[str, list[Any]]:
+        """A condition: `column`'s `key` is a list holding the text `value`."""
+        raise NotImplementedError
+
+
+class SqliteSide(Side):
+    name = "sqlite"
+    same = "IS"
+    returning_id = ""
+    type_row = "SELECT name, privacy FROM data_types WHERE id = ?"
+    run_search = "(workflow LIKE ? OR id LIKE ? OR params LIKE ?)"
+    schema_lock = ""
+
+    time = staticmethod(to_db_time)
+    read_time = staticmethod(from_db_time)  # type: ignore[assignment]
+    json = staticmethod(json.dumps)  # type: ignore[assignment]
+
+    def read_json(self, raw: Any) -> Any:
+        return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+    def raw(self, connection: Any) -> Raw:
+        return connection  # type: ignore[no-any-return]  # sqlite3.Connection as it is
+
+    def last_id(self, cursor: Any) -> int:
+        return int(cursor.lastrowid)
+
+    def insert_rows(self, raw: Raw, table: str, columns: Sequence[str], rows: list[Any]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def contains(self, column: Any, pattern: str) -> ColumnElement[bool]:
+        return cast(column, String).like(pattern)  # (SQLite's LIKE ignores ASCII case)
+
+    @staticmethod
+    def _path(key: str) -> str:
+        return f'$."{key}"'
+
+    def rename_key(self, table_id: int, old: str, new: str) -> list[tuple[str, list[Any]]]:
+        old_path, new_path = self._path(old), self._path(new)
+        return [
+            (  # first the leftovers where there is nothing to move…
+                "UPDATE things SET data = json_remove(data, ?) "
+                "WHERE data_type_id = ? AND json_type(data, ?) IS NULL "
+                "AND json_type(data, ?) IS NOT NULL",
+                [new_path, table_id, old_path, new_path],
+            ),
+            (  # …then the move, over any leftover
+                "UPDATE things SET data = json_set(json_remove(data, ?, ?), ?, json(data -> ?)) "
+                "WHERE data_type_id = ? AND json_type(data, ?) IS NOT NULL",
+                [old_path, new_path, new_path, old_path, table_id, old_path],
+            ),
+        ]
+
+    def drop_from_list(self, table: str, column: str, key: str, value: str, where: Where) -> Update:
+        path = self._path(key)
+        holds, holds_args = self.list_holds(table, column, key, value)
+        return (
+            f"UPDATE {table} SET {column} = json_set({column}, ?, json(("
+            f"  SELECT json_group_array(item.value) FROM json_each({table}.{column}, ?) AS item"
+            f"  WHERE item.value IS NOT ?))){where.also} WHERE {where.sql} AND {holds}",
+            [path, path, value, *where.also_args, *where.args, *holds_args],
+        )
+
+    def drop_key_equal(self, table: str, column: str, key: str, value: str, where: Where) -> Update:
+        equal, equal_args = self.key_is_text(column, key, value)
+        return (
+            f"UPDATE {table} SET {column} = json_remove({column}, ?){where.also} "
+            f"WHERE {where.sql} AND {equal}",
+            [self._path(key), *where.also_args, *where.args, *equal_args],
+        )
+
+    def key_equals(self, column: str, key: str, value: Any) -> tuple[str, list[Any]]:
+        if value is None:  # an empty field: unset or null
+            return f"json_extract({column}, ?) IS NULL", [f"$.{key}"]
+        # compared as SQLite sees JSON values (true is 1, text is text)
+        return f"json_extract({column}, ?) = json_extract(?, '$')", [f"$.{key}", json.dumps(value)]
+
+    def key_is_text(self, column: str, key: str, value: str) -> tuple[str, list[Any]]:
+        return f"json_extract({column}, ?) = ?", [self._path(key), value]
+
+    def list_holds(self, table: str, column: str, key: str, value: str) -> tuple[str, list[Any]]:
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({table}.{column}, ?) WHERE value = ?)",
+            [self._path(key), value],
+        )
+
+
+class _PostgresRaw:
+    """psycopg's connection with sqlite3's calls; `?` placeholders become `%s`."""
+
+    __slots__ = ("connection",)
+    _converted: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    @classmethod
+    def _sql(cls, sql: str) -> str:
+        converted = cls._converted.get(sql)
+        if converted is None:
+            if len(cls._converted) > 2000:
+                cls._converted.clear()
+            converted = cls._converted[sql] = sql.replace("?", "%s")
+        return converted
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        # (a failed statement leaves it open but refusing: a rollback to a savepoint mends it)
+        status = self.connection.info.transaction_status
+        return status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+
+    def execute(self, sql: str, parameters: Any = None, /) -> Any:
+        return self.connection.execute(self._sql(sql), parameters)
+
+    def executemany(self, sql: str, rows: Any, /) -> Any:
+        cursor = self.connection.cursor()
+        cursor.executemany(self._sql(sql), rows)
+        return cursor
+
+
+class PostgresSide(Side):
+    name = "postgresql"
+    same = "IS NOT DISTINCT FROM"
+    returning_id = " RETURNING id"
+    type_row = "SELECT name, privacy::text FROM data_types WHERE id = ?"
+    run_search = "(workflow ILIKE ? OR id ILIKE ? OR params::text ILIKE ?)"
+    schema_lock = "SELECT pg_advisory_xact_lock(8130206114)"  # (a fixed key: Cueflow's schema)
+
+    def time(self, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value
+
+    def read_time(self, raw: Any) -> datetime:
+        value: datetime = raw
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+    def json(self, value: Any) -> Any:
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value)
+
+    def read_json(self, raw: Any) -> Any:
+        return json.loads(raw) if isinstance(raw, str | bytes) else raw  # jsonb arrives decoded
+
+    def raw(self, connection: Any) -> Raw:
+        return _PostgresRaw(connection)
+
+    def last_id(self, cursor: Any) -> int:
+        return int(cursor.fetchone()[0])
+
+    def insert_rows(self, raw: Raw, table: str, columns: Sequence[str], rows: list[Any]) -> None:
+        # COPY: 100,000 runs in a fraction of what as many INSERTs take.
+        assert isinstance(raw, _PostgresRaw)
+        names = ", ".join(f'"{column}"' for column in columns)
+        with (
+            raw.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def contains(self, column: Any, pattern: str) -> ColumnElement[bool]:
+        return cast(column, String).ilike(pattern)
+
+    def rename_key(self, table_id: int, old: str, new: str) -> list[tuple[str, list[Any]]]:
+        return [
+            (
+                "UPDATE things SET data = data - ?::text WHERE data_type_id = ? "
+                "AND NOT jsonb_exists(data, ?::text) AND jsonb_exists(data, ?::text)",
+                [new, table_id, old, new],
+            ),
+            (
+                "UPDATE things SET data = jsonb_set(data - ?::text - ?::text, ARRAY[?::text], "
+                "data -> ?::text) WHERE data_type_id = ? AND jsonb_exists(data, ?::text)",
+                [old, new, new, old, table_id, old],
+            ),
+        ]
+
+    def drop_from_list(self, table: str, column: str, key: str, value: str, where: Where) -> Update:
+        holds, holds_args = self.list_holds(table, column, key, value)
+        return (
+            f"UPDATE {table} SET {column} = jsonb_set({column}, ARRAY[?::text], COALESCE(("
+            f"  SELECT jsonb_agg(item) FROM jsonb_array_elements({column} -> ?::text) AS item"
+            f"   WHERE item <> to_jsonb(?::text)), '[]'::jsonb)){where.also} "
+            f"WHERE {where.sql} AND {holds}",
+            [key, key, value, *where.also_args, *where.args, *holds_args],
+        )
+
+    def drop_key_equal(self, table: str, column: str, key: str, value: str, where: Where) -> Update:
+        equal, equal_args = self.key_is_text(column, key, value)
+        return (
+            f"UPDATE {table} SET {column} = {column} - ?::text{where.also} "
+            f"WHERE {where.sql} AND {equal}",
+            [key, *where.also_args, *where.args, *equal_args],
+        )
+
+    def key_equals(self, column: str, key: str, value: Any) -> tuple[str, list[Any]]:
+        if value is None:  # an empty field: unset or null
+            return f"COALESCE({column} -> ?::text, 'null'::jsonb) = 'null'::jsonb", [key]
+        return f"{column} -> ?::text = ?::jsonb", [key, json.dumps(value)]
+
+    def key_is_text(self, column: str, key: str, value: str) -> tuple[str, list[Any]]:
+        return f"{column} -> ?::text = to_jsonb(?::text)", [key, value]
+
+    def list_holds(self, table: str, column: str, key: str, value: str) -> tuple[str, list[Any]]:
+        return (
+            f"jsonb_typeof({column} -> ?::text) = 'array' "
+            f"AND {column} -> ?::text @> jsonb_build_array(?::text)",
+            [key, key, value],
+        )
+
+
+SIDES: dict[str, Side] = {"sqlite": SqliteSide(), "postgresql": PostgresSide()}
