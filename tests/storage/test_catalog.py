@@ -69,3 +69,30 @@ def test_a_workflow_is_renamed_with_its_upcoming_runs_and_deleted(flows: Databas
         assert [wf.name for wf in catalog.list_workflows(session)] == ["renamed"]
         with pytest.raises(NotFound):
             catalog.get_workflow(session, "note")
+
+
+def test_a_unit_of_work_reads_a_data_type_once_and_forgets_it_when_it_changes(
+    flows: Database,
+) -> None:
+    from app.core.definitions import DataTypeDef, FieldDef, TriggerDef
+    from app.core.types import ValueType
+
+    with flows.write() as session:
+        person = catalog.get_data_type(session, "Person")
+        thing = catalog.create_thing(session, "Person", {"name": "Ada"})
+        type_id = catalog.thing_row(session, thing.id).type_id
+        assert catalog.type_def(session, type_id) is catalog.type_def(session, type_id)
+        assert not catalog.has_triggers(session, {"Person"})
+        wider = DataTypeDef("Person", (*person.fields, FieldDef("email", ValueType("text"))))
+        catalog.save_data_type(session, wider)
+        assert catalog.type_def(session, type_id).field("email") is not None
+        catalog.save_trigger(session, TriggerDef("on_person", "Person", ("created",), "note"))
+        assert catalog.has_triggers(session, {"Person"})
+        catalog.delete_trigger(session, "on_person")
+        assert not catalog.has_triggers(session, {"Person"})
+    # Another unit of work reads what is committed now, whatever the last one kept.
+    with flows.write() as session:
+        catalog.save_trigger(session, TriggerDef("later", "Person", ("created",), "note"))
+    with flows.read() as session:
+        assert catalog.has_triggers(session, {"Person"})
+        assert catalog.type_def(session, type_id).field("email") is not None
