@@ -68,6 +68,7 @@ SPECS.append(
         label="Return data",
         inputs=(InputSpec("values", MAPPING, True, "Values to give back", label="Values"),),
         perform=return_data,
+        touches_no_data=True,
         result="ends the workflow",
         describe=lambda i: f"Return {', '.join(map(str, (i.get('values') or {}).keys()))}",
     )
@@ -94,6 +95,7 @@ SPECS.append(
         label="Write to the run log",
         inputs=(InputSpec("message", LONG_TEXT, True, "The line to write", label="Message"),),
         perform=log,
+        touches_no_data=True,
         describe=lambda i: f"Log: {plain(i.get('message', ''))}",
     )
 )
@@ -105,6 +107,7 @@ SPECS.append(
         label="Terminate this workflow",
         inputs=(),
         perform=terminate,
+        touches_no_data=True,
         result="ends the workflow, status terminated",
         describe=lambda i: "Terminate this workflow",
     )

@@ -124,6 +124,9 @@ class ActionSpec:
     # those are checked against that workflow's parameters, and renaming the
     # workflow renames it in such steps.
     calls_workflow: bool = False
+    # Its perform neither reads nor writes Cueflow's database (a log line, the
+    # end of the run): it runs with no savepoint around it.
+    touches_no_data: bool = False
     # Its result is a thing or a list of things (recorded by ID, loaded again
     # when a later attempt resumes after it).
     returns_things: bool = False

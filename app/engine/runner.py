@@ -306,6 +306,8 @@ class Runner:
             if outside:
                 record.checkpoint()  # a crash from here on leaves a "running" step behind
                 result = spec.perform(context, inputs)
+            elif spec.touches_no_data:  # nothing to roll back: no savepoint
+                result = spec.perform(context, inputs)
             else:
                 with segment.savepoint() as session:
                     context.session = session

@@ -369,3 +369,27 @@ workflows:
 def _returned(db: Database, run_id: str) -> Any:
     with db.read() as session:
         return ledger.get_run(session, run_id).returned
+
+
+def test_only_steps_that_touch_data_take_a_savepoint(
+    db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[int] = []
+    real = transactions.Segment.savepoint
+
+    def counting(segment: transactions.Segment) -> Any:
+        taken.append(1)
+        return real(segment)
+
+    monkeypatch.setattr(transactions.Segment, "savepoint", counting)
+    run_id = _schedule(db, events, "make", {"title": "one"})
+    assert runner.execute(run_id) == "succeeded"  # create_thing: one; return_data: none
+    assert len(taken) == 1
+    with db.read() as session:
+        assert ledger.get_run(session, run_id).returned == {"found": 1}
+    taken.clear()
+    run_id = _schedule(db, events, "purge", {"tasks": []})
+    assert runner.execute(run_id) == "succeeded"  # log: none; delete_thing: one
+    assert len(taken) == 1
+    with db.read() as session:
+        assert [line.message for line in ledger.log_lines(session, run_id)][-1] == "purging"
