@@ -11,9 +11,10 @@ import logging
 import math
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app import __version__, paths
 from app.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, data_folder
@@ -46,20 +47,96 @@ def row_count(text: str) -> int:
     return value
 
 
+HELP_FORMAT = argparse.RawDescriptionHelpFormatter
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """`--data-dir`, `-v`, `--debug`: accepted before the command and after it.
+
+    On a command's parser the defaults are SUPPRESS, so an option given before
+    the command is not reset by the command's parser. A new global option
+    (`--database-url` of team mode) is one more line here.
+    """
+    default: object = None if top else argparse.SUPPRESS
+    flag: object = False if top else argparse.SUPPRESS
+    group = parser.add_argument_group("global options (before or after the command)")
+    group.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="data folder (default: $CUEFLOW_DATA_DIR or the platform's user data folder)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=flag,
+        help="also write what Cueflow does (INFO) to standard error",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=flag,
+        help="write DEBUG details to standard error and the log, tracebacks included",
+    )
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit status 2."""
+    """argparse, but a usage error is one line on stderr and exit status 2.
+
+    Every parser but the top one (each command's, made by `add_parser`) takes
+    the global options too, so `cueflow runs --data-dir D` works like
+    `cueflow --data-dir D runs`.
+    """
+
+    def __init__(self, *args: Any, top: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HELP_FORMAT)
+        super().__init__(*args, **kwargs)
+        add_global_options(self, top=top)
 
     def error(self, message: str) -> NoReturn:
         raise BadInput(f"{message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="cueflow", description="Design and run backend workflows.")
-    parser.add_argument("--version", action="version", version=f"cueflow {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        help="data folder (default: $CUEFLOW_DATA_DIR or the platform's user data folder)",
+def _command(
+    sub: Any, name: str, summary: str, description: str = "", examples: str = ""
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary, a description and examples for `--help`."""
+    epilog = "examples:\n" + textwrap.indent(textwrap.dedent(examples).strip(), "  ")
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=textwrap.dedent(description).strip() or summary,
+        epilog=epilog if examples else None,
     )
+    return parser
+
+
+WHEN_HELP = (
+    "when: now, HH:MM (the next such local time), 'tomorrow HH:MM', "
+    "ISO 8601 (no offset = local time), or a delay +90s, +5m, +2h, +3d (default: now)"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cueflow",
+        top=True,
+        description=(
+            "Design and run backend workflows.\n\n"
+            "Without a command, opens the window (the scheduler runs in it).\n"
+            "Exit status: 0 success, 1 the workflow run failed, 2 bad input\n"
+            "(one line on standard error), 70 an internal error (details in the log)."
+        ),
+        epilog=(
+            "examples:\n"
+            "  cueflow import resources/examples/birthday.yaml\n"
+            "  cueflow schedule send_birthday_email -p user=ID --at 09:00\n"
+            "  cueflow runs --upcoming\n"
+            "  cueflow COMMAND --help      every command's options and examples"
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"cueflow {__version__}")
     parser.add_argument(
         "--tray",
         action="store_true",
@@ -71,30 +148,125 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation (actions, database, keyring, examples, a tiny run) and exit",
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
 
-    sub.add_parser("runner", help="run the scheduler in the foreground until Ctrl+C")
 
-    p = sub.add_parser("import", help="import a workflow file (YAML or JSON)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--replace", action="store_true", help="replace workflows that exist")
+# --- the commands' parsers, one function each (a new command is one more function) ---
 
-    p = sub.add_parser("export", help="export workflows, data types and triggers")
+
+def _runner(sub: Any) -> None:
+    _command(
+        sub,
+        "runner",
+        "run the scheduler in the foreground until Ctrl+C",
+        """
+        Run the scheduler without a window until SIGINT or SIGTERM: upcoming runs
+        start at their time, runs that came due meanwhile follow their workflow's
+        on_missed. Its log goes to standard error (journald keeps it under
+        systemd) and to the rotating log file. Only one scheduler runs per data
+        folder: a second one exits with status 2 naming the running process.
+        As a service: systemctl --user enable --now cueflow-runner
+        """,
+        """
+        cueflow runner
+        cueflow runner --data-dir ~/work/cueflow-data -v
+        """,
+    )
+
+
+def _import(sub: Any) -> None:
+    p = _command(
+        sub,
+        "import",
+        "import a workflow file (YAML or JSON)",
+        """
+        Check the whole file, then write it in one transaction: data types,
+        things, workflows, triggers and upcoming runs. A file with any problem
+        writes nothing and every problem is listed with its place.
+        """,
+        """
+        cueflow import resources/examples/birthday.yaml
+        cueflow import export.yaml --replace
+        """,
+    )
+    p.add_argument("file", type=Path, help="the workflow file (- is not accepted)")
+    p.add_argument(
+        "--replace", action="store_true", help="replace workflows (and runs) that already exist"
+    )
+
+
+def _export(sub: Any) -> None:
+    p = _command(
+        sub,
+        "export",
+        "export workflows, data types and triggers",
+        "Write the workflow file of this data folder (what 'import' reads back).",
+        """
+        cueflow export > workflows.yaml
+        cueflow export --things -o backup.yaml
+        """,
+    )
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     p.add_argument("--things", action="store_true", help="include the things")
 
-    def run_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("workflow")
-        p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
-        p.add_argument("--as", dest="run_as", metavar="THING_ID", help="run as this thing")
-        p.add_argument("--ignore-privacy", action="store_true", help="ignore privacy rules")
 
-    p = sub.add_parser("run", help="run a workflow now, here, and wait for it")
-    run_options(p)
-    p.add_argument("--json", action="store_true")
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workflow", help="the workflow's name (see 'cueflow workflows')")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter, read by its type: a thing by its ID, a date in ISO 8601, "
+        "yes/no, a list as a JSON array (repeat for each)",
+    )
+    p.add_argument("--as", dest="run_as", metavar="THING_ID", help="run as this thing (a user)")
+    p.add_argument(
+        "--ignore-privacy", action="store_true", help="ignore the data types' privacy rules"
+    )
 
-    p = sub.add_parser("schedule", help="schedule a run; prints its ID")
-    run_options(p)
-    p.add_argument("--at", default="now", metavar="WHEN", help="now, ISO 8601, +90s, +5m, +2h …")
+
+def _run(sub: Any) -> None:
+    p = _command(
+        sub,
+        "run",
+        "run a workflow now, here, and wait for it",
+        """
+        Run the workflow in this process and print its outcome and steps.
+        Exit status 1 when the run fails.
+        """,
+        """
+        cueflow run send_birthday_email -p user=ID --as ID
+        cueflow run daily_digest --json
+        """,
+    )
+    _run_options(p)
+    p.add_argument("--json", action="store_true", help="print the run as a JSON object")
+
+
+def _schedule(sub: Any) -> None:
+    p = _command(
+        sub,
+        "schedule",
+        "schedule a run; prints its ID",
+        """
+        Schedule one run (or one per value of a list, or a repeat) for a running
+        scheduler (the window, the tray or 'cueflow runner') to start.
+        EVERY is 'N seconds|minutes|hours|days|weeks|months|years' or
+        'cron:MIN HOUR DOM MON DOW'.
+        """,
+        """
+        cueflow schedule send_birthday_email -p user=ID --at 'tomorrow 09:00'
+        cueflow schedule daily_digest --every '1 day' --at 07:30
+        cueflow schedule remind --each user=ID1,ID2,ID3 --interval 2
+        cut -f1 users.tsv | cueflow schedule remind --each-file user=-
+        """,
+    )
+    _run_options(p)
+    p.add_argument("--at", default="now", metavar="WHEN", help=WHEN_HELP)
     p.add_argument(
         "--every",
         metavar="EVERY",
@@ -106,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--each", metavar="PARAM=ID,ID,…", help="one run per value (prints one run ID per line)"
     )
     each.add_argument(
+        "--each-file",
+        metavar="PARAM=FILE",
+        help="one run per non-empty line of FILE (- for standard input), "
+        "the line given to PARAM as --each does",
+    )
+    each.add_argument(
         "--each-search",
         metavar="TYPE",
         help="one run per thing of TYPE, given to the parameter of that type",
@@ -115,60 +293,225 @@ def build_parser() -> argparse.ArgumentParser:
         type=seconds_between,
         default=0.0,
         metavar="SECONDS",
-        help=f"seconds between the runs of --each / --each-search (0 to {MAX_INTERVAL:,.0f})",
+        help=f"seconds between the runs of a list (0 to {MAX_INTERVAL:,.0f})",
     )
 
-    p = sub.add_parser("cancel", help="cancel scheduled runs")
-    p.add_argument("ids", nargs="*", metavar="ID")
+
+def _cancel(sub: Any) -> None:
+    p = _command(
+        sub,
+        "cancel",
+        "cancel scheduled runs or recurring schedules",
+        """
+        Cancel runs by ID; a schedule's ID ends the schedule, one occurrence's
+        run ID skips just that one.
+        """,
+        """
+        cueflow cancel 01JF3Q…
+        cueflow cancel --overdue
+        """,
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="run IDs or schedule IDs")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--all", action="store_true", help="every upcoming run")
+    group.add_argument("--all", action="store_true", help="every upcoming run and schedule")
     group.add_argument("--overdue", action="store_true", help="upcoming runs already due")
 
-    p = sub.add_parser("runs", help="list runs")
+
+def _runs(sub: Any) -> None:
+    p = _command(
+        sub,
+        "runs",
+        "list runs, or show one run",
+        """
+        List runs, newest upcoming first, one per line (a header line only on a
+        terminal). 'cueflow runs show ID' shows one run: every attempt, its
+        steps with inputs, result, error and duration, and the run's log.
+        """,
+        """
+        cueflow runs --upcoming
+        cueflow runs --history --status failed --workflow send_birthday_email
+        cueflow runs --csv > runs.csv
+        cueflow runs show RUN_ID
+        """,
+    )
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--upcoming", action="store_true")
-    group.add_argument("--history", action="store_true")
-    p.add_argument("--workflow", metavar="NAME")
-    p.add_argument("--status", metavar="STATUS")
+    group.add_argument("--upcoming", action="store_true", help="only scheduled runs")
+    group.add_argument("--history", action="store_true", help="only runs that started")
+    p.add_argument("--workflow", metavar="NAME", help="only runs of this workflow")
+    p.add_argument("--status", metavar="STATUS", help="only runs with this status")
     p.add_argument("--limit", type=row_count, default=None, help="at most this many rows")
     p.add_argument(
         "--resume", metavar="ID", help="run an interrupted or failed run again from its step"
     )
-    p.add_argument("--json", action="store_true")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print a JSON array of run objects")
+    out.add_argument(
+        "--csv", action="store_true", help="print CSV (a header line, then the table's columns)"
+    )
+    shows = p.add_subparsers(dest="runs_command", metavar="show", required=False)
+    show = _command(
+        shows,
+        "show",
+        "one run: every attempt, its steps and its log",
+        """
+        Show one run like 'gh run view --log': its status and times, every
+        attempt with its steps (inputs, result, error, duration) and the run's log.
+        """,
+        """
+        cueflow runs show RUN_ID
+        cueflow runs show RUN_ID --json
+        """,
+    )
+    show.add_argument("id", metavar="ID", help="the run's ID")
+    show.add_argument("--json", action="store_true", help="print the run as a JSON object")
 
-    sub.add_parser("pause", help="pause the scheduler: no run starts until resumed")
-    sub.add_parser("resume", help="resume; runs that came due meanwhile follow on_missed")
-    p = sub.add_parser("schedules", help="list recurring schedules")
-    p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("things", help="list the things of a data type")
-    p.add_argument("type")
-    p.add_argument("--json", action="store_true")
+def _workflows(sub: Any) -> None:
+    p = _command(
+        sub,
+        "workflows",
+        "list the workflows, their parameters and API exposure",
+        "One workflow per line: name, label, parameters with types, steps, API exposure.",
+        """
+        cueflow workflows
+        cueflow workflows --json
+        """,
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON array")
 
-    thing = sub.add_parser("thing", help="add, change or delete a thing")
-    tsub = thing.add_subparsers(dest="thing_command", parser_class=_Parser, required=True)
-    p = tsub.add_parser("add", help="add a thing; prints its ID")
-    p.add_argument("type")
-    p.add_argument("-f", "--field", action="append", default=[], metavar="FIELD=VALUE")
-    p = tsub.add_parser("set", help="change fields of a thing")
-    p.add_argument("id")
-    p.add_argument("-f", "--field", action="append", default=[], metavar="FIELD=VALUE")
-    p = tsub.add_parser("delete", help="delete a thing")
-    p.add_argument("id")
 
-    p = sub.add_parser("settings", help="read or change a setting")
-    ssub = p.add_subparsers(dest="settings_command", parser_class=_Parser, required=True)
-    g = ssub.add_parser("get", help="print a setting (all settings without KEY)")
-    g.add_argument("key", nargs="?")
-    s = ssub.add_parser("set", help="change a setting")
-    s.add_argument("key")
-    s.add_argument("value")
+def _pause(sub: Any) -> None:
+    _command(
+        sub,
+        "pause",
+        "pause the scheduler: no run starts until resumed",
+        "Every run stays scheduled; none starts until 'cueflow resume'.",
+        "cueflow pause",
+    )
+    _command(
+        sub,
+        "resume",
+        "resume; runs that came due meanwhile follow on_missed",
+        "Start runs again; those that came due while paused follow their workflow's on_missed.",
+        "cueflow resume",
+    )
 
-    p = sub.add_parser("secret", help="store a secret in the OS keychain")
-    ssub = p.add_subparsers(dest="secret_command", parser_class=_Parser, required=True)
-    s = ssub.add_parser("set", help="read the value from standard input")
-    s.add_argument("key")
-    return parser
+
+def _schedules(sub: Any) -> None:
+    p = _command(
+        sub,
+        "schedules",
+        "list recurring schedules",
+        "The recurring schedules made with 'schedule --every' or by workflows.",
+        "cueflow schedules --json",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+
+def _things(sub: Any) -> None:
+    p = _command(
+        sub,
+        "things",
+        "list the things of a data type",
+        "One thing per line: its ID and fields.",
+        """
+        cueflow things User
+        cueflow things User --json
+        """,
+    )
+    p.add_argument("type", help="the data type's name")
+    p.add_argument("--json", action="store_true", help="print a JSON array of objects")
+
+
+def _thing(sub: Any) -> None:
+    thing = _command(
+        sub,
+        "thing",
+        "add, change or delete a thing",
+        "Changes made here start the data type's database triggers.",
+        """
+        cueflow thing add User -f name=Ada -f email=ada@example.com
+        cueflow thing set ID -f name=Ada
+        cueflow thing delete ID
+        """,
+    )
+    tsub = thing.add_subparsers(dest="thing_command", metavar="add|set|delete", required=True)
+    field_help = "a field, read by its type (repeat for each)"
+    p = _command(tsub, "add", "add a thing; prints its ID", "", "cueflow thing add User -f name=Bo")
+    p.add_argument("type", help="the data type's name")
+    p.add_argument(
+        "-f", "--field", action="append", default=[], metavar="FIELD=VALUE", help=field_help
+    )
+    p = _command(tsub, "set", "change fields of a thing", "", "cueflow thing set ID -f name=Bo")
+    p.add_argument("id", help="the thing's ID")
+    p.add_argument(
+        "-f", "--field", action="append", default=[], metavar="FIELD=VALUE", help=field_help
+    )
+    p = _command(tsub, "delete", "delete a thing", "", "cueflow thing delete ID")
+    p.add_argument("id", help="the thing's ID")
+
+
+def _settings(sub: Any) -> None:
+    p = _command(
+        sub,
+        "settings",
+        "read or change a setting",
+        "Settings such as smtp.host, smtp.port, runner.max_concurrent_runs.",
+        """
+        cueflow settings get
+        cueflow settings set smtp.host mail.example.com
+        """,
+    )
+    ssub = p.add_subparsers(dest="settings_command", metavar="get|set", required=True)
+    g = _command(
+        ssub,
+        "get",
+        "print a setting (all settings without KEY)",
+        "",
+        "cueflow settings get smtp.port",
+    )
+    g.add_argument("key", nargs="?", help="the setting (all of them when left out)")
+    s = _command(ssub, "set", "change a setting", "", "cueflow settings set smtp.port 587")
+    s.add_argument("key", help="the setting")
+    s.add_argument("value", help="its new value")
+
+
+def _secret(sub: Any) -> None:
+    p = _command(
+        sub,
+        "secret",
+        "store a secret in the OS keychain",
+        "Secrets are kept in the OS keychain only, never in plain text.",
+        'printf %s "$PASSWORD" | cueflow secret set smtp.password',
+    )
+    ssub = p.add_subparsers(dest="secret_command", metavar="set", required=True)
+    s = _command(
+        ssub,
+        "set",
+        "read the value from standard input",
+        "",
+        "cueflow secret set smtp.password",
+    )
+    s.add_argument("key", help="the secret's name, such as smtp.password")
+
+
+COMMANDS = [
+    _runner,
+    _import,
+    _export,
+    _run,
+    _schedule,
+    _cancel,
+    _runs,
+    _workflows,
+    _pause,
+    _schedules,
+    _things,
+    _thing,
+    _settings,
+    _secret,
+]
+"""The commands' parser builders, in the order `--help` lists them."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:

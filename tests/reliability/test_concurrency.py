@@ -137,7 +137,7 @@ def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
 def test_runs_prints_the_scheduler_state_first(
     data_dir: Path, flows: None, runner: RunnerProcess
 ) -> None:
-    """The runner's heartbeat shows in `cueflow runs`: running while it runs, not after."""
+    """The runner's heartbeat shows in `cueflow runs` (its stderr): running while it runs."""
     idle = cueflow_run(data_dir, "runs")
     assert idle.code == 0
     runner.start()
@@ -146,7 +146,7 @@ def test_runs_prints_the_scheduler_state_first(
     assert busy.code == 0
     runner.stop()
     stopped = cueflow_run(data_dir, "runs")
-    first_lines = [r.out.splitlines()[0] if r.out else "" for r in (idle, busy, stopped)]
+    first_lines = [r.err.splitlines()[0] if r.err else "" for r in (idle, busy, stopped)]
     assert all("scheduler" in line.lower() for line in first_lines), first_lines
     assert "running" in first_lines[1].lower(), first_lines
     assert first_lines[1] != first_lines[0] and first_lines[1] != first_lines[2], first_lines
