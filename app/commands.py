@@ -86,7 +86,13 @@ def cmd_runner(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from app.workflow_file.importer import import_file
 
-    summary = import_file(_open(args), args.file, replace=args.replace)
+    with console.Progress("importing things") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.advance(done - bar.done)
+
+        summary = import_file(_open(args), args.file, replace=args.replace, progress=progress)
     print(summary)
     return console.EXIT_OK
 

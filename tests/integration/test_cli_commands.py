@@ -360,3 +360,32 @@ def test_a_terminal_gets_a_header_and_colour_unless_no_color(
     assert "STATUS" in plain and "\033[" not in plain
     piped = cueflow_run(data_dir, "runs")
     assert "STATUS" not in piped.out and "\033[" not in piped.out + piped.err
+
+
+# --- importing many things -------------------------------------------------------------------
+
+
+def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Path) -> None:
+    from benchmarks.things_import import things_file
+
+    path = tmp_path / "things.json"
+    path.write_text(things_file(100_000))
+    result = cueflow_run(data_dir, "import", str(path))
+    assert result.code == 0, result.err
+    assert (
+        result.out.strip()
+        == "imported 0 workflow(s), 1 data type(s), 100000 thing(s), 0 trigger(s)"
+    )
+    assert result.err == ""  # no terminal: no progress bar
+    listed = cueflow_run(data_dir, "things", "User", "--json").json()
+    assert len(listed) == 100_000 and len({t["id"] for t in listed}) == 100_000
+    assert {"email": "user7@example.com", "name": "User 7", "age": 7} in [
+        {k: v for k, v in t.items() if k != "id"} for t in listed[:20]
+    ]
+    # one bad value among 100,000: named by its place, nothing written
+    text = things_file(1_000).replace('"User 500", "age": 50', '"User 500", "age": "old"')
+    bad = tmp_path / "bad.json"
+    bad.write_text(text.replace('"User"', '"Member"'))
+    refused = cueflow_run(data_dir, "import", str(bad))
+    assert refused.code == 2 and "things.Member[501].age" in refused.err, refused.err
+    assert "Member" not in cueflow_run(data_dir, "export").out
