@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app import __version__, paths
+from app import __version__, logfile, paths
 from app.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, data_folder
 from app.errors import BadInput, CueflowError, InvalidWorkflowFile, describe, one_line, undecodable
 
@@ -520,6 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         check_text(parser, args)
+        if args.verbose or args.debug:
+            logfile.to_stderr(logging.DEBUG if args.debug else logging.INFO)
+            logging.getLogger("app").info(
+                "data folder %s; log %s", data_folder(args), logfile.log_path(data_folder(args))
+            )
         if args.self_test:
             from app.selftest import run_self_test
 
@@ -548,10 +553,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reason is not None:
             print(f"cueflow: {one_line(reason)}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        if logging.getLogger().handlers:
-            logging.getLogger("app").exception("internal error")
-        print(f"cueflow: {one_line(describe(exc))}", file=sys.stderr)
+        log = _record_internal_error(args)
+        where = f" (details in {log})" if log is not None else ""
+        print(f"cueflow: {one_line(describe(exc))}{where}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _record_internal_error(args: argparse.Namespace | None) -> Path | None:
+    """The traceback of the error being handled, in the data folder's log: its path."""
+    try:
+        folder = data_folder(args) if args is not None else paths.data_dir(None)
+    except CueflowError:  # a data folder that cannot be named: the platform's log folder
+        folder = paths.default_data_dir()
+    command = getattr(args, "command", None) or "the window"
+    return logfile.record_error(folder, f"'cueflow {command}'")
 
 
 def _database_problem(exc: Exception, args: argparse.Namespace | None) -> str | None:

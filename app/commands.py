@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -58,6 +59,8 @@ def cmd_runner(args: argparse.Namespace) -> int:
             db.dispose()
             raise
         logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
+        if _log_on_stderr():
+            logfile.to_stderr(logging.INFO)
         stop = console.stop_on_signal()
         clock = Clock(db)
         clock.start()
@@ -78,6 +81,14 @@ def cmd_runner(args: argparse.Namespace) -> int:
         logfile.stop(folder)
         lock.release()
     return console.EXIT_OK
+
+
+def _log_on_stderr() -> bool:
+    """The scheduler's log on stderr in the foreground: a terminal, or journald
+    (systemd sets JOURNAL_STREAM for a service whose stderr goes to the journal).
+    Not into a pipe nobody may read (it would fill and stop the scheduler);
+    `-v` asks for it anyway."""
+    return console.is_terminal(sys.stderr) or bool(os.environ.get("JOURNAL_STREAM"))
 
 
 # --- workflow file --------------------------------------------------------------
