@@ -30,7 +30,10 @@ dpkg -x "$DEB" "$tmp/root"
 r=$tmp/root
 for f in opt/cueflow/cueflow usr/bin/cueflow usr/share/applications/cueflow.desktop \
          usr/share/icons/hicolor/scalable/apps/cueflow.svg \
-         usr/share/icons/hicolor/48x48/apps/cueflow.png usr/share/icons/hicolor/256x256/apps/cueflow.png; do
+         usr/share/icons/hicolor/48x48/apps/cueflow.png usr/share/icons/hicolor/256x256/apps/cueflow.png \
+         usr/share/man/man1/cueflow.1.gz usr/share/bash-completion/completions/cueflow \
+         usr/share/zsh/vendor-completions/_cueflow usr/share/fish/vendor_completions.d/cueflow.fish \
+         usr/lib/systemd/user/cueflow-runner.service usr/share/metainfo/io.cueflow.Cueflow.metainfo.xml; do
   [[ -e $r/$f ]] || fail "$f missing from the package"
 done
 [[ -x $r/opt/cueflow/cueflow && -x $r/usr/bin/cueflow ]] || fail "cueflow is not executable"
@@ -38,6 +41,11 @@ grep -qx 'Exec=cueflow' "$r/usr/share/applications/cueflow.desktop" || fail "Exe
 grep -qx 'Icon=cueflow' "$r/usr/share/applications/cueflow.desktop" || fail "Icon= is not cueflow"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$r/usr/share/applications/cueflow.desktop"
+fi
+bash -n "$r/usr/share/bash-completion/completions/cueflow" || fail "the bash completion does not parse"
+if command -v appstreamcli >/dev/null; then
+  appstreamcli validate --no-net "$r/usr/share/metainfo/io.cueflow.Cueflow.metainfo.xml" >/dev/null ||
+    fail "the AppStream metainfo does not validate"
 fi
 dpkg-deb -f "$DEB" Package Version Architecture Depends | sed 's/^/   /'
 
