@@ -134,6 +134,7 @@ nsis_check() {  # makensis against a placeholder payload, output in a temp folde
   local tmp; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
   mkdir -p "$tmp/payload/_internal"
   printf 'MZ placeholder\n' > "$tmp/payload/cueflow.exe"
+  printf 'MZ placeholder\n' > "$tmp/payload/cueflow-window.exe"
   printf 'placeholder\n' > "$tmp/payload/_internal/base_library.zip"
   log "makensis (placeholder payload in $tmp)"
   makensis -V2 -DVERSION="$VERSION" -DPAYLOAD="$tmp/payload" -DOUTFILE="$tmp/Cueflow-$VERSION-setup.exe" \
