@@ -590,8 +590,8 @@ def check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
     """
     options = _option_names(parser)
     for dest, value in vars(args).items():
-        if dest == "data_dir" or isinstance(value, Path):
-            continue
+        if dest in ("data_dir", "each_file") or isinstance(value, Path):
+            continue  # (--each-file PARAM=FILE: its parameter is checked where it is read)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and undecodable(item):
                 raise BadInput(

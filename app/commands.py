@@ -256,6 +256,8 @@ def _read_each_file(option: str) -> tuple[str, list[str], list[int]]:
     key, sep, name = option.partition("=")
     if not sep or not key.strip() or not name:
         raise BadInput(f"--each-file '{one_line(option)}' is not PARAM=FILE (- for standard input)")
+    if undecodable(key):  # (the file's name need not be UTF-8, the parameter's must)
+        raise BadInput(f"--each-file: parameter '{one_line(key)}' is not valid UTF-8 text")
     label = "standard input" if name == "-" else name
     try:
         if name == "-":

@@ -184,6 +184,30 @@ def test_each_file_schedules_one_run_per_non_empty_line(
     assert times[1] - times[0] == timedelta(seconds=60)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="file names are text on Windows")
+def test_each_file_of_a_file_whose_name_is_not_utf8(data_dir: Path, cli: Any, flows: None) -> None:
+    folder = os.fsencode(data_dir.parent)
+    name = folder + b"/list-\xff.txt"
+    with open(name, "wb") as handle:
+        handle.write(b"m1\nm2\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "schedule", "greet", "--each-file", b"member=" + name],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.split()) == 2
+    bad_key = subprocess.run(
+        [sys.executable, "-m", "app", "schedule", "greet", "--each-file", b"m\xffx=" + name],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert bad_key.returncode == 2
+    assert bad_key.stderr == b"cueflow: --each-file: parameter 'm\\xffx' is not valid UTF-8 text\n"
+
+
 def test_each_file_reads_standard_input(cli: Any, flows: None) -> None:
     result = cli("schedule", "greet", "--each-file", "member=-", stdin="m2\nm1\n")
     assert result.code == 0, result.err
