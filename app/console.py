@@ -120,10 +120,18 @@ class Progress:
     for `after` seconds, so quick commands print nothing.
     """
 
+    AFTER = 1.0  # seconds of work before the bar shows
+
     def __init__(
-        self, label: str, total: int | None = None, *, after: float = 1.0, stream: Any = None
+        self,
+        label: str,
+        total: int | None = None,
+        *,
+        after: float | None = None,
+        stream: Any = None,
     ) -> None:
-        self.label, self.total, self.after = label, total, after
+        self.label, self.total = label, total
+        self.after = self.AFTER if after is None else after
         self.stream: TextIO = stream or sys.stderr
         self.enabled = is_terminal(self.stream)
         self.done = 0
@@ -136,7 +144,8 @@ class Progress:
         if not self.enabled:
             return
         now = time.monotonic()
-        if now - self._start < self.after or now - self._drawn < 0.1:
+        last = self.total is not None and self.done >= self.total
+        if now - self._start < self.after or (now - self._drawn < 0.1 and not last):
             return
         self._drawn = now
         self._draw()

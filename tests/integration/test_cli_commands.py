@@ -413,3 +413,22 @@ def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Pat
     refused = cueflow_run(data_dir, "import", str(bad))
     assert refused.code == 2 and "things.Member[501].age" in refused.err, refused.err
     assert "Member" not in cueflow_run(data_dir, "export").out
+
+
+def test_import_draws_its_progress_on_a_terminal_stderr(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import console
+    from benchmarks.things_import import things_file
+
+    path = tmp_path / "things.json"
+    path.write_text(things_file(25_000))
+    monkeypatch.setattr(console.Progress, "AFTER", 0.0)
+    piped = cli("import", str(path))
+    assert piped.code == 0 and piped.err == ""  # stderr is not a terminal: no bar
+    monkeypatch.setattr(console, "is_terminal", lambda stream: True)
+    shown = cli("import", str(path))
+    assert shown.code == 0, shown.err
+    assert "importing things [" in shown.err and "25,000/25,000" in shown.err
+    assert shown.err.endswith("\r\033[K")  # the bar's line is cleared at the end
+    assert shown.out.startswith("imported 0 workflow(s), 1 data type(s), 25000 thing(s)")
