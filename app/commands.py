@@ -113,7 +113,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_not_own_file(console.data_folder(args), args.output)
-    text = export_text(_open(args), things=args.things)
+    with console.Progress("exporting").ticking():  # 100,000 things: ~10 s of YAML
+        text = export_text(_open(args), things=args.things)
     if args.output:
         try:
             args.output.write_text(text, encoding="utf-8")
@@ -379,6 +380,8 @@ def cmd_schedules(args: argparse.Namespace) -> int:
         return console.EXIT_OK
     if not rows:
         console.status("no schedules")
+    else:
+        console.header(f"{'ID':<16}  {'STATUS':<9} {'EVERY':<20} WORKFLOW  (TIME ZONE)")
     for row in rows:
         print(
             f"{row['id']}  {row['status']:<9} every {row['every']:<14} {row['workflow']}  "
@@ -647,6 +650,8 @@ def cmd_things(args: argparse.Namespace) -> int:
         return console.EXIT_OK
     if not rows:
         console.status(f"no {args.type} things")
+    else:
+        console.header(f"{'ID':<16}  FIELDS")
     for row in rows:
         fields = "  ".join(f"{n}={_short(row.get(n), 40)}" for n in names if row.get(n) is not None)
         print(f"{row['id']}  {fields}")

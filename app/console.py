@@ -138,6 +138,8 @@ class Progress:
         self._start = time.monotonic()
         self._drawn = 0.0
         self._shown = False
+        self._ticker: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def advance(self, count: int = 1) -> None:
         self.done += count
@@ -150,8 +152,22 @@ class Progress:
         self._drawn = now
         self._draw()
 
+    def ticking(self) -> Progress:
+        """Redraw by itself (elapsed seconds) while work with no count runs; until finish()."""
+        if self.enabled:
+            self._ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
+            self._ticker.start()
+        return self
+
+    def _tick(self) -> None:
+        while not self._stopped.wait(0.25):
+            if time.monotonic() - self._start >= self.after:
+                self._draw()
+
     def _draw(self) -> None:
-        if self.total:
+        if self.total is None and self.done == 0:
+            text = f"{self.label}… {time.monotonic() - self._start:.0f} s"
+        elif self.total:
             share = min(self.done / self.total, 1.0)
             bar = "#" * int(share * 30)
             text = f"{self.label} [{bar:<30}] {self.done:,}/{self.total:,}"
@@ -163,6 +179,10 @@ class Progress:
 
     def finish(self) -> None:
         """Clear the bar's line (nothing to clear when it never showed)."""
+        if self._ticker is not None:
+            self._stopped.set()
+            self._ticker.join()
+            self._ticker = None
         if self._shown:
             self.stream.write("\r\033[K")
             self.stream.flush()

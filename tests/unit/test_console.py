@@ -46,3 +46,17 @@ def test_progress_stays_silent_off_a_terminal_or_for_quick_work() -> None:
     with console.Progress("importing", 10, after=60, stream=screen) as bar:
         bar.advance(5)
     assert screen.getvalue() == ""
+
+
+def test_work_without_a_count_shows_its_elapsed_time_until_it_ends() -> None:
+    from tests.support.waiting import wait_until
+
+    screen = Terminal()
+    with console.Progress("exporting", after=0, stream=screen).ticking():
+        wait_until(lambda: "exporting… 0 s" in screen.getvalue(), timeout=5)
+    end = len(screen.getvalue())
+    assert screen.getvalue().endswith("\r\033[K")
+    piped = io.StringIO()
+    with console.Progress("exporting", after=0, stream=piped).ticking() as quiet:
+        assert quiet._ticker is None  # no thread off a terminal
+    assert piped.getvalue() == "" and len(screen.getvalue()) == end
