@@ -25,6 +25,21 @@ from app.cli import build_parser  # noqa: E402
 
 FILE_ARGUMENTS = {"file", "output"}  # complete as file names
 FOLDER_ARGUMENTS = {"data_dir"}  # complete as folder names
+WORKFLOW_ARGUMENTS = {"workflow"}  # complete with the workflows of the default data folder
+
+# The names come from `cueflow workflows` itself (its first column; no header or
+# colour into a pipe), so completion always matches what the command accepts.
+_NAMES = "cueflow workflows 2>/dev/null | cut -d' ' -f1"
+WORKFLOWS = {
+    "bash": "_cueflow_workflows",
+    "zsh": "_cueflow_workflows",
+    "fish": "(__cueflow_workflows)",
+    "preamble": {
+        "bash": f'_cueflow_workflows() {{ compgen -W "$({_NAMES})" -- "$1"; }}\n',
+        "zsh": f'_cueflow_workflows() {{ compadd -- ${{(f)"$({_NAMES})"}}; }}\n',
+        "fish": f"function __cueflow_workflows\n    {_NAMES}\nend\n",
+    },
+}
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
@@ -54,6 +69,8 @@ def completions() -> dict[str, str]:
                 action.complete = shtab.FILE  # type: ignore[attr-defined]
             elif action.dest in FOLDER_ARGUMENTS:
                 action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+            elif action.dest in WORKFLOW_ARGUMENTS:
+                action.complete = WORKFLOWS  # type: ignore[attr-defined]
     return {
         "cueflow.bash": shtab.complete(parser, shell="bash"),
         "_cueflow": shtab.complete(parser, shell="zsh"),

@@ -79,7 +79,7 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _bash_complete(script: Path, line: str) -> list[str]:
+def _bash_complete(script: Path, line: str, env: dict[str, str] | None = None) -> list[str]:
     """The words bash's completion of `line` offers, through the loaded `complete -F`."""
     program = f"""
 source {script}
@@ -96,7 +96,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
         ["bash", "-c", program],
         capture_output=True,
         text=True,
-        env={**os.environ, "LINE": line},
+        env={**os.environ, **(env or {}), "LINE": line},
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
@@ -112,6 +112,28 @@ def test_bash_completion_loads_and_completes_commands_and_options(docs: Path) ->
     assert _bash_complete(script, "cueflow schedule --each-f") == ["--each-file"]
     assert sorted(_bash_complete(script, "cueflow thing ")) == ["add", "delete", "set"]
     assert _bash_complete(script, "cueflow runs --csv --data") == ["--data-dir"]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash on this machine")
+def test_bash_completes_workflow_names_from_the_data_folder(
+    docs: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    from tests.conftest import EXAMPLES, cueflow_run
+
+    assert cueflow_run(data_dir, "import", str(EXAMPLES / "birthday.yaml")).code == 0
+    bin_dir = tmp_path / "bin"  # `cueflow` on the PATH, as the .deb installs it
+    bin_dir.mkdir()
+    shim = bin_dir / "cueflow"
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m app "$@"\n')
+    shim.chmod(0o755)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CUEFLOW_DATA_DIR": str(data_dir)}
+    script = docs / "completions" / "cueflow.bash"
+    assert _bash_complete(script, "cueflow run send_b", env) == ["send_birthday_email"]
+    assert sorted(_bash_complete(script, "cueflow schedule se", env)) == [
+        "send_birthday_email",
+        "send_welcome",
+    ]
+    assert _bash_complete(script, "cueflow runs --workflow send_w", env) == ["send_welcome"]
 
 
 @pytest.mark.parametrize(("shell", "name"), [("zsh", "_cueflow"), ("fish", "cueflow.fish")])
