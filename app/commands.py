@@ -84,11 +84,22 @@ def cmd_runner(args: argparse.Namespace) -> int:
 
 
 def _log_on_stderr() -> bool:
-    """The scheduler's log on stderr in the foreground: a terminal, or journald
-    (systemd sets JOURNAL_STREAM for a service whose stderr goes to the journal).
-    Not into a pipe nobody may read (it would fill and stop the scheduler);
-    `-v` asks for it anyway."""
-    return console.is_terminal(sys.stderr) or bool(os.environ.get("JOURNAL_STREAM"))
+    """The scheduler's log on stderr in the foreground: a terminal, or journald.
+
+    systemd sets JOURNAL_STREAM=DEVICE:INODE for a service whose stderr is the
+    journal; as its documentation asks, it counts only when stderr is still that
+    stream (a child that inherited the variable may write elsewhere). Never into
+    a pipe nobody may read (it would fill and stop the scheduler); `-v` asks for
+    it anyway.
+    """
+    if console.is_terminal(sys.stderr):
+        return True
+    device, _, inode = os.environ.get("JOURNAL_STREAM", "").partition(":")
+    try:
+        info = os.fstat(sys.stderr.fileno())
+        return (info.st_dev, info.st_ino) == (int(device), int(inode))
+    except (OSError, ValueError, AttributeError):  # no variable, no real stderr
+        return False
 
 
 # --- workflow file --------------------------------------------------------------

@@ -83,12 +83,32 @@ def test_log_folder_follows_the_data_folder_and_the_override(
 
 
 def test_a_foreground_runner_under_journald_logs_to_stderr(tmp_path: Path, data_dir: Path) -> None:
-    env = {**os.environ, "JOURNAL_STREAM": "8:12345"}
-    code, err = _stop(_runner(env, "--data-dir", str(data_dir)))
-    assert code == 0
+    # As systemd does: JOURNAL_STREAM names the device and inode of the stderr it gave.
+    journal = tmp_path / "journal.txt"
+    with journal.open("w") as stderr:
+        info = os.fstat(stderr.fileno())
+        stream = f"{info.st_dev}:{info.st_ino}"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "runner", "--data-dir", str(data_dir)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "JOURNAL_STREAM": stream},
+        )
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Cueflow runner for")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        process.stdout.close()
+    err = journal.read_text()
     assert "INFO app.scheduling.clock: scheduler started" in err
     assert "scheduler stopped" in err
     assert "apscheduler" not in err.lower()
+    # The variable inherited by a process whose stderr is another stream: not the journal.
+    inherited = {**os.environ, "JOURNAL_STREAM": stream}
+    code, err = _stop(_runner(inherited, "--data-dir", str(data_dir)))
+    assert code == 0 and "scheduler started" not in err
     verbose = _runner({**os.environ}, "-v", "--data-dir", str(data_dir))
     code, err = _stop(verbose)
     assert code == 0 and "scheduler started" in err
