@@ -323,8 +323,9 @@ def _runs(sub: Any) -> None:
         "runs",
         "list runs, or show one run",
         """
-        List runs, newest upcoming first, one per line (a header line only on a
-        terminal). 'cueflow runs show ID' shows one run: every attempt, its
+        List runs by their scheduled time (--history: the latest first), one per
+        line (a header line only on a terminal; whether a scheduler runs goes to
+        standard error). 'cueflow runs show ID' shows one run: every attempt, its
         steps with inputs, result, error and duration, and the run's log.
         """,
         """
