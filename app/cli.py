@@ -77,7 +77,7 @@ def add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--debug",
         action="store_true",
         default=flag,
-        help="write DEBUG details to standard error and the log, tracebacks included",
+        help="also write DEBUG details to standard error (an internal error's traceback too)",
     )
 
 
