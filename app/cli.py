@@ -516,6 +516,13 @@ COMMANDS = [
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        logfile.stop_stderr()  # (a caller in the same process gets its stderr back)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args: argparse.Namespace | None = None
     try:

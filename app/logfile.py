@@ -113,6 +113,7 @@ def stop(folder: Path) -> None:
 
 
 _STDERR = "cueflow-stderr"
+_LEVEL_BEFORE: dict[str, int] = {}  # the root logger's level before to_stderr lowered it
 
 
 def to_stderr(level: int) -> None:
@@ -130,9 +131,20 @@ def to_stderr(level: int) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
+        _LEVEL_BEFORE.setdefault("root", root.level)
         root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def stop_stderr() -> None:
+    """Stop writing this process's log to standard error (see `to_stderr`)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler.get_name() == _STDERR:
+            root.removeHandler(handler)
+    if "root" in _LEVEL_BEFORE:
+        root.setLevel(_LEVEL_BEFORE.pop("root"))
 
 
 def record_error(data_folder: Path, what: str) -> Path | None:

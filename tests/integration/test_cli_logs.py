@@ -3,6 +3,7 @@ runner's log on stderr for journald, internal errors with their traceback."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -154,6 +155,13 @@ def test_an_internal_error_is_one_line_and_its_traceback_goes_to_the_log(
     assert "ERROR app: internal error in 'cueflow workflows'" in text
     assert "Traceback (most recent call last)" in text and "the disk said no" in text
     assert "Traceback" not in result.err
+    level_before = logging.getLogger().level
+    debug = cli("workflows", "--debug")
+    assert debug.code == 70
+    assert "Traceback (most recent call last)" in debug.err and "the disk said no" in debug.err
+    assert debug.err.endswith(f"(details in {log})\n")
+    assert not [h for h in logging.getLogger().handlers if h.get_name() == "cueflow-stderr"]
+    assert logging.getLogger().level == level_before
     logfile.stop(data_dir)
 
 
