@@ -547,7 +547,7 @@ def _run_text(out: dict[str, Any]) -> list[str]:
                 f"  step {step['step']} {step['action']}: "
                 f"{console.paint(step['status'], style)} ({step['duration_ms']:.1f} ms)"
             )
-            lines.append(f"    inputs {_short(step['inputs'], 400)}")
+            lines.append(f"    inputs {_short(step['inputs'], 400) or '-'}")
             if step["result"] is not None:
                 lines.append(f"    result {_short(step['result'], 400)}")
             if step["error"]:
