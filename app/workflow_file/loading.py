@@ -4,23 +4,32 @@
 problem names its line and column; for a file of 100,000 things that alone
 takes about 15 s. Here the same document is first parsed by a faster route:
 
-JSON (a file that starts with `{`) is read by the `json` module (in C),
-numbers as the YAML loader reads them (`1e5` stays text, as in YAML 1.1); a
-key given twice, NaN/Infinity, a surrogate escape, nesting past the recursion
-limit or any syntax error sends the text to `reader.load_text`, which answers
-exactly as before, the problem with its place. So a good file is read fast
-and a bad one is explained the same way.
+- JSON (a file that starts with `{`) by the `json` module (in C), numbers
+  read as the YAML loader reads them (`1e5` stays text, as in YAML 1.1);
+- other YAML by libyaml's parser (in C, when PyYAML has it) for the events,
+  while composing, constructing and resolving stay the reader's own (aliases
+  and keys given twice refused, YAML 1.2 booleans, the recursion limit).
+  libyaml's own composer is not used: it recurses in C and crashes the
+  process on a list nested 100,000 deep.
 
-YAML is left to the careful loader: libyaml's C parser would be about three
-times faster, but it crashes the process (a C stack overflow) on a list
-nested 100,000 deep, which a hostile file can be.
+Whenever the fast route finds anything wrong or unusual (a key given twice,
+NaN/Infinity, a surrogate escape, an alias, nesting past the recursion limit,
+any syntax error), the text is parsed again by `reader.load_text`, which
+answers exactly as before, the problem with its place. So a good file is read
+fast and a bad one is explained the same way.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from app.workflow_file.reader import _Loader, load_text
 
@@ -69,11 +78,46 @@ def _load_json(text: str) -> Any:
     )
 
 
+_CParser: Any = (
+    getattr(importlib.import_module("yaml.cyaml"), "CParser", None)
+    if getattr(yaml, "__with_libyaml__", False)
+    else None
+)  # PyYAML built with libyaml
+_FastLoader: Any = None
+if _CParser is not None:
+
+    class _FastLoader(_CParser, _Loader):  # type: ignore[no-redef,misc]
+        """Events from libyaml (C); composing (aliases refused), constructing (keys
+        given twice refused) and resolving (YAML 1.2 booleans) as the reader does."""
+
+        get_single_node = Composer.get_single_node
+        compose_document = Composer.compose_document
+        check_node = Composer.check_node
+        get_node = Composer.get_node
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+
+def _load_yaml(text: str) -> Any:
+    if _FastLoader is None:
+        raise _Unusual("no libyaml")
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def load_fast(text: str, name: str = "file") -> Any:
     """What `reader.load_text(text, name)` returns (or raises), sooner for large files."""
     try:
         if text.lstrip()[:1] == "{":
             return _load_json(text)
-    except (_Unusual, ValueError, RecursionError):
+        return _load_yaml(text)
+    except Exception:  # anything at all: the careful loader decides
         pass
     return load_text(text, name)
