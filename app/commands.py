@@ -464,7 +464,6 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if args.csv:
             _print_csv(rows)
             return console.EXIT_OK
-        console.status(_scheduler_line(console.data_folder(args)))  # not data: stderr
         console.header(f"{'ID':<26}  {'STATUS':<11} {'SCHEDULED FOR':<19}  WORKFLOW  PARAMS")
         printed = 0
         for row in rows:
@@ -475,8 +474,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
                 f"{row['id']}  {state} {when}  {row['workflow']}  {_short(row['params'], 60)}{tail}"
             )
             printed += 1
-        if not printed:
-            console.status("no runs")
+        # Not data: one line on stderr, after the table (whether the runs will start).
+        state = _scheduler_line(console.data_folder(args))
+        console.status(state if printed else f"no runs; {state}")
     return console.EXIT_OK
 
 
