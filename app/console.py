@@ -69,6 +69,8 @@ def colour_on(stream: TextIO) -> bool:
     """Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    if sys.platform == "win32" and not (os.environ.get("WT_SESSION") or os.environ.get("TERM")):
+        return False  # the classic console shows escape codes as text; Windows Terminal does not
     return is_terminal(stream)
 
 
