@@ -65,13 +65,18 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def colour_on(stream: TextIO) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+def ansi_terminal(stream: TextIO) -> bool:
+    """A terminal that understands escape codes (colour, clearing a line)."""
+    if os.environ.get("TERM") == "dumb":
         return False
     if sys.platform == "win32" and not (os.environ.get("WT_SESSION") or os.environ.get("TERM")):
         return False  # the classic console shows escape codes as text; Windows Terminal does not
     return is_terminal(stream)
+
+
+def colour_on(stream: TextIO) -> bool:
+    """Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb."""
+    return not os.environ.get("NO_COLOR") and ansi_terminal(stream)
 
 
 _STYLES = {
@@ -135,7 +140,7 @@ class Progress:
         self.label, self.total = label, total
         self.after = self.AFTER if after is None else after
         self.stream: TextIO = stream or sys.stderr
-        self.enabled = is_terminal(self.stream)
+        self.enabled = ansi_terminal(self.stream)
         self.done = 0
         self._start = time.monotonic()
         self._drawn = 0.0

@@ -355,7 +355,11 @@ def _on_a_terminal(data_dir: Path, *args: str, env: dict[str, str] | None = None
         stdout=follower,
         stderr=follower,
         cwd=ROOT,
-        env={**os.environ, "TERM": "xterm", **(env or {})},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+            "TERM": "xterm",
+            **(env or {}),
+        },
     )
     os.close(follower)
     chunks = []
@@ -426,7 +430,7 @@ def test_import_draws_its_progress_on_a_terminal_stderr(
     monkeypatch.setattr(console.Progress, "AFTER", 0.0)
     piped = cli("import", str(path))
     assert piped.code == 0 and piped.err == ""  # stderr is not a terminal: no bar
-    monkeypatch.setattr(console, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(console, "ansi_terminal", lambda stream: True)
     shown = cli("import", str(path))
     assert shown.code == 0, shown.err
     assert "importing things [" in shown.err and "25,000/25,000" in shown.err
