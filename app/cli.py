@@ -573,8 +573,8 @@ def _record_internal_error(args: argparse.Namespace | None) -> Path | None:
         folder = data_folder(args) if args is not None else paths.data_dir(None)
     except CueflowError:  # a data folder that cannot be named: the platform's log folder
         folder = paths.default_data_dir()
-    command = getattr(args, "command", None) or "the window"
-    return logfile.record_error(folder, f"'cueflow {command}'")
+    command = getattr(args, "command", None)
+    return logfile.record_error(folder, f"'cueflow {command}'" if command else "the window")
 
 
 def _database_problem(exc: Exception, args: argparse.Namespace | None) -> str | None:
