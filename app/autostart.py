@@ -41,7 +41,7 @@ def launch_command(
     """
     frozen = getattr(sys, "frozen", False) if frozen is None else frozen
     if frozen:
-        argv = [sys.executable]
+        argv = [windowed_executable(sys.executable)]
     else:
         script = executable or shutil.which(APP_ID)
         argv = [script] if script else [sys.executable, "-m", "app"]
@@ -49,6 +49,19 @@ def launch_command(
     if data_dir is not None and Path(data_dir) != default_data_dir():
         argv += ["--data-dir", str(data_dir)]
     return argv
+
+
+WINDOWED_EXE = "cueflow-window.exe"
+
+
+def windowed_executable(executable: str, platform: str = sys.platform) -> str:
+    """On Windows the bundle's `cueflow-window.exe` beside `cueflow.exe`: the same
+    program without a console window, for the tray at login (packaging/cueflow.spec)."""
+    if platform == "win32":
+        sibling = Path(executable).with_name(WINDOWED_EXE)
+        if sibling.is_file():
+            return str(sibling)
+    return executable
 
 
 def default_data_dir() -> Path:

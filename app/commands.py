@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -58,6 +59,8 @@ def cmd_runner(args: argparse.Namespace) -> int:
             db.dispose()
             raise
         logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
+        if _log_on_stderr():
+            logfile.to_stderr(logging.INFO)
         stop = console.stop_on_signal()
         api, events = _start_api(args, db)
         clock = Clock(db, events)
@@ -85,13 +88,38 @@ def cmd_runner(args: argparse.Namespace) -> int:
     return console.EXIT_OK
 
 
+def _log_on_stderr() -> bool:
+    """The scheduler's log on stderr in the foreground: a terminal, or journald.
+
+    systemd sets JOURNAL_STREAM=DEVICE:INODE for a service whose stderr is the
+    journal; as its documentation asks, it counts only when stderr is still that
+    stream (a child that inherited the variable may write elsewhere). Never into
+    a pipe nobody may read (it would fill and stop the scheduler); `-v` asks for
+    it anyway.
+    """
+    if console.is_terminal(sys.stderr):
+        return True
+    device, _, inode = os.environ.get("JOURNAL_STREAM", "").partition(":")
+    try:
+        info = os.fstat(sys.stderr.fileno())
+        return (info.st_dev, info.st_ino) == (int(device), int(inode))
+    except (OSError, ValueError, AttributeError):  # no variable, no real stderr
+        return False
+
+
 # --- workflow file --------------------------------------------------------------
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from app.workflow_file.importer import import_file
 
-    summary = import_file(_open(args), args.file, replace=args.replace)
+    with console.Progress("importing things") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.advance(done - bar.done)
+
+        summary = import_file(_open(args), args.file, replace=args.replace, progress=progress)
     print(summary)
     return console.EXIT_OK
 
@@ -101,7 +129,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_not_own_file(console.data_folder(args), args.output)
-    text = export_text(_open(args), things=args.things)
+    with console.Progress("exporting").ticking():  # 100,000 things: ~10 s of YAML
+        text = export_text(_open(args), things=args.things)
     if args.output:
         try:
             args.output.write_text(text, encoding="utf-8")
@@ -199,26 +228,30 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     at = parse_when(args.at)
     params = _pairs(args.param, "parameter")
     service = Service(_open(args))
-    if args.each or args.each_search:
+    if args.each or args.each_search or args.each_file:
         if args.every:
-            raise BadInput("--every cannot be combined with --each or --each-search")
-        key, items = _each(service, args)
+            raise BadInput("--every cannot be combined with --each, --each-file or --each-search")
+        key, items, lines = _each(service, args)
         _check_last(at, args.interval, len(items))
-        ids = service.schedule_on_list(
-            args.workflow,
-            items,
-            key,
-            params,
-            at=at,
-            interval=args.interval,
-            run_as=args.run_as,
-            ignore_privacy=args.ignore_privacy,
-            from_text=True,
-        )
-        print("\n".join(ids))
+        # (One transaction in the service, ~1.3 s for 100,000: no progress to show inside it.)
+        try:
+            ids = service.schedule_on_list(
+                args.workflow,
+                items,
+                key,
+                params,
+                at=at,
+                interval=args.interval,
+                run_as=args.run_as,
+                ignore_privacy=args.ignore_privacy,
+                from_text=True,
+            )
+        except BadInput as exc:
+            raise _on_line(exc, items, lines, args.each_file) from None
+        sys.stdout.write("".join(f"{run_id}\n" for run_id in ids))
         return console.EXIT_OK
     if args.interval:
-        raise BadInput("--interval goes with --each or --each-search")
+        raise BadInput("--interval goes with --each, --each-file or --each-search")
     every = Recurrence.parse(args.every) if args.every else None
     if args.timezone is not None:
         if every is None:
@@ -238,6 +271,67 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return console.EXIT_OK
 
 
+EACH_FILE_LIMIT = 64 * 1024 * 1024  # as a workflow file: read once, at most 64 MiB
+
+
+def _read_each_file(option: str) -> tuple[str, list[str], list[int]]:
+    """`--each-file PARAM=FILE`: the parameter, the non-empty lines and their line numbers.
+
+    FILE `-` is standard input. The file must be UTF-8 text; a line with a
+    control character is refused by its number, and nothing is scheduled.
+    """
+    key, sep, name = option.partition("=")
+    if not sep or not key.strip() or not name:
+        raise BadInput(f"--each-file '{one_line(option)}' is not PARAM=FILE (- for standard input)")
+    if undecodable(key):  # (the file's name need not be UTF-8, the parameter's must)
+        raise BadInput(f"--each-file: parameter '{one_line(key)}' is not valid UTF-8 text")
+    label = "standard input" if name == "-" else name
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(EACH_FILE_LIMIT + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(EACH_FILE_LIMIT + 1)
+    except AttributeError:  # a text-only stdin (tests replace it with a StringIO)
+        data = sys.stdin.read(EACH_FILE_LIMIT + 1).encode("utf-8", "surrogateescape")
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise BadInput(f"--each-file {one_line(label)}: cannot read it ({reason})") from None
+    if len(data) > EACH_FILE_LIMIT:
+        raise BadInput(f"--each-file {one_line(label)}: larger than 64 MiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BadInput(f"--each-file {one_line(label)} line {line}: not valid UTF-8 text") from None
+    values: list[str] = []
+    numbers: list[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        value = line.strip()
+        if not value:
+            continue
+        if one_line(value) != value:
+            raise BadInput(
+                f"--each-file {one_line(label)} line {number}: "
+                f"'{one_line(value)[:60]}' has a control character"
+            )
+        values.append(value)
+        numbers.append(number)
+    return key.strip(), values, numbers
+
+
+def _on_line(exc: BadInput, items: list[str], lines: list[int], option: str | None) -> BadInput:
+    """A service's error about one value of --each-file, named by the value's line number."""
+    if not option or not lines:
+        return exc
+    name = option.partition("=")[2]
+    label = "standard input" if name == "-" else name
+    for value, number in zip(items, lines, strict=True):
+        if f"'{value}'" in exc.reason:
+            return BadInput(f"--each-file {one_line(label)} line {number}: {exc.reason}")
+    return BadInput(f"--each-file {one_line(label)}: {exc.reason}")
+
+
 def _check_last(at: datetime, interval: float, count: int) -> None:
     """The last of `count` runs `interval` s apart from `at` must fall in a real year."""
     try:
@@ -248,17 +342,27 @@ def _check_last(at: datetime, interval: float, count: int) -> None:
         ) from None
 
 
-def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str]]:
-    """The parameter and the values of `--each PARAM=A,B` or `--each-search TYPE`."""
+def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str], list[int]]:
+    """The parameter and the values of `--each`, `--each-file` or `--each-search`
+    (and, for --each-file, each value's line number)."""
+    lines: list[int] = []
+    if args.each_file:
+        key, values, lines = _read_each_file(args.each_file)
     with service.db.read() as session:
         wf = catalog.get_workflow(session, args.workflow)
+        if args.each_file:
+            if wf.parameter(key) is None:
+                raise BadInput(f"{wf.name} has no parameter '{key}'")
+            if not values:
+                raise BadInput(f"--each-file {args.each_file}: no lines, nothing to schedule")
+            return key, values, lines
         if args.each:
-            key, sep, values = args.each.partition("=")
+            key, sep, text = args.each.partition("=")
             if not sep or not key:
                 raise BadInput(f"--each '{args.each}' is not PARAM=VALUE,VALUE,…")
             if wf.parameter(key) is None:
                 raise BadInput(f"{wf.name} has no parameter '{key}'")
-            return key, [v.strip() for v in values.split(",") if v.strip()]
+            return key, [v.strip() for v in text.split(",") if v.strip()], lines
         matching = [p.key for p in wf.parameters if p.type.base == args.each_search]
         if len(matching) != 1:
             found = "no parameter" if not matching else f"parameters {', '.join(matching)}"
@@ -267,7 +371,7 @@ def _each(service: Any, args: argparse.Namespace) -> tuple[str, list[str]]:
                 f"{args.each_search}; it needs exactly one"
             )
         things = catalog.list_things(session, args.each_search)
-        return matching[0], [t.id for t in things]
+        return matching[0], [t.id for t in things], lines
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
@@ -301,7 +405,9 @@ def cmd_schedules(args: argparse.Namespace) -> int:
         console.print_json(rows)
         return console.EXIT_OK
     if not rows:
-        print("no schedules")
+        console.status("no schedules")
+    else:
+        console.header(f"{'ID':<16}  {'STATUS':<9} {'EVERY':<20} WORKFLOW  (TIME ZONE)")
     for row in rows:
         print(
             f"{row['id']}  {row['status']:<9} every {row['every']:<14} {row['workflow']}  "
@@ -337,7 +443,13 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     return console.EXIT_OK
 
 
+RUN_COLUMNS = ("id", "status", "scheduled_for", "workflow", "params", "error")
+"""The columns of the `runs` table, and of `runs --csv` in the same order."""
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
+    if getattr(args, "runs_command", None) == "show":
+        return _show_run(args)
     if args.resume:
         from app.engine.service import Service
 
@@ -364,19 +476,152 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if args.json:
             console.print_json_array(rows)
             return console.EXIT_OK
-        print(_scheduler_line(console.data_folder(args)))
+        if args.csv:
+            _print_csv(rows)
+            return console.EXIT_OK
+        console.header(f"{'ID':<26}  {'STATUS':<11} {'SCHEDULED FOR':<19}  WORKFLOW  PARAMS")
         printed = 0
         for row in rows:
             when = _local(datetime.fromisoformat(row["scheduled_for"]))
             tail = f"  {row['error']}" if row["error"] and row["status"] != "cancelled" else ""
+            state = console.paint(f"{row['status']:<11}", console.STATUS_STYLES.get(row["status"]))
             print(
-                f"{row['id']}  {row['status']:<11} {when}  {row['workflow']}"
-                f"  {_short(row['params'], 60)}{tail}"
+                f"{row['id']}  {state} {when}  {row['workflow']}  {_short(row['params'], 60)}{tail}"
             )
             printed += 1
-        if not printed:
-            print("no runs")
+        # Not data: one line on stderr, after the table (whether the runs will start).
+        state = _scheduler_line(console.data_folder(args))
+        console.status(state if printed else f"no runs; {state}")
     return console.EXIT_OK
+
+
+def _print_csv(rows: Any) -> None:
+    """`runs --csv`: a header line, then the table's columns (times in ISO 8601, params JSON)."""
+    import csv
+    import json
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(RUN_COLUMNS)
+    for row in rows:
+        values = dict(row, params=json.dumps(row["params"], ensure_ascii=False))
+        writer.writerow(["" if values[c] is None else values[c] for c in RUN_COLUMNS])
+
+
+def _show_run(args: argparse.Namespace) -> int:
+    """`runs show ID`: the run, every attempt with its steps, and the run's log."""
+    db = _open(args)
+    with db.read() as session:
+        run = ledger.get_run(session, args.id)
+        out = presenting.run_to_json(run)
+        steps = presenting.steps_to_json(ledger.step_results(session, args.id))
+        log = [
+            {"at": line.at.isoformat(), "level": line.level, "message": line.message}
+            for line in ledger.log_lines(session, args.id)
+        ]
+    attempts: dict[int, list[dict[str, Any]]] = {}
+    for step in steps:
+        attempts.setdefault(step["attempt"], []).append(step)
+    out["attempts"] = [{"attempt": n, "steps": attempts[n]} for n in sorted(attempts)]
+    out["log"] = log
+    if args.json:
+        console.print_json(out)
+        return console.EXIT_OK
+    for line in _run_text(out):
+        print(line)
+    return console.EXIT_OK
+
+
+def _run_text(out: dict[str, Any]) -> list[str]:
+    import json
+
+    def stamp(value: str | None) -> str:
+        return _local(datetime.fromisoformat(value)) if value else "-"
+
+    state = console.paint(out["status"], console.STATUS_STYLES.get(out["status"]))
+    lines = [
+        f"{console.paint('run', 'bold')} {out['id']}  {out['workflow']}  {state}",
+        f"  origin {out['origin'] or '-'}, attempt {out['attempt']}"
+        + (f", run as {out['run_as']}" if out["run_as"] else "")
+        + (", privacy rules ignored" if out["ignore_privacy"] else "")
+        + (f", parent {out['parent_id']}" if out["parent_id"] else "")
+        + (f", trigger {out['trigger']}" if out["trigger"] else "")
+        + (f", schedule {out['schedule_id']}" if out["schedule_id"] else ""),
+        f"  scheduled {stamp(out['scheduled_for'])}, started {stamp(out['started_at'])}, "
+        f"finished {stamp(out['finished_at'])}",
+        f"  params {json.dumps(out['params'], ensure_ascii=False)}",
+    ]
+    if out["error"]:
+        lines.append(f"  error {one_line(out['error'])}")
+    if out["returned"] is not None:
+        lines.append(f"  returned {_short(out['returned'], 400)}")
+    for attempt in out["attempts"]:
+        lines.append(console.paint(f"attempt {attempt['attempt']}", "bold"))
+        for step in attempt["steps"]:
+            style = console.STATUS_STYLES.get(step["status"])
+            lines.append(
+                f"  step {step['step']} {step['action']}: "
+                f"{console.paint(step['status'], style)} ({step['duration_ms']:.1f} ms)"
+            )
+            lines.append(f"    inputs {_short(step['inputs'], 400) or '-'}")
+            if step["result"] is not None:
+                lines.append(f"    result {_short(step['result'], 400)}")
+            if step["error"]:
+                lines.append(f"    error  {one_line(step['error'])}")
+    if not out["attempts"]:
+        lines.append(console.paint("no steps ran", "dim"))
+    lines.append(console.paint("log", "bold"))
+    for entry in out["log"]:
+        level = console.paint(f"{entry['level']:<5}", "red" if entry["level"] == "error" else None)
+        lines.append(f"  {stamp(entry['at'])} {level} {one_line(entry['message'])}")
+    if not out["log"]:
+        lines.append("  (empty)")
+    return lines
+
+
+def cmd_workflows(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.read() as session:
+        rows = [workflow_to_json(wf) for wf in catalog.list_workflows(session)]
+    if args.json:
+        console.print_json(rows)
+        return console.EXIT_OK
+    console.header("NAME  LABEL  PARAMETERS  STEPS  API")
+    for row in rows:
+        params = ", ".join(
+            f"{p['key']}: {p['type']}" + ("?" if p["optional"] else "") for p in row["parameters"]
+        )
+        print(
+            f"{console.paint(row['name'], 'bold')}  {row['label'] or '-'}  ({params})  "
+            f"{row['steps']} step(s)  {row['api']['endpoint'] or 'not exposed'}"
+        )
+    if not rows:
+        console.status("no workflows (import a file with 'cueflow import FILE')")
+    return console.EXIT_OK
+
+
+def api_endpoint(wf: Any) -> str | None:
+    """`POST /api/1.1/wf/NAME` of an exposed workflow (None when not exposed).
+
+    The path only: the host and port come from the `api.listen` setting of
+    the workflow API; when it is there, put it in front here.
+    """
+    if not wf.api.expose:
+        return None
+    return f"{wf.api.method} /api/1.1/wf/{wf.name}"
+
+
+def workflow_to_json(wf: Any) -> dict[str, Any]:
+    """The `workflows --json` object: name, label, parameters, steps, API exposure."""
+    return {
+        "name": wf.name,
+        "label": wf.label,
+        "description": wf.description,
+        "parameters": [
+            {"key": p.key, "type": str(p.type), "optional": p.optional} for p in wf.parameters
+        ],
+        "steps": len(wf.steps),
+        "api": {**wf.api.to_json(), "endpoint": api_endpoint(wf)},
+    }
 
 
 def _scheduler_line(folder: Any) -> str:
@@ -430,7 +675,9 @@ def cmd_things(args: argparse.Namespace) -> int:
         console.print_json(rows)
         return console.EXIT_OK
     if not rows:
-        print(f"no {args.type} things")
+        console.status(f"no {args.type} things")
+    else:
+        console.header(f"{'ID':<16}  FIELDS")
     for row in rows:
         fields = "  ".join(f"{n}={_short(row.get(n), 40)}" for n in names if row.get(n) is not None)
         print(f"{row['id']}  {fields}")

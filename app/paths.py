@@ -25,6 +25,11 @@ def data_dir(option: str | None = None) -> Path:
             return Path(chosen).expanduser().resolve()
         except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a symlink loop …
             raise BadInput(f"data folder {chosen!r}: {exc}") from None
+    return default_data_dir()
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder (what no option or variable changed)."""
     return Path(platformdirs.user_data_dir("Cueflow", appauthor=False))
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks import api, firing, gui_heartbeat, memory, schedule, startup
+from benchmarks import api, firing, gui_heartbeat, memory, schedule, startup, things_import
 from benchmarks.common import QUICK, Figure, Sizes
 
 HERE = Path(__file__).parent
@@ -35,6 +35,7 @@ def run_all(sizes: Sizes, folder: Path, say: Callable[[str], None]) -> list[Figu
         say(f"  {name}: {time.perf_counter() - start:.1f} s")
 
     step("schedule on a list", lambda: schedule.measure(folder, sizes))
+    step("import things", lambda: things_import.measure(folder, sizes))
     step("fire lateness", lambda: firing.lateness(folder, sizes))
     step("throughput", lambda: firing.throughput(folder, sizes))
     start = time.perf_counter()

@@ -71,16 +71,22 @@ License: proprietary
 COPYRIGHT
   printf 'cueflow (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- Cueflow maintainers <packaging@cueflow.io>  %s\n' \
     "$VERSION" "$VERSION" "$(date -u -R)" | gzip -9n > "$stage/usr/share/doc/cueflow/changelog.gz"
-  "$PY" - "$stage/usr/share/man/man1/cueflow.1" "$VERSION" <<'MAN'
-import sys
-from app.cli import build_parser
-out, version = sys.argv[1], sys.argv[2]
-usage = build_parser().format_help().replace("\\", "\\\\").replace("\n.", "\n\\&.")
-with open(out, "w", encoding="utf-8") as f:
-    f.write(f'.TH CUEFLOW 1 "" "cueflow {version}" "User Commands"\n.SH NAME\n'
-            "cueflow \\- design and run backend workflows\n.SH SYNOPSIS\n.nf\n"
-            f"{usage}\n.fi\n.SH SEE ALSO\nThe README shipped with Cueflow.\n")
-MAN
+  # Shell completions (bash, zsh, fish) and the full manual page, generated from
+  # the parser (shtab is a build dependency only), the systemd user unit and the
+  # AppStream metainfo.
+  "$PY" -c 'import shtab' 2>/dev/null || "$PY" -m pip install -q "shtab>=1.7"
+  "$PY" packaging/cli_docs.py "$WORK/cli-docs" "$VERSION"
+  install -D -m 0644 "$WORK/cli-docs/man/cueflow.1" "$stage/usr/share/man/man1/cueflow.1"
+  install -D -m 0644 "$WORK/cli-docs/completions/cueflow.bash" \
+    "$stage/usr/share/bash-completion/completions/cueflow"
+  install -D -m 0644 "$WORK/cli-docs/completions/_cueflow" \
+    "$stage/usr/share/zsh/vendor-completions/_cueflow"
+  install -D -m 0644 "$WORK/cli-docs/completions/cueflow.fish" \
+    "$stage/usr/share/fish/vendor_completions.d/cueflow.fish"
+  install -D -m 0644 packaging/linux/cueflow-runner.service \
+    "$stage/usr/lib/systemd/user/cueflow-runner.service"
+  install -D -m 0644 resources/io.cueflow.Cueflow.metainfo.xml \
+    "$stage/usr/share/metainfo/io.cueflow.Cueflow.metainfo.xml"
   gzip -9n "$stage/usr/share/man/man1/cueflow.1"
   cp packaging/linux/lintian-overrides "$stage/usr/share/lintian/overrides/cueflow"
   local size_kb
@@ -128,6 +134,7 @@ nsis_check() {  # makensis against a placeholder payload, output in a temp folde
   local tmp; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
   mkdir -p "$tmp/payload/_internal"
   printf 'MZ placeholder\n' > "$tmp/payload/cueflow.exe"
+  printf 'MZ placeholder\n' > "$tmp/payload/cueflow-window.exe"
   printf 'placeholder\n' > "$tmp/payload/_internal/base_library.zip"
   log "makensis (placeholder payload in $tmp)"
   makensis -V2 -DVERSION="$VERSION" -DPAYLOAD="$tmp/payload" -DOUTFILE="$tmp/Cueflow-$VERSION-setup.exe" \

@@ -1,16 +1,17 @@
-"""`WHEN` of the command line: now, ISO 8601, or a delay like +90s, +5m, +2h, +3d."""
+"""`WHEN` of the command line: now, HH:MM, tomorrow HH:MM, ISO 8601, or a delay like +5m."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from app.core.types import parse_datetime, utcnow
+from app.core.types import local_zone, parse_datetime, utcnow
 from app.errors import BadInput
 
 HORIZON_YEARS = 100  # a time further ahead than this is refused (a typo, not a plan)
 HORIZON = timedelta(days=365.2425 * HORIZON_YEARS)
 _DELAY = re.compile(r"^\+(\d+(?:\.\d+)?)\s*([smhdw])$")
+_CLOCK = re.compile(r"^(?:(tomorrow)\s+)?(\d{1,2}):(\d{2})$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -26,6 +27,11 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
         except OverflowError:
             moment = None
         return within_horizon(moment, f"'{text}'", base)
+    clock = _CLOCK.match(value)
+    if clock:
+        return _at_clock(text, int(clock[2]), int(clock[3]), bool(clock[1]), base)
+    if value.startswith("tomorrow"):
+        raise BadInput(f"'{text}' is not a time (use 'tomorrow HH:MM', like 'tomorrow 09:00')")
     if value.startswith("+"):
         raise BadInput(f"'{text}' is not a delay (use +90s, +5m, +2h or +3d)")
     try:
@@ -34,9 +40,24 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
         if "out of range" in exc.reason:  # a real date and time, but none in UTC
             raise
         raise BadInput(
-            f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
+            f"'{text}' is not a time (use now, HH:MM, 'tomorrow HH:MM', "
+            "ISO 8601 like 2026-12-10T09:00, or +5m)"
         ) from None
     return within_horizon(moment, f"'{text}'", base)
+
+
+def _at_clock(text: str, hour: int, minute: int, tomorrow: bool, now: datetime) -> datetime:
+    """`HH:MM`: the next such local time (today or tomorrow); `tomorrow HH:MM`: tomorrow's."""
+    if hour > 23 or minute > 59:
+        raise BadInput(f"'{text}' is not a time of day (HH:MM from 00:00 to 23:59)")
+    zone = local_zone()
+    today = now.astimezone(zone).date()
+    day = today + timedelta(days=1) if tomorrow else today
+    moment = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    if not tomorrow and moment <= now:
+        moment = datetime.combine(today + timedelta(days=1), time(hour, minute), tzinfo=zone)
+    # A wall-clock time inside a DST gap becomes the real instant just after it.
+    return moment.astimezone(UTC).astimezone(zone)
 
 
 def within_horizon(moment: datetime | None, what: str, now: datetime | None = None) -> datetime:

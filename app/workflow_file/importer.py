@@ -7,18 +7,19 @@ any problem writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.core.definitions import DataTypeDef
 from app.core.types import ValueType, coerce, local_zone, utcnow
 from app.errors import BadInput, InvalidWorkflowFile, one_line
 from app.storage import catalog, ledger
 from app.storage import models as m
 from app.storage.db import Database
-from app.workflow_file.reader import Known, load_text, read_document, read_file, run_problems
+from app.workflow_file.loading import load_fast
+from app.workflow_file.reader import Known, read_document, read_file, run_problems
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,30 @@ class ImportSummary:
         )
 
 
+Progress = Callable[[int, int], None]
+"""Told (things written, things to write) while an import writes its things."""
+
+
 def import_text(
-    db: Database, text: str, *, name: str = "file", replace: bool = False
+    db: Database,
+    text: str,
+    *,
+    name: str = "file",
+    replace: bool = False,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Check the whole document, then write it in one transaction (or nothing)."""
-    doc = load_text(text, name)
+    doc = load_fast(text, name)
     try:
-        return _import_document(db, doc, replace)
+        return _import_document(db, doc, replace, progress)
     except RecursionError:
         raise InvalidWorkflowFile([f"{name}: nested too deeply"]) from None
 
 
-def import_file(db: Database, path: Path, *, replace: bool = False) -> ImportSummary:
-    return import_text(db, read_file(path), name=str(path), replace=replace)
+def import_file(
+    db: Database, path: Path, *, replace: bool = False, progress: Progress | None = None
+) -> ImportSummary:
+    return import_text(db, read_file(path), name=str(path), replace=replace, progress=progress)
 
 
 def _known(session: Any) -> Known:
@@ -62,7 +74,9 @@ def _known(session: Any) -> Known:
     )
 
 
-def _import_document(db: Database, doc: Any, replace: bool) -> ImportSummary:
+def _import_document(
+    db: Database, doc: Any, replace: bool, progress: Progress | None
+) -> ImportSummary:
     with db.write() as session:
         known = _known(session)
         contents = read_document(doc, known, replace=replace)
@@ -71,25 +85,45 @@ def _import_document(db: Database, doc: Any, replace: bool) -> ImportSummary:
         # References are set once every thing is there: a thing may name one
         # later in the file, or itself (an export lists things by age).
         references: list[tuple[str, dict[str, Any]]] = []
-        definitions: dict[str, DataTypeDef] = {}
         thing_ids = set(known.thing_ids)  # and every thing written: a run may run as one
+        # New things go in one executemany per data type; existing ones are changed.
+        new: dict[str, list[tuple[str | None, dict[str, Any]]]] = {}
+        new_refs: list[tuple[str, int, dict[str, Any]]] = []  # (type, index in new[type], refs)
+        ref_fields: dict[str, frozenset[str]] = {}
         for type_name, thing_id, values in contents.things:
-            if type_name not in definitions:
-                definitions[type_name] = catalog.get_data_type(session, type_name)
-            fields = definitions[type_name]
-            refs = {
-                k: v
-                for k, v in values.items()
-                if (f := fields.field(k)) is not None and f.type.is_thing and v is not None
-            }
-            plain = {k: v for k, v in values.items() if k not in refs}
+            if type_name not in ref_fields:
+                fields = catalog.get_data_type(session, type_name).fields
+                ref_fields[type_name] = frozenset(f.name for f in fields if f.type.is_thing)
+            linked = ref_fields[type_name]
+            refs = (
+                {k: v for k, v in values.items() if k in linked and v is not None} if linked else {}
+            )
+            plain = {k: v for k, v in values.items() if k not in refs} if refs else values
             if thing_id is not None and thing_id in known.thing_ids:
                 catalog.modify_thing(session, thing_id, plain)
-            else:
-                thing_id = catalog.create_thing(session, type_name, plain, thing_id).id
-            thing_ids.add(thing_id)
+                if refs:
+                    references.append((thing_id, refs))
+                continue
+            batch = new.setdefault(type_name, [])
             if refs:
-                references.append((thing_id, refs))
+                new_refs.append((type_name, len(batch), refs))
+            batch.append((thing_id, plain))
+        total = sum(len(batch) for batch in new.values())
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, total)
+
+        written = {
+            type_name: catalog.insert_things(session, type_name, batch, advance)
+            for type_name, batch in new.items()
+        }
+        for ids in written.values():
+            thing_ids.update(ids)
+        references += [(written[t][index], refs) for t, index, refs in new_refs]
         for thing_id, refs in references:
             catalog.modify_thing(session, thing_id, refs)
         for wf in contents.workflows:

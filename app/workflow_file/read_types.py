@@ -131,6 +131,8 @@ class TypesReader(ReaderBase):
             if not isinstance(items, list):
                 self.add(place, "expected a list of things")
                 continue
+            fields = {f.name: f for f in definition.fields}  # (100,000 things: a dict)
+            known_id = lambda t, i: _check_id(t, i, ids)  # noqa: E731 (one for every value)
             for index, item in enumerate(items, start=1):
                 where = f"{place}[{index}]"
                 item = self.mapping(item, where)
@@ -138,12 +140,12 @@ class TypesReader(ReaderBase):
                 for key, value in item.items():
                     if key == "id":
                         continue
-                    field_def = definition.field(str(key))
+                    field_def = fields.get(str(key))
                     if field_def is None:
                         self.add(f"{where}.{key}", f"{type_name} has no field '{key}'")
                         continue
                     try:
-                        native = coerce(field_def.type, value, lambda t, i: _check_id(t, i, ids))
+                        native = coerce(field_def.type, value, known_id)
                         values[str(key)] = encode(field_def.type, native)
                     except BadInput as exc:
                         self.add(f"{where}.{key}", exc.reason)

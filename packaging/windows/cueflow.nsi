@@ -28,6 +28,9 @@ Unicode true
 !define MUI_ICON "cueflow.ico"
 !define MUI_UNICON "cueflow.ico"
 !define EXE "cueflow.exe"
+; The same program without a console window (packaging/cueflow.spec): what the
+; Start menu, the finish page and "Start at login" run for the window and tray.
+!define WINEXE "cueflow-window.exe"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Cueflow"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
 
@@ -47,7 +50,7 @@ VIAddVersionKey "ProductVersion" "${VERSION}"
 VIAddVersionKey "LegalCopyright" "The Cueflow authors"
 
 !define MUI_ABORTWARNING
-!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${WINEXE}"
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
@@ -78,13 +81,13 @@ Section "Cueflow (required)" SecMain
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateDirectory "$SMPROGRAMS\${APPNAME}"
-  CreateShortcut "$SMPROGRAMS\${APPNAME}\${APPNAME}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0 SW_SHOWMINIMIZED
+  CreateShortcut "$SMPROGRAMS\${APPNAME}\${APPNAME}.lnk" "$INSTDIR\${WINEXE}" "" "$INSTDIR\${WINEXE}" 0
   CreateShortcut "$SMPROGRAMS\${APPNAME}\Uninstall ${APPNAME}.lnk" "$INSTDIR\uninstall.exe"
 
   WriteRegStr HKLM "${UNINST_KEY}" "DisplayName" "${APPNAME}"
   WriteRegStr HKLM "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKLM "${UNINST_KEY}" "Publisher" "The Cueflow authors"
-  WriteRegStr HKLM "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
+  WriteRegStr HKLM "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${WINEXE}"
   WriteRegStr HKLM "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
   WriteRegStr HKLM "${UNINST_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
   WriteRegStr HKLM "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
@@ -94,7 +97,7 @@ SectionEnd
 
 ; Off by default. Writes the same value the app's own "Start at login" setting uses.
 Section /o "Start at login" SecLogin
-  WriteRegStr HKCU "${RUN_KEY}" "${APPNAME}" '"$INSTDIR\${EXE}" --tray'
+  WriteRegStr HKCU "${RUN_KEY}" "${APPNAME}" '"$INSTDIR\${WINEXE}" --tray'
 SectionEnd
 
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
@@ -110,6 +113,7 @@ Section "Uninstall"
   RMDir "$SMPROGRAMS\${APPNAME}"
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${WINEXE}"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKLM "${UNINST_KEY}"

@@ -135,21 +135,21 @@ def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
 def test_runs_prints_the_scheduler_state_first(
     data_dir: Path, flows: None, runner: RunnerProcess
 ) -> None:
-    """The runner's heartbeat shows in `cueflow runs`: running while it runs, not after."""
+    """The runner's heartbeat shows in `cueflow runs` (its stderr): running while it runs."""
     idle = cueflow_run(data_dir, "runs")
     assert idle.code == 0
     runner.start()
 
     def heartbeat_shown() -> Result | None:
         result = cueflow_run(data_dir, "runs")
-        first = result.out.splitlines()[0] if result.out else ""
-        return result if "running" in first.lower() else None
+        first = result.err.splitlines()[0] if result.err else ""  # status: on stderr
+        return result if "running" in first.lower() and "not" not in first.lower() else None
 
     busy = wait_until(heartbeat_shown, timeout=10, every=0.1)
     assert busy.code == 0
     runner.stop()
     stopped = cueflow_run(data_dir, "runs")
-    first_lines = [r.out.splitlines()[0] if r.out else "" for r in (idle, busy, stopped)]
+    first_lines = [r.err.splitlines()[0] if r.err else "" for r in (idle, busy, stopped)]
     assert all("scheduler" in line.lower() for line in first_lines), first_lines
     assert "running" in first_lines[1].lower(), first_lines
     assert first_lines[1] != first_lines[0] and first_lines[1] != first_lines[2], first_lines

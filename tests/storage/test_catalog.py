@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.actions import registry
-from app.errors import NotFound
+from app.errors import BadInput, NotFound
 from app.storage import catalog, ledger
 from app.storage.db import Database
 from tests.storage.conftest import new_run
@@ -96,3 +96,30 @@ def test_a_unit_of_work_reads_a_data_type_once_and_forgets_it_when_it_changes(
     with flows.read() as session:
         assert catalog.has_triggers(session, {"Person"})
         assert catalog.type_def(session, type_id).field("email") is not None
+
+
+def test_many_things_go_in_at_once_each_checked_as_create_thing_checks(flows: Database) -> None:
+    things = [(None, {"name": f"P{i}", "age": i}) for i in range(25_000)]
+    things.append(("given-id", {"name": "Cy", "age": 41.0}))
+    told: list[int] = []
+    with flows.write() as session:
+        ids = catalog.insert_things(session, "Person", things, told.append)
+        assert catalog.take_changes(session) == []  # an import fires no triggers
+    assert len(ids) == len(set(ids)) == 25_001 and ids[-1] == "given-id"
+    assert sum(told) == 25_001 and len(told) == 3  # after each batch of 10,000
+    with flows.read() as session:
+        cy = catalog.get_thing(session, "given-id")
+        assert cy.age == 41 and isinstance(cy.age, int)  # coerced as create_thing does
+        assert catalog.get_thing(session, ids[7]).name == "P7"
+        assert len(catalog.list_things(session, "Person")) == 25_001
+
+    for bad, reason in (
+        ({"name": "X", "age": "old"}, "field 'age': 'old' is not a number"),
+        ({"name": "X", "age": float("nan")}, "field 'age': expected a finite number"),
+        ({"name": ["X"]}, "field 'name': expected text, got a list"),
+        ({"nick": "X"}, "Person has no field 'nick'"),
+    ):
+        with pytest.raises(BadInput, match=reason), flows.write() as session:
+            catalog.insert_things(session, "Person", [(None, {"name": "ok"}), (None, bad)])
+    with flows.read() as session:
+        assert len(catalog.list_things(session, "Person")) == 25_001  # nothing of those

@@ -131,3 +131,13 @@ def test_the_module_command_really_parses(tmp_path: Path) -> None:
     args = build_parser().parse_args(argv[1:])
     assert args.tray and args.command is None and args.data_dir == str(tmp_path)
     assert subprocess.list2cmdline(argv).startswith("cueflow --tray")
+
+
+def test_the_tray_at_login_starts_the_windowed_executable_on_windows(tmp_path: Path) -> None:
+    console = tmp_path / "cueflow.exe"
+    console.write_bytes(b"MZ")
+    assert autostart.windowed_executable(str(console), "win32") == str(console)  # none beside
+    windowed = tmp_path / "cueflow-window.exe"
+    windowed.write_bytes(b"MZ")
+    assert autostart.windowed_executable(str(console), "win32") == str(windowed)
+    assert autostart.windowed_executable(str(console), "linux") == str(console)

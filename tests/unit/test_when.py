@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.core import types
+from app.core import types, when
 from app.core.when import parse_when
 from app.errors import BadInput
 
@@ -93,13 +94,19 @@ def test_bad_delays(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "soon", "tomorrow at 9", "5m", "-5m", "2026-13-40", "10/12/2026 09:00", "nowish"]
+    "text", ["", "soon", "5m", "-5m", "2026-13-40", "10/12/2026 09:00", "nowish"]
 )
 def test_garbage_is_bad_input(text: str) -> None:
     with pytest.raises(BadInput) as info:
         parse_when(text, now=NOW)
     assert str(info.value) == (
-        f"'{text}' is not a time (use now, ISO 8601 like 2026-12-10T09:00, or +5m)"
+        f"'{text}' is not a time "
+        "(use now, HH:MM, 'tomorrow HH:MM', ISO 8601 like 2026-12-10T09:00, or +5m)"
+    )
+    with pytest.raises(BadInput) as info:
+        parse_when("tomorrow at 9", now=NOW)
+    assert str(info.value) == (
+        "'tomorrow at 9' is not a time (use 'tomorrow HH:MM', like 'tomorrow 09:00')"
     )
 
 
@@ -123,3 +130,58 @@ def test_span_says_a_length_of_time_as_people_do() -> None:
         "3 months",
         "1 min",
     ]
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch) -> ZoneInfo:
+    zone = ZoneInfo("Europe/Berlin")
+    monkeypatch.setattr(when, "local_zone", lambda: zone)
+    return zone
+
+
+@pytest.mark.parametrize(
+    ("now_local", "text", "expected_local"),
+    [
+        ("2026-06-10T08:00", "09:30", "2026-06-10T09:30"),  # later today
+        ("2026-06-10T10:00", "09:30", "2026-06-11T09:30"),  # passed: tomorrow
+        ("2026-06-10T09:30", "09:30", "2026-06-11T09:30"),  # exactly now: the next one
+        ("2026-06-10T23:59", "0:05", "2026-06-11T00:05"),
+        ("2026-06-10T08:00", "tomorrow 07:00", "2026-06-11T07:00"),
+        ("2026-06-10T08:00", "Tomorrow  23:59", "2026-06-11T23:59"),
+        ("2026-12-31T22:00", "tomorrow 00:00", "2027-01-01T00:00"),
+        ("2026-10-24T12:00", "tomorrow 02:30", "2026-10-25T02:30"),  # repeated hour: the first
+    ],
+)
+def test_a_time_of_day_is_the_next_such_local_time(
+    berlin: ZoneInfo, now_local: str, text: str, expected_local: str
+) -> None:
+    now = datetime.fromisoformat(now_local).replace(tzinfo=berlin)
+    got = parse_when(text, now)
+    assert got.astimezone(berlin).replace(tzinfo=None) == datetime.fromisoformat(expected_local)
+    assert got.astimezone(UTC) > now.astimezone(UTC)
+
+
+def test_a_time_of_day_inside_the_dst_gap_is_the_instant_after_it(berlin: ZoneInfo) -> None:
+    now = datetime(2026, 3, 28, 12, 0, tzinfo=berlin)
+    got = parse_when("tomorrow 02:30", now)  # 02:00–03:00 does not exist on 29 March
+    assert got.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 03:30 CEST
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("25:00", "is not a time of day (HH:MM from 00:00 to 23:59)"),
+        ("24:00", "is not a time of day"),
+        ("12:60", "is not a time of day"),
+        ("tomorrow 7", "use 'tomorrow HH:MM'"),
+        ("tomorrow", "use 'tomorrow HH:MM'"),
+        ("tomorrow 25:00", "is not a time of day"),
+        ("tomorrowx 07:00", "use 'tomorrow HH:MM'"),
+        ("7:5", "is not a time"),
+        ("123:00", "is not a time"),
+        ("09:00 tomorrow", "is not a time"),
+    ],
+)
+def test_bad_times_of_day(text: str, reason: str) -> None:
+    with pytest.raises(BadInput, match=re.escape(reason)):
+        parse_when(text)
