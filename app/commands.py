@@ -15,6 +15,7 @@ from app import console, logfile, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.engine import presenting
+from app.engine.settings import SettingsService
 from app.errors import BadInput, one_line, undecodable
 from app.storage import catalog, ledger, secrets
 from app.storage import models as m
@@ -580,8 +581,9 @@ def _run_text(out: dict[str, Any]) -> list[str]:
 
 def cmd_workflows(args: argparse.Namespace) -> int:
     db = _open(args)
+    listen = SettingsService(db).get("api.listen")
     with db.read() as session:
-        rows = [workflow_to_json(wf) for wf in catalog.list_workflows(session)]
+        rows = [workflow_to_json(wf, listen) for wf in catalog.list_workflows(session)]
     if args.json:
         console.print_json(rows)
         return console.EXIT_OK
@@ -592,25 +594,23 @@ def cmd_workflows(args: argparse.Namespace) -> int:
         )
         print(
             f"{console.paint(row['name'], 'bold')}  {row['label'] or '-'}  ({params})  "
-            f"{row['steps']} step(s)  {row['api']['endpoint'] or 'not exposed'}"
+            f"{_steps(row['steps'])}  {row['api']['endpoint'] or 'not exposed'}"
         )
     if not rows:
         console.status("no workflows (import a file with 'cueflow import FILE')")
     return console.EXIT_OK
 
 
-def api_endpoint(wf: Any) -> str | None:
-    """`POST /api/1.1/wf/NAME` of an exposed workflow (None when not exposed).
-
-    The path only: the host and port come from the `api.listen` setting of
-    the workflow API; when it is there, put it in front here.
-    """
+def api_endpoint(wf: Any, listen: str | None = None) -> str | None:
+    """`POST http://HOST:PORT/api/1.1/wf/NAME` of an exposed workflow (None when not
+    exposed); the path alone when the address (setting api.listen) is not given."""
     if not wf.api.expose:
         return None
-    return f"{wf.api.method} /api/1.1/wf/{wf.name}"
+    base = f"http://{listen}" if listen else ""
+    return f"{wf.api.method} {base}/api/1.1/wf/{wf.name}"
 
 
-def workflow_to_json(wf: Any) -> dict[str, Any]:
+def workflow_to_json(wf: Any, listen: str | None = None) -> dict[str, Any]:
     """The `workflows --json` object: name, label, parameters, steps, API exposure."""
     return {
         "name": wf.name,
@@ -620,8 +620,12 @@ def workflow_to_json(wf: Any) -> dict[str, Any]:
             {"key": p.key, "type": str(p.type), "optional": p.optional} for p in wf.parameters
         ],
         "steps": len(wf.steps),
-        "api": {**wf.api.to_json(), "endpoint": api_endpoint(wf)},
+        "api": {**wf.api.to_json(), "endpoint": api_endpoint(wf, listen)},
     }
+
+
+def _steps(count: int) -> str:
+    return "1 step" if count == 1 else f"{count} steps"
 
 
 def _scheduler_line(folder: Any) -> str:

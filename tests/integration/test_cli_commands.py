@@ -81,14 +81,18 @@ def test_workflows_lists_parameters_steps_and_api_exposure(cli: Any, flows: None
     ]
     assert listed["divide"]["steps"] == 2
     assert listed["greet"]["api"]["expose"] is False and listed["greet"]["api"]["endpoint"] is None
-    assert listed["hooked"]["api"]["endpoint"] == "GET /api/1.1/wf/hooked"
+    assert listed["hooked"]["api"]["endpoint"] == "GET http://127.0.0.1:8931/api/1.1/wf/hooked"
 
     text = cli("workflows")
     assert text.code == 0
     lines = {line.split()[0]: line for line in text.out.splitlines()}
     assert "member: Member" in lines["greet"] and "count: number?" in lines["greet"]
     assert "not exposed" in lines["greet"]
-    assert "GET /api/1.1/wf/hooked" in lines["hooked"]
+    assert "GET http://127.0.0.1:8931/api/1.1/wf/hooked" in lines["hooked"]
+    assert "2 steps" in lines["divide"]
+    assert cli("settings", "set", "api.listen", "0.0.0.0:9000").code == 0
+    moved = {wf["name"]: wf for wf in cli("workflows", "--json").json()}
+    assert moved["hooked"]["api"]["endpoint"] == "GET http://0.0.0.0:9000/api/1.1/wf/hooked"
 
 
 def test_workflows_on_an_empty_folder_prints_no_data(cli: Any) -> None:
