@@ -138,7 +138,7 @@ class RunDialog(QDialog):
         self.when_now = QRadioButton(self.tr("Now"))
         self.when_at = QRadioButton(self.tr("At"))
         self.when_delay = QRadioButton(self.tr("After"))
-        self.at_editor = DateEditor(False)
+        self.at_editor = DateEditor()
         self.at_editor.setObjectName("whenAt")
         self.at_editor.set_value(utcnow() + timedelta(hours=1))
         self.delay_amount = QSpinBox()

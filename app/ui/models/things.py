@@ -75,14 +75,13 @@ def _read_in(
 
 
 class ThingsModel(QAbstractTableModel):
-    """The things of one data type: ID, then one column per field, editable.
+    """The things of one data type: one column per field, editable, then the ID.
 
     Cells edit with Qt's typed editors: the edit role gives a bool for yes/no,
     a float for a number and a QDateTime for a date; everything else is text
     (a thing by its ID, a list as JSON).
     """
 
-    COL_ID = 0
     loaded = Signal()  # a read's rows are in (or it failed: see `error`)
     _read_done = Signal(int, object)  # (reload generation, _Read), from a worker
 
@@ -178,6 +177,11 @@ class ThingsModel(QAbstractTableModel):
             limit=PAGE_SIZE,
         )
 
+    @property
+    def col_id(self) -> int:
+        """The ID comes last: a person finds a thing by its fields."""
+        return len(self.definition.fields) if self.definition is not None else 0
+
     def thing_id(self, row: int) -> str:
         return self._rows[row].id
 
@@ -196,22 +200,22 @@ class ThingsModel(QAbstractTableModel):
             return None
         if self.definition is None or not 0 <= section < self.columnCount():
             return None
-        if section == self.COL_ID:
+        if section == self.col_id:
             return self.tr("ID")
-        field = self.definition.fields[section - 1]
+        field = self.definition.fields[section]
         return f"{field.name} ({field.type})"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() != self.COL_ID:
+        if index.column() != self.col_id:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def _field_type(self, column: int) -> ValueType:
         assert self.definition is not None
-        return self.definition.fields[column - 1].type
+        return self.definition.fields[column].type
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -223,9 +227,9 @@ class ThingsModel(QAbstractTableModel):
             return thing
         if role == ID_ROLE:
             return thing.id
-        if index.column() == self.COL_ID:
+        if index.column() == self.col_id:
             return thing.id if role == Qt.ItemDataRole.DisplayRole else None
-        field = self.definition.fields[index.column() - 1]
+        field = self.definition.fields[index.column()]
         raw = thing.data.get(field.name)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(field.type, raw)
@@ -235,10 +239,11 @@ class ThingsModel(QAbstractTableModel):
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Save one field of one thing; a value that does not fit is refused."""
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        assert self.definition is not None
-        field = self.definition.fields[index.column() - 1]
+        if self.definition is None or not 0 <= index.column() < self.col_id:
+            return False
+        field = self.definition.fields[index.column()]
         thing = self._rows[index.row()]
         try:
             native = _from_edit(field.type, value)

@@ -6,8 +6,9 @@ rules. Thing changes go through the service, so database triggers fire.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
+from app.engine.presenting import thing_label
 from app.errors import CueflowError
 from app.ui.areas.data.privacy_editor import PrivacyEditor
 from app.ui.areas.data.trigger_editor import TriggersEditor
@@ -100,6 +102,8 @@ class DataArea(QWidget):
         self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.fields_table.setMaximumHeight(190)
         self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
+        self._edited_row = -1  # the row whose name was just typed (Tab goes to its type)
+        self.fields_table.itemDelegate().closeEditor.connect(self.on_field_editor_closing)
         fields_layout.addWidget(self.fields_table, 1)
         field_buttons = QVBoxLayout()
         self.add_field_button = QPushButton(self.tr("Add field"), fields_box)
@@ -258,17 +262,38 @@ class DataArea(QWidget):
             return False
         definition, renames, moved = saved.definition, saved.renames, saved.moved
         if renames:
-            self.status_message.emit(
-                self.tr("Renamed {fields}; moved the values of {n} thing(s)").format(
-                    fields=", ".join(f"{old} → {new}" for old, new in renames.items()), n=moved
-                )
+            fields = ", ".join(
+                self.tr("{old} to {new}").format(old=old, new=new) for old, new in renames.items()
             )
+            if moved == 0:
+                text = self.tr("Renamed the field {fields}").format(fields=fields)
+            elif moved == 1:
+                text = self.tr("Renamed the field {fields} (1 {type} kept its value)")
+            else:
+                text = self.tr("Renamed the field {fields} ({n} {type}s kept their values)")
+            self.status_message.emit(text.format(fields=fields, n=moved, type=definition.name))
         self.reload(definition.name)
         return True
 
     @Slot(QTableWidgetItem)
     def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
+        self._edited_row = item.row()
         self.on_fields_edited()
+
+    @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
+    def on_field_editor_closing(
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        """Tab out of a name moves to its type (once the save has rebuilt the rows)."""
+        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem and self._edited_row >= 0:
+            row, self._edited_row = self._edited_row, -1
+            QTimer.singleShot(0, lambda: self._focus_field_type(row))
+
+    def _focus_field_type(self, row: int) -> None:
+        combo = self.fields_table.cellWidget(row, FIELD_TYPE)
+        if combo is not None:
+            self.fields_table.setCurrentCell(row, FIELD_TYPE)
+            combo.setFocus()
 
     @Slot()
     def on_fields_edited(self) -> None:
@@ -282,7 +307,18 @@ class DataArea(QWidget):
         number = 1
         while f"field{number}" in names:
             number += 1
-        self.save_fields((*self.current.fields, FieldDef(f"field{number}", ValueType("text"))))
+        if self.save_fields((*self.current.fields, FieldDef(f"field{number}", ValueType("text")))):
+            self.edit_field_name(self.fields_table.rowCount() - 1)
+
+    def edit_field_name(self, row: int) -> None:
+        """Open a field's name for typing, all selected: typing replaces it, Return
+        saves it, Tab saves it and moves to its type."""
+        item = self.fields_table.item(row, FIELD_NAME)
+        if item is None:
+            return
+        self.fields_table.setFocus()
+        self.fields_table.setCurrentItem(item)
+        self.fields_table.editItem(item)  # Qt selects a line editor's whole text
 
     @Slot()
     def on_remove_field_clicked(self) -> None:
@@ -345,8 +381,10 @@ class DataArea(QWidget):
             return
         self._scroll_to_end = True
         self.things_model.reload()
+        created = dialog.created
+        label = thing_label(dict(created.raw), created.id, brief=True)
         self.status_message.emit(
-            self.tr("Added {type} {id}").format(type=dialog.definition.name, id=dialog.created.id)
+            self.tr("Added {type} {label}").format(type=dialog.definition.name, label=label)
         )
 
     @Slot()
@@ -364,7 +402,11 @@ class DataArea(QWidget):
         if not rows:
             return
         ids = [self.things_model.thing_id(r) for r in rows]
-        question = self.tr("Delete {n} thing(s)?").format(n=len(ids))
+        question = (
+            self.tr("Delete this {type}?")
+            if len(ids) == 1
+            else self.tr("Delete these {n} {type}s?")
+        ).format(n=len(ids), type=self.current.name if self.current else "")
         if (
             QMessageBox.question(self, self.tr("Delete"), question)
             != QMessageBox.StandardButton.Yes

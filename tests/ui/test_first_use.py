@@ -1,0 +1,97 @@
+"""What a first-time user does in the seed tutorial, driven through the real widgets:
+the fixes for the stumbles a new user met (each test names the stumble)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+
+from app.core.definitions import FieldDef
+from app.core.types import ValueType
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_DATA, MainWindow
+from app.ui.widgets.inputs import OptionalDateEditor
+
+
+def test_add_field_opens_the_name_for_typing_and_tab_moves_to_its_type(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    qtbot.waitUntil(lambda: area.current is not None and area.current.name == "User")
+    messages: list[str] = []
+    area.status_message.connect(messages.append)
+    qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.selectedText() == "field1"
+    qtbot.keyClicks(editor, "birthday")  # typing replaces the whole name
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    combo = area.fields_table.cellWidget(2, 1)
+    assert isinstance(combo, QComboBox)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
+    assert area.current is not None and area.current.fields[2].name == "birthday"
+    assert messages == ["Renamed the field field1 to birthday"]  # words, no "(s)"
+    combo.setCurrentIndex(combo.findText("date"))
+    assert area.current.fields[2].type == ValueType("date")
+
+
+def test_things_show_their_fields_first_and_the_added_one_by_its_name(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    model = area.things_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["email (text)", "name (text)", "ID"]
+    assert model.index(0, 0).data() == "ada@example.com"
+    messages: list[str] = []
+    area.status_message.connect(messages.append)
+    qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    dialog = area.add_thing_dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.editors["email"].line, "grace@example.com")  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.editors["name"].line, "Grace")  # type: ignore[attr-defined]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    assert messages == ["Added User Grace"]
+
+
+def test_an_optional_date_starts_empty_and_is_set_by_typing_or_picking_a_day(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.data_area
+    assert area.data_service.add_field("User", FieldDef("birthday", ValueType("date")))
+    area.reload("User")
+    qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    dialog = area.add_thing_dialog
+    assert dialog is not None
+    birthday = dialog.editors["birthday"]
+    assert isinstance(birthday, OptionalDateEditor) and birthday.value() is None
+    assert birthday.line.isEnabled()  # no box to tick first
+    qtbot.keyClicks(birthday.line, "1990-05-14")  # typed directly; a day alone is 09:00
+    zone = birthday.zone_info
+    assert birthday.value() == datetime(1990, 5, 14, 9, 0, tzinfo=zone)
+    # a day picked from the calendar keeps the typed time
+    birthday.line.setText("1990-05-14 18:30")
+    birthday.on_calendar_about_to_show()
+    assert birthday.calendar.selectedDate() == QDate(1990, 5, 14)
+    birthday.calendar.clicked.emit(QDate(1990, 5, 20))
+    assert birthday.value() == datetime(1990, 5, 20, 18, 30, tzinfo=zone)
+    birthday.clear()
+    birthday.calendar.clicked.emit(QDate(2001, 2, 3))  # nothing typed: 09:00
+    assert birthday.value() == datetime(2001, 2, 3, 9, 0, tzinfo=zone)
+    # hostile text: the service says what is wrong; nothing is added
+    birthday.line.setText("14th of Smarch \udcff" + "9" * 500)
+    qtbot.keyClicks(dialog.editors["name"].line, "Grace")  # type: ignore[attr-defined]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "birthday" in dialog.problem.text()
+    assert area.data_service.things_page("User", "", 0, 10).__len__() == 1
+    birthday.line.setText("1990-05-14")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: area.things_model.rowCount() == 2)
+    (grace,) = [r for r in area.data_service.things_page("User", "Grace", 0, 10)]
+    assert grace.data["birthday"].startswith("1990-05-14T09:00")
