@@ -10,6 +10,7 @@ reads ("Step 1 · Send email: To is required") and the field it belongs to.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -127,3 +128,34 @@ def plain_reason(reason: str) -> str:
             f"unknown name '{unknown.group(1)}': not a parameter, nor the result of an earlier step"
         )
     return reason
+
+
+NAME_LIMIT = 60  # a technical name derived from a label is cut here
+
+
+def name_from_label(label: str) -> str:
+    """The technical name a label gives: "Send birthday email" → "send_birthday_email"
+    (accents dropped, anything but a-z and 0-9 becomes one _; "workflow" when
+    nothing is left)."""
+    plain = unicodedata.normalize("NFKD", label[: NAME_LIMIT * 4])
+    plain = plain.encode("ascii", "ignore").decode("ascii").lower()
+    name = re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:NAME_LIMIT].rstrip("_")
+    return name or "workflow"
+
+
+def follows_label(name: str, label: str) -> bool:
+    """Whether `name` is what `label` gives (or that with a number to keep it
+    apart): the name was derived, not chosen, and follows the label."""
+    base = name_from_label(label)
+    return name == base or re.fullmatch(re.escape(base) + r"_[0-9]+", name) is not None
+
+
+def free_name_from_label(label: str, taken: set[str] | frozenset[str]) -> str:
+    """The name `label` gives, with _2, _3 … when another workflow has it."""
+    base = name_from_label(label)
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}_{number}" in taken:
+        number += 1
+    return f"{base}_{number}"

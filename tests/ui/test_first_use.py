@@ -95,3 +95,48 @@ def test_an_optional_date_starts_empty_and_is_set_by_typing_or_picking_a_day(
     qtbot.waitUntil(lambda: area.things_model.rowCount() == 2)
     (grace,) = [r for r in area.data_service.things_page("User", "Grace", 0, 10)]
     assert grace.data["birthday"].startswith("1990-05-14T09:00")
+
+
+def stored_names(context: AppContext) -> set[str]:
+    return set(context.workflows.names())
+
+
+def test_typing_a_workflow_name_derives_its_technical_name_without_a_ghost_entry(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.new_workflow_action.trigger()
+    area = window.workflows_area
+    editor = area.editor
+    label = editor.label_edit
+    assert QApplication.focusWidget() is label and label.selectedText() == "New workflow"
+    qtbot.keyClicks(label, "Send birthday email")  # typed over the selection
+    assert editor.name_edit.text() == "send_birthday_email"  # shown while typing
+    assert not editor.workflow_panel.name_error.isVisible()
+    assert len(area.workflow_names()) == 2  # no ghost entry while typing
+    qtbot.keyClick(label, Qt.Key.Key_Return)
+    assert stored_names(greeting) == {"greet", "send_birthday_email"}
+    assert area.workflow_names() == ["greet", "send_birthday_email"]
+    items = [area.workflow_list.item(i) for i in range(area.workflow_list.count())]
+    assert [i.text() for i in items] == ["Greet a user", "Send birthday email"]
+    assert "send_birthday_email" in items[1].toolTip()
+    # renaming again follows too; a name taken by another workflow gets a number
+    label.selectAll()
+    qtbot.keyClicks(label, "greet")
+    assert editor.name_edit.text() == "greet_2"
+    qtbot.keyClick(label, Qt.Key.Key_Return)
+    assert stored_names(greeting) == {"greet", "greet_2"}
+    # a technical name the person chose no longer follows the name
+    editor.name_edit.selectAll()
+    qtbot.keyClicks(editor.name_edit, "Not Valid")
+    qtbot.keyClick(editor.name_edit, Qt.Key.Key_Return)
+    assert editor.workflow_panel.name_error.isVisible()  # a draft with its problem …
+    assert area.workflow_names() == ["Not Valid", "greet"]  # … in the place of greet_2
+    assert stored_names(greeting) == {"greet", "greet_2"}
+    editor.name_edit.selectAll()
+    qtbot.keyClicks(editor.name_edit, "birthday_mail")
+    qtbot.keyClick(editor.name_edit, Qt.Key.Key_Return)
+    label.selectAll()
+    qtbot.keyClicks(label, "Happy birthday")
+    qtbot.keyClick(label, Qt.Key.Key_Return)
+    assert stored_names(greeting) == {"greet", "birthday_mail"}
+    assert area.workflow_names() == ["birthday_mail", "greet"]

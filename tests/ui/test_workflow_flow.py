@@ -343,9 +343,14 @@ def test_editor_is_usable_in_a_900_by_600_window(
     # the parameters card opens the parameters, also usable at this size
     editor.select_step(None)
     assert editor.inspector.currentIndex() == 0
-    for widget in (editor.add_param_button, editor.params_table, editor.name_edit):
+    for widget in (
+        editor.add_param_button,
+        editor.params_table,
+        editor.label_edit,
+        editor.name_edit,
+    ):
         assert inside(widget), widget.objectName()
-    assert editor.name_edit.width() >= 150
+    assert editor.label_edit.width() >= 150 and editor.name_edit.width() >= 150
     assert all(
         b.width() >= b.sizeHint().width()
         for b in editor.workflow_panel.findChildren(QAbstractButton)

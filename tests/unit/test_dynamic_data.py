@@ -215,3 +215,15 @@ def test_hostile_text_reads_clipped_and_a_self_referencing_type_stays_finite() -
     paths = {e.expression for e in _entries(params.entries)}
     assert "u.manager.manager" in paths
     assert "u.manager.manager.name" not in paths
+
+
+def test_a_label_gives_a_technical_name() -> None:
+    from app.engine.editor_queries import follows_label, free_name_from_label, name_from_label
+
+    assert name_from_label("Send birthday email") == "send_birthday_email"
+    assert name_from_label("  Café — Crème!! 2 ") == "cafe_creme_2"
+    assert name_from_label("🎂🎂") == "workflow"
+    assert name_from_label("\udcff" + "x" * 10_000) == "x" * 60
+    assert free_name_from_label("Greet", {"greet", "greet_2"}) == "greet_3"
+    assert follows_label("greet_3", "Greet") and follows_label("new_workflow", "New workflow")
+    assert not follows_label("greet", "Greet a user")

@@ -67,6 +67,7 @@ class WorkflowsArea(QWidget):
         self.current: WorkflowDef | None = None
         self.row: StoredRow | None = None  # the stored workflow the editor shows
         self._rows: dict[int, StoredRow] = {}  # one StoredRow per stored workflow
+        self._stored_names: dict[int, str] = {}  # row ID → the name it is stored under
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -129,13 +130,17 @@ class WorkflowsArea(QWidget):
             self.workflow_list.clear()
             names = list(workflows)
             if self.current is not None and self.current.name not in workflows:
-                names.append(self.current.name)  # an unsaved draft
+                names.append(self.current.name)  # an unsaved draft …
+                stored = self._stored_names.get(self.row.id) if self.row and self.row.id else None
+                if stored in names and stored != self.current.name:
+                    names.remove(stored)  # … in the place of the stored one it changes
             for name in sorted(names):
                 wf = workflows.get(name) or self.current
                 assert wf is not None
-                item = QListWidgetItem(colour_chip(wf.colour), f"{wf.title}\n{wf.name}")
+                item = QListWidgetItem(colour_chip(wf.colour), wf.title)
                 item.setData(NAME_ROLE, name)
-                item.setToolTip(wf.description or wf.name)
+                tip = self.tr("Name in files and the API: {name}").format(name=wf.name)
+                item.setToolTip(f"{wf.description}\n{tip}" if wf.description else tip)
                 self.workflow_list.addItem(item)
                 if name == wanted:
                     self.workflow_list.setCurrentItem(item)
@@ -192,6 +197,7 @@ class WorkflowsArea(QWidget):
             return
         wf, row_id = found
         self.row = self._rows.setdefault(row_id, StoredRow(row_id))
+        self._stored_names[row_id] = wf.name
         types, workflows = self._load_context()
         self._show(wf, validate_workflow(wf, types, workflows))
 
@@ -238,6 +244,7 @@ class WorkflowsArea(QWidget):
         """Show the workflow a save checked: saved, or on screen with its problems."""
         if saved.ok and row.id is not None:
             self._rows[row.id] = row
+            self._stored_names[row.id] = saved.workflow.name
             if saved.moved:
                 self._say_moved(saved.moved)
         self.row = row
@@ -308,8 +315,8 @@ class WorkflowsArea(QWidget):
                 self.workflow_service, self, workflow, self.tr("New workflow"), StoredRow()
             )
         )
-        self.editor.name_edit.setFocus()
-        self.editor.name_edit.selectAll()
+        self.editor.label_edit.setFocus()  # typing names it; the technical name follows
+        self.editor.label_edit.selectAll()
 
     @Slot()
     def duplicate_workflow(self) -> None:

@@ -29,7 +29,7 @@ from app.actions import registry
 from app.core.definitions import DataTypeDef, ParameterDef, StepDef, TriggerDef, WorkflowDef
 from app.core.types import SCALARS
 from app.engine.dynamic_data import readable, scope, step_summary
-from app.engine.editor_queries import Explained, LastRun, explain
+from app.engine.editor_queries import Explained, LastRun, explain, follows_label
 from app.engine.validation import Problem, typed_names
 from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
@@ -208,11 +208,17 @@ class WorkflowEditor(EditsMixin, QWidget):
         panel = self.workflow_panel
         _set_text(panel.name_edit, workflow.name)
         _set_text(panel.label_edit, workflow.label)
+        panel.name_follows = follows_label(workflow.name, workflow.label)
+        panel.taken_names = set(self.workflow_names) - {workflow.name}
         if panel.description_edit.text() != workflow.description:
             with QSignalBlocker(panel.description_edit):
                 panel.description_edit.setText(workflow.description)
-        panel.colour_button.setIcon(colour_chip(workflow.colour))
-        panel.colour_button.setText(workflow.colour)
+        panel.colour_button.setIcon(colour_chip(workflow.colour, 18))
+        panel.colour_button.setToolTip(
+            self.tr("Colour of this workflow ({colour}): click to change").format(
+                colour=workflow.colour
+            )
+        )
         _set_blocked(panel.privacy_check, "setChecked", workflow.ignore_privacy_rules)
         _set_blocked(panel.timeout_spin, "setValue", int(workflow.timeout))
         _set_blocked(panel.attempts_spin, "setValue", workflow.retries.attempts)
