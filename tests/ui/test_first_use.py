@@ -140,3 +140,60 @@ def test_typing_a_workflow_name_derives_its_technical_name_without_a_ghost_entry
     qtbot.keyClick(label, Qt.Key.Key_Return)
     assert stored_names(greeting) == {"greet", "birthday_mail"}
     assert area.workflow_names() == ["birthday_mail", "greet"]
+
+
+def test_add_parameter_opens_its_key_for_typing_and_tab_moves_to_its_type(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    qtbot.mouseClick(editor.add_param_button, Qt.MouseButton.LeftButton)
+    key = QApplication.focusWidget()
+    assert isinstance(key, QLineEdit) and key.selectedText() == "param1"
+    qtbot.keyClicks(key, "birthday")
+    qtbot.keyClick(key, Qt.Key.Key_Tab)
+    combo = editor.params_table.cellWidget(1, 1)
+    assert isinstance(combo, QComboBox)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
+    qtbot.keyClicks(combo, "date")  # a closed combo box picks by the typed letters
+    assert combo.currentText() == "date"
+    wf = greeting.workflows.find("greet")
+    assert wf is not None
+    assert [(p.key, str(p.type)) for p in wf[0].parameters] == [
+        ("user", "User"),
+        ("birthday", "date"),
+    ]
+
+
+def test_a_new_step_says_required_only_after_leaving_and_checks_while_typing(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    editor.add_step("send_email")
+    form = editor.step_form
+    assert form is not None and editor.selected_step() == 1
+    errors = form.errors
+    assert not any(errors[name].isVisibleTo(form) for name in ("to", "subject", "body"))
+    assert not editor.schedule_button.isEnabled()  # not saved: still a draft
+    to = form.widgets["to"]
+    line_height = errors["to"].parentWidget().height()
+    to.setFocus()
+    form.widgets["subject"].setFocus()  # left "To" empty: now it says so
+    qtbot.waitUntil(lambda: errors["to"].isVisibleTo(form))
+    assert "required" in errors["to"].text().lower()
+    assert errors["to"].parentWidget().height() == line_height  # the form did not move
+    qtbot.keyClicks(to, "{{ user.email }}")
+    qtbot.keyClicks(form.widgets["subject"], "Happy birthday")
+    body = form.widgets["body"]
+    body.setFocus()
+    qtbot.keyClicks(body, "Have a great day.")
+    # no Tab, no click elsewhere: the pause after typing checks and saves
+    qtbot.waitUntil(lambda: editor.schedule_button.isEnabled(), timeout=3000)
+    assert not editor.problem_banner.isVisible()
+    assert not errors["to"].isVisibleTo(form)
+    wf = greeting.workflows.find("greet")
+    assert wf is not None and wf[0].steps[1].inputs["body"] == "Have a great day."
+    assert QApplication.focusWidget() is body  # typing was not interrupted

@@ -24,7 +24,17 @@ def scope_words(names: list[str], thing_fields: dict[str, list[str]]) -> list[st
 
 
 class ExpressionLineEdit(QLineEdit):
-    """A line that completes the name being typed (inside `{{ … }}` for templates)."""
+    """A line that completes the name being typed (inside `{{ … }}` for templates).
+
+    `left` tells that focus went elsewhere (not to a popup of its own), changed
+    or not: Qt's editingFinished stays quiet when nothing was typed."""
+
+    left = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.left.emit()
 
     def __init__(self, condition: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -112,6 +112,7 @@ class EditsMixin(_Base):
             number += 1
         params = (*self.workflow.parameters, ParameterDef(f"param{number}", ValueType("text")))
         self._emit(dataclasses.replace(self.workflow, parameters=params), self.tr("Add parameter"))
+        self.params_table.edit_key(len(params) - 1)
 
     @Slot()
     def on_remove_param_clicked(self) -> None:
