@@ -194,7 +194,11 @@ SPECS.append(
             InputSpec("to", TEXT_OR_LIST, True, "Recipient address, or a list of them", label="To"),
             InputSpec("subject", TEXT, True, "Subject line", label="Subject"),
             InputSpec(
-                "body", LONG_TEXT, True, "The message (HTML when Send as HTML is ticked)", label="Body"
+                "body",
+                LONG_TEXT,
+                True,
+                "The message (HTML when Send as HTML is ticked)",
+                label="Body",
             ),
             InputSpec("html", YES_NO, False, "Send the body as HTML", False, label="Send as HTML"),
             InputSpec("cc", TEXT_OR_LIST, False, "Copy to", label="Cc"),
