@@ -3,16 +3,19 @@ the fixes for the stumbles a new user met (each test names the stumble)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, MainWindow
+from app.ui.widgets.dynamic_data import menu_actions
 from app.ui.widgets.inputs import OptionalDateEditor
 
 
@@ -197,3 +200,41 @@ def test_a_new_step_says_required_only_after_leaving_and_checks_while_typing(
     wf = greeting.workflows.find("greet")
     assert wf is not None and wf[0].steps[1].inputs["body"] == "Have a great day."
     assert QApplication.focusWidget() is body  # typing was not interrupted
+
+
+def _direct(menu: QMenu) -> dict[str, QAction]:
+    return {a.text(): a for a in menu.actions() if not a.isSeparator() and a.text()}
+
+
+def test_insert_data_reaches_a_field_in_three_clicks_and_reads_in_words(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    editor.add_step("send_email")
+    form = editor.step_form
+    assert form is not None
+    button = form.data_buttons["to"]
+    menu = button.build_menu()  # click 1: Insert data
+    top = _direct(menu)
+    user_menu = top["user"].menu()  # click 2: the parameter
+    assert isinstance(user_menu, QMenu)
+    email = _direct(user_menu)["user's email"]  # click 3: its field, itself
+    assert email.menu() is None
+    email.trigger()
+    to = form.widgets["to"]
+    assert to.text() == "{{ user.email }}"
+    draft = editor.workflow  # subject and body are missing still: not saved yet
+    assert draft is not None and draft.steps[1].inputs["to"] == "{{ user.email }}"
+    # what changes a value waits in a submenu of its own, in words
+    more = _direct(user_menu)["Change a value (capitals, + days, formats …)"].menu()
+    assert isinstance(more, QMenu)
+    changes = _direct(_direct(more)["user's name"].menu())  # type: ignore[arg-type]
+    assert "user's name in capitals" in changes
+    texts = [action.text() for action in menu_actions(menu)]
+    assert texts and not any(re.search(r"[A-Za-z]:[a-z]", text) for text in texts)  # no code
+    # a condition lists its tests in place
+    condition = form.data_buttons["only_when"].build_menu()
+    user_tests = _direct(_direct(condition)["user"].menu())  # type: ignore[arg-type]
+    assert "user's email is not empty" in _direct(user_tests["user's email"].menu())  # type: ignore[arg-type]

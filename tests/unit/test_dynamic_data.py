@@ -121,7 +121,14 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
     assert [g.title for g in groups] == ["Parameters", "This run", "Search"]  # no results yet
     people = next(e for e in groups[0].entries if e.expression == "people")
     labels = [o.label for o in people.operators(condition=False)]
-    assert labels[:3] == ["as it is", ":count", ":first item"]
+    assert labels[:3] == ["{}", "number of {}", "first of {}"]
+    assert [label for label, _ in people.choices(registry.NUMBER, condition=False)] == [
+        "number of people"
+    ]
+    search = next(e for e in groups[2].entries if e.expression == 'search("User")')
+    assert ("number of Users", '(search("User") or []) | length') in search.choices(
+        registry.NUMBER, condition=False
+    )
     # a thing input takes the list or one item of it; a number input its count
     assert [x for _, x in people.choices(registry.THING_OR_LIST, condition=False)] == [
         "people",
@@ -143,12 +150,16 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
         ("birthday | add_years(1)", "birthday + 1 year"),
         ("birthday | add_days(3)", "birthday + 3 days"),
         ("step1.trial_ends | add_days(-3)", "Result of step 1's trial_ends − 3 days"),
-        ("now | format_date('%d %B')", "now:formatted as %d %B"),
+        ("now | format_date('%d %B')", "now written like %d %B"),
+        ("now | format_date('%d %B %Y')", "now written like 10 December 2026"),
         ("birthday is not none", "birthday is not empty"),
         ("current_user.name", "current user's name"),
-        ("(people or []) | length", "people:count"),
+        ("(people or []) | length", "number of people"),
+        ("(people or [none]) | first", "first of people"),
+        ("(n or 0) | round | int", "n rounded"),
+        ("x | tojson", "x (tojson)"),
         ("(current_user.id if current_user else '')", "current user's id"),
-        ("(user.name or '') | upper", "user's name:upper"),
+        ("(user.name or '') | upper", "user's name in capitals"),
         ("a + b", "a + b"),  # not a path with filters: shown as written
         ("", ""),
     ],
