@@ -337,6 +337,22 @@ def readable_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def chip_segments(text: str) -> list[tuple[bool, str]]:
+    """A template in pieces to draw: (False, plain text) and (True, a token's words),
+    so `Hi {{ user.name }}` shows "Hi " and a chip "user's name"."""
+    out: list[tuple[bool, str]] = []
+    head = text[:TEXT_LIMIT]
+    at = 0
+    for match in _TEMPLATE.finditer(head):
+        if match.start() > at:
+            out.append((False, head[at : match.start()]))
+        out.append((True, readable(match.group(1))))
+        at = match.end()
+    if at < len(head):
+        out.append((False, head[at:]))
+    return out
+
+
 def step_summary(action: str, inputs: Mapping[str, Any]) -> str:
     """The one line a step card shows: "Send email to ‹user's email›: Hello"."""
     spec = registry.get(action)

@@ -225,6 +225,13 @@ def test_insert_data_reaches_a_field_in_three_clicks_and_reads_in_words(
     email.trigger()
     to = form.widgets["to"]
     assert to.text() == "{{ user.email }}"
+    # edited, it is the raw token; elsewhere it reads as a chip of words
+    assert QApplication.focusWidget() is to and not to.chips_shown()
+    raw = to.grab().toImage()
+    form.widgets["subject"].setFocus()
+    qtbot.waitUntil(lambda: to.chips_shown())
+    assert to.grab().toImage() != raw  # drawn otherwise
+    assert to.text() == "{{ user.email }}"  # the stored text is the token
     draft = editor.workflow  # subject and body are missing still: not saved yet
     assert draft is not None and draft.steps[1].inputs["to"] == "{{ user.email }}"
     # what changes a value waits in a submenu of its own, in words

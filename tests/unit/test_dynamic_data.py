@@ -238,3 +238,16 @@ def test_a_label_gives_a_technical_name() -> None:
     assert free_name_from_label("Greet", {"greet", "greet_2"}) == "greet_3"
     assert follows_label("greet_3", "Greet") and follows_label("new_workflow", "New workflow")
     assert not follows_label("greet", "Greet a user")
+
+
+def test_chip_segments() -> None:
+    from app.engine.dynamic_data import chip_segments
+
+    assert chip_segments("Hi {{ user.name }}!") == [
+        (False, "Hi "),
+        (True, "user's name"),
+        (False, "!"),
+    ]
+    assert chip_segments("{{ a }}{{ (b or '') | upper }}") == [(True, "a"), (True, "b in capitals")]
+    assert chip_segments("") == []
+    assert len("".join(t for _, t in chip_segments("{{ x }}" * 10_000))) <= 4000
