@@ -4,10 +4,10 @@ the fixes for the stumbles a new user met (each test names the stumble)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu
 
@@ -16,7 +16,7 @@ from app.core.types import ValueType
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, MainWindow
 from app.ui.widgets.dynamic_data import menu_actions
-from app.ui.widgets.inputs import OptionalDateEditor
+from app.ui.widgets.inputs import OptionalDateEditor, ThingPicker
 
 
 def test_add_field_opens_the_name_for_typing_and_tab_moves_to_its_type(
@@ -245,3 +245,37 @@ def test_insert_data_reaches_a_field_in_three_clicks_and_reads_in_words(
     condition = form.data_buttons["only_when"].build_menu()
     user_tests = _direct(_direct(condition)["user"].menu())  # type: ignore[arg-type]
     assert "user's email is not empty" in _direct(user_tests["user's email"].menu())  # type: ignore[arg-type]
+
+
+def test_schedule_dialog_picks_whole_hours_names_things_by_label_and_closes(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    dialog = area.open_run_dialog(False)
+    assert dialog is not None
+    picker = dialog.editors["user"]
+    assert isinstance(picker, ThingPicker)
+    assert [picker.combo.itemText(i) for i in range(picker.combo.count())] == [
+        "Ada <ada@example.com>"
+    ]  # no ID to read
+    assert picker.value() == "ada"
+    at = dialog.at_editor.value()
+    assert (at.minute, at.second) == (0, 0) and at > datetime.now(at.tzinfo)
+    # another day picked, the time untouched: that day at 09:00
+    day = at.date() + timedelta(days=3)
+    edit = dialog.at_editor.edit
+    edit.setDate(QDate(day.year, day.month, day.day))
+    assert dialog.at_editor.value().date() == day
+    assert dialog.at_editor.value().time() == time(9, 0)
+    # a time chosen stays when the day changes again
+    edit.setTime(QTime(18, 30))
+    edit.setDate(QDate(day.year, day.month, day.day).addDays(1))
+    assert dialog.at_editor.value().time() == time(18, 30)
+    assert "Nobody" in dialog.run_as.combo.currentText()
+    with qtbot.waitSignal(dialog.announced) as blocker:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    text, run_id = blocker.args
+    assert text.startswith("Scheduled Greet a user for ") and text.endswith("18:30")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.run_notice.label.text() == text and window.run_notice.key == run_id

@@ -30,6 +30,7 @@ from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.prefs import window_prefs
 from app.ui.widgets import formatting
+from app.ui.widgets.notice import Notice
 
 AREA_WORKFLOWS, AREA_SCHEDULER, AREA_DATA, AREA_SETTINGS = range(4)
 AREA_NAMES = ("Workflows", "Scheduler", "Data", "Settings")
@@ -66,7 +67,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(150)
         self.sidebar.setStyleSheet(
-            "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; }"
+            "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; "
+            "outline: 0; }"  # no focus rectangle inside the highlight
             "QListWidget#sidebar::item { padding: 10px 12px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); "
             "color: palette(highlighted-text); border-radius: 4px; }"
@@ -82,6 +84,13 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        # "Scheduled Send birthday email for Fri 4 Dec 09:00 · Show", after a dialog closed.
+        self.run_notice = Notice(self.tr("Show"), self)
+        self.run_notice.setObjectName("runNotice")
+        self.run_notice.acted.connect(self.show_run)
+        self.statusBar().addWidget(self.run_notice, 1)
+        for announcing in (self.workflows_area, self.scheduler_area):
+            announcing.run_announced.connect(self.on_run_announced)
         self.scheduler_label = QLabel(self)
         self.scheduler_label.setObjectName("schedulerStateLabel")
         self.statusBar().addPermanentWidget(self.scheduler_label)
@@ -295,7 +304,8 @@ class MainWindow(QMainWindow):
             return self.tr("Scheduler stopped")
         parts = [self.tr("Running")]
         if clock.running:
-            parts.append(self.tr("{n} run(s) going").format(n=clock.running))
+            going = self.tr("1 run going") if clock.running == 1 else self.tr("{n} runs going")
+            parts.append(going.format(n=clock.running))
         due = clock.next_due()
         if due is None:
             parts.append(self.tr("nothing scheduled"))
@@ -327,6 +337,11 @@ class MainWindow(QMainWindow):
     def on_paused_changed(self, paused: bool) -> None:
         self.pause_action.setChecked(paused)
         self.on_status_timer_timeout()
+
+    @Slot(str, str)
+    def on_run_announced(self, text: str, run_id: str) -> None:
+        self.statusBar().clearMessage()  # a passing message would hide the notice
+        self.run_notice.offer(text, run_id)
 
     @Slot(str)
     def on_area_status_message(self, message: str) -> None:

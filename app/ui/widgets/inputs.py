@@ -248,7 +248,7 @@ def parse_date_text(text: str, zone: tzinfo, display_format: str) -> datetime | 
 
 
 class ThingPicker(ValueEditor):
-    """A searchable list of things (label and ID); type to filter."""
+    """A searchable list of things by their labels (an ID typed is taken too)."""
 
     def __init__(
         self,
@@ -264,9 +264,13 @@ class ThingPicker(ValueEditor):
         _single(self, self.combo)
         if none_text is not None:
             self.combo.addItem(none_text, NO_THING)
-        for thing_id, kind, label in data.thing_choices(type_name):
-            shown = f"{label} · {thing_id}" if type_name else f"{kind}: {label} · {thing_id}"
-            self.combo.addItem(shown, thing_id)
+        choices = data.thing_choices(type_name)
+        labels = [label if type_name else f"{kind}: {label}" for _, kind, label in choices]
+        twice = {label for label in labels if labels.count(label) > 1}
+        for (thing_id, _, _), label in zip(choices, labels, strict=True):
+            # By its label; the ID only tells apart things that read the same.
+            self.combo.addItem(f"{label} · {thing_id}" if label in twice else label, thing_id)
+            self.combo.setItemData(self.combo.count() - 1, thing_id, Qt.ItemDataRole.ToolTipRole)
         completer = self.combo.completer()
         assert completer is not None  # an editable combo box has one
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

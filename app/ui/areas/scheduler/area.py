@@ -47,6 +47,7 @@ class SchedulerArea(QWidget):
     """Upcoming and History tables over the ledger, refreshed by scheduler events."""
 
     status_message = Signal(str)
+    run_announced = Signal(str, str)  # words about a run a dialog scheduled, its ID
     _chart_read = Signal(object)  # the History chart's days, read on a worker thread
     paused_changed = Signal(bool)
 
@@ -430,6 +431,7 @@ class SchedulerArea(QWidget):
         dialog = RunDialog(self.context, workflow, run_now=run_now, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.scheduled.connect(self.on_ledger_changed)
+        dialog.announced.connect(self.run_announced)
         dialog.open()
         return dialog
 

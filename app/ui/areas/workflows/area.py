@@ -55,6 +55,7 @@ class WorkflowsArea(QWidget):
     """The workflow list (colour chips, filter, New / Duplicate / Delete) and its editor."""
 
     status_message = Signal(str)
+    run_announced = Signal(str, str)  # words about a run a dialog scheduled, its ID
     _last_run_read = Signal(str, object)  # workflow name, LastRun or None (from a worker)
 
     def __init__(
@@ -373,5 +374,6 @@ class WorkflowsArea(QWidget):
             self.context, self.current, run_now=run_now, problems=problems, parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.announced.connect(self.run_announced)
         dialog.open()
         return dialog
