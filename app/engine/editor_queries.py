@@ -19,6 +19,7 @@ from app.actions import registry
 from app.core.definitions import WorkflowDef
 from app.engine import run_queries
 from app.engine.validation import Problem
+from app.storage import catalog
 from app.storage.db import Database
 
 ONLY_WHEN = "only_when"
@@ -60,6 +61,13 @@ def last_run(db: Database, workflow: str) -> LastRun | None:
     }
     run = trace.run
     return LastRun(run.id, run.status, run.finished_at, run.error, steps)
+
+
+def workflow_titles(db: Database) -> dict[str, str]:
+    """{name: the title people read (its label, else its name)} of every workflow, for
+    tables that list runs by workflow."""
+    with db.read() as session:
+        return {wf.name: wf.title for wf in catalog.list_workflows(session)}
 
 
 @dataclass(frozen=True)

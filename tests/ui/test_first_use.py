@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
 from app.ui.shell.context import AppContext
-from app.ui.shell.main_window import AREA_DATA, MainWindow
+from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
 from app.ui.widgets.dynamic_data import menu_actions
 from app.ui.widgets.inputs import OptionalDateEditor, ThingPicker
 
@@ -279,3 +279,36 @@ def test_schedule_dialog_picks_whole_hours_names_things_by_label_and_closes(
     assert text.startswith("Scheduled Greet a user for ") and text.endswith("18:30")
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert window.run_notice.label.text() == text and window.run_notice.key == run_id
+
+
+def test_upcoming_reads_in_words_and_cancelling_moves_nothing(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    run_id = greeting.service.schedule(
+        "greet", {"user": "ada"}, at=datetime.now().astimezone() + timedelta(days=3)
+    )
+    window.show_area(AREA_SCHEDULER)
+    area = window.scheduler_area
+    area.reload()
+    model, view = area.upcoming_model, area.upcoming_view
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    U = type(model)
+    assert model.index(0, U.COL_WORKFLOW).data() == "Greet a user"  # the label
+    assert model.index(0, U.COL_RUN_AS).data() == ""  # not "nobody"
+    assert model.index(0, U.COL_PARAMS).data() == "user: Ada"
+    assert view.isColumnHidden(U.COL_ID)  # the ID waits in the header's menu …
+    header = view.horizontalHeader()
+    assert header.visualIndex(U.COL_CANCEL) == header.count() - 1  # Cancel stays last
+    menu = area.upcoming_page.fitter.header_menu()
+    (show_id,) = [a for a in menu.actions() if a.text() == "ID"]
+    show_id.trigger()
+    assert not view.isColumnHidden(U.COL_ID)
+    assert header.visualIndex(U.COL_ID) == header.count() - 2  # … and comes last
+    table_top = view.geometry().top()
+    area.cancel_runs([run_id])
+    qtbot.waitUntil(lambda: model.rowCount() == 0)
+    assert area.upcoming_page.empty.shown()  # "Nothing is scheduled …"
+    assert view.geometry().top() == table_top  # in its kept line: the table stays put
+    bar = area.undo_bar
+    assert bar.label.text().startswith("Cancelled Greet a user (") and bar.isVisible()
+    assert window.statusBar().currentMessage() == ""  # said once

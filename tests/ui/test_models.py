@@ -29,7 +29,7 @@ def test_upcoming_model(qtmodeltester: Any, greeting: AppContext) -> None:
     model = UpcomingRunsModel(greeting.db, page_size=2)
     assert model.rowCount() == 4
     qtmodeltester.check(model, force_py=True)
-    assert model.index(0, UpcomingRunsModel.COL_WORKFLOW).data() == "greet"
+    assert model.index(0, UpcomingRunsModel.COL_WORKFLOW).data() == "Greet a user"  # label
     assert "in 2 h" in model.index(0, UpcomingRunsModel.COL_SCHEDULED).data()
 
 

@@ -67,7 +67,7 @@ def test_schedule_for_a_picked_date_then_cancel_with_the_row_button(
     row = ids_of(model).index(run_id)
     run = model.row_at(row)
     assert run.scheduled_for == when and run.params == {"user": "ada"}
-    assert "2031-05-17" in model.index(row, UpcomingRunsModel.COL_SCHEDULED).data()
+    assert "17 May 2031" in model.index(row, UpcomingRunsModel.COL_SCHEDULED).data()
 
     click_cancel(qtbot, scheduler, row)
     qtbot.waitUntil(lambda: run_id not in ids_of(model), timeout=3000)
@@ -102,6 +102,7 @@ def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext, window: Ma
         greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
         for i in range(5)
     ]
+    window.show_area(AREA_SCHEDULER)  # its buttons are clicked where they are shown
     scheduler = window.scheduler_area
     model = scheduler.upcoming_model
     qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=3000)

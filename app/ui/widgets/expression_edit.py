@@ -64,7 +64,7 @@ class ExpressionLineEdit(QLineEdit):
         text_colour = self.palette().color(QPalette.ColorRole.Text)
         for is_chip, piece in chip_segments(self.text()):
             pad = 5 if is_chip else 0
-            width = metrics.horizontalAdvance(piece) + 2 * pad
+            width = float(metrics.horizontalAdvance(piece) + 2 * pad)
             room = area.right() - x
             if room <= ellipsis:
                 break

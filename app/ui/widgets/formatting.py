@@ -11,9 +11,8 @@ from app.core.when import span
 
 
 def local_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S")
+    """`Fri 4 Dec 09:00` (the year when not this one): one way to write a time."""
+    return "" if value is None else when_words(value)
 
 
 def relative(value: datetime, now: datetime | None = None) -> str:

@@ -373,10 +373,10 @@ class StepForm(QWidget):
         self.problems = problems
         for name, label in self.errors.items():
             widget = self.widgets.get(name)
-            text_input = isinstance(widget, ExpressionLineEdit | LongTextEdit)
-            live = self._live_problems(name, widget.text()) if text_input else []
+            text = widget.text() if isinstance(widget, ExpressionLineEdit | LongTextEdit) else None
+            live = self._live_problems(name, text) if text is not None else []
             messages = live or problems.get(name, [])
-            if text_input and name not in self.touched and not widget.text().strip():
+            if text is not None and name not in self.touched and not text.strip():
                 messages = []
             if isinstance(widget, ExpressionLineEdit | LongTextEdit):
                 self._show_line(name, messages, widget.text())

@@ -262,16 +262,16 @@ class DataArea(QWidget):
             return False
         definition, renames, moved = saved.definition, saved.renames, saved.moved
         if renames:
-            fields = ", ".join(
+            said = ", ".join(
                 self.tr("{old} to {new}").format(old=old, new=new) for old, new in renames.items()
             )
             if moved == 0:
-                text = self.tr("Renamed the field {fields}").format(fields=fields)
+                text = self.tr("Renamed the field {fields}")
             elif moved == 1:
                 text = self.tr("Renamed the field {fields} (1 {type} kept its value)")
             else:
                 text = self.tr("Renamed the field {fields} ({n} {type}s kept their values)")
-            self.status_message.emit(text.format(fields=fields, n=moved, type=definition.name))
+            self.status_message.emit(text.format(fields=said, n=moved, type=definition.name))
         self.reload(definition.name)
         return True
 

@@ -18,7 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import local_zone
-from app.ui.areas.scheduler.tables import CancelButtonDelegate, ColumnFitter, table_look
+from app.ui.areas.scheduler.tables import (
+    CancelButtonDelegate,
+    ColumnFitter,
+    HintLine,
+    table_look,
+)
 from app.ui.models.runs import UpcomingRunsModel
 from app.ui.widgets.datetime_edit import DateTimeEdit
 from app.ui.widgets.palette_colours import warning_colour
@@ -147,7 +152,7 @@ class UpcomingPage(QWidget):
         )
         self.paused_banner.setVisible(False)
         layout.addWidget(self.paused_banner)
-        self.empty = QLabel(
+        self.empty = HintLine(
             self.tr(
                 "Nothing is scheduled. Click Schedule… to run a workflow later, or use "
                 "Run now in the Workflows area."
@@ -155,8 +160,6 @@ class UpcomingPage(QWidget):
             self,
         )
         self.empty.setObjectName("upcomingEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setVisible(False)
         layout.addWidget(self.empty)
 
         self.view = QTableView(self)
@@ -166,7 +169,15 @@ class UpcomingPage(QWidget):
         table_look(self.view)
         self.cancel_delegate = CancelButtonDelegate(self.view)
         self.view.setItemDelegateForColumn(M.COL_CANCEL, self.cancel_delegate)
-        self.fitter = ColumnFitter(self.view, UPCOMING_WIDTHS, UPCOMING_PRIORITIES, M.COL_PARAMS)
+        self.fitter = ColumnFitter(
+            self.view,
+            UPCOMING_WIDTHS,
+            UPCOMING_PRIORITIES,
+            M.COL_PARAMS,
+            off=frozenset({M.COL_ID}),  # the header's context menu shows it
+        )
+        header = self.view.horizontalHeader()
+        header.moveSection(header.visualIndex(M.COL_CANCEL), header.count() - 1)  # pinned
         layout.addWidget(self.view, 1)
         self.undo_bar = UndoBar(self)
         layout.addWidget(self.undo_bar)
@@ -183,7 +194,7 @@ class UpcomingPage(QWidget):
         return self.since.value().astimezone(local_zone())
 
     def show_empty(self, empty: bool) -> None:
-        self.empty.setVisible(empty)
+        self.empty.show_hint(empty)
 
     def cancel_rect(self, row: int) -> QRect:
         """The painted Cancel button of a row, in viewport coordinates."""
