@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from app.actions import registry
-from app.core.definitions import WorkflowDef
+from app.core.definitions import DataTypeDef, WorkflowDef
 from app.engine import run_queries
 from app.engine.validation import Problem
 from app.storage import catalog
@@ -167,3 +168,24 @@ def free_name_from_label(label: str, taken: set[str] | frozenset[str]) -> str:
     while f"{base}_{number}" in taken:
         number += 1
     return f"{base}_{number}"
+
+
+_DATE_WORDS = re.compile(r"(date|day|_at|time|when)$")
+
+
+def suggested_type(name: str, data_types: Mapping[str, DataTypeDef]) -> str | None:
+    """The type a new field or parameter called `name` most likely holds, or None:
+    a data type of that name ("user" → User), the type of a field of that name
+    elsewhere ("birthday" → date, as User.birthday), a date for names such as
+    "start_date", "birthday", "created_at". A suggestion: shown, and changed freely."""
+    key = name.strip().lower()
+    if not key:
+        return None
+    for type_name in data_types:
+        if type_name.lower() == key:
+            return type_name
+    for definition in data_types.values():
+        for field_def in definition.fields:
+            if field_def.name.lower() == key and not field_def.type.is_list:
+                return field_def.type.base
+    return "date" if _DATE_WORDS.search(key) else None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
+from app.engine.dynamic_data import DataEntry, DataGroup
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
 from app.ui.widgets.dynamic_data import menu_actions
@@ -31,14 +32,25 @@ def test_add_field_opens_the_name_for_typing_and_tab_moves_to_its_type(
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit) and editor.selectedText() == "field1"
     qtbot.keyClicks(editor, "birthday")  # typing replaces the whole name
-    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # saved once the editor has closed
+    qtbot.waitUntil(lambda: area.current is not None and area.current.fields[2].name == "birthday")
     combo = area.fields_table.cellWidget(2, 1)
     assert isinstance(combo, QComboBox)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
-    assert area.current is not None and area.current.fields[2].name == "birthday"
+    assert area.current is not None
     assert messages == ["Renamed the field field1 to birthday"]  # words, no "(s)"
-    combo.setCurrentIndex(combo.findText("date"))
-    assert area.current.fields[2].type == ValueType("date")
+    assert area.current.fields[2].type == ValueType("date")  # what its name suggests
+    assert combo.currentText() == "date"
+    combo.setCurrentIndex(combo.findText("text"))  # a suggestion, changed freely
+    assert area.current.fields[2].type == ValueType("text")
+    qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "user")  # a data type's name: a reference to one
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # (Qt commits it just after)
+    qtbot.waitUntil(lambda: area.current is not None and len(area.current.fields) == 4)
+    qtbot.waitUntil(lambda: area.current is not None and area.current.fields[3].name == "user")
+    assert area.current.fields[3].type == ValueType("User")
 
 
 def test_things_show_their_fields_first_and_the_added_one_by_its_name(
@@ -155,17 +167,33 @@ def test_add_parameter_opens_its_key_for_typing_and_tab_moves_to_its_type(
     key = QApplication.focusWidget()
     assert isinstance(key, QLineEdit) and key.selectedText() == "param1"
     qtbot.keyClicks(key, "birthday")
-    qtbot.keyClick(key, Qt.Key.Key_Tab)
+    qtbot.keyClick(key, Qt.Key.Key_Tab)  # kept once the editor has closed
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QComboBox))
     combo = editor.params_table.cellWidget(1, 1)
-    assert isinstance(combo, QComboBox)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
-    qtbot.keyClicks(combo, "date")  # a closed combo box picks by the typed letters
-    assert combo.currentText() == "date"
+    assert QApplication.focusWidget() is combo
+    qtbot.waitUntil(lambda: combo.currentText() == "date")  # what the name suggests
+    qtbot.keyClicks(combo, "yes")  # a closed combo box picks by the typed letters
+    assert combo.currentText() == "yes/no"
+    combo.setCurrentIndex(combo.findText("date"))
+    qtbot.mouseClick(editor.add_param_button, Qt.MouseButton.LeftButton)
+    key = QApplication.focusWidget()
+    assert isinstance(key, QLineEdit)
+    qtbot.keyClicks(key, "owner")  # not a type's name: text, as it was
+    qtbot.mouseClick(editor.add_param_button, Qt.MouseButton.LeftButton)  # leaving commits
+    key = QApplication.focusWidget()
+    assert isinstance(key, QLineEdit)
+    qtbot.keyClicks(key, "USER")
+    qtbot.keyClick(key, Qt.Key.Key_Return)  # (Qt commits it just after)
+    qtbot.waitUntil(
+        lambda: editor.workflow is not None and editor.workflow.parameters[-1].key == "USER"
+    )
     wf = greeting.workflows.find("greet")
     assert wf is not None
     assert [(p.key, str(p.type)) for p in wf[0].parameters] == [
         ("user", "User"),
         ("birthday", "date"),
+        ("owner", "text"),
+        ("USER", "User"),
     ]
 
 
@@ -218,9 +246,7 @@ def test_insert_data_reaches_a_field_in_three_clicks_and_reads_in_words(
     button = form.data_buttons["to"]
     menu = button.build_menu()  # click 1: Insert data
     top = _direct(menu)
-    user_menu = top["user"].menu()  # click 2: the parameter
-    assert isinstance(user_menu, QMenu)
-    email = _direct(user_menu)["user's email"]  # click 3: its field, itself
+    email = top["user's email"]  # click 2: few fields, each at the top
     assert email.menu() is None
     email.trigger()
     to = form.widgets["to"]
@@ -235,7 +261,7 @@ def test_insert_data_reaches_a_field_in_three_clicks_and_reads_in_words(
     draft = editor.workflow  # subject and body are missing still: not saved yet
     assert draft is not None and draft.steps[1].inputs["to"] == "{{ user.email }}"
     # what changes a value waits in a submenu of its own, in words
-    more = _direct(user_menu)["Change a value (capitals, + days, formats …)"].menu()
+    more = top["Change a value (capitals, + days, formats …)"].menu()
     assert isinstance(more, QMenu)
     changes = _direct(_direct(more)["user's name"].menu())  # type: ignore[arg-type]
     assert "user's name in capitals" in changes
@@ -243,8 +269,21 @@ def test_insert_data_reaches_a_field_in_three_clicks_and_reads_in_words(
     assert texts and not any(re.search(r"[A-Za-z]:[a-z]", text) for text in texts)  # no code
     # a condition lists its tests in place
     condition = form.data_buttons["only_when"].build_menu()
-    user_tests = _direct(_direct(condition)["user"].menu())  # type: ignore[arg-type]
-    assert "user's email is not empty" in _direct(user_tests["user's email"].menu())  # type: ignore[arg-type]
+    tests = _direct(_direct(condition)["user's email"].menu())  # type: ignore[arg-type]
+    assert "user's email is not empty" in tests
+    # many fields: a parameter's fields are in its submenu, still each one click there
+    many = [
+        DataEntry(
+            f"p{i}",
+            f"p{i}",
+            "T",
+            tuple(DataEntry(f"p{i}'s f", f"p{i}.f", "text") for _ in range(1)),
+        )
+        for i in range(9)
+    ]
+    button.set_groups([DataGroup("Parameters", tuple(many))])
+    nested = _direct(button.build_menu())
+    assert "p0's f" in _direct(nested["p0"].menu())  # type: ignore[arg-type]
 
 
 def test_schedule_dialog_picks_whole_hours_names_things_by_label_and_closes(

@@ -251,3 +251,19 @@ def test_chip_segments() -> None:
     assert chip_segments("{{ a }}{{ (b or '') | upper }}") == [(True, "a"), (True, "b in capitals")]
     assert chip_segments("") == []
     assert len("".join(t for _, t in chip_segments("{{ x }}" * 10_000))) <= 4000
+
+
+def test_a_name_suggests_a_type(loaded: Database) -> None:
+    from app.engine.editor_queries import suggested_type
+
+    types, _ = _context(loaded)
+    assert suggested_type("user", types) == "User"
+    assert suggested_type("Team", types) == "Team"
+    assert suggested_type("birthday", types) == "date"  # as User.birthday
+    assert suggested_type("active", types) == "yes/no"  # as User.active
+    assert suggested_type("size", types) == "number"  # as Team.size
+    assert suggested_type("start_date", types) == "date"
+    assert suggested_type("created_at", types) == "date"
+    assert suggested_type("tags", types) is None  # a list field: no guess
+    assert suggested_type("subject", types) is None
+    assert suggested_type("", types) is None

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
 from app.engine.dynamic_data import DataEntry, DataGroup, token
 from app.ui.widgets.expression_edit import LongTextEdit
 
+FLAT_FIELDS = 8  # parameters with this many fields or fewer list them at the top
+
 
 class DynamicDataButton(QToolButton):
     """Opens the dynamic-data menu for one input and inserts what is chosen."""
@@ -62,7 +64,8 @@ class DynamicDataButton(QToolButton):
         """(Re)fill the menu from the groups; returned for tests and callers.
 
         A value is one click where it is listed (a parameter at the top, a field
-        in its parameter's submenu); what changes or tests it ("… in capitals",
+        in its parameter's submenu, or at the top too when the parameters have
+        few fields); what changes or tests it ("… in capitals",
         "… + 1 day") waits in a "Change a value" submenu at the end, so the common
         case stays two or three clicks. A condition lists its tests in place."""
         self.data_menu.clear()
@@ -72,13 +75,38 @@ class DynamicDataButton(QToolButton):
             if not entries:
                 continue
             self.data_menu.addSection(self.tr(group.title))
+            flat = sum(len(self._fitting_fields(e)) for e in entries) <= FLAT_FIELDS
             for entry in entries:
-                more += self._add_entry(self.data_menu, entry)
+                fields = self._fitting_fields(entry)
+                if flat and fields and group is self.groups[0]:
+                    # Few parameters' fields: each is one click from the top.
+                    more += self._add_flat(self.data_menu, entry, fields)
+                else:
+                    more += self._add_entry(self.data_menu, entry)
         self._add_more(self.data_menu, more)
         if self.data_menu.isEmpty():
             none = self.data_menu.addAction(self.tr("Nothing here fits this input"))
             none.setEnabled(False)
         return self.data_menu
+
+    def _fitting_fields(self, entry: DataEntry) -> list[DataEntry]:
+        return [f for f in entry.fields if f.offers(self.kind, condition=self.condition)]
+
+    def _add_flat(
+        self, menu: QMenu, entry: DataEntry, fields: list[DataEntry]
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """A parameter and its fields straight in `menu` (nested things stay submenus)."""
+        choices = entry.choices(self.kind, condition=self.condition)
+        more: list[tuple[str, list[tuple[str, str]]]] = []
+        for label, expression in choices:
+            if expression == entry.expression:
+                self._add_token(menu, label, expression)
+        changed = [c for c in choices if c[1] != entry.expression]
+        if changed:
+            more.append((entry.label, changed))
+        for field in fields:
+            more += self._add_entry(menu, field)
+        return more
 
     def _add_entry(self, menu: QMenu, entry: DataEntry) -> list[tuple[str, list[tuple[str, str]]]]:
         """Add `entry` (and its fields) to `menu`; return what changes it, for later."""

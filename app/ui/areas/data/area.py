@@ -6,6 +6,8 @@ rules. Thing changes go through the service, so database triggers fire.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
+from app.engine.editor_queries import suggested_type
 from app.engine.presenting import thing_label
 from app.errors import CueflowError
 from app.ui.areas.data.privacy_editor import PrivacyEditor
@@ -42,6 +45,7 @@ from app.ui.shell.context import AppContext
 from app.ui.widgets.datetime_edit import DateTimeDelegate
 
 ERROR_STYLE = "color: #b91c1c;"
+_PLACEHOLDER = re.compile(r"^field[0-9]+\Z")  # the name Add field gives
 FIELD_NAME, FIELD_TYPE, FIELD_LIST = range(3)
 
 
@@ -103,6 +107,7 @@ class DataArea(QWidget):
         self.fields_table.setMaximumHeight(190)
         self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
         self._edited_row = -1  # the row whose name was just typed (Tab goes to its type)
+        self._pending_fields: tuple[list[FieldDef], int] | None = None
         self.fields_table.itemDelegate().closeEditor.connect(self.on_field_editor_closing)
         fields_layout.addWidget(self.fields_table, 1)
         field_buttons = QVBoxLayout()
@@ -277,8 +282,29 @@ class DataArea(QWidget):
 
     @Slot(QTableWidgetItem)
     def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
-        self._edited_row = item.row()
-        self.on_fields_edited()
+        row = self._edited_row = item.row()
+        fields = list(self._fields_from_table())
+        self._pending_fields = (fields, row)
+        if self.fields_table.state() == QAbstractItemView.State.EditingState:
+            # Saved once the editor has closed: the save rebuilds the rows under it.
+            QTimer.singleShot(0, self.flush_fields)
+        else:
+            self.flush_fields()
+
+    def flush_fields(self) -> bool:
+        """Save a typed name not saved yet (before another change starts); True when
+        there was none or it saved."""
+        pending, self._pending_fields = self._pending_fields, None
+        return True if pending is None else self._save_named(*pending)
+
+    def _save_named(self, fields: list[FieldDef], row: int) -> bool:
+        before = self.current.fields if self.current else ()
+        if 0 <= row < len(fields) and row < len(before) and _PLACEHOLDER.match(before[row].name):
+            # A new field named for the first time: the type its name suggests.
+            suggestion = suggested_type(fields[row].name, self.types)
+            if suggestion and fields[row].type == ValueType("text"):
+                fields[row] = FieldDef(fields[row].name, ValueType(suggestion))
+        return self.save_fields(tuple(fields))
 
     @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
     def on_field_editor_closing(
@@ -301,6 +327,7 @@ class DataArea(QWidget):
 
     @Slot()
     def on_add_field_clicked(self) -> None:
+        self.flush_fields()  # a name still being typed goes first
         if self.current is None:
             return
         names = {f.name for f in self.current.fields}
@@ -322,6 +349,7 @@ class DataArea(QWidget):
 
     @Slot()
     def on_remove_field_clicked(self) -> None:
+        self.flush_fields()
         row = self.fields_table.currentRow()
         if self.current is None or not 0 <= row < len(self.current.fields):
             return

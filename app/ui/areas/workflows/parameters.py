@@ -46,6 +46,7 @@ class ParametersTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setMinimumHeight(120)
         self.setMaximumHeight(170)
+        self._pending = False  # a typed key waits for its editor to close
         self.itemChanged.connect(self.on_item_changed)
         self.itemDelegate().closeEditor.connect(self.on_editor_closing)
 
@@ -149,7 +150,18 @@ class ParametersTable(QTableWidget):
 
     @Slot(QTableWidgetItem)
     def on_item_changed(self, item: QTableWidgetItem) -> None:
-        self.edited.emit()
+        self._pending = True
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if editing and item.column() == PARAM_KEY and self.currentItem() is item:
+            QTimer.singleShot(0, self.flush)  # once the editor has closed
+        else:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand on a typed change not handed on yet (before another edit starts)."""
+        if self._pending:
+            self._pending = False
+            self.edited.emit()
 
     @Slot()
     def on_type_changed(self) -> None:
