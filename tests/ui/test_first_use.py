@@ -351,3 +351,17 @@ def test_upcoming_reads_in_words_and_cancelling_moves_nothing(
     bar = area.undo_bar
     assert bar.label.text().startswith("Cancelled Greet a user (") and bar.isVisible()
     assert window.statusBar().currentMessage() == ""  # said once
+
+
+def test_the_window_goes_down_to_900_by_600_on_every_area(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    for area in range(4):
+        window.show_area(area)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 900 and hint.height() <= 600, (area, hint)
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900 and window.height() == 600)
+    window.show_area(AREA_SCHEDULER)
+    view = window.scheduler_area.upcoming_view
+    assert not view.isColumnHidden(type(window.scheduler_area.upcoming_model).COL_CANCEL)

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(150)
+        self.sidebar.setFixedWidth(124)  # narrow enough for a 900-pixel window
         self.sidebar.setStyleSheet(
             "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; "
             "outline: 0; }"  # no focus rectangle inside the highlight

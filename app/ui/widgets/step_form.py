@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -196,13 +197,13 @@ class StepForm(QWidget):
             return
         if self.spec.result:
             about = QLabel(
-                self.tr("Later steps can use its result: {result}").format(
-                    result=self.tr(self.spec.result)
-                ),
+                self.tr("Gives later steps: {result}").format(result=self.tr(self.spec.result)),
                 self,
             )
             about.setObjectName("stepResultAbout")
-            about.setWordWrap(True)
+            about.setToolTip(about.text())
+            # One line, cut at the edge: a wrapping label in a form overlaps its neighbours.
+            about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             about.setStyleSheet("color: palette(placeholder-text);")
             self.form.addRow(about)
         for item in self.spec.inputs:

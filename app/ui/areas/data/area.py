@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -168,7 +169,12 @@ class DataArea(QWidget):
         self.privacy_editor.setObjectName("privacyEditor")
         self.privacy_editor.status_message.connect(self.status_message)
         self.privacy_editor.saved.connect(self.on_privacy_saved)
-        self.type_tabs.addTab(self.privacy_editor, self.tr("Privacy rules"))
+        privacy_scroll = QScrollArea(self.type_tabs)  # fits a 900×600 window, scrolling
+        privacy_scroll.setWidgetResizable(True)
+        privacy_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        privacy_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        privacy_scroll.setWidget(self.privacy_editor)
+        self.type_tabs.addTab(privacy_scroll, self.tr("Privacy rules"))
         splitter.addWidget(left)
         splitter.addWidget(self.type_tabs)
         splitter.setSizes([220, 900])

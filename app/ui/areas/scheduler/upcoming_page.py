@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -99,6 +100,9 @@ class UndoBar(QWidget):
             self.undo_clicked.emit(ids)
 
 
+TWO_ROWS_BELOW = 1000  # narrower than this, the buttons sit under the filter
+
+
 class UpcomingPage(QWidget):
     """The filter bar and the Upcoming table (the area wires the buttons)."""
 
@@ -138,6 +142,16 @@ class UpcomingPage(QWidget):
         self.pause_button.setCheckable(True)
         bar.addWidget(self.pause_button)
         layout.addLayout(bar)
+        # Narrow: the buttons go to a row of their own, so the filter keeps its width.
+        self.bar, self.button_row = bar, QHBoxLayout()
+        self.button_row.addStretch(1)
+        layout.addLayout(self.button_row)
+        self.buttons = (
+            self.schedule_button,
+            self.cancel_selected_button,
+            self.cancel_all_button,
+            self.pause_button,
+        )
         self.paused_banner = QLabel(
             self.tr(
                 "Paused: no run starts until you resume. Runs that come due meanwhile stay "
@@ -186,6 +200,19 @@ class UpcomingPage(QWidget):
             f"color: {warning_colour(self.palette()).name()}; padding: 6px; "
             "border: 1px solid palette(mid); border-radius: 4px;"
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_buttons(event.size().width() < TWO_ROWS_BELOW)
+
+    def place_buttons(self, two_rows: bool) -> None:
+        target = self.button_row if two_rows else self.bar
+        if target.indexOf(self.pause_button) >= 0:
+            return
+        source = self.bar if two_rows else self.button_row
+        for button in self.buttons:
+            source.removeWidget(button)
+            target.addWidget(button)
 
     def since_value(self) -> datetime | None:
         """The From time, or None when the box is off."""
