@@ -38,7 +38,7 @@ def test_add_field_opens_the_name_for_typing_and_tab_moves_to_its_type(
     assert isinstance(combo, QComboBox)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
     assert area.current is not None
-    assert messages == ["Renamed the field field1 to birthday"]  # words, no "(s)"
+    assert messages == ["Added the field birthday"]  # words, not "field1 → birthday (s)"
     assert area.current.fields[2].type == ValueType("date")  # what its name suggests
     assert combo.currentText() == "date"
     combo.setCurrentIndex(combo.findText("text"))  # a suggestion, changed freely

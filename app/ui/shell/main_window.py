@@ -499,15 +499,20 @@ class MainWindow(QMainWindow):
         """On a first start with an empty database, offer the examples."""
         if not queries.is_empty(self.context.db):
             return
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             self.tr("Welcome to Cueflow"),
             self.tr(
                 "This data folder is empty. Load the example workflows (birthday emails, "
                 "a daily digest, trial reminders) to start from?"
             ),
+            parent=self,
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        load = box.addButton(self.tr("Load the examples"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Start empty"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)  # words only: no stock tick / cross icons
+        box.exec()
+        if box.clickedButton() is load:
             self.load_examples()
 
     @Slot()

@@ -276,7 +276,10 @@ class DataArea(QWidget):
             said = ", ".join(
                 self.tr("{old} to {new}").format(old=old, new=new) for old, new in renames.items()
             )
-            if moved == 0:
+            if moved == 0 and all(_PLACEHOLDER.match(old) for old in renames):
+                said = ", ".join(renames.values())  # a field just added, now named
+                text = self.tr("Added the field {fields}")
+            elif moved == 0:
                 text = self.tr("Renamed the field {fields}")
             elif moved == 1:
                 text = self.tr("Renamed the field {fields} (1 {type} kept its value)")
