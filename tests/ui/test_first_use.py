@@ -365,3 +365,20 @@ def test_the_window_goes_down_to_900_by_600_on_every_area(
     window.show_area(AREA_SCHEDULER)
     view = window.scheduler_area.upcoming_view
     assert not view.isColumnHidden(type(window.scheduler_area.upcoming_model).COL_CANCEL)
+
+
+def test_a_field_name_being_typed_is_saved_before_add_thing_opens_its_form(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    qtbot.waitUntil(lambda: area.current is not None and area.current.name == "User")
+    qtbot.mouseClick(area.add_field_button, Qt.MouseButton.LeftButton)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "birthday")  # no Return: the next click leaves the name
+    qtbot.mouseClick(area.add_thing_button, Qt.MouseButton.LeftButton)
+    dialog = area.add_thing_dialog
+    assert dialog is not None
+    assert isinstance(dialog.editors.get("birthday"), OptionalDateEditor)
+    dialog.reject()

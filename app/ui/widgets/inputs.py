@@ -144,8 +144,8 @@ class OptionalDateEditor(ValueEditor):
         self.line.setObjectName("optionalDateField")
         self.line.setClearButtonEnabled(True)
         self.display_format = locale_format(self.locale())
-        example = QDateTime(QDate(1990, 5, 14), QTime(9, 0)).toString(self.display_format)
-        self.line.setPlaceholderText(self.tr("empty · type e.g. {example}").format(example=example))
+        example = QDate(1990, 5, 14).toString(self.display_format.split(" ")[0])
+        self.line.setPlaceholderText(self.tr("empty, or e.g. {example}").format(example=example))
         self.line.setAccessibleName(self.tr("Date and time (may stay empty)"))
         layout.addWidget(self.line, 1)
         self.calendar_button = QToolButton(self)
@@ -165,10 +165,15 @@ class OptionalDateEditor(ValueEditor):
         self.calendar.clicked.connect(self.on_day_picked)
         self.calendar.activated.connect(self.on_day_picked)
         layout.addWidget(self.calendar_button)
+        # The zone is said in the tooltip: a form of dates does not repeat it on each row.
         self.zone = QLabel(zone_key(self.zone_info), self)
         self.zone.setObjectName("timeZoneLabel")
-        self.zone.setStyleSheet("color: palette(placeholder-text);")
-        layout.addWidget(self.zone)
+        self.zone.setVisible(False)
+        self.line.setToolTip(
+            self.tr("A day (09:00) or a day and a time, in {zone}").format(
+                zone=zone_key(self.zone_info)
+            )
+        )
         self.setFocusProxy(self.line)
         self.line.textChanged.connect(self.on_text_changed)
 
@@ -203,7 +208,9 @@ class OptionalDateEditor(ValueEditor):
                 example=self.line.placeholderText().split()[-1]
             )
             if bad
-            else ""
+            else self.tr("A day (09:00) or a day and a time, in {zone}").format(
+                zone=zone_key(self.zone_info)
+            )
         )
         self.changed.emit()
 

@@ -395,6 +395,7 @@ class DataArea(QWidget):
     @Slot()
     def on_add_thing_clicked(self) -> None:
         """Ask for the fields first; the thing is saved (and triggers fire) on Save."""
+        self.flush_fields()  # a field name still being typed is part of the form
         if self.current is None:
             return
         dialog = AddThingDialog(self.data_service, self.current, self)
