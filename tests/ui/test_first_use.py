@@ -382,3 +382,43 @@ def test_a_field_name_being_typed_is_saved_before_add_thing_opens_its_form(
     assert dialog is not None
     assert isinstance(dialog.editors.get("birthday"), OptionalDateEditor)
     dialog.reject()
+
+
+def test_data_edits_are_undoable_from_the_edit_menu(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    model = area.things_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert not window.undo_action.isEnabled()
+    assert model.setData(model.index(0, 1), "Ada Lovelace")  # a cell edit
+    assert greeting.data.things_page("User", "", 0, 5)[0].data["name"] == "Ada Lovelace"
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert greeting.data.things_page("User", "", 0, 5)[0].data["name"] == "Ada"
+    assert model.index(0, 1).data() == "Ada"  # shown as stored
+    window.redo_action.trigger()
+    assert model.index(0, 1).data() == "Ada Lovelace"
+    # a refused value is no command: nothing to undo for it
+    count = window.data_undo_stack.count()
+    assert greeting.data.add_field("User", FieldDef("joined", ValueType("number")))
+    model.set_data_type(greeting.data.data_type("User"))
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.columnCount() == 4)
+    assert not model.setData(model.index(0, 2), "1e999")  # not a finite number
+    assert "joined" in model.error or "number" in model.error
+    assert window.data_undo_stack.count() == count
+    area.reload("User")
+    # a rename moves the values; undo moves them back
+    area.fields_table.item(1, 0).setText("full_name")
+    assert area.current is not None and area.current.fields[1].name == "full_name"
+    window.undo_action.trigger()
+    assert area.current is not None and area.current.fields[1].name == "name"
+    assert greeting.data.things_page("User", "", 0, 5)[0].data["name"] == "Ada Lovelace"
+    # removing a field is not undoable (its values are gone): the stack is cleared
+    area.fields_table.setCurrentCell(0, 0)
+    qtbot.mouseClick(area.remove_field_button, Qt.MouseButton.LeftButton)
+    assert [f.name for f in area.current.fields] == ["name", "joined"]
+    assert not window.undo_action.isEnabled()
+    window.show_area(AREA_SCHEDULER)  # elsewhere, Data's edits are not undone
+    assert not window.undo_action.isEnabled()

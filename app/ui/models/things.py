@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.core.definitions import DataTypeDef
 from app.core.types import ValueType, local_zone, utcnow
@@ -90,6 +91,7 @@ class ThingsModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self.data_service = data  # reads and changes go through it: triggers fire
+        self.undo_stack: QUndoStack | None = None  # set: cell edits are undoable
         self.pool = pool or QThreadPool.globalInstance()
         self.definition: DataTypeDef | None = None
         self.search = ""
@@ -250,15 +252,76 @@ class ThingsModel(QAbstractTableModel):
             if isinstance(native, str) and field.type.base != "text":
                 parse = self.data_service.parse_value
                 native = parse(field.type, native) if native.strip() else None
+            if self.undo_stack is not None:  # one undoable command (Edit ▸ Undo)
+                command = EditThingCommand(
+                    self.data_service,
+                    thing.id,
+                    field.name,
+                    thing.data.get(field.name),
+                    native,
+                    self.tr("Edit {field} of a {type}").format(
+                        field=field.name, type=self.definition.name
+                    ),
+                    self.show_stored,
+                )
+                self.undo_stack.push(command)
+                if command.failed is not None:
+                    raise command.failed
+                return True
             stored = self.data_service.modify_thing(thing.id, {field.name: native}).raw
         except CueflowError as exc:
             self.error = str(exc)
             self.dataChanged.emit(index, index)  # lets the view show the error
             return False
-        self.error = ""
-        self._rows[index.row()] = ThingRow(thing.id, dict(stored))
-        self.dataChanged.emit(index, index)
+        self.show_stored(thing.id, dict(stored))
         return True
+
+    def show_stored(self, thing_id: str, stored: dict[str, Any]) -> None:
+        """Show a thing as the service stored it (an edit, or its undo)."""
+        self.error = ""
+        for row, thing in enumerate(self._rows):
+            if thing.id == thing_id:
+                self._rows[row] = ThingRow(thing_id, stored)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.col_id))
+                return
+
+
+class EditThingCommand(QUndoCommand):
+    """One field of one thing, undoable: `modify_thing` with the value after, and on
+    undo with the stored value before (a refused first redo is not kept)."""
+
+    def __init__(
+        self,
+        data: DataService,
+        thing_id: str,
+        field: str,
+        before: Any,
+        after: Any,
+        text: str,
+        shown: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        super().__init__(text)
+        self.data = data
+        self.thing_id, self.field = thing_id, field
+        self.before, self.after = before, after
+        self.shown = shown  # the model shows the thing as stored
+        self.failed: CueflowError | None = None
+
+    def redo(self) -> None:
+        self._set(self.after)
+
+    def undo(self) -> None:
+        self._set(self.before)
+
+    def _set(self, value: Any) -> None:
+        try:
+            stored = self.data.modify_thing(self.thing_id, {self.field: value}).raw
+        except CueflowError as exc:
+            self.failed = exc
+            self.setObsolete(True)
+            return
+        self.failed = None
+        self.shown(self.thing_id, dict(stored))
 
 
 class ThingChoicesModel(QAbstractListModel):

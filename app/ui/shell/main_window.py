@@ -51,11 +51,12 @@ class MainWindow(QMainWindow):
         # edits to undo (the other areas save at once or ask), so elsewhere they are off.
         self.undo_group = QUndoGroup(self)
         self.undo_stack = QUndoStack(self.undo_group)
+        self.data_undo_stack = QUndoStack(self.undo_group)  # field and thing edits
         self.scheduler_state = "running" if context.clock is not None else "stopped"
 
         self.workflows_area = WorkflowsArea(context, self.undo_stack, self)
         self.scheduler_area = SchedulerArea(context, self.bridge, self)
-        self.data_area = DataArea(context, self)
+        self.data_area = DataArea(context, self, self.data_undo_stack)
         self.settings_area = SettingsArea(context, self)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("areaStack")
@@ -246,7 +247,8 @@ class MainWindow(QMainWindow):
             return
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
-            active = self.undo_stack if row == AREA_WORKFLOWS else None  # None: none active
+            stacks = {AREA_WORKFLOWS: self.undo_stack, AREA_DATA: self.data_undo_stack}
+            active = stacks.get(row)  # None: none active
             self.undo_group.setActiveStack(active)  # type: ignore[arg-type]
             if row == AREA_DATA:
                 self.data_area.reload()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -38,6 +39,7 @@ from app.core.types import SCALARS, ValueType
 from app.engine.editor_queries import suggested_type
 from app.engine.presenting import thing_label
 from app.errors import CueflowError
+from app.ui.areas.data.commands import SaveFieldsCommand
 from app.ui.areas.data.privacy_editor import PrivacyEditor
 from app.ui.areas.data.trigger_editor import TriggersEditor
 from app.ui.dialogs.thing_dialog import AddThingDialog
@@ -60,10 +62,17 @@ class DataArea(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        undo_stack: QUndoStack | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.data_service = context.data
+        # Field changes and things' cell edits are undoable (the window's Edit menu).
+        self.undo_stack = undo_stack or QUndoStack(self)
         self.types: dict[str, DataTypeDef] = {}
         self.current: DataTypeDef | None = None
         self.add_thing_dialog: AddThingDialog | None = None
@@ -143,6 +152,7 @@ class DataArea(QWidget):
         bar.addWidget(self.delete_thing_button)
         things_layout.addLayout(bar)
         self.things_model = ThingsModel(self.data_service, self)
+        self.things_model.undo_stack = self.undo_stack
         self.things_view = QTableView(things_box)
         self.things_view.setObjectName("thingsView")
         self.things_view.setModel(self.things_model)
@@ -259,19 +269,44 @@ class DataArea(QWidget):
             out.append(FieldDef(item.text().strip() if item else "", ValueType(base, is_list)))
         return tuple(out)
 
-    def save_fields(self, fields: tuple[FieldDef, ...]) -> bool:
+    def save_fields(self, fields: tuple[FieldDef, ...], *, undoable: bool = True) -> bool:
+        """Give the shown type these fields, as one undoable command (Edit ▸ Undo)
+        unless `undoable` is off (a removed field's values cannot come back)."""
         if self.current is None:
             return False
         if not self.settle():  # saving fields reloads the type: unsaved rules go first
             self._show_fields()
             return False
-        try:
-            saved = self.data_service.save_fields(self.current.name, fields)
-        except CueflowError as exc:
-            self.status_message.emit(str(exc))
+        if undoable:
+            command = SaveFieldsCommand(
+                self.data_service,
+                self.current.name,
+                self.current.fields,
+                tuple(fields),
+                self.tr("Change the fields of {type}").format(type=self.current.name),
+                self.show_saved_fields,
+            )
+            self.undo_stack.push(command)
+            failed: CueflowError | None = command.failed
+        else:
+            try:
+                saved = self.data_service.save_fields(self.current.name, fields)
+            except CueflowError as exc:
+                failed = exc
+            else:
+                failed = None
+                self.undo_stack.clear()  # earlier field commands no longer fit
+                self.show_saved_fields(saved.definition, dict(saved.renames), saved.moved)
+        if failed is not None:
+            self.status_message.emit(str(failed))
             self._show_fields()
             return False
-        definition, renames, moved = saved.definition, saved.renames, saved.moved
+        return True
+
+    def show_saved_fields(
+        self, definition: DataTypeDef, renames: dict[str, str], moved: int
+    ) -> None:
+        """Show what saving the fields did (an edit, its undo or its redo)."""
         if renames:
             said = ", ".join(
                 self.tr("{old} to {new}").format(old=old, new=new) for old, new in renames.items()
@@ -287,7 +322,6 @@ class DataArea(QWidget):
                 text = self.tr("Renamed the field {fields} ({n} {type}s kept their values)")
             self.status_message.emit(text.format(fields=said, n=moved, type=definition.name))
         self.reload(definition.name)
-        return True
 
     @Slot(QTableWidgetItem)
     def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
@@ -362,7 +396,10 @@ class DataArea(QWidget):
         row = self.fields_table.currentRow()
         if self.current is None or not 0 <= row < len(self.current.fields):
             return
-        self.save_fields(tuple(f for i, f in enumerate(self.current.fields) if i != row))
+        # Not undoable: the removed field's values are gone (the stack is cleared).
+        self.save_fields(
+            tuple(f for i, f in enumerate(self.current.fields) if i != row), undoable=False
+        )
 
     @Slot()
     def on_new_type_clicked(self) -> None:
