@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemDelegate,
     QAbstractItemView,
     QCheckBox,
@@ -403,11 +404,16 @@ class DataArea(QWidget):
 
     @Slot()
     def on_new_type_clicked(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("New data type"), self.tr("Name (e.g. Customer)")
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("New data type"))
+        dialog.setLabelText(self.tr("Name (e.g. Customer)"))
+        dialog.setOkButtonText(self.tr("Create"))
+        # Words only, no stock tick / cross icons (its buttons exist once it is shown).
+        QTimer.singleShot(
+            0, lambda: [b.setIcon(QIcon()) for b in dialog.findChildren(QAbstractButton)]
         )
-        if ok and name.strip():
-            self.create_type(name.strip())
+        if dialog.exec() == QInputDialog.DialogCode.Accepted and dialog.textValue().strip():
+            self.create_type(dialog.textValue().strip())
 
     def create_type(self, name: str) -> None:
         if not self.settle():

@@ -199,6 +199,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.setEnabled(workflow is not None)
         if workflow is None:
             self.title.setText(self.tr("No workflow selected"))
+            self.workflow_panel.colour_button.setIcon(colour_chip("#9ca3af", 18))  # a grey swatch
             self.params_table.setRowCount(0)
             self.flow.set_cards([])
             self._set_step_form(None)
