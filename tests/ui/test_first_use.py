@@ -208,13 +208,20 @@ def test_a_new_step_says_required_only_after_leaving_and_checks_while_typing(
     assert form is not None and editor.selected_step() == 1
     errors = form.errors
     assert not any(errors[name].isVisibleTo(form) for name in ("to", "subject", "body"))
-    assert not editor.schedule_button.isEnabled()  # not saved: still a draft
+    assert not editor.schedule_button.isEnabled()  # not saved: still a draft …
+    assert "To is required" in editor.schedule_button.toolTip()  # … and it says why,
+    assert not editor.problem_banner.isVisibleTo(editor)  # but nothing opens in red
+    card = editor.flow.card(editor.flow.row_of_step(1))
+    assert card is not None and not card.problem
     to = form.widgets["to"]
     line_height = errors["to"].parentWidget().height()
     to.setFocus()
     form.widgets["subject"].setFocus()  # left "To" empty: now it says so
     qtbot.waitUntil(lambda: errors["to"].isVisibleTo(form))
     assert "required" in errors["to"].text().lower()
+    assert editor.problem_banner.isVisibleTo(editor)
+    assert "To is required" in editor.problem_banner.text()
+    assert "Subject" not in editor.problem_banner.text()  # not left yet
     assert errors["to"].parentWidget().height() == line_height  # the form did not move
     qtbot.keyClicks(to, "{{ user.email }}")
     qtbot.keyClicks(form.widgets["subject"], "Happy birthday")

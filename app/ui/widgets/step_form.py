@@ -155,6 +155,7 @@ class StepForm(QWidget):
     """The inputs of one step; emits `step_edited` with the new StepDef."""
 
     step_edited = Signal(object)
+    touched_changed = Signal()  # an input was left: its problems may show now
 
     def __init__(
         self,
@@ -363,6 +364,16 @@ class StepForm(QWidget):
         condition = self.widgets[ONLY_WHEN].text().strip() or None
         return StepDef(self.step.action, inputs, condition)
 
+    def quiet_inputs(self) -> set[str]:
+        """Text inputs still empty that the person has not left: they keep quiet."""
+        return {
+            name
+            for name, widget in self.widgets.items()
+            if isinstance(widget, ExpressionLineEdit | LongTextEdit)
+            and name not in self.touched
+            and not widget.text().strip()
+        }
+
     def reveal_all(self) -> None:
         """Show every problem, also of inputs not visited yet (before a run)."""
         self.touched.update(self.errors)
@@ -429,8 +440,9 @@ class StepForm(QWidget):
         """An input was left (or a choice made): it may now say what it lacks."""
         sender = self.sender()
         for name, widget in self.widgets.items():
-            if widget is sender:
+            if widget is sender and name not in self.touched:
                 self.touched.add(name)
+                self.touched_changed.emit()
         self.commit()
         self.show_problems(self.problems)
 
@@ -441,6 +453,7 @@ class StepForm(QWidget):
             if widget is sender and name not in self.touched:
                 self.touched.add(name)
                 self.show_problems(self.problems)
+                self.touched_changed.emit()
 
     @Slot()
     def commit(self) -> None:

@@ -409,9 +409,7 @@ class DataArea(QWidget):
         dialog.setLabelText(self.tr("Name (e.g. Customer)"))
         dialog.setOkButtonText(self.tr("Create"))
         # Words only, no stock tick / cross icons (its buttons exist once it is shown).
-        QTimer.singleShot(
-            0, lambda: [b.setIcon(QIcon()) for b in dialog.findChildren(QAbstractButton)]
-        )
+        QTimer.singleShot(0, lambda: _words_only(dialog))
         if dialog.exec() == QInputDialog.DialogCode.Accepted and dialog.textValue().strip():
             self.create_type(dialog.textValue().strip())
 
@@ -511,3 +509,9 @@ class DataArea(QWidget):
     @Slot()
     def on_things_data_changed(self) -> None:
         self.thing_error.setText(self.things_model.error)
+
+
+def _words_only(dialog: QWidget) -> None:
+    """No stock tick / cross icons on a dialog's buttons."""
+    for button in dialog.findChildren(QAbstractButton):
+        button.setIcon(QIcon())
