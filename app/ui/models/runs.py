@@ -129,9 +129,12 @@ class PagedRunsModel(QAbstractTableModel):
     def reload(self, *, colours: bool = True) -> None:
         """Count again and forget the loaded pages (they load again when shown)."""
         self._generation += 1
-        if colours:
+        result = self._read(self._filter, colours)
+        if result.colours is not None and set(result.colours) != set(self._titles):
+            # On the GUI thread: only when the workflows changed (the background
+            # reload after every ledger change reads them afresh on its worker).
             self._titles = workflow_titles(self.db)
-        self._apply(self._read(self._filter, colours))
+        self._apply(result)
 
     def reload_in_background(self, pool: QThreadPool, *, colours: bool = True) -> None:
         """reload(), its queries on a worker thread: over a ledger of a million runs
