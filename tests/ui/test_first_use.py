@@ -429,3 +429,24 @@ def test_data_edits_are_undoable_from_the_edit_menu(
     assert not window.undo_action.isEnabled()
     window.show_area(AREA_SCHEDULER)  # elsewhere, Data's edits are not undone
     assert not window.undo_action.isEnabled()
+
+
+def test_upcoming_follows_a_workflow_label_changed_in_the_editor(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    greeting.service.schedule(
+        "greet", {"user": "ada"}, at=datetime.now().astimezone() + timedelta(days=1)
+    )
+    area = window.scheduler_area
+    model = area.upcoming_model
+    area.reload()
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.index(0, type(model).COL_WORKFLOW).data() == "Greet a user"
+    workflows = window.workflows_area
+    workflows.select("greet")
+    label = workflows.editor.label_edit
+    label.selectAll()
+    qtbot.keyClicks(label, "Say hello")
+    qtbot.keyClick(label, Qt.Key.Key_Return)
+    area.reload()
+    assert model.index(0, type(model).COL_WORKFLOW).data() == "Say hello"

@@ -112,6 +112,7 @@ class PagedRunsModel(QAbstractTableModel):
         self._filter = RunFilter()
         self._colours: dict[str, str] = {}
         self._titles: dict[str, str] = {}  # workflow name → its label (what people read)
+        self._titles_stale = True
         self._generation = 0  # of reloads: a background read older than the last is dropped
         self._read_done.connect(self._on_read_done)
         self.reload()
@@ -130,11 +131,18 @@ class PagedRunsModel(QAbstractTableModel):
         """Count again and forget the loaded pages (they load again when shown)."""
         self._generation += 1
         result = self._read(self._filter, colours)
-        if result.colours is not None and set(result.colours) != set(self._titles):
-            # On the GUI thread: only when the workflows changed (the background
-            # reload after every ledger change reads them afresh on its worker).
-            self._titles = workflow_titles(self.db)
+        if self._titles_needed(result, set(self._titles), self._titles_stale):
+            self._titles, self._titles_stale = workflow_titles(self.db), False
         self._apply(result)
+
+    def forget_titles(self) -> None:
+        """A workflow was saved, renamed or deleted: read the labels on the next reload."""
+        self._titles_stale = True
+
+    @staticmethod
+    def _titles_needed(result: RunsWindow, known: set[str], stale: bool) -> bool:
+        """Labels are read only when a workflow changed (not at every ledger change)."""
+        return result.colours is not None and (stale or set(result.colours) != known)
 
     def reload_in_background(self, pool: QThreadPool, *, colours: bool = True) -> None:
         """reload(), its queries on a worker thread: over a ledger of a million runs
@@ -142,11 +150,13 @@ class PagedRunsModel(QAbstractTableModel):
         `loaded` is emitted once the rows are in (a newer reload drops this one)."""
         self._generation += 1
         generation, run_filter = self._generation, self._filter
+        known, stale = set(self._titles), self._titles_stale
 
         def read() -> None:
             try:
                 result = self._read(run_filter, colours)
-                titles = workflow_titles(self.db) if colours else None
+                needed = self._titles_needed(result, known, stale)
+                titles = workflow_titles(self.db) if needed else None
             except Exception:  # the next reload tries again; nothing to show meanwhile
                 log.exception("reading the runs failed")
                 return
@@ -162,7 +172,7 @@ class PagedRunsModel(QAbstractTableModel):
         if generation == self._generation:
             result, titles = read
             if titles is not None:
-                self._titles = titles
+                self._titles, self._titles_stale = titles, False
             self._apply(result)
             self.loaded.emit()
 

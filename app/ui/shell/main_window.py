@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.run_notice.setObjectName("runNotice")
         self.run_notice.acted.connect(self.show_run)
         self.statusBar().addWidget(self.run_notice, 1)
+        self.workflows_area.workflows_changed.connect(self.scheduler_area.on_workflows_changed)
         for announcing in (self.workflows_area, self.scheduler_area):
             announcing.run_announced.connect(self.on_run_announced)
         self.scheduler_label = QLabel(self)

@@ -439,6 +439,12 @@ class SchedulerArea(QWidget):
         if ok:
             self.open_run_dialog(name)
 
+    @Slot()
+    def on_workflows_changed(self) -> None:
+        """Labels may have changed: the tables read them on their next reload."""
+        self.upcoming_model.forget_titles()
+        self.history_model.forget_titles()
+
     def open_run_dialog(self, name: str, run_now: bool = False) -> RunDialog:
         workflow = queries.workflow(self.context.db, name)
         dialog = RunDialog(self.context, workflow, run_now=run_now, parent=self)

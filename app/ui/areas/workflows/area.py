@@ -56,6 +56,7 @@ class WorkflowsArea(QWidget):
 
     status_message = Signal(str)
     run_announced = Signal(str, str)  # words about a run a dialog scheduled, its ID
+    workflows_changed = Signal()  # one was saved, renamed or deleted (labels may differ)
     _last_run_read = Signal(str, object)  # workflow name, LastRun or None (from a worker)
 
     def __init__(
@@ -243,6 +244,8 @@ class WorkflowsArea(QWidget):
 
     def show_saved(self, saved: Saved, row: StoredRow) -> None:
         """Show the workflow a save checked: saved, or on screen with its problems."""
+        if saved.ok:
+            self.workflows_changed.emit()
         if saved.ok and row.id is not None:
             self._rows[row.id] = row
             self._stored_names[row.id] = saved.workflow.name
@@ -269,6 +272,7 @@ class WorkflowsArea(QWidget):
         """Show that the row's workflow was deleted (and the runs that cancelled)."""
         if deleted.name is None:
             return
+        self.workflows_changed.emit()
         if deleted.row_id is not None:
             self._rows.pop(deleted.row_id, None)
         if deleted.cancelled:
