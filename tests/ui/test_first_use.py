@@ -450,3 +450,14 @@ def test_upcoming_follows_a_workflow_label_changed_in_the_editor(
     qtbot.keyClick(label, Qt.Key.Key_Return)
     area.reload()
     assert model.index(0, type(model).COL_WORKFLOW).data() == "Say hello"
+
+
+def test_the_workflow_settings_say_1_second_not_1_seconds(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    panel = window.workflows_area.editor.workflow_panel
+    panel.timeout_spin.setValue(1)
+    panel.attempts_spin.setValue(1)
+    assert panel.timeout_spin.text() == "1 second" and panel.attempts_spin.text() == "1 more try"
+    panel.timeout_spin.setValue(300)
+    assert panel.timeout_spin.text() == "300 seconds"

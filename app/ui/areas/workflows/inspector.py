@@ -201,6 +201,14 @@ class WorkflowPanel(QWidget):
         self.backoff_spin.setSuffix(self.tr(" seconds"))
         self.backoff_spin.editingFinished.connect(self.fields_committed)
         form.addRow(self.tr("First retry after"), self.backoff_spin)
+        for spin, one, many in (
+            (self.timeout_spin, self.tr(" second"), self.tr(" seconds")),
+            (self.attempts_spin, self.tr(" more try"), self.tr(" more tries")),
+            (self.backoff_spin, self.tr(" second"), self.tr(" seconds")),
+        ):  # "1 second", "2 seconds": never "1 seconds"
+            spin.valueChanged.connect(
+                lambda value, s=spin, a=one, b=many: s.setSuffix(a if value == 1 else b)
+            )
         self.missed_combo = QComboBox(box)
         self.missed_combo.setObjectName("workflowOnMissed")
         for value, text in ON_MISSED_CHOICES:
