@@ -194,7 +194,11 @@ SPECS.append(
             InputSpec("to", TEXT_OR_LIST, True, "Recipient address, or a list of them", label="To"),
             InputSpec("subject", TEXT, True, "Subject line", label="Subject"),
             InputSpec(
-                "body", LONG_TEXT, True, "Message text (or HTML when 'html' is yes)", label="Body"
+                "body",
+                LONG_TEXT,
+                True,
+                "The message (HTML when Send as HTML is ticked)",
+                label="Body",
             ),
             InputSpec("html", YES_NO, False, "Send the body as HTML", False, label="Send as HTML"),
             InputSpec("cc", TEXT_OR_LIST, False, "Copy to", label="Cc"),
@@ -202,10 +206,11 @@ SPECS.append(
             InputSpec("reply_to", TEXT_OR_LIST, False, "Address for replies", label="Reply to"),
         ),
         perform=send_email,
-        result="message id",
+        result="the message's ID",
         outside_effect=True,
         describe=lambda i: (
-            f"Send email to {plain(i.get('to', '…'))}: {plain(i.get('subject', ''))}"
+            f"Send email to {plain(i['to']) if i.get('to') else '(no recipient yet)'}"
+            + (f": {plain(i['subject'])}" if i.get("subject") else "")
         ),
     )
 )

@@ -30,7 +30,8 @@ SAME, ITEM = "", "item"  # what an operator gives: the same type, or a list's it
 
 @dataclass(frozen=True)
 class Operator:
-    """What can follow a value: `pattern` holds `{}` where the value goes."""
+    """What can follow a value: `pattern` holds `{}` where the value goes, and so
+    does `label` (its words: "{} in capitals" reads "user's name in capitals")."""
 
     label: str
     pattern: str
@@ -72,8 +73,7 @@ class DataEntry:
             if condition and op is not AS_IT_IS and not op.condition_only:
                 continue  # a condition offers the value itself and its tests
             if condition or fits(op.result_type(self.type), kind):
-                joint = "" if op.label.startswith(":") else " "
-                label = self.label if op is AS_IT_IS else f"{self.label}{joint}{op.label}"
+                label = op.label.replace("{}", self.label)
                 out.append((label, op.apply(self.expression)))
         return out
 
@@ -109,47 +109,49 @@ class DataGroup:
     entries: tuple[DataEntry, ...]
 
 
-AS_IT_IS = Operator("as it is", "{}")
+AS_IT_IS = Operator("{}", "{}")
 _EMPTY = (
-    Operator("is empty", "{} is none", True),
-    Operator("is not empty", "{} is not none", True),
+    Operator("{} is empty", "{} is none", True),
+    Operator("{} is not empty", "{} is not none", True),
 )
+# Dates written as examples (and read back so): strftime pattern → what it shows.
+DATE_FORMATS = {"%d %B %Y": "10 December 2026", "%d/%m/%Y %H:%M": "10/12/2026 09:00"}
 _OPERATORS: dict[str, tuple[Operator, ...]] = {
     DATE: (
-        Operator(":formatted as 10 December 2026", "{} | format_date('%d %B %Y')", gives=TEXT),
-        Operator(
-            ":formatted as 10/12/2026 09:00", "{} | format_date('%d/%m/%Y %H:%M')", gives=TEXT
+        *(
+            Operator(f"{{}} written like {shown}", f"{{}} | format_date('{fmt}')", gives=TEXT)
+            for fmt, shown in DATE_FORMATS.items()
         ),
-        Operator("+ days", "{} | add_days(1)"),
-        Operator("+ hours", "{} | add_hours(1)"),
-        Operator("+ weeks", "{} | add_weeks(1)"),
-        Operator("+ months", "{} | add_months(1)"),
-        Operator("+ years", "{} | add_years(1)"),
+        Operator("{} + 1 day", "{} | add_days(1)"),
+        Operator("{} + 1 hour", "{} | add_hours(1)"),
+        Operator("{} + 1 week", "{} | add_weeks(1)"),
+        Operator("{} + 1 month", "{} | add_months(1)"),
+        Operator("{} + 1 year", "{} | add_years(1)"),
         *_EMPTY,
-        Operator("is in the past", "{} is not none and {} < now", True),
+        Operator("{} is in the past", "{} is not none and {} < now", True),
     ),
     TEXT: (
-        Operator(":uppercase", "({} or '') | upper"),
-        Operator(":lowercase", "({} or '') | lower"),
-        Operator(":number of characters", "({} or '') | length", gives=NUMBER),
-        Operator("is empty", "not {}", True),
-        Operator("is not empty", "{} is not none and {} != ''", True),
+        Operator("{} in capitals", "({} or '') | upper"),
+        Operator("{} in small letters", "({} or '') | lower"),
+        Operator("number of characters in {}", "({} or '') | length", gives=NUMBER),
+        Operator("{} is empty", "not {}", True),
+        Operator("{} is not empty", "{} is not none and {} != ''", True),
     ),
     NUMBER: (
-        Operator("+ 1", "({} or 0) + 1"),
-        Operator("× 2", "({} or 0) * 2"),
-        Operator(":rounded", "({} or 0) | round | int"),
+        Operator("{} + 1", "({} or 0) + 1"),
+        Operator("{} × 2", "({} or 0) * 2"),
+        Operator("{} rounded", "({} or 0) | round | int"),
         *_EMPTY,
-        Operator("is more than 0", "({} or 0) > 0", True),
+        Operator("{} is more than 0", "({} or 0) > 0", True),
     ),
-    YES_NO: (Operator("is yes", "{}", True), Operator("is no", "not {}", True)),
+    YES_NO: (Operator("{} is yes", "{}", True), Operator("{} is no", "not {}", True)),
 }
 _LIST = (
-    Operator(":count", "({} or []) | length", gives=NUMBER),
-    Operator(":first item", "({} or [none]) | first", gives=ITEM),
-    Operator(":last item", "({} or [none]) | last", gives=ITEM),
-    Operator("is empty", "not {}", True),
-    Operator("is not empty", "({} or []) | length > 0", True),
+    Operator("number of {}", "({} or []) | length", gives=NUMBER),
+    Operator("first of {}", "({} or [none]) | first", gives=ITEM),
+    Operator("last of {}", "({} or [none]) | last", gives=ITEM),
+    Operator("{} is empty", "not {}", True),
+    Operator("{} is not empty", "({} or []) | length > 0", True),
 )
 
 
@@ -206,12 +208,21 @@ def scope(
         )
     )
     searches = tuple(
-        DataEntry(f"Search for {name}", f'search("{name}")', f"list of {name}")
+        DataEntry(plural(name), f'search("{name}")', f"list of {name}")
         for name in sorted(data_types)
     )
     if searches:
         groups.append(DataGroup("Search", searches))
     return groups
+
+
+def plural(name: str) -> str:
+    """ "Users", "Boxes", "Companies": a data type's things, as the Search entries say."""
+    if name.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{name}es"
+    if len(name) > 1 and name.endswith("y") and name[-2].lower() not in "aeiou":
+        return f"{name[:-1]}ies"
+    return f"{name}s"
 
 
 def _entry(
@@ -263,10 +274,18 @@ def _clip(text: str) -> str:
 
 
 _NAMES = {"now": "now", "current_user": "current user", "run": "this run"}
+_FILTER_WORDS = {
+    "upper": "{} in capitals",
+    "lower": "{} in small letters",
+    "length": "number of {}",
+    "first": "first of {}",
+    "last": "last of {}",
+    "round": "{} rounded",
+}
 
 
 def readable(expression: str) -> str:
-    """`user.email | upper` → "user's email:uppercase"; other text stays as it is."""
+    """`user.email | upper` → "user's email in capitals"; other text stays as it is."""
     if len(expression) > READABLE_LIMIT:  # no words to find in a page of code
         return _clip(" ".join(expression[: READABLE_LIMIT * 2].split()))
     text = " ".join(expression.split())
@@ -290,11 +309,11 @@ def readable(expression: str) -> str:
             unit = _UNITS[name][:-1] if count == "1" else _UNITS[name]
             words += f" {sign} {count} {unit}"
         elif name == "format_date":
-            words += f":formatted as {argument}"
-        elif name == "length":
-            words += ":count"
-        else:
-            words += f":{name}"
+            words += f" written like {DATE_FORMATS.get(argument, argument)}"
+        elif name in _FILTER_WORDS:
+            words = _FILTER_WORDS[name].replace("{}", words)
+        elif name != "int":  # after round: nothing to say
+            words += f" ({name})"
     if test:
         words += " is not empty" if "not" in test else " is empty"
     return words
@@ -316,6 +335,22 @@ def readable_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else str(value)
+
+
+def chip_segments(text: str) -> list[tuple[bool, str]]:
+    """A template in pieces to draw: (False, plain text) and (True, a token's words),
+    so `Hi {{ user.name }}` shows "Hi " and a chip "user's name"."""
+    out: list[tuple[bool, str]] = []
+    head = text[:TEXT_LIMIT]
+    at = 0
+    for match in _TEMPLATE.finditer(head):
+        if match.start() > at:
+            out.append((False, head[at : match.start()]))
+        out.append((True, readable(match.group(1))))
+        at = match.end()
+    if at < len(head):
+        out.append((False, head[at:]))
+    return out
 
 
 def step_summary(action: str, inputs: Mapping[str, Any]) -> str:

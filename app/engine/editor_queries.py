@@ -10,14 +10,17 @@ reads ("Step 1 · Send email: To is required") and the field it belongs to.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from app.actions import registry
-from app.core.definitions import WorkflowDef
+from app.core.definitions import DataTypeDef, WorkflowDef
 from app.engine import run_queries
 from app.engine.validation import Problem
+from app.storage import catalog
 from app.storage.db import Database
 
 ONLY_WHEN = "only_when"
@@ -59,6 +62,13 @@ def last_run(db: Database, workflow: str) -> LastRun | None:
     }
     run = trace.run
     return LastRun(run.id, run.status, run.finished_at, run.error, steps)
+
+
+def workflow_titles(db: Database) -> dict[str, str]:
+    """{name: the title people read (its label, else its name)} of every workflow, for
+    tables that list runs by workflow."""
+    with db.read() as session:
+        return {wf.name: wf.title for wf in catalog.list_workflows(session)}
 
 
 @dataclass(frozen=True)
@@ -127,3 +137,55 @@ def plain_reason(reason: str) -> str:
             f"unknown name '{unknown.group(1)}': not a parameter, nor the result of an earlier step"
         )
     return reason
+
+
+NAME_LIMIT = 60  # a technical name derived from a label is cut here
+
+
+def name_from_label(label: str) -> str:
+    """The technical name a label gives: "Send birthday email" → "send_birthday_email"
+    (accents dropped, anything but a-z and 0-9 becomes one _; "workflow" when
+    nothing is left)."""
+    plain = unicodedata.normalize("NFKD", label[: NAME_LIMIT * 4])
+    plain = plain.encode("ascii", "ignore").decode("ascii").lower()
+    name = re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:NAME_LIMIT].rstrip("_")
+    return name or "workflow"
+
+
+def follows_label(name: str, label: str) -> bool:
+    """Whether `name` is what `label` gives (or that with a number to keep it
+    apart): the name was derived, not chosen, and follows the label."""
+    base = name_from_label(label)
+    return name == base or re.fullmatch(re.escape(base) + r"_[0-9]+", name) is not None
+
+
+def free_name_from_label(label: str, taken: set[str] | frozenset[str]) -> str:
+    """The name `label` gives, with _2, _3 … when another workflow has it."""
+    base = name_from_label(label)
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}_{number}" in taken:
+        number += 1
+    return f"{base}_{number}"
+
+
+_DATE_WORDS = re.compile(r"(date|day|_at|time|when)$")
+
+
+def suggested_type(name: str, data_types: Mapping[str, DataTypeDef]) -> str | None:
+    """The type a new field or parameter called `name` most likely holds, or None:
+    a data type of that name ("user" → User), the type of a field of that name
+    elsewhere ("birthday" → date, as User.birthday), a date for names such as
+    "start_date", "birthday", "created_at". A suggestion: shown, and changed freely."""
+    key = name.strip().lower()
+    if not key:
+        return None
+    for type_name in data_types:
+        if type_name.lower() == key:
+            return type_name
+    for definition in data_types.values():
+        for field_def in definition.fields:
+            if field_def.name.lower() == key and not field_def.type.is_list:
+                return field_def.type.base
+    return "date" if _DATE_WORDS.search(key) else None

@@ -202,7 +202,7 @@ def test_renaming_a_field_moves_the_stored_values(
     assert [f.name for f in user.fields] == ["mail", "name"]
     assert user.privacy.rules[0].view == ("mail",)
     assert ada.raw == {"mail": "ada@example.com", "name": "Ada"}
-    assert messages == ["Renamed email → mail; moved the values of 1 thing(s)"]
+    assert messages == ["Renamed the field email to mail (1 User kept its value)"]
 
 
 def test_settings_are_saved_and_the_password_refused_without_a_keychain(

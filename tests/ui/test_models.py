@@ -29,7 +29,7 @@ def test_upcoming_model(qtmodeltester: Any, greeting: AppContext) -> None:
     model = UpcomingRunsModel(greeting.db, page_size=2)
     assert model.rowCount() == 4
     qtmodeltester.check(model, force_py=True)
-    assert model.index(0, UpcomingRunsModel.COL_WORKFLOW).data() == "greet"
+    assert model.index(0, UpcomingRunsModel.COL_WORKFLOW).data() == "Greet a user"  # label
     assert "in 2 h" in model.index(0, UpcomingRunsModel.COL_SCHEDULED).data()
 
 
@@ -40,7 +40,7 @@ def test_upcoming_shows_things_by_name(greeting: AppContext) -> None:
     greeting.service.schedule("greet", {"user": bob.id}, at=later, run_as="ada")
     model = UpcomingRunsModel(greeting.db)
     params = model.index(0, UpcomingRunsModel.COL_PARAMS).data()
-    assert params == "user=Bob"
+    assert params == "user: Bob"
     assert model.index(0, UpcomingRunsModel.COL_RUN_AS).data() == "Ada"
     assert bob.id in model.index(0, UpcomingRunsModel.COL_PARAMS).data(Qt.ItemDataRole.ToolTipRole)
 
@@ -61,7 +61,8 @@ def test_things_model(qtbot: Any, qtmodeltester: Any, greeting: AppContext) -> N
     qtbot.waitUntil(lambda: model.rowCount() == 1)  # read on a worker
     assert model.columnCount() == 3
     qtmodeltester.check(model, force_py=True)
-    index = model.index(0, 2)
+    assert not model.setData(model.index(0, 2), "x")  # the ID (last) is not editable
+    index = model.index(0, 1)  # the fields come first: email, name
     assert model.setData(index, "Ada Lovelace")
     with greeting.db.read() as session:
         assert catalog.get_thing(session, "ada").raw["name"] == "Ada Lovelace"

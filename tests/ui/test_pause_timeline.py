@@ -32,6 +32,7 @@ workflows:
 def test_pause_and_resume_from_the_button_and_the_run_menu(
     qtbot: Any, greeting: AppContext, window: MainWindow
 ) -> None:
+    window.show_area(AREA_SCHEDULER)  # its buttons are clicked where they are shown
     area = window.scheduler_area
     action = window.findChild(QAction, "actionPauseRuns")
     assert action is not None and action.isCheckable() and not action.isChecked()
@@ -88,6 +89,7 @@ def test_cancel_selected_works_for_thousands_of_rows(
     qtbot: Any, greeting: AppContext, window: MainWindow
 ) -> None:
     bulk_runs(greeting, "greet", 3000, timedelta(hours=1), timedelta(seconds=1))
+    window.show_area(AREA_SCHEDULER)
     area = window.scheduler_area
     area.reload()
     assert area.upcoming_model.rowCount() == 3000

@@ -121,7 +121,7 @@ def test_trigger_editor_saves_a_trigger_that_a_new_thing_starts(
     # editing a cell also goes through the service (modified: not this trigger's event)
     model = area.things_model
     row = model.rowCount() - 1
-    assert model.setData(model.index(row, 2), "New person")
+    assert model.setData(model.index(row, 1), "New person")  # fields first, the ID last
     with greeting.db.read() as session:
         assert ledger.count_scheduled(session) == 1
         assert catalog.get_thing(session, new_id).raw["name"] == "New person"

@@ -115,7 +115,7 @@ def test_for_each_selection_schedules_one_run_per_item(
     for row in (1, 2, 4):
         section.selection.item(row).setSelected(True)
     section.interval.setValue(2)
-    assert section.count_label.text() == "3 run(s) will be scheduled"
+    assert section.count_label.text() == "3 runs will be scheduled"
     start = datetime(2031, 1, 1, 12, 0, tzinfo=BERLIN)
     dialog.at_editor.set_value(start)
     dialog.repeat.kind.setCurrentIndex(REPEAT_EVERY)
@@ -124,7 +124,7 @@ def test_for_each_selection_schedules_one_run_per_item(
     with qtbot.waitSignal(dialog.list_scheduled) as blocker:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [3]
-    assert dialog.result_label.text().startswith("Scheduled 3 run(s)")
+    assert dialog.result_label.text().startswith("Scheduled 3 runs")
     with greeting.db.read() as session:
         runs = [session.get(m.Run, run_id) for run_id in dialog.last_list_ids]
     assert [r.params["user"] for r in runs] == ["user00000", "user00001", "user00003"]
@@ -141,7 +141,7 @@ def test_a_large_list_goes_in_off_the_gui_thread_with_progress(
     section = dialog.for_each
     section.setChecked(True)
     section.search.setText("@example.com")
-    assert section.count_label.text() == "2,501 run(s) will be scheduled"  # Ada too
+    assert section.count_label.text() == "2,501 runs will be scheduled"  # Ada too
     progress: list[int] = []
     dialog.ok_button.click()
     assert dialog.progress is not None and dialog.list_task is not None
@@ -153,7 +153,7 @@ def test_a_large_list_goes_in_off_the_gui_thread_with_progress(
     assert progress and progress[-1] == 2501 and progress == sorted(progress)
     with greeting.db.read() as session:
         assert ledger.count_scheduled(session, "greet") == 2501
-    assert dialog.result_label.text().startswith("Scheduled 2,501 run(s)")
+    assert dialog.result_label.text().startswith("Scheduled 2,501 runs")
     dialog.close()
 
 

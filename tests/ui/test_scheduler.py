@@ -49,19 +49,25 @@ def test_schedule_for_a_picked_date_then_cancel_with_the_row_button(
     with qtbot.waitSignal(dialog.scheduled) as blocker:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     run_id = blocker.args[0]
-    assert dialog.result_id.text() == run_id and dialog.result_row.isVisible()
-    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    assert QApplication.clipboard().text() == run_id
-    dialog.close()
+    # the dialog closes (no second Schedule by mistake); the status bar says it in words
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    notice = window.run_notice
+    assert notice.isVisible() and notice.key == run_id
+    assert notice.label.text() == "Scheduled Greet a user for Sat 17 May 2031 14:30" or (
+        notice.label.text().startswith("Scheduled Greet a user for Sat 17 May 2031")
+    )  # in the machine's time zone
+    qtbot.mouseClick(notice.button, Qt.MouseButton.LeftButton)  # Show: the run's row
 
-    window.show_area(AREA_SCHEDULER)
     scheduler = window.scheduler_area
+    assert window.current_area() == AREA_SCHEDULER
     model = scheduler.upcoming_model
     qtbot.waitUntil(lambda: run_id in ids_of(model), timeout=3000)
+    selected = scheduler.upcoming_view.selectionModel().selectedRows()
+    assert [model.row_at(i.row()).id for i in selected] == [run_id]
     row = ids_of(model).index(run_id)
     run = model.row_at(row)
     assert run.scheduled_for == when and run.params == {"user": "ada"}
-    assert "2031-05-17" in model.index(row, UpcomingRunsModel.COL_SCHEDULED).data()
+    assert "17 May 2031" in model.index(row, UpcomingRunsModel.COL_SCHEDULED).data()
 
     click_cancel(qtbot, scheduler, row)
     qtbot.waitUntil(lambda: run_id not in ids_of(model), timeout=3000)
@@ -96,6 +102,7 @@ def test_cancel_selected_and_filter(qtbot: Any, greeting: AppContext, window: Ma
         greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=i))
         for i in range(5)
     ]
+    window.show_area(AREA_SCHEDULER)  # its buttons are clicked where they are shown
     scheduler = window.scheduler_area
     model = scheduler.upcoming_model
     qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=3000)
@@ -233,7 +240,7 @@ def test_upcoming_follows_a_thing_renamed_in_the_data_area(
     greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(hours=1))
     area.reload()
     column = UpcomingRunsModel.COL_PARAMS
-    assert area.upcoming_model.index(0, column).data() == "user=Ada"
+    assert area.upcoming_model.index(0, column).data() == "user: Ada"
     with qtbot.waitSignal(area.upcoming_model.loaded, timeout=5000):
         greeting.service.modify_thing("ada", {"name": "Ada Lovelace"})
-    assert area.upcoming_model.index(0, column).data() == "user=Ada Lovelace"
+    assert area.upcoming_model.index(0, column).data() == "user: Ada Lovelace"

@@ -66,7 +66,8 @@ def test_cancel_then_undo_schedules_the_same_run_again(
         assert ledger.get_run(session, run_id).status == ledger.CANCELLED
     bar = area.undo_bar
     assert bar.parent() is window.statusBar() and bar.isVisible()  # "Undo" in the status bar
-    assert bar.label.text() == f"Cancelled run {run_id}"
+    assert bar.label.text().startswith("Cancelled Greet a user (")  # in words, once:
+    assert window.statusBar().currentMessage() == ""  # not again on the left
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: run_id in ids_of(model), timeout=3000)
     with greeting.db.read() as session:

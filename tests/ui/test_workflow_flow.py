@@ -343,9 +343,14 @@ def test_editor_is_usable_in_a_900_by_600_window(
     # the parameters card opens the parameters, also usable at this size
     editor.select_step(None)
     assert editor.inspector.currentIndex() == 0
-    for widget in (editor.add_param_button, editor.params_table, editor.name_edit):
+    for widget in (
+        editor.add_param_button,
+        editor.params_table,
+        editor.label_edit,
+        editor.name_edit,
+    ):
         assert inside(widget), widget.objectName()
-    assert editor.name_edit.width() >= 150
+    assert editor.label_edit.width() >= 150 and editor.name_edit.width() >= 150
     assert all(
         b.width() >= b.sizeHint().width()
         for b in editor.workflow_panel.findChildren(QAbstractButton)
@@ -526,7 +531,7 @@ triggers:
     assert editor.flow.card(0).condition == ""
 
 
-def test_a_long_summary_wraps_once_then_is_elided(qtbot: Any) -> None:
+def test_a_long_summary_wraps_twice_then_is_elided(qtbot: Any) -> None:
     from PySide6.QtGui import QFont, QFontMetrics
 
     from app.ui.areas.workflows.flow import chip_lines
@@ -534,7 +539,7 @@ def test_a_long_summary_wraps_once_then_is_elided(qtbot: Any) -> None:
     metrics = QFontMetrics(QFont())
     text = "Send email to ‹user's email›: " + "word " * 200
     lines = chip_lines(metrics, text, 200)
-    assert len(lines) == 2
+    assert len(lines) == 3  # readable in a narrow flow (900-pixel window), then "…"
     chips = [(word, chip) for line in lines for _, word, chip in line if chip]
     assert chips == [("user's email", True)]  # the chip stays whole
     assert lines[-1][-1][1].endswith("…")

@@ -121,7 +121,14 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
     assert [g.title for g in groups] == ["Parameters", "This run", "Search"]  # no results yet
     people = next(e for e in groups[0].entries if e.expression == "people")
     labels = [o.label for o in people.operators(condition=False)]
-    assert labels[:3] == ["as it is", ":count", ":first item"]
+    assert labels[:3] == ["{}", "number of {}", "first of {}"]
+    assert [label for label, _ in people.choices(registry.NUMBER, condition=False)] == [
+        "number of people"
+    ]
+    search = next(e for e in groups[2].entries if e.expression == 'search("User")')
+    assert ("number of Users", '(search("User") or []) | length') in search.choices(
+        registry.NUMBER, condition=False
+    )
     # a thing input takes the list or one item of it; a number input its count
     assert [x for _, x in people.choices(registry.THING_OR_LIST, condition=False)] == [
         "people",
@@ -143,12 +150,16 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
         ("birthday | add_years(1)", "birthday + 1 year"),
         ("birthday | add_days(3)", "birthday + 3 days"),
         ("step1.trial_ends | add_days(-3)", "Result of step 1's trial_ends − 3 days"),
-        ("now | format_date('%d %B')", "now:formatted as %d %B"),
+        ("now | format_date('%d %B')", "now written like %d %B"),
+        ("now | format_date('%d %B %Y')", "now written like 10 December 2026"),
         ("birthday is not none", "birthday is not empty"),
         ("current_user.name", "current user's name"),
-        ("(people or []) | length", "people:count"),
+        ("(people or []) | length", "number of people"),
+        ("(people or [none]) | first", "first of people"),
+        ("(n or 0) | round | int", "n rounded"),
+        ("x | tojson", "x (tojson)"),
         ("(current_user.id if current_user else '')", "current user's id"),
-        ("(user.name or '') | upper", "user's name:upper"),
+        ("(user.name or '') | upper", "user's name in capitals"),
         ("a + b", "a + b"),  # not a path with filters: shown as written
         ("", ""),
     ],
@@ -215,3 +226,44 @@ def test_hostile_text_reads_clipped_and_a_self_referencing_type_stays_finite() -
     paths = {e.expression for e in _entries(params.entries)}
     assert "u.manager.manager" in paths
     assert "u.manager.manager.name" not in paths
+
+
+def test_a_label_gives_a_technical_name() -> None:
+    from app.engine.editor_queries import follows_label, free_name_from_label, name_from_label
+
+    assert name_from_label("Send birthday email") == "send_birthday_email"
+    assert name_from_label("  Café — Crème!! 2 ") == "cafe_creme_2"
+    assert name_from_label("🎂🎂") == "workflow"
+    assert name_from_label("\udcff" + "x" * 10_000) == "x" * 60
+    assert free_name_from_label("Greet", {"greet", "greet_2"}) == "greet_3"
+    assert follows_label("greet_3", "Greet") and follows_label("new_workflow", "New workflow")
+    assert not follows_label("greet", "Greet a user")
+
+
+def test_chip_segments() -> None:
+    from app.engine.dynamic_data import chip_segments
+
+    assert chip_segments("Hi {{ user.name }}!") == [
+        (False, "Hi "),
+        (True, "user's name"),
+        (False, "!"),
+    ]
+    assert chip_segments("{{ a }}{{ (b or '') | upper }}") == [(True, "a"), (True, "b in capitals")]
+    assert chip_segments("") == []
+    assert len("".join(t for _, t in chip_segments("{{ x }}" * 10_000))) <= 4000
+
+
+def test_a_name_suggests_a_type(loaded: Database) -> None:
+    from app.engine.editor_queries import suggested_type
+
+    types, _ = _context(loaded)
+    assert suggested_type("user", types) == "User"
+    assert suggested_type("Team", types) == "Team"
+    assert suggested_type("birthday", types) == "date"  # as User.birthday
+    assert suggested_type("active", types) == "yes/no"  # as User.active
+    assert suggested_type("size", types) == "number"  # as Team.size
+    assert suggested_type("start_date", types) == "date"
+    assert suggested_type("created_at", types) == "date"
+    assert suggested_type("tags", types) is None  # a list field: no guess
+    assert suggested_type("subject", types) is None
+    assert suggested_type("", types) is None

@@ -37,12 +37,20 @@ from app.ui.dialogs import sizing
 from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
+from app.ui.widgets import formatting
 from app.ui.widgets.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
 from app.ui.widgets.palette_colours import error_style
 
 WHEN_NOW, WHEN_AT, WHEN_DELAY = range(3)
+DEFAULT_HOUR = 9  # a day picked for a run, its time untouched: 09:00
 DELAY_UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400), ("seconds", 1))
 LARGE_LIST = 2000  # longer lists are inserted off the GUI thread, with a progress dialog
+
+
+def next_full_hour(now: datetime | None = None) -> datetime:
+    """The first whole hour after now: a time people pick, not now's odd minute."""
+    moment = now or utcnow()
+    return moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
 class RunDialog(QDialog):
@@ -54,6 +62,9 @@ class RunDialog(QDialog):
 
     scheduled = Signal(str)
     list_scheduled = Signal(int)  # how many runs a For each list scheduled
+    # A run scheduled (or started): the words to show and its ID. The dialog closes:
+    # the window says it ("Scheduled Send birthday email for Fri 4 Dec 09:00 · Show").
+    announced = Signal(str, str)
 
     def __init__(
         self,
@@ -125,10 +136,23 @@ class RunDialog(QDialog):
 
         options = QGroupBox(self.tr("Run"), self)
         options_form = QFormLayout(options)
-        self.run_as = ThingPicker(context.data, None, self.tr("Nobody"), options)
+        self.run_as = ThingPicker(
+            context.data, None, self.tr("Nobody in particular (no current user)"), options
+        )
         self.run_as.setObjectName("runAsPicker")
         self.run_as.changed.connect(self.on_input_changed)
-        options_form.addRow(self.tr("Run as"), self.run_as)
+        run_as_help = self.tr(
+            "The user this run acts for: privacy rules and “Current user” follow them."
+        )
+        self.run_as.setToolTip(run_as_help)
+        run_as_column = QVBoxLayout()
+        run_as_column.setSpacing(2)
+        run_as_column.addWidget(self.run_as)
+        run_as_about = QLabel(run_as_help, options)
+        run_as_about.setWordWrap(True)
+        run_as_about.setStyleSheet("color: palette(placeholder-text);")
+        run_as_column.addWidget(run_as_about)
+        options_form.addRow(self.tr("Run as"), run_as_column)
         self.ignore_privacy = QCheckBox(self.tr("Ignore privacy rules"), options)
         self.ignore_privacy.setChecked(workflow.ignore_privacy_rules)
         options_form.addRow("", self.ignore_privacy)
@@ -138,9 +162,11 @@ class RunDialog(QDialog):
         self.when_now = QRadioButton(self.tr("Now"))
         self.when_at = QRadioButton(self.tr("At"))
         self.when_delay = QRadioButton(self.tr("After"))
-        self.at_editor = DateEditor(False)
+        self.at_editor = DateEditor()
         self.at_editor.setObjectName("whenAt")
-        self.at_editor.set_value(utcnow() + timedelta(hours=1))
+        self.at_editor.set_value(next_full_hour())
+        self._at_shown = self.at_editor.value()
+        self._at_time_chosen = False  # a day picked before any time was chosen: 09:00
         self.delay_amount = QSpinBox()
         self.delay_amount.setRange(1, 100000)
         self.delay_amount.setValue(5)
@@ -166,7 +192,7 @@ class RunDialog(QDialog):
             self.when_at.setChecked(True)
             layout.addWidget(when_box)
             self.when_group.idToggled.connect(self.on_when_toggled)
-            self.at_editor.changed.connect(self.on_input_changed)
+            self.at_editor.changed.connect(self.on_at_changed)
             self.delay_amount.valueChanged.connect(self.on_input_changed)
             self.delay_unit.currentIndexChanged.connect(self.on_input_changed)
         else:
@@ -320,6 +346,20 @@ class RunDialog(QDialog):
         self.ok_button.setToolTip(reason)
         self.problem.setText(reason)
 
+    @Slot()
+    def on_at_changed(self) -> None:
+        """Another day with the time untouched: that day at 09:00, the usual hour."""
+        shown = self.at_editor.value()
+        before, self._at_shown = self._at_shown, shown
+        if shown.time() != before.time():
+            self._at_time_chosen = True
+        elif shown.date() != before.date() and not self._at_time_chosen:
+            self._at_time_chosen = True
+            self._at_shown = shown.replace(hour=DEFAULT_HOUR, minute=0)
+            self.at_editor.set_value(self._at_shown)  # comes back here, times equal
+            return
+        self.on_input_changed()
+
     @Slot(int, bool)
     def on_when_toggled(self, button_id: int, checked: bool) -> None:
         if checked:
@@ -353,17 +393,25 @@ class RunDialog(QDialog):
             self.problem.setText(str(exc))
             return
         self.last_run_id = run_id
+        at = self.when()
+        name = self.workflow.title
         if every is not None:
             self.result_label.setText(self.tr("Repeating schedule"))
+            words = self.tr("Scheduled {name} to repeat: {rule}").format(
+                name=name, rule=self.repeat.summary.text().rstrip(".")
+            )
+        elif self.run_now or at is None:
+            self.result_label.setText(self.tr("Started run"))
+            words = self.tr("Started {name}").format(name=name)
         else:
-            self.result_label.setText(
-                self.tr("Started run")
-                if self.run_now or self.when() is None
-                else self.tr("Scheduled run")
+            self.result_label.setText(self.tr("Scheduled run"))
+            words = self.tr("Scheduled {name} for {when}").format(
+                name=name, when=formatting.when_words(at)
             )
         self.result_id.setText(run_id)
-        self.result_row.setVisible(True)
         self.scheduled.emit(run_id)
+        self.announced.emit(words, run_id)
+        self.accept()  # done: the window's status bar says what was scheduled
 
     # --- For each: one run per item ---------------------------------------------------
 
@@ -459,7 +507,11 @@ class RunDialog(QDialog):
         self.last_list_ids = list(ids)
         self.last_run_id = ids[0] if ids else None
         self.result_label.setText(
-            self.tr("Scheduled {n} run(s); the first is").format(n=f"{len(ids):,}")
+            (
+                self.tr("Scheduled 1 run:")
+                if len(ids) == 1
+                else self.tr("Scheduled {n} runs; the first is")
+            ).format(n=f"{len(ids):,}")
         )
         self.result_id.setText(ids[0] if ids else "")
         self.result_row.setVisible(True)
@@ -472,8 +524,8 @@ class RunDialog(QDialog):
     def on_list_cancelled(self, inserted: int) -> None:
         self._end_list_task()
         self.problem.setText(
-            self.tr("Cancelled: nothing was left scheduled ({n} run(s) undone).").format(
-                n=f"{inserted:,}"
+            self.tr("Cancelled: nothing was left scheduled ({n} undone).").format(
+                n=formatting.counted(inserted, "run")
             )
         )
         self.scheduled.emit("")

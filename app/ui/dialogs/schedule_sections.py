@@ -387,7 +387,13 @@ class ForEachSection(QGroupBox):
     def on_changed(self) -> None:
         if self.isChecked():
             count = self.count()
-            self.count_label.setText(self.tr("{n} run(s) will be scheduled").format(n=f"{count:,}"))
+            self.count_label.setText(
+                (
+                    self.tr("1 run will be scheduled")
+                    if count == 1
+                    else self.tr("{n} runs will be scheduled")
+                ).format(n=f"{count:,}")
+            )
         else:
             self.count_label.setText("")
         self.changed.emit()

@@ -25,11 +25,13 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.core.types import utcnow
 from app.engine import run_queries as queries
+from app.engine.editor_queries import workflow_titles
 from app.engine.run_queries import Database, RunFilter, RunRow, RunsWindow
 from app.ui.models.roles import ID_ROLE, ROW_ROLE, Index
 from app.ui.widgets import formatting
 
 log = logging.getLogger(__name__)
+Titles = dict[str, str]  # workflow name → its label
 
 
 STATUS_COLOURS = {
@@ -109,6 +111,8 @@ class PagedRunsModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[RunRow]] = OrderedDict()
         self._filter = RunFilter()
         self._colours: dict[str, str] = {}
+        self._titles: dict[str, str] = {}  # workflow name → its label (what people read)
+        self._titles_stale = True
         self._generation = 0  # of reloads: a background read older than the last is dropped
         self._read_done.connect(self._on_read_done)
         self.reload()
@@ -126,7 +130,19 @@ class PagedRunsModel(QAbstractTableModel):
     def reload(self, *, colours: bool = True) -> None:
         """Count again and forget the loaded pages (they load again when shown)."""
         self._generation += 1
-        self._apply(self._read(self._filter, colours))
+        result = self._read(self._filter, colours)
+        if self._titles_needed(result, set(self._titles), self._titles_stale):
+            self._titles, self._titles_stale = workflow_titles(self.db), False
+        self._apply(result)
+
+    def forget_titles(self) -> None:
+        """A workflow was saved, renamed or deleted: read the labels on the next reload."""
+        self._titles_stale = True
+
+    @staticmethod
+    def _titles_needed(result: RunsWindow, known: set[str], stale: bool) -> bool:
+        """Labels are read only when a workflow changed (not at every ledger change)."""
+        return result.colours is not None and (stale or set(result.colours) != known)
 
     def reload_in_background(self, pool: QThreadPool, *, colours: bool = True) -> None:
         """reload(), its queries on a worker thread: over a ledger of a million runs
@@ -134,21 +150,29 @@ class PagedRunsModel(QAbstractTableModel):
         `loaded` is emitted once the rows are in (a newer reload drops this one)."""
         self._generation += 1
         generation, run_filter = self._generation, self._filter
+        known, stale = set(self._titles), self._titles_stale
 
         def read() -> None:
             try:
                 result = self._read(run_filter, colours)
+                needed = self._titles_needed(result, known, stale)
+                titles = workflow_titles(self.db) if needed else None
             except Exception:  # the next reload tries again; nothing to show meanwhile
                 log.exception("reading the runs failed")
                 return
             with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-                self._read_done.emit(generation, result)
+                self._read_done.emit(generation, (result, titles))
 
         pool.start(read)
 
     @Slot(int, object)
-    def _on_read_done(self, generation: int, result: RunsWindow) -> None:
+    def _on_read_done(
+        self, generation: int, read: tuple[RunsWindow, dict[str, str] | None]
+    ) -> None:
         if generation == self._generation:
+            result, titles = read
+            if titles is not None:
+                self._titles, self._titles_stale = titles, False
             self._apply(result)
             self.loaded.emit()
 
@@ -272,6 +296,10 @@ class PagedRunsModel(QAbstractTableModel):
     def _decoration(self, run: RunRow, column: int) -> Any:
         return None
 
+    def title(self, workflow: str) -> str:
+        """The workflow as people name it (its label), else its technical name."""
+        return self._titles.get(workflow, workflow)
+
     def _colour(self, workflow: str) -> QColor:
         return QColor(self._colours.get(workflow, "#9ca3af"))
 
@@ -358,7 +386,7 @@ class UpcomingRunsModel(PagedRunsModel):
         if column == self.COL_ID:
             return run.id
         if column == self.COL_WORKFLOW:
-            return run.workflow
+            return self.title(run.workflow)
         if column == self.COL_SCHEDULED:
             return (
                 f"{formatting.local_time(run.scheduled_for)} · "
@@ -370,7 +398,7 @@ class UpcomingRunsModel(PagedRunsModel):
             # a retry waits with the error of the attempt before it
             return formatting.short(run.error, 120) if run.attempt > 1 and run.error else ""
         if column == self.COL_RUN_AS:
-            return self._thing(run.run_as) if run.run_as else self.tr("nobody")
+            return self._thing(run.run_as) if run.run_as else ""
         if column == self.COL_PARAMS:
             return formatting.params_text(self._params_shown(run))
         if column == self.COL_CREATED:
@@ -382,10 +410,20 @@ class UpcomingRunsModel(PagedRunsModel):
     def _tooltip(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_PARAMS:
             return json.dumps(run.params, indent=1, ensure_ascii=False)
-        if column == self.COL_RUN_AS and run.run_as:
-            return f"{self._thing(run.run_as)} · {run.run_as}"
+        if column == self.COL_RUN_AS:
+            return (
+                self.tr("Acts for {who}").format(who=self._thing(run.run_as))
+                if run.run_as
+                else self.tr("Acts for nobody in particular (no current user)")
+            )
+        if column == self.COL_WORKFLOW:
+            return self.tr("{title} ({name})").format(
+                title=self.title(run.workflow), name=run.workflow
+            )
         if column == self.COL_CANCEL:
-            return self.tr("Cancel run {id}").format(id=run.id)
+            return self.tr("Cancel {title}, {when}").format(
+                title=self.title(run.workflow), when=formatting.when_words(run.scheduled_for)
+            )
         if column == self.COL_ATTEMPT and run.attempt > 1:
             return self.tr("Attempt {n}: the earlier attempt failed").format(n=run.attempt)
         if column == self.COL_ERROR:
@@ -437,7 +475,7 @@ class HistoryRunsModel(PagedRunsModel):
         if column == self.COL_ID:
             return run.id
         if column == self.COL_WORKFLOW:
-            return run.workflow
+            return self.title(run.workflow)
         if column == self.COL_SCHEDULED:
             return formatting.local_time(run.scheduled_for)
         if column == self.COL_STARTED:
@@ -447,8 +485,8 @@ class HistoryRunsModel(PagedRunsModel):
             return formatting.duration(run.started_at, end)
         if column == self.COL_STATUS:
             return self.tr(status_words(run.status))
-        if column == self.COL_ATTEMPT:
-            return str(run.attempt)
+        if column == self.COL_ATTEMPT:  # only when it was tried again
+            return str(run.attempt) if run.attempt > 1 else ""
         if column == self.COL_ERROR:
             return formatting.short(run.error, 120) if run.status != queries.CANCELLED else ""
         return None

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.core.definitions import DataTypeDef
 from app.core.types import ValueType, local_zone, utcnow
@@ -75,14 +76,13 @@ def _read_in(
 
 
 class ThingsModel(QAbstractTableModel):
-    """The things of one data type: ID, then one column per field, editable.
+    """The things of one data type: one column per field, editable, then the ID.
 
     Cells edit with Qt's typed editors: the edit role gives a bool for yes/no,
     a float for a number and a QDateTime for a date; everything else is text
     (a thing by its ID, a list as JSON).
     """
 
-    COL_ID = 0
     loaded = Signal()  # a read's rows are in (or it failed: see `error`)
     _read_done = Signal(int, object)  # (reload generation, _Read), from a worker
 
@@ -91,6 +91,7 @@ class ThingsModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self.data_service = data  # reads and changes go through it: triggers fire
+        self.undo_stack: QUndoStack | None = None  # set: cell edits are undoable
         self.pool = pool or QThreadPool.globalInstance()
         self.definition: DataTypeDef | None = None
         self.search = ""
@@ -178,6 +179,11 @@ class ThingsModel(QAbstractTableModel):
             limit=PAGE_SIZE,
         )
 
+    @property
+    def col_id(self) -> int:
+        """The ID comes last: a person finds a thing by its fields."""
+        return len(self.definition.fields) if self.definition is not None else 0
+
     def thing_id(self, row: int) -> str:
         return self._rows[row].id
 
@@ -196,22 +202,22 @@ class ThingsModel(QAbstractTableModel):
             return None
         if self.definition is None or not 0 <= section < self.columnCount():
             return None
-        if section == self.COL_ID:
+        if section == self.col_id:
             return self.tr("ID")
-        field = self.definition.fields[section - 1]
+        field = self.definition.fields[section]
         return f"{field.name} ({field.type})"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() != self.COL_ID:
+        if index.column() != self.col_id:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def _field_type(self, column: int) -> ValueType:
         assert self.definition is not None
-        return self.definition.fields[column - 1].type
+        return self.definition.fields[column].type
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -223,9 +229,9 @@ class ThingsModel(QAbstractTableModel):
             return thing
         if role == ID_ROLE:
             return thing.id
-        if index.column() == self.COL_ID:
+        if index.column() == self.col_id:
             return thing.id if role == Qt.ItemDataRole.DisplayRole else None
-        field = self.definition.fields[index.column() - 1]
+        field = self.definition.fields[index.column()]
         raw = thing.data.get(field.name)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(field.type, raw)
@@ -235,25 +241,87 @@ class ThingsModel(QAbstractTableModel):
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Save one field of one thing; a value that does not fit is refused."""
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        assert self.definition is not None
-        field = self.definition.fields[index.column() - 1]
+        if self.definition is None or not 0 <= index.column() < self.col_id:
+            return False
+        field = self.definition.fields[index.column()]
         thing = self._rows[index.row()]
         try:
             native = _from_edit(field.type, value)
             if isinstance(native, str) and field.type.base != "text":
                 parse = self.data_service.parse_value
                 native = parse(field.type, native) if native.strip() else None
+            if self.undo_stack is not None:  # one undoable command (Edit ▸ Undo)
+                command = EditThingCommand(
+                    self.data_service,
+                    thing.id,
+                    field.name,
+                    thing.data.get(field.name),
+                    native,
+                    self.tr("Edit {field} of a {type}").format(
+                        field=field.name, type=self.definition.name
+                    ),
+                    self.show_stored,
+                )
+                self.undo_stack.push(command)
+                if command.failed is not None:
+                    raise command.failed
+                return True
             stored = self.data_service.modify_thing(thing.id, {field.name: native}).raw
         except CueflowError as exc:
             self.error = str(exc)
             self.dataChanged.emit(index, index)  # lets the view show the error
             return False
-        self.error = ""
-        self._rows[index.row()] = ThingRow(thing.id, dict(stored))
-        self.dataChanged.emit(index, index)
+        self.show_stored(thing.id, dict(stored))
         return True
+
+    def show_stored(self, thing_id: str, stored: dict[str, Any]) -> None:
+        """Show a thing as the service stored it (an edit, or its undo)."""
+        self.error = ""
+        for row, thing in enumerate(self._rows):
+            if thing.id == thing_id:
+                self._rows[row] = ThingRow(thing_id, stored)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.col_id))
+                return
+
+
+class EditThingCommand(QUndoCommand):
+    """One field of one thing, undoable: `modify_thing` with the value after, and on
+    undo with the stored value before (a refused first redo is not kept)."""
+
+    def __init__(
+        self,
+        data: DataService,
+        thing_id: str,
+        field: str,
+        before: Any,
+        after: Any,
+        text: str,
+        shown: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        super().__init__(text)
+        self.data = data
+        self.thing_id, self.field = thing_id, field
+        self.before, self.after = before, after
+        self.shown = shown  # the model shows the thing as stored
+        self.failed: CueflowError | None = None
+
+    def redo(self) -> None:
+        self._set(self.after)
+
+    def undo(self) -> None:
+        self._set(self.before)
+
+    def _set(self, value: Any) -> None:
+        try:
+            stored = self.data.modify_thing(self.thing_id, {self.field: value}).raw
+        except CueflowError as exc:
+            self.failed = exc
+            self.setObsolete(True)
+            return
+        self.failed = None
+        self.shown(self.thing_id, dict(stored))
 
 
 class ThingChoicesModel(QAbstractListModel):

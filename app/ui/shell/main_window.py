@@ -30,6 +30,7 @@ from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.prefs import window_prefs
 from app.ui.widgets import formatting
+from app.ui.widgets.notice import Notice
 
 AREA_WORKFLOWS, AREA_SCHEDULER, AREA_DATA, AREA_SETTINGS = range(4)
 AREA_NAMES = ("Workflows", "Scheduler", "Data", "Settings")
@@ -50,11 +51,12 @@ class MainWindow(QMainWindow):
         # edits to undo (the other areas save at once or ask), so elsewhere they are off.
         self.undo_group = QUndoGroup(self)
         self.undo_stack = QUndoStack(self.undo_group)
+        self.data_undo_stack = QUndoStack(self.undo_group)  # field and thing edits
         self.scheduler_state = "running" if context.clock is not None else "stopped"
 
         self.workflows_area = WorkflowsArea(context, self.undo_stack, self)
         self.scheduler_area = SchedulerArea(context, self.bridge, self)
-        self.data_area = DataArea(context, self)
+        self.data_area = DataArea(context, self, self.data_undo_stack)
         self.settings_area = SettingsArea(context, self)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("areaStack")
@@ -64,9 +66,10 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(150)
+        self.sidebar.setFixedWidth(124)  # narrow enough for a 900-pixel window
         self.sidebar.setStyleSheet(
-            "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; }"
+            "QListWidget#sidebar { border: none; background: palette(window); font-size: 14px; "
+            "outline: 0; }"  # no focus rectangle inside the highlight
             "QListWidget#sidebar::item { padding: 10px 12px; }"
             "QListWidget#sidebar::item:selected { background: palette(highlight); "
             "color: palette(highlighted-text); border-radius: 4px; }"
@@ -82,6 +85,14 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        # "Scheduled Send birthday email for Fri 4 Dec 09:00 · Show", after a dialog closed.
+        self.run_notice = Notice(self.tr("Show"), self)
+        self.run_notice.setObjectName("runNotice")
+        self.run_notice.acted.connect(self.show_run)
+        self.statusBar().addWidget(self.run_notice, 1)
+        self.workflows_area.workflows_changed.connect(self.scheduler_area.on_workflows_changed)
+        for announcing in (self.workflows_area, self.scheduler_area):
+            announcing.run_announced.connect(self.on_run_announced)
         self.scheduler_label = QLabel(self)
         self.scheduler_label.setObjectName("schedulerStateLabel")
         self.statusBar().addPermanentWidget(self.scheduler_label)
@@ -237,7 +248,8 @@ class MainWindow(QMainWindow):
             return
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
-            active = self.undo_stack if row == AREA_WORKFLOWS else None  # None: none active
+            stacks = {AREA_WORKFLOWS: self.undo_stack, AREA_DATA: self.data_undo_stack}
+            active = stacks.get(row)  # None: none active
             self.undo_group.setActiveStack(active)  # type: ignore[arg-type]
             if row == AREA_DATA:
                 self.data_area.reload()
@@ -295,7 +307,8 @@ class MainWindow(QMainWindow):
             return self.tr("Scheduler stopped")
         parts = [self.tr("Running")]
         if clock.running:
-            parts.append(self.tr("{n} run(s) going").format(n=clock.running))
+            going = self.tr("1 run going") if clock.running == 1 else self.tr("{n} runs going")
+            parts.append(going.format(n=clock.running))
         due = clock.next_due()
         if due is None:
             parts.append(self.tr("nothing scheduled"))
@@ -327,6 +340,11 @@ class MainWindow(QMainWindow):
     def on_paused_changed(self, paused: bool) -> None:
         self.pause_action.setChecked(paused)
         self.on_status_timer_timeout()
+
+    @Slot(str, str)
+    def on_run_announced(self, text: str, run_id: str) -> None:
+        self.statusBar().clearMessage()  # a passing message would hide the notice
+        self.run_notice.offer(text, run_id)
 
     @Slot(str)
     def on_area_status_message(self, message: str) -> None:
@@ -484,15 +502,20 @@ class MainWindow(QMainWindow):
         """On a first start with an empty database, offer the examples."""
         if not queries.is_empty(self.context.db):
             return
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             self.tr("Welcome to Cueflow"),
             self.tr(
                 "This data folder is empty. Load the example workflows (birthday emails, "
                 "a daily digest, trial reminders) to start from?"
             ),
+            parent=self,
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        load = box.addButton(self.tr("Load the examples"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Start empty"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)  # words only: no stock tick / cross icons
+        box.exec()
+        if box.clickedButton() is load:
             self.load_examples()
 
     @Slot()

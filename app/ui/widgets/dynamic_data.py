@@ -2,7 +2,8 @@
 
 Its menu offers what is in scope for the step (from `app.engine.dynamic_data`):
 parameters and their fields, results of earlier steps, the current user,
-now, searches; then the operators that fit each one's type. Choosing inserts
+now, searches, each one click away; then, in a submenu of their own, the
+operators that fit each one's type. Choosing inserts
 a complete token (`{{ user.email }}`, or a bare expression in a condition)
 at the cursor and commits the input, as finishing typing does.
 """
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
 
 from app.engine.dynamic_data import DataEntry, DataGroup, token
 from app.ui.widgets.expression_edit import LongTextEdit
+
+FLAT_FIELDS = 8  # parameters with this many fields or fewer list them at the top
 
 
 class DynamicDataButton(QToolButton):
@@ -58,34 +61,91 @@ class DynamicDataButton(QToolButton):
         self.build_menu()
 
     def build_menu(self) -> QMenu:
-        """(Re)fill the menu from the groups; returned for tests and callers."""
+        """(Re)fill the menu from the groups; returned for tests and callers.
+
+        A value is one click where it is listed (a parameter at the top, a field
+        in its parameter's submenu, or at the top too when the parameters have
+        few fields); what changes or tests it ("… in capitals",
+        "… + 1 day") waits in a "Change a value" submenu at the end, so the common
+        case stays two or three clicks. A condition lists its tests in place."""
         self.data_menu.clear()
+        more: list[tuple[str, list[tuple[str, str]]]] = []
         for group in self.groups:
             entries = [e for e in group.entries if e.offers(self.kind, condition=self.condition)]
             if not entries:
                 continue
             self.data_menu.addSection(self.tr(group.title))
+            flat = sum(len(self._fitting_fields(e)) for e in entries) <= FLAT_FIELDS
             for entry in entries:
-                self._add_entry(self.data_menu, entry)
+                fields = self._fitting_fields(entry)
+                if flat and fields and group is self.groups[0]:
+                    # Few parameters' fields: each is one click from the top.
+                    more += self._add_flat(self.data_menu, entry, fields)
+                else:
+                    more += self._add_entry(self.data_menu, entry)
+        self._add_more(self.data_menu, more)
         if self.data_menu.isEmpty():
             none = self.data_menu.addAction(self.tr("Nothing here fits this input"))
             none.setEnabled(False)
         return self.data_menu
 
-    def _add_entry(self, menu: QMenu, entry: DataEntry) -> None:
+    def _fitting_fields(self, entry: DataEntry) -> list[DataEntry]:
+        return [f for f in entry.fields if f.offers(self.kind, condition=self.condition)]
+
+    def _add_flat(
+        self, menu: QMenu, entry: DataEntry, fields: list[DataEntry]
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """A parameter and its fields straight in `menu` (nested things stay submenus)."""
         choices = entry.choices(self.kind, condition=self.condition)
-        fields = [f for f in entry.fields if f.offers(self.kind, condition=self.condition)]
-        if len(choices) == 1 and not fields:
-            self._add_token(menu, *choices[0])
-            return
-        sub = menu.addMenu(entry.label)
+        more: list[tuple[str, list[tuple[str, str]]]] = []
         for label, expression in choices:
+            if expression == entry.expression:
+                self._add_token(menu, label, expression)
+        changed = [c for c in choices if c[1] != entry.expression]
+        if changed:
+            more.append((entry.label, changed))
+        for field in fields:
+            more += self._add_entry(menu, field)
+        return more
+
+    def _add_entry(self, menu: QMenu, entry: DataEntry) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Add `entry` (and its fields) to `menu`; return what changes it, for later."""
+        choices = entry.choices(self.kind, condition=self.condition)
+        plain = [c for c in choices if c[1] == entry.expression]
+        changed = [c for c in choices if c[1] != entry.expression]
+        fields = [f for f in entry.fields if f.offers(self.kind, condition=self.condition)]
+        if not fields and (self.condition or not plain):
+            if len(choices) == 1:
+                self._add_token(menu, *choices[0])
+            elif choices:  # e.g. a list in a text input: its count, its first item …
+                sub = menu.addMenu(entry.label)
+                for label, expression in choices:
+                    self._add_token(sub, label, expression)
+            return []
+        if not fields:
+            self._add_token(menu, *plain[0])
+            return [(entry.label, changed)] if changed else []
+        sub = menu.addMenu(entry.label)
+        for label, expression in plain:
             self._add_token(sub, label, expression)
-        if fields:
-            if choices:
-                sub.addSeparator()
-            for field in fields:
-                self._add_entry(sub, field)
+        more = [(entry.label, changed)] if changed else []
+        if plain:
+            sub.addSeparator()
+        for field in fields:
+            more += self._add_entry(sub, field)
+        self._add_more(sub, more)
+        return []
+
+    def _add_more(self, menu: QMenu, more: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        if not more:
+            return
+        menu.addSeparator()
+        holder = menu.addMenu(self.tr("Change a value (capitals, + days, formats …)"))
+        holder.menuAction().setObjectName("changeAValue")
+        for label, choices in more:
+            sub = holder.addMenu(label)
+            for choice_label, expression in choices:
+                self._add_token(sub, choice_label, expression)
 
     def _add_token(self, menu: QMenu, label: str, expression: str) -> None:
         action = QAction(label, menu)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QRectF, QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QLineEdit,
+    QPlainTextEdit,
+    QStyle,
+    QStyleOptionFrame,
+    QWidget,
+)
 
 from app.core import expressions
+from app.engine.dynamic_data import chip_segments
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -24,7 +33,62 @@ def scope_words(names: list[str], thing_fields: dict[str, list[str]]) -> list[st
 
 
 class ExpressionLineEdit(QLineEdit):
-    """A line that completes the name being typed (inside `{{ … }}` for templates)."""
+    """A line that completes the name being typed (inside `{{ … }}` for templates).
+
+    `left` tells that focus went elsewhere (not to a popup of its own), changed
+    or not: Qt's editingFinished stays quiet when nothing was typed."""
+
+    left = Signal()
+    CHIP_COLOUR = QColor(124, 58, 237, 48)
+
+    def chips_shown(self) -> bool:
+        """Whether the line draws its data as chips: when it holds `{{ … }}` and is not
+        being edited (the raw text comes back as soon as it has the focus)."""
+        return not self.condition and not self.hasFocus() and "{{" in self.text()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.chips_shown():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        style = self.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelLineEdit, option, painter, self)
+        area = style.subElementRect(QStyle.SubElement.SE_LineEditContents, option, self)
+        area = area.adjusted(3, 0, -3, 0)
+        metrics = self.fontMetrics()
+        x = float(area.left())
+        ellipsis = metrics.horizontalAdvance("…")
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_colour = self.palette().color(QPalette.ColorRole.Text)
+        for is_chip, piece in chip_segments(self.text()):
+            pad = 5 if is_chip else 0
+            width = float(metrics.horizontalAdvance(piece) + 2 * pad)
+            room = area.right() - x
+            if room <= ellipsis:
+                break
+            if width > room:  # the rest does not fit: cut with …
+                piece = metrics.elidedText(piece, Qt.TextElideMode.ElideRight, int(room - 2 * pad))
+                width = room
+            if is_chip:
+                chip = QRectF(x, area.top() + 2, width, area.height() - 4)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(self.CHIP_COLOUR)
+                painter.drawRoundedRect(chip, 6, 6)
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(x + pad, area.top(), width - pad, area.height()),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                piece,
+            )
+            x += width + (2 if is_chip else 0)
+        painter.end()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.left.emit()
 
     def __init__(self, condition: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)

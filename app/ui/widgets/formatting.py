@@ -11,9 +11,8 @@ from app.core.when import span
 
 
 def local_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S")
+    """`Fri 4 Dec 09:00` (the year when not this one): one way to write a time."""
+    return "" if value is None else when_words(value)
 
 
 def relative(value: datetime, now: datetime | None = None) -> str:
@@ -44,10 +43,40 @@ def short(value: Any, limit: int = 80) -> str:
 
 
 def params_text(params: dict[str, Any], limit: int = 80) -> str:
-    return short(", ".join(f"{k}={short(v, 40)}" for k, v in params.items()), limit)
+    """`user: Ada, birthday: Mon 14 May 1990 09:00`: names and values as words."""
+    return short(", ".join(f"{k}: {value_words(v)}" for k, v in params.items()), limit)
+
+
+def value_words(value: Any) -> str:
+    """A parameter's value as a person reads it: a date in words, yes/no, a list's items."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return short(", ".join(value_words(v) for v in value[:20]), 40)
+    if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return short(value, 40)
+        if moment.tzinfo is not None:
+            return when_words(moment)
+    return short(value, 40)
 
 
 def zone_name() -> str:
     zone = local_zone()
     offset = datetime.now(zone).strftime("%z")
     return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def when_words(value: datetime, now: datetime | None = None) -> str:
+    """`Fri 4 Dec 09:00` in the machine's time zone (the year too when it is not this one)."""
+    local = value.astimezone(local_zone())
+    today = (now or utcnow()).astimezone(local_zone())
+    text = f"{local:%a} {local.day} {local:%b %H:%M}"
+    return text if local.year == today.year else f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 run`, `2,501 runs`: never "run(s)"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

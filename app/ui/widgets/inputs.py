@@ -6,27 +6,33 @@ empty) and a `changed` signal, so forms treat them alike.
 
 from __future__ import annotations
 
-from datetime import datetime
+import contextlib
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
     QDoubleSpinBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
-from app.core.types import ValueType, utcnow
+from app.core.types import ValueType, local_zone, utcnow
 from app.engine.data import DataService
-from app.ui.widgets.datetime_edit import DateTimeEdit, to_minute
+from app.ui.widgets.datetime_edit import DateTimeEdit, locale_format, to_minute, zone_key
 
 NO_THING = ""
 
@@ -93,39 +99,24 @@ class YesNoEditor(ValueEditor):
 
 
 class DateEditor(ValueEditor):
-    """A date and time (the shared DateTimeEdit); optional ones have a "Set" box."""
+    """A date and time (the shared DateTimeEdit); an optional one is `OptionalDateEditor`."""
 
-    def __init__(self, optional: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.enabled = QCheckBox(self.tr("Set"), self) if optional else None
-        if self.enabled is not None:
-            self.enabled.setAccessibleName(self.tr("Set a date"))
-            layout.addWidget(self.enabled)
-            self.enabled.toggled.connect(self.on_enabled_toggled)
         self.picker = DateTimeEdit(to_minute(utcnow()), parent=self)
-        self.picker.setEnabled(not optional)
         layout.addWidget(self.picker, 1)
         self.edit = self.picker.edit  # the typed field (tests and focus)
         self.zone = self.picker.zone_label
         self.setFocusProxy(self.picker)
         self.picker.value_changed.connect(self.changed)
 
-    @Slot(bool)
-    def on_enabled_toggled(self, checked: bool) -> None:
-        self.picker.setEnabled(checked)
-        self.changed.emit()
-
     def set_value(self, value: datetime) -> None:
-        if self.enabled is not None:
-            self.enabled.setChecked(True)
         self.picker.setValue(value)
 
     def value(self) -> Any:
         """The time as shown: minutes, never seconds the control does not show."""
-        if self.enabled is not None and not self.enabled.isChecked():
-            return None
         return self.picker.value()
 
     def text(self) -> str:
@@ -133,8 +124,138 @@ class DateEditor(ValueEditor):
         return value.isoformat() if value else ""
 
 
+class OptionalDateEditor(ValueEditor):
+    """A date that may stay empty: empty until the person types a date or picks a
+    day (no box to tick first). A day without a time means 09:00 in the machine's
+    time zone; the calendar button opens on the typed day, else today.
+
+    `value()` is None when empty, an aware datetime when the text reads as a date,
+    and the text itself otherwise (the service then says what is wrong with it)."""
+
+    DEFAULT_TIME = time(9, 0)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone_info = local_zone()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.line = QLineEdit(self)
+        self.line.setObjectName("optionalDateField")
+        self.line.setClearButtonEnabled(True)
+        self.display_format = locale_format(self.locale())
+        example = QDate(1990, 5, 14).toString(self.display_format.split(" ")[0])
+        self.line.setPlaceholderText(self.tr("empty, or e.g. {example}").format(example=example))
+        self.line.setAccessibleName(self.tr("Date and time (may stay empty)"))
+        layout.addWidget(self.line, 1)
+        self.calendar_button = QToolButton(self)
+        self.calendar_button.setObjectName("pickDayButton")
+        self.calendar_button.setText(self.tr("Pick a day"))
+        self.calendar_button.setAccessibleName(self.tr("Pick a day from a calendar"))
+        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar_menu = QMenu(self.calendar_button)
+        self.calendar = QCalendarWidget(self.calendar_menu)
+        self.calendar.setGridVisible(True)
+        self.calendar.setAccessibleName(self.tr("Calendar"))
+        picked = QWidgetAction(self.calendar_menu)
+        picked.setDefaultWidget(self.calendar)
+        self.calendar_menu.addAction(picked)
+        self.calendar_menu.aboutToShow.connect(self.on_calendar_about_to_show)
+        self.calendar_button.setMenu(self.calendar_menu)
+        self.calendar.clicked.connect(self.on_day_picked)
+        self.calendar.activated.connect(self.on_day_picked)
+        layout.addWidget(self.calendar_button)
+        # The zone is said in the tooltip: a form of dates does not repeat it on each row.
+        self.zone = QLabel(zone_key(self.zone_info), self)
+        self.zone.setObjectName("timeZoneLabel")
+        self.zone.setVisible(False)
+        self.line.setToolTip(
+            self.tr("A day (09:00) or a day and a time, in {zone}").format(
+                zone=zone_key(self.zone_info)
+            )
+        )
+        self.setFocusProxy(self.line)
+        self.line.textChanged.connect(self.on_text_changed)
+
+    def parsed(self) -> datetime | None:
+        """The typed text as an aware datetime (None: empty or not a date)."""
+        return parse_date_text(self.line.text(), self.zone_info, self.display_format)
+
+    def value(self) -> Any:
+        text = self.line.text().strip()
+        if not text:
+            return None
+        return self.parsed() or text
+
+    def set_value(self, value: datetime) -> None:
+        moment = value if value.tzinfo else value.replace(tzinfo=self.zone_info)
+        wall = to_minute(moment.astimezone(self.zone_info))
+        stamp = QDateTime(QDate(wall.year, wall.month, wall.day), QTime(wall.hour, wall.minute))
+        self.line.setText(stamp.toString(self.display_format))
+
+    def text(self) -> str:
+        value = self.parsed()
+        return value.isoformat() if value else self.line.text().strip()
+
+    def clear(self) -> None:
+        self.line.clear()
+
+    @Slot(str)
+    def on_text_changed(self, text: str) -> None:
+        bad = bool(text.strip()) and self.parsed() is None
+        self.line.setToolTip(
+            self.tr("Not a date yet: type it like {example}").format(
+                example=self.line.placeholderText().split()[-1]
+            )
+            if bad
+            else self.tr("A day (09:00) or a day and a time, in {zone}").format(
+                zone=zone_key(self.zone_info)
+            )
+        )
+        self.changed.emit()
+
+    @Slot()
+    def on_calendar_about_to_show(self) -> None:
+        shown = self.parsed()
+        day = QDate(shown.year, shown.month, shown.day) if shown else QDate.currentDate()
+        self.calendar.setSelectedDate(day)
+
+    @Slot(QDate)
+    def on_day_picked(self, day: QDate) -> None:
+        shown = self.parsed()
+        clock = shown.time() if shown else self.DEFAULT_TIME
+        self.set_value(
+            datetime.combine(date(day.year(), day.month(), day.day()), clock, tzinfo=self.zone_info)
+        )
+        self.calendar_menu.close()
+        self.line.setFocus()
+
+
+def parse_date_text(text: str, zone: tzinfo, display_format: str) -> datetime | None:
+    """A typed date, with or without a time (09:00 when without), in `zone`.
+
+    Reads the locale's format as shown and ISO (`1990-05-14`, `1990-05-14 18:30`,
+    `1990-05-14T18:30+02:00`); anything else is None."""
+    text = " ".join(text.split())
+    if not text or len(text) > 64:
+        return None
+    with contextlib.suppress(ValueError):
+        moment = datetime.fromisoformat(text)
+        if len(text) <= 10:  # a day alone
+            moment = datetime.combine(moment.date(), OptionalDateEditor.DEFAULT_TIME)
+        return to_minute(moment if moment.tzinfo else moment.replace(tzinfo=zone))
+    day_format = display_format.split(" ")[0]
+    for fmt, with_time in ((display_format, True), (day_format, False)):
+        stamp = QDateTime.fromString(text, fmt)
+        if stamp.isValid():
+            day, clock = stamp.date(), stamp.time()
+            hour, minute = (clock.hour(), clock.minute()) if with_time else (9, 0)
+            return datetime(day.year(), day.month(), day.day(), hour, minute, tzinfo=zone)
+    return None
+
+
 class ThingPicker(ValueEditor):
-    """A searchable list of things (label and ID); type to filter."""
+    """A searchable list of things by their labels (an ID typed is taken too)."""
 
     def __init__(
         self,
@@ -150,9 +271,13 @@ class ThingPicker(ValueEditor):
         _single(self, self.combo)
         if none_text is not None:
             self.combo.addItem(none_text, NO_THING)
-        for thing_id, kind, label in data.thing_choices(type_name):
-            shown = f"{label} · {thing_id}" if type_name else f"{kind}: {label} · {thing_id}"
-            self.combo.addItem(shown, thing_id)
+        choices = data.thing_choices(type_name)
+        labels = [label if type_name else f"{kind}: {label}" for _, kind, label in choices]
+        twice = {label for label in labels if labels.count(label) > 1}
+        for (thing_id, _, _), label in zip(choices, labels, strict=True):
+            # By its label; the ID only tells apart things that read the same.
+            self.combo.addItem(f"{label} · {thing_id}" if label in twice else label, thing_id)
+            self.combo.setItemData(self.combo.count() - 1, thing_id, Qt.ItemDataRole.ToolTipRole)
         completer = self.combo.completer()
         assert completer is not None  # an editable combo box has one
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -243,7 +368,7 @@ def editor_for(
     if vtype.base == "yes/no":
         return YesNoEditor(parent)
     if vtype.base == "date":
-        return DateEditor(optional, parent)
+        return OptionalDateEditor(parent) if optional else DateEditor(parent)
     if vtype.is_thing:
         return ThingPicker(data, vtype.base, "(none)" if optional else None, parent)
     return TextEditor(parent)

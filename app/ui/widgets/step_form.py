@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +43,7 @@ from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 ERROR_STYLE = "color: #b91c1c;"
 ONLY_WHEN = "only_when"
 NARROW_FORM = 460  # below this width, labels go above their inputs
+COMMIT_DELAY_MS = 300  # typing pauses this long: the text is committed (and checked)
 # Inputs that hold expressions the dynamic-data menu can fill.
 DYNAMIC_KINDS = frozenset(
     {
@@ -153,6 +155,7 @@ class StepForm(QWidget):
     """The inputs of one step; emits `step_edited` with the new StepDef."""
 
     step_edited = Signal(object)
+    touched_changed = Signal()  # an input was left: its problems may show now
 
     def __init__(
         self,
@@ -178,6 +181,15 @@ class StepForm(QWidget):
         self.widgets: dict[str, Any] = {}
         self.errors: dict[str, QLabel] = {}
         self.reads: dict[str, QLabel] = {}  # how an expression input's data reads
+        # Inputs the person has left (or all, once they tried to run): only these say
+        # "is required" while empty, so a new step does not open in red.
+        self.touched: set[str] = set()
+        self.problems: dict[str, list[str]] = {}
+        # Typing commits after a short pause, so problems and buttons follow the text.
+        self.commit_timer = QTimer(self)
+        self.commit_timer.setSingleShot(True)
+        self.commit_timer.setInterval(COMMIT_DELAY_MS)
+        self.commit_timer.timeout.connect(self.commit)
         self.form = QFormLayout(self)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -186,13 +198,13 @@ class StepForm(QWidget):
             return
         if self.spec.result:
             about = QLabel(
-                self.tr("Its result, for later steps: {result}").format(
-                    result=self.tr(self.spec.result)
-                ),
+                self.tr("Gives later steps: {result}").format(result=self.tr(self.spec.result)),
                 self,
             )
             about.setObjectName("stepResultAbout")
-            about.setWordWrap(True)
+            about.setToolTip(about.text())
+            # One line, cut at the edge: a wrapping label in a form overlaps its neighbours.
+            about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             about.setStyleSheet("color: palette(placeholder-text);")
             self.form.addRow(about)
         for item in self.spec.inputs:
@@ -207,7 +219,9 @@ class StepForm(QWidget):
         condition = ExpressionLineEdit(True, self)
         condition.setObjectName("input_only_when")
         condition.set_words(words)
-        condition.setPlaceholderText(self.tr("always (or a condition, e.g. birthday is not none)"))
+        condition.setPlaceholderText(
+            self.tr("always (or pick a test from Insert data, e.g. “birthday is not empty”)")
+        )
         condition.editingFinished.connect(self.on_input_committed)
         condition.textChanged.connect(self.on_expression_text_changed)
         condition.setAccessibleName(self.tr("Only when"))
@@ -229,7 +243,7 @@ class StepForm(QWidget):
     def _add_row(
         self, label: str, widget: QWidget, key: str, *, dynamic: bool = False, kind: str = ""
     ) -> None:
-        error = QLabel(self)
+        error = QLabel()
         error.setObjectName(f"error_{key}")
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
@@ -253,17 +267,19 @@ class StepForm(QWidget):
         else:
             column.addWidget(widget)
         # One line under the input: its error, or else how its data reads (same place).
-        line = QGridLayout()
+        holder = QWidget(self)  # one line kept under every input: nothing moves
+        holder.setMinimumHeight(self.fontMetrics().height())
+        line = QGridLayout(holder)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(error, 0, 0)
-        reads = QLabel(self)
+        reads = QLabel()
         reads.setObjectName(f"reads_{key}")
         reads.setStyleSheet("color: palette(placeholder-text);")
         reads.setTextFormat(Qt.TextFormat.RichText)
         reads.setWordWrap(True)
         reads.setVisible(False)
         line.addWidget(reads, 0, 0)
-        column.addLayout(line)
+        column.addWidget(holder)
         self.form.addRow(label, column)
         self.errors[key] = error
         self.reads[key] = reads
@@ -302,6 +318,7 @@ class StepForm(QWidget):
         else:
             line.set_words(words)
         line.editingFinished.connect(self.on_input_committed)
+        line.left.connect(self.on_input_left)
         line.textChanged.connect(self.on_expression_text_changed)
         return line
 
@@ -347,16 +364,32 @@ class StepForm(QWidget):
         condition = self.widgets[ONLY_WHEN].text().strip() or None
         return StepDef(self.step.action, inputs, condition)
 
+    def quiet_inputs(self) -> set[str]:
+        """Text inputs still empty that the person has not left: they keep quiet."""
+        return {
+            name
+            for name, widget in self.widgets.items()
+            if isinstance(widget, ExpressionLineEdit | LongTextEdit)
+            and name not in self.touched
+            and not widget.text().strip()
+        }
+
+    def reveal_all(self) -> None:
+        """Show every problem, also of inputs not visited yet (before a run)."""
+        self.touched.update(self.errors)
+        self.show_problems(self.problems)
+
     def show_problems(self, problems: dict[str, list[str]]) -> None:
-        """Problems found on save, by input name (live checks come first)."""
+        """Problems found on save, by input name (live checks come first). An empty
+        input the person has not left yet keeps quiet about being required."""
+        self.problems = problems
         for name, label in self.errors.items():
             widget = self.widgets.get(name)
-            live = (
-                self._live_problems(name, widget.text())
-                if isinstance(widget, ExpressionLineEdit | LongTextEdit)
-                else []
-            )
+            text = widget.text() if isinstance(widget, ExpressionLineEdit | LongTextEdit) else None
+            live = self._live_problems(name, text) if text is not None else []
             messages = live or problems.get(name, [])
+            if text is not None and name not in self.touched and not text.strip():
+                messages = []
             if isinstance(widget, ExpressionLineEdit | LongTextEdit):
                 self._show_line(name, messages, widget.text())
             else:
@@ -400,9 +433,32 @@ class StepForm(QWidget):
         for name, widget in self.widgets.items():
             if widget is sender:
                 self._check_live(name, widget.text())  # type: ignore[attr-defined]
+        self.commit_timer.start()
 
     @Slot()
     def on_input_committed(self) -> None:
+        """An input was left (or a choice made): it may now say what it lacks."""
+        sender = self.sender()
+        for name, widget in self.widgets.items():
+            if widget is sender and name not in self.touched:
+                self.touched.add(name)
+                self.touched_changed.emit()
+        self.commit()
+        self.show_problems(self.problems)
+
+    @Slot()
+    def on_input_left(self) -> None:
+        sender = self.sender()
+        for name, widget in self.widgets.items():
+            if widget is sender and name not in self.touched:
+                self.touched.add(name)
+                self.show_problems(self.problems)
+                self.touched_changed.emit()
+
+    @Slot()
+    def commit(self) -> None:
+        """Hand the step as the inputs show it to the editor (when it changed)."""
+        self.commit_timer.stop()
         step = self.current_step()
         if step != self.step:
             self.step = step

@@ -6,8 +6,13 @@ rules. Thing changes go through the service, so database triggers fire.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+import re
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemDelegate,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -31,7 +37,10 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
+from app.engine.editor_queries import suggested_type
+from app.engine.presenting import thing_label
 from app.errors import CueflowError
+from app.ui.areas.data.commands import SaveFieldsCommand
 from app.ui.areas.data.privacy_editor import PrivacyEditor
 from app.ui.areas.data.trigger_editor import TriggersEditor
 from app.ui.dialogs.thing_dialog import AddThingDialog
@@ -40,6 +49,7 @@ from app.ui.shell.context import AppContext
 from app.ui.widgets.datetime_edit import DateTimeDelegate
 
 ERROR_STYLE = "color: #b91c1c;"
+_PLACEHOLDER = re.compile(r"^field[0-9]+\Z")  # the name Add field gives
 FIELD_NAME, FIELD_TYPE, FIELD_LIST = range(3)
 
 
@@ -53,10 +63,17 @@ class DataArea(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        undo_stack: QUndoStack | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.data_service = context.data
+        # Field changes and things' cell edits are undoable (the window's Edit menu).
+        self.undo_stack = undo_stack or QUndoStack(self)
         self.types: dict[str, DataTypeDef] = {}
         self.current: DataTypeDef | None = None
         self.add_thing_dialog: AddThingDialog | None = None
@@ -100,6 +117,9 @@ class DataArea(QWidget):
         self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.fields_table.setMaximumHeight(190)
         self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
+        self._edited_row = -1  # the row whose name was just typed (Tab goes to its type)
+        self._pending_fields: tuple[list[FieldDef], int] | None = None
+        self.fields_table.itemDelegate().closeEditor.connect(self.on_field_editor_closing)
         fields_layout.addWidget(self.fields_table, 1)
         field_buttons = QVBoxLayout()
         self.add_field_button = QPushButton(self.tr("Add field"), fields_box)
@@ -133,6 +153,7 @@ class DataArea(QWidget):
         bar.addWidget(self.delete_thing_button)
         things_layout.addLayout(bar)
         self.things_model = ThingsModel(self.data_service, self)
+        self.things_model.undo_stack = self.undo_stack
         self.things_view = QTableView(things_box)
         self.things_view.setObjectName("thingsView")
         self.things_view.setModel(self.things_model)
@@ -159,7 +180,12 @@ class DataArea(QWidget):
         self.privacy_editor.setObjectName("privacyEditor")
         self.privacy_editor.status_message.connect(self.status_message)
         self.privacy_editor.saved.connect(self.on_privacy_saved)
-        self.type_tabs.addTab(self.privacy_editor, self.tr("Privacy rules"))
+        privacy_scroll = QScrollArea(self.type_tabs)  # fits a 900×600 window, scrolling
+        privacy_scroll.setWidgetResizable(True)
+        privacy_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        privacy_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        privacy_scroll.setWidget(self.privacy_editor)
+        self.type_tabs.addTab(privacy_scroll, self.tr("Privacy rules"))
         splitter.addWidget(left)
         splitter.addWidget(self.type_tabs)
         splitter.setSizes([220, 900])
@@ -244,31 +270,100 @@ class DataArea(QWidget):
             out.append(FieldDef(item.text().strip() if item else "", ValueType(base, is_list)))
         return tuple(out)
 
-    def save_fields(self, fields: tuple[FieldDef, ...]) -> bool:
+    def save_fields(self, fields: tuple[FieldDef, ...], *, undoable: bool = True) -> bool:
+        """Give the shown type these fields, as one undoable command (Edit ▸ Undo)
+        unless `undoable` is off (a removed field's values cannot come back)."""
         if self.current is None:
             return False
         if not self.settle():  # saving fields reloads the type: unsaved rules go first
             self._show_fields()
             return False
-        try:
-            saved = self.data_service.save_fields(self.current.name, fields)
-        except CueflowError as exc:
-            self.status_message.emit(str(exc))
+        if undoable:
+            command = SaveFieldsCommand(
+                self.data_service,
+                self.current.name,
+                self.current.fields,
+                tuple(fields),
+                self.tr("Change the fields of {type}").format(type=self.current.name),
+                self.show_saved_fields,
+            )
+            self.undo_stack.push(command)
+            failed: CueflowError | None = command.failed
+        else:
+            try:
+                saved = self.data_service.save_fields(self.current.name, fields)
+            except CueflowError as exc:
+                failed = exc
+            else:
+                failed = None
+                self.undo_stack.clear()  # earlier field commands no longer fit
+                self.show_saved_fields(saved.definition, dict(saved.renames), saved.moved)
+        if failed is not None:
+            self.status_message.emit(str(failed))
             self._show_fields()
             return False
-        definition, renames, moved = saved.definition, saved.renames, saved.moved
-        if renames:
-            self.status_message.emit(
-                self.tr("Renamed {fields}; moved the values of {n} thing(s)").format(
-                    fields=", ".join(f"{old} → {new}" for old, new in renames.items()), n=moved
-                )
-            )
-        self.reload(definition.name)
         return True
+
+    def show_saved_fields(
+        self, definition: DataTypeDef, renames: dict[str, str], moved: int
+    ) -> None:
+        """Show what saving the fields did (an edit, its undo or its redo)."""
+        if renames:
+            said = ", ".join(
+                self.tr("{old} to {new}").format(old=old, new=new) for old, new in renames.items()
+            )
+            if moved == 0 and all(_PLACEHOLDER.match(old) for old in renames):
+                said = ", ".join(renames.values())  # a field just added, now named
+                text = self.tr("Added the field {fields}")
+            elif moved == 0:
+                text = self.tr("Renamed the field {fields}")
+            elif moved == 1:
+                text = self.tr("Renamed the field {fields} (1 {type} kept its value)")
+            else:
+                text = self.tr("Renamed the field {fields} ({n} {type}s kept their values)")
+            self.status_message.emit(text.format(fields=said, n=moved, type=definition.name))
+        self.reload(definition.name)
 
     @Slot(QTableWidgetItem)
     def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
-        self.on_fields_edited()
+        row = self._edited_row = item.row()
+        fields = list(self._fields_from_table())
+        self._pending_fields = (fields, row)
+        if self.fields_table.state() == QAbstractItemView.State.EditingState:
+            # Saved once the editor has closed: the save rebuilds the rows under it.
+            QTimer.singleShot(0, self.flush_fields)
+        else:
+            self.flush_fields()
+
+    def flush_fields(self) -> bool:
+        """Save a typed name not saved yet (before another change starts); True when
+        there was none or it saved."""
+        pending, self._pending_fields = self._pending_fields, None
+        return True if pending is None else self._save_named(*pending)
+
+    def _save_named(self, fields: list[FieldDef], row: int) -> bool:
+        before = self.current.fields if self.current else ()
+        if 0 <= row < len(fields) and row < len(before) and _PLACEHOLDER.match(before[row].name):
+            # A new field named for the first time: the type its name suggests.
+            suggestion = suggested_type(fields[row].name, self.types)
+            if suggestion and fields[row].type == ValueType("text"):
+                fields[row] = FieldDef(fields[row].name, ValueType(suggestion))
+        return self.save_fields(tuple(fields))
+
+    @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
+    def on_field_editor_closing(
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        """Tab out of a name moves to its type (once the save has rebuilt the rows)."""
+        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem and self._edited_row >= 0:
+            row, self._edited_row = self._edited_row, -1
+            QTimer.singleShot(0, lambda: self._focus_field_type(row))
+
+    def _focus_field_type(self, row: int) -> None:
+        combo = self.fields_table.cellWidget(row, FIELD_TYPE)
+        if combo is not None:
+            self.fields_table.setCurrentCell(row, FIELD_TYPE)
+            combo.setFocus()
 
     @Slot()
     def on_fields_edited(self) -> None:
@@ -276,28 +371,47 @@ class DataArea(QWidget):
 
     @Slot()
     def on_add_field_clicked(self) -> None:
+        self.flush_fields()  # a name still being typed goes first
         if self.current is None:
             return
         names = {f.name for f in self.current.fields}
         number = 1
         while f"field{number}" in names:
             number += 1
-        self.save_fields((*self.current.fields, FieldDef(f"field{number}", ValueType("text"))))
+        if self.save_fields((*self.current.fields, FieldDef(f"field{number}", ValueType("text")))):
+            self.edit_field_name(self.fields_table.rowCount() - 1)
+
+    def edit_field_name(self, row: int) -> None:
+        """Open a field's name for typing, all selected: typing replaces it, Return
+        saves it, Tab saves it and moves to its type."""
+        item = self.fields_table.item(row, FIELD_NAME)
+        if item is None:
+            return
+        self.fields_table.setFocus()
+        self.fields_table.setCurrentItem(item)
+        self.fields_table.editItem(item)  # Qt selects a line editor's whole text
 
     @Slot()
     def on_remove_field_clicked(self) -> None:
+        self.flush_fields()
         row = self.fields_table.currentRow()
         if self.current is None or not 0 <= row < len(self.current.fields):
             return
-        self.save_fields(tuple(f for i, f in enumerate(self.current.fields) if i != row))
+        # Not undoable: the removed field's values are gone (the stack is cleared).
+        self.save_fields(
+            tuple(f for i, f in enumerate(self.current.fields) if i != row), undoable=False
+        )
 
     @Slot()
     def on_new_type_clicked(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("New data type"), self.tr("Name (e.g. Customer)")
-        )
-        if ok and name.strip():
-            self.create_type(name.strip())
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("New data type"))
+        dialog.setLabelText(self.tr("Name (e.g. Customer)"))
+        dialog.setOkButtonText(self.tr("Create"))
+        # Words only, no stock tick / cross icons (its buttons exist once it is shown).
+        QTimer.singleShot(0, lambda: _words_only(dialog))
+        if dialog.exec() == QInputDialog.DialogCode.Accepted and dialog.textValue().strip():
+            self.create_type(dialog.textValue().strip())
 
     def create_type(self, name: str) -> None:
         if not self.settle():
@@ -322,6 +436,7 @@ class DataArea(QWidget):
     @Slot()
     def on_add_thing_clicked(self) -> None:
         """Ask for the fields first; the thing is saved (and triggers fire) on Save."""
+        self.flush_fields()  # a field name still being typed is part of the form
         if self.current is None:
             return
         dialog = AddThingDialog(self.data_service, self.current, self)
@@ -345,8 +460,10 @@ class DataArea(QWidget):
             return
         self._scroll_to_end = True
         self.things_model.reload()
+        created = dialog.created
+        label = thing_label(dict(created.raw), created.id, brief=True)
         self.status_message.emit(
-            self.tr("Added {type} {id}").format(type=dialog.definition.name, id=dialog.created.id)
+            self.tr("Added {type} {label}").format(type=dialog.definition.name, label=label)
         )
 
     @Slot()
@@ -364,7 +481,11 @@ class DataArea(QWidget):
         if not rows:
             return
         ids = [self.things_model.thing_id(r) for r in rows]
-        question = self.tr("Delete {n} thing(s)?").format(n=len(ids))
+        question = (
+            self.tr("Delete this {type}?")
+            if len(ids) == 1
+            else self.tr("Delete these {n} {type}s?")
+        ).format(n=len(ids), type=self.current.name if self.current else "")
         if (
             QMessageBox.question(self, self.tr("Delete"), question)
             != QMessageBox.StandardButton.Yes
@@ -388,3 +509,9 @@ class DataArea(QWidget):
     @Slot()
     def on_things_data_changed(self) -> None:
         self.thing_error.setText(self.things_model.error)
+
+
+def _words_only(dialog: QWidget) -> None:
+    """No stock tick / cross icons on a dialog's buttons."""
+    for button in dialog.findChildren(QAbstractButton):
+        button.setIcon(QIcon())

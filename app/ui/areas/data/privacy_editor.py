@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -51,15 +52,17 @@ class GrantEditor(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        views = QHBoxLayout()
+        views = QGridLayout()  # two a row: the Data area fits a 900-pixel window
         self.view_group = QButtonGroup(self)
         self.view_all = QRadioButton(self.tr("View all fields"), self)
         self.view_listed = QRadioButton(self.tr("View only these fields:"), self)
         self.view_none = QRadioButton(self.tr("View no fields"), self)
         for number, button in enumerate((self.view_all, self.view_listed, self.view_none)):
             self.view_group.addButton(button, number)
-            views.addWidget(button)
-        views.addStretch(1)
+        views.addWidget(self.view_all, 0, 0)
+        views.addWidget(self.view_none, 0, 1)
+        views.addWidget(self.view_listed, 1, 0, 1, 2)
+        views.setColumnStretch(2, 1)
         layout.addLayout(views)
         self.fields = QListWidget(self)
         self.fields.setObjectName("grantFields")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.engine import run_queries as queries
 from app.engine import schedule_queries
-from app.engine.run_queries import RunFilter
+from app.engine.run_queries import RunFilter, RunRow
 from app.engine.schedule_queries import SchedulerService
 from app.errors import CueflowError
 from app.ui.areas.scheduler.history_page import HistoryPage
@@ -34,6 +34,7 @@ from app.ui.models.roles import ID_ROLE, ROW_ROLE
 from app.ui.models.runs import HistoryRunsModel, UpcomingRunsModel
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
+from app.ui.widgets import formatting
 
 log = logging.getLogger(__name__)
 RELOAD_DELAY_MS = 150
@@ -47,6 +48,7 @@ class SchedulerArea(QWidget):
     """Upcoming and History tables over the ledger, refreshed by scheduler events."""
 
     status_message = Signal(str)
+    run_announced = Signal(str, str)  # words about a run a dialog scheduled, its ID
     _chart_read = Signal(object)  # the History chart's days, read on a worker thread
     paused_changed = Signal(bool)
 
@@ -248,7 +250,7 @@ class SchedulerArea(QWidget):
 
     @Slot()
     def on_history_loaded(self) -> None:
-        self.history_page.empty.setVisible(
+        self.history_page.empty.show_hint(
             self.history_model.rowCount() == 0 and not self.history_filter.text()
         )
         current = self._current_history
@@ -322,6 +324,7 @@ class SchedulerArea(QWidget):
         if not run_ids:
             return 0
         cancelled: list[str] = []
+        first = self._loaded_run(run_ids[0]) if len(run_ids) == 1 else None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             for start in range(0, len(run_ids), CANCEL_CHUNK):
@@ -332,15 +335,26 @@ class SchedulerArea(QWidget):
             QApplication.restoreOverrideCursor()
         self.upcoming_view.clearSelection()
         self.reload()
-        if len(cancelled) == 1:
+        if len(cancelled) == 1 and first is not None:
+            text = self.tr("Cancelled {title} ({when})").format(
+                title=self.upcoming_model.title(first.workflow),
+                when=formatting.when_words(first.scheduled_for),
+            )
+        elif len(cancelled) == 1:
             text = self.tr("Cancelled run {id}").format(id=cancelled[0])
         else:
             text = self.tr("Cancelled {n} runs").format(n=f"{len(cancelled):,}")
-        self.status_message.emit(text)
-        if cancelled:
+        if cancelled:  # said once, beside its Undo
             self._place_undo_bar()
             self.undo_bar.offer(text, cancelled)
+        else:
+            self.status_message.emit(text)
         return len(cancelled)
+
+    def _loaded_run(self, run_id: str) -> RunRow | None:
+        """The Upcoming row of `run_id` when it is loaded (for its words), else None."""
+        row = self.upcoming_model.row_of(run_id)
+        return self.upcoming_model.row_at(row) if row >= 0 else None
 
     @Slot(list)
     def on_undo_clicked(self, run_ids: list[str]) -> None:
@@ -425,11 +439,18 @@ class SchedulerArea(QWidget):
         if ok:
             self.open_run_dialog(name)
 
+    @Slot()
+    def on_workflows_changed(self) -> None:
+        """Labels may have changed: the tables read them on their next reload."""
+        self.upcoming_model.forget_titles()
+        self.history_model.forget_titles()
+
     def open_run_dialog(self, name: str, run_now: bool = False) -> RunDialog:
         workflow = queries.workflow(self.context.db, name)
         dialog = RunDialog(self.context, workflow, run_now=run_now, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.scheduled.connect(self.on_ledger_changed)
+        dialog.announced.connect(self.run_announced)
         dialog.open()
         return dialog
 

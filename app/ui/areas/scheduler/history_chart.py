@@ -74,7 +74,7 @@ class HistoryChart(QWidget):
             took = (
                 self.tr(", median {t}").format(t=seconds_text(median)) if median is not None else ""
             )
-            lines.append(f"{day.day:%a %d %b}: {parts}{took}")
+            lines.append(f"{day.day:%a} {day.day.day} {day.day:%b}: {parts}{took}")
         return "\n".join(lines) or self.tr("No run has finished in these days.")
 
     def bar_rect(self, number: int) -> QRect:
@@ -151,7 +151,7 @@ class HistoryChart(QWidget):
                 painter.drawText(
                     QRect(bar.center().x() - 30, plot.bottom() + 4, 60, BOTTOM - 6),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                    f"{day.day:%d %b}",
+                    f"{day.day.day} {day.day:%b}",  # 1 Dec beside 18 Nov
                 )
             median = day.median_seconds
             if median is not None and longest > 0:
@@ -175,8 +175,11 @@ class HistoryChart(QWidget):
     def _legend(self, painter: QPainter, plot: QRect) -> None:
         metrics = painter.fontMetrics()
         x = plot.right()
+        shown = set(STACK_ORDER[:3]) | {s for day in self.days for s in day.counts if day.counts[s]}
         entries = [(self.tr("median duration"), DURATION_COLOUR)] + [
-            (self.tr(status_words(s)), STATUS_COLOURS[s]) for s in reversed(STACK_ORDER[:3])
+            (self.tr(status_words(s)), STATUS_COLOURS[s])
+            for s in reversed(STACK_ORDER)
+            if s in shown  # every colour drawn has its entry (cancelled runs too)
         ]
         for label, colour in entries:
             width = metrics.horizontalAdvance(label)

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.engine.run_queries import Database
 from app.ui.areas.scheduler.history_chart import HistoryChart
 from app.ui.areas.scheduler.run_details import RunDetails
-from app.ui.areas.scheduler.tables import ColumnFitter, table_look
+from app.ui.areas.scheduler.tables import ColumnFitter, HintLine, table_look
 from app.ui.models.runs import HistoryRunsModel
 
 H = HistoryRunsModel
@@ -68,12 +67,10 @@ class HistoryPage(QWidget):
         self.resume_button.setEnabled(False)
         bar.addWidget(self.resume_button)
         layout.addLayout(bar)
-        self.empty = QLabel(
+        self.empty = HintLine(
             self.tr("No run has finished yet. Runs appear here once they start."), self
         )
         self.empty.setObjectName("historyEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setVisible(False)
         layout.addWidget(self.empty)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -84,7 +81,13 @@ class HistoryPage(QWidget):
         self.view.setModel(model)
         table_look(self.view)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.fitter = ColumnFitter(self.view, HISTORY_WIDTHS, HISTORY_PRIORITIES, H.COL_ERROR)
+        self.fitter = ColumnFitter(
+            self.view,
+            HISTORY_WIDTHS,
+            HISTORY_PRIORITIES,
+            H.COL_ERROR,
+            off=frozenset({H.COL_ID}),  # the header's context menu shows it
+        )
         self.details = RunDetails(db, self.splitter)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)

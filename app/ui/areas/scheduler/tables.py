@@ -7,6 +7,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     Qt,
     Signal,
@@ -16,11 +17,15 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QLabel,
+    QMenu,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionButton,
     QStyleOptionViewItem,
     QTableView,
+    QWidget,
 )
 
 from app.ui.models.roles import ID_ROLE
@@ -69,6 +74,25 @@ class CancelButtonDelegate(QStyledItemDelegate):
         return cell.adjusted(4, 2, -4, -2)
 
 
+class HintLine(QLabel):
+    """A one-line hint that comes and goes in a line kept for it: showing it moves
+    nothing. `show_hint(False)` empties the line instead of hiding it."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.hint = text
+        self.setToolTip(text)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setText("")
+
+    def show_hint(self, shown: bool) -> None:
+        self.setText(self.hint if shown else "")
+
+    def shown(self) -> bool:
+        return bool(self.text())
+
+
 def table_look(view: QTableView) -> None:
     """The look the Upcoming and History tables share: whole rows, no row numbers."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -97,6 +121,8 @@ class ColumnFitter(QObject):
         priorities: dict[int, int],
         stretch: int,
         stretch_min: int = 120,
+        *,
+        off: frozenset[int] = frozenset(),
     ) -> None:
         super().__init__(view)
         self.view = view
@@ -104,6 +130,14 @@ class ColumnFitter(QObject):
         self.priorities = priorities
         self.stretch = stretch
         self.stretch_min = stretch_min
+        # Columns the person turned off (at first `off`: the run ID), from the header's
+        # context menu; they come last when turned on.
+        self.off: set[int] = set(off)
+        header = view.horizontalHeader()
+        for column in sorted(off):
+            header.moveSection(header.visualIndex(column), header.count() - 1)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.on_header_menu_requested)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
@@ -122,9 +156,33 @@ class ColumnFitter(QObject):
     def hidden_columns(self) -> list[int]:
         return [c for c in self.widths if self.view.isColumnHidden(c)]
 
+    def header_menu(self) -> QMenu:
+        """Show or hide the columns that may be hidden (the pinned ones stay)."""
+        menu = QMenu(self.view)
+        model = self.view.model()
+        for column in sorted(self.widths, key=self.view.horizontalHeader().visualIndex):
+            if self.priorities.get(column, 0) == 0:
+                continue
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(column not in self.off)
+            action.toggled.connect(lambda on, c=column: self.set_shown(c, on))
+        return menu
+
+    def on_header_menu_requested(self, where: QPoint) -> None:
+        self.header_menu().popup(self.view.horizontalHeader().mapToGlobal(where))
+
+    def set_shown(self, column: int, shown: bool) -> None:
+        if shown:
+            self.off.discard(column)
+        else:
+            self.off.add(column)
+        self.fit()
+
     def fit(self) -> None:
         available = self.view.viewport().width()
-        shown = dict(self.widths)
+        shown = {c: w for c, w in self.widths.items() if c not in self.off}
         # drop the least important columns until the rest fit beside the stretch column
         for column in sorted(shown, key=lambda c: -self.priorities.get(c, 0)):
             if sum(shown.values()) + self.stretch_min <= available:

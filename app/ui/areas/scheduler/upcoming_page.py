@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -18,7 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import local_zone
-from app.ui.areas.scheduler.tables import CancelButtonDelegate, ColumnFitter, table_look
+from app.ui.areas.scheduler.tables import (
+    CancelButtonDelegate,
+    ColumnFitter,
+    HintLine,
+    table_look,
+)
 from app.ui.models.runs import UpcomingRunsModel
 from app.ui.widgets.datetime_edit import DateTimeEdit
 from app.ui.widgets.palette_colours import warning_colour
@@ -94,6 +100,9 @@ class UndoBar(QWidget):
             self.undo_clicked.emit(ids)
 
 
+TWO_ROWS_BELOW = 1000  # narrower than this, the buttons sit under the filter
+
+
 class UpcomingPage(QWidget):
     """The filter bar and the Upcoming table (the area wires the buttons)."""
 
@@ -133,6 +142,16 @@ class UpcomingPage(QWidget):
         self.pause_button.setCheckable(True)
         bar.addWidget(self.pause_button)
         layout.addLayout(bar)
+        # Narrow: the buttons go to a row of their own, so the filter keeps its width.
+        self.bar, self.button_row = bar, QHBoxLayout()
+        self.button_row.addStretch(1)
+        layout.addLayout(self.button_row)
+        self.buttons = (
+            self.schedule_button,
+            self.cancel_selected_button,
+            self.cancel_all_button,
+            self.pause_button,
+        )
         self.paused_banner = QLabel(
             self.tr(
                 "Paused: no run starts until you resume. Runs that come due meanwhile stay "
@@ -147,7 +166,7 @@ class UpcomingPage(QWidget):
         )
         self.paused_banner.setVisible(False)
         layout.addWidget(self.paused_banner)
-        self.empty = QLabel(
+        self.empty = HintLine(
             self.tr(
                 "Nothing is scheduled. Click Schedule… to run a workflow later, or use "
                 "Run now in the Workflows area."
@@ -155,8 +174,6 @@ class UpcomingPage(QWidget):
             self,
         )
         self.empty.setObjectName("upcomingEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setVisible(False)
         layout.addWidget(self.empty)
 
         self.view = QTableView(self)
@@ -166,7 +183,15 @@ class UpcomingPage(QWidget):
         table_look(self.view)
         self.cancel_delegate = CancelButtonDelegate(self.view)
         self.view.setItemDelegateForColumn(M.COL_CANCEL, self.cancel_delegate)
-        self.fitter = ColumnFitter(self.view, UPCOMING_WIDTHS, UPCOMING_PRIORITIES, M.COL_PARAMS)
+        self.fitter = ColumnFitter(
+            self.view,
+            UPCOMING_WIDTHS,
+            UPCOMING_PRIORITIES,
+            M.COL_PARAMS,
+            off=frozenset({M.COL_ID}),  # the header's context menu shows it
+        )
+        header = self.view.horizontalHeader()
+        header.moveSection(header.visualIndex(M.COL_CANCEL), header.count() - 1)  # pinned
         layout.addWidget(self.view, 1)
         self.undo_bar = UndoBar(self)
         layout.addWidget(self.undo_bar)
@@ -176,6 +201,19 @@ class UpcomingPage(QWidget):
             "border: 1px solid palette(mid); border-radius: 4px;"
         )
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_buttons(event.size().width() < TWO_ROWS_BELOW)
+
+    def place_buttons(self, two_rows: bool) -> None:
+        target = self.button_row if two_rows else self.bar
+        if target.indexOf(self.pause_button) >= 0:
+            return
+        source = self.bar if two_rows else self.button_row
+        for button in self.buttons:
+            source.removeWidget(button)
+            target.addWidget(button)
+
     def since_value(self) -> datetime | None:
         """The From time, or None when the box is off."""
         if not self.since_check.isChecked():
@@ -183,7 +221,7 @@ class UpcomingPage(QWidget):
         return self.since.value().astimezone(local_zone())
 
     def show_empty(self, empty: bool) -> None:
-        self.empty.setVisible(empty)
+        self.empty.show_hint(empty)
 
     def cancel_rect(self, row: int) -> QRect:
         """The painted Cancel button of a row, in viewport coordinates."""

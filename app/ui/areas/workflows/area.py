@@ -55,6 +55,8 @@ class WorkflowsArea(QWidget):
     """The workflow list (colour chips, filter, New / Duplicate / Delete) and its editor."""
 
     status_message = Signal(str)
+    run_announced = Signal(str, str)  # words about a run a dialog scheduled, its ID
+    workflows_changed = Signal()  # one was saved, renamed or deleted (labels may differ)
     _last_run_read = Signal(str, object)  # workflow name, LastRun or None (from a worker)
 
     def __init__(
@@ -67,6 +69,7 @@ class WorkflowsArea(QWidget):
         self.current: WorkflowDef | None = None
         self.row: StoredRow | None = None  # the stored workflow the editor shows
         self._rows: dict[int, StoredRow] = {}  # one StoredRow per stored workflow
+        self._stored_names: dict[int, str] = {}  # row ID → the name it is stored under
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -129,13 +132,17 @@ class WorkflowsArea(QWidget):
             self.workflow_list.clear()
             names = list(workflows)
             if self.current is not None and self.current.name not in workflows:
-                names.append(self.current.name)  # an unsaved draft
+                names.append(self.current.name)  # an unsaved draft …
+                stored = self._stored_names.get(self.row.id) if self.row and self.row.id else None
+                if stored in names and stored != self.current.name:
+                    names.remove(stored)  # … in the place of the stored one it changes
             for name in sorted(names):
                 wf = workflows.get(name) or self.current
                 assert wf is not None
-                item = QListWidgetItem(colour_chip(wf.colour), f"{wf.title}\n{wf.name}")
+                item = QListWidgetItem(colour_chip(wf.colour), wf.title)
                 item.setData(NAME_ROLE, name)
-                item.setToolTip(wf.description or wf.name)
+                tip = self.tr("Name in files and the API: {name}").format(name=wf.name)
+                item.setToolTip(f"{wf.description}\n{tip}" if wf.description else tip)
                 self.workflow_list.addItem(item)
                 if name == wanted:
                     self.workflow_list.setCurrentItem(item)
@@ -192,6 +199,7 @@ class WorkflowsArea(QWidget):
             return
         wf, row_id = found
         self.row = self._rows.setdefault(row_id, StoredRow(row_id))
+        self._stored_names[row_id] = wf.name
         types, workflows = self._load_context()
         self._show(wf, validate_workflow(wf, types, workflows))
 
@@ -236,8 +244,11 @@ class WorkflowsArea(QWidget):
 
     def show_saved(self, saved: Saved, row: StoredRow) -> None:
         """Show the workflow a save checked: saved, or on screen with its problems."""
+        if saved.ok:
+            self.workflows_changed.emit()
         if saved.ok and row.id is not None:
             self._rows[row.id] = row
+            self._stored_names[row.id] = saved.workflow.name
             if saved.moved:
                 self._say_moved(saved.moved)
         self.row = row
@@ -261,6 +272,7 @@ class WorkflowsArea(QWidget):
         """Show that the row's workflow was deleted (and the runs that cancelled)."""
         if deleted.name is None:
             return
+        self.workflows_changed.emit()
         if deleted.row_id is not None:
             self._rows.pop(deleted.row_id, None)
         if deleted.cancelled:
@@ -308,8 +320,8 @@ class WorkflowsArea(QWidget):
                 self.workflow_service, self, workflow, self.tr("New workflow"), StoredRow()
             )
         )
-        self.editor.name_edit.setFocus()
-        self.editor.name_edit.selectAll()
+        self.editor.label_edit.setFocus()  # typing names it; the technical name follows
+        self.editor.label_edit.selectAll()
 
     @Slot()
     def duplicate_workflow(self) -> None:
@@ -366,5 +378,6 @@ class WorkflowsArea(QWidget):
             self.context, self.current, run_now=run_now, problems=problems, parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.announced.connect(self.run_announced)
         dialog.open()
         return dialog

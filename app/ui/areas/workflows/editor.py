@@ -29,7 +29,7 @@ from app.actions import registry
 from app.core.definitions import DataTypeDef, ParameterDef, StepDef, TriggerDef, WorkflowDef
 from app.core.types import SCALARS
 from app.engine.dynamic_data import readable, scope, step_summary
-from app.engine.editor_queries import Explained, LastRun, explain
+from app.engine.editor_queries import Explained, LastRun, explain, follows_label
 from app.engine.validation import Problem, typed_names
 from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
@@ -67,6 +67,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.step_form: StepForm | None = None
         self._form_key: tuple[Any, ...] | None = None
         self._insert_at: int | None = None
+        self._quiet_shown = False  # cards drawn with a new step's problems kept quiet
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
 
@@ -199,6 +200,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.setEnabled(workflow is not None)
         if workflow is None:
             self.title.setText(self.tr("No workflow selected"))
+            self.workflow_panel.colour_button.setIcon(colour_chip("#9ca3af", 18))  # a grey swatch
             self.params_table.setRowCount(0)
             self.flow.set_cards([])
             self._set_step_form(None)
@@ -208,11 +210,17 @@ class WorkflowEditor(EditsMixin, QWidget):
         panel = self.workflow_panel
         _set_text(panel.name_edit, workflow.name)
         _set_text(panel.label_edit, workflow.label)
+        panel.name_follows = follows_label(workflow.name, workflow.label)
+        panel.taken_names = set(self.workflow_names) - {workflow.name}
         if panel.description_edit.text() != workflow.description:
             with QSignalBlocker(panel.description_edit):
                 panel.description_edit.setText(workflow.description)
-        panel.colour_button.setIcon(colour_chip(workflow.colour))
-        panel.colour_button.setText(workflow.colour)
+        panel.colour_button.setIcon(colour_chip(workflow.colour, 18))
+        panel.colour_button.setToolTip(
+            self.tr("Colour of this workflow ({colour}): click to change").format(
+                colour=workflow.colour
+            )
+        )
         _set_blocked(panel.privacy_check, "setChecked", workflow.ignore_privacy_rules)
         _set_blocked(panel.timeout_spin, "setValue", int(workflow.timeout))
         _set_blocked(panel.attempts_spin, "setValue", workflow.retries.attempts)
@@ -262,7 +270,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                 note=self._started_by(wf.name),
             )
         ]
-        bad_steps = {e.step for e in self.explained if e.step is not None}
+        bad_steps = {e.step for e in self._shown_explained() if e.step is not None}
         outcomes = self.last_run.steps if self.last_run is not None else {}
         for position, step in enumerate(wf.steps):
             spec = registry.get(step.action)
@@ -373,6 +381,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                 groups=groups,
             )
             form.step_edited.connect(self.on_step_form_edited)
+            form.touched_changed.connect(self._show_problems)
             self._set_step_form(form)
             self._form_key = key
         elif self.step_form is not None and self.step_form.step != step:
@@ -399,12 +408,29 @@ class WorkflowEditor(EditsMixin, QWidget):
                 out.setdefault(item.input, []).append(item.short)
         return out
 
+    def _shown_explained(self) -> list[Explained]:
+        """The problems to show: not yet "required" for an empty input of the step
+        being edited that the person has not left (a new step does not open in red).
+        Run and Schedule stay off all the same, their tooltip says why."""
+        form, position = self.step_form, self.selected_step()
+        if form is None or position is None:
+            return self.explained
+        quiet = form.quiet_inputs()
+        return [e for e in self.explained if not (e.step == position + 1 and e.input in quiet)]
+
     def _show_problems(self) -> None:
-        if self.explained:
+        shown = self._shown_explained()
+        if shown:
             lines = [self.tr("Not saved until these are fixed:")]
-            lines += [f"• {e.sentence}" for e in self.explained]
+            lines += [f"• {e.sentence}" for e in shown]
             self.problem_banner.setText("\n".join(lines))
-        self.problem_banner.setVisible(bool(self.explained))
+        self.problem_banner.setVisible(bool(shown))
+        if len(shown) != len(self.explained) or self._quiet_shown:
+            self._quiet_shown = len(shown) != len(self.explained)
+            current = self.flow.currentRow()
+            with QSignalBlocker(self.flow):
+                self.flow.set_cards(self._cards())  # the card's red follows too
+                self.flow.setCurrentRow(current)
         name_problems = [p.reason for p in self.problems if p.place == "name"]
         error = self.workflow_panel.name_error
         error.setText("; ".join(name_problems))
@@ -423,6 +449,8 @@ class WorkflowEditor(EditsMixin, QWidget):
     @Slot(int)
     def on_flow_current_changed(self, row: int) -> None:
         self._sync_inspector()
+        if self.workflow is not None:
+            self._show_problems()  # which are kept quiet depends on the step shown
 
     @Slot(int, int)
     def on_flow_step_moved(self, source: int, target: int) -> None:

@@ -9,6 +9,7 @@ an undo command that saves it through the workflow service.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Slot
@@ -16,8 +17,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog
 
 from app.actions import registry
-from app.core.definitions import ParameterDef, RetryPolicy, StepDef, WorkflowDef
+from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import ValueType
+from app.engine.editor_queries import suggested_type
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget as _Base
@@ -28,11 +30,15 @@ else:
     _Base = object
 
 
+_PLACEHOLDER = re.compile(r"^param[0-9]+\Z")  # the key Add parameter gives
+
+
 class EditsMixin(_Base):
     """Fields, parameters and steps of the shown workflow, changed."""
 
     # What WorkflowEditor provides.
     workflow: WorkflowDef | None
+    data_types: dict[str, DataTypeDef]
     workflow_panel: WorkflowPanel
     params_table: ParametersTable
     edited: Any
@@ -97,13 +103,25 @@ class EditsMixin(_Base):
     def on_params_edited(self) -> None:
         if self.workflow is None:
             return
-        params = self.params_table.parameters()
+        params = list(self.params_table.parameters())
+        before = self.workflow.parameters
+        for row, param in enumerate(params):
+            if (
+                row < len(before)
+                and _PLACEHOLDER.match(before[row].key)
+                and param.key != (before[row].key)
+            ):  # a new parameter named for the first time: the type its name suggests
+                suggestion = suggested_type(param.key, self.data_types)
+                if suggestion and param.type == ValueType("text"):
+                    params[row] = dataclasses.replace(param, type=ValueType(suggestion))
         self._emit(
-            dataclasses.replace(self.workflow, parameters=params), self.tr("Edit parameters")
+            dataclasses.replace(self.workflow, parameters=tuple(params)),
+            self.tr("Edit parameters"),
         )
 
     @Slot()
     def on_add_param_clicked(self) -> None:
+        self.params_table.flush()  # a key still being typed goes first
         if self.workflow is None:
             return
         keys = {p.key for p in self.workflow.parameters}
@@ -112,9 +130,11 @@ class EditsMixin(_Base):
             number += 1
         params = (*self.workflow.parameters, ParameterDef(f"param{number}", ValueType("text")))
         self._emit(dataclasses.replace(self.workflow, parameters=params), self.tr("Add parameter"))
+        self.params_table.edit_key(len(params) - 1)
 
     @Slot()
     def on_remove_param_clicked(self) -> None:
+        self.params_table.flush()  # a key still being typed goes first
         row = self.params_table.currentRow()
         if self.workflow is None or not 0 <= row < len(self.workflow.parameters):
             return
@@ -125,6 +145,7 @@ class EditsMixin(_Base):
 
     @Slot(int)
     def move_parameter(self, delta: int) -> None:
+        self.params_table.flush()  # a key still being typed goes first
         row = self.params_table.currentRow()
         if self.workflow is None:
             return

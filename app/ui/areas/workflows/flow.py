@@ -231,7 +231,7 @@ class FlowDelegate(QStyledItemDelegate):
 
 
 LINE = 20  # height of a summary line
-SUMMARY_LINES = 2  # a long summary wraps once, then is elided
+SUMMARY_LINES = 3  # a long summary wraps twice (readable in a narrow flow), then is elided
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:

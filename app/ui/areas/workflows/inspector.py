@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.types import local_zone
-from app.engine.editor_queries import StepOutcome, plain_reason
+from app.engine.editor_queries import StepOutcome, free_name_from_label, plain_reason
 from app.engine.validation import check_fields
 from app.ui.areas.workflows.parameters import ParametersTable
 from app.ui.widgets.dynamic_data import DynamicDataButton
@@ -60,7 +60,8 @@ def scrolled(widget: QWidget, parent: QWidget) -> QScrollArea:
 
 
 class WorkflowPanel(QWidget):
-    """Parameters (key, type of content, is a list, optional) and the workflow's fields."""
+    """The workflow's name (its technical name derived from it), its parameters (key,
+    type of content, is a list, optional) and its other settings."""
 
     fields_committed = Signal()
     colour_clicked = Signal()
@@ -73,6 +74,7 @@ class WorkflowPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(self._build_name())
         layout.addWidget(self._build_parameters())
         layout.addWidget(self._build_fields())
         layout.addStretch(1)
@@ -104,36 +106,73 @@ class WorkflowPanel(QWidget):
         layout.addLayout(buttons)
         return box
 
-    def _build_fields(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Workflow"), self)
+    def _build_name(self) -> QWidget:
+        """The workflow's name as people read it, and the technical name it gives."""
+        box = QWidget(self)
         form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 4)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        label_row = QHBoxLayout()
+        self.label_edit = QLineEdit(box)
+        self.label_edit.setObjectName("workflowLabel")
+        self.label_edit.setAccessibleName(self.tr("Name"))
+        self.label_edit.setPlaceholderText(self.tr("e.g. Send birthday email"))
+        self.label_edit.editingFinished.connect(self.fields_committed)
+        self.label_edit.textEdited.connect(self.on_label_edited)
+        label_row.addWidget(self.label_edit, 1)
+        self.colour_button = QPushButton(box)
+        self.colour_button.setObjectName("workflowColour")
+        self.colour_button.setAccessibleName(self.tr("Colour"))
+        self.colour_button.setIconSize(QSize(18, 18))
+        self.colour_button.setFixedWidth(36)
+        self.colour_button.clicked.connect(self.colour_clicked)
+        label_row.addWidget(self.colour_button)
+        form.addRow(self.tr("Name"), label_row)
+        # The technical name: derived from the name until the person edits it here.
+        technical = QVBoxLayout()  # the caption above: the input keeps the row's width
+        technical.setSpacing(0)
+        caption = QLabel(self.tr("Name in files and the API:"), box)
+        caption.setStyleSheet("color: palette(placeholder-text);")
+        technical.addWidget(caption)
         self.name_edit = QLineEdit(box)
         self.name_edit.setObjectName("workflowName")
-        self.name_edit.setToolTip(self.tr("Lower-case letters, digits and _ (used by commands)"))
+        self.name_edit.setAccessibleName(self.tr("Name in files and the API"))
+        self.name_edit.setToolTip(
+            self.tr(
+                "Lower-case letters, digits and _; made from the name until you change it "
+                "(commands, the API and workflow files use it)"
+            )
+        )
         self.name_edit.editingFinished.connect(self.fields_committed)
+        self.name_edit.textEdited.connect(self.on_name_edited)
+        technical.addWidget(self.name_edit)
         self.name_error = QLabel(box)
         self.name_error.setObjectName("workflowNameError")
         self.name_error.setStyleSheet(ERROR_STYLE)
         self.name_error.setWordWrap(True)
         self.name_error.setVisible(False)
-        name_column = QVBoxLayout()
-        name_column.addWidget(self.name_edit)
-        name_column.addWidget(self.name_error)
-        form.addRow(self.tr("Name"), name_column)
-        label_row = QHBoxLayout()
-        self.label_edit = QLineEdit(box)
-        self.label_edit.setObjectName("workflowLabel")
-        self.label_edit.editingFinished.connect(self.fields_committed)
-        label_row.addWidget(self.label_edit, 1)
-        self.colour_button = QPushButton(box)
-        self.colour_button.setObjectName("workflowColour")
-        self.colour_button.setAccessibleName(self.tr("Colour"))
-        self.colour_button.setIconSize(QSize(16, 16))
-        self.colour_button.clicked.connect(self.colour_clicked)
-        label_row.addWidget(self.colour_button)
-        form.addRow(self.tr("Label"), label_row)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addLayout(technical)
+        column.addWidget(self.name_error)
+        form.addRow("", column)
+        self.name_follows = True  # the technical name is derived from the name
+        self.taken_names: set[str] = set()
+        return box
+
+    def on_label_edited(self, text: str) -> None:
+        """While the name is typed, the technical name it gives is shown under it."""
+        if self.name_follows:
+            self.name_edit.setText(free_name_from_label(text, self.taken_names))
+
+    def on_name_edited(self, text: str) -> None:
+        self.name_follows = False  # chosen by the person: the name no longer changes it
+
+    def _build_fields(self) -> QGroupBox:
+        box = QGroupBox(self.tr("More settings"), self)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.description_edit = LongTextEdit(box)
         self.description_edit.setObjectName("workflowDescription")
         self.description_edit.setFixedHeight(54)
@@ -162,6 +201,14 @@ class WorkflowPanel(QWidget):
         self.backoff_spin.setSuffix(self.tr(" seconds"))
         self.backoff_spin.editingFinished.connect(self.fields_committed)
         form.addRow(self.tr("First retry after"), self.backoff_spin)
+        for spin, one, many in (
+            (self.timeout_spin, self.tr(" second"), self.tr(" seconds")),
+            (self.attempts_spin, self.tr(" more try"), self.tr(" more tries")),
+            (self.backoff_spin, self.tr(" second"), self.tr(" seconds")),
+        ):  # "1 second", "2 seconds": never "1 seconds"
+            spin.valueChanged.connect(
+                lambda value, s=spin, a=one, b=many: s.setSuffix(a if value == 1 else b)
+            )
         self.missed_combo = QComboBox(box)
         self.missed_combo.setObjectName("workflowOnMissed")
         for value, text in ON_MISSED_CHOICES:

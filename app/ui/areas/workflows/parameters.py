@@ -6,9 +6,10 @@ change into an edit of the workflow.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
@@ -45,7 +46,32 @@ class ParametersTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setMinimumHeight(120)
         self.setMaximumHeight(170)
+        self._pending = False  # a typed key waits for its editor to close
         self.itemChanged.connect(self.on_item_changed)
+        self.itemDelegate().closeEditor.connect(self.on_editor_closing)
+
+    def edit_key(self, row: int) -> None:
+        """Open a parameter's key for typing, all selected: typing replaces it, Return
+        keeps it, Tab keeps it and moves to its type of content."""
+        item = self.item(row, PARAM_KEY)
+        if item is None:
+            return
+        self.setFocus()
+        self.setCurrentItem(item)
+        self.editItem(item)  # Qt selects a line editor's whole text
+
+    @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
+    def on_editor_closing(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint != QAbstractItemDelegate.EndEditHint.EditNextItem:
+            return
+        row = self.currentRow()
+        QTimer.singleShot(0, lambda: self._focus_type(row))
+
+    def _focus_type(self, row: int) -> None:
+        combo = self.cellWidget(row, PARAM_TYPE)
+        if combo is not None:
+            self.setCurrentCell(row, PARAM_TYPE)
+            combo.setFocus()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """ "Type of content" when it fits, else "Type" (the tooltip keeps the full words)."""
@@ -124,7 +150,18 @@ class ParametersTable(QTableWidget):
 
     @Slot(QTableWidgetItem)
     def on_item_changed(self, item: QTableWidgetItem) -> None:
-        self.edited.emit()
+        self._pending = True
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if editing and item.column() == PARAM_KEY and self.currentItem() is item:
+            QTimer.singleShot(0, self.flush)  # once the editor has closed
+        else:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand on a typed change not handed on yet (before another edit starts)."""
+        if self._pending:
+            self._pending = False
+            self.edited.emit()
 
     @Slot()
     def on_type_changed(self) -> None:
