@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -48,7 +50,17 @@ class SettingsArea(QWidget):
         self.context = context
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
+        # The groups scroll: a tall Settings page must not set the window's
+        # minimum height (a stacked area is as tall as its tallest page).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget(scroll)
+        scroll.setWidget(page)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(page)
 
         smtp = QGroupBox(self.tr("Email (SMTP)"), self)
         form = QFormLayout(smtp)
