@@ -43,6 +43,7 @@ class RunRow:
         "attempt",
         "error",
         "id",
+        "origin",
         "run_as",
         "status",
         "workflow",
@@ -61,6 +62,7 @@ class RunRow:
         run_as: str | None,
         attempt: int,
         error: str | None,
+        origin: str = "cli",
     ) -> None:
         self.id = id
         self.workflow = workflow
@@ -72,6 +74,7 @@ class RunRow:
         self.run_as = run_as
         self.attempt = attempt
         self.error = error
+        self.origin = origin  # who asked for it: cli, window, schedule, trigger, workflow, api:…
 
     @property
     def scheduled_for(self) -> datetime:
@@ -132,7 +135,7 @@ class RunFilter:
 # the statement would cost several times that (see storage.db.driver).
 _COLUMNS = (
     "id, workflow, status, scheduled_for, created_at, started_at, finished_at, params, "
-    "run_as, attempt, error"
+    "run_as, attempt, error, origin"
 )
 _FINISHED = ", ".join(f"'{status}'" for status in ledger.FINISHED)
 

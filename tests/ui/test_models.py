@@ -66,3 +66,18 @@ def test_things_model(qtbot: Any, qtmodeltester: Any, greeting: AppContext) -> N
     assert model.setData(index, "Ada Lovelace")
     with greeting.db.read() as session:
         assert catalog.get_thing(session, "ada").raw["name"] == "Ada Lovelace"
+
+
+def test_the_tables_say_who_started_a_run(greeting: AppContext) -> None:
+    from app.engine.service import Service
+
+    later = utcnow() + timedelta(hours=1)
+    api = Service(greeting.db, greeting.events, origin="api:shop")
+    from_api = api.schedule("greet", {"user": "ada"}, at=later)
+    greeting.service.schedule("greet", {"user": "ada"}, at=later + timedelta(minutes=1))
+    upcoming = UpcomingRunsModel(greeting.db)
+    said = [upcoming.index(r, UpcomingRunsModel.COL_ORIGIN).data() for r in range(2)]
+    assert said == ["Workflow API (shop)", "This window"]
+    greeting.service.cancel([from_api])
+    history = HistoryRunsModel(greeting.db)
+    assert history.index(0, HistoryRunsModel.COL_ORIGIN).data() == "Workflow API (shop)"

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     Qt,
     QThreadPool,
@@ -304,6 +305,21 @@ class PagedRunsModel(QAbstractTableModel):
         return QColor(self._colours.get(workflow, "#9ca3af"))
 
 
+def origin_words(origin: str) -> str:
+    """Who asked for a run, as the Scheduler says it (PRODUCT §5's `origin`)."""
+    tr = QCoreApplication.translate
+    if origin.startswith("api:"):
+        return tr("origin", "Workflow API ({token})").format(token=origin[4:])
+    words = {
+        "cli": tr("origin", "Command line"),
+        "window": tr("origin", "This window"),
+        "schedule": tr("origin", "Repeat schedule"),
+        "trigger": tr("origin", "Data trigger"),
+        "workflow": tr("origin", "Another workflow"),
+    }
+    return words.get(origin, origin)
+
+
 class UpcomingRunsModel(PagedRunsModel):
     """Scheduled runs, soonest first."""
 
@@ -316,8 +332,9 @@ class UpcomingRunsModel(PagedRunsModel):
         COL_RUN_AS,
         COL_PARAMS,
         COL_CREATED,
+        COL_ORIGIN,
         COL_CANCEL,
-    ) = range(9)
+    ) = range(10)
     HEADERS = (
         "ID",
         "Workflow",
@@ -327,6 +344,7 @@ class UpcomingRunsModel(PagedRunsModel):
         "Run as",
         "Parameters",
         "Created",
+        "Started by",
         "",
     )
 
@@ -401,6 +419,8 @@ class UpcomingRunsModel(PagedRunsModel):
             return self._thing(run.run_as) if run.run_as else ""
         if column == self.COL_PARAMS:
             return formatting.params_text(self._params_shown(run))
+        if column == self.COL_ORIGIN:
+            return origin_words(run.origin)
         if column == self.COL_CREATED:
             return formatting.local_time(run.created_at)
         if column == self.COL_CANCEL:
@@ -453,7 +473,8 @@ class HistoryRunsModel(PagedRunsModel):
         COL_STATUS,
         COL_ATTEMPT,
         COL_ERROR,
-    ) = range(8)
+        COL_ORIGIN,
+    ) = range(9)
     HEADERS = (
         "ID",
         "Workflow",
@@ -463,6 +484,7 @@ class HistoryRunsModel(PagedRunsModel):
         "Status",
         "Attempt",
         "Error",
+        "Started by",
     )
 
     def _read(self, run_filter: RunFilter, colours: bool) -> RunsWindow:
@@ -489,6 +511,8 @@ class HistoryRunsModel(PagedRunsModel):
             return str(run.attempt) if run.attempt > 1 else ""
         if column == self.COL_ERROR:
             return formatting.short(run.error, 120) if run.status != queries.CANCELLED else ""
+        if column == self.COL_ORIGIN:
+            return origin_words(run.origin)
         return None
 
     def _tooltip(self, run: RunRow, column: int) -> str | None:

@@ -40,6 +40,7 @@ UPCOMING_WIDTHS = {
     M.COL_ERROR: 160,
     M.COL_RUN_AS: 100,
     M.COL_CREATED: 140,
+    M.COL_ORIGIN: 130,
     M.COL_CANCEL: 84,
 }
 # 0: always shown; higher numbers are hidden first when the window is narrow
@@ -52,6 +53,7 @@ UPCOMING_PRIORITIES = {
     M.COL_ID: 4,
     M.COL_RUN_AS: 5,
     M.COL_CREATED: 6,
+    M.COL_ORIGIN: 7,
 }
 
 
