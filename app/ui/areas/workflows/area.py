@@ -121,7 +121,13 @@ class WorkflowsArea(QWidget):
     def _load_context(self) -> tuple[dict[str, Any], dict[str, WorkflowDef]]:
         types, workflows = self.workflow_service.context()
         fields = {name: [f.name for f in d.fields] for name, d in types.items()}
-        self.editor.set_context(fields, sorted(workflows), types, self.context.data.triggers())
+        self.editor.set_context(
+            fields,
+            sorted(workflows),
+            types,
+            self.context.data.triggers(),
+            api_listen=self.context.settings.get("api.listen"),
+        )
         return types, workflows
 
     def refresh_list(self, select: str | None = None) -> None:

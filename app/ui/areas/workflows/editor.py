@@ -63,6 +63,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.data_types: dict[str, DataTypeDef] = {}
         self.workflow_names: list[str] = []
         self.triggers: list[TriggerDef] = []
+        self.api_listen = ""  # the workflow API's address (setting api.listen)
         self.last_run: LastRun | None = None
         self.step_form: StepForm | None = None
         self._form_key: tuple[Any, ...] | None = None
@@ -184,11 +185,13 @@ class WorkflowEditor(EditsMixin, QWidget):
         workflow_names: list[str],
         data_types: Mapping[str, DataTypeDef] | None = None,
         triggers: list[TriggerDef] | None = None,
+        api_listen: str = "",
     ) -> None:
         self.data_type_fields = data_type_fields
         self.workflow_names = workflow_names
         self.data_types = dict(data_types or {})
         self.triggers = list(triggers or [])
+        self.api_listen = api_listen
 
     def show_workflow(self, workflow: WorkflowDef | None, problems: list[Problem]) -> None:
         """Bring every widget in line with `workflow`, touching only what differs."""
@@ -231,6 +234,7 @@ class WorkflowEditor(EditsMixin, QWidget):
             max(panel.missed_combo.findData(workflow.on_missed), 0),
         )
         _set_text(panel.only_when_edit, workflow.only_when or "")
+        panel.api_section.show_api(workflow, self.api_listen)
         panel.set_scope(
             [p.key for p in workflow.parameters],
             typed_names(workflow, self.data_types, 1),

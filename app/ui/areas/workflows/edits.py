@@ -71,6 +71,7 @@ class EditsMixin(_Base):
             retries=RetryPolicy(panel.attempts_spin.value(), panel.backoff_spin.value()),
             on_missed=str(panel.missed_combo.currentData()),
             only_when=panel.only_when_edit.text().strip() or None,
+            api=panel.api_section.value(),
         )
         changed = [
             f.name for f in dataclasses.fields(wf) if getattr(wf, f.name) != getattr(new, f.name)
@@ -79,6 +80,7 @@ class EditsMixin(_Base):
             "ignore_privacy_rules": "privacy",
             "on_missed": "missed runs",
             "only_when": "condition",
+            "api": "API",
         }
         what = ", ".join(words.get(name, name) for name in changed)
         self._emit(new, self.tr("Change {what}").format(what=what))

@@ -39,6 +39,7 @@ from app.core import expressions
 from app.core.types import local_zone
 from app.engine.editor_queries import StepOutcome, free_name_from_label, plain_reason
 from app.engine.validation import check_fields
+from app.ui.areas.workflows.api_section import ApiSection
 from app.ui.areas.workflows.parameters import ParametersTable
 from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
@@ -77,6 +78,9 @@ class WorkflowPanel(QWidget):
         layout.addWidget(self._build_name())
         layout.addWidget(self._build_parameters())
         layout.addWidget(self._build_fields())
+        self.api_section = ApiSection(self)
+        self.api_section.committed.connect(self.fields_committed)
+        layout.addWidget(self.api_section)
         layout.addStretch(1)
 
     def _build_parameters(self) -> QGroupBox:
