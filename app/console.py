@@ -128,6 +128,7 @@ class Progress:
     """
 
     AFTER = 1.0  # seconds of work before the bar shows
+    TICK = 0.25  # seconds between redraws of a bar with no count (ticking)
 
     def __init__(
         self,
@@ -167,7 +168,7 @@ class Progress:
         return self
 
     def _tick(self) -> None:
-        while not self._stopped.wait(0.25):
+        while not self._stopped.wait(self.TICK):
             if time.monotonic() - self._start >= self.after:
                 self._draw()
 

@@ -440,3 +440,22 @@ def test_import_draws_its_progress_on_a_terminal_stderr(
     assert "importing things [" in shown.err and "25,000/25,000" in shown.err
     assert shown.err.endswith("\r\033[K")  # the bar's line is cleared at the end
     assert shown.out.startswith("imported 0 workflow(s), 1 data type(s), 25000 thing(s)")
+
+
+def test_scheduling_on_a_long_list_shows_its_time_on_a_terminal_stderr(
+    cli: Any, flows: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import console
+
+    members = cli("things", "Member", "--json").json()
+    path = tmp_path / "ids.txt"
+    path.write_text("".join(f"{members[0]['id']}\n" for _ in range(5_000)))
+    monkeypatch.setattr(console.Progress, "AFTER", 0.0)
+    monkeypatch.setattr(console.Progress, "TICK", 0.001)
+    piped = cli("schedule", "greet", "--each-file", f"member={path}", "--at", "+1h")
+    assert piped.code == 0 and piped.err == ""  # not a terminal: no bar
+    monkeypatch.setattr(console, "ansi_terminal", lambda stream: True)
+    shown = cli("schedule", "greet", "--each-file", f"member={path}", "--at", "+1h")
+    assert shown.code == 0, shown.err
+    assert "scheduling 5,000 runs… " in shown.err and shown.err.endswith("\r\033[K")
+    assert len(shown.out.splitlines()) == 5_000  # the run IDs, on stdout alone
