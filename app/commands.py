@@ -445,10 +445,6 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     return console.EXIT_OK
 
 
-RUN_COLUMNS = ("id", "status", "scheduled_for", "workflow", "params", "error")
-"""The columns of the `runs` table, and of `runs --csv` in the same order."""
-
-
 def cmd_runs(args: argparse.Namespace) -> int:
     if getattr(args, "runs_command", None) == "show":
         return _show_run(args)
@@ -498,15 +494,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def _print_csv(rows: Any) -> None:
-    """`runs --csv`: a header line, then the table's columns (times in ISO 8601, params JSON)."""
-    import csv
-    import json
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(RUN_COLUMNS)
-    for row in rows:
-        values = dict(row, params=json.dumps(row["params"], ensure_ascii=False))
-        writer.writerow(["" if values[c] is None else values[c] for c in RUN_COLUMNS])
+    """`runs --csv`: a header line, then the runs (presenting.RUN_COLUMNS)."""
+    presenting.write_runs_csv(rows, sys.stdout)
 
 
 def _show_run(args: argparse.Namespace) -> int:

@@ -7,9 +7,11 @@ command line, the window and the workflow API show the same thing the same way.
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
@@ -104,3 +106,20 @@ def thing_choices(
         (thing_id, name, thing_label(data, thing_id))
         for thing_id, name, data in views.thing_choice_rows(session, type_name, limit)
     ]
+
+
+RUN_COLUMNS = ("id", "status", "scheduled_for", "workflow", "params", "error", "origin")
+"""The columns of `runs` as CSV (`runs --csv`, the window's History export), in order."""
+
+
+def write_runs_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Runs (`run_to_json` objects) as CSV: a header line, then one line each;
+    times in ISO 8601, parameters as JSON. Returns the number of runs written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RUN_COLUMNS)
+    written = 0
+    for row in rows:
+        values = dict(row, params=json.dumps(row["params"], ensure_ascii=False))
+        writer.writerow(["" if values[c] is None else values[c] for c in RUN_COLUMNS])
+        written += 1
+    return written

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from app.core.definitions import WorkflowDef
 from app.engine import presenting
 from app.storage import catalog, ledger, views
+from app.storage import models as m
 from app.storage.db import Database
 from app.storage.ledger import (
     CANCELLED,
@@ -259,3 +260,13 @@ def thing_choices(
     """(id, type name, a readable label) of things, for pickers."""
     with db.read() as session:
         return presenting.thing_choices(session, type_name, limit)
+
+
+def write_history_csv(db: Database, out: TextIO) -> int:
+    """Every run that is not upcoming, newest first, as CSV (the File menu's export;
+    streamed: a million runs in little memory). Returns how many were written."""
+    query = ledger.runs_query(history=True)
+    plain = query.with_only_columns(*m.Run.__table__.columns)
+    with db.read() as session:
+        rows = session.execute(plain.execution_options(yield_per=1000))
+        return presenting.write_runs_csv((presenting.run_to_json(row) for row in rows), out)

@@ -162,9 +162,10 @@ def test_runs_csv_has_a_header_and_the_table_columns(cli: Any, flows: None) -> N
     result = cli("runs", "--csv")
     assert result.code == 0
     rows = list(csv.reader(io.StringIO(result.out)))
-    assert rows[0] == ["id", "status", "scheduled_for", "workflow", "params", "error"]
+    assert rows[0] == ["id", "status", "scheduled_for", "workflow", "params", "error", "origin"]
     assert [r[0] for r in rows[1:]] == ids.out.split()
     assert all(r[1] == "scheduled" and r[3] == "greet" and r[5] == "" for r in rows[1:])
+    assert {r[6] for r in rows[1:]} == {"cli"}
     params = {r[4] for r in rows[1:]}
     assert params == {'{"count": 1, "member": "m1"}', '{"count": 1, "member": "m2"}'}
     assert datetime.fromisoformat(rows[1][2]).tzinfo is not None

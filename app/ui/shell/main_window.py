@@ -28,6 +28,7 @@ from app.ui.areas.settings import SettingsArea
 from app.ui.areas.workflows.area import WorkflowsArea
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
+from app.ui.shell.file_actions import FileActions
 from app.ui.shell.prefs import window_prefs
 from app.ui.widgets import formatting
 from app.ui.widgets.notice import Notice
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
         self.bridge.run_changed.connect(self.workflows_area.on_run_changed)
         self.bridge.ledger_changed.connect(self.on_ledger_changed)
 
+        self.file_actions = FileActions(context, self)
+        self.file_actions.status_message.connect(self.on_area_status_message)
+        self.file_actions.imported.connect(self.on_file_imported)
         self._create_actions()
         self._create_menus()
         self._restore()
@@ -185,6 +189,10 @@ class MainWindow(QMainWindow):
         file_menu.setObjectName("menuFile")
         file_menu.addAction(self.new_workflow_action)
         file_menu.addAction(self.load_examples_action)
+        file_menu.addSeparator()
+        for action in self.file_actions.actions:
+            file_menu.addAction(action)
+        file_menu.addAction(self.file_actions.history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
@@ -384,6 +392,11 @@ class MainWindow(QMainWindow):
     def on_schedule_triggered(self) -> None:
         self.show_area(AREA_WORKFLOWS)
         self.workflows_area.open_run_dialog(False)
+
+    @Slot()
+    def on_file_imported(self) -> None:
+        self.workflows_area.refresh_list()
+        self.data_area.reload()
 
     @Slot()
     def on_load_examples_triggered(self) -> None:
