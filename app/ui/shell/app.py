@@ -22,6 +22,7 @@ from app.scheduling.lock import FolderLock
 from app.ui.shell.context import AppContext
 from app.ui.shell.icons import app_icon
 from app.ui.shell.single_instance import SHOW, TRAY, SingleInstance
+from app.ui.shell.translation import install_translators
 
 EXIT_OK = 0
 EXIT_ALREADY_RUNNING = 2
@@ -36,6 +37,7 @@ def application() -> QApplication:
         # argv[0] names the X11 window class ("cueflow", as in cueflow.desktop's
         # StartupWMClass) even when started as `python -m app`.
         app = QApplication(["cueflow", *sys.argv[1:]])
+    install_translators(app)
     app.setApplicationName("Cueflow")
     app.setOrganizationName("Cueflow")
     app.setDesktopFileName("cueflow")

@@ -1,0 +1,67 @@
+"""A translator is actually loaded: the window speaks the user's language where a
+translation exists (issue 14 item 3), and the shipped .qm matches its .ts."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMenu
+
+from app.paths import resource_root
+from app.ui.shell.translation import install_translators
+
+
+@pytest.fixture
+def installing(qapp: QApplication) -> Iterator[Any]:
+    """install_translators for a locale; what it installed is removed afterwards."""
+    before = set(qapp.findChildren(QTranslator))
+    yield lambda name: install_translators(qapp, QLocale(name))
+    for translator in set(qapp.findChildren(QTranslator)) - before:
+        QCoreApplication.removeTranslator(translator)
+        translator.deleteLater()
+
+
+@pytest.fixture
+def german(installing: Any) -> list[str]:
+    loaded: list[str] = installing("de_DE")
+    return loaded
+
+
+def test_german_loads_qt_and_cueflow_translations(german: list[str], context: Any) -> None:
+    from app.ui.shell.main_window import MainWindow
+
+    assert "cueflow_de" in german and "qtbase_de" in german
+    window = MainWindow(context)
+    try:
+        menu = window.menuBar().findChild(QMenu, "menuFile")
+        assert menu.title() == "&Datei"
+        assert window.file_actions.import_action.text() == "&Workflow-Datei importieren…"
+    finally:
+        window.close()
+        window.deleteLater()
+
+
+def test_a_language_without_translations_stays_in_english(installing: Any) -> None:
+    assert "cueflow_en" not in installing("en_US")
+    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+
+
+def test_the_shipped_qm_holds_every_translation_of_its_ts() -> None:
+    folder = resource_root() / "translations"
+    translator = QTranslator()
+    assert translator.load(str(folder / "cueflow_de.qm"))
+    root = ET.parse(str(folder / "cueflow_de.ts")).getroot()
+    checked = 0
+    for context in root.iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            wanted = message.findtext("translation") or ""
+            if wanted:
+                source = message.findtext("source") or ""
+                assert translator.translate(name, source) == wanted, source
+                checked += 1
+    assert checked >= 50
