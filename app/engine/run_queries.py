@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
+from sqlalchemy import Select, select
+
 from app.core.definitions import WorkflowDef
 from app.engine import presenting
 from app.storage import catalog, ledger, views
@@ -270,3 +272,30 @@ def write_history_csv(db: Database, out: TextIO) -> int:
     with db.read() as session:
         rows = session.execute(plain.execution_options(yield_per=1000))
         return presenting.write_runs_csv((presenting.run_to_json(row) for row in rows), out)
+
+
+TUTORIAL_STEPS = ("data_type", "thing", "workflow", "scheduled", "cancelled")
+
+
+def tutorial_progress(db: Database) -> dict[str, bool]:
+    """How far this folder is through the getting-started tutorial: a data type,
+    a thing, a workflow that sends an email with a parameter of a data type, a
+    run scheduled, a run cancelled (a few indexed existence probes)."""
+    with db.read() as session:
+        types = catalog.data_types(session)
+
+        def exists(query: Select[Any]) -> bool:
+            return session.execute(query.limit(1)).first() is not None
+
+        workflow = any(
+            any(p.type.base in types for p in wf.parameters)
+            and any(step.action == "send_email" for step in wf.steps)
+            for wf in catalog.list_workflows(session)
+        )
+        return {
+            "data_type": bool(types),
+            "thing": exists(select(m.Thing.id)),
+            "workflow": workflow,
+            "scheduled": exists(select(m.Run.id)),
+            "cancelled": exists(select(m.Run.id).where(m.Run.status == ledger.CANCELLED)),
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.bridge.run_changed.connect(self.workflows_area.on_run_changed)
         self.bridge.ledger_changed.connect(self.on_ledger_changed)
 
+        self.guide: Any = None  # the Getting started checklist, made when first shown
         self.file_actions = FileActions(context, self)
         self.file_actions.status_message.connect(self.on_area_status_message)
         self.file_actions.imported.connect(self.on_file_imported)
@@ -182,6 +184,9 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(
             "actionAbout", self.tr("&About Cueflow"), self.on_about_triggered
         )
+        self.guide_action = self._action(
+            "actionGettingStarted", self.tr("&Getting started"), self.show_getting_started
+        )
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
@@ -213,6 +218,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("menuHelp")
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
 
     # --- areas ----------------------------------------------------------------------
@@ -530,6 +536,19 @@ class MainWindow(QMainWindow):
         box.exec()
         if box.clickedButton() is load:
             self.load_examples()
+        else:
+            self.show_getting_started()  # starting empty: the tutorial, step by step
+
+    @Slot()
+    def show_getting_started(self) -> None:
+        """Help ▸ Getting started: the tutorial as a checklist beside the window."""
+        from app.ui.dialogs.getting_started import GettingStarted
+
+        if self.guide is None:
+            self.guide = GettingStarted(self.context, self)
+            self.guide.area_wanted.connect(self.show_area)
+        self.guide.show()
+        self.guide.raise_()
 
     @Slot()
     def on_about_triggered(self) -> None:
