@@ -256,7 +256,7 @@ class ApiAccess:
         limit = max_pending
         if limit is None:
             limit = int(settings.get(session, "api.max_pending"))
-        if api_tokens.pending_api_runs(session) >= limit:
+        if api_tokens.pending_api_runs(session, at_most=limit) >= limit:
             raise Overloaded(f"more than {limit:,} API runs wait to run")
         if caller.run_as is not None and catalog.load_row(session, caller.run_as) is None:
             raise BadInput(f"the token's thing to run as ('{caller.run_as}') no longer exists")

@@ -142,17 +142,15 @@ def remember_key(
     session.flush()
 
 
-def pending_api_runs(session: Session) -> int:
-    """Runs an API call started that wait to run (counted from the (status, origin) index)."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(m.Run)
-            .where(
-                m.Run.status == ledger.SCHEDULED,
-                m.Run.origin >= ledger.API_PREFIX,
-                m.Run.origin < ledger.API_PREFIX[:-1] + chr(ord(ledger.API_PREFIX[-1]) + 1),
-            )
-        )
-        or 0
+def pending_api_runs(session: Session, at_most: int | None = None) -> int:
+    """Runs an API call started that wait to run (from the (status, origin) index),
+    counted up to `at_most`: the check against api.max_pending reads no more rows
+    than the limit, however long the queue has grown."""
+    waiting = select(m.Run.id).where(
+        m.Run.status == ledger.SCHEDULED,
+        m.Run.origin >= ledger.API_PREFIX,
+        m.Run.origin < ledger.API_PREFIX[:-1] + chr(ord(ledger.API_PREFIX[-1]) + 1),
     )
+    if at_most is not None:
+        waiting = waiting.limit(at_most)
+    return int(session.scalar(select(func.count()).select_from(waiting.subquery())) or 0)

@@ -72,3 +72,15 @@ def test_old_keys_are_purged_when_a_new_one_is_written(db: Database) -> None:
         api_tokens.remember_key(session, "w", "new", "h", "r2", now)
     with db.read() as session:
         assert [row.key for row in session.scalars(select(m.IdempotencyKey))] == ["new"]
+
+
+def test_waiting_api_runs_are_counted_up_to_the_limit_asked(flows: Database) -> None:
+    from app.engine.service import Service
+
+    later = utcnow() + timedelta(hours=1)
+    for origin in ("api:shop", "api:shop", "api:public", "cli", "window"):
+        Service(flows, origin=origin).schedule("note", {"text": "x"}, at=later)
+    with flows.read() as session:
+        assert api_tokens.pending_api_runs(session) == 3
+        assert api_tokens.pending_api_runs(session, at_most=2) == 2
+        assert api_tokens.pending_api_runs(session, at_most=10) == 3
