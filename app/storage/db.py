@@ -29,11 +29,12 @@ from app.errors import DatabaseProblem, one_line
 from app.storage.dialects import SIDES, Raw, Side
 
 DB_FILENAME = "cueflow.db"
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its driver connection)
 _SIDE = "cueflow_side"  # session.info key: its database's dialects.Side
 CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
+IDLE_TX_MS = 5000  # PostgreSQL ends a transaction idle this long (a frozen scheduler's)
 
 
 class TransactionFailed(Exception):
@@ -128,7 +129,14 @@ class Database:
         if self.side.name == "postgresql":
             self.engine = create_engine(
                 parsed.set(drivername="postgresql+psycopg"),
-                connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": "-c TimeZone=UTC"},
+                connect_args={
+                    "connect_timeout": CONNECT_TIMEOUT,
+                    # A transaction left idle this long belongs to a frozen or lost
+                    # process (Cueflow's commit every few milliseconds): the server
+                    # ends it, so its locks never hold a dead scheduler's runs.
+                    "options": "-c TimeZone=UTC "
+                    f"-c idle_in_transaction_session_timeout={IDLE_TX_MS}",
+                },
                 # No ping per checkout: it cost a third of a run's time. A connection a
                 # restarted server dropped fails once, and SQLAlchemy then renews the pool.
                 pool_pre_ping=False,

@@ -145,7 +145,8 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         root_id=ledger.chain_root(session, row.parent_id) if row.parent_id else None,
         origin=ledger.SCHEDULE,
     )
-    return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
+    # Made once per (schedule, time) whoever else advances it (ux_runs_occurrence).
+    return ledger.insert_occurrence(session, _occurrence(template, schedule_id, moment))
 
 
 def cancel(session: Session, schedule_id: str) -> list[str]:
