@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="data folder (default: $CUEFLOW_DATA_DIR or the platform's user data folder)",
     )
     parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="team mode: a PostgreSQL database, postgresql://USER@HOST/NAME "
+        "(default: $CUEFLOW_DATABASE_URL, else the data folder's SQLite file)",
+    )
+    parser.add_argument(
         "--tray",
         action="store_true",
         help="start in the system tray, without the window (what 'Start at login' runs)",
@@ -190,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true")
     t = tsub.add_parser("revoke", help="revoke a token: refused at once")
     t.add_argument("label")
+    p = sub.add_parser("runners", help="list the schedulers sharing this database")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("db", help="the database: copy a data folder's into PostgreSQL")
+    dsub = p.add_subparsers(dest="db_command", parser_class=_Parser, required=True)
+    d = dsub.add_parser("copy", help="copy the folder's SQLite data, history included")
+    d.add_argument("--to", required=True, metavar="URL", help="an empty PostgreSQL database")
     return parser
 
 
@@ -287,7 +299,9 @@ def open_window(args: argparse.Namespace) -> int:
         )
     from app.ui.shell.app import run_window
 
-    return run_window(paths.data_dir(args.data_dir), tray_only=args.tray)
+    return run_window(
+        paths.data_dir(args.data_dir), tray_only=args.tray, database_url=args.database_url
+    )
 
 
 def has_screen() -> bool:
