@@ -74,3 +74,11 @@ def open_intact(data_dir: Path, target: Path | str | None = None) -> DataFolder:
         db.dispose()
         raise
     return DataFolder(data_dir, db)
+
+
+def database_line(db: Database) -> tuple[str, str]:
+    """(kind, where) of the database for people: the SQLite file on this machine,
+    or the PostgreSQL server shared by a team (its URL without the password)."""
+    if db.folder is None:
+        return "PostgreSQL (team mode)", db.where
+    return "SQLite file on this computer", db.where
