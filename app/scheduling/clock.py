@@ -188,8 +188,12 @@ class Clock:
         interrupted = self.take_over()
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-        # While paused, overdue runs wait: they are settled on resume.
-        late, missed = ([], []) if paused else self.settle_overdue("Cueflow was not running")
+        # While paused, overdue runs wait: they are settled on resume. On a server
+        # where other schedulers run, what is due is their backlog, not missed.
+        if paused or self._others_running():
+            late, missed = [], []
+        else:
+            late, missed = self.settle_overdue("Cueflow was not running")
         return {"interrupted": interrupted, "late": late, "missed": missed}
 
     def take_over(self) -> list[str]:
@@ -236,6 +240,14 @@ class Clock:
         if interrupted:
             log.warning("took over %d run(s) left by ended processes", len(interrupted))
         return interrupted
+
+    def _others_running(self) -> bool:
+        """On a server: whether another scheduler has not signed off (nor been found dead)."""
+        if self.lease is None:
+            return False
+        me = self.lease.id
+        with self.db.read() as session:
+            return any(row.id != me for row in schedulers.listing(session))
 
     def _take_over_dead(self, lease: Lease) -> list[str]:
         """Stop schedulers whose lease expired, or whose process on this host is

@@ -32,6 +32,11 @@ workflows:
     steps:
       - action: create_thing
         with: {type: Note, fields: {text: made once}}
+  skipper:
+    on_missed: skip
+    steps:
+      - action: log
+        with: {message: hi}
 """
 
 
@@ -155,3 +160,43 @@ def test_a_stopped_clock_signs_off(flows: Database, running_clock: StartClock) -
         assert schedulers.listing(session) == []
         [row] = schedulers.listing(session, include_stopped=True)
     assert row.id == clock.lease.id and row.stopped is not None
+
+
+def test_with_another_scheduler_running_a_backlog_is_not_missed(
+    flows: Database, running_clock: StartClock
+) -> None:
+    """A scheduler joining a busy team runs what is overdue; it is the others'
+    backlog, not runs that came due while none ran (on_missed: skip)."""
+    other = schedulers.register(flows)
+    with flows.write() as session:
+        run_id = ledger.insert_run(
+            session,
+            ledger.NewRun(
+                workflow="skipper",
+                workflow_version=1,
+                params={},
+                scheduled_for=utcnow() - timedelta(seconds=LEASE / 2),
+            ),
+        )
+    clock = running_clock()
+    assert clock.recovered["missed"] == []
+    wait_until(lambda: _run(flows, run_id).status == "succeeded")
+    schedulers.sign_off(flows, other)
+
+
+def test_alone_on_the_server_missed_runs_follow_on_missed(
+    flows: Database, running_clock: StartClock
+) -> None:
+    with flows.write() as session:
+        run_id = ledger.insert_run(
+            session,
+            ledger.NewRun(
+                workflow="skipper",
+                workflow_version=1,
+                params={},
+                scheduled_for=utcnow() - timedelta(hours=1),
+            ),
+        )
+    clock = running_clock()
+    assert clock.recovered["missed"] == [run_id]
+    assert _run(flows, run_id).status == "missed"
