@@ -190,9 +190,9 @@ class Clock:
             paused = bool(settings.get(session, "scheduler.paused"))
         # While paused, overdue runs wait: they are settled on resume. On a server
         # where other schedulers run, what is due is their backlog, not missed.
-        if paused or self._others_running():
-            late, missed = [], []
-        else:
+        late: list[str] = []
+        missed: list[str] = []
+        if not (paused or self._others_running()):
             late, missed = self.settle_overdue("Cueflow was not running")
         return {"interrupted": interrupted, "late": late, "missed": missed}
 
