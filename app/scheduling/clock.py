@@ -4,7 +4,9 @@ The ledger is the truth. APScheduler holds, in memory, a date job for each of
 the next `horizon` due runs only (never the whole ledger), rebuilt from the
 rows whenever the ledger changes: on an in-process event at once, and for
 other processes' commits by polling a change probe four times a second
-(SQLite's `PRAGMA data_version`, PostgreSQL's snapshot: storage.db.ChangeProbe).
+(SQLite's `PRAGMA data_version`, PostgreSQL's snapshot: storage.db.ChangeProbe),
+and on PostgreSQL at once when another process NOTIFYs that it scheduled or
+cancelled runs (a hint: the poll stays the rule).
 A fired job only hands the run ID to a bounded pool of workers; the worker
 claims the row with one conditional UPDATE, so a cancelled or already claimed
 run is never executed."""
@@ -474,6 +476,7 @@ class Clock:
     def _watch(self) -> None:
         """Poll the ledger for other processes' changes; keep the clock alive; beat."""
         probe = self.db.change_probe()
+        probe.listen(self._wake.set)  # PostgreSQL: NOTIFY wakes it at once (a hint)
         last_beat = 0.0
         try:
             while not self._stop.is_set():

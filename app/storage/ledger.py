@@ -19,7 +19,7 @@ from app.core.ids import new_id, new_ids
 from app.core.types import utcnow
 from app.errors import NotFound
 from app.storage import models as m
-from app.storage.db import driver, side
+from app.storage.db import announce, driver, side
 from app.storage.dialects import Side
 
 SCHEDULED = "scheduled"
@@ -83,6 +83,7 @@ def insert_run(session: Session, run: NewRun) -> str:
     run_id = new_id()
     session.add(m.Run(**run_values(run, run_id, utcnow())))
     session.flush()
+    announce(session)
     return run_id
 
 
@@ -142,6 +143,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     ]
     if rows:
         forms.insert_rows(driver(session), "runs", _BULK_COLUMNS, rows)
+        announce(session)
     return ids
 
 
@@ -178,6 +180,7 @@ def _move(session: Session, run_ids: Iterable[str], when: str, **values: Any) ->
     """Set `values` on those of the runs whose status is `when` (conditional, in chunks)."""
     ids = list(dict.fromkeys(run_ids))
     moved: list[str] = []
+    announce(session)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         result = session.execute(
@@ -191,6 +194,7 @@ def _move(session: Session, run_ids: Iterable[str], when: str, **values: Any) ->
 
 
 def cancel_where(session: Session, *, overdue_before: datetime | None = None) -> list[str]:
+    announce(session)
     query = update(m.Run).where(m.Run.status == SCHEDULED)
     if overdue_before is not None:
         query = query.where(m.Run.scheduled_for < overdue_before)
@@ -332,6 +336,7 @@ def retry_later(
 
 def resume(session: Session, run_id: str, at: datetime) -> bool:
     """Schedule the next attempt of an interrupted or failed run (same ID)."""
+    announce(session)
     result = session.execute(
         update(m.Run)
         .where(m.Run.id == run_id, m.Run.status.in_((INTERRUPTED, FAILED)))
@@ -486,7 +491,10 @@ def insert_occurrence(session: Session, run: NewRun) -> str | None:
         )
         .fetchone()
     )
-    return None if found is None else str(found[0])
+    if found is None:
+        return None
+    announce(session)
+    return str(found[0])
 
 
 def runs_query(

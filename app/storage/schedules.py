@@ -20,6 +20,7 @@ from app.core.types import utcnow
 from app.errors import BadInput, NotFound
 from app.storage import ledger
 from app.storage import models as m
+from app.storage.db import announce
 
 log = logging.getLogger(__name__)
 ACTIVE, ENDED, CANCELLED, PAUSED = "active", "ended", "cancelled", "paused"
@@ -153,6 +154,7 @@ def cancel(session: Session, schedule_id: str) -> list[str]:
     """End a schedule and cancel its upcoming occurrence(s)."""
     row = get(session, schedule_id)
     row.status = CANCELLED
+    announce(session)
     result = session.execute(
         update(m.Run)
         .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)
@@ -168,6 +170,7 @@ def pause(session: Session, schedule_id: str) -> list[str]:
     if row.status != ACTIVE:
         raise BadInput(f"schedule {schedule_id} is {row.status}; only an active one can pause")
     row.status = PAUSED
+    announce(session)
     result = session.execute(
         update(m.Run)
         .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadInput, one_line, undecodable
 from app.storage import models as m
+from app.storage.db import announce
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def set_value(session: Session, key: str, text: str) -> Any:
     except BadInput as exc:
         raise BadInput(f"setting {key}: {exc.reason}") from None
     session.merge(m.Setting(key=key, value=json.dumps(value)))
+    if key == "scheduler.paused":
+        announce(session)  # every scheduler pauses or resumes at once
     return value
 
 
