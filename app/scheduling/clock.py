@@ -22,6 +22,7 @@ import queue
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -91,6 +92,7 @@ class Clock:
         self._last_tick: tuple[float, float] | None = None
         self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
         self.lease: Lease | None = None  # on a database server: its identity and lease
+        self._team: list[str] = []  # the live schedulers' IDs, sorted (see _share)
 
     # --- life cycle -----------------------------------------------------------
 
@@ -243,6 +245,17 @@ class Clock:
             log.warning("took over %d run(s) left by ended processes", len(interrupted))
         return interrupted
 
+    def _share(self) -> tuple[int, int] | None:
+        """On a server with other live schedulers: (this one's index, how many) — each
+        arms only the due runs whose ID hashes to it, so they share the work without
+        racing for every run. A dead one's share passes to the others once its lease
+        ends and it leaves the list. None: arm everything."""
+        lease = self.lease
+        team = self._team
+        if lease is None or len(team) < 2 or lease.id not in team:
+            return None
+        return team.index(lease.id), len(team)
+
     def _others_running(self) -> bool:
         """On a server: whether another scheduler has not signed off (nor been found dead)."""
         if self.lease is None:
@@ -308,7 +321,13 @@ class Clock:
             self.runner.owner = lease.renew_identity()
             self._wake.set()
             return
-        if self.take_over():
+        woke = bool(self.take_over())
+        with self.db.read() as session:
+            team = sorted(row.id for row in schedulers.listing(session))
+        if team != self._team:
+            self._team = team
+            woke = True
+        if woke:
             self._wake.set()
 
     def settle_overdue(self, why: str) -> tuple[list[str], list[str]]:
@@ -348,16 +367,21 @@ class Clock:
         """Re-arm APScheduler from the ledger's earliest due runs."""
         if self._stop.is_set():
             return
+        share = self._share()
+        wanted_count = (self.horizon + len(self._in_flight)) * (share[1] if share else 1)
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-            due = [] if paused else ledger.next_due(session, self.horizon + len(self._in_flight))
+            due = [] if paused else ledger.next_due(session, wanted_count)
         if paused != self.paused:
             self.paused = paused
             if not paused:  # resuming: what came due meanwhile follows on_missed
                 self.settle_overdue("the scheduler was paused")
                 with self.db.read() as session:
-                    due = ledger.next_due(session, self.horizon + len(self._in_flight))
+                    due = ledger.next_due(session, wanted_count)
             self.events.emit(SchedulerState("paused" if paused else "running"))
+        if share is not None:
+            mine, of = share
+            due = [(run_id, at) for run_id, at in due if zlib.crc32(run_id.encode()) % of == mine]
         now = self.now()
         with self._lock:
             wanted = {
