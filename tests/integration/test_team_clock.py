@@ -5,6 +5,7 @@ nothing for the runs taken from it (PRODUCT §7)."""
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -200,3 +201,45 @@ def test_alone_on_the_server_missed_runs_follow_on_missed(
     clock = running_clock()
     assert clock.recovered["missed"] == [run_id]
     assert _run(flows, run_id).status == "missed"
+
+
+def test_two_clocks_on_one_database_share_the_due_runs(
+    flows: Database, running_clock: StartClock
+) -> None:
+    """Each arms only its share (the run ID's hash over the live schedulers): both
+    run some, none runs twice."""
+    from app.scheduling.clock import Clock
+    from app.storage.db import init_db
+
+    first = running_clock()
+    other_db = init_db(flows.url)  # another process's engine
+    second = Clock(other_db)
+    second.start()
+    try:
+        assert first.lease is not None and second.lease is not None
+        team = {first.lease.id, second.lease.id}
+        wait_until(lambda: set(first._team) == team and set(second._team) == team)
+        with flows.write() as session:
+            ids = ledger.insert_runs(
+                session,
+                [
+                    ledger.NewRun(
+                        workflow="note",
+                        workflow_version=1,
+                        params={},
+                        scheduled_for=utcnow() + timedelta(milliseconds=300),
+                    )
+                    for _ in range(40)
+                ],
+            )
+        first.sync()
+        second.sync()
+        wait_until(lambda: all(_run(flows, r).status == "succeeded" for r in ids), timeout=30)
+        order = sorted(team)
+        expected = {r: order[zlib.crc32(r.encode()) % 2] for r in ids}
+        assert {r: _run(flows, r).owner_scheduler for r in ids} == expected
+        assert set(expected.values()) == team
+        assert _notes(flows) == 40
+    finally:
+        second.stop(timeout=2)
+        other_db.dispose()
