@@ -376,7 +376,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if args.json:
             console.print_json_array(rows)
             return console.EXIT_OK
-        print(_scheduler_line(console.data_folder(args)))
+        print(_scheduler_line(console.data_folder(args)) if db.folder else _team_line(db))
         printed = 0
         for row in rows:
             when = _local(datetime.fromisoformat(row["scheduled_for"]))
@@ -389,6 +389,17 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if not printed:
             print("no runs")
     return console.EXIT_OK
+
+
+def _team_line(db: Database) -> str:
+    """How many schedulers share this database server (team mode)."""
+    from app.storage import schedulers
+
+    with db.read() as session:
+        count = len(schedulers.listing(session))
+    if not count:
+        return "schedulers: none running (upcoming runs wait for 'cueflow runner' or the window)"
+    return f"schedulers: {count} running ('cueflow runners' lists them)"
 
 
 def _scheduler_line(folder: Any) -> str:

@@ -22,7 +22,6 @@ import queue
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -247,9 +246,9 @@ class Clock:
 
     def _share(self) -> tuple[int, int] | None:
         """On a server with other live schedulers: (this one's index, how many) — each
-        arms only the due runs whose ID hashes to it, so they share the work without
-        racing for every run. A dead one's share passes to the others once its lease
-        ends and it leaves the list. None: arm everything."""
+        arms only the due runs whose ID hashes to it (ledger.share_of), so they share
+        the work without racing for every run. A dead one's share passes to the
+        others once its lease ends and it leaves the list. None: arm everything."""
         lease = self.lease
         team = self._team
         if lease is None or len(team) < 2 or lease.id not in team:
@@ -368,20 +367,17 @@ class Clock:
         if self._stop.is_set():
             return
         share = self._share()
-        wanted_count = (self.horizon + len(self._in_flight)) * (share[1] if share else 1)
+        wanted_count = self.horizon + len(self._in_flight)
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-            due = [] if paused else ledger.next_due(session, wanted_count)
+            due = [] if paused else ledger.next_due(session, wanted_count, share)
         if paused != self.paused:
             self.paused = paused
             if not paused:  # resuming: what came due meanwhile follows on_missed
                 self.settle_overdue("the scheduler was paused")
                 with self.db.read() as session:
-                    due = ledger.next_due(session, wanted_count)
+                    due = ledger.next_due(session, wanted_count, share)
             self.events.emit(SchedulerState("paused" if paused else "running"))
-        if share is not None:
-            mine, of = share
-            due = [(run_id, at) for run_id, at in due if zlib.crc32(run_id.encode()) % of == mine]
         now = self.now()
         with self._lock:
             wanted = {

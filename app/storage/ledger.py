@@ -354,14 +354,28 @@ def resume(session: Session, run_id: str, at: datetime) -> bool:
     return result.first() is not None
 
 
-def next_due(session: Session, limit: int) -> list[tuple[str, datetime]]:
-    rows = session.execute(
+def next_due(
+    session: Session, limit: int, share: tuple[int, int] | None = None
+) -> list[tuple[str, datetime]]:
+    """The earliest scheduled runs; with `share` (mine, of) on PostgreSQL, only those
+    whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server."""
+    query = (
         select(m.Run.id, m.Run.scheduled_for)
         .where(m.Run.status == SCHEDULED)
         .order_by(m.Run.scheduled_for, m.Run.id)
         .limit(limit)
     )
+    if share is not None:
+        mine, of = share
+        query = query.where(share_of(m.Run.id, of) == mine)
+    rows = session.execute(query)
     return [(row.id, row.scheduled_for) for row in rows]
+
+
+def share_of(column: Any, of: int) -> Any:
+    """Which of `of` schedulers a run ID belongs to (PostgreSQL's hashtext, made
+    non-negative): the same answer in every scheduler."""
+    return func.mod(func.hashtext(column).op("&")(2147483647), of)
 
 
 def scheduled_before(session: Session, before: datetime) -> list[m.Run]:

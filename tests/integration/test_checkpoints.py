@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
@@ -135,7 +136,8 @@ workflows:
     secrets.keyring.delete_password("cueflow", "api_token")
     missing = Runner(db).run_now("uses_secret", {})
     with db.read() as session:
-        assert "no secret 'api_token' in the OS keychain" in ledger.get_run(session, missing).error
+        error = ledger.get_run(session, missing).error
+        assert f"no secret 'api_token' in the OS keychain on host {socket.gethostname()}" in error
 
 
 def _status(db: Database, run_id: str) -> str:
