@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,14 @@ def test_db_copy_moves_a_folder_with_history_and_refuses_a_non_empty_target(
     assert len(json.loads(team(data_dir, url, "runs", "--json").out)) == len(before)
     wrong = cueflow_run(data_dir, "db", "copy", "--to", "sqlite:///elsewhere.db")
     assert wrong.code == 2 and "postgresql://" in wrong.err
+
+
+def test_runners_on_a_data_folder_lists_its_one_scheduler(data_dir: Path, runner: Any) -> None:
+    """On SQLite: the folder's scheduler from its heartbeat file (no schedulers rows)."""
+    none = cueflow_run(data_dir, "runners", "--json")
+    assert none.code == 0 and json.loads(none.out) == []
+    assert "no scheduler running" in cueflow_run(data_dir, "runners").out
+    runner.start()
+    wait_until(lambda: len(json.loads(cueflow_run(data_dir, "runners", "--json").out)) == 1)
+    [row] = json.loads(cueflow_run(data_dir, "runners", "--json").out)
+    assert row["pid"] == runner.pid and row["runs_in_flight"] == 0
