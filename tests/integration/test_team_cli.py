@@ -157,3 +157,44 @@ def test_runners_on_a_data_folder_lists_its_one_scheduler(data_dir: Path, runner
     wait_until(lambda: len(json.loads(cueflow_run(data_dir, "runners", "--json").out)) == 1)
     [row] = json.loads(cueflow_run(data_dir, "runners", "--json").out)
     assert row["pid"] == runner.pid and row["runs_in_flight"] == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--database-url", "x" * 10_000, "runs"],
+        ["--database-url", "postgresql://", "runners"],
+        ["--database-url", "postgresql://u@127.0.0.1:1/db?sslmode=bogus", "runners"],
+        ["db", "copy", "--to", "postgresql://u@127.0.0.1:1"],
+        ["db", "copy", "--to", "mysql://u@h/db"],
+        ["db", "copy"],
+        ["runners", "--json", "extra"],
+    ],
+)
+def test_hostile_database_arguments_are_one_line_and_exit_2(
+    data_dir: Path, args: list[str]
+) -> None:
+    result = cueflow_run(data_dir, *args)
+    assert result.code == 2, result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_database_url_of_invalid_utf8_is_refused(data_dir: Path) -> None:
+    where = [b"--data-dir", str(data_dir).encode()]
+    done = subprocess.run(
+        [
+            sys.executable.encode(),
+            b"-m",
+            b"app",
+            *where,
+            b"--database-url",
+            b"postgresql://u@h/\xff\xfe",
+            b"runs",
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
