@@ -520,7 +520,7 @@ def open_database(target: str | URL | Path) -> Database:
         parsed = parse_url(target)
         if parsed.get_backend_name() == "sqlite":
             return open_folder(Path(parsed.database or ".").parent)
-        db = Database(parsed)
+        db = Database(with_password(parsed))
         try:
             upgrade(db)
         except Exception as exc:
@@ -531,6 +531,23 @@ def open_database(target: str | URL | Path) -> Database:
             raise DatabaseProblem(reason) from None
         return db
     return open_folder(Path(target))
+
+
+PASSWORD_SECRET = "database.password"
+
+
+def with_password(url: URL, environ: Any = os.environ) -> URL:
+    """The URL with the keychain's `database.password` when nothing else gives one
+    (PRODUCT §7: the URL, PGPASSWORD or a .pgpass file come first)."""
+    if url.password is not None or environ.get("PGPASSWORD"):
+        return url
+    pgpass = environ.get("PGPASSFILE") or str(Path.home() / ".pgpass")
+    if Path(pgpass).is_file():
+        return url
+    from app.storage.secrets import get_secret
+
+    password = get_secret(PASSWORD_SECRET)
+    return url if not password else url.set(password=password)
 
 
 def explain_server(exc: BaseException, where: str) -> str | None:
