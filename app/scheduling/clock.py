@@ -50,6 +50,7 @@ POLL_SECONDS = 0.25
 HEARTBEAT = "scheduler.heartbeat"
 HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
+STEAL_SECONDS = 1.0  # team mode: see Clock.steal_seconds
 # After its timeout, stop waits at most this long for the write lock to mark
 # the runs still going interrupted (a worker may be stuck holding it).
 STOP_WRITE_SECONDS = 2.0
@@ -92,6 +93,9 @@ class Clock:
         self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
         self.lease: Lease | None = None  # on a database server: its identity and lease
         self._team: list[str] = []  # the live schedulers' IDs, sorted (see _share)
+        # Another's due run still waiting this long is armed here too (a busy or
+        # slow machine's share; SKIP LOCKED gives each run to one).
+        self.steal_seconds = STEAL_SECONDS
 
     # --- life cycle -----------------------------------------------------------
 
@@ -368,15 +372,16 @@ class Clock:
             return
         share = self._share()
         wanted_count = self.horizon + len(self._in_flight)
+        steal = self.now() - timedelta(seconds=self.steal_seconds)
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-            due = [] if paused else ledger.next_due(session, wanted_count, share)
+            due = [] if paused else ledger.next_due(session, wanted_count, share, steal)
         if paused != self.paused:
             self.paused = paused
             if not paused:  # resuming: what came due meanwhile follows on_missed
                 self.settle_overdue("the scheduler was paused")
                 with self.db.read() as session:
-                    due = ledger.next_due(session, wanted_count, share)
+                    due = ledger.next_due(session, wanted_count, share, steal)
             self.events.emit(SchedulerState("paused" if paused else "running"))
         now = self.now()
         with self._lock:

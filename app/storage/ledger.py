@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.ids import new_id, new_ids
@@ -355,10 +355,14 @@ def resume(session: Session, run_id: str, at: datetime) -> bool:
 
 
 def next_due(
-    session: Session, limit: int, share: tuple[int, int] | None = None
+    session: Session,
+    limit: int,
+    share: tuple[int, int] | None = None,
+    steal_before: datetime | None = None,
 ) -> list[tuple[str, datetime]]:
     """The earliest scheduled runs; with `share` (mine, of) on PostgreSQL, only those
-    whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server."""
+    whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server,
+    and any due before `steal_before` (another's share it is late with)."""
     query = (
         select(m.Run.id, m.Run.scheduled_for)
         .where(m.Run.status == SCHEDULED)
@@ -367,7 +371,10 @@ def next_due(
     )
     if share is not None:
         mine, of = share
-        query = query.where(share_of(m.Run.id, of) == mine)
+        ours = share_of(m.Run.id, of) == mine
+        if steal_before is not None:
+            ours = or_(ours, m.Run.scheduled_for < steal_before)
+        query = query.where(ours)
     rows = session.execute(query)
     return [(row.id, row.scheduled_for) for row in rows]
 

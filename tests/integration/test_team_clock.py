@@ -214,6 +214,7 @@ def test_two_clocks_on_one_database_share_the_due_runs(
     first = running_clock()
     other_db = init_db(flows.url)  # another process's engine
     second = Clock(other_db)
+    first.steal_seconds = second.steal_seconds = 3600  # (no taking of a late share here)
     second.start()
     try:
         assert first.lease is not None and second.lease is not None
@@ -249,3 +250,35 @@ def test_two_clocks_on_one_database_share_the_due_runs(
     finally:
         second.stop(timeout=2)
         other_db.dispose()
+
+
+def test_a_share_left_late_is_taken_by_another_scheduler(
+    flows: Database, running_clock: StartClock
+) -> None:
+    """A scheduler that registered but runs nothing (busy, slow): its share of the due
+    runs is run by the other once it is steal_seconds late."""
+    idle = schedulers.register(flows)
+    clock = running_clock()
+    clock.steal_seconds = 0.5
+    assert clock.lease is not None
+    lease = clock.lease
+    wait_until(lambda: len(clock._team) == 2)
+    with flows.write() as session:
+        ids = ledger.insert_runs(
+            session,
+            [
+                ledger.NewRun(
+                    workflow="note", workflow_version=1, params={}, scheduled_for=utcnow()
+                )
+                for _ in range(20)
+            ],
+        )
+    clock.sync()
+    deadline = time.monotonic() + 20
+    while not all(_run(flows, r).status == "succeeded" for r in ids):
+        assert time.monotonic() < deadline, "the idle scheduler's share was never run"
+        assert schedulers.beat(flows, idle)  # alive all along: nothing is taken over
+        seen = lease.rounds
+        wait_until(lambda seen=seen: lease.rounds > seen)
+    assert {_run(flows, r).owner_scheduler for r in ids} == {lease.id}
+    assert _notes(flows) == 20
