@@ -380,7 +380,14 @@ def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
         revision = _revision_in(conn)
         if revision is None:
-            _check_empty(db, conn)
+            try:
+                _check_empty(db, conn)
+            except DatabaseProblem:
+                # Tables seen after no alembic_version: another process's upgrade
+                # may have committed in between (both appear at its commit).
+                revision = _revision_in(conn)
+                if revision is None:
+                    raise
         conn.rollback()
         return revision
 
