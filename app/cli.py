@@ -54,8 +54,7 @@ def add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     """`--data-dir`, `-v`, `--debug`: accepted before the command and after it.
 
     On a command's parser the defaults are SUPPRESS, so an option given before
-    the command is not reset by the command's parser. A new global option
-    (`--database-url` of team mode) is one more line here.
+    the command is not reset by the command's parser.
     """
     default: object = None if top else argparse.SUPPRESS
     flag: object = False if top else argparse.SUPPRESS
@@ -65,6 +64,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         metavar="DIR",
         default=default,
         help="data folder (default: $CUEFLOW_DATA_DIR or the platform's user data folder)",
+    )
+    group.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help="team mode: a PostgreSQL database, postgresql://USER@HOST/NAME "
+        "(default: $CUEFLOW_DATABASE_URL, else the data folder's SQLite file)",
     )
     group.add_argument(
         "-v",
@@ -554,6 +560,43 @@ def _api(sub: Any) -> None:
     t.add_argument("label", help="the token's label")
 
 
+def _runners(sub: Any) -> None:
+    p = _command(
+        sub,
+        "runners",
+        "list the schedulers sharing this database",
+        """
+        Team mode (PRODUCT §7): every scheduler on the database server with its
+        host, process, start, last heartbeat and runs in flight. On a data
+        folder's SQLite file: the one scheduler of that folder, if any.
+        """,
+        """
+        cueflow runners --database-url postgresql://cueflow@db.example.com/cueflow
+        cueflow runners --json
+        """,
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+
+def _db(sub: Any) -> None:
+    p = _command(
+        sub,
+        "db",
+        "the database: copy a data folder's into PostgreSQL",
+        "Move a data folder's SQLite data, history included, to a database server.",
+        "cueflow db copy --to postgresql://cueflow@db.example.com/cueflow",
+    )
+    dsub = p.add_subparsers(dest="db_command", metavar="copy", required=True)
+    d = _command(
+        dsub,
+        "copy",
+        "copy the folder's SQLite data, history included (counts checked)",
+        "The target must be an empty PostgreSQL database; nothing is written on a mismatch.",
+        "cueflow db copy --to postgresql://cueflow@localhost/cueflow",
+    )
+    d.add_argument("--to", required=True, metavar="URL", help="an empty PostgreSQL database")
+
+
 COMMANDS = [
     _runner,
     _import,
@@ -571,6 +614,8 @@ COMMANDS = [
     _secret,
     _schema,
     _api,
+    _runners,
+    _db,
 ]
 """The commands' parser builders, in the order `--help` lists them."""
 
@@ -691,7 +736,9 @@ def open_window(args: argparse.Namespace) -> int:
         )
     from app.ui.shell.app import run_window
 
-    return run_window(paths.data_dir(args.data_dir), tray_only=args.tray)
+    return run_window(
+        paths.data_dir(args.data_dir), tray_only=args.tray, database_url=args.database_url
+    )
 
 
 def has_screen() -> bool:

@@ -15,15 +15,17 @@ from app import console, logfile, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
 from app.engine import presenting
+from app.engine.data_folder import database_target
 from app.engine.settings import SettingsService
-from app.errors import BadInput, one_line, undecodable
+from app.errors import AlreadyRunning, BadInput, one_line, undecodable
 from app.storage import catalog, ledger, secrets
 from app.storage import models as m
-from app.storage.db import Database, check_intact, open_folder
+from app.storage.db import Database, check_intact, open_database
 
 
 def _open(args: argparse.Namespace) -> Database:
-    return open_folder(paths.prepare_data_dir(console.data_folder(args)))
+    folder = paths.prepare_data_dir(console.data_folder(args))
+    return open_database(database_target(folder, getattr(args, "database_url", None)))
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -50,8 +52,15 @@ def cmd_runner(args: argparse.Namespace) -> int:
     from app.scheduling.lock import FolderLock
 
     folder = paths.prepare_data_dir(console.data_folder(args))
-    lock = FolderLock(folder)
-    lock.acquire()
+    team = not isinstance(database_target(folder, getattr(args, "database_url", None)), Path)
+    lock: FolderLock | None = FolderLock(folder)
+    try:
+        assert lock is not None
+        lock.acquire()
+    except AlreadyRunning:
+        if not team:  # one scheduler per data folder is the SQLite rule
+            raise
+        lock = None  # on a server a second runner joins (another one rotates the log)
     try:
         db = _open(args)
         try:
@@ -59,7 +68,8 @@ def cmd_runner(args: argparse.Namespace) -> int:
         except BaseException:
             db.dispose()
             raise
-        logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
+        if lock is not None:
+            logfile.own(folder)  # this process holds the folder: it rotates cueflow.log
         if _log_on_stderr():
             logfile.to_stderr(logging.INFO)
         stop = console.stop_on_signal()
@@ -67,7 +77,8 @@ def cmd_runner(args: argparse.Namespace) -> int:
         clock = Clock(db, events)
         clock.start()
         found = clock.recovered
-        print(f"Cueflow runner for {folder} (process {lock.owner()}); Ctrl+C to stop.", flush=True)
+        where = db.where if team else str(folder)
+        print(f"Cueflow runner for {where} (process {os.getpid()}); Ctrl+C to stop.", flush=True)
         if api is not None:
             print(f"Workflow API on {api.url}{API_PATH}", flush=True)
         if any(found.values()):
@@ -84,8 +95,9 @@ def cmd_runner(args: argparse.Namespace) -> int:
             print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
         db.dispose()
     finally:
-        logfile.stop(folder)
-        lock.release()
+        if lock is not None:
+            logfile.stop(folder)
+            lock.release()
     return console.EXIT_OK
 
 
@@ -488,7 +500,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
             )
             printed += 1
         # Not data: one line on stderr, after the table (whether the runs will start).
-        state = _scheduler_line(console.data_folder(args))
+        folder = console.data_folder(args)
+        state = _scheduler_line(folder) if db.folder else _team_line(db)
         console.status(state if printed else f"no runs; {state}")
     return console.EXIT_OK
 
@@ -616,6 +629,17 @@ def workflow_to_json(wf: Any, listen: str | None = None) -> dict[str, Any]:
 
 def _steps(count: int) -> str:
     return "1 step" if count == 1 else f"{count} steps"
+
+
+def _team_line(db: Database) -> str:
+    """How many schedulers share this database server (team mode)."""
+    from app.storage import schedulers
+
+    with db.read() as session:
+        count = len(schedulers.listing(session))
+    if not count:
+        return "schedulers: none running (upcoming runs wait for 'cueflow runner' or the window)"
+    return f"schedulers: {count} running ('cueflow runners' lists them)"
 
 
 def _scheduler_line(folder: Any) -> str:
@@ -803,4 +827,94 @@ def cmd_api(args: argparse.Namespace) -> int:
     else:
         access.revoke_token(args.label)
         print(f"revoked token '{args.label}'")
+    return console.EXIT_OK
+
+
+# --- team mode: runners, db copy ------------------------------------------------------
+
+
+def cmd_runners(args: argparse.Namespace) -> int:
+    """The schedulers sharing this database (on SQLite: the folder's one, if running)."""
+    import socket
+
+    from app.scheduling.clock import read_heartbeat
+    from app.scheduling.process import process_alive
+    from app.storage import schedulers
+
+    db = _open(args)
+    try:
+        rows: list[dict[str, Any]] = []
+        if db.folder is not None:  # SQLite: its one scheduler's heartbeat file
+            beat = read_heartbeat(db.folder)
+            pid = beat.get("pid") if beat is not None else None
+            if beat is not None and isinstance(pid, int) and process_alive(pid):
+                rows.append(
+                    {
+                        "id": None,
+                        "host": socket.gethostname(),
+                        "pid": pid,
+                        "started": None,
+                        "heartbeat": beat.get("at"),
+                        "version": None,
+                        "runs_in_flight": int(beat.get("running_runs") or 0),
+                    }
+                )
+        else:
+            with db.read() as session:
+                found = schedulers.listing(session)
+            rows = [
+                {
+                    "id": r.id,
+                    "host": r.host,
+                    "pid": r.pid,
+                    "started": r.started.isoformat(),
+                    "heartbeat": r.heartbeat.isoformat(),
+                    "version": r.version,
+                    "runs_in_flight": r.runs_in_flight,
+                }
+                for r in found
+            ]
+    finally:
+        db.dispose()
+    if args.json:
+        console.print_json(rows)
+        return console.EXIT_OK
+    if not rows:
+        print("no scheduler running (start one with: cueflow runner)")
+    for row in rows:
+        last = row["heartbeat"]
+        age = "-"
+        if last:
+            seconds = (utcnow() - datetime.fromisoformat(last)).total_seconds()
+            age = f"{max(seconds, 0):.0f} s ago"
+        started = _local(datetime.fromisoformat(row["started"])) if row["started"] else "-"
+        print(
+            f"{row['host']}  process {row['pid']}  started {started}  "
+            f"last heartbeat {age}  {row['runs_in_flight']} run(s) in flight"
+        )
+    return console.EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`cueflow db copy --to URL`: the data folder's SQLite data into empty PostgreSQL."""
+    from app.storage.copy import copy_database
+    from app.storage.db import parse_url
+
+    if parse_url(args.to).get_backend_name() != "postgresql":
+        raise BadInput("--to: give a postgresql://USER@HOST/NAME URL of an empty database")
+    folder = paths.prepare_data_dir(console.data_folder(args))
+    source = open_database(folder)
+    try:
+        check_intact(source)
+        target = open_database(args.to)
+        try:
+            counts = copy_database(source, target)
+            where = target.where
+        finally:
+            target.dispose()
+    finally:
+        source.dispose()
+    for table, count in counts.items():
+        print(f"{table:<20} {count} row(s)")
+    print(f"copied {source.where} into {where}; every table's row count matches")
     return console.EXIT_OK

@@ -340,9 +340,15 @@ class Result:
 
 
 @pytest.fixture
-def cli(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    """Run `cueflow …` in this process against the test's data folder."""
+def cli(data_dir: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest) -> Any:
+    """Run `cueflow …` in this process against the test's data folder (and, when the
+    test runs on PostgreSQL, its database: --database-url)."""
     from app.cli import main
+
+    where = ["--data-dir", str(data_dir)]
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+        url = request.getfixturevalue("db").engine.url
+        where += ["--database-url", url.render_as_string(hide_password=False)]
 
     def run(*args: str, stdin: str | None = None) -> Result:
         capsys.readouterr()
@@ -352,11 +358,11 @@ def cli(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Any:
             old = sys.stdin
             sys.stdin = io.StringIO(stdin)
             try:
-                code = main(["--data-dir", str(data_dir), *args])
+                code = main([*where, *args])
             finally:
                 sys.stdin = old
         else:
-            code = main(["--data-dir", str(data_dir), *args])
+            code = main([*where, *args])
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

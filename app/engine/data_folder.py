@@ -19,7 +19,7 @@ from app.engine.events import EventBus
 from app.engine.service import Service
 from app.engine.settings import SettingsService
 from app.engine.workflows import WorkflowService
-from app.errors import DatabaseProblem
+from app.errors import BadInput, DatabaseProblem, one_line
 from app.storage.db import Database, check_intact, open_database
 
 DATABASE_URL_ENV = "CUEFLOW_DATABASE_URL"
@@ -60,6 +60,12 @@ def database_target(
     """Where the database is: the `--database-url` given, else CUEFLOW_DATABASE_URL,
     else the data folder (its SQLite file). An empty URL counts as none."""
     chosen = (url or "").strip() or environ.get(DATABASE_URL_ENV, "").strip()
+    if chosen and "://" not in chosen:
+        source = "--database-url" if (url or "").strip() else DATABASE_URL_ENV
+        raise BadInput(
+            f"{source}: '{one_line(chosen)[:60]}' is not a database URL "
+            "(postgresql://USER@HOST/NAME)"
+        )
     return chosen or data_dir
 
 
@@ -74,3 +80,11 @@ def open_intact(data_dir: Path, target: Path | str | None = None) -> DataFolder:
         db.dispose()
         raise
     return DataFolder(data_dir, db)
+
+
+def database_line(db: Database) -> tuple[str, str]:
+    """(kind, where) of the database for people: the SQLite file on this machine,
+    or the PostgreSQL server shared by a team (its URL without the password)."""
+    if db.folder is None:
+        return "PostgreSQL (team mode)", db.where
+    return "SQLite file on this computer", db.where

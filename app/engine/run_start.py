@@ -10,6 +10,7 @@ says in the log when a step may have had its effect before a crash.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -139,7 +140,10 @@ def expression_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str
         with expressions.uninterrupted():  # (the keychain is not stopped half-way)
             value = secrets.get_secret(str(name))
         if value is None:
-            raise ExpressionError(f"no secret '{name}' in the OS keychain")
+            # (team mode: secrets stay in each machine's keychain, so say which one)
+            raise ExpressionError(
+                f"no secret '{name}' in the OS keychain on host {socket.gethostname()}"
+            )
         state.secrets.add(value)
         return value
 

@@ -44,9 +44,9 @@ from app.engine.step_runtime import (
     StepRuntime,
     coerce_input,
 )
-from app.engine.transactions import Batch, Segment, TransactionLost
+from app.engine.transactions import Batch, LeaseLost, Segment, TransactionLost
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
-from app.storage import catalog, ledger, schedules
+from app.storage import catalog, ledger, schedulers, schedules
 from app.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,11 @@ class Runner:
         self.db = db
         self.events = events or EventBus()
         self.pid = os.getpid()
+        # Team mode: the scheduler (schedulers.id) it runs for; claims record it,
+        # finishes and commits need it still to hold its lease. None: one machine.
+        self.owner: str | None = None
+        # What its claims record as owner on a server when it is no scheduler.
+        self.host_tag = schedulers.host_tag() if db.folder is None else None
         self._pending: dict[str, list[tuple[str, str]]] = {}  # log lines per run, not yet written
         self._workflows: dict[str, tuple[Any, WorkflowDef]] = {}  # by name, with its stamp
         self._local = threading.local()  # this thread's open Batch, if any
@@ -115,7 +120,13 @@ class Runner:
             session = segment.session()
             # Only if due: a timer read before a retry moved the run later must not
             # start it early (the move may not have been committed when it read).
-            claimed = ledger.claim(session, run_id, self.pid, due_by=utcnow() + DUE_SLACK)
+            claimed = ledger.claim(
+                session,
+                run_id,
+                self.pid,
+                due_by=utcnow() + DUE_SLACK,
+                owner=self.owner or self.host_tag,
+            )
             if claimed is None:
                 return None
             if claimed.schedule_id is not None and claimed.attempt == 1:
@@ -158,7 +169,7 @@ class Runner:
                 from_text=from_text,
                 trigger=trigger,
             )
-            claimed = ledger.claim(session, run_id, self.pid)
+            claimed = ledger.claim(session, run_id, self.pid, owner=self.owner or self.host_tag)
             assert claimed is not None
             self._execute_claimed(claimed, depth, segment, inline)
         except BaseException:
@@ -204,7 +215,9 @@ class Runner:
             return self._fail(
                 segment, snap.workflow, snap.attempt, state.workflow, error, final_status=status
             )
-        ledger.finish(segment.session(), snap.id, status, error=error, returned=returned)
+        ledger.finish(
+            segment.session(), snap.id, status, error=error, returned=returned, owner=self.owner
+        )
         segment.commit(RunChanged(snap.id, snap.workflow, status, error))
         return status
 
@@ -414,12 +427,12 @@ class Runner:
             self.queue_log(
                 run_id, f"attempt {attempt} failed: {error}; retrying in {delay:g} s", "warning"
             )
-            ledger.retry_later(session, run_id, at, error)
+            ledger.retry_later(session, run_id, at, error, owner=self.owner)
             segment.notify(LedgerChanged())
             segment.commit(RunChanged(run_id, workflow, ledger.SCHEDULED, error))
             return ledger.SCHEDULED
         self.queue_log(run_id, error, "error")
-        ledger.finish(session, run_id, final_status, error=error)
+        ledger.finish(session, run_id, final_status, error=error, owner=self.owner)
         segment.commit(RunChanged(run_id, workflow, final_status, error))
         return final_status
 
@@ -430,6 +443,11 @@ class Runner:
         rather than running: either way it is marked failed. Returns False
         when even that cannot be written; the caller tries again.
         """
+        if isinstance(exc, LeaseLost):
+            # Taken over by another scheduler: this one writes nothing for it.
+            log.warning("run %s not finished here: %s", run_id, exc)
+            self._pending.pop(run_id, None)
+            return True
         reason = describe(exc)
         for _ in range(2):
             try:
@@ -437,7 +455,12 @@ class Runner:
                     self.flush_log(session, run_id)
                     ledger.add_log(session, run_id, reason, "error")
                     done = ledger.finish(
-                        session, run_id, ledger.FAILED, error=reason, unless_finished=True
+                        session,
+                        run_id,
+                        ledger.FAILED,
+                        error=reason,
+                        unless_finished=True,
+                        owner=self.owner,
                     )
                 break
             except Exception as exc2:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from app.engine.events import EventBus, RunChanged
-from app.storage import catalog
+from app.storage import catalog, schedulers
 from app.storage.db import Database, release, rollback_to, savepoint, transaction_alive
 
 # A segment that has been open this long is committed after its current step,
@@ -31,6 +31,7 @@ class SegmentOwner(Protocol):
 
     db: Database
     events: EventBus
+    owner: str | None  # the scheduler whose lease its commits need (team mode)
 
     def current_batch(self) -> Batch | None:
         """This thread's open batch, if any."""
@@ -45,14 +46,17 @@ class SegmentOwner(Protocol):
 class _Unit:
     """A db.write() unit of work held open across calls (committed or rolled back later)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, owner: str | None = None) -> None:
         self._context = db.write(urgent=False)
         self.session = self._context.__enter__()
         self.opened = time.monotonic()
+        self.owner = owner
 
     def commit(self) -> None:
         try:
             check_alive(self.session)
+            if self.owner is not None and not schedulers.hold(self.session, self.owner):
+                raise LeaseLost(self.owner)
         except TransactionLost:
             self.rollback()
             raise
@@ -73,6 +77,18 @@ class TransactionLost(Exception):
 
     def __str__(self) -> str:
         return "the database rolled the transaction back (disk full or I/O error)"
+
+
+class LeaseLost(TransactionLost):
+    """This scheduler was found dead (its lease expired) and its runs taken over:
+    what its transaction wrote is rolled back, and none of it is recorded."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __str__(self) -> str:
+        return f"scheduler {self.owner} lost its lease; its runs were taken over"
 
 
 def check_alive(session: Session) -> None:
@@ -98,7 +114,7 @@ class Batch:
 
     def session(self) -> Session:
         if self.unit is None:
-            self.unit = _Unit(self.runner.db)
+            self.unit = _Unit(self.runner.db, self.runner.owner)
         return self.unit.session
 
     @property
@@ -154,7 +170,7 @@ class Segment:
                 savepoint(self._session, self._savepoint)
                 self._batch = batch
             else:
-                self._unit = _Unit(self.runner.db)
+                self._unit = _Unit(self.runner.db, self.runner.owner)
                 self._session = self._unit.session
         return self._session
 

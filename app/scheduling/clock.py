@@ -4,7 +4,9 @@ The ledger is the truth. APScheduler holds, in memory, a date job for each of
 the next `horizon` due runs only (never the whole ledger), rebuilt from the
 rows whenever the ledger changes: on an in-process event at once, and for
 other processes' commits by polling a change probe four times a second
-(SQLite's `PRAGMA data_version`, PostgreSQL's snapshot: storage.db.ChangeProbe).
+(SQLite's `PRAGMA data_version`, PostgreSQL's snapshot: storage.db.ChangeProbe),
+and on PostgreSQL at once when another process NOTIFYs that it scheduled or
+cancelled runs (a hint: the poll stays the rule).
 A fired job only hands the run ID to a bounded pool of workers; the worker
 claims the row with one conditional UPDATE, so a cancelled or already claimed
 run is never executed."""
@@ -17,6 +19,7 @@ import json
 import logging
 import os
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -35,8 +38,9 @@ from app.core.types import utcnow
 from app.core.when import span
 from app.engine.events import EventBus, LedgerChanged, SchedulerState
 from app.engine.runner import Runner, executing_here
+from app.scheduling.lease import Lease
 from app.scheduling.process import owner_alive
-from app.storage import ledger, schedules, settings
+from app.storage import ledger, schedulers, schedules, settings
 from app.storage import models as m
 from app.storage.db import Database, WriteLockBusy
 
@@ -46,6 +50,7 @@ POLL_SECONDS = 0.25
 HEARTBEAT = "scheduler.heartbeat"
 HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
+STEAL_SECONDS = 1.0  # team mode: see Clock.steal_seconds
 # After its timeout, stop waits at most this long for the write lock to mark
 # the runs still going interrupted (a worker may be stuck holding it).
 STOP_WRITE_SECONDS = 2.0
@@ -86,10 +91,18 @@ class Clock:
         self._unsettled: dict[str, BaseException] = {}  # runs to mark failed when writes work
         self._last_tick: tuple[float, float] | None = None
         self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
+        self.lease: Lease | None = None  # on a database server: its identity and lease
+        self._team: list[str] = []  # the live schedulers' IDs, sorted (see _share)
+        # Another's due run still waiting this long is armed here too (a busy or
+        # slow machine's share; SKIP LOCKED gives each run to one).
+        self.steal_seconds = STEAL_SECONDS
 
     # --- life cycle -----------------------------------------------------------
 
     def start(self) -> None:
+        if self.folder is None:
+            self.lease = Lease(self.db)
+            self.runner.owner = self.lease.id
         self.recovered = self.recover()
         for number in range(self.workers):
             thread = threading.Thread(
@@ -102,6 +115,8 @@ class Clock:
         watcher = threading.Thread(target=self._watch, name="cueflow-ledger-watch", daemon=True)
         watcher.start()
         self._threads.append(watcher)
+        if self.lease is not None:
+            self.lease.start(self._look)
         self.sync()
         # Move what is alive now (modules, catalogue, caches) out of the cyclic
         # collector's reach: a full collection over it stops every thread, the
@@ -130,6 +145,7 @@ class Clock:
         while self._busy() and datetime.now(UTC) < end:
             deadline.wait(0.05)
         interrupted: list[str] = []
+        unmarked = False
         with self._lock:
             leftover = list(self._in_flight)
         if leftover:
@@ -142,10 +158,12 @@ class Clock:
                             run_id,
                             ledger.INTERRUPTED,
                             error="Cueflow stopped while the run was running",
+                            owner=self.runner.owner,
                         ):
                             interrupted.append(run_id)
             except (WriteLockBusy, SQLAlchemyError) as exc:
                 interrupted = []
+                unmarked = True
                 log.warning(
                     "could not mark run(s) %s interrupted while stopping (%s); "
                     "the next start marks them",
@@ -155,6 +173,13 @@ class Clock:
         if self.folder is not None:
             with contextlib.suppress(OSError):
                 (self.folder / HEARTBEAT).unlink()
+        if self.lease is not None:
+            if unmarked:
+                # Still holding runs it could not mark: no sign-off, so a worker
+                # may still end them; else a survivor takes them when the lease ends.
+                self.lease.stop()
+            else:
+                self.lease.sign_off()
         log.info("scheduler stopped (%d run(s) marked interrupted)", len(interrupted))
         self.events.emit(SchedulerState("stopped"))
         return interrupted
@@ -170,8 +195,12 @@ class Clock:
         interrupted = self.take_over()
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-        # While paused, overdue runs wait: they are settled on resume.
-        late, missed = ([], []) if paused else self.settle_overdue("Cueflow was not running")
+        # While paused, overdue runs wait: they are settled on resume. On a server
+        # where other schedulers run, what is due is their backlog, not missed.
+        late: list[str] = []
+        missed: list[str] = []
+        if not (paused or self._others_running()):
+            late, missed = self.settle_overdue("Cueflow was not running")
         return {"interrupted": interrupted, "late": late, "missed": missed}
 
     def take_over(self) -> list[str]:
@@ -180,9 +209,23 @@ class Clock:
         A run another live process executes (`cueflow run`, the window's Run
         now) is left to it; the health check looks again every few seconds,
         so such a run is taken over soon after its process dies.
+
+        On a database server: the runs of schedulers whose lease expired (or
+        whose process on this host is gone), see _take_over_dead.
         """
+        if self.lease is not None:
+            return self._take_over_dead(self.lease) + self._take_over_local(
+                {None, schedulers.host_tag()}
+            )
+        return self._take_over_local(None)
+
+    def _take_over_local(self, owners: set[str | None] | None) -> list[str]:
+        """Runs of ended processes on this machine, told by PID (on a server: those
+        whose owner is no scheduler, claimed on this host or before team mode)."""
         with self.db.read() as session:
             candidates = ledger.running_runs(session)
+        if owners is not None:
+            candidates = [run for run in candidates if run.owner_scheduler in owners]
         with self._lock:
             ours = set(self._in_flight)
         ours |= executing_here()
@@ -200,22 +243,95 @@ class Clock:
             interrupted = ledger.interrupt(
                 session, gone, "Cueflow stopped while the run was running"
             )
-            retries = {
-                row.name: row.retry_attempts
-                for row in session.execute(select(m.Workflow.name, m.Workflow.retry_attempts))
-            }
-            for run_id in interrupted:
-                ledger.add_log(
-                    session, run_id, "interrupted: the process running it ended", "error"
-                )
-                run = ledger.get_run(session, run_id)
-                attempt = run.attempt
-                if attempt <= retries.get(run.workflow, 0):
-                    ledger.resume(session, run_id, self.now())
-                    ledger.add_log(session, run_id, f"resuming as attempt {attempt + 1}", "warning")
+            self._resume(session, interrupted, "interrupted: the process running it ended")
         if interrupted:
             log.warning("took over %d run(s) left by ended processes", len(interrupted))
         return interrupted
+
+    def _share(self) -> tuple[int, int] | None:
+        """On a server with other live schedulers: (this one's index, how many) — each
+        arms only the due runs whose ID hashes to it (ledger.share_of), so they share
+        the work without racing for every run. A dead one's share passes to the
+        others once its lease ends and it leaves the list. None: arm everything."""
+        lease = self.lease
+        team = self._team
+        if lease is None or len(team) < 2 or lease.id not in team:
+            return None
+        return team.index(lease.id), len(team)
+
+    def _others_running(self) -> bool:
+        """On a server: whether another scheduler has not signed off (nor been found dead)."""
+        if self.lease is None:
+            return False
+        me = self.lease.id
+        with self.db.read() as session:
+            return any(row.id != me for row in schedulers.listing(session))
+
+    def _take_over_dead(self, lease: Lease) -> list[str]:
+        """Stop schedulers whose lease expired, or whose process on this host is
+        gone, and interrupt (and resume) the runs they were running.
+
+        Each dead scheduler is stopped, and each of its runs interrupted, by
+        exactly one survivor: both are conditional UPDATEs."""
+        host = socket.gethostname()
+        with self.db.read() as session:
+            rows = schedulers.listing(session)
+        gone = [
+            row.id
+            for row in rows
+            if row.id != lease.id and row.host == host and not owner_alive(row.pid, row.started)
+        ]
+        with self.db.write() as session:
+            dead = schedulers.expire_dead(session, lease.id, lease.seconds)
+            dead += schedulers.expire(session, [g for g in gone if g not in dead])
+            interrupted = ledger.interrupt_orphans(
+                session, "Cueflow stopped while the run was running"
+            )
+            self._resume(
+                session, interrupted, "interrupted: the scheduler running it stopped beating"
+            )
+        if dead:
+            log.warning("scheduler(s) %s found dead (lease expired)", ", ".join(dead))
+        if interrupted:
+            log.warning("took over %d run(s) of dead schedulers", len(interrupted))
+        return interrupted
+
+    def _resume(self, session: Any, interrupted: list[str], why: str) -> None:
+        """Log why each run was interrupted; resume those with retries left."""
+        if not interrupted:
+            return
+        retries = {
+            row.name: row.retry_attempts
+            for row in session.execute(select(m.Workflow.name, m.Workflow.retry_attempts))
+        }
+        for run_id in interrupted:
+            ledger.add_log(session, run_id, why, "error")
+            run = ledger.get_run(session, run_id)
+            attempt = run.attempt
+            if attempt <= retries.get(run.workflow, 0):
+                ledger.resume(session, run_id, self.now())
+                ledger.add_log(session, run_id, f"resuming as attempt {attempt + 1}", "warning")
+
+    def _look(self) -> None:
+        """The lease thread's round: after a lost lease, a new identity once none of
+        the old one's runs is in flight; else take over dead schedulers' runs."""
+        lease = self.lease
+        if lease is None or self._stop.is_set():
+            return
+        if lease.lost:
+            if self._busy():
+                return  # their commits fail the lease check; wait for them to end
+            self.runner.owner = lease.renew_identity()
+            self._wake.set()
+            return
+        woke = bool(self.take_over())
+        with self.db.read() as session:
+            team = sorted(row.id for row in schedulers.listing(session))
+        if team != self._team:
+            self._team = team
+            woke = True
+        if woke:
+            self._wake.set()
 
     def settle_overdue(self, why: str) -> tuple[list[str], list[str]]:
         """Apply each workflow's missed-run policy to runs already due."""
@@ -254,15 +370,18 @@ class Clock:
         """Re-arm APScheduler from the ledger's earliest due runs."""
         if self._stop.is_set():
             return
+        share = self._share()
+        wanted_count = self.horizon + len(self._in_flight)
+        steal = self.now() - timedelta(seconds=self.steal_seconds)
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-            due = [] if paused else ledger.next_due(session, self.horizon + len(self._in_flight))
+            due = [] if paused else ledger.next_due(session, wanted_count, share, steal)
         if paused != self.paused:
             self.paused = paused
             if not paused:  # resuming: what came due meanwhile follows on_missed
                 self.settle_overdue("the scheduler was paused")
                 with self.db.read() as session:
-                    due = ledger.next_due(session, self.horizon + len(self._in_flight))
+                    due = ledger.next_due(session, wanted_count, share, steal)
             self.events.emit(SchedulerState("paused" if paused else "running"))
         now = self.now()
         with self._lock:
@@ -316,6 +435,8 @@ class Clock:
         with self._lock:
             if run_id in self._in_flight or self._stop.is_set() or self.paused:
                 return
+            if self.lease is not None and self.lease.lost:
+                return  # no claims until it holds a lease again (see _look)
             self._in_flight.add(run_id)
         self._queue.put(run_id)
 
@@ -380,6 +501,7 @@ class Clock:
     def _watch(self) -> None:
         """Poll the ledger for other processes' changes; keep the clock alive; beat."""
         probe = self.db.change_probe()
+        probe.listen(self._wake.set)  # PostgreSQL: NOTIFY wakes it at once (a hint)
         last_beat = 0.0
         try:
             while not self._stop.is_set():
@@ -430,7 +552,7 @@ class Clock:
             if self.runner.fail_unexpected(run_id, "", exc):
                 with self._lock:
                     self._unsettled.pop(run_id, None)
-        if not self._stop.is_set():
+        if not self._stop.is_set() and self.lease is None:  # (server: the lease thread)
             try:
                 rebuild = bool(self.take_over()) or rebuild
             except Exception:

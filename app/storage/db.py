@@ -10,11 +10,12 @@ is in app.storage.dialects.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -28,12 +29,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import DatabaseProblem, one_line
 from app.storage.dialects import SIDES, Raw, Side
 
+log = logging.getLogger(__name__)
 DB_FILENAME = "cueflow.db"
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its driver connection)
 _SIDE = "cueflow_side"  # session.info key: its database's dialects.Side
+_ANNOUNCE = "cueflow_announce"  # session.info key: NOTIFY the ledger's listeners at commit
+NOTIFY_CHANNEL = "cueflow_ledger"
 CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
+LISTEN_SECONDS = 0.5  # the listener looks at its stop flag this often
+IDLE_TX_MS = 5000  # PostgreSQL ends a transaction idle this long (a frozen scheduler's)
 
 
 class TransactionFailed(Exception):
@@ -46,13 +52,27 @@ class TransactionFailed(Exception):
 
 def _refuse_failed_commit(session: Session) -> None:
     """Before a commit on PostgreSQL: a transaction left failed is an error, not a
-    quiet rollback (SQLite undoes only the failed statement; the server all of it)."""
+    quiet rollback (SQLite undoes only the failed statement; the server all of it).
+    A transaction that scheduled or cancelled runs (announce) notifies the other
+    schedulers' listeners, once, as it commits."""
+    announced = session.info.pop(_ANNOUNCE, False)
     if session.in_transaction():
         from psycopg.pq import TransactionStatus
 
         connection: Any = session.connection().connection.driver_connection
         if connection.info.transaction_status == TransactionStatus.INERROR:
             raise TransactionFailed()
+        if announced:
+            connection.execute(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
+
+
+def announce(session: Session) -> None:
+    """Mark the transaction as one other schedulers should hear of at once (runs
+    scheduled, cancelled or moved; the pause switch): on PostgreSQL it sends one
+    NOTIFY as it commits, a wake-up hint; their 4-per-second poll stays the rule.
+    Run claims and finishes do not announce: NOTIFY takes a server-wide lock at
+    commit, which the hot path must not queue on."""
+    session.info[_ANNOUNCE] = True
 
 
 class WriteLockBusy(Exception):
@@ -128,7 +148,14 @@ class Database:
         if self.side.name == "postgresql":
             self.engine = create_engine(
                 parsed.set(drivername="postgresql+psycopg"),
-                connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": "-c TimeZone=UTC"},
+                connect_args={
+                    "connect_timeout": CONNECT_TIMEOUT,
+                    # A transaction left idle this long belongs to a frozen or lost
+                    # process (Cueflow's commit every few milliseconds): the server
+                    # ends it, so its locks never hold a dead scheduler's runs.
+                    "options": "-c TimeZone=UTC "
+                    f"-c idle_in_transaction_session_timeout={IDLE_TX_MS}",
+                },
                 # No ping per checkout: it cost a third of a run's time. A connection a
                 # restarted server dropped fails once, and SQLAlchemy then renews the pool.
                 pool_pre_ping=False,
@@ -271,6 +298,8 @@ class ChangeProbe:
 
     def __init__(self, db: Database) -> None:
         self._last: object = None
+        self._listener: threading.Thread | None = None
+        self._closing = threading.Event()
         self._sqlite: sqlite3.Connection | None = None
         self._engine: Engine | None = None
         if db.side.name == "sqlite":
@@ -291,7 +320,40 @@ class ChangeProbe:
         changed, self._last = current != self._last, current
         return changed
 
+    def listen(self, wake: Callable[[], None]) -> None:
+        """On PostgreSQL: call `wake` as soon as another process announces a change
+        (LISTEN on a dedicated connection, in a thread of its own; reconnecting after
+        a failure, and waking once then, since a notice may have been missed). A hint
+        only: `changed()` polled is still the rule, so PgBouncer in transaction mode
+        (no LISTEN) costs only latency. Nothing on SQLite."""
+        if self._engine is None or self._listener is not None:
+            return
+        uri = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._listener = threading.Thread(
+            target=self._listen, args=(uri, wake), name="cueflow-ledger-listen", daemon=True
+        )
+        self._listener.start()
+
+    def _listen(self, uri: str, wake: Callable[[], None]) -> None:
+        import psycopg
+
+        while not self._closing.is_set():
+            try:
+                with psycopg.connect(uri, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
+                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    wake()
+                    while not self._closing.is_set():
+                        for _ in conn.notifies(timeout=LISTEN_SECONDS, stop_after=1):
+                            wake()
+            except Exception as exc:
+                log.warning("listening for ledger changes failed (%s); polling meanwhile", exc)
+                self._closing.wait(1.0)
+
     def close(self) -> None:
+        self._closing.set()
+        if self._listener is not None:
+            self._listener.join(timeout=LISTEN_SECONDS + 2)
+            self._listener = None
         if self._sqlite is not None:
             self._sqlite.close()
             self._sqlite = None
@@ -318,7 +380,14 @@ def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
         revision = _revision_in(conn)
         if revision is None:
-            _check_empty(db, conn)
+            try:
+                _check_empty(db, conn)
+            except DatabaseProblem:
+                # Tables seen after no alembic_version: another process's upgrade
+                # may have committed in between (both appear at its commit).
+                revision = _revision_in(conn)
+                if revision is None:
+                    raise
         conn.rollback()
         return revision
 
@@ -458,7 +527,7 @@ def open_database(target: str | URL | Path) -> Database:
         parsed = parse_url(target)
         if parsed.get_backend_name() == "sqlite":
             return open_folder(Path(parsed.database or ".").parent)
-        db = Database(parsed)
+        db = Database(with_password(parsed))
         try:
             upgrade(db)
         except Exception as exc:
@@ -469,6 +538,23 @@ def open_database(target: str | URL | Path) -> Database:
             raise DatabaseProblem(reason) from None
         return db
     return open_folder(Path(target))
+
+
+PASSWORD_SECRET = "database.password"
+
+
+def with_password(url: URL, environ: Any = os.environ) -> URL:
+    """The URL with the keychain's `database.password` when nothing else gives one
+    (PRODUCT §7: the URL, PGPASSWORD or a .pgpass file come first)."""
+    if url.password is not None or environ.get("PGPASSWORD"):
+        return url
+    pgpass = environ.get("PGPASSFILE") or str(Path.home() / ".pgpass")
+    if Path(pgpass).is_file():
+        return url
+    from app.storage.secrets import get_secret
+
+    password = get_secret(PASSWORD_SECRET)
+    return url if not password else url.set(password=password)
 
 
 def explain_server(exc: BaseException, where: str) -> str | None:

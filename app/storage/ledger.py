@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.ids import new_id, new_ids
 from app.core.types import utcnow
 from app.errors import NotFound
 from app.storage import models as m
-from app.storage.db import driver, side
+from app.storage.db import announce, driver, side
 from app.storage.dialects import Side
 
 SCHEDULED = "scheduled"
@@ -83,6 +83,7 @@ def insert_run(session: Session, run: NewRun) -> str:
     run_id = new_id()
     session.add(m.Run(**run_values(run, run_id, utcnow())))
     session.flush()
+    announce(session)
     return run_id
 
 
@@ -142,6 +143,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     ]
     if rows:
         forms.insert_rows(driver(session), "runs", _BULK_COLUMNS, rows)
+        announce(session)
     return ids
 
 
@@ -178,6 +180,7 @@ def _move(session: Session, run_ids: Iterable[str], when: str, **values: Any) ->
     """Set `values` on those of the runs whose status is `when` (conditional, in chunks)."""
     ids = list(dict.fromkeys(run_ids))
     moved: list[str] = []
+    announce(session)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         result = session.execute(
@@ -191,6 +194,7 @@ def _move(session: Session, run_ids: Iterable[str], when: str, **values: Any) ->
 
 
 def cancel_where(session: Session, *, overdue_before: datetime | None = None) -> list[str]:
+    announce(session)
     query = update(m.Run).where(m.Run.status == SCHEDULED)
     if overdue_before is not None:
         query = query.where(m.Run.scheduled_for < overdue_before)
@@ -217,24 +221,48 @@ class Claimed:
     root_id: str  # its chain's root: its own ID when it is the root
 
 
+_CLAIMED = (
+    'id, workflow, attempt, params, run_as, ignore_privacy, scheduled_for, "trigger", depth, '
+    "schedule_id, root_id"
+)
+
+
 def claim(
-    session: Session, run_id: str, pid: int, *, due_by: datetime | None = None
+    session: Session,
+    run_id: str,
+    pid: int,
+    *,
+    due_by: datetime | None = None,
+    owner: str | None = None,
 ) -> Claimed | None:
     """Move a scheduled run to running; None if someone else got there first
-    (or, with `due_by`, if it is not due by then)."""
+    (or, with `due_by`, if it is not due by then). `owner` is the claiming
+    scheduler's ID (team mode): its finish is conditional on it.
+
+    On PostgreSQL the row is taken `FOR UPDATE SKIP LOCKED` in a MATERIALIZED
+    CTE: a run another scheduler is claiming right now is skipped at once
+    rather than waited for, and the planner cannot re-run the UPDATE."""
     due = "" if due_by is None else " AND scheduled_for <= ?"
     forms = side(session)
     to_db_time = forms.time
-    row = (
-        driver(session)
-        .execute(
-            "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, owner_pid = ? "
-            f"WHERE id = ? AND status = 'scheduled'{due} RETURNING id, workflow, attempt, params, "
-            'run_as, ignore_privacy, scheduled_for, "trigger", depth, schedule_id, root_id',
-            (to_db_time(utcnow()), pid, run_id, *([] if due_by is None else [to_db_time(due_by)])),
+    by = [] if due_by is None else [to_db_time(due_by)]
+    args = (to_db_time(utcnow()), pid, owner, run_id, *by)
+    if forms.name == "postgresql":
+        sql = (
+            "WITH c AS MATERIALIZED (SELECT id FROM runs WHERE id = ? AND status = 'scheduled'"
+            f"{due} FOR UPDATE SKIP LOCKED) "
+            "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, "
+            "owner_pid = ?, owner_scheduler = ? FROM c WHERE runs.id = c.id RETURNING "
+            + ", ".join(f"runs.{column.strip()}" for column in _CLAIMED.split(","))
         )
-        .fetchone()
-    )
+        args = (run_id, *by, *args[:3])
+    else:
+        sql = (
+            "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, "
+            "owner_pid = ?, owner_scheduler = ? "
+            f"WHERE id = ? AND status = 'scheduled'{due} RETURNING {_CLAIMED}"
+        )
+    row = driver(session).execute(sql, args).fetchone()
     if row is None:
         return None
     params = forms.read_json(row[3]) if row[3] else {}
@@ -261,40 +289,54 @@ def finish(
     error: str | None = None,
     returned: dict[str, Any] | None = None,
     unless_finished: bool = False,
+    owner: str | None = None,
 ) -> bool:
     """Record the end of a running run. False if it was no longer running.
 
     With `unless_finished`, a run still scheduled is finished too (a run whose
-    claim was rolled back by the failure being recorded).
+    claim was rolled back by the failure being recorded). With `owner` (team
+    mode), only while that scheduler still owns the run: a run taken over from
+    it is not finished by it (and a scheduled one is left to go round again).
     """
-    statuses = "('running', 'scheduled')" if unless_finished else "('running')"
+    if owner is not None:
+        condition, extra = "status = 'running' AND owner_scheduler = ?", [owner]
+    else:
+        statuses = "('running', 'scheduled')" if unless_finished else "('running')"
+        condition, extra = f"status IN {statuses}", []
     forms = side(session)
     cursor = driver(session).execute(
-        "UPDATE runs SET status = ?, finished_at = ?, error = ?, returned = ? "
-        f"WHERE id = ? AND status IN {statuses}",
+        f"UPDATE runs SET status = ?, finished_at = ?, error = ?, returned = ? "
+        f"WHERE id = ? AND {condition}",
         (
             status,
             forms.time(utcnow()),
             error,
             None if returned is None else forms.json(returned),
             run_id,
+            *extra,
         ),
     )
     return cursor.rowcount > 0
 
 
-def retry_later(session: Session, run_id: str, at: datetime, error: str) -> bool:
-    """Schedule the next attempt of a failed run under the same ID."""
+def retry_later(
+    session: Session, run_id: str, at: datetime, error: str, *, owner: str | None = None
+) -> bool:
+    """Schedule the next attempt of a failed run under the same ID (with `owner`:
+    only while that scheduler owns it, as finish)."""
+    mine = "" if owner is None else " AND owner_scheduler = ?"
     cursor = driver(session).execute(
         "UPDATE runs SET status = 'scheduled', scheduled_for = ?, attempt = attempt + 1, "
-        "error = ?, started_at = NULL, owner_pid = NULL WHERE id = ? AND status = 'running'",
-        (side(session).time(at), error, run_id),
+        "error = ?, started_at = NULL, owner_pid = NULL, owner_scheduler = NULL "
+        f"WHERE id = ? AND status = 'running'{mine}",
+        (side(session).time(at), error, run_id, *([] if owner is None else [owner])),
     )
     return cursor.rowcount > 0
 
 
 def resume(session: Session, run_id: str, at: datetime) -> bool:
     """Schedule the next attempt of an interrupted or failed run (same ID)."""
+    announce(session)
     result = session.execute(
         update(m.Run)
         .where(m.Run.id == run_id, m.Run.status.in_((INTERRUPTED, FAILED)))
@@ -305,20 +347,42 @@ def resume(session: Session, run_id: str, at: datetime) -> bool:
             started_at=None,
             finished_at=None,
             owner_pid=None,
+            owner_scheduler=None,
         )
         .returning(m.Run.id)
     )
     return result.first() is not None
 
 
-def next_due(session: Session, limit: int) -> list[tuple[str, datetime]]:
-    rows = session.execute(
+def next_due(
+    session: Session,
+    limit: int,
+    share: tuple[int, int] | None = None,
+    steal_before: datetime | None = None,
+) -> list[tuple[str, datetime]]:
+    """The earliest scheduled runs; with `share` (mine, of) on PostgreSQL, only those
+    whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server,
+    and any due before `steal_before` (another's share it is late with)."""
+    query = (
         select(m.Run.id, m.Run.scheduled_for)
         .where(m.Run.status == SCHEDULED)
         .order_by(m.Run.scheduled_for, m.Run.id)
         .limit(limit)
     )
+    if share is not None:
+        mine, of = share
+        ours = share_of(m.Run.id, of) == mine
+        if steal_before is not None:
+            ours = or_(ours, m.Run.scheduled_for < steal_before)
+        query = query.where(ours)
+    rows = session.execute(query)
     return [(row.id, row.scheduled_for) for row in rows]
+
+
+def share_of(column: Any, of: int) -> Any:
+    """Which of `of` schedulers a run ID belongs to (PostgreSQL's hashtext, made
+    non-negative): the same answer in every scheduler."""
+    return func.mod(func.hashtext(column).op("&")(2147483647), of)
 
 
 def scheduled_before(session: Session, before: datetime) -> list[m.Run]:
@@ -347,13 +411,16 @@ class Owned:
     id: str
     owner_pid: int | None
     started_at: datetime | None
+    owner_scheduler: str | None = None
 
 
 def running_runs(session: Session) -> list[Owned]:
     rows = session.execute(
-        select(m.Run.id, m.Run.owner_pid, m.Run.started_at).where(m.Run.status == RUNNING)
+        select(m.Run.id, m.Run.owner_pid, m.Run.started_at, m.Run.owner_scheduler).where(
+            m.Run.status == RUNNING
+        )
     )
-    return [Owned(row.id, row.owner_pid, row.started_at) for row in rows]
+    return [Owned(row.id, row.owner_pid, row.started_at, row.owner_scheduler) for row in rows]
 
 
 def interrupt_running(session: Session, reason: str) -> list[str]:
@@ -388,6 +455,67 @@ def interrupt(session: Session, runs: Sequence[Owned], reason: str) -> list[str]
         if cursor.rowcount > 0:
             done.append(run.id)
     return done
+
+
+def interrupt_orphans(session: Session, reason: str) -> list[str]:
+    """Running runs whose scheduler is stopped (found dead, or gone without
+    finishing them) become `interrupted`; returns their IDs.
+
+    Conditional on still running: of two survivors racing, each run goes to
+    one. On PostgreSQL a run whose row a frozen scheduler's open transaction
+    still holds is skipped (SKIP LOCKED) rather than waited for: the server
+    ends that transaction (idle_in_transaction_session_timeout), which undoes
+    an uncommitted claim, or the next look takes the run over."""
+    forms = side(session)
+    orphan = (
+        "status = 'running' AND owner_scheduler IN "
+        "(SELECT id FROM schedulers WHERE stopped IS NOT NULL)"
+    )
+    if forms.name == "postgresql":
+        sql = (
+            f"WITH c AS MATERIALIZED (SELECT id FROM runs WHERE {orphan} "
+            "FOR UPDATE SKIP LOCKED) "
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? "
+            "FROM c WHERE runs.id = c.id RETURNING runs.id"
+        )
+    else:
+        sql = (
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? "
+            f"WHERE {orphan} RETURNING id"
+        )
+    rows = driver(session).execute(sql, (forms.time(utcnow()), reason)).fetchall()
+    return [row[0] for row in rows]
+
+
+def insert_occurrence(session: Session, run: NewRun) -> str | None:
+    """A schedule's occurrence, unless that (schedule, time) was made already
+    (`ON CONFLICT DO NOTHING` on the unique index ux_runs_occurrence): returns
+    its ID, or None when another scheduler made it first."""
+    run_id = new_id()
+    forms = side(session)
+    values = run_values(run, run_id, utcnow())
+    row = [
+        forms.json(value)
+        if column == "params"
+        else forms.time(value)
+        if isinstance(value, datetime)
+        else value
+        for column, value in ((c, values[c]) for c in _BULK_COLUMNS)
+    ]
+    columns = ", ".join(f'"{c}"' if c == "trigger" else c for c in _BULK_COLUMNS)
+    found = (
+        driver(session)
+        .execute(
+            f"INSERT INTO runs ({columns}) VALUES ({', '.join('?' for _ in _BULK_COLUMNS)}) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            row,
+        )
+        .fetchone()
+    )
+    if found is None:
+        return None
+    announce(session)
+    return str(found[0])
 
 
 def runs_query(

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.storage.column_types import Json, UTCDateTime
 from app.storage.column_types import from_db_time as from_db_time
 from app.storage.column_types import to_db_time as to_db_time
+
+OCCURRENCE = "schedule_id IS NOT NULL AND attempt = 1"
 
 
 class Base(DeclarativeBase):
@@ -139,6 +141,8 @@ class Run(Base):
     root_id: Mapped[str | None] = mapped_column(String(32))
     # Who asked for it: cli, window, schedule, trigger, workflow or api:LABEL (0005).
     origin: Mapped[str] = mapped_column(String(120), default="cli", server_default="cli")
+    # The scheduler (schedulers.id) whose claim it runs under (team mode, 0007).
+    owner_scheduler: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),
@@ -148,6 +152,15 @@ class Run(Base):
         Index("ix_runs_workflow_status_finished_at", "workflow", "status", "finished_at", "id"),
         # The workflow API counts its waiting runs per request (api.max_pending; 0006).
         Index("ix_runs_status_origin", "status", "origin"),
+        # Each occurrence of a schedule is made once (first attempts; 0007).
+        Index(
+            "ux_runs_occurrence",
+            "schedule_id",
+            "scheduled_for",
+            unique=True,
+            sqlite_where=text(OCCURRENCE),
+            postgresql_where=text(OCCURRENCE),
+        ),
     )
 
 
@@ -220,3 +233,17 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     run_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Scheduler(Base):
+    """A scheduler that registered itself (team mode, migration 0007): its lease is
+    its heartbeat; `stopped` is set when it signs off or a survivor found it dead."""
+
+    __tablename__ = "schedulers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[str] = mapped_column(String(32))
+    stopped: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from app.core.types import utcnow
 from app.errors import BadInput, NotFound
 from app.storage import ledger
 from app.storage import models as m
+from app.storage.db import announce
 
 log = logging.getLogger(__name__)
 ACTIVE, ENDED, CANCELLED, PAUSED = "active", "ended", "cancelled", "paused"
@@ -145,13 +146,15 @@ def advance(session: Session, schedule_id: str, after: datetime) -> str | None:
         root_id=ledger.chain_root(session, row.parent_id) if row.parent_id else None,
         origin=ledger.SCHEDULE,
     )
-    return ledger.insert_run(session, _occurrence(template, schedule_id, moment))
+    # Made once per (schedule, time) whoever else advances it (ux_runs_occurrence).
+    return ledger.insert_occurrence(session, _occurrence(template, schedule_id, moment))
 
 
 def cancel(session: Session, schedule_id: str) -> list[str]:
     """End a schedule and cancel its upcoming occurrence(s)."""
     row = get(session, schedule_id)
     row.status = CANCELLED
+    announce(session)
     result = session.execute(
         update(m.Run)
         .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)
@@ -167,6 +170,7 @@ def pause(session: Session, schedule_id: str) -> list[str]:
     if row.status != ACTIVE:
         raise BadInput(f"schedule {schedule_id} is {row.status}; only an active one can pause")
     row.status = PAUSED
+    announce(session)
     result = session.execute(
         update(m.Run)
         .where(m.Run.schedule_id == schedule_id, m.Run.status == ledger.SCHEDULED)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadInput, one_line, undecodable
 from app.storage import models as m
+from app.storage.db import announce
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,11 @@ SETTINGS: dict[str, SettingSpec] = {
     "runner.max_chain_runs": _ranged(
         100_000, 1, 10_000_000, "most unfinished runs one chain of runs may have"
     ),
+    # Team mode (PRODUCT §7): a scheduler whose heartbeat is older is dead and
+    # its running runs are taken over; it beats every third of this (at most 5 s).
+    "runner.lease": _ranged(
+        30, 2, 3600, "seconds without a heartbeat before a scheduler counts as dead"
+    ),
     "scheduler.paused": SettingSpec(False, _yes_no, "yes: no run starts until resumed"),
     # The workflow API (PRODUCT §6).
     "api.enabled": SettingSpec(False, _yes_no, "yes: serve exposed workflows over HTTP"),
@@ -171,6 +177,8 @@ def set_value(session: Session, key: str, text: str) -> Any:
     except BadInput as exc:
         raise BadInput(f"setting {key}: {exc.reason}") from None
     session.merge(m.Setting(key=key, value=json.dumps(value)))
+    if key == "scheduler.paused":
+        announce(session)  # every scheduler pauses or resumes at once
     return value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
@@ -20,7 +21,6 @@ from tests.support.waiting import wait_until
 # The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
 pytestmark = pytest.mark.both_databases
 # The command line opens the data folder until --database-url is wired (issue 16, item 2).
-CLI_ON_FOLDER = pytest.mark.sqlite_only(reason="the command line opens only the data folder yet")
 
 FLOW = """
 cueflow: 1
@@ -91,7 +91,6 @@ def test_an_interrupted_run_resumes_without_repeating_finished_steps(
     assert notes == 1  # the data step was not repeated either
 
 
-@CLI_ON_FOLDER
 def test_without_retries_an_interrupted_run_waits_for_resume(
     db: Database, cli: Any, smtp_server: Mailbox, running_clock: StartClock
 ) -> None:
@@ -137,7 +136,8 @@ workflows:
     secrets.keyring.delete_password("cueflow", "api_token")
     missing = Runner(db).run_now("uses_secret", {})
     with db.read() as session:
-        assert "no secret 'api_token' in the OS keychain" in ledger.get_run(session, missing).error
+        error = ledger.get_run(session, missing).error
+        assert f"no secret 'api_token' in the OS keychain on host {socket.gethostname()}" in error
 
 
 def _status(db: Database, run_id: str) -> str:

@@ -21,7 +21,6 @@ from app.workflow_file import import_text
 # The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
 pytestmark = pytest.mark.both_databases
 # The command line opens the data folder until --database-url is wired (issue 16, item 2).
-CLI_ON_FOLDER = pytest.mark.sqlite_only(reason="the command line opens only the data folder yet")
 
 BOB_SECRET = "bob-secret-7731"
 RATING = "rating-9912"
@@ -204,7 +203,6 @@ workflows:
     assert "made-secret" not in json.dumps(steps[0]["result"])
 
 
-@CLI_ON_FOLDER
 def test_cli_run_as_ada_cannot_dump_hidden_fields(
     cli: Any, db: Database, people: dict[str, str]
 ) -> None:

@@ -16,7 +16,6 @@ from app.workflow_file import import_text
 # The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
 pytestmark = pytest.mark.both_databases
 # The command line opens the data folder until --database-url is wired (issue 16, item 2).
-CLI_ON_FOLDER = pytest.mark.sqlite_only(reason="the command line opens only the data folder yet")
 
 FILE = """
 cueflow: 1
@@ -228,7 +227,6 @@ triggers:
     assert started.trigger == "memo_made" and started.parent_id == parent
 
 
-@CLI_ON_FOLDER
 def test_cli_thing_add_fires_the_trigger(cli: Any, db: Database, people: dict[str, str]) -> None:
     result = cli("thing", "add", "User", "-f", "email=eve@x.org", "-f", "name=Eve")
     assert result.code == 0

@@ -29,7 +29,6 @@ from tests.support.waiting import wait_until
 # The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
 pytestmark = pytest.mark.both_databases
 # The command line opens the data folder until --database-url is wired (issue 16, item 2).
-CLI_ON_FOLDER = pytest.mark.sqlite_only(reason="the command line opens only the data folder yet")
 
 FLOWS = """
 cueflow: 1
@@ -215,7 +214,6 @@ def _status(db: Database, run_id: str) -> str:
 # --- command line -------------------------------------------------------------------
 
 
-@CLI_ON_FOLDER
 def test_cli_each_and_each_search(cli: Any, db: Database) -> None:
     import_text(db, FLOWS)
     members = add_members(db, 3)
@@ -240,7 +238,6 @@ def test_cli_each_and_each_search(cli: Any, db: Database) -> None:
     assert bad.code == 2 and "has no parameter of type User" in bad.err
 
 
-@CLI_ON_FOLDER
 def test_cli_every_prints_a_schedule_that_cancel_ends(cli: Any, db: Database) -> None:
     import_text(db, FLOWS)
     result = cli(
@@ -266,7 +263,10 @@ def test_cli_pause_and_resume(cli: Any) -> None:
 
 
 @pytest.fixture
-def runner_proc(data_dir: Path) -> Iterator[Any]:
+def runner_proc(data_dir: Path, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if db.folder is None:  # on PostgreSQL: the processes use the test's database
+        url = db.engine.url.render_as_string(hide_password=False)
+        monkeypatch.setenv("CUEFLOW_DATABASE_URL", url)
     proc = cueflow_process(data_dir, "runner")
     assert proc.stdout is not None
     assert proc.stdout.readline().startswith("Cueflow runner")
@@ -276,7 +276,6 @@ def runner_proc(data_dir: Path) -> Iterator[Any]:
 
 
 @pytest.mark.slow
-@CLI_ON_FOLDER
 def test_every_two_seconds_against_a_running_runner(
     data_dir: Path, db: Database, runner_proc: Any
 ) -> None:

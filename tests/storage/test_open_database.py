@@ -148,3 +148,25 @@ def test_processes_starting_at_once_upgrade_a_new_database_once(empty_pg: URL) -
     finally:
         other.close()
         probe.dispose()
+
+
+def test_the_keychain_password_is_used_only_when_nothing_else_gives_one(
+    tmp_path: Path,
+) -> None:
+    """PRODUCT §7: the URL, PGPASSWORD or .pgpass first, then database.password."""
+    from sqlalchemy.engine import make_url
+
+    from app.storage import secrets
+    from app.storage.db import with_password
+
+    url = make_url("postgresql://cueflow@db.example.com/cueflow")
+    none = {"PGPASSFILE": str(tmp_path / "absent")}
+    assert with_password(url, none).password is None
+    secrets.set_secret("database.password", "from-keychain")
+    assert with_password(url, none).password == "from-keychain"
+    given = make_url("postgresql://cueflow:own@db.example.com/cueflow")
+    assert with_password(given, none).password == "own"
+    assert with_password(url, {**none, "PGPASSWORD": "env"}).password is None  # libpq's
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text("*:*:*:*:file\n", encoding="utf-8")
+    assert with_password(url, {"PGPASSFILE": str(pgpass)}).password is None  # libpq's

@@ -121,11 +121,16 @@ def test_cli_without_a_command_opens_the_window(monkeypatch: Any, tmp_path: Any)
     monkeypatch.setattr(
         app.ui.shell.app,
         "run_window",
-        lambda folder, tray_only=False: seen.append((folder, tray_only)) or 0,
+        lambda folder, tray_only=False, database_url=None: (
+            seen.append((folder, tray_only, database_url)) or 0
+        ),
     )
     assert main(["--data-dir", str(tmp_path / "d")]) == 0
     assert main(["--tray", "--data-dir", str(tmp_path / "d")]) == 0
-    assert seen == [((tmp_path / "d").resolve(), False), ((tmp_path / "d").resolve(), True)]
+    url = "postgresql://cueflow@db.example.com/cueflow"
+    assert main(["--data-dir", str(tmp_path / "d"), "--database-url", url]) == 0
+    folder = (tmp_path / "d").resolve()
+    assert seen == [(folder, False, None), (folder, True, None), (folder, False, url)]
 
 
 def test_second_window_for_the_same_folder_exits_2(tmp_path: Any, capsys: Any) -> None:

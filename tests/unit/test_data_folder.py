@@ -62,3 +62,16 @@ def test_a_url_opens_a_server_and_an_unreachable_one_is_refused_in_one_line(
         server.drop(url)
     with pytest.raises(DatabaseProblem, match=r"^cannot use the database postgresql://[^\n]*$"):
         open_intact(tmp_path, "postgresql://nobody@127.0.0.1:1/nothing")
+
+
+@pytest.mark.parametrize("text", ["notaurl", "db.example.com/cueflow", "/var/lib/x"])
+def test_a_database_url_that_is_no_url_is_refused_naming_where_it_came_from(
+    tmp_path: Path, text: str
+) -> None:
+    from app.engine.data_folder import database_target
+    from app.errors import BadInput
+
+    with pytest.raises(BadInput, match=r"--database-url: .* is not a database URL"):
+        database_target(tmp_path, text, environ={})
+    with pytest.raises(BadInput, match=r"CUEFLOW_DATABASE_URL: .* is not a database URL"):
+        database_target(tmp_path, None, environ={"CUEFLOW_DATABASE_URL": text})

@@ -1,5 +1,5 @@
 """The Settings area: SMTP server, password in the keychain, time zone, concurrency,
-the workflow API (on/off, address, wait, tokens)."""
+the database in use, the workflow API (on/off, address, wait, tokens)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app import autostart
 from app.engine import settings
 from app.engine.api_access import ApiAccess
+from app.engine.data_folder import database_line
 from app.errors import CueflowError
 from app.ui.shell.context import AppContext
 from app.ui.shell.workflow_api import WindowApi
@@ -136,6 +137,7 @@ class SettingsArea(QWidget):
         self.autostart_check.toggled.connect(self.on_autostart_toggled)
         runner_form.addRow(self.tr("Start at login"), self.autostart_check)
         layout.addWidget(runner)
+        layout.addWidget(self._database_group())
         layout.addWidget(self._api_group())
         layout.addStretch(1)
 
@@ -290,6 +292,31 @@ class SettingsArea(QWidget):
         )
 
     # --- the workflow API (PRODUCT §6) ------------------------------------------------
+
+    def _database_group(self) -> QGroupBox:
+        """Which database this window works on (PRODUCT §7: Settings ▸ Database)."""
+        group = QGroupBox(self.tr("Database"), self)
+        group.setObjectName("databaseGroup")
+        form = QFormLayout(group)
+        kind, where = database_line(self.context.db)
+        self.database_kind_label = QLabel(self.tr(kind), group)
+        self.database_kind_label.setObjectName("databaseKindLabel")
+        form.addRow(self.tr("Kind"), self.database_kind_label)
+        self.database_where_label = QLabel(where, group)
+        self.database_where_label.setObjectName("databaseWhereLabel")
+        self.database_where_label.setWordWrap(True)
+        form.addRow(self.tr("Where"), self.database_where_label)
+        note = QLabel(
+            self.tr(
+                "Set with --database-url or CUEFLOW_DATABASE_URL when Cueflow starts; "
+                "copy a folder's data into PostgreSQL with `cueflow db copy --to URL`."
+            ),
+            group,
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid);")
+        form.addRow("", note)
+        return group
 
     def _api_group(self) -> QGroupBox:
         self.api_access = ApiAccess(self.context.db, self.context.events)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logfile
-from app.engine.data_folder import open_intact
+from app.engine.data_folder import database_target, open_intact
 from app.errors import AlreadyRunning, DatabaseProblem
 from app.scheduling.lock import FolderLock
 from app.ui.shell.context import AppContext
@@ -47,8 +47,12 @@ def application() -> QApplication:
     return app
 
 
-def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
-    """`cueflow` (window and tray) or `cueflow --tray`; returns the exit status."""
+def run_window(data_dir: Path, *, tray_only: bool = False, database_url: str | None = None) -> int:
+    """`cueflow` (window and tray) or `cueflow --tray`; returns the exit status.
+
+    With a database URL (or CUEFLOW_DATABASE_URL) its scheduler joins the others
+    on that server; the folder lock is the SQLite rule."""
+    target = database_target(data_dir, database_url)
     app = application()
     data_dir.mkdir(parents=True, exist_ok=True)
     logfile.start(data_dir)
@@ -68,6 +72,8 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
         try:
             lock.acquire()
         except AlreadyRunning:
+            if not isinstance(target, Path):  # team mode: schedulers share the server
+                return _run(app, instance, data_dir, tray_only, target)
             owner = lock.owner() or "unknown"
             print(
                 f"cueflow: `cueflow runner` (process {owner}) already runs this data "
@@ -77,7 +83,7 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
             return EXIT_ALREADY_RUNNING
         logfile.own(data_dir)  # this process holds the folder: it rotates cueflow.log
         try:
-            return _run(app, instance, data_dir, tray_only)
+            return _run(app, instance, data_dir, tray_only, target)
         finally:
             logfile.stop(data_dir)
             lock.release()
@@ -85,12 +91,18 @@ def run_window(data_dir: Path, *, tray_only: bool = False) -> int:
         instance.release()
 
 
-def _run(app: QApplication, instance: SingleInstance, data_dir: Path, tray_only: bool) -> int:
+def _run(
+    app: QApplication,
+    instance: SingleInstance,
+    data_dir: Path,
+    tray_only: bool,
+    target: Path | str | None = None,
+) -> int:
     from app.ui.shell.desktop import DesktopApp
     from app.ui.shell.workflow_api import WindowApi
 
     try:
-        folder = open_intact(data_dir)  # the window's scheduler never runs on a damaged one
+        folder = open_intact(data_dir, target)  # the window's scheduler never runs on a damaged one
     except DatabaseProblem as problem:
         QMessageBox.critical(None, app.tr("Cueflow cannot open its data"), problem.reason)
         raise
