@@ -286,8 +286,8 @@ def answer(state: RunState, wf: WorkflowDef | None) -> Response:
             return JSONResponse({"status": "success", "run_id": None, "response": {}})
         return JSONResponse({"status": "error", "message": "condition not met"}, 400)
     if state.status == "succeeded":
-        body = {"status": "success", "run_id": state.run_id, "response": state.returned or {}}
-        return JSONResponse(body)
+        response = _finite_json(state.returned or {})
+        return JSONResponse({"status": "success", "run_id": state.run_id, "response": response})
     if state.status == "terminated":
         return JSONResponse({"status": "terminated", "run_id": state.run_id, "response": {}})
     message = state.error or state.status
@@ -296,6 +296,18 @@ def answer(state: RunState, wf: WorkflowDef | None) -> Response:
     return JSONResponse(
         {"status": "error", "run_id": state.run_id, "message": one_line(message)[:2000]}, 500
     )
+
+
+def _finite_json(value: Any) -> Any:
+    """`value` with its infinite and NaN numbers as null: JSON has no such numbers, and
+    a run may return them (`n * 2` of a huge n); the answer must still be JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_json(item) for item in value]
+    return value
 
 
 def _bearer(request: Request) -> str | None:

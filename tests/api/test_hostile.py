@@ -225,3 +225,15 @@ def test_the_server_keeps_time(api: Api) -> None:
     start = time.monotonic()
     api.server.stop()
     assert time.monotonic() - start < 10
+
+
+def test_a_returned_infinity_is_answered_as_null_not_a_500(api: Api) -> None:
+    """`n * 2` of n=1e308 is infinite: the run succeeds and its answer (and the
+    poll's) must stay JSON, not an internal error with a traceback in the log."""
+    with api.client() as client:
+        answer = client.get(WF + "by_get", params={"n": "1e308"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["response"] == {"double": None, "flag": None}
+        polled = client.get(f"/api/1.1/runs/{answer.json()['run_id']}")
+        assert polled.status_code == 200 and polled.json() == answer.json()
+    still_serving(api)
