@@ -107,6 +107,9 @@ class ApiApp:
                 Exception: self._internal_error,
             },
         )
+        # No 307 to the path without its trailing slash: it is not JSON, and its
+        # Location is built from the client's Host header (an open redirect).
+        self.asgi.router.redirect_slashes = False
 
     # --- settings -------------------------------------------------------------------------
 

@@ -237,3 +237,13 @@ def test_a_returned_infinity_is_answered_as_null_not_a_500(api: Api) -> None:
         polled = client.get(f"/api/1.1/runs/{answer.json()['run_id']}")
         assert polled.status_code == 200 and polled.json() == answer.json()
     still_serving(api)
+
+
+def test_a_trailing_slash_is_a_json_404_never_a_redirect_to_the_host_header(api: Api) -> None:
+    with api.client() as client:
+        for path in (WF + "at_once/", "/api/1.1/openapi.json/", "/api/1.1/runs/abc/"):
+            answer = client.post(path, headers={"Host": "evil.example"})
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert "location" not in answer.headers
+            assert answer.json()["status"] == "error"
+    assert api.count_runs() == 0
