@@ -174,7 +174,9 @@ class ApiApp:
             await self.threads.run(self.access.state, run_id) if RUN_ID.fullmatch(run_id) else None
         )
         if state is None or not visible_to(state, caller):
-            if caller is None and state is not None:
+            # Without a token, the same 401 whether the run exists or not: run IDs
+            # are time-ordered, and a 404 for the others would tell which exist.
+            if caller is None:
                 raise unauthorized("this run needs the token that started it")
             raise ApiError(404, "no such run")
         wf = await self.threads.run(self.access.exposed, state.workflow)

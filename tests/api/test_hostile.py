@@ -247,3 +247,22 @@ def test_a_trailing_slash_is_a_json_404_never_a_redirect_to_the_host_header(api:
             assert "location" not in answer.headers
             assert answer.json()["status"] == "error"
     assert api.count_runs() == 0
+
+
+def test_without_a_token_no_answer_tells_which_run_ids_exist(api: Api) -> None:
+    """A run started by a token (or the CLI) and an ID never used answer alike
+    without a token; the public workflow's run still answers."""
+    token = api.token()
+    with api.client() as client:
+        started = client.post(
+            WF + "every_type", json={"words": "x"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        run_id = started.json()["run_id"]
+        unused = run_id[:-4] + ("zzzz" if not run_id.endswith("zzzz") else "yyyy")
+        answers = [client.get(f"/api/1.1/runs/{rid}") for rid in (run_id, unused, "nope")]
+        assert {(a.status_code, a.text) for a in answers} == {
+            (answers[0].status_code, answers[0].text)
+        }
+        assert answers[0].status_code == 401 and "www-authenticate" in answers[0].headers
+        public = client.get(WF + "by_get", params={"n": "2"}).json()["run_id"]
+        assert client.get(f"/api/1.1/runs/{public}").status_code == 200
