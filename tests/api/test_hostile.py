@@ -266,3 +266,28 @@ def test_without_a_token_no_answer_tells_which_run_ids_exist(api: Api) -> None:
         assert answers[0].status_code == 401 and "www-authenticate" in answers[0].headers
         public = client.get(WF + "by_get", params={"n": "2"}).json()["run_id"]
         assert client.get(f"/api/1.1/runs/{public}").status_code == 200
+
+
+def test_a_label_made_again_without_its_thing_reads_no_run_of_the_old_token(api: Api) -> None:
+    """Token 'site' --as Ada starts a run (what it returns is Ada's); revoked and
+    made again as nobody, 'site' must neither poll that run nor get it back by
+    replaying its Idempotency-Key."""
+    from tests.api.test_answers import ada_id
+
+    old = api.token("site", run_as=ada_id(api))
+    key = {"Idempotency-Key": "order-1"}
+    with api.client() as client:
+        first = client.post(
+            WF + "every_type",
+            json={"words": "x"},
+            headers={"Authorization": f"Bearer {old}", **key},
+        )
+        assert first.status_code == 200 and first.json()["response"]["me"] == "Ada"
+        run_id = first.json()["run_id"]
+        api.access.revoke_token("site")
+        new = {"Authorization": f"Bearer {api.token('site')}"}
+        polled = client.get(f"/api/1.1/runs/{run_id}", headers=new)
+        assert polled.status_code == 404 and "Ada" not in polled.text
+        replayed = client.post(WF + "every_type", json={"words": "x"}, headers={**new, **key})
+        assert replayed.status_code == 422 and "Ada" not in replayed.text
+    assert api.count_runs() == 1
