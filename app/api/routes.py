@@ -316,7 +316,10 @@ def _finite_json(value: Any) -> Any:
 
 
 def _bearer(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer TOKEN` header, or None."""
+    """The token of an `Authorization: Bearer TOKEN` header, or None (also when the
+    header comes twice: a proxy in front may pick the other one)."""
+    if len(request.headers.getlist("authorization")) > 1:
+        return None
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None

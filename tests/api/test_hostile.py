@@ -291,3 +291,20 @@ def test_a_label_made_again_without_its_thing_reads_no_run_of_the_old_token(api:
         replayed = client.post(WF + "every_type", json={"words": "x"}, headers={**new, **key})
         assert replayed.status_code == 422 and "Ada" not in replayed.text
     assert api.count_runs() == 1
+
+
+def test_two_authorization_headers_are_refused_whichever_comes_first(api: Api) -> None:
+    token = api.token()
+    body = b'{"words": "x"}'
+    for first, second in ((token, "bad"), ("bad", token)):
+        request = (
+            b"POST /api/1.1/wf/every_type HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {first}\r\nAuthorization: Bearer {second}\r\n".encode()
+            + b"Content-Length: %d\r\n\r\n" % len(body)
+            + body
+        )
+        answer = raw(api, request)
+        assert status_of(answer) == 401, answer[:200]
+        assert b"www-authenticate: bearer" in answer.lower()
+    assert api.count_runs() == 0
+    still_serving(api)
