@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -306,5 +307,30 @@ def test_two_authorization_headers_are_refused_whichever_comes_first(api: Api) -
         answer = raw(api, request)
         assert status_of(answer) == 401, answer[:200]
         assert b"www-authenticate: bearer" in answer.lower()
+    assert api.count_runs() == 0
+    still_serving(api)
+
+
+def test_a_head_sent_a_byte_at_a_time_is_cut_off(api: Api) -> None:
+    """Slowloris: each byte comes before the idle timeout (1 s here), the head never
+    ends; the server closes the connection once read_timeout (1 s) has passed."""
+    head = b"POST /api/1.1/wf/at_once HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200
+    closed = threading.Event()
+    with socket.create_connection((api.server.host, api.server.port), timeout=5) as sock:
+
+        def trickle() -> None:
+            with contextlib.suppress(OSError):
+                for byte in head:
+                    sock.sendall(bytes([byte]))
+                    if closed.wait(0.3):
+                        return
+
+        sender = threading.Thread(target=trickle, daemon=True)
+        sender.start()
+        try:
+            assert sock.recv(1024) == b""  # closed by the server (a timeout raises)
+        finally:
+            closed.set()
+            sender.join(5)
     assert api.count_runs() == 0
     still_serving(api)
