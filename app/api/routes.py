@@ -107,6 +107,9 @@ class ApiApp:
                 Exception: self._internal_error,
             },
         )
+        # No 307 to the path without its trailing slash: it is not JSON, and its
+        # Location is built from the client's Host header (an open redirect).
+        self.asgi.router.redirect_slashes = False
 
     # --- settings -------------------------------------------------------------------------
 
@@ -171,7 +174,9 @@ class ApiApp:
             await self.threads.run(self.access.state, run_id) if RUN_ID.fullmatch(run_id) else None
         )
         if state is None or not visible_to(state, caller):
-            if caller is None and state is not None:
+            # Without a token, the same 401 whether the run exists or not: run IDs
+            # are time-ordered, and a 404 for the others would tell which exist.
+            if caller is None:
                 raise unauthorized("this run needs the token that started it")
             raise ApiError(404, "no such run")
         wf = await self.threads.run(self.access.exposed, state.workflow)
@@ -286,8 +291,8 @@ def answer(state: RunState, wf: WorkflowDef | None) -> Response:
             return JSONResponse({"status": "success", "run_id": None, "response": {}})
         return JSONResponse({"status": "error", "message": "condition not met"}, 400)
     if state.status == "succeeded":
-        body = {"status": "success", "run_id": state.run_id, "response": state.returned or {}}
-        return JSONResponse(body)
+        response = _finite_json(state.returned or {})
+        return JSONResponse({"status": "success", "run_id": state.run_id, "response": response})
     if state.status == "terminated":
         return JSONResponse({"status": "terminated", "run_id": state.run_id, "response": {}})
     message = state.error or state.status
@@ -298,8 +303,23 @@ def answer(state: RunState, wf: WorkflowDef | None) -> Response:
     )
 
 
+def _finite_json(value: Any) -> Any:
+    """`value` with its infinite and NaN numbers as null: JSON has no such numbers, and
+    a run may return them (`n * 2` of a huge n); the answer must still be JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_json(item) for item in value]
+    return value
+
+
 def _bearer(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer TOKEN` header, or None."""
+    """The token of an `Authorization: Bearer TOKEN` header, or None (also when the
+    header comes twice: a proxy in front may pick the other one)."""
+    if len(request.headers.getlist("authorization")) > 1:
+        return None
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None

@@ -6,7 +6,8 @@ port is a clear error there, not a dying thread. Limits (PRODUCT §6 and what
 keeps memory bounded): at most `max_connections` open connections (past it,
 an idle one is closed, else the new one) and as many requests in progress, a
 connection idle for `keep_alive` seconds is closed (the first request
-included), request heads of at most 16 KiB (h11), bodies of at most
+included), request heads of at most 16 KiB (h11) sent within `read_timeout`
+seconds (a head sent a byte at a time is cut off), bodies of at most
 api.max_body bytes read within `read_timeout` seconds.
 """
 
@@ -41,8 +42,10 @@ class _Protocol(H11Protocol):
     that never sends anything would stay open for ever)."""
 
     max_connections = 1000
+    head_seconds = 30.0  # a request's line and headers must come within this time
 
     def connection_made(self, transport: Any) -> None:
+        self._head_timer: asyncio.TimerHandle | None = None
         super().connection_made(transport)
         if len(self.connections) > self.max_connections and not self._evict_idle():
             transport.close()
@@ -50,6 +53,31 @@ class _Protocol(H11Protocol):
         self.timeout_keep_alive_task = self.loop.call_later(
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
+
+    def data_received(self, data: bytes) -> None:
+        """Bound the time a request head may take: uvicorn's idle timer stops at the
+        first byte, so a head sent a byte at a time (slowloris) was never cut off."""
+        super().data_received(data)
+        if self._waiting_for_head():
+            if self._head_timer is None and not self.transport.is_closing():
+                self._head_timer = self.loop.call_later(self.head_seconds, self._head_too_slow)
+        elif self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        super().connection_lost(exc)
+
+    def _waiting_for_head(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._waiting_for_head() and not self.transport.is_closing():
+            self.transport.close()
 
     def _evict_idle(self) -> bool:
         """Close another connection that has no request in progress (a flood of idle
@@ -97,7 +125,11 @@ class ApiServer:
         self.port = int(sock.getsockname()[1])
         self._waiter = RunWaiter(self.access, self.events, DbThreads())
         routes = ApiApp(self.access, self._waiter, read_timeout=self.read_timeout)
-        protocol = type("CueflowH11", (_Protocol,), {"max_connections": self.max_connections})
+        protocol = type(
+            "CueflowH11",
+            (_Protocol,),
+            {"max_connections": self.max_connections, "head_seconds": self.read_timeout},
+        )
         config = uvicorn.Config(
             routes.asgi,
             http=protocol,

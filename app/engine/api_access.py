@@ -84,6 +84,7 @@ class RunState:
     origin: str
     error: str | None
     returned: dict[str, Any] | None
+    run_as: str | None = None  # the thing the run ran as (its token's --as)
 
     @property
     def done(self) -> bool:
@@ -297,20 +298,27 @@ class ApiAccess:
             row = api_tokens.run_row(session, run_id)
         if row is None:
             return None
-        return RunState(row.id, row.workflow, row.status, row.origin, row.error, row.returned)
+        return RunState(
+            row.id, row.workflow, row.status, row.origin, row.error, row.returned, row.run_as
+        )
 
 
 _CONFIG_KEYS = ("enabled", "listen", "wait", "max_body", "max_pending")
 
 
 def _request_hash(encoded: Mapping[str, Any], caller: Caller) -> str:
-    """What makes two requests with one Idempotency-Key the same: parameters and caller."""
-    text = json.dumps([encoded, caller.label], sort_keys=True, separators=(",", ":"))
+    """What makes two requests with one Idempotency-Key the same: parameters and caller
+    (its label and, when it has one, the thing it runs as)."""
+    who: list[Any] = [caller.label] if caller.run_as is None else [caller.label, caller.run_as]
+    text = json.dumps([encoded, *who], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def visible_to(run: RunState, caller: Caller | None) -> bool:
-    """A token sees the runs it started; a public workflow's runs need no token."""
+    """A token sees the runs it started; a public workflow's runs need no token.
+
+    The label alone is not enough: a token revoked and made again with its label
+    but another --as thing must not read what the old one's runs returned."""
     if run.origin == PUBLIC_CALLER.origin:
         return True
-    return caller is not None and run.origin == caller.origin
+    return caller is not None and run.origin == caller.origin and run.run_as == caller.run_as

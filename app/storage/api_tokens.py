@@ -88,6 +88,7 @@ class RunRow:
     origin: str
     error: str | None
     returned: dict[str, Any] | None
+    run_as: str | None = None
 
 
 def run_row(session: Session, run_id: str) -> RunRow | None:
@@ -95,7 +96,7 @@ def run_row(session: Session, run_id: str) -> RunRow | None:
     row = (
         driver(session)
         .execute(
-            "SELECT id, workflow, status, origin, error, returned FROM runs WHERE id = ?",
+            "SELECT id, workflow, status, origin, error, returned, run_as FROM runs WHERE id = ?",
             (run_id,),
         )
         .fetchone()
@@ -103,7 +104,7 @@ def run_row(session: Session, run_id: str) -> RunRow | None:
     if row is None:
         return None
     returned = side(session).read_json(row[5]) if row[5] is not None else None
-    return RunRow(row[0], row[1], row[2], row[3], row[4], returned)
+    return RunRow(row[0], row[1], row[2], row[3], row[4], returned, row[6])
 
 
 # --- idempotency keys ---------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,111 @@ def test_the_server_keeps_time(api: Api) -> None:
     start = time.monotonic()
     api.server.stop()
     assert time.monotonic() - start < 10
+
+
+def test_a_returned_infinity_is_answered_as_null_not_a_500(api: Api) -> None:
+    """`n * 2` of n=1e308 is infinite: the run succeeds and its answer (and the
+    poll's) must stay JSON, not an internal error with a traceback in the log."""
+    with api.client() as client:
+        answer = client.get(WF + "by_get", params={"n": "1e308"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["response"] == {"double": None, "flag": None}
+        polled = client.get(f"/api/1.1/runs/{answer.json()['run_id']}")
+        assert polled.status_code == 200 and polled.json() == answer.json()
+    still_serving(api)
+
+
+def test_a_trailing_slash_is_a_json_404_never_a_redirect_to_the_host_header(api: Api) -> None:
+    with api.client() as client:
+        for path in (WF + "at_once/", "/api/1.1/openapi.json/", "/api/1.1/runs/abc/"):
+            answer = client.post(path, headers={"Host": "evil.example"})
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert "location" not in answer.headers
+            assert answer.json()["status"] == "error"
+    assert api.count_runs() == 0
+
+
+def test_without_a_token_no_answer_tells_which_run_ids_exist(api: Api) -> None:
+    """A run started by a token (or the CLI) and an ID never used answer alike
+    without a token; the public workflow's run still answers."""
+    token = api.token()
+    with api.client() as client:
+        started = client.post(
+            WF + "every_type", json={"words": "x"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        run_id = started.json()["run_id"]
+        unused = run_id[:-4] + ("zzzz" if not run_id.endswith("zzzz") else "yyyy")
+        answers = [client.get(f"/api/1.1/runs/{rid}") for rid in (run_id, unused, "nope")]
+        assert {(a.status_code, a.text) for a in answers} == {
+            (answers[0].status_code, answers[0].text)
+        }
+        assert answers[0].status_code == 401 and "www-authenticate" in answers[0].headers
+        public = client.get(WF + "by_get", params={"n": "2"}).json()["run_id"]
+        assert client.get(f"/api/1.1/runs/{public}").status_code == 200
+
+
+def test_a_label_made_again_without_its_thing_reads_no_run_of_the_old_token(api: Api) -> None:
+    """Token 'site' --as Ada starts a run (what it returns is Ada's); revoked and
+    made again as nobody, 'site' must neither poll that run nor get it back by
+    replaying its Idempotency-Key."""
+    from tests.api.test_answers import ada_id
+
+    old = api.token("site", run_as=ada_id(api))
+    key = {"Idempotency-Key": "order-1"}
+    with api.client() as client:
+        first = client.post(
+            WF + "every_type",
+            json={"words": "x"},
+            headers={"Authorization": f"Bearer {old}", **key},
+        )
+        assert first.status_code == 200 and first.json()["response"]["me"] == "Ada"
+        run_id = first.json()["run_id"]
+        api.access.revoke_token("site")
+        new = {"Authorization": f"Bearer {api.token('site')}"}
+        polled = client.get(f"/api/1.1/runs/{run_id}", headers=new)
+        assert polled.status_code == 404 and "Ada" not in polled.text
+        replayed = client.post(WF + "every_type", json={"words": "x"}, headers={**new, **key})
+        assert replayed.status_code == 422 and "Ada" not in replayed.text
+    assert api.count_runs() == 1
+
+
+def test_two_authorization_headers_are_refused_whichever_comes_first(api: Api) -> None:
+    token = api.token()
+    body = b'{"words": "x"}'
+    for first, second in ((token, "bad"), ("bad", token)):
+        request = (
+            b"POST /api/1.1/wf/every_type HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {first}\r\nAuthorization: Bearer {second}\r\n".encode()
+            + b"Content-Length: %d\r\n\r\n" % len(body)
+            + body
+        )
+        answer = raw(api, request)
+        assert status_of(answer) == 401, answer[:200]
+        assert b"www-authenticate: bearer" in answer.lower()
+    assert api.count_runs() == 0
+    still_serving(api)
+
+
+def test_a_head_sent_a_byte_at_a_time_is_cut_off(api: Api) -> None:
+    """Slowloris: each byte comes before the idle timeout (1 s here), the head never
+    ends; the server closes the connection once read_timeout (1 s) has passed."""
+    head = b"POST /api/1.1/wf/at_once HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200
+    closed = threading.Event()
+    with socket.create_connection((api.server.host, api.server.port), timeout=5) as sock:
+
+        def trickle() -> None:
+            with contextlib.suppress(OSError):
+                for byte in head:
+                    sock.sendall(bytes([byte]))
+                    if closed.wait(0.3):
+                        return
+
+        sender = threading.Thread(target=trickle, daemon=True)
+        sender.start()
+        try:
+            assert sock.recv(1024) == b""  # closed by the server (a timeout raises)
+        finally:
+            closed.set()
+            sender.join(5)
+    assert api.count_runs() == 0
+    still_serving(api)
