@@ -115,10 +115,17 @@ def _as_datetime(value: Any) -> datetime:
     raise BadInput(f"expected a date, got {_describe(value)}")
 
 
+# A whole number of more than ~300 digits is refused: no float reaches it, JSON
+# readers elsewhere lose it, and Python cannot even write one past 4,300 digits.
+MAX_WHOLE = 10**300  # the first whole number with 301 digits
+
+
 def _as_number(value: Any) -> int | float:
     if isinstance(value, bool):
         raise BadInput(f"expected a number, got {_describe(value)}")
     if isinstance(value, int):
+        if abs(value) >= MAX_WHOLE:
+            raise BadInput("the number is too large (more than 300 digits)")
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -126,9 +133,11 @@ def _as_number(value: Any) -> int | float:
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
     if isinstance(value, str):
         try:
-            return int(value.strip())  # exact, however many digits
+            whole = int(value.strip())  # exact, up to 300 digits
         except ValueError:
             pass
+        else:
+            return _as_number(whole)
         try:
             number = float(value.strip())
         except ValueError:

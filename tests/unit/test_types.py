@@ -501,3 +501,23 @@ def test_utcnow_is_aware_utc() -> None:
     now = types.utcnow()
     assert now.tzinfo is UTC
     assert abs(datetime.now(UTC) - now) < timedelta(seconds=5)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1" * 301, "9" * 4300, 10**300, -(10**400), "-" + "7" * 350],
+)
+def test_a_whole_number_past_300_digits_is_refused_in_one_line(value: object) -> None:
+    from app.core.types import ValueType, coerce
+    from app.errors import BadInput
+
+    with pytest.raises(BadInput, match="too large"):
+        coerce(ValueType("number"), value)
+
+
+def test_whole_numbers_up_to_300_digits_stay_exact() -> None:
+    from app.core.types import ValueType, coerce
+
+    big = 10**299 + 7
+    assert coerce(ValueType("number"), str(big)) == big
+    assert coerce(ValueType("number"), -big) == -big
