@@ -107,11 +107,11 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 def test_bash_completion_loads_and_completes_commands_and_options(docs: Path) -> None:
     script = docs / "completions" / "cueflow.bash"
     assert subprocess.run(["bash", "-n", str(script)], timeout=30).returncode == 0
-    assert sorted(_bash_complete(script, "cueflow ru")) == ["run", "runner", "runs"]
+    assert sorted(_bash_complete(script, "cueflow ru")) == ["run", "runner", "runners", "runs"]
     assert _bash_complete(script, "cueflow runs sh") == ["show"]
     assert _bash_complete(script, "cueflow schedule --each-f") == ["--each-file"]
     assert sorted(_bash_complete(script, "cueflow thing ")) == ["add", "delete", "set"]
-    assert _bash_complete(script, "cueflow runs --csv --data") == ["--data-dir"]
+    assert _bash_complete(script, "cueflow runs --csv --data-d") == ["--data-dir"]
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash on this machine")
