@@ -548,3 +548,24 @@ def test_a_long_summary_wraps_twice_then_is_elided(qtbot: Any) -> None:
         assert x + metrics.horizontalAdvance(word) <= 200
     assert chip_lines(metrics, "short", 200) == [[(0, "short", False)]]
     assert len(chip_lines(metrics, "‹" + "x" * 5000 + "›", 200)) == 1
+
+
+def test_a_burst_of_ended_runs_is_shown_once_and_only_on_screen(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    open_three(qtbot, greeting, window)
+    area = window.workflows_area
+    loads: list[str] = []
+    area.load_last_run = loads.append  # type: ignore[method-assign]
+    for n in range(200):
+        area.on_run_changed(f"r{n}", "three", "succeeded")
+    area.on_run_changed("x", "other", "succeeded")  # another workflow: nothing to show
+    qtbot.waitUntil(lambda: loads == ["three"])
+    qtbot.wait(400)
+    assert loads == ["three"]  # 200 ends, one read
+    window.show_area(1)  # the Scheduler: the Workflows area is off screen
+    area.on_run_changed("r", "three", "succeeded")
+    qtbot.wait(400)
+    assert loads == ["three"]
+    window.show_area(0)
+    qtbot.waitUntil(lambda: loads == ["three", "three"])  # caught up when shown
