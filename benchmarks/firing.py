@@ -36,7 +36,7 @@ from app.engine.service import Service
 from app.scheduling.clock import Clock
 from app.storage import models as m
 from app.storage import settings
-from app.storage.db import BUSY_TIMEOUT_MS, init_db
+from app.storage.db import init_db
 from app.storage.models import from_db_time, to_db_time
 from benchmarks import generate, throughput_anchors
 from benchmarks.common import Anchor, Figure, Sizes, percentile, wait_until
@@ -247,21 +247,8 @@ def _count_all(db: object, statuses: tuple[str, ...]) -> int:
 
 def _aps_throughput(folder: Path, n: int) -> float:
     path = generate.prepare(folder)
-    type_id = (
-        sqlite3.connect(path)
-        .execute("SELECT id FROM data_types WHERE name = 'Member'")
-        .fetchone()[0]
-    )
-    local = threading.local()
-
-    def connection() -> sqlite3.Connection:
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            local.conn = conn
-        return conn
+    type_id = throughput_anchors.member_type(path)
+    connection = throughput_anchors.per_thread_connection(path)
 
     def now() -> str:
         return to_db_time(datetime.now(UTC))

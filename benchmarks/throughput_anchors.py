@@ -21,6 +21,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,16 +50,8 @@ def huey_throughput(folder: Path, n: int) -> float | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     path = generate.prepare(folder / "ledger")
-    type_id = _member_type(path)
-    local = threading.local()
-
-    def connection() -> sqlite3.Connection:
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            local.conn = conn
-        return conn
+    type_id = member_type(path)
+    connection = per_thread_connection(path)
 
     huey = SqliteHuey("bench", filename=str(folder / "huey.db"), results=False)
 
@@ -169,7 +162,24 @@ def _trace_one_run(db: Any, first: str, run_id: str) -> tuple[list[str], str]:
     return statements, thing_id
 
 
-def _member_type(path: Path) -> int:
+def per_thread_connection(path: Path) -> Callable[[], sqlite3.Connection]:
+    """A function giving each calling thread its own autocommit connection (WAL,
+    synchronous=NORMAL, as the app's): what a worker pool of an anchor holds."""
+    local = threading.local()
+
+    def connection() -> sqlite3.Connection:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            local.conn = conn
+        return conn
+
+    return connection
+
+
+def member_type(path: Path) -> int:
     with sqlite3.connect(path) as conn:
         return int(conn.execute("SELECT id FROM data_types WHERE name = 'Member'").fetchone()[0])
 
