@@ -14,6 +14,7 @@ from typing import Any
 from app import console, logfile, paths
 from app.core.types import parse_text, utcnow
 from app.core.when import parse_when
+from app.core.words import counted
 from app.engine import presenting
 from app.engine.data_folder import database_target
 from app.engine.settings import SettingsService
@@ -453,7 +454,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         cancelled = service.cancel(list(args.ids))
     else:
         cancelled = service.cancel_all(overdue=args.overdue)
-    print(f"cancelled {len(cancelled)} run(s)")
+    print(f"cancelled {counted(len(cancelled), 'run')}")
     return console.EXIT_OK
 
 
@@ -915,6 +916,6 @@ def cmd_db(args: argparse.Namespace) -> int:
     finally:
         source.dispose()
     for table, count in counts.items():
-        print(f"{table:<20} {count} row(s)")
+        print(f"{table:<20} {counted(count, 'row')}")
     print(f"copied {source.where} into {where}; every table's row count matches")
     return console.EXIT_OK

@@ -20,6 +20,7 @@ from app.core import expressions
 from app.core.definitions import WorkflowDef
 from app.core.things import ThingView
 from app.core.types import ValueType, coerce, to_json_safe, utcnow
+from app.core.words import counted
 from app.engine.access import RunAccess
 from app.engine.enqueue import ChainStopped, Parent, cancel_in, schedule_in, schedule_on_list
 from app.engine.events import Notification
@@ -379,7 +380,7 @@ class StepRuntime:
             trigger=self.state.trigger,
         )
         self.ledger_changed = True
-        self.lines.append(f"scheduled {workflow} for {len(ids)} item(s)")
+        self.lines.append(f"scheduled {workflow} for {counted(len(ids), 'item')}")
         return ids
 
     def cancel(self, run_ids: Sequence[str]) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.types import ValueType, coerce, local_zone, utcnow
+from app.core.words import counted
 from app.errors import BadInput, InvalidWorkflowFile, one_line
 from app.storage import catalog, ledger
 from app.storage import models as m
@@ -31,8 +32,9 @@ class ImportSummary:
 
     def __str__(self) -> str:
         return (
-            f"imported {self.workflows} workflow(s), {self.data_types} data type(s), "
-            f"{self.things} thing(s), {self.triggers} trigger(s)"
+            f"imported {counted(self.workflows, 'workflow')}, "
+            f"{counted(self.data_types, 'data type')}, {counted(self.things, 'thing')}, "
+            f"{counted(self.triggers, 'trigger')}"
         )
 
 

@@ -37,7 +37,7 @@ def example_users(cli: Any) -> dict[str, str]:
 def test_import_prints_a_summary(cli: Any) -> None:
     result = cli("import", BIRTHDAY)
     assert result.code == 0
-    assert result.out.strip() == "imported 2 workflow(s), 1 data type(s), 2 thing(s), 1 trigger(s)"
+    assert result.out.strip() == "imported 2 workflows, 1 data type, 2 things, 1 trigger"
 
 
 def test_things_json_has_ids_and_fields(cli: Any, example_users: dict[str, str]) -> None:
@@ -122,10 +122,10 @@ def test_cancel_by_id_all_and_overdue(cli: Any, example_users: dict[str, str]) -
         cli("schedule", "send_birthday_email", "-p", user, "--at", when).out.strip()
         for when in ("+1d", "+2d", "2001-01-01T00:00:00Z", "+3d")
     ]
-    assert cli("cancel", ids[0], ids[1]).out.strip() == "cancelled 2 run(s)"
-    assert cli("cancel", "--overdue").out.strip() == "cancelled 1 run(s)"
+    assert cli("cancel", ids[0], ids[1]).out.strip() == "cancelled 2 runs"
+    assert cli("cancel", "--overdue").out.strip() == "cancelled 1 run"
     assert [r["id"] for r in cli("runs", "--upcoming", "--json").json()] == [ids[3]]
-    assert cli("cancel", "--all").out.strip() == "cancelled 1 run(s)"
+    assert cli("cancel", "--all").out.strip() == "cancelled 1 run"
     assert cli("runs", "--upcoming", "--json").json() == []
     statuses = {r["id"]: r["status"] for r in cli("runs", "--json").json()}
     assert set(statuses.values()) == {"cancelled"}

@@ -405,10 +405,7 @@ def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Pat
     path.write_text(things_file(100_000))
     result = cueflow_run(data_dir, "import", str(path))
     assert result.code == 0, result.err
-    assert (
-        result.out.strip()
-        == "imported 0 workflow(s), 1 data type(s), 100000 thing(s), 0 trigger(s)"
-    )
+    assert result.out.strip() == "imported 0 workflows, 1 data type, 100000 things, 0 triggers"
     assert result.err == ""  # no terminal: no progress bar
     listed = cueflow_run(data_dir, "things", "User", "--json").json()
     assert len(listed) == 100_000 and len({t["id"] for t in listed}) == 100_000
@@ -440,7 +437,7 @@ def test_import_draws_its_progress_on_a_terminal_stderr(
     assert shown.code == 0, shown.err
     assert "importing things [" in shown.err and "25,000/25,000" in shown.err
     assert shown.err.endswith("\r\033[K")  # the bar's line is cleared at the end
-    assert shown.out.startswith("imported 0 workflow(s), 1 data type(s), 25000 thing(s)")
+    assert shown.out.startswith("imported 0 workflows, 1 data type, 25000 things")
 
 
 def test_scheduling_on_a_long_list_shows_its_time_on_a_terminal_stderr(

@@ -249,7 +249,7 @@ def test_cli_every_prints_a_schedule_that_cancel_ends(cli: Any, db: Database) ->
     assert listed["id"] == schedule_id and listed["every"] == "2 hours"
     [upcoming] = cli("runs", "--upcoming", "--json").json()
     assert upcoming["schedule_id"] == schedule_id
-    assert cli("cancel", schedule_id).out.strip() == "cancelled 1 run(s)"
+    assert cli("cancel", schedule_id).out.strip() == "cancelled 1 run"
     assert cli("runs", "--upcoming", "--json").json() == []
     assert cli("schedule", "tick", "--every", "2 fortnights").code == 2
     assert cli("schedule", "tick", "--every", "1 day", "--timezone", "Mars/Base").code == 2

@@ -48,7 +48,7 @@ def test_tooltip_when_nothing_is_scheduled_or_a_run_is_due() -> None:
     due = [UpcomingRun("r1", "ping", NOW - timedelta(seconds=3))]
     assert (
         presenter.tooltip(TrayStatus(running=2), due, NOW)
-        == "Cueflow — running 2 workflow(s)\nNext: ping now"
+        == "Cueflow — running 2 workflows\nNext: ping now"
     )
 
 

@@ -91,7 +91,11 @@ class TrayPresenter:
     def tooltip(self, status: TrayStatus, upcoming: Sequence[UpcomingRun], now: datetime) -> str:
         """Two lines: the state, then "Next: send_birthday_email in 2 h 10 min"."""
         state = {
-            RUNNING: self.tr("running {n} workflow(s)").format(n=status.running),
+            RUNNING: (
+                self.tr("running 1 workflow")
+                if status.running == 1
+                else self.tr("running {n} workflows").format(n=status.running)
+            ),
             PAUSED: self.tr("scheduler paused"),
             FAILED: self.tr("the last run failed"),
             IDLE: self.tr("idle"),
