@@ -52,8 +52,8 @@ UPCOMING_PRIORITIES = {
     M.COL_ATTEMPT: 3,
     M.COL_ID: 4,
     M.COL_RUN_AS: 5,
-    M.COL_CREATED: 6,
-    M.COL_ORIGIN: 7,
+    M.COL_ORIGIN: 6,  # who started it (the API, a trigger …) outlasts when it was made
+    M.COL_CREATED: 7,
 }
 
 
