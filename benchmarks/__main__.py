@@ -36,6 +36,7 @@ def run_all(sizes: Sizes, folder: Path, say: Callable[[str], None]) -> list[Figu
 
     step("schedule on a list", lambda: schedule.measure(folder, sizes))
     step("import things", lambda: things_import.measure(folder, sizes))
+    step("import things (YAML)", lambda: things_import.measure(folder, sizes, "YAML"))
     step("fire lateness", lambda: firing.lateness(folder, sizes))
     step("throughput", lambda: firing.throughput(folder, sizes))
     start = time.perf_counter()

@@ -86,6 +86,19 @@ class _Loader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        """A date that does not exist (`2026-13-45`) or an integer of 5,000 digits
+        is a problem at its place, never an internal error."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"{quote(node.value)} cannot be read: {single_line(exc)}",
+                node.start_mark,
+            ) from None
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """A key given twice in one mapping is an error, never "the last one wins"."""
         if isinstance(node, yaml.MappingNode):

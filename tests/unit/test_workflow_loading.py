@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -60,6 +61,19 @@ DOCUMENTS = [
     "- just\n- a list\n",
     "a: !!python/object:os.system ls\n",
     "a: 'single ''quoted'''\nb: |\n  block\n  text\n",
+    "? {a: 1}\n: a mapping as a key\n",
+    "'a': 1\n\"a\": 2\n",
+    "1: a\n1.0: b\n",
+    "true: a\n1: b\n",
+    "a: !x foo\nb: ! bar\nc: !!str 3\nd: !!int '7'\n",
+    "a: &anchor 1\nb: &list [x]\n",
+    "=: value key\n",
+    "a: [=, <<]\n",
+    "a:\nb: ''\nc: \"\"\nd: -\ne: [-1, +2, .5, 1e3, 0b101, 0x_1f]\n",
+    "d: 2026-01-01\nt: 2026-01-01 09:00:00\nz: 2026-01-01T09:00:00Z\nbad: 2026-13-45\n",
+    "- " * 99 + "x\n",
+    "- " * 100 + "x\n",
+    "- " * 101 + "x\n",
 ]
 
 
@@ -86,6 +100,9 @@ def test_a_good_file_does_not_go_through_the_careful_loader(
     assert (loading._FastLoader is not None) == yaml.__with_libyaml__
     if loading._FastLoader is not None:
         assert loading.load_fast("a: [1, 2.5, x, yes, true]\n") == {"a": [1, 2.5, "x", "yes", True]}
+        assert loading.load_fast("a: {b: ~, c: '1', d: 2026-01-01, e: [[]]}\n") == {
+            "a": {"b": None, "c": "1", "d": datetime.date(2026, 1, 1), "e": [[]]}
+        }
 
 
 _SCALARS = (
@@ -113,3 +130,18 @@ def test_generated_documents_load_the_same_both_ways(value: Any, flow: Any, as_j
     else:
         text = yaml.safe_dump({"doc": value}, default_flow_style=flow, allow_unicode=True)
     assert _outcome(loading.load_fast, text) == _outcome(load_text, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: 1\nbad: 2026-13-45\n", "line 2, column 6: '2026-13-45' cannot be read: month must"),
+        ("n: " + "7" * 5_000 + "\n", "line 1, column 4: '777"),
+        ('{"n": ' + "7" * 5_000 + "}", "line 1, column 7: '777"),
+    ],
+)
+def test_a_value_that_cannot_exist_is_a_problem_at_its_place(text: str, problem: str) -> None:
+    for load in (loading.load_fast, load_text):
+        with pytest.raises(InvalidWorkflowFile) as caught:
+            load(text, "f.yaml")
+        assert caught.value.problems[0].startswith(f"f.yaml: {problem}")
