@@ -898,7 +898,7 @@ def cmd_runners(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     """`cueflow db copy --to URL`: the data folder's SQLite data into empty PostgreSQL."""
-    from app.storage.copy import copy_database
+    from app.storage.copy import copy_database, source_rows
     from app.storage.db import parse_url
 
     if parse_url(args.to).get_backend_name() != "postgresql":
@@ -909,7 +909,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         check_intact(source)
         target = open_database(args.to)
         try:
-            counts = copy_database(source, target)
+            with console.Progress("copying rows", source_rows(source)) as bar:
+                counts = copy_database(source, target, bar.advance)
             where = target.where
         finally:
             target.dispose()

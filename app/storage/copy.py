@@ -9,6 +9,7 @@ copied rows. A target holding any Cueflow data is refused, unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -29,8 +30,21 @@ def non_empty_tables(db: Database) -> list[str]:
         ]
 
 
-def copy_database(source: Database, target: Database) -> dict[str, int]:
-    """Copy every table of `source` into the empty `target`; returns rows per table."""
+def source_rows(source: Database) -> int:
+    """How many rows a copy of `source` moves (what a progress bar counts to)."""
+    with source.read() as reading:
+        return sum(
+            reading.execute(select(func.count()).select_from(table)).scalar() or 0
+            for table in Base.metadata.sorted_tables
+        )
+
+
+def copy_database(
+    source: Database, target: Database, copied_rows: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Copy every table of `source` into the empty `target`; returns rows per table.
+
+    `copied_rows(n)` is told of each chunk of `n` rows written."""
     if target.side.name != "postgresql":
         raise DatabaseProblem(f"{target.where}: the copy goes into a PostgreSQL database")
     filled = non_empty_tables(target)
@@ -48,6 +62,8 @@ def copy_database(source: Database, target: Database) -> dict[str, int]:
                 rows: list[dict[str, Any]] = [dict(row._mapping) for row in chunk]
                 writing.execute(insert(table), rows)
                 copied += len(rows)
+                if copied_rows is not None:
+                    copied_rows(len(rows))
             counts[table.name] = copied
         for table in Base.metadata.sorted_tables:
             there = writing.execute(select(func.count()).select_from(table)).scalar() or 0

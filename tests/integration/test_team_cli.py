@@ -198,3 +198,25 @@ def test_a_database_url_of_invalid_utf8_is_refused(data_dir: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_db_copy_tells_its_progress_bar_every_row_it_moves(
+    data_dir: Path, url: str, tmp_path: Path
+) -> None:
+    from app.storage.copy import copy_database, source_rows
+    from app.storage.db import open_database
+
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(FLOWS, encoding="utf-8")
+    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    for n in range(3):
+        assert cueflow_run(data_dir, "run", "note", "-p", f"text={n}").code == 0
+    source, target = open_database(data_dir), open_database(url)
+    try:
+        told: list[int] = []
+        counts = copy_database(source, target, told.append)
+        assert sum(told) == sum(counts.values()) == source_rows(source)
+        assert counts["things"] == 3 and all(chunk > 0 for chunk in told)
+    finally:
+        source.dispose()
+        target.dispose()
