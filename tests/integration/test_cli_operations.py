@@ -145,6 +145,36 @@ def test_zsh_and_fish_completions_are_generated(docs: Path, shell: str, name: st
     assert subprocess.run([shell, "-n", str(docs / "completions" / name)]).returncode == 0
 
 
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed here")
+def test_fish_loads_the_completion_and_completes_commands_and_options(docs: Path) -> None:
+    script = docs / "completions" / "cueflow.fish"
+    program = (
+        f"source {script}; complete -C 'cueflow sche'; echo '='; complete -C 'cueflow runs --w'"
+    )
+    shown = subprocess.run(
+        ["fish", "--no-config", "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    commands, options = shown.stdout.split("=\n")
+    assert [line.split("\t")[0] for line in commands.splitlines()] == [
+        "schedule",
+        "schedules",
+        "schema",
+    ]
+    assert options.splitlines()[0].startswith("--workflow\t")
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed here")
+def test_zsh_compinit_loads_the_completion_for_cueflow(docs: Path) -> None:
+    program = (
+        f"fpath=({docs / 'completions'} $fpath); autoload -Uz compinit && compinit -u -D; "
+        "autoload +X _cueflow && print -r -- ${_comps[cueflow]} $+functions[_cueflow]"
+    )
+    shown = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["_cueflow", "1"]
+
+
 @pytest.mark.skipif(shutil.which("man") is None, reason="man (man-db) is not installed")
 def test_the_manual_page_renders_with_every_command(docs: Path) -> None:
     shown = subprocess.run(
