@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -27,6 +28,7 @@ from app.core.definitions import WorkflowDef
 from app.errors import CueflowError
 from app.ui.dialogs.parameter_form import ParameterForm
 from app.ui.shell.context import AppContext
+from app.ui.widgets.inputs import ThingPicker
 from app.ui.widgets.palette_colours import error_style
 
 
@@ -69,6 +71,22 @@ class TestRunDialog(QDialog):
         self.params_form.changed.connect(self.on_input_changed)
         self.editors = self.params_form.editors
         layout.addWidget(self.params_form)
+        who = QGroupBox(self.tr("Run as"), self)
+        who_layout = QVBoxLayout(who)
+        self.run_as = ThingPicker(
+            context.data, None, self.tr("Nobody in particular (no current user)"), who
+        )
+        self.run_as.setObjectName("testRunAsPicker")
+        self.run_as.setToolTip(
+            self.tr("The user this run acts for: privacy rules and “Current user” follow them.")
+        )
+        self.run_as.changed.connect(self.on_input_changed)
+        who_layout.addWidget(self.run_as)
+        self.ignore_privacy = QCheckBox(self.tr("Ignore privacy rules"), who)
+        self.ignore_privacy.setObjectName("testIgnorePrivacy")
+        self.ignore_privacy.setChecked(workflow.ignore_privacy_rules)
+        who_layout.addWidget(self.ignore_privacy)
+        layout.addWidget(who)
 
         effects = QGroupBox(self.tr("Emails and web calls"), self)
         effects_layout = QVBoxLayout(effects)
@@ -135,6 +153,9 @@ class TestRunDialog(QDialog):
         else:
             encoded, reason = self.params_form.check()
             ok = encoded is not None
+            run_as = self.run_as.value()
+            if ok and run_as and self.context.data.thing_loader().load(run_as) is None:
+                reason, ok = self.tr("Run as: no thing with ID '{id}'").format(id=run_as), False
         self.start_button.setEnabled(ok)
         self.start_button.setToolTip(reason)
         self.problem.setText(reason)
@@ -147,7 +168,11 @@ class TestRunDialog(QDialog):
             return
         try:
             run_id = self.context.service.schedule(
-                self.workflow.name, encoded, captured=self.captured()
+                self.workflow.name,
+                encoded,
+                run_as=self.run_as.value() or None,
+                ignore_privacy=self.ignore_privacy.isChecked(),
+                captured=self.captured(),
             )
         except CueflowError as exc:
             self.problem.setText(str(exc))

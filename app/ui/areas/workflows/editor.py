@@ -386,7 +386,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                     error = plain_reason(outcome.error)
             if outcome is not None and not status_text:
                 status_text = self.tr("{status} · {duration}").format(
-                    status=self.tr("previewed, not sent")
+                    status=self.tr("preview")
                     if _is_preview(outcome.result)
                     else self.tr(outcome.status),
                     duration=_duration(outcome.duration_ms),

@@ -368,8 +368,13 @@ class StepPanel(QWidget):
             duration=duration_text(outcome.duration_ms / 1000),
         )
         if preview is not None:
-            text = self.tr("Previewed in {duration}: nothing was sent").format(
-                duration=duration_text(outcome.duration_ms / 1000)
+            nothing = (
+                self.tr("nothing was scheduled")
+                if "workflow" in preview
+                else self.tr("nothing was sent")
+            )
+            text = self.tr("Previewed in {duration}: {nothing}").format(
+                duration=duration_text(outcome.duration_ms / 1000), nothing=nothing
             )
         if outcome.error:
             text += "\n" + outcome.error
@@ -378,19 +383,19 @@ class StepPanel(QWidget):
             self.email_preview.setText(email_html(preview))
         inputs = QTreeWidgetItem(self.test_values, [self.tr("Inputs"), ""])
         for name, value in (outcome.inputs or {}).items():
-            add_value(inputs, input_titles.get(name, name), value)
-        inputs.setExpanded(True)
-        if outcome.status != "failed":
+            add_value(inputs, input_titles.get(name, name), readable_dates(value))
+        if outcome.status != "failed" and not email:  # (an email's result is its preview)
             result = QTreeWidgetItem(self.test_values, [self.tr("Result"), ""])
             shown = outcome.result
             if preview is not None:
                 shown = {k: v for k, v in preview.items() if k != CAPTURED}
             if isinstance(shown, dict):
                 for key, value in shown.items():
-                    add_value(result, _tr(RESULT_WORDS.get(str(key), str(key))), value)
+                    words = _tr(RESULT_WORDS.get(str(key), str(key)))
+                    add_value(result, words, readable_dates(value))
             else:
-                result.setText(1, run_value_text(shown))
-            result.setExpanded(True)
+                result.setText(1, run_value_text(readable_dates(shown)))
+        self.test_values.expandToDepth(1)  # names and their fields; deeper on a click
 
     def set_header(self, position: int, label: str, icon: str, family: str, count: int) -> None:
         self.icon.setPixmap(action_pixmap(icon, family_colour(family), 28))
@@ -448,6 +453,17 @@ RESULT_WORDS = {
     "runs": "Runs",
     "interval": "Seconds between items",
 }
+
+
+def readable_dates(value: Any, depth: int = 0) -> Any:
+    """A recorded value with its ISO 8601 times as people read them (local time)."""
+    if isinstance(value, str) and _ISO.match(value):
+        return value_text(value)
+    if depth < 8 and isinstance(value, dict):
+        return {key: readable_dates(item, depth + 1) for key, item in value.items()}
+    if depth < 8 and isinstance(value, list):
+        return [readable_dates(item, depth + 1) for item in value]
+    return value
 
 
 def _captured(result: Any) -> dict[str, Any] | None:
