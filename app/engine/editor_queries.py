@@ -45,6 +45,8 @@ class LastRun:
     error: str | None
     steps: dict[int, StepOutcome] = field(default_factory=dict)  # by position (1-based)
     retrying: bool = False  # it failed and waits for another attempt (steps: the failed one)
+    # Short labels ("Ada") of the things its steps' inputs and results name by ID.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def ended(self) -> bool:
@@ -76,13 +78,35 @@ def run_outcome(db: Database, run_id: str) -> LastRun | None:
         retrying = run.status == ledger.SCHEDULED and run.attempt > 1
         attempt = run.attempt - 1 if retrying else run.attempt
         rows = presenting.steps_to_json(ledger.step_results(session, run_id, attempt))
+        found: set[str] = set()
+        for row in rows:
+            _id_like(row["inputs"], found)
+            _id_like(row["result"], found)
+        labels = presenting.thing_labels(session, sorted(found)[:MAX_LABELS]) if found else {}
     steps = {
         int(s["step"]): StepOutcome(
             str(s["status"]), float(s["duration_ms"]), s["error"], s["inputs"], s["result"]
         )
         for s in rows
     }
-    return LastRun(run.id, run.status, run.finished_at, run.error, steps, retrying)
+    return LastRun(run.id, run.status, run.finished_at, run.error, steps, retrying, labels)
+
+
+MAX_LABELS = 500  # thing IDs looked up for one run's steps
+_ID_LIKE = re.compile(r"^[0-9a-z]{8,40}$")
+
+
+def _id_like(value: Any, found: set[str], depth: int = 0) -> None:
+    """Collect the texts in a recorded value that may be thing IDs."""
+    if isinstance(value, str):
+        if _ID_LIKE.match(value):
+            found.add(value)
+    elif depth < 8 and isinstance(value, dict):
+        for item in value.values():
+            _id_like(item, found, depth + 1)
+    elif depth < 8 and isinstance(value, list):
+        for item in value[:MAX_LABELS]:
+            _id_like(item, found, depth + 1)
 
 
 def workflow_titles(db: Database) -> dict[str, str]:

@@ -503,7 +503,8 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.step_panel.show_outcome(outcome, titles(spec.inputs) if spec else {})
         if self.test_run_id is not None:
             tested, words = self._test_step(position + 1)
-            self.step_panel.show_test(tested, titles(spec.inputs) if spec else {}, words)
+            labels = self.test.labels if self.test is not None else {}
+            self.step_panel.show_test(tested, titles(spec.inputs) if spec else {}, words, labels)
         else:
             self.step_panel.last_test.setVisible(False)
 

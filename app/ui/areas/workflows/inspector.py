@@ -351,9 +351,15 @@ class StepPanel(QWidget):
         return self.last_test
 
     def show_test(
-        self, outcome: StepOutcome | None, input_titles: dict[str, str], words: str
+        self,
+        outcome: StepOutcome | None,
+        input_titles: dict[str, str],
+        words: str,
+        labels: dict[str, str] | None = None,
     ) -> None:
-        """The step in the Test run: `words` says where it is (running, not reached …)."""
+        """The step in the Test run: `words` says where it is (running, not reached …);
+        `labels` name the things its values hold by ID."""
+        names = labels or {}
         self.last_test.setVisible(bool(words) or outcome is not None)
         self.last_run.setVisible(False)  # the test is the newest run: shown once, here
         self.test_values.clear()
@@ -383,7 +389,7 @@ class StepPanel(QWidget):
             self.email_preview.setText(email_html(preview))
         inputs = QTreeWidgetItem(self.test_values, [self.tr("Inputs"), ""])
         for name, value in (outcome.inputs or {}).items():
-            add_value(inputs, input_titles.get(name, name), readable_dates(value))
+            add_value(inputs, input_titles.get(name, name), readable(value, names))
         if outcome.status != "failed" and not email:  # (an email's result is its preview)
             result = QTreeWidgetItem(self.test_values, [self.tr("Result"), ""])
             shown = outcome.result
@@ -392,9 +398,9 @@ class StepPanel(QWidget):
             if isinstance(shown, dict):
                 for key, value in shown.items():
                     words = _tr(RESULT_WORDS.get(str(key), str(key)))
-                    add_value(result, words, readable_dates(value))
+                    add_value(result, words, readable(value, names))
             else:
-                result.setText(1, run_value_text(readable_dates(shown)))
+                result.setText(1, run_value_text(readable(shown, names)))
         self.test_values.expandToDepth(1)  # names and their fields; deeper on a click
 
     def set_header(self, position: int, label: str, icon: str, family: str, count: int) -> None:
@@ -455,14 +461,16 @@ RESULT_WORDS = {
 }
 
 
-def readable_dates(value: Any, depth: int = 0) -> Any:
-    """A recorded value with its ISO 8601 times as people read them (local time)."""
+def readable(value: Any, labels: dict[str, str], depth: int = 0) -> Any:
+    """A recorded value as people read it: times in local time, things by their label."""
+    if isinstance(value, str) and value in labels:
+        return labels[value]
     if isinstance(value, str) and _ISO.match(value):
         return value_text(value)
     if depth < 8 and isinstance(value, dict):
-        return {key: readable_dates(item, depth + 1) for key, item in value.items()}
+        return {key: readable(item, labels, depth + 1) for key, item in value.items()}
     if depth < 8 and isinstance(value, list):
-        return [readable_dates(item, depth + 1) for item in value]
+        return [readable(item, labels, depth + 1) for item in value]
     return value
 
 
