@@ -57,6 +57,11 @@ def _request(
     if inputs.get("json") is not None and inputs.get("body") is not None:
         raise StepFailed("give either 'json' or 'body', not both")
     if inputs.get("json") is not None:
+        try:  # as httpx encodes it: a value JSON cannot carry is refused here, in words
+            json.dumps(inputs["json"], allow_nan=False)
+        except (ValueError, TypeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise StepFailed(f"the JSON body cannot be sent: {reason}") from None
         request["json"] = inputs["json"]
     elif inputs.get("body") is not None:
         request["content"] = str(inputs["body"]).encode()

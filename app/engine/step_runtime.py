@@ -7,6 +7,7 @@ Secrets a run reads are masked everywhere they would be stored or shown
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -213,6 +214,8 @@ def _clip(value: Any) -> Any:
         return {key: _clip(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_clip(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # ("inf": JSON has no such number, PostgreSQL refuses it)
     return value
 
 

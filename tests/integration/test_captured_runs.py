@@ -232,3 +232,15 @@ def test_a_test_run_cannot_repeat(db: Database) -> None:
         )
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(m.Schedule)) == 0
+
+
+@pytest.mark.parametrize("captured", [True, False])
+def test_a_json_body_that_cannot_be_sent_fails_in_words_either_way(
+    db: Database, http_server: WebServer, captured: bool
+) -> None:
+    import_text(db, FLOWS.replace("json: {n: 1}", 'json: {n: "{{ 1e308 * 10 }}"}'))
+    run_id = Service(db).schedule("call", {"url": http_server.url}, captured=captured)
+    assert Runner(db).execute(run_id) == ledger.FAILED
+    error = _run(db, run_id).error or ""
+    assert error.startswith("step 1 (http_request): the JSON body cannot be sent: Out of range")
+    assert http_server.requests == []
