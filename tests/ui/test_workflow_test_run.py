@@ -31,6 +31,13 @@ workflows:
         with: {to: "{{ user.name }}", subject: Hi, body: there}
       - action: log
         with: {message: never}
+  slow_call:
+    parameters: {url: {type: text}}
+    steps:
+      - action: http_request
+        with: {url: "{{ url }}/slow"}
+      - action: log
+        with: {message: after}
   note:
     parameters:
       title: {type: text}
@@ -187,3 +194,27 @@ def test_hostile_sample_values_are_refused_at_their_input(
     assert dialog.start_button.isEnabled(), dialog.problem.text()
     start(qtbot, area, dialog)
     assert area.editor.test is not None and area.editor.test.status == ledger.SUCCEEDED
+
+
+def test_while_it_runs_the_cards_say_where_it_is(
+    qtbot: Any, window: MainWindow, http_server: Any
+) -> None:
+    """Send for real to a server that answers after 2 s: the card shows it running."""
+    area = window.workflows_area
+    editor = area.editor
+    dialog = open_test(qtbot, area, "slow_call")
+    qtbot.keyClicks(dialog.editors["url"].line, http_server.url)  # type: ignore[attr-defined]
+    dialog.real_radio.setChecked(True)
+    with qtbot.waitSignal(dialog.started):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+    def card_text(position: int) -> str:
+        card = editor.flow.card(editor.flow.row_of_step(position))
+        return card.status_text if card is not None else ""
+
+    qtbot.waitUntil(lambda: card_text(0) == "running…", timeout=10_000)
+    assert card_text(1) == "waiting"
+    assert "Test run in progress" in editor.test_status.text()
+    qtbot.waitUntil(lambda: editor.test is not None and editor.test.ended, timeout=15_000)
+    assert card_text(0).startswith("succeeded · ") and card_text(1).startswith("succeeded · ")
+    assert [r["path"] for r in http_server.requests] == ["/slow"]

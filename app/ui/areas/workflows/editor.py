@@ -341,8 +341,12 @@ class WorkflowEditor(EditsMixin, QWidget):
         if test is None or (test.status == "scheduled" and not test.retrying):
             return None, self.tr("waiting")
         if not test.ended:
-            done = max(test.steps, default=0)
-            return None, self.tr("running…") if position == done + 1 else self.tr("waiting")
+            # The step after the last recorded one runs, unless that one is still
+            # running (a step with an outside effect records itself first).
+            last = max(test.steps, default=0)
+            busy = last > 0 and test.steps[last].status == "running"
+            running = position == last + 1 and not busy
+            return None, self.tr("running…") if running else self.tr("waiting")
         return None, self.tr("not run")
 
     def _type_names(self) -> list[str]:
