@@ -33,6 +33,13 @@ def test_0008_adds_captured_and_existing_runs_are_not(flows: Database) -> None:
             ),
             {"id": old},
         )
+        conn.execute(
+            text(
+                "INSERT INTO log_lines (run_id, at, level, message)"
+                " VALUES (:id, '2030-01-01', 'info', 'kept')"
+            ),
+            {"id": old},
+        )
     upgrade(db)
     assert current_revision(db) == SCHEMA_HEAD == "0008"
     with db.write() as session:
@@ -46,6 +53,8 @@ def test_0008_adds_captured_and_existing_runs_are_not(flows: Database) -> None:
         listed[0]: True,
         listed[1]: False,
     }
+    with db.read() as session:  # (a copy-and-move of runs would cascade to its log)
+        assert [line.message for line in ledger.log_lines(session, old)] == ["kept"]
 
 
 def test_a_claim_hands_the_flag_to_the_runner(flows: Database) -> None:
@@ -59,8 +68,14 @@ def test_a_claim_hands_the_flag_to_the_runner(flows: Database) -> None:
     assert [c.captured for c in claimed if c is not None] == [True, False]
 
 
-def test_0008_downgrades(flows: Database) -> None:
+def test_0008_downgrades_keeping_the_runs_logs(flows: Database) -> None:
+    with flows.write() as session:
+        run_id = ledger.insert_run(session, new_run(captured=True))
+        ledger.add_log(session, run_id, "kept")
     _to(flows, "0007")
+    with flows.engine.connect() as conn:
+        kept = conn.execute(text("SELECT message FROM log_lines")).scalars().all()
+    assert kept == ["kept"]
     with flows.engine.connect() as conn:
         assert "captured" not in {c["name"] for c in inspect(conn).get_columns("runs")}
     upgrade(flows)

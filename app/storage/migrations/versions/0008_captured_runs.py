@@ -18,12 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("runs") as batch:
-        batch.add_column(
-            sa.Column("captured", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ALTER TABLE … ADD COLUMN on both databases: a batch "move and copy"
+    # of runs on SQLite would drop the old table, and its step results and log
+    # lines with it (ON DELETE CASCADE).
+    op.add_column(
+        "runs", sa.Column("captured", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("runs") as batch:
-        batch.drop_column("captured")
+    op.drop_column("runs", "captured")  # (SQLite 3.35+ drops a column in place)
