@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel
 
 from app.storage import ledger
 from app.ui.areas.workflows.area import WorkflowsArea
@@ -161,7 +162,7 @@ def test_a_failed_step_says_why_on_its_card(qtbot: Any, window: MainWindow) -> N
     assert email is not None and email.status == "failed"
     assert "'Ada' is not an email address" in email.error
     assert last is not None and last.status_text == "not run"
-    assert "Test run failed" in editor.test_status.text()
+    assert editor.test_status.text() == "Test run failed at step 2 · Send email: see its card."
     editor.select_step(1)
     assert "'Ada' is not an email address" in editor.step_panel.test_status.text()
 
@@ -218,3 +219,25 @@ def test_while_it_runs_the_cards_say_where_it_is(
     qtbot.waitUntil(lambda: editor.test is not None and editor.test.ended, timeout=15_000)
     assert card_text(0).startswith("succeeded · ") and card_text(1).startswith("succeeded · ")
     assert [r["path"] for r in http_server.requests] == ["/slow"]
+
+
+def test_a_paused_scheduler_is_said_and_the_test_waits_for_it(
+    qtbot: Any, window: MainWindow, greeting: AppContext, smtp_server: Any
+) -> None:
+    greeting.service.set_paused(True)
+    area = window.workflows_area
+    editor = area.editor
+    dialog = open_test(qtbot, area, "greet")
+    note = dialog.findChild(QLabel, "testRunPaused")
+    assert note is not None and "paused" in note.text()
+    dialog.editors["user"].select("ada")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(dialog.started):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.test is not None)
+    card = editor.flow.card(editor.flow.row_of_step(0))
+    assert card is not None and card.status_text == "waiting"
+    assert "waiting to start" in editor.test_status.text()
+    greeting.service.set_paused(False)
+    qtbot.waitUntil(lambda: editor.test is not None and editor.test.ended, timeout=15_000)
+    assert editor.test.status == ledger.SUCCEEDED
+    assert smtp_server.messages == []

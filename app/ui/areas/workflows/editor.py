@@ -326,11 +326,24 @@ class WorkflowEditor(EditsMixin, QWidget):
             text = self.tr("Test run failed; it is retried as the workflow's Retries say. {error}")
             text = text.format(error=test.error or "")
         else:
-            text = self.tr("Test run {status}: {error}").format(
-                status=self.tr(test.status), error=plain_reason(test.error or "")
-            )
+            failed = next((n for n, o in sorted(test.steps.items()) if o.status == "failed"), None)
+            if failed is not None:  # the card and the inspector say why
+                text = self.tr("Test run failed at step {n} · {label}: see its card.").format(
+                    n=failed, label=self._step_label(failed)
+                )
+            else:
+                text = self.tr("Test run {status}: {error}").format(
+                    status=self.tr(test.status), error=plain_reason(test.error or "")
+                )
         self.test_status.setText(text)
         self.test_status.setVisible(True)
+
+    def _step_label(self, position: int) -> str:
+        """ "Send email": the label of the action of step `position` (1-based)."""
+        steps = self.workflow.steps if self.workflow is not None else ()
+        action = steps[position - 1].action if 0 < position <= len(steps) else ""
+        spec = registry.get(action)
+        return self.tr(spec.label) if spec is not None else action
 
     def _test_step(self, position: int) -> tuple[StepOutcome | None, str]:
         """A step in the Test run: its outcome, or words for where the run is."""
