@@ -13,6 +13,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from app.actions.spec import (
+    CAPTURED,
     FAMILY_EMAIL,
     LONG_TEXT,
     TEXT,
@@ -126,6 +127,43 @@ def envelope_recipients(inputs: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _password(ctx: StepContext, username: str) -> str | None:
+    if not username:
+        return None
+    password = ctx.secret(PASSWORD_SECRET)
+    if password is None:
+        raise StepFailed(
+            "smtp.username is set but no password is in the keychain "
+            "(cueflow secret set smtp.password)"
+        )
+    return password
+
+
+def capture_email(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A test run's send_email: the message exactly as it would be sent, not sent.
+
+    The same checks as a real send (addresses, the sender setting, a password
+    when a login is set); no connection to the SMTP server.
+    """
+    sender = str(ctx.setting("smtp.from"))
+    _password(ctx, str(ctx.setting("smtp.username") or ""))
+    message = build_message(sender, inputs)
+    recipients = envelope_recipients(inputs)
+    bcc = ", ".join(str(a) for a in _addresses(inputs.get("bcc"), "bcc"))
+    preview: dict[str, Any] = {CAPTURED: True, "from": str(message["From"])}
+    preview["to"] = str(message["To"])
+    for key, header in (("cc", "Cc"), ("reply_to", "Reply-To")):
+        if message[header] is not None:
+            preview[key] = str(message[header])
+    if bcc:
+        preview["bcc"] = bcc
+    preview["subject"] = str(message["Subject"])
+    preview["body"] = str(inputs.get("body") or "")
+    preview["html"] = bool(inputs.get("html"))
+    ctx.log(f"Email to {', '.join(recipients)} captured (not sent): {message['Subject']}")
+    return preview
+
+
 def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
     host = str(ctx.setting("smtp.host"))
     port = int(ctx.setting("smtp.port"))
@@ -146,13 +184,8 @@ def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
         with smtp:
             if security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
-            if username:
-                password = ctx.secret(PASSWORD_SECRET)
-                if password is None:
-                    raise StepFailed(
-                        "smtp.username is set but no password is in the keychain "
-                        "(cueflow secret set smtp.password)"
-                    )
+            password = _password(ctx, username)
+            if password is not None:
                 try:
                     smtp.login(username, password)
                 except UnicodeEncodeError:
@@ -206,6 +239,7 @@ SPECS.append(
             InputSpec("reply_to", TEXT_OR_LIST, False, "Address for replies", label="Reply to"),
         ),
         perform=send_email,
+        capture=capture_email,
         result="the message's ID",
         outside_effect=True,
         describe=lambda i: (

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.actions.spec import (
     ANY,
+    CAPTURED,
     DATE,
     FAMILY_WORKFLOWS,
     MAPPING,
@@ -30,6 +31,40 @@ def schedule_workflow(ctx: StepContext, inputs: dict[str, Any]) -> str:
         bool(inputs.get("ignore_privacy_rules")),
         str(inputs["every"]) if inputs.get("every") else None,
     )
+
+
+def capture_schedule(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A test run schedules nothing: what it would have scheduled, checked."""
+    workflow = str(inputs["workflow"])
+    at = inputs.get("at")
+    params = ctx.check_schedule(workflow, inputs.get("params") or {}, at)
+    preview: dict[str, Any] = {CAPTURED: True, "workflow": workflow, "at": at, "params": params}
+    if inputs.get("every"):
+        preview["every"] = str(inputs["every"])
+    ctx.log(f"schedule {workflow} captured (a test run schedules nothing)")
+    return preview
+
+
+def capture_schedule_on_list(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A test run schedules nothing: how many runs it would have scheduled."""
+    items = inputs.get("list")
+    if items is None:
+        items = []
+    if not isinstance(items, list | tuple):
+        raise StepFailed(f"'list' must be a list, got {type(items).__name__}")
+    workflow = str(inputs["workflow"])
+    item_param = str(inputs["item_param"])
+    params = dict(inputs.get("params") or {})
+    if items:  # the first item's run, checked as the real step checks each
+        ctx.check_schedule(workflow, {**params, item_param: items[0]}, inputs.get("at"))
+    ctx.log(f"schedule {workflow} on {len(items):,} items captured (a test run schedules nothing)")
+    return {
+        CAPTURED: True,
+        "workflow": workflow,
+        "runs": len(items),
+        "at": inputs.get("at"),
+        "interval": float(inputs.get("interval") or 0),
+    }
 
 
 def schedule_workflow_on_list(ctx: StepContext, inputs: dict[str, Any]) -> list[str]:
@@ -90,6 +125,7 @@ SPECS.append(
             ),
         ),
         perform=schedule_workflow,
+        capture=capture_schedule,
         result="run ID",
         calls_workflow=True,
         describe=_describe_schedule,
@@ -126,6 +162,7 @@ SPECS.append(
             ),
         ),
         perform=schedule_workflow_on_list,
+        capture=capture_schedule_on_list,
         result="list of run IDs",
         calls_workflow=True,
         describe=lambda i: f"Schedule {i.get('workflow', '…')} on {plain(i.get('list', '…'))}",

@@ -101,8 +101,17 @@ class StepContext(Protocol):
 
     def run_inline(self, workflow: str, params: Mapping[str, Any]) -> Any: ...
 
+    def check_schedule(
+        self, workflow: str, params: Mapping[str, Any], at: datetime | None
+    ) -> dict[str, Any]:
+        """Check what `schedule` would be given, scheduling nothing; the parameters
+        as they would be stored (things as IDs). For a test run's preview."""
+
 
 Perform = Callable[[StepContext, dict[str, Any]], Any]
+
+# The key that marks a step result as a test run's preview (ActionSpec.capture).
+CAPTURED = "captured"
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,11 @@ class ActionSpec:
     # it sets (create_thing: "type"); validation checks both against that type.
     typed_by: str | None = None
     describe: Callable[[Mapping[str, Any]], str] | None = field(default=None, compare=False)
+    # What it does instead in a test run (runs.captured): every check the real
+    # action makes, then a preview of its effect (the email as it would be sent,
+    # the request as it would go out), marked {"captured": True}, with nothing
+    # sent, called or scheduled. None: it runs for real (data steps, as in n8n).
+    capture: Perform | None = field(default=None, compare=False)
 
     def input(self, name: str) -> InputSpec | None:
         return next((i for i in self.inputs if i.name == name), None)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
 
 from app.actions.spec import (
     ANY,
+    CAPTURED,
     CHOICE,
     FAMILY_WEB,
     MAPPING,
@@ -26,7 +28,16 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 MAX_BODY = 10 * 1024 * 1024
 
 
-def http_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+# Header names whose values are credentials: a preview shows them masked.
+SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|password|api[-_]?key", re.I)
+MASK = "••••••"
+
+
+def _request(
+    ctx: StepContext, inputs: dict[str, Any]
+) -> tuple[str, str, httpx.URL, dict[str, Any], float]:
+    """Method, URL as given, the address with the query, the request's options,
+    and the timeout: every check made before anything is sent."""
     method = str(inputs.get("method") or "GET").upper()
     if method not in METHODS:
         raise StepFailed(f"unknown method '{method}' (use {', '.join(METHODS)})")
@@ -46,9 +57,44 @@ def http_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
     if inputs.get("json") is not None and inputs.get("body") is not None:
         raise StepFailed("give either 'json' or 'body', not both")
     if inputs.get("json") is not None:
+        try:  # as httpx encodes it: a value JSON cannot carry is refused here, in words
+            json.dumps(inputs["json"], allow_nan=False)
+        except (ValueError, TypeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise StepFailed(f"the JSON body cannot be sent: {reason}") from None
         request["json"] = inputs["json"]
     elif inputs.get("body") is not None:
         request["content"] = str(inputs["body"]).encode()
+    return method, url, target, request, timeout
+
+
+def capture_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A test run's http_request: the request as it would go out, not sent
+    (credentials in headers masked); the same checks as a real call."""
+    method, url, target, request, _ = _request(ctx, inputs)
+    headers = {
+        name: _masked(value) if SECRET_HEADER.search(name) else value
+        for name, value in request["headers"].items()
+    }
+    preview: dict[str, Any] = {CAPTURED: True, "method": method, "url": str(target)}
+    if headers:
+        preview["headers"] = headers
+    if "json" in request:
+        preview["json"] = request["json"]
+    elif "content" in request:
+        preview["body"] = str(inputs["body"])
+    ctx.log(f"{method} {url} captured (not sent)")
+    return preview
+
+
+def _masked(value: str) -> str:
+    """`Bearer abc123` → `Bearer ••••••`: the scheme stays readable."""
+    scheme, _, rest = value.partition(" ")
+    return f"{scheme} {MASK}" if rest and scheme.isalpha() and len(scheme) < 12 else MASK
+
+
+def http_request(ctx: StepContext, inputs: dict[str, Any]) -> dict[str, Any]:
+    method, url, target, request, timeout = _request(ctx, inputs)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True) as client:
             response = client.request(method, target, **request)
@@ -125,6 +171,7 @@ SPECS.append(
             ),
         ),
         perform=http_request,
+        capture=capture_request,
         result="status, headers, json, text",
         outside_effect=True,
         describe=lambda i: f"{str(i.get('method') or 'GET').upper()} {plain(i.get('url', '…'))}",

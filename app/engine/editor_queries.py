@@ -18,9 +18,9 @@ from typing import Any
 
 from app.actions import registry
 from app.core.definitions import DataTypeDef, WorkflowDef
-from app.engine import run_queries
+from app.engine import presenting, run_queries
 from app.engine.validation import Problem
-from app.storage import catalog
+from app.storage import catalog, ledger, views
 from app.storage.db import Database
 
 ONLY_WHEN = "only_when"
@@ -44,6 +44,17 @@ class LastRun:
     finished_at: datetime | None
     error: str | None
     steps: dict[int, StepOutcome] = field(default_factory=dict)  # by position (1-based)
+    retrying: bool = False  # it failed and waits for another attempt (steps: the failed one)
+    # Short labels ("Ada") of the things its steps' inputs and results name by ID.
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ended(self) -> bool:
+        """Finished, or failed and waiting for a retry: what it did is all there."""
+        return self.retrying or self.status in ENDED
+
+
+ENDED = frozenset({"succeeded", "failed", "terminated", "interrupted", "cancelled", "missed"})
 
 
 def last_run(db: Database, workflow: str) -> LastRun | None:
@@ -51,17 +62,51 @@ def last_run(db: Database, workflow: str) -> LastRun | None:
     rows = run_queries.history_page(db, run_queries.RunFilter(workflow=workflow), 0, 1)
     if not rows:
         return None
-    trace = run_queries.run_trace(db, rows[0].id)
-    if trace is None:
-        return None
+    return run_outcome(db, rows[0].id)
+
+
+def run_outcome(db: Database, run_id: str) -> LastRun | None:
+    """One run as it is now and the steps of its attempt (the editor's Test run
+    reads its run with this while it goes on); None when there is no such run.
+
+    A run waiting for a retry shows the attempt that failed.
+    """
+    with db.read() as session:
+        run = views.get_run_row(session, run_id)
+        if run is None:
+            return None
+        retrying = run.status == ledger.SCHEDULED and run.attempt > 1
+        attempt = run.attempt - 1 if retrying else run.attempt
+        rows = presenting.steps_to_json(ledger.step_results(session, run_id, attempt))
+        found: set[str] = set()
+        for row in rows:
+            _id_like(row["inputs"], found)
+            _id_like(row["result"], found)
+        labels = presenting.thing_labels(session, sorted(found)[:MAX_LABELS]) if found else {}
     steps = {
         int(s["step"]): StepOutcome(
             str(s["status"]), float(s["duration_ms"]), s["error"], s["inputs"], s["result"]
         )
-        for s in trace.steps
+        for s in rows
     }
-    run = trace.run
-    return LastRun(run.id, run.status, run.finished_at, run.error, steps)
+    return LastRun(run.id, run.status, run.finished_at, run.error, steps, retrying, labels)
+
+
+MAX_LABELS = 500  # thing IDs looked up for one run's steps
+_ID_LIKE = re.compile(r"^[0-9a-z]{8,40}$")
+
+
+def _id_like(value: Any, found: set[str], depth: int = 0) -> None:
+    """Collect the texts in a recorded value that may be thing IDs."""
+    if isinstance(value, str):
+        if _ID_LIKE.match(value):
+            found.add(value)
+    elif depth < 8 and isinstance(value, dict):
+        for item in value.values():
+            _id_like(item, found, depth + 1)
+    elif depth < 8 and isinstance(value, list):
+        for item in value[:MAX_LABELS]:
+            _id_like(item, found, depth + 1)
 
 
 def workflow_titles(db: Database) -> dict[str, str]:

@@ -146,6 +146,7 @@ def schedule_in(
     every: Recurrence | None = None,
     timezone: str | None = None,
     origin: str | None = None,
+    captured: bool = False,
 ) -> str:
     """Insert a scheduled run (or a recurring schedule) in the caller's transaction.
 
@@ -153,7 +154,11 @@ def schedule_in(
     names the trigger whose chain the run belongs to: the trigger's own run
     and every run started from it (inline or scheduled, at any depth). Such a
     run respects privacy rules and its changes fire no triggers (PRODUCT §1).
+    A `captured` run (the editor's test run) previews its emails and web calls
+    instead of performing them; it cannot repeat.
     """
+    if captured and every is not None:
+        raise BadInput("a test run runs once: it cannot repeat")
     wf = catalog.get_workflow(session, workflow)
     loader = catalog.SessionThingLoader(session)
     encoded = prepare_params(wf, params, loader.resolve, from_text=from_text)
@@ -180,6 +185,7 @@ def schedule_in(
         depth=_depth(session, parent, when),
         root_id=parent.root if parent else None,
         origin=_origin(origin, parent, parent_id),
+        captured=captured,
     )
     chain_room(session, parent, 1)
     if every is not None:

@@ -66,7 +66,8 @@ def prepare(
         snap.id,
         f"attempt {snap.attempt}: running as {who}; privacy rules "
         + ("ignored" if ignore else "respected")
-        + chain,
+        + chain
+        + ("; a test run: emails and web calls are captured, not sent" if snap.captured else ""),
     )
     resume_at, carried = carry_over(segment, snap.attempt, access, queue_log)
     return RunState(
@@ -86,6 +87,7 @@ def prepare(
         inline=inline or InlineCount(),
         results=carried,
         resume_at=resume_at,
+        captured=snap.captured,
     )
 
 

@@ -148,11 +148,13 @@ class Runner:
         parent: Parent | None = None,
         trigger: str | None = None,
         inline: InlineCount | None = None,
+        captured: bool = False,
     ) -> str:
         """Run a workflow in this thread, now, recorded in the ledger; returns the run ID.
 
         `parent` (a run_workflow step's run) continues its chain; `trigger`
-        keeps the run in a trigger's chain (see enqueue.schedule_in).
+        keeps the run in a trigger's chain (see enqueue.schedule_in);
+        `captured` makes it a test run (a captured run's inline children are).
         """
         segment = Segment(self, "")
         try:
@@ -168,6 +170,7 @@ class Runner:
                 parent=parent,
                 from_text=from_text,
                 trigger=trigger,
+                captured=captured,
             )
             claimed = ledger.claim(session, run_id, self.pid, owner=self.owner or self.host_tag)
             assert claimed is not None
@@ -314,17 +317,19 @@ class Runner:
             raise StepFailed(reason) from None
         record.inputs = to_json_safe(inputs)
         context = StepRuntime(self, state, index, segment)
+        # A test run previews what the action would do outside (ActionSpec.capture).
+        act = spec.capture if state.captured and spec.capture is not None else spec.perform
         try:
             outside = spec.outside_effect
             if outside:
                 record.checkpoint()  # a crash from here on leaves a "running" step behind
-                result = spec.perform(context, inputs)
+                result = act(context, inputs)
             elif spec.touches_no_data:  # nothing to roll back: no savepoint
-                result = spec.perform(context, inputs)
+                result = act(context, inputs)
             else:
                 with segment.savepoint() as session:
                     context.session = session
-                    result = spec.perform(context, inputs)
+                    result = act(context, inputs)
                     changes = catalog.take_changes(session)
                     # Trigger runs commit with the change itself: none can be lost
                     # between the two. No run in a trigger's chain fires triggers.

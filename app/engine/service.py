@@ -68,7 +68,14 @@ class Service:
         from_text: bool = False,
         every: Recurrence | None = None,
         timezone: str | None = None,
+        captured: bool = False,
     ) -> str:
+        """Schedule one run (or a recurring schedule with `every`).
+
+        `captured`: a test run (the workflow editor's Test run): its emails and
+        web calls are previewed in its step results, not performed, and so are
+        those of the runs it starts inline; see ActionSpec.capture.
+        """
         with self.db.write() as session:
             run_id = schedule_in(
                 session,
@@ -81,6 +88,7 @@ class Service:
                 every=every,
                 timezone=timezone,
                 origin=self.origin,
+                captured=captured,
             )
         self.events.emit(LedgerChanged())
         return run_id

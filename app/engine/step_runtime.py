@@ -7,6 +7,7 @@ Secrets a run reads are masked everywhere they would be stored or shown
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,9 +21,17 @@ from app.core import expressions
 from app.core.definitions import WorkflowDef
 from app.core.things import ThingView
 from app.core.types import ValueType, coerce, to_json_safe, utcnow
+from app.core.when import within_horizon
 from app.core.words import counted
 from app.engine.access import RunAccess
-from app.engine.enqueue import ChainStopped, Parent, cancel_in, schedule_in, schedule_on_list
+from app.engine.enqueue import (
+    ChainStopped,
+    Parent,
+    cancel_in,
+    prepare_params,
+    schedule_in,
+    schedule_on_list,
+)
 from app.engine.events import Notification
 from app.engine.masking import Masker
 from app.engine.transactions import Segment
@@ -54,6 +63,7 @@ class InlineRunner(Protocol):
         depth: int = 0,
         trigger: str | None = None,
         inline: InlineCount | None = None,
+        captured: bool = False,
     ) -> str:
         """Run a workflow in this thread, now; returns the run ID."""
 
@@ -88,6 +98,8 @@ class RunState:
     results: dict[str, Any] = field(default_factory=dict)
     resume_at: int = 1
     secrets: Masker = field(default_factory=Masker)
+    # A test run: actions with a `capture` preview their effect instead (runs.captured).
+    captured: bool = False
 
     def mask(self, value: Any) -> Any:
         """Replace every secret this run has read, in any encoding, with bullets."""
@@ -202,6 +214,8 @@ def _clip(value: Any) -> Any:
         return {key: _clip(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_clip(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # ("inf": JSON has no such number, PostgreSQL refuses it)
     return value
 
 
@@ -356,6 +370,17 @@ class StepRuntime:
         self.lines.append(f"scheduled {workflow} for {when}{repeat}: {run_id}")
         return run_id
 
+    def check_schedule(
+        self, workflow: str, params: Mapping[str, Any], at: datetime | None
+    ) -> dict[str, Any]:
+        self._keep_secrets(params, "a workflow's parameters")
+        session = self._session()
+        wf = catalog.get_workflow(session, workflow)
+        encoded = prepare_params(wf, params, catalog.SessionThingLoader(session).resolve)
+        if at is not None:
+            within_horizon(at, f"the time {at.isoformat()}", utcnow())
+        return encoded
+
     def schedule_list(
         self,
         workflow: str,
@@ -411,6 +436,7 @@ class StepRuntime:
             depth=self.state.depth + 1,
             trigger=self.state.trigger,
             inline=inline,
+            captured=self.state.captured,  # nothing outside happens down a test's chain
         )
         with self.runner.db.read() as session:
             row = ledger.get_run(session, child)

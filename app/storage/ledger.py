@@ -56,6 +56,7 @@ class NewRun:
     depth: int = 0
     root_id: str | None = None  # the run its chain started from (None: its own root)
     origin: str = CLI  # who asked for it (PRODUCT §5: runs --json "origin")
+    captured: bool = False  # a test run: outside effects previewed, not performed
 
 
 def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
@@ -76,6 +77,7 @@ def run_values(run: NewRun, run_id: str, now: datetime) -> dict[str, Any]:
         "depth": run.depth,
         "root_id": run.root_id,
         "origin": run.origin,
+        "captured": run.captured,
     }
 
 
@@ -104,6 +106,7 @@ _BULK_COLUMNS = (
     "depth",
     "root_id",
     "origin",
+    "captured",
 )
 
 
@@ -138,6 +141,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
             run.depth,
             run.root_id,
             run.origin,
+            run.captured,
         )
         for run, run_id in zip(runs, ids, strict=True)
     ]
@@ -219,11 +223,12 @@ class Claimed:
     depth: int
     schedule_id: str | None
     root_id: str  # its chain's root: its own ID when it is the root
+    captured: bool = False  # a test run: outside effects previewed, not performed
 
 
 _CLAIMED = (
     'id, workflow, attempt, params, run_as, ignore_privacy, scheduled_for, "trigger", depth, '
-    "schedule_id, root_id"
+    "schedule_id, root_id, captured"
 )
 
 
@@ -278,6 +283,7 @@ def claim(
         row[8] or 0,
         row[9],
         row[10] or row[0],
+        bool(row[11]),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.storage.column_types import Json, UTCDateTime
@@ -143,6 +143,9 @@ class Run(Base):
     origin: Mapped[str] = mapped_column(String(120), default="cli", server_default="cli")
     # The scheduler (schedulers.id) whose claim it runs under (team mode, 0007).
     owner_scheduler: Mapped[str | None] = mapped_column(String(32))
+    # A test run whose emails and web calls are previewed, not sent (0008); kept
+    # on the row so that a resume after a crash never performs them either.
+    captured: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_runs_status_scheduled_for", "status", "scheduled_for"),

@@ -3,7 +3,6 @@ and for scheduling a Repeat rule or a list to run on (one run per item)."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,14 +30,14 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import WorkflowDef
 from app.core.types import utcnow
-from app.engine.service import prepare_params
 from app.errors import CueflowError
 from app.ui.dialogs import sizing
 from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
+from app.ui.dialogs.parameter_form import ParameterForm
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
 from app.ui.widgets import formatting
-from app.ui.widgets.inputs import DateEditor, ThingPicker, ValueEditor, editor_for
+from app.ui.widgets.inputs import DateEditor, ThingPicker
 from app.ui.widgets.palette_colours import error_style
 
 WHEN_NOW, WHEN_AT, WHEN_DELAY = range(3)
@@ -110,29 +109,11 @@ class RunDialog(QDialog):
             about.setWordWrap(True)
             layout.addWidget(about)
 
-        self.editors: dict[str, ValueEditor] = {}
-        self.field_errors: dict[str, QLabel] = {}
-        params_box = QGroupBox(self.tr("Parameters"), self)
-        form = QFormLayout(params_box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for param in workflow.parameters:
-            editor = editor_for(param.type, context.data, param.optional, params_box)
-            editor.setObjectName(f"param_{param.key}")
-            editor.changed.connect(self.on_input_changed)
-            error = QLabel(params_box)
-            error.setStyleSheet(error_style(self.palette()))
-            error.setVisible(False)
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(editor)
-            column.addWidget(error)
-            suffix = self.tr(" (optional)") if param.optional else ""
-            form.addRow(f"{param.key} — {param.type}{suffix}", column)
-            self.editors[param.key] = editor
-            self.field_errors[param.key] = error
-        if not workflow.parameters:
-            form.addRow(QLabel(self.tr("This workflow has no parameters."), params_box))
-        layout.addWidget(params_box)
+        self.params_form = ParameterForm(context.data, workflow, self)
+        self.params_form.changed.connect(self.on_input_changed)
+        self.editors = self.params_form.editors  # (the names the tests use)
+        self.field_errors = self.params_form.field_errors
+        layout.addWidget(self.params_form)
 
         options = QGroupBox(self.tr("Run"), self)
         options_form = QFormLayout(options)
@@ -263,8 +244,7 @@ class RunDialog(QDialog):
     # --- values -----------------------------------------------------------------
 
     def raw_values(self) -> dict[str, Any]:
-        values = {key: editor.value() for key, editor in self.editors.items()}
-        return {key: value for key, value in values.items() if value is not None}
+        return self.params_form.raw_values()
 
     def when(self) -> datetime | None:
         if self.run_now or self.when_now.isChecked():
@@ -277,38 +257,17 @@ class RunDialog(QDialog):
 
     def check(self) -> tuple[dict[str, Any] | None, str]:
         """The encoded parameters, or None and the reason they cannot be used."""
-        for label in self.field_errors.values():
-            label.setVisible(False)
-        for editor in self.editors.values():
-            editor.setStyleSheet("")
         if self.workflow_problems:
             return None, self.tr("The workflow has problems: {first}").format(
                 first=self.workflow_problems[0]
             )
-        values = self.raw_values()
-        workflow = self.workflow
         item_key = self.list_param()
         for name, editor in self.editors.items():
             editor.setEnabled(name != item_key)
-        if item_key is not None:  # each item fills this parameter; check the others
-            values.pop(item_key, None)
-            workflow = dataclasses.replace(
-                workflow, parameters=tuple(p for p in workflow.parameters if p.key != item_key)
-            )
-        for param in workflow.parameters:  # a required text needs more than blanks
-            value = values.get(param.key)
-            if not param.optional and isinstance(value, str) and not value.strip():
-                reason = self.tr("'{key}' needs a value").format(key=param.key)
-                self._mark(param.key, reason)
-                return None, reason
+        encoded, reason = self.params_form.check(skip=item_key)
+        if encoded is None:
+            return None, reason
         loader = self.context.data.thing_loader()
-        try:
-            encoded = prepare_params(workflow, values, loader.resolve)
-        except CueflowError as exc:
-            key = next((k for k in self.editors if f"'{k}'" in exc.reason), None)
-            if key is not None:
-                self._mark(key, exc.reason)
-            return None, exc.reason
         run_as = self.run_as.value()
         if run_as and loader.load(run_as) is None:
             return None, self.tr("Run as: no thing with ID '{id}'").format(id=run_as)
@@ -321,12 +280,6 @@ class RunDialog(QDialog):
             if item_key is not None and self.for_each.count() == 0:
                 return None, self.tr("For each: the list is empty.")
         return encoded, ""
-
-    def _mark(self, key: str, reason: str) -> None:
-        """Show `reason` under the parameter's input and outline the input."""
-        self.field_errors[key].setText(reason)
-        self.field_errors[key].setVisible(True)
-        self.editors[key].setStyleSheet("QLineEdit, QComboBox { border: 1px solid #dc2626; }")
 
     def list_param(self) -> str | None:
         """The parameter each list item goes into, when For each is on."""

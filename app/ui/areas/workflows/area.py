@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.definitions import WorkflowDef
-from app.engine.editor_queries import LastRun, last_run
+from app.engine.editor_queries import LastRun, last_run, run_outcome
 from app.engine.validation import Problem, validate_workflow
 from app.engine.workflows import Deleted, Saved
 from app.ui.areas.workflows.commands import (
@@ -38,6 +38,7 @@ from app.ui.areas.workflows.commands import (
 )
 from app.ui.areas.workflows.editor import WorkflowEditor, colour_chip
 from app.ui.dialogs.run_dialog import RunDialog
+from app.ui.dialogs.test_run_dialog import TestRunDialog
 from app.ui.shell.context import AppContext
 from app.ui.widgets.panes import named_button
 
@@ -52,6 +53,7 @@ def counted(n: int, one: str, many: str) -> str:
 
 
 LAST_RUN_COALESCE_MS = 300
+TEST_POLL_MS = 250
 
 
 class WorkflowsArea(QWidget):
@@ -61,6 +63,7 @@ class WorkflowsArea(QWidget):
     run_announced = Signal(str, str)  # words about a run a dialog scheduled, its ID
     workflows_changed = Signal()  # one was saved, renamed or deleted (labels may differ)
     _last_run_read = Signal(str, object)  # workflow name, LastRun or None (from a worker)
+    _test_read = Signal(object)  # the Test run as read now, LastRun or None (from a worker)
 
     def __init__(
         self, context: AppContext, undo_stack: QUndoStack, parent: QWidget | None = None
@@ -107,6 +110,7 @@ class WorkflowsArea(QWidget):
         self.editor = WorkflowEditor(splitter)
         self.editor.edited.connect(self.on_editor_edited)
         self.editor.run_requested.connect(self.on_editor_run_requested)
+        self.editor.test_requested.connect(self.on_editor_test_requested)
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
         splitter.setChildrenCollapsible(False)
@@ -124,6 +128,14 @@ class WorkflowsArea(QWidget):
         self.last_run_timer.timeout.connect(self.on_last_run_due)
         self._last_run_stale = False
         self._last_run_read.connect(self.on_last_run_read)
+        # A Test run's cards follow it step by step: read a few times a second while
+        # it goes on (a worker thread; one read at a time), and at once when it ends.
+        self.test_capture: dict[str, bool] = {}  # Preview only? per workflow, this session
+        self.test_timer = QTimer(self)
+        self.test_timer.setInterval(TEST_POLL_MS)
+        self.test_timer.timeout.connect(self.on_test_poll_due)
+        self._test_reading = False
+        self._test_read.connect(self.on_test_read)
         layout.addWidget(splitter)
         self.refresh_list()
 
@@ -254,6 +266,8 @@ class WorkflowsArea(QWidget):
     @Slot(str, str, str)
     def on_run_changed(self, run_id: str, workflow: str, status: str) -> None:
         """A run of the shown workflow ended: its cards show what it did (soon)."""
+        if run_id == self.editor.test_run_id:
+            self.on_test_poll_due()
         if self.current is not None and workflow == self.current.name and status in FINISHED:
             self._last_run_stale = True
             if self.isVisible() and not self.last_run_timer.isActive():
@@ -395,6 +409,70 @@ class WorkflowsArea(QWidget):
         """Ask yes or no (tests replace this)."""
         answer = QMessageBox.question(self, title, question)
         return answer == QMessageBox.StandardButton.Yes
+
+    # --- the Test run -----------------------------------------------------------------
+
+    @Slot()
+    def on_editor_test_requested(self) -> None:
+        self.open_test_dialog()
+
+    def open_test_dialog(self) -> TestRunDialog | None:
+        if self.current is None:
+            return None
+        name = self.current.name
+        dialog = TestRunDialog(
+            self.context,
+            self.current,
+            captured=self.test_capture.get(name, True),
+            problems=[e.sentence for e in self.editor.explained],
+            paused=self.context.clock is not None and self.context.service.is_paused(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.started.connect(self.on_test_started)
+        dialog.open()
+        return dialog
+
+    @Slot(str, bool)
+    def on_test_started(self, run_id: str, captured: bool) -> None:
+        if self.current is None:
+            return
+        self.test_capture[self.current.name] = captured
+        self.editor.begin_test(run_id, captured)
+        self.status_message.emit(
+            self.tr("Test run of {name} started").format(name=self.current.title)
+        )
+        self.test_timer.start()
+        self.on_test_poll_due()
+
+    @Slot()
+    def on_test_poll_due(self) -> None:
+        run_id = self.editor.test_run_id
+        if run_id is None or not self.editor.testing():
+            self.test_timer.stop()
+            return
+        if self._test_reading:
+            return
+        self._test_reading = True
+        db = self.context.db
+
+        def read() -> None:
+            try:
+                found = run_outcome(db, run_id)
+            except Exception:  # read again on the next tick
+                log.exception("reading the test run %s failed", run_id)
+                found = None
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._test_read.emit(found)
+
+        self.pool.start(read)
+
+    @Slot(object)
+    def on_test_read(self, found: LastRun | None) -> None:
+        self._test_reading = False
+        self.editor.show_test(found)
+        if not self.editor.testing():
+            self.test_timer.stop()
 
     @Slot(bool)
     def on_editor_run_requested(self, run_now: bool) -> None:

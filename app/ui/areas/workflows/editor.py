@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,16 +26,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import registry
+from app.actions.spec import CAPTURED, FAMILY_WORKFLOWS
 from app.core.definitions import DataTypeDef, ParameterDef, StepDef, TriggerDef, WorkflowDef
 from app.core.types import SCALARS
 from app.engine.dynamic_data import readable, scope, step_summary
-from app.engine.editor_queries import Explained, LastRun, explain, follows_label
+from app.engine.editor_queries import (
+    Explained,
+    LastRun,
+    StepOutcome,
+    explain,
+    follows_label,
+    plain_reason,
+)
 from app.engine.validation import Problem, typed_names
 from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, Card, FlowView
 from app.ui.areas.workflows.inspector import StepPanel, WorkflowPanel, scrolled, titles
 from app.ui.widgets.expression_edit import scope_words
+from app.ui.widgets.flow_style import action_icon
 from app.ui.widgets.step_form import StepForm
 
 PAGE_WORKFLOW, PAGE_STEP = 0, 1
@@ -53,6 +62,7 @@ class WorkflowEditor(EditsMixin, QWidget):
 
     edited = Signal(object, str)  # the new WorkflowDef, the undo text
     run_requested = Signal(bool)  # run now?
+    test_requested = Signal()  # the Test run button (Ctrl+T)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +75,10 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.triggers: list[TriggerDef] = []
         self.api_listen = ""  # the workflow API's address (setting api.listen)
         self.last_run: LastRun | None = None
+        # The Test run shown on the cards (until the workflow is edited or tested again).
+        self.test_run_id: str | None = None
+        self.test_captured = True
+        self.test: LastRun | None = None  # as last read; None until its first read
         self.step_form: StepForm | None = None
         self._form_key: tuple[Any, ...] | None = None
         self._insert_at: int | None = None
@@ -78,6 +92,12 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.title.setMinimumWidth(80)
         top.addWidget(self.title, 1)
+        self.test_button = QPushButton(action_icon("test", FAMILY_WORKFLOWS), self.tr("Test run"))
+        self.test_button.setParent(self)
+        self.test_button.setObjectName("testRunButton")
+        self.test_button.setShortcut(QKeySequence("Ctrl+T"))
+        self.test_button.clicked.connect(self.on_test_clicked)
+        top.addWidget(self.test_button)
         self.run_now_button = QPushButton(self.tr("Run now"), self)
         self.run_now_button.setObjectName("runNowButton")
         self.run_now_button.clicked.connect(self.on_run_now_clicked)
@@ -129,6 +149,14 @@ class WorkflowEditor(EditsMixin, QWidget):
             )
         )
         layout.addWidget(self.flow, 1)
+        self.test_status = QLabel(pane)
+        self.test_status.setObjectName("testRunStatus")
+        self.test_status.setWordWrap(True)
+        self.test_status.setStyleSheet(
+            "background: palette(alternate-base); border-radius: 4px; padding: 6px;"
+        )
+        self.test_status.setVisible(False)
+        layout.addWidget(self.test_status)
         # Under the flow, so showing it moves neither the cards nor the inspector.
         self.problem_banner = QLabel(pane)
         self.problem_banner.setObjectName("workflowProblems")
@@ -197,6 +225,8 @@ class WorkflowEditor(EditsMixin, QWidget):
         """Bring every widget in line with `workflow`, touching only what differs."""
         if workflow is None or self.workflow is None or workflow.name != self.workflow.name:
             self.last_run = None
+        if workflow != self.workflow:  # edited (or another one): its last test no longer fits
+            self.end_test()
         self.workflow = workflow
         self.problems = problems
         self.explained = [explain(p, workflow) for p in problems]
@@ -251,6 +281,87 @@ class WorkflowEditor(EditsMixin, QWidget):
         if self.workflow is not None:
             self._show_cards()
 
+    # --- the Test run --------------------------------------------------------------
+
+    def begin_test(self, run_id: str, captured: bool) -> None:
+        """A Test run of the shown workflow started: its cards follow it."""
+        self.test_run_id, self.test_captured, self.test = run_id, captured, None
+        self._show_test_status()
+        if self.workflow is not None:
+            self._show_cards()
+
+    def show_test(self, outcome: LastRun | None) -> None:
+        """The Test run as read now (while it goes on, and once it ended)."""
+        if outcome is None or outcome.run_id != self.test_run_id:
+            return
+        self.test = outcome
+        self._show_test_status()
+        if self.workflow is not None:
+            self._show_cards()
+
+    def end_test(self) -> None:
+        self.test_run_id, self.test = None, None
+        self.test_status.setVisible(False)
+
+    def testing(self) -> bool:
+        """A Test run started and has not ended yet."""
+        return self.test_run_id is not None and (self.test is None or not self.test.ended)
+
+    def _show_test_status(self) -> None:
+        mode = (
+            self.tr("preview only: nothing is sent")
+            if self.test_captured
+            else self.tr("emails and web calls for real")
+        )
+        test = self.test
+        if test is None or (test.status == "scheduled" and not test.retrying):
+            text = self.tr("Test run waiting to start ({mode})").format(mode=mode)
+        elif not test.ended:
+            text = self.tr("Test run in progress ({mode})…").format(mode=mode)
+        elif test.status == "succeeded":
+            text = self.tr("Test run succeeded ({mode}). Click a step to see what it did.").format(
+                mode=mode
+            )
+        elif test.retrying:
+            text = self.tr("Test run failed; it is retried as the workflow's Retries say. {error}")
+            text = text.format(error=test.error or "")
+        else:
+            failed = next((n for n, o in sorted(test.steps.items()) if o.status == "failed"), None)
+            if failed is not None:  # the card and the inspector say why
+                text = self.tr("Test run failed at step {n} · {label}: see its card.").format(
+                    n=failed, label=self._step_label(failed)
+                )
+            else:
+                text = self.tr("Test run {status}: {error}").format(
+                    status=self.tr(test.status), error=plain_reason(test.error or "")
+                )
+        self.test_status.setText(text)
+        self.test_status.setVisible(True)
+
+    def _step_label(self, position: int) -> str:
+        """ "Send email": the label of the action of step `position` (1-based)."""
+        steps = self.workflow.steps if self.workflow is not None else ()
+        action = steps[position - 1].action if 0 < position <= len(steps) else ""
+        spec = registry.get(action)
+        return self.tr(spec.label) if spec is not None else action
+
+    def _test_step(self, position: int) -> tuple[StepOutcome | None, str]:
+        """A step in the Test run: its outcome, or words for where the run is."""
+        test = self.test
+        outcome = test.steps.get(position) if test is not None else None
+        if outcome is not None:
+            return outcome, ""
+        if test is None or (test.status == "scheduled" and not test.retrying):
+            return None, self.tr("waiting")
+        if not test.ended:
+            # The step after the last recorded one runs, unless that one is still
+            # running (a step with an outside effect records itself first).
+            last = max(test.steps, default=0)
+            busy = last > 0 and test.steps[last].status == "running"
+            running = position == last + 1 and not busy
+            return None, self.tr("running…") if running else self.tr("waiting")
+        return None, self.tr("not run")
+
     def _type_names(self) -> list[str]:
         return [*SCALARS, *sorted(self.data_type_fields)]
 
@@ -279,10 +390,22 @@ class WorkflowEditor(EditsMixin, QWidget):
         for position, step in enumerate(wf.steps):
             spec = registry.get(step.action)
             outcome = outcomes.get(position + 1)
-            status_text = ""
-            if outcome is not None:
+            status_text = error = ""
+            status = outcome.status if outcome is not None else ""
+            if self.test_run_id is not None:
+                outcome, words = self._test_step(position + 1)
+                status = outcome.status if outcome is not None else ""
+                if words:
+                    status, status_text = ("running" if words == self.tr("running…") else ""), words
+                if outcome is not None and outcome.status == "running":
+                    status_text = self.tr("running…")
+                elif outcome is not None and outcome.error:
+                    error = plain_reason(outcome.error)
+            if outcome is not None and not status_text:
                 status_text = self.tr("{status} · {duration}").format(
-                    status=self.tr(outcome.status),
+                    status=self.tr("preview")
+                    if _is_preview(outcome.result)
+                    else self.tr(outcome.status),
                     duration=_duration(outcome.duration_ms),
                 )
             cards.append(
@@ -296,9 +419,10 @@ class WorkflowEditor(EditsMixin, QWidget):
                     self.tr("only when {condition}").format(condition=readable(step.only_when))
                     if step.only_when
                     else "",
-                    outcome.status if outcome is not None else "",
+                    status,
                     status_text,
                     position + 1 in bad_steps,
+                    error=error,
                 )
             )
         cards.append(Card(END, len(wf.steps), "", ""))
@@ -394,6 +518,12 @@ class WorkflowEditor(EditsMixin, QWidget):
             self.step_form.show_problems(self._step_problems(position + 1))
         outcome = self.last_run.steps.get(position + 1) if self.last_run else None
         self.step_panel.show_outcome(outcome, titles(spec.inputs) if spec else {})
+        if self.test_run_id is not None:
+            tested, words = self._test_step(position + 1)
+            labels = self.test.labels if self.test is not None else {}
+            self.step_panel.show_test(tested, titles(spec.inputs) if spec else {}, words, labels)
+        else:
+            self.step_panel.last_test.setVisible(False)
 
     def _set_step_form(self, form: StepForm | None) -> None:
         if self.step_form is not None and self.step_form is not form:
@@ -440,7 +570,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         error.setText("; ".join(name_problems))
         error.setVisible(bool(name_problems))
         reason = self.explained[0].sentence if self.explained else ""
-        for button in (self.run_now_button, self.schedule_button):
+        for button in (self.test_button, self.run_now_button, self.schedule_button):
             button.setEnabled(not self.problems)
             button.setToolTip(
                 self.tr("Fix the problems first: {reason}").format(reason=reason)
@@ -482,6 +612,10 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.add_step(action, position)
 
     @Slot()
+    def on_test_clicked(self) -> None:
+        self.test_requested.emit()
+
+    @Slot()
     def on_run_now_clicked(self) -> None:
         self.run_requested.emit(True)
 
@@ -496,6 +630,10 @@ def _parameters_text(parameters: tuple[ParameterDef, ...]) -> str:
         kind = str(p.type) + (", optional" if p.optional else "")
         parts.append(f"‹{p.key}› {kind}")
     return "  ".join(parts)
+
+
+def _is_preview(result: Any) -> bool:
+    return isinstance(result, dict) and result.get(CAPTURED) is True
 
 
 def _duration(ms: float) -> str:

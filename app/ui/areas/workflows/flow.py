@@ -79,6 +79,7 @@ class Card:
     status_text: str = ""  # "succeeded · 0.3 s"
     problem: bool = False
     note: str = ""  # e.g. the triggers that start the workflow
+    error: str = ""  # why the step failed in its last (test) run, under the badges
 
     @property
     def has_badges(self) -> bool:
@@ -107,6 +108,7 @@ class FlowDelegate(QStyledItemDelegate):
         if card.kind == END:
             return QSize(200, CONNECTOR + 40)
         extra = (self.summary_lines(card, option) - 1) * LINE
+        extra += self.error_lines(card, option) * LINE
         height = CARD + extra + (BADGES if card.has_badges else 0) + 6
         return QSize(200, height + (0 if card.kind == PARAMETERS else CONNECTOR))
 
@@ -116,6 +118,14 @@ class FlowDelegate(QStyledItemDelegate):
         text_width = width - 2 * MARGIN - 54 - 8
         metrics = QFontMetrics(option.font)
         return len(chip_lines(metrics, card.summary, max(text_width, 40)))
+
+    def error_lines(self, card: Card, option: QStyleOptionViewItem) -> int:
+        if not card.error:
+            return 0
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListWidget) else 300
+        lines = chip_lines(QFontMetrics(option.font), card.error, max(width - 2 * MARGIN - 62, 40))
+        return min(len(lines), ERROR_LINES)
 
     def paint(
         self,
@@ -201,9 +211,20 @@ class FlowDelegate(QStyledItemDelegate):
         lines = len(chip_lines(QFontMetrics(font), card.summary, width))
         summary_rect = QRect(text_left, frame.top() + 30, width, LINE * lines)
         _chips(painter, summary_rect, card.summary, palette, colour)
+        badges_top = frame.top() + CARD - 2 + (lines - 1) * LINE
         if card.has_badges:
-            badges_top = frame.top() + CARD - 2 + (lines - 1) * LINE
             self._badges(painter, QRect(text_left, badges_top, width, 20), card)
+        if card.error:
+            top = badges_top + (BADGES if card.has_badges else 0)
+            error_lines = chip_lines(QFontMetrics(font), card.error, width, ERROR_LINES)
+            painter.setPen(QColor(STATUS_COLOURS["failed"]))
+            for number, line in enumerate(error_lines):
+                text = "".join(word for _, word, _ in line)
+                painter.drawText(
+                    QRect(text_left, top + number * LINE, width, LINE),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    text,
+                )
 
     def _badges(self, painter: QPainter, rect: QRect, card: Card) -> None:
         x = rect.left()
@@ -232,6 +253,7 @@ class FlowDelegate(QStyledItemDelegate):
 
 LINE = 20  # height of a summary line
 SUMMARY_LINES = 3  # a long summary wraps twice (readable in a narrow flow), then is elided
+ERROR_LINES = 2  # a failed step's error sentence on its card, then elided
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:

@@ -8,6 +8,7 @@ show values and report what the person did; the editor makes the edits.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from typing import Any
@@ -31,14 +32,19 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.actions.spec import CAPTURED
 from app.core import expressions
 from app.core.types import local_zone
 from app.engine.editor_queries import StepOutcome, free_name_from_label, plain_reason
 from app.engine.validation import check_fields
+from app.ui.areas.scheduler.run_details import add_value
+from app.ui.areas.scheduler.run_details import value_text as run_value_text
 from app.ui.areas.workflows.api_section import ApiSection
 from app.ui.areas.workflows.parameters import ParametersTable
 from app.ui.widgets.dynamic_data import DynamicDataButton
@@ -312,7 +318,90 @@ class StepPanel(QWidget):
         last.addWidget(self.last_table)
         self.last_run.setVisible(False)
         layout.addWidget(self.last_run)
+        layout.addWidget(self._build_last_test())
         layout.addStretch(1)
+
+    def _build_last_test(self) -> QGroupBox:
+        """What the step did in the editor's Test run: an email as it would be sent,
+        then its inputs and result as name / value rows (the Scheduler's renderer)."""
+        self.last_test = QGroupBox(self.tr("Last test"), self)
+        self.last_test.setObjectName("stepLastTest")
+        box = QVBoxLayout(self.last_test)
+        self.test_status = QLabel(self.last_test)
+        self.test_status.setObjectName("stepTestStatus")
+        self.test_status.setWordWrap(True)
+        box.addWidget(self.test_status)
+        self.email_preview = QLabel(self.last_test)
+        self.email_preview.setObjectName("emailPreview")
+        self.email_preview.setWordWrap(True)
+        self.email_preview.setTextFormat(Qt.TextFormat.RichText)
+        self.email_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.email_preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.email_preview.setStyleSheet("padding: 8px; background: palette(base);")
+        box.addWidget(self.email_preview)
+        self.test_values = QTreeWidget(self.last_test)
+        self.test_values.setObjectName("stepTestValues")
+        self.test_values.setColumnCount(2)
+        self.test_values.setHeaderLabels([self.tr("What"), self.tr("Value")])
+        self.test_values.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.test_values.setWordWrap(True)
+        self.test_values.setMinimumHeight(140)
+        box.addWidget(self.test_values)
+        self.last_test.setVisible(False)
+        return self.last_test
+
+    def show_test(
+        self,
+        outcome: StepOutcome | None,
+        input_titles: dict[str, str],
+        words: str,
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """The step in the Test run: `words` says where it is (running, not reached …);
+        `labels` name the things its values hold by ID."""
+        names = labels or {}
+        self.last_test.setVisible(bool(words) or outcome is not None)
+        self.last_run.setVisible(False)  # the test is the newest run: shown once, here
+        self.test_values.clear()
+        preview = _captured(outcome.result) if outcome is not None else None
+        email = preview is not None and "subject" in preview and "to" in preview
+        self.email_preview.setVisible(email)
+        if outcome is None:
+            self.test_status.setText(words)
+            return
+        text = self.tr("{status} in {duration}").format(
+            status=self.tr(outcome.status).capitalize(),
+            duration=duration_text(outcome.duration_ms / 1000),
+        )
+        if preview is not None:
+            nothing = (
+                self.tr("nothing was scheduled")
+                if "workflow" in preview
+                else self.tr("nothing was sent")
+            )
+            text = self.tr("Previewed in {duration}: {nothing}").format(
+                duration=duration_text(outcome.duration_ms / 1000), nothing=nothing
+            )
+        if outcome.error:
+            text += "\n" + outcome.error
+        self.test_status.setText(text)
+        if email and preview is not None:
+            self.email_preview.setText(email_html(preview))
+        inputs = QTreeWidgetItem(self.test_values, [self.tr("Inputs"), ""])
+        for name, value in (outcome.inputs or {}).items():
+            add_value(inputs, input_titles.get(name, name), readable(value, names))
+        if outcome.status != "failed" and not email:  # (an email's result is its preview)
+            result = QTreeWidgetItem(self.test_values, [self.tr("Result"), ""])
+            shown = outcome.result
+            if preview is not None:
+                shown = {k: v for k, v in preview.items() if k != CAPTURED}
+            if isinstance(shown, dict):
+                for key, value in shown.items():
+                    words = _tr(RESULT_WORDS.get(str(key), str(key)))
+                    add_value(result, words, readable(value, names))
+            else:
+                result.setText(1, run_value_text(readable(shown, names)))
+        self.test_values.expandToDepth(1)  # names and their fields; deeper on a click
 
     def set_header(self, position: int, label: str, icon: str, family: str, count: int) -> None:
         self.icon.setPixmap(action_pixmap(icon, family_colour(family), 28))
@@ -347,6 +436,60 @@ class StepPanel(QWidget):
             self.last_table.setItem(row, 0, QTableWidgetItem(what))
             self.last_table.setItem(row, 1, QTableWidgetItem(value))
         self.last_table.setVisible(bool(rows))
+
+
+# How a preview's fields read (the keys ActionSpec.capture gives).
+RESULT_WORDS = {
+    "from": "From",
+    "to": "To",
+    "cc": "Cc",
+    "bcc": "Bcc",
+    "reply_to": "Reply to",
+    "subject": "Subject",
+    "body": "Body",
+    "html": "Sent as HTML",
+    "method": "Method",
+    "url": "Address",
+    "headers": "Headers",
+    "json": "JSON body",
+    "workflow": "Workflow",
+    "params": "Parameters",
+    "at": "When",
+    "every": "Repeat every",
+    "runs": "Runs",
+    "interval": "Seconds between items",
+}
+
+
+def readable(value: Any, labels: dict[str, str], depth: int = 0) -> Any:
+    """A recorded value as people read it: times in local time, things by their label."""
+    if isinstance(value, str) and value in labels:
+        return labels[value]
+    if isinstance(value, str) and _ISO.match(value):
+        return value_text(value)
+    if depth < 8 and isinstance(value, dict):
+        return {key: readable(item, labels, depth + 1) for key, item in value.items()}
+    if depth < 8 and isinstance(value, list):
+        return [readable(item, labels, depth + 1) for item in value]
+    return value
+
+
+def _captured(result: Any) -> dict[str, Any] | None:
+    """A test run's preview (a result marked captured), or None."""
+    return result if isinstance(result, dict) and result.get(CAPTURED) is True else None
+
+
+def email_html(preview: dict[str, Any]) -> str:
+    """An email preview as a mail program shows it: header lines, then the body."""
+    rows = [
+        (_tr(RESULT_WORDS[key]), str(preview[key]))
+        for key in ("from", "to", "cc", "bcc", "reply_to", "subject")
+        if preview.get(key)
+    ]
+    head = "".join(f"<b>{html.escape(name)}:</b> {html.escape(value)}<br>" for name, value in rows)
+    body = str(preview.get("body") or "")
+    # As text, an HTML body too (its source: its markup and links are not run here).
+    return f"{head}<hr>{html.escape(body).replace(chr(10), '<br>')}"
 
 
 def duration_text(seconds: float) -> str:
