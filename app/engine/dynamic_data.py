@@ -353,10 +353,16 @@ def chip_segments(text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def step_summary(action: str, inputs: Mapping[str, Any]) -> str:
-    """The one line a step card shows: "Send email to ‹user's email›: Hello"."""
+def step_summary(
+    action: str, inputs: Mapping[str, Any], workflow_titles: Mapping[str, str] | None = None
+) -> str:
+    """The one line a step card shows: "Send email to ‹user's email›: Hello";
+    a workflow it runs or schedules by its title ("Schedule Send birthday email")."""
     spec = registry.get(action)
     if spec is None:
         return f"Unknown action '{action}'"
     shown = {k: readable_text(v) if isinstance(v, str) else v for k, v in inputs.items()}
+    called = shown.get("workflow")
+    if spec.calls_workflow and isinstance(called, str) and workflow_titles:
+        shown["workflow"] = workflow_titles.get(called, called)
     return spec.summary(shown)

@@ -61,6 +61,25 @@ def test_status_bar_shows_the_scheduler(qtbot: Any, greeting: AppContext) -> Non
     window.close()
 
 
+def test_a_finished_run_is_said_in_the_status_bar_by_its_workflow_title(
+    qtbot: Any, greeting: AppContext
+) -> None:
+    from app.core.types import utcnow
+
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    title = window.workflows_area.editor.workflow_titles["greet"]
+    greeting.service.schedule("greet", {"user": "ada"}, at=utcnow())
+    greeting.start_clock()
+    try:
+        # (it fails: no mail server here; what matters is how it is said)
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"{title}: failed")
+        assert title == "Greet a user"
+    finally:
+        greeting.stop_clock()
+    window.close()
+
+
 def test_load_examples_fills_an_empty_folder(
     qtbot: Any, window: MainWindow, context: AppContext
 ) -> None:

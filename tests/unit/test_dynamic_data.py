@@ -267,3 +267,16 @@ def test_a_name_suggests_a_type(loaded: Database) -> None:
     assert suggested_type("tags", types) is None  # a list field: no guess
     assert suggested_type("subject", types) is None
     assert suggested_type("", types) is None
+
+
+def test_a_called_workflow_is_summarised_by_its_title() -> None:
+    titles = {"send_birthday_email": "Send birthday email"}
+    inputs = {"workflow": "send_birthday_email", "at": "{{ birthday }}"}
+    assert step_summary("run_workflow", inputs, titles).startswith("Run Send birthday email")
+    scheduled = step_summary("schedule_workflow", inputs, titles)
+    assert "Send birthday email" in scheduled and "send_birthday_email" not in scheduled
+    # an unknown name (a workflow not imported yet) stays as written
+    assert "later_one" in step_summary("run_workflow", {"workflow": "later_one"}, titles)
+    assert step_summary("log", {"message": "send_birthday_email"}, titles).endswith(
+        "send_birthday_email"
+    )

@@ -339,12 +339,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str, str)
     def on_run_changed(self, run_id: str, workflow: str, status: str) -> None:
+        title = self.workflows_area.editor.workflow_titles.get(workflow, workflow)
         self.statusBar().showMessage(
-            self.tr("Run {id} ({workflow}): {status}").format(
-                id=run_id, workflow=workflow, status=status
-            ),
-            8000,
+            self.tr("{workflow}: {status}").format(workflow=title, status=self.tr(status)), 8000
         )
+        self.statusBar().setToolTip(self.tr("Run {id}").format(id=run_id))
 
     @Slot()
     def on_ledger_changed(self) -> None:

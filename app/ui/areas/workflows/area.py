@@ -150,6 +150,7 @@ class WorkflowsArea(QWidget):
             types,
             self.context.data.triggers(),
             api_listen=self.context.settings.get("api.listen"),
+            workflow_titles={name: wf.title for name, wf in workflows.items()},
         )
         return types, workflows
 

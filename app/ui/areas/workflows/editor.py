@@ -72,6 +72,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.data_type_fields: dict[str, list[str]] = {}
         self.data_types: dict[str, DataTypeDef] = {}
         self.workflow_names: list[str] = []
+        self.workflow_titles: dict[str, str] = {}
         self.triggers: list[TriggerDef] = []
         self.api_listen = ""  # the workflow API's address (setting api.listen)
         self.last_run: LastRun | None = None
@@ -214,9 +215,11 @@ class WorkflowEditor(EditsMixin, QWidget):
         data_types: Mapping[str, DataTypeDef] | None = None,
         triggers: list[TriggerDef] | None = None,
         api_listen: str = "",
+        workflow_titles: Mapping[str, str] | None = None,
     ) -> None:
         self.data_type_fields = data_type_fields
         self.workflow_names = workflow_names
+        self.workflow_titles = dict(workflow_titles or {})
         self.data_types = dict(data_types or {})
         self.triggers = list(triggers or [])
         self.api_listen = api_listen
@@ -413,7 +416,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                     STEP,
                     position,
                     f"{position + 1}. {self.tr(spec.label) if spec else step.action}",
-                    step_summary(step.action, step.inputs),
+                    step_summary(step.action, step.inputs, self.workflow_titles),
                     spec.family if spec else "",
                     spec.icon if spec else "",
                     self.tr("only when {condition}").format(condition=readable(step.only_when))
