@@ -50,6 +50,15 @@ class FieldsSaved:
     moved: int
 
 
+@dataclass(frozen=True)
+class RemovedThing:
+    """A deleted thing as it was: what `restore_things` creates again."""
+
+    id: str
+    type_name: str
+    fields: dict[str, Any]  # as stored
+
+
 def _refuse(problems: Sequence[Problem]) -> None:
     if problems:
         raise BadInput(problems[0].reason, problems[0].place or None)
@@ -246,8 +255,34 @@ class DataService:
     def modify_thing(self, thing_id: str, values: Mapping[str, Any]) -> ThingView:
         return self.things.modify_thing(thing_id, values)
 
-    def delete_things(self, thing_ids: Sequence[str]) -> None:
-        """Delete things in one change set (one trigger run per thing)."""
+    def delete_things(self, thing_ids: Sequence[str]) -> list[RemovedThing]:
+        """Delete things in one change set (one trigger run per thing); returns each
+        as it was when deleted, in order, for an undo (see restore_things)."""
+        removed = []
         with self.things.changing() as session:
             for thing_id in thing_ids:
+                row = catalog.thing_row(session, thing_id)
+                type_name = catalog.type_def(session, row.type_id).name
+                removed.append(RemovedThing(thing_id, type_name, dict(row.data)))
                 catalog.delete_thing(session, thing_id)
+        return removed
+
+    def restore_things(self, removed: Sequence[RemovedThing]) -> list[ThingView]:
+        """Create deleted things again, with their IDs and fields, in one change set.
+
+        It is a change like any other: the data types' "created" triggers fire,
+        checked as any new thing is. In reverse order of deletion, so a thing
+        refers again to the things deleted after it (deleting a thing drops
+        references to it from the things deleted later). References other
+        things held, and runs the delete cancelled, stay as they are now.
+        Refused, with nothing written, when an ID is taken again or a value
+        no longer fits its field (the field was changed or removed)."""
+        restored = []
+        with self.things.changing() as session:
+            for thing in reversed(removed):
+                if catalog.load_row(session, thing.id) is not None:
+                    raise BadInput(f"a thing with ID '{thing.id}' exists already")
+                restored.append(
+                    catalog.create_thing(session, thing.type_name, thing.fields, thing_id=thing.id)
+                )
+        return restored[::-1]

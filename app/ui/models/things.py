@@ -187,6 +187,10 @@ class ThingsModel(QAbstractTableModel):
     def thing_id(self, row: int) -> str:
         return self._rows[row].id
 
+    def thing_fields(self, row: int) -> dict[str, Any]:
+        """The row's fields as stored (a copy)."""
+        return dict(self._rows[row].data)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
