@@ -102,6 +102,7 @@ def test_deleting_things_is_undone_with_their_ids_and_fields(
     area.things_model.reload()
     qtbot.waitUntil(lambda: model.rowCount() == 3)
     before = stored(greeting)
+    order = [model.thing_id(r) for r in range(3)]
     asked: list[str] = []
 
     def yes(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
@@ -124,6 +125,7 @@ def test_deleting_things_is_undone_with_their_ids_and_fields(
     press(qtbot, window)
     qtbot.waitUntil(lambda: model.rowCount() == 3)
     assert stored(greeting) == before  # the same IDs, the same fields
+    assert [model.thing_id(r) for r in range(3)] == order  # and in their order
     assert trigger_runs(greeting) == runs_before + 6  # three deleted, three created again
     press(qtbot, window, redo=True)
     qtbot.waitUntil(lambda: model.rowCount() == 0)

@@ -348,6 +348,8 @@ def test_deleted_things_come_back_with_their_ids_and_fields_and_created_triggers
     assert _stored(db, "bob") == {**before["bob"], "friends": []}
     assert _stored(db, "cy") == {**before["cy"], "friends": []}  # not brought back: documented
     assert _trigger_runs(db) == 4  # two deleted, then two created
+    # new rows, at the end: bob before ada, whose friend he is again
+    assert [t.id for t in data.things_page("User", "", 0, 10)] == ["cy", "bob", "ada"]
 
     with pytest.raises(BadInput, match="a thing with ID 'bob' exists already"):
         data.restore_things(removed)  # restored twice: refused, nothing written
