@@ -82,3 +82,13 @@ def test_the_inspector_edits_the_condition_as_written_and_the_badge_follows(
         )
     )
     assert field.text() == "step1.status >= 400"
+    reads = form.reads["only_when"]
+    assert reads.isVisibleTo(form) and "Result of step 1's status is at least 400" in reads.text()
+    # under the field, as on the card: a yes/no parameter reads "is no"
+    editor.select_step(2)
+    qtbot.waitUntil(lambda: editor.step_form is not None and editor.step_form is not form)
+    quiet = editor.step_form
+    assert "notify is no" in quiet.reads["only_when"].text()
+    editor.select_step(3)  # no words for it: no "Reads" line, the field says it
+    qtbot.waitUntil(lambda: editor.step_form is not quiet)
+    assert not editor.step_form.reads["only_when"].isVisibleTo(editor.step_form)
