@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TypeVar
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateError
@@ -35,6 +37,7 @@ __all__ = [
     "plural",
 ]
 
+_T = TypeVar("_T")
 SOURCE_LIMIT = 500  # longer conditions are not put into words (a badge is one line)
 DEPTH_LIMIT = 12  # deeper nesting is not a sentence anyone reads
 DATE, YES_NO = "date", "yes/no"
@@ -159,12 +162,25 @@ def describe(
     """
     if not isinstance(condition, str) or not condition.strip() or len(condition) > SOURCE_LIMIT:
         return None
+    return _described(condition, _key(types or {}), _key(data_types or {}))
+
+
+def _key(mapping: Mapping[str, _T]) -> tuple[tuple[str, _T], ...]:
+    return tuple(sorted(mapping.items(), key=lambda item: item[0]))
+
+
+@lru_cache(maxsize=1024)  # the cards are drawn again after each edit and each run
+def _described(
+    condition: str,
+    types: tuple[tuple[str, str], ...],
+    data_types: tuple[tuple[str, DataTypeDef], ...],
+) -> str | None:
     try:
         parser = Parser(environment(), condition, state="variable")
         tree = parser.parse_expression()
         if not parser.stream.eos:
             return None
-        return _Describer(types or {}, data_types or {}).truth(tree, 0)
+        return _Describer(dict(types), dict(data_types)).truth(tree, 0)
     except (TemplateError, RecursionError, _Unsayable, UnicodeError, ValueError):
         return None
 
