@@ -164,7 +164,7 @@
         <location filename="../../app/ui/shell/tray.py" line="110" />
         <location filename="../../app/ui/shell/tray.py" line="168" />
         <source>Upcoming runs</source>
-        <translation type="unfinished" />
+        <translation>Anstehende Läufe</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/tray.py" line="120" />
@@ -205,163 +205,163 @@
 <context>
     <name>DataArea</name>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="89" />
-        <location filename="../../app/ui/areas/data/area.py" line="192" />
+        <location filename="../../app/ui/areas/data/area.py" line="90" />
+        <location filename="../../app/ui/areas/data/area.py" line="193" />
         <source>Data types</source>
         <translation>Datentypen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="94" />
+        <location filename="../../app/ui/areas/data/area.py" line="95" />
         <source>New data type…</source>
         <translation>Neuer Datentyp…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="103" />
+        <location filename="../../app/ui/areas/data/area.py" line="104" />
         <source>Fields</source>
         <translation>Felder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="108" />
+        <location filename="../../app/ui/areas/data/area.py" line="109" />
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="108" />
+        <location filename="../../app/ui/areas/data/area.py" line="109" />
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="108" />
+        <location filename="../../app/ui/areas/data/area.py" line="109" />
         <source>Is a list</source>
         <translation>Ist eine Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="125" />
+        <location filename="../../app/ui/areas/data/area.py" line="126" />
         <source>Add field</source>
         <translation>Feld hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="128" />
+        <location filename="../../app/ui/areas/data/area.py" line="129" />
         <source>Remove field</source>
         <translation>Feld entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="137" />
+        <location filename="../../app/ui/areas/data/area.py" line="138" />
         <source>Things</source>
         <translation>Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="142" />
+        <location filename="../../app/ui/areas/data/area.py" line="143" />
         <source>Search things</source>
         <translation>Dinge suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="146" />
+        <location filename="../../app/ui/areas/data/area.py" line="147" />
         <source>Add thing</source>
         <translation>Ding hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="150" />
+        <location filename="../../app/ui/areas/data/area.py" line="151" />
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="178" />
+        <location filename="../../app/ui/areas/data/area.py" line="179" />
         <source>Fields and things</source>
         <translation>Felder und Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="188" />
+        <location filename="../../app/ui/areas/data/area.py" line="189" />
         <source>Privacy rules</source>
         <translation>Datenschutzregeln</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="196" />
+        <location filename="../../app/ui/areas/data/area.py" line="197" />
         <source>Triggers</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="287" />
+        <location filename="../../app/ui/areas/data/area.py" line="288" />
         <source>Change the fields of {type}</source>
         <translation>Felder von {type} ändern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="313" />
+        <location filename="../../app/ui/areas/data/area.py" line="314" />
         <source>{old} to {new}</source>
         <translation>{old} in {new}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="317" />
+        <location filename="../../app/ui/areas/data/area.py" line="318" />
         <source>Added the field {fields}</source>
         <translation>Feld {fields} hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="319" />
+        <location filename="../../app/ui/areas/data/area.py" line="320" />
         <source>Renamed the field {fields}</source>
         <translation>Feld {fields} umbenannt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="321" />
+        <location filename="../../app/ui/areas/data/area.py" line="322" />
         <source>Renamed the field {fields} (1 {type} kept its value)</source>
         <translation>Feld {fields} umbenannt (1 {type} hat seinen Wert behalten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="323" />
-        <source>Renamed the field {fields} ({n} {type}s kept their values)</source>
+        <location filename="../../app/ui/areas/data/area.py" line="324" />
+        <source>Renamed the field {fields} ({n} {types} kept their values)</source>
         <translation>Feld {fields} umbenannt ({n} Dinge vom Typ {type} haben ihre Werte behalten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="408" />
+        <location filename="../../app/ui/areas/data/area.py" line="503" />
+        <source>Delete these {n} {types}?</source>
+        <translation>Diese {n} Dinge vom Typ {type} löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="413" />
         <source>New data type</source>
         <translation>Neuer Datentyp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="409" />
+        <location filename="../../app/ui/areas/data/area.py" line="414" />
         <source>Name (e.g. Customer)</source>
         <translation>Name (z. B. Kunde)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="410" />
+        <location filename="../../app/ui/areas/data/area.py" line="415" />
         <source>Create</source>
         <translation>Anlegen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="423" />
+        <location filename="../../app/ui/areas/data/area.py" line="428" />
         <source>'{name}' cannot be a new data type name: {reason}</source>
         <translation>„{name}“ kann kein Name eines neuen Datentyps sein: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="469" />
+        <location filename="../../app/ui/areas/data/area.py" line="474" />
         <source>Add {type} {label}</source>
         <translation>{type} {label} hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="475" />
+        <location filename="../../app/ui/areas/data/area.py" line="480" />
         <source>Added {type} {label}</source>
         <translation>{type} {label} hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="495" />
+        <location filename="../../app/ui/areas/data/area.py" line="501" />
         <source>Delete this {type}?</source>
         <translation>Dieses Ding vom Typ {type} löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="497" />
-        <source>Delete these {n} {type}s?</source>
-        <translation>Diese {n} Dinge vom Typ {type} löschen?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/area.py" line="500" />
+        <location filename="../../app/ui/areas/data/area.py" line="506" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="511" />
+        <location filename="../../app/ui/areas/data/area.py" line="517" />
         <source>Delete {type} {label}</source>
         <translation>{type} {label} löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="513" />
+        <location filename="../../app/ui/areas/data/area.py" line="519" />
         <source>Delete {n} things</source>
         <translation>{n} Dinge löschen</translation>
     </message>
@@ -780,7 +780,7 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="76" />
         <source>Delete</source>
-        <translation type="unfinished" />
+        <translation>Löschen</translation>
     </message>
 </context>
 <context>
@@ -869,7 +869,7 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="384" />
         <source>Remove</source>
-        <translation type="unfinished" />
+        <translation>Entfernen</translation>
     </message>
 </context>
 <context>
@@ -1133,12 +1133,12 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="72" />
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="72" />
         <source>Value</source>
-        <translation type="unfinished" />
+        <translation>Wert</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="79" />
@@ -1148,7 +1148,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="80" />
         <source>Remove</source>
-        <translation type="unfinished" />
+        <translation>Entfernen</translation>
     </message>
 </context>
 <context>
@@ -1276,7 +1276,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="202" />
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="215" />
@@ -1522,7 +1522,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="115" />
         <source>Parameters</source>
-        <translation type="unfinished" />
+        <translation>Parameter</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="129" />
@@ -1587,12 +1587,12 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
         <source>Run now</source>
-        <translation type="unfinished" />
+        <translation>Jetzt ausführen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
         <source>Schedule</source>
-        <translation type="unfinished" />
+        <translation>Planen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="285" />
@@ -1663,7 +1663,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="466" />
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="472" />
@@ -2521,7 +2521,7 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="64" />
         <source>Triggers</source>
-        <translation type="unfinished" />
+        <translation>Auslöser</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="68" />
@@ -2531,7 +2531,7 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="69" />
         <source>Delete…</source>
-        <translation type="unfinished" />
+        <translation>Löschen…</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="77" />
@@ -2541,7 +2541,7 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="83" />
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="87" />
@@ -2566,7 +2566,7 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="103" />
         <source>Only when</source>
-        <translation type="unfinished" />
+        <translation>Nur wenn</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="107" />

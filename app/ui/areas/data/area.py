@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
+from app.engine.condition_words import plural
 from app.engine.editor_queries import suggested_type
 from app.engine.presenting import thing_label
 from app.errors import CueflowError
@@ -320,8 +321,12 @@ class DataArea(QWidget):
             elif moved == 1:
                 text = self.tr("Renamed the field {fields} (1 {type} kept its value)")
             else:
-                text = self.tr("Renamed the field {fields} ({n} {type}s kept their values)")
-            self.status_message.emit(text.format(fields=said, n=moved, type=definition.name))
+                text = self.tr("Renamed the field {fields} ({n} {types} kept their values)")
+            self.status_message.emit(
+                text.format(
+                    fields=said, n=f"{moved:,}", type=definition.name, types=plural(definition.name)
+                )
+            )
         self.reload(definition.name)
 
     @Slot(QTableWidgetItem)
@@ -490,12 +495,13 @@ class DataArea(QWidget):
         if not rows:
             return
         ids = [self.things_model.thing_id(r) for r in rows]
+        type_name = self.current.name if self.current else ""
         label = thing_label(self.things_model.thing_fields(rows[0]), ids[0], brief=True)
         question = (
             self.tr("Delete this {type}?")
             if len(ids) == 1
-            else self.tr("Delete these {n} {type}s?")
-        ).format(n=len(ids), type=self.current.name if self.current else "")
+            else self.tr("Delete these {n} {types}?")
+        ).format(n=f"{len(ids):,}", type=type_name, types=plural(type_name))
         if (
             QMessageBox.question(self, self.tr("Delete"), question)
             != QMessageBox.StandardButton.Yes
