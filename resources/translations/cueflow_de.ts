@@ -52,12 +52,12 @@
     <message>
         <location filename="../../app/ui/dialogs/thing_dialog.py" line="53" />
         <source>Add {type}</source>
-        <translation type="unfinished" />
+        <translation>{type} hinzufügen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/thing_dialog.py" line="75" />
         <source>This data type has no fields yet.</source>
-        <translation type="unfinished" />
+        <translation>Dieser Datentyp hat noch keine Felder.</translation>
     </message>
 </context>
 <context>
@@ -135,7 +135,7 @@
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="138" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>Kopieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="140" />
@@ -371,22 +371,22 @@
     <message>
         <location filename="../../app/ui/widgets/datetime_edit.py" line="135" />
         <source>Date and time</source>
-        <translation type="unfinished" />
+        <translation>Datum und Uhrzeit</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/datetime_edit.py" line="137" />
         <source>Type the date and time, or pick a day from the calendar. Tab moves on.</source>
-        <translation type="unfinished" />
+        <translation>Datum und Uhrzeit eintippen oder einen Tag im Kalender wählen. Tab geht weiter.</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/datetime_edit.py" line="141" />
         <source>Calendar</source>
-        <translation type="unfinished" />
+        <translation>Kalender</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/datetime_edit.py" line="196" />
         <source>Time zone {zone}</source>
-        <translation type="unfinished" />
+        <translation>Zeitzone {zone}</translation>
     </message>
 </context>
 <context>
@@ -707,47 +707,47 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="79" />
         <source>Getting started</source>
-        <translation type="unfinished" />
+        <translation>Erste Schritte</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="84" />
         <source>Five steps to a workflow that emails someone on their birthday. Each step ticks itself once it is done.</source>
-        <translation type="unfinished" />
+        <translation>Fünf Schritte zu einem Workflow, der jemandem zum Geburtstag eine E-Mail schickt. Jeder Schritt hakt sich selbst ab, sobald er erledigt ist.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="101" />
         <source>Show me</source>
-        <translation type="unfinished" />
+        <translation>Zeig es mir</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="103" />
         <source>Show me: {step}</source>
-        <translation type="unfinished" />
+        <translation>Zeig es mir: {step}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="139" />
         <source>done</source>
-        <translation type="unfinished" />
+        <translation>erledigt</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="139" />
         <source>step {n}</source>
-        <translation type="unfinished" />
+        <translation>Schritt {n}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="143" />
         <source>All done: your first workflow works.</source>
-        <translation type="unfinished" />
+        <translation>Alles erledigt: Ihr erster Workflow funktioniert.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="145" />
         <source>1 step to go.</source>
-        <translation type="unfinished" />
+        <translation>Noch 1 Schritt.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="147" />
         <source>{n} steps to go.</source>
-        <translation type="unfinished" />
+        <translation>Noch {n} Schritte.</translation>
     </message>
 </context>
 <context>
@@ -864,7 +864,7 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="381" />
         <source>Add</source>
-        <translation type="unfinished" />
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="384" />
@@ -875,257 +875,280 @@ Trotzdem beenden?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="49" />
+        <location filename="../../app/ui/shell/main_window.py" line="39" />
+        <source>Workflows</source>
+        <translation>Workflows</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="40" />
+        <source>Scheduler</source>
+        <translation>Planer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="41" />
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="42" />
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="54" />
         <source>Cueflow</source>
         <translation>Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="91" />
+        <location filename="../../app/ui/shell/main_window.py" line="98" />
         <source>Show</source>
         <translation>Zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="141" />
+        <location filename="../../app/ui/shell/main_window.py" line="148" />
         <source>&amp;New workflow</source>
         <translation>&amp;Neuer Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="144" />
+        <location filename="../../app/ui/shell/main_window.py" line="151" />
         <source>Load &amp;examples</source>
         <translation>&amp;Beispiele laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="146" />
+        <location filename="../../app/ui/shell/main_window.py" line="153" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="148" />
+        <location filename="../../app/ui/shell/main_window.py" line="155" />
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="151" />
+        <location filename="../../app/ui/shell/main_window.py" line="158" />
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="155" />
+        <location filename="../../app/ui/shell/main_window.py" line="162" />
         <source>&amp;Find</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="158" />
+        <location filename="../../app/ui/shell/main_window.py" line="165" />
         <source>&amp;Run now…</source>
         <translation>Jetzt &amp;ausführen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="162" />
+        <location filename="../../app/ui/shell/main_window.py" line="169" />
         <source>&amp;Schedule…</source>
         <translation>&amp;Planen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="168" />
+        <location filename="../../app/ui/shell/main_window.py" line="175" />
         <source>&amp;Pause all runs</source>
         <translation>Alle Läufe &amp;pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="185" />
+        <location filename="../../app/ui/shell/main_window.py" line="192" />
         <source>&amp;About Cueflow</source>
         <translation>&amp;Über Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="188" />
+        <location filename="../../app/ui/shell/main_window.py" line="195" />
         <source>&amp;Getting started</source>
-        <translation type="unfinished" />
+        <translation>&amp;Erste Schritte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="193" />
+        <location filename="../../app/ui/shell/main_window.py" line="200" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="203" />
+        <location filename="../../app/ui/shell/main_window.py" line="210" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="209" />
+        <location filename="../../app/ui/shell/main_window.py" line="216" />
         <source>&amp;Run</source>
         <translation>&amp;Ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="215" />
+        <location filename="../../app/ui/shell/main_window.py" line="222" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="219" />
+        <location filename="../../app/ui/shell/main_window.py" line="226" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="319" />
+        <location filename="../../app/ui/shell/main_window.py" line="326" />
         <source>Paused · no run starts until you resume</source>
         <translation>Pausiert · kein Lauf startet, bis Sie fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="321" />
+        <location filename="../../app/ui/shell/main_window.py" line="328" />
         <source>Scheduler stopped</source>
         <translation>Planer angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="322" />
+        <location filename="../../app/ui/shell/main_window.py" line="329" />
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="324" />
+        <location filename="../../app/ui/shell/main_window.py" line="331" />
         <source>1 run going</source>
         <translation>1 Lauf aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="324" />
+        <location filename="../../app/ui/shell/main_window.py" line="331" />
         <source>{n} runs going</source>
         <translation>{n} Läufe aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="328" />
+        <location filename="../../app/ui/shell/main_window.py" line="335" />
         <source>nothing scheduled</source>
         <translation>nichts geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="330" />
+        <location filename="../../app/ui/shell/main_window.py" line="337" />
         <source>next run now</source>
         <translation>nächster Lauf jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="332" />
+        <location filename="../../app/ui/shell/main_window.py" line="339" />
         <source>next run {when}</source>
         <translation>nächster Lauf {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="343" />
+        <location filename="../../app/ui/shell/main_window.py" line="350" />
         <source>Run {id} ({workflow}): {status}</source>
-        <translation type="unfinished" />
+        <translation>Lauf {id} ({workflow}): {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="434" />
+        <location filename="../../app/ui/shell/main_window.py" line="441" />
         <source>{file}: {summary}</source>
-        <translation type="unfinished" />
+        <translation>{file}: {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="446" />
+        <location filename="../../app/ui/shell/main_window.py" line="453" />
         <source>{file}: replaced what existed; {summary}</source>
-        <translation type="unfinished" />
+        <translation>{file}: Vorhandenes ersetzt; {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="454" />
+        <location filename="../../app/ui/shell/main_window.py" line="461" />
         <source>{file}: kept both ({names}); {summary}</source>
-        <translation type="unfinished" />
+        <translation>{file}: beide behalten ({names}); {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="456" />
+        <location filename="../../app/ui/shell/main_window.py" line="463" />
         <source>no renames</source>
-        <translation type="unfinished" />
+        <translation>keine Umbenennungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="462" />
+        <location filename="../../app/ui/shell/main_window.py" line="469" />
         <source>{file}: skipped ({names} already exist)</source>
-        <translation type="unfinished" />
+        <translation>{file}: übersprungen ({names} gibt es schon)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="468" />
+        <location filename="../../app/ui/shell/main_window.py" line="475" />
         <source>{file}: not loaded: {reason}</source>
-        <translation type="unfinished" />
+        <translation>{file}: nicht geladen: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="483" />
+        <location filename="../../app/ui/shell/main_window.py" line="490" />
         <source>the workflow</source>
-        <translation type="unfinished" />
+        <translation>der Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="484" />
+        <location filename="../../app/ui/shell/main_window.py" line="491" />
         <source>the trigger</source>
-        <translation type="unfinished" />
+        <translation>der Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="485" />
+        <location filename="../../app/ui/shell/main_window.py" line="492" />
         <source>the data type</source>
-        <translation type="unfinished" />
+        <translation>der Datentyp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="486" />
+        <location filename="../../app/ui/shell/main_window.py" line="493" />
         <source>the thing</source>
-        <translation type="unfinished" />
+        <translation>das Ding</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="495" />
+        <location filename="../../app/ui/shell/main_window.py" line="502" />
         <source>Example already loaded</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../app/ui/shell/main_window.py" line="496" />
-        <source>The example {file} uses names you already have:
-{names}</source>
-        <translation type="unfinished" />
+        <translation>Beispiel schon geladen</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/main_window.py" line="503" />
-        <source>Replace overwrites yours with the example. Keep both loads the example's workflows and triggers under new names{example}. Skip leaves this example out.</source>
-        <translation type="unfinished" />
+        <source>The example {file} uses names you already have:
+{names}</source>
+        <translation>Das Beispiel {file} verwendet Namen, die Sie schon haben:
+{names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="508" />
+        <location filename="../../app/ui/shell/main_window.py" line="510" />
+        <source>Replace overwrites yours with the example. Keep both loads the example's workflows and triggers under new names{example}. Skip leaves this example out.</source>
+        <translation>Ersetzen überschreibt Ihre mit dem Beispiel. Beide behalten lädt die Workflows und Auslöser des Beispiels unter neuen Namen{example}. Überspringen lässt dieses Beispiel aus.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="515" />
         <source>Replace</source>
         <translation>Ersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="509" />
+        <location filename="../../app/ui/shell/main_window.py" line="516" />
         <source>Keep both</source>
         <translation>Beide behalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="510" />
+        <location filename="../../app/ui/shell/main_window.py" line="517" />
         <source>Skip</source>
         <translation>Überspringen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="518" />
+        <location filename="../../app/ui/shell/main_window.py" line="525" />
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="526" />
+        <location filename="../../app/ui/shell/main_window.py" line="533" />
         <source>Welcome to Cueflow</source>
         <translation>Willkommen bei Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="528" />
+        <location filename="../../app/ui/shell/main_window.py" line="535" />
         <source>This data folder is empty. Load the example workflows (birthday emails, a daily digest, trial reminders) to start from?</source>
         <translation>Dieser Datenordner ist leer. Die Beispiel-Workflows (Geburtstags-E-Mails, eine tägliche Übersicht, Testphasen-Erinnerungen) als Start laden?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="533" />
+        <location filename="../../app/ui/shell/main_window.py" line="540" />
         <source>Load the examples</source>
         <translation>Beispiele laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="534" />
+        <location filename="../../app/ui/shell/main_window.py" line="541" />
         <source>Start empty</source>
         <translation>Leer beginnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="559" />
+        <location filename="../../app/ui/shell/main_window.py" line="566" />
         <source>About Cueflow</source>
         <translation>Über Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="561" />
+        <location filename="../../app/ui/shell/main_window.py" line="568" />
         <source>Cueflow {version}
 Design and run backend workflows.
 Data folder: {folder}</source>
-        <translation type="unfinished" />
+        <translation>Cueflow {version}
+Backend-Workflows entwerfen und ausführen.
+Datenordner: {folder}</translation>
     </message>
 </context>
 <context>
@@ -1143,7 +1166,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="79" />
         <source>Add</source>
-        <translation type="unfinished" />
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="80" />
@@ -1156,7 +1179,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/thing_dialog.py" line="36" />
         <source>empty</source>
-        <translation type="unfinished" />
+        <translation>leer</translation>
     </message>
 </context>
 <context>
@@ -1174,7 +1197,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/widgets/dynamic_data.py" line="218" />
         <source>only when {condition}</source>
-        <translation>nur wenn {condition}</translation>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -1182,38 +1205,38 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="149" />
         <source>empty, or e.g. {example}</source>
-        <translation type="unfinished" />
+        <translation>leer, oder z. B. {example}</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="150" />
         <source>Date and time (may stay empty)</source>
-        <translation type="unfinished" />
+        <translation>Datum und Uhrzeit (darf leer bleiben)</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="154" />
         <source>Pick a day</source>
-        <translation type="unfinished" />
+        <translation>Einen Tag wählen</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="155" />
         <source>Pick a day from a calendar</source>
-        <translation type="unfinished" />
+        <translation>Einen Tag aus einem Kalender wählen</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="160" />
         <source>Calendar</source>
-        <translation type="unfinished" />
+        <translation>Kalender</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="174" />
         <location filename="../../app/ui/widgets/inputs.py" line="212" />
         <source>A day (09:00) or a day and a time, in {zone}</source>
-        <translation type="unfinished" />
+        <translation>Ein Tag (09:00) oder ein Tag mit Uhrzeit, in {zone}</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="208" />
         <source>Not a date yet: type it like {example}</source>
-        <translation type="unfinished" />
+        <translation>Noch kein Datum: so eintippen wie {example}</translation>
     </message>
 </context>
 <context>
@@ -1281,7 +1304,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="215" />
         <source>When</source>
-        <translation type="unfinished" />
+        <translation>Wenn</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="219" />
@@ -1375,37 +1398,37 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="78" />
         <source>Repeat</source>
-        <translation type="unfinished" />
+        <translation>Wiederholen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
         <source>Does not repeat</source>
-        <translation type="unfinished" />
+        <translation>Keine Wiederholung</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
         <source>Every</source>
-        <translation type="unfinished" />
+        <translation>Alle</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
         <source>Cron expression</source>
-        <translation type="unfinished" />
+        <translation>Cron-Ausdruck</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="107" />
         <source>MIN HOUR DOM MON DOW, e.g. 0 9 * * 1-5</source>
-        <translation type="unfinished" />
+        <translation>MIN STUNDE TAG MONAT WOCHENTAG, z. B. 0 9 * * 1-5</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="111" />
         <source>in</source>
-        <translation type="unfinished" />
+        <translation>in</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="219" />
         <source>Runs once.</source>
-        <translation type="unfinished" />
+        <translation>Läuft einmal.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="231" />
@@ -1415,12 +1438,12 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="240" />
         <source>⚠ clocks change (daylight saving time): {old} → {new}</source>
-        <translation type="unfinished" />
+        <translation>⚠ Zeitumstellung (Sommerzeit): {old} → {new}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="248" />
         <source>No upcoming times.</source>
-        <translation type="unfinished" />
+        <translation>Keine anstehenden Termine.</translation>
     </message>
 </context>
 <context>
@@ -1512,12 +1535,12 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="92" />
         <source>Run {name} now</source>
-        <translation type="unfinished" />
+        <translation>{name} jetzt ausführen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="92" />
         <source>Schedule {name}</source>
-        <translation type="unfinished" />
+        <translation>{name} planen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="115" />
@@ -1527,62 +1550,62 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="129" />
         <source> (optional)</source>
-        <translation type="unfinished" />
+        <translation> (optional)</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="134" />
         <source>This workflow has no parameters.</source>
-        <translation type="unfinished" />
+        <translation>Dieser Workflow hat keine Parameter.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="137" />
         <source>Run</source>
-        <translation type="unfinished" />
+        <translation>Lauf</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="140" />
         <source>Nobody in particular (no current user)</source>
-        <translation type="unfinished" />
+        <translation>Niemand Bestimmtes (kein aktueller Benutzer)</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="145" />
         <source>The user this run acts for: privacy rules and “Current user” follow them.</source>
-        <translation type="unfinished" />
+        <translation>Der Benutzer, für den dieser Lauf handelt: Datenschutzregeln und „Aktueller Benutzer“ richten sich nach ihm.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="155" />
         <source>Run as</source>
-        <translation type="unfinished" />
+        <translation>Ausführen als</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="156" />
         <source>Ignore privacy rules</source>
-        <translation type="unfinished" />
+        <translation>Datenschutzregeln ignorieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="162" />
         <source>Now</source>
-        <translation type="unfinished" />
+        <translation>Jetzt</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="163" />
         <source>At</source>
-        <translation type="unfinished" />
+        <translation>Um</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="164" />
         <source>After</source>
-        <translation type="unfinished" />
+        <translation>Nach</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="177" />
         <source>When</source>
-        <translation type="unfinished" />
+        <translation>Wann</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="229" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>Kopieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
@@ -1597,68 +1620,68 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="285" />
         <source>The workflow has problems: {first}</source>
-        <translation type="unfinished" />
+        <translation>Der Workflow hat Probleme: {first}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="301" />
         <source>'{key}' needs a value</source>
-        <translation type="unfinished" />
+        <translation>„{key}“ braucht einen Wert</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="314" />
         <source>Run as: no thing with ID '{id}'</source>
-        <translation type="unfinished" />
+        <translation>Ausführen als: kein Ding mit der ID „{id}“</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="318" />
         <source>Repeat: {reason}</source>
-        <translation type="unfinished" />
+        <translation>Wiederholen: {reason}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="320" />
         <source>A list is scheduled once; turn off Repeat or For each.</source>
-        <translation type="unfinished" />
+        <translation>Eine Liste wird einmal geplant; schalten Sie Wiederholen oder Für jedes aus.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="322" />
         <location filename="../../app/ui/dialogs/run_dialog.py" line="422" />
         <source>For each: the list is empty.</source>
-        <translation type="unfinished" />
+        <translation>Für jedes: die Liste ist leer.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="399" />
         <source>Repeating schedule</source>
-        <translation type="unfinished" />
+        <translation>Wiederkehrender Zeitplan</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="400" />
         <source>Scheduled {name} to repeat: {rule}</source>
-        <translation type="unfinished" />
+        <translation>{name} wiederkehrend geplant: {rule}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="404" />
         <source>Started run</source>
-        <translation type="unfinished" />
+        <translation>Lauf gestartet</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="405" />
         <source>Started {name}</source>
-        <translation type="unfinished" />
+        <translation>{name} gestartet</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="407" />
         <source>Scheduled run</source>
-        <translation type="unfinished" />
+        <translation>Geplanter Lauf</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="408" />
         <source>Scheduled {name} for {when}</source>
-        <translation type="unfinished" />
+        <translation>{name} geplant für {when}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="463" />
         <source>Scheduling {n} runs of {name}…</source>
-        <translation type="unfinished" />
+        <translation>{n} Läufe von {name} werden geplant…</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="466" />
@@ -1668,27 +1691,27 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="472" />
         <source>Scheduling</source>
-        <translation type="unfinished" />
+        <translation>Planen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="493" />
         <source>Cancelling…</source>
-        <translation type="unfinished" />
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="511" />
         <source>Scheduled 1 run:</source>
-        <translation type="unfinished" />
+        <translation>1 Lauf geplant:</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="513" />
         <source>Scheduled {n} runs; the first is</source>
-        <translation type="unfinished" />
+        <translation>{n} Läufe geplant; der erste ist</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="527" />
         <source>Cancelled: nothing was left scheduled ({n} undone).</source>
-        <translation type="unfinished" />
+        <translation>Abgebrochen: nichts blieb geplant ({n} zurückgenommen).</translation>
     </message>
 </context>
 <context>
@@ -1762,7 +1785,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="401" />
         <source>All runs paused</source>
-        <translation>Alle Läufe angehalten</translation>
+        <translation>Alle Läufe pausiert</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="401" />
@@ -1777,7 +1800,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="407" />
         <source>Pause all runs</source>
-        <translation>Alle Läufe anhalten</translation>
+        <translation>Alle Läufe pausieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="433" />
@@ -1845,7 +1868,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="83" />
         <source>Paused</source>
-        <translation>Angehalten</translation>
+        <translation>Pausiert</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="84" />
@@ -1855,7 +1878,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="89" />
         <source>paused</source>
-        <translation>angehalten</translation>
+        <translation>pausiert</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="106" />
@@ -1865,7 +1888,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="106" />
         <source>Pause</source>
-        <translation>Anhalten</translation>
+        <translation>Pausieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="110" />
@@ -1875,7 +1898,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="110" />
         <source>Pause schedule {id}</source>
-        <translation>Zeitplan {id} anhalten</translation>
+        <translation>Zeitplan {id} pausieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="115" />
@@ -1900,7 +1923,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="137" />
         <source>Schedule {id} paused</source>
-        <translation>Zeitplan {id} angehalten</translation>
+        <translation>Zeitplan {id} pausiert</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="146" />
@@ -2154,7 +2177,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="376" />
         <source>Copy</source>
-        <translation type="unfinished" />
+        <translation>Kopieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="382" />
@@ -2212,7 +2235,7 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="202" />
         <source>Gives later steps: {result}</source>
-        <translation>Gibt späteren Schritten: {result}</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../app/ui/widgets/step_form.py" line="224" />
@@ -2307,12 +2330,12 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/models/things.py" line="210" />
         <source>ID</source>
-        <translation type="unfinished" />
+        <translation>ID</translation>
     </message>
     <message>
         <location filename="../../app/ui/models/things.py" line="266" />
         <source>Edit {field} of a {type}</source>
-        <translation type="unfinished" />
+        <translation>{field} eines Dings vom Typ {type} bearbeiten</translation>
     </message>
 </context>
 <context>
@@ -2368,34 +2391,36 @@ Data folder: {folder}</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline.py" line="62" />
         <source>Timeline of upcoming runs</source>
-        <translation type="unfinished" />
+        <translation>Zeitleiste der anstehenden Läufe</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline.py" line="90" />
         <source>{n} runs in {w} workflows</source>
-        <translation type="unfinished" />
+        <translation>{n} Läufe in {w} Workflows</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline.py" line="183" />
         <source>Nothing is scheduled in this time.</source>
-        <translation type="unfinished" />
+        <translation>In dieser Zeit ist nichts geplant.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline.py" line="233" />
         <source>now</source>
-        <translation type="unfinished" />
+        <translation>jetzt</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline.py" line="298" />
         <source>{workflow} at {time}
 run {id} · click to show it</source>
-        <translation type="unfinished" />
+        <translation>{workflow} um {time}
+Lauf {id} · zum Anzeigen klicken</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline.py" line="302" />
         <source>{workflow}: {n} runs from {start} to {end}
 click to show them</source>
-        <translation type="unfinished" />
+        <translation>{workflow}: {n} Läufe von {start} bis {end}
+zum Anzeigen klicken</translation>
     </message>
 </context>
 <context>
@@ -2403,7 +2428,7 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/shell/tray_presenter.py" line="88" />
         <source>now</source>
-        <translation type="unfinished" />
+        <translation>jetzt</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/tray_presenter.py" line="89" />
@@ -2607,12 +2632,12 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="218" />
         <source>This workflow has no parameters.</source>
-        <translation type="unfinished" />
+        <translation>Dieser Workflow hat keine Parameter.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="232" />
         <source> (optional)</source>
-        <translation type="unfinished" />
+        <translation> (optional)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="264" />
@@ -2723,12 +2748,12 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="142" />
         <source>Pause all runs</source>
-        <translation>Alle Läufe anhalten</translation>
+        <translation>Alle Läufe pausieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="159" />
         <source>Paused: no run starts until you resume. Runs that come due meanwhile stay scheduled and then follow their workflow's missed-run policy.</source>
-        <translation>Angehalten: Kein Lauf startet, bis Sie fortsetzen. Läufe, die inzwischen fällig werden, bleiben geplant und folgen dann der Regel ihres Workflows für verpasste Läufe.</translation>
+        <translation>Pausiert: Kein Lauf startet, bis Sie fortsetzen. Läufe, die inzwischen fällig werden, bleiben geplant und folgen dann der Regel ihres Workflows für verpasste Läufe.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="173" />
@@ -3133,7 +3158,7 @@ click to show them</source>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="91" />
         <source>yes</source>
-        <translation type="unfinished" />
+        <translation>ja</translation>
     </message>
 </context>
 <context>

@@ -89,6 +89,14 @@ def test_german_reaches_the_editor_the_scheduler_and_the_data_area(
         editor = area.editor
         qtbot.waitUntil(lambda: editor.workflow is not None and editor.workflow.name == "quiet")
         assert editor.add_step_button.text() == "Schritt hinzufügen"
+        sidebar = window.sidebar
+        assert [sidebar.item(i).text() for i in range(sidebar.count())] == [
+            "Workflows",
+            "Planer",
+            "Daten",
+            "Einstellungen",
+        ]
+        assert sidebar.sizeHintForColumn(0) <= sidebar.width()  # no scroll bar for them
         assert editor.flow.card(1).condition == "nur wenn eine Bedingung erfüllt ist"
         tabs = window.scheduler_area.tabs
         assert [tabs.tabText(i) for i in range(tabs.count())] == [
