@@ -84,7 +84,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
             print(f"Workflow API on {api.url}{API_PATH}", flush=True)
         if any(found.values()):
             print(
-                f"At start: {len(found['late'])} late run(s) started, "
+                f"At start: {counted(len(found['late']), 'late run')} started, "
                 f"{len(found['missed'])} missed, {len(found['interrupted'])} interrupted.",
                 flush=True,
             )
@@ -93,7 +93,7 @@ def cmd_runner(args: argparse.Namespace) -> int:
             api.stop()
         interrupted = clock.stop(timeout=10)
         if interrupted:
-            print(f"Stopped; {len(interrupted)} run(s) marked interrupted.", flush=True)
+            print(f"Stopped; {counted(len(interrupted), 'run')} marked interrupted.", flush=True)
         db.dispose()
     finally:
         if lock is not None:
@@ -891,7 +891,7 @@ def cmd_runners(args: argparse.Namespace) -> int:
         started = _local(datetime.fromisoformat(row["started"])) if row["started"] else "-"
         print(
             f"{row['host']}  process {row['pid']}  started {started}  "
-            f"last heartbeat {age}  {row['runs_in_flight']} run(s) in flight"
+            f"last heartbeat {age}  {counted(row['runs_in_flight'], 'run')} in flight"
         )
     return console.EXIT_OK
 

@@ -50,6 +50,39 @@ class FieldsSaved:
     moved: int
 
 
+@dataclass(frozen=True)
+class RemovedThing:
+    """A deleted thing as it was: what `restore_things` creates again."""
+
+    id: str
+    type_name: str
+    fields: dict[str, Any]  # as stored
+
+
+def _referred_first(things: Sequence[RemovedThing]) -> list[RemovedThing]:
+    """`things` in order, each moved after the others of them its fields name."""
+    ids = {thing.id for thing in things}
+
+    def named(thing: RemovedThing) -> set[str]:
+        out: set[str] = set()
+        for value in thing.fields.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item in ids and item != thing.id:
+                    out.add(item)
+        return out
+
+    waiting = [(thing, named(thing)) for thing in things]
+    done: set[str] = set()
+    ordered: list[RemovedThing] = []
+    while waiting:
+        # the first whose things are in; none (a loop, which deletion never leaves): the first
+        at = next((i for i, (_, needs) in enumerate(waiting) if needs <= done), 0)
+        thing, _ = waiting.pop(at)
+        ordered.append(thing)
+        done.add(thing.id)
+    return ordered
+
+
 def _refuse(problems: Sequence[Problem]) -> None:
     if problems:
         raise BadInput(problems[0].reason, problems[0].place or None)
@@ -246,8 +279,36 @@ class DataService:
     def modify_thing(self, thing_id: str, values: Mapping[str, Any]) -> ThingView:
         return self.things.modify_thing(thing_id, values)
 
-    def delete_things(self, thing_ids: Sequence[str]) -> None:
-        """Delete things in one change set (one trigger run per thing)."""
+    def delete_things(self, thing_ids: Sequence[str]) -> list[RemovedThing]:
+        """Delete things in one change set (one trigger run per thing); returns each
+        as it was when deleted, in order, for an undo (see restore_things)."""
+        removed = []
         with self.things.changing() as session:
             for thing_id in thing_ids:
+                row = catalog.thing_row(session, thing_id)
+                type_name = catalog.type_def(session, row.type_id).name
+                removed.append(RemovedThing(thing_id, type_name, dict(row.data)))
                 catalog.delete_thing(session, thing_id)
+        return removed
+
+    def restore_things(self, removed: Sequence[RemovedThing]) -> list[ThingView]:
+        """Create deleted things again, with their IDs and fields, in one change set.
+
+        It is a change like any other: the data types' "created" triggers fire,
+        checked as any new thing is. In the order they were deleted, except
+        that a thing comes after the things it refers to: it refers to them
+        again (deleting a thing dropped references to it from the things
+        deleted after it). They are new rows (created now: at the end of
+        their table). References other things held, and runs the delete
+        cancelled, stay as they are now. Refused, with nothing written, when
+        an ID is taken again or a value no longer fits its field (the field
+        was changed or removed)."""
+        by_id: dict[str, ThingView] = {}
+        with self.things.changing() as session:
+            for thing in _referred_first(removed):
+                if catalog.load_row(session, thing.id) is not None:
+                    raise BadInput(f"a thing with ID '{thing.id}' exists already")
+                by_id[thing.id] = catalog.create_thing(
+                    session, thing.type_name, thing.fields, thing_id=thing.id
+                )
+        return [by_id[thing.id] for thing in removed]

@@ -18,6 +18,13 @@ from typing import Any
 from app.actions import registry
 from app.core.definitions import DataTypeDef, WorkflowDef
 from app.core.types import ValueType
+from app.engine.condition_words import (
+    DATE_FORMATS,
+    FILTER_WORDS,
+    date_sample,
+    describe_value,
+    plural,
+)
 from app.engine.validation import typed_names
 
 # The types of what an entry gives, beside data type names and "list of X";
@@ -114,8 +121,6 @@ _EMPTY = (
     Operator("{} is empty", "{} is none", True),
     Operator("{} is not empty", "{} is not none", True),
 )
-# Dates written as examples (and read back so): strftime pattern → what it shows.
-DATE_FORMATS = {"%d %B %Y": "10 December 2026", "%d/%m/%Y %H:%M": "10/12/2026 09:00"}
 _OPERATORS: dict[str, tuple[Operator, ...]] = {
     DATE: (
         *(
@@ -216,15 +221,6 @@ def scope(
     return groups
 
 
-def plural(name: str) -> str:
-    """ "Users", "Boxes", "Companies": a data type's things, as the Search entries say."""
-    if name.endswith(("s", "x", "z", "ch", "sh")):
-        return f"{name}es"
-    if len(name) > 1 and name.endswith("y") and name[-2].lower() not in "aeiou":
-        return f"{name[:-1]}ies"
-    return f"{name}s"
-
-
 def _entry(
     label: str,
     expression: str,
@@ -274,14 +270,6 @@ def _clip(text: str) -> str:
 
 
 _NAMES = {"now": "now", "current_user": "current user", "run": "this run"}
-_FILTER_WORDS = {
-    "upper": "{} in capitals",
-    "lower": "{} in small letters",
-    "length": "number of {}",
-    "first": "first of {}",
-    "last": "last of {}",
-    "round": "{} rounded",
-}
 
 
 def readable(expression: str) -> str:
@@ -291,8 +279,8 @@ def readable(expression: str) -> str:
     text = " ".join(expression.split())
     text = _OR_EMPTY.sub(r"\1", _IF_ANY.sub(r"\1", text))
     match = _EXPRESSION.match(text)
-    if match is None:
-        return text
+    if match is None:  # not a path with filters: Jinja's parser may still find words
+        return describe_value(text) or text
     path, filters, test = match.group(1), match.group(2), match.group(5)
     parts = path.split(".")
     head = parts[0]
@@ -308,12 +296,12 @@ def readable(expression: str) -> str:
             count = count.lstrip("-+ ")
             unit = _UNITS[name][:-1] if count == "1" else _UNITS[name]
             words += f" {sign} {count} {unit}"
-        elif name == "format_date":
-            words += f" written like {DATE_FORMATS.get(argument, argument)}"
-        elif name in _FILTER_WORDS:
-            words = _FILTER_WORDS[name].replace("{}", words)
-        elif name != "int":  # after round: nothing to say
-            words += f" ({name})"
+        elif name == "format_date":  # a sample date, not the strftime codes
+            words += f" written like {date_sample(argument)}"
+        elif name in FILTER_WORDS and not args:
+            words = FILTER_WORDS[name].replace("{}", words)
+        else:  # an argument to put into words, or a filter of no known words
+            return describe_value(text) or f"{words} ({name})"
     if test:
         words += " is not empty" if "not" in test else " is empty"
     return words

@@ -21,6 +21,7 @@ from app.core.definitions import WorkflowDef
 from app.core.recurrence import Recurrence, zone_name
 from app.core.types import ThingResolver, coerce, encode, local_zone, parse_text, utcnow
 from app.core.when import HORIZON, HORIZON_YEARS, within_horizon
+from app.core.words import counted
 from app.errors import BadInput, NotFound, StepFailed
 from app.storage import catalog, ledger, schedules, settings
 from app.storage import models as m
@@ -87,7 +88,8 @@ class ChainStopped(StepFailed):
     def stop(self, session: Session) -> str:
         """Stop the chain in `session`'s transaction; the whole reason, with what it cancelled."""
         cancelled = ledger.stop_chain(session, self.root_id, self.reason)
-        return f"{self.reason}; cancelled {len(cancelled)} upcoming run(s) of the chain"
+        cancelled_runs = counted(len(cancelled), "upcoming run")
+        return f"{self.reason}; cancelled {cancelled_runs} of the chain"
 
 
 def chain_room(session: Session, parent: Parent | None, adding: int, what: str = "runs") -> None:

@@ -36,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.types import utcnow
 from app.core.when import span
+from app.core.words import counted
 from app.engine.events import EventBus, LedgerChanged, SchedulerState
 from app.engine.runner import Runner, executing_here
 from app.scheduling.lease import Lease
@@ -123,7 +124,7 @@ class Clock:
         # timers' included, for tens of milliseconds (measured: 47 ms p100
         # lateness on 100,000 objects; see benchmarks/README.md).
         gc.freeze()
-        log.info("scheduler started (process %d, %d worker(s))", os.getpid(), self.workers)
+        log.info("scheduler started (process %d, %s)", os.getpid(), counted(self.workers, "worker"))
         self.events.emit(SchedulerState("paused" if self.paused else "running"))
 
     def stop(self, timeout: float = 10.0) -> list[str]:
@@ -165,8 +166,9 @@ class Clock:
                 interrupted = []
                 unmarked = True
                 log.warning(
-                    "could not mark run(s) %s interrupted while stopping (%s); "
+                    "could not mark %s %s interrupted while stopping (%s); "
                     "the next start marks them",
+                    "run" if len(leftover) == 1 else "runs",
                     ", ".join(leftover),
                     exc,
                 )
@@ -180,7 +182,7 @@ class Clock:
                 self.lease.stop()
             else:
                 self.lease.sign_off()
-        log.info("scheduler stopped (%d run(s) marked interrupted)", len(interrupted))
+        log.info("scheduler stopped (%s marked interrupted)", counted(len(interrupted), "run"))
         self.events.emit(SchedulerState("stopped"))
         return interrupted
 
@@ -245,7 +247,7 @@ class Clock:
             )
             self._resume(session, interrupted, "interrupted: the process running it ended")
         if interrupted:
-            log.warning("took over %d run(s) left by ended processes", len(interrupted))
+            log.warning("took over %s left by ended processes", counted(len(interrupted), "run"))
         return interrupted
 
     def _share(self) -> tuple[int, int] | None:
@@ -291,9 +293,13 @@ class Clock:
                 session, interrupted, "interrupted: the scheduler running it stopped beating"
             )
         if dead:
-            log.warning("scheduler(s) %s found dead (lease expired)", ", ".join(dead))
+            log.warning(
+                "%s %s found dead (lease expired)",
+                "scheduler" if len(dead) == 1 else "schedulers",
+                ", ".join(dead),
+            )
         if interrupted:
-            log.warning("took over %d run(s) of dead schedulers", len(interrupted))
+            log.warning("took over %s of dead schedulers", counted(len(interrupted), "run"))
         return interrupted
 
     def _resume(self, session: Any, interrupted: list[str], why: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from app.core.words import counted
 from app.errors import DatabaseProblem
 from app.storage.db import Database
 from app.storage.models import Base
@@ -69,7 +70,8 @@ def copy_database(
             there = writing.execute(select(func.count()).select_from(table)).scalar() or 0
             if there != counts[table.name]:
                 raise DatabaseProblem(
-                    f"copy of {table.name} holds {there} row(s), not {counts[table.name]}; "
+                    f"copy of {table.name} holds {counted(there, 'row')}, "
+                    f"not {counts[table.name]}; "
                     "nothing was kept"
                 )
             key = list(table.primary_key.columns)

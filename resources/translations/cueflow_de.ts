@@ -1,347 +1,3171 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
+    <name />
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="312" />
+        <source>origin</source>
+        <comment>Workflow API ({token})</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="314" />
+        <source>origin</source>
+        <comment>Command line</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="315" />
+        <source>origin</source>
+        <comment>This window</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="316" />
+        <source>origin</source>
+        <comment>Repeat schedule</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="317" />
+        <source>origin</source>
+        <comment>Data trigger</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="318" />
+        <source>origin</source>
+        <comment>Another workflow</comment>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ActionMenu</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/action_menu.py" line="51" />
+        <source>Search actions…</source>
+        <translation>Aktionen suchen…</translation>
+    </message>
+</context>
+<context>
+    <name>AddThingDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/thing_dialog.py" line="53" />
+        <source>Add {type}</source>
+        <translation>{type} hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/thing_dialog.py" line="75" />
+        <source>This data type has no fields yet.</source>
+        <translation>Dieser Datentyp hat noch keine Felder.</translation>
+    </message>
+</context>
+<context>
+    <name>ApiSection</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="75" />
+        <source>Start it over HTTP (Workflow API)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="80" />
+        <source>Other programs may start this workflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="87" />
+        <source>A token (made in Settings)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="88" />
+        <source>Nothing: anyone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="91" />
+        <source>Callers need</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="93" />
+        <source>Method</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="97" />
+        <source>When the run has finished</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="98" />
+        <source>At once (the run goes on)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="101" />
+        <source>Answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="102" />
+        <source>Answer success when its condition is not met</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="109" />
+        <source>The workflow's address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="110" />
+        <source>Address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="118" />
+        <source>A curl command that starts it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="119" />
+        <source>Try it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="138" />
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="140" />
+        <source>Copy {what}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="165" />
+        <source>Served while Settings ▸ Workflow API is on (or by 'cueflow runner --api').</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="167" />
+        <source>Not reachable over HTTP.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CueflowTray</name>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="103" />
+        <source>Open Cueflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="110" />
+        <location filename="../../app/ui/shell/tray.py" line="168" />
+        <source>Upcoming runs</source>
+        <translation>Anstehende Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="120" />
+        <source>Run workflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="127" />
+        <source>Quit Cueflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="136" />
+        <source>No workflows yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="144" />
+        <source>Opens the form: this workflow needs input</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="146" />
+        <source>Runs now</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="168" />
+        <source>Nothing scheduled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray.py" line="223" />
+        <source>Runs missed while closed</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DataArea</name>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="90" />
+        <location filename="../../app/ui/areas/data/area.py" line="193" />
+        <source>Data types</source>
+        <translation>Datentypen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="95" />
+        <source>New data type…</source>
+        <translation>Neuer Datentyp…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="104" />
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="109" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="109" />
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="109" />
+        <source>Is a list</source>
+        <translation>Ist eine Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="126" />
+        <source>Add field</source>
+        <translation>Feld hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="129" />
+        <source>Remove field</source>
+        <translation>Feld entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="138" />
+        <source>Things</source>
+        <translation>Dinge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="143" />
+        <source>Search things</source>
+        <translation>Dinge suchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="147" />
+        <source>Add thing</source>
+        <translation>Ding hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="151" />
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="179" />
+        <source>Fields and things</source>
+        <translation>Felder und Dinge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="189" />
+        <source>Privacy rules</source>
+        <translation>Datenschutzregeln</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="197" />
+        <source>Triggers</source>
+        <translation>Auslöser</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="288" />
+        <source>Change the fields of {type}</source>
+        <translation>Felder von {type} ändern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="314" />
+        <source>{old} to {new}</source>
+        <translation>{old} in {new}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="318" />
+        <source>Added the field {fields}</source>
+        <translation>Feld {fields} hinzugefügt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="320" />
+        <source>Renamed the field {fields}</source>
+        <translation>Feld {fields} umbenannt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="322" />
+        <source>Renamed the field {fields} (1 {type} kept its value)</source>
+        <translation>Feld {fields} umbenannt (1 {type} hat seinen Wert behalten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="324" />
+        <source>Renamed the field {fields} ({n} {types} kept their values)</source>
+        <translation>Feld {fields} umbenannt ({n} Dinge vom Typ {type} haben ihre Werte behalten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="503" />
+        <source>Delete these {n} {types}?</source>
+        <translation>Diese {n} Dinge vom Typ {type} löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="413" />
+        <source>New data type</source>
+        <translation>Neuer Datentyp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="414" />
+        <source>Name (e.g. Customer)</source>
+        <translation>Name (z. B. Kunde)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="415" />
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="428" />
+        <source>'{name}' cannot be a new data type name: {reason}</source>
+        <translation>„{name}“ kann kein Name eines neuen Datentyps sein: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="474" />
+        <source>Add {type} {label}</source>
+        <translation>{type} {label} hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="480" />
+        <source>Added {type} {label}</source>
+        <translation>{type} {label} hinzugefügt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="501" />
+        <source>Delete this {type}?</source>
+        <translation>Dieses Ding vom Typ {type} löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="506" />
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="517" />
+        <source>Delete {type} {label}</source>
+        <translation>{type} {label} löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="519" />
+        <source>Delete {n} things</source>
+        <translation>{n} Dinge löschen</translation>
+    </message>
+</context>
+<context>
+    <name>DateTimeEdit</name>
+    <message>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="135" />
+        <source>Date and time</source>
+        <translation>Datum und Uhrzeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="137" />
+        <source>Type the date and time, or pick a day from the calendar. Tab moves on.</source>
+        <translation>Datum und Uhrzeit eintippen oder einen Tag im Kalender wählen. Tab geht weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="141" />
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="196" />
+        <source>Time zone {zone}</source>
+        <translation>Zeitzone {zone}</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <location filename="../../app/ui/shell/desktop.py" line="160" />
+        <source>Cueflow is already running</source>
+        <translation>Cueflow läuft bereits</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/desktop.py" line="160" />
+        <source>Its icon is here, in the tray.</source>
+        <translation>Sein Symbol ist hier, im Infobereich.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/desktop.py" line="203" />
+        <source>Quit Cueflow?</source>
+        <translation>Cueflow beenden?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/desktop.py" line="206" />
+        <source>1 scheduled run will not run while Cueflow is closed. When it starts again, its workflow's missed-run policy applies (run late or skip).
+
+Quit anyway?</source>
+        <translation>1 geplanter Lauf wird nicht ausgeführt, solange Cueflow geschlossen ist. Beim nächsten Start gilt die Regel seines Workflows für verpasste Läufe (später ausführen oder überspringen).
+
+Trotzdem beenden?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/desktop.py" line="212" />
+        <source>{n} scheduled runs will not run while Cueflow is closed. When it starts again, each workflow's missed-run policy applies (run late or skip).
+
+Quit anyway?</source>
+        <translation>{n} geplante Läufe werden nicht ausgeführt, solange Cueflow geschlossen ist. Beim nächsten Start gilt die Regel jedes Workflows für verpasste Läufe (später ausführen oder überspringen).
+
+Trotzdem beenden?</translation>
+    </message>
+</context>
+<context>
+    <name>DynamicDataButton</name>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="46" />
+        <source>Insert data</source>
+        <translation>Daten einfügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="49" />
+        <source>Insert dynamic data: a parameter, the result of an earlier step, the current user, now …</source>
+        <translation>Dynamische Daten einfügen: einen Parameter, das Ergebnis eines früheren Schritts, den aktuellen Benutzer, jetzt …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="53" />
+        <source>Insert dynamic data</source>
+        <translation>Dynamische Daten einfügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="92" />
+        <source>Nothing here fits this input</source>
+        <translation>Nichts hier passt zu dieser Eingabe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="147" />
+        <source>Change a value (capitals, + days, formats …)</source>
+        <translation>Einen Wert ändern (Großbuchstaben, + Tage, Formate …)</translation>
+    </message>
+</context>
+<context>
+    <name>EditsMixin</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="86" />
+        <source>Change {what}</source>
+        <translation>{what} ändern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="93" />
+        <source>Workflow colour</source>
+        <translation>Farbe des Workflows</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="100" />
+        <source>Change colour</source>
+        <translation>Farbe ändern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="121" />
+        <source>Edit parameters</source>
+        <translation>Parameter bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="134" />
+        <source>Add parameter</source>
+        <translation>Parameter hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="145" />
+        <source>Remove parameter</source>
+        <translation>Parameter entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="157" />
+        <source>Move parameter</source>
+        <translation>Parameter verschieben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="179" />
+        <source>Add step {n} · {label}</source>
+        <translation>Schritt {n} hinzufügen · {label}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="192" />
+        <source>Move step {a} to {b}</source>
+        <translation>Schritt {a} nach {b} verschieben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="210" />
+        <source>Remove step {n}</source>
+        <translation>Schritt {n} entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/edits.py" line="225" />
+        <source>Edit step {n}</source>
+        <translation>Schritt {n} bearbeiten</translation>
+    </message>
+</context>
+<context>
     <name>FileActions</name>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="58" />
+        <location filename="../../app/ui/shell/file_actions.py" line="58" />
         <source>&amp;Import workflow file…</source>
         <translation>&amp;Workflow-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="60" />
+        <location filename="../../app/ui/shell/file_actions.py" line="60" />
         <source>&amp;Export workflows…</source>
         <translation>Workflows &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="63" />
+        <location filename="../../app/ui/shell/file_actions.py" line="63" />
         <source>Export workflows and &amp;things…</source>
         <translation>Workflows und &amp;Dinge exportieren…</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="67" />
+        <location filename="../../app/ui/shell/file_actions.py" line="67" />
         <source>Export &amp;history as CSV…</source>
         <translation>&amp;Verlauf als CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="84" />
+        <location filename="../../app/ui/shell/file_actions.py" line="84" />
         <source>Import a workflow file</source>
         <translation>Eine Workflow-Datei importieren</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="93" />
+        <location filename="../../app/ui/shell/file_actions.py" line="93" />
         <source>Replace what exists?</source>
         <translation>Vorhandenes ersetzen?</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="94" />
+        <location filename="../../app/ui/shell/file_actions.py" line="94" />
         <source>This file has names that already exist: {names}. Replace them?</source>
         <translation>Diese Datei enthält Namen, die es schon gibt: {names}. Ersetzen?</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="127" />
+        <location filename="../../app/ui/shell/file_actions.py" line="127" />
         <source>Imported {file}: {summary}</source>
         <translation>{file} importiert: {summary}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="132" />
+        <location filename="../../app/ui/shell/file_actions.py" line="132" />
         <source>Export workflows and things</source>
         <translation>Workflows und Dinge exportieren</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="132" />
+        <location filename="../../app/ui/shell/file_actions.py" line="132" />
         <source>Export workflows</source>
         <translation>Workflows exportieren</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="140" />
+        <location filename="../../app/ui/shell/file_actions.py" line="140" />
         <source>Exported to {file}</source>
         <translation>Exportiert nach {file}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="147" />
+        <location filename="../../app/ui/shell/file_actions.py" line="147" />
         <source>Export the run history</source>
         <translation>Den Verlauf exportieren</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="147" />
+        <location filename="../../app/ui/shell/file_actions.py" line="147" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="156" />
+        <location filename="../../app/ui/shell/file_actions.py" line="156" />
         <source>Exported {count} runs to {file}</source>
         <translation>{count} Läufe nach {file} exportiert</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="174" />
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="185" />
+        <location filename="../../app/ui/shell/file_actions.py" line="174" />
+        <location filename="../../app/ui/shell/file_actions.py" line="185" />
         <source>Nothing was imported</source>
         <translation>Nichts wurde importiert</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="175" />
+        <location filename="../../app/ui/shell/file_actions.py" line="175" />
         <source>The file has {count} problems; nothing of it was written.</source>
         <translation>Die Datei hat {count} Probleme; nichts davon wurde geschrieben.</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="179" />
+        <location filename="../../app/ui/shell/file_actions.py" line="179" />
         <source>The file has a problem; nothing of it was written: {problem}</source>
         <translation>Die Datei hat ein Problem; nichts davon wurde geschrieben: {problem}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/file_actions.py" line="185" />
+        <location filename="../../app/ui/shell/file_actions.py" line="185" />
         <source>That did not work</source>
         <translation>Das hat nicht geklappt</translation>
     </message>
 </context>
 <context>
+    <name>FlowView</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/flow.py" line="161" />
+        <source>Add a step here (or with a + above)</source>
+        <translation>Hier einen Schritt hinzufügen (oder mit einem + darüber)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/flow.py" line="163" />
+        <source>Add a step here</source>
+        <translation>Hier einen Schritt hinzufügen</translation>
+    </message>
+</context>
+<context>
+    <name>ForEachSection</name>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="264" />
+        <source>For each item in a list</source>
+        <translation>Für jedes Element einer Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="274" />
+        <source>Tick to schedule one run per thing or per value, a chosen time apart.</source>
+        <translation>Ankreuzen, um einen Lauf je Ding oder je Wert zu planen, im gewählten Abstand.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="289" />
+        <source>Item goes into</source>
+        <translation>Element kommt in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="296" />
+        <source>Every thing matching</source>
+        <translation>Jedes passende Ding</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="297" />
+        <source>Only the things selected below</source>
+        <translation>Nur die unten ausgewählten Dinge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="304" />
+        <source>search (empty: all)</source>
+        <translation>Suche (leer: alle)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="319" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="400" />
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="327" />
+        <source>One value per line</source>
+        <translation>Ein Wert pro Zeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="330" />
+        <source>Items</source>
+        <translation>Elemente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="336" />
+        <source> s between runs</source>
+        <translation> s zwischen den Läufen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="337" />
+        <source>Interval</source>
+        <translation>Abstand</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="403" />
+        <source>Every {type} matching</source>
+        <translation>Jedes passende Ding vom Typ {type}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="426" />
+        <source>The things could not be read: {reason}</source>
+        <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="429" />
+        <source>No things of this type yet.</source>
+        <translation>Noch keine Dinge dieses Typs.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="446" />
+        <source>1 run will be scheduled</source>
+        <translation>1 Lauf wird geplant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="448" />
+        <source>{n} runs will be scheduled</source>
+        <translation>{n} Läufe werden geplant</translation>
+    </message>
+</context>
+<context>
+    <name>GettingStarted</name>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="79" />
+        <source>Getting started</source>
+        <translation>Erste Schritte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="84" />
+        <source>Five steps to a workflow that emails someone on their birthday. Each step ticks itself once it is done.</source>
+        <translation>Fünf Schritte zu einem Workflow, der jemandem zum Geburtstag eine E-Mail schickt. Jeder Schritt hakt sich selbst ab, sobald er erledigt ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="101" />
+        <source>Show me</source>
+        <translation>Zeig es mir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="103" />
+        <source>Show me: {step}</source>
+        <translation>Zeig es mir: {step}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="139" />
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="139" />
+        <source>step {n}</source>
+        <translation>Schritt {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="143" />
+        <source>All done: your first workflow works.</source>
+        <translation>Alles erledigt: Ihr erster Workflow funktioniert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="145" />
+        <source>1 step to go.</source>
+        <translation>Noch 1 Schritt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="147" />
+        <source>{n} steps to go.</source>
+        <translation>Noch {n} Schritte.</translation>
+    </message>
+</context>
+<context>
+    <name>GrantEditor</name>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="57" />
+        <source>View all fields</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="58" />
+        <source>View only these fields:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="59" />
+        <source>View no fields</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="74" />
+        <source>Find in searches</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="75" />
+        <source>Modify</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="76" />
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryChart</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="43" />
+        <source>Runs per day by status, and their durations</source>
+        <translation>Läufe pro Tag nach Status und ihre Dauer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="54" />
+        <source>{n} runs finished in the last {d} days</source>
+        <translation>{n} Läufe in den letzten {d} Tagen beendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="75" />
+        <source>, median {t}</source>
+        <translation>, Median {t}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="78" />
+        <source>No run has finished in these days.</source>
+        <translation>In diesen Tagen wurde kein Lauf beendet.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="110" />
+        <source>Finished runs per day</source>
+        <translation>Beendete Läufe pro Tag</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="118" />
+        <source>No run has finished in the last {n} days.</source>
+        <translation>In den letzten {n} Tagen wurde kein Lauf beendet.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="179" />
+        <source>median duration</source>
+        <translation>mittlere Dauer (Median)</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="56" />
+        <source>Filter by workflow, ID or parameter</source>
+        <translation>Nach Workflow, ID oder Parameter filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="57" />
+        <source>Filter the history</source>
+        <translation>Verlauf filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="60" />
+        <source>Run again</source>
+        <translation>Erneut ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="64" />
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="67" />
+        <source>Run an interrupted or failed run again from the step where it stopped</source>
+        <translation>Einen unterbrochenen oder fehlgeschlagenen Lauf ab dem Schritt erneut ausführen, an dem er stehen blieb</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="73" />
+        <source>No run has finished yet. Runs appear here once they start.</source>
+        <translation>Noch kein Lauf ist beendet. Läufe erscheinen hier, sobald sie starten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="82" />
+        <source>Run history</source>
+        <translation>Verlauf der Läufe</translation>
+    </message>
+</context>
+<context>
+    <name>ListEditor</name>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="381" />
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="384" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="48" />
+        <location filename="../../app/ui/shell/main_window.py" line="39" />
+        <source>Workflows</source>
+        <translation>Workflows</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="40" />
+        <source>Scheduler</source>
+        <translation>Planer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="41" />
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="42" />
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="54" />
         <source>Cueflow</source>
         <translation>Cueflow</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="90" />
+        <location filename="../../app/ui/shell/main_window.py" line="98" />
         <source>Show</source>
         <translation>Zeigen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="139" />
+        <location filename="../../app/ui/shell/main_window.py" line="148" />
         <source>&amp;New workflow</source>
         <translation>&amp;Neuer Workflow</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="142" />
+        <location filename="../../app/ui/shell/main_window.py" line="151" />
         <source>Load &amp;examples</source>
         <translation>&amp;Beispiele laden</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="144" />
+        <location filename="../../app/ui/shell/main_window.py" line="153" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="146" />
+        <location filename="../../app/ui/shell/main_window.py" line="155" />
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="149" />
+        <location filename="../../app/ui/shell/main_window.py" line="158" />
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="153" />
+        <location filename="../../app/ui/shell/main_window.py" line="162" />
         <source>&amp;Find</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="156" />
+        <location filename="../../app/ui/shell/main_window.py" line="165" />
         <source>&amp;Run now…</source>
         <translation>Jetzt &amp;ausführen…</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="160" />
+        <location filename="../../app/ui/shell/main_window.py" line="169" />
         <source>&amp;Schedule…</source>
         <translation>&amp;Planen…</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="166" />
+        <location filename="../../app/ui/shell/main_window.py" line="175" />
         <source>&amp;Pause all runs</source>
         <translation>Alle Läufe &amp;pausieren</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="183" />
+        <location filename="../../app/ui/shell/main_window.py" line="192" />
         <source>&amp;About Cueflow</source>
         <translation>&amp;Über Cueflow</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="188" />
+        <location filename="../../app/ui/shell/main_window.py" line="195" />
+        <source>&amp;Getting started</source>
+        <translation>&amp;Erste Schritte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="200" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="198" />
+        <location filename="../../app/ui/shell/main_window.py" line="210" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="204" />
+        <location filename="../../app/ui/shell/main_window.py" line="216" />
         <source>&amp;Run</source>
         <translation>&amp;Ausführen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="210" />
+        <location filename="../../app/ui/shell/main_window.py" line="222" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="214" />
+        <location filename="../../app/ui/shell/main_window.py" line="226" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="313" />
+        <location filename="../../app/ui/shell/main_window.py" line="326" />
         <source>Paused · no run starts until you resume</source>
         <translation>Pausiert · kein Lauf startet, bis Sie fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="315" />
+        <location filename="../../app/ui/shell/main_window.py" line="328" />
         <source>Scheduler stopped</source>
         <translation>Planer angehalten</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="316" />
+        <location filename="../../app/ui/shell/main_window.py" line="329" />
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="318" />
+        <location filename="../../app/ui/shell/main_window.py" line="331" />
         <source>1 run going</source>
         <translation>1 Lauf aktiv</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="318" />
+        <location filename="../../app/ui/shell/main_window.py" line="331" />
         <source>{n} runs going</source>
         <translation>{n} Läufe aktiv</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="322" />
+        <location filename="../../app/ui/shell/main_window.py" line="335" />
         <source>nothing scheduled</source>
         <translation>nichts geplant</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="324" />
+        <location filename="../../app/ui/shell/main_window.py" line="337" />
         <source>next run now</source>
         <translation>nächster Lauf jetzt</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="326" />
+        <location filename="../../app/ui/shell/main_window.py" line="339" />
         <source>next run {when}</source>
         <translation>nächster Lauf {when}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="337" />
+        <location filename="../../app/ui/shell/main_window.py" line="350" />
         <source>Run {id} ({workflow}): {status}</source>
-        <translation type="unfinished" />
+        <translation>Lauf {id} ({workflow}): {status}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="428" />
+        <location filename="../../app/ui/shell/main_window.py" line="441" />
         <source>{file}: {summary}</source>
-        <translation type="unfinished" />
+        <translation>{file}: {summary}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="440" />
+        <location filename="../../app/ui/shell/main_window.py" line="453" />
         <source>{file}: replaced what existed; {summary}</source>
-        <translation type="unfinished" />
+        <translation>{file}: Vorhandenes ersetzt; {summary}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="448" />
+        <location filename="../../app/ui/shell/main_window.py" line="461" />
         <source>{file}: kept both ({names}); {summary}</source>
-        <translation type="unfinished" />
+        <translation>{file}: beide behalten ({names}); {summary}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="450" />
+        <location filename="../../app/ui/shell/main_window.py" line="463" />
         <source>no renames</source>
-        <translation type="unfinished" />
+        <translation>keine Umbenennungen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="456" />
+        <location filename="../../app/ui/shell/main_window.py" line="469" />
         <source>{file}: skipped ({names} already exist)</source>
-        <translation type="unfinished" />
+        <translation>{file}: übersprungen ({names} gibt es schon)</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="462" />
+        <location filename="../../app/ui/shell/main_window.py" line="475" />
         <source>{file}: not loaded: {reason}</source>
-        <translation type="unfinished" />
+        <translation>{file}: nicht geladen: {reason}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="477" />
+        <location filename="../../app/ui/shell/main_window.py" line="490" />
         <source>the workflow</source>
-        <translation type="unfinished" />
+        <translation>der Workflow</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="478" />
+        <location filename="../../app/ui/shell/main_window.py" line="491" />
         <source>the trigger</source>
-        <translation type="unfinished" />
+        <translation>der Auslöser</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="479" />
+        <location filename="../../app/ui/shell/main_window.py" line="492" />
         <source>the data type</source>
-        <translation type="unfinished" />
+        <translation>der Datentyp</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="480" />
+        <location filename="../../app/ui/shell/main_window.py" line="493" />
         <source>the thing</source>
-        <translation type="unfinished" />
+        <translation>das Ding</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="489" />
+        <location filename="../../app/ui/shell/main_window.py" line="502" />
         <source>Example already loaded</source>
-        <translation type="unfinished" />
+        <translation>Beispiel schon geladen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="490" />
+        <location filename="../../app/ui/shell/main_window.py" line="503" />
         <source>The example {file} uses names you already have:
 {names}</source>
-        <translation type="unfinished" />
+        <translation>Das Beispiel {file} verwendet Namen, die Sie schon haben:
+{names}</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="497" />
+        <location filename="../../app/ui/shell/main_window.py" line="510" />
         <source>Replace overwrites yours with the example. Keep both loads the example's workflows and triggers under new names{example}. Skip leaves this example out.</source>
-        <translation type="unfinished" />
+        <translation>Ersetzen überschreibt Ihre mit dem Beispiel. Beide behalten lädt die Workflows und Auslöser des Beispiels unter neuen Namen{example}. Überspringen lässt dieses Beispiel aus.</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="502" />
+        <location filename="../../app/ui/shell/main_window.py" line="515" />
         <source>Replace</source>
         <translation>Ersetzen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="503" />
+        <location filename="../../app/ui/shell/main_window.py" line="516" />
         <source>Keep both</source>
         <translation>Beide behalten</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="504" />
+        <location filename="../../app/ui/shell/main_window.py" line="517" />
         <source>Skip</source>
         <translation>Überspringen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="512" />
+        <location filename="../../app/ui/shell/main_window.py" line="525" />
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="520" />
+        <location filename="../../app/ui/shell/main_window.py" line="533" />
         <source>Welcome to Cueflow</source>
         <translation>Willkommen bei Cueflow</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="522" />
+        <location filename="../../app/ui/shell/main_window.py" line="535" />
         <source>This data folder is empty. Load the example workflows (birthday emails, a daily digest, trial reminders) to start from?</source>
         <translation>Dieser Datenordner ist leer. Die Beispiel-Workflows (Geburtstags-E-Mails, eine tägliche Übersicht, Testphasen-Erinnerungen) als Start laden?</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="527" />
+        <location filename="../../app/ui/shell/main_window.py" line="540" />
         <source>Load the examples</source>
         <translation>Beispiele laden</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="528" />
+        <location filename="../../app/ui/shell/main_window.py" line="541" />
         <source>Start empty</source>
         <translation>Leer beginnen</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="540" />
+        <location filename="../../app/ui/shell/main_window.py" line="566" />
         <source>About Cueflow</source>
         <translation>Über Cueflow</translation>
     </message>
     <message>
-        <location filename="../../work/main/app/ui/shell/main_window.py" line="542" />
+        <location filename="../../app/ui/shell/main_window.py" line="568" />
         <source>Cueflow {version}
 Design and run backend workflows.
 Data folder: {folder}</source>
+        <translation>Cueflow {version}
+Backend-Workflows entwerfen und ausführen.
+Datenordner: {folder}</translation>
+    </message>
+</context>
+<context>
+    <name>MappingEditor</name>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="72" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="72" />
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="79" />
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="80" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>NumberText</name>
+    <message>
+        <location filename="../../app/ui/dialogs/thing_dialog.py" line="36" />
+        <source>empty</source>
+        <translation>leer</translation>
+    </message>
+</context>
+<context>
+    <name>OnlyWhen</name>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="211" />
+        <source>Only when: {condition}</source>
+        <translation>Nur wenn: {condition}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="216" />
+        <source>only when a condition holds</source>
+        <translation>nur wenn eine Bedingung erfüllt ist</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="218" />
+        <source>only when {condition}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>OptionalDateEditor</name>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="149" />
+        <source>empty, or e.g. {example}</source>
+        <translation>leer, oder z. B. {example}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="150" />
+        <source>Date and time (may stay empty)</source>
+        <translation>Datum und Uhrzeit (darf leer bleiben)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="154" />
+        <source>Pick a day</source>
+        <translation>Einen Tag wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="155" />
+        <source>Pick a day from a calendar</source>
+        <translation>Einen Tag aus einem Kalender wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="160" />
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="174" />
+        <location filename="../../app/ui/widgets/inputs.py" line="212" />
+        <source>A day (09:00) or a day and a time, in {zone}</source>
+        <translation>Ein Tag (09:00) oder ein Tag mit Uhrzeit, in {zone}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="208" />
+        <source>Not a date yet: type it like {example}</source>
+        <translation>Noch kein Datum: so eintippen wie {example}</translation>
+    </message>
+</context>
+<context>
+    <name>ParametersTable</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="81" />
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="84" />
+        <source>Type of content</source>
+        <translation>Art des Inhalts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
+        <source>Is a list</source>
+        <translation>Ist eine Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
+        <source>Optional</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="81" />
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyEditor</name>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="177" />
+        <source>Rules</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="181" />
+        <source>Add rule</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="182" />
+        <source>Remove rule</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="188" />
+        <source>A thing gets what every rule whose condition holds grants; when none holds, what everyone else gets.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="196" />
+        <source>Rule</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="202" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="215" />
+        <source>When</source>
+        <translation>Wenn</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="219" />
+        <source>Grants</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="222" />
+        <source>Everyone else (when no rule matches)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="224" />
+        <source>Give everyone else some access</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="245" />
+        <source>Revert</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="249" />
+        <source>Save privacy rules</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="307" />
+        <source>rule {n}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="309" />
+        <source>Rule {n} needs a name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="311" />
+        <source>Two rules are called '{name}'</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="318" />
+        <source>Choose a data type.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="322" />
+        <source>&lt;b&gt;{type}&lt;/b&gt; has no privacy rules: every run may find, read, modify and delete its things. Add a rule to restrict that.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="329" />
+        <source>Runs see &lt;b&gt;{type}&lt;/b&gt; things through these rules for the user they run as (unless privacy rules are ignored): a thing gets what every matching rule grants, or else what everyone else gets. This window always sees everything.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="339" />
+        <source>Unsaved changes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="389" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="397" />
+        <source>Rule {n}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="432" />
+        <source>The privacy rules of {type} have unsaved changes.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="439" />
+        <source>They cannot be saved yet: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="441" />
+        <source>Unsaved privacy rules</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="476" />
+        <source>Saved the privacy rules of {type}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>RepeatSection</name>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="78" />
+        <source>Repeat</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
+        <source>Does not repeat</source>
+        <translation>Keine Wiederholung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
+        <source>Every</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
+        <source>Cron expression</source>
+        <translation>Cron-Ausdruck</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="107" />
+        <source>MIN HOUR DOM MON DOW, e.g. 0 9 * * 1-5</source>
+        <translation>MIN STUNDE TAG MONAT WOCHENTAG, z. B. 0 9 * * 1-5</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="111" />
+        <source>in</source>
+        <translation>in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="219" />
+        <source>Runs once.</source>
+        <translation>Läuft einmal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="231" />
+        <source>Runs {description}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="240" />
+        <source>⚠ clocks change (daylight saving time): {old} → {new}</source>
+        <translation>⚠ Zeitumstellung (Sommerzeit): {old} → {new}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="248" />
+        <source>No upcoming times.</source>
+        <translation>Keine anstehenden Termine.</translation>
+    </message>
+</context>
+<context>
+    <name>RunDetails</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="80" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="129" />
+        <source>Select a run above to see its steps.</source>
+        <translation>Oben einen Lauf auswählen, um seine Schritte zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="87" />
+        <source>Attempt shown</source>
+        <translation>Angezeigter Versuch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="98" />
+        <source>Steps of the run</source>
+        <translation>Schritte des Laufs</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="100" />
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="100" />
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="109" />
+        <source>Log of the run</source>
+        <translation>Protokoll des Laufs</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="110" />
+        <source>The run's log lines appear here.</source>
+        <translation>Die Protokollzeilen des Laufs erscheinen hier.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="133" />
+        <source>This run is no longer in the ledger.</source>
+        <translation>Dieser Lauf ist nicht mehr im Journal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="137" />
+        <source>&lt;b&gt;{workflow}&lt;/b&gt; · run {id} · &lt;b&gt;{status}&lt;/b&gt; · attempt {attempt}</source>
+        <translation>&lt;b&gt;{workflow}&lt;/b&gt; · Lauf {id} · &lt;b&gt;{status}&lt;/b&gt; · Versuch {attempt}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="145" />
+        <source>Error: {error}</source>
+        <translation>Fehler: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="150" />
+        <source>no step</source>
+        <translation>kein Schritt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="152" />
+        <source>Attempt {n} — {status}</source>
+        <translation>Versuch {n} — {status}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="160" />
+        <source>No step has run yet.</source>
+        <translation>Noch kein Schritt wurde ausgeführt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="187" />
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="190" />
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="192" />
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>RunDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="92" />
+        <source>Run {name} now</source>
+        <translation>{name} jetzt ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="92" />
+        <source>Schedule {name}</source>
+        <translation>{name} planen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="115" />
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="129" />
+        <source> (optional)</source>
+        <translation> (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="134" />
+        <source>This workflow has no parameters.</source>
+        <translation>Dieser Workflow hat keine Parameter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="137" />
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="140" />
+        <source>Nobody in particular (no current user)</source>
+        <translation>Niemand Bestimmtes (kein aktueller Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="145" />
+        <source>The user this run acts for: privacy rules and “Current user” follow them.</source>
+        <translation>Der Benutzer, für den dieser Lauf handelt: Datenschutzregeln und „Aktueller Benutzer“ richten sich nach ihm.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="155" />
+        <source>Run as</source>
+        <translation>Ausführen als</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="156" />
+        <source>Ignore privacy rules</source>
+        <translation>Datenschutzregeln ignorieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="162" />
+        <source>Now</source>
+        <translation>Jetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="163" />
+        <source>At</source>
+        <translation>Um</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="164" />
+        <source>After</source>
+        <translation>Nach</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="177" />
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="229" />
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
+        <source>Run now</source>
+        <translation>Jetzt ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
+        <source>Schedule</source>
+        <translation>Planen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="285" />
+        <source>The workflow has problems: {first}</source>
+        <translation>Der Workflow hat Probleme: {first}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="301" />
+        <source>'{key}' needs a value</source>
+        <translation>„{key}“ braucht einen Wert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="314" />
+        <source>Run as: no thing with ID '{id}'</source>
+        <translation>Ausführen als: kein Ding mit der ID „{id}“</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="318" />
+        <source>Repeat: {reason}</source>
+        <translation>Wiederholen: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="320" />
+        <source>A list is scheduled once; turn off Repeat or For each.</source>
+        <translation>Eine Liste wird einmal geplant; schalten Sie Wiederholen oder Für jedes aus.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="322" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="422" />
+        <source>For each: the list is empty.</source>
+        <translation>Für jedes: die Liste ist leer.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="399" />
+        <source>Repeating schedule</source>
+        <translation>Wiederkehrender Zeitplan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="400" />
+        <source>Scheduled {name} to repeat: {rule}</source>
+        <translation>{name} wiederkehrend geplant: {rule}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="404" />
+        <source>Started run</source>
+        <translation>Lauf gestartet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="405" />
+        <source>Started {name}</source>
+        <translation>{name} gestartet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="407" />
+        <source>Scheduled run</source>
+        <translation>Geplanter Lauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="408" />
+        <source>Scheduled {name} for {when}</source>
+        <translation>{name} geplant für {when}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="463" />
+        <source>Scheduling {n} runs of {name}…</source>
+        <translation>{n} Läufe von {name} werden geplant…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="466" />
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="472" />
+        <source>Scheduling</source>
+        <translation>Planen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="493" />
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="511" />
+        <source>Scheduled 1 run:</source>
+        <translation>1 Lauf geplant:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="513" />
+        <source>Scheduled {n} runs; the first is</source>
+        <translation>{n} Läufe geplant; der erste ist</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="527" />
+        <source>Cancelled: nothing was left scheduled ({n} undone).</source>
+        <translation>Abgebrochen: nichts blieb geplant ({n} zurückgenommen).</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulerArea</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="83" />
+        <source>Upcoming</source>
+        <translation>Anstehend</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="84" />
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="85" />
+        <source>Schedules</source>
+        <translation>Zeitpläne</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="87" />
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="266" />
+        <source>{n} upcoming</source>
+        <translation>{n} anstehend</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="303" />
+        <source>Run {id} is no longer upcoming</source>
+        <translation>Lauf {id} steht nicht mehr an</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="339" />
+        <source>Cancelled {title} ({when})</source>
+        <translation>{title} ({when}) abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="344" />
+        <source>Cancelled run {id}</source>
+        <translation>Lauf {id} abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="346" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="393" />
+        <source>Cancelled {n} runs</source>
+        <translation>{n} Läufe abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="369" />
+        <source>Scheduled again: {n} runs</source>
+        <translation>Wieder geplant: {n} Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="371" />
+        <source>Run {id} is scheduled again</source>
+        <translation>Lauf {id} ist wieder geplant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="387" />
+        <source>Cancel all {n} upcoming runs? This cannot be undone.</source>
+        <translation>Alle {n} anstehenden Läufe abbrechen? Das kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="390" />
+        <source>Cancel all</source>
+        <translation>Alle abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="401" />
+        <source>All runs paused</source>
+        <translation>Alle Läufe pausiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="401" />
+        <source>Runs resumed</source>
+        <translation>Läufe fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="407" />
+        <source>Resume runs</source>
+        <translation>Läufe fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="407" />
+        <source>Pause all runs</source>
+        <translation>Alle Läufe pausieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="433" />
+        <source>There is no workflow to schedule yet: make one in Workflows first.</source>
+        <translation>Es gibt noch keinen Workflow zum Planen: Erstellen Sie zuerst einen unter Workflows.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="437" />
+        <source>Schedule</source>
+        <translation>Planen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="437" />
+        <source>Workflow</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="481" />
+        <source>Resuming run {id}</source>
+        <translation>Lauf {id} wird fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="493" />
+        <source>Started run {id}</source>
+        <translation>Lauf {id} gestartet</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulesPage</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="45" />
+        <source>No recurring schedules yet. To make one, click Schedule… on the Upcoming tab (or Schedule in a workflow) and choose a Repeat rule.</source>
+        <translation>Noch keine wiederkehrenden Zeitpläne. Klicken Sie dazu auf der Seite Anstehend auf Planen… (oder in einem Workflow auf Planen) und wählen Sie eine Wiederholung.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="55" />
+        <source>Recurring schedules</source>
+        <translation>Wiederkehrende Zeitpläne</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="58" />
+        <source>Workflow</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="59" />
+        <source>Repeats</source>
+        <translation>Wiederholung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="60" />
+        <source>Next times</source>
+        <translation>Nächste Termine</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="61" />
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="82" />
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="83" />
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="84" />
+        <source>Ended</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="89" />
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="106" />
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="106" />
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="110" />
+        <source>Resume schedule {id}</source>
+        <translation>Zeitplan {id} fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="110" />
+        <source>Pause schedule {id}</source>
+        <translation>Zeitplan {id} pausieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="115" />
+        <source>End</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="117" />
+        <source>End schedule {id}</source>
+        <translation>Zeitplan {id} beenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="118" />
+        <source>Stop this schedule for good (its next run is cancelled)</source>
+        <translation>Diesen Zeitplan endgültig beenden (sein nächster Lauf wird abgebrochen)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="134" />
+        <source>Schedule {id} resumed</source>
+        <translation>Zeitplan {id} fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="137" />
+        <source>Schedule {id} paused</source>
+        <translation>Zeitplan {id} pausiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="146" />
+        <source>Schedule {id} ended</source>
+        <translation>Zeitplan {id} beendet</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsArea</name>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="66" />
+        <source>Email (SMTP)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="69" />
+        <source>Server</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="72" />
+        <source>Port</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="75" />
+        <source>Security</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="76" />
+        <source>User name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="77" />
+        <source>Sender address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="80" />
+        <location filename="../../app/ui/areas/settings.py" line="331" />
+        <source> s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="81" />
+        <source>Timeout</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="88" />
+        <source>Store in keychain</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="92" />
+        <source>Password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="96" />
+        <source>Keychain</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="100" />
+        <source>you@example.com</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="102" />
+        <source>Send test email</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="106" />
+        <source>Test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="113" />
+        <source>Runs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="118" />
+        <source>Runs at the same time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="120" />
+        <source>Takes effect the next time Cueflow starts.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="125" />
+        <source>Time zone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="128" />
+        <source>Data folder</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="130" />
+        <source>Start Cueflow in the tray when I log in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="133" />
+        <source>Writes the login entry (runs `cueflow --tray`): {where}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="138" />
+        <source>Start at login</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="185" />
+        <source>Passwords are kept in {backend}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="191" />
+        <source>No usable OS keychain ({backend}). Cueflow will not store the password in plain text; install or unlock a keychain to store it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="234" />
+        <source>No usable keychain: the password was not stored.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="242" />
+        <source>Password stored in the keychain.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="253" />
+        <source>Sending…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="285" />
+        <source>Could not change the login entry: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="289" />
+        <source>Cueflow will start in the tray when you log in.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="291" />
+        <source>Cueflow will no longer start when you log in.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="298" />
+        <source>Database</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="304" />
+        <source>Kind</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="308" />
+        <source>Where</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="311" />
+        <source>Set with --database-url or CUEFLOW_DATABASE_URL when Cueflow starts; copy a folder's data into PostgreSQL with `cueflow db copy --to URL`.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="323" />
+        <source>Workflow API</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="326" />
+        <source>Serve</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="326" />
+        <source>Serve exposed workflows</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="328" />
+        <source>Listen on</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="332" />
+        <source>Wait for a run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="336" />
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="341" />
+        <source>Label</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="341" />
+        <source>Runs as</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="341" />
+        <source>Made</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="348" />
+        <source>Tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="352" />
+        <source>label, e.g. website</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="355" />
+        <source>run as thing ID (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="356" />
+        <source>Create token</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="359" />
+        <source>Revoke selected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="376" />
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="382" />
+        <source>Shown only now: Cueflow keeps only a hash of the token.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="385" />
+        <source>New token</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="413" />
+        <source>Serving at {url}/api/1.1/wf/NAME</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="416" />
+        <source>Off</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="423" />
+        <source>Applying…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="446" />
+        <source>Token '{label}' created.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="451" />
+        <source>Token copied.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="458" />
+        <source>Select a token to revoke.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="471" />
+        <source>Token '{label}' revoked.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>StepForm</name>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="198" />
+        <source>Unknown action '{name}'</source>
+        <translation>Unbekannte Aktion „{name}“</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="202" />
+        <source>Gives later steps: {result}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="224" />
+        <source>always (or pick a test from Insert data, e.g. “birthday is not empty”)</source>
+        <translation>immer (oder eine Prüfung aus „Daten einfügen“ wählen, z. B. „birthday is not empty“)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="228" />
+        <location filename="../../app/ui/widgets/step_form.py" line="230" />
+        <source>Only when</source>
+        <translation>Nur wenn</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/step_form.py" line="486" />
+        <source>Reads:</source>
+        <translation>Liest sich:</translation>
+    </message>
+</context>
+<context>
+    <name>StepPanel</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="283" />
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="286" />
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="289" />
+        <source>Remove step</source>
+        <translation>Schritt entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="297" />
+        <source>Last run of this step</source>
+        <translation>Letzter Lauf dieses Schritts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="306" />
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="306" />
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="319" />
+        <source>Step {n} · {label}</source>
+        <translation>Schritt {n} · {label}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="329" />
+        <source>{status} in {duration}</source>
+        <translation>{status} in {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="341" />
+        <source>Result: {key}</source>
+        <translation>Ergebnis: {key}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="344" />
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+</context>
+<context>
+    <name>ThingPicker</name>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="282" />
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="361" />
+        <source>The things could not be read: {reason}</source>
+        <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="365" />
+        <source>No things yet</source>
+        <translation>Noch keine Dinge</translation>
+    </message>
+</context>
+<context>
+    <name>ThingsModel</name>
+    <message>
+        <location filename="../../app/ui/models/things.py" line="210" />
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/things.py" line="266" />
+        <source>Edit {field} of a {type}</source>
+        <translation>{field} eines Dings vom Typ {type} bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePage</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="29" />
+        <source>Next 24 hours</source>
+        <translation>Nächste 24 Stunden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="31" />
+        <source>Next 7 days</source>
+        <translation>Nächste 7 Tage</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="60" />
+        <source>Nothing is scheduled in this time. Click Schedule… on Upcoming.</source>
+        <translation>In dieser Zeit ist nichts geplant. Klicken Sie unter Anstehend auf Planen….</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="62" />
+        <source>1 run</source>
+        <translation>1 Lauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="62" />
+        <source>{n} runs</source>
+        <translation>{n} Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="65" />
+        <source>1 workflow</source>
+        <translation>1 Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="65" />
+        <source>{n} workflows</source>
+        <translation>{n} Workflows</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="67" />
+        <source>{runs} of {workflows} · click a mark to see its run</source>
+        <translation>{runs} von {workflows} · eine Marke anklicken, um ihren Lauf zu sehen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="71" />
+        <source> (showing the first {n})</source>
+        <translation> (die ersten {n} werden gezeigt)</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="62" />
+        <source>Timeline of upcoming runs</source>
+        <translation>Zeitleiste der anstehenden Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="90" />
+        <source>{n} runs in {w} workflows</source>
+        <translation>{n} Läufe in {w} Workflows</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="183" />
+        <source>Nothing is scheduled in this time.</source>
+        <translation>In dieser Zeit ist nichts geplant.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="233" />
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="298" />
+        <source>{workflow} at {time}
+run {id} · click to show it</source>
+        <translation>{workflow} um {time}
+Lauf {id} · zum Anzeigen klicken</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="302" />
+        <source>{workflow}: {n} runs from {start} to {end}
+click to show them</source>
+        <translation>{workflow}: {n} Läufe von {start} bis {end}
+zum Anzeigen klicken</translation>
+    </message>
+</context>
+<context>
+    <name>TrayPresenter</name>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="88" />
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="89" />
+        <source>in {span}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="95" />
+        <source>running 1 workflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="97" />
+        <source>running {n} workflows</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="99" />
+        <source>scheduler paused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="100" />
+        <source>the last run failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="101" />
+        <source>idle</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="103" />
+        <source>Cueflow — {state}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="107" />
+        <source>Next: {workflow} {when}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="113" />
+        <source>{workflow} — {when} ({at})</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="118" />
+        <source>Resume scheduler</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="118" />
+        <source>Pause scheduler</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="124" />
+        <source>{workflow} was interrupted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="126" />
+        <source>{workflow} failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="129" />
+        <source>Run {id}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="141" />
+        <source>1 run was missed while Cueflow was closed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="143" />
+        <source>{n} runs were missed while Cueflow was closed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="147" />
+        <source>{n} ran late</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="149" />
+        <source>{n} skipped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="153" />
+        <source>1 run was interrupted when Cueflow stopped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="155" />
+        <source>{n} runs were interrupted when Cueflow stopped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="161" />
+        <source>Cueflow keeps running</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="163" />
+        <source>Scheduled workflows still run while the window is closed. Use Quit in this icon's menu to stop Cueflow.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>TriggersEditor</name>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="64" />
+        <source>Triggers</source>
+        <translation>Auslöser</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="68" />
+        <source>New trigger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="69" />
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="77" />
+        <source>Trigger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="83" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="87" />
+        <source>When a thing of</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="91" />
+        <source>is {event}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="97" />
+        <source>Events</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="100" />
+        <source>always (e.g. thing_now.email is not none)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="103" />
+        <source>Only when</source>
+        <translation>Nur wenn</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="107" />
+        <source>Start workflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="111" />
+        <source>Parameters (expressions over thing_before and thing_now)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="118" />
+        <source>The workflow starts right after the change is saved, once per change, as the user who made it, and always respects privacy rules. Changes made by a trigger's own run do not fire triggers again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="133" />
+        <source>Save trigger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="166" />
+        <source>A trigger needs a data type and a workflow first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="170" />
+        <source>{name}
+    {type} {events} → {workflow}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="214" />
+        <source>Choose a workflow.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="218" />
+        <source>This workflow has no parameters.</source>
+        <translation>Dieser Workflow hat keine Parameter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="232" />
+        <source> (optional)</source>
+        <translation> (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="264" />
+        <source>A trigger's name uses letters, digits and _</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="267" />
+        <source>There is already a trigger called '{name}'</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="270" />
+        <source>Choose a data type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="272" />
+        <source>Choose at least one event</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="280" />
+        <source>Only when: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="283" />
+        <source>Choose a workflow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="288" />
+        <source>required</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="364" />
+        <source>Saved trigger {name}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="373" />
+        <source>Delete trigger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="374" />
+        <source>Delete the trigger '{name}'?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="382" />
+        <source>Deleted trigger {name}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="74" />
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="87" />
+        <source>Undo: {text}</source>
+        <translation>Rückgängig: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>UpcomingPage</name>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="117" />
+        <source>Filter by workflow, ID or parameter</source>
+        <translation>Nach Workflow, ID oder Parameter filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="118" />
+        <source>Filter upcoming runs</source>
+        <translation>Anstehende Läufe filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="121" />
+        <source>From</source>
+        <translation>Ab</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="122" />
+        <source>Only runs from a date</source>
+        <translation>Nur Läufe ab einem Datum</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="133" />
+        <source>Schedule…</source>
+        <translation>Planen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="136" />
+        <source>Cancel selected</source>
+        <translation>Ausgewählte abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="139" />
+        <source>Cancel all…</source>
+        <translation>Alle abbrechen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="142" />
+        <source>Pause all runs</source>
+        <translation>Alle Läufe pausieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="159" />
+        <source>Paused: no run starts until you resume. Runs that come due meanwhile stay scheduled and then follow their workflow's missed-run policy.</source>
+        <translation>Pausiert: Kein Lauf startet, bis Sie fortsetzen. Läufe, die inzwischen fällig werden, bleiben geplant und folgen dann der Regel ihres Workflows für verpasste Läufe.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="173" />
+        <source>Nothing is scheduled. Click Schedule… to run a workflow later, or use Run now in the Workflows area.</source>
+        <translation>Nichts ist geplant. Klicken Sie auf Planen…, um einen Workflow später auszuführen, oder nutzen Sie Jetzt ausführen im Bereich Workflows.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="183" />
+        <source>Upcoming runs</source>
+        <translation>Anstehende Läufe</translation>
+    </message>
+</context>
+<context>
+    <name>UpcomingRunsModel</name>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="427" />
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="435" />
+        <source>Acts for {who}</source>
+        <translation>Handelt für {who}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="437" />
+        <source>Acts for nobody in particular (no current user)</source>
+        <translation>Handelt für niemand Bestimmten (kein aktueller Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="440" />
+        <source>{title} ({name})</source>
+        <translation>{title} ({name})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="444" />
+        <source>Cancel {title}, {when}</source>
+        <translation>{title}, {when} abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="448" />
+        <source>Attempt {n}: the earlier attempt failed</source>
+        <translation>Versuch {n}: der vorige Versuch ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="455" />
+        <source>Cancel run {id}</source>
+        <translation>Lauf {id} abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowEditor</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="82" />
+        <source>Run now</source>
+        <translation>Jetzt ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="86" />
+        <source>Schedule…</source>
+        <translation>Planen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="109" />
+        <source>Steps, in order</source>
+        <translation>Schritte, der Reihe nach</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="114" />
+        <source>Add step</source>
+        <translation>Schritt hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="115" />
+        <source>Add a step at the end</source>
+        <translation>Einen Schritt am Ende hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="128" />
+        <source>Click a card to edit it; drag it (or Alt+Up / Alt+Down) to move it; + adds a step, Delete removes one</source>
+        <translation>Eine Karte anklicken, um sie zu bearbeiten; ziehen (oder Alt+Hoch / Alt+Runter), um sie zu verschieben; + fügt einen Schritt hinzu, Entf entfernt einen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="206" />
+        <source>No workflow selected</source>
+        <translation>Kein Workflow ausgewählt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="224" />
+        <source>Colour of this workflow ({colour}): click to change</source>
+        <translation>Farbe dieses Workflows ({colour}): zum Ändern klicken</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="266" />
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="268" />
+        <source>None yet: click to add the values each run is given</source>
+        <translation>Noch keine: klicken, um die Werte hinzuzufügen, die jeder Lauf bekommt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="286" />
+        <source>{status} · {duration}</source>
+        <translation>{status} · {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="314" />
+        <source>when a {type} is {events}</source>
+        <translation>wenn ein Ding vom Typ {type} {events} wird</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="315" />
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="319" />
+        <source>also starts {when}</source>
+        <translation>startet auch, {when}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="429" />
+        <source>Not saved until these are fixed:</source>
+        <translation>Nicht gespeichert, bis dies behoben ist:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="447" />
+        <source>Fix the problems first: {reason}</source>
+        <translation>Zuerst die Probleme beheben: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowPanel</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="87" />
+        <source>Parameters: what each run is given</source>
+        <translation>Parameter: was jeder Lauf bekommt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="94" />
+        <source>Add parameter</source>
+        <translation>Parameter hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="97" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="100" />
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="103" />
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="122" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="134" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="123" />
+        <source>e.g. Send birthday email</source>
+        <translation>z. B. Geburtstags-E-Mail senden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="129" />
+        <source>Colour</source>
+        <translation>Farbe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="138" />
+        <source>Name in files and the API:</source>
+        <translation>Name in Dateien und in der API:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="143" />
+        <source>Name in files and the API</source>
+        <translation>Name in Dateien und in der API</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="146" />
+        <source>Lower-case letters, digits and _; made from the name until you change it (commands, the API and workflow files use it)</source>
+        <translation>Kleinbuchstaben, Ziffern und _; aus dem Namen gebildet, bis Sie ihn ändern (Befehle, die API und Workflow-Dateien verwenden ihn)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="176" />
+        <source>More settings</source>
+        <translation>Weitere Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="184" />
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="185" />
+        <source>Ignore privacy rules when it runs</source>
+        <translation>Datenschutzregeln beim Ausführen ignorieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="192" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="205" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="209" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="211" />
+        <source> seconds</source>
+        <translation> Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="194" />
+        <source>Stop after</source>
+        <translation>Abbrechen nach</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="198" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="210" />
+        <source> more tries</source>
+        <translation> weiteren Versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="200" />
+        <source>If it fails, try</source>
+        <translation>Bei einem Fehler versuchen mit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="207" />
+        <source>First retry after</source>
+        <translation>Erster neuer Versuch nach</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="209" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="211" />
+        <source> second</source>
+        <translation> Sekunde</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="210" />
+        <source> more try</source>
+        <translation> weiteren Versuch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="221" />
+        <source>Missed runs</source>
+        <translation>Verpasste Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="224" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="241" />
+        <source>Run only when</source>
+        <translation>Nur ausführen, wenn</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="225" />
+        <source>always (or a condition on the parameters)</source>
+        <translation>immer (oder eine Bedingung über die Parameter)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowsArea</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="84" />
+        <source>Filter workflows</source>
+        <translation>Workflows filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="95" />
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="97" />
+        <source>Duplicate</source>
+        <translation>Duplizieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="100" />
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="161" />
+        <source>Name in files and the API: {name}</source>
+        <translation>Name in Dateien und in der API: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="208" />
+        <source>Left {name} with unsaved problems; the last valid version is kept.</source>
+        <translation>{name} mit ungespeicherten Problemen verlassen; die letzte gültige Fassung bleibt erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="291" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="312" />
+        <source>{n} run</source>
+        <translation>{n} Lauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="291" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="312" />
+        <source>{n} runs</source>
+        <translation>{n} Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="292" />
+        <source>{n} schedule</source>
+        <translation>{n} Zeitplan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="292" />
+        <source>{n} schedules</source>
+        <translation>{n} Zeitpläne</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="293" />
+        <source>{n} trigger</source>
+        <translation>{n} Auslöser</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="293" />
+        <source>{n} triggers</source>
+        <translation>{n} Auslöser</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="294" />
+        <source>{n} step calling it</source>
+        <translation>{n} Schritt, der ihn aufruft</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="294" />
+        <source>{n} steps calling it</source>
+        <translation>{n} Schritte, die ihn aufrufen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="299" />
+        <source>Renamed; moved {what}</source>
+        <translation>Umbenannt; übertragen: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="310" />
+        <source>Deleted {name}; cancelled {runs}</source>
+        <translation>{name} gelöscht; abgebrochen: {runs}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="325" />
+        <source>Scheduled {n} run again</source>
+        <translation>{n} Lauf wieder geplant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="326" />
+        <source>Scheduled {n} runs again</source>
+        <translation>{n} Läufe wieder geplant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="345" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="350" />
+        <source>New workflow</source>
+        <translation>Neuer Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="361" />
+        <source>{label} (copy)</source>
+        <translation>{label} (Kopie)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="367" />
+        <source>Duplicate workflow</source>
+        <translation>Workflow duplizieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="377" />
+        <source>Delete the workflow {name}?</source>
+        <translation>Den Workflow {name} löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="381" />
+        <source>It has {n} upcoming run; it will be cancelled.</source>
+        <translation>Er hat {n} anstehenden Lauf; dieser wird abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="382" />
+        <source>It has {n} upcoming runs; they will be cancelled.</source>
+        <translation>Er hat {n} anstehende Läufe; sie werden abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="384" />
+        <source>Delete workflow</source>
+        <translation>Workflow löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="390" />
+        <source>Delete {name}</source>
+        <translation>{name} löschen</translation>
+    </message>
+</context>
+<context>
+    <name>YesNoEditor</name>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="91" />
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../app/ui/shell/app.py" line="108" />
+        <source>Cueflow cannot open its data</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -302,6 +302,7 @@ def test_schedule_dialog_picks_whole_hours_names_things_by_label_and_closes(
     assert dialog is not None
     picker = dialog.editors["user"]
     assert isinstance(picker, ThingPicker)
+    qtbot.waitUntil(lambda: not picker.loading)  # the choices are read on a worker
     assert [picker.combo.itemText(i) for i in range(picker.combo.count())] == [
         "Ada <ada@example.com>"
     ]  # no ID to read

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import func, insert, select
 
 from app.core.types import utcnow
@@ -112,8 +112,10 @@ def test_for_each_selection_schedules_one_run_per_item(
     assert section.item_type() == "User"
     section.source_selection.setChecked(True)
     assert not dialog.ok_button.isEnabled() and "empty" in dialog.problem.text()
+    qtbot.waitUntil(lambda: not section.choices.loading)  # read on a worker thread
+    chosen = section.selection.selectionModel()
     for row in (1, 2, 4):
-        section.selection.item(row).setSelected(True)
+        chosen.select(section.choices.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
     section.interval.setValue(2)
     assert section.count_label.text() == "3 runs will be scheduled"
     start = datetime(2031, 1, 1, 12, 0, tzinfo=BERLIN)

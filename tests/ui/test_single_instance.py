@@ -117,7 +117,7 @@ def test_processes_hand_over_and_recover_after_kill_9(qapp: Any, data_dir: Path)
                 assert "removing the stale local socket" in _log(data_dir)
             third.terminate()  # SIGTERM quits cleanly: clock stopped, exit 0
             assert third.wait(15) == 0
-            assert _log(data_dir).rstrip().endswith("run(s) marked interrupted)")
+            assert _log(data_dir).rstrip().endswith("(0 runs marked interrupted)")
         finally:
             if third.poll() is None:
                 third.kill()

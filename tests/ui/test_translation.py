@@ -65,3 +65,47 @@ def test_the_shipped_qm_holds_every_translation_of_its_ts() -> None:
                 assert translator.translate(name, source) == wanted, source
                 checked += 1
     assert checked >= 50
+
+
+def test_german_reaches_the_editor_the_scheduler_and_the_data_area(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """Labels of the workflow editor, the Scheduler and the Data area come out German,
+    and so do the words the window adds around the engine's (the "only when" badge)."""
+    from app.ui.shell.main_window import AREA_DATA, MainWindow
+    from app.workflow_file import import_text
+
+    import_text(
+        greeting.db,
+        "cueflow: 1\nworkflows:\n  quiet:\n    parameters: {loud: {type: yes/no}}\n"
+        "    steps:\n      - {action: log, only_when: 'loud ~ 1 == 2', with: {message: m}}\n",
+    )
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    try:
+        area = window.workflows_area
+        area.refresh_list()
+        area.select("quiet")
+        editor = area.editor
+        qtbot.waitUntil(lambda: editor.workflow is not None and editor.workflow.name == "quiet")
+        assert editor.add_step_button.text() == "Schritt hinzufügen"
+        sidebar = window.sidebar
+        assert [sidebar.item(i).text() for i in range(sidebar.count())] == [
+            "Workflows",
+            "Planer",
+            "Daten",
+            "Einstellungen",
+        ]
+        assert sidebar.sizeHintForColumn(0) <= sidebar.width()  # no scroll bar for them
+        assert editor.flow.card(1).condition == "nur wenn eine Bedingung erfüllt ist"
+        tabs = window.scheduler_area.tabs
+        assert [tabs.tabText(i) for i in range(tabs.count())] == [
+            "Anstehend",
+            "Verlauf",
+            "Zeitpläne",
+            "Zeitleiste",
+        ]
+        window.show_area(AREA_DATA)
+        assert window.data_area.add_thing_button.text() == "Ding hinzufügen"
+    finally:
+        window.close()

@@ -285,8 +285,11 @@ def test_without_tray_closing_asks_when_runs_are_upcoming(
     windowed.finished.connect(lambda: finished.append(True))
     asked = _ask(monkeypatch, QMessageBox.StandardButton.No)
     window.close()
-    assert len(asked) == 1 and asked[0].startswith("1 scheduled run(s) will not run")
+    assert len(asked) == 1 and asked[0].startswith("1 scheduled run will not run")
     assert window.isVisible() and not finished
+    pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=2))
+    window.close()  # two runs: the plural, never "run(s)"
+    assert asked[1].startswith("2 scheduled runs will not run") and "(s)" not in asked[1]
     _ask(monkeypatch, QMessageBox.StandardButton.Yes)
     window.close()
     qtbot.waitUntil(lambda: finished == [True])

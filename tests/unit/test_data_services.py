@@ -270,3 +270,100 @@ def test_parse_value_resolves_things_by_id(db: Database) -> None:
     found = loader.load("ada")
     assert found is not None and found.id == "ada"
     assert loader.load("nobody") is None
+
+
+RICH = """
+cueflow: 1
+data_types:
+  Team: {fields: {name: text}}
+  User:
+    fields:
+      email: text
+      name: text
+      age: number
+      active: yes/no
+      birthday: date
+      tags: list of text
+      team: Team
+      friends: list of User
+things:
+  Team:
+    - {id: red, name: Red}
+  User:
+    - id: ada
+      email: ada@example.com
+      name: Ada
+      age: 36
+      active: true
+      birthday: 1990-12-10T09:00:00+00:00
+      tags: [a, b]
+      team: red
+      friends: [bob]
+    - {id: bob, name: Bob, friends: [ada]}
+    - {id: cy, name: Cy, friends: [ada]}
+workflows:
+  greet:
+    parameters: {who: {type: User, optional: true}}
+    steps:
+      - action: log
+        with: {message: "hello"}
+"""
+
+
+def _stored(db: Database, thing_id: str) -> dict[str, object] | None:
+    with db.read() as session:
+        row = catalog.load_row(session, thing_id)
+    return None if row is None else dict(row.data)
+
+
+def _trigger_runs(db: Database) -> int:
+    with db.read() as session:
+        return int(
+            session.connection()
+            .exec_driver_sql("SELECT count(*) FROM runs WHERE \"trigger\" = 'on_user'")
+            .scalar()
+            or 0
+        )
+
+
+def test_deleted_things_come_back_with_their_ids_and_fields_and_created_triggers_fire(
+    db: Database,
+) -> None:
+    import_text(db, RICH)
+    data = DataService(db)
+    data.save_trigger(
+        TriggerDef("on_user", "User", ("created", "deleted"), "greet", None, {"who": "{{ none }}"})
+    )
+    before = {i: _stored(db, i) for i in ("ada", "bob", "cy")}
+    removed = data.delete_things(["ada", "bob"])
+    assert [(r.id, r.type_name) for r in removed] == [("ada", "User"), ("bob", "User")]
+    assert removed[0].fields == before["ada"]  # every kind of field, as stored
+    assert removed[1].fields["friends"] == []  # ada's deletion dropped bob's reference
+    assert _stored(db, "ada") is None and _trigger_runs(db) == 2
+    assert _stored(db, "cy") == {**before["cy"], "friends": []}  # cy still held ada
+
+    restored = data.restore_things(removed)
+    assert [t.id for t in restored] == ["ada", "bob"]
+    assert _stored(db, "ada") == before["ada"]  # same ID, same fields, refers to bob again
+    assert _stored(db, "bob") == {**before["bob"], "friends": []}
+    assert _stored(db, "cy") == {**before["cy"], "friends": []}  # not brought back: documented
+    assert _trigger_runs(db) == 4  # two deleted, then two created
+    # new rows, at the end: bob before ada, whose friend he is again
+    assert [t.id for t in data.things_page("User", "", 0, 10)] == ["cy", "bob", "ada"]
+
+    with pytest.raises(BadInput, match="a thing with ID 'bob' exists already"):
+        data.restore_things(removed)  # restored twice: refused, nothing written
+    assert _trigger_runs(db) == 4
+
+
+def test_a_restore_that_no_longer_fits_writes_nothing(db: Database) -> None:
+    import_text(db, RICH)
+    data = DataService(db)
+    removed = data.delete_things(["bob", "ada"])
+    user = data.data_type("User")
+    data.save_fields("User", tuple(f for f in user.fields if f.name != "age"))
+    with pytest.raises(BadInput, match="age"):
+        data.restore_things(removed)  # ada's age has no field any more
+    assert _stored(db, "bob") is None and _stored(db, "ada") is None
+    with pytest.raises(NotFound):
+        data.delete_things(["no-such-thing"])

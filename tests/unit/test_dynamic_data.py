@@ -150,14 +150,21 @@ def test_conditions_get_no_braces_and_lists_get_list_operators(loaded: Database)
         ("birthday | add_years(1)", "birthday + 1 year"),
         ("birthday | add_days(3)", "birthday + 3 days"),
         ("step1.trial_ends | add_days(-3)", "Result of step 1's trial_ends − 3 days"),
-        ("now | format_date('%d %B')", "now written like %d %B"),
+        # a date format reads as a sample date (Tuesday 15 December 2026), never as %-codes
+        ("now | format_date('%d %B')", "now written like 15 December"),
+        ("now | format_date('%A %d %B')", "now written like Tuesday 15 December"),
+        ("now | format_date('%H:%M')", "now written like 14:30"),
         ("now | format_date('%d %B %Y')", "now written like 10 December 2026"),
         ("birthday is not none", "birthday is not empty"),
         ("current_user.name", "current user's name"),
         ("(people or []) | length", "number of people"),
         ("(people or [none]) | first", "first of people"),
         ("(n or 0) | round | int", "n rounded"),
-        ("x | tojson", "x (tojson)"),
+        ("x | tojson", "x as JSON"),
+        ("(user.name or '') | title", "user's name with capital initials"),
+        ("x | frobnicate", "x (frobnicate)"),  # a filter of no known words keeps its name
+        ("user.name ~ '!'", "user.name ~ '!'"),  # no words for it: shown as written
+        ("step1 | length == 0", "Result of step 1 is empty"),
         ("(current_user.id if current_user else '')", "current user's id"),
         ("(user.name or '') | upper", "user's name in capitals"),
         ("a + b", "a + b"),  # not a path with filters: shown as written

@@ -13,7 +13,15 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSignalBlocker,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +33,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -41,6 +50,8 @@ from app.core.types import local_zone
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
 from app.errors import CueflowError
+from app.ui.models.roles import ID_ROLE
+from app.ui.models.things import ThingChoicesModel
 from app.ui.widgets.palette_colours import error_style
 
 SHIFTED_COLOUR = "#b45309"
@@ -295,11 +306,21 @@ class ForEachSection(QGroupBox):
         search_row.addWidget(self.search, 1)
         things_layout.addLayout(search_row)
         things_layout.addWidget(self.source_selection)
-        self.selection = QListWidget(things)
+        # The things to pick from are read on a worker thread: "Loading…" until then.
+        self.choices = ThingChoicesModel(
+            lambda type_name: queries.thing_choices(db, type_name, SELECTION_LIMIT), parent=self
+        )
+        self.selection = QListView(things)
         self.selection.setObjectName("forEachSelection")
+        self.selection.setModel(self.choices)
         self.selection.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.selection.setMaximumHeight(110)
         things_layout.addWidget(self.selection)
+        self.choices_state = QLabel(self.tr("Loading…"), things)
+        self.choices_state.setObjectName("forEachChoicesState")
+        self.choices_state.setVisible(False)
+        things_layout.addWidget(self.choices_state)
+        self._kept_ids: list[str] = []  # selected when the same type's things are read again
         self.sources.addWidget(things)
         self.values = QPlainTextEdit(self.sources)
         self.values.setObjectName("forEachValues")
@@ -325,7 +346,10 @@ class ForEachSection(QGroupBox):
         self.param.currentIndexChanged.connect(self.on_param_changed)
         self.source_group.idToggled.connect(self.on_source_toggled)
         self.search.textChanged.connect(self.on_changed)
-        self.selection.itemSelectionChanged.connect(self.on_changed)
+        selection_model = self.selection.selectionModel()
+        selection_model.selectionChanged.connect(self.on_changed)
+        self.choices.modelAboutToBeReset.connect(self.on_choices_about_to_reset)
+        self.choices.loaded.connect(self.on_choices_loaded)
         self.values.textChanged.connect(self.on_changed)
         self.interval.valueChanged.connect(self.on_changed)
         self.on_param_changed()
@@ -350,7 +374,7 @@ class ForEachSection(QGroupBox):
             return [line.strip() for line in self.values.toPlainText().splitlines() if line.strip()]
         if self.source_search.isChecked():
             return queries.thing_ids(self.db, type_name, self.search.text())
-        return [item.data(Qt.ItemDataRole.UserRole) for item in self.selection.selectedItems()]
+        return [index.data(ID_ROLE) for index in self._selected_rows()]
 
     def count(self) -> int:
         """How many items (a COUNT for a search; no IDs are loaded)."""
@@ -358,8 +382,11 @@ class ForEachSection(QGroupBox):
         if type_name is not None and self.source_search.isChecked():
             return queries.count_things(self.db, type_name, self.search.text())
         if type_name is not None:
-            return len(self.selection.selectedItems())
+            return len(self._selected_rows())
         return len(self.items())
+
+    def _selected_rows(self) -> list[QModelIndex]:
+        return sorted(self.selection.selectionModel().selectedRows(), key=QModelIndex.row)
 
     # --- slots --------------------------------------------------------------------
 
@@ -367,14 +394,41 @@ class ForEachSection(QGroupBox):
     def on_param_changed(self) -> None:
         type_name = self.item_type()
         self.sources.setCurrentIndex(0 if type_name is not None else 1)
-        self.selection.clear()
         if type_name is not None:
-            choices = queries.thing_choices(self.db, type_name, SELECTION_LIMIT)
-            for thing_id, _, label in choices:
-                item = QListWidgetItem(f"{label} · {thing_id}", self.selection)
-                item.setData(Qt.ItemDataRole.UserRole, thing_id)
+            if type_name != self.choices.type_name:
+                self.selection.clearSelection()  # another type's things: none of them stays
+            self.choices_state.setText(self.tr("Loading…"))
+            self.choices_state.setVisible(True)
+            self.choices.set_type(type_name)
             self.source_search.setText(self.tr("Every {type} matching").format(type=type_name))
         self.on_source_toggled(self.source_group.checkedId(), True)
+
+    @Slot()
+    def on_choices_about_to_reset(self) -> None:
+        self._kept_ids = [index.data(ID_ROLE) for index in self._selected_rows()]
+
+    @Slot()
+    def on_choices_loaded(self) -> None:
+        """The things are in: select again those selected before, say if none or failed."""
+        selection = QItemSelection()
+        for thing_id in self._kept_ids:
+            row = self.choices.row_of(thing_id)
+            if row >= 0:
+                index = self.choices.index(row, 0)
+                selection.select(index, index)
+        self._kept_ids = []
+        if not selection.isEmpty():
+            self.selection.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.Select
+            )
+        if self.choices.error:
+            self.choices_state.setText(
+                self.tr("The things could not be read: {reason}").format(reason=self.choices.error)
+            )
+        elif self.choices.rowCount() == 0:
+            self.choices_state.setText(self.tr("No things of this type yet."))
+        self.choices_state.setVisible(bool(self.choices.error) or self.choices.rowCount() == 0)
+        self.on_changed()
 
     @Slot(int, bool)
     def on_source_toggled(self, source: int, checked: bool) -> None:

@@ -187,6 +187,10 @@ class ThingsModel(QAbstractTableModel):
     def thing_id(self, row: int) -> str:
         return self._rows[row].id
 
+    def thing_fields(self, row: int) -> dict[str, Any]:
+        """The row's fields as stored (a copy)."""
+        return dict(self._rows[row].data)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -324,11 +328,19 @@ class EditThingCommand(QUndoCommand):
         self.shown(self.thing_id, dict(stored))
 
 
+ChoicesRead = Callable[[str | None], list[tuple[str, str, str]]]
+"""Reads (id, type name, label) of the things of a type (None: of every type)."""
+IDS_ALWAYS, IDS_WHEN_REPEATED = "always", "when repeated"
+
+
 class ThingChoicesModel(QAbstractListModel):
     """The things a picker offers (`label · ID`, the ID as ID_ROLE), read in the background.
 
     `set_type(None)` offers the things of every type, each shown with its
     type; `none_text` adds a first row that stands for no thing (ID "").
+    With `ids=IDS_WHEN_REPEATED` a choice shows its ID only when another
+    reads the same (the ID is the tooltip). `data` is the DataService, or a
+    function that reads the choices (a list with its own limit).
     """
 
     loaded = Signal()
@@ -336,15 +348,18 @@ class ThingChoicesModel(QAbstractListModel):
 
     def __init__(
         self,
-        data: DataService,
+        data: DataService | ChoicesRead,
         none_text: str | None = None,
         parent: QObject | None = None,
         pool: QThreadPool | None = None,
+        *,
+        ids: str = IDS_ALWAYS,
     ) -> None:
         super().__init__(parent)
-        self.data_service = data
+        self.read: ChoicesRead = data.thing_choices if isinstance(data, DataService) else data
         self.pool = pool or QThreadPool.globalInstance()
         self.none_text = none_text
+        self.ids = ids
         self.type_name: str | None = None
         self.error = ""
         self._choices: list[tuple[str, str]] = []  # (shown, ID)
@@ -362,9 +377,10 @@ class ThingChoicesModel(QAbstractListModel):
         self._generation += 1
         self._in_flight += 1
         generation = self._generation
+        read = self.read
         _read_in(
             self.pool,
-            lambda: self.data_service.thing_choices(type_name),
+            lambda: read(type_name),
             0,
             0,
             lambda result: self._read_done.emit(generation, result),
@@ -376,13 +392,12 @@ class ThingChoicesModel(QAbstractListModel):
         if generation != self._generation:
             return
         self.error = result.error
+        labels = [label if self.type_name else f"{kind}: {label}" for _, kind, label in result.rows]
+        repeated = set(labels) if self.ids == IDS_ALWAYS else _repeated(labels)
         self.beginResetModel()
         self._choices = [
-            (
-                f"{label} · {thing_id}" if self.type_name else f"{kind}: {label} · {thing_id}",
-                thing_id,
-            )
-            for thing_id, kind, label in result.rows
+            (f"{label} · {thing_id}" if label in repeated else label, thing_id)
+            for (thing_id, _, _), label in zip(result.rows, labels, strict=True)
         ]
         self.endResetModel()
         self.loaded.emit()
@@ -401,6 +416,8 @@ class ThingChoicesModel(QAbstractListModel):
             return shown
         if role in (ID_ROLE, Qt.ItemDataRole.UserRole):
             return thing_id
+        if role == Qt.ItemDataRole.ToolTipRole and thing_id:
+            return thing_id
         return None
 
     def row_of(self, thing_id: str) -> int:
@@ -410,6 +427,14 @@ class ThingChoicesModel(QAbstractListModel):
             if choice == thing_id:
                 return row + offset
         return -1
+
+
+def _repeated(labels: list[str]) -> set[str]:
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for label in labels:
+        (twice if label in seen else seen).add(label)
+    return twice
 
 
 def _cell_text(vtype: ValueType, raw: Any) -> str:

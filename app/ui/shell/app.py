@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import logfile
+from app.core.words import counted
 from app.engine.data_folder import database_target, open_intact
 from app.errors import AlreadyRunning, DatabaseProblem
 from app.scheduling.lock import FolderLock
@@ -126,7 +127,7 @@ def _run(
             context.clock = None
             interrupted = clock.stop(timeout=CLOCK_STOP_SECONDS)
             if interrupted:
-                log.warning("marked %d run(s) interrupted at quit", len(interrupted))
+                log.warning("marked %s interrupted at quit", counted(len(interrupted), "run"))
         context.close()
 
 

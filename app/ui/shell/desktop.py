@@ -201,11 +201,19 @@ class DesktopApp(QObject):
         answer = QMessageBox.question(
             self.window,
             self.tr("Quit Cueflow?"),
-            self.tr(
-                "{n} scheduled run(s) will not run while Cueflow is closed. When it starts "
-                "again, each workflow's missed-run policy applies (run late or skip).\n\n"
-                "Quit anyway?"
-            ).format(n=count),
+            (
+                self.tr(
+                    "1 scheduled run will not run while Cueflow is closed. When it starts "
+                    "again, its workflow's missed-run policy applies (run late or skip).\n\n"
+                    "Quit anyway?"
+                )
+                if count == 1
+                else self.tr(
+                    "{n} scheduled runs will not run while Cueflow is closed. When it starts "
+                    "again, each workflow's missed-run policy applies (run late or skip).\n\n"
+                    "Quit anyway?"
+                )
+            ).format(n=f"{count:,}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSignalBlocker, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,7 +35,12 @@ from app.ui.widgets import formatting
 from app.ui.widgets.notice import Notice
 
 AREA_WORKFLOWS, AREA_SCHEDULER, AREA_DATA, AREA_SETTINGS = range(4)
-AREA_NAMES = ("Workflows", "Scheduler", "Data", "Settings")
+AREA_NAMES = (  # marked for lupdate: shown through self.tr(name)
+    str(QT_TRANSLATE_NOOP("MainWindow", "Workflows")),
+    str(QT_TRANSLATE_NOOP("MainWindow", "Scheduler")),
+    str(QT_TRANSLATE_NOOP("MainWindow", "Data")),
+    str(QT_TRANSLATE_NOOP("MainWindow", "Settings")),
+)
 START_AREA_ENV = "CUEFLOW_START_AREA"  # hidden: open a given area (screenshots)
 
 
@@ -78,6 +83,8 @@ class MainWindow(QMainWindow):
         )
         for name in AREA_NAMES:
             self.sidebar.addItem(QListWidgetItem(self.tr(name)))
+        # wider only when a translation needs it ("Einstellungen")
+        self.sidebar.setFixedWidth(max(124, self.sidebar.sizeHintForColumn(0) + 4))
         self.sidebar.currentRowChanged.connect(self.on_sidebar_current_changed)
 
         central = QWidget(self)

@@ -10,16 +10,20 @@ at the cursor and commits the input, as finishing typing does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
 
+from app.core.definitions import DataTypeDef, WorkflowDef
+from app.engine.condition_words import describe, name_types
 from app.engine.dynamic_data import DataEntry, DataGroup, token
 from app.ui.widgets.expression_edit import LongTextEdit
 
 FLAT_FIELDS = 8  # parameters with this many fields or fewer list them at the top
+TIP_LIMIT = 2000  # a tooltip shows at most this much of a condition
 
 
 class DynamicDataButton(QToolButton):
@@ -183,3 +187,33 @@ def menu_actions(menu: QMenu) -> list[QAction]:
         elif not action.isSeparator() and action.data() is not None:
             out.append(action)
     return out
+
+
+@dataclass(frozen=True)
+class OnlyWhenBadge:
+    """A step card's "only when …" badge: its words, and the condition as written."""
+
+    text: str
+    tip: str
+
+
+def only_when_badge(
+    condition: str | None,
+    workflow: WorkflowDef,
+    data_types: Mapping[str, DataTypeDef],
+    before_step: int,
+) -> OnlyWhenBadge:
+    """ "only when Result of step 1 is empty"; a condition with no words reads "only
+    when a condition holds", the condition itself in the tooltip (never guessed)."""
+    if not condition:
+        return OnlyWhenBadge("", "")
+    words = describe(condition, name_types(workflow, data_types, before_step), data_types)
+    tip = QCoreApplication.translate("OnlyWhen", "Only when: {condition}").format(
+        condition=condition if len(condition) <= TIP_LIMIT else condition[:TIP_LIMIT] + "…"
+    )
+    if words is None:
+        return OnlyWhenBadge(
+            QCoreApplication.translate("OnlyWhen", "only when a condition holds"), tip
+        )
+    text = QCoreApplication.translate("OnlyWhen", "only when {condition}").format(condition=words)
+    return OnlyWhenBadge(text, tip)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.core.types import ValueType, local_zone, utcnow
 from app.engine.data import DataService
+from app.ui.models.things import IDS_WHEN_REPEATED, ThingChoicesModel
 from app.ui.widgets.datetime_edit import DateTimeEdit, locale_format, to_minute, zone_key
 
 NO_THING = ""
@@ -255,7 +256,12 @@ def parse_date_text(text: str, zone: tzinfo, display_format: str) -> datetime | 
 
 
 class ThingPicker(ValueEditor):
-    """A searchable list of things by their labels (an ID typed is taken too)."""
+    """A searchable list of things by their labels (an ID typed is taken too).
+
+    The choices are read on a worker thread (ThingChoicesModel): the picker
+    says "Loading…" until they are in. A thing selected or typed meanwhile
+    stays selected when they arrive, and `value()` gives it all along.
+    """
 
     def __init__(
         self,
@@ -269,23 +275,36 @@ class ThingPicker(ValueEditor):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         _single(self, self.combo)
-        if none_text is not None:
-            self.combo.addItem(none_text, NO_THING)
-        choices = data.thing_choices(type_name)
-        labels = [label if type_name else f"{kind}: {label}" for _, kind, label in choices]
-        twice = {label for label in labels if labels.count(label) > 1}
-        for (thing_id, _, _), label in zip(choices, labels, strict=True):
-            # By its label; the ID only tells apart things that read the same.
-            self.combo.addItem(f"{label} · {thing_id}" if label in twice else label, thing_id)
-            self.combo.setItemData(self.combo.count() - 1, thing_id, Qt.ItemDataRole.ToolTipRole)
+        # By its label; the ID only tells apart things that read the same.
+        self.choices = ThingChoicesModel(data, none_text, self, ids=IDS_WHEN_REPEATED)
+        self.combo.setModel(self.choices)
+        self.combo.setCurrentIndex(-1)
+        self._line().setPlaceholderText(self.tr("Loading…"))
+        self._pending: str | None = None  # selected before the choices were in
+        self._kept_text = ""  # typed before the choices were in
+        self._restoring = False
         completer = self.combo.completer()
         assert completer is not None  # an editable combo box has one
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.combo.currentIndexChanged.connect(self.changed)
-        self.combo.editTextChanged.connect(self.changed)
+        self.combo.editTextChanged.connect(self.on_edit_text_changed)
+        self.choices.modelAboutToBeReset.connect(self.on_choices_about_to_reset)
+        self.choices.loaded.connect(self.on_choices_loaded)
+        self.choices.set_type(type_name)
+
+    @property
+    def loading(self) -> bool:
+        return self.choices.loading
+
+    def _line(self) -> QLineEdit:
+        line = self.combo.lineEdit()
+        assert line is not None  # editable
+        return line
 
     def value(self) -> Any:
+        if self._pending is not None:
+            return self._pending or None
         text = self.combo.currentText().strip()
         index = self.combo.findText(text)
         if index >= 0:
@@ -294,9 +313,59 @@ class ThingPicker(ValueEditor):
         return text or None  # typed an ID
 
     def select(self, thing_id: str) -> None:
+        """Select the thing with this ID (once the choices are in, if still loading)."""
+        if self.loading:
+            self._pending = thing_id
+            self.changed.emit()
+            return
         index = self.combo.findData(thing_id)
         if index >= 0:
             self.combo.setCurrentIndex(index)
+
+    @Slot(str)
+    def on_edit_text_changed(self, text: str) -> None:
+        if not self._restoring:
+            self._pending = None  # typed (or picked) after a select: that counts
+        self.changed.emit()
+
+    @Slot()
+    def on_choices_about_to_reset(self) -> None:
+        """The combo box resets its selection with the model: keep what was chosen."""
+        self._kept_text = self.combo.currentText()
+        self._restoring = True
+        self.combo.blockSignals(True)
+
+    @Slot()
+    def on_choices_loaded(self) -> None:
+        pending, kept = self._pending, self._kept_text.strip()
+        try:
+            if pending is not None:
+                index = self.combo.findData(pending)
+                if index >= 0:
+                    self.combo.setCurrentIndex(index)
+                else:  # not among the things read (past the limit): an ID typed
+                    self.combo.setEditText(pending)
+            elif kept:
+                index = self.combo.findText(kept)
+                if index >= 0:
+                    self.combo.setCurrentIndex(index)
+                else:
+                    self.combo.setEditText(kept)
+            else:
+                self.combo.setCurrentIndex(0 if self.combo.count() else -1)
+        finally:
+            self._pending = None
+            self._restoring = False
+            self.combo.blockSignals(False)
+        if self.choices.error:
+            message = self.tr("The things could not be read: {reason}")
+            self._line().setPlaceholderText(message.format(reason=self.choices.error))
+        else:
+            self._line().setPlaceholderText(
+                self.tr("No things yet") if self.combo.count() == 0 else ""
+            )
+        self.combo.setToolTip(self.choices.error)
+        self.changed.emit()
 
 
 class ListEditor(ValueEditor):

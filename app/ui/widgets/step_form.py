@@ -34,6 +34,7 @@ from app.actions import registry
 from app.actions.registry import ActionSpec, InputSpec
 from app.core import expressions
 from app.core.definitions import DataTypeDef, StepDef
+from app.engine.condition_words import describe
 from app.engine.dynamic_data import DataGroup, readable, readable_text
 from app.engine.editor_queries import plain_reason
 from app.engine.validation import check_fields
@@ -423,9 +424,24 @@ class StepForm(QWidget):
         label, reads = self.errors[name], self.reads[name]
         label.setText("; ".join(problems))
         label.setVisible(bool(problems))
-        shown = "" if problems else readable_html(text) if "{{" in text or name == ONLY_WHEN else ""
+        shown = "" if problems else readable_html(text) if "{{" in text else ""
+        if name == ONLY_WHEN and not problems and text.strip():
+            # as the card's badge says it: `notify` (a yes/no) reads "notify is yes"
+            words = describe(text, self._name_types(), self.data_types)
+            shown = "" if words is None else _reads_html(words)  # no words: the field says it
         reads.setText(shown)
         reads.setVisible(bool(shown))
+
+    def _name_types(self) -> dict[str, str]:
+        """The type of each name in scope (parameters, results, now …), when known."""
+        types = {
+            entry.expression: entry.type
+            for group in self.groups
+            for entry in group.entries
+            if entry.expression.isidentifier()
+        }
+        types.update(self.typed)
+        return types
 
     @Slot()
     def on_expression_text_changed(self) -> None:
@@ -463,6 +479,12 @@ class StepForm(QWidget):
         if step != self.step:
             self.step = step
             self.step_edited.emit(step)
+
+
+def _reads_html(words: str) -> str:
+    """ "Reads: ‹words›", all of it data (a condition in words)."""
+    reads = html.escape(QCoreApplication.translate("StepForm", "Reads:"))
+    return f"{reads} {_CHIP_OPEN}{html.escape(words, quote=False)}&nbsp;</span>"
 
 
 def readable_html(text: str) -> str:

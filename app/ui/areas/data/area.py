@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import DataTypeDef, FieldDef
 from app.core.types import SCALARS, ValueType
+from app.engine.condition_words import plural
 from app.engine.editor_queries import suggested_type
 from app.engine.presenting import thing_label
 from app.errors import CueflowError
-from app.ui.areas.data.commands import SaveFieldsCommand
+from app.ui.areas.data.commands import AddThingCommand, DeleteThingsCommand, SaveFieldsCommand
 from app.ui.areas.data.privacy_editor import PrivacyEditor
 from app.ui.areas.data.trigger_editor import TriggersEditor
 from app.ui.dialogs.thing_dialog import AddThingDialog
@@ -72,7 +73,7 @@ class DataArea(QWidget):
         super().__init__(parent)
         self.context = context
         self.data_service = context.data
-        # Field changes and things' cell edits are undoable (the window's Edit menu).
+        # Field changes, things' cell edits, adds and deletes are undoable (the Edit menu).
         self.undo_stack = undo_stack or QUndoStack(self)
         self.types: dict[str, DataTypeDef] = {}
         self.current: DataTypeDef | None = None
@@ -320,8 +321,12 @@ class DataArea(QWidget):
             elif moved == 1:
                 text = self.tr("Renamed the field {fields} (1 {type} kept its value)")
             else:
-                text = self.tr("Renamed the field {fields} ({n} {type}s kept their values)")
-            self.status_message.emit(text.format(fields=said, n=moved, type=definition.name))
+                text = self.tr("Renamed the field {fields} ({n} {types} kept their values)")
+            self.status_message.emit(
+                text.format(
+                    fields=said, n=f"{moved:,}", type=definition.name, types=plural(definition.name)
+                )
+            )
         self.reload(definition.name)
 
     @Slot(QTableWidgetItem)
@@ -459,9 +464,18 @@ class DataArea(QWidget):
         if not isinstance(dialog, AddThingDialog) or dialog.created is None:
             return
         self._scroll_to_end = True
-        self.things_model.reload()
         created = dialog.created
         label = thing_label(dict(created.raw), created.id, brief=True)
+        # Saved by the form already: the command's first redo does nothing.
+        self.undo_stack.push(
+            AddThingCommand(
+                self.data_service,
+                created,
+                self.tr("Add {type} {label}").format(type=dialog.definition.name, label=label),
+                self.on_things_changed_by_command,
+            )
+        )
+        self.things_model.reload()
         self.status_message.emit(
             self.tr("Added {type} {label}").format(type=dialog.definition.name, label=label)
         )
@@ -481,24 +495,36 @@ class DataArea(QWidget):
         if not rows:
             return
         ids = [self.things_model.thing_id(r) for r in rows]
+        type_name = self.current.name if self.current else ""
+        label = thing_label(self.things_model.thing_fields(rows[0]), ids[0], brief=True)
         question = (
             self.tr("Delete this {type}?")
             if len(ids) == 1
-            else self.tr("Delete these {n} {type}s?")
-        ).format(n=len(ids), type=self.current.name if self.current else "")
+            else self.tr("Delete these {n} {types}?")
+        ).format(n=f"{len(ids):,}", type=type_name, types=plural(type_name))
         if (
             QMessageBox.question(self, self.tr("Delete"), question)
             != QMessageBox.StandardButton.Yes
         ):
             return
-        self.delete_things(ids)
+        self.delete_things(ids, label)
 
-    def delete_things(self, ids: list[str]) -> None:
-        """Delete things in one change set (one trigger run per thing)."""
-        try:
-            self.data_service.delete_things(ids)
-        except CueflowError as exc:
-            self.status_message.emit(str(exc))
+    def delete_things(self, ids: list[str], label: str = "") -> None:
+        """Delete things in one change set (one trigger run per thing), undoably:
+        Edit ▸ Undo Delete 3 things creates them again with their IDs and fields."""
+        type_name = self.current.name if self.current else ""
+        if len(ids) == 1:
+            text = self.tr("Delete {type} {label}").format(type=type_name, label=label or ids[0])
+        else:
+            text = self.tr("Delete {n} things").format(n=f"{len(ids):,}")
+        self.undo_stack.push(
+            DeleteThingsCommand(self.data_service, ids, text, self.on_things_changed_by_command)
+        )
+
+    def on_things_changed_by_command(self, failed: CueflowError | None) -> None:
+        """An add or delete was done, undone or redone: show the things as they are."""
+        if failed is not None:
+            self.status_message.emit(str(failed))
         self.things_model.reload()
 
     @Slot(str)

@@ -29,7 +29,7 @@ from app.actions import registry
 from app.actions.spec import CAPTURED, FAMILY_WORKFLOWS
 from app.core.definitions import DataTypeDef, ParameterDef, StepDef, TriggerDef, WorkflowDef
 from app.core.types import SCALARS
-from app.engine.dynamic_data import readable, scope, step_summary
+from app.engine.dynamic_data import scope, step_summary
 from app.engine.editor_queries import (
     Explained,
     LastRun,
@@ -43,6 +43,7 @@ from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, Card, FlowView
 from app.ui.areas.workflows.inspector import StepPanel, WorkflowPanel, scrolled, titles
+from app.ui.widgets.dynamic_data import only_when_badge
 from app.ui.widgets.expression_edit import scope_words
 from app.ui.widgets.flow_style import action_icon
 from app.ui.widgets.step_form import StepForm
@@ -371,6 +372,7 @@ class WorkflowEditor(EditsMixin, QWidget):
     def _cards(self) -> list[Card]:
         assert self.workflow is not None
         wf = self.workflow
+        workflow_badge = only_when_badge(wf.only_when, wf, self.data_types, 1)
         cards = [
             Card(
                 PARAMETERS,
@@ -379,9 +381,8 @@ class WorkflowEditor(EditsMixin, QWidget):
                 _parameters_text(wf.parameters)
                 or self.tr("None yet: click to add the values each run is given"),
                 icon="parameters",
-                condition=self.tr("only when {condition}").format(condition=readable(wf.only_when))
-                if wf.only_when
-                else "",
+                condition=workflow_badge.text,
+                condition_tip=workflow_badge.tip,
                 problem=any(
                     p.place.startswith(("parameters", "only_when", "name")) for p in self.problems
                 ),
@@ -393,6 +394,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         for position, step in enumerate(wf.steps):
             spec = registry.get(step.action)
             outcome = outcomes.get(position + 1)
+            badge = only_when_badge(step.only_when, wf, self.data_types, position + 1)
             status_text = error = ""
             status = outcome.status if outcome is not None else ""
             if self.test_run_id is not None:
@@ -419,13 +421,12 @@ class WorkflowEditor(EditsMixin, QWidget):
                     step_summary(step.action, step.inputs, self.workflow_titles),
                     spec.family if spec else "",
                     spec.icon if spec else "",
-                    self.tr("only when {condition}").format(condition=readable(step.only_when))
-                    if step.only_when
-                    else "",
+                    badge.text,
                     status,
                     status_text,
                     position + 1 in bad_steps,
                     error=error,
+                    condition_tip=badge.tip,
                 )
             )
         cards.append(Card(END, len(wf.steps), "", ""))

@@ -80,6 +80,7 @@ class Card:
     problem: bool = False
     note: str = ""  # e.g. the triggers that start the workflow
     error: str = ""  # why the step failed in its last (test) run, under the badges
+    condition_tip: str = ""  # the "only when" condition as written (the badge's tooltip)
 
     @property
     def has_badges(self) -> bool:
@@ -371,7 +372,7 @@ class FlowView(QListWidget):
                 item = self.item(row)
                 item.setData(CARD_ROLE, card)
                 item.setText(f"{card.title}: {card.summary}")
-                item.setToolTip(card.summary)
+                item.setToolTip("\n".join(t for t in (card.summary, card.condition_tip) if t))
                 flags = Qt.ItemFlag.ItemIsEnabled
                 if card.kind != END:
                     flags |= Qt.ItemFlag.ItemIsSelectable
