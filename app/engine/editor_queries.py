@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from app.actions import registry
+from app.actions.spec import InputSpec
 from app.core.definitions import DataTypeDef, WorkflowDef
 from app.engine import presenting, run_queries
 from app.engine.validation import Problem
@@ -147,7 +148,7 @@ def explain(problem: Problem, workflow: WorkflowDef | None = None) -> Explained:
     where = f"Step {index} · {spec.label}" if spec else f"Step {index}"
     if rest.startswith("with."):
         name = rest[len("with.") :].split(".")[0].split("[")[0]
-        item = spec.input(name) if spec else None
+        item = spec.input(name) if spec else _any_input(name)
         title = item.title if item else name
     elif rest == ONLY_WHEN:
         name, title = ONLY_WHEN, "Only when"
@@ -162,6 +163,44 @@ def explain(problem: Problem, workflow: WorkflowDef | None = None) -> Explained:
     return Explained(f"{where}: {title} — {short}", short, index, name)
 
 
+def _any_input(name: str) -> InputSpec | None:
+    """The input called `name` of whichever action has one (the step's action unknown)."""
+    return next(
+        (i for spec in registry.actions().values() for i in spec.inputs if i.name == name), None
+    )
+
+
+_FILE_PLACE = re.compile(r"^(data_types|workflows|triggers)\.([^.\[]+)(?:\.(.*))?$")
+_THING_PLACE = re.compile(r"^things\.([^.\[]+)\[(\d+)\](?:\.(.*))?$")
+
+
+def file_problem_words(problem: str) -> str:
+    """A workflow file's problem with its place in words:
+    `workflows.greet.steps[1].with.to: required input is missing` →
+    "Workflow 'greet' · Step 1: To is required". Other lines stay as they are."""
+    place, sep, reason = problem.partition(": ")
+    if not sep:
+        return problem
+    thing = _THING_PLACE.match(place)
+    if thing is not None:
+        what = f"{thing.group(1)} number {thing.group(2)}"
+        field = f", field '{thing.group(3)}'" if thing.group(3) else ""
+        return f"{what}{field}: {plain_reason(reason)}"
+    match = _FILE_PLACE.match(place)
+    if match is None:
+        return problem
+    part, name, rest = match.group(1), match.group(2), match.group(3) or ""
+    if part == "workflows":
+        explained = explain(Problem(rest, reason))
+        return f"Workflow '{name}' · {explained.sentence}"
+    kind = "Data type" if part == "data_types" else "Trigger"
+    pieces = rest.split(".")
+    if part == "data_types" and pieces[0] == "fields" and len(pieces) > 1:
+        return f"{kind} '{name}', field '{pieces[1]}': {plain_reason(reason)}"
+    words = rest.replace("_", " ").replace(".", " › ")
+    return f"{kind} '{name}'{f', {words}' if words else ''}: {plain_reason(reason)}"
+
+
 _WORKFLOW_PLACES = {
     "name": "Name",
     "colour": "Colour",
@@ -170,6 +209,10 @@ _WORKFLOW_PLACES = {
     "retries": "Retries",
     "on_missed": "Missed runs",
     "only_when": "Only when",
+    "steps": "Steps",
+    "parameters": "Parameters",
+    "label": "Label",
+    "api": "API",
     "": "",
 }
 

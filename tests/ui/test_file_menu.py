@@ -73,7 +73,10 @@ def test_a_bad_file_is_refused_in_a_message_and_writes_nothing(
     title, text, *details = shown[1]
     assert title == "Nothing was imported"
     assert text == "The file has 2 problems; nothing of it was written."
-    assert "workflows.w.timeout" in details[0] and "workflows.x.steps" in details[0]
+    assert details[0].splitlines() == [  # each place in words, not `workflows.w.timeout`
+        "Workflow 'w' · Timeout: expected a number of seconds, got nan (not a finite number)",
+        "Workflow 'x' · Steps: expected a list of steps",
+    ]
     assert workflow_names(context) == set()
 
 

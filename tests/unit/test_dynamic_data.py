@@ -17,7 +17,7 @@ from app.engine.dynamic_data import (
     step_summary,
     token,
 )
-from app.engine.editor_queries import explain, last_run
+from app.engine.editor_queries import explain, file_problem_words, last_run
 from app.engine.runner import Runner
 from app.engine.validation import Problem, validate_workflow
 from app.engine.workflows import StoredRow, WorkflowService
@@ -199,7 +199,7 @@ def test_problems_read_as_sentences_pointing_at_the_field() -> None:
     assert said.step is None
     # a place past the steps (hostile or stale) still reads, without a label
     said = explain(Problem("steps[9].with.to", "required input is missing"), wf)
-    assert said.sentence == "Step 9: to is required"
+    assert said.sentence == "Step 9: To is required"
 
 
 def test_every_declared_input_has_a_label_and_every_action_a_family_and_icon() -> None:
@@ -287,3 +287,31 @@ def test_a_called_workflow_is_summarised_by_its_title() -> None:
     assert step_summary("log", {"message": "send_birthday_email"}, titles).endswith(
         "send_birthday_email"
     )
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        ("data_types.User.fields.age: unknown type 'numbr'", "Data type 'User', field 'age': "),
+        (
+            "workflows.send.steps[1].with.to: required input is missing",
+            "Workflow 'send' · Step 1: To is required",
+        ),
+        (
+            "workflows.send.steps[2].with.reply_to: not text",
+            "Workflow 'send' · Step 2: Reply to — not text",
+        ),
+        (
+            "workflows.send.parameters.user.type: unknown type 'Usr'",
+            "Workflow 'send' · Parameter 'user': ",
+        ),
+        ("things.User[2].emal: User has no field 'emal'", "User number 2, field 'emal': "),
+        ("triggers.t1.data_type: unknown data type 'Usr'", "Trigger 't1', data type: "),
+        ("f.yaml: line 2, column 3: mapping values are not allowed", "f.yaml: line 2, column 3: "),
+        ("no place at all", "no place at all"),
+    ],
+)
+def test_a_file_problem_names_its_place_in_words(problem: str, words: str) -> None:
+    said = file_problem_words(problem)
+    assert said.startswith(words)
+    assert "[" not in said and ".with." not in said

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.engine import run_queries
+from app.engine.editor_queries import file_problem_words
 from app.errors import CueflowError, InvalidWorkflowFile
 from app.ui.dialogs.example_import import conflicts_of
 from app.ui.shell.context import AppContext
@@ -169,7 +170,7 @@ class FileActions(QObject):
             if taken is not None and self._path is not None and self.ask_replace(taken):
                 self.import_path(self._path, replace=True)
                 return
-            problems = list(outcome.problems)
+            problems = [file_problem_words(p) for p in outcome.problems]
             self.report_problem(
                 self.tr("Nothing was imported"),
                 self.tr("The file has {count} problems; nothing of it was written.").format(
