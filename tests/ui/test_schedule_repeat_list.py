@@ -143,7 +143,11 @@ def test_a_large_list_goes_in_off_the_gui_thread_with_progress(
     section = dialog.for_each
     section.setChecked(True)
     section.search.setText("@example.com")
-    assert section.count_label.text() == "2,501 runs will be scheduled"  # Ada too
+    # counted on a worker thread: Start waits for the count
+    assert section.count_label.text() == "Counting…" and not dialog.ok_button.isEnabled()
+    assert "counting" in dialog.problem.text()
+    qtbot.waitUntil(lambda: section.count_label.text() == "2,501 runs will be scheduled")  # Ada too
+    assert dialog.ok_button.isEnabled()
     progress: list[int] = []
     dialog.ok_button.click()
     assert dialog.progress is not None and dialog.list_task is not None
@@ -166,6 +170,7 @@ def test_cancelling_a_large_list_leaves_nothing_scheduled(
     dialog = open_dialog(window)
     dialog.chunk_size = 100
     dialog.for_each.setChecked(True)
+    qtbot.waitUntil(dialog.ok_button.isEnabled)  # once the things are counted
     dialog.ok_button.click()
     assert dialog.list_task is not None and dialog.progress is not None
     dialog.list_task.cancel()  # as the progress dialog's Cancel does

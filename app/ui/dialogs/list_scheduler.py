@@ -9,7 +9,7 @@ already inserted, so a cancelled list leaves nothing scheduled.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,7 @@ class ListSchedulerTask(QRunnable):
         self,
         service: Service,
         workflow: str,
-        items: Sequence[Any],
+        items: Sequence[Any] | Callable[[], Sequence[Any]],
         item_param: str,
         params: Mapping[str, Any],
         *,
@@ -52,7 +52,9 @@ class ListSchedulerTask(QRunnable):
         self.signals = ListSchedulerSignals()
         self.service = service
         self.workflow = workflow
-        self.items = list(items)
+        # The items, or what reads them here on the worker (a search's IDs).
+        self._items = items
+        self.items: list[Any] = []
         self.item_param = item_param
         self.params = dict(params)
         self.at = at
@@ -68,6 +70,7 @@ class ListSchedulerTask(QRunnable):
     def run(self) -> None:
         ids: list[str] = []
         try:
+            self.items = list(self._items() if callable(self._items) else self._items)
             for start in range(0, len(self.items), self.chunk_size):
                 if self._cancel.is_set():
                     break

@@ -3,6 +3,7 @@ and for scheduling a Repeat rule or a list to run on (one run per item)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -277,7 +278,10 @@ class RunDialog(QDialog):
                 return None, self.tr("Repeat: {reason}").format(reason=reason)
             if item_key is not None and self.repeat.repeats():
                 return None, self.tr("A list is scheduled once; turn off Repeat or For each.")
-            if item_key is not None and self.for_each.count() == 0:
+            count = self.for_each.count() if item_key is not None else 1
+            if count is None:
+                return None, self.tr("For each: counting the things that match…")
+            if count == 0:
                 return None, self.tr("For each: the list is empty.")
         return encoded, ""
 
@@ -369,9 +373,14 @@ class RunDialog(QDialog):
     # --- For each: one run per item ---------------------------------------------------
 
     def schedule_list(self, item_key: str, encoded: dict[str, Any]) -> None:
-        """Short lists go in at once; long ones on a worker thread with progress."""
-        items = self.for_each.items()
-        if not items:
+        """Short lists go in at once; long ones on a worker thread with progress (a long
+        search's IDs are read there too)."""
+        count = self.for_each.count() or 0
+        reader = self.for_each.search_reader()
+        items: Sequence[Any] | Callable[[], Sequence[Any]] = (
+            reader if reader is not None and count > self.large_list else self.for_each.items()
+        )
+        if not count:
             self.problem.setText(self.tr("For each: the list is empty."))
             return
         at = self.when() or utcnow()
@@ -381,7 +390,7 @@ class RunDialog(QDialog):
             "from_text": self.for_each.item_type() is None,
         }
         interval = self.for_each.interval.value()
-        if len(items) <= self.large_list:
+        if not callable(items) and len(items) <= self.large_list:
             try:
                 ids = self.context.service.schedule_on_list(
                     self.workflow.name,
@@ -414,11 +423,11 @@ class RunDialog(QDialog):
         task.signals.failed.connect(self.on_list_failed)
         self.progress = QProgressDialog(
             self.tr("Scheduling {n} runs of {name}…").format(
-                n=f"{len(items):,}", name=self.workflow.title
+                n=f"{count:,}", name=self.workflow.title
             ),
             self.tr("Cancel"),
             0,
-            len(items),
+            count,
             self,
         )
         self.progress.setObjectName("listProgress")

@@ -9,6 +9,8 @@ the interval between runs.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import available_timezones
@@ -19,6 +21,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QSignalBlocker,
     Qt,
+    QThreadPool,
+    QTimer,
     Signal,
     Slot,
 )
@@ -256,9 +260,13 @@ class RepeatSection(QGroupBox):
 
 
 class ForEachSection(QGroupBox):
-    """One run per item of a list, `interval` seconds apart (a checkable group)."""
+    """One run per item of a list, `interval` seconds apart (a checkable group).
+
+    The things a search matches are counted on a worker thread (a search over
+    100,000 things must not stall typing): `count()` is None until then."""
 
     changed = Signal()
+    _counted = Signal(int, object)  # (search generation, count or the reason it failed)
 
     def __init__(self, db: Database, workflow: WorkflowDef, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("For each item in a list"), parent)
@@ -321,6 +329,14 @@ class ForEachSection(QGroupBox):
         self.choices_state.setVisible(False)
         things_layout.addWidget(self.choices_state)
         self._kept_ids: list[str] = []  # selected when the same type's things are read again
+        self._search_count: int | None = None  # the last search's count (None: counting)
+        self._search_key: tuple[str, str] | None = None  # (type, text) it counted
+        self._generation = 0
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(150)  # typing: count once it pauses
+        self._count_timer.timeout.connect(self.on_count_timer_timeout)
+        self._counted.connect(self.on_counted, Qt.ConnectionType.QueuedConnection)
         self.sources.addWidget(things)
         self.values = QPlainTextEdit(self.sources)
         self.values.setObjectName("forEachValues")
@@ -376,11 +392,20 @@ class ForEachSection(QGroupBox):
             return queries.thing_ids(self.db, type_name, self.search.text())
         return [index.data(ID_ROLE) for index in self._selected_rows()]
 
-    def count(self) -> int:
-        """How many items (a COUNT for a search; no IDs are loaded)."""
+    def search_reader(self) -> Callable[[], list[str]] | None:
+        """When the items are a search: what reads their IDs (on any thread)."""
+        type_name = self.item_type()
+        if type_name is None or not self.source_search.isChecked():
+            return None
+        db, text = self.db, self.search.text()
+        return lambda: queries.thing_ids(db, type_name, text)
+
+    def count(self) -> int | None:
+        """How many items (for a search: its count read on a worker, None until then)."""
         type_name = self.item_type()
         if type_name is not None and self.source_search.isChecked():
-            return queries.count_things(self.db, type_name, self.search.text())
+            current = (type_name, self.search.text())
+            return self._search_count if self._search_key == current else None
         if type_name is not None:
             return len(self._selected_rows())
         return len(self.items())
@@ -437,10 +462,54 @@ class ForEachSection(QGroupBox):
             self.selection.setEnabled(source == SOURCE_SELECTION)
             self.on_changed()
 
+    def _count_search(self) -> None:
+        """Count the things the search matches, on a worker thread."""
+        type_name = self.item_type()
+        if type_name is None:
+            return
+        key = (type_name, self.search.text())
+        self._generation += 1
+        generation, counted, db = self._generation, self._counted, self.db
+
+        def work() -> None:
+            try:
+                found: object = queries.count_things(db, *key)
+            except CueflowError as exc:
+                found = str(exc)
+            except Exception as exc:  # the label says so; typing again tries again
+                found = f"{type(exc).__name__}: {exc}"
+            with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+                counted.emit(generation, (key, found))
+
+        QThreadPool.globalInstance().start(work)
+
+    @Slot()
+    def on_count_timer_timeout(self) -> None:
+        self._count_search()
+
+    @Slot(int, object)
+    def on_counted(self, generation: int, outcome: Any) -> None:
+        if generation != self._generation:  # an older search's answer
+            return
+        key, found = outcome
+        if isinstance(found, str):
+            self._search_key, self._search_count = None, None
+            self.count_label.setText(
+                self.tr("The things could not be counted: {reason}").format(reason=found)
+            )
+            return
+        self._search_key, self._search_count = key, int(found)
+        self.on_changed()
+
     @Slot()
     def on_changed(self) -> None:
         if self.isChecked():
             count = self.count()
+            if count is None:  # a search being counted
+                self.count_label.setText(self.tr("Counting…"))
+                self._count_timer.start()
+                self.changed.emit()
+                return
             self.count_label.setText(
                 (
                     self.tr("1 run will be scheduled")
