@@ -41,6 +41,7 @@ class RunRow:
         "_scheduled",
         "_started",
         "attempt",
+        "captured",
         "error",
         "id",
         "origin",
@@ -63,6 +64,7 @@ class RunRow:
         attempt: int,
         error: str | None,
         origin: str = "cli",
+        captured: Any = False,
     ) -> None:
         self.id = id
         self.workflow = workflow
@@ -75,6 +77,7 @@ class RunRow:
         self.attempt = attempt
         self.error = error
         self.origin = origin  # who asked for it: cli, window, schedule, trigger, workflow, api:…
+        self.captured = bool(captured)  # a test run: outside effects previewed, not done
 
     @property
     def scheduled_for(self) -> datetime:
@@ -135,7 +138,7 @@ class RunFilter:
 # the statement would cost several times that (see storage.db.driver).
 _COLUMNS = (
     "id, workflow, status, scheduled_for, created_at, started_at, finished_at, params, "
-    "run_as, attempt, error, origin"
+    "run_as, attempt, error, origin, captured"
 )
 _FINISHED = ", ".join(f"'{status}'" for status in ledger.FINISHED)
 
