@@ -255,6 +255,20 @@ async def _generate(url: str, n: int, key: str, token: str) -> dict[str, Any]:
     }
 
 
+def _alone() -> None:
+    """`python -m benchmarks.api [REQUESTS]`: just these figures (and their anchor)."""
+    import tempfile
+    from dataclasses import asdict
+
+    sizes = Sizes(api_requests=int(sys.argv[1])) if sys.argv[1:] else Sizes()
+    with tempfile.TemporaryDirectory(prefix="cueflow-bench-api-") as tmp:
+        figures = measure(Path(tmp), sizes)
+    for figure in figures:
+        print(json.dumps(asdict(figure), ensure_ascii=False))
+
+
 if __name__ == "__main__" and sys.argv[1:2] == ["load"]:
     url, count, param, bearer = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
     print(json.dumps(asyncio.run(_generate(url, count, param, bearer))))
+elif __name__ == "__main__":
+    _alone()

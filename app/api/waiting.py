@@ -49,15 +49,18 @@ class RunWaiter:
             with contextlib.suppress(RuntimeError):  # its loop is closed (the server stopped)
                 loop.call_soon_threadsafe(flag.set)
 
-    async def wait(self, run_id: str, seconds: float) -> RunState | None:
-        """The run's state once it has ended, or after `seconds` as it is then."""
+    async def wait(
+        self, run_id: str, seconds: float, *, look_first: bool = False
+    ) -> RunState | None:
+        """The run's state once it has ended, or after `seconds` as it is then
+        (`look_first`: read it at once, e.g. a run an earlier call started)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         entry = (loop, asyncio.Event())
         with self._lock:
             self._waiting.setdefault(run_id, []).append(entry)
         try:
-            poll = seconds <= 0
+            poll = look_first or seconds <= 0
             while True:
                 entry[1].clear()  # set again by a later end (a run resumed and ended again)
                 with self._lock:

@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.types import utcnow
 from app.core.when import span
-from app.engine.events import EventBus, LedgerChanged, SchedulerState
+from app.engine.events import EventBus, LedgerChanged, RunsDue, SchedulerState
 from app.engine.runner import Runner, executing_here
 from app.scheduling.lease import Lease
 from app.scheduling.process import owner_alive
@@ -495,8 +495,23 @@ class Clock:
     # --- noticing changes -----------------------------------------------------
 
     def _on_event(self, event: Any) -> None:
+        if isinstance(event, RunsDue) and self._take_due(event.run_ids):
+            return
         if isinstance(event, LedgerChanged):
             self._wake.set()
+
+    def _take_due(self, run_ids: tuple[str, ...]) -> bool:
+        """Runs just committed and due now (the workflow API's), handed straight to the
+        workers: no ledger read, no wait for the watcher. Only when this clock arms
+        every due run (no team sharing them) and has room; False: sync() decides."""
+        if self.paused or self._share() is not None:
+            return False
+        with self._lock:
+            if len(self._in_flight) + len(run_ids) > self.horizon:
+                return False
+            for run_id in run_ids:
+                self._dispatch(run_id)
+        return True
 
     def _watch(self) -> None:
         """Poll the ledger for other processes' changes; keep the clock alive; beat."""
