@@ -14,17 +14,26 @@ cost more than the few statements of a start).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import queue
 import threading
+from dataclasses import dataclass
 
+from app.api.waiting import RunWaiter, Ticket
 from app.engine.api_access import ApiAccess, Started, StartRequest
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 64  # starts in one transaction (it holds the write lock for about 5 ms)
 
-_Item = tuple[StartRequest, asyncio.AbstractEventLoop, "asyncio.Future[Started]"]
+_Begun = tuple[Started, Ticket | None]
+
+
+@dataclass
+class _Item:
+    request: StartRequest
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[_Begun]
+    wait: bool  # the call will wait for the run's end (when_done)
 
 
 class ServerStopped(Exception):
@@ -32,18 +41,26 @@ class ServerStopped(Exception):
 
 
 class StartBatcher:
-    def __init__(self, access: ApiAccess, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, access: ApiAccess, waiter: RunWaiter | None = None, max_batch: int = MAX_BATCH
+    ) -> None:
         self.access = access
+        self.waiter = waiter
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
 
-    async def start(self, request: StartRequest) -> Started:
-        """The call's run, started once its transaction has committed (or its error)."""
+    async def start(self, request: StartRequest, *, wait: bool = False) -> _Begun:
+        """The call's run, started once its transaction has committed (or its error).
+
+        With `wait` (and a waiter), also the ticket to wait for a new run's end
+        with (RunWaiter.wait), taken before the run was announced to the clock:
+        the caller must wait with it.
+        """
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Started] = loop.create_future()
+        future: asyncio.Future[_Begun] = loop.create_future()
         with self._lock:
             if self._closed:
                 raise ServerStopped("the workflow API is stopping")
@@ -52,7 +69,7 @@ class StartBatcher:
                     target=self._serve, name="cueflow-api-starts", daemon=True
                 )
                 self._thread.start()
-            self._queue.put((request, loop, future))
+            self._queue.put(_Item(request, loop, future, wait))
         return await future
 
     def close(self, timeout: float = 5.0) -> None:
@@ -87,19 +104,39 @@ class StartBatcher:
     def _write(self, batch: list[_Item]) -> None:
         results: list[Started | Exception]
         try:
-            results = self.access.start_many([request for request, _, _ in batch])
+            results = self.access.start_many([item.request for item in batch], announce=False)
         except Exception as exc:  # the transaction did not commit: no run of it exists
             log.warning("could not write %d API run start(s): %s", len(batch), exc)
             results = [exc] * len(batch)
-        for (_, loop, future), result in zip(batch, results, strict=True):
-            with contextlib.suppress(RuntimeError):  # its loop is closed (the server stopped)
-                loop.call_soon_threadsafe(_settle, future, result)
+        answers: list[_Begun | Exception] = []
+        new: list[str] = []
+        for item, result in zip(batch, results, strict=True):
+            if isinstance(result, Exception):
+                answers.append(result)
+                continue
+            ticket = None
+            if not result.repeated:
+                new.append(result.run_id)
+                if item.wait and self.waiter is not None:
+                    ticket = self.waiter.expect(result.run_id, item.loop)
+            answers.append((result, ticket))
+        try:
+            self.access.announce(new)  # (if this fails, the clock's ledger poll finds them)
+        except Exception:
+            log.exception("could not announce API runs %s", ", ".join(new))
+        for item, answer in zip(batch, answers, strict=True):
+            try:
+                item.loop.call_soon_threadsafe(self._settle, item, answer)
+            except RuntimeError:  # its loop is closed (the server stopped)
+                self._settle(item, answer, closed=True)
 
-
-def _settle(future: asyncio.Future[Started], result: Started | Exception) -> None:
-    if future.done():  # the call was cancelled (its client went away)
-        return
-    if isinstance(result, Exception):
-        future.set_exception(result)
-    else:
-        future.set_result(result)
+    def _settle(self, item: _Item, answer: _Begun | Exception, closed: bool = False) -> None:
+        future = item.future
+        if closed or future.done():  # the call was cancelled (its client went away)
+            if not isinstance(answer, Exception) and answer[1] is not None and self.waiter:
+                self.waiter.forget(answer[0].run_id, answer[1])
+            return
+        if isinstance(answer, Exception):
+            future.set_exception(answer)
+        else:
+            future.set_result(answer)

@@ -104,7 +104,7 @@ class ApiApp:
         self.access = access
         self.waiter = waiter
         self.threads = waiter.threads
-        self.starts = starts or StartBatcher(access)
+        self.starts = starts or StartBatcher(access, waiter)
         self.read_timeout = read_timeout
         self._settings = _Settings(access.config(), time.monotonic())
         self.asgi = Starlette(
@@ -154,6 +154,7 @@ class ApiApp:
         config = await self.config()
         values = await self._values(request, wf, config)
         key = request.headers.get("idempotency-key")
+        prefer = request.headers.get("prefer", "").lower()
         for _ in range(3):
             start = StartRequest(
                 wf,
@@ -163,8 +164,9 @@ class ApiApp:
                 key,
                 config.max_pending,
             )
+            waits = wf.api.respond != "at_once" and "respond-async" not in prefer
             try:
-                started = await self.starts.start(start)
+                started, ticket = await self.starts.start(start, wait=waits)
                 break
             except Stale:  # its API settings changed since the call was admitted
                 wf, caller = self._checked(request, await self._admit(name, token), token)
@@ -188,13 +190,14 @@ class ApiApp:
                 "the workflow's API settings keep changing; retry",
                 headers={"Retry-After": "1"},
             )
-        prefer = request.headers.get("prefer", "").lower()
-        if wf.api.respond == "at_once" or "respond-async" in prefer:
+        if not waits:
             if not started.repeated:
                 return accepted(started.run_id)
             state = await self.threads.run(self.access.state, started.run_id)
         else:
-            state = await self.waiter.wait(started.run_id, config.wait, look_first=started.repeated)
+            state = await self.waiter.wait(
+                started.run_id, config.wait, look_first=started.repeated, ticket=ticket
+            )
         if state is None:  # the run was deleted meanwhile (its workflow was deleted)
             raise ApiError(404, "the run no longer exists")
         return answer(state, wf)

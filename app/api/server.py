@@ -126,7 +126,7 @@ class ApiServer:
         sock = _bind(self.host, self.port)
         self.port = int(sock.getsockname()[1])
         self._waiter = RunWaiter(self.access, self.events, DbThreads())
-        self._starts = StartBatcher(self.access)
+        self._starts = StartBatcher(self.access, self._waiter)
         routes = ApiApp(
             self.access, self._waiter, read_timeout=self.read_timeout, starts=self._starts
         )

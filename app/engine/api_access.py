@@ -274,14 +274,17 @@ class ApiAccess:
             raise result
         return result
 
-    def start_many(self, requests: Sequence[StartRequest]) -> list[Started | Exception]:
+    def start_many(
+        self, requests: Sequence[StartRequest], *, announce: bool = True
+    ) -> list[Started | Exception]:
         """Start the runs of several calls in one write transaction (group commit).
 
         Each call is checked and written in a savepoint of its own: a call that
         fails (its error is its result) leaves the others' runs in. Nothing is
         returned before the transaction has committed; if the commit fails, this
         raises and none of the runs exists. The scheduler is told of the new
-        runs after the commit.
+        runs after the commit (`announce=False`: the caller calls `announce`;
+        runs it never announces still run, found by the clock's ledger poll).
 
         Strings are read as `-p` reads them; other JSON values as they are.
         With an idempotency key, the key and the run are written together; the
@@ -292,10 +295,14 @@ class ApiAccess:
         with self.db.write() as session:
             for request in requests:
                 results.append(self._start_one(session, request))
-        new = tuple(r.run_id for r in results if isinstance(r, Started) and not r.repeated)
-        if new:
-            self.events.emit(RunsDue(new))  # the clock runs them at once
+        if announce:
+            self.announce([r.run_id for r in results if isinstance(r, Started) and not r.repeated])
         return results
+
+    def announce(self, run_ids: Sequence[str]) -> None:
+        """Tell the scheduler of runs just started (committed): it runs them at once."""
+        if run_ids:
+            self.events.emit(RunsDue(tuple(run_ids)))
 
     def _start_one(self, session: Session, request: StartRequest) -> Started | Exception:
         key = request.idempotency_key
@@ -404,13 +411,25 @@ class ApiAccess:
         return encoded
 
     def state(self, run_id: str) -> RunState | None:
+        return self.states([run_id]).get(run_id)
+
+    def states(self, run_ids: Sequence[str]) -> dict[str, RunState]:
+        """The runs' states read in one transaction (a missing run is left out)."""
+        found: dict[str, RunState] = {}
         with self.db.read() as session:
-            row = api_tokens.run_row(session, run_id)
-        if row is None:
-            return None
-        return RunState(
-            row.id, row.workflow, row.status, row.origin, row.error, row.returned, row.run_as
-        )
+            for run_id in run_ids:
+                row = api_tokens.run_row(session, run_id)
+                if row is not None:
+                    found[run_id] = RunState(
+                        row.id,
+                        row.workflow,
+                        row.status,
+                        row.origin,
+                        row.error,
+                        row.returned,
+                        row.run_as,
+                    )
+        return found
 
 
 _CONFIG_KEYS = ("enabled", "listen", "wait", "max_body", "max_pending")
