@@ -274,3 +274,50 @@ def test_a_call_that_breaks_answers_500_and_the_others_start(
     states = [api.access.state(a.json()["run_id"]) for a in answers.values()]
     assert all(s is not None and s.origin == PUBLIC_CALLER.origin for s in states)
     assert sorted(ledger_notes(api.db)) == sorted(answers)
+
+
+def test_a_call_admitted_from_memory_is_refused_once_its_workflow_changed(
+    api_server: Any, db: Database
+) -> None:
+    """Another process makes `at_once` a GET workflow: the next POST, admitted from
+    memory, is checked again in the start's transaction and answered 405."""
+    from app.workflow_file import import_text
+
+    api: Api = api_server()
+    with api.client() as client:
+        assert client.post(WF + "at_once").status_code == 202  # now known in memory
+        other = Database(db.url)
+        changed = FLOWS.replace(
+            "api: {expose: true, auth: none, respond: at_once}",
+            "api: {expose: true, auth: none, method: GET, respond: at_once}",
+        )
+        assert changed != FLOWS
+        import_text(other, changed, replace=True)
+        other.dispose()
+        before = api.count_runs()
+        refused = client.post(WF + "at_once")
+        assert refused.status_code == 405 and refused.headers["allow"] == "GET"
+        assert api.count_runs() == before
+        assert client.get(WF + "at_once").status_code == 202
+
+
+def test_a_token_known_in_memory_and_revoked_elsewhere_starts_nothing(
+    api_server: Any, db: Database
+) -> None:
+    api: Api = api_server()
+    token = api.token("site")
+    headers = {"Authorization": f"Bearer {token}"}
+    with api.client() as client:
+        assert (
+            client.post(WF + "every_type", json={"words": "x"}, headers=headers).status_code == 200
+        )
+        other = Database(db.url)  # another process sharing the database
+        ApiAccess(other).revoke_token("site")
+        other.dispose()
+        before = api.count_runs()
+        refused = client.post(
+            WF + "every_type", json={"words": "x"}, headers={**headers, "Idempotency-Key": "k"}
+        )
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+    assert api.count_runs() == before
