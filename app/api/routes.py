@@ -316,16 +316,14 @@ class ApiApp:
         chunks: list[bytes] = []
         size = 0
 
-        async def read() -> None:
-            nonlocal size
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(413, f"the body is over {limit:,} bytes")
-                chunks.append(chunk)
-
         try:
-            await asyncio.wait_for(read(), self.read_timeout)
+            # (a timeout scope, not wait_for: no task of its own per request)
+            async with asyncio.timeout(self.read_timeout):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise ApiError(413, f"the body is over {limit:,} bytes")
+                    chunks.append(chunk)
         except TimeoutError:
             raise ApiError(408, "the body came too slowly") from None
         return b"".join(chunks)
