@@ -93,6 +93,9 @@ class Clock:
         self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
         self.lease: Lease | None = None  # on a database server: its identity and lease
         self._team: list[str] = []  # the live schedulers' IDs, sorted (see _share)
+        # Whether the last sync may have left due runs in the ledger (it read as many
+        # as it asked for): only then do workers running low ask for a refill.
+        self._more_due = True
         # Another's due run still waiting this long is armed here too (a busy or
         # slow machine's share; SKIP LOCKED gives each run to one).
         self.steal_seconds = STEAL_SECONDS
@@ -376,6 +379,8 @@ class Clock:
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
             due = [] if paused else ledger.next_due(session, wanted_count, share, steal)
+        # (team mode: others' runs become ours to steal as time passes, with no change)
+        self._more_due = len(due) >= wanted_count or self.lease is not None
         if paused != self.paused:
             self.paused = paused
             if not paused:  # resuming: what came due meanwhile follows on_missed
@@ -478,7 +483,9 @@ class Clock:
                         self._unsettled[failed] = reason
             with self._lock:
                 self._in_flight.difference_update(done)
-                running_low = len(self._armed) + len(self._in_flight) < self.horizon // 2
+                running_low = (
+                    self._more_due and len(self._armed) + len(self._in_flight) < self.horizon // 2
+                )
             if running_low:  # refill the horizon now rather than at the next poll
                 self._wake.set()
 
