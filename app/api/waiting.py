@@ -163,7 +163,9 @@ class RunWaiter:
                     if state is None or state.done or left <= 0:
                         return state
                 try:
-                    await asyncio.wait_for(ticket.flag.wait(), max(0.0, min(left, POLL_SECONDS)))
+                    # (a timeout scope, not wait_for: no task of its own per wait)
+                    async with asyncio.timeout(max(0.0, min(left, POLL_SECONDS))):
+                        await ticket.flag.wait()
                     poll = False
                 except TimeoutError:
                     poll = True  # no event: read the ledger (another process may run it)
