@@ -1,8 +1,10 @@
 """Figure: the workflow API under load (PRODUCT §6, issue 15).
 
-Load generator: our own asyncio + httpx client in a separate process
-(`python -m benchmarks.api load …`, so it does not share the server's GIL),
-16 connections, each sending its next request as soon as the last is answered.
+Load generator: our own asyncio client in a separate process (`python -m
+benchmarks.api load …`, so it does not share the server's GIL), plain HTTP/1.1
+over 16 keep-alive connections, each sending its next request as soon as the
+last is answered (see _generate: no HTTP library, so that the generator's own
+cost takes little of the cores the server runs on).
 
 (a) `at_once` on a one-step workflow (`log`): requests/s, and executions/s
     from the first request to the last run's end.
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -226,26 +229,55 @@ def _load(url: str, n: int, key: str, token: str) -> dict[str, Any]:
 
 
 async def _generate(url: str, n: int, key: str, token: str) -> dict[str, Any]:
-    import httpx
+    """`n` POSTs over CONNECTIONS keep-alive connections, each sending its next request
+    as soon as the last is answered; latencies from the first byte sent to the last
+    byte of the answer read.
 
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+    Plain HTTP/1.1 over asyncio streams (as wrk does: the request head is prepared
+    once, an answer is read by its Content-Length), not an HTTP client library:
+    the generator shares the machine's cores with the server, and httpx's own
+    cost per request (about as much as the server's) was taken from the server.
+    """
+    parts = urllib.parse.urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    head = (
+        f"POST {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\n{auth}"
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n"
+    )
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     counter = iter(range(n))
-    async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as client:
-        await client.post(url, json={key: "warm-up"})
 
-        async def worker() -> None:
+    async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, value: str) -> str:
+        body = json.dumps({key: value}).encode()
+        writer.write(head.format(len(body)).encode() + body)
+        status = (await reader.readline()).split(b" ", 2)[1].decode()
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value_ = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value_)
+        await reader.readexactly(length)
+        return status
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
             for number in counter:
                 start = time.perf_counter()
-                answer = await client.post(url, json={key: f"r{number}"})
+                status = await post(reader, writer, f"r{number}")
                 latencies.append(time.perf_counter() - start)
-                statuses[str(answer.status_code)] = statuses.get(str(answer.status_code), 0) + 1
+                statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            writer.close()
 
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
-        took = time.perf_counter() - began
+    reader, writer = await asyncio.open_connection(host, port)
+    await post(reader, writer, "warm-up")
+    writer.close()
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
+    took = time.perf_counter() - began
     return {
         "requests_per_s": round(n / took, 1),
         "p50_ms": round(percentile(latencies, 0.50) * 1000, 2),
@@ -255,6 +287,20 @@ async def _generate(url: str, n: int, key: str, token: str) -> dict[str, Any]:
     }
 
 
+def _alone() -> None:
+    """`python -m benchmarks.api [REQUESTS]`: just these figures (and their anchor)."""
+    import tempfile
+    from dataclasses import asdict
+
+    sizes = Sizes(api_requests=int(sys.argv[1])) if sys.argv[1:] else Sizes()
+    with tempfile.TemporaryDirectory(prefix="cueflow-bench-api-") as tmp:
+        figures = measure(Path(tmp), sizes)
+    for figure in figures:
+        print(json.dumps(asdict(figure), ensure_ascii=False))
+
+
 if __name__ == "__main__" and sys.argv[1:2] == ["load"]:
     url, count, param, bearer = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
     print(json.dumps(asyncio.run(_generate(url, count, param, bearer))))
+elif __name__ == "__main__":
+    _alone()

@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.api import openapi
+from app.api.batching import ServerStopped, StartBatcher
 from app.api.waiting import RunWaiter
 from app.core.definitions import WorkflowDef
 from app.engine.api_access import (
@@ -35,7 +36,10 @@ from app.engine.api_access import (
     FieldError,
     KeyConflict,
     Overloaded,
+    Revoked,
     RunState,
+    Stale,
+    StartRequest,
     visible_to,
 )
 from app.errors import BadInput, NotFound, one_line
@@ -89,10 +93,18 @@ class _Settings:
 class ApiApp:
     """The routes over one ApiAccess; `read_timeout` bounds reading a request body."""
 
-    def __init__(self, access: ApiAccess, waiter: RunWaiter, *, read_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        access: ApiAccess,
+        waiter: RunWaiter,
+        *,
+        read_timeout: float = 30.0,
+        starts: StartBatcher | None = None,
+    ) -> None:
         self.access = access
         self.waiter = waiter
         self.threads = waiter.threads
+        self.starts = starts or StartBatcher(access, waiter)
         self.read_timeout = read_timeout
         self._settings = _Settings(access.config(), time.monotonic())
         self.asgi = Starlette(
@@ -123,45 +135,97 @@ class ApiApp:
     # --- routes -----------------------------------------------------------------------------
 
     async def workflow(self, request: Request) -> Response:
+        """Admit, read the parameters, start the run (one thread hop when the workflow
+        and the token are known here), answer.
+
+        A call is admitted from memory when it can be (`ApiAccess.admitted`); its
+        start then checks the workflow's API settings and the token again in the
+        transaction that writes the run. A refusal is always read from the ledger.
+        """
         name = request.path_params["name"]
         if not NAME.fullmatch(name):
             raise ApiError(404, "no such workflow")
         token = _bearer(request)
-        wf, by_token = await self.threads.run(self.access.admit, name, token)
-        if wf is None:
-            raise ApiError(404, "no such workflow")
-        if request.method != wf.api.method:
-            raise ApiError(405, f"use {wf.api.method}", headers={"Allow": wf.api.method})
-        caller = self._caller(request, wf, token, by_token)
+        known = self.access.admitted(name, token)
+        if known is not None and self._passes(request, *known):
+            wf, caller = self._checked(request, known, token)
+        else:
+            wf, caller = self._checked(request, await self._admit(name, token), token)
         config = await self.config()
         values = await self._values(request, wf, config)
         key = request.headers.get("idempotency-key")
-        try:
-            started = await self.threads.run(
-                lambda: self.access.start(
-                    wf, values, caller, idempotency_key=key, max_pending=config.max_pending
-                )
-            )
-        except FieldError as exc:
-            raise ApiError(400, exc.reason, field=exc.field) from None
-        except KeyConflict as exc:
-            raise ApiError(422, exc.reason) from None
-        except Overloaded as exc:
-            raise ApiError(429, exc.reason, headers={"Retry-After": RETRY_AFTER}) from None
-        except NotFound:  # no longer exposed since the request came in
-            raise ApiError(404, "no such workflow") from None
-        except BadInput as exc:
-            raise ApiError(400, exc.reason) from None
         prefer = request.headers.get("prefer", "").lower()
-        if wf.api.respond == "at_once" or "respond-async" in prefer:
+        for _ in range(3):
+            start = StartRequest(
+                wf,
+                values,
+                caller,
+                None if caller is PUBLIC_CALLER else token,
+                key,
+                config.max_pending,
+            )
+            waits = wf.api.respond != "at_once" and "respond-async" not in prefer
+            try:
+                started, ticket = await self.starts.start(start, wait=waits)
+                break
+            except Stale:  # its API settings changed since the call was admitted
+                wf, caller = self._checked(request, await self._admit(name, token), token)
+            except Revoked:
+                raise unauthorized("the token is not valid (unknown or revoked)") from None
+            except FieldError as exc:
+                raise ApiError(400, exc.reason, field=exc.field) from None
+            except KeyConflict as exc:
+                raise ApiError(422, exc.reason) from None
+            except Overloaded as exc:
+                raise ApiError(429, exc.reason, headers={"Retry-After": RETRY_AFTER}) from None
+            except NotFound:  # no longer exposed since the request came in
+                raise ApiError(404, "no such workflow") from None
+            except BadInput as exc:
+                raise ApiError(400, exc.reason) from None
+            except ServerStopped as exc:
+                raise ApiError(503, str(exc), headers={"Retry-After": RETRY_AFTER}) from None
+        else:
+            raise ApiError(
+                503,
+                "the workflow's API settings keep changing; retry",
+                headers={"Retry-After": "1"},
+            )
+        if not waits:
             if not started.repeated:
                 return accepted(started.run_id)
             state = await self.threads.run(self.access.state, started.run_id)
         else:
-            state = await self.waiter.wait(started.run_id, config.wait)
+            state = await self.waiter.wait(
+                started.run_id, config.wait, look_first=started.repeated, ticket=ticket
+            )
         if state is None:  # the run was deleted meanwhile (its workflow was deleted)
             raise ApiError(404, "the run no longer exists")
         return answer(state, wf)
+
+    async def _admit(
+        self, name: str, token: str | None
+    ) -> tuple[WorkflowDef | None, Caller | None]:
+        """The exposed workflow and the token's caller, read from the ledger."""
+        return await self.threads.run(self.access.admit, name, token)
+
+    def _passes(self, request: Request, wf: WorkflowDef, caller: Caller | None) -> bool:
+        """Whether a call admitted from memory is let through (else it is read again)."""
+        if request.method != wf.api.method:
+            return False
+        return wf.api.auth == "none" or (caller is not None and not self._token_in_url(request, wf))
+
+    def _checked(
+        self,
+        request: Request,
+        admitted: tuple[WorkflowDef | None, Caller | None],
+        token: str | None,
+    ) -> tuple[WorkflowDef, Caller]:
+        wf, by_token = admitted
+        if wf is None:
+            raise ApiError(404, "no such workflow")
+        if request.method != wf.api.method:
+            raise ApiError(405, f"use {wf.api.method}", headers={"Allow": wf.api.method})
+        return wf, self._caller(request, wf, token, by_token)
 
     async def run(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
@@ -198,13 +262,19 @@ class ApiApp:
     ) -> Caller:
         if wf.api.auth == "none":
             return PUBLIC_CALLER
-        if any(key in TOKEN_IN_URL and wf.parameter(key) is None for key in _query_keys(request)):
+        if self._token_in_url(request, wf):
             raise unauthorized("a token goes in the Authorization header, never in the URL")
         if token is None:
             raise unauthorized("an Authorization: Bearer TOKEN header is needed")
         if caller is None:
             raise unauthorized("the token is not valid (unknown or revoked)")
         return caller
+
+    @staticmethod
+    def _token_in_url(request: Request, wf: WorkflowDef) -> bool:
+        return any(
+            key in TOKEN_IN_URL and wf.parameter(key) is None for key in _query_keys(request)
+        )
 
     async def _token_caller(self, request: Request) -> Caller:
         token = _bearer(request)
@@ -246,16 +316,14 @@ class ApiApp:
         chunks: list[bytes] = []
         size = 0
 
-        async def read() -> None:
-            nonlocal size
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(413, f"the body is over {limit:,} bytes")
-                chunks.append(chunk)
-
         try:
-            await asyncio.wait_for(read(), self.read_timeout)
+            # (a timeout scope, not wait_for: no task of its own per request)
+            async with asyncio.timeout(self.read_timeout):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise ApiError(413, f"the body is over {limit:,} bytes")
+                    chunks.append(chunk)
         except TimeoutError:
             raise ApiError(408, "the body came too slowly") from None
         return b"".join(chunks)

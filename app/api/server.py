@@ -23,6 +23,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from app.api.batching import StartBatcher
 from app.api.routes import ApiApp
 from app.api.threads import DbThreads
 from app.api.waiting import RunWaiter
@@ -112,6 +113,7 @@ class ApiServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._waiter: RunWaiter | None = None
+        self._starts: StartBatcher | None = None
         self.error: BaseException | None = None
 
     @property
@@ -124,7 +126,10 @@ class ApiServer:
         sock = _bind(self.host, self.port)
         self.port = int(sock.getsockname()[1])
         self._waiter = RunWaiter(self.access, self.events, DbThreads())
-        routes = ApiApp(self.access, self._waiter, read_timeout=self.read_timeout)
+        self._starts = StartBatcher(self.access, self._waiter)
+        routes = ApiApp(
+            self.access, self._waiter, read_timeout=self.read_timeout, starts=self._starts
+        )
         protocol = type(
             "CueflowH11",
             (_Protocol,),
@@ -176,7 +181,10 @@ class ApiServer:
                 self._thread.join(timeout)
         if self._waiter is not None:
             self._waiter.close()
+        if self._starts is not None:
+            self._starts.close()
         self._server = self._thread = self._waiter = None
+        self._starts = None
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -2,80 +2,177 @@
 process's EventBus, with a ledger read every second as a fallback (a run
 executed by another process, a missed event).
 
-The ledger is read when the run has ended (or at the fallback), not before:
-the waiter remembers the runs that ended lately, so a run that ended before
-its call began waiting is not missed.
+A call waits on a Ticket. The run's end event (on a worker thread) hands the
+run to one reader thread, which reads the ended runs of every waiting call in
+one transaction and gives each ticket its run's state: the call is answered
+without a thread hop of its own, and the worker is not held up by the read.
+A call's ticket is taken out before its run is announced to the scheduler
+(see StartBatcher), so the end cannot come before anyone waits for it; for
+other calls, the waiter remembers the runs that ended lately, so a run that
+ended before its call began waiting is not missed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.api.threads import DbThreads
 from app.engine.api_access import ENDED, ApiAccess, RunState
 from app.engine.events import EventBus, RunChanged
 
+log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 RECENT = 4096  # ended runs remembered (a call begins waiting milliseconds after its run starts)
+MAX_READ = 64  # ended runs read in one transaction
+
+
+@dataclass(eq=False)
+class Ticket:
+    """One call's wait for one run: `state` is set (on the call's loop) when its end was read."""
+
+    loop: asyncio.AbstractEventLoop
+    flag: asyncio.Event = field(default_factory=asyncio.Event)
+    state: RunState | None = None
 
 
 class RunWaiter:
     def __init__(self, access: ApiAccess, events: EventBus, threads: DbThreads) -> None:
         self.access = access
         self.threads = threads
-        self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiting: dict[str, list[Ticket]] = {}
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
+        self._reads: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._reader: threading.Thread | None = None
+        self._closed = False
         self._unsubscribe: Callable[[], None] = events.subscribe(self._on_event)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
         self._unsubscribe()
+        with self._lock:
+            self._closed = True
+            reader = self._reader
+        self._reads.put(None)
+        if reader is not None:
+            reader.join(timeout)
+
+    def expect(self, run_id: str, loop: asyncio.AbstractEventLoop) -> Ticket:
+        """A ticket for a call that will wait for `run_id` (from any thread)."""
+        ticket = Ticket(loop)
+        with self._lock:
+            self._waiting.setdefault(run_id, []).append(ticket)
+        return ticket
+
+    def forget(self, run_id: str, ticket: Ticket) -> None:
+        with self._lock:
+            tickets = self._waiting.get(run_id, [])
+            if ticket in tickets:
+                tickets.remove(ticket)
+            if not tickets:
+                self._waiting.pop(run_id, None)
 
     def _on_event(self, event: Any) -> None:
-        """On a worker thread: note the run's end and wake the calls waiting for it."""
+        """On a worker thread: note the run's end; have it read if a call waits for it."""
         if not isinstance(event, RunChanged) or event.status not in ENDED:
             return
         with self._lock:
             self._recent[event.run_id] = None
             if len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
-            waiting = list(self._waiting.get(event.run_id, ()))
-        for loop, flag in waiting:
-            with contextlib.suppress(RuntimeError):  # its loop is closed (the server stopped)
-                loop.call_soon_threadsafe(flag.set)
+            if event.run_id not in self._waiting or self._closed:
+                return
+            if self._reader is None:
+                self._reader = threading.Thread(
+                    target=self._read, name="cueflow-api-ends", daemon=True
+                )
+                self._reader.start()
+        self._reads.put(event.run_id)
 
-    async def wait(self, run_id: str, seconds: float) -> RunState | None:
-        """The run's state once it has ended, or after `seconds` as it is then."""
+    def _read(self) -> None:
+        """The reader thread: the ended runs waited for, read together, handed to their calls."""
+        while True:
+            run_id = self._reads.get()
+            if run_id is None:
+                return
+            ids = [run_id]
+            stop = False
+            while len(ids) < MAX_READ:
+                try:
+                    more = self._reads.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                ids.append(more)
+            try:
+                states = self.access.states(list(dict.fromkeys(ids)))
+            except Exception:  # the calls read the ledger themselves at their next poll
+                log.exception("reading the ends of runs %s failed", ", ".join(ids))
+                states = {}
+            for one in ids:
+                state = states.get(one)
+                if state is None:
+                    continue
+                with self._lock:
+                    tickets = list(self._waiting.get(one, ()))
+                for ticket in tickets:
+                    with contextlib.suppress(RuntimeError):  # its loop is closed
+                        ticket.loop.call_soon_threadsafe(_deliver, ticket, state)
+            if stop:
+                return
+
+    async def wait(
+        self,
+        run_id: str,
+        seconds: float,
+        *,
+        look_first: bool = False,
+        ticket: Ticket | None = None,
+    ) -> RunState | None:
+        """The run's state once it has ended, or after `seconds` as it is then
+        (`look_first`: read it at once, e.g. a run an earlier call started;
+        `ticket`: the one `expect` gave before the run was announced)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        entry = (loop, asyncio.Event())
-        with self._lock:
-            self._waiting.setdefault(run_id, []).append(entry)
+        # A ticket taken before the run was announced gets its end from the reader;
+        # one taken now may come after the end, which `_recent` then tells.
+        late = ticket is None
+        if ticket is None:
+            ticket = self.expect(run_id, loop)
         try:
-            poll = seconds <= 0
+            poll = look_first or seconds <= 0
             while True:
-                entry[1].clear()  # set again by a later end (a run resumed and ended again)
+                ticket.flag.clear()  # set again by a later end (a run resumed and ended again)
+                delivered, ticket.state = ticket.state, None
+                if delivered is not None and delivered.done:
+                    return delivered
                 with self._lock:
-                    ended = run_id in self._recent
+                    ended = late and delivered is None and run_id in self._recent
                 left = deadline - loop.time()
                 if ended or poll or left <= 0:
                     state = await self.threads.run(self.access.state, run_id)
                     if state is None or state.done or left <= 0:
                         return state
                 try:
-                    await asyncio.wait_for(entry[1].wait(), max(0.0, min(left, POLL_SECONDS)))
+                    # (a timeout scope, not wait_for: no task of its own per wait)
+                    async with asyncio.timeout(max(0.0, min(left, POLL_SECONDS))):
+                        await ticket.flag.wait()
                     poll = False
                 except TimeoutError:
                     poll = True  # no event: read the ledger (another process may run it)
         finally:
-            with self._lock:
-                entries = self._waiting.get(run_id, [])
-                if entry in entries:
-                    entries.remove(entry)
-                if not entries:
-                    self._waiting.pop(run_id, None)
+            self.forget(run_id, ticket)
+
+
+def _deliver(ticket: Ticket, state: RunState) -> None:
+    ticket.state = state
+    ticket.flag.set()

@@ -13,7 +13,9 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 from app.core.definitions import WorkflowDef
 from app.core.types import utcnow
 from app.engine.enqueue import prepare_params
-from app.engine.events import EventBus, LedgerChanged
+from app.engine.events import EventBus, RunsDue
 from app.errors import BadInput, NotFound, one_line
 from app.storage import api_tokens, catalog, ledger, settings
 from app.storage.db import Database
@@ -34,6 +36,10 @@ LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # 1–255 visible ASCII characters
 CONDITION_UNMET = "only_when is false"  # the runner's error for a false workflow only_when
 ENDED = frozenset(ledger.FINISHED)  # a run in one of these has ended (for now: resume)
+# The pending API runs are counted again at most this often while the count
+# plus this process's starts since stays below api.max_pending (see _has_room).
+PENDING_SECONDS = 0.25
+KNOWN_TOKENS = 1024  # verified tokens remembered (by hash) for admitting calls
 
 
 class FieldError(BadInput):
@@ -50,6 +56,14 @@ class KeyConflict(BadInput):
 
 class Overloaded(BadInput):
     """Too many API runs wait to run (HTTP 429)."""
+
+
+class Revoked(BadInput):
+    """The call's token was revoked (or its label made again) since it was admitted."""
+
+
+class Stale(BadInput):
+    """The workflow's API settings changed since the call was admitted: admit it again."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,24 @@ class Started:
     repeated: bool  # an Idempotency-Key seen before: nothing new was started
 
 
+@dataclass(frozen=True)
+class StartRequest:
+    """One API call's run to start (see ApiAccess.start_many).
+
+    `wf` is the definition the call was admitted with: if the workflow's API
+    settings differ in the transaction, the start fails with Stale. With a
+    `token`, its row is read again in the transaction: a token revoked by any
+    process after the call was admitted fails it with Revoked.
+    """
+
+    wf: WorkflowDef
+    values: Mapping[str, Any]
+    caller: Caller
+    token: str | None = None
+    idempotency_key: str | None = None
+    max_pending: int | None = None
+
+
 class ApiAccess:
     """The workflow API's service over one database."""
 
@@ -109,6 +141,12 @@ class ApiAccess:
         self.events = events or EventBus()
         # Workflow definitions by name, kept while their stamp (row, version) holds.
         self._definitions: dict[str, tuple[tuple[int, int, int], WorkflowDef]] = {}
+        # Tokens verified lately, by hash: they admit a call without a read; the run
+        # is started only after the token's row is read again (see StartRequest).
+        self._known: dict[str, Caller] = {}
+        # (pending API runs when last counted, this process's starts since, when)
+        self._pending = (0, 0, -PENDING_SECONDS)
+        self._pending_lock = threading.Lock()
 
     # --- tokens -----------------------------------------------------------------------
 
@@ -138,6 +176,7 @@ class ApiAccess:
         with self.db.write() as session:
             if not api_tokens.remove_token(session, label):
                 raise NotFound(f"no token labelled '{one_line(label)[:70]}'")
+        self._known.clear()
 
     def authenticate(self, token: str) -> Caller | None:
         """The caller this token stands for; None when unknown or revoked (read per call)."""
@@ -173,7 +212,29 @@ class ApiAccess:
             wf = self._definition(session, name)
             row = api_tokens.find_token(session, token) if token and len(token) <= 200 else None
         exposed = wf if wf is not None and wf.api.expose else None
-        return exposed, (None if row is None else Caller(row.label, row.run_as))
+        caller = None if row is None else Caller(row.label, row.run_as)
+        if caller is not None and token is not None:
+            self._remember(token, caller)
+        return exposed, caller
+
+    def admitted(self, name: str, token: str | None) -> tuple[WorkflowDef, Caller | None] | None:
+        """`admit` from memory, without a read, or None when not known here.
+
+        The definition may be out of date and the token revoked since: a call
+        admitted so is only ever accepted by `start_many`, which checks both again
+        in its transaction. A refusal must come from `admit`, not from this.
+        """
+        cached = self._definitions.get(name)
+        if cached is None or not cached[1].api.expose:
+            return None
+        if not token or len(token) > 200:
+            return cached[1], None
+        return cached[1], self._known.get(api_tokens.token_hash(token))
+
+    def _remember(self, token: str, caller: Caller) -> None:
+        if len(self._known) >= KNOWN_TOKENS:
+            self._known.clear()
+        self._known[api_tokens.token_hash(token)] = caller
 
     def _definition(self, session: Session, name: str) -> WorkflowDef | None:
         """The stored definition, from the cache while its stamp is unchanged (one
@@ -205,59 +266,92 @@ class ApiAccess:
         idempotency_key: str | None = None,
         max_pending: int | None = None,
     ) -> Started:
-        """Check the parameters, then write the run to the ledger and wake the scheduler.
+        """Check the parameters, then write the run to the ledger and wake the scheduler."""
+        [result] = self.start_many(
+            [StartRequest(wf, values, caller, None, idempotency_key, max_pending)]
+        )
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def start_many(
+        self, requests: Sequence[StartRequest], *, announce: bool = True
+    ) -> list[Started | Exception]:
+        """Start the runs of several calls in one write transaction (group commit).
+
+        Each call is checked and written in a savepoint of its own: a call that
+        fails (its error is its result) leaves the others' runs in. Nothing is
+        returned before the transaction has committed; if the commit fails, this
+        raises and none of the runs exists. The scheduler is told of the new
+        runs after the commit (`announce=False`: the caller calls `announce`;
+        runs it never announces still run, found by the clock's ledger poll).
 
         Strings are read as `-p` reads them; other JSON values as they are.
-        With an idempotency key, the key and the run are written in one
-        transaction; the key's primary key makes a concurrent repeat fail and
-        then find the first run.
+        With an idempotency key, the key and the run are written together; the
+        key's primary key makes a repeat started elsewhere fail, and the retry
+        then finds the first run.
         """
-        if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-            raise FieldError("Idempotency-Key", "an Idempotency-Key is 1 to 255 visible characters")
+        results: list[Started | Exception] = []
+        with self.db.write() as session:
+            for request in requests:
+                results.append(self._start_one(session, request))
+        if announce:
+            self.announce([r.run_id for r in results if isinstance(r, Started) and not r.repeated])
+        return results
+
+    def announce(self, run_ids: Sequence[str]) -> None:
+        """Tell the scheduler of runs just started (committed): it runs them at once."""
+        if run_ids:
+            self.events.emit(RunsDue(tuple(run_ids)))
+
+    def _start_one(self, session: Session, request: StartRequest) -> Started | Exception:
+        key = request.idempotency_key
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            return FieldError(
+                "Idempotency-Key", "an Idempotency-Key is 1 to 255 visible characters"
+            )
         for _ in range(3):
             try:
-                with self.db.write() as session:
-                    started = self._start_in(
-                        session, wf.name, values, caller, idempotency_key, max_pending
-                    )
+                with session.begin_nested():
+                    return self._start_in(session, request)
             except IntegrityError:
                 continue  # another process wrote the same key first: read what it started
-            if not started.repeated:
-                self.events.emit(LedgerChanged())  # the clock runs it at once
-            return started
-        raise BadInput("the Idempotency-Key is being written by another request; retry")
+            except Exception as exc:  # this call's error, not the others'
+                return exc
+        return BadInput("the Idempotency-Key is being written by another request; retry")
 
-    def _start_in(
-        self,
-        session: Session,
-        name: str,
-        values: Mapping[str, Any],
-        caller: Caller,
-        idempotency_key: str | None,
-        max_pending: int | None,
-    ) -> Started:
-        """In one write transaction: check, find the key, count, insert the run.
+    def _start_in(self, session: Session, request: StartRequest) -> Started:
+        """In the write transaction: check, find the key, count, insert the run.
 
         The row is the one `enqueue.schedule_in` writes for a run due now with no
         parent (checked by the same `prepare_params`), inserted with the cached
         definition rather than loading it again: the API's hot path.
         """
+        name, caller = request.wf.name, request.caller
         wf = self._definition(session, name)
         if wf is None or not wf.api.expose:
             raise NotFound(f"unknown workflow '{name}'")
-        encoded = self._checked(session, wf, values)
+        if wf.api != request.wf.api:
+            raise Stale(f"the API settings of {name} changed")
+        if request.token is not None:
+            row = api_tokens.find_token(session, request.token)
+            if row is None or Caller(row.label, row.run_as) != caller:
+                self._known.pop(api_tokens.token_hash(request.token), None)
+                raise Revoked("the token is not valid (unknown or revoked)")
+        encoded = self._checked(session, wf, request.values)
         now = utcnow()
-        if idempotency_key is not None:
+        key = request.idempotency_key
+        if key is not None:
             request_hash = _request_hash(encoded, caller)
-            seen = api_tokens.seen_key(session, wf.name, idempotency_key, now)
+            seen = api_tokens.seen_key(session, wf.name, key, now)
             if seen is not None:
                 if seen.request_hash != request_hash:
                     raise KeyConflict("this Idempotency-Key was used with other parameters")
                 return Started(seen.run_id, repeated=True)
-        limit = max_pending
+        limit = request.max_pending
         if limit is None:
             limit = int(settings.get(session, "api.max_pending"))
-        if api_tokens.pending_api_runs(session, at_most=limit) >= limit:
+        if not self._has_room(session, limit):
             raise Overloaded(f"more than {limit:,} API runs wait to run")
         if caller.run_as is not None and catalog.load_row(session, caller.run_as) is None:
             raise BadInput(f"the token's thing to run as ('{caller.run_as}') no longer exists")
@@ -270,9 +364,32 @@ class ApiAccess:
             origin=caller.origin,
         )
         [run_id] = ledger.insert_runs(session, [run])
-        if idempotency_key is not None:
-            api_tokens.remember_key(session, wf.name, idempotency_key, request_hash, run_id, now)
+        with self._pending_lock:  # (undone if the savepoint is: then an overcount, safe)
+            counted, since, at = self._pending
+            self._pending = (counted, since + 1, at)
+        if key is not None:
+            api_tokens.remember_key(session, wf.name, key, request_hash, run_id, now)
         return Started(run_id, repeated=False)
+
+    def _has_room(self, session: Session, limit: int) -> bool:
+        """Whether fewer than `limit` API runs wait to run.
+
+        Counting reads up to `limit` index entries, too much for every call of a
+        busy API: the count is read again only when the last count plus the runs
+        this process started since reaches the limit (an upper bound of what
+        waits: runs only leave the queue meanwhile), or after PENDING_SECONDS.
+        So a refusal always rests on a fresh count; what another process adds
+        is seen within PENDING_SECONDS. (A count read in a transaction includes
+        its own earlier inserts; each insert adds one to `since` at once.)
+        """
+        with self._pending_lock:
+            counted, since, at = self._pending
+        if counted + since < limit and time.monotonic() - at < PENDING_SECONDS:
+            return True
+        counted = api_tokens.pending_api_runs(session, at_most=limit)
+        with self._pending_lock:
+            self._pending = (counted, 0, time.monotonic())
+        return counted < limit
 
     def _checked(self, session: Any, wf: WorkflowDef, values: Mapping[str, Any]) -> dict[str, Any]:
         """`prepare_params` one parameter at a time, so an error names its field."""
@@ -294,13 +411,25 @@ class ApiAccess:
         return encoded
 
     def state(self, run_id: str) -> RunState | None:
+        return self.states([run_id]).get(run_id)
+
+    def states(self, run_ids: Sequence[str]) -> dict[str, RunState]:
+        """The runs' states read in one transaction (a missing run is left out)."""
+        found: dict[str, RunState] = {}
         with self.db.read() as session:
-            row = api_tokens.run_row(session, run_id)
-        if row is None:
-            return None
-        return RunState(
-            row.id, row.workflow, row.status, row.origin, row.error, row.returned, row.run_as
-        )
+            for run_id in run_ids:
+                row = api_tokens.run_row(session, run_id)
+                if row is not None:
+                    found[run_id] = RunState(
+                        row.id,
+                        row.workflow,
+                        row.status,
+                        row.origin,
+                        row.error,
+                        row.returned,
+                        row.run_as,
+                    )
+        return found
 
 
 _CONFIG_KEYS = ("enabled", "listen", "wait", "max_body", "max_pending")

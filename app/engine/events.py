@@ -26,6 +26,14 @@ class LedgerChanged:
 
 
 @dataclass(frozen=True)
+class RunsDue(LedgerChanged):
+    """Runs were just added, due now (committed): a clock that arms every due run may
+    hand them straight to its workers instead of reading the ledger again."""
+
+    run_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ThingsChanged:
     """Things were created, changed or deleted (views that show them by name refresh)."""
 

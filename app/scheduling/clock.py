@@ -37,7 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.types import utcnow
 from app.core.when import span
 from app.core.words import counted
-from app.engine.events import EventBus, LedgerChanged, SchedulerState
+from app.engine.events import EventBus, LedgerChanged, RunsDue, SchedulerState
 from app.engine.runner import Runner, executing_here
 from app.scheduling.lease import Lease
 from app.scheduling.process import owner_alive
@@ -94,6 +94,9 @@ class Clock:
         self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
         self.lease: Lease | None = None  # on a database server: its identity and lease
         self._team: list[str] = []  # the live schedulers' IDs, sorted (see _share)
+        # Whether the last sync may have left due runs in the ledger (it read as many
+        # as it asked for): only then do workers running low ask for a refill.
+        self._more_due = True
         # Another's due run still waiting this long is armed here too (a busy or
         # slow machine's share; SKIP LOCKED gives each run to one).
         self.steal_seconds = STEAL_SECONDS
@@ -382,6 +385,8 @@ class Clock:
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
             due = [] if paused else ledger.next_due(session, wanted_count, share, steal)
+        # (team mode: others' runs become ours to steal as time passes, with no change)
+        self._more_due = len(due) >= wanted_count or self.lease is not None
         if paused != self.paused:
             self.paused = paused
             if not paused:  # resuming: what came due meanwhile follows on_missed
@@ -484,7 +489,9 @@ class Clock:
                         self._unsettled[failed] = reason
             with self._lock:
                 self._in_flight.difference_update(done)
-                running_low = len(self._armed) + len(self._in_flight) < self.horizon // 2
+                running_low = (
+                    self._more_due and len(self._armed) + len(self._in_flight) < self.horizon // 2
+                )
             if running_low:  # refill the horizon now rather than at the next poll
                 self._wake.set()
 
@@ -501,8 +508,23 @@ class Clock:
     # --- noticing changes -----------------------------------------------------
 
     def _on_event(self, event: Any) -> None:
+        if isinstance(event, RunsDue) and self._take_due(event.run_ids):
+            return
         if isinstance(event, LedgerChanged):
             self._wake.set()
+
+    def _take_due(self, run_ids: tuple[str, ...]) -> bool:
+        """Runs just committed and due now (the workflow API's), handed straight to the
+        workers: no ledger read, no wait for the watcher. Only when this clock arms
+        every due run (no team sharing them) and has room; False: sync() decides."""
+        if self.paused or self._share() is not None:
+            return False
+        with self._lock:
+            if len(self._in_flight) + len(run_ids) > self.horizon:
+                return False
+            for run_id in run_ids:
+                self._dispatch(run_id)
+        return True
 
     def _watch(self) -> None:
         """Poll the ledger for other processes' changes; keep the clock alive; beat."""

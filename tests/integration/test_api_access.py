@@ -133,3 +133,25 @@ def test_a_changed_definition_is_seen_at_once(access: ApiAccess, imported: Any) 
     assert access.exposed("hello") is not None  # cached now
     imported(FLOWS.replace("api: {expose: true}", "api: {expose: false}"), replace=True)
     assert access.exposed("hello") is None
+
+
+def test_a_full_queue_is_counted_again_before_a_call_is_refused(
+    access: ApiAccess, db: Database
+) -> None:
+    """Between counts the waiting runs are estimated in memory; a refusal rests on a
+    fresh count: a run cancelled by another process makes room at once."""
+    from app.engine.enqueue import cancel_in
+
+    wf = access.exposed("hello")
+    assert wf is not None
+    first = access.start(wf, {"n": 1}, PUBLIC_CALLER, max_pending=2)
+    access.start(wf, {"n": 2}, PUBLIC_CALLER, max_pending=2)
+    with pytest.raises(Overloaded):
+        access.start(wf, {"n": 3}, PUBLIC_CALLER, max_pending=2)
+    other = Database(db.url)  # another process sharing the database
+    with other.write() as session:
+        assert cancel_in(session, [first.run_id]) == [first.run_id]
+    other.dispose()
+    access.start(wf, {"n": 3}, PUBLIC_CALLER, max_pending=2)
+    with pytest.raises(Overloaded):
+        access.start(wf, {"n": 4}, PUBLIC_CALLER, max_pending=2)
