@@ -20,6 +20,7 @@ import logging
 import os
 import queue
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -66,8 +67,12 @@ class Clock:
         horizon: int = 200,
         workers: int | None = None,
         now: Callable[[], datetime] = utcnow,
+        worker_nice: int = 0,
     ) -> None:
         self.db = db
+        # > 0: the run threads are this much nicer than the process (Linux), so a
+        # window in the same process keeps the CPU while runs are busy
+        self.worker_nice = worker_nice
         self.events = events or EventBus()
         self.runner = Runner(db, self.events)
         self.horizon = horizon
@@ -452,6 +457,7 @@ class Clock:
         self._queue.put(run_id)
 
     def _work(self) -> None:
+        lower_thread_priority(self.worker_nice)
         while True:
             run_id = self._queue.get()
             if run_id is None:
@@ -613,6 +619,16 @@ class Clock:
     def running(self) -> int:
         with self._lock:
             return len(self._in_flight)
+
+
+def lower_thread_priority(steps: int) -> None:
+    """Make the calling thread `steps` nicer than the process's main thread. Linux keeps
+    a niceness per thread; other systems (and a refusal) leave it as it is."""
+    if steps <= 0 or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        base = os.getpriority(os.PRIO_PROCESS, os.getpid())  # the main thread's
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), base + steps)
 
 
 def _new_scheduler() -> BackgroundScheduler:

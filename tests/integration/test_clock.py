@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -187,6 +190,32 @@ def test_concurrency_is_bounded_by_the_setting(
     finally:
         clock.stop(timeout=2)
     assert peak[0] == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a niceness per thread")
+def test_the_run_threads_can_yield_the_cpu_to_the_window(
+    db: Database, events: EventBus, service: Service
+) -> None:
+    """The window's clock runs its workers nicer than the GUI thread (AppContext)."""
+    niceness: dict[str, int] = {}
+    clock = Clock(db, events, workers=2, worker_nice=3)
+    original = clock.runner.execute
+
+    def noting(run_id: str) -> Any:
+        niceness[run_id] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return original(run_id)
+
+    clock.runner.execute = noting  # type: ignore[method-assign]
+    main = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    clock.start()
+    ids = [service.schedule("note", {"text": str(i)}) for i in range(4)]
+    try:
+        wait_until(lambda: all(status(db, i) == "succeeded" for i in ids), timeout=10)
+    finally:
+        clock.stop(timeout=2)
+    assert set(niceness) == set(ids)
+    assert set(niceness.values()) == {min(main + 3, 19)}
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == main  # the caller's is unchanged
 
 
 RUNAWAY = """

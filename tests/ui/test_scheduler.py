@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -244,3 +245,49 @@ def test_upcoming_follows_a_thing_renamed_in_the_data_area(
     with qtbot.waitSignal(area.upcoming_model.loaded, timeout=5000):
         greeting.service.modify_thing("ada", {"name": "Ada Lovelace"})
     assert area.upcoming_model.index(0, column).data() == "user: Ada Lovelace"
+
+
+BEAT = """
+cueflow: 1
+workflows:
+  beat:
+    parameters:
+      n: {type: number}
+    steps:
+      - action: log
+        with: {message: "run {{ n }}"}
+"""
+
+
+def test_a_burst_of_runs_is_shown_in_few_refreshes_and_each_status_soon(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    """While runs keep changing the tables are read at most every BUSY_RELOAD_MS
+    (each read repaints the table); the last change is still on screen soon after."""
+    from app.ui.areas.scheduler import area as area_module
+    from app.ui.shell.bridge import EventBridge
+    from app.workflow_file import import_text
+
+    import_text(greeting.db, BEAT)
+    window.show_area(AREA_SCHEDULER)
+    area = window.scheduler_area
+    assert isinstance(window.bridge, EventBridge)
+    reads: list[float] = []  # when the tables were read again
+    area._reload_timer.timeout.connect(lambda: reads.append(time.monotonic()))
+    greeting.start_clock()
+    started = time.monotonic()
+    greeting.service.schedule_on_list("beat", list(range(1500)), "n", {})
+
+    def all_ran() -> bool:
+        with greeting.db.read() as session:
+            return ledger.count_scheduled(session) == 0 and not ledger.running_runs(session)
+
+    qtbot.waitUntil(all_ran, timeout=60_000)
+    finished = time.monotonic()
+    qtbot.waitUntil(lambda: area.count_label.text() == "0 upcoming", timeout=3_000)
+    assert time.monotonic() - finished < 1.5  # the last change reached the table soon
+    # refreshes are spaced by the busy interval, not one per run (a change within
+    # BUSY_SECONDS of a refresh waits BUSY_RELOAD_MS; a later one waits even longer)
+    spacing = [later - earlier for earlier, later in itertools.pairwise(reads)]
+    assert spacing and min(spacing) >= area_module.BUSY_RELOAD_MS / 1000 * 0.95, spacing
+    assert len(reads) <= (time.monotonic() - started) / (area_module.BUSY_RELOAD_MS / 1000) + 2

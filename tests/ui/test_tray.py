@@ -7,12 +7,14 @@ messages are plain state); `test_tray_desktop.py` checks the real embedding.
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.types import utcnow
@@ -328,3 +330,42 @@ def test_start_at_login_switch_writes_and_removes_the_xdg_entry(
     assert area.autostart_check.isChecked()
     area.autostart_check.setChecked(False)
     assert not entry.exists()
+
+
+def test_a_change_in_the_ledger_is_read_off_the_gui_thread(
+    qtbot: Any, pinged: AppContext, tray: CueflowTray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.shell import tray as tray_module
+
+    readers: list[threading.Thread] = []
+    original = tray_module.upcoming_runs
+
+    def reading(context: AppContext, limit: int = tray_module.UPCOMING_IN_MENU) -> Any:
+        readers.append(threading.current_thread())
+        return original(context, limit)
+
+    monkeypatch.setattr(tray_module, "upcoming_runs", reading)
+    run_id = pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=3, minutes=1))
+    qtbot.waitUntil(lambda: [run.run_id for run in tray.upcoming] == [run_id], timeout=5_000)
+    assert readers and threading.main_thread() not in readers
+    assert tray.tooltip() == "Cueflow — idle\nNext: ping in 3 h"
+
+
+def test_a_background_read_older_than_the_last_refresh_is_dropped(
+    qtbot: Any, pinged: AppContext, tray: CueflowTray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.shell import tray as tray_module
+
+    original = tray_module.upcoming_runs
+
+    def reading(context: AppContext, limit: int = tray_module.UPCOMING_IN_MENU) -> Any:
+        on_worker = threading.current_thread() is not threading.main_thread()
+        return [] if on_worker else original(context, limit)  # the worker's read is "old"
+
+    run_id = pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=3))
+    monkeypatch.setattr(tray_module, "upcoming_runs", reading)
+    tray.refresh_in_background()
+    tray.refresh()  # newer: what the menu reads when it opens
+    assert QThreadPool.globalInstance().waitForDone(5_000)
+    qtbot.wait(50)  # the late result arrives (and is dropped)
+    assert [run.run_id for run in tray.upcoming] == [run_id]

@@ -56,6 +56,17 @@ STATUS_WORDS = {
     queries.INTERRUPTED: "Interrupted",
 }
 _ICONS: dict[str, QIcon] = {}
+_ROLES_SERVED = frozenset(
+    int(role)
+    for role in (
+        ROW_ROLE,
+        ID_ROLE,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+    )
+)
 
 
 def status_words(status: str) -> str:
@@ -257,16 +268,11 @@ class PagedRunsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(self.HEADERS):
+        # First the role: a painted cell asks for seven, five of which (font,
+        # alignment, colours, check state) these models leave to the view.
+        if role not in _ROLES_SERVED or not index.isValid():
             return None
-        if role not in (
-            ROW_ROLE,
-            ID_ROLE,
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.DecorationRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        if not 0 <= index.column() < len(self.HEADERS):
             return None
         run = self.row_at(index.row())
         if run is None:

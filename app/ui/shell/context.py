@@ -9,6 +9,10 @@ from app.engine.data_folder import DataFolder
 from app.engine.service import Service
 from app.scheduling.clock import Clock
 
+# The runs' threads yield the CPU to the window's: on a busy machine the GUI thread
+# otherwise waited its turn behind them for 100 ms and more (the GUI heartbeat).
+RUN_THREADS_NICE = 5
+
 
 @dataclass
 class AppContext(DataFolder):
@@ -29,7 +33,7 @@ class AppContext(DataFolder):
 
     def start_clock(self) -> Clock:
         """Run workflows in this process, on the clock's worker threads."""
-        self.clock = Clock(self.db, self.events)
+        self.clock = Clock(self.db, self.events, worker_nice=RUN_THREADS_NICE)
         self.clock.start()
         return self.clock
 

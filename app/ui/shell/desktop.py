@@ -120,7 +120,7 @@ class DesktopApp(QObject):
     def ensure_window(self) -> MainWindow:
         """The window is made on first use: `cueflow --tray` may never need it."""
         if self.window is None:
-            window = MainWindow(self.context)
+            window = MainWindow(self.context, bridge=self.bridge)
             window.installEventFilter(self)
             # File ▸ Quit ends the process, not only the window (which may just hide).
             window.quit_action.triggered.disconnect()

@@ -47,13 +47,22 @@ START_AREA_ENV = "CUEFLOW_START_AREA"  # hidden: open a given area (screenshots)
 class MainWindow(QMainWindow):
     """Workflows, Scheduler, Data and Settings, one at a time beside a sidebar."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        bridge: EventBridge | None = None,
+    ) -> None:
+        """`bridge`: the desktop's (one bridge per process, so each engine event
+        reaches the GUI thread once); without it the window makes its own."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.context = context
         self.setWindowTitle(self.tr("Cueflow"))
         self.prefs = window_prefs(context.data_dir)
-        self.bridge = EventBridge(context.events, self)
+        self._owns_bridge = bridge is None
+        self.bridge = bridge if bridge is not None else EventBridge(context.events, self)
         # Undo / Redo act on what the current area shows: only the Workflows area has
         # edits to undo (the other areas save at once or ask), so elsewhere they are off.
         self.undo_group = QUndoGroup(self)
@@ -311,7 +320,8 @@ class MainWindow(QMainWindow):
             return
         self.save_prefs()
         self.status_timer.stop()
-        self.bridge.close()
+        if self._owns_bridge:
+            self.bridge.close()
         super().closeEvent(event)
 
     # --- status bar -----------------------------------------------------------------------

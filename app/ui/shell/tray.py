@@ -8,10 +8,11 @@ messages tell about failed runs, runs missed while Cueflow was closed and the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -55,6 +56,7 @@ class CueflowTray(QObject):
     form_requested = Signal(str)  # a workflow that needs input: open its run form
     quit_requested = Signal()
     state_changed = Signal(str)
+    _upcoming_read = Signal(int, object)  # (read number, the next runs), from a worker
 
     def __init__(
         self, context: AppContext, bridge: EventBridge, parent: QObject | None = None
@@ -85,10 +87,12 @@ class CueflowTray(QObject):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self.refresh_in_background)
+        self._upcoming_read.connect(self.on_upcoming_read)
+        self._reads = 0  # a background read older than the last read is dropped
         self._tooltip_timer = QTimer(self)
         self._tooltip_timer.setInterval(TOOLTIP_INTERVAL_MS)
-        self._tooltip_timer.timeout.connect(self.refresh)
+        self._tooltip_timer.timeout.connect(self.refresh_in_background)
         self._tooltip_timer.start()
         self.refresh()
 
@@ -154,8 +158,37 @@ class CueflowTray(QObject):
     @Slot()
     def refresh(self) -> None:
         """Re-read the next runs; update icon, tooltip and the menu's entries."""
+        self._reads += 1
+        self._show_upcoming(upcoming_runs(self.context))
+
+    @Slot()
+    def refresh_in_background(self) -> None:
+        """refresh() for the ledger's changes and the tooltip's clock: the next runs are
+        read on a worker thread (a burst of runs changes the ledger many times a second,
+        and the window's thread must not wait for the database meanwhile)."""
+        context = self.context
+        self._reads += 1
+        number = self._reads
+
+        def read() -> None:
+            try:
+                upcoming = upcoming_runs(context)
+            except Exception:  # the next change or tick reads again
+                log.exception("reading the next runs for the tray failed")
+                return
+            with contextlib.suppress(RuntimeError):  # the tray is gone meanwhile
+                self._upcoming_read.emit(number, upcoming)
+
+        QThreadPool.globalInstance().start(read)
+
+    @Slot(int, object)
+    def on_upcoming_read(self, number: int, upcoming: list[UpcomingRun]) -> None:
+        if number == self._reads:
+            self._show_upcoming(upcoming)
+
+    def _show_upcoming(self, upcoming: list[UpcomingRun]) -> None:
         now = utcnow()
-        self.upcoming = upcoming_runs(self.context)
+        self.upcoming = upcoming
         for action, run in zip(self.upcoming_actions, self.upcoming, strict=False):
             local = run.at.astimezone(local_zone())
             action.setText(self.presenter.upcoming_text(run, now, local))
