@@ -16,7 +16,7 @@ from app.storage import ledger
 from app.ui.areas.workflows.area import WorkflowsArea
 from app.ui.dialogs.test_run_dialog import TestRunDialog
 from app.ui.shell.context import AppContext
-from app.ui.shell.main_window import MainWindow
+from app.ui.shell.main_window import AREA_SCHEDULER, AREA_WORKFLOWS, MainWindow
 from app.ui.widgets.inputs import NumberEditor, TextEditor, ThingPicker
 from app.workflow_file import import_text
 
@@ -124,6 +124,20 @@ def test_a_preview_shows_the_email_on_its_card_and_sends_nothing(
     assert rows["To"] == "ada@example.com" and rows["Subject"] == "Hello Ada"
     assert tree.topLevelItemCount() == 1  # an email's result is its preview, above
     assert smtp_server.messages == []
+
+    # The Scheduler's History says it was a test run, not a real send.
+    scheduler = window.scheduler_area
+    window.show_area(AREA_SCHEDULER)
+    scheduler.tabs.setCurrentWidget(scheduler.history_page)
+    history = scheduler.history_model
+    qtbot.waitUntil(lambda: history.rowCount() == 1)
+    origin = history.index(0, history.COL_ORIGIN)
+    assert origin.data() == "Test run (preview)"
+    scheduler.history_view.setCurrentIndex(history.index(0, 0))
+    title = scheduler.trace_title.text()
+    assert "<b>Greet a user</b> · <b>Succeeded</b>" in title and "previewed, not sent" in title
+    assert "attempt" not in title and "greet" not in title.replace("Greet", "")
+    window.show_area(AREA_WORKFLOWS)
 
     # The choice is remembered for this workflow; Send for real sends.
     again = open_test(qtbot, area, "greet")

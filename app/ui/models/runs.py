@@ -311,9 +311,11 @@ class PagedRunsModel(QAbstractTableModel):
         return QColor(self._colours.get(workflow, "#9ca3af"))
 
 
-def origin_words(origin: str) -> str:
+def origin_words(origin: str, captured: bool = False) -> str:
     """Who asked for a run, as the Scheduler says it (PRODUCT §5's `origin`)."""
     tr = QCoreApplication.translate
+    if captured:  # the editor's Test run with Preview only
+        return tr("origin", "Test run (preview)")
     if origin.startswith("api:"):
         return tr("origin", "Workflow API ({token})").format(token=origin[4:])
     words = {
@@ -426,7 +428,7 @@ class UpcomingRunsModel(PagedRunsModel):
         if column == self.COL_PARAMS:
             return formatting.params_text(self._params_shown(run))
         if column == self.COL_ORIGIN:
-            return origin_words(run.origin)
+            return origin_words(run.origin, run.captured)
         if column == self.COL_CREATED:
             return formatting.local_time(run.created_at)
         if column == self.COL_CANCEL:
@@ -518,7 +520,7 @@ class HistoryRunsModel(PagedRunsModel):
         if column == self.COL_ERROR:
             return formatting.short(run.error, 120) if run.status != queries.CANCELLED else ""
         if column == self.COL_ORIGIN:
-            return origin_words(run.origin)
+            return origin_words(run.origin, run.captured)
         return None
 
     def _tooltip(self, run: RunRow, column: int) -> str | None:

@@ -90,7 +90,7 @@ class HistoryPage(QWidget):
             H.COL_ERROR,
             off=frozenset({H.COL_ID}),  # the header's context menu shows it
         )
-        self.details = RunDetails(db, self.splitter)
+        self.details = RunDetails(db, self.splitter, title_of=model.title)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)

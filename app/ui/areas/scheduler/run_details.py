@@ -8,6 +8,8 @@ attempts; the log lines of the run are below.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -68,10 +70,16 @@ def add_value(parent: QTreeWidgetItem, name: str, value: Any, depth: int = 0) ->
 class RunDetails(QWidget):
     """The steps of a run's attempts, its error in words and its log."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        title_of: Callable[[str], str] = lambda workflow: workflow,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("runDetails")
         self.db = db
+        self.title_of = title_of  # a workflow's name → its label
         self.run_id: str | None = None
         self.attempt_steps: list[schedule_queries.AttemptSteps] = []
         layout = QVBoxLayout(self)
@@ -133,14 +141,16 @@ class RunDetails(QWidget):
             self.title.setText(self.tr("This run is no longer in the ledger."))
             return None
         run = trace.run
-        self.title.setText(
-            self.tr("<b>{workflow}</b> · run {id} · <b>{status}</b> · attempt {attempt}").format(
-                workflow=run.workflow,
-                id=run.id,
-                status=self.tr(status_words(run.status)),
-                attempt=run.attempt,
-            )
+        words = self.tr("<b>{workflow}</b> · <b>{status}</b>").format(
+            workflow=html.escape(self.title_of(run.workflow)),
+            status=self.tr(status_words(run.status)),
         )
+        if run.attempt > 1:
+            words += self.tr(" · attempt {attempt}").format(attempt=run.attempt)
+        if run.captured:
+            words += self.tr(" · test run: emails and web calls were previewed, not sent")
+        self.title.setText(words)
+        self.title.setToolTip(self.tr("Run {id}").format(id=run.id))
         if run.error and run.status != queries.CANCELLED:
             self.error.setText(self.tr("Error: {error}").format(error=run.error))
             self.error.setStyleSheet(f"color: {error_colour(self.palette()).name()};")
