@@ -308,3 +308,29 @@ def _aps_throughput(folder: Path, n: int) -> float:
     finally:
         scheduler.shutdown(wait=True)
     return n / (last - start).total_seconds()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.firing [throughput|lateness] [--runs N]`: one figure alone."""
+    import argparse
+    import tempfile
+
+    from benchmarks.__main__ import table
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.firing")
+    parser.add_argument(
+        "figure", nargs="?", choices=("throughput", "lateness"), default="throughput"
+    )
+    parser.add_argument("--runs", type=int, default=Sizes().throughput_runs, help="throughput runs")
+    args = parser.parse_args(argv)
+    sizes = Sizes(throughput_runs=args.runs)
+    with tempfile.TemporaryDirectory(prefix="cueflow-bench-") as tmp:
+        measure = throughput if args.figure == "throughput" else lateness
+        figure = measure(Path(tmp), sizes)
+    print(table([figure]))
+    print(json.dumps(figure.details))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

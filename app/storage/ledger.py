@@ -554,13 +554,25 @@ def add_log(session: Session, run_id: str, message: str, level: str = "info") ->
 
 def add_logs(session: Session, run_id: str, lines: Sequence[tuple[str, str]]) -> None:
     """Append (message, level) lines to a run's log, in order."""
+    insert_log_rows(session, log_rows(session, run_id, lines))
+
+
+def log_rows(
+    session: Session, run_id: str, lines: Sequence[tuple[str, str]]
+) -> list[tuple[Any, ...]]:
+    """A run's (message, level) lines as rows for insert_log_rows, stamped now."""
     if not lines:
-        return
+        return []
     at = side(session).time(utcnow())
-    driver(session).executemany(
-        "INSERT INTO log_lines (run_id, at, level, message) VALUES (?, ?, ?, ?)",
-        [(run_id, at, level, message) for message, level in lines],
-    )
+    return [(run_id, at, level, message) for message, level in lines]
+
+
+def insert_log_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Write log rows (of log_rows, any runs') in one executemany, in order."""
+    if rows:
+        driver(session).executemany(
+            "INSERT INTO log_lines (run_id, at, level, message) VALUES (?, ?, ?, ?)", rows
+        )
 
 
 _STEP_COLUMNS = (
@@ -590,15 +602,28 @@ def _step_row(forms: Side, values: dict[str, Any]) -> list[Any]:
     return row
 
 
+def step_row(session: Session, values: dict[str, Any]) -> list[Any]:
+    """A step's record (the columns of _STEP_COLUMNS) as a row for insert_step_rows."""
+    return _step_row(side(session), values)
+
+
+_INSERT_STEP = (
+    f"INSERT INTO step_results ({', '.join(_STEP_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _STEP_COLUMNS)})"
+)
+
+
 def insert_step(session: Session, values: dict[str, Any]) -> int:
     """A step's record (the columns of _STEP_COLUMNS); returns its row ID."""
     forms = side(session)
-    cursor = driver(session).execute(
-        f"INSERT INTO step_results ({', '.join(_STEP_COLUMNS)}) "
-        f"VALUES ({', '.join('?' for _ in _STEP_COLUMNS)}){forms.returning_id}",
-        _step_row(forms, values),
-    )
+    cursor = driver(session).execute(_INSERT_STEP + forms.returning_id, _step_row(forms, values))
     return forms.last_id(cursor)
+
+
+def insert_step_rows(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+    """Write step records (rows of step_row, any runs') in one executemany, in order."""
+    if rows:
+        driver(session).executemany(_INSERT_STEP, rows)
 
 
 def update_step(session: Session, row_id: int, values: dict[str, Any]) -> None:
