@@ -88,6 +88,9 @@ class RunState:
     results: dict[str, Any] = field(default_factory=dict)
     resume_at: int = 1
     secrets: Masker = field(default_factory=Masker)
+    # What every expression of the run sees besides parameters, results and now
+    # (run_start.expression_names builds it once per run).
+    fixed_names: dict[str, Any] | None = None
 
     def mask(self, value: Any) -> Any:
         """Replace every secret this run has read, in any encoding, with bullets."""

@@ -363,20 +363,27 @@ def next_due(
     """The earliest scheduled runs; with `share` (mine, of) on PostgreSQL, only those
     whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server,
     and any due before `steal_before` (another's share it is late with)."""
+    if share is None:
+        # Plain SQL: the clock asks for a horizon of rows every time due runs drain,
+        # and the ORM's row processing cost ten times what SQLite does (issue 18).
+        read_time = side(session).read_time
+        rows = driver(session).execute(
+            "SELECT id, scheduled_for FROM runs WHERE status = 'scheduled' "
+            "ORDER BY scheduled_for, id LIMIT ?",
+            (limit,),
+        )
+        return [(row[0], read_time(row[1])) for row in rows]
     query = (
         select(m.Run.id, m.Run.scheduled_for)
         .where(m.Run.status == SCHEDULED)
         .order_by(m.Run.scheduled_for, m.Run.id)
         .limit(limit)
     )
-    if share is not None:
-        mine, of = share
-        ours = share_of(m.Run.id, of) == mine
-        if steal_before is not None:
-            ours = or_(ours, m.Run.scheduled_for < steal_before)
-        query = query.where(ours)
-    rows = session.execute(query)
-    return [(row.id, row.scheduled_for) for row in rows]
+    mine, of = share
+    ours = share_of(m.Run.id, of) == mine
+    if steal_before is not None:
+        ours = or_(ours, m.Run.scheduled_for < steal_before)
+    return [(row.id, row.scheduled_for) for row in session.execute(query.where(ours))]
 
 
 def share_of(column: Any, of: int) -> Any:
