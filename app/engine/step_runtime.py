@@ -161,16 +161,22 @@ class StepRecord:
         self.row_id: int | None = None
 
     def _values(self, status: str, result: Any, error: str | None) -> dict[str, Any]:
-        mask = self.state.mask
+        if self.state.secrets:  # masked before clipping: a cut must not split a secret
+            mask = self.state.mask
+            inputs = _clip(mask(self.inputs))
+            result = _clip(mask(to_json_safe(result)))
+            error = mask(error)
+        else:
+            inputs, result = _recorded(self.inputs), _recorded(result)
         return {
             "run_id": self.state.run_id,
             "attempt": self.state.attempt,
             "position": self.index,
             "action": self.action,
             "status": status,
-            "inputs": _clip(mask(self.inputs)),
-            "result": _clip(mask(to_json_safe(result))),
-            "error": mask(error),
+            "inputs": inputs,
+            "result": result,
+            "error": error,
             "started_at": self.started,
             "duration_ms": (time.perf_counter() - self.clock) * 1000,
         }
@@ -199,6 +205,24 @@ class StepRecord:
 
 
 RECORDED_TEXT = 20_000  # characters of one recorded input or result value
+
+
+_AS_IS = frozenset((type(None), bool, int, float))
+
+
+def _recorded(value: Any) -> Any:
+    """_clip(to_json_safe(value)) in one walk, with the common types told by their
+    exact type (a step's record is made for every step of every run; issue 18)."""
+    kind = type(value)
+    if kind is str:
+        return _clip(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {str(key): _recorded(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_recorded(item) for item in value]
+    return _clip(to_json_safe(value))  # anything else (things, dates, subclasses)
 
 
 def _clip(value: Any) -> Any:

@@ -594,19 +594,22 @@ _STEP_COLUMNS = (
     "started_at",
     "duration_ms",
 )
-_JSON_STEP_COLUMNS = ("inputs", "result")
 
 
 def _step_row(forms: Side, values: dict[str, Any]) -> list[Any]:
-    row = []
-    for column in _STEP_COLUMNS:
-        value = values[column]
-        if column in _JSON_STEP_COLUMNS:
-            value = forms.json(value)
-        elif isinstance(value, datetime):
-            value = forms.time(value)
-        row.append(value)
-    return row
+    started = values["started_at"]
+    return [  # in the order of _STEP_COLUMNS
+        values["run_id"],
+        values["attempt"],
+        values["position"],
+        values["action"],
+        values["status"],
+        forms.json(values["inputs"]),
+        forms.json(values["result"]),
+        values["error"],
+        forms.time(started) if isinstance(started, datetime) else started,
+        values["duration_ms"],
+    ]
 
 
 def step_row(session: Session, values: dict[str, Any]) -> list[Any]:
