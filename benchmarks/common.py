@@ -45,6 +45,7 @@ class Sizes:
     lateness_due: int = 500
     lateness_window: float = 5.0
     throughput_runs: int = 2_000
+    throughput_rounds: int = 3  # Cueflow and each anchor, in turn; the median of each
     cold_upcoming: int = 100_000
     cold_history: int = 1_000_000
     memory_upcoming: int = 100_000
@@ -59,6 +60,7 @@ QUICK = Sizes(
     lateness_due=50,
     lateness_window=1.0,
     throughput_runs=100,
+    throughput_rounds=1,
     cold_upcoming=2_000,
     cold_history=20_000,
     memory_upcoming=5_000,

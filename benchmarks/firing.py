@@ -150,11 +150,26 @@ def _aps_lateness(sizes: Sizes) -> list[float]:
 
 
 def throughput(folder: Path, sizes: Sizes) -> Figure:
+    """Cueflow and its three anchors measured in turn, `throughput_rounds` times;
+    each figure is the median of its rounds. On a shared machine whose speed
+    moves from one second to the next, one sample of each taken one after the
+    other compares moments more than programs."""
     n = sizes.throughput_runs
-    ours, _ = _clock_throughput(folder / "tp", n, other_writer=False)
-    theirs = _aps_throughput(folder / "tp-raw", n)
-    huey = throughput_anchors.huey_throughput(folder / "tp-huey", n)
-    floor, statements = throughput_anchors.floor_throughput(folder / "tp-floor", n)
+    rounds: dict[str, list[float]] = {"cueflow": [], "raw": [], "huey": [], "floor": []}
+    statements = 0
+    for number in range(sizes.throughput_rounds):
+        where = folder / f"round-{number}"
+        rounds["cueflow"].append(_clock_throughput(where / "tp", n, other_writer=False)[0])
+        rounds["raw"].append(_aps_throughput(where / "tp-raw", n))
+        huey_rate = throughput_anchors.huey_throughput(where / "tp-huey", n)
+        if huey_rate is not None:
+            rounds["huey"].append(huey_rate)
+        floor_rate, statements = throughput_anchors.floor_throughput(where / "tp-floor", n)
+        rounds["floor"].append(floor_rate)
+    ours = statistics.median(rounds["cueflow"])
+    theirs = statistics.median(rounds["raw"])
+    huey = statistics.median(rounds["huey"]) if rounds["huey"] else None
+    floor = statistics.median(rounds["floor"])
     # Once more with a writer beside the runs (not judged): what it waits, and what it costs.
     disturbed, waits = _clock_throughput(
         folder / "tp-busy", sizes.throughput_runs, other_writer=True
@@ -173,6 +188,9 @@ def throughput(folder: Path, sizes: Sizes) -> Figure:
         # What group commit costs others: how long a write from another thread
         # (the window saving an edit, say) waited for the lock meanwhile.
         {
+            "rounds_runs_per_s": {
+                name: [round(rate) for rate in rates] for name, rates in rounds.items()
+            },
             "with_another_writer_runs_per_s": round(disturbed),
             "other_writer_wait_ms": _summary(waits) if waits else {},
         },
@@ -308,3 +326,32 @@ def _aps_throughput(folder: Path, n: int) -> float:
     finally:
         scheduler.shutdown(wait=True)
     return n / (last - start).total_seconds()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.firing [throughput|lateness] [--runs N]`: one figure alone."""
+    import argparse
+    import tempfile
+
+    from benchmarks.__main__ import table
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.firing")
+    parser.add_argument(
+        "figure", nargs="?", choices=("throughput", "lateness"), default="throughput"
+    )
+    parser.add_argument("--runs", type=int, default=Sizes().throughput_runs, help="throughput runs")
+    parser.add_argument(
+        "--rounds", type=int, default=Sizes().throughput_rounds, help="throughput rounds"
+    )
+    args = parser.parse_args(argv)
+    sizes = Sizes(throughput_runs=args.runs, throughput_rounds=args.rounds)
+    with tempfile.TemporaryDirectory(prefix="cueflow-bench-") as tmp:
+        measure = throughput if args.figure == "throughput" else lateness
+        figure = measure(Path(tmp), sizes)
+    print(table([figure]))
+    print(json.dumps(figure.details))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -59,6 +59,12 @@ class RunAccess(ResolvingLoader):
         thing = self.base.load(thing_id)
         if thing is None:
             raise NotFound(f"no thing with ID '{thing_id}'")
+        self.check_thing(thing, what)
+
+    def check_thing(self, thing: ThingView, what: str) -> None:
+        """check() for a thing the caller has just loaded (no second read)."""
+        if self.ignore:
+            return
         grant = self.grant(thing)
         if grant is not None and not getattr(grant, what):
             who = (

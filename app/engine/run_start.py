@@ -131,7 +131,18 @@ def carry_over(
 
 
 def expression_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
-    """What the run's expressions see: parameters, earlier results, now, run, search …."""
+    """What the run's expressions see: parameters, earlier results, now, run, search ….
+
+    The names that stay the same through the run (current_user through the
+    rules, run, search, secret) are made at its first step rather than at
+    each (issue 18); `now` is read anew for each step."""
+    fixed = state.fixed_names
+    if fixed is None:
+        fixed = state.fixed_names = _fixed_names(state, loader)
+    return {**state.params, **state.results, "now": utcnow(), **fixed}
+
+
+def _fixed_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
     access = state.access
     assert access is not None
 
@@ -150,9 +161,6 @@ def expression_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str
         return value
 
     return {
-        **state.params,
-        **state.results,
-        "now": utcnow(),
         "current_user": access.user_view(),
         "run": {
             "id": state.run_id,

@@ -411,8 +411,12 @@ class Runner:
         """Queue a line for the run's log; it is written with the run's next commit."""
         self._pending.setdefault(run_id, []).append((message, level))
 
+    def take_log(self, run_id: str) -> list[tuple[str, str]]:
+        """Take the run's queued (message, level) lines, to be written now."""
+        return self._pending.pop(run_id, [])
+
     def flush_log(self, session: Session, run_id: str) -> None:
-        ledger.add_logs(session, run_id, self._pending.pop(run_id, ()))
+        ledger.add_logs(session, run_id, self.take_log(run_id))
 
     def _fail(
         self,

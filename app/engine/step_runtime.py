@@ -100,6 +100,9 @@ class RunState:
     secrets: Masker = field(default_factory=Masker)
     # A test run: actions with a `capture` preview their effect instead (runs.captured).
     captured: bool = False
+    # What every expression of the run sees besides parameters, results and now
+    # (run_start.expression_names builds it once per run).
+    fixed_names: dict[str, Any] | None = None
 
     def mask(self, value: Any) -> Any:
         """Replace every secret this run has read, in any encoding, with bullets."""
@@ -127,13 +130,18 @@ class Evaluating:
         self.state = state
         # Counted in the time this thread computes, as the evaluations' own
         # budgets are: waiting for the GIL or a busy machine uses none of it.
-        self.locked_until = expressions.thread_seconds() + LOCKED_EVAL_SECONDS
+        # Read from the first evaluation on (a step without expressions reads
+        # no clock: each read is a system call).
+        self.locked_until: float | None = None
 
     def __call__(self, evaluate: Callable[[float], _T]) -> _T:
         now = time.monotonic()
         full = max(0.0, min(expressions.EVAL_SECONDS, self.state.deadline - now))
         if self.segment.open:
-            locked = min(self.locked_until - expressions.thread_seconds(), full)
+            spent = expressions.thread_seconds()
+            if self.locked_until is None:
+                self.locked_until = spent + LOCKED_EVAL_SECONDS
+            locked = min(self.locked_until - spent, full)
             if locked > 0:
                 try:
                     return evaluate(locked)
@@ -148,7 +156,8 @@ class Evaluating:
 class StepRecord:
     """A step's row in the step results of this attempt, with secrets masked.
 
-    Data steps write it in their segment, with their changes. Steps with an
+    Data steps write it in their segment, with their changes (queued, and
+    written with the segment's commit in one executemany). Steps with an
     outside effect first commit a "running" checkpoint, so that after a crash
     the ledger says the effect may have happened.
     """
@@ -164,16 +173,22 @@ class StepRecord:
         self.row_id: int | None = None
 
     def _values(self, status: str, result: Any, error: str | None) -> dict[str, Any]:
-        mask = self.state.mask
+        if self.state.secrets:  # masked before clipping: a cut must not split a secret
+            mask = self.state.mask
+            inputs = _clip(mask(self.inputs))
+            result = _clip(mask(to_json_safe(result)))
+            error = mask(error)
+        else:
+            inputs, result = _recorded(self.inputs), _recorded(result)
         return {
             "run_id": self.state.run_id,
             "attempt": self.state.attempt,
             "position": self.index,
             "action": self.action,
             "status": status,
-            "inputs": _clip(mask(self.inputs)),
-            "result": _clip(mask(to_json_safe(result))),
-            "error": mask(error),
+            "inputs": inputs,
+            "result": result,
+            "error": error,
             "started_at": self.started,
             "duration_ms": (time.perf_counter() - self.clock) * 1000,
         }
@@ -181,8 +196,7 @@ class StepRecord:
     def checkpoint(self) -> None:
         # Queued lines (e.g. "step 2 was in progress …, running it again") are
         # committed with it: in the ledger before the outside effect happens.
-        values = self._values("running", None, None)
-        self.row_id = ledger.insert_step(self.segment.session(), values)
+        self.row_id = self.segment.insert_step(self._values("running", None, None))
         self.segment.commit()
 
     def write(
@@ -193,17 +207,34 @@ class StepRecord:
         error: str | None = None,
         lines: Sequence[str] = (),
     ) -> None:
-        session = self.segment.session()
         values = self._values(status, result, error)
         if self.row_id is not None:
-            ledger.update_step(session, self.row_id, values)
+            ledger.update_step(self.segment.session(), self.row_id, values)
         else:
-            ledger.insert_step(session, values)
+            self.segment.record_step(values)  # written with the segment's commit
         for line in lines:
             self.segment.runner.queue_log(self.state.run_id, self.state.mask(line))
 
 
 RECORDED_TEXT = 20_000  # characters of one recorded input or result value
+
+
+_AS_IS = frozenset((type(None), bool, int, float))
+
+
+def _recorded(value: Any) -> Any:
+    """_clip(to_json_safe(value)) in one walk, with the common types told by their
+    exact type (a step's record is made for every step of every run; issue 18)."""
+    kind = type(value)
+    if kind is str:
+        return _clip(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {str(key): _recorded(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_recorded(item) for item in value]
+    return _clip(to_json_safe(value))  # anything else (things, dates, subclasses)
 
 
 def _clip(value: Any) -> Any:
@@ -330,16 +361,26 @@ class StepRuntime:
         created = catalog.create_thing(self._session(), type_name, fields)
         return self.access.view(created)  # the step's session ends with the step
 
+    def _checked_row(self, thing_id: str, what: str) -> catalog.ThingRow:
+        """The thing read once in the step's transaction, after the privacy check
+        (which reads it through the same session: the write reuses the row)."""
+        session = self._session()
+        row = catalog.thing_row(session, thing_id)
+        if not self.access.ignore:
+            definition = catalog.type_def(session, row.type_id)
+            self.access.check_thing(ThingView(definition, row.id, row.data, self.loader), what)
+        return row
+
     def modify_thing(self, thing: ThingView | str, fields: Mapping[str, Any]) -> ThingView:
         thing_id = thing if isinstance(thing, str) else thing.id
         self._keep_secrets(fields, "a thing's fields")
-        self.access.check(thing_id, "modify")
-        return self.access.view(catalog.modify_thing(self._session(), thing_id, fields))
+        row = self._checked_row(thing_id, "modify")
+        return self.access.view(catalog.modify_thing(self._session(), thing_id, fields, row=row))
 
     def delete_thing(self, thing: ThingView | str) -> None:
         thing_id = thing if isinstance(thing, str) else thing.id
-        self.access.check(thing_id, "delete")
-        catalog.delete_thing(self._session(), thing_id)
+        row = self._checked_row(thing_id, "delete")
+        catalog.delete_thing(self._session(), thing_id, row=row)
 
     def schedule(
         self,

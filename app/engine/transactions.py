@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from app.engine.events import EventBus, RunChanged
-from app.storage import catalog, schedulers
+from app.storage import catalog, ledger, schedulers
 from app.storage.db import Database, release, rollback_to, savepoint, transaction_alive
 
 # A segment that has been open this long is committed after its current step,
@@ -39,8 +39,8 @@ class SegmentOwner(Protocol):
     def queue_log(self, run_id: str, message: str, level: str = "info") -> None:
         """Queue a line for the run's log; it is written with the run's next commit."""
 
-    def flush_log(self, session: Session, run_id: str) -> None:
-        """Write the run's queued log lines in `session`."""
+    def take_log(self, run_id: str) -> list[tuple[str, str]]:
+        """Take the run's queued (message, level) log lines, to be written now."""
 
 
 class _Unit:
@@ -105,12 +105,15 @@ class Batch:
     due runs keeps its transaction for up to SEGMENT_SECONDS (group commit).
     Each run is a savepoint in it: a run that breaks is rolled back alone.
     What the runs say (events) is said once the transaction is committed.
+    The step records and log lines of the runs that ended in it are written
+    just before the commit, each table in one executemany.
     """
 
     def __init__(self, runner: SegmentOwner) -> None:
         self.runner = runner
         self.unit: _Unit | None = None
         self.events: list[Any] = []
+        self.rows = _Rows()
 
     def session(self) -> Session:
         if self.unit is None:
@@ -128,7 +131,13 @@ class Batch:
     def commit(self) -> None:
         unit, self.unit = self.unit, None
         events, self.events = self.events, []  # not said if the commit fails
+        rows, self.rows = self.rows, _Rows()
         if unit is not None:
+            try:
+                rows.write(unit.session)
+            except BaseException:
+                unit.rollback()
+                raise
             unit.commit()
         for event in events:
             self.runner.events.emit(event)
@@ -136,8 +145,28 @@ class Batch:
     def rollback(self) -> None:
         unit, self.unit = self.unit, None
         self.events = []
+        self.rows = _Rows()
         if unit is not None:
             unit.rollback()
+
+
+class _Rows:
+    """Step records and log lines waiting for their transaction's commit."""
+
+    __slots__ = ("logs", "steps")
+
+    def __init__(self) -> None:
+        self.steps: list[list[Any]] = []
+        self.logs: list[tuple[Any, ...]] = []
+
+    def extend(self, other: _Rows) -> None:
+        self.steps += other.steps
+        self.logs += other.logs
+
+    def write(self, session: Session) -> None:
+        ledger.insert_step_rows(session, self.steps)
+        ledger.insert_log_rows(session, self.logs)
+        self.steps, self.logs = [], []
 
 
 class Segment:
@@ -160,6 +189,7 @@ class Segment:
         self._batch: Batch | None = None  # the batch whose transaction it is part of
         self._session: Session | None = None
         self._savepoint = f'"segment {id(self)}"'
+        self._rows = _Rows()  # its step records, written when it commits
 
     def session(self) -> Session:
         if self._session is None:
@@ -203,6 +233,17 @@ class Segment:
             raise
         release(session, "step")
 
+    def record_step(self, values: dict[str, Any]) -> None:
+        """A step's record (ledger.step_row's columns), written with the segment's commit."""
+        self._rows.steps.append(ledger.step_row(self.session(), values))
+
+    def insert_step(self, values: dict[str, Any]) -> int:
+        """A step's record written now (after those queued); returns its row ID."""
+        session = self.session()
+        ledger.insert_step_rows(session, self._rows.steps)
+        self._rows.steps = []
+        return ledger.insert_step(session, values)
+
     @property
     def open(self) -> bool:
         """Whether it has a transaction open (holding the write lock)."""
@@ -233,17 +274,24 @@ class Segment:
         if final is not None:
             events.append(final)
         if self._session is not None:
-            self.runner.flush_log(self._session, self.run_id)
-            session, self._session = self._session, None
+            rows = self._rows
+            rows.logs += ledger.log_rows(
+                self._session, self.run_id, self.runner.take_log(self.run_id)
+            )
             if self._batch is not None:
+                session, self._session = self._session, None
                 batch, self._batch = self._batch, None
+                self._rows = _Rows()
                 session.flush()
                 check_alive(session)
                 release(session, self._savepoint)
+                batch.rows.extend(rows)  # written by the batch's commit
                 batch.events.extend(events)
                 if final is None:
                     batch.commit()
                 return
+            rows.write(self._session)
+            self._session = None
             unit, self._unit = self._unit, None
             assert unit is not None
             unit.commit()
@@ -266,6 +314,7 @@ class Segment:
             return
         session, self._session = self._session, None
         self._events = []
+        self._rows = _Rows()
         if self._batch is not None:
             batch, self._batch = self._batch, None
             try:

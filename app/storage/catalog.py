@@ -375,8 +375,13 @@ def get_thing(session: Session, thing_id: str) -> ThingView:
     return SessionThingLoader(session).view(thing_row(session, thing_id))
 
 
-def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> ThingView:
-    row = thing_row(session, thing_id)
+def modify_thing(
+    session: Session, thing_id: str, values: Mapping[str, Any], *, row: ThingRow | None = None
+) -> ThingView:
+    """Change some fields; `row` is the thing as just read in this session, if the
+    caller has it (a run's privacy check), so it is not read twice."""
+    if row is None:
+        row = thing_row(session, thing_id)
     definition = type_def(session, row.type_id)
     before = row.data
     after = {**before, **encode_fields(session, definition, values)}
@@ -390,13 +395,15 @@ def modify_thing(session: Session, thing_id: str, values: Mapping[str, Any]) -> 
     return SessionThingLoader(session).view(ThingRow(thing_id, row.type_id, after))
 
 
-def delete_thing(session: Session, thing_id: str) -> None:
+def delete_thing(session: Session, thing_id: str, *, row: ThingRow | None = None) -> None:
     """Delete a thing; references to it become none (a field) or leave their list.
 
     Like no-code tools do, and in the same transaction, so no other thing
     is ever left pointing at nothing (an export would not import again).
+    `row`: the thing as just read in this session, if the caller has it.
     """
-    row = thing_row(session, thing_id)
+    if row is None:
+        row = thing_row(session, thing_id)
     type_name = type_def(session, row.type_id).name
     _note(session, Change("deleted", type_name, thing_id, dict(row.data), None))
     driver(session).execute("DELETE FROM things WHERE id = ?", (thing_id,))
@@ -556,21 +563,35 @@ def get_workflow(session: Session, name: str) -> WorkflowDef:
 _generation = 0
 
 
-def _changed_workflows() -> None:
+# Within one unit of work a workflow's row is read once (a worker's batch runs
+# many runs of it; issue 18); a change made in the session forgets it. On
+# SQLite no other writer commits during the transaction; on a server another
+# machine's save is seen from the next unit of work on (its next batch).
+_WORKFLOW_ROWS = "cueflow_workflow_rows"
+
+
+def _changed_workflows(session: Session) -> None:
     global _generation
     _generation += 1
+    session.info.pop(_WORKFLOW_ROWS, None)
 
 
 def workflow_stamp(session: Session, name: str) -> tuple[int, int, int]:
     """What identifies the stored definition of `name` now (for caches)."""
-    row = (
-        driver(session)
-        .execute("SELECT id, version FROM workflows WHERE name = ?", (name,))
-        .fetchone()
-    )
-    if row is None:
-        raise NotFound(f"unknown workflow '{name}'")
-    return int(row[0]), int(row[1]), _generation
+    seen: dict[str, tuple[int, int]] | None = session.info.get(_WORKFLOW_ROWS)
+    if seen is None:
+        seen = session.info[_WORKFLOW_ROWS] = {}
+    known = seen.get(name)
+    if known is None:
+        row = (
+            driver(session)
+            .execute("SELECT id, version FROM workflows WHERE name = ?", (name,))
+            .fetchone()
+        )
+        if row is None:
+            raise NotFound(f"unknown workflow '{name}'")
+        known = seen[name] = (int(row[0]), int(row[1]))
+    return known[0], known[1], _generation
 
 
 def workflow_name(session: Session, row_id: int) -> str | None:
@@ -623,7 +644,7 @@ def save_workflow(session: Session, wf: WorkflowDef) -> int:
         for i, s in enumerate(wf.steps)
     ]
     session.flush()
-    _changed_workflows()
+    _changed_workflows(session)
     return row.version
 
 
@@ -648,7 +669,7 @@ def rename_workflow(
     row.name = new
     row.version = (row.version or 0) + 1  # no cache may take it for the old one
     session.flush()
-    _changed_workflows()
+    _changed_workflows(session)
     conn = driver(session)
     moved = {
         "runs": conn.execute(
@@ -695,7 +716,7 @@ def delete_workflow(session: Session, name: str) -> None:
         raise NotFound(f"unknown workflow '{name}'")
     session.delete(row)
     session.flush()
-    _changed_workflows()
+    _changed_workflows(session)
 
 
 # --- triggers ---------------------------------------------------------------

@@ -393,3 +393,83 @@ def test_only_steps_that_touch_data_take_a_savepoint(
     assert len(taken) == 1
     with db.read() as session:
         assert [line.message for line in ledger.log_lines(session, run_id)][-1] == "purging"
+
+
+def test_a_batch_writes_its_runs_records_and_log_lines_in_one_go_at_its_commit(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = [_schedule(db, events, "purge", {"tasks": []}) for _ in range(3)]
+    _no_early_commit(monkeypatch)
+    written: list[tuple[str, int]] = []
+    for name in ("insert_step_rows", "insert_log_rows"):
+        real = getattr(ledger, name)
+
+        def counting(session: Any, rows: Any, real: Any = real, name: str = name) -> None:
+            if rows:
+                written.append((name, len(rows)))
+            real(session, rows)
+
+        monkeypatch.setattr(ledger, name, counting)
+    with runner.batch():
+        for run_id in runs:
+            assert runner.execute(run_id) == "succeeded"
+        assert written == []  # nothing of them written before the commit
+    # Two steps and two log lines ("attempt 1: …", "purging") a run: one executemany each.
+    assert written == [("insert_step_rows", 6), ("insert_log_rows", 6)]
+    rows = other.execute(
+        "SELECT run_id, position, action, status FROM step_results ORDER BY run_id, position"
+    )
+    assert [tuple(row) for row in rows] == [
+        (run_id, position, action, "succeeded")
+        for run_id in sorted(runs)
+        for position, action in ((1, "log"), (2, "delete_thing"))
+    ]
+    for run_id in runs:
+        lines = other.execute(
+            "SELECT message FROM log_lines WHERE run_id = ? ORDER BY id", (run_id,)
+        )
+        assert [row[0] for row in lines][-1] == "purging"
+
+
+def test_a_modify_step_reads_its_thing_once_for_the_privacy_check_and_the_write(
+    db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_text(
+        db,
+        """
+cueflow: 1
+data_types:
+  Note:
+    fields: {text: text, locked: yes/no}
+    privacy:
+      rules: []
+      everyone_else: {view: all, find: true, modify: true, delete: false}
+workflows:
+  edit:
+    parameters: {note: {type: text}}
+    steps:
+      - action: modify_thing
+        with: {thing: "{{ note }}", fields: {text: changed}}
+      - action: delete_thing
+        with: {thing: "{{ note }}"}
+""",
+    )
+    with db.write() as session:
+        note = catalog.create_thing(session, "Note", {"text": "first"}).id
+    reads: list[str] = []
+    load_row = catalog.load_row
+    monkeypatch.setattr(
+        catalog, "load_row", lambda s, thing_id: reads.append(thing_id) or load_row(s, thing_id)
+    )
+    run_id = _schedule(db, events, "edit", {"note": note})
+    assert runner.execute(run_id) == "failed"  # the privacy rules let nobody delete a Note
+    assert reads == [note, note]  # once for the modify step, once for the delete step
+    with db.read() as session:
+        assert catalog.get_thing(session, note).text == "changed"
+        steps = ledger.step_results(session, run_id)
+    assert [step.status for step in steps] == ["succeeded", "failed"]
+    assert steps[1].error is not None and "privacy rules do not let" in steps[1].error

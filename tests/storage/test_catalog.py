@@ -98,6 +98,43 @@ def test_a_unit_of_work_reads_a_data_type_once_and_forgets_it_when_it_changes(
         assert catalog.type_def(session, type_id).field("email") is not None
 
 
+def test_a_unit_of_work_reads_a_workflows_stamp_once_and_forgets_it_when_one_is_saved(
+    flows: Database,
+) -> None:
+    with flows.write() as session:
+        first = catalog.workflow_stamp(session, "note")
+        assert catalog.workflow_stamp(session, "note") == first
+        note = catalog.get_workflow(session, "note")
+        catalog.save_workflow(session, note)  # a new version, in the same unit of work
+        saved = catalog.workflow_stamp(session, "note")
+        assert saved != first
+        catalog.delete_workflow(session, "other")
+        with pytest.raises(NotFound):
+            catalog.workflow_stamp(session, "other")
+    with flows.read() as session:
+        assert catalog.workflow_stamp(session, "note")[:2] == saved[:2]
+
+
+def test_a_thing_read_by_the_caller_is_changed_and_deleted_without_reading_it_again(
+    flows: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with flows.write() as session:
+        ada = catalog.create_thing(session, "Person", {"name": "Ada"})
+        row = catalog.thing_row(session, ada.id)
+        reads: list[str] = []
+        load_row = catalog.load_row
+        monkeypatch.setattr(
+            catalog, "load_row", lambda s, thing_id: reads.append(thing_id) or load_row(s, thing_id)
+        )
+        changed = catalog.modify_thing(session, ada.id, {"name": "Ada L."}, row=row)
+        assert changed.name == "Ada L."
+        catalog.delete_thing(session, ada.id, row=catalog.ThingRow(ada.id, row.type_id, {}))
+        assert reads == []
+        monkeypatch.setattr(catalog, "load_row", load_row)
+        with pytest.raises(NotFound):
+            catalog.thing_row(session, ada.id)
+
+
 def test_many_things_go_in_at_once_each_checked_as_create_thing_checks(flows: Database) -> None:
     things = [(None, {"name": f"P{i}", "age": i}) for i in range(25_000)]
     things.append(("given-id", {"name": "Cy", "age": 41.0}))
