@@ -219,7 +219,7 @@ class StepRecord:
 RECORDED_TEXT = 20_000  # characters of one recorded input or result value
 
 
-_AS_IS = frozenset((type(None), bool, int, float))
+_AS_IS = frozenset((type(None), bool, int))
 
 
 def _recorded(value: Any) -> Any:
@@ -230,6 +230,8 @@ def _recorded(value: Any) -> Any:
         return _clip(value)
     if kind in _AS_IS:
         return value
+    if kind is float:  # inf and nan as text: JSON has no such number, PostgreSQL refuses it
+        return value if math.isfinite(value) else str(value)
     if kind is dict:
         return {str(key): _recorded(item) for key, item in value.items()}
     if kind is list or kind is tuple:

@@ -25,7 +25,7 @@ leaves = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.floats(allow_nan=False),
+    st.floats(),  # inf and nan too: recorded as text
     st.text(max_size=30),
     st.text(min_size=RECORDED_TEXT + 1, max_size=RECORDED_TEXT + 3, alphabet="ab"),
     st.datetimes(timezones=st.just(UTC)),
@@ -56,3 +56,9 @@ def test_long_texts_are_cut_saying_so_and_the_rest_is_kept() -> None:
         "a": [f"{'x' * RECORDED_TEXT}… ({RECORDED_TEXT + 5:,} characters in all)", 1, None],
         "2": ["2026-01-02T00:00:00+00:00"],
     }
+
+
+def test_non_finite_numbers_are_recorded_as_text() -> None:
+    value = {"a": float("inf"), "b": [float("-inf"), float("nan")], "c": 1.5}
+    assert _recorded(value) == {"a": "inf", "b": ["-inf", "nan"], "c": 1.5}
+    assert _recorded(value) == _clip(value)
