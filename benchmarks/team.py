@@ -20,12 +20,15 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 from app.core.types import utcnow
 from app.engine.service import Service
@@ -34,6 +37,7 @@ from app.workflow_file import import_text
 from benchmarks.generate import CATALOGUE
 from tests.support.postgres import PostgresServer, postgres_server
 
+SHOW_STATEMENTS = False  # --statements: each measured database's statements per run
 ROOT = Path(__file__).resolve().parent.parent
 APP = (sys.executable, "-m", "app")
 
@@ -52,12 +56,96 @@ def _one(url: str, sql: str) -> Any:
         return None if row is None else row[0]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """A live process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Probe:
+    """What the server did for one measured database (what limits the throughput):
+    commits and statements (pg_stat_statements, when the server loads it), and
+    its sessions' wait events sampled every 10 ms. It looks from the server's
+    `postgres` database, so its own statements are not counted."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.database = parsed.database
+        self.admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+        self.waits: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                conn.execute("SELECT 1 FROM pg_stat_statements LIMIT 1")
+                self.statements = True
+            except psycopg.Error:  # (not in shared_preload_libraries)
+                self.statements = False
+        self._start = self._counters()
+
+    def _counters(self) -> tuple[int, int | None]:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            commits = conn.execute(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", (self.database,)
+            ).fetchone()
+            calls = None
+            if self.statements:
+                calls = conn.execute(
+                    "SELECT sum(calls) FROM pg_stat_statements s JOIN pg_database d "
+                    "ON d.oid = s.dbid WHERE d.datname = %s",
+                    (self.database,),
+                ).fetchone()[0]
+        return int(commits[0]) if commits else 0, None if calls is None else int(calls)
+
+    def _sample(self) -> None:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            while not self._stop.wait(0.01):
+                for state, kind, event in conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = %s AND backend_type = 'client backend'",
+                    (self.database,),
+                ):
+                    self.waits[f"{state}:{kind or 'CPU'}:{event or '-'}"] += 1
+
+    def start(self) -> None:
+        self._start = self._counters()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def figures(self, jobs: int) -> dict[str, Any]:
+        """Per run; called once the measured processes ended (they flush their counts)."""
+        time.sleep(1.1)  # (a backend's statistics reach shared memory within a second)
+        commits, calls = self._counters()
+        if SHOW_STATEMENTS and self.statements:
+            with psycopg.connect(self.admin, autocommit=True) as conn:
+                for count, query in conn.execute(
+                    "SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) "
+                    "FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
+                    "WHERE d.datname = %s ORDER BY calls DESC LIMIT 25",
+                    (self.database,),
+                ):
+                    print(f"  {count / jobs:7.2f}  {query}", file=sys.stderr)
+        total = sum(self.waits.values()) or 1
+        return {
+            "commits_per_run": round((commits - self._start[0]) / jobs, 2),
+            "statements_per_run": None
+            if calls is None or self._start[1] is None
+            else round((calls - self._start[1]) / jobs, 1),
+            "waits": {k: round(v / total, 3) for k, v in self.waits.most_common(6)},
+        }
+
+
 def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
     made = server.create()
     url = made.render_as_string(hide_password=False)
     db = init_db(made)
     import_text(db, CATALOGUE)
     procs: list[subprocess.Popen[str]] = []
+    seconds = None
     folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
     try:
         for _ in range(runners):
@@ -74,6 +162,9 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
             lambda: _one(url, "SELECT count(*) FROM schedulers WHERE stopped IS NULL") == runners,
             30,
         )
+        probe = Probe(url)
+        probe.start()
+        cpu = [_cpu_seconds(proc.pid) for proc in procs]
         Service(db).schedule_on_list(
             "touch_member",
             [f"m{n}" for n in range(runs)],
@@ -86,6 +177,8 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
             600,
             0.25,
         )
+        cpu = [_cpu_seconds(proc.pid) - before for proc, before in zip(procs, cpu, strict=True)]
+        probe.stop()
         seconds = _one(
             url,
             "SELECT EXTRACT(EPOCH FROM max(finished_at) - min(started_at)) FROM runs",
@@ -97,18 +190,21 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
         for proc in procs:
             proc.wait(timeout=30)
         db.dispose()
+        found = probe.figures(runs) if seconds is not None else {}
         server.drop(made)
     return {
         "runs": runs,
         "seconds": float(seconds),
         "per_s": runs / float(seconds),
         "statuses": statuses,
+        "cpu_ms_per_run": round(1000 * sum(cpu) / runs, 2),
+        **found,
     }
 
 
 def procrastinate(server: PostgresServer, workers: int, runs: int) -> dict[str, Any] | None:
     try:
-        import procrastinate as _  # noqa: F401
+        import procrastinate as _
     except ImportError:
         return None
     made = server.create(migrated=False)
@@ -126,6 +222,8 @@ def procrastinate(server: PostgresServer, workers: int, runs: int) -> dict[str, 
     )
     try:
         subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+        probe = Probe(url)
+        probe.start()
         procs = [
             subprocess.Popen(
                 [
@@ -146,22 +244,39 @@ def procrastinate(server: PostgresServer, workers: int, runs: int) -> dict[str, 
             )
             for _ in range(workers)
         ]
-        for proc in procs:
-            proc.wait(timeout=600)
+        cpu = 0.0
+        for proc in procs:  # (wait4: the CPU time of an ended process)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            cpu += usage.ru_utime + usage.ru_stime
+        probe.stop()
+        found = probe.figures(runs)
         done = _one(url, "SELECT count(*) FROM bench_members WHERE finished IS NOT NULL")
         seconds = _one(
             url, "SELECT EXTRACT(EPOCH FROM max(finished) - min(started)) FROM bench_members"
         )
     finally:
         server.drop(made)
-    return {"runs": done, "seconds": float(seconds), "per_s": done / float(seconds)}
+    return {
+        "runs": done,
+        "seconds": float(seconds),
+        "per_s": done / float(seconds),
+        "cpu_ms_per_run": round(1000 * cpu / done, 2),
+        **found,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--counts", default="1,2,4")
+    parser.add_argument(
+        "--no-anchor", action="store_true", help="leave procrastinate out (while tuning)"
+    )
+    parser.add_argument("--statements", action="store_true", help="list statements per run")
     args = parser.parse_args(argv)
+    global SHOW_STATEMENTS
+    SHOW_STATEMENTS = args.statements
     counts = [int(c) for c in args.counts.split(",")]
     rows: list[dict[str, Any]] = []
     with postgres_server() as server:
@@ -170,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for count in counts:
             ours = cueflow(server, count, args.runs)
-            theirs = procrastinate(server, count, args.runs)
+            theirs = None if args.no_anchor else procrastinate(server, count, args.runs)
             row = {
                 "processes": count,
                 "cueflow": ours,

@@ -206,14 +206,21 @@ class Database:
     def write(self, *, urgent: bool = True, timeout: float | None = None) -> Iterator[Session]:
         """A unit of work that commits on success and rolls back on error.
 
-        Writers of this process queue on a lock first: SQLite lets one writer
-        at a time anyway, and its busy handler waits by sleeping, which with
+        On SQLite, writers of this process queue on a lock first: it lets one
+        writer at a time anyway, and its busy handler waits by sleeping, which with
         several worker threads costs far more than the writes themselves.
         Other processes are still kept in line by the busy timeout. Runs are
         written with `urgent=False`: they make way for any other writer.
         An urgent writer given a `timeout` raises WriteLockBusy after waiting
         that long for this process's other writers.
         """
+        if not self.side.one_writer:
+            # On a server the row locks keep writers apart, as they do between
+            # processes: a run's round trips overlap the other workers' (one lock
+            # for the process made a runner's four workers one, waiting on the network).
+            with self._writer.begin() as session:
+                yield session
+            return
         self.write_lock.acquire(urgent=urgent, timeout=timeout)
         try:
             with self._writer.begin() as session:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app import __version__
 from app.core.ids import new_id
 from app.core.types import utcnow
-from app.storage.db import Database, side
+from app.storage.db import NOTIFY_CHANNEL, Database, side
 from app.storage.dialects import Side
 
 # A takeover waits at most this long for a frozen scheduler's row or runs.
@@ -79,6 +79,7 @@ def register(db: Database) -> str:
                 **_bind(forms),
             },
         )
+        _announce(conn, forms)
     return scheduler_id
 
 
@@ -109,6 +110,14 @@ def sign_off(db: Database, scheduler_id: str) -> None:
             ),
             {"id": scheduler_id, **_bind(forms)},
         )
+        _announce(conn, forms)
+
+
+def _announce(conn: Connection, forms: Side) -> None:
+    """The team changed: the other clocks re-read it and re-share the due runs at
+    once (NOTIFY on the ledger's channel, sent at commit; a hint, as in db.announce)."""
+    if forms.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 
 def hold(session: Session, scheduler_id: str) -> bool:
@@ -156,6 +165,13 @@ def expire_dead(session: Session, me: str, lease: float) -> list[str]:
                 "future": forms.time(now + timedelta(seconds=lease)),
             },
         )
+    return [row[0] for row in rows]
+
+
+def live_ids(session: Session) -> list[str]:
+    """The IDs of the schedulers that have not stopped, sorted (each one's place in
+    this list is its share of the due runs)."""
+    rows = session.execute(text("SELECT id FROM schedulers WHERE stopped IS NULL ORDER BY id"))
     return [row[0] for row in rows]
 
 

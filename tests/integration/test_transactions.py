@@ -186,6 +186,9 @@ def test_a_batch_that_cannot_commit_leaves_its_runs_scheduled(
     assert _titles(other) == []
 
 
+@pytest.mark.sqlite_only(
+    reason="on a server no process write lock is queued on: see the test below"
+)
 def test_a_batch_makes_way_for_another_writer(
     db: Database,
     runner: Runner,
@@ -215,6 +218,38 @@ def test_a_batch_makes_way_for_another_writer(
         assert _titles(other) == ["a", "edit"]
         assert runner.execute(second) == "succeeded"
     assert _titles(other) == ["a", "b", "edit"]
+
+
+def test_on_a_server_an_edit_commits_beside_an_open_batch(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgreSQL: writers of one process do not queue on a process lock (row locks
+    keep them apart, as between processes), so an edit is not held up by a worker's
+    open batch, and the batch needs no way made for it."""
+    if db.side.one_writer:
+        pytest.skip("SQLite: one writer at a time (the test above)")
+    first = _schedule(db, events, "make", {"title": "a"})
+    _no_early_commit(monkeypatch)
+    saved = threading.Event()
+
+    def save_an_edit() -> None:  # what the window does on the GUI thread
+        with db.write() as session:
+            catalog.create_thing(session, "Task", {"title": "edit"})
+        saved.set()
+
+    with runner.batch() as batch:
+        assert runner.execute(first) == "succeeded"
+        editor = threading.Thread(target=save_an_edit)
+        editor.start()
+        assert saved.wait(5)  # committed while the batch is still open…
+        editor.join(5)
+        assert _titles(other) == ["edit"]  # …which has not committed its run yet
+        assert batch.young and not db.write_lock.wanted
+    assert _titles(other) == ["a", "edit"]
 
 
 MORE_FLOWS = """
