@@ -52,6 +52,7 @@ HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
 STEAL_SECONDS = 1.0  # team mode: see Clock.steal_seconds
 TEAM_SECONDS = 1.0  # team mode: the live schedulers are read again this often
+PRUNE_SECONDS = 3600.0  # team mode: stopped schedulers' old rows are deleted this often
 # After its timeout, stop waits at most this long for the write lock to mark
 # the runs still going interrupted (a worker may be stuck holding it).
 STOP_WRITE_SECONDS = 2.0
@@ -95,6 +96,7 @@ class Clock:
         self.lease: Lease | None = None  # on a database server: its identity and lease
         self._team: list[str] = []  # the live schedulers' IDs, sorted (see _share)
         self._team_at = -TEAM_SECONDS  # when _team was read (time.monotonic)
+        self._prune_at = 0.0  # when to prune stopped schedulers' rows next (time.monotonic)
         # Another's due run still waiting this long is armed here too (a busy or
         # slow machine's share; SKIP LOCKED gives each run to one).
         self.steal_seconds = STEAL_SECONDS
@@ -305,6 +307,11 @@ class Clock:
             self._resume(
                 session, interrupted, "interrupted: the scheduler running it stopped beating"
             )
+            if time.monotonic() >= self._prune_at:  # at start-up, then once an hour
+                pruned = schedulers.prune(session)
+                self._prune_at = time.monotonic() + PRUNE_SECONDS
+                if pruned:
+                    log.info("forgot %d scheduler(s) stopped over a week ago", pruned)
         if dead:
             log.warning("scheduler(s) %s found dead (lease expired)", ", ".join(dead))
         if interrupted:

@@ -30,6 +30,9 @@ from app.storage.dialects import Side
 
 # A takeover waits at most this long for a frozen scheduler's row or runs.
 LOCK_WAIT = "2s"
+# A stopped scheduler's row is kept this long after its last heartbeat (`cueflow
+# runners` lists only live ones; a finished run's owner_scheduler may outlive it).
+KEEP_STOPPED = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -217,3 +220,27 @@ def expire(session: Session, scheduler_ids: list[str]) -> list[str]:
         {**{f"i{n}": value for n, value in enumerate(scheduler_ids)}, **_bind(forms)},
     )
     return [row[0] for row in rows]
+
+
+def prune(session: Session, keep: timedelta = KEEP_STOPPED) -> int:
+    """Delete the rows of schedulers that stopped (signed off, or found dead) and last
+    beat more than `keep` ago, unless a run still counts as theirs (running: the
+    takeover finds it through the stopped row); returns how many. A scheduler found
+    dead long after it stopped beating goes as soon as its runs are taken over."""
+    forms = side(session)
+    if forms.name == "postgresql":
+        cutoff, args = (
+            "clock_timestamp() - make_interval(secs => :keep)",
+            {"keep": keep.total_seconds()},
+        )
+    else:
+        cutoff, args = ":cutoff", {"cutoff": forms.time(utcnow() - keep)}
+    result = session.execute(
+        text(
+            f"DELETE FROM schedulers WHERE stopped IS NOT NULL AND heartbeat < {cutoff} "
+            "AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.status = 'running' "
+            "AND runs.owner_scheduler = schedulers.id)"
+        ),
+        args,
+    )
+    return int(result.rowcount or 0)

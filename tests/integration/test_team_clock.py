@@ -303,3 +303,20 @@ def test_a_scheduler_that_joins_is_given_its_share_within_a_second_or_two(
     assert time.monotonic() - joined < clock.lease.interval
     schedulers.sign_off(flows, newcomer)
     wait_until(lambda: newcomer not in clock._team, timeout=4 * TEAM_SECONDS)
+
+
+def test_a_starting_scheduler_prunes_those_stopped_over_a_week_ago(
+    flows: Database, running_clock: StartClock
+) -> None:
+    old, recent = schedulers.register(flows), schedulers.register(flows)
+    for gone, days in ((old, 8), (recent, 1)):
+        schedulers.sign_off(flows, gone)
+        with flows.write() as session:
+            row = session.get(m.Scheduler, gone)
+            assert row is not None
+            row.heartbeat = utcnow() - timedelta(days=days)
+    clock = running_clock()
+    assert clock.lease is not None
+    with flows.read() as session:
+        left = {row.id for row in schedulers.listing(session, include_stopped=True)}
+    assert left == {clock.lease.id, recent}

@@ -202,3 +202,29 @@ def test_a_share_comes_first_then_others_late_runs_latest_first(flows: Database)
     assert due(len(mine) + 2, timedelta(0)) == mine + theirs[::-1][:2]
     assert due(len(mine), timedelta(0)) == mine  # its own fill the limit: nothing taken
     assert due(100, timedelta(hours=1)) == mine  # none of theirs late yet
+
+
+def test_stopped_schedulers_are_pruned_a_week_after_their_last_beat(flows: Database) -> None:
+    me, old, recent, silent, owning = (schedulers.register(flows) for _ in range(5))
+    for gone in (old, recent, owning):
+        schedulers.sign_off(flows, gone)
+    held = _running(flows, owning)  # not yet taken over: its row must stay
+    _age(flows, old, 8 * 86400)
+    _age(flows, recent, 6 * 86400)
+    _age(flows, silent, 8 * 86400)  # not stopped yet: the takeover's to judge first
+    _age(flows, owning, 8 * 86400)
+    with flows.write() as session:
+        assert schedulers.prune(session) == 1
+    with flows.read() as session:
+        left = {row.id for row in schedulers.listing(session, include_stopped=True)}
+    assert left == {me, recent, silent, owning}
+    with flows.write() as session:
+        assert schedulers.expire_dead(session, me, 30) == [silent]
+        assert ledger.interrupt_orphans(session, "gone") == [held]
+        assert schedulers.prune(session) == 2  # found dead a week late: goes at once
+    with flows.read() as session:
+        left = {row.id for row in schedulers.listing(session, include_stopped=True)}
+        assert [row.id for row in schedulers.listing(session)] == [me]
+    assert left == {me, recent}
+    with flows.write() as session:
+        assert schedulers.prune(session) == 0
