@@ -235,12 +235,12 @@ def prune(session: Session, keep: timedelta = KEEP_STOPPED) -> int:
         )
     else:
         cutoff, args = ":cutoff", {"cutoff": forms.time(utcnow() - keep)}
-    result = session.execute(
+    rows = session.execute(
         text(
             f"DELETE FROM schedulers WHERE stopped IS NOT NULL AND heartbeat < {cutoff} "
             "AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.status = 'running' "
-            "AND runs.owner_scheduler = schedulers.id)"
+            "AND runs.owner_scheduler = schedulers.id) RETURNING id"
         ),
         args,
     )
-    return int(result.rowcount or 0)
+    return len(rows.all())
