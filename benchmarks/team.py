@@ -9,7 +9,16 @@ not counted. The database is $CUEFLOW_TEST_PG_URL's server (`.ci/run`), or a
 private cluster this script starts. procrastinate is in the optional `bench`
 extra; without it its rows are left out.
 
-    python -m benchmarks.team [--runs 2000] [--counts 1,2,4]
+Then fire lateness with 3 runners (`--lateness-runners`): 500 one-step runs due
+evenly over 5 s beside 10,000 due tomorrow; a run's lateness is its start
+(stamped by the runner whose claim won) minus its due time; target p99 ≤ 50 ms.
+
+While tuning: `--no-anchor` leaves procrastinate out, `--statements` lists each
+measured database's statements per run (pg_stat_statements, if the server loads
+it). Each throughput row also gives the runners' CPU milliseconds per run,
+commits and statements per run and the server sessions' sampled wait events.
+
+    python -m benchmarks.team [--runs 2000] [--counts 1,2,4] [--lateness-runners 3]
 """
 
 from __future__ import annotations
@@ -17,13 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +42,16 @@ from sqlalchemy.engine import make_url
 
 from app.core.types import utcnow
 from app.engine.service import Service
+from app.storage import ledger
 from app.storage.db import init_db
 from app.workflow_file import import_text
+from benchmarks.common import percentile
 from benchmarks.generate import CATALOGUE
 from tests.support.postgres import PostgresServer, postgres_server
 
+LEAD_SECONDS = 2.0  # lateness: from scheduling to the first run's due time
+TEAM_SETTLE_SECONDS = 1.5  # lateness: each runner reads the live list once a second
+WARM_UP_RUNS = 40  # lateness: runs per runner before the measured ones (not measured)
 SHOW_STATEMENTS = False  # --statements: each measured database's statements per run
 ROOT = Path(__file__).resolve().parent.parent
 APP = (sys.executable, "-m", "app")
@@ -139,6 +154,91 @@ class Probe:
         }
 
 
+def _start_runners(url: str, runners: int, procs: list[subprocess.Popen[str]]) -> None:
+    """`runners` `cueflow runner` processes on the database, all registered."""
+    folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
+    for _ in range(runners):
+        proc = subprocess.Popen(
+            [*APP, "--data-dir", str(folder), "--database-url", url, "runner"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None and proc.stdout.readline().startswith("Cueflow")
+    _wait(
+        lambda: _one(url, "SELECT count(*) FROM schedulers WHERE stopped IS NULL") == runners,
+        30,
+    )
+
+
+def lateness(
+    server: PostgresServer, runners: int, due: int, window: float, ledger_size: int
+) -> dict[str, Any]:
+    """Fire lateness with `runners` schedulers on one database: `due` one-step runs
+    come due evenly over `window` seconds beside `ledger_size` runs due tomorrow,
+    as benchmarks/firing.py measures one SQLite clock. Lateness is a run's start
+    (its claim, stamped by the runner that won it) minus its due time."""
+    made = server.create()
+    url = made.render_as_string(hide_password=False)
+    db = init_db(made)
+    import_text(db, CATALOGUE)
+    procs: list[subprocess.Popen[str]] = []
+    try:
+        _start_runners(url, runners, procs)
+        time.sleep(TEAM_SETTLE_SECONDS)  # (each has read the others: shares are settled)
+
+        def run(at: datetime, n: int) -> ledger.NewRun:
+            return ledger.NewRun(
+                workflow="greet", workflow_version=1, params={"member": f"m{n}"}, scheduled_for=at
+            )
+
+        # Warm-up, not measured: a runner's first runs pay its first imports, query
+        # compilations and statement preparations (up to 0.5 s late, measured).
+        warm = WARM_UP_RUNS * runners
+        with db.write() as session:
+            ledger.insert_runs(session, [run(utcnow(), n) for n in range(warm)])
+        _wait(lambda: _one(url, "SELECT count(*) FROM runs WHERE status = 'succeeded'") == warm, 60)
+        first = utcnow() + timedelta(seconds=LEAD_SECONDS)
+        every = timedelta(seconds=window / due)
+        with db.write() as session:
+            ledger.insert_runs(
+                session,
+                [run(first + timedelta(days=1, seconds=n), n) for n in range(ledger_size)],
+            )
+            due_ids = ledger.insert_runs(session, [run(first + n * every, n) for n in range(due)])
+        _wait(
+            lambda: _one(url, "SELECT count(*) FROM runs WHERE status = 'succeeded'") == warm + due,
+            LEAD_SECONDS + window + 60,
+        )
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT EXTRACT(EPOCH FROM started_at - scheduled_for), owner_scheduler "
+                "FROM runs WHERE id = ANY(%s)",
+                (due_ids,),
+            ).fetchall()
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+        db.dispose()
+        server.drop(made)
+    late = [float(row[0]) for row in rows]
+    return {
+        "runners": runners,
+        "due": due,
+        "window_s": window,
+        "in_ledger": ledger_size + due,
+        "p50_ms": round(1000 * statistics.median(late), 2),
+        "p99_ms": round(1000 * percentile(late, 0.99), 2),
+        "max_ms": round(1000 * max(late), 2),
+        "runs_per_scheduler": sorted(Counter(row[1] for row in rows).values()),
+        "load": os.getloadavg()[0],
+    }
+
+
 def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
     made = server.create()
     url = made.render_as_string(hide_password=False)
@@ -146,22 +246,8 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
     import_text(db, CATALOGUE)
     procs: list[subprocess.Popen[str]] = []
     seconds = None
-    folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
     try:
-        for _ in range(runners):
-            proc = subprocess.Popen(
-                [*APP, "--data-dir", str(folder), "--database-url", url, "runner"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                cwd=ROOT,
-            )
-            assert proc.stdout is not None and proc.stdout.readline().startswith("Cueflow")
-            procs.append(proc)
-        _wait(
-            lambda: _one(url, "SELECT count(*) FROM schedulers WHERE stopped IS NULL") == runners,
-            30,
-        )
+        _start_runners(url, runners, procs)
         probe = Probe(url)
         probe.start()
         cpu = [_cpu_seconds(proc.pid) for proc in procs]
@@ -274,11 +360,16 @@ def main(argv: list[str] | None = None) -> int:
         "--no-anchor", action="store_true", help="leave procrastinate out (while tuning)"
     )
     parser.add_argument("--statements", action="store_true", help="list statements per run")
+    parser.add_argument(
+        "--lateness-runners", type=int, default=3, help="fire lateness with this many (0: skip)"
+    )
+    parser.add_argument("--lateness-due", type=int, default=500)
     args = parser.parse_args(argv)
     global SHOW_STATEMENTS
     SHOW_STATEMENTS = args.statements
-    counts = [int(c) for c in args.counts.split(",")]
+    counts = [int(c) for c in args.counts.split(",") if c]
     rows: list[dict[str, Any]] = []
+    late: dict[str, Any] | None = None
     with postgres_server() as server:
         if isinstance(server, str):
             print(server, file=sys.stderr)
@@ -294,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
             }
             rows.append(row)
             print(json.dumps(row), flush=True)
+        if args.lateness_runners > 0:
+            late = lateness(server, args.lateness_runners, args.lateness_due, 5.0, 10_000)
+            print(json.dumps({"lateness": late}), flush=True)
     print()
     print("| processes | Cueflow runs/s | procrastinate jobs/s | load |")
     print("|---:|---:|---:|---:|")
@@ -303,6 +397,13 @@ def main(argv: list[str] | None = None) -> int:
             f"| {row['processes']} | {row['cueflow']['per_s']:.0f} | "
             f"{'-' if theirs is None else format(theirs['per_s'], '.0f')} | "
             f"{row['load']:.1f} |"
+        )
+    if late is not None:
+        print(
+            f"\nlateness with {late['runners']} runners: p50 {late['p50_ms']} ms, "
+            f"p99 {late['p99_ms']} ms, max {late['max_ms']} ms "
+            f"({late['due']} due over {late['window_s']:g} s, {late['in_ledger']:,} in the ledger; "
+            f"runs per scheduler {late['runs_per_scheduler']}; target p99 ≤ 50 ms)"
         )
     return 0
 

@@ -47,7 +47,7 @@ from app.engine.step_runtime import (
 from app.engine.transactions import Batch, LeaseLost, Segment, TransactionLost
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedulers, schedules
-from app.storage.db import Database
+from app.storage.db import Database, ended_idle, idle_reason
 
 log = logging.getLogger(__name__)
 DUE_SLACK = timedelta(seconds=1)  # a timer may fire this much before its run's time
@@ -448,7 +448,12 @@ class Runner:
             log.warning("run %s not finished here: %s", run_id, exc)
             self._pending.pop(run_id, None)
             return True
-        reason = describe(exc)
+        # On a server: its transaction was ended by the server for staying idle (a
+        # step computing past IDLE_TX_MS). Failed with the reason, never put back to
+        # go round again (it would compute as long each time); batch-mates whose
+        # writes went with it (another exception: the batch's commit) do go round.
+        ended = ended_idle(exc)
+        reason = idle_reason() if ended else describe(exc)
         for _ in range(2):
             try:
                 with self.db.write() as session:
@@ -461,6 +466,7 @@ class Runner:
                         error=reason,
                         unless_finished=True,
                         owner=self.owner,
+                        unclaimed_too=ended,
                     )
                 break
             except Exception as exc2:

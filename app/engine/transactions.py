@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any, Protocol
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.engine.events import EventBus, RunChanged
@@ -73,8 +74,16 @@ class _Unit:
         self._context.__exit__(None, None, None)
 
     def rollback(self) -> None:
-        with suppress(_Abandoned):
+        try:
             self._context.__exit__(_Abandoned, _Abandoned(), None)
+        except _Abandoned:
+            pass
+        except DBAPIError as exc:
+            # The connection is gone (a server ended the session): so is the
+            # transaction, with nothing left to undo. Not raised over the error
+            # that is on its way up (it tells what happened).
+            if not exc.connection_invalidated:
+                raise
 
 
 class TransactionLost(Exception):

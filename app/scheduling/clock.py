@@ -107,6 +107,7 @@ class Clock:
         if self.folder is None:
             self.lease = Lease(self.db)
             self.runner.owner = self.lease.id
+            self.db.warm(self.workers + 2)  # (its workers, watcher and lease thread)
         self.recovered = self.recover()
         for number in range(self.workers):
             thread = threading.Thread(

@@ -290,16 +290,21 @@ def finish(
     returned: dict[str, Any] | None = None,
     unless_finished: bool = False,
     owner: str | None = None,
+    unclaimed_too: bool = False,
 ) -> bool:
     """Record the end of a running run. False if it was no longer running.
 
     With `unless_finished`, a run still scheduled is finished too (a run whose
     claim was rolled back by the failure being recorded). With `owner` (team
     mode), only while that scheduler still owns the run: a run taken over from
-    it is not finished by it (and a scheduled one is left to go round again).
+    it is not finished by it (and a scheduled one is left to go round again,
+    unless `unclaimed_too`: its own execution is what failed, see
+    Runner.fail_unexpected; a run another scheduler claimed since is left alone).
     """
     if owner is not None:
         condition, extra = "status = 'running' AND owner_scheduler = ?", [owner]
+        if unclaimed_too:
+            condition = f"({condition} OR status = 'scheduled')"
     else:
         statuses = "('running', 'scheduled')" if unless_finished else "('running')"
         condition, extra = f"status IN {statuses}", []

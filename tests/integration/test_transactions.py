@@ -72,10 +72,11 @@ def _status(other: OtherConnection, run_id: str) -> str:
 
 
 def _no_early_commit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batch commits early once open SEGMENT_SECONDS (20 ms): a slow machine (or a
-    database server) would take longer than that over these runs, and these tests are
-    about what a batch does at its end."""
+    """A batch commits early once open SEGMENT_SECONDS (20 ms; on a server
+    SERVER_SEGMENT_SECONDS): a slow machine (or a database server) would take longer
+    than that over these runs, and these tests are about what a batch does at its end."""
     monkeypatch.setattr(transactions, "SEGMENT_SECONDS", 60.0)
+    monkeypatch.setattr(transactions, "SERVER_SEGMENT_SECONDS", 60.0)
 
 
 def _titles(other: OtherConnection) -> list[str]:
@@ -117,8 +118,13 @@ def test_a_failed_data_step_is_undone_and_leaves_its_record(
 
 
 def test_listeners_hear_of_a_run_only_once_it_is_committed(
-    db: Database, runner: Runner, events: EventBus, other: OtherConnection
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _no_early_commit(monkeypatch)  # (a loaded machine may take longer than a segment)
     seen: list[tuple[str, str]] = []
 
     def on_event(event: Any) -> None:
