@@ -449,14 +449,25 @@ class Runner:
             self._pending.pop(run_id, None)
             return True
         # On a server: its transaction was ended by the server for staying idle (a
-        # step computing past IDLE_TX_MS). Failed with the reason, never put back to
-        # go round again (it would compute as long each time); batch-mates whose
-        # writes went with it (another exception: the batch's commit) do go round.
+        # step computing past IDLE_TX_MS, or the process stalled). Failed with the
+        # reason, never put back to go round again (it would compute as long each
+        # time), unless this scheduler lost its lease meanwhile (its runs are
+        # another's now); batch-mates whose writes went with it (another
+        # exception: the batch's commit) do go round.
         ended = ended_idle(exc)
         reason = idle_reason() if ended else describe(exc)
         for _ in range(2):
             try:
                 with self.db.write() as session:
+                    if (
+                        ended
+                        and self.owner is not None
+                        and not schedulers.hold(session, self.owner)
+                    ):
+                        # Frozen past its lease too: its runs were taken over (LeaseLost).
+                        log.warning("run %s not finished here: %s", run_id, LeaseLost(self.owner))
+                        self._pending.pop(run_id, None)
+                        return True
                     self.flush_log(session, run_id)
                     ledger.add_log(session, run_id, reason, "error")
                     done = ledger.finish(

@@ -326,8 +326,8 @@ def idle_reason() -> str:
     """What a run ended by ended_idle says."""
     return (
         "the database server ended the run's transaction: it stayed idle in its "
-        f"transaction over {IDLE_TX_MS / 1000:g} s while a step computed "
-        "(idle_in_transaction_session_timeout); none of its writes were kept"
+        f"transaction over {IDLE_TX_MS / 1000:g} s (a step computing, or the process "
+        "stalled; idle_in_transaction_session_timeout); none of its writes were kept"
     )
 
 

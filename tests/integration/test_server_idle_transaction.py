@@ -153,3 +153,35 @@ def test_a_run_idle_past_the_servers_timeout_is_not_put_back_to_compute_again(
 def ledger_status(db: Database, run_id: str) -> str:
     with db.read() as session:
         return ledger.get_run(session, run_id).status
+
+
+@pytest.mark.parametrize("lease_lost", [False, True], ids=["lease held", "lease lost"])
+def test_a_scheduler_that_lost_its_lease_meanwhile_writes_nothing_for_the_run(
+    short_idle: Callable[[str], Database], monkeypatch: pytest.MonkeyPatch, lease_lost: bool
+) -> None:
+    """A process stalled past the idle timeout may be stalled past its lease too: then
+    the run is another scheduler's (taken over, perhaps resumed), and failing it
+    here would fail that one's attempt (the team crash test met it)."""
+    from app.engine.runner import Runner
+    from app.storage import schedulers
+
+    db = short_idle("")
+    owner = schedulers.register(db)
+    original = catalog.create_thing
+
+    def stalled(session: Any, type_name: str, values: Any, thing_id: str | None = None) -> Any:
+        made = original(session, type_name, values, thing_id)
+        if lease_lost:
+            schedulers.sign_off(db, owner)  # (as a survivor finding it dead would)
+        time.sleep(3 * IDLE_MS / 1000)
+        return made
+
+    monkeypatch.setattr(catalog, "create_thing", stalled)
+    runner = Runner(db, EventBus())
+    runner.owner = owner
+    run_id = _schedule(db, "stalled")
+    with pytest.raises(Exception) as raised:
+        runner.execute(run_id)
+    assert runner.fail_unexpected(run_id, "slow_note", raised.value)
+    assert ledger_status(db, run_id) == ("scheduled" if lease_lost else "failed")
+    assert _notes(db, "stalled") == 0
