@@ -26,17 +26,25 @@ from app.storage.db import Database, release, rollback_to, savepoint, transactio
 # so other writers (the window, other runs) never wait much longer for the lock.
 SEGMENT_SECONDS = 0.02
 # On a database server no process-wide write lock is held (dialects.Side.one_writer):
-# an open transaction blocks only its own rows, so it may stay open longer. Fewer
-# commits, each with its lease check and fresh catalogue reads (measured with four
-# runners on two busy cores: 20 ms meant a commit after nearly every step, 100 ms
-# one per run, 250 ms one per two runs and a quarter less CPU per run). A worker
-# with no more due runs queued still commits at once.
-SERVER_SEGMENT_SECONDS = 0.25
+# an open transaction blocks only its own rows, so it may stay open longer, and its
+# age is counted in the CPU time its worker thread spent (time.thread_time), up to a
+# wall-clock cap. Fewer commits, each with its lease check and fresh catalogue
+# reads. Measured with four runners on two busy cores: wall-clock limits meant
+# more commits the busier the machine (20 ms: one after nearly every step; 250 ms:
+# one per run at load 15), each costing CPU, so busier still.
+SERVER_SEGMENT_CPU_SECONDS = 0.02
+SERVER_SEGMENT_SECONDS = 1.0
 
 
-def segment_seconds(db: Database) -> float:
-    """How long a segment or batch stays open before it commits, on this database."""
-    return SEGMENT_SECONDS if db.side.one_writer else SERVER_SEGMENT_SECONDS
+def is_old(db: Database, unit: _Unit) -> bool:
+    """Whether a segment or batch has been open long enough to commit, on this database."""
+    age = time.monotonic() - unit.opened
+    if db.side.one_writer:
+        return age >= SEGMENT_SECONDS
+    return (
+        age >= SERVER_SEGMENT_SECONDS
+        or time.thread_time() - unit.cpu_opened >= SERVER_SEGMENT_CPU_SECONDS
+    )
 
 
 class SegmentOwner(Protocol):
@@ -63,6 +71,7 @@ class _Unit:
         self._context = db.write(urgent=False)
         self.session = self._context.__enter__()
         self.opened = time.monotonic()
+        self.cpu_opened = time.thread_time()  # (this thread's CPU time: see is_old)
         self.owner = owner
 
     def commit(self) -> None:
@@ -143,9 +152,8 @@ class Batch:
         """Whether it may take another run: not open for long, nobody else waiting."""
         if self.unit is None:
             return True
-        age = time.monotonic() - self.unit.opened
         db = self.runner.db
-        return age < segment_seconds(db) and not db.write_lock.wanted
+        return not is_old(db, self.unit) and not db.write_lock.wanted
 
     def commit(self) -> None:
         unit, self.unit = self.unit, None
@@ -278,8 +286,7 @@ class Segment:
             return
         opened = self._batch.unit if self._batch is not None else self._unit
         if opened is not None and (
-            time.monotonic() - opened.opened > segment_seconds(self.runner.db)
-            or self.runner.db.write_lock.wanted
+            is_old(self.runner.db, opened) or self.runner.db.write_lock.wanted
         ):
             self.commit()
 

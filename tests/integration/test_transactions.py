@@ -77,6 +77,7 @@ def _no_early_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     than that over these runs, and these tests are about what a batch does at its end."""
     monkeypatch.setattr(transactions, "SEGMENT_SECONDS", 60.0)
     monkeypatch.setattr(transactions, "SERVER_SEGMENT_SECONDS", 60.0)
+    monkeypatch.setattr(transactions, "SERVER_SEGMENT_CPU_SECONDS", 60.0)
 
 
 def _titles(other: OtherConnection) -> list[str]:
