@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -435,3 +436,27 @@ def test_only_steps_that_touch_data_take_a_savepoint(
     assert len(taken) == 1
     with db.read() as session:
         assert [line.message for line in ledger.log_lines(session, run_id)][-1] == "purging"
+
+
+def test_a_segment_is_old_by_wall_clock_on_sqlite_by_its_threads_cpu_on_a_server(
+    db: Database,
+) -> None:
+    """SQLite: 20 ms of wall clock (it holds the one write lock). A server: 20 ms of
+    the worker thread's CPU (a busy machine's waits do not make it commit more),
+    or 1 s of wall clock."""
+    unit = transactions._Unit(db)
+    try:
+        time.sleep(0.05)  # (time passing is what is tested)
+        if db.side.one_writer:
+            assert transactions.is_old(db, unit)
+            return
+        assert not transactions.is_old(db, unit)  # waited, spent no CPU in it
+        spent = time.thread_time() + 2 * transactions.SERVER_SEGMENT_CPU_SECONDS
+        while time.thread_time() < spent:
+            pass
+        assert transactions.is_old(db, unit)
+        unit.opened -= transactions.SERVER_SEGMENT_SECONDS  # (as if open for 1 s)
+        unit.cpu_opened = time.thread_time()
+        assert transactions.is_old(db, unit)
+    finally:
+        unit.rollback()
