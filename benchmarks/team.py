@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -154,9 +155,11 @@ class Probe:
         }
 
 
-def _start_runners(url: str, runners: int, procs: list[subprocess.Popen[str]]) -> None:
-    """`runners` `cueflow runner` processes on the database, all registered."""
-    folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
+def _start_runners(
+    url: str, runners: int, procs: list[subprocess.Popen[str]], folder: Path
+) -> None:
+    """`runners` `cueflow runner` processes on the database, all registered (`folder`:
+    their data folder, for the log file)."""
     for _ in range(runners):
         proc = subprocess.Popen(
             [*APP, "--data-dir", str(folder), "--database-url", url, "runner"],
@@ -185,8 +188,9 @@ def lateness(
     db = init_db(made)
     import_text(db, CATALOGUE)
     procs: list[subprocess.Popen[str]] = []
+    folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
     try:
-        _start_runners(url, runners, procs)
+        _start_runners(url, runners, procs, folder)
         time.sleep(TEAM_SETTLE_SECONDS)  # (each has read the others: shares are settled)
 
         def run(at: datetime, n: int) -> ledger.NewRun:
@@ -223,6 +227,7 @@ def lateness(
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
         db.dispose()
         server.drop(made)
     late = [float(row[0]) for row in rows]
@@ -245,9 +250,10 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
     db = init_db(made)
     import_text(db, CATALOGUE)
     procs: list[subprocess.Popen[str]] = []
+    folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
     seconds = None
     try:
-        _start_runners(url, runners, procs)
+        _start_runners(url, runners, procs, folder)
         probe = Probe(url)
         probe.start()
         cpu = [_cpu_seconds(proc.pid) for proc in procs]
@@ -275,6 +281,7 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
         db.dispose()
         found = probe.figures(runs) if seconds is not None else {}
         server.drop(made)
