@@ -9,7 +9,16 @@ not counted. The database is $CUEFLOW_TEST_PG_URL's server (`.ci/run`), or a
 private cluster this script starts. procrastinate is in the optional `bench`
 extra; without it its rows are left out.
 
-    python -m benchmarks.team [--runs 2000] [--counts 1,2,4]
+Then fire lateness with 3 runners (`--lateness-runners`): 500 one-step runs due
+evenly over 5 s beside 10,000 due tomorrow; a run's lateness is its start
+(stamped by the runner whose claim won) minus its due time; target p99 ≤ 50 ms.
+
+While tuning: `--no-anchor` leaves procrastinate out, `--statements` lists each
+measured database's statements per run (pg_stat_statements, if the server loads
+it). Each throughput row also gives the runners' CPU milliseconds per run,
+commits and statements per run and the server sessions' sampled wait events.
+
+    python -m benchmarks.team [--runs 2000] [--counts 1,2,4] [--lateness-runners 3]
 """
 
 from __future__ import annotations
@@ -17,23 +26,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 from app.core.types import utcnow
 from app.engine.service import Service
+from app.storage import ledger
 from app.storage.db import init_db
 from app.workflow_file import import_text
+from benchmarks.common import percentile
 from benchmarks.generate import CATALOGUE
 from tests.support.postgres import PostgresServer, postgres_server
 
+LEAD_SECONDS = 2.0  # lateness: from scheduling to the first run's due time
+TEAM_SETTLE_SECONDS = 1.5  # lateness: each runner reads the live list once a second
+WARM_UP_RUNS = 40  # lateness: runs per runner before the measured ones (not measured)
+SHOW_STATEMENTS = False  # --statements: each measured database's statements per run
 ROOT = Path(__file__).resolve().parent.parent
 APP = (sys.executable, "-m", "app")
 
@@ -52,7 +72,117 @@ def _one(url: str, sql: str) -> Any:
         return None if row is None else row[0]
 
 
-def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    """A live process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Probe:
+    """What the server did for one measured database (what limits the throughput):
+    commits and statements (pg_stat_statements, when the server loads it), and
+    its sessions' wait events sampled every 10 ms. It looks from the server's
+    `postgres` database, so its own statements are not counted."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.database = parsed.database
+        self.admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+        self.waits: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                conn.execute("SELECT 1 FROM pg_stat_statements LIMIT 1")
+                self.statements = True
+            except psycopg.Error:  # (not in shared_preload_libraries)
+                self.statements = False
+        self._start = self._counters()
+
+    def _counters(self) -> tuple[int, int | None]:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            commits = conn.execute(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", (self.database,)
+            ).fetchone()
+            calls = None
+            if self.statements:
+                calls = conn.execute(
+                    "SELECT sum(calls) FROM pg_stat_statements s JOIN pg_database d "
+                    "ON d.oid = s.dbid WHERE d.datname = %s",
+                    (self.database,),
+                ).fetchone()[0]
+        return int(commits[0]) if commits else 0, None if calls is None else int(calls)
+
+    def _sample(self) -> None:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            while not self._stop.wait(0.01):
+                for state, kind, event in conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = %s AND backend_type = 'client backend'",
+                    (self.database,),
+                ):
+                    self.waits[f"{state}:{kind or 'CPU'}:{event or '-'}"] += 1
+
+    def start(self) -> None:
+        self._start = self._counters()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def figures(self, jobs: int) -> dict[str, Any]:
+        """Per run; called once the measured processes ended (they flush their counts)."""
+        time.sleep(1.1)  # (a backend's statistics reach shared memory within a second)
+        commits, calls = self._counters()
+        if SHOW_STATEMENTS and self.statements:
+            with psycopg.connect(self.admin, autocommit=True) as conn:
+                for count, query in conn.execute(
+                    "SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) "
+                    "FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
+                    "WHERE d.datname = %s ORDER BY calls DESC LIMIT 25",
+                    (self.database,),
+                ):
+                    print(f"  {count / jobs:7.2f}  {query}", file=sys.stderr)
+        total = sum(self.waits.values()) or 1
+        return {
+            "commits_per_run": round((commits - self._start[0]) / jobs, 2),
+            "statements_per_run": None
+            if calls is None or self._start[1] is None
+            else round((calls - self._start[1]) / jobs, 1),
+            "waits": {k: round(v / total, 3) for k, v in self.waits.most_common(6)},
+        }
+
+
+def _start_runners(
+    url: str, runners: int, procs: list[subprocess.Popen[str]], folder: Path
+) -> None:
+    """`runners` `cueflow runner` processes on the database, all registered (`folder`:
+    their data folder, for the log file)."""
+    for _ in range(runners):
+        proc = subprocess.Popen(
+            [*APP, "--data-dir", str(folder), "--database-url", url, "runner"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None and proc.stdout.readline().startswith("Cueflow")
+    _wait(
+        lambda: _one(url, "SELECT count(*) FROM schedulers WHERE stopped IS NULL") == runners,
+        30,
+    )
+
+
+def lateness(
+    server: PostgresServer, runners: int, due: int, window: float, ledger_size: int
+) -> dict[str, Any]:
+    """Fire lateness with `runners` schedulers on one database: `due` one-step runs
+    come due evenly over `window` seconds beside `ledger_size` runs due tomorrow,
+    as benchmarks/firing.py measures one SQLite clock. Lateness is a run's start
+    (its claim, stamped by the runner that won it) minus its due time."""
     made = server.create()
     url = made.render_as_string(hide_password=False)
     db = init_db(made)
@@ -60,20 +190,73 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
     procs: list[subprocess.Popen[str]] = []
     folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
     try:
-        for _ in range(runners):
-            proc = subprocess.Popen(
-                [*APP, "--data-dir", str(folder), "--database-url", url, "runner"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                cwd=ROOT,
+        _start_runners(url, runners, procs, folder)
+        time.sleep(TEAM_SETTLE_SECONDS)  # (each has read the others: shares are settled)
+
+        def run(at: datetime, n: int) -> ledger.NewRun:
+            return ledger.NewRun(
+                workflow="greet", workflow_version=1, params={"member": f"m{n}"}, scheduled_for=at
             )
-            assert proc.stdout is not None and proc.stdout.readline().startswith("Cueflow")
-            procs.append(proc)
+
+        # Warm-up, not measured: a runner's first runs pay its first imports, query
+        # compilations and statement preparations (up to 0.5 s late, measured).
+        warm = WARM_UP_RUNS * runners
+        with db.write() as session:
+            ledger.insert_runs(session, [run(utcnow(), n) for n in range(warm)])
+        _wait(lambda: _one(url, "SELECT count(*) FROM runs WHERE status = 'succeeded'") == warm, 60)
+        first = utcnow() + timedelta(seconds=LEAD_SECONDS)
+        every = timedelta(seconds=window / due)
+        with db.write() as session:
+            ledger.insert_runs(
+                session,
+                [run(first + timedelta(days=1, seconds=n), n) for n in range(ledger_size)],
+            )
+            due_ids = ledger.insert_runs(session, [run(first + n * every, n) for n in range(due)])
         _wait(
-            lambda: _one(url, "SELECT count(*) FROM schedulers WHERE stopped IS NULL") == runners,
-            30,
+            lambda: _one(url, "SELECT count(*) FROM runs WHERE status = 'succeeded'") == warm + due,
+            LEAD_SECONDS + window + 60,
         )
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT EXTRACT(EPOCH FROM started_at - scheduled_for), owner_scheduler "
+                "FROM runs WHERE id = ANY(%s)",
+                (due_ids,),
+            ).fetchall()
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+        db.dispose()
+        server.drop(made)
+    late = [float(row[0]) for row in rows]
+    return {
+        "runners": runners,
+        "due": due,
+        "window_s": window,
+        "in_ledger": ledger_size + due,
+        "p50_ms": round(1000 * statistics.median(late), 2),
+        "p99_ms": round(1000 * percentile(late, 0.99), 2),
+        "max_ms": round(1000 * max(late), 2),
+        "runs_per_scheduler": sorted(Counter(row[1] for row in rows).values()),
+        "load": os.getloadavg()[0],
+    }
+
+
+def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
+    made = server.create()
+    url = made.render_as_string(hide_password=False)
+    db = init_db(made)
+    import_text(db, CATALOGUE)
+    procs: list[subprocess.Popen[str]] = []
+    folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
+    seconds = None
+    try:
+        _start_runners(url, runners, procs, folder)
+        probe = Probe(url)
+        probe.start()
+        cpu = [_cpu_seconds(proc.pid) for proc in procs]
         Service(db).schedule_on_list(
             "touch_member",
             [f"m{n}" for n in range(runs)],
@@ -86,6 +269,8 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
             600,
             0.25,
         )
+        cpu = [_cpu_seconds(proc.pid) - before for proc, before in zip(procs, cpu, strict=True)]
+        probe.stop()
         seconds = _one(
             url,
             "SELECT EXTRACT(EPOCH FROM max(finished_at) - min(started_at)) FROM runs",
@@ -96,19 +281,23 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
         db.dispose()
+        found = probe.figures(runs) if seconds is not None else {}
         server.drop(made)
     return {
         "runs": runs,
         "seconds": float(seconds),
         "per_s": runs / float(seconds),
         "statuses": statuses,
+        "cpu_ms_per_run": round(1000 * sum(cpu) / runs, 2),
+        **found,
     }
 
 
 def procrastinate(server: PostgresServer, workers: int, runs: int) -> dict[str, Any] | None:
     try:
-        import procrastinate as _  # noqa: F401
+        import procrastinate as _
     except ImportError:
         return None
     made = server.create(migrated=False)
@@ -126,6 +315,8 @@ def procrastinate(server: PostgresServer, workers: int, runs: int) -> dict[str, 
     )
     try:
         subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+        probe = Probe(url)
+        probe.start()
         procs = [
             subprocess.Popen(
                 [
@@ -146,31 +337,53 @@ def procrastinate(server: PostgresServer, workers: int, runs: int) -> dict[str, 
             )
             for _ in range(workers)
         ]
-        for proc in procs:
-            proc.wait(timeout=600)
+        cpu = 0.0
+        for proc in procs:  # (wait4: the CPU time of an ended process)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            cpu += usage.ru_utime + usage.ru_stime
+        probe.stop()
+        found = probe.figures(runs)
         done = _one(url, "SELECT count(*) FROM bench_members WHERE finished IS NOT NULL")
         seconds = _one(
             url, "SELECT EXTRACT(EPOCH FROM max(finished) - min(started)) FROM bench_members"
         )
     finally:
         server.drop(made)
-    return {"runs": done, "seconds": float(seconds), "per_s": done / float(seconds)}
+    return {
+        "runs": done,
+        "seconds": float(seconds),
+        "per_s": done / float(seconds),
+        "cpu_ms_per_run": round(1000 * cpu / done, 2),
+        **found,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--counts", default="1,2,4")
+    parser.add_argument(
+        "--no-anchor", action="store_true", help="leave procrastinate out (while tuning)"
+    )
+    parser.add_argument("--statements", action="store_true", help="list statements per run")
+    parser.add_argument(
+        "--lateness-runners", type=int, default=3, help="fire lateness with this many (0: skip)"
+    )
+    parser.add_argument("--lateness-due", type=int, default=500)
     args = parser.parse_args(argv)
-    counts = [int(c) for c in args.counts.split(",")]
+    global SHOW_STATEMENTS
+    SHOW_STATEMENTS = args.statements
+    counts = [int(c) for c in args.counts.split(",") if c]
     rows: list[dict[str, Any]] = []
+    late: dict[str, Any] | None = None
     with postgres_server() as server:
         if isinstance(server, str):
             print(server, file=sys.stderr)
             return 1
         for count in counts:
             ours = cueflow(server, count, args.runs)
-            theirs = procrastinate(server, count, args.runs)
+            theirs = None if args.no_anchor else procrastinate(server, count, args.runs)
             row = {
                 "processes": count,
                 "cueflow": ours,
@@ -179,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
             }
             rows.append(row)
             print(json.dumps(row), flush=True)
+        if args.lateness_runners > 0:
+            late = lateness(server, args.lateness_runners, args.lateness_due, 5.0, 10_000)
+            print(json.dumps({"lateness": late}), flush=True)
     print()
     print("| processes | Cueflow runs/s | procrastinate jobs/s | load |")
     print("|---:|---:|---:|---:|")
@@ -188,6 +404,13 @@ def main(argv: list[str] | None = None) -> int:
             f"| {row['processes']} | {row['cueflow']['per_s']:.0f} | "
             f"{'-' if theirs is None else format(theirs['per_s'], '.0f')} | "
             f"{row['load']:.1f} |"
+        )
+    if late is not None:
+        print(
+            f"\nlateness with {late['runners']} runners: p50 {late['p50_ms']} ms, "
+            f"p99 {late['p99_ms']} ms, max {late['max_ms']} ms "
+            f"({late['due']} due over {late['window_s']:g} s, {late['in_ledger']:,} in the ledger; "
+            f"runs per scheduler {late['runs_per_scheduler']}; target p99 ≤ 50 ms)"
         )
     return 0
 

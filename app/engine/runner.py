@@ -47,7 +47,7 @@ from app.engine.step_runtime import (
 from app.engine.transactions import Batch, LeaseLost, Segment, TransactionLost
 from app.errors import BadInput, CueflowError, ExpressionError, StepFailed, describe
 from app.storage import catalog, ledger, schedulers, schedules
-from app.storage.db import Database
+from app.storage.db import Database, ended_idle, idle_reason
 
 log = logging.getLogger(__name__)
 DUE_SLACK = timedelta(seconds=1)  # a timer may fire this much before its run's time
@@ -457,10 +457,26 @@ class Runner:
             log.warning("run %s not finished here: %s", run_id, exc)
             self._pending.pop(run_id, None)
             return True
-        reason = describe(exc)
+        # On a server: its transaction was ended by the server for staying idle (a
+        # step computing past IDLE_TX_MS, or the process stalled). Failed with the
+        # reason, never put back to go round again (it would compute as long each
+        # time), unless this scheduler lost its lease meanwhile (its runs are
+        # another's now); batch-mates whose writes went with it (another
+        # exception: the batch's commit) do go round.
+        ended = ended_idle(exc)
+        reason = idle_reason() if ended else describe(exc)
         for _ in range(2):
             try:
                 with self.db.write() as session:
+                    if (
+                        ended
+                        and self.owner is not None
+                        and not schedulers.hold(session, self.owner)
+                    ):
+                        # Frozen past its lease too: its runs were taken over (LeaseLost).
+                        log.warning("run %s not finished here: %s", run_id, LeaseLost(self.owner))
+                        self._pending.pop(run_id, None)
+                        return True
                     self.flush_log(session, run_id)
                     ledger.add_log(session, run_id, reason, "error")
                     done = ledger.finish(
@@ -470,6 +486,7 @@ class Runner:
                         error=reason,
                         unless_finished=True,
                         owner=self.owner,
+                        unclaimed_too=ended,
                     )
                 break
             except Exception as exc2:

@@ -53,6 +53,8 @@ HEARTBEAT = "scheduler.heartbeat"
 HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
 STEAL_SECONDS = 1.0  # team mode: see Clock.steal_seconds
+TEAM_SECONDS = 1.0  # team mode: the live schedulers are read again this often
+PRUNE_SECONDS = 3600.0  # team mode: stopped schedulers' old rows are deleted this often
 # After its timeout, stop waits at most this long for the write lock to mark
 # the runs still going interrupted (a worker may be stuck holding it).
 STOP_WRITE_SECONDS = 2.0
@@ -102,6 +104,8 @@ class Clock:
         # Whether the last sync may have left due runs in the ledger (it read as many
         # as it asked for): only then do workers running low ask for a refill.
         self._more_due = True
+        self._team_at = -TEAM_SECONDS  # when _team was read (time.monotonic)
+        self._prune_at = 0.0  # when to prune stopped schedulers' rows next (time.monotonic)
         # Another's due run still waiting this long is armed here too (a busy or
         # slow machine's share; SKIP LOCKED gives each run to one).
         self.steal_seconds = STEAL_SECONDS
@@ -112,6 +116,7 @@ class Clock:
         if self.folder is None:
             self.lease = Lease(self.db)
             self.runner.owner = self.lease.id
+            self.db.warm(self.workers + 2)  # (its workers, watcher and lease thread)
         self.recovered = self.recover()
         for number in range(self.workers):
             thread = threading.Thread(
@@ -269,6 +274,19 @@ class Clock:
             return None
         return team.index(lease.id), len(team)
 
+    def _refresh_team(self) -> bool:
+        """On a server: read the live schedulers again once TEAM_SECONDS old; True if
+        they changed (the due runs are shared anew). A scheduler that joins or signs
+        off is so seen within about a second, not at the next lease round: until
+        then each would arm every run, and three claims in four would miss."""
+        if self.lease is None or time.monotonic() - self._team_at < TEAM_SECONDS:
+            return False
+        with self.db.read() as session:
+            team = schedulers.live_ids(session)
+        self._team_at = time.monotonic()
+        changed, self._team = team != self._team, team
+        return changed
+
     def _others_running(self) -> bool:
         """On a server: whether another scheduler has not signed off (nor been found dead)."""
         if self.lease is None:
@@ -300,6 +318,11 @@ class Clock:
             self._resume(
                 session, interrupted, "interrupted: the scheduler running it stopped beating"
             )
+            if time.monotonic() >= self._prune_at:  # at start-up, then once an hour
+                pruned = schedulers.prune(session)
+                self._prune_at = time.monotonic() + PRUNE_SECONDS
+                if pruned:
+                    log.info("forgot %s stopped over a week ago", counted(pruned, "scheduler"))
         if dead:
             log.warning(
                 "%s %s found dead (lease expired)",
@@ -340,9 +363,9 @@ class Clock:
             return
         woke = bool(self.take_over())
         with self.db.read() as session:
-            team = sorted(row.id for row in schedulers.listing(session))
+            team = schedulers.live_ids(session)
         if team != self._team:
-            self._team = team
+            self._team, self._team_at = team, time.monotonic()
             woke = True
         if woke:
             self._wake.set()
@@ -384,9 +407,9 @@ class Clock:
         """Re-arm APScheduler from the ledger's earliest due runs."""
         if self._stop.is_set():
             return
-        share = self._share()
         wanted_count = self.horizon + len(self._in_flight)
         steal = self.now() - timedelta(seconds=self.steal_seconds)
+        share = self._share()
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
             due = [] if paused else ledger.next_due(session, wanted_count, share, steal)
@@ -544,6 +567,10 @@ class Clock:
                 if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
                     changed = self._check_health() or changed
                     last_beat = time.monotonic()
+                try:
+                    changed = self._refresh_team() or changed
+                except Exception:
+                    log.exception("cannot read the live schedulers; will retry")
                 try:
                     changed = probe.changed() or changed
                 except Exception:

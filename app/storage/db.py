@@ -40,6 +40,7 @@ NOTIFY_CHANNEL = "cueflow_ledger"
 CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
 LISTEN_SECONDS = 0.5  # the listener looks at its stop flag this often
 IDLE_TX_MS = 5000  # PostgreSQL ends a transaction idle this long (a frozen scheduler's)
+POOL_SIZE = 8  # connections to a server kept open per process (more are opened as needed)
 
 
 class TransactionFailed(Exception):
@@ -159,6 +160,10 @@ class Database:
                 # No ping per checkout: it cost a third of a run's time. A connection a
                 # restarted server dropped fails once, and SQLAlchemy then renews the pool.
                 pool_pre_ping=False,
+                # Kept open: a runner's workers write side by side (one connection
+                # each, see write), beside its watcher, lease thread and readers.
+                pool_size=POOL_SIZE,
+                max_overflow=64,
             )
         else:
             self.engine = create_engine(
@@ -206,20 +211,38 @@ class Database:
     def write(self, *, urgent: bool = True, timeout: float | None = None) -> Iterator[Session]:
         """A unit of work that commits on success and rolls back on error.
 
-        Writers of this process queue on a lock first: SQLite lets one writer
-        at a time anyway, and its busy handler waits by sleeping, which with
+        On SQLite, writers of this process queue on a lock first: it lets one
+        writer at a time anyway, and its busy handler waits by sleeping, which with
         several worker threads costs far more than the writes themselves.
         Other processes are still kept in line by the busy timeout. Runs are
         written with `urgent=False`: they make way for any other writer.
         An urgent writer given a `timeout` raises WriteLockBusy after waiting
         that long for this process's other writers.
         """
+        if not self.side.one_writer:
+            # On a server the row locks keep writers apart, as they do between
+            # processes: a run's round trips overlap the other workers' (one lock
+            # for the process made a runner's four workers one, waiting on the network).
+            with self._writer.begin() as session:
+                yield session
+            return
         self.write_lock.acquire(urgent=urgent, timeout=timeout)
         try:
             with self._writer.begin() as session:
                 yield session
         finally:
             self.write_lock.release()
+
+    def warm(self, connections: int) -> None:
+        """On a server: open up to `connections` pooled connections now (a scheduler
+        starting, its workers about to write side by side), not when the first due
+        runs need them: a new server session took tens of milliseconds each, all
+        added to those runs' lateness."""
+        if self.side.one_writer:
+            return
+        opened = [self.engine.connect() for _ in range(min(connections, POOL_SIZE))]
+        for connection in opened:
+            connection.close()
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it (frees disk space; SQLite)."""
@@ -278,6 +301,34 @@ def rollback_to(session: Session, name: str) -> None:
     conn = driver(session)
     conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
     conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+def ended_idle(exc: BaseException) -> bool:
+    """Whether `exc` (or what it was raised from) is PostgreSQL ending the session
+    because its transaction stayed idle over IDLE_TX_MS (a step computing in Python
+    between two statements, or a frozen process): none of that transaction is kept."""
+    seen: set[int] = set()
+    waiting: list[BaseException] = [exc]
+    while waiting:  # (its causes and contexts: a rollback failing on the lost connection
+        current = waiting.pop()  # is raised from it while handling it)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if type(current).__name__ == "IdleInTransactionSessionTimeout":  # (psycopg.errors)
+            return True
+        for linked in (getattr(current, "orig", None), current.__cause__, current.__context__):
+            if isinstance(linked, BaseException):
+                waiting.append(linked)
+    return False
+
+
+def idle_reason() -> str:
+    """What a run ended by ended_idle says."""
+    return (
+        "the database server ended the run's transaction: it stayed idle in its "
+        f"transaction over {IDLE_TX_MS / 1000:g} s (a step computing, or the process "
+        "stalled; idle_in_transaction_session_timeout); none of its writes were kept"
+    )
 
 
 def transaction_alive(session: Session) -> bool:

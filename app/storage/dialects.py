@@ -73,6 +73,11 @@ class Side:
     # Taken in a schema upgrade's transaction so that processes starting at once
     # upgrade once ("": the database's own write lock suffices, one file, one process).
     schema_lock: ClassVar[str]
+    # Whether the database takes one writer at a time (SQLite: its file lock), so a
+    # process's writers queue on its own lock first (db.WriteLock) rather than on
+    # the busy handler. False: the server's row locks keep writers apart, within a
+    # process as between processes.
+    one_writer: ClassVar[bool]
 
     def time(self, value: datetime) -> Any:
         raise NotImplementedError
@@ -135,6 +140,7 @@ class SqliteSide(Side):
     type_row = "SELECT name, privacy FROM data_types WHERE id = ?"
     run_search = "(workflow LIKE ? OR id LIKE ? OR params LIKE ?)"
     schema_lock = ""
+    one_writer = True
 
     time = staticmethod(to_db_time)
     read_time = staticmethod(from_db_time)  # type: ignore[assignment]
@@ -252,6 +258,7 @@ class PostgresSide(Side):
     type_row = "SELECT name, privacy::text FROM data_types WHERE id = ?"
     run_search = "(workflow ILIKE ? OR id ILIKE ? OR params::text ILIKE ?)"
     schema_lock = "SELECT pg_advisory_xact_lock(8130206114)"  # (a fixed key: Cueflow's schema)
+    one_writer = False
 
     def time(self, value: datetime) -> datetime:
         if value.tzinfo is None:

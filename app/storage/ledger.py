@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.ids import new_id, new_ids
@@ -296,16 +296,21 @@ def finish(
     returned: dict[str, Any] | None = None,
     unless_finished: bool = False,
     owner: str | None = None,
+    unclaimed_too: bool = False,
 ) -> bool:
     """Record the end of a running run. False if it was no longer running.
 
     With `unless_finished`, a run still scheduled is finished too (a run whose
     claim was rolled back by the failure being recorded). With `owner` (team
     mode), only while that scheduler still owns the run: a run taken over from
-    it is not finished by it (and a scheduled one is left to go round again).
+    it is not finished by it (and a scheduled one is left to go round again,
+    unless `unclaimed_too`: its own execution is what failed, see
+    Runner.fail_unexpected; a run another scheduler claimed since is left alone).
     """
     if owner is not None:
         condition, extra = "status = 'running' AND owner_scheduler = ?", [owner]
+        if unclaimed_too:
+            condition = f"({condition} OR status = 'scheduled')"
     else:
         statuses = "('running', 'scheduled')" if unless_finished else "('running')"
         condition, extra = f"status IN {statuses}", []
@@ -368,7 +373,10 @@ def next_due(
 ) -> list[tuple[str, datetime]]:
     """The earliest scheduled runs; with `share` (mine, of) on PostgreSQL, only those
     whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server,
-    and any due before `steal_before` (another's share it is late with)."""
+    then, if they are fewer than `limit`, others' runs due before `steal_before`
+    (another's share it is late with), latest first: the owner works from the
+    earliest, so the two rarely race for a run (with all four schedulers arming
+    every late run, three claims in four missed and the backlog grew)."""
     if share is None:
         # Plain SQL: the clock asks for a horizon of rows every time due runs drain,
         # and the ORM's row processing cost ten times what SQLite does (issue 18).
@@ -386,10 +394,23 @@ def next_due(
         .limit(limit)
     )
     mine, of = share
-    ours = share_of(m.Run.id, of) == mine
-    if steal_before is not None:
-        ours = or_(ours, m.Run.scheduled_for < steal_before)
-    return [(row.id, row.scheduled_for) for row in session.execute(query.where(ours))]
+    ours = [
+        (row.id, row.scheduled_for)
+        for row in session.execute(query.where(share_of(m.Run.id, of) == mine))
+    ]
+    if steal_before is None or len(ours) >= limit:
+        return ours
+    late = session.execute(
+        select(m.Run.id, m.Run.scheduled_for)
+        .where(
+            m.Run.status == SCHEDULED,
+            m.Run.scheduled_for < steal_before,
+            share_of(m.Run.id, of) != mine,
+        )
+        .order_by(m.Run.scheduled_for.desc(), m.Run.id.desc())
+        .limit(limit - len(ours))
+    )
+    return ours + [(row.id, row.scheduled_for) for row in late]
 
 
 def share_of(column: Any, of: int) -> Any:

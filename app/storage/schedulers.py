@@ -25,11 +25,14 @@ from sqlalchemy.orm import Session
 from app import __version__
 from app.core.ids import new_id
 from app.core.types import utcnow
-from app.storage.db import Database, side
+from app.storage.db import NOTIFY_CHANNEL, Database, side
 from app.storage.dialects import Side
 
 # A takeover waits at most this long for a frozen scheduler's row or runs.
 LOCK_WAIT = "2s"
+# A stopped scheduler's row is kept this long after its last heartbeat (`cueflow
+# runners` lists only live ones; a finished run's owner_scheduler may outlive it).
+KEEP_STOPPED = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def register(db: Database) -> str:
                 **_bind(forms),
             },
         )
+        _announce(conn, forms)
     return scheduler_id
 
 
@@ -109,6 +113,14 @@ def sign_off(db: Database, scheduler_id: str) -> None:
             ),
             {"id": scheduler_id, **_bind(forms)},
         )
+        _announce(conn, forms)
+
+
+def _announce(conn: Connection, forms: Side) -> None:
+    """The team changed: the other clocks re-read it and re-share the due runs at
+    once (NOTIFY on the ledger's channel, sent at commit; a hint, as in db.announce)."""
+    if forms.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 
 def hold(session: Session, scheduler_id: str) -> bool:
@@ -159,6 +171,13 @@ def expire_dead(session: Session, me: str, lease: float) -> list[str]:
     return [row[0] for row in rows]
 
 
+def live_ids(session: Session) -> list[str]:
+    """The IDs of the schedulers that have not stopped, sorted (each one's place in
+    this list is its share of the due runs)."""
+    rows = session.execute(text("SELECT id FROM schedulers WHERE stopped IS NULL ORDER BY id"))
+    return [row[0] for row in rows]
+
+
 def listing(session: Session, *, include_stopped: bool = False) -> list[SchedulerRow]:
     """The schedulers, newest first, each with its runs in flight."""
     where = "" if include_stopped else "WHERE s.stopped IS NULL "
@@ -201,3 +220,27 @@ def expire(session: Session, scheduler_ids: list[str]) -> list[str]:
         {**{f"i{n}": value for n, value in enumerate(scheduler_ids)}, **_bind(forms)},
     )
     return [row[0] for row in rows]
+
+
+def prune(session: Session, keep: timedelta = KEEP_STOPPED) -> int:
+    """Delete the rows of schedulers that stopped (signed off, or found dead) and last
+    beat more than `keep` ago, unless a run still counts as theirs (running: the
+    takeover finds it through the stopped row); returns how many. A scheduler found
+    dead long after it stopped beating goes as soon as its runs are taken over."""
+    forms = side(session)
+    if forms.name == "postgresql":
+        cutoff, args = (
+            "clock_timestamp() - make_interval(secs => :keep)",
+            {"keep": keep.total_seconds()},
+        )
+    else:
+        cutoff, args = ":cutoff", {"cutoff": forms.time(utcnow() - keep)}
+    rows = session.execute(
+        text(
+            f"DELETE FROM schedulers WHERE stopped IS NOT NULL AND heartbeat < {cutoff} "
+            "AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.status = 'running' "
+            "AND runs.owner_scheduler = schedulers.id) RETURNING id"
+        ),
+        args,
+    )
+    return len(rows.all())

@@ -229,6 +229,9 @@ workflows:
 """
 
 
+@pytest.mark.sqlite_only(
+    reason="the process write lock is SQLite's: on a server writers queue on row locks"
+)
 def test_stop_does_not_hang_on_a_worker_stuck_behind_the_write_lock(
     db: Database, service: Service, running_clock: StartClock
 ) -> None:

@@ -282,3 +282,41 @@ def test_a_share_left_late_is_taken_by_another_scheduler(
         wait_until(lambda seen=seen: lease.rounds > seen)
     assert {_run(flows, r).owner_scheduler for r in ids} == {lease.id}
     assert _notes(flows) == 20
+
+
+def test_a_scheduler_that_joins_is_given_its_share_within_a_second_or_two(
+    flows: Database, running_clock: StartClock
+) -> None:
+    """A newcomer is seen by the others within about TEAM_SECONDS (the live list is
+    read again that often), not only at their next lease round (here every 5 s):
+    meanwhile each would arm every run."""
+    from app.scheduling.clock import TEAM_SECONDS
+
+    with flows.write() as session:
+        settings.set_value(session, "runner.lease", "60")
+    clock = running_clock()
+    assert clock.lease is not None and clock.lease.interval == 5
+    wait_until(lambda: clock._team == [clock.lease.id])  # type: ignore[union-attr]
+    joined = time.monotonic()
+    newcomer = schedulers.register(flows)
+    wait_until(lambda: newcomer in clock._team, timeout=4 * TEAM_SECONDS)
+    assert time.monotonic() - joined < clock.lease.interval
+    schedulers.sign_off(flows, newcomer)
+    wait_until(lambda: newcomer not in clock._team, timeout=4 * TEAM_SECONDS)
+
+
+def test_a_starting_scheduler_prunes_those_stopped_over_a_week_ago(
+    flows: Database, running_clock: StartClock
+) -> None:
+    old, recent = schedulers.register(flows), schedulers.register(flows)
+    for gone, days in ((old, 8), (recent, 1)):
+        schedulers.sign_off(flows, gone)
+        with flows.write() as session:
+            row = session.get(m.Scheduler, gone)
+            assert row is not None
+            row.heartbeat = utcnow() - timedelta(days=days)
+    clock = running_clock()
+    assert clock.lease is not None
+    with flows.read() as session:
+        left = {row.id for row in schedulers.listing(session, include_stopped=True)}
+    assert left == {clock.lease.id, recent}

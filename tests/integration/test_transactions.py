@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -72,10 +73,12 @@ def _status(other: OtherConnection, run_id: str) -> str:
 
 
 def _no_early_commit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batch commits early once open SEGMENT_SECONDS (20 ms): a slow machine (or a
-    database server) would take longer than that over these runs, and these tests are
-    about what a batch does at its end."""
+    """A batch commits early once open SEGMENT_SECONDS (20 ms; on a server
+    SERVER_SEGMENT_SECONDS): a slow machine (or a database server) would take longer
+    than that over these runs, and these tests are about what a batch does at its end."""
     monkeypatch.setattr(transactions, "SEGMENT_SECONDS", 60.0)
+    monkeypatch.setattr(transactions, "SERVER_SEGMENT_SECONDS", 60.0)
+    monkeypatch.setattr(transactions, "SERVER_SEGMENT_CPU_SECONDS", 60.0)
 
 
 def _titles(other: OtherConnection) -> list[str]:
@@ -117,8 +120,13 @@ def test_a_failed_data_step_is_undone_and_leaves_its_record(
 
 
 def test_listeners_hear_of_a_run_only_once_it_is_committed(
-    db: Database, runner: Runner, events: EventBus, other: OtherConnection
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _no_early_commit(monkeypatch)  # (a loaded machine may take longer than a segment)
     seen: list[tuple[str, str]] = []
 
     def on_event(event: Any) -> None:
@@ -186,6 +194,9 @@ def test_a_batch_that_cannot_commit_leaves_its_runs_scheduled(
     assert _titles(other) == []
 
 
+@pytest.mark.sqlite_only(
+    reason="on a server no process write lock is queued on: see the test below"
+)
 def test_a_batch_makes_way_for_another_writer(
     db: Database,
     runner: Runner,
@@ -215,6 +226,38 @@ def test_a_batch_makes_way_for_another_writer(
         assert _titles(other) == ["a", "edit"]
         assert runner.execute(second) == "succeeded"
     assert _titles(other) == ["a", "b", "edit"]
+
+
+def test_on_a_server_an_edit_commits_beside_an_open_batch(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgreSQL: writers of one process do not queue on a process lock (row locks
+    keep them apart, as between processes), so an edit is not held up by a worker's
+    open batch, and the batch needs no way made for it."""
+    if db.side.one_writer:
+        pytest.skip("SQLite: one writer at a time (the test above)")
+    first = _schedule(db, events, "make", {"title": "a"})
+    _no_early_commit(monkeypatch)
+    saved = threading.Event()
+
+    def save_an_edit() -> None:  # what the window does on the GUI thread
+        with db.write() as session:
+            catalog.create_thing(session, "Task", {"title": "edit"})
+        saved.set()
+
+    with runner.batch() as batch:
+        assert runner.execute(first) == "succeeded"
+        editor = threading.Thread(target=save_an_edit)
+        editor.start()
+        assert saved.wait(5)  # committed while the batch is still open…
+        editor.join(5)
+        assert _titles(other) == ["edit"]  # …which has not committed its run yet
+        assert batch.young and not db.write_lock.wanted
+    assert _titles(other) == ["a", "edit"]
 
 
 MORE_FLOWS = """
@@ -473,3 +516,27 @@ workflows:
         steps = ledger.step_results(session, run_id)
     assert [step.status for step in steps] == ["succeeded", "failed"]
     assert steps[1].error is not None and "privacy rules do not let" in steps[1].error
+
+
+def test_a_segment_is_old_by_wall_clock_on_sqlite_by_its_threads_cpu_on_a_server(
+    db: Database,
+) -> None:
+    """SQLite: 20 ms of wall clock (it holds the one write lock). A server: 20 ms of
+    the worker thread's CPU (a busy machine's waits do not make it commit more),
+    or 1 s of wall clock."""
+    unit = transactions._Unit(db)
+    try:
+        time.sleep(0.05)  # (time passing is what is tested)
+        if db.side.one_writer:
+            assert transactions.is_old(db, unit)
+            return
+        assert not transactions.is_old(db, unit)  # waited, spent no CPU in it
+        spent = time.thread_time() + 2 * transactions.SERVER_SEGMENT_CPU_SECONDS
+        while time.thread_time() < spent:
+            pass
+        assert transactions.is_old(db, unit)
+        unit.opened -= transactions.SERVER_SEGMENT_SECONDS  # (as if open for 1 s)
+        unit.cpu_opened = time.thread_time()
+        assert transactions.is_old(db, unit)
+    finally:
+        unit.rollback()

@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.core.types import utcnow
 from app.errors import BadInput
@@ -170,3 +171,60 @@ def test_a_lease_outside_its_range_is_refused(db: Database, text: str) -> None:
         settings.set_value(session, "runner.lease", text)
     with db.read() as session:
         assert settings.get(session, "runner.lease") == 30
+
+
+def test_a_share_comes_first_then_others_late_runs_latest_first(flows: Database) -> None:
+    """Team mode's arming (ledger.next_due with a share): its own share of the due
+    runs, then, only to fill the limit, others' runs late past `steal_before`, the
+    latest first (their owner works from the earliest: the two rarely meet)."""
+    if flows.side.name != "postgresql":
+        pytest.skip("shares are hashed by PostgreSQL's hashtext (SQLite has one scheduler)")
+    now = utcnow()
+    with flows.write() as session:
+        ids = [
+            ledger.insert_run(session, new_run(at=now - timedelta(seconds=60 - n)))
+            for n in range(40)
+        ]
+        owner = dict(
+            session.execute(
+                select(m.Run.id, ledger.share_of(m.Run.id, 2)).where(m.Run.id.in_(ids))
+            ).all()
+        )
+    mine = [r for r in ids if owner[r] == 0]
+    theirs = [r for r in ids if owner[r] == 1]
+    assert mine and theirs
+
+    def due(limit: int, steal: timedelta) -> list[str]:
+        with flows.read() as session:
+            return [r for r, _ in ledger.next_due(session, limit, (0, 2), now - steal)]
+
+    assert due(100, timedelta(0)) == mine + theirs[::-1]
+    assert due(len(mine) + 2, timedelta(0)) == mine + theirs[::-1][:2]
+    assert due(len(mine), timedelta(0)) == mine  # its own fill the limit: nothing taken
+    assert due(100, timedelta(hours=1)) == mine  # none of theirs late yet
+
+
+def test_stopped_schedulers_are_pruned_a_week_after_their_last_beat(flows: Database) -> None:
+    me, old, recent, silent, owning = (schedulers.register(flows) for _ in range(5))
+    for gone in (old, recent, owning):
+        schedulers.sign_off(flows, gone)
+    held = _running(flows, owning)  # not yet taken over: its row must stay
+    _age(flows, old, 8 * 86400)
+    _age(flows, recent, 6 * 86400)
+    _age(flows, silent, 8 * 86400)  # not stopped yet: the takeover's to judge first
+    _age(flows, owning, 8 * 86400)
+    with flows.write() as session:
+        assert schedulers.prune(session) == 1
+    with flows.read() as session:
+        left = {row.id for row in schedulers.listing(session, include_stopped=True)}
+    assert left == {me, recent, silent, owning}
+    with flows.write() as session:
+        assert schedulers.expire_dead(session, me, 30) == [silent]
+        assert ledger.interrupt_orphans(session, "gone") == [held]
+        assert schedulers.prune(session) == 2  # found dead a week late: goes at once
+    with flows.read() as session:
+        left = {row.id for row in schedulers.listing(session, include_stopped=True)}
+        assert [row.id for row in schedulers.listing(session)] == [me]
+    assert left == {me, recent}
+    with flows.write() as session:
+        assert schedulers.prune(session) == 0
