@@ -120,8 +120,19 @@ class DataArea(QWidget):
         self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
         self._edited_row = -1  # the row whose name was just typed (Tab goes to its type)
         self._pending_fields: tuple[list[FieldDef], int] | None = None
+        # A blank row at the end, typed into like a spreadsheet's: not a field until named.
+        self._new_row = -1
+        self._named_last_row = False  # Return after naming the last row opens a new one
+        self._last_save_ok = False
         self.fields_table.itemDelegate().closeEditor.connect(self.on_field_editor_closing)
-        fields_layout.addWidget(self.fields_table, 1)
+        table_column = QVBoxLayout()
+        table_column.addWidget(self.fields_table, 1)
+        # What the type guessed from a new field's name is, so nobody opens the list to check.
+        self.field_note = QLabel(fields_box)
+        self.field_note.setObjectName("fieldNote")
+        self.field_note.setWordWrap(True)
+        table_column.addWidget(self.field_note)
+        fields_layout.addLayout(table_column, 1)
         field_buttons = QVBoxLayout()
         self.add_field_button = QPushButton(self.tr("Add field"), fields_box)
         self.add_field_button.setObjectName("addFieldButton")
@@ -241,6 +252,7 @@ class DataArea(QWidget):
 
     def _show_fields(self) -> None:
         table = self.fields_table
+        self._new_row = -1
         with QSignalBlocker(table):
             fields = self.current.fields if self.current else ()
             table.setRowCount(len(fields))
@@ -264,6 +276,8 @@ class DataArea(QWidget):
         out = []
         for row in range(table.rowCount()):
             item = table.item(row, FIELD_NAME)
+            if row == self._new_row:
+                continue  # the blank row typed into is not a field yet
             combo = table.cellWidget(row, FIELD_TYPE)
             check = table.cellWidget(row, FIELD_LIST)
             base = combo.currentText() if isinstance(combo, QComboBox) else "text"
@@ -332,6 +346,11 @@ class DataArea(QWidget):
     @Slot(QTableWidgetItem)
     def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
         row = self._edited_row = item.row()
+        if row == self._new_row:
+            if not item.text().strip():
+                return  # still blank: ended when its editor closes
+            self._new_row = -1  # named: a field now
+        self._named_last_row = row == self.fields_table.rowCount() - 1
         fields = list(self._fields_from_table())
         self._pending_fields = (fields, row)
         if self.fields_table.state() == QAbstractItemView.State.EditingState:
@@ -348,21 +367,74 @@ class DataArea(QWidget):
 
     def _save_named(self, fields: list[FieldDef], row: int) -> bool:
         before = self.current.fields if self.current else ()
-        if 0 <= row < len(fields) and row < len(before) and _PLACEHOLDER.match(before[row].name):
+        guessed = ""
+        if 0 <= row < len(fields) and (row >= len(before) or _PLACEHOLDER.match(before[row].name)):
             # A new field named for the first time: the type its name suggests.
             suggestion = suggested_type(fields[row].name, self.types)
             if suggestion and fields[row].type == ValueType("text"):
                 fields[row] = FieldDef(fields[row].name, ValueType(suggestion))
-        return self.save_fields(tuple(fields))
+                guessed = self.tr("{field}: {type} (guessed from its name; change it in Type)")
+            else:
+                guessed = self.tr("{field}: {type}")
+            guessed = guessed.format(field=fields[row].name, type=fields[row].type.base)
+        self._last_save_ok = self.save_fields(tuple(fields))
+        if self._last_save_ok and guessed:
+            self.field_note.setText(guessed)
+            if row >= len(before):
+                self.status_message.emit(
+                    self.tr("Added the field {fields}").format(fields=fields[row].name)
+                )
+        return self._last_save_ok
 
     @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
     def on_field_editor_closing(
         self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
     ) -> None:
-        """Tab out of a name moves to its type (once the save has rebuilt the rows)."""
+        """Tab out of a name moves to its type (once the save has rebuilt the rows);
+        Return after naming the last field opens a new blank row for the next one;
+        leaving the blank row unnamed (Return, Escape, a click elsewhere) ends it."""
+        if self._new_row >= 0:
+            QTimer.singleShot(0, self._end_new_field)
+            return
+        named_last, self._named_last_row = self._named_last_row, False
         if hint == QAbstractItemDelegate.EndEditHint.EditNextItem and self._edited_row >= 0:
             row, self._edited_row = self._edited_row, -1
             QTimer.singleShot(0, lambda: self._focus_field_type(row))
+        elif hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and named_last:
+            self._edited_row = -1
+            QTimer.singleShot(0, self._continue_new_field)
+
+    def _continue_new_field(self) -> None:
+        if self.flush_fields() and self._last_save_ok:
+            self.start_new_field()
+
+    def _end_new_field(self) -> None:
+        """Take away the blank row left unnamed: no empty field stays behind."""
+        row = self._new_row
+        if row < 0 or self.fields_table.state() == QAbstractItemView.State.EditingState:
+            return
+        self._new_row = -1
+        with QSignalBlocker(self.fields_table):
+            self.fields_table.removeRow(row)
+
+    def start_new_field(self) -> None:
+        """Open a blank row at the end, its name ready for typing (no Add field click):
+        Return names it and opens the next; Return or Escape on a blank one ends it."""
+        self.flush_fields()
+        if self.current is None or self._new_row >= 0:
+            return
+        table = self.fields_table
+        row = table.rowCount()
+        with QSignalBlocker(table):
+            table.insertRow(row)
+            table.setItem(row, FIELD_NAME, QTableWidgetItem())
+            hint = QTableWidgetItem(self.tr("guessed from the name"))
+            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            hint.setForeground(table.palette().placeholderText())
+            table.setItem(row, FIELD_TYPE, hint)
+        self._new_row = row
+        table.scrollToBottom()
+        self.edit_field_name(row)
 
     def _focus_field_type(self, row: int) -> None:
         combo = self.fields_table.cellWidget(row, FIELD_TYPE)
@@ -431,6 +503,10 @@ class DataArea(QWidget):
             )
             return
         self.reload(name)
+        self.field_note.setText(
+            self.tr("Type the first field's name (e.g. email), then Return for the next.")
+        )
+        self.start_new_field()  # the fields come next: ready for typing at once
 
     # --- things -------------------------------------------------------------------
 

@@ -1,0 +1,163 @@
+"""The seed tutorial's steps as a first-time user does them, with mouse and keyboard
+through the real widgets, each test counting its actions (issue 14: the tutorial
+in under 40 actions). One action: a click, a typed word, or one key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+
+from app.core.types import ValueType
+from app.ui.shell.context import AppContext
+from app.ui.shell.main_window import AREA_DATA, MainWindow
+
+
+class Actions:
+    """Drives the widgets like the person did and counts what they did."""
+
+    def __init__(self, qtbot: Any) -> None:
+        self.qtbot = qtbot
+        self.count = 0
+
+    def click(self, widget: Any) -> None:
+        self.count += 1
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+    def type(self, text: str) -> None:
+        """Type into whatever has the focus (the person does not click first)."""
+        self.count += 1
+        focused = QApplication.focusWidget()
+        assert isinstance(focused, QLineEdit), focused
+        self.qtbot.keyClicks(focused, text)
+
+    def key(self, key: Qt.Key) -> None:
+        self.count += 1
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        self.qtbot.keyClick(focused, key)
+
+
+def _answer_new_type(qtbot: Any, actions: Actions, name: str) -> None:
+    """Type the new type's name into the modal name question, then Return."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog) or not dialog.isVisible():
+            QTimer.singleShot(10, answer)  # not shown yet
+            return
+        line = dialog.findChild(QLineEdit)
+        line.setFocus()
+        actions.count += 1
+        qtbot.keyClicks(line, name)
+        actions.count += 1
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_a_new_data_type_and_its_fields_take_seven_actions(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    actions = Actions(qtbot)
+    messages: list[str] = []
+    area.status_message.connect(messages.append)
+    _answer_new_type(qtbot, actions, "User")
+    actions.click(area.new_type_button)  # returns once the question is answered
+    assert area.current is not None and area.current.name == "User"
+    # The fields table waits for the first field's name: no Add field click.
+    window.activateWindow()  # as the window manager does once the question closes
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    assert area.fields_table.rowCount() == 2  # name, and the blank row typed into
+    actions.type("email")
+    actions.key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: area.current is not None and len(area.current.fields) == 2)
+    qtbot.waitUntil(lambda: area.fields_table.rowCount() == 3)  # the next blank row
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    actions.type("birthday")
+    actions.key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: area.current is not None and len(area.current.fields) == 3)
+    assert actions.count == 7
+    assert [(f.name, f.type) for f in area.current.fields] == [
+        ("name", ValueType("text")),
+        ("email", ValueType("text")),
+        ("birthday", ValueType("date")),
+    ]
+    # The guess is shown where the person looks: the Type cell and a short note.
+    combo = area.fields_table.cellWidget(2, 1)
+    assert combo.currentText() == "date"
+    assert area.field_note.text().startswith("birthday: date (guessed")
+    assert "Added the field birthday" in messages
+    # Return on the blank row ends it: no empty field left behind.
+    qtbot.waitUntil(lambda: area.fields_table.rowCount() == 4)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: area.fields_table.rowCount() == 3)
+    assert [f.name for f in context.data.data_types()["User"].fields] == [
+        "name",
+        "email",
+        "birthday",
+    ]
+
+
+def test_escape_or_a_click_elsewhere_ends_the_blank_field_row(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    area.create_type("User")
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "half typed")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # nothing saved, the row goes
+    qtbot.waitUntil(lambda: area.fields_table.rowCount() == 1)
+    assert [f.name for f in context.data.data_types()["User"].fields] == ["name"]
+    area.start_new_field()
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    qtbot.mouseClick(area.search_edit, Qt.MouseButton.LeftButton)  # leaves it blank
+    area.search_edit.setFocus()
+    qtbot.waitUntil(lambda: area.fields_table.rowCount() == 1)
+    assert [f.name for f in context.data.data_types()["User"].fields] == ["name"]
+
+
+def test_two_parameters_take_five_actions_and_a_blank_row_ends_them(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    table = editor.params_table
+    actions = Actions(qtbot)
+    actions.click(editor.add_param_button)
+    actions.type("birthday")
+    actions.key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.rowCount() == 3)  # the next blank row, ready for typing
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    actions.type("owner")
+    actions.key(Qt.Key.Key_Return)
+    assert actions.count == 5
+    qtbot.waitUntil(lambda: table.rowCount() == 4)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # ends the blank row
+    qtbot.waitUntil(lambda: table.rowCount() == 3)
+    assert editor.workflow is not None
+    assert [(p.key, str(p.type)) for p in editor.workflow.parameters] == [
+        ("user", "User"),
+        ("birthday", "date"),  # guessed from the key, shown in its Type cell
+        ("owner", "text"),
+    ]
+    assert table.cellWidget(1, 1).currentText() == "date"
+    table.start_new_row()
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # blank: ends it too
+    qtbot.waitUntil(lambda: table.rowCount() == 3)
+    assert len(editor.workflow.parameters) == 3
