@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from app.core.types import ValueType
 from app.ui.shell.context import AppContext
@@ -161,3 +161,42 @@ def test_two_parameters_take_five_actions_and_a_blank_row_ends_them(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # blank: ends it too
     qtbot.waitUntil(lambda: table.rowCount() == 3)
     assert len(editor.workflow.parameters) == 3
+
+
+def test_a_delete_names_the_thing_and_offers_undo_in_a_bar(
+    qtbot: Any, monkeypatch: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    model = area.things_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    asked: list[str] = []
+
+    def yes(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    area.things_view.selectRow(0)
+    qtbot.mouseClick(area.delete_thing_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Delete User Ada?"]
+    qtbot.waitUntil(lambda: model.rowCount() == 0)
+    bar = area.undo_bar
+    assert bar.isVisible() and bar.label.text() == "Deleted User Ada"
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert not bar.isVisible()
+    assert [choice[0] for choice in greeting.data.thing_choices("User")] == ["ada"]
+    # Undone from the Edit menu instead: the bar goes with it.
+    area.things_view.selectRow(0)
+    qtbot.mouseClick(area.delete_thing_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.rowCount() == 0)
+    assert bar.isVisible()
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert not bar.isVisible()
+    # Refused: the question, answered No, deletes nothing and offers nothing.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    area.things_view.selectRow(0)
+    qtbot.mouseClick(area.delete_thing_button, Qt.MouseButton.LeftButton)
+    assert model.rowCount() == 1 and not bar.isVisible()

@@ -48,6 +48,7 @@ from app.ui.dialogs.thing_dialog import AddThingDialog
 from app.ui.models.things import ThingsModel
 from app.ui.shell.context import AppContext
 from app.ui.widgets.datetime_edit import DateTimeDelegate
+from app.ui.widgets.undo_bar import UndoBar
 
 ERROR_STYLE = "color: #b91c1c;"
 _PLACEHOLDER = re.compile(r"^field[0-9]+\Z")  # the name Add field gives
@@ -186,6 +187,13 @@ class DataArea(QWidget):
         self.thing_error = QLabel(things_box)
         self.thing_error.setStyleSheet(ERROR_STYLE)
         things_layout.addWidget(self.thing_error)
+        # "Deleted User Ada — Undo" for a few seconds, where the delete was done.
+        self.undo_bar = UndoBar(things_box)
+        self.undo_bar.setObjectName("dataUndoBar")
+        self.undo_bar.undo_clicked.connect(self.on_undo_delete_clicked)
+        self._offered_delete: DeleteThingsCommand | None = None
+        things_layout.addWidget(self.undo_bar)
+        self.undo_stack.indexChanged.connect(self.on_undo_stack_index_changed)
         right_layout.addWidget(things_box, 1)
         self.type_tabs.addTab(right, self.tr("Fields and things"))
         self.privacy_editor = PrivacyEditor(self.data_service, self.type_tabs)
@@ -574,10 +582,8 @@ class DataArea(QWidget):
         type_name = self.current.name if self.current else ""
         label = thing_label(self.things_model.thing_fields(rows[0]), ids[0], brief=True)
         question = (
-            self.tr("Delete this {type}?")
-            if len(ids) == 1
-            else self.tr("Delete these {n} {types}?")
-        ).format(n=f"{len(ids):,}", type=type_name, types=plural(type_name))
+            self.tr("Delete {type} {label}?") if len(ids) == 1 else self.tr("Delete {n} {types}?")
+        ).format(n=f"{len(ids):,}", type=type_name, types=plural(type_name), label=label)
         if (
             QMessageBox.question(self, self.tr("Delete"), question)
             != QMessageBox.StandardButton.Yes
@@ -591,11 +597,37 @@ class DataArea(QWidget):
         type_name = self.current.name if self.current else ""
         if len(ids) == 1:
             text = self.tr("Delete {type} {label}").format(type=type_name, label=label or ids[0])
+            done = self.tr("Deleted {type} {label}").format(type=type_name, label=label or ids[0])
         else:
             text = self.tr("Delete {n} things").format(n=f"{len(ids):,}")
-        self.undo_stack.push(
-            DeleteThingsCommand(self.data_service, ids, text, self.on_things_changed_by_command)
+            done = self.tr("Deleted {n} {types}").format(n=f"{len(ids):,}", types=plural(type_name))
+        command = DeleteThingsCommand(
+            self.data_service, ids, text, self.on_things_changed_by_command
         )
+        self.undo_stack.push(command)
+        if command.failed is None:
+            self._offered_delete = command
+            self.undo_bar.offer(done, ids)
+
+    @Slot(int)
+    def on_undo_stack_index_changed(self, index: int) -> None:
+        """The bar goes once its delete is no longer the last change (undone elsewhere)."""
+        offered = self._offered_delete
+        if offered is not None and (index < 1 or self.undo_stack.command(index - 1) is not offered):
+            self._offered_delete = None
+            self.undo_bar.withdraw()
+
+    @Slot(list)
+    def on_undo_delete_clicked(self, ids: list[str]) -> None:
+        """Undo in the bar: the same as Edit ▸ Undo while the delete is the last change."""
+        stack = self.undo_stack
+        offered, self._offered_delete = self._offered_delete, None
+        if offered is not None and stack.canUndo() and stack.command(stack.index() - 1) is offered:
+            stack.undo()
+        else:
+            self.status_message.emit(
+                self.tr("Not undone: something else changed since; use Edit ▸ Undo.")
+            )
 
     def on_things_changed_by_command(self, failed: CueflowError | None) -> None:
         """An add or delete was done, undone or redone: show the things as they are."""
