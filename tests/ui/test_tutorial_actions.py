@@ -200,3 +200,36 @@ def test_a_delete_names_the_thing_and_offers_undo_in_a_bar(
     area.things_view.selectRow(0)
     qtbot.mouseClick(area.delete_thing_button, Qt.MouseButton.LeftButton)
     assert model.rowCount() == 1 and not bar.isVisible()
+
+
+def test_grey_run_buttons_say_why_beside_them_and_in_their_tooltips(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    assert editor.test_button.isEnabled() and not editor.run_reason.isVisibleTo(editor)
+    editor.add_step("send_email")
+    form = editor.step_form
+    assert form is not None
+    reason = "Fill in To, Subject and Body of step 2 first"
+    assert editor.run_reason.isVisibleTo(editor)
+    assert editor.run_reason.text() == reason
+    for button in (editor.test_button, editor.run_now_button, editor.schedule_button):
+        assert not button.isEnabled()
+        assert button.toolTip().startswith(reason)
+        assert "Step 2 · Send email: To is required" in button.toolTip()
+    qtbot.keyClicks(form.widgets["to"], "{{ user.email }}")
+    qtbot.waitUntil(lambda: editor.run_reason.text() == "Fill in Subject and Body of step 2 first")
+    qtbot.keyClicks(form.widgets["subject"], "Hi")
+    qtbot.waitUntil(lambda: editor.run_reason.text() == "Fill in Body of step 2 first")
+    form.widgets["body"].setFocus()
+    qtbot.keyClicks(form.widgets["body"], "Hello")
+    form.widgets["to"].setFocus()  # the body is kept once it is left
+    qtbot.waitUntil(lambda: editor.test_button.isEnabled())
+    assert not editor.run_reason.isVisibleTo(editor)
+    assert editor.schedule_button.toolTip() == ""
+    # A problem that is not a missing input is named as it is.
+    form.widgets["to"].clear()
+    qtbot.keyClicks(form.widgets["to"], "{{ nobody.email }}")
+    qtbot.waitUntil(lambda: editor.run_reason.text().startswith("Fix first: Step 2 · Send email"))

@@ -109,6 +109,13 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.schedule_button.clicked.connect(self.on_schedule_clicked)
         top.addWidget(self.schedule_button)
         layout.addLayout(top)
+        # Why the run buttons are grey, right under them (not only in their tooltips).
+        self.run_reason = QLabel(self)
+        self.run_reason.setObjectName("runBlockedReason")
+        self.run_reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.run_reason.setWordWrap(True)
+        self.run_reason.setVisible(False)
+        layout.addWidget(self.run_reason)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("editorSplitter")
@@ -573,14 +580,45 @@ class WorkflowEditor(EditsMixin, QWidget):
         error = self.workflow_panel.name_error
         error.setText("; ".join(name_problems))
         error.setVisible(bool(name_problems))
-        reason = self.explained[0].sentence if self.explained else ""
+        reason = self.run_blocked_reason()
+        self.run_reason.setText(reason)
+        self.run_reason.setVisible(bool(reason))
+        every = "\n".join(f"• {e.sentence}" for e in self.explained)
         for button in (self.test_button, self.run_now_button, self.schedule_button):
             button.setEnabled(not self.problems)
-            button.setToolTip(
-                self.tr("Fix the problems first: {reason}").format(reason=reason)
-                if self.problems
-                else ""
+            button.setToolTip(f"{reason}\n{every}" if reason else "")
+
+    def run_blocked_reason(self) -> str:
+        """Why Test run / Run now / Schedule… are grey, in one line: the required inputs
+        of the first step missing some ("Fill in To, Subject and Body of step 1 first"),
+        else the first problem; "" when they can run."""
+        if not self.problems:
+            return ""
+        missing: dict[int, list[str]] = {}
+        for problem, said in zip(self.problems, self.explained, strict=True):
+            if problem.reason == "required input is missing" and said.step is not None:
+                title = said.short.removesuffix(" is required")
+                missing.setdefault(said.step, []).append(title)
+        if missing:
+            step = min(missing)
+            titles = missing[step]
+            names = (
+                titles[0]
+                if len(titles) == 1
+                else self.tr("{some} and {last}").format(
+                    some=", ".join(titles[:-1]), last=titles[-1]
+                )
             )
+            line = self.tr("Fill in {names} of step {n} first").format(names=names, n=step)
+            rest = len(self.problems) - len(titles)
+        else:
+            line = self.tr("Fix first: {problem}").format(problem=self.explained[0].sentence)
+            rest = len(self.problems) - 1
+        if rest == 1:
+            line += self.tr(" (and 1 more problem)")
+        elif rest > 1:
+            line += self.tr(" (and {n} more problems)").format(n=rest)
+        return line
 
     # --- the flow's signals -------------------------------------------------------
 
