@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from app.core.types import ValueType
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, MainWindow
+from app.ui.widgets.dynamic_data import LeftwardMenu, menu_actions
 
 
 class Actions:
@@ -233,3 +243,63 @@ def test_grey_run_buttons_say_why_beside_them_and_in_their_tooltips(
     form.widgets["to"].clear()
     qtbot.keyClicks(form.widgets["to"], "{{ nobody.email }}")
     qtbot.waitUntil(lambda: editor.run_reason.text().startswith("Fix first: Step 2 · Send email"))
+
+
+def _direct(menu: QMenu) -> dict[str, QAction]:
+    return {a.text(): a for a in menu.actions() if not a.isSeparator() and a.text()}
+
+
+def test_insert_data_puts_ids_and_searches_under_more_and_opens_leftwards(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.resize(1400, 900)
+    qtbot.waitExposed(window)
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    editor.add_step("send_email")
+    form = editor.step_form
+    assert form is not None
+    button = form.data_buttons["subject"]
+    menu = button.build_menu()
+    top = _direct(menu)
+    assert "user's name" in top and "user's email" in top  # what a beginner wants, first
+    assert not {"user's id", "Run ID", "number of Users"} & set(top)
+    labels = [a.text() for a in menu.actions() if a.text()]
+    assert labels.index("More (IDs, searches)") > labels.index("user's email")
+    more = top["More (IDs, searches)"].menu()
+    assert isinstance(more, QMenu)
+    hidden = {a.text(): str(a.data()) for a in menu_actions(more)}
+    assert hidden["user's id"] == "{{ user.id }}"
+    assert hidden["Run ID"] == "{{ run.id }}"
+    assert "number of Users" in hidden
+    # The whole menu still offers every value (nothing lost, only moved).
+    offered = {str(a.data()) for a in menu_actions(menu)}
+    assert {"{{ user.id }}", "{{ run.id }}", "{{ user.name }}"} <= offered
+    # Opened, it stays inside the screen (the window is wider than the test screen).
+    menu.popup(button.mapToGlobal(QPoint(0, button.height())))  # where Qt would open it
+    qtbot.waitUntil(menu.isVisible)
+    screen = button.screen().availableGeometry()
+    assert screen.contains(menu.geometry())
+    menu.close()
+
+
+def test_the_insert_data_menu_hangs_leftwards_from_its_button(qtbot: Any) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    holder.setGeometry(0, 0, 700, 300)
+    button = QPushButton("Insert data", holder)
+    button.setGeometry(500, 10, 100, 30)
+    holder.show()
+    qtbot.waitExposed(holder)
+    menu = LeftwardMenu(button)
+    for text in ("user's email", "Change a value (capitals, + days, formats …)"):
+        menu.addAction(text)
+    corner = button.mapToGlobal(QPoint(button.width(), button.height()))
+    menu.popup(button.mapToGlobal(QPoint(0, button.height())))  # rightwards, as Qt would
+    qtbot.waitUntil(menu.isVisible)
+    # Its right edge on the button's right edge, below it: it reaches no further right.
+    qtbot.waitUntil(lambda: abs(menu.geometry().right() - corner.x()) <= 2)
+    assert menu.geometry().top() == corner.y()
+    assert button.screen().availableGeometry().contains(menu.geometry())
+    menu.close()

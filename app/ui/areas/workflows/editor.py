@@ -12,12 +12,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -94,6 +103,12 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.title.setMinimumWidth(80)
         top.addWidget(self.title, 1)
+        # Why the run buttons are grey, right beside them (not only in their tooltips);
+        # in the buttons' row, so showing it never moves the form below.
+        self.run_reason = ElidedLabel(self)
+        self.run_reason.setObjectName("runBlockedReason")
+        self.run_reason.setVisible(False)
+        top.addWidget(self.run_reason, 2)
         self.test_button = QPushButton(action_icon("test", FAMILY_WORKFLOWS), self.tr("Test run"))
         self.test_button.setParent(self)
         self.test_button.setObjectName("testRunButton")
@@ -109,13 +124,6 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.schedule_button.clicked.connect(self.on_schedule_clicked)
         top.addWidget(self.schedule_button)
         layout.addLayout(top)
-        # Why the run buttons are grey, right under them (not only in their tooltips).
-        self.run_reason = QLabel(self)
-        self.run_reason.setObjectName("runBlockedReason")
-        self.run_reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.run_reason.setWordWrap(True)
-        self.run_reason.setVisible(False)
-        layout.addWidget(self.run_reason)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("editorSplitter")
@@ -582,6 +590,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         error.setVisible(bool(name_problems))
         reason = self.run_blocked_reason()
         self.run_reason.setText(reason)
+        self.run_reason.setToolTip(reason)
         self.run_reason.setVisible(bool(reason))
         every = "\n".join(f"• {e.sentence}" for e in self.explained)
         for button in (self.test_button, self.run_now_button, self.schedule_button):
@@ -694,3 +703,21 @@ def _set_blocked(widget: Any, setter: str, value: Any) -> None:
 
 
 __all__ = ["PARAMETERS", "STEP", "StepDef", "WorkflowEditor", "colour_chip"]
+
+
+class ElidedLabel(QLabel):
+    """One line, right-aligned, cut with "…" when the room is short (the whole text
+    in its tooltip): it takes what the row can spare and never widens the window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.drawText(
+            self.contentsRect(), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
+        )
