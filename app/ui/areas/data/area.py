@@ -192,7 +192,10 @@ class DataArea(QWidget):
         self.undo_bar.setObjectName("dataUndoBar")
         self.undo_bar.undo_clicked.connect(self.on_undo_delete_clicked)
         self._offered_delete: DeleteThingsCommand | None = None
-        things_layout.addWidget(self.undo_bar)
+        undo_row = QHBoxLayout()  # the bar as wide as its words, at the left
+        undo_row.addWidget(self.undo_bar)
+        undo_row.addStretch(1)
+        things_layout.addLayout(undo_row)
         self.undo_stack.indexChanged.connect(self.on_undo_stack_index_changed)
         right_layout.addWidget(things_box, 1)
         self.type_tabs.addTab(right, self.tr("Fields and things"))
@@ -246,6 +249,8 @@ class DataArea(QWidget):
                 for item in self.type_list.findItems(self.current.name, Qt.MatchFlag.MatchExactly):
                     self.type_list.setCurrentItem(item)
             return
+        if self.current is None or name != self.current.name:
+            self.field_note.clear()  # it spoke of the type shown before
         self.current = self.types.get(name)
         self._show_fields()
         self.privacy_editor.set_data_type(self.current)

@@ -102,13 +102,13 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.title.setObjectName("workflowTitle")
         self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.title.setMinimumWidth(80)
-        top.addWidget(self.title, 1)
+        top.addWidget(self.title)  # its whole name first; the reason takes what is left
         # Why the run buttons are grey, right beside them (not only in their tooltips);
         # in the buttons' row, so showing it never moves the form below.
         self.run_reason = ElidedLabel(self)
         self.run_reason.setObjectName("runBlockedReason")
         self.run_reason.setVisible(False)
-        top.addWidget(self.run_reason, 2)
+        top.addWidget(self.run_reason, 1)
         self.test_button = QPushButton(action_icon("test", FAMILY_WORKFLOWS), self.tr("Test run"))
         self.test_button.setParent(self)
         self.test_button.setObjectName("testRunButton")
