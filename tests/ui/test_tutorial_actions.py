@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QInputDialog,
     QLineEdit,
@@ -303,3 +304,48 @@ def test_the_insert_data_menu_hangs_leftwards_from_its_button(qtbot: Any) -> Non
     assert menu.geometry().top() == corner.y()
     assert button.screen().availableGeometry().contains(menu.geometry())
     menu.close()
+
+
+def test_a_refused_field_name_says_why_under_the_table_and_is_given_back(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    area.create_type("User")
+    table = area.fields_table
+    previous: object = None
+
+    def new_editor() -> bool:  # the blank row's own editor, not the one just closed
+        focused = QApplication.focusWidget()
+        return (
+            isinstance(focused, QLineEdit)
+            and focused is not previous
+            and table.state() == QAbstractItemView.State.EditingState
+        )
+
+    for name, reason in (
+        ("name", "Not added: field 'name' appears twice"),  # taken already
+        ("1st", "Not added: '1st' cannot be a field name"),
+        ("x" * 5000, "Not added: "),
+    ):
+        qtbot.waitUntil(new_editor)
+        editor = previous = QApplication.focusWidget()
+        editor.selectAll()  # a name given back is selected: typing replaces it
+        qtbot.keyClicks(editor, name) if len(name) < 100 else editor.setText(name)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda r=reason: area.field_note.text().startswith(r))
+        assert len(area.field_note.text()) < 160  # one short line, however long the name
+        assert [f.name for f in context.data.data_types()["User"].fields] == ["name"]
+        # The refused name comes back in the blank row, to be fixed.
+        qtbot.waitUntil(lambda: table.rowCount() == 2)
+        qtbot.waitUntil(new_editor)
+        assert QApplication.focusWidget().text() == name
+        previous = None
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "email")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(context.data.data_types()["User"].fields) == 2)
+    assert area.field_note.text() == "email: text"

@@ -125,6 +125,8 @@ class DataArea(QWidget):
         self._new_row = -1
         self._named_last_row = False  # Return after naming the last row opens a new one
         self._last_save_ok = False
+        self._failed_reason = ""  # why the last save was refused
+        self._refused_name = ""  # a new field's name refused: given back to fix it
         self.fields_table.itemDelegate().closeEditor.connect(self.on_field_editor_closing)
         table_column = QVBoxLayout()
         table_column.addWidget(self.fields_table, 1)
@@ -327,7 +329,8 @@ class DataArea(QWidget):
                 self.undo_stack.clear()  # earlier field commands no longer fit
                 self.show_saved_fields(saved.definition, dict(saved.renames), saved.moved)
         if failed is not None:
-            self.status_message.emit(str(failed))
+            self.status_message.emit(_one_line(str(failed)))
+            self._failed_reason = _one_line(failed.reason, 120)
             self._show_fields()
             return False
         return True
@@ -391,6 +394,15 @@ class DataArea(QWidget):
                 guessed = self.tr("{field}: {type}")
             guessed = guessed.format(field=fields[row].name, type=fields[row].type.base)
         self._last_save_ok = self.save_fields(tuple(fields))
+        self._refused_name = ""
+        self.field_note.setStyleSheet("")
+        if not self._last_save_ok and row >= len(before):
+            # Said where the person looks, the typed name kept to fix (on Return).
+            self._refused_name = fields[row].name
+            self.field_note.setStyleSheet(ERROR_STYLE)
+            self.field_note.setText(
+                self.tr("Not added: {reason}").format(reason=self._failed_reason)
+            )
         if self._last_save_ok and guessed:
             self.field_note.setText(guessed)
             if row >= len(before):
@@ -418,8 +430,11 @@ class DataArea(QWidget):
             QTimer.singleShot(0, self._continue_new_field)
 
     def _continue_new_field(self) -> None:
-        if self.flush_fields() and self._last_save_ok:
+        saved = self.flush_fields() and self._last_save_ok
+        if saved:
             self.start_new_field()
+        elif self._refused_name:
+            self.start_new_field(self._refused_name)
 
     def _end_new_field(self) -> None:
         """Take away the blank row left unnamed: no empty field stays behind."""
@@ -430,9 +445,10 @@ class DataArea(QWidget):
         with QSignalBlocker(self.fields_table):
             self.fields_table.removeRow(row)
 
-    def start_new_field(self) -> None:
+    def start_new_field(self, name: str = "") -> None:
         """Open a blank row at the end, its name ready for typing (no Add field click):
-        Return names it and opens the next; Return or Escape on a blank one ends it."""
+        Return names it and opens the next; Return or Escape on a blank one ends it.
+        `name`: a refused name given back, all selected, to fix."""
         self.flush_fields()
         if self.current is None or self._new_row >= 0:
             return
@@ -440,7 +456,7 @@ class DataArea(QWidget):
         row = table.rowCount()
         with QSignalBlocker(table):
             table.insertRow(row)
-            table.setItem(row, FIELD_NAME, QTableWidgetItem())
+            table.setItem(row, FIELD_NAME, QTableWidgetItem(name))
             hint = QTableWidgetItem(self.tr("guessed from the name"))
             hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
             hint.setForeground(table.palette().placeholderText())
@@ -654,3 +670,9 @@ def _words_only(dialog: QWidget) -> None:
     """No stock tick / cross icons on a dialog's buttons."""
     for button in dialog.findChildren(QAbstractButton):
         button.setIcon(QIcon())
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """An error as one short line (a refused 5,000-character name is not repeated whole)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
