@@ -349,3 +349,25 @@ def test_a_refused_field_name_says_why_under_the_table_and_is_given_back(
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(context.data.data_types()["User"].fields) == 2)
     assert area.field_note.text() == "email: text"
+
+
+def test_a_bad_parameter_key_in_the_blank_row_is_explained_and_not_saved(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    table = editor.params_table
+    table.start_new_row()
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    key = QApplication.focusWidget()
+    key.setText("user" + "x" * 5000 + " {{")  # far too long, not a name
+    qtbot.keyClick(key, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.problem_banner.isVisibleTo(editor))
+    assert "Parameter" in editor.problem_banner.text()
+    assert not editor.test_button.isEnabled() and editor.run_reason.text()
+    stored = greeting.workflows.find("greet")
+    assert stored is not None
+    assert [p.key for p in stored[0].parameters] == ["user"]  # unchanged
