@@ -278,9 +278,10 @@ TUTORIAL_STEPS = ("data_type", "thing", "workflow", "scheduled", "cancelled")
 
 
 def tutorial_progress(db: Database) -> dict[str, bool]:
-    """How far this folder is through the getting-started tutorial: a data type,
-    a thing, a workflow that sends an email with a parameter of a data type, a
-    run scheduled, a run cancelled (a few indexed existence probes)."""
+    """How far this folder is through the getting-started tutorial: a data type
+    with a field besides "name", a thing, a workflow that sends an email with a
+    parameter of a data type, a run scheduled, a run cancelled (a few indexed
+    existence probes)."""
     with db.read() as session:
         types = catalog.data_types(session)
 
@@ -293,7 +294,9 @@ def tutorial_progress(db: Database) -> dict[str, bool]:
             for wf in catalog.list_workflows(session)
         )
         return {
-            "data_type": bool(types),
+            # Step 1 says "add the fields email and birthday": a type with only the
+            # automatic "name" field is not done yet.
+            "data_type": any(f.name != "name" for t in types.values() for f in t.fields),
             "thing": exists(select(m.Thing.id)),
             "workflow": workflow,
             "scheduled": exists(select(m.Run.id)),

@@ -117,7 +117,7 @@ def test_deleting_things_is_undone_with_their_ids_and_fields(
             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
         )
     qtbot.mouseClick(area.delete_thing_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Delete these 3 Users?"]
+    assert asked == ["Delete 3 Users?"]  # what is deleted, by name
     qtbot.waitUntil(lambda: model.rowCount() == 0)
     assert stored(greeting) == {}
     assert window.undo_action.isEnabled()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QPushButton
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType, utcnow
@@ -32,6 +33,7 @@ def test_progress_follows_the_tutorial_steps(context: AppContext) -> None:
         ("data_type", "thing", "workflow", "scheduled", "cancelled"), False
     )
     context.data.create_type("User")
+    assert not tutorial_progress(db)["data_type"]  # its text asks for email and birthday
     context.data.save_fields(
         "User", [FieldDef("name", ValueType("text")), FieldDef("email", ValueType("text"))]
     )
@@ -54,7 +56,13 @@ def test_the_guide_ticks_done_steps_and_shows_the_area(
     assert guide is not None and guide.isVisible() and not guide.isModal()
     qtbot.waitUntil(lambda: guide.summary.text() == "5 steps to go.")
     assert guide.marks["data_type"].text() == "1"
-    context.data.create_type("User")
+    context.data.create_type("User")  # only the automatic "name" field: not done yet
+    guide.refresh()
+    qtbot.waitUntil(lambda: guide.done_steps.get("data_type") is False)
+    assert guide.marks["data_type"].text() == "1"
+    context.data.save_fields(
+        "User", [FieldDef("name", ValueType("text")), FieldDef("email", ValueType("text"))]
+    )
     guide.refresh()
     qtbot.waitUntil(lambda: guide.marks["data_type"].text() == "✔")
     assert guide.summary.text() == "4 steps to go."
@@ -62,3 +70,36 @@ def test_the_guide_ticks_done_steps_and_shows_the_area(
     assert window.stack.currentIndex() == AREA_SCHEDULER
     guide.findChild(QPushButton, "show_thing").click()
     assert window.stack.currentIndex() == AREA_DATA
+
+
+def test_the_guide_is_docked_beside_the_work_and_folds_when_narrow(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.resize(1400, 900)
+    window.guide_action.trigger()
+    guide = window.guide
+    qtbot.waitUntil(lambda: guide.isVisible())
+    assert isinstance(guide, QDockWidget) and not guide.isFloating()
+    assert window.dockWidgetArea(guide) == Qt.DockWidgetArea.RightDockWidgetArea
+    # Beside the areas, never over them: the central widget ends where the panel starts.
+    central = window.centralWidget().geometry()
+    qtbot.waitUntil(lambda: guide.geometry().left() >= central.right())
+    assert not guide.compact and guide.intro.isVisible()
+    window.resize(900, 600)  # narrow: one line along the bottom, the words in tooltips
+    qtbot.waitUntil(lambda: guide.compact)
+    assert window.dockWidgetArea(guide) == Qt.DockWidgetArea.BottomDockWidgetArea
+    window.resize(900, 600)  # (the panel took its room at the right until it folded)
+    qtbot.waitUntil(lambda: window.width() == 900)  # the areas keep the window's width
+    qtbot.waitUntil(lambda: 0 < guide.height() < 90)
+    step = guide.strip_steps["data_type"]
+    assert step.isVisible() and "New data type" in step.toolTip()
+    assert step.text() == "1 Make a data type"
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    assert window.stack.currentIndex() == AREA_DATA
+    qtbot.mouseClick(guide.more_words, Qt.MouseButton.LeftButton)  # the person's choice
+    assert not guide.compact
+    assert window.dockWidgetArea(guide) == Qt.DockWidgetArea.RightDockWidgetArea
+    window.resize(1000, 600)
+    assert not guide.compact  # kept, whatever the width
+    qtbot.mouseClick(guide.fewer_words, Qt.MouseButton.LeftButton)
+    assert guide.compact

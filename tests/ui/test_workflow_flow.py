@@ -213,7 +213,8 @@ things:
     assert "{{ who }}" not in offered  # a thing is no text
     assert "{{ who.email }}" in offered and "{{ now }}" in offered
     sections = [a.text() for a in menu.actions() if a.isSeparator() and a.text()]
-    assert sections == ["Parameters", "This run", "Search"]  # no earlier step for step 1
+    assert sections == ["Parameters", "This run"]  # no earlier step for step 1
+    assert "More (IDs, searches)" in [a.text() for a in menu.actions()]  # Search is in it
     assert '{{ (search("User") or []) | length }}' in offered
     offered[token].trigger()
     assert message.toPlainText() == "Born " + token

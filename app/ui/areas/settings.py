@@ -3,6 +3,7 @@ the database in use, the workflow API (on/off, address, wait, tokens)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from PySide6.QtCore import Signal, Slot
@@ -34,6 +35,8 @@ from app.errors import CueflowError
 from app.ui.shell.context import AppContext
 from app.ui.shell.workflow_api import WindowApi
 from app.ui.widgets import formatting
+
+_log = logging.getLogger(__name__)
 
 ERROR_STYLE = "color: #b91c1c;"
 OK_STYLE = "color: #15803d;"
@@ -179,18 +182,19 @@ class SettingsArea(QWidget):
                 widget.setChecked(bool(values[key]))
             widget.blockSignals(False)
         usable = settings.keychain_usable()
-        backend = settings.keychain_name()
+        # The keyring backend's class name is for the log, not for the person.
+        _log.info("keychain backend %s (usable: %s)", settings.keychain_name(), usable)
         if usable:
             self.keyring_label.setText(
-                self.tr("Passwords are kept in {backend}.").format(backend=backend)
+                self.tr("The SMTP password is kept in this computer's password store (keychain).")
             )
             self.keyring_label.setStyleSheet(OK_STYLE)
         else:
             self.keyring_label.setText(
                 self.tr(
-                    "No usable OS keychain ({backend}). Cueflow will not store the password in "
-                    "plain text; install or unlock a keychain to store it."
-                ).format(backend=backend)
+                    "This computer has no password store (keychain) Cueflow can use; "
+                    "the SMTP password cannot be saved."
+                )
             )
             self.keyring_label.setStyleSheet(ERROR_STYLE)
         self.password_edit.setEnabled(usable)

@@ -1,23 +1,35 @@
-"""Help ▸ Getting started: the tutorial as a checklist beside the window.
+"""Help ▸ Getting started: the tutorial as a checklist docked beside the work.
 
 Each step says what to do in words, has a *Show me* button that opens the
 right area, and ticks itself when the folder's data shows it done (read off
-the GUI thread every REREAD_MS while it is shown). It does not block the
-window: a person follows it while working.
+the GUI thread every REREAD_MS while it is shown). It neither blocks nor
+covers the window: a person follows it while working.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
+    QDockWidget,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
+    QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,12 +38,15 @@ from app.engine import run_queries
 from app.ui.shell.context import AppContext
 
 REREAD_MS = 1500
+COMPACT_BELOW = 1300  # a narrower main window gets the compact checklist
+FULL_WIDTH = 300
 # (key of run_queries.tutorial_progress, title, what to do, the area to open)
 STEPS = (
     (
         "data_type",
         "Make a data type",
-        "In Data, click New data type, call it User, and add the fields email and birthday.",
+        "In Data, click New data type, call it User, and add the fields email and birthday "
+        "(type each name, then Return).",
         2,
     ),
     ("thing", "Add a thing", "In Data, click Add thing and fill in a user, such as Ada.", 2),
@@ -66,8 +81,17 @@ class _Read(QRunnable):
         self.done(run_queries.tutorial_progress(self.context.db))
 
 
-class GettingStarted(QDialog):
-    """The tutorial's five steps, ticked as they are done."""
+class GettingStarted(QDockWidget):
+    """The tutorial's five steps, ticked as they are done.
+
+    A panel docked at the main window's right edge, the way IDEs keep a
+    walkthrough or a checklist (VS Code's walkthroughs, JetBrains' Learn tool
+    window): it takes its own strip beside the work instead of floating over
+    the tables, can be undocked or closed, and folds to a one-line strip
+    along the bottom — each step's mark and title, the words in its tooltip —
+    by *Fewer words*, or by itself when the window is narrower than
+    COMPACT_BELOW (a 900-px window keeps its 900 px for the areas).
+    """
 
     progress_read = Signal(object)
     area_wanted = Signal(int)
@@ -77,43 +101,39 @@ class GettingStarted(QDialog):
         self.context = context
         self.setObjectName("gettingStarted")
         self.setWindowTitle(self.tr("Getting started"))
-        self.setModal(False)
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            self.tr(
-                "Five steps to a workflow that emails someone on their birthday. "
-                "Each step ticks itself once it is done."
-            ),
-            self,
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        grid = QGridLayout()
-        self.marks: dict[str, QLabel] = {}
-        for row, (key, title, text, area) in enumerate(STEPS):
-            mark = QLabel(str(row + 1), self)
-            mark.setObjectName(f"mark_{key}")
-            mark.setMinimumWidth(24)
-            self.marks[key] = mark
-            words = QLabel(f"<b>{self.tr(title)}</b><br>{self.tr(text)}", self)
-            words.setWordWrap(True)
-            words.setMinimumWidth(320)
-            show = QPushButton(self.tr("Show me"), self)
-            show.setObjectName(f"show_{key}")
-            show.setAccessibleName(self.tr("Show me: {step}").format(step=self.tr(title)))
-            show.clicked.connect(lambda _=False, a=area: self.area_wanted.emit(a))
-            grid.addWidget(mark, row, 0)
-            grid.addWidget(words, row, 1)
-            grid.addWidget(show, row, 2)
-        grid.setColumnStretch(1, 1)
-        grid.setVerticalSpacing(10)
-        layout.addLayout(grid)
-        self.summary = QLabel(self)
-        self.summary.setObjectName("gettingStartedSummary")
-        layout.addWidget(self.summary)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.close)
-        layout.addWidget(buttons)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        # Two faces, one shown (a hidden one takes no room, unlike a stacked page).
+        holder = QWidget(self)
+        faces = QVBoxLayout(holder)
+        faces.setContentsMargins(0, 0, 0, 0)
+        # The words scroll in a short window rather than making the window taller.
+        self.full = QScrollArea(holder)
+        self.full.setWidgetResizable(True)
+        self.full.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.full.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.full.setWidget(self._build_full())
+        self.full.setFixedWidth(FULL_WIDTH + 16)
+        self.strip = self._build_strip()
+        faces.addWidget(self.full)
+        faces.addWidget(self.strip)
+        self.setWidget(holder)
+        self._compact_chosen: bool | None = None  # the person's choice beats the width
+        self._set_compact(False)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.on_fit_timer_timeout)
+        if isinstance(parent, QMainWindow):
+            parent.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
+            parent.installEventFilter(self)
+            self._fit_width(parent.width())
         self.done_steps: dict[str, bool] = {}
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -121,6 +141,131 @@ class GettingStarted(QDialog):
         self.timer = QTimer(self)
         self.timer.setInterval(REREAD_MS)
         self.timer.timeout.connect(self.refresh)
+
+    def _build_full(self) -> QWidget:
+        """The steps in words, each with Show me: the panel at the right edge."""
+        body = QWidget(self)
+        body.setFixedWidth(FULL_WIDTH)
+        layout = QVBoxLayout(body)
+        self.intro = QLabel(
+            self.tr(
+                "Five steps to a workflow that emails someone on their birthday. "
+                "Each step ticks itself once it is done."
+            ),
+            body,
+        )
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        grid = QGridLayout()
+        self.marks: dict[str, QLabel] = {}
+        for row, (key, title, text, area) in enumerate(STEPS):
+            mark = QLabel(str(row + 1), body)
+            mark.setObjectName(f"mark_{key}")
+            mark.setMinimumWidth(18)
+            mark.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+            self.marks[key] = mark
+            words = QLabel(f"<b>{self.tr(title)}</b><br>{self.tr(text)}", body)
+            words.setWordWrap(True)
+            show = QPushButton(self.tr("Show me"), body)
+            show.setObjectName(f"show_{key}")
+            show.setAccessibleName(self.tr("Show me: {step}").format(step=self.tr(title)))
+            show.clicked.connect(lambda _=False, a=area: self.area_wanted.emit(a))
+            grid.addWidget(mark, row, 0)
+            grid.addWidget(words, row, 1)
+            grid.addWidget(show, row, 2, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(8)
+        layout.addLayout(grid)
+        self.summary = QLabel(body)
+        self.summary.setObjectName("gettingStartedSummary")
+        layout.addWidget(self.summary)
+        self.fewer_words = QPushButton(self.tr("Fewer words"), body)
+        self.fewer_words.setObjectName("gettingStartedCompact")
+        self.fewer_words.setToolTip(self.tr("Fold to one line at the bottom of the window"))
+        self.fewer_words.clicked.connect(lambda: self.on_compact_chosen(True))
+        layout.addWidget(self.fewer_words, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return body
+
+    def _build_strip(self) -> QWidget:
+        """One line along the bottom: each step's mark and title (a click shows its
+        area; its words in the tooltip), and More words."""
+        strip = QWidget(self)
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(6, 0, 6, 0)
+        self.strip_steps: dict[str, QPushButton] = {}
+        row.addWidget(QLabel(f"<b>{self.tr('Getting started:')}</b>", strip))
+        for number, (key, title, text, area) in enumerate(STEPS, start=1):
+            step = QPushButton(f"{number} {self.tr(title)}", strip)
+            step.setObjectName(f"strip_{key}")
+            step.setFlat(True)
+            step.setToolTip(self.tr(text))
+            step.setAccessibleName(self.tr("Show me: {step}").format(step=self.tr(title)))
+            step.clicked.connect(lambda _=False, a=area: self.area_wanted.emit(a))
+            self.strip_steps[key] = step
+            row.addWidget(step)
+        row.addStretch(1)
+        self.more_words = QPushButton(self.tr("More words"), strip)
+        self.more_words.setObjectName("gettingStartedFull")
+        self.more_words.clicked.connect(lambda: self.on_compact_chosen(False))
+        row.addWidget(self.more_words)
+        close = QToolButton(strip)
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip(self.tr("Close Getting started (Help ▸ Getting started opens it again)"))
+        close.setObjectName("gettingStartedClose")
+        close.setAccessibleName(self.tr("Close Getting started"))
+        close.clicked.connect(self.close)
+        row.addWidget(close)
+        return strip
+
+    @property
+    def compact(self) -> bool:
+        return not self.strip.isHidden()
+
+    def _set_compact(self, compact: bool) -> None:
+        """The strip docks at the bottom (the whole width, one line high); the full
+        checklist at the right edge. The panel moves before its face changes: a
+        wide strip at the right edge, even for a moment, would widen the window."""
+        window = self.parent()
+        wanted = (
+            Qt.DockWidgetArea.BottomDockWidgetArea
+            if compact
+            else Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        if compact and isinstance(window, QMainWindow) and window.dockWidgetArea(self) != wanted:
+            window.addDockWidget(wanted, self)
+        self.full.setHidden(compact)
+        self.strip.setHidden(not compact)
+        # One line high: the strip has its own close button instead of a title bar.
+        self.setTitleBarWidget(QWidget(self) if compact else None)  # type: ignore[arg-type]  # None: the standard title bar again
+        if isinstance(window, QMainWindow) and window.dockWidgetArea(self) != wanted:
+            window.addDockWidget(wanted, self)
+
+    def _fit_width(self, window_width: int) -> None:
+        if self._compact_chosen is None:
+            # Unfolds only well above the fold line: moving the panel changes the
+            # window's width, and it must not flap between the two.
+            compact = window_width < (COMPACT_BELOW + 250 if self.compact else COMPACT_BELOW)
+            if compact != self.compact:
+                self._set_compact(compact)
+
+    @Slot()
+    def on_fit_timer_timeout(self) -> None:
+        window = self.parentWidget()
+        if window is not None:
+            self._fit_width(window.width())
+
+    def on_compact_chosen(self, compact: bool) -> None:
+        """Fewer / More words: the person's choice, kept whatever the width."""
+        self._compact_chosen = compact
+        self._set_compact(compact)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The main window resized: fold to the compact checklist when it is narrow."""
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self._fit_timer.start()  # not while the window lays itself out
+        return super().eventFilter(watched, event)
 
     @Slot()
     def refresh(self) -> None:
@@ -135,6 +280,8 @@ class GettingStarted(QDialog):
         for number, (key, *_) in enumerate(STEPS, start=1):
             done = self.done_steps[key]
             self.marks[key].setText("✔" if done else str(number))
+            title = self.tr(STEPS[number - 1][1])
+            self.strip_steps[key].setText(f"✔ {title}" if done else f"{number} {title}")
             self.marks[key].setAccessibleName(
                 self.tr("done") if done else self.tr("step {n}").format(n=number)
             )

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Signal, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, QPoint, Signal, Slot
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget
 
 from app.core.definitions import DataTypeDef, WorkflowDef
@@ -24,6 +24,36 @@ from app.ui.widgets.expression_edit import LongTextEdit
 
 FLAT_FIELDS = 8  # parameters with this many fields or fewer list them at the top
 TIP_LIMIT = 2000  # a tooltip shows at most this much of a condition
+TECHNICAL_GROUPS = ("Search",)  # groups offered under More, not at the top
+
+
+def is_technical(entry: DataEntry) -> bool:
+    """IDs (a thing's, the run's, the current user's): rarely what a beginner wants in
+    an email, so they wait under More instead of leading the menu."""
+    expression = entry.expression
+    return expression == "run.id" or expression.endswith(".id") or ".id " in expression
+
+
+class LeftwardMenu(QMenu):
+    """A menu that opens below its button, its right edge on the button's right edge
+    (the Insert data buttons sit at the window's right), kept inside the screen."""
+
+    def __init__(self, anchor: QWidget) -> None:
+        super().__init__(anchor)
+        self.anchor = anchor
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Placed here, once its size is known (Qt opens it rightwards otherwise)."""
+        super().showEvent(event)
+        anchor = self.anchor
+        corner = anchor.mapToGlobal(QPoint(anchor.width(), anchor.height()))
+        size = self.sizeHint()
+        screen = anchor.screen().availableGeometry()
+        x = min(max(corner.x() - size.width(), screen.left()), screen.right() - size.width())
+        y = corner.y()
+        if y + size.height() > screen.bottom():  # no room below: above the button
+            y = max(screen.top(), anchor.mapToGlobal(QPoint(0, 0)).y() - size.height())
+        self.move(x, y)
 
 
 class DynamicDataButton(QToolButton):
@@ -52,7 +82,7 @@ class DynamicDataButton(QToolButton):
         )
         self.setAccessibleName(self.tr("Insert dynamic data"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.data_menu = QMenu(self)
+        self.data_menu = LeftwardMenu(self)
         self.data_menu.setObjectName("dynamicDataMenu")
         self.data_menu.aboutToShow.connect(self.on_menu_about_to_show)
         self.setMenu(self.data_menu)
@@ -74,8 +104,13 @@ class DynamicDataButton(QToolButton):
         case stays two or three clicks. A condition lists its tests in place."""
         self.data_menu.clear()
         more: list[tuple[str, list[tuple[str, str]]]] = []
+        technical: list[tuple[str, list[DataEntry]]] = []  # IDs and searches: under More
         for group in self.groups:
             entries = [e for e in group.entries if e.offers(self.kind, condition=self.condition)]
+            later = [e for e in entries if is_technical(e) or group.title in TECHNICAL_GROUPS]
+            entries = [e for e in entries if e not in later]
+            if later:
+                technical.append((group.title, later))
             if not entries:
                 continue
             self.data_menu.addSection(self.tr(group.title))
@@ -83,10 +118,23 @@ class DynamicDataButton(QToolButton):
             for entry in entries:
                 fields = self._fitting_fields(entry)
                 if flat and fields and group is self.groups[0]:
-                    # Few parameters' fields: each is one click from the top.
-                    more += self._add_flat(self.data_menu, entry, fields)
+                    # Few parameters' fields: each is one click from the top (not IDs).
+                    ids = [f for f in fields if is_technical(f)]
+                    if ids:
+                        technical.append((group.title, ids))
+                    more += self._add_flat(
+                        self.data_menu, entry, [f for f in fields if f not in ids]
+                    )
                 else:
                     more += self._add_entry(self.data_menu, entry)
+        if technical:
+            self.data_menu.addSeparator()
+            holder = self.data_menu.addMenu(self.tr("More (IDs, searches)"))
+            holder.menuAction().setObjectName("moreData")
+            for title, entries in technical:
+                holder.addSection(self.tr(title))
+                for entry in entries:
+                    more += self._add_entry(holder, entry)
         self._add_more(self.data_menu, more)
         if self.data_menu.isEmpty():
             none = self.data_menu.addAction(self.tr("Nothing here fits this input"))
@@ -135,7 +183,7 @@ class DynamicDataButton(QToolButton):
         more = [(entry.label, changed)] if changed else []
         if plain:
             sub.addSeparator()
-        for field in fields:
+        for field in sorted(fields, key=is_technical):  # IDs last
             more += self._add_entry(sub, field)
         self._add_more(sub, more)
         return []

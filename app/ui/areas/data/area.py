@@ -48,6 +48,7 @@ from app.ui.dialogs.thing_dialog import AddThingDialog
 from app.ui.models.things import ThingsModel
 from app.ui.shell.context import AppContext
 from app.ui.widgets.datetime_edit import DateTimeDelegate
+from app.ui.widgets.undo_bar import UndoBar
 
 ERROR_STYLE = "color: #b91c1c;"
 _PLACEHOLDER = re.compile(r"^field[0-9]+\Z")  # the name Add field gives
@@ -120,8 +121,21 @@ class DataArea(QWidget):
         self.fields_table.itemChanged.connect(self.on_fields_table_item_changed)
         self._edited_row = -1  # the row whose name was just typed (Tab goes to its type)
         self._pending_fields: tuple[list[FieldDef], int] | None = None
+        # A blank row at the end, typed into like a spreadsheet's: not a field until named.
+        self._new_row = -1
+        self._named_last_row = False  # Return after naming the last row opens a new one
+        self._last_save_ok = False
+        self._failed_reason = ""  # why the last save was refused
+        self._refused_name = ""  # a new field's name refused: given back to fix it
         self.fields_table.itemDelegate().closeEditor.connect(self.on_field_editor_closing)
-        fields_layout.addWidget(self.fields_table, 1)
+        table_column = QVBoxLayout()
+        table_column.addWidget(self.fields_table, 1)
+        # What the type guessed from a new field's name is, so nobody opens the list to check.
+        self.field_note = QLabel(fields_box)
+        self.field_note.setObjectName("fieldNote")
+        self.field_note.setWordWrap(True)
+        table_column.addWidget(self.field_note)
+        fields_layout.addLayout(table_column, 1)
         field_buttons = QVBoxLayout()
         self.add_field_button = QPushButton(self.tr("Add field"), fields_box)
         self.add_field_button.setObjectName("addFieldButton")
@@ -175,6 +189,16 @@ class DataArea(QWidget):
         self.thing_error = QLabel(things_box)
         self.thing_error.setStyleSheet(ERROR_STYLE)
         things_layout.addWidget(self.thing_error)
+        # "Deleted User Ada — Undo" for a few seconds, where the delete was done.
+        self.undo_bar = UndoBar(things_box)
+        self.undo_bar.setObjectName("dataUndoBar")
+        self.undo_bar.undo_clicked.connect(self.on_undo_delete_clicked)
+        self._offered_delete: DeleteThingsCommand | None = None
+        undo_row = QHBoxLayout()  # the bar as wide as its words, at the left
+        undo_row.addWidget(self.undo_bar)
+        undo_row.addStretch(1)
+        things_layout.addLayout(undo_row)
+        self.undo_stack.indexChanged.connect(self.on_undo_stack_index_changed)
         right_layout.addWidget(things_box, 1)
         self.type_tabs.addTab(right, self.tr("Fields and things"))
         self.privacy_editor = PrivacyEditor(self.data_service, self.type_tabs)
@@ -227,6 +251,8 @@ class DataArea(QWidget):
                 for item in self.type_list.findItems(self.current.name, Qt.MatchFlag.MatchExactly):
                     self.type_list.setCurrentItem(item)
             return
+        if self.current is None or name != self.current.name:
+            self.field_note.clear()  # it spoke of the type shown before
         self.current = self.types.get(name)
         self._show_fields()
         self.privacy_editor.set_data_type(self.current)
@@ -241,6 +267,7 @@ class DataArea(QWidget):
 
     def _show_fields(self) -> None:
         table = self.fields_table
+        self._new_row = -1
         with QSignalBlocker(table):
             fields = self.current.fields if self.current else ()
             table.setRowCount(len(fields))
@@ -264,6 +291,8 @@ class DataArea(QWidget):
         out = []
         for row in range(table.rowCount()):
             item = table.item(row, FIELD_NAME)
+            if row == self._new_row:
+                continue  # the blank row typed into is not a field yet
             combo = table.cellWidget(row, FIELD_TYPE)
             check = table.cellWidget(row, FIELD_LIST)
             base = combo.currentText() if isinstance(combo, QComboBox) else "text"
@@ -300,7 +329,8 @@ class DataArea(QWidget):
                 self.undo_stack.clear()  # earlier field commands no longer fit
                 self.show_saved_fields(saved.definition, dict(saved.renames), saved.moved)
         if failed is not None:
-            self.status_message.emit(str(failed))
+            self.status_message.emit(_one_line(str(failed)))
+            self._failed_reason = _one_line(failed.reason, 120)
             self._show_fields()
             return False
         return True
@@ -332,6 +362,11 @@ class DataArea(QWidget):
     @Slot(QTableWidgetItem)
     def on_fields_table_item_changed(self, item: QTableWidgetItem) -> None:
         row = self._edited_row = item.row()
+        if row == self._new_row:
+            if not item.text().strip():
+                return  # still blank: ended when its editor closes
+            self._new_row = -1  # named: a field now
+        self._named_last_row = row == self.fields_table.rowCount() - 1
         fields = list(self._fields_from_table())
         self._pending_fields = (fields, row)
         if self.fields_table.state() == QAbstractItemView.State.EditingState:
@@ -348,21 +383,87 @@ class DataArea(QWidget):
 
     def _save_named(self, fields: list[FieldDef], row: int) -> bool:
         before = self.current.fields if self.current else ()
-        if 0 <= row < len(fields) and row < len(before) and _PLACEHOLDER.match(before[row].name):
+        guessed = ""
+        if 0 <= row < len(fields) and (row >= len(before) or _PLACEHOLDER.match(before[row].name)):
             # A new field named for the first time: the type its name suggests.
             suggestion = suggested_type(fields[row].name, self.types)
             if suggestion and fields[row].type == ValueType("text"):
                 fields[row] = FieldDef(fields[row].name, ValueType(suggestion))
-        return self.save_fields(tuple(fields))
+                guessed = self.tr("{field}: {type} (guessed from its name; change it in Type)")
+            else:
+                guessed = self.tr("{field}: {type}")
+            guessed = guessed.format(field=fields[row].name, type=fields[row].type.base)
+        self._last_save_ok = self.save_fields(tuple(fields))
+        self._refused_name = ""
+        self.field_note.setStyleSheet("")
+        if not self._last_save_ok and row >= len(before):
+            # Said where the person looks, the typed name kept to fix (on Return).
+            self._refused_name = fields[row].name
+            self.field_note.setStyleSheet(ERROR_STYLE)
+            self.field_note.setText(
+                self.tr("Not added: {reason}").format(reason=self._failed_reason)
+            )
+        if self._last_save_ok and guessed:
+            self.field_note.setText(guessed)
+            if row >= len(before):
+                self.status_message.emit(
+                    self.tr("Added the field {fields}").format(fields=fields[row].name)
+                )
+        return self._last_save_ok
 
     @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
     def on_field_editor_closing(
         self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
     ) -> None:
-        """Tab out of a name moves to its type (once the save has rebuilt the rows)."""
+        """Tab out of a name moves to its type (once the save has rebuilt the rows);
+        Return after naming the last field opens a new blank row for the next one;
+        leaving the blank row unnamed (Return, Escape, a click elsewhere) ends it."""
+        if self._new_row >= 0:
+            QTimer.singleShot(0, self._end_new_field)
+            return
+        named_last, self._named_last_row = self._named_last_row, False
         if hint == QAbstractItemDelegate.EndEditHint.EditNextItem and self._edited_row >= 0:
             row, self._edited_row = self._edited_row, -1
             QTimer.singleShot(0, lambda: self._focus_field_type(row))
+        elif hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and named_last:
+            self._edited_row = -1
+            QTimer.singleShot(0, self._continue_new_field)
+
+    def _continue_new_field(self) -> None:
+        saved = self.flush_fields() and self._last_save_ok
+        if saved:
+            self.start_new_field()
+        elif self._refused_name:
+            self.start_new_field(self._refused_name)
+
+    def _end_new_field(self) -> None:
+        """Take away the blank row left unnamed: no empty field stays behind."""
+        row = self._new_row
+        if row < 0 or self.fields_table.state() == QAbstractItemView.State.EditingState:
+            return
+        self._new_row = -1
+        with QSignalBlocker(self.fields_table):
+            self.fields_table.removeRow(row)
+
+    def start_new_field(self, name: str = "") -> None:
+        """Open a blank row at the end, its name ready for typing (no Add field click):
+        Return names it and opens the next; Return or Escape on a blank one ends it.
+        `name`: a refused name given back, all selected, to fix."""
+        self.flush_fields()
+        if self.current is None or self._new_row >= 0:
+            return
+        table = self.fields_table
+        row = table.rowCount()
+        with QSignalBlocker(table):
+            table.insertRow(row)
+            table.setItem(row, FIELD_NAME, QTableWidgetItem(name))
+            hint = QTableWidgetItem(self.tr("guessed from the name"))
+            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            hint.setForeground(table.palette().placeholderText())
+            table.setItem(row, FIELD_TYPE, hint)
+        self._new_row = row
+        table.scrollToBottom()
+        self.edit_field_name(row)
 
     def _focus_field_type(self, row: int) -> None:
         combo = self.fields_table.cellWidget(row, FIELD_TYPE)
@@ -431,6 +532,10 @@ class DataArea(QWidget):
             )
             return
         self.reload(name)
+        self.field_note.setText(
+            self.tr("Type the first field's name (e.g. email), then Return for the next.")
+        )
+        self.start_new_field()  # the fields come next: ready for typing at once
 
     # --- things -------------------------------------------------------------------
 
@@ -498,10 +603,8 @@ class DataArea(QWidget):
         type_name = self.current.name if self.current else ""
         label = thing_label(self.things_model.thing_fields(rows[0]), ids[0], brief=True)
         question = (
-            self.tr("Delete this {type}?")
-            if len(ids) == 1
-            else self.tr("Delete these {n} {types}?")
-        ).format(n=f"{len(ids):,}", type=type_name, types=plural(type_name))
+            self.tr("Delete {type} {label}?") if len(ids) == 1 else self.tr("Delete {n} {types}?")
+        ).format(n=f"{len(ids):,}", type=type_name, types=plural(type_name), label=label)
         if (
             QMessageBox.question(self, self.tr("Delete"), question)
             != QMessageBox.StandardButton.Yes
@@ -515,11 +618,37 @@ class DataArea(QWidget):
         type_name = self.current.name if self.current else ""
         if len(ids) == 1:
             text = self.tr("Delete {type} {label}").format(type=type_name, label=label or ids[0])
+            done = self.tr("Deleted {type} {label}").format(type=type_name, label=label or ids[0])
         else:
             text = self.tr("Delete {n} things").format(n=f"{len(ids):,}")
-        self.undo_stack.push(
-            DeleteThingsCommand(self.data_service, ids, text, self.on_things_changed_by_command)
+            done = self.tr("Deleted {n} {types}").format(n=f"{len(ids):,}", types=plural(type_name))
+        command = DeleteThingsCommand(
+            self.data_service, ids, text, self.on_things_changed_by_command
         )
+        self.undo_stack.push(command)
+        if command.failed is None:
+            self._offered_delete = command
+            self.undo_bar.offer(done, ids)
+
+    @Slot(int)
+    def on_undo_stack_index_changed(self, index: int) -> None:
+        """The bar goes once its delete is no longer the last change (undone elsewhere)."""
+        offered = self._offered_delete
+        if offered is not None and (index < 1 or self.undo_stack.command(index - 1) is not offered):
+            self._offered_delete = None
+            self.undo_bar.withdraw()
+
+    @Slot(list)
+    def on_undo_delete_clicked(self, ids: list[str]) -> None:
+        """Undo in the bar: the same as Edit ▸ Undo while the delete is the last change."""
+        stack = self.undo_stack
+        offered, self._offered_delete = self._offered_delete, None
+        if offered is not None and stack.canUndo() and stack.command(stack.index() - 1) is offered:
+            stack.undo()
+        else:
+            self.status_message.emit(
+                self.tr("Not undone: something else changed since; use Edit ▸ Undo.")
+            )
 
     def on_things_changed_by_command(self, failed: CueflowError | None) -> None:
         """An add or delete was done, undone or redone: show the things as they are."""
@@ -541,3 +670,9 @@ def _words_only(dialog: QWidget) -> None:
     """No stock tick / cross icons on a dialog's buttons."""
     for button in dialog.findChildren(QAbstractButton):
         button.setIcon(QIcon())
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """An error as one short line (a refused 5,000-character name is not repeated whole)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,8 +28,7 @@ from app.ui.areas.scheduler.tables import (
 from app.ui.models.runs import UpcomingRunsModel
 from app.ui.widgets.datetime_edit import DateTimeEdit
 from app.ui.widgets.palette_colours import warning_colour
-
-UNDO_SECONDS = 8
+from app.ui.widgets.undo_bar import UndoBar
 
 M = UpcomingRunsModel
 UPCOMING_WIDTHS = {
@@ -55,51 +54,6 @@ UPCOMING_PRIORITIES = {
     M.COL_ORIGIN: 6,  # who started it (the API, a trigger …) outlasts when it was made
     M.COL_CREATED: 7,
 }
-
-
-class UndoBar(QWidget):
-    """ "Cancelled run 06h… — Undo" for a few seconds after a cancel."""
-
-    undo_clicked = Signal(list)  # the run IDs to schedule again
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("undoBar")
-        self.run_ids: list[str] = []
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel(self)
-        self.label.setObjectName("undoLabel")
-        row.addWidget(self.label)
-        self.button = QPushButton(self.tr("Undo"), self)
-        self.button.setObjectName("undoCancelButton")
-        self.button.clicked.connect(self.on_button_clicked)
-        row.addWidget(self.button)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(UNDO_SECONDS * 1000)
-        self.timer.timeout.connect(self.withdraw)
-        self.setVisible(False)
-
-    def offer(self, text: str, run_ids: list[str]) -> None:
-        self.run_ids = list(run_ids)
-        self.label.setText(text)
-        self.button.setAccessibleName(self.tr("Undo: {text}").format(text=text))
-        self.setVisible(True)
-        self.timer.start()
-
-    @Slot()
-    def withdraw(self) -> None:
-        self.timer.stop()
-        self.run_ids = []
-        self.setVisible(False)
-
-    @Slot()
-    def on_button_clicked(self) -> None:
-        ids = self.run_ids
-        self.withdraw()
-        if ids:
-            self.undo_clicked.emit(ids)
 
 
 TWO_ROWS_BELOW = 1000  # narrower than this, the buttons sit under the filter

@@ -12,12 +12,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -93,7 +102,13 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.title.setObjectName("workflowTitle")
         self.title.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.title.setMinimumWidth(80)
-        top.addWidget(self.title, 1)
+        top.addWidget(self.title)  # its whole name first; the reason takes what is left
+        # Why the run buttons are grey, right beside them (not only in their tooltips);
+        # in the buttons' row, so showing it never moves the form below.
+        self.run_reason = ElidedLabel(self)
+        self.run_reason.setObjectName("runBlockedReason")
+        self.run_reason.setVisible(False)
+        top.addWidget(self.run_reason, 1)
         self.test_button = QPushButton(action_icon("test", FAMILY_WORKFLOWS), self.tr("Test run"))
         self.test_button.setParent(self)
         self.test_button.setObjectName("testRunButton")
@@ -573,14 +588,46 @@ class WorkflowEditor(EditsMixin, QWidget):
         error = self.workflow_panel.name_error
         error.setText("; ".join(name_problems))
         error.setVisible(bool(name_problems))
-        reason = self.explained[0].sentence if self.explained else ""
+        reason = self.run_blocked_reason()
+        self.run_reason.setText(reason)
+        self.run_reason.setToolTip(reason)
+        self.run_reason.setVisible(bool(reason))
+        every = "\n".join(f"• {e.sentence}" for e in self.explained)
         for button in (self.test_button, self.run_now_button, self.schedule_button):
             button.setEnabled(not self.problems)
-            button.setToolTip(
-                self.tr("Fix the problems first: {reason}").format(reason=reason)
-                if self.problems
-                else ""
+            button.setToolTip(f"{reason}\n{every}" if reason else "")
+
+    def run_blocked_reason(self) -> str:
+        """Why Test run / Run now / Schedule… are grey, in one line: the required inputs
+        of the first step missing some ("Fill in To, Subject and Body of step 1 first"),
+        else the first problem; "" when they can run."""
+        if not self.problems:
+            return ""
+        missing: dict[int, list[str]] = {}
+        for problem, said in zip(self.problems, self.explained, strict=True):
+            if problem.reason == "required input is missing" and said.step is not None:
+                title = said.short.removesuffix(" is required")
+                missing.setdefault(said.step, []).append(title)
+        if missing:
+            step = min(missing)
+            titles = missing[step]
+            names = (
+                titles[0]
+                if len(titles) == 1
+                else self.tr("{some} and {last}").format(
+                    some=", ".join(titles[:-1]), last=titles[-1]
+                )
             )
+            line = self.tr("Fill in {names} of step {n} first").format(names=names, n=step)
+            rest = len(self.problems) - len(titles)
+        else:
+            line = self.tr("Fix first: {problem}").format(problem=self.explained[0].sentence)
+            rest = len(self.problems) - 1
+        if rest == 1:
+            line += self.tr(" (and 1 more problem)")
+        elif rest > 1:
+            line += self.tr(" (and {n} more problems)").format(n=rest)
+        return line
 
     # --- the flow's signals -------------------------------------------------------
 
@@ -656,3 +703,21 @@ def _set_blocked(widget: Any, setter: str, value: Any) -> None:
 
 
 __all__ = ["PARAMETERS", "STEP", "StepDef", "WorkflowEditor", "colour_chip"]
+
+
+class ElidedLabel(QLabel):
+    """One line, right-aligned, cut with "…" when the room is short (the whole text
+    in its tooltip): it takes what the row can spare and never widens the window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.drawText(
+            self.contentsRect(), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
+        )

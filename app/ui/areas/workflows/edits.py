@@ -108,10 +108,8 @@ class EditsMixin(_Base):
         params = list(self.params_table.parameters())
         before = self.workflow.parameters
         for row, param in enumerate(params):
-            if (
-                row < len(before)
-                and _PLACEHOLDER.match(before[row].key)
-                and param.key != (before[row].key)
+            if row >= len(before) or (
+                _PLACEHOLDER.match(before[row].key) and param.key != (before[row].key)
             ):  # a new parameter named for the first time: the type its name suggests
                 suggestion = suggested_type(param.key, self.data_types)
                 if suggestion and param.type == ValueType("text"):

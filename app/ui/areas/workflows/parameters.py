@@ -47,6 +47,10 @@ class ParametersTable(QTableWidget):
         self.setMinimumHeight(120)
         self.setMaximumHeight(170)
         self._pending = False  # a typed key waits for its editor to close
+        # A blank row at the end, typed into like a spreadsheet's: not a parameter
+        # until it has a key. Return after a last row's key opens the next one.
+        self._new_row = -1
+        self._named_last_row = False
         self.itemChanged.connect(self.on_item_changed)
         self.itemDelegate().closeEditor.connect(self.on_editor_closing)
 
@@ -60,8 +64,46 @@ class ParametersTable(QTableWidget):
         self.setCurrentItem(item)
         self.editItem(item)  # Qt selects a line editor's whole text
 
+    def start_new_row(self) -> None:
+        """Open a blank row at the end, its key ready for typing: Return keeps the key
+        and opens the next; Return, Escape or a click elsewhere on a blank one ends it."""
+        self.flush()
+        if self._new_row >= 0:
+            return
+        row = self.rowCount()
+        with QSignalBlocker(self):
+            self.insertRow(row)
+            self.setItem(row, PARAM_KEY, QTableWidgetItem())
+            hint = QTableWidgetItem(self.tr("guessed from the key"))
+            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            hint.setForeground(self.palette().placeholderText())
+            self.setItem(row, PARAM_TYPE, hint)
+        self._new_row = row
+        self.scrollToBottom()
+        self.edit_key(row)
+
+    def _end_new_row(self) -> None:
+        """Take away the blank row left without a key: no empty parameter stays."""
+        row = self._new_row
+        if row < 0 or self.state() == QAbstractItemView.State.EditingState:
+            return
+        self._new_row = -1
+        with QSignalBlocker(self):
+            self.removeRow(row)
+
+    def _continue_new_row(self) -> None:
+        self.flush()
+        self.start_new_row()
+
     @Slot(QWidget, QAbstractItemDelegate.EndEditHint)
     def on_editor_closing(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if self._new_row >= 0:
+            QTimer.singleShot(0, self._end_new_row)
+            return
+        named_last, self._named_last_row = self._named_last_row, False
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and named_last:
+            QTimer.singleShot(0, self._continue_new_row)
+            return
         if hint != QAbstractItemDelegate.EndEditHint.EditNextItem:
             return
         row = self.currentRow()
@@ -86,6 +128,7 @@ class ParametersTable(QTableWidget):
     def show_parameters(self, parameters: tuple[ParameterDef, ...], type_names: list[str]) -> None:
         """Bring the rows in line with `parameters`, touching only what differs."""
         table = self
+        self._new_row = -1
         with QSignalBlocker(table):
             if table.rowCount() != len(parameters):
                 table.setRowCount(len(parameters))
@@ -133,6 +176,8 @@ class ParametersTable(QTableWidget):
         table = self
         out = []
         for row in range(table.rowCount()):
+            if row == self._new_row:
+                continue  # the blank row typed into is not a parameter yet
             key_item = table.item(row, PARAM_KEY)
             combo = table.cellWidget(row, PARAM_TYPE)
             base = combo.currentText() if isinstance(combo, QComboBox) else "text"
@@ -150,6 +195,12 @@ class ParametersTable(QTableWidget):
 
     @Slot(QTableWidgetItem)
     def on_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == PARAM_KEY:
+            if item.row() == self._new_row:
+                if not item.text().strip():
+                    return  # still blank: ended when its editor closes
+                self._new_row = -1  # it has a key: a parameter now
+            self._named_last_row = item.row() == self.rowCount() - 1
         self._pending = True
         editing = self.state() == QAbstractItemView.State.EditingState
         if editing and item.column() == PARAM_KEY and self.currentItem() is item:
