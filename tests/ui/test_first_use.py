@@ -359,6 +359,7 @@ def test_upcoming_reads_in_words_and_cancelling_moves_nothing(
     bar = area.undo_bar
     assert bar.label.text().startswith("Cancelled Greet a user (") and bar.isVisible()
     assert window.statusBar().currentMessage() == ""  # said once
+    assert not window.run_notice.isVisible()  # no "Scheduled … — Show" beside it
 
 
 def test_the_window_goes_down_to_900_by_600_on_every_area(

@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         self.run_notice.setObjectName("runNotice")
         self.run_notice.acted.connect(self.show_run)
         self.statusBar().addWidget(self.run_notice, 1)
+        # "Cancelled … — Undo" replaces "Scheduled … — Show": never both at once.
+        self.scheduler_area.undo_bar.offered.connect(self.run_notice.withdraw)
         self.workflows_area.workflows_changed.connect(self.scheduler_area.on_workflows_changed)
         for announcing in (self.workflows_area, self.scheduler_area):
             announcing.run_announced.connect(self.on_run_announced)

@@ -1,7 +1,10 @@
 """A notice in the window's status bar: what just happened, in words, and one
-button to act on it ("Scheduled Send birthday email for Fri 4 Dec 09:00 · Show")."""
+button to act on it ("Scheduled Send birthday email for Fri 4 Dec 09:00 · Show"),
+for a while. `UndoBar` (app/ui/widgets/undo_bar.py) is the same with "Undo"."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
@@ -10,13 +13,17 @@ NOTICE_SECONDS = 20
 
 
 class Notice(QWidget):
-    """Words and one button for a while; `acted(key)` when the button is pressed."""
+    """Words and one button for `seconds`; `acted(key)` when the button is pressed
+    (`key`: what the notice is about, e.g. a run's ID)."""
 
-    acted = Signal(str)
+    acted = Signal(object)
+    offered = Signal()  # it shows: another notice in the same place may step aside
 
-    def __init__(self, button_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, button_text: str, parent: QWidget | None = None, *, seconds: int = NOTICE_SECONDS
+    ) -> None:
         super().__init__(parent)
-        self.key = ""
+        self.key: Any = ""
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel(self)
@@ -29,16 +36,20 @@ class Notice(QWidget):
         row.addStretch(1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(NOTICE_SECONDS * 1000)
+        self.timer.setInterval(seconds * 1000)
         self.timer.timeout.connect(self.withdraw)
         self.setVisible(False)
 
-    def offer(self, text: str, key: str) -> None:
+    def offer(self, text: str, key: Any) -> None:
         self.key = key
         self.label.setText(text)
-        self.button.setAccessibleName(f"{self.button.text()}: {text}")
+        self.button.setAccessibleName(self.accessible_name(text))
         self.setVisible(True)
         self.timer.start()
+        self.offered.emit()
+
+    def accessible_name(self, text: str) -> str:
+        return f"{self.button.text()}: {text}"
 
     @Slot()
     def withdraw(self) -> None:
@@ -51,4 +62,7 @@ class Notice(QWidget):
         key = self.key
         self.withdraw()
         if key:
-            self.acted.emit(key)
+            self.act(key)
+
+    def act(self, key: Any) -> None:
+        self.acted.emit(key)
