@@ -58,6 +58,16 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = (sys.executable, "-m", "app")
 
 
+def _stop_runners(procs: list[Any], folder: Path, db: Any) -> None:
+    """Stop the runner processes (SIGTERM: they sign off), then forget their folder."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=30)
+    shutil.rmtree(folder, ignore_errors=True)
+    db.dispose()
+
+
 def _wait(condition: Any, timeout: float, every: float = 0.1) -> None:
     end = time.monotonic() + timeout
     while not condition():
@@ -223,12 +233,7 @@ def lateness(
                 (due_ids,),
             ).fetchall()
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
-        db.dispose()
+        _stop_runners(procs, folder, db)
         server.drop(made)
     late = [float(row[0]) for row in rows]
     return {
@@ -277,12 +282,7 @@ def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
         )
         statuses = _one(url, "SELECT count(DISTINCT status) FROM runs")
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
-        db.dispose()
+        _stop_runners(procs, folder, db)
         found = probe.figures(runs) if seconds is not None else {}
         server.drop(made)
     return {

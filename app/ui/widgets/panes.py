@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def list_pane(
@@ -47,3 +57,11 @@ def named_button(text: str, name: str, parent: QWidget, slot: Callable[[], Any])
     button.setObjectName(name)
     button.clicked.connect(lambda _=False: slot())
     return button
+
+
+def hint_item(table: QTableWidget, text: str) -> QTableWidgetItem:
+    """A greyed, read-only cell that says what will go there ("guessed from the name")."""
+    hint = QTableWidgetItem(text)
+    hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    hint.setForeground(table.palette().placeholderText())
+    return hint

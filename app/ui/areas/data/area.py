@@ -48,6 +48,7 @@ from app.ui.dialogs.thing_dialog import AddThingDialog
 from app.ui.models.things import ThingsModel
 from app.ui.shell.context import AppContext
 from app.ui.widgets.datetime_edit import DateTimeDelegate
+from app.ui.widgets.panes import hint_item
 from app.ui.widgets.undo_bar import UndoBar
 
 ERROR_STYLE = "color: #b91c1c;"
@@ -457,10 +458,7 @@ class DataArea(QWidget):
         with QSignalBlocker(table):
             table.insertRow(row)
             table.setItem(row, FIELD_NAME, QTableWidgetItem(name))
-            hint = QTableWidgetItem(self.tr("guessed from the name"))
-            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            hint.setForeground(table.palette().placeholderText())
-            table.setItem(row, FIELD_TYPE, hint)
+            table.setItem(row, FIELD_TYPE, hint_item(table, self.tr("guessed from the name")))
         self._new_row = row
         table.scrollToBottom()
         self.edit_field_name(row)

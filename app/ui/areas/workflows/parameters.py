@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.definitions import ParameterDef
 from app.core.types import ValueType
+from app.ui.widgets.panes import hint_item
 
 PARAM_KEY, PARAM_TYPE, PARAM_LIST, PARAM_OPTIONAL = range(4)
 
@@ -74,10 +75,7 @@ class ParametersTable(QTableWidget):
         with QSignalBlocker(self):
             self.insertRow(row)
             self.setItem(row, PARAM_KEY, QTableWidgetItem())
-            hint = QTableWidgetItem(self.tr("guessed from the key"))
-            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            hint.setForeground(self.palette().placeholderText())
-            self.setItem(row, PARAM_TYPE, hint)
+            self.setItem(row, PARAM_TYPE, hint_item(self, self.tr("guessed from the key")))
         self._new_row = row
         self.scrollToBottom()
         self.edit_key(row)
