@@ -123,6 +123,8 @@ def _plain(value: str) -> Any:
     """A plain (unquoted) scalar, resolved and constructed as the reader does."""
     if value[:1] not in _FIRST_CHARACTERS:  # most text: no lookup at all
         return value
+    if value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+        return int(value)  # a plain decimal (`017` is octal in YAML 1.1: resolved below)
     tag = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR:
         return value
