@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
@@ -44,6 +44,7 @@ values = st.recursive(
 )
 
 
+@settings(max_examples=40, deadline=None)  # 20,000-character texts are slow to draw
 @given(values)
 def test_a_record_holds_what_the_general_path_gives(value: Any) -> None:
     assert _recorded(value) == _clip(to_json_safe(value))
