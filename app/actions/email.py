@@ -90,7 +90,7 @@ def build_message(sender: str, inputs: Mapping[str, Any]) -> EmailMessage:
     to = _addresses(inputs.get("to"), "to")
     if not to:
         raise StepFailed(
-            "no recipient: 'to' is empty (a field hidden by privacy rules "
+            "no recipient: To is empty (a field hidden by privacy rules "
             "reads as none: run as a user who may see it, or ignore privacy rules)"
         )
     subject = str(inputs.get("subject") or "")
