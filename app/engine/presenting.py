@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
+from app.actions import registry
 from app.storage import models as m
 from app.storage import views
 
@@ -123,3 +125,115 @@ def write_runs_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
         writer.writerow(["" if values[c] is None else values[c] for c in RUN_COLUMNS])
         written += 1
     return written
+
+
+# --- errors and steps in the words of the workflow editor -------------------------
+#
+# The ledger keeps the engine's text ("step 1 (send_email): 'to': …"): `cueflow runs`
+# and the workflow API show it as stored and scripts match it. The window words it
+# when it shows it, from the step's position and the action's declared labels.
+
+_RUN_STEP = re.compile(r"^step (\d+) \(([a-z0-9_]+)\): ")
+_WHERE = re.compile(
+    r"^workflow [a-z0-9_]+, step \d+ \([a-z0-9_]+\)(?:, (?:input ([a-z0-9_]+)|(only_when)))?: "
+)
+_QUOTED_INPUT = re.compile(r"^'([a-z0-9_]+)': ")
+_MISSING = re.compile(r"^input '([a-z0-9_]+)' is missing$")
+_STEP_IN_TEXT = re.compile(r"\bstep (\d+) \(([a-z0-9_]+)\)")
+_WORKFLOW_CONDITION = re.compile(r"^workflow [a-z0-9_]+, only_when: ")
+ID_LIKE = re.compile(r"^[0-9a-z]{8,40}$")
+_ID_IN_TEXT = re.compile(r"\b[0-9a-z]{16}\b")
+
+
+def action_label(action: str) -> str:
+    """ "Send email" for `send_email`; an unknown action keeps its name."""
+    spec = registry.get(action)
+    return spec.label if spec is not None and spec.label else action
+
+
+def input_title(action: str, key: str) -> str:
+    """ "To" for `send_email`'s `to`, as the step's form labels it."""
+    spec = registry.get(action)
+    for item in spec.inputs if spec is not None else ():
+        if item.name == key:
+            return item.title
+    return key
+
+
+def step_name(position: int, action: str) -> str:
+    """ "Step 1 · Send email"."""
+    return f"Step {position} · {action_label(action)}"
+
+
+def step_error_words(action: str, error: str) -> str:
+    """A step's recorded error pointing at its field: "To: 'x' is not an email
+    address" (the step itself is named by whoever shows it)."""
+    rest = error
+    where = _WHERE.match(rest)
+    if where is not None:
+        rest = rest[where.end() :]
+        if where.group(1):
+            return f"{input_title(action, where.group(1))}: {rest}"
+        if where.group(2):
+            return f"Only when: {rest}"
+    missing = _MISSING.match(rest)
+    if missing is not None:
+        return f"{input_title(action, missing.group(1))} is required"
+    quoted = _QUOTED_INPUT.match(rest)
+    if quoted is not None and input_title(action, quoted.group(1)) != quoted.group(1):
+        return f"{input_title(action, quoted.group(1))}: {rest[quoted.end() :]}"
+    return rest
+
+
+def run_error_words(error: str | None) -> str | None:
+    """A run's stored error as the window says it: "Step 1 · Send email: To is
+    required" for "step 1 (send_email): workflow w, step 1 (send_email): input 'to'
+    is missing"; a missed run's reason without the policy's name."""
+    if not error:
+        return error
+    step = _RUN_STEP.match(error)
+    if step is not None:
+        action = step.group(2)
+        words = step_error_words(action, error[step.end() :])
+        return f"{step_name(int(step.group(1)), action)}: {words}"
+    condition = _WORKFLOW_CONDITION.match(error)
+    if condition is not None:
+        return f"The workflow's “only when” condition: {error[condition.end() :]}"
+    if error.startswith("missed: "):
+        reason = error[len("missed: ") :]
+        if reason.endswith(" (policy skip)"):  # the workflow's on_missed: skip
+            reason = reason.removesuffix(" (policy skip)") + "; this workflow skips missed runs"
+        return f"Missed: {reason}"
+    if error == "only_when is false":
+        return "Not run: the workflow's “only when” condition was false"
+    if error.startswith(("timed out after ", "terminated by step ")):
+        return error[:1].upper() + error[1:]
+    return error
+
+
+def log_words(message: str, labels: dict[str, str] | None = None) -> str:
+    """A log line with its steps named as the editor names them ("step 1 · Send
+    email") and the things it names by ID shown by their labels."""
+    text = _STEP_IN_TEXT.sub(
+        lambda found: f"step {found.group(1)} · {action_label(found.group(2))}", message
+    )
+    if labels:
+        text = _ID_IN_TEXT.sub(lambda found: labels.get(found.group(0), found.group(0)), text)
+    return text
+
+
+def ids_in(value: Any, found: set[str], depth: int = 0, limit: int = 500) -> None:
+    """Collect the texts in a recorded value (or a log line) that may be thing IDs."""
+    if len(found) >= limit:
+        return
+    if isinstance(value, str):
+        if ID_LIKE.match(value):
+            found.add(value)
+        elif len(value) < 2000:
+            found.update(_ID_IN_TEXT.findall(value)[:20])
+    elif depth < 8 and isinstance(value, dict):
+        for item in list(value.values())[:limit]:
+            ids_in(item, found, depth + 1, limit)
+    elif depth < 8 and isinstance(value, list | tuple):
+        for item in value[:limit]:
+            ids_in(item, found, depth + 1, limit)

@@ -61,6 +61,7 @@ __all__ = [
     "run_trace",
     "thing_choices",
     "thing_ids",
+    "thing_labels_in",
     "timeline",
     "upcoming_page",
     "upcoming_window",
@@ -72,6 +73,15 @@ ThingParams = Mapping[str, Collection[str]]
 
 
 # --- the Upcoming and History tables ---------------------------------------------
+
+
+def worded(rows: list[RunRow]) -> list[RunRow]:
+    """The rows with their errors in the window's words ("Step 1 · Send email: …");
+    the ledger keeps the engine's text for `cueflow runs` and scripts."""
+    for row in rows:
+        if row.error:
+            row.error = presenting.run_error_words(row.error)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -92,10 +102,10 @@ class RunsWindow:
 def history_window(db: Database, where: RunFilter, page_size: int, *, colours: bool) -> RunsWindow:
     """Running runs, the count of finished runs and their first page (newest first)."""
     with db.read() as session:
-        pinned = views.running_runs(session, where)
+        pinned = worded(views.running_runs(session, where))
         count = views.count_history(session, where)
         # The first page is what the view paints next: read it in the same session.
-        first = views.history_page(session, where, 0, page_size) if count else []
+        first = worded(views.history_page(session, where, 0, page_size)) if count else []
         return RunsWindow(
             pinned, count, first, views.workflow_colours(session) if colours else None
         )
@@ -104,7 +114,7 @@ def history_window(db: Database, where: RunFilter, page_size: int, *, colours: b
 def history_page(db: Database, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
     """A page of finished runs, newest first."""
     with db.read() as session:
-        return views.history_page(session, where, offset, limit)
+        return worded(views.history_page(session, where, offset, limit))
 
 
 def things_of(run: RunRow, thing_params: ThingParams) -> list[str]:
@@ -134,7 +144,7 @@ def upcoming_window(
     with db.read() as session:
         params = views.thing_parameters(session) if colours else thing_params
         count = views.count_upcoming(session, where)
-        first = views.upcoming_page(session, where, 0, page_size) if count else []
+        first = worded(views.upcoming_page(session, where, 0, page_size)) if count else []
         wanted = {t for run in first for t in things_of(run, params)}
         return RunsWindow(
             [],
@@ -158,7 +168,7 @@ def upcoming_page(
     """A page of scheduled runs, and with `thing_params` the labels of the page's
     things not in `known_labels` (one query for the page, not one per cell)."""
     with db.read() as session:
-        rows = views.upcoming_page(session, where, offset, limit)
+        rows = worded(views.upcoming_page(session, where, offset, limit))
         labels: dict[str, str] = {}
         if thing_params is not None:
             wanted = {t for run in rows for t in things_of(run, thing_params)}
@@ -190,7 +200,23 @@ def run_trace(db: Database, run_id: str) -> RunTrace | None:
             return None
         steps = presenting.steps_to_json(ledger.step_results(session, run_id, run.attempt))
         lines = [(line.at, line.level, line.message) for line in ledger.log_lines(session, run_id)]
+    run.error = presenting.run_error_words(run.error)
     return RunTrace(run, steps, lines)
+
+
+MAX_LABELS = 500  # thing IDs looked up for one run's details
+
+
+def thing_labels_in(db: Database, *values: Any) -> dict[str, str]:
+    """{thing ID: its short label ("Ada")} of the things these recorded values
+    (step inputs and results, parameters, log lines) name by ID (one query)."""
+    found: set[str] = set()
+    for value in values:
+        presenting.ids_in(value, found, limit=MAX_LABELS)
+    if not found:
+        return {}
+    with db.read() as session:
+        return presenting.thing_labels(session, sorted(found)[:MAX_LABELS])
 
 
 # --- the timeline -----------------------------------------------------------------

@@ -51,12 +51,12 @@ def test_run_now_reaches_history_with_its_trace(
     trace = scheduler.trace_table  # one line per step; inputs and result as fields
     assert trace.topLevelItemCount() == 1
     step = trace.topLevelItem(0)
-    assert step.text(0) == "1 · send_email"
+    assert step.text(0) == "1 · Send email"  # the action's label, not its name
     assert step.text(1).startswith("Succeeded · ")
     inputs = step.child(0)
     assert inputs.text(0) == "Inputs"
     fields = {inputs.child(i).text(0): inputs.child(i).text(1) for i in range(inputs.childCount())}
-    assert fields["to"] == "ada@example.com" and fields["subject"] == "Hello Ada"
+    assert fields["To"] == "ada@example.com" and fields["Subject"] == "Hello Ada"
     assert "Succeeded" in scheduler.trace_title.text()
 
     qtbot.mouseClick(scheduler.run_again_button, Qt.MouseButton.LeftButton)

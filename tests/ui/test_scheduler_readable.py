@@ -116,7 +116,7 @@ def test_upcoming_shows_a_retrys_attempt_and_last_error_and_history_each_attempt
         session.execute(
             update(m.Run)
             .where(m.Run.id == waiting)
-            .values(attempt=2, error="smtp: connection refused")
+            .values(attempt=2, error="step 1 (send_email): connection refused")
         )
         session.execute(
             update(m.Run)
@@ -147,7 +147,8 @@ def test_upcoming_shows_a_retrys_attempt_and_last_error_and_history_each_attempt
     model = area.upcoming_model
     row = ids_of(model).index(waiting)
     assert model.index(row, U.COL_ATTEMPT).data() == "2"
-    assert model.index(row, U.COL_ERROR).data() == "smtp: connection refused"
+    # the engine's "step 1 (send_email): …" in the editor's words
+    assert model.index(row, U.COL_ERROR).data() == "Step 1 · Send email: connection refused"
 
     area.tabs.setCurrentIndex(TAB_HISTORY)
     history = area.history_model
@@ -155,17 +156,18 @@ def test_upcoming_shows_a_retrys_attempt_and_last_error_and_history_each_attempt
     details = area.run_details
     assert details.attempt_choice.isVisibleTo(area) and details.attempt_choice.count() == 2
     assert details.attempt_choice.currentText() == "Attempt 2 — Succeeded"
-    assert details.step_lines() == ["1 · send_email: Succeeded · 12 ms"]
+    assert details.step_lines() == ["1 · Send email: Succeeded · 12 ms"]  # its label
     step = details.steps.topLevelItem(0)
     inputs = step.child(0)
-    assert (inputs.child(0).text(0), inputs.child(0).text(1)) == ("to", "ada@example.com")
+    assert (inputs.child(0).text(0), inputs.child(0).text(1)) == ("To", "ada@example.com")
     cc = inputs.child(1)
-    assert cc.text(1) == "2 items" and cc.child(1).text(1) == "b@x.org"  # a list opens
+    assert cc.text(0) == "Cc" and cc.text(1) == "2 items" and cc.child(1).text(1) == "b@x.org"
     assert (step.child(1).text(0), step.child(1).child(0).text(1)) == ("Result", "<1@x>")
     details.attempt_choice.setCurrentIndex(0)  # the first attempt, which failed
-    assert details.step_lines() == ["1 · send_email: Failed · 12 ms"]
-    error = details.steps.topLevelItem(0).child(2)
-    assert (error.text(0), error.text(1)) == ("Error", "connection refused")
+    assert details.step_lines() == ["1 · Send email: Failed · 12 ms"]
+    failed = details.steps.topLevelItem(0)
+    rows = [(failed.child(i).text(0), failed.child(i).text(1)) for i in range(failed.childCount())]
+    assert rows[1:] == [("Error", "connection refused")]  # no empty Result for a failed step
     assert history.index(ids_of(history).index(done), HistoryRunsModel.COL_STATUS).data() == (
         "Succeeded"
     )

@@ -15,33 +15,69 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine import run_queries
 from app.engine.run_queries import Database
 from app.ui.areas.scheduler.history_chart import HistoryChart
 from app.ui.areas.scheduler.run_details import RunDetails
 from app.ui.areas.scheduler.tables import ColumnFitter, HintLine, table_look
-from app.ui.models.runs import HistoryRunsModel
+from app.ui.models.runs import HistoryRunsModel, origin_words, status_words
+
+STATUSES = (
+    run_queries.SUCCEEDED,
+    run_queries.FAILED,
+    run_queries.TERMINATED,
+    run_queries.INTERRUPTED,
+    run_queries.MISSED,
+    run_queries.RUNNING,
+)
 
 H = HistoryRunsModel
 HISTORY_WIDTHS = {
     H.COL_ID: 140,
-    H.COL_WORKFLOW: 170,
+    H.COL_WORKFLOW: 165,
     H.COL_SCHEDULED: 150,
-    H.COL_STARTED: 150,
+    H.COL_STARTED: 140,
     H.COL_DURATION: 80,
-    H.COL_STATUS: 130,
+    H.COL_STATUS: 120,
     H.COL_ATTEMPT: 70,
     H.COL_ORIGIN: 130,
 }
+# Who started a run is kept longer than the attempt and the duration when the window
+# is narrow: at 900 px the table shows workflow, started, status, started by and error.
 HISTORY_PRIORITIES = {
     H.COL_WORKFLOW: 0,
     H.COL_STATUS: 0,
     H.COL_STARTED: 1,
-    H.COL_ATTEMPT: 2,
-    H.COL_DURATION: 3,
-    H.COL_ID: 4,
+    H.COL_ORIGIN: 2,
+    H.COL_ATTEMPT: 3,
+    H.COL_DURATION: 4,
     H.COL_SCHEDULED: 5,
-    H.COL_ORIGIN: 6,
+    H.COL_ID: 6,
 }
+# The texts the Started by column shows besides a token's label: its width fits them.
+ORIGIN_SAMPLES = ("cli", "window", "schedule", "trigger", "workflow")
+CELL_PADDING = 18  # a cell's margins and the grid line, around its text
+
+
+def fitted_widths(view: QTableView) -> dict[int, int]:
+    """HISTORY_WIDTHS with the columns whose texts are known measured in the view's
+    font: Started by fits "Repeat schedule" (or "Kommandozeile"), Status its words."""
+    metrics = view.fontMetrics()
+    widths = dict(HISTORY_WIDTHS)
+    origins = [origin_words(origin) for origin in ORIGIN_SAMPLES]
+    origins.append(origin_words("window", captured=True))
+    header = view.model().headerData(H.COL_ORIGIN, Qt.Orientation.Horizontal)
+    widths[H.COL_ORIGIN] = (
+        max(metrics.horizontalAdvance(text) for text in [*origins, str(header)]) + CELL_PADDING
+    )
+    statuses = [status_words(status) for status in STATUSES]
+    icon = view.iconSize().width() if view.iconSize().width() > 0 else 16
+    widths[H.COL_STATUS] = (
+        max(metrics.horizontalAdvance(view.model().tr(text)) for text in statuses)
+        + icon
+        + CELL_PADDING
+    )
+    return widths
 
 
 class HistoryPage(QWidget):
@@ -85,15 +121,17 @@ class HistoryPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.fitter = ColumnFitter(
             self.view,
-            HISTORY_WIDTHS,
+            fitted_widths(self.view),
             HISTORY_PRIORITIES,
             H.COL_ERROR,
             off=frozenset({H.COL_ID}),  # the header's context menu shows it
         )
         self.details = RunDetails(db, self.splitter, title_of=model.title)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([160, 300, 240])
+        # At 900×600 the chart gives way first: the selected run's steps need the room.
+        self.chart.setMinimumHeight(96)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([120, 220, 360])
         layout.addWidget(self.splitter, 1)
         self.setFocusProxy(self.filter)
