@@ -234,7 +234,7 @@ class Recurrence:
         day = {
             "weeks": f" on {local:%A}s",
             "months": f" on day {local.day}",
-            "years": f" on {local:%d %B}",
+            "years": f" on {local.day} {local:%B}",  # "on 2 March", not "02 March"
         }.get(self.unit, "")
         return f"every {self}{day} at {at} ({where})"
 

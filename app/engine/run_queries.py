@@ -12,7 +12,7 @@ offered here too, so no Qt code imports `app.storage`.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -228,13 +228,16 @@ class Timeline:
 
     runs: list[TimelineRun]
     colours: dict[str, str]
+    titles: dict[str, str] = field(default_factory=dict)  # name → label, what lanes show
 
 
 def timeline(db: Database, start: datetime, end: datetime, limit: int) -> Timeline:
-    """Runs due in [start, end), soonest first, at most `limit` of them (one query)."""
+    """Runs due in [start, end), soonest first, at most `limit` of them (one query),
+    and the workflows' colours and titles."""
     with db.read() as session:
         runs = views.upcoming_between(session, start, end, limit)
-        return Timeline(runs, views.workflow_colours(session))
+        titles = {wf.name: wf.title for wf in catalog.list_workflows(session)}
+        return Timeline(runs, views.workflow_colours(session), titles)
 
 
 # --- counts and workflows ---------------------------------------------------------

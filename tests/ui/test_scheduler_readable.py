@@ -192,13 +192,16 @@ def test_schedules_list_pause_resume_and_end(
     assert page.table.rowCount() == 1 and not page.empty.isVisibleTo(page)
     (item,) = page.items
     assert item.id == schedule_id
+    assert page.table.item(0, 0).text() == "Greet a user"  # its label, not `greet`
     assert page.table.item(0, 1).text() == "At 09:00, Monday through Friday (Europe/Berlin)"
     assert len(item.next_times) == 3 and item.next_times[0] < item.next_times[1]
     assert page.table.item(0, 3).text() == "Active"
 
     pause = page.button(item.id, "Pause")
     assert pause is not None and pause.accessibleName() == f"Pause schedule {item.id}"
-    qtbot.mouseClick(pause, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.status_message) as said:
+        qtbot.mouseClick(pause, Qt.MouseButton.LeftButton)
+    assert said.args == ["Paused the repeat schedule of Greet a user"]  # no ID
     with greeting.db.read() as session:
         assert ledger.get_run(session, first).status == ledger.CANCELLED
         assert ledger.count_scheduled(session) == 0
@@ -245,6 +248,7 @@ def test_timeline_groups_dense_runs_shows_occurrences_and_click_selects_the_row(
 
     lone_pos = timeline.mark_position(lone)
     assert lone_pos is not None
+    assert timeline.tooltip_at(lone_pos).startswith("Greet a user at ")  # its label
     assert [run.id for run in timeline.runs_at(lone_pos)] == [lone], (lone_pos, timeline.lanes)
     qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=lone_pos)
     assert area.tabs.currentIndex() == TAB_UPCOMING

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.types import local_zone
 from app.engine import schedule_queries
+from app.engine.editor_queries import workflow_titles
 from app.engine.run_queries import Database
 from app.engine.schedule_queries import ScheduleItem, SchedulerService
 from app.errors import CueflowError
@@ -39,6 +39,7 @@ class SchedulesPage(QWidget):
         self.db = db
         self.service = service
         self.items: list[ScheduleItem] = []
+        self.titles: dict[str, str] = {}  # workflow name → its label
         layout = QVBoxLayout(self)
         self.empty = QLabel(
             self.tr(
@@ -68,15 +69,15 @@ class SchedulesPage(QWidget):
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_RULE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_NEXT, QHeaderView.ResizeMode.Stretch)
-        for column in (COL_WORKFLOW, COL_STATUS, COL_ACTIONS):
+        # The next times keep one line each ("Tue 2 Mar 2027 09:00 · in 3 months").
+        for column in (COL_WORKFLOW, COL_NEXT, COL_STATUS, COL_ACTIONS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
 
     def reload(self) -> None:
         self.items = schedule_queries.list_schedules(self.db, NEXT_COUNT)
+        self.titles = workflow_titles(self.db) if self.items else {}
         self.table.setRowCount(len(self.items))
-        zone = local_zone()
         for row, item in enumerate(self.items):
             state = {
                 schedule_queries.ACTIVE: self.tr("Active"),
@@ -84,13 +85,13 @@ class SchedulesPage(QWidget):
                 schedule_queries.ENDED: self.tr("Ended"),
             }.get(item.status, item.status)
             next_times = "\n".join(
-                f"{moment.astimezone(zone):%a %d %b %H:%M} · {formatting.relative(moment)}"
+                f"{formatting.local_time(moment)} · {formatting.relative(moment)}"
                 for moment in item.next_times
             ) or (self.tr("paused") if item.status == schedule_queries.PAUSED else "—")
-            cells = [item.workflow, item.words, next_times, state]
+            cells = [self.title(item.workflow), item.words, next_times, state]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(f"{text}\n{item.id}" if column == COL_RULE else text)
+                cell.setToolTip(text)
                 self.table.setItem(row, column, cell)
             self.table.setCellWidget(row, COL_ACTIONS, self._buttons(item))
         self.table.resizeRowsToContents()
@@ -120,6 +121,15 @@ class SchedulesPage(QWidget):
             row.addWidget(end)
         return box
 
+    def title(self, workflow: str) -> str:
+        """A workflow as people name it (its label), else its name."""
+        return self.titles.get(workflow, workflow)
+
+    def _named(self, schedule_id: str) -> str:
+        """ "the schedule of Send birthday email" (by its workflow, not its ID)."""
+        item = next((i for i in self.items if i.id == schedule_id), None)
+        return self.title(item.workflow) if item is not None else schedule_id
+
     def button(self, schedule_id: str, kind: str) -> QPushButton | None:
         """A row's button: kind 'Pause' (also Resume) or 'End' (for tests)."""
         rows = [number for number, item in enumerate(self.items) if item.id == schedule_id]
@@ -128,22 +138,30 @@ class SchedulesPage(QWidget):
 
     @Slot()
     def on_toggle_clicked(self, schedule_id: str, paused: bool) -> None:
+        name = self._named(schedule_id)
         try:
             if paused:
                 self.service.resume_schedule(schedule_id)
-                self.status_message.emit(self.tr("Schedule {id} resumed").format(id=schedule_id))
+                self.status_message.emit(
+                    self.tr("Resumed the repeat schedule of {workflow}").format(workflow=name)
+                )
             else:
                 self.service.pause_schedule(schedule_id)
-                self.status_message.emit(self.tr("Schedule {id} paused").format(id=schedule_id))
+                self.status_message.emit(
+                    self.tr("Paused the repeat schedule of {workflow}").format(workflow=name)
+                )
         except CueflowError as exc:
             self.status_message.emit(str(exc))
         self.reload()
 
     @Slot()
     def on_end_clicked(self, schedule_id: str) -> None:
+        name = self._named(schedule_id)
         try:
             self.service.end_schedule(schedule_id)
-            self.status_message.emit(self.tr("Schedule {id} ended").format(id=schedule_id))
+            self.status_message.emit(
+                self.tr("Ended the repeat schedule of {workflow}").format(workflow=name)
+            )
         except CueflowError as exc:
             self.status_message.emit(str(exc))
         self.reload()

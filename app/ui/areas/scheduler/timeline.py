@@ -55,6 +55,7 @@ class TimelineWidget(QWidget):
         self.start = utcnow()
         self.runs: list[TimelineRun] = []
         self.colours: dict[str, str] = {}
+        self.titles: dict[str, str] = {}  # workflow name → its label (what a lane shows)
         self.lanes: list[str] = []
         self.occurrences: list[schedule_queries.Occurrence] = []
         self.truncated = False
@@ -74,7 +75,7 @@ class TimelineWidget(QWidget):
         """Read the runs due in the window again (one query) and repaint."""
         self.start = now or utcnow()
         read = queries.timeline(self.db, self.start, self.start + self.span, MAX_RUNS + 1)
-        self.runs, self.colours = read.runs, read.colours
+        self.runs, self.colours, self.titles = read.runs, read.colours, read.titles
         self.truncated = len(self.runs) > MAX_RUNS
         del self.runs[MAX_RUNS:]
         made = {(run.workflow, run.scheduled_for) for run in self.runs}
@@ -197,7 +198,8 @@ class TimelineWidget(QWidget):
             colour = QColor(self.colours.get(lane, "#9ca3af"))
             painter.fillRect(QRect(8, top + LANE_HEIGHT // 2 - 5, 10, 10), colour)
             painter.setPen(text_colour)
-            name = metrics.elidedText(lane, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 34)
+            title = self.titles.get(lane, lane)
+            name = metrics.elidedText(title, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 34)
             painter.drawText(
                 QRect(24, top, LABEL_WIDTH - 30, LANE_HEIGHT),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -291,16 +293,17 @@ class TimelineWidget(QWidget):
         if lane is None or pos.x() < LABEL_WIDTH:
             return ""
         near = self.runs_at(pos)
+        title = self.titles.get(lane, lane)
         if not near:
-            return lane
+            return title
         first = near[0].scheduled_for.astimezone(local_zone())
         if len(near) == 1:
             return self.tr("{workflow} at {time}\nrun {id} · click to show it").format(
-                workflow=lane, time=first.strftime("%a %H:%M"), id=near[0].id
+                workflow=title, time=first.strftime("%a %H:%M"), id=near[0].id
             )
         last = near[-1].scheduled_for.astimezone(local_zone())
         return self.tr("{workflow}: {n} runs from {start} to {end}\nclick to show them").format(
-            workflow=lane,
+            workflow=title,
             n=f"{len(near):,}",
             start=first.strftime("%a %H:%M"),
             end=last.strftime("%H:%M"),
