@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -141,6 +141,8 @@ _QUOTED_INPUT = re.compile(r"^'([a-z0-9_]+)': ")
 _MISSING = re.compile(r"^input '([a-z0-9_]+)' is missing$")
 _STEP_IN_TEXT = re.compile(r"\bstep (\d+) \(([a-z0-9_]+)\)")
 _WORKFLOW_CONDITION = re.compile(r"^workflow [a-z0-9_]+, only_when: ")
+# The lines a scheduling step writes: "scheduled send_welcome for …", "schedule x captured …"
+_SCHEDULED = re.compile(r"^(scheduled|schedule) ([a-z0-9_]+) (for|on|captured)\b")
 ID_LIKE = re.compile(r"^[0-9a-z]{8,40}$")
 _ID_IN_TEXT = re.compile(r"\b[0-9a-z]{16}\b")
 
@@ -211,12 +213,21 @@ def run_error_words(error: str | None) -> str | None:
     return error
 
 
-def log_words(message: str, labels: dict[str, str] | None = None) -> str:
+def log_words(
+    message: str,
+    labels: dict[str, str] | None = None,
+    title_of: Callable[[str], str] | None = None,
+) -> str:
     """A log line with its steps named as the editor names them ("step 1 · Send
-    email") and the things it names by ID shown by their labels."""
+    email"), the things it names by ID shown by their labels and, with `title_of`,
+    the workflow a scheduling step scheduled by its label."""
     text = _STEP_IN_TEXT.sub(
         lambda found: f"step {found.group(1)} · {action_label(found.group(2))}", message
     )
+    if title_of is not None:
+        text = _SCHEDULED.sub(
+            lambda found: f"{found.group(1)} {title_of(found.group(2))} {found.group(3)}", text
+        )
     if labels:
         text = _ID_IN_TEXT.sub(lambda found: labels.get(found.group(0), found.group(0)), text)
     return text

@@ -86,6 +86,7 @@ def test_nested_results_things_and_times_read_as_fields(
     assert "{" not in text.replace("{{", "")  # no JSON anywhere
     assert ada not in details.log.toPlainText()  # "running as User Ada"
     assert "running as User Ada" in details.log.toPlainText()
+    assert "schedule Send birthday email captured" in details.log.toPlainText()
 
 
 def test_started_by_fits_its_text_at_900_by_600(

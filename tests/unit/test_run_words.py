@@ -122,6 +122,13 @@ def test_log_lines_name_steps_and_things() -> None:
     shown = presenting.log_words(line, {"06h3867q6fh8smbj": "Ada"})
     assert shown == "attempt 1 failed: step 1 · Call a web API: refused; running as User Ada"
     assert presenting.log_words("run 06h3867q6fh8smbk done", {}) == "run 06h3867q6fh8smbk done"
+    titles = {"send_welcome": "Send welcome email"}.get
+    scheduled = "scheduled send_welcome for 2027-12-10T09:00:00+00:00: 06h38698g6a51eeg"
+    assert presenting.log_words(scheduled, {}, lambda name: titles(name, name)) == (
+        "scheduled Send welcome email for 2027-12-10T09:00:00+00:00: 06h38698g6a51eeg"
+    )
+    note = "scheduled jobs for today"  # a log step's own words: not a known workflow
+    assert presenting.log_words(note, {}, lambda name: titles(name, name)) == note
 
 
 def test_ids_in_stops_at_deep_nesting_and_long_lists() -> None:

@@ -249,7 +249,7 @@ class RunDetails(QWidget):
         self.log.setPlainText(
             "\n".join(
                 f"{formatting.local_time(at)}  {level:<7} "
-                f"{times_in_words(presenting.log_words(message, self.labels))}"
+                f"{times_in_words(presenting.log_words(message, self.labels, self.title_of))}"
                 for at, level, message in trace.lines
             )
         )
