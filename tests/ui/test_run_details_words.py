@@ -111,3 +111,58 @@ def test_started_by_fits_its_text_at_900_by_600(
         assert not view.isColumnHidden(column)
     shown = view.model().index(view.currentIndex().row(), H.COL_ORIGIN).data()
     assert metrics.horizontalAdvance(shown) < view.columnWidth(H.COL_ORIGIN)
+
+
+def test_hostile_recorded_values_show_in_bounded_rows(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    """A step that recorded a deep, long and huge result: the details open it as
+    rows (6 levels, 200 items, 300 characters a cell) and the window stays usable."""
+    from sqlalchemy import insert, update
+
+    from app.core.types import utcnow
+    from app.storage import ledger
+    from app.storage import models as m
+
+    users = birthday(context)
+    run_id = Runner(context.db).run_now("send_birthday_email", {"user": users["Ada"]})
+    deep: Any = "bottom"
+    for _ in range(200):
+        deep = {"inner": deep}
+    result = {
+        "deep": deep,
+        "many": list(range(10_000)),
+        "huge": "é" * 200_000,
+        "big": 1e308,
+        "odd": "\x00 \u202e",  # a NUL and a right-to-left mark
+    }
+    with context.db.write() as session:
+        session.execute(
+            update(m.Run).where(m.Run.id == run_id).values(status=ledger.SUCCEEDED, error=None)
+        )
+        session.execute(
+            insert(m.StepResult).values(
+                run_id=run_id,
+                attempt=1,
+                position=2,
+                action="http_request",
+                status="succeeded",
+                inputs={"url": "https://example.com/" + "x" * 50_000},
+                result=result,
+                error=None,
+                started_at=utcnow(),
+                duration_ms=1.0,
+            )
+        )
+    area = select_run(qtbot, window, run_id)
+    step = area.run_details.steps.topLevelItem(1)
+    assert step.text(0) == "2 · Call a web API"
+    inputs, shown = step.child(0), step.child(1)
+    assert inputs.child(0).text(0) == "Address (URL)" and len(inputs.child(0).text(1)) <= 300
+    rows = {shown.child(i).text(0): shown.child(i) for i in range(shown.childCount())}
+    assert rows["many"].childCount() == 201 and rows["many"].child(200).text(1) == "9,800 more"
+    assert len(rows["huge"].text(1)) <= 300
+    depth, item = 0, rows["deep"]
+    while item.childCount():
+        depth, item = depth + 1, item.child(0)
+    assert depth <= 7  # bounded, not 200 levels of rows

@@ -164,10 +164,12 @@ class TimelineWidget(QWidget):
             if x - plot.left() < 48:
                 continue  # leave room for "now"
             painter.setPen(text_colour)
+            if self.width() - x < 40:
+                continue  # a label cut at the right edge: the line alone
             label = (
-                tick.strftime("%a %d %b")
+                f"{tick:%a} {tick.day} {tick:%b}"  # "Thu 3 Dec", as times are written elsewhere
                 if tick.hour == 0 and self.span > SPAN_DAY
-                else tick.strftime("%H:%M" if tick.hour or self.span <= SPAN_DAY else "%a %d")
+                else tick.strftime("%H:%M" if tick.hour or self.span <= SPAN_DAY else "%a")
             )
             if tick.hour == 0 and self.span <= SPAN_DAY:
                 label = tick.strftime("%a %H:%M")
