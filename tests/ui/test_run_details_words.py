@@ -82,6 +82,9 @@ def test_nested_results_things_and_times_read_as_fields(
         line for line in text.splitlines() if line.startswith("Parameters: ")
     )  # a mapping opens into its fields, not JSON
     assert params == "Parameters: 2 fields" and "user: Ada" in text
+    inputs = details.steps.topLevelItem(1).child(0)
+    shown = {inputs.child(i).text(0): inputs.child(i) for i in range(inputs.childCount())}
+    assert shown["Parameters"].isExpanded()  # a small mapping is shown open
     assert "When: Fri 10 Dec 2027 09:00" in text  # a time in words (a year on)
     assert "{" not in text.replace("{{", "")  # no JSON anywhere
     assert ada not in details.log.toPlainText()  # "running as User Ada"

@@ -39,6 +39,7 @@ from app.ui.widgets.palette_colours import error_colour
 
 MAX_CHILDREN = 200  # items of a long list shown under a value; the rest are counted
 MAX_DEPTH = 6
+OPEN_UP_TO = 4  # a value with this many fields or items at most is shown open
 CAPTURED = "captured"  # the mark of a test run's preview (app.actions.spec.CAPTURED)
 # How an action's result fields read, where they are not its inputs' names.
 RESULT_WORDS = {
@@ -289,7 +290,10 @@ class RunDetails(QWidget):
             for key, value in inputs.items():
                 if key == "workflow" and isinstance(value, str):  # a workflow by its label
                     value = self.title_of(value)
-                add_value(group, presenting.input_title(action, str(key)), value, 0, self.labels)
+                item = add_value(
+                    group, presenting.input_title(action, str(key)), value, 0, self.labels
+                )
+                item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
         result = step["result"]
         if isinstance(result, dict) and result:
@@ -297,7 +301,8 @@ class RunDetails(QWidget):
             for name, value in result_fields(action, result):
                 if name == presenting.input_title(action, "workflow") and isinstance(value, str):
                     value = self.title_of(value)
-                add_value(group, name, value, 0, self.labels)
+                item = add_value(group, name, value, 0, self.labels)
+                item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
         elif result is not None or status == "succeeded":
             add_value(line, self.tr("Result"), result, 0, self.labels)
