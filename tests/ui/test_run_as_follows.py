@@ -116,3 +116,37 @@ def test_a_workflow_that_ignores_privacy_rules_runs_as_nobody(
     dialog = open_test(qtbot, running, "greet_all")
     dialog.editors["user"].select(users["Ada"])  # type: ignore[attr-defined]
     assert dialog.run_as.value() is None and not dialog.follow_note.isVisibleTo(dialog)
+
+
+def test_run_now_and_schedule_follow_too_but_not_for_a_list(
+    qtbot: Any, running: MainWindow, users: dict[str, str], smtp_server: Any
+) -> None:
+    smtp_server.configure(running.context.db)
+    area = running.workflows_area
+    area.select("send_birthday_email")
+    dialog = area.open_run_dialog(True)  # Run now
+    assert dialog is not None
+    dialog.editors["user"].select(users["Grace"])  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.run_as.value() == users["Grace"])
+    assert dialog.follower.note.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.scheduled) as blocker:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    run_id = str(blocker.args[0])
+    dialog.close()
+
+    def ended() -> Any:
+        trace = run_queries.run_trace(running.context.db, run_id)
+        return trace is not None and trace.run.status in ("succeeded", "failed")
+
+    qtbot.waitUntil(ended, timeout=15_000)
+    trace = run_queries.run_trace(running.context.db, run_id)
+    assert trace is not None and (trace.run.status, trace.run.error) == ("succeeded", None)
+    assert smtp_server.messages[-1]["to"] == ["grace@example.com"]
+
+    schedule = area.open_run_dialog(False)  # Schedule…, For each user in a list
+    assert schedule is not None
+    schedule.for_each.setChecked(True)
+    qtbot.waitUntil(lambda: schedule.list_param() == "user")
+    schedule.editors["user"].select(users["Ada"])  # type: ignore[attr-defined]
+    assert schedule.run_as.value() is None and not schedule.follower.note.isVisibleTo(schedule)
+    schedule.close()

@@ -35,6 +35,7 @@ from app.errors import CueflowError
 from app.ui.dialogs import sizing
 from app.ui.dialogs.list_scheduler import CHUNK_SIZE, ListSchedulerTask
 from app.ui.dialogs.parameter_form import ParameterForm
+from app.ui.dialogs.run_as import RunAsFollower
 from app.ui.dialogs.schedule_sections import ForEachSection, RepeatSection
 from app.ui.shell.context import AppContext
 from app.ui.widgets import formatting
@@ -122,6 +123,11 @@ class RunDialog(QDialog):
             context.data, None, self.tr("Nobody in particular (no current user)"), options
         )
         self.run_as.setObjectName("runAsPicker")
+        # Run as follows a parameter's thing whose type has privacy rules (dialogs/run_as.py);
+        # made first, so a person's own pick is seen before on_input_changed follows again.
+        self.follower = RunAsFollower(
+            context.data, workflow, self.editors, self.run_as, options, skipped=self.list_param
+        )
         self.run_as.changed.connect(self.on_input_changed)
         run_as_help = self.tr(
             "The user this run acts for: privacy rules and “Current user” follow them."
@@ -134,6 +140,7 @@ class RunDialog(QDialog):
         run_as_about.setWordWrap(True)
         run_as_about.setStyleSheet("color: palette(placeholder-text);")
         run_as_column.addWidget(run_as_about)
+        run_as_column.addWidget(self.follower.note)
         options_form.addRow(self.tr("Run as"), run_as_column)
         self.ignore_privacy = QCheckBox(self.tr("Ignore privacy rules"), options)
         self.ignore_privacy.setChecked(workflow.ignore_privacy_rules)
@@ -296,6 +303,7 @@ class RunDialog(QDialog):
 
     @Slot()
     def on_input_changed(self) -> None:
+        self.follower.follow()
         if not self.run_now:
             self.repeat.set_start(self.when())
         encoded, reason = self.check()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.definitions import WorkflowDef
 from app.errors import CueflowError
 from app.ui.dialogs.parameter_form import ParameterForm
+from app.ui.dialogs.run_as import RunAsFollower
 from app.ui.shell.context import AppContext
 from app.ui.widgets.inputs import ThingPicker
 from app.ui.widgets.palette_colours import error_style
@@ -80,20 +81,12 @@ class TestRunDialog(QDialog):
         self.run_as.setToolTip(
             self.tr("The user this run acts for: privacy rules and “Current user” follow them.")
         )
-        self.run_as.changed.connect(self.on_run_as_changed)
+        self.run_as.changed.connect(self.on_input_changed)
         who_layout.addWidget(self.run_as)
-        # A beginner testing "send Ada her birthday email" expects the email to reach
-        # Ada. When the thing a parameter picks has privacy rules, Run as follows that
-        # parameter (until the person picks someone else): the run acts for Ada, her
-        # own-record rule lets it read her email, and the first test succeeds instead
-        # of failing with "no recipient" as nobody.
-        self.follow_key = self._private_thing_parameter()
-        self.followed: str | None = None  # the thing Run as was set to by following
-        self._following_select = False
-        self.follow_note = QLabel(who)
-        self.follow_note.setObjectName("testRunAsFollows")
-        self.follow_note.setWordWrap(True)
-        self.follow_note.setStyleSheet("color: palette(placeholder-text);")
+        # Run as follows a parameter's thing whose type has privacy rules (the
+        # birthday example's first test then reaches Ada, not "no recipient").
+        self.follower = RunAsFollower(context.data, workflow, self.editors, self.run_as, who)
+        self.follow_note = self.follower.note
         who_layout.addWidget(self.follow_note)
         self.ignore_privacy = QCheckBox(self.tr("Ignore privacy rules"), who)
         self.ignore_privacy.setObjectName("testIgnorePrivacy")
@@ -151,7 +144,7 @@ class TestRunDialog(QDialog):
         for button in self.buttons.buttons():
             button.setIcon(QIcon())  # words only: no stock tick / cross icons
         layout.addWidget(self.buttons)
-        self._follow_parameter()
+        self.follower.follow()
         self.on_input_changed()
         first = next(iter(self.editors.values()), None)
         (first or self.start_button).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -159,59 +152,9 @@ class TestRunDialog(QDialog):
     def captured(self) -> bool:
         return self.preview_radio.isChecked()
 
-    def _private_thing_parameter(self) -> str | None:
-        """The first parameter holding one thing of a data type with privacy rules
-        (None when the workflow ignores privacy rules)."""
-        if self.workflow.ignore_privacy_rules:
-            return None
-        types = self.context.data.data_types()
-        for param in self.workflow.parameters:
-            definition = types.get(param.type.base)
-            private = definition is not None and not definition.privacy.is_open
-            if private and not param.type.is_list:
-                return param.key
-        return None
-
-    def _follow_parameter(self) -> None:
-        """Run as becomes the thing the parameter holds, while the person has not
-        chosen someone else; the note under it says so."""
-        if self.follow_key is None:
-            self.follow_note.setVisible(False)
-            return
-        current = self.run_as.value()
-        if current not in (None, self.followed):
-            self.follow_note.setVisible(False)  # the person chose: their choice stays
-            return
-        chosen = self.editors[self.follow_key].value()
-        if chosen and chosen != current:
-            self.followed = chosen
-            self._following_select = True
-            try:
-                self.run_as.select(str(chosen))
-            finally:
-                self._following_select = False
-        self.follow_note.setText(
-            self.tr(
-                "Runs as the {param} chosen above: the run sees what that {type} may see "
-                "under {type}'s privacy rules. Pick someone else here to test what they see."
-            ).format(param=self.follow_key, type=self._follow_type())
-        )
-        self.follow_note.setVisible(True)
-
-    def _follow_type(self) -> str:
-        param = next(p for p in self.workflow.parameters if p.key == self.follow_key)
-        return param.type.base
-
-    @Slot()
-    def on_run_as_changed(self) -> None:
-        if not self._following_select and self.run_as.value() != self.followed:
-            self.follow_key = None  # chosen by the person (nobody included): no more following
-            self.follow_note.setVisible(False)
-        self.on_input_changed()
-
     @Slot()
     def on_params_changed(self) -> None:
-        self._follow_parameter()
+        self.follower.follow()
         self.on_input_changed()
 
     @Slot()
