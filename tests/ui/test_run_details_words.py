@@ -163,9 +163,52 @@ def test_hostile_recorded_values_show_in_bounded_rows(
     inputs, shown = step.child(0), step.child(1)
     assert inputs.child(0).text(0) == "Address (URL)" and len(inputs.child(0).text(1)) <= 300
     rows = {shown.child(i).text(0): shown.child(i) for i in range(shown.childCount())}
+    assert "Status code" not in rows  # (this result has no status: its own keys stay)
     assert rows["many"].childCount() == 201 and rows["many"].child(200).text(1) == "9,800 more"
     assert len(rows["huge"].text(1)) <= 300
     depth, item = 0, rows["deep"]
     while item.childCount():
         depth, item = depth + 1, item.child(0)
     assert depth <= 7  # bounded, not 200 levels of rows
+
+
+def test_a_web_calls_answer_reads_as_fields_not_its_json_text(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    from sqlalchemy import insert
+
+    from app.core.types import utcnow
+    from app.storage import models as m
+
+    users = birthday(context)
+    run_id = Runner(context.db).run_now("send_birthday_email", {"user": users["Ada"]})
+    answer = {
+        "status": 200,
+        "headers": {"content-type": "application/json"},
+        "json": [{"title": "Fix the login page"}],
+        "text": '[{"title": "Fix the login page"}]',
+    }
+    with context.db.write() as session:
+        session.execute(
+            insert(m.StepResult).values(
+                run_id=run_id,
+                attempt=1,
+                position=2,
+                action="http_request",
+                status="succeeded",
+                inputs={"method": "GET", "url": "https://api.example.com/items"},
+                result=answer,
+                error=None,
+                started_at=utcnow(),
+                duration_ms=1500.0,
+            )
+        )
+    area = select_run(qtbot, window, run_id)
+    step = area.run_details.steps.topLevelItem(1)
+    assert step.text(1) == "Succeeded · 1.5 s"
+    result = step.child(1)
+    rows = [(result.child(i).text(0), result.child(i).text(1)) for i in range(result.childCount())]
+    assert rows == [("Status code", "200"), ("Headers", "1 field"), ("JSON", "1 item")]
+    first = result.child(2).child(0)
+    assert (first.child(0).text(0), first.child(0).text(1)) == ("title", "Fix the login page")
+    assert "[{" not in area.run_details.details_text()  # no JSON text anywhere

@@ -126,7 +126,11 @@ def result_fields(action: str, result: dict[str, Any]) -> list[tuple[str, Any]]:
             if key != CAPTURED
         ]
     words = RESULT_WORDS.get(action, {})
-    return [(words.get(str(key), str(key)), value) for key, value in result.items()]
+    fields = list(result.items())
+    if action == "http_request" and result.get("json") is not None:
+        # The answer's JSON opens as fields: its text again, as JSON, says nothing more.
+        fields = [(key, value) for key, value in result.items() if key != "text"]
+    return [(words.get(str(key), str(key)), value) for key, value in fields]
 
 
 class RunDetails(QWidget):
