@@ -188,11 +188,16 @@ def test_history_resumes_an_interrupted_run(
     row = next(r for r in range(model.rowCount()) if model.row_at(r).id == run_id)
     scheduler.history_view.setCurrentIndex(model.index(row, 0))
     assert scheduler.resume_button.isEnabled()
-    qtbot.mouseClick(scheduler.resume_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(scheduler.status_message) as said:
+        qtbot.mouseClick(scheduler.resume_button, Qt.MouseButton.LeftButton)
+    assert said.args == ["Resuming Greet a user from the step where it stopped"]  # no run ID
     with greeting.db.read() as session:
         run = ledger.get_run(session, run_id)
     assert (run.status, run.attempt) == ("scheduled", 2)
     assert not scheduler.resume_button.isEnabled()
+    with qtbot.waitSignal(scheduler.status_message) as said:
+        qtbot.mouseClick(scheduler.run_again_button, Qt.MouseButton.LeftButton)
+    assert said.args == ["Started Greet a user again"]
 
 
 def test_the_ledgers_changes_are_read_off_the_gui_thread(

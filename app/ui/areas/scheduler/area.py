@@ -488,7 +488,11 @@ class SchedulerArea(QWidget):
             self.status_message.emit(str(exc))
             return
         self.resume_button.setEnabled(False)
-        self.status_message.emit(self.tr("Resuming run {id}").format(id=run_id))
+        run = self.history_view.currentIndex().data(ROW_ROLE)
+        title = self.history_model.title(run.workflow) if run is not None else run_id
+        self.status_message.emit(
+            self.tr("Resuming {title} from the step where it stopped").format(title=title)
+        )
 
     @Slot()
     def on_run_again_clicked(self) -> None:
@@ -496,8 +500,10 @@ class SchedulerArea(QWidget):
         if run is None:
             return
         try:
-            run_id = self.context.service.schedule(run.workflow, run.params, run_as=run.run_as)
+            self.context.service.schedule(run.workflow, run.params, run_as=run.run_as)
         except CueflowError as exc:
             self.status_message.emit(str(exc))
             return
-        self.status_message.emit(self.tr("Started run {id}").format(id=run_id))
+        self.status_message.emit(
+            self.tr("Started {title} again").format(title=self.history_model.title(run.workflow))
+        )
