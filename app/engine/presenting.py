@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
@@ -243,7 +244,7 @@ def ids_in(value: Any, found: set[str], depth: int = 0, limit: int = 500) -> Non
         elif len(value) < 2000:
             found.update(_ID_IN_TEXT.findall(value)[:20])
     elif depth < 8 and isinstance(value, dict):
-        for item in list(value.values())[:limit]:
+        for item in islice(value.values(), limit):
             ids_in(item, found, depth + 1, limit)
     elif depth < 8 and isinstance(value, list | tuple):
         for item in value[:limit]:
