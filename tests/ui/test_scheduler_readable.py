@@ -74,7 +74,8 @@ def test_cancel_then_undo_schedules_the_same_run_again(
         run = ledger.get_run(session, run_id)
         assert (run.status, run.error, run.finished_at) == (ledger.SCHEDULED, None, None)
     assert not bar.isVisible()
-    assert "scheduled again" in window.statusBar().currentMessage()
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Scheduled again: Greet a user (") and run_id not in said
 
 
 def test_undo_is_offered_for_a_few_seconds_only(

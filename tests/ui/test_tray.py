@@ -78,14 +78,14 @@ def test_menu_lists_the_next_five_runs_and_the_workflows(
     tray.menu.aboutToShow.emit()
     shown = [a for a in tray.upcoming_actions if a.isVisible()]
     assert len(shown) == 5
-    assert shown[0].text().startswith("ping — in 2 h 10 min (")
-    assert shown[4].text().startswith("ping — in 6 h 10 min (")
+    assert shown[0].text().startswith("Ping — in 2 h 10 min (")
+    assert shown[4].text().startswith("Ping — in 6 h 10 min (")
     assert tray.upcoming_header.text() == "Upcoming runs"
     assert [a.text() for a in tray.run_menu.actions()] == ["Greet a user…", "mail_nobody", "Ping"]
     texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
     assert texts[0] == "Open Cueflow"
     assert texts[-3:] == ["Run workflow", "Pause scheduler", "Quit Cueflow"]
-    assert tray.tooltip() == "Cueflow — idle\nNext: ping in 2 h 10 min"
+    assert tray.tooltip() == "Cueflow — idle\nNext: Ping in 2 h 10 min"
 
 
 def test_empty_menu_and_tooltip(qtbot: Any, context: AppContext) -> None:
@@ -144,7 +144,7 @@ def test_state_icon_follows_runs_pause_and_failures(
         keys.setdefault(state, tray.icon.icon().cacheKey())
         assert tray.icon.icon().cacheKey() != 0
     assert len(set(keys.values())) == 4
-    assert tray.last_message == ("ping failed", "Run r1: SMTP refused")
+    assert tray.last_message == ("ping failed", "SMTP refused")
 
 
 def test_notify_events_become_tray_messages(
@@ -164,8 +164,10 @@ def test_real_runs_notify_and_fail_through_the_clock(
     run_id = pinged.service.schedule("mail_nobody", {})  # no SMTP server configured
     qtbot.waitUntil(lambda: tray.state == "failed", timeout=10_000)
     assert tray.last_message is not None
-    assert tray.last_message[0] == "mail_nobody failed"
-    assert tray.last_message[1].startswith(f"Run {run_id}")
+    title, reason = tray.last_message
+    assert title == "mail_nobody failed"  # its title (it has no label of its own)
+    assert run_id not in reason and "send_email" not in reason  # the window's words, no IDs
+    assert reason.startswith("Step 1 · Send email: ")
 
 
 def test_icons_load_through_the_resources(qtbot: Any) -> None:
@@ -340,15 +342,17 @@ def test_a_change_in_the_ledger_is_read_off_the_gui_thread(
     readers: list[threading.Thread] = []
     original = tray_module.upcoming_runs
 
-    def reading(context: AppContext, limit: int = tray_module.UPCOMING_IN_MENU) -> Any:
+    def reading(
+        context: AppContext, limit: int = tray_module.UPCOMING_IN_MENU, titles: Any = None
+    ) -> Any:
         readers.append(threading.current_thread())
-        return original(context, limit)
+        return original(context, limit, titles)
 
     monkeypatch.setattr(tray_module, "upcoming_runs", reading)
     run_id = pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=3, minutes=1))
     qtbot.waitUntil(lambda: [run.run_id for run in tray.upcoming] == [run_id], timeout=5_000)
     assert readers and threading.main_thread() not in readers
-    assert tray.tooltip() == "Cueflow — idle\nNext: ping in 3 h"
+    assert tray.tooltip() == "Cueflow — idle\nNext: Ping in 3 h"
 
 
 def test_a_background_read_older_than_the_last_refresh_is_dropped(
@@ -358,9 +362,11 @@ def test_a_background_read_older_than_the_last_refresh_is_dropped(
 
     original = tray_module.upcoming_runs
 
-    def reading(context: AppContext, limit: int = tray_module.UPCOMING_IN_MENU) -> Any:
+    def reading(
+        context: AppContext, limit: int = tray_module.UPCOMING_IN_MENU, titles: Any = None
+    ) -> Any:
         on_worker = threading.current_thread() is not threading.main_thread()
-        return [] if on_worker else original(context, limit)  # the worker's read is "old"
+        return [] if on_worker else original(context, limit, titles)  # the worker's is "old"
 
     run_id = pinged.service.schedule("ping", {}, at=utcnow() + timedelta(hours=3))
     monkeypatch.setattr(tray_module, "upcoming_runs", reading)

@@ -96,13 +96,13 @@ def test_recovered_message() -> None:
 
 def test_failed_message_keeps_the_first_line_of_the_error() -> None:
     presenter = TrayPresenter()
-    assert presenter.failed_message("greet", "r7", "SMTP refused\ntraceback…") == (
-        "greet failed",
-        "Run r7: SMTP refused",
+    assert presenter.failed_message("Greet", "SMTP refused\ntraceback…") == (
+        "Greet failed",
+        "SMTP refused",
     )
-    assert presenter.failed_message("greet", "r7", None, "interrupted") == (
-        "greet was interrupted",
-        "Run r7",
+    assert presenter.failed_message("Greet", None, "interrupted") == (
+        "Greet was interrupted",
+        "Open the Scheduler's History to see what happened",
     )
 
 

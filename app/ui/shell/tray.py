@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.core.types import local_zone, utcnow
 from app.engine import run_queries as queries
+from app.engine.editor_queries import workflow_titles
+from app.engine.presenting import run_error_words
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.icons import state_icon
@@ -35,9 +37,17 @@ TOOLTIP_INTERVAL_MS = 30_000
 MESSAGE_MS = 8000
 
 
-def upcoming_runs(context: AppContext, limit: int = UPCOMING_IN_MENU) -> list[UpcomingRun]:
+def upcoming_runs(
+    context: AppContext, limit: int = UPCOMING_IN_MENU, titles: dict[str, str] | None = None
+) -> list[UpcomingRun]:
+    """The next runs, each with its workflow's title (what people read in the menu)."""
     rows, _ = queries.upcoming_page(context.db, queries.RunFilter(), 0, limit)
-    return [UpcomingRun(row.id, row.workflow, row.scheduled_for) for row in rows]
+    if titles is None:
+        titles = workflow_titles(context.db) if rows else {}
+    return [
+        UpcomingRun(row.id, titles.get(row.workflow, row.workflow), row.scheduled_for)
+        for row in rows
+    ]
 
 
 def runnable_workflows(context: AppContext) -> list[RunnableWorkflow]:
@@ -68,6 +78,7 @@ class CueflowTray(QObject):
         self._running: set[str] = set()
         self._message_run: str | None = None
         self.upcoming: list[UpcomingRun] = []
+        self._titles: dict[str, str] = {}  # workflow name → title, from the latest read
         self.state = ""
         self.last_message: tuple[str, str] | None = None
 
@@ -136,6 +147,7 @@ class CueflowTray(QObject):
     def _fill_run_menu(self) -> None:
         self.run_menu.clear()
         workflows = runnable_workflows(self.context)
+        self._titles = {wf.name: wf.title for wf in workflows}
         if not workflows:
             empty = self.run_menu.addAction(self.tr("No workflows yet"))
             empty.setEnabled(False)
@@ -172,17 +184,19 @@ class CueflowTray(QObject):
 
         def read() -> None:
             try:
-                upcoming = upcoming_runs(context)
+                titles = workflow_titles(context.db)
+                upcoming = upcoming_runs(context, titles=titles)
             except Exception:  # the next change or tick reads again
                 log.exception("reading the next runs for the tray failed")
                 return
             with contextlib.suppress(RuntimeError):  # the tray is gone meanwhile
-                self._upcoming_read.emit(number, upcoming)
+                self._upcoming_read.emit(number, (upcoming, titles))
 
         QThreadPool.globalInstance().start(read)
 
     @Slot(int, object)
-    def on_upcoming_read(self, number: int, upcoming: list[UpcomingRun]) -> None:
+    def on_upcoming_read(self, number: int, read: tuple[list[UpcomingRun], dict[str, str]]) -> None:
+        upcoming, self._titles = read  # the titles also name a failed run's workflow
         if number == self._reads:
             self._show_upcoming(upcoming)
 
@@ -267,7 +281,9 @@ class CueflowTray(QObject):
         self.status.running = len(self._running)
         self.status.run_changed(status)
         if status in ("failed", "interrupted"):
-            title, message = self.presenter.failed_message(workflow, run_id, error, status)
+            title, message = self.presenter.failed_message(
+                self._titles.get(workflow, workflow), run_error_words(error), status
+            )
             self.show_message(title, message, run_id, QSystemTrayIcon.MessageIcon.Critical)
         self._update_icon()
         self.on_ledger_changed()

@@ -109,7 +109,7 @@ class TrayPresenter:
         )
 
     def upcoming_text(self, run: UpcomingRun, now: datetime, local: datetime) -> str:
-        """A menu entry: `send_birthday_email — in 2 h 10 min (Tue 09:00)`."""
+        """A menu entry: `Send birthday email — in 2 h 10 min (Tue 09:00)`."""
         return self.tr("{workflow} — {when} ({at})").format(
             workflow=run.workflow, when=self.when(run.at, now), at=local.strftime("%a %H:%M")
         )
@@ -118,16 +118,19 @@ class TrayPresenter:
         return self.tr("Resume scheduler") if paused else self.tr("Pause scheduler")
 
     def failed_message(
-        self, workflow: str, run_id: str, error: str | None, status: str = "failed"
+        self, workflow: str, error: str | None, status: str = "failed"
     ) -> tuple[str, str]:
+        """A notification: the workflow by its title, then the first line of the
+        reason in the window's words (or where to look when there is none)."""
         title = (
             self.tr("{workflow} was interrupted")
             if status == "interrupted"
             else self.tr("{workflow} failed")
         ).format(workflow=workflow)
-        reason = (error or "").strip().splitlines()[0] if (error or "").strip() else ""
-        message = self.tr("Run {id}").format(id=run_id)
-        return title, f"{message}: {reason}" if reason else message
+        lines = (error or "").strip().splitlines()
+        if lines:
+            return title, lines[0]
+        return title, self.tr("Open the Scheduler's History to see what happened")
 
     def recovered_message(self, recovered: Mapping[str, Sequence[str]]) -> str | None:
         """ "3 runs were missed while Cueflow was closed — 2 ran late, 1 skipped"."""

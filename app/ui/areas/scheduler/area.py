@@ -67,6 +67,7 @@ class SchedulerArea(QWidget):
         self.history_model = HistoryRunsModel(context.db, parent=self)
         self._selected_upcoming: list[str] = []  # kept across a reload
         self._current_history: str | None = None
+        self._cancelled_words: dict[str, str] = {}  # a cancelled run's words, for its Undo
         self.upcoming_model.loaded.connect(self.on_upcoming_loaded)
         self.history_model.loaded.connect(self.on_history_loaded)
         self._reload_timer = QTimer(self)
@@ -346,10 +347,12 @@ class SchedulerArea(QWidget):
         self.upcoming_view.clearSelection()
         self.reload()
         if len(cancelled) == 1 and first is not None:
-            text = self.tr("Cancelled {title} ({when})").format(
+            what = self.tr("{title} ({when})").format(
                 title=self.upcoming_model.title(first.workflow),
                 when=formatting.when_words(first.scheduled_for),
             )
+            self._cancelled_words = {cancelled[0]: what}  # for the Undo's message (one at a time)
+            text = self.tr("Cancelled {what}").format(what=what)
         elif len(cancelled) == 1:
             text = self.tr("Cancelled run {id}").format(id=cancelled[0])
         else:
@@ -378,7 +381,9 @@ class SchedulerArea(QWidget):
         self.status_message.emit(
             self.tr("Scheduled again: {n} runs").format(n=f"{len(restored):,}")
             if len(restored) != 1
-            else self.tr("Run {id} is scheduled again").format(id=restored[0])
+            else self.tr("Scheduled again: {what}").format(
+                what=self._cancelled_words.pop(restored[0], self.tr("1 run"))
+            )
         )
 
     @Slot(str)
