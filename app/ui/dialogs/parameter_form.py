@@ -13,7 +13,7 @@ from app.core.definitions import WorkflowDef
 from app.engine.data import DataService
 from app.engine.service import prepare_params
 from app.errors import CueflowError, undecodable
-from app.ui.widgets.inputs import ValueEditor, editor_for
+from app.ui.widgets.inputs import OptionalDateEditor, ValueEditor, editor_for
 from app.ui.widgets.palette_colours import error_style
 
 INVALID_OUTLINE = "QLineEdit, QComboBox, QDoubleSpinBox { border: 1px solid #dc2626; }"
@@ -93,6 +93,11 @@ class ParameterForm(QGroupBox):
                     ).format(key=param.key)
                     self.mark(param.key, reason)
                     return None, reason
+            editor = self.editors[param.key]
+            if isinstance(editor, OptionalDateEditor) and editor.problem(param.key):
+                reason = editor.problem(param.key)
+                self.mark(param.key, reason)
+                return None, reason
             if not param.optional and isinstance(value, str) and not value.strip():
                 reason = self.tr("'{key}' needs a value").format(key=param.key)
                 self.mark(param.key, reason)
