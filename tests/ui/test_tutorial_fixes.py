@@ -12,9 +12,11 @@ from PySide6.QtCore import QLocale, Qt
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
+from app.storage import views
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, MainWindow
 from app.ui.widgets.inputs import OptionalDateEditor
+from app.workflow_file import import_text
 
 
 @pytest.fixture
@@ -92,3 +94,69 @@ def test_a_date_it_cannot_read_is_said_in_the_forms_words_and_nothing_moves(
     assert len(greeting.data.things_page("User", "", 0, 10)) == 1
     # The form fits a 600-pixel-high window: every field shows without scrolling.
     assert dialog.height() <= 600
+
+
+BIRTHDAYS = """
+cueflow: 1
+data_types:
+  User:
+    fields: {name: text, email: text, birthday: date}
+things:
+  User:
+    - {id: ada, name: Ada, email: ada@example.com, birthday: 1990-05-14T09:00:00+00:00}
+    - {id: bob, name: Bob, email: bob@example.com}
+workflows:
+  birthday_email:
+    label: Birthday email
+    parameters:
+      user: {type: User}
+      birthday: {type: date}
+    steps:
+      - action: log
+        with: {message: "{{ user.name }} {{ birthday }}"}
+"""
+
+
+def _schedule_dialog(qtbot: Any, context: AppContext, window: MainWindow) -> Any:
+    import_text(context.db, BIRTHDAYS)
+    area = window.workflows_area
+    area.refresh_list()
+    area.select("birthday_email")
+    dialog = area.open_run_dialog(False)
+    assert dialog is not None
+    return dialog
+
+
+def test_a_date_parameter_is_filled_from_the_chosen_things_field_never_now(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    dialog = _schedule_dialog(qtbot, context, window)
+    user, birthday = dialog.editors["user"], dialog.editors["birthday"]
+    hint = dialog.params_form.hints["birthday"]
+    qtbot.waitUntil(lambda: not user.loading)
+    # Ada (the first user) is chosen: her birthday fills the untouched parameter.
+    assert user.value() == "ada"
+    qtbot.waitUntil(lambda: birthday.value() is not None)
+    assert birthday.value() == datetime.fromisoformat("1990-05-14T09:00:00+00:00")
+    assert hint.isVisibleTo(dialog) and hint.text() == "from Ada's birthday"
+    assert dialog.ok_button.isEnabled(), dialog.problem.text()
+    # Bob has no birthday: the parameter goes back to empty and says what is missing.
+    user.select("bob")
+    qtbot.waitUntil(lambda: birthday.value() is None)
+    assert not hint.isVisibleTo(dialog)
+    assert not dialog.ok_button.isEnabled()
+    reason = "Birthday is needed: type a date like 1990-05-14, or pick a day"
+    assert dialog.problem.text() == reason
+    assert dialog.ok_button.toolTip() == reason
+    assert dialog.field_errors["birthday"].text() == reason
+    # A date the person typed is theirs: choosing Ada again does not replace it.
+    qtbot.keyClicks(birthday.line, "2031-01-02 10:30")
+    user.select("ada")
+    qtbot.waitUntil(lambda: user.value() == "ada")
+    assert birthday.value() == datetime(2031, 1, 2, 10, 30, tzinfo=birthday.zone_info)
+    assert not hint.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.scheduled):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    with context.db.read() as session:
+        (run,) = views.upcoming_page(session, views.RunFilter())
+    assert run.params == {"user": "ada", "birthday": "2031-01-02T10:30:00+00:00"}
