@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QInputDialog
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
 from app.storage import views
 from app.ui.shell.context import AppContext
-from app.ui.shell.main_window import AREA_DATA, MainWindow
+from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
 from app.ui.widgets.inputs import OptionalDateEditor
 from app.workflow_file import import_text
 
@@ -160,3 +161,23 @@ def test_a_date_parameter_is_filled_from_the_chosen_things_field_never_now(
     with context.db.read() as session:
         (run,) = views.upcoming_page(session, views.RunFilter())
     assert run.params == {"user": "ada", "birthday": "2031-01-02T10:30:00+00:00"}
+
+
+def test_the_schedulers_schedule_button_offers_workflows_by_their_titles(
+    qtbot: Any, monkeypatch: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    import_text(greeting.db, BIRTHDAYS, replace=True)
+    offered: list[list[str]] = []
+
+    def pick(parent: Any, title: str, label: str, items: list[str], *args: Any) -> Any:
+        offered.append(list(items))
+        return "Birthday email", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window.show_area(AREA_SCHEDULER)
+    area = window.scheduler_area
+    opened: list[Any] = []
+    monkeypatch.setattr(area, "open_run_dialog", lambda name, *a: opened.append(name))
+    qtbot.mouseClick(area.schedule_button, Qt.MouseButton.LeftButton)
+    assert offered == [["Birthday email", "Greet a user"]]  # not birthday_email, greet
+    assert opened == ["birthday_email"]
