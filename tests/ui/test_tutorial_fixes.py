@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
@@ -181,3 +181,28 @@ def test_the_schedulers_schedule_button_offers_workflows_by_their_titles(
     qtbot.mouseClick(area.schedule_button, Qt.MouseButton.LeftButton)
     assert offered == [["Birthday email", "Greet a user"]]  # not birthday_email, greet
     assert opened == ["birthday_email"]
+
+
+def test_the_scheduler_state_keeps_its_place_when_an_undo_is_offered(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.resize(1400, 900)
+    window.show_area(AREA_SCHEDULER)
+    qtbot.waitExposed(window)
+    label, bar = window.scheduler_label, window.scheduler_area.undo_bar
+
+    def right_edge() -> int:
+        return label.mapTo(window, label.rect().topRight()).x()
+
+    qtbot.waitUntil(lambda: right_edge() > window.width() - 60)  # at the right edge
+    before = right_edge()
+    bar.offer("Cancelled Greet a user (Wed 9 Dec 09:00)", ["run-1"])
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.width() > 100)
+    QApplication.sendPostedEvents()  # the status bar's layout requests
+    QApplication.processEvents()
+    assert right_edge() == before
+    assert (
+        bar.mapTo(window, bar.rect().topRight()).x()
+        < label.mapTo(window, label.rect().topLeft()).x()
+    )
+    bar.withdraw()

@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         self.workflows_area.workflows_changed.connect(self.scheduler_area.on_workflows_changed)
         for announcing in (self.workflows_area, self.scheduler_area):
             announcing.run_announced.connect(self.on_run_announced)
+        # "Cancelled … · Undo" goes left of the scheduler's state, which keeps its place
+        # at the right edge whether or not an Undo is offered.
+        self.statusBar().addPermanentWidget(self.scheduler_area.undo_bar)
         self.scheduler_label = QLabel(self)
         self.scheduler_label.setObjectName("schedulerStateLabel")
         self.statusBar().addPermanentWidget(self.scheduler_label)
