@@ -165,7 +165,7 @@ def test_add_parameter_opens_its_key_for_typing_and_tab_moves_to_its_type(
     editor = area.editor
     qtbot.mouseClick(editor.add_param_button, Qt.MouseButton.LeftButton)
     key = QApplication.focusWidget()
-    assert isinstance(key, QLineEdit) and key.selectedText() == "param1"
+    assert isinstance(key, QLineEdit) and key.selectedText() == "parameter_1"
     qtbot.keyClicks(key, "birthday")
     qtbot.keyClick(key, Qt.Key.Key_Tab)  # kept once the editor has closed
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QComboBox))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
@@ -206,3 +206,57 @@ def test_the_scheduler_state_keeps_its_place_when_an_undo_is_offered(
         < label.mapTo(window, label.rect().topLeft()).x()
     )
     bar.withdraw()
+
+
+def test_with_no_workflow_the_editor_says_what_to_do_instead_of_a_grey_form(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.resize(1400, 900)
+    qtbot.waitExposed(window)
+    editor = window.workflows_area.editor
+    empty = editor.empty_state
+    assert empty.isVisible()
+    assert empty.text() == "No workflow selected — New workflow or pick one on the left"
+    api = editor.workflow_panel.api_section
+    for widget in (editor.splitter, editor.test_button, editor.schedule_button, api):
+        assert not widget.isVisible()
+    window.new_workflow_action.trigger()
+    qtbot.waitUntil(lambda: editor.workflow is not None)
+    assert not empty.isVisible() and editor.splitter.isVisible() and editor.test_button.isVisible()
+
+
+def test_the_workflow_editor_speaks_a_beginners_words(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    table = editor.params_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Name", "Type of content", "Is a list", "Optional"]
+    qtbot.mouseClick(editor.add_param_button, Qt.MouseButton.LeftButton)
+    assert editor.workflow is not None
+    assert [p.key for p in editor.workflow.parameters] == ["user", "parameter_1"]  # a valid key
+    captions = [label.text() for label in editor.workflow_panel.findChildren(QLabel)]
+    assert "Used in files and web links:" in captions
+    assert not [c for c in captions if "API:" in c]
+    editor.add_step("send_email")
+    form = editor.step_form
+    assert form is not None
+    about = form.findChild(QLabel, "stepResultAbout")
+    assert about.text() == "Later steps can use its result (the message's ID) through Insert data"
+
+
+def test_a_date_control_names_utc_and_cities_not_zone_keys(qtbot: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    from app.ui.widgets.datetime_edit import DateTimeEdit
+
+    control = DateTimeEdit(
+        datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Etc/UTC")), ZoneInfo("Etc/UTC")
+    )
+    qtbot.addWidget(control)
+    assert control.zone_label.text() == "UTC"
+    control.setZone(ZoneInfo("America/New_York"))
+    assert control.zone_label.text() == "New York, UTC-05:00"
+    assert control.zone_label.toolTip() == "America/New_York (UTC-05:00)"
