@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QSize, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
 from app.storage import views
+from app.ui.dialogs import sizing
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
 from app.ui.widgets.inputs import OptionalDateEditor
@@ -260,3 +261,26 @@ def test_a_date_control_names_utc_and_cities_not_zone_keys(qtbot: Any) -> None:
     control.setZone(ZoneInfo("America/New_York"))
     assert control.zone_label.text() == "New York, UTC-05:00"
     assert control.zone_label.toolTip() == "America/New_York (UTC-05:00)"
+
+
+def test_the_schedule_dialog_fits_a_600_pixel_high_window_with_its_buttons_in_sight(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.resize(900, 600)
+    qtbot.waitExposed(window)
+    dialog = _schedule_dialog(qtbot, context, window)
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.editors["birthday"].value() is not None)  # from Ada
+    frame = window.frameGeometry().height()
+    assert dialog.height() + sizing.TITLE_BAR <= frame
+    buttons = dialog.buttons.geometry()
+    assert dialog.rect().contains(buttons) and dialog.ok_button.isVisible()
+    # Sized to its content: the whole form shows, with no empty band above the buttons.
+    scroll = dialog.body_scroll
+    assert not scroll.verticalScrollBar().isVisible()
+    used = dialog.for_each.geometry().bottom()
+    assert scroll.viewport().height() - used < 40
+    # At 1400×900 it still shows Repeat and For each without scrolling.
+    dialog.fit_to_content(QSize(1400, 900))
+    qtbot.waitUntil(lambda: not scroll.verticalScrollBar().isVisible())
+    assert dialog.repeat.isVisible() and dialog.for_each.isVisible()

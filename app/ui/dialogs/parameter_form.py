@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.core.definitions import WorkflowDef
 from app.core.things import ThingView
@@ -72,8 +72,10 @@ class ParameterForm(QGroupBox):
             hint.setVisible(False)
             column = QVBoxLayout()
             column.setSpacing(2)
-            column.addWidget(editor)
-            column.addWidget(hint)
+            line = QHBoxLayout()  # the hint beside the input: filling it moves nothing
+            line.addWidget(editor, 1)
+            line.addWidget(hint)
+            column.addLayout(line)
             column.addWidget(error)
             suffix = self.tr(" (optional)") if param.optional else ""
             form.addRow(f"{param.key} — {param.type}{suffix}", column)

@@ -103,8 +103,7 @@ class RunDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
-        title = QLabel(f"<b>{workflow.title}</b>", self)
-        layout.addWidget(title)
+        # The workflow's title is the dialog's own ("Schedule Birthday email"): not repeated.
         if workflow.description:
             about = QLabel(workflow.description, self)
             about.setWordWrap(True)

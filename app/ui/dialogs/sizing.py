@@ -44,12 +44,22 @@ def fit_to_content(
     margins = outer.contentsMargins()
     spacing = max(0, outer.spacing())
     form = body.sizeHint().expandedTo(body.minimumSizeHint())
-    under = sum(widget.sizeHint().height() for widget in below if not widget.isHidden())
     width = form.width() + margins.left() + margins.right() + SCROLL_BAR_ROOM
-    height = form.height() + under + margins.top() + margins.bottom() + 4 * spacing + 8
-    size = QSize(
-        max(dialog.minimumWidth(), min(width, room.width() - SCREEN_MARGIN.width())),
-        min(height, room.height() - SCREEN_MARGIN.height()),
-    )
+    width = max(dialog.minimumWidth(), min(width, room.width() - SCREEN_MARGIN.width()))
+    # Wrapped words take fewer lines at the width the dialog gets than at the form's
+    # own (narrower) hint: measured there, the form has no empty space under it.
+    inner = width - margins.left() - margins.right() - SCROLL_BAR_ROOM
+    form_height = body.heightForWidth(inner) if body.hasHeightForWidth() else -1
+    if form_height <= 0:
+        form_height = form.height()
+    under = sum(_height_at(widget, inner) for widget in below if not widget.isHidden())
+    height = form_height + under + margins.top() + margins.bottom() + 4 * spacing + 8
+    size = QSize(width, min(height, room.height() - SCREEN_MARGIN.height()))
     dialog.resize(size)
     return size
+
+
+def _height_at(widget: QWidget, width: int) -> int:
+    """The height `widget` takes at `width` (its words wrapped there)."""
+    wanted = widget.heightForWidth(width) if widget.hasHeightForWidth() else -1
+    return wanted if wanted > 0 else widget.sizeHint().height()
