@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 from app.core.definitions import FieldDef
 from app.core.types import ValueType
 from app.storage import views
+from app.storage.db import DB_FILENAME, init_db
 from app.ui.dialogs import sizing
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_DATA, AREA_SCHEDULER, MainWindow
@@ -284,3 +285,60 @@ def test_the_schedule_dialog_fits_a_600_pixel_high_window_with_its_buttons_in_si
     dialog.fit_to_content(QSize(1400, 900))
     qtbot.waitUntil(lambda: not scroll.verticalScrollBar().isVisible())
     assert dialog.repeat.isVisible() and dialog.for_each.isVisible()
+
+
+def _settle() -> None:
+    QApplication.sendPostedEvents()  # layout requests and the guide's own fitting
+    QApplication.processEvents()
+
+
+def test_more_words_in_a_900_window_wraps_the_words_inside_it_and_never_resizes_it(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900 and window.height() == 600)
+    window.guide_action.trigger()
+    guide = window.guide
+    qtbot.waitUntil(lambda: guide.isVisible() and guide.compact)
+    qtbot.mouseClick(guide.more_words, Qt.MouseButton.LeftButton)
+    _settle()
+    assert not guide.compact and guide.intro.isVisible()
+    assert window.size() == QSize(900, 600)  # not 1162×667
+    inside = window.geometry()  # on the screen
+    for label in (guide.intro, guide.marks["thing"]):
+        for corner in (label.rect().topLeft(), label.rect().topRight()):
+            assert inside.contains(label.mapToGlobal(corner)), label.text()
+    assert guide.intro.height() > guide.intro.fontMetrics().lineSpacing()  # wrapped
+    qtbot.mouseClick(guide.fewer_words, Qt.MouseButton.LeftButton)
+    _settle()
+    assert guide.compact and window.size() == QSize(900, 600)
+
+
+def test_the_guide_shows_its_words_when_there_is_room_and_keeps_the_persons_choice(
+    qtbot: Any, tmp_path: Any, context: AppContext, window: MainWindow
+) -> None:
+    window.resize(1280, 800)  # the window's first size
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    window.guide_action.trigger()
+    guide = window.guide
+    qtbot.waitUntil(guide.isVisible)
+    _settle()
+    assert not guide.compact and guide.intro.isVisible()  # words, not bare titles
+    assert window.dockWidgetArea(guide) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert window.width() == 1280
+    qtbot.mouseClick(guide.fewer_words, Qt.MouseButton.LeftButton)
+    assert guide.compact
+    # Another start, with a fresh data folder: the person's choice is kept.
+    folder = tmp_path / "other"
+    folder.mkdir()
+    db = init_db(f"sqlite:///{folder / DB_FILENAME}")
+    other = MainWindow(AppContext(folder, db))
+    qtbot.addWidget(other)
+    other.resize(1400, 900)
+    other.show()
+    other.guide_action.trigger()
+    qtbot.waitUntil(lambda: other.guide is not None and other.guide.isVisible())
+    _settle()
+    assert other.guide.compact
+    other.close()
+    db.dispose()

@@ -30,7 +30,7 @@ from app.ui.areas.workflows.area import WorkflowsArea
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.file_actions import FileActions
-from app.ui.shell.prefs import window_prefs
+from app.ui.shell.prefs import person_prefs, window_prefs
 from app.ui.widgets import formatting
 from app.ui.widgets.notice import Notice
 
@@ -566,7 +566,7 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.getting_started import GettingStarted
 
         if self.guide is None:
-            self.guide = GettingStarted(self.context, self)
+            self.guide = GettingStarted(self.context, self, person_prefs())
             self.guide.area_wanted.connect(self.show_area)
         self.guide.show()
         self.guide.raise_()
