@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QSize, Qt
+from PySide6.QtCore import QLocale, QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
 from app.core.definitions import FieldDef
@@ -342,3 +342,35 @@ def test_the_guide_shows_its_words_when_there_is_room_and_keeps_the_persons_choi
     assert other.guide.compact
     other.close()
     db.dispose()
+
+
+def test_the_add_step_list_opens_inside_a_900_by_600_window(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.height() == 600)
+    area = window.workflows_area
+    area.select("greet")
+    editor = area.editor
+    menu = editor.add_step_menu
+    low = window.mapToGlobal(QPoint(420, 348))  # the "+" under a card, as in the tutorial
+    editor.on_flow_insert_requested(1, low)
+    qtbot.waitUntil(menu.isVisible)
+    assert window.frameGeometry().contains(menu.geometry()), menu.geometry()
+    other = menu.sections["other"]
+    assert menu.geometry().contains(menu.mapToGlobal(menu.actionGeometry(other).center()))
+    menu.close()
+
+
+def test_a_step_cards_chip_is_whole_or_left_out_and_the_tooltip_has_it_all(qtbot: Any) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from app.ui.areas.workflows.flow import chip_lines
+
+    metrics = QFontMetrics(QFont())
+    text = "Send email to ‹user's email›: Happy birthday, ‹user's name›!"
+    width = metrics.horizontalAdvance("Send email to ‹user's email›") + 4
+    lines = chip_lines(metrics, text, width, max_lines=2)
+    shown_chips = [word for line in lines for _, word, chip in line if chip]
+    assert all(chip in ("user's email", "user's name") for chip in shown_chips), shown_chips
+    assert lines[-1][-1][1].endswith("…")
