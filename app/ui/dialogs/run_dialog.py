@@ -229,6 +229,11 @@ class RunDialog(QDialog):
         self.on_input_changed()
         self.body = body
         self.fit_to_content()
+        # While the things load, "'user' needs a value" shows under the picker: once
+        # they are in (the first is chosen, the line goes), fit the form again.
+        for picker in (self.run_as, *self.editors.values()):
+            if isinstance(picker, ThingPicker):
+                picker.choices.loaded.connect(self.on_section_resized)
 
     @Slot()
     def on_section_resized(self) -> None:

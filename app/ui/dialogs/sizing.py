@@ -48,12 +48,13 @@ def fit_to_content(
     width = max(dialog.minimumWidth(), min(width, room.width() - SCREEN_MARGIN.width()))
     # Wrapped words take fewer lines at the width the dialog gets than at the form's
     # own (narrower) hint: measured there, the form has no empty space under it.
-    inner = width - margins.left() - margins.right() - SCROLL_BAR_ROOM
+    inner = width - margins.left() - margins.right()  # no scroll bar when it all fits
     form_height = body.heightForWidth(inner) if body.hasHeightForWidth() else -1
     if form_height <= 0:
         form_height = form.height()
-    under = sum(_height_at(widget, inner) for widget in below if not widget.isHidden())
-    height = form_height + under + margins.top() + margins.bottom() + 4 * spacing + 8
+    shown = [widget for widget in below if not widget.isHidden()]
+    under = sum(_height_at(widget, inner) for widget in shown)
+    height = form_height + under + margins.top() + margins.bottom() + spacing * len(shown) + 4
     size = QSize(width, min(height, room.height() - SCREEN_MARGIN.height()))
     dialog.resize(size)
     return size
