@@ -374,3 +374,18 @@ def test_a_step_cards_chip_is_whole_or_left_out_and_the_tooltip_has_it_all(qtbot
     shown_chips = [word for line in lines for _, word, chip in line if chip]
     assert all(chip in ("user's email", "user's name") for chip in shown_chips), shown_chips
     assert lines[-1][-1][1].endswith("…")
+
+
+@pytest.mark.parametrize("typed", ["\udcff\udcfe", "x" * 100_000, "a\x00b", "{{ user }}"])
+def test_a_hostile_id_typed_into_the_user_picker_fills_nothing_and_is_refused(
+    qtbot: Any, context: AppContext, window: MainWindow, typed: str
+) -> None:
+    dialog = _schedule_dialog(qtbot, context, window)
+    user, birthday = dialog.editors["user"], dialog.editors["birthday"]
+    qtbot.waitUntil(lambda: birthday.value() is not None)  # Ada's, first
+    user.combo.setEditText(typed)
+    qtbot.waitUntil(lambda: birthday.value() is None)  # no thing offers it any more
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.problem.text() and len(dialog.problem.text()) < 300
+    with context.db.read() as session:
+        assert views.upcoming_page(session, views.RunFilter()) == []

@@ -27,6 +27,7 @@ from app.ui.widgets.inputs import (
 )
 from app.ui.widgets.palette_colours import error_style
 
+MAX_ID = 200  # longer "IDs" typed into a thing picker are not looked up
 INVALID_OUTLINE = "QLineEdit, QComboBox, QDoubleSpinBox { border: 1px solid #dc2626; }"
 
 
@@ -112,7 +113,14 @@ class ParameterForm(QGroupBox):
         for param in self.workflow.parameters:
             if param.type.is_thing and not param.type.is_list:
                 chosen = self.editors[param.key].value()
-                thing = loader.load(chosen) if isinstance(chosen, str) and chosen else None
+                # An ID typed by hand may be anything: only a plausible one is looked up.
+                plausible = (
+                    isinstance(chosen, str)
+                    and 0 < len(chosen) <= MAX_ID
+                    and not undecodable(chosen)
+                    and "\x00" not in chosen
+                )
+                thing = loader.load(chosen) if plausible else None
                 if thing is not None:
                     things.append(thing)
         for param in self.workflow.parameters:
@@ -132,7 +140,11 @@ class ParameterForm(QGroupBox):
                 continue
             raw = source.raw[param.key]
             if isinstance(editor, OptionalDateEditor):
-                editor.set_value(datetime.fromisoformat(raw))
+                try:
+                    editor.set_value(datetime.fromisoformat(str(raw)))
+                except ValueError:  # not a date after all: left for the person
+                    hint.setVisible(False)
+                    continue
             elif isinstance(editor, TextEditor):
                 editor.line.setText(str(raw))
             self.filled[param.key] = _typed(editor)
