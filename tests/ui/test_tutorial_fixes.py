@@ -389,3 +389,15 @@ def test_a_hostile_id_typed_into_the_user_picker_fills_nothing_and_is_refused(
     assert dialog.problem.text() and len(dialog.problem.text()) < 300
     with context.db.read() as session:
         assert views.upcoming_page(session, views.RunFilter()) == []
+
+
+def test_a_date_field_at_midnight_reads_as_a_day_and_other_times_keep_their_time() -> None:
+    from app.core.types import local_zone
+    from app.ui.widgets.formatting import when_words
+
+    zone = local_zone()
+    midnight = datetime(1990, 5, 14, 0, 0, tzinfo=zone)
+    morning = datetime(1990, 5, 14, 9, 0, tzinfo=zone)
+    assert when_words(midnight, whole_day=True) == "Mon 14 May 1990"
+    assert when_words(morning, whole_day=True) == "Mon 14 May 1990 09:00"  # a real time
+    assert when_words(midnight) == "Mon 14 May 1990 00:00"  # a run's time always has one
