@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 from app.core.types import ValueType, local_zone, utcnow
 from app.engine.data import DataService
 from app.ui.models.things import IDS_WHEN_REPEATED, ThingChoicesModel
-from app.ui.widgets.datetime_edit import DateTimeEdit, locale_format, to_minute, zone_key
+from app.ui.widgets.datetime_edit import (
+    DateTimeEdit,
+    locale_format,
+    to_minute,
+    zone_key,
+    zone_words,
+)
 
 NO_THING = ""
 
@@ -172,7 +178,7 @@ class OptionalDateEditor(ValueEditor):
         self.zone.setVisible(False)
         self.line.setToolTip(
             self.tr("A day (09:00) or a day and a time, in {zone}").format(
-                zone=zone_key(self.zone_info)
+                zone=zone_words(self.zone_info)
             )
         )
         self.setFocusProxy(self.line)
@@ -219,7 +225,7 @@ class OptionalDateEditor(ValueEditor):
             )
             if bad
             else self.tr("A day (09:00) or a day and a time, in {zone}").format(
-                zone=zone_key(self.zone_info)
+                zone=zone_words(self.zone_info)
             )
         )
         self.changed.emit()
