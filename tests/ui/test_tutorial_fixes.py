@@ -362,7 +362,7 @@ def test_the_add_step_list_opens_inside_a_900_by_600_window(
     menu.close()
 
 
-def test_a_step_cards_chip_is_whole_or_left_out_and_the_tooltip_has_it_all(qtbot: Any) -> None:
+def test_a_step_cards_chip_is_whole_or_left_out(qtbot: Any) -> None:
     from PySide6.QtGui import QFont, QFontMetrics
 
     from app.ui.areas.workflows.flow import chip_lines
