@@ -39,6 +39,17 @@ workflows:
 """
 
 
+@pytest.fixture(autouse=True)
+def person_prefs_folder(tmp_path: Path) -> Iterator[Path]:
+    """The person's own preferences (app/ui/shell/prefs.person_prefs) in the test's
+    folder, never in the real configuration folder."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "config"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
 @pytest.fixture
 def context(tmp_path: Path) -> Iterator[AppContext]:
     """A fresh data folder and database; no clock (nothing runs by itself)."""

@@ -66,10 +66,10 @@ def test_typed_entry_reads_the_whole_date_and_shows_the_zone(qtbot: Any, form: A
     with qtbot.waitSignal(control.value_changed):
         type_over(qtbot, control, "2031-05-17 14:30")
     assert control.value() == datetime(2031, 5, 17, 14, 30, tzinfo=BERLIN)
-    assert control.zone_label.text() == "Europe/Berlin (UTC+02:00)"  # summer time
+    assert control.zone_label.text() == "Berlin, UTC+02:00"  # summer time
     type_over(qtbot, control, "2031-12-24 18:05")
     assert control.value() == datetime(2031, 12, 24, 18, 5, tzinfo=BERLIN)
-    assert control.zone_label.text() == "Europe/Berlin (UTC+01:00)"
+    assert control.zone_label.text() == "Berlin, UTC+01:00"
 
 
 def test_typed_entry_follows_the_users_locale(qtbot: Any, german: None) -> None:

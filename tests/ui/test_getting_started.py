@@ -98,7 +98,8 @@ def test_the_guide_is_docked_beside_the_work_and_folds_when_narrow(
     assert window.stack.currentIndex() == AREA_DATA
     qtbot.mouseClick(guide.more_words, Qt.MouseButton.LeftButton)  # the person's choice
     assert not guide.compact
-    assert window.dockWidgetArea(guide) == Qt.DockWidgetArea.RightDockWidgetArea
+    # A narrow window keeps its width: the words go along the bottom.
+    assert window.dockWidgetArea(guide) == Qt.DockWidgetArea.BottomDockWidgetArea
     window.resize(1000, 600)
     assert not guide.compact  # kept, whatever the width
     qtbot.mouseClick(guide.fewer_words, Qt.MouseButton.LeftButton)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from app.storage import ledger, views
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import MainWindow
-from app.ui.widgets.inputs import DateEditor, TextEditor
+from app.ui.widgets.inputs import OptionalDateEditor, TextEditor
 from app.workflow_file import import_text
 
 NOTE = """
@@ -20,7 +20,7 @@ workflows:
     parameters:
       title: {type: text}
       remark: {type: text, optional: true}
-      due: {type: date}
+      due: {type: date, optional: true}
     steps:
       - action: log
         with: {message: "{{ title }} {{ due }}"}
@@ -72,11 +72,11 @@ def test_date_pickers_store_the_time_as_shown_without_hidden_seconds(
     dialog = open_schedule_dialog(window)
     qtbot.keyClicks(dialog.editors["title"].line, "x")
     due = dialog.editors["due"]
-    assert isinstance(due, DateEditor)
-    for picker in (due, dialog.at_editor):
-        value = picker.value()
-        assert (value.second, value.microsecond) == (0, 0)
-        assert picker.edit.dateTime().time().second() == 0
+    assert isinstance(due, OptionalDateEditor)  # a date parameter starts empty, never "now"
+    assert due.value() is None
+    value = dialog.at_editor.value()
+    assert (value.second, value.microsecond) == (0, 0)
+    assert dialog.at_editor.edit.dateTime().time().second() == 0
     # a value with seconds (e.g. from a run being edited) is shown and kept as its minute
     due.set_value(datetime.fromisoformat("2031-05-06T07:08:09+00:00"))
     assert due.value() == datetime.fromisoformat("2031-05-06T07:08:00+00:00")

@@ -2,8 +2,9 @@
 
 Each step says what to do in words, has a *Show me* button that opens the
 right area, and ticks itself when the folder's data shows it done (read off
-the GUI thread every REREAD_MS while it is shown). It neither blocks nor
-covers the window: a person follows it while working.
+the GUI thread every REREAD_MS while it is shown). It does not block the
+window, and covers it only when the person asks for its words in a window too
+narrow to have them beside the areas: a person follows it while working.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import (
     QEvent,
     QObject,
     QRunnable,
+    QSettings,
     Qt,
     QThreadPool,
     QTimer,
@@ -38,8 +40,12 @@ from app.engine import run_queries
 from app.ui.shell.context import AppContext
 
 REREAD_MS = 1500
-COMPACT_BELOW = 1300  # a narrower main window gets the compact checklist
+# A narrower main window gets the one-line checklist: the words at the right edge take
+# FULL_WIDTH + 16 px, and the areas keep at least 900 px (and the window its width).
+COMPACT_BELOW = 1240
 FULL_WIDTH = 300
+OVER_HEIGHT = 420  # the words over a narrow window: at most this high, scrolled
+WORDS_KEY = "guide/words"  # "more" or "fewer": the person's choice, in their preferences
 # (key of run_queries.tutorial_progress, title, what to do, the area to open)
 STEPS = (
     (
@@ -90,15 +96,25 @@ class GettingStarted(QDockWidget):
     the tables, can be undocked or closed, and folds to a one-line strip
     along the bottom — each step's mark and title, the words in its tooltip —
     by *Fewer words*, or by itself when the window is narrower than
-    COMPACT_BELOW (a 900-px window keeps its 900 px for the areas).
+    COMPACT_BELOW (a 900-px window keeps its 900 px for the areas). *More
+    words* in a narrow window shows the words in a panel floating over the
+    window's bottom-right corner, inside it, wrapped and scrolled: the window is
+    never resized. The choice is the
+    person's, kept in their preferences (`prefs`), not the data folder's.
     """
 
     progress_read = Signal(object)
     area_wanted = Signal(int)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        prefs: QSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
+        self.prefs = prefs
         self.setObjectName("gettingStarted")
         self.setWindowTitle(self.tr("Getting started"))
         self.setAllowedAreas(
@@ -118,13 +134,17 @@ class GettingStarted(QDockWidget):
         self.full.setWidgetResizable(True)
         self.full.setFrameShape(QScrollArea.Shape.NoFrame)
         self.full.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.full.setWidget(self._build_full())
+        self.full_body = self._build_full()
+        self.full.setWidget(self.full_body)
         self.full.setFixedWidth(FULL_WIDTH + 16)
         self.strip = self._build_strip()
         faces.addWidget(self.full)
         faces.addWidget(self.strip)
         self.setWidget(holder)
-        self._compact_chosen: bool | None = None  # the person's choice beats the width
+        chosen = str(prefs.value(WORDS_KEY, "")) if prefs is not None else ""
+        # The person's choice beats the width: True for fewer words, False for more.
+        self._compact_chosen: bool | None = {"fewer": True, "more": False}.get(chosen)
+        self._at_right = True
         self._set_compact(False)
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -223,32 +243,60 @@ class GettingStarted(QDockWidget):
     def compact(self) -> bool:
         return not self.strip.isHidden()
 
-    def _set_compact(self, compact: bool) -> None:
-        """The strip docks at the bottom (the whole width, one line high); the full
-        checklist at the right edge. The panel moves before its face changes: a
-        wide strip at the right edge, even for a moment, would widen the window."""
-        window = self.parent()
+    def _set_compact(self, compact: bool, at_right: bool = True) -> None:
+        """The strip docks at the bottom (the whole width, one line high); the words
+        at the right edge, or — a narrow window has no room for them beside or under
+        the areas — in a panel over the window's bottom-right corner, inside it. The
+        panel moves before its face changes: a wide strip at the right edge, even
+        for a moment, would widen the window."""
+        parent = self.parent()
+        window = parent if isinstance(parent, QMainWindow) else None
+        over = not compact and not at_right  # floats over a narrow window
         wanted = (
-            Qt.DockWidgetArea.BottomDockWidgetArea
-            if compact
-            else Qt.DockWidgetArea.RightDockWidgetArea
+            Qt.DockWidgetArea.RightDockWidgetArea
+            if at_right and not compact
+            else Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        if compact and isinstance(window, QMainWindow) and window.dockWidgetArea(self) != wanted:
+        # Docked at the right, the panel goes to the bottom before it becomes the wide
+        # strip; floating, it becomes the strip first (the words docked would make the
+        # window taller).
+        if window and compact and not self.isFloating() and window.dockWidgetArea(self) != wanted:
             window.addDockWidget(wanted, self)
+        self._at_right = not over
+        if over:  # off the window's layout first: docked, the words would make it taller
+            self.setFloating(True)
         self.full.setHidden(compact)
         self.strip.setHidden(not compact)
         # One line high: the strip has its own close button instead of a title bar.
         self.setTitleBarWidget(QWidget(self) if compact else None)  # type: ignore[arg-type]  # None: the standard title bar again
-        if isinstance(window, QMainWindow) and window.dockWidgetArea(self) != wanted:
+        if over:
+            self._place_over_window()
+        elif window and (self.isFloating() or window.dockWidgetArea(self) != wanted):
+            self.setFloating(False)
             window.addDockWidget(wanted, self)
 
+    def _place_over_window(self) -> None:
+        """The floating words inside the window's bottom-right corner, the window's
+        own size unchanged (they wrap at the panel's width and scroll)."""
+        window = self.parentWidget()
+        if not isinstance(window, QMainWindow) or not self.isFloating():
+            return
+        area = window.centralWidget() or window
+        inside = area.rect()
+        width = min(FULL_WIDTH + 40, inside.width())
+        height = min(OVER_HEIGHT, inside.height())
+        corner = area.mapToGlobal(inside.bottomRight())
+        self.setGeometry(corner.x() - width + 1, corner.y() - height + 1, width, height)
+
     def _fit_width(self, window_width: int) -> None:
-        if self._compact_chosen is None:
-            # Unfolds only well above the fold line: moving the panel changes the
-            # window's width, and it must not flap between the two.
-            compact = window_width < (COMPACT_BELOW + 250 if self.compact else COMPACT_BELOW)
-            if compact != self.compact:
-                self._set_compact(compact)
+        """Words at the right when the window has room for them and the areas, else
+        the strip — or the words over the window when the person asked for them."""
+        room = window_width >= COMPACT_BELOW
+        compact = not room if self._compact_chosen is None else self._compact_chosen
+        if compact != self.compact or (not compact and room != self._at_right):
+            self._set_compact(compact, at_right=room)
+        elif not compact and not room:
+            self._place_over_window()  # the window moved or changed size: follow it
 
     @Slot()
     def on_fit_timer_timeout(self) -> None:
@@ -257,9 +305,13 @@ class GettingStarted(QDockWidget):
             self._fit_width(window.width())
 
     def on_compact_chosen(self, compact: bool) -> None:
-        """Fewer / More words: the person's choice, kept whatever the width."""
+        """Fewer / More words: the person's choice, kept whatever the width (and in
+        their preferences, for the next start and every data folder)."""
         self._compact_chosen = compact
-        self._set_compact(compact)
+        if self.prefs is not None:
+            self.prefs.setValue(WORDS_KEY, "fewer" if compact else "more")
+        window = self.parentWidget()
+        self._set_compact(compact, at_right=window is None or window.width() >= COMPACT_BELOW)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The main window resized: fold to the compact checklist when it is narrow."""

@@ -104,8 +104,7 @@ class RunDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
-        title = QLabel(f"<b>{workflow.title}</b>", self)
-        layout.addWidget(title)
+        # The workflow's title is the dialog's own ("Schedule Birthday email"): not repeated.
         if workflow.description:
             about = QLabel(workflow.description, self)
             about.setWordWrap(True)
@@ -237,6 +236,11 @@ class RunDialog(QDialog):
         self.on_input_changed()
         self.body = body
         self.fit_to_content()
+        # While the things load, "'user' needs a value" shows under the picker: once
+        # they are in (the first is chosen, the line goes), fit the form again.
+        for picker in (self.run_as, *self.editors.values()):
+            if isinstance(picker, ThingPicker):
+                picker.choices.loaded.connect(self.on_section_resized)
 
     @Slot()
     def on_section_resized(self) -> None:

@@ -219,6 +219,7 @@ class RepeatSection(QGroupBox):
         self.error.setText("")
         repeating = self.repeats()
         self.preview.setVisible(repeating)
+        self.error.setVisible(repeating)  # "Runs once." needs no error line under it
         if not repeating:
             self.summary.setText(self.tr("Runs once."))
             return

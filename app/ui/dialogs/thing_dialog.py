@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,7 +24,15 @@ from app.core.definitions import DataTypeDef
 from app.core.things import ThingView
 from app.engine.data import DataService
 from app.errors import CueflowError
-from app.ui.widgets.inputs import ListEditor, TextEditor, ValueEditor, YesNoEditor, editor_for
+from app.ui.dialogs import sizing
+from app.ui.widgets.inputs import (
+    ListEditor,
+    OptionalDateEditor,
+    TextEditor,
+    ValueEditor,
+    YesNoEditor,
+    editor_for,
+)
 from app.ui.widgets.palette_colours import error_style
 
 
@@ -73,11 +81,14 @@ class AddThingDialog(QDialog):
             self.editors[field.name] = editor
         if not definition.fields:
             form.addRow(QLabel(self.tr("This data type has no fields yet."), body))
+        # The error line keeps its room (two lines) whether or not it says something,
+        # so an error never squeezes the fields into scrolling out of sight.
         self.problem = QLabel(self)
         self.problem.setObjectName("addThingProblem")
         self.problem.setStyleSheet(error_style(self.palette()))
         self.problem.setWordWrap(True)
-        self.problem.setVisible(False)
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.problem.setMinimumHeight(2 * self.problem.fontMetrics().lineSpacing() + 2)
         outer.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -89,6 +100,8 @@ class AddThingDialog(QDialog):
         for button in self.buttons.buttons():
             button.setIcon(QIcon())  # words only: no stock tick / cross icons
         outer.addWidget(self.buttons)
+        self.outer, self.body = outer, body
+        sizing.fit_to_content(self, outer, body, (self.problem, self.buttons))
         first = next(iter(self.editors.values()), None)
         if isinstance(first, TextEditor):
             first.line.setFocus()
@@ -107,12 +120,22 @@ class AddThingDialog(QDialog):
                 out[name] = value.strip() if isinstance(editor, NumberText) else value
         return out
 
+    def date_problem(self) -> str:
+        """The first date typed in a way it cannot be read, said in the form's words."""
+        for name, editor in self.editors.items():
+            if isinstance(editor, OptionalDateEditor) and editor.problem(name):
+                return editor.problem(name)
+        return ""
+
     @Slot()
     def on_save_clicked(self) -> None:
+        problem = self.date_problem()
+        if problem:
+            self.problem.setText(problem)
+            return
         try:
             self.created = self.data_service.add_thing(self.definition.name, self.values())
         except CueflowError as exc:
             self.problem.setText(str(exc))
-            self.problem.setVisible(True)
             return
         self.accept()

@@ -445,7 +445,7 @@ def _cell_text(vtype: ValueType, raw: Any) -> str:
     if vtype.base == "yes/no":
         return "yes" if raw else "no"
     if vtype.base == "date":
-        return formatting.local_time(datetime.fromisoformat(raw))
+        return formatting.when_words(datetime.fromisoformat(raw), whole_day=True)
     return str(raw)
 
 

@@ -30,7 +30,7 @@ from app.ui.areas.workflows.area import WorkflowsArea
 from app.ui.shell.bridge import EventBridge
 from app.ui.shell.context import AppContext
 from app.ui.shell.file_actions import FileActions
-from app.ui.shell.prefs import window_prefs
+from app.ui.shell.prefs import person_prefs, window_prefs
 from app.ui.widgets import formatting
 from app.ui.widgets.notice import Notice
 
@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         self.workflows_area.workflows_changed.connect(self.scheduler_area.on_workflows_changed)
         for announcing in (self.workflows_area, self.scheduler_area):
             announcing.run_announced.connect(self.on_run_announced)
+        # "Cancelled … · Undo" goes left of the scheduler's state, which keeps its place
+        # at the right edge whether or not an Undo is offered.
+        self.statusBar().addPermanentWidget(self.scheduler_area.undo_bar)
         self.scheduler_label = QLabel(self)
         self.scheduler_label.setObjectName("schedulerStateLabel")
         self.statusBar().addPermanentWidget(self.scheduler_label)
@@ -563,7 +566,7 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.getting_started import GettingStarted
 
         if self.guide is None:
-            self.guide = GettingStarted(self.context, self)
+            self.guide = GettingStarted(self.context, self, person_prefs())
             self.guide.area_wanted.connect(self.show_area)
         self.guide.show()
         self.guide.raise_()

@@ -15,3 +15,12 @@ PREFS_FILENAME = "window.ini"
 
 def window_prefs(data_dir: Path) -> QSettings:
     return QSettings(str(data_dir / PREFS_FILENAME), QSettings.Format.IniFormat)
+
+
+def person_prefs() -> QSettings:
+    """The person's own preferences (how Getting started shows), the same for every
+    data folder: an INI file in their configuration folder (tests point it elsewhere
+    with `QSettings.setPath`)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Cueflow", "preferences"
+    )

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from app.core.types import local_zone, utcnow
 
-__all__ = ["DateTimeDelegate", "DateTimeEdit", "locale_format", "to_minute"]
+__all__ = ["DateTimeDelegate", "DateTimeEdit", "locale_format", "to_minute", "zone_words"]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -72,6 +72,19 @@ def zone_key(zone: tzinfo) -> str:
 def offset_text(moment: datetime) -> str:
     offset = moment.strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Z"})
+
+
+def zone_words(zone: tzinfo, moment: datetime | None = None) -> str:
+    """`UTC`, or the zone's city and offset (`Berlin, UTC+01:00`): not `Etc/UTC`."""
+    key = zone_key(zone)
+    if key in UTC_KEYS or key.upper() == "UTC":
+        return "UTC"
+    city = key.rsplit("/", 1)[-1].replace("_", " ")
+    when = (moment or utcnow()).astimezone(zone)
+    return f"{city}, {offset_text(when)}"
 
 
 class _SectionEdit(QDateTimeEdit):
@@ -191,8 +204,9 @@ class DateTimeEdit(QWidget):
 
     def _show_zone(self) -> None:
         moment = datetime.fromtimestamp(self.edit.dateTime().toSecsSinceEpoch(), self._zone)
-        text = f"{zone_key(self._zone)} ({offset_text(moment)})"
+        text = zone_words(self._zone, moment)
         self.zone_label.setText(text)
+        self.zone_label.setToolTip(f"{zone_key(self._zone)} ({offset_text(moment)})")
         self.zone_label.setAccessibleName(self.tr("Time zone {zone}").format(zone=text))
 
 

@@ -69,12 +69,17 @@ def zone_name() -> str:
     return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def when_words(value: datetime, now: datetime | None = None) -> str:
-    """`Fri 4 Dec 09:00` in the machine's time zone (the year too when it is not this one)."""
+def when_words(value: datetime, now: datetime | None = None, *, whole_day: bool = False) -> str:
+    """`Fri 4 Dec 09:00` in the machine's time zone (the year too when it is not this one).
+
+    `whole_day`: a value at local midnight is a day (`Mon 14 May 1990`), as a
+    date field's birthday imported without a time reads; any other time is shown.
+    """
     local = value.astimezone(local_zone())
     today = (now or utcnow()).astimezone(local_zone())
-    text = f"{local:%a} {local.day} {local:%b %H:%M}"
-    return text if local.year == today.year else f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    clock = "" if whole_day and local.time() == datetime.min.time() else f" {local:%H:%M}"
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"{local:%a} {local.day} {local:%b}{year}{clock}"
 
 
 def counted(n: int, noun: str) -> str:

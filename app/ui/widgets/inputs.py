@@ -10,7 +10,7 @@ import contextlib
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, Qt, QTime, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QLocale, QSignalBlocker, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 from app.core.types import ValueType, local_zone, utcnow
 from app.engine.data import DataService
 from app.ui.models.things import IDS_WHEN_REPEATED, ThingChoicesModel
-from app.ui.widgets.datetime_edit import DateTimeEdit, locale_format, to_minute, zone_key
+from app.ui.widgets.datetime_edit import (
+    DateTimeEdit,
+    locale_format,
+    to_minute,
+    zone_key,
+    zone_words,
+)
 
 NO_THING = ""
 
@@ -145,7 +151,7 @@ class OptionalDateEditor(ValueEditor):
         self.line.setObjectName("optionalDateField")
         self.line.setClearButtonEnabled(True)
         self.display_format = locale_format(self.locale())
-        example = QDate(1990, 5, 14).toString(self.display_format.split(" ")[0])
+        example = date_example(self.display_format)
         self.line.setPlaceholderText(self.tr("empty, or e.g. {example}").format(example=example))
         self.line.setAccessibleName(self.tr("Date and time (may stay empty)"))
         layout.addWidget(self.line, 1)
@@ -172,7 +178,7 @@ class OptionalDateEditor(ValueEditor):
         self.zone.setVisible(False)
         self.line.setToolTip(
             self.tr("A day (09:00) or a day and a time, in {zone}").format(
-                zone=zone_key(self.zone_info)
+                zone=zone_words(self.zone_info)
             )
         )
         self.setFocusProxy(self.line)
@@ -180,13 +186,22 @@ class OptionalDateEditor(ValueEditor):
 
     def parsed(self) -> datetime | None:
         """The typed text as an aware datetime (None: empty or not a date)."""
-        return parse_date_text(self.line.text(), self.zone_info, self.display_format)
+        return parse_date_text(self.line.text(), self.zone_info, self.display_format, self.locale())
 
     def value(self) -> Any:
         text = self.line.text().strip()
         if not text:
             return None
         return self.parsed() or text
+
+    def problem(self, name: str) -> str:
+        """What is wrong with the typed text, in the words of the form ("" when
+        it is empty or reads as a date)."""
+        if not self.line.text().strip() or self.parsed() is not None:
+            return ""
+        return self.tr("{name}: type a date like {example}, or pick a day").format(
+            name=label_words(name), example=date_example(self.display_format)
+        )
 
     def set_value(self, value: datetime) -> None:
         moment = value if value.tzinfo else value.replace(tzinfo=self.zone_info)
@@ -210,7 +225,7 @@ class OptionalDateEditor(ValueEditor):
             )
             if bad
             else self.tr("A day (09:00) or a day and a time, in {zone}").format(
-                zone=zone_key(self.zone_info)
+                zone=zone_words(self.zone_info)
             )
         )
         self.changed.emit()
@@ -232,11 +247,17 @@ class OptionalDateEditor(ValueEditor):
         self.line.setFocus()
 
 
-def parse_date_text(text: str, zone: tzinfo, display_format: str) -> datetime | None:
+def parse_date_text(
+    text: str, zone: tzinfo, display_format: str, locale: QLocale | None = None
+) -> datetime | None:
     """A typed date, with or without a time (09:00 when without), in `zone`.
 
-    Reads the locale's format as shown and ISO (`1990-05-14`, `1990-05-14 18:30`,
-    `1990-05-14T18:30+02:00`); anything else is None."""
+    Reads ISO (`1990-05-14`, `1990-05-14 18:30`, `1990-05-14T18:30+02:00`), the
+    format shown, and the locale's own short and long forms (`14/05/1990`,
+    `14.05.1990`, `5/14/1990`, `14 May 1990` as the locale writes them); with no
+    locale set, a slashed date is read when only one order makes a date. The
+    command line and files keep to ISO: this is for the window's inputs only.
+    Anything else is None."""
     text = " ".join(text.split())
     if not text or len(text) > 64:
         return None
@@ -245,13 +266,73 @@ def parse_date_text(text: str, zone: tzinfo, display_format: str) -> datetime | 
         if len(text) <= 10:  # a day alone
             moment = datetime.combine(moment.date(), OptionalDateEditor.DEFAULT_TIME)
         return to_minute(moment if moment.tzinfo else moment.replace(tzinfo=zone))
-    day_format = display_format.split(" ")[0]
-    for fmt, with_time in ((display_format, True), (day_format, False)):
-        stamp = QDateTime.fromString(text, fmt)
+    locale = locale or QLocale()
+    found = _read_local_date(text, locale, display_format)
+    if found is None:
+        return None
+    day, clock = found
+    hour, minute = clock if clock is not None else (9, 0)
+    with contextlib.suppress(ValueError):
+        return datetime(day.year(), day.month(), day.day(), hour, minute, tzinfo=zone)
+    return None
+
+
+def label_words(key: str) -> str:
+    """`birthday` → `Birthday`, `start_date` → `Start date`: a key as a form names it."""
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def date_example(display_format: str) -> str:
+    """14 May 1990 as the form reads a day (`14/05/1990`, `1990-05-14` …)."""
+    return QDate(1990, 5, 14).toString(display_format.split(" ")[0])
+
+
+def _day_formats(locale: QLocale, display_format: str) -> list[str]:
+    """The ways of writing a day that this locale reads, most likely first."""
+    shown = display_format.split(" ")[0]
+    forms = [shown]
+    if locale.language() != QLocale.Language.C:
+        for kind in (QLocale.FormatType.ShortFormat, QLocale.FormatType.LongFormat):
+            written = locale.dateFormat(kind)
+            forms.append(written.replace("yyyy", "yy").replace("yy", "yyyy"))  # never 19xx
+        forms += ["d MMM yyyy", "d MMMM yyyy"]
+    relaxed = [f.replace("dd", "d").replace("MM", "M") if "MMM" not in f else f for f in forms]
+    forms += relaxed
+    forms.append("d.M.yyyy")  # dotted days come first everywhere
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _read_local_date(
+    text: str, locale: QLocale, display_format: str
+) -> tuple[QDate, tuple[int, int] | None] | None:
+    """The day and (hour, minute) of a date written the local way, or None."""
+    clocks = ["HH:mm", "H:mm"]
+    if locale.language() != QLocale.Language.C:
+        clocks.insert(0, locale.timeFormat(QLocale.FormatType.ShortFormat))
+    clocks = list(dict.fromkeys(clocks))
+    for day_format in _day_formats(locale, display_format):
+        found = _read_day(text, locale, day_format, clocks)
+        if found is not None:
+            return found
+    if locale.language() == QLocale.Language.C:  # no locale: only an order that fits
+        readings = [_read_day(text, locale, f, clocks) for f in ("d/M/yyyy", "M/d/yyyy")]
+        days = {(r[0].toJulianDay(), r[1]): r for r in readings if r is not None}
+        if len(days) == 1:
+            return next(iter(days.values()))
+    return None
+
+
+def _read_day(
+    text: str, locale: QLocale, day_format: str, clocks: list[str]
+) -> tuple[QDate, tuple[int, int] | None] | None:
+    day = locale.toDate(text, day_format)
+    if day.isValid():
+        return day, None
+    for clock in clocks:
+        stamp = locale.toDateTime(text, f"{day_format} {clock}")
         if stamp.isValid():
-            day, clock = stamp.date(), stamp.time()
-            hour, minute = (clock.hour(), clock.minute()) if with_time else (9, 0)
-            return datetime(day.year(), day.month(), day.day(), hour, minute, tzinfo=zone)
+            return stamp.date(), (stamp.time().hour(), stamp.time().minute())
     return None
 
 

@@ -199,7 +199,9 @@ class StepForm(QWidget):
             return
         if self.spec.result:
             about = QLabel(
-                self.tr("Gives later steps: {result}").format(result=self.tr(self.spec.result)),
+                self.tr("Later steps can use its result ({result}) through Insert data").format(
+                    result=self.tr(self.spec.result)
+                ),
                 self,
             )
             about.setObjectName("stepResultAbout")

@@ -442,17 +442,23 @@ class SchedulerArea(QWidget):
 
     @Slot()
     def on_schedule_clicked(self) -> None:
-        names = sorted(queries.workflow_names(self.context.db))
-        if not names:
+        workflows = queries.list_workflows(self.context.db)
+        if not workflows:
             self.status_message.emit(
                 self.tr("There is no workflow to schedule yet: make one in Workflows first.")
             )
             return
-        name, ok = QInputDialog.getItem(
-            self, self.tr("Schedule"), self.tr("Workflow"), names, 0, False
+        # By their titles, as the Workflows list shows them; a title two share names its workflow.
+        titles = [w.title for w in workflows]
+        choices = {
+            (w.title if titles.count(w.title) == 1 else f"{w.title} ({w.name})"): w.name
+            for w in sorted(workflows, key=lambda w: (w.title.casefold(), w.name))
+        }
+        chosen, ok = QInputDialog.getItem(
+            self, self.tr("Schedule"), self.tr("Workflow"), list(choices), 0, False
         )
-        if ok:
-            self.open_run_dialog(name)
+        if ok and chosen in choices:
+            self.open_run_dialog(choices[chosen])
 
     @Slot()
     def on_workflows_changed(self) -> None:

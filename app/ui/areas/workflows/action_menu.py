@@ -7,8 +7,8 @@ where the step goes (the editor remembers which "+" opened it).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
+from PySide6.QtCore import QPoint, QRect, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget, QWidgetAction
 
 from app.actions import registry
@@ -87,6 +87,25 @@ class ActionMenu(QMenu):
                 action.setVisible(shown)
                 any_shown = any_shown or shown
             self.sections[family].setVisible(any_shown)
+
+    def popup(self, pos: QPoint, at: QAction | None = None) -> None:
+        """Open at `pos`, moved up (or left) so the whole list, *Other* included,
+        stays inside the window it belongs to — or the screen, if the window is
+        shorter than the list."""
+        self.search.clear()  # the whole list: its full height
+        size = self.sizeHint()
+        owner = self.parentWidget()
+        screen = QGuiApplication.screenAt(pos) or QGuiApplication.primaryScreen()
+        bounds = screen.availableGeometry() if screen is not None else QRect()
+        if owner is not None:
+            window = owner.window().frameGeometry()
+            if window.height() >= size.height() and window.width() >= size.width():
+                bounds = window if bounds.isNull() else window.intersected(bounds)
+        if not bounds.isNull():
+            x = max(bounds.left(), min(pos.x(), bounds.right() + 1 - size.width()))
+            y = max(bounds.top(), min(pos.y(), bounds.bottom() + 1 - size.height()))
+            pos = QPoint(x, y)
+        super().popup(pos, at)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.search.clear()

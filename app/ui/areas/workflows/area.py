@@ -171,7 +171,7 @@ class WorkflowsArea(QWidget):
                 assert wf is not None
                 item = QListWidgetItem(colour_chip(wf.colour), wf.title)
                 item.setData(NAME_ROLE, name)
-                tip = self.tr("Name in files and the API: {name}").format(name=wf.name)
+                tip = self.tr("Used in files and web links: {name}").format(name=wf.name)
                 item.setToolTip(f"{wf.description}\n{tip}" if wf.description else tip)
                 self.workflow_list.addItem(item)
                 if name == wanted:

@@ -134,6 +134,27 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([320, 520])
         layout.addWidget(self.splitter, 1)
+        # With no workflow, words on what to do instead of a greyed-out form.
+        self.empty_state = QLabel(
+            self.tr("No workflow selected — New workflow or pick one on the left"), self
+        )
+        self.empty_state.setObjectName("workflowEmptyState")
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setStyleSheet("color: palette(placeholder-text); font-size: 14px;")
+        self.empty_state.setVisible(False)
+        layout.addWidget(self.empty_state, 1)
+        self.top_widgets: list[QWidget] = [
+            self.title,
+            self.test_button,
+            self.run_now_button,
+            self.schedule_button,
+            self.splitter,
+        ]
+        for widget in self.top_widgets:  # until a workflow is shown
+            widget.setVisible(False)
+        self.empty_state.setVisible(True)
+        self.setEnabled(False)
 
     # --- building -------------------------------------------------------------
 
@@ -250,7 +271,11 @@ class WorkflowEditor(EditsMixin, QWidget):
         self.problems = problems
         self.explained = [explain(p, workflow) for p in problems]
         self.setEnabled(workflow is not None)
+        for widget in self.top_widgets:
+            widget.setVisible(workflow is not None)
+        self.empty_state.setVisible(workflow is None)
         if workflow is None:
+            self.run_reason.setVisible(False)
             self.title.setText(self.tr("No workflow selected"))
             self.workflow_panel.colour_button.setIcon(colour_chip("#9ca3af", 18))  # a grey swatch
             self.params_table.setRowCount(0)

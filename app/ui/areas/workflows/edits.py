@@ -30,7 +30,7 @@ else:
     _Base = object
 
 
-_PLACEHOLDER = re.compile(r"^param[0-9]+\Z")  # the key Add parameter gives
+_PLACEHOLDER = re.compile(r"^parameter_[0-9]+\Z")  # the key Add parameter gives
 
 
 class EditsMixin(_Base):
@@ -126,9 +126,10 @@ class EditsMixin(_Base):
             return
         keys = {p.key for p in self.workflow.parameters}
         number = 1
-        while f"param{number}" in keys:
+        while f"parameter_{number}" in keys:
             number += 1
-        params = (*self.workflow.parameters, ParameterDef(f"param{number}", ValueType("text")))
+        new = ParameterDef(f"parameter_{number}", ValueType("text"))
+        params = (*self.workflow.parameters, new)
         self._emit(dataclasses.replace(self.workflow, parameters=params), self.tr("Add parameter"))
         self.params_table.edit_key(len(params) - 1)
 

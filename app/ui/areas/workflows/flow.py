@@ -283,9 +283,11 @@ def chip_lines(
         advance = metrics.horizontalAdvance(word) + (12 if chip else 0)
         if x + advance > width and lines[-1]:
             if len(lines) == max_lines:
+                # A word may be cut; a chip is whole or left out ("user's na…" reads
+                # as a different name): the card's tooltip gives the whole summary.
                 room = width - x - (10 if chip else 0)
                 shown = metrics.elidedText(word, Qt.TextElideMode.ElideRight, max(room, 0))
-                if shown and shown != "…" and room > 0:
+                if shown and shown != "…" and room > 0 and (not chip or shown == word):
                     lines[-1].append((x, shown, chip))
                     return lines
                 dots = metrics.horizontalAdvance("…")
@@ -372,7 +374,8 @@ class FlowView(QListWidget):
                 item = self.item(row)
                 item.setData(CARD_ROLE, card)
                 item.setText(f"{card.title}: {card.summary}")
-                item.setToolTip("\n".join(t for t in (card.summary, card.condition_tip) if t))
+                summary = card.summary.replace("‹", "").replace("›", "")  # chips as words
+                item.setToolTip("\n".join(t for t in (summary, card.condition_tip) if t))
                 flags = Qt.ItemFlag.ItemIsEnabled
                 if card.kind != END:
                     flags |= Qt.ItemFlag.ItemIsSelectable

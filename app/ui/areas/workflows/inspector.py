@@ -141,12 +141,12 @@ class WorkflowPanel(QWidget):
         # The technical name: derived from the name until the person edits it here.
         technical = QVBoxLayout()  # the caption above: the input keeps the row's width
         technical.setSpacing(0)
-        caption = QLabel(self.tr("Name in files and the API:"), box)
+        caption = QLabel(self.tr("Used in files and web links:"), box)
         caption.setStyleSheet("color: palette(placeholder-text);")
         technical.addWidget(caption)
         self.name_edit = QLineEdit(box)
         self.name_edit.setObjectName("workflowName")
-        self.name_edit.setAccessibleName(self.tr("Name in files and the API"))
+        self.name_edit.setAccessibleName(self.tr("Used in files and web links"))
         self.name_edit.setToolTip(
             self.tr(
                 "Lower-case letters, digits and _; made from the name until you change it "

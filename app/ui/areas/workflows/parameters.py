@@ -34,8 +34,13 @@ class ParametersTable(QTableWidget):
         super().__init__(0, 4, parent)
         self.setObjectName("parametersTable")
         self.setHorizontalHeaderLabels(
-            [self.tr("Key"), self.tr("Type of content"), self.tr("Is a list"), self.tr("Optional")]
+            [self.tr("Name"), self.tr("Type of content"), self.tr("Is a list"), self.tr("Optional")]
         )
+        name_header = self.horizontalHeaderItem(PARAM_KEY)
+        if name_header is not None:
+            name_header.setToolTip(
+                self.tr("How steps read it, e.g. {{ birthday }}: lower-case letters, digits and _")
+            )
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(PARAM_KEY, QHeaderView.ResizeMode.Stretch)
