@@ -84,13 +84,18 @@ def run_outcome(db: Database, run_id: str) -> LastRun | None:
             _id_like(row["inputs"], found)
             _id_like(row["result"], found)
         labels = presenting.thing_labels(session, sorted(found)[:MAX_LABELS]) if found else {}
-    steps = {
+    steps = {  # errors in the form's words ("To: 'Ada' is not an email address")
         int(s["step"]): StepOutcome(
-            str(s["status"]), float(s["duration_ms"]), s["error"], s["inputs"], s["result"]
+            str(s["status"]),
+            float(s["duration_ms"]),
+            presenting.step_error_words(s["action"], s["error"]) if s["error"] else s["error"],
+            s["inputs"],
+            s["result"],
         )
         for s in rows
     }
-    return LastRun(run.id, run.status, run.finished_at, run.error, steps, retrying, labels)
+    error = presenting.run_error_words(run.error)
+    return LastRun(run.id, run.status, run.finished_at, error, steps, retrying, labels)
 
 
 MAX_LABELS = 500  # thing IDs looked up for one run's steps

@@ -89,3 +89,17 @@ def test_date_pickers_store_the_time_as_shown_without_hidden_seconds(
         "2031-05-06T07:08:00+00:00"
     )
     assert (run.scheduled_for.second, run.scheduled_for.microsecond) == (0, 0)
+
+
+def test_parameters_are_labelled_in_words_not_keys(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    """ "Title (text)", "Due (date, optional)": the key and its type read as words."""
+    from PySide6.QtWidgets import QLabel
+
+    import_text(context.db, NOTE)
+    window.workflows_area.refresh_list()
+    dialog = open_schedule_dialog(window)
+    labels = [w.text() for w in dialog.findChildren(QLabel) if w.toolTip().startswith("In the")]
+    assert labels == ["Title (text)", "Remark (text, optional)", "Due (date, optional)"]
+    dialog.close()

@@ -175,10 +175,12 @@ def test_a_failed_step_says_why_on_its_card(qtbot: Any, window: MainWindow) -> N
     assert first is not None and first.status == "succeeded" and not first.error
     assert email is not None and email.status == "failed"
     assert "'Ada' is not an email address" in email.error
+    assert email.error.startswith("To: ") and "send_email" not in email.error  # the form's words
     assert last is not None and last.status_text == "not run"
     assert editor.test_status.text() == "Test run failed at step 2 · Send email: see its card."
     editor.select_step(1)
     assert "'Ada' is not an email address" in editor.step_panel.test_status.text()
+    assert "send_email" not in editor.step_panel.test_status.text()
 
 
 def test_hostile_sample_values_are_refused_at_their_input(

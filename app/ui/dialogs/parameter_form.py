@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.core.definitions import WorkflowDef
+from app.core.definitions import ParameterDef, WorkflowDef
 from app.core.things import ThingView
 from app.core.types import ValueType
 from app.engine.data import DataService
@@ -78,13 +78,24 @@ class ParameterForm(QGroupBox):
             line.addWidget(hint)
             column.addLayout(line)
             column.addWidget(error)
-            suffix = self.tr(" (optional)") if param.optional else ""
-            form.addRow(f"{param.key} — {param.type}{suffix}", column)
+            label = QLabel(self._label(param), self)
+            label.setToolTip(self.tr("In the workflow: {{{{ {key} }}}}").format(key=param.key))
+            form.addRow(label, column)
             self.editors[param.key] = editor
             self.field_errors[param.key] = error
             self.hints[param.key] = hint
         if not workflow.parameters:
             form.addRow(QLabel(self.tr("This workflow has no parameters."), self))
+
+    def _label(self, param: ParameterDef) -> str:
+        """ "Birthday (date, optional)", "User" for a `user` of type User."""
+        name = param.key.replace("_", " ").strip().capitalize() or param.key
+        kind = str(param.type)
+        if name.lower() == kind.lower():
+            return self.tr("{name} (optional)").format(name=name) if param.optional else name
+        if param.optional:
+            return self.tr("{name} ({kind}, optional)").format(name=name, kind=kind)
+        return self.tr("{name} ({kind})").format(name=name, kind=kind)
 
     @Slot()
     def on_editor_changed(self) -> None:
