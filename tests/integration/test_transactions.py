@@ -478,6 +478,39 @@ def test_a_batch_writes_its_runs_records_and_log_lines_in_one_go_at_its_commit(
         assert [row[0] for row in lines][-1] == "purging"
 
 
+def test_a_batchs_runs_reuse_one_savepoint_name_and_a_broken_one_frees_it(
+    db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same name each run: its SAVEPOINT and RELEASE stay prepared in the
+    # driver's statement cache (a name per segment was a new statement each time).
+    runs = [_schedule(db, events, "make", {"title": t}) for t in "abc"]
+    _no_early_commit(monkeypatch)
+    names: list[str] = []
+    real = transactions.savepoint
+
+    def noting(session: Any, name: str) -> None:
+        names.append(name)
+        real(session, name)
+
+    monkeypatch.setattr(transactions, "savepoint", noting)
+    finish = ledger.finish
+
+    def break_second(session: Any, run_id: str, *args: Any, **kwargs: Any) -> bool:
+        if run_id == runs[1]:
+            raise RuntimeError("broken")
+        return finish(session, run_id, *args, **kwargs)
+
+    monkeypatch.setattr(ledger, "finish", break_second)
+    with runner.batch() as batch:
+        assert runner.execute(runs[0]) == "succeeded"
+        with pytest.raises(RuntimeError):
+            runner.execute(runs[1])  # rolled back to its savepoint, which is freed
+        assert runner.execute(runs[2]) == "succeeded"
+        assert batch.open_segments == 0
+    segments = [name for name in names if name != "step"]
+    assert segments == ['"segment 0"'] * 3
+
+
 def test_a_modify_step_reads_its_thing_once_for_the_privacy_check_and_the_write(
     db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
