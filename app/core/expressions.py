@@ -864,6 +864,20 @@ def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECO
     return value
 
 
+def timed(value: Any) -> bool:
+    """Whether evaluating an input value runs any template under the time guard
+    (one that is not bounded: see _bounded). A caller sharing a time budget
+    between evaluations need not read the clock for one that is not."""
+    if isinstance(value, str):
+        compiled = compile_input(value)
+        return compiled._fn is not None and not compiled.bounded
+    if isinstance(value, Mapping):
+        return any(timed(item) for item in value.values())
+    if isinstance(value, list):
+        return any(timed(item) for item in value)
+    return False
+
+
 def test_condition(source: str, names: Mapping[str, Any], *, seconds: float = EVAL_SECONDS) -> bool:
     compiled = compile_condition(source)
     return bool(_guard(lambda: compiled.evaluate(names), None if compiled.bounded else seconds))

@@ -397,7 +397,8 @@ class Runner:
                 continue
             try:
                 value = evaluating(
-                    lambda seconds: expressions.evaluate(raw, names, seconds=seconds)  # noqa: B023
+                    lambda seconds: expressions.evaluate(raw, names, seconds=seconds),  # noqa: B023
+                    timed=expressions.timed(raw),
                 )
             except ExpressionError as exc:
                 raise ExpressionError(exc.reason, f"{where}, input {item.name}") from None

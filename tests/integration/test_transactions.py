@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from app.actions import registry
+from app.core import expressions
 from app.core.types import utcnow
 from app.engine import transactions
 from app.engine.events import EventBus, RunChanged
@@ -509,6 +510,27 @@ def test_a_batchs_runs_reuse_one_savepoint_name_and_a_broken_one_frees_it(
         assert batch.open_segments == 0
     segments = [name for name in names if name != "step"]
     assert segments == ['"segment 0"'] * 3
+
+
+def test_the_thread_clock_is_read_only_for_inputs_under_the_time_guard(
+    db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading a thread's CPU clock is a system call; names and fields
+    # (`{{ tasks }}`) cannot run away, so they use none of the locked budget.
+    reads: list[float] = []
+    real = expressions.thread_seconds
+
+    def counting() -> float:
+        reads.append(1.0)
+        return real()
+
+    monkeypatch.setattr(expressions, "thread_seconds", counting)
+    run_id = _schedule(db, events, "purge", {"tasks": []})
+    assert runner.execute(run_id) == "succeeded"
+    assert reads == []
+    run_id = _schedule(db, events, "make", {"title": "one"})  # step 2 calls search(): timed
+    assert runner.execute(run_id) == "succeeded"
+    assert reads
 
 
 def test_a_modify_step_reads_its_thing_once_for_the_privacy_check_and_the_write(
