@@ -871,10 +871,11 @@ def timed(value: Any) -> bool:
     if isinstance(value, str):
         compiled = compile_input(value)
         return compiled._fn is not None and not compiled.bounded
-    if isinstance(value, Mapping):
-        return any(timed(item) for item in value.values())
-    if isinstance(value, list):
-        return any(timed(item) for item in value)
+    items = value.values() if isinstance(value, Mapping) else value
+    if isinstance(items, list) or items is not value:
+        for item in items:  # (a loop, not any() over a generator: once per input per step)
+            if timed(item):
+                return True
     return False
 
 
