@@ -94,7 +94,10 @@ class DataTypeDef:
     privacy: Privacy = Privacy()
 
     def field(self, name: str) -> FieldDef | None:
-        return next((f for f in self.fields if f.name == name), None)
+        for found in self.fields:  # (a loop: half of next() over a generator; issue 18)
+            if found.name == name:
+                return found
+        return None
 
     def renames_to(self, fields: tuple[FieldDef, ...]) -> dict[str, str]:
         """Fields that `fields` renames in place: {old name: new name}.

@@ -864,6 +864,21 @@ def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECO
     return value
 
 
+def timed(value: Any) -> bool:
+    """Whether evaluating an input value runs any template under the time guard
+    (one that is not bounded: see _bounded). A caller sharing a time budget
+    between evaluations need not read the clock for one that is not."""
+    if isinstance(value, str):
+        compiled = compile_input(value)
+        return compiled._fn is not None and not compiled.bounded
+    items = value.values() if isinstance(value, Mapping) else value
+    if isinstance(items, list) or items is not value:
+        for item in items:  # (a loop, not any() over a generator: once per input per step)
+            if timed(item):
+                return True
+    return False
+
+
 def test_condition(source: str, names: Mapping[str, Any], *, seconds: float = EVAL_SECONDS) -> bool:
     compiled = compile_condition(source)
     return bool(_guard(lambda: compiled.evaluate(names), None if compiled.bounded else seconds))

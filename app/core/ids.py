@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import time
 
-# base32's alphabet (A–Z, 2–7) mapped, in the same order, onto Crockford's
-# lower-case alphabet, so that IDs sort by the number they encode.
-_TO_CROCKFORD = bytes.maketrans(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789abcdefghjkmnpqrstvwxyz"
-)
+# base32 of the ID's 80 bits in Crockford's lower-case alphabet (same order as
+# base32's A–Z, 2–7), so that IDs sort by the number they encode.
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # 10 bits → 2 characters
 
 
 def new_id() -> str:
@@ -19,12 +17,20 @@ def new_id() -> str:
     IDs sort by creation time, which keeps the ledger's primary key index
     append-mostly, and are short enough to type on a command line.
     """
-    raw = int(time.time() * 1000).to_bytes(6, "big") + os.urandom(4)
-    return base64.b32encode(raw).translate(_TO_CROCKFORD).decode("ascii")
+    value = int(time.time() * 1000) << 32 | int.from_bytes(os.urandom(4), "big")
+    pairs = _PAIRS  # (base64.b32encode: Python code in 3.11, 2.5× the cost; issue 18)
+    return (
+        pairs[value >> 70 & 1023]
+        + pairs[value >> 60 & 1023]
+        + pairs[value >> 50 & 1023]
+        + pairs[value >> 40 & 1023]
+        + pairs[value >> 30 & 1023]
+        + pairs[value >> 20 & 1023]
+        + pairs[value >> 10 & 1023]
+        + pairs[value & 1023]
+    )
 
 
-_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # 10 bits → 2 characters
 _LOW30 = (1 << 30) - 1
 
 

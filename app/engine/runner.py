@@ -64,6 +64,15 @@ def executing_here() -> frozenset[str]:
         return frozenset(_executing)
 
 
+def _timed(raw: Any) -> bool:
+    """expressions.timed; an input that does not compile counts as timed (its
+    evaluation then fails in its step, saying where)."""
+    try:
+        return expressions.timed(raw)
+    except Exception:
+        return True
+
+
 class _Interrupted(Exception):
     """The run went past its timeout."""
 
@@ -81,7 +90,9 @@ class Runner:
         # What its claims record as owner on a server when it is no scheduler.
         self.host_tag = schedulers.host_tag() if db.folder is None else None
         self._pending: dict[str, list[tuple[str, str]]] = {}  # log lines per run, not yet written
-        self._workflows: dict[str, tuple[Any, WorkflowDef]] = {}  # by name, with its stamp
+        # By name, with its stamp and, per step, the inputs evaluated under the time
+        # guard (expressions.timed): what the step loop needs worked out once per version.
+        self._workflows: dict[str, tuple[Any, WorkflowDef, tuple[frozenset[str], ...]]] = {}
         self._local = threading.local()  # this thread's open Batch, if any
 
     # --- entry points ---------------------------------------------------------
@@ -207,11 +218,11 @@ class Runner:
     ) -> str:
         segment.running = RunChanged(snap.id, snap.workflow, ledger.RUNNING)
         try:
-            wf = self._workflow(segment.session(), snap.workflow)
+            wf, timed = self._workflow(segment.session(), snap.workflow)
             state = prepare(snap, wf, depth, segment, inline, self.queue_log)
         except CueflowError as exc:
             return self._fail(segment, snap.workflow, snap.attempt, None, str(exc))
-        status, error, returned = self._run_steps(state, segment)
+        status, error, returned = self._run_steps(state, segment, timed)
         error, returned = state.mask(error), state.mask(returned)
         if status in (ledger.FAILED, ledger.INTERRUPTED):
             assert error is not None
@@ -224,18 +235,24 @@ class Runner:
         segment.commit(RunChanged(snap.id, snap.workflow, status, error))
         return status
 
-    def _workflow(self, session: Session, name: str) -> WorkflowDef:
-        """The workflow's current definition (cached while its stamp is unchanged)."""
+    def _workflow(
+        self, session: Session, name: str
+    ) -> tuple[WorkflowDef, tuple[frozenset[str], ...]]:
+        """The workflow's current definition (cached while its stamp is unchanged),
+        and per step the names of its inputs evaluated under the time guard."""
         stamp = catalog.workflow_stamp(session, name)
         cached = self._workflows.get(name)
         if cached is not None and cached[0] == stamp:
-            return cached[1]
+            return cached[1], cached[2]
         wf = catalog.get_workflow(session, name)
-        self._workflows[name] = (stamp, wf)
-        return wf
+        timed = tuple(
+            frozenset(key for key, raw in step.inputs.items() if _timed(raw)) for step in wf.steps
+        )
+        self._workflows[name] = (stamp, wf, timed)
+        return wf, timed
 
     def _run_steps(
-        self, state: RunState, segment: Segment
+        self, state: RunState, segment: Segment, timed: tuple[frozenset[str], ...]
     ) -> tuple[str, str | None, dict[str, Any] | None]:
         wf = state.workflow
         loader = segment.loader
@@ -264,7 +281,7 @@ class Runner:
             if time.monotonic() > state.deadline:
                 return ledger.INTERRUPTED, f"timed out after {wf.timeout:g} s", None
             try:
-                self._run_step(state, index, step, segment)
+                self._run_step(state, index, step, segment, timed[index - 1])
                 segment.commit_if_old()
             except ReturnData as done:
                 return ledger.SUCCEEDED, None, to_json_safe(done.values)
@@ -282,7 +299,9 @@ class Runner:
                 return ledger.FAILED, f"step {index} ({step.action}): {exc}", None
         return ledger.SUCCEEDED, None, None
 
-    def _run_step(self, state: RunState, index: int, step: StepDef, segment: Segment) -> None:
+    def _run_step(
+        self, state: RunState, index: int, step: StepDef, segment: Segment, timed: frozenset[str]
+    ) -> None:
         spec = registry.get(step.action)
         where = f"workflow {state.workflow.name}, step {index} ({step.action})"
         record = StepRecord(segment, state, index, step.action)
@@ -305,7 +324,7 @@ class Runner:
                     record.write("skipped")
                     state.results[f"step{index}"] = None
                     return
-            inputs = self._inputs(spec, step, names, where, evaluating)
+            inputs = self._inputs(spec, step, names, where, evaluating, timed)
         except CueflowError as exc:
             record.write("failed", error=str(exc))
             raise
@@ -385,6 +404,7 @@ class Runner:
         names: Mapping[str, Any],
         where: str,
         evaluating: Evaluating,
+        timed: frozenset[str],
     ) -> dict[str, Any]:
         inputs: dict[str, Any] = {}
         for item in spec.inputs:
@@ -397,7 +417,8 @@ class Runner:
                 continue
             try:
                 value = evaluating(
-                    lambda seconds: expressions.evaluate(raw, names, seconds=seconds)  # noqa: B023
+                    lambda seconds: expressions.evaluate(raw, names, seconds=seconds),  # noqa: B023
+                    timed=item.name in timed,
                 )
             except ExpressionError as exc:
                 raise ExpressionError(exc.reason, f"{where}, input {item.name}") from None

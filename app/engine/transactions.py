@@ -144,6 +144,11 @@ class Batch:
         self.unit: _Unit | None = None
         self.events: list[Any] = []
         self.rows = _Rows()
+        # Segments' savepoints open in its transaction now. Each is named by its
+        # depth: a name unique among the open ones that recurs from run to run,
+        # so SQLite's statement cache keeps it prepared (a new name per segment
+        # cost a prepare of its SAVEPOINT and RELEASE each time).
+        self.open_segments = 0
 
     def session(self) -> Session:
         if self.unit is None:
@@ -176,6 +181,7 @@ class Batch:
         unit, self.unit = self.unit, None
         self.events = []
         self.rows = _Rows()
+        self.open_segments = 0
         if unit is not None:
             unit.rollback()
 
@@ -218,7 +224,7 @@ class Segment:
         self._unit: _Unit | None = None  # its own transaction, outside a batch
         self._batch: Batch | None = None  # the batch whose transaction it is part of
         self._session: Session | None = None
-        self._savepoint = f'"segment {id(self)}"'
+        self._savepoint = ""  # its name inside a batch (see Batch.open_segments)
         self._rows = _Rows()  # its step records, written when it commits
 
     def session(self) -> Session:
@@ -227,7 +233,9 @@ class Segment:
             if batch is not None:
                 self._session = batch.session()
                 self._session.flush()  # what the ORM holds belongs before the savepoint
+                self._savepoint = f'"segment {batch.open_segments}"'
                 savepoint(self._session, self._savepoint)
+                batch.open_segments += 1
                 self._batch = batch
             else:
                 self._unit = _Unit(self.runner.db, self.runner.owner)
@@ -315,6 +323,7 @@ class Segment:
                 session.flush()
                 check_alive(session)
                 release(session, self._savepoint)
+                batch.open_segments -= 1
                 batch.rows.extend(rows)  # written by the batch's commit
                 batch.events.extend(events)
                 if final is None:
@@ -350,6 +359,7 @@ class Segment:
             try:
                 check_alive(session)
                 rollback_to(session, self._savepoint)
+                batch.open_segments -= 1
                 session.expunge_all()
             except Exception:  # the transaction is gone: so is the whole batch
                 batch.rollback()

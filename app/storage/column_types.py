@@ -48,12 +48,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def to_db_time(value: datetime) -> str:
-    """The stored text form, for raw SQL comparisons (isoformat: 5× strftime's speed)."""
+    """The stored text form, for raw SQL comparisons (isoformat: 5× strftime's speed).
+
+    Cut before the "+00:00" rather than formatted from a copy without the zone:
+    a run stores nine of these (issue 18), and the copy was half the cost."""
     if value.tzinfo is not UTC:
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database")
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def from_db_time(value: str) -> datetime:

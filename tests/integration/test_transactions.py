@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from app.actions import registry
+from app.core import expressions
 from app.core.types import utcnow
 from app.engine import transactions
 from app.engine.events import EventBus, RunChanged
@@ -476,6 +477,60 @@ def test_a_batch_writes_its_runs_records_and_log_lines_in_one_go_at_its_commit(
             "SELECT message FROM log_lines WHERE run_id = ? ORDER BY id", (run_id,)
         )
         assert [row[0] for row in lines][-1] == "purging"
+
+
+def test_a_batchs_runs_reuse_one_savepoint_name_and_a_broken_one_frees_it(
+    db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same name each run: its SAVEPOINT and RELEASE stay prepared in the
+    # driver's statement cache (a name per segment was a new statement each time).
+    runs = [_schedule(db, events, "make", {"title": t}) for t in "abc"]
+    _no_early_commit(monkeypatch)
+    names: list[str] = []
+    real = transactions.savepoint
+
+    def noting(session: Any, name: str) -> None:
+        names.append(name)
+        real(session, name)
+
+    monkeypatch.setattr(transactions, "savepoint", noting)
+    finish = ledger.finish
+
+    def break_second(session: Any, run_id: str, *args: Any, **kwargs: Any) -> bool:
+        if run_id == runs[1]:
+            raise RuntimeError("broken")
+        return finish(session, run_id, *args, **kwargs)
+
+    monkeypatch.setattr(ledger, "finish", break_second)
+    with runner.batch() as batch:
+        assert runner.execute(runs[0]) == "succeeded"
+        with pytest.raises(RuntimeError):
+            runner.execute(runs[1])  # rolled back to its savepoint, which is freed
+        assert runner.execute(runs[2]) == "succeeded"
+        assert batch.open_segments == 0
+    segments = [name for name in names if name != "step"]
+    assert segments == ['"segment 0"'] * 3
+
+
+def test_the_thread_clock_is_read_only_for_inputs_under_the_time_guard(
+    db: Database, runner: Runner, events: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading a thread's CPU clock is a system call; names and fields
+    # (`{{ tasks }}`) cannot run away, so they use none of the locked budget.
+    reads: list[float] = []
+    real = expressions.thread_seconds
+
+    def counting() -> float:
+        reads.append(1.0)
+        return real()
+
+    monkeypatch.setattr(expressions, "thread_seconds", counting)
+    run_id = _schedule(db, events, "purge", {"tasks": []})
+    assert runner.execute(run_id) == "succeeded"
+    assert reads == []
+    run_id = _schedule(db, events, "make", {"title": "one"})  # step 2 calls search(): timed
+    assert runner.execute(run_id) == "succeeded"
+    assert reads
 
 
 def test_a_modify_step_reads_its_thing_once_for_the_privacy_check_and_the_write(

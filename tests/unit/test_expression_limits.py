@@ -296,3 +296,19 @@ def test_only_names_and_fields_skip_the_time_guard(source: str, bounded: bool) -
 )
 def test_conditions_skip_the_time_guard_only_when_bounded(source: str, bounded: bool) -> None:
     assert expressions.compile_condition(source).bounded is bounded
+
+
+@pytest.mark.parametrize(
+    ("value", "timed"),
+    [
+        ("plain text", False),
+        ("{{ user }}", False),
+        (5, False),
+        ({"a": "{{ x }}", "b": ["literal", "{{ step1.name }}"]}, False),
+        ({"a": "{{ x }}", "b": ["{{ y | length }}"]}, True),
+        (["x", {"k": "{{ f() }}"}], True),
+    ],
+)
+def test_an_input_is_timed_when_any_template_in_it_is_guarded(value: object, timed: bool) -> None:
+    """What the runner's shared time budget needs a clock reading for."""
+    assert expressions.timed(value) is timed
