@@ -180,3 +180,50 @@ def test_the_clock_timer_says_the_shown_times_again(
     monkeypatch.setattr(formatting, "relative", lambda when: "a moment later")
     area.on_clock_timer_timeout()
     assert model.index(0, U.COL_SCHEDULED).data().endswith(" · a moment later")
+
+
+def add_runs(context: AppContext, prefix: str, count: int) -> None:
+    with context.db.write() as session:
+        session.execute(
+            insert(m.Run),
+            [
+                {
+                    "id": f"{prefix}{i:03d}",
+                    "workflow": "greet",
+                    "workflow_version": 1,
+                    "status": ledger.SCHEDULED,
+                    "scheduled_for": utcnow() + timedelta(days=2, minutes=i),
+                    "created_at": utcnow(),
+                    "params": {"user": "ada"},
+                    "attempt": 1,
+                    "ignore_privacy": False,
+                }
+                for i in range(count)
+            ],
+        )
+
+
+def test_rows_that_arrive_or_a_taller_window_shows_get_their_items(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    bulk(greeting, 1)
+    area = shown_scheduler(qtbot, window)
+    model, view = area.upcoming_model, area.upcoming_view
+    add_runs(greeting, "more", 10)  # they still fit: the scroll bar does not change
+    area.reload()
+    QApplication.processEvents()
+    assert [model.index(r, U.COL_WORKFLOW).data() for r in range(11)] == ["Greet a user"] * 11
+    add_runs(greeting, "many", 60)
+    area.reload()
+    QApplication.processEvents()
+    last_shown = view.rowAt(view.viewport().height() - 1)
+    assert last_shown > 10
+    assert all(model.index(r, U.COL_WORKFLOW).data() == "Greet a user" for r in range(last_shown))
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: view.rowAt(view.viewport().height() - 1) < last_shown)
+    area.reload()  # rows below the screen lose their items
+    window.resize(1400, 1000)  # taller than before: those rows come into view
+    qtbot.waitUntil(lambda: view.rowAt(view.viewport().height() - 1) > last_shown)
+    QApplication.processEvents()
+    bottom = view.rowAt(view.viewport().height() - 1)
+    assert all(model.index(r, U.COL_WORKFLOW).data() == "Greet a user" for r in range(bottom))

@@ -366,7 +366,7 @@ def origin_words(origin: str, captured: bool = False) -> str:
 
 
 CellValues = tuple[str | None, str | None, Any, str | None]  # display, tooltip, decoration, a11y
-SHOWN_MARGIN = 20  # rows filled past the last one on screen (a window grown without scrolling)
+SHOWN_MARGIN = 3  # rows filled past the last one on screen (a partly shown row, a row count grown)
 MAX_FILLED_ROWS = 2_000  # rows holding items; beyond, those farthest from the screen are emptied
 ITEM_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 _ITEM_ROLES = (  # the order of CellValues

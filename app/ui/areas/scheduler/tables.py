@@ -121,6 +121,8 @@ class ColumnFitter(QObject):
     workflow, the time, the Cancel button) always stay in view.
     """
 
+    viewport_resized = Signal()  # after the columns were fitted to the new size
+
     def __init__(
         self,
         view: QTableView,
@@ -158,6 +160,7 @@ class ColumnFitter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.fit()
+            self.viewport_resized.emit()
         return False
 
     def hidden_columns(self) -> list[int]:

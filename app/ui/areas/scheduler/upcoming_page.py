@@ -155,6 +155,7 @@ class UpcomingPage(QWidget):
         scroll_bar = self.view.verticalScrollBar()
         scroll_bar.valueChanged.connect(self.on_rows_moved)
         scroll_bar.rangeChanged.connect(self.on_rows_moved)
+        self.fitter.viewport_resized.connect(self.on_rows_moved)
         self.update_cancel_look()
         self.undo_bar = UndoBar(self)
         layout.addWidget(self.undo_bar)
@@ -167,7 +168,6 @@ class UpcomingPage(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.place_buttons(event.size().width() < TWO_ROWS_BELOW)
-        self.on_rows_moved()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -177,9 +177,12 @@ class UpcomingPage(QWidget):
     @Slot()
     def on_rows_moved(self) -> None:
         """Scrolled, resized or rows came or went: the model fills the rows now on screen."""
+        height = self.view.viewport().height()
         first = max(0, self.view.rowAt(0))
-        last = self.view.rowAt(self.view.viewport().height() - 1)
-        self.model.show_rows(first, last if last >= 0 else self.model.rowCount() - 1)
+        last = self.view.rowAt(height - 1)
+        if last < 0:  # the rows end above the bottom: as many as would fit (rows may come)
+            last = first + height // max(1, self.view.verticalHeader().defaultSectionSize())
+        self.model.show_rows(first, last)
 
     @Slot(int, int, int)
     def on_section_resized(self, column: int, old: int, new: int) -> None:
