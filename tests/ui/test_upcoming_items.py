@@ -16,6 +16,7 @@ from app.core.types import utcnow
 from app.storage import ledger
 from app.storage import models as m
 from app.ui.models import runs as runs_module
+from app.ui.models.roles import ID_ROLE
 from app.ui.models.runs import UpcomingRunsModel
 from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import AREA_SCHEDULER, MainWindow
@@ -167,6 +168,7 @@ def test_a_refresh_changes_only_the_cells_whose_words_changed(
         f"bulk000000{i}" for i in range(1, 5)
     ]
     assert model.item(1, U.COL_WORKFLOW) is same  # the item stayed, its words too
+    assert model.index(0, U.COL_CANCEL).data(ID_ROLE) == "bulk0000001"  # what a click cancels
     assert model.index(4, U.COL_ID).data() is None and model.rowCount() == 4
 
 

@@ -411,6 +411,10 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         "Started by",
         "",
     )
+    # the columns whose tooltip says more than the cell (the others repeat it)
+    _OWN_TOOLTIPS = frozenset(
+        {COL_WORKFLOW, COL_ATTEMPT, COL_ERROR, COL_RUN_AS, COL_PARAMS, COL_CANCEL}
+    )
 
     def __init__(
         self,
@@ -422,7 +426,10 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         self._thing_params: dict[str, set[str]] = {}  # per workflow: keys holding things
         self._labels: dict[str, str] = {}  # thing ID -> readable label, for the shown pages
         self._shown = (0, 40)  # the rows on screen, first and last (the page says which)
-        self._filled: dict[int, tuple[CellValues, ...]] = {}  # row -> what its items say
+        # row -> (the run and words it was filled for, what its items say)
+        self._filled: dict[int, tuple[tuple[Any, ...], tuple[CellValues, ...]]] = {}
+        self._words = 0  # bumped when the same run would read differently (labels, time …)
+        self._words_from: tuple[Any, ...] = ()  # what the words were made from (labels …)
         self._cancel_look: QPixmap | None = None  # the painted Cancel button (see the page)
         super().__init__(db, page_size, max_pages, parent)
 
@@ -457,7 +464,7 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         finally:
             self.blockSignals(blocked)
         self._filled = {
-            row: cells for row, cells in self._filled.items() if first_kept <= row <= last_kept
+            row: filled for row, filled in self._filled.items() if first_kept <= row <= last_kept
         }
         self.endResetModel()
         self._fill(*self._shown)
@@ -469,11 +476,13 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
 
     def refresh_shown(self) -> None:
         """Say the rows on screen again (their times read 'in 5 min' relative to now)."""
+        self._words += 1
         self._fill(*self._shown)
 
     def set_cancel_look(self, look: QPixmap | None) -> None:
         """The Cancel button as a picture, drawn in each row's Cancel cell."""
         self._cancel_look = look
+        self._words += 1
         self._fill(*self._shown)
 
     def _fill(self, first: int, last: int) -> None:
@@ -485,12 +494,17 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
                 run = self.row_at(row)
                 if run is None:
                     continue
+                # the same run, unchanged, read with the same words: nothing to compute
+                key = (run, run.error, run.scheduled_for, self._words)
+                filled = self._filled.get(row)
+                if filled is not None and filled[0] == key:
+                    continue
                 cells = self._cells(run)
-                before = self._filled.get(row)
+                before = filled[1] if filled is not None else None
                 if cells != before:
                     self._set_cells(row, run.id, cells, before)
-                    self._filled[row] = cells
                     changed.append(row)
+                self._filled[row] = (key, cells)
         finally:
             self.blockSignals(blocked)
         if changed:
@@ -501,15 +515,18 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
             self._empty_far_rows()
 
     def _cells(self, run: RunRow) -> tuple[CellValues, ...]:
-        return tuple(
-            (
-                self._display(run, column),
-                self._tooltip(run, column),
-                self._decoration(run, column),
-                self._accessible(run, column) if column == self.COL_CANCEL else None,
+        cells = []
+        for column in range(len(self.HEADERS)):
+            display = self._display(run, column)
+            cells.append(
+                (
+                    display,
+                    self._tooltip(run, column) if column in self._OWN_TOOLTIPS else display,
+                    self._decoration(run, column),
+                    self._accessible(run, column) if column == self.COL_CANCEL else None,
+                )
             )
-            for column in range(len(self.HEADERS))
-        )
+        return tuple(cells)
 
     def _set_cells(
         self,
@@ -520,6 +537,7 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
     ) -> None:
         """Put a row's words into its items, creating them on its first showing; only the
         roles whose value changed are set (each set is a call into Qt)."""
+        other_run = before is None or before[self.COL_ID][0] != run_id  # the ID column says it
         for column, values in enumerate(cells):
             item = self.item(row, column)
             if item is None or before is None:
@@ -530,7 +548,7 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
                 item.setData(run_id, ID_ROLE)
             else:
                 old = before[column]
-                if item.data(ID_ROLE) != run_id:
+                if other_run:
                     item.setData(run_id, ID_ROLE)
             for role, value, was in zip(_ITEM_ROLES, values, old, strict=True):
                 if value != was:
@@ -556,8 +574,13 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         )
 
     def _apply(self, result: RunsWindow) -> None:
-        self._thing_params = result.thing_params or {}
-        self._labels = dict(result.labels or {})
+        thing_params, labels = result.thing_params or {}, dict(result.labels or {})
+        colours = self._colours if result.colours is None else result.colours
+        words_from = (self._titles, colours, thing_params, labels)
+        if words_from != self._words_from:  # a label or colour changed: every row says it anew
+            self._words += 1
+            self._words_from = words_from
+        self._thing_params, self._labels = thing_params, labels
         super()._apply(result)
 
     def _page(self, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
