@@ -229,3 +229,22 @@ def test_rows_that_arrive_or_a_taller_window_shows_get_their_items(
     QApplication.processEvents()
     bottom = view.rowAt(view.viewport().height() - 1)
     assert all(model.index(r, U.COL_WORKFLOW).data() == "Greet a user" for r in range(bottom))
+
+
+def test_a_new_palette_draws_the_cancel_button_again(
+    qtbot: Any, greeting: AppContext, window: MainWindow
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    bulk(greeting, 1)
+    area = shown_scheduler(qtbot, window)
+    model = area.upcoming_model
+    light = model.index(0, U.COL_CANCEL).data(Qt.ItemDataRole.DecorationRole)
+    dark = QPalette(area.upcoming_page.palette())
+    dark.setColor(QPalette.ColorRole.Button, QColor("#1f2937"))
+    dark.setColor(QPalette.ColorRole.ButtonText, QColor("#f9fafb"))
+    area.upcoming_page.setPalette(dark)
+    drawn = model.index(0, U.COL_CANCEL).data(Qt.ItemDataRole.DecorationRole)
+    assert drawn.cacheKey() != light.cacheKey()
+    centre = drawn.toImage().pixelColor(drawn.width() // 2, drawn.height() - 4)
+    assert centre.lightness() < 100, centre.name()  # the button's face is dark now

@@ -197,7 +197,7 @@ class UpcomingPage(QWidget):
         grid = 1 if self.view.showGrid() else 0  # a cell is its section less the grid line
         cell = QSize(width - grid, self.view.verticalHeader().defaultSectionSize() - grid)
         self.model.set_cancel_look(
-            self.cancel_delegate.button_look(self.view, cell, self.tr("Cancel"))
+            self.cancel_delegate.button_look(self, cell, self.tr("Cancel"))  # page: palette first
         )
 
     def place_buttons(self, two_rows: bool) -> None:
