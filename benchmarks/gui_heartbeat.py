@@ -201,6 +201,8 @@ def child_main(folder: Path, runs: int, area_name: str) -> int:
                     "waiting_for_cpu_ms": queued[longest],
                 },
                 "seconds": elapsed,
+                # the machine's load (1 min) at the end: a long wait for a CPU follows it
+                "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None,
                 "finished": finished[0] if done.is_set() else -1,
                 "scheduler_visible": shown,
             }
@@ -222,7 +224,7 @@ def main(argv: list[str]) -> int:
     shown = figure.details["scheduler_shown"]
     print(
         f"| {figure.name} | {figure.value:.1f} ms (p99 {shown['p99_ms']:.1f} ms, "
-        f"busy max {shown['busy_max_ms']:.1f} ms) | {anchor.name} | "
+        f"busy max {shown['busy_max_ms']:.1f} ms, load {shown['load_average']}) | {anchor.name} | "
         f"{anchor.value:.1f} ms | {figure.target} | {'yes' if figure.met else 'NO'} |"
     )
     return 0 if figure.met else 1

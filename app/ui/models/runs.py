@@ -1,8 +1,15 @@
 """Table models over the run ledger: upcoming runs and the history.
 
 The models are windowed: the row count comes from one indexed COUNT and rows
-are read a page at a time when the view paints them, so a ledger of 100,000
-runs is never loaded whole.
+are read a page at a time when they are shown, so a ledger of 100,000 runs is
+never loaded whole.
+
+Two ways of handing the cells to the view share that loading (`RunPages`):
+the History is a `QAbstractTableModel` whose `data()` is Python, called for
+every painted cell; Upcoming, shown while runs come and go by the thousand, is
+a `QStandardItemModel` whose items for the rows on screen are filled from Python
+when rows arrive or scroll into view, so its repaints call no Python at all
+(each Python call inside a paint waits for the GIL behind the run threads).
 """
 
 from __future__ import annotations
@@ -11,18 +18,19 @@ import contextlib
 import json
 import logging
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     Qt,
     QThreadPool,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 
 from app.core.types import utcnow
 from app.engine import run_queries as queries
@@ -89,17 +97,24 @@ def status_icon(status: str) -> QIcon:
     return _ICONS[status]
 
 
-class PagedRunsModel(QAbstractTableModel):
-    """Runs of the ledger, read a window (page) at a time as the view paints them.
+if TYPE_CHECKING:  # the mixin is only ever mixed into a Qt model (its signals need one)
+    _MixinBase = QObject
+else:
+    _MixinBase = object
 
-    `rowCount()` is the indexed COUNT of matching runs; the rows themselves
-    are loaded in pages of `page_size` by a windowed query when the view first
-    asks for one of them, and at most `max_pages` pages are kept (least
-    recently used pages are dropped). Scrolling to the end of 100,000 runs
-    reads only the pages shown on the way.
+
+class RunPages(_MixinBase):
+    """The loading half of a runs table model (a mixin before the Qt model class).
+
+    The row count is the indexed COUNT of matching runs; the rows themselves
+    are loaded in pages of `page_size` by a windowed query when one of them is
+    first shown, and at most `max_pages` pages are kept (least recently used
+    pages are dropped). Scrolling to the end of 100,000 runs reads only the
+    pages shown on the way.
 
     Subclasses say which runs (`_read`, `_page`, through the query functions
-    of `app.engine.run_queries`) and how columns read (`HEADERS`, `_display`).
+    of `app.engine.run_queries`), how columns read (`HEADERS`, `_display`) and
+    how new rows reach the view (`set_rows`).
     """
 
     HEADERS: tuple[str, ...] = ()
@@ -113,7 +128,7 @@ class PagedRunsModel(QAbstractTableModel):
         max_pages: int = 25,
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # the Qt model class after this mixin
         self.db = db
         self.page_size = page_size
         self.max_pages = max_pages
@@ -127,7 +142,11 @@ class PagedRunsModel(QAbstractTableModel):
         self._titles_stale = True
         self._generation = 0  # of reloads: a background read older than the last is dropped
         self._read_done.connect(self._on_read_done)
+        self._prepare()
         self.reload()
+
+    def _prepare(self) -> None:
+        """Set up the Qt side before the first rows arrive (the Qt object exists now)."""
 
     # --- loading ------------------------------------------------------------
 
@@ -199,13 +218,16 @@ class PagedRunsModel(QAbstractTableModel):
         self.set_rows(result.pinned, result.count, result.first)
 
     def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None) -> None:
-        self.beginResetModel()
+        raise NotImplementedError
+
+    def _replace_rows(
+        self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None
+    ) -> None:
         self._pinned_rows = pinned
         self._count = count
         self._pages.clear()
         if first:
             self._pages[0] = first
-        self.endResetModel()
 
     def _page(self, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
         raise NotImplementedError
@@ -247,6 +269,40 @@ class PagedRunsModel(QAbstractTableModel):
                 if run.id == run_id:
                     return len(self._pinned_rows) + number * self.page_size + offset
         return -1
+
+    def rows(self) -> int:
+        """How many rows the table has (loaded or not)."""
+        return len(self._pinned_rows) + self._count
+
+    # --- what the cells say -------------------------------------------------------
+
+    def _accessible(self, run: RunRow, column: int) -> str | None:
+        return self._display(run, column)
+
+    def _display(self, run: RunRow, column: int) -> str | None:
+        raise NotImplementedError
+
+    def _tooltip(self, run: RunRow, column: int) -> str | None:
+        return self._display(run, column)
+
+    def _decoration(self, run: RunRow, column: int) -> Any:
+        return None
+
+    def title(self, workflow: str) -> str:
+        """The workflow as people name it (its label), else its technical name."""
+        return self._titles.get(workflow, workflow)
+
+    def _colour(self, workflow: str) -> QColor:
+        return QColor(self._colours.get(workflow, "#9ca3af"))
+
+
+class PagedRunsModel(RunPages, QAbstractTableModel):
+    """Runs read a page at a time, their cells computed by `data()` as the view asks."""
+
+    def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None) -> None:
+        self.beginResetModel()
+        self._replace_rows(pinned, count, first)
+        self.endResetModel()
 
     # --- reading ------------------------------------------------------------
 
@@ -291,25 +347,6 @@ class PagedRunsModel(QAbstractTableModel):
             return self._accessible(run, index.column())
         return None
 
-    def _accessible(self, run: RunRow, column: int) -> str | None:
-        return self._display(run, column)
-
-    def _display(self, run: RunRow, column: int) -> str | None:
-        raise NotImplementedError
-
-    def _tooltip(self, run: RunRow, column: int) -> str | None:
-        return self._display(run, column)
-
-    def _decoration(self, run: RunRow, column: int) -> Any:
-        return None
-
-    def title(self, workflow: str) -> str:
-        """The workflow as people name it (its label), else its technical name."""
-        return self._titles.get(workflow, workflow)
-
-    def _colour(self, workflow: str) -> QColor:
-        return QColor(self._colours.get(workflow, "#9ca3af"))
-
 
 def origin_words(origin: str, captured: bool = False) -> str:
     """Who asked for a run, as the Scheduler says it (PRODUCT §5's `origin`)."""
@@ -328,8 +365,27 @@ def origin_words(origin: str, captured: bool = False) -> str:
     return words.get(origin, origin)
 
 
-class UpcomingRunsModel(PagedRunsModel):
-    """Scheduled runs, soonest first."""
+CellValues = tuple[str | None, str | None, Any, str | None]  # display, tooltip, decoration, a11y
+SHOWN_MARGIN = 3  # rows filled past the last one on screen (a partly shown row, a row count grown)
+MAX_FILLED_ROWS = 2_000  # rows holding items; beyond, those farthest from the screen are emptied
+ITEM_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+_ITEM_ROLES = (  # the order of CellValues
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+)
+
+
+class UpcomingRunsModel(RunPages, QStandardItemModel):
+    """Scheduled runs, soonest first: the rows on screen held by C++ items.
+
+    Painting the table calls no Python: the view reads the cells from the
+    items, which are filled from Python when rows arrive (`set_rows`) or come
+    into view (`show_rows`, called by the page when it scrolls or grows), only
+    for the rows on screen, and only the cells whose words changed. A row not
+    yet shown has no items (`data()` is None there); `row_at()` reads any row.
+    """
 
     (
         COL_ID,
@@ -355,6 +411,10 @@ class UpcomingRunsModel(PagedRunsModel):
         "Started by",
         "",
     )
+    # the columns whose tooltip says more than the cell (the others repeat it)
+    _OWN_TOOLTIPS = frozenset(
+        {COL_WORKFLOW, COL_ATTEMPT, COL_ERROR, COL_RUN_AS, COL_PARAMS, COL_CANCEL}
+    )
 
     def __init__(
         self,
@@ -365,7 +425,147 @@ class UpcomingRunsModel(PagedRunsModel):
     ) -> None:
         self._thing_params: dict[str, set[str]] = {}  # per workflow: keys holding things
         self._labels: dict[str, str] = {}  # thing ID -> readable label, for the shown pages
+        self._shown = (0, 40)  # the rows on screen, first and last (the page says which)
+        # row -> (the run and words it was filled for, what its items say)
+        self._filled: dict[int, tuple[tuple[Any, ...], tuple[CellValues, ...]]] = {}
+        self._words = 0  # bumped when the same run would read differently (labels, time …)
+        self._words_from: tuple[Any, ...] = ()  # what the words were made from (labels …)
+        self._cancel_look: QPixmap | None = None  # the painted Cancel button (see the page)
         super().__init__(db, page_size, max_pages, parent)
+
+    def _prepare(self) -> None:
+        self.setColumnCount(len(self.HEADERS))
+        self.setHorizontalHeaderLabels([self.tr(header) for header in self.HEADERS])
+
+    # --- the items of the rows on screen ---------------------------------------------
+
+    def set_rows(self, pinned: list[RunRow], count: int, first: list[RunRow] | None = None) -> None:
+        """New rows: a model reset, as before (the view drops its selection, which the
+        area puts back by run ID); the items of the rows on screen are kept where their
+        words stay the same, the others are dropped in C++."""
+        self.beginResetModel()
+        self._replace_rows(pinned, count, first)
+        old, total = self.rowCount(), self.rows()
+        first_kept, last_kept = (
+            self._shown[0],
+            min(self._shown[1] + SHOWN_MARGIN, old - 1, total - 1),
+        )
+        blocked = self.blockSignals(True)  # inside the reset: the view hears of the reset alone
+        try:
+            if last_kept < first_kept:
+                self.setRowCount(0)
+            else:
+                if old > last_kept + 1:
+                    self.removeRows(last_kept + 1, old - last_kept - 1)
+                if first_kept > 0:
+                    self.removeRows(0, first_kept)
+                    self.insertRows(0, first_kept)
+            self.setRowCount(total)
+        finally:
+            self.blockSignals(blocked)
+        self._filled = {
+            row: filled for row, filled in self._filled.items() if first_kept <= row <= last_kept
+        }
+        self.endResetModel()
+        self._fill(*self._shown)
+
+    def show_rows(self, first: int, last: int) -> None:
+        """The rows `first`…`last` are on screen now: fill their items where needed."""
+        self._shown = (max(0, first), max(first, last))
+        self._fill(*self._shown)
+
+    def refresh_shown(self) -> None:
+        """Say the rows on screen again (their times read 'in 5 min' relative to now)."""
+        self._words += 1
+        self._fill(*self._shown)
+
+    def set_cancel_look(self, look: QPixmap | None) -> None:
+        """The Cancel button as a picture, drawn in each row's Cancel cell."""
+        self._cancel_look = look
+        self._words += 1
+        self._fill(*self._shown)
+
+    def _fill(self, first: int, last: int) -> None:
+        last = min(last + SHOWN_MARGIN, self.rowCount() - 1)
+        changed: list[int] = []
+        blocked = self.blockSignals(True)  # one dataChanged for the whole range, below
+        try:
+            for row in range(first, last + 1):
+                run = self.row_at(row)
+                if run is None:
+                    continue
+                # the same run, unchanged, read with the same words: nothing to compute
+                key = (run, run.error, run.scheduled_for, self._words)
+                filled = self._filled.get(row)
+                if filled is not None and filled[0] == key:
+                    continue
+                cells = self._cells(run)
+                before = filled[1] if filled is not None else None
+                if cells != before:
+                    self._set_cells(row, run.id, cells, before)
+                    changed.append(row)
+                self._filled[row] = (key, cells)
+        finally:
+            self.blockSignals(blocked)
+        if changed:
+            self.dataChanged.emit(
+                self.index(changed[0], 0), self.index(changed[-1], len(self.HEADERS) - 1)
+            )
+        if len(self._filled) > MAX_FILLED_ROWS:
+            self._empty_far_rows()
+
+    def _cells(self, run: RunRow) -> tuple[CellValues, ...]:
+        cells = []
+        for column in range(len(self.HEADERS)):
+            display = self._display(run, column)
+            cells.append(
+                (
+                    display,
+                    self._tooltip(run, column) if column in self._OWN_TOOLTIPS else display,
+                    self._decoration(run, column),
+                    self._accessible(run, column) if column == self.COL_CANCEL else None,
+                )
+            )
+        return tuple(cells)
+
+    def _set_cells(
+        self,
+        row: int,
+        run_id: str,
+        cells: tuple[CellValues, ...],
+        before: tuple[CellValues, ...] | None,
+    ) -> None:
+        """Put a row's words into its items, creating them on its first showing; only the
+        roles whose value changed are set (each set is a call into Qt)."""
+        other_run = before is None or before[self.COL_ID][0] != run_id  # the ID column says it
+        for column, values in enumerate(cells):
+            item = self.item(row, column)
+            if item is None or before is None:
+                item = QStandardItem()
+                item.setFlags(ITEM_FLAGS)
+                self.setItem(row, column, item)
+                old: CellValues = (None, None, None, None)
+                item.setData(run_id, ID_ROLE)
+            else:
+                old = before[column]
+                if other_run:
+                    item.setData(run_id, ID_ROLE)
+            for role, value, was in zip(_ITEM_ROLES, values, old, strict=True):
+                if value != was:
+                    item.setData(value, role)
+
+    def _empty_far_rows(self) -> None:
+        """Drop the items of the rows farthest from the screen (they fill again when shown)."""
+        first, last = self._shown
+        far = sorted(self._filled, key=lambda row: -max(first - row, row - last))
+        blocked = self.blockSignals(True)
+        try:
+            for row in far[: len(far) - MAX_FILLED_ROWS // 2]:
+                del self._filled[row]
+                for column in range(len(self.HEADERS)):
+                    self.takeItem(row, column)
+        finally:
+            self.blockSignals(blocked)
 
     def _read(self, run_filter: RunFilter, colours: bool) -> RunsWindow:
         # The workflows may have changed too; labels are read afresh for the first page.
@@ -374,8 +574,13 @@ class UpcomingRunsModel(PagedRunsModel):
         )
 
     def _apply(self, result: RunsWindow) -> None:
-        self._thing_params = result.thing_params or {}
-        self._labels = dict(result.labels or {})
+        thing_params, labels = result.thing_params or {}, dict(result.labels or {})
+        colours = self._colours if result.colours is None else result.colours
+        words_from = (self._titles, colours, thing_params, labels)
+        if words_from != self._words_from:  # a label or colour changed: every row says it anew
+            self._words += 1
+            self._words_from = words_from
+        self._thing_params, self._labels = thing_params, labels
         super()._apply(result)
 
     def _page(self, where: RunFilter, offset: int, limit: int) -> list[RunRow]:
@@ -431,9 +636,7 @@ class UpcomingRunsModel(PagedRunsModel):
             return origin_words(run.origin, run.captured)
         if column == self.COL_CREATED:
             return formatting.local_time(run.created_at)
-        if column == self.COL_CANCEL:
-            return self.tr("Cancel")
-        return None
+        return None  # the Cancel cell: its button is a picture (set_cancel_look)
 
     def _tooltip(self, run: RunRow, column: int) -> str | None:
         if column == self.COL_PARAMS:
@@ -466,6 +669,8 @@ class UpcomingRunsModel(PagedRunsModel):
     def _decoration(self, run: RunRow, column: int) -> Any:
         if column == self.COL_WORKFLOW:
             return self._colour(run.workflow)
+        if column == self.COL_CANCEL:
+            return self._cancel_look
         return None
 
 

@@ -181,7 +181,7 @@ class SchedulerArea(QWidget):
 
     @Slot()
     def on_clock_timer_timeout(self) -> None:
-        self.upcoming_view.viewport().update()
+        self.upcoming_model.refresh_shown()  # "in 5 min" becomes "in 4 min"
         self._reload_current_tab()
 
     @Slot(int)

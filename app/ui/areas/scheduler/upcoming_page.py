@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -148,7 +148,15 @@ class UpcomingPage(QWidget):
         )
         header = self.view.horizontalHeader()
         header.moveSection(header.visualIndex(M.COL_CANCEL), header.count() - 1)  # pinned
+        header.sectionResized.connect(self.on_section_resized)
         layout.addWidget(self.view, 1)
+        # The model fills the items of the rows on screen: tell it which rows those are.
+        self.model = model
+        scroll_bar = self.view.verticalScrollBar()
+        scroll_bar.valueChanged.connect(self.on_rows_moved)
+        scroll_bar.rangeChanged.connect(self.on_rows_moved)
+        self.fitter.viewport_resized.connect(self.on_rows_moved)
+        self.update_cancel_look()
         self.undo_bar = UndoBar(self)
         layout.addWidget(self.undo_bar)
         self.setFocusProxy(self.filter)
@@ -160,6 +168,37 @@ class UpcomingPage(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.place_buttons(event.size().width() < TWO_ROWS_BELOW)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.update_cancel_look()
+
+    @Slot()
+    def on_rows_moved(self) -> None:
+        """Scrolled, resized or rows came or went: the model fills the rows now on screen."""
+        height = self.view.viewport().height()
+        first = max(0, self.view.rowAt(0))
+        last = self.view.rowAt(height - 1)
+        if last < 0:  # the rows end above the bottom: as many as would fit (rows may come)
+            last = first + height // max(1, self.view.verticalHeader().defaultSectionSize())
+        self.model.show_rows(first, last)
+
+    @Slot(int, int, int)
+    def on_section_resized(self, column: int, old: int, new: int) -> None:
+        if column == M.COL_CANCEL:
+            self.update_cancel_look()
+
+    def update_cancel_look(self) -> None:
+        """Draw the Cancel button for the model's cells (in this style, palette and width)."""
+        width = self.view.columnWidth(M.COL_CANCEL)
+        if width <= 8:  # not laid out yet: the width the table gives it
+            width = UPCOMING_WIDTHS[M.COL_CANCEL]
+        grid = 1 if self.view.showGrid() else 0  # a cell is its section less the grid line
+        cell = QSize(width - grid, self.view.verticalHeader().defaultSectionSize() - grid)
+        self.model.set_cancel_look(
+            self.cancel_delegate.button_look(self, cell, self.tr("Cancel"))  # page: palette first
+        )
 
     def place_buttons(self, two_rows: bool) -> None:
         target = self.button_row if two_rows else self.bar
