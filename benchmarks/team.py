@@ -15,7 +15,8 @@ evenly over 5 s beside 10,000 due tomorrow; a run's lateness is its start
 
 While tuning: `--no-anchor` leaves procrastinate out, `--statements` lists each
 measured database's statements per run (pg_stat_statements, if the server loads
-it). Each throughput row also gives the runners' CPU milliseconds per run,
+it), `--workers N` gives each runner N worker threads (runner.max_concurrent_runs).
+Each throughput row also gives the runners' CPU milliseconds per run,
 commits and statements per run and the server sessions' sampled wait events.
 
     python -m benchmarks.team [--runs 2000] [--counts 1,2,4] [--lateness-runners 3]
