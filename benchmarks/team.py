@@ -15,7 +15,8 @@ evenly over 5 s beside 10,000 due tomorrow; a run's lateness is its start
 
 While tuning: `--no-anchor` leaves procrastinate out, `--statements` lists each
 measured database's statements per run (pg_stat_statements, if the server loads
-it). Each throughput row also gives the runners' CPU milliseconds per run,
+it), `--workers N` gives each runner N worker threads (runner.max_concurrent_runs).
+Each throughput row also gives the runners' CPU milliseconds per run,
 commits and statements per run and the server sessions' sampled wait events.
 
     python -m benchmarks.team [--runs 2000] [--counts 1,2,4] [--lateness-runners 3]
@@ -43,7 +44,7 @@ from sqlalchemy.engine import make_url
 
 from app.core.types import utcnow
 from app.engine.service import Service
-from app.storage import ledger
+from app.storage import ledger, settings
 from app.storage.db import init_db
 from app.workflow_file import import_text
 from benchmarks.common import percentile
@@ -249,11 +250,16 @@ def lateness(
     }
 
 
-def cueflow(server: PostgresServer, runners: int, runs: int) -> dict[str, Any]:
+def cueflow(
+    server: PostgresServer, runners: int, runs: int, workers: int | None = None
+) -> dict[str, Any]:
     made = server.create()
     url = made.render_as_string(hide_password=False)
     db = init_db(made)
     import_text(db, CATALOGUE)
+    if workers is not None:  # (--workers: each runner's worker threads)
+        with db.write() as session:
+            settings.set_value(session, "runner.max_concurrent_runs", str(workers))
     procs: list[subprocess.Popen[str]] = []
     folder = Path(tempfile.mkdtemp(prefix="cueflow-team-bench-"))
     seconds = None
@@ -368,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--statements", action="store_true", help="list statements per run")
     parser.add_argument(
+        "--workers", type=int, default=None, help="each runner's worker threads (while tuning)"
+    )
+    parser.add_argument(
         "--lateness-runners", type=int, default=3, help="fire lateness with this many (0: skip)"
     )
     parser.add_argument("--lateness-due", type=int, default=500)
@@ -382,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             print(server, file=sys.stderr)
             return 1
         for count in counts:
-            ours = cueflow(server, count, args.runs)
+            ours = cueflow(server, count, args.runs, args.workers)
             theirs = None if args.no_anchor else procrastinate(server, count, args.runs)
             row = {
                 "processes": count,

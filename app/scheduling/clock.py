@@ -54,6 +54,13 @@ HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
 STEAL_SECONDS = 1.0  # team mode: see Clock.steal_seconds
 TEAM_SECONDS = 1.0  # team mode: the live schedulers are read again this often
+# Team mode: the change probe (the server's snapshot) moves with every commit
+# anywhere, the other schedulers' claims and finishes included, so on a busy team
+# it says "changed" at every poll. What it alone reports re-arms at most this
+# often; NOTIFY (runs scheduled, cancelled or moved) and this process's own
+# events still re-arm at once. A change seen only by the poll (no LISTEN, e.g.
+# through PgBouncer) takes effect within POLL_SECONDS + this + a sync: < 1 s.
+TEAM_PROBE_SECONDS = 0.5
 PRUNE_SECONDS = 3600.0  # team mode: stopped schedulers' old rows are deleted this often
 # After its timeout, stop waits at most this long for the write lock to mark
 # the runs still going interrupted (a worker may be stuck holding it).
@@ -560,6 +567,8 @@ class Clock:
         probe = self.db.change_probe()
         probe.listen(self._wake.set)  # PostgreSQL: NOTIFY wakes it at once (a hint)
         last_beat = 0.0
+        probed = False  # team mode: a change only the probe saw, not yet looked at
+        synced = 0.0  # when the last sync began (time.monotonic)
         try:
             while not self._stop.is_set():
                 changed = self._wake.wait(POLL_SECONDS)
@@ -572,11 +581,17 @@ class Clock:
                 except Exception:
                     log.exception("cannot read the live schedulers; will retry")
                 try:
-                    changed = probe.changed() or changed
+                    probed = probe.changed() or probed
                 except Exception:
                     log.exception("cannot tell whether the ledger changed; looking anyway")
                     changed = True
+                if probed and (
+                    self.lease is None or time.monotonic() - synced >= TEAM_PROBE_SECONDS
+                ):
+                    changed = True  # (team mode: see TEAM_PROBE_SECONDS)
                 if changed and not self._stop.is_set():
+                    probed = False
+                    synced = time.monotonic()
                     try:
                         self.sync()
                     except Exception:

@@ -165,6 +165,7 @@ class Database:
                 pool_size=POOL_SIZE,
                 max_overflow=64,
             )
+            self.side.configure(self.engine)
         else:
             self.engine = create_engine(
                 parsed,
@@ -289,18 +290,19 @@ def side(session: Session) -> Side:
 
 def savepoint(session: Session, name: str) -> None:
     """Open a savepoint `name` (an SQL identifier, quoted if need be) in the transaction."""
-    driver(session).execute(f"SAVEPOINT {name}")
+    side(session).execute_later(driver(session), f"SAVEPOINT {name}")  # (PostgreSQL: with the
+    # next statement, see dialects._PostgresRaw)
 
 
 def release(session: Session, name: str) -> None:
-    driver(session).execute(f"RELEASE SAVEPOINT {name}")
+    side(session).execute_later(driver(session), f"RELEASE SAVEPOINT {name}")
 
 
 def rollback_to(session: Session, name: str) -> None:
     """Undo what was written since savepoint `name`, and end it."""
     conn = driver(session)
     conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-    conn.execute(f"RELEASE SAVEPOINT {name}")
+    side(session).execute_later(conn, f"RELEASE SAVEPOINT {name}")
 
 
 def ended_idle(exc: BaseException) -> bool:

@@ -320,3 +320,55 @@ def test_a_starting_scheduler_prunes_those_stopped_over_a_week_ago(
     with flows.read() as session:
         left = {row.id for row in schedulers.listing(session, include_stopped=True)}
     assert left == {clock.lease.id, recent}
+
+
+def test_a_busy_team_re_arms_from_the_poll_at_most_twice_a_second_yet_sees_new_runs(
+    flows: Database, running_clock: StartClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other schedulers' commits move the server's snapshot all the time: what only
+    the change probe saw re-arms the clock at most every TEAM_PROBE_SECONDS, and a
+    run scheduled elsewhere without a NOTIFY (no LISTEN, as through PgBouncer) is
+    still found by the poll and run."""
+    import itertools
+    import threading
+
+    from app.scheduling import clock as clock_module
+    from app.storage.db import ChangeProbe
+    from tests.support.postgres import OtherConnection
+
+    monkeypatch.setattr(ChangeProbe, "listen", lambda self, wake: None)  # (no NOTIFY heard)
+    clock = running_clock()
+    syncs: list[float] = []
+    sync = clock.sync
+
+    def counted_sync() -> None:
+        syncs.append(time.monotonic())
+        sync()
+
+    monkeypatch.setattr(clock, "sync", counted_sync)
+    other = OtherConnection(flows)  # another process committing all the time
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.wait(0.01):
+            other.execute("UPDATE settings SET value = value WHERE key = 'runner.lease'")
+
+    writer = threading.Thread(target=busy, daemon=True)
+    writer.start()
+    try:
+        wait_until(lambda: len(syncs) >= 5, timeout=20)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(syncs)]
+        assert clock_module.TEAM_PROBE_SECONDS == 0.5
+        assert min(gaps) >= 0.45  # (at every 0.25 s poll before)
+        run_id = f"r{time.monotonic_ns()}"
+        other.execute(  # (plain SQL: no NOTIFY)
+            "INSERT INTO runs (id, workflow, workflow_version, params, scheduled_for, status, "
+            "created_at, attempt, depth, root_id, ignore_privacy, captured) "
+            "VALUES (?, 'note', 1, '{}', now(), 'scheduled', now(), 1, 0, ?, false, false)",
+            (run_id, run_id),
+        )
+        wait_until(lambda: _run(flows, run_id).status == "succeeded", timeout=20)
+    finally:
+        stop.set()
+        writer.join()
+        other.close()
