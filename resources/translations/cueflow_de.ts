@@ -1,61 +1,506 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name />
+    <name></name>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="312" />
+        <location filename="../../app/ui/models/runs.py" line="355"/>
+        <source>origin</source>
+        <comment>Test run (preview)</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="357"/>
         <source>origin</source>
         <comment>Workflow API ({token})</comment>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="314" />
+        <location filename="../../app/ui/models/runs.py" line="359"/>
         <source>origin</source>
         <comment>Command line</comment>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="315" />
+        <location filename="../../app/ui/models/runs.py" line="360"/>
         <source>origin</source>
         <comment>This window</comment>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="316" />
+        <location filename="../../app/ui/models/runs.py" line="361"/>
         <source>origin</source>
         <comment>Repeat schedule</comment>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="317" />
+        <location filename="../../app/ui/models/runs.py" line="362"/>
         <source>origin</source>
         <comment>Data trigger</comment>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="318" />
+        <location filename="../../app/ui/models/runs.py" line="363"/>
         <source>origin</source>
         <comment>Another workflow</comment>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ActionMenu</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/action_menu.py" line="51" />
+        <location filename="../../app/ui/areas/workflows/action_menu.py" line="52"/>
         <source>Search actions…</source>
         <translation>Aktionen suchen…</translation>
     </message>
 </context>
 <context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="14"/>
+        <source>Create a new thing</source>
+        <translation>Neues Ding anlegen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="15"/>
+        <source>the new thing</source>
+        <translation>das neue Ding</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="16"/>
+        <source>Data type</source>
+        <translation>Datentyp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="17"/>
+        <source>Data type of the new thing</source>
+        <translation>Datentyp des neuen Dings</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="18"/>
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="19"/>
+        <source>Field values</source>
+        <translation>Feldwerte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="20"/>
+        <source>Make changes to a thing</source>
+        <translation>Ein Ding ändern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="21"/>
+        <source>the changed thing, or list of things</source>
+        <translation>das geänderte Ding oder die Liste der Dinge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="22"/>
+        <source>Thing</source>
+        <translation>Ding</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="23"/>
+        <source>The thing (or list of things) to change</source>
+        <translation>Das zu ändernde Ding (oder die Liste von Dingen)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="24"/>
+        <source>Field values to set</source>
+        <translation>Zu setzende Feldwerte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="25"/>
+        <source>Delete a thing</source>
+        <translation>Ein Ding löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="26"/>
+        <source>number deleted</source>
+        <translation>Anzahl gelöschter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="27"/>
+        <source>The thing (or list) to delete</source>
+        <translation>Das zu löschende Ding (oder die Liste)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="28"/>
+        <source>Send email</source>
+        <translation>E-Mail senden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="29"/>
+        <source>the message&apos;s ID</source>
+        <translation>die ID der Nachricht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="30"/>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="31"/>
+        <source>Recipient address, or a list of them</source>
+        <translation>Empfängeradresse oder eine Liste davon</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="32"/>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="33"/>
+        <source>Subject line</source>
+        <translation>Betreffzeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="34"/>
+        <source>Body</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="35"/>
+        <source>The message (HTML when Send as HTML is ticked)</source>
+        <translation>Die Nachricht (HTML, wenn „Als HTML senden“ angehakt ist)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="36"/>
+        <source>Send as HTML</source>
+        <translation>Als HTML senden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="37"/>
+        <source>Send the body as HTML</source>
+        <translation>Den Text als HTML senden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="38"/>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="39"/>
+        <source>Copy to</source>
+        <translation>Kopie an</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="40"/>
+        <source>Bcc</source>
+        <translation>Bcc</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="41"/>
+        <source>Blind copy to</source>
+        <translation>Blindkopie an</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="42"/>
+        <source>Reply to</source>
+        <translation>Antwort an</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="43"/>
+        <source>Address for replies</source>
+        <translation>Adresse für Antworten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="44"/>
+        <source>Run a workflow and wait</source>
+        <translation>Workflow ausführen und warten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="45"/>
+        <source>what it returned</source>
+        <translation>was er zurückgegeben hat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="46"/>
+        <source>Workflow</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="47"/>
+        <source>The workflow to run inline</source>
+        <translation>Der Workflow, der direkt ausgeführt wird</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="48"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="49"/>
+        <source>Its parameters</source>
+        <translation>Seine Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="50"/>
+        <source>Return data</source>
+        <translation>Daten zurückgeben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="51"/>
+        <source>ends the workflow</source>
+        <translation>beendet den Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="52"/>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="53"/>
+        <source>Values to give back</source>
+        <translation>Zurückzugebende Werte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="54"/>
+        <source>Show a notification</source>
+        <translation>Benachrichtigung anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="55"/>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="56"/>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="57"/>
+        <source>Write to the run log</source>
+        <translation>Ins Ausführungsprotokoll schreiben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="58"/>
+        <source>The line to write</source>
+        <translation>Die zu schreibende Zeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="59"/>
+        <source>Terminate this workflow</source>
+        <translation>Diesen Workflow beenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="60"/>
+        <source>ends the workflow, status terminated</source>
+        <translation>beendet den Workflow mit Status „beendet“</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="61"/>
+        <source>Schedule a workflow</source>
+        <translation>Workflow planen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="62"/>
+        <source>run ID</source>
+        <translation>Ausführungs-ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="63"/>
+        <source>The workflow to run</source>
+        <translation>Der auszuführende Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="64"/>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="65"/>
+        <source>When (default: now)</source>
+        <translation>Wann (Standard: jetzt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="66"/>
+        <source>Repeat every</source>
+        <translation>Wiederholen alle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="67"/>
+        <source>Repeat: e.g. 1 day, 2 hours, cron:0 9 * * 1-5</source>
+        <translation>Wiederholung: z. B. 1 day, 2 hours, cron:0 9 * * 1-5</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="68"/>
+        <source>Ignore privacy rules</source>
+        <translation>Datenschutzregeln ignorieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="69"/>
+        <source>Run it ignoring privacy rules</source>
+        <translation>Ohne Datenschutzregeln ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="70"/>
+        <source>Schedule a workflow on a list</source>
+        <translation>Workflow für eine Liste planen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="71"/>
+        <source>list of run IDs</source>
+        <translation>Liste von Ausführungs-IDs</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="72"/>
+        <source>The workflow to run for each item</source>
+        <translation>Der Workflow, der für jeden Eintrag ausgeführt wird</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="73"/>
+        <source>List</source>
+        <translation>Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="74"/>
+        <source>The items (e.g. a search)</source>
+        <translation>Die Einträge (z. B. eine Suche)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="75"/>
+        <source>Parameter for each item</source>
+        <translation>Parameter für jeden Eintrag</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="76"/>
+        <source>The parameter that receives each item</source>
+        <translation>Der Parameter, der jeden Eintrag erhält</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="77"/>
+        <source>Other parameters, the same for every item</source>
+        <translation>Weitere Parameter, für jeden Eintrag gleich</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="78"/>
+        <source>When the first runs (default: now)</source>
+        <translation>Wann der erste läuft (Standard: jetzt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="79"/>
+        <source>Seconds between items</source>
+        <translation>Sekunden zwischen Einträgen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="80"/>
+        <source>Cancel a scheduled run</source>
+        <translation>Geplante Ausführung abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="81"/>
+        <source>number cancelled</source>
+        <translation>Anzahl abgebrochener</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="82"/>
+        <source>Run ID</source>
+        <translation>Ausführungs-ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="83"/>
+        <source>Run ID, or a list of run IDs</source>
+        <translation>Ausführungs-ID oder eine Liste davon</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="84"/>
+        <source>Call a web API</source>
+        <translation>Web-API aufrufen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="85"/>
+        <source>status, headers, json, text</source>
+        <translation>Status, Header, JSON, Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="86"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="87"/>
+        <source>HTTP method</source>
+        <translation>HTTP-Methode</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="88"/>
+        <source>Address (URL)</source>
+        <translation>Adresse (URL)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="89"/>
+        <source>Address, http:// or https://</source>
+        <translation>Adresse, http:// oder https://</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="90"/>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="91"/>
+        <source>Request headers</source>
+        <translation>Anfrage-Header</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="92"/>
+        <source>Query parameters</source>
+        <translation>Abfrageparameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="93"/>
+        <source>Query string parameters</source>
+        <translation>Parameter der Abfragezeichenfolge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="94"/>
+        <source>JSON body</source>
+        <translation>JSON-Inhalt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="95"/>
+        <source>A value sent as a JSON body</source>
+        <translation>Ein Wert, der als JSON-Inhalt gesendet wird</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="96"/>
+        <source>A text body (instead of json)</source>
+        <translation>Ein Textinhalt (statt JSON)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="97"/>
+        <source>Wait at most (seconds)</source>
+        <translation>Höchstens warten (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="98"/>
+        <source>Seconds to wait for the answer</source>
+        <translation>Sekunden, die auf die Antwort gewartet wird</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="99"/>
+        <source>Accept error answers</source>
+        <translation>Fehlerantworten akzeptieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_words.py" line="100"/>
+        <source>Do not fail on a 4xx/5xx answer</source>
+        <translation>Bei einer 4xx/5xx-Antwort nicht fehlschlagen</translation>
+    </message>
+</context>
+<context>
     <name>AddThingDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/thing_dialog.py" line="53" />
+        <location filename="../../app/ui/dialogs/thing_dialog.py" line="61"/>
         <source>Add {type}</source>
         <translation>{type} hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/thing_dialog.py" line="75" />
+        <location filename="../../app/ui/dialogs/thing_dialog.py" line="83"/>
         <source>This data type has no fields yet.</source>
         <translation>Dieser Datentyp hat noch keine Felder.</translation>
     </message>
@@ -63,305 +508,346 @@
 <context>
     <name>ApiSection</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="75" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="75"/>
         <source>Start it over HTTP (Workflow API)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="80" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="80"/>
         <source>Other programs may start this workflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="87" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="87"/>
         <source>A token (made in Settings)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="88" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="88"/>
         <source>Nothing: anyone</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="91" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="91"/>
         <source>Callers need</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="93" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="93"/>
         <source>Method</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="97" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="97"/>
         <source>When the run has finished</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="98" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="98"/>
         <source>At once (the run goes on)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="101" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="101"/>
         <source>Answer</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="102" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="102"/>
         <source>Answer success when its condition is not met</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="109" />
-        <source>The workflow's address</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="109"/>
+        <source>The workflow&apos;s address</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="110" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="110"/>
         <source>Address</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="118" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="118"/>
         <source>A curl command that starts it</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="119" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="119"/>
         <source>Try it</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="138" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="138"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="140" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="140"/>
         <source>Copy {what}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="165" />
-        <source>Served while Settings ▸ Workflow API is on (or by 'cueflow runner --api').</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="165"/>
+        <source>Served while Settings ▸ Workflow API is on (or by &apos;cueflow runner --api&apos;).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/api_section.py" line="167" />
+        <location filename="../../app/ui/areas/workflows/api_section.py" line="167"/>
         <source>Not reachable over HTTP.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CueflowTray</name>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="103" />
+        <location filename="../../app/ui/shell/tray.py" line="118"/>
         <source>Open Cueflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="110" />
-        <location filename="../../app/ui/shell/tray.py" line="168" />
+        <location filename="../../app/ui/shell/tray.py" line="125"/>
+        <location filename="../../app/ui/shell/tray.py" line="215"/>
         <source>Upcoming runs</source>
         <translation>Anstehende Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="120" />
+        <location filename="../../app/ui/shell/tray.py" line="135"/>
         <source>Run workflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="127" />
+        <location filename="../../app/ui/shell/tray.py" line="142"/>
         <source>Quit Cueflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="136" />
+        <location filename="../../app/ui/shell/tray.py" line="152"/>
         <source>No workflows yet</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="144" />
+        <location filename="../../app/ui/shell/tray.py" line="160"/>
         <source>Opens the form: this workflow needs input</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="146" />
+        <location filename="../../app/ui/shell/tray.py" line="162"/>
         <source>Runs now</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="168" />
+        <location filename="../../app/ui/shell/tray.py" line="215"/>
         <source>Nothing scheduled</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="223" />
+        <location filename="../../app/ui/shell/tray.py" line="270"/>
         <source>Runs missed while closed</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>DataArea</name>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="90" />
-        <location filename="../../app/ui/areas/data/area.py" line="193" />
+        <location filename="../../app/ui/areas/data/area.py" line="92"/>
+        <location filename="../../app/ui/areas/data/area.py" line="218"/>
         <source>Data types</source>
         <translation>Datentypen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="95" />
+        <location filename="../../app/ui/areas/data/area.py" line="97"/>
         <source>New data type…</source>
         <translation>Neuer Datentyp…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="104" />
+        <location filename="../../app/ui/areas/data/area.py" line="106"/>
         <source>Fields</source>
         <translation>Felder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="109" />
+        <location filename="../../app/ui/areas/data/area.py" line="111"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="109" />
+        <location filename="../../app/ui/areas/data/area.py" line="111"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="109" />
+        <location filename="../../app/ui/areas/data/area.py" line="111"/>
         <source>Is a list</source>
         <translation>Ist eine Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="126" />
+        <location filename="../../app/ui/areas/data/area.py" line="141"/>
         <source>Add field</source>
         <translation>Feld hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="129" />
+        <location filename="../../app/ui/areas/data/area.py" line="144"/>
         <source>Remove field</source>
         <translation>Feld entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="138" />
+        <location filename="../../app/ui/areas/data/area.py" line="153"/>
         <source>Things</source>
         <translation>Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="143" />
+        <location filename="../../app/ui/areas/data/area.py" line="158"/>
         <source>Search things</source>
         <translation>Dinge suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="147" />
+        <location filename="../../app/ui/areas/data/area.py" line="162"/>
         <source>Add thing</source>
         <translation>Ding hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="151" />
+        <location filename="../../app/ui/areas/data/area.py" line="166"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="179" />
+        <location filename="../../app/ui/areas/data/area.py" line="204"/>
         <source>Fields and things</source>
         <translation>Felder und Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="189" />
+        <location filename="../../app/ui/areas/data/area.py" line="214"/>
         <source>Privacy rules</source>
         <translation>Datenschutzregeln</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="197" />
+        <location filename="../../app/ui/areas/data/area.py" line="222"/>
         <source>Triggers</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="288" />
+        <location filename="../../app/ui/areas/data/area.py" line="318"/>
         <source>Change the fields of {type}</source>
         <translation>Felder von {type} ändern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="314" />
+        <location filename="../../app/ui/areas/data/area.py" line="345"/>
         <source>{old} to {new}</source>
         <translation>{old} in {new}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="318" />
+        <location filename="../../app/ui/areas/data/area.py" line="349"/>
+        <location filename="../../app/ui/areas/data/area.py" line="411"/>
         <source>Added the field {fields}</source>
         <translation>Feld {fields} hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="320" />
+        <location filename="../../app/ui/areas/data/area.py" line="351"/>
         <source>Renamed the field {fields}</source>
         <translation>Feld {fields} umbenannt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="322" />
+        <location filename="../../app/ui/areas/data/area.py" line="353"/>
         <source>Renamed the field {fields} (1 {type} kept its value)</source>
         <translation>Feld {fields} umbenannt (1 {type} hat seinen Wert behalten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="324" />
+        <location filename="../../app/ui/areas/data/area.py" line="355"/>
         <source>Renamed the field {fields} ({n} {types} kept their values)</source>
         <translation>Feld {fields} umbenannt ({n} Dinge vom Typ {type} haben ihre Werte behalten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="503" />
-        <source>Delete these {n} {types}?</source>
-        <translation>Diese {n} Dinge vom Typ {type} löschen?</translation>
+        <location filename="../../app/ui/areas/data/area.py" line="393"/>
+        <source>{field}: {type} (guessed from its name; change it in Type)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="413" />
+        <location filename="../../app/ui/areas/data/area.py" line="395"/>
+        <source>{field}: {type}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="405"/>
+        <source>Not added: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="461"/>
+        <source>guessed from the name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="604"/>
+        <source>Delete {type} {label}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="604"/>
+        <source>Delete {n} {types}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="622"/>
+        <source>Deleted {n} {types}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="648"/>
+        <source>Not undone: something else changed since; use Edit ▸ Undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="512"/>
         <source>New data type</source>
         <translation>Neuer Datentyp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="414" />
+        <location filename="../../app/ui/areas/data/area.py" line="513"/>
         <source>Name (e.g. Customer)</source>
         <translation>Name (z. B. Kunde)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="415" />
+        <location filename="../../app/ui/areas/data/area.py" line="514"/>
         <source>Create</source>
         <translation>Anlegen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="428" />
-        <source>'{name}' cannot be a new data type name: {reason}</source>
+        <location filename="../../app/ui/areas/data/area.py" line="527"/>
+        <source>&apos;{name}&apos; cannot be a new data type name: {reason}</source>
         <translation>„{name}“ kann kein Name eines neuen Datentyps sein: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="474" />
+        <location filename="../../app/ui/areas/data/area.py" line="534"/>
+        <source>Type the first field&apos;s name (e.g. email), then Return for the next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="577"/>
         <source>Add {type} {label}</source>
         <translation>{type} {label} hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="480" />
+        <location filename="../../app/ui/areas/data/area.py" line="583"/>
         <source>Added {type} {label}</source>
         <translation>{type} {label} hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="501" />
-        <source>Delete this {type}?</source>
-        <translation>Dieses Ding vom Typ {type} löschen?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/area.py" line="506" />
+        <location filename="../../app/ui/areas/data/area.py" line="607"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="517" />
+        <location filename="../../app/ui/areas/data/area.py" line="618"/>
         <source>Delete {type} {label}</source>
         <translation>{type} {label} löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/area.py" line="519" />
+        <location filename="../../app/ui/areas/data/area.py" line="619"/>
+        <source>Deleted {type} {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/area.py" line="621"/>
         <source>Delete {n} things</source>
         <translation>{n} Dinge löschen</translation>
     </message>
@@ -369,22 +855,22 @@
 <context>
     <name>DateTimeEdit</name>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="135" />
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="148"/>
         <source>Date and time</source>
         <translation>Datum und Uhrzeit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="137" />
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="150"/>
         <source>Type the date and time, or pick a day from the calendar. Tab moves on.</source>
         <translation>Datum und Uhrzeit eintippen oder einen Tag im Kalender wählen. Tab geht weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="141" />
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="154"/>
         <source>Calendar</source>
         <translation>Kalender</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="196" />
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="210"/>
         <source>Time zone {zone}</source>
         <translation>Zeitzone {zone}</translation>
     </message>
@@ -392,23 +878,23 @@
 <context>
     <name>DesktopApp</name>
     <message>
-        <location filename="../../app/ui/shell/desktop.py" line="160" />
+        <location filename="../../app/ui/shell/desktop.py" line="160"/>
         <source>Cueflow is already running</source>
         <translation>Cueflow läuft bereits</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/desktop.py" line="160" />
+        <location filename="../../app/ui/shell/desktop.py" line="160"/>
         <source>Its icon is here, in the tray.</source>
         <translation>Sein Symbol ist hier, im Infobereich.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/desktop.py" line="203" />
+        <location filename="../../app/ui/shell/desktop.py" line="203"/>
         <source>Quit Cueflow?</source>
         <translation>Cueflow beenden?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/desktop.py" line="206" />
-        <source>1 scheduled run will not run while Cueflow is closed. When it starts again, its workflow's missed-run policy applies (run late or skip).
+        <location filename="../../app/ui/shell/desktop.py" line="206"/>
+        <source>1 scheduled run will not run while Cueflow is closed. When it starts again, its workflow&apos;s missed-run policy applies (run late or skip).
 
 Quit anyway?</source>
         <translation>1 geplanter Lauf wird nicht ausgeführt, solange Cueflow geschlossen ist. Beim nächsten Start gilt die Regel seines Workflows für verpasste Läufe (später ausführen oder überspringen).
@@ -416,8 +902,8 @@ Quit anyway?</source>
 Trotzdem beenden?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/desktop.py" line="212" />
-        <source>{n} scheduled runs will not run while Cueflow is closed. When it starts again, each workflow's missed-run policy applies (run late or skip).
+        <location filename="../../app/ui/shell/desktop.py" line="212"/>
+        <source>{n} scheduled runs will not run while Cueflow is closed. When it starts again, each workflow&apos;s missed-run policy applies (run late or skip).
 
 Quit anyway?</source>
         <translation>{n} geplante Läufe werden nicht ausgeführt, solange Cueflow geschlossen ist. Beim nächsten Start gilt die Regel jedes Workflows für verpasste Läufe (später ausführen oder überspringen).
@@ -428,27 +914,32 @@ Trotzdem beenden?</translation>
 <context>
     <name>DynamicDataButton</name>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="46" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="76"/>
         <source>Insert data</source>
         <translation>Daten einfügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="49" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="79"/>
         <source>Insert dynamic data: a parameter, the result of an earlier step, the current user, now …</source>
         <translation>Dynamische Daten einfügen: einen Parameter, das Ergebnis eines früheren Schritts, den aktuellen Benutzer, jetzt …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="53" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="83"/>
         <source>Insert dynamic data</source>
         <translation>Dynamische Daten einfügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="92" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="132"/>
+        <source>More (IDs, searches)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="140"/>
         <source>Nothing here fits this input</source>
         <translation>Nichts hier passt zu dieser Eingabe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="147" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="195"/>
         <source>Change a value (capitals, + days, formats …)</source>
         <translation>Einen Wert ändern (Großbuchstaben, + Tage, Formate …)</translation>
     </message>
@@ -456,57 +947,57 @@ Trotzdem beenden?</translation>
 <context>
     <name>EditsMixin</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="86" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="87"/>
         <source>Change {what}</source>
         <translation>{what} ändern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="93" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="94"/>
         <source>Workflow colour</source>
         <translation>Farbe des Workflows</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="100" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="101"/>
         <source>Change colour</source>
         <translation>Farbe ändern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="121" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="120"/>
         <source>Edit parameters</source>
         <translation>Parameter bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="134" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="134"/>
         <source>Add parameter</source>
         <translation>Parameter hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="145" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="145"/>
         <source>Remove parameter</source>
         <translation>Parameter entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="157" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="157"/>
         <source>Move parameter</source>
         <translation>Parameter verschieben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="179" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="179"/>
         <source>Add step {n} · {label}</source>
         <translation>Schritt {n} hinzufügen · {label}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="192" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="192"/>
         <source>Move step {a} to {b}</source>
         <translation>Schritt {a} nach {b} verschieben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="210" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="210"/>
         <source>Remove step {n}</source>
         <translation>Schritt {n} entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/edits.py" line="225" />
+        <location filename="../../app/ui/areas/workflows/edits.py" line="225"/>
         <source>Edit step {n}</source>
         <translation>Schritt {n} bearbeiten</translation>
     </message>
@@ -514,93 +1005,93 @@ Trotzdem beenden?</translation>
 <context>
     <name>FileActions</name>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="58" />
+        <location filename="../../app/ui/shell/file_actions.py" line="59"/>
         <source>&amp;Import workflow file…</source>
         <translation>&amp;Workflow-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="60" />
+        <location filename="../../app/ui/shell/file_actions.py" line="61"/>
         <source>&amp;Export workflows…</source>
         <translation>Workflows &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="63" />
+        <location filename="../../app/ui/shell/file_actions.py" line="64"/>
         <source>Export workflows and &amp;things…</source>
         <translation>Workflows und &amp;Dinge exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="67" />
+        <location filename="../../app/ui/shell/file_actions.py" line="68"/>
         <source>Export &amp;history as CSV…</source>
         <translation>&amp;Verlauf als CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="84" />
+        <location filename="../../app/ui/shell/file_actions.py" line="85"/>
         <source>Import a workflow file</source>
         <translation>Eine Workflow-Datei importieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="93" />
+        <location filename="../../app/ui/shell/file_actions.py" line="94"/>
         <source>Replace what exists?</source>
         <translation>Vorhandenes ersetzen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="94" />
+        <location filename="../../app/ui/shell/file_actions.py" line="95"/>
         <source>This file has names that already exist: {names}. Replace them?</source>
         <translation>Diese Datei enthält Namen, die es schon gibt: {names}. Ersetzen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="127" />
+        <location filename="../../app/ui/shell/file_actions.py" line="128"/>
         <source>Imported {file}: {summary}</source>
         <translation>{file} importiert: {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="132" />
+        <location filename="../../app/ui/shell/file_actions.py" line="133"/>
         <source>Export workflows and things</source>
         <translation>Workflows und Dinge exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="132" />
+        <location filename="../../app/ui/shell/file_actions.py" line="133"/>
         <source>Export workflows</source>
         <translation>Workflows exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="140" />
+        <location filename="../../app/ui/shell/file_actions.py" line="141"/>
         <source>Exported to {file}</source>
         <translation>Exportiert nach {file}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="147" />
+        <location filename="../../app/ui/shell/file_actions.py" line="148"/>
         <source>Export the run history</source>
         <translation>Den Verlauf exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="147" />
+        <location filename="../../app/ui/shell/file_actions.py" line="148"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="156" />
+        <location filename="../../app/ui/shell/file_actions.py" line="157"/>
         <source>Exported {count} runs to {file}</source>
         <translation>{count} Läufe nach {file} exportiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="174" />
-        <location filename="../../app/ui/shell/file_actions.py" line="185" />
+        <location filename="../../app/ui/shell/file_actions.py" line="175"/>
+        <location filename="../../app/ui/shell/file_actions.py" line="186"/>
         <source>Nothing was imported</source>
         <translation>Nichts wurde importiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="175" />
+        <location filename="../../app/ui/shell/file_actions.py" line="176"/>
         <source>The file has {count} problems; nothing of it was written.</source>
         <translation>Die Datei hat {count} Probleme; nichts davon wurde geschrieben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="179" />
+        <location filename="../../app/ui/shell/file_actions.py" line="180"/>
         <source>The file has a problem; nothing of it was written: {problem}</source>
         <translation>Die Datei hat ein Problem; nichts davon wurde geschrieben: {problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/file_actions.py" line="185" />
+        <location filename="../../app/ui/shell/file_actions.py" line="186"/>
         <source>That did not work</source>
         <translation>Das hat nicht geklappt</translation>
     </message>
@@ -608,12 +1099,12 @@ Trotzdem beenden?</translation>
 <context>
     <name>FlowView</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/flow.py" line="161" />
+        <location filename="../../app/ui/areas/workflows/flow.py" line="171"/>
         <source>Add a step here (or with a + above)</source>
         <translation>Hier einen Schritt hinzufügen (oder mit einem + darüber)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/flow.py" line="163" />
+        <location filename="../../app/ui/areas/workflows/flow.py" line="173"/>
         <source>Add a step here</source>
         <translation>Hier einen Schritt hinzufügen</translation>
     </message>
@@ -621,83 +1112,93 @@ Trotzdem beenden?</translation>
 <context>
     <name>ForEachSection</name>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="264" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="273"/>
         <source>For each item in a list</source>
         <translation>Für jedes Element einer Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="274" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="283"/>
         <source>Tick to schedule one run per thing or per value, a chosen time apart.</source>
         <translation>Ankreuzen, um einen Lauf je Ding oder je Wert zu planen, im gewählten Abstand.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="289" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="298"/>
         <source>Item goes into</source>
         <translation>Element kommt in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="296" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="305"/>
         <source>Every thing matching</source>
         <translation>Jedes passende Ding</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="297" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="306"/>
         <source>Only the things selected below</source>
         <translation>Nur die unten ausgewählten Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="304" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="313"/>
         <source>search (empty: all)</source>
         <translation>Suche (leer: alle)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="319" />
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="400" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="328"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="426"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="327" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="344"/>
         <source>One value per line</source>
         <translation>Ein Wert pro Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="330" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="347"/>
         <source>Items</source>
         <translation>Elemente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="336" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="353"/>
         <source> s between runs</source>
         <translation> s zwischen den Läufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="337" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="354"/>
         <source>Interval</source>
         <translation>Abstand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="403" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="429"/>
         <source>Every {type} matching</source>
         <translation>Jedes passende Ding vom Typ {type}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="426" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="452"/>
         <source>The things could not be read: {reason}</source>
         <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="429" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="455"/>
         <source>No things of this type yet.</source>
         <translation>Noch keine Dinge dieses Typs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="446" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="499"/>
+        <source>The things could not be counted: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="510"/>
+        <source>Counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="516"/>
         <source>1 run will be scheduled</source>
         <translation>1 Lauf wird geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="448" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="518"/>
         <source>{n} runs will be scheduled</source>
         <translation>{n} Läufe werden geplant</translation>
     </message>
@@ -705,47 +1206,73 @@ Trotzdem beenden?</translation>
 <context>
     <name>GettingStarted</name>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="79" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="119"/>
         <source>Getting started</source>
         <translation>Erste Schritte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="84" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="172"/>
         <source>Five steps to a workflow that emails someone on their birthday. Each step ticks itself once it is done.</source>
         <translation>Fünf Schritte zu einem Workflow, der jemandem zum Geburtstag eine E-Mail schickt. Jeder Schritt hakt sich selbst ab, sobald er erledigt ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="101" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="189"/>
         <source>Show me</source>
         <translation>Zeig es mir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="103" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="191"/>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="223"/>
         <source>Show me: {step}</source>
         <translation>Zeig es mir: {step}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="139" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="202"/>
+        <source>Fewer words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="204"/>
+        <source>Fold to one line at the bottom of the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="228"/>
+        <source>More words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="235"/>
+        <source>Close Getting started (Help ▸ Getting started opens it again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="237"/>
+        <source>Close Getting started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/getting_started.py" line="338"/>
         <source>done</source>
         <translation>erledigt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="139" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="338"/>
         <source>step {n}</source>
         <translation>Schritt {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="143" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="342"/>
         <source>All done: your first workflow works.</source>
         <translation>Alles erledigt: Ihr erster Workflow funktioniert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="145" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="344"/>
         <source>1 step to go.</source>
         <translation>Noch 1 Schritt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/getting_started.py" line="147" />
+        <location filename="../../app/ui/dialogs/getting_started.py" line="346"/>
         <source>{n} steps to go.</source>
         <translation>Noch {n} Schritte.</translation>
     </message>
@@ -753,32 +1280,32 @@ Trotzdem beenden?</translation>
 <context>
     <name>GrantEditor</name>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="57" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="57"/>
         <source>View all fields</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="58" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="58"/>
         <source>View only these fields:</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="59" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="59"/>
         <source>View no fields</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="74" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="74"/>
         <source>Find in searches</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="75" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="75"/>
         <source>Modify</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="76" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="76"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
@@ -786,37 +1313,37 @@ Trotzdem beenden?</translation>
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="43" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="43"/>
         <source>Runs per day by status, and their durations</source>
         <translation>Läufe pro Tag nach Status und ihre Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="54" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="54"/>
         <source>{n} runs finished in the last {d} days</source>
         <translation>{n} Läufe in den letzten {d} Tagen beendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="75" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="75"/>
         <source>, median {t}</source>
         <translation>, Median {t}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="78" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="78"/>
         <source>No run has finished in these days.</source>
         <translation>In diesen Tagen wurde kein Lauf beendet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="110" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="110"/>
         <source>Finished runs per day</source>
         <translation>Beendete Läufe pro Tag</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="118" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="118"/>
         <source>No run has finished in the last {n} days.</source>
         <translation>In den letzten {n} Tagen wurde kein Lauf beendet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="179" />
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="179"/>
         <source>median duration</source>
         <translation>mittlere Dauer (Median)</translation>
     </message>
@@ -824,37 +1351,37 @@ Trotzdem beenden?</translation>
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="56" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="92"/>
         <source>Filter by workflow, ID or parameter</source>
         <translation>Nach Workflow, ID oder Parameter filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="57" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="93"/>
         <source>Filter the history</source>
         <translation>Verlauf filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="60" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="96"/>
         <source>Run again</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="64" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="100"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="67" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="103"/>
         <source>Run an interrupted or failed run again from the step where it stopped</source>
         <translation>Einen unterbrochenen oder fehlgeschlagenen Lauf ab dem Schritt erneut ausführen, an dem er stehen blieb</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="73" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="109"/>
         <source>No run has finished yet. Runs appear here once they start.</source>
         <translation>Noch kein Lauf ist beendet. Läufe erscheinen hier, sobald sie starten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_page.py" line="82" />
+        <location filename="../../app/ui/areas/scheduler/history_page.py" line="118"/>
         <source>Run history</source>
         <translation>Verlauf der Läufe</translation>
     </message>
@@ -862,12 +1389,12 @@ Trotzdem beenden?</translation>
 <context>
     <name>ListEditor</name>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="381" />
+        <location filename="../../app/ui/widgets/inputs.py" line="462"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="384" />
+        <location filename="../../app/ui/widgets/inputs.py" line="465"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -875,274 +1402,279 @@ Trotzdem beenden?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="39" />
+        <location filename="../../app/ui/shell/main_window.py" line="39"/>
         <source>Workflows</source>
         <translation>Workflows</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="40" />
+        <location filename="../../app/ui/shell/main_window.py" line="40"/>
         <source>Scheduler</source>
         <translation>Planer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="41" />
+        <location filename="../../app/ui/shell/main_window.py" line="41"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="42" />
+        <location filename="../../app/ui/shell/main_window.py" line="42"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="54" />
+        <location filename="../../app/ui/shell/main_window.py" line="62"/>
         <source>Cueflow</source>
         <translation>Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="98" />
+        <location filename="../../app/ui/shell/main_window.py" line="107"/>
         <source>Show</source>
         <translation>Zeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="148" />
+        <location filename="../../app/ui/shell/main_window.py" line="162"/>
         <source>&amp;New workflow</source>
         <translation>&amp;Neuer Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="151" />
+        <location filename="../../app/ui/shell/main_window.py" line="165"/>
         <source>Load &amp;examples</source>
         <translation>&amp;Beispiele laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="153" />
+        <location filename="../../app/ui/shell/main_window.py" line="167"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="155" />
+        <location filename="../../app/ui/shell/main_window.py" line="169"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="158" />
+        <location filename="../../app/ui/shell/main_window.py" line="172"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="162" />
+        <location filename="../../app/ui/shell/main_window.py" line="176"/>
         <source>&amp;Find</source>
         <translation>&amp;Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="165" />
+        <location filename="../../app/ui/shell/main_window.py" line="179"/>
         <source>&amp;Run now…</source>
         <translation>Jetzt &amp;ausführen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="169" />
+        <location filename="../../app/ui/shell/main_window.py" line="183"/>
         <source>&amp;Schedule…</source>
         <translation>&amp;Planen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="175" />
+        <location filename="../../app/ui/shell/main_window.py" line="189"/>
         <source>&amp;Pause all runs</source>
         <translation>Alle Läufe &amp;pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="192" />
+        <location filename="../../app/ui/shell/main_window.py" line="206"/>
         <source>&amp;About Cueflow</source>
         <translation>&amp;Über Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="195" />
+        <location filename="../../app/ui/shell/main_window.py" line="209"/>
         <source>&amp;Getting started</source>
         <translation>&amp;Erste Schritte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="200" />
+        <location filename="../../app/ui/shell/main_window.py" line="214"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="210" />
+        <location filename="../../app/ui/shell/main_window.py" line="224"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="216" />
+        <location filename="../../app/ui/shell/main_window.py" line="230"/>
         <source>&amp;Run</source>
         <translation>&amp;Ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="222" />
+        <location filename="../../app/ui/shell/main_window.py" line="236"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="226" />
+        <location filename="../../app/ui/shell/main_window.py" line="240"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="326" />
+        <location filename="../../app/ui/shell/main_window.py" line="341"/>
         <source>Paused · no run starts until you resume</source>
         <translation>Pausiert · kein Lauf startet, bis Sie fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="328" />
+        <location filename="../../app/ui/shell/main_window.py" line="343"/>
         <source>Scheduler stopped</source>
         <translation>Planer angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="329" />
+        <location filename="../../app/ui/shell/main_window.py" line="344"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="331" />
+        <location filename="../../app/ui/shell/main_window.py" line="346"/>
         <source>1 run going</source>
         <translation>1 Lauf aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="331" />
+        <location filename="../../app/ui/shell/main_window.py" line="346"/>
         <source>{n} runs going</source>
         <translation>{n} Läufe aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="335" />
+        <location filename="../../app/ui/shell/main_window.py" line="350"/>
         <source>nothing scheduled</source>
         <translation>nichts geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="337" />
+        <location filename="../../app/ui/shell/main_window.py" line="352"/>
         <source>next run now</source>
         <translation>nächster Lauf jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="339" />
+        <location filename="../../app/ui/shell/main_window.py" line="354"/>
         <source>next run {when}</source>
         <translation>nächster Lauf {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="350" />
-        <source>Run {id} ({workflow}): {status}</source>
-        <translation>Lauf {id} ({workflow}): {status}</translation>
+        <location filename="../../app/ui/shell/main_window.py" line="366"/>
+        <source>{workflow}: {status}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="441" />
+        <location filename="../../app/ui/shell/main_window.py" line="368"/>
+        <source>Run {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/main_window.py" line="455"/>
         <source>{file}: {summary}</source>
         <translation>{file}: {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="453" />
+        <location filename="../../app/ui/shell/main_window.py" line="467"/>
         <source>{file}: replaced what existed; {summary}</source>
         <translation>{file}: Vorhandenes ersetzt; {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="461" />
+        <location filename="../../app/ui/shell/main_window.py" line="475"/>
         <source>{file}: kept both ({names}); {summary}</source>
         <translation>{file}: beide behalten ({names}); {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="463" />
+        <location filename="../../app/ui/shell/main_window.py" line="477"/>
         <source>no renames</source>
         <translation>keine Umbenennungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="469" />
+        <location filename="../../app/ui/shell/main_window.py" line="483"/>
         <source>{file}: skipped ({names} already exist)</source>
         <translation>{file}: übersprungen ({names} gibt es schon)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="475" />
+        <location filename="../../app/ui/shell/main_window.py" line="489"/>
         <source>{file}: not loaded: {reason}</source>
         <translation>{file}: nicht geladen: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="490" />
+        <location filename="../../app/ui/shell/main_window.py" line="504"/>
         <source>the workflow</source>
         <translation>der Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="491" />
+        <location filename="../../app/ui/shell/main_window.py" line="505"/>
         <source>the trigger</source>
         <translation>der Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="492" />
+        <location filename="../../app/ui/shell/main_window.py" line="506"/>
         <source>the data type</source>
         <translation>der Datentyp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="493" />
+        <location filename="../../app/ui/shell/main_window.py" line="507"/>
         <source>the thing</source>
         <translation>das Ding</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="502" />
+        <location filename="../../app/ui/shell/main_window.py" line="516"/>
         <source>Example already loaded</source>
         <translation>Beispiel schon geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="503" />
+        <location filename="../../app/ui/shell/main_window.py" line="517"/>
         <source>The example {file} uses names you already have:
 {names}</source>
         <translation>Das Beispiel {file} verwendet Namen, die Sie schon haben:
 {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="510" />
-        <source>Replace overwrites yours with the example. Keep both loads the example's workflows and triggers under new names{example}. Skip leaves this example out.</source>
+        <location filename="../../app/ui/shell/main_window.py" line="524"/>
+        <source>Replace overwrites yours with the example. Keep both loads the example&apos;s workflows and triggers under new names{example}. Skip leaves this example out.</source>
         <translation>Ersetzen überschreibt Ihre mit dem Beispiel. Beide behalten lädt die Workflows und Auslöser des Beispiels unter neuen Namen{example}. Überspringen lässt dieses Beispiel aus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="515" />
+        <location filename="../../app/ui/shell/main_window.py" line="529"/>
         <source>Replace</source>
         <translation>Ersetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="516" />
+        <location filename="../../app/ui/shell/main_window.py" line="530"/>
         <source>Keep both</source>
         <translation>Beide behalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="517" />
+        <location filename="../../app/ui/shell/main_window.py" line="531"/>
         <source>Skip</source>
         <translation>Überspringen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="525" />
+        <location filename="../../app/ui/shell/main_window.py" line="539"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="533" />
+        <location filename="../../app/ui/shell/main_window.py" line="547"/>
         <source>Welcome to Cueflow</source>
         <translation>Willkommen bei Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="535" />
+        <location filename="../../app/ui/shell/main_window.py" line="549"/>
         <source>This data folder is empty. Load the example workflows (birthday emails, a daily digest, trial reminders) to start from?</source>
         <translation>Dieser Datenordner ist leer. Die Beispiel-Workflows (Geburtstags-E-Mails, eine tägliche Übersicht, Testphasen-Erinnerungen) als Start laden?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="540" />
+        <location filename="../../app/ui/shell/main_window.py" line="554"/>
         <source>Load the examples</source>
         <translation>Beispiele laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="541" />
+        <location filename="../../app/ui/shell/main_window.py" line="555"/>
         <source>Start empty</source>
         <translation>Leer beginnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="566" />
+        <location filename="../../app/ui/shell/main_window.py" line="580"/>
         <source>About Cueflow</source>
         <translation>Über Cueflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/main_window.py" line="568" />
+        <location filename="../../app/ui/shell/main_window.py" line="582"/>
         <source>Cueflow {version}
 Design and run backend workflows.
 Data folder: {folder}</source>
@@ -1154,22 +1686,22 @@ Datenordner: {folder}</translation>
 <context>
     <name>MappingEditor</name>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="72" />
+        <location filename="../../app/ui/widgets/step_form.py" line="73"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="72" />
+        <location filename="../../app/ui/widgets/step_form.py" line="73"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="79" />
+        <location filename="../../app/ui/widgets/step_form.py" line="80"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="80" />
+        <location filename="../../app/ui/widgets/step_form.py" line="81"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -1177,7 +1709,7 @@ Datenordner: {folder}</translation>
 <context>
     <name>NumberText</name>
     <message>
-        <location filename="../../app/ui/dialogs/thing_dialog.py" line="36" />
+        <location filename="../../app/ui/dialogs/thing_dialog.py" line="44"/>
         <source>empty</source>
         <translation>leer</translation>
     </message>
@@ -1185,86 +1717,159 @@ Datenordner: {folder}</translation>
 <context>
     <name>OnlyWhen</name>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="211" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="259"/>
         <source>Only when: {condition}</source>
         <translation>Nur wenn: {condition}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="216" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="264"/>
         <source>only when a condition holds</source>
         <translation>nur wenn eine Bedingung erfüllt ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/dynamic_data.py" line="218" />
+        <location filename="../../app/ui/widgets/dynamic_data.py" line="266"/>
         <source>only when {condition}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>OptionalDateEditor</name>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="149" />
+        <location filename="../../app/ui/widgets/inputs.py" line="155"/>
         <source>empty, or e.g. {example}</source>
         <translation>leer, oder z. B. {example}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="150" />
+        <location filename="../../app/ui/widgets/inputs.py" line="156"/>
         <source>Date and time (may stay empty)</source>
         <translation>Datum und Uhrzeit (darf leer bleiben)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="154" />
+        <location filename="../../app/ui/widgets/inputs.py" line="160"/>
         <source>Pick a day</source>
         <translation>Einen Tag wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="155" />
+        <location filename="../../app/ui/widgets/inputs.py" line="161"/>
         <source>Pick a day from a calendar</source>
         <translation>Einen Tag aus einem Kalender wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="160" />
+        <location filename="../../app/ui/widgets/inputs.py" line="166"/>
         <source>Calendar</source>
         <translation>Kalender</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="174" />
-        <location filename="../../app/ui/widgets/inputs.py" line="212" />
+        <location filename="../../app/ui/widgets/inputs.py" line="180"/>
+        <location filename="../../app/ui/widgets/inputs.py" line="227"/>
         <source>A day (09:00) or a day and a time, in {zone}</source>
         <translation>Ein Tag (09:00) oder ein Tag mit Uhrzeit, in {zone}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="208" />
+        <location filename="../../app/ui/widgets/inputs.py" line="202"/>
+        <source>{name}: type a date like {example}, or pick a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/inputs.py" line="223"/>
         <source>Not a date yet: type it like {example}</source>
         <translation>Noch kein Datum: so eintippen wie {example}</translation>
     </message>
 </context>
 <context>
-    <name>ParametersTable</name>
+    <name>ParameterForm</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
-        <source>Key</source>
-        <translation>Schlüssel</translation>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="40"/>
+        <source>Parameters</source>
+        <translation type="unfinished">Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="81" />
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="84" />
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="57"/>
+        <source>type a date like {example}, or pick a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="82"/>
+        <source>In the workflow: {{{{ {key} }}}}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="88"/>
+        <source>This workflow has no parameters.</source>
+        <translation type="unfinished">Dieser Workflow hat keine Parameter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="95"/>
+        <source>{name} (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="97"/>
+        <source>{name} ({kind}, optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="98"/>
+        <source>{name} ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="163"/>
+        <source>from {thing}&apos;s {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="201"/>
+        <source>&apos;{key}&apos; holds a character that cannot be stored (a NUL character, or bytes that are not UTF-8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="212"/>
+        <source>{name} is needed: type a date like {example}, or pick a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="219"/>
+        <source>&apos;{key}&apos; needs a value</source>
+        <translation type="unfinished">„{key}“ braucht einen Wert</translation>
+    </message>
+</context>
+<context>
+    <name>ParametersTable</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="37"/>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="126"/>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="129"/>
         <source>Type of content</source>
         <translation>Art des Inhalts</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="37"/>
         <source>Is a list</source>
         <translation>Ist eine Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="36" />
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="37"/>
         <source>Optional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/parameters.py" line="81" />
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="37"/>
+        <source>Name</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="42"/>
+        <source>How steps read it, e.g. {{ birthday }}: lower-case letters, digits and _</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="83"/>
+        <source>guessed from the key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/parameters.py" line="126"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
@@ -1272,260 +1877,284 @@ Datenordner: {folder}</translation>
 <context>
     <name>PrivacyEditor</name>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="177" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="177"/>
         <source>Rules</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="181" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="181"/>
         <source>Add rule</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="182" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="182"/>
         <source>Remove rule</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="188" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="188"/>
         <source>A thing gets what every rule whose condition holds grants; when none holds, what everyone else gets.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="196" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="196"/>
         <source>Rule</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="202" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="202"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="215" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="215"/>
         <source>When</source>
         <translation>Wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="219" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="219"/>
         <source>Grants</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="222" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="222"/>
         <source>Everyone else (when no rule matches)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="224" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="224"/>
         <source>Give everyone else some access</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="245" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="245"/>
         <source>Revert</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="249" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="249"/>
         <source>Save privacy rules</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="307" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="307"/>
         <source>rule {n}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="309" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="309"/>
         <source>Rule {n} needs a name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="311" />
-        <source>Two rules are called '{name}'</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="311"/>
+        <source>Two rules are called &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="318" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="318"/>
         <source>Choose a data type.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="322" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="322"/>
         <source>&lt;b&gt;{type}&lt;/b&gt; has no privacy rules: every run may find, read, modify and delete its things. Add a rule to restrict that.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="329" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="329"/>
         <source>Runs see &lt;b&gt;{type}&lt;/b&gt; things through these rules for the user they run as (unless privacy rules are ignored): a thing gets what every matching rule grants, or else what everyone else gets. This window always sees everything.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="339" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="339"/>
         <source>Unsaved changes</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="389" />
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="397" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="389"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="397"/>
         <source>Rule {n}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="432" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="432"/>
         <source>The privacy rules of {type} have unsaved changes.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="439" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="439"/>
         <source>They cannot be saved yet: {reason}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="441" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="441"/>
         <source>Unsaved privacy rules</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="476" />
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="476"/>
         <source>Saved the privacy rules of {type}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>RepeatSection</name>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="78" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="82"/>
         <source>Repeat</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
         <source>Does not repeat</source>
         <translation>Keine Wiederholung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
         <source>Every</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="85" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
         <source>Cron expression</source>
         <translation>Cron-Ausdruck</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="107" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="111"/>
         <source>MIN HOUR DOM MON DOW, e.g. 0 9 * * 1-5</source>
         <translation>MIN STUNDE TAG MONAT WOCHENTAG, z. B. 0 9 * * 1-5</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="111" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="115"/>
         <source>in</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="219" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="224"/>
         <source>Runs once.</source>
         <translation>Läuft einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="231" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="236"/>
         <source>Runs {description}.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="240" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="245"/>
         <source>⚠ clocks change (daylight saving time): {old} → {new}</source>
         <translation>⚠ Zeitumstellung (Sommerzeit): {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="248" />
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="253"/>
         <source>No upcoming times.</source>
         <translation>Keine anstehenden Termine.</translation>
     </message>
 </context>
 <context>
+    <name>RunAsFollower</name>
+    <message>
+        <location filename="../../app/ui/dialogs/run_as.py" line="93"/>
+        <source>Runs as the {param} chosen above, so it sees what {type}&apos;s privacy rules let that {type} see. Pick someone else here to change that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="80" />
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="129" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="155"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="212"/>
         <source>Select a run above to see its steps.</source>
         <translation>Oben einen Lauf auswählen, um seine Schritte zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="87" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="162"/>
         <source>Attempt shown</source>
         <translation>Angezeigter Versuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="98" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="173"/>
         <source>Steps of the run</source>
         <translation>Schritte des Laufs</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="100" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="175"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="100" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="175"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="109" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="187"/>
         <source>Log of the run</source>
         <translation>Protokoll des Laufs</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="110" />
-        <source>The run's log lines appear here.</source>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="188"/>
+        <source>The run&apos;s log lines appear here.</source>
         <translation>Die Protokollzeilen des Laufs erscheinen hier.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="133" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="216"/>
         <source>This run is no longer in the ledger.</source>
         <translation>Dieser Lauf ist nicht mehr im Journal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="137" />
-        <source>&lt;b&gt;{workflow}&lt;/b&gt; · run {id} · &lt;b&gt;{status}&lt;/b&gt; · attempt {attempt}</source>
-        <translation>&lt;b&gt;{workflow}&lt;/b&gt; · Lauf {id} · &lt;b&gt;{status}&lt;/b&gt; · Versuch {attempt}</translation>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="219"/>
+        <source>&lt;b&gt;{workflow}&lt;/b&gt; · &lt;b&gt;{status}&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="145" />
-        <source>Error: {error}</source>
-        <translation>Fehler: {error}</translation>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="224"/>
+        <source> · attempt {attempt}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="150" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="226"/>
+        <source> · test run: emails and web calls were previewed, not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="228"/>
+        <source>Run {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="243"/>
         <source>no step</source>
         <translation>kein Schritt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="152" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="245"/>
         <source>Attempt {n} — {status}</source>
         <translation>Versuch {n} — {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="160" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="253"/>
         <source>No step has run yet.</source>
         <translation>Noch kein Schritt wurde ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="187" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="283"/>
+        <source>{status} · {duration}</source>
+        <translation type="unfinished">{status} · {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="293"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="190" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="304"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="312"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="192" />
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="315"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
@@ -1533,183 +2162,168 @@ Datenordner: {folder}</translation>
 <context>
     <name>RunDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="92" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="93"/>
         <source>Run {name} now</source>
         <translation>{name} jetzt ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="92" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="93"/>
         <source>Schedule {name}</source>
         <translation>{name} planen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="115" />
-        <source>Parameters</source>
-        <translation>Parameter</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="129" />
-        <source> (optional)</source>
-        <translation> (optional)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="134" />
-        <source>This workflow has no parameters.</source>
-        <translation>Dieser Workflow hat keine Parameter.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="137" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="119"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="140" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="122"/>
         <source>Nobody in particular (no current user)</source>
         <translation>Niemand Bestimmtes (kein aktueller Benutzer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="145" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="132"/>
         <source>The user this run acts for: privacy rules and “Current user” follow them.</source>
         <translation>Der Benutzer, für den dieser Lauf handelt: Datenschutzregeln und „Aktueller Benutzer“ richten sich nach ihm.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="155" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="143"/>
         <source>Run as</source>
         <translation>Ausführen als</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="156" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="144"/>
         <source>Ignore privacy rules</source>
         <translation>Datenschutzregeln ignorieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="162" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="150"/>
         <source>Now</source>
         <translation>Jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="163" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="151"/>
         <source>At</source>
         <translation>Um</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="164" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="152"/>
         <source>After</source>
         <translation>Nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="177" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="165"/>
         <source>When</source>
         <translation>Wann</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="229" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="217"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="226"/>
         <source>Run now</source>
         <translation>Jetzt ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="238" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="226"/>
         <source>Schedule</source>
         <translation>Planen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="285" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="273"/>
         <source>The workflow has problems: {first}</source>
         <translation>Der Workflow hat Probleme: {first}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="301" />
-        <source>'{key}' needs a value</source>
-        <translation>„{key}“ braucht einen Wert</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="314" />
-        <source>Run as: no thing with ID '{id}'</source>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="285"/>
+        <source>Run as: no thing with ID &apos;{id}&apos;</source>
         <translation>Ausführen als: kein Ding mit der ID „{id}“</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="318" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="289"/>
         <source>Repeat: {reason}</source>
         <translation>Wiederholen: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="320" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="291"/>
         <source>A list is scheduled once; turn off Repeat or For each.</source>
         <translation>Eine Liste wird einmal geplant; schalten Sie Wiederholen oder Für jedes aus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="322" />
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="422" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="294"/>
+        <source>For each: counting the things that match…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="296"/>
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="396"/>
         <source>For each: the list is empty.</source>
         <translation>Für jedes: die Liste ist leer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="399" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="368"/>
         <source>Repeating schedule</source>
         <translation>Wiederkehrender Zeitplan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="400" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="369"/>
         <source>Scheduled {name} to repeat: {rule}</source>
         <translation>{name} wiederkehrend geplant: {rule}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="404" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="373"/>
         <source>Started run</source>
         <translation>Lauf gestartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="405" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="374"/>
         <source>Started {name}</source>
         <translation>{name} gestartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="407" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="376"/>
         <source>Scheduled run</source>
         <translation>Geplanter Lauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="408" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="377"/>
         <source>Scheduled {name} for {when}</source>
         <translation>{name} geplant für {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="463" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="437"/>
         <source>Scheduling {n} runs of {name}…</source>
         <translation>{n} Läufe von {name} werden geplant…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="466" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="440"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="472" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="446"/>
         <source>Scheduling</source>
         <translation>Planen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="493" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="467"/>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="511" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="485"/>
         <source>Scheduled 1 run:</source>
         <translation>1 Lauf geplant:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="513" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="487"/>
         <source>Scheduled {n} runs; the first is</source>
         <translation>{n} Läufe geplant; der erste ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/run_dialog.py" line="527" />
+        <location filename="../../app/ui/dialogs/run_dialog.py" line="501"/>
         <source>Cancelled: nothing was left scheduled ({n} undone).</source>
         <translation>Abgebrochen: nichts blieb geplant ({n} zurückgenommen).</translation>
     </message>
@@ -1717,539 +2331,549 @@ Datenordner: {folder}</translation>
 <context>
     <name>SchedulerArea</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="83" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="90"/>
         <source>Upcoming</source>
         <translation>Anstehend</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="84" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="91"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="85" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="92"/>
         <source>Schedules</source>
         <translation>Zeitpläne</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="87" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="94"/>
         <source>Timeline</source>
         <translation>Zeitleiste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="266" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="277"/>
         <source>{n} upcoming</source>
         <translation>{n} anstehend</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="303" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="314"/>
         <source>Run {id} is no longer upcoming</source>
         <translation>Lauf {id} steht nicht mehr an</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="339" />
-        <source>Cancelled {title} ({when})</source>
-        <translation>{title} ({when}) abgebrochen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="344" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="357"/>
         <source>Cancelled run {id}</source>
         <translation>Lauf {id} abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="346" />
-        <location filename="../../app/ui/areas/scheduler/area.py" line="393" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="359"/>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="408"/>
         <source>Cancelled {n} runs</source>
         <translation>{n} Läufe abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="369" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="382"/>
         <source>Scheduled again: {n} runs</source>
         <translation>Wieder geplant: {n} Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="371" />
-        <source>Run {id} is scheduled again</source>
-        <translation>Lauf {id} ist wieder geplant</translation>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="350"/>
+        <source>{title} ({when})</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="387" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="355"/>
+        <source>Cancelled {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="384"/>
+        <source>Scheduled again: {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="385"/>
+        <source>1 run</source>
+        <translation type="unfinished">1 Lauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="402"/>
         <source>Cancel all {n} upcoming runs? This cannot be undone.</source>
         <translation>Alle {n} anstehenden Läufe abbrechen? Das kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="390" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="405"/>
         <source>Cancel all</source>
         <translation>Alle abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="401" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="416"/>
         <source>All runs paused</source>
         <translation>Alle Läufe pausiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="401" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="416"/>
         <source>Runs resumed</source>
         <translation>Läufe fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="407" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="422"/>
         <source>Resume runs</source>
         <translation>Läufe fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="407" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="422"/>
         <source>Pause all runs</source>
         <translation>Alle Läufe pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="433" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="448"/>
         <source>There is no workflow to schedule yet: make one in Workflows first.</source>
         <translation>Es gibt noch keinen Workflow zum Planen: Erstellen Sie zuerst einen unter Workflows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="437" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="458"/>
         <source>Schedule</source>
         <translation>Planen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="437" />
+        <location filename="../../app/ui/areas/scheduler/area.py" line="458"/>
         <source>Workflow</source>
         <translation>Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="481" />
-        <source>Resuming run {id}</source>
-        <translation>Lauf {id} wird fortgesetzt</translation>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="505"/>
+        <source>Resuming {title} from the step where it stopped</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/area.py" line="493" />
-        <source>Started run {id}</source>
-        <translation>Lauf {id} gestartet</translation>
+        <location filename="../../app/ui/areas/scheduler/area.py" line="519"/>
+        <source>Started {title} again</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SchedulesPage</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="45" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="46"/>
         <source>No recurring schedules yet. To make one, click Schedule… on the Upcoming tab (or Schedule in a workflow) and choose a Repeat rule.</source>
         <translation>Noch keine wiederkehrenden Zeitpläne. Klicken Sie dazu auf der Seite Anstehend auf Planen… (oder in einem Workflow auf Planen) und wählen Sie eine Wiederholung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="55" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="56"/>
         <source>Recurring schedules</source>
         <translation>Wiederkehrende Zeitpläne</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="58" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="59"/>
         <source>Workflow</source>
         <translation>Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="59" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="60"/>
         <source>Repeats</source>
         <translation>Wiederholung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="60" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="61"/>
         <source>Next times</source>
         <translation>Nächste Termine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="61" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="62"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="82" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="83"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="83" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="84"/>
         <source>Paused</source>
         <translation>Pausiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="84" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="85"/>
         <source>Ended</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="89" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="90"/>
         <source>paused</source>
         <translation>pausiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="106" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="107"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="106" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="107"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="110" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="111"/>
         <source>Resume schedule {id}</source>
         <translation>Zeitplan {id} fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="110" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="111"/>
         <source>Pause schedule {id}</source>
         <translation>Zeitplan {id} pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="115" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="116"/>
         <source>End</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="117" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="118"/>
         <source>End schedule {id}</source>
         <translation>Zeitplan {id} beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="118" />
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="119"/>
         <source>Stop this schedule for good (its next run is cancelled)</source>
         <translation>Diesen Zeitplan endgültig beenden (sein nächster Lauf wird abgebrochen)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="134" />
-        <source>Schedule {id} resumed</source>
-        <translation>Zeitplan {id} fortgesetzt</translation>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="146"/>
+        <source>Resumed the repeat schedule of {workflow}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="137" />
-        <source>Schedule {id} paused</source>
-        <translation>Zeitplan {id} pausiert</translation>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="151"/>
+        <source>Paused the repeat schedule of {workflow}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="146" />
-        <source>Schedule {id} ended</source>
-        <translation>Zeitplan {id} beendet</translation>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="163"/>
+        <source>Ended the repeat schedule of {workflow}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SettingsArea</name>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="66" />
+        <location filename="../../app/ui/areas/settings.py" line="69"/>
         <source>Email (SMTP)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="69" />
+        <location filename="../../app/ui/areas/settings.py" line="72"/>
         <source>Server</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="72" />
+        <location filename="../../app/ui/areas/settings.py" line="75"/>
         <source>Port</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="75" />
+        <location filename="../../app/ui/areas/settings.py" line="78"/>
         <source>Security</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="76" />
+        <location filename="../../app/ui/areas/settings.py" line="79"/>
         <source>User name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="77" />
+        <location filename="../../app/ui/areas/settings.py" line="80"/>
         <source>Sender address</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="80" />
-        <location filename="../../app/ui/areas/settings.py" line="331" />
+        <location filename="../../app/ui/areas/settings.py" line="83"/>
+        <location filename="../../app/ui/areas/settings.py" line="335"/>
         <source> s</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="81" />
+        <location filename="../../app/ui/areas/settings.py" line="84"/>
         <source>Timeout</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="88" />
+        <location filename="../../app/ui/areas/settings.py" line="91"/>
         <source>Store in keychain</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="92" />
+        <location filename="../../app/ui/areas/settings.py" line="95"/>
         <source>Password</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="96" />
+        <location filename="../../app/ui/areas/settings.py" line="99"/>
         <source>Keychain</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="100" />
+        <location filename="../../app/ui/areas/settings.py" line="103"/>
         <source>you@example.com</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="102" />
+        <location filename="../../app/ui/areas/settings.py" line="105"/>
         <source>Send test email</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="106" />
+        <location filename="../../app/ui/areas/settings.py" line="109"/>
         <source>Test</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="113" />
+        <location filename="../../app/ui/areas/settings.py" line="116"/>
         <source>Runs</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="118" />
+        <location filename="../../app/ui/areas/settings.py" line="121"/>
         <source>Runs at the same time</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="120" />
+        <location filename="../../app/ui/areas/settings.py" line="123"/>
         <source>Takes effect the next time Cueflow starts.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="125" />
+        <location filename="../../app/ui/areas/settings.py" line="128"/>
         <source>Time zone</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="128" />
+        <location filename="../../app/ui/areas/settings.py" line="131"/>
         <source>Data folder</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="130" />
+        <location filename="../../app/ui/areas/settings.py" line="133"/>
         <source>Start Cueflow in the tray when I log in</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="133" />
+        <location filename="../../app/ui/areas/settings.py" line="136"/>
         <source>Writes the login entry (runs `cueflow --tray`): {where}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="138" />
+        <location filename="../../app/ui/areas/settings.py" line="141"/>
         <source>Start at login</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="185" />
-        <source>Passwords are kept in {backend}.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/settings.py" line="189"/>
+        <source>The SMTP password is kept in this computer&apos;s password store (keychain).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="191" />
-        <source>No usable OS keychain ({backend}). Cueflow will not store the password in plain text; install or unlock a keychain to store it.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/settings.py" line="195"/>
+        <source>This computer has no password store (keychain) Cueflow can use; the SMTP password cannot be saved.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="234" />
+        <location filename="../../app/ui/areas/settings.py" line="238"/>
         <source>No usable keychain: the password was not stored.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="242" />
+        <location filename="../../app/ui/areas/settings.py" line="246"/>
         <source>Password stored in the keychain.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="253" />
+        <location filename="../../app/ui/areas/settings.py" line="257"/>
         <source>Sending…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="285" />
+        <location filename="../../app/ui/areas/settings.py" line="289"/>
         <source>Could not change the login entry: {reason}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="289" />
+        <location filename="../../app/ui/areas/settings.py" line="293"/>
         <source>Cueflow will start in the tray when you log in.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="291" />
+        <location filename="../../app/ui/areas/settings.py" line="295"/>
         <source>Cueflow will no longer start when you log in.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="298" />
+        <location filename="../../app/ui/areas/settings.py" line="302"/>
         <source>Database</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="304" />
+        <location filename="../../app/ui/areas/settings.py" line="308"/>
         <source>Kind</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="308" />
+        <location filename="../../app/ui/areas/settings.py" line="312"/>
         <source>Where</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="311" />
-        <source>Set with --database-url or CUEFLOW_DATABASE_URL when Cueflow starts; copy a folder's data into PostgreSQL with `cueflow db copy --to URL`.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/settings.py" line="315"/>
+        <source>Set with --database-url or CUEFLOW_DATABASE_URL when Cueflow starts; copy a folder&apos;s data into PostgreSQL with `cueflow db copy --to URL`.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="323" />
+        <location filename="../../app/ui/areas/settings.py" line="327"/>
         <source>Workflow API</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="326" />
+        <location filename="../../app/ui/areas/settings.py" line="330"/>
         <source>Serve</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="326" />
+        <location filename="../../app/ui/areas/settings.py" line="330"/>
         <source>Serve exposed workflows</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="328" />
+        <location filename="../../app/ui/areas/settings.py" line="332"/>
         <source>Listen on</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="332" />
+        <location filename="../../app/ui/areas/settings.py" line="336"/>
         <source>Wait for a run</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="336" />
+        <location filename="../../app/ui/areas/settings.py" line="340"/>
         <source>Status</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="341" />
+        <location filename="../../app/ui/areas/settings.py" line="345"/>
         <source>Label</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="341" />
+        <location filename="../../app/ui/areas/settings.py" line="345"/>
         <source>Runs as</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="341" />
+        <location filename="../../app/ui/areas/settings.py" line="345"/>
         <source>Made</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="348" />
+        <location filename="../../app/ui/areas/settings.py" line="352"/>
         <source>Tokens</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="352" />
+        <location filename="../../app/ui/areas/settings.py" line="356"/>
         <source>label, e.g. website</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="355" />
+        <location filename="../../app/ui/areas/settings.py" line="359"/>
         <source>run as thing ID (optional)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="356" />
+        <location filename="../../app/ui/areas/settings.py" line="360"/>
         <source>Create token</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="359" />
+        <location filename="../../app/ui/areas/settings.py" line="363"/>
         <source>Revoke selected</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="376" />
+        <location filename="../../app/ui/areas/settings.py" line="380"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="382" />
+        <location filename="../../app/ui/areas/settings.py" line="386"/>
         <source>Shown only now: Cueflow keeps only a hash of the token.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="385" />
+        <location filename="../../app/ui/areas/settings.py" line="389"/>
         <source>New token</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="413" />
+        <location filename="../../app/ui/areas/settings.py" line="417"/>
         <source>Serving at {url}/api/1.1/wf/NAME</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="416" />
+        <location filename="../../app/ui/areas/settings.py" line="420"/>
         <source>Off</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="423" />
+        <location filename="../../app/ui/areas/settings.py" line="427"/>
         <source>Applying…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="446" />
-        <source>Token '{label}' created.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/settings.py" line="450"/>
+        <source>Token &apos;{label}&apos; created.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="451" />
+        <location filename="../../app/ui/areas/settings.py" line="455"/>
         <source>Token copied.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="458" />
+        <location filename="../../app/ui/areas/settings.py" line="462"/>
         <source>Select a token to revoke.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="471" />
-        <source>Token '{label}' revoked.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/settings.py" line="475"/>
+        <source>Token &apos;{label}&apos; revoked.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>StepForm</name>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="198" />
-        <source>Unknown action '{name}'</source>
+        <location filename="../../app/ui/widgets/step_form.py" line="199"/>
+        <source>Unknown action &apos;{name}&apos;</source>
         <translation>Unbekannte Aktion „{name}“</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="202" />
-        <source>Gives later steps: {result}</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/widgets/step_form.py" line="203"/>
+        <source>Later steps can use its result ({result}) through Insert data</source>
+        <translation>Spätere Schritte können sein Ergebnis ({result}) über „Daten einfügen“ verwenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="224" />
+        <location filename="../../app/ui/widgets/step_form.py" line="227"/>
         <source>always (or pick a test from Insert data, e.g. “birthday is not empty”)</source>
         <translation>immer (oder eine Prüfung aus „Daten einfügen“ wählen, z. B. „birthday is not empty“)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="228" />
-        <location filename="../../app/ui/widgets/step_form.py" line="230" />
+        <location filename="../../app/ui/widgets/step_form.py" line="231"/>
+        <location filename="../../app/ui/widgets/step_form.py" line="233"/>
         <source>Only when</source>
         <translation>Nur wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/step_form.py" line="486" />
+        <location filename="../../app/ui/widgets/step_form.py" line="489"/>
         <source>Reads:</source>
         <translation>Liest sich:</translation>
     </message>
@@ -2257,70 +2881,172 @@ Datenordner: {folder}</translation>
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="283" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="290"/>
         <source>Move up</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="286" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="293"/>
         <source>Move down</source>
         <translation>Nach unten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="289" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="296"/>
         <source>Remove step</source>
         <translation>Schritt entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="297" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="304"/>
         <source>Last run of this step</source>
         <translation>Letzter Lauf dieses Schritts</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="306" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="313"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="346"/>
         <source>What</source>
         <translation>Was</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="306" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="313"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="346"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="319" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="328"/>
+        <source>Last test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="379"/>
+        <source>nothing was scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="381"/>
+        <source>nothing was sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="383"/>
+        <source>Previewed in {duration}: {nothing}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="391"/>
+        <source>Inputs</source>
+        <translation type="unfinished">Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="409"/>
         <source>Step {n} · {label}</source>
         <translation>Schritt {n} · {label}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="329" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="373"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="419"/>
         <source>{status} in {duration}</source>
         <translation>{status} in {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="341" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="431"/>
         <source>Result: {key}</source>
         <translation>Ergebnis: {key}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="344" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="395"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="434"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
 </context>
 <context>
+    <name>TestRunDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="59"/>
+        <source>Test run: {name}</source>
+        <translation>Testlauf: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="64"/>
+        <source>Runs the workflow now with these sample values. Each step&apos;s card then shows what it was given and what it did.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="75"/>
+        <source>Run as</source>
+        <translation type="unfinished">Ausführen als</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="78"/>
+        <source>Nobody in particular (no current user)</source>
+        <translation type="unfinished">Niemand Bestimmtes (kein aktueller Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="82"/>
+        <source>The user this run acts for: privacy rules and “Current user” follow them.</source>
+        <translation type="unfinished">Der Benutzer, für den dieser Lauf handelt: Datenschutzregeln und „Aktueller Benutzer“ richten sich nach ihm.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="91"/>
+        <source>Ignore privacy rules</source>
+        <translation type="unfinished">Datenschutzregeln ignorieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="97"/>
+        <source>Emails and web calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="99"/>
+        <source>Preview only (nothing is sent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="101"/>
+        <source>Send for real</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="111"/>
+        <source>In a preview, each email is shown as it would be sent and each web call as it would go out; scheduling steps schedule nothing and show what they would schedule. Steps that create, change or delete things change your data for real in both cases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="125"/>
+        <source>The scheduler is paused: the test starts when you resume it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="138"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="163"/>
+        <source>The workflow has problems: {first}</source>
+        <translation type="unfinished">Der Workflow hat Probleme: {first}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/test_run_dialog.py" line="170"/>
+        <source>Run as: no thing with ID &apos;{id}&apos;</source>
+        <translation type="unfinished">Ausführen als: kein Ding mit der ID „{id}“</translation>
+    </message>
+</context>
+<context>
     <name>ThingPicker</name>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="282" />
+        <location filename="../../app/ui/widgets/inputs.py" line="363"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="361" />
+        <location filename="../../app/ui/widgets/inputs.py" line="442"/>
         <source>The things could not be read: {reason}</source>
         <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="365" />
+        <location filename="../../app/ui/widgets/inputs.py" line="446"/>
         <source>No things yet</source>
         <translation>Noch keine Dinge</translation>
     </message>
@@ -2328,12 +3054,12 @@ Datenordner: {folder}</translation>
 <context>
     <name>ThingsModel</name>
     <message>
-        <location filename="../../app/ui/models/things.py" line="210" />
+        <location filename="../../app/ui/models/things.py" line="210"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/things.py" line="266" />
+        <location filename="../../app/ui/models/things.py" line="266"/>
         <source>Edit {field} of a {type}</source>
         <translation>{field} eines Dings vom Typ {type} bearbeiten</translation>
     </message>
@@ -2341,47 +3067,47 @@ Datenordner: {folder}</translation>
 <context>
     <name>TimelinePage</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="29" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="29"/>
         <source>Next 24 hours</source>
         <translation>Nächste 24 Stunden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="31" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="31"/>
         <source>Next 7 days</source>
         <translation>Nächste 7 Tage</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="60" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="60"/>
         <source>Nothing is scheduled in this time. Click Schedule… on Upcoming.</source>
         <translation>In dieser Zeit ist nichts geplant. Klicken Sie unter Anstehend auf Planen….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="62" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="62"/>
         <source>1 run</source>
         <translation>1 Lauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="62" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="62"/>
         <source>{n} runs</source>
         <translation>{n} Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="65" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="65"/>
         <source>1 workflow</source>
         <translation>1 Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="65" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="65"/>
         <source>{n} workflows</source>
         <translation>{n} Workflows</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="67" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="67"/>
         <source>{runs} of {workflows} · click a mark to see its run</source>
         <translation>{runs} von {workflows} · eine Marke anklicken, um ihren Lauf zu sehen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="71" />
+        <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="71"/>
         <source> (showing the first {n})</source>
         <translation> (die ersten {n} werden gezeigt)</translation>
     </message>
@@ -2389,34 +3115,34 @@ Datenordner: {folder}</translation>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="62" />
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="63"/>
         <source>Timeline of upcoming runs</source>
         <translation>Zeitleiste der anstehenden Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="90" />
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="91"/>
         <source>{n} runs in {w} workflows</source>
         <translation>{n} Läufe in {w} Workflows</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="183" />
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="186"/>
         <source>Nothing is scheduled in this time.</source>
         <translation>In dieser Zeit ist nichts geplant.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="233" />
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="237"/>
         <source>now</source>
         <translation>jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="298" />
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="303"/>
         <source>{workflow} at {time}
 run {id} · click to show it</source>
         <translation>{workflow} um {time}
 Lauf {id} · zum Anzeigen klicken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="302" />
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="307"/>
         <source>{workflow}: {n} runs from {start} to {end}
 click to show them</source>
         <translation>{workflow}: {n} Läufe von {start} bis {end}
@@ -2426,284 +3152,284 @@ zum Anzeigen klicken</translation>
 <context>
     <name>TrayPresenter</name>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="88" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="88"/>
         <source>now</source>
         <translation>jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="89" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="89"/>
         <source>in {span}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="95" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="95"/>
         <source>running 1 workflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="97" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="97"/>
         <source>running {n} workflows</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="99" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="99"/>
         <source>scheduler paused</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="100" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="100"/>
         <source>the last run failed</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="101" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="101"/>
         <source>idle</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="103" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="103"/>
         <source>Cueflow — {state}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="107" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="107"/>
         <source>Next: {workflow} {when}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="113" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="113"/>
         <source>{workflow} — {when} ({at})</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="118" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="118"/>
         <source>Resume scheduler</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="118" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="118"/>
         <source>Pause scheduler</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="124" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="126"/>
         <source>{workflow} was interrupted</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="126" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="128"/>
         <source>{workflow} failed</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="129" />
-        <source>Run {id}</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="133"/>
+        <source>Open the Scheduler&apos;s History to see what happened</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="141" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="144"/>
         <source>1 run was missed while Cueflow was closed</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="143" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="146"/>
         <source>{n} runs were missed while Cueflow was closed</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="147" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="150"/>
         <source>{n} ran late</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="149" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="152"/>
         <source>{n} skipped</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="153" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="156"/>
         <source>1 run was interrupted when Cueflow stopped</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="155" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="158"/>
         <source>{n} runs were interrupted when Cueflow stopped</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="161" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="164"/>
         <source>Cueflow keeps running</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="163" />
-        <source>Scheduled workflows still run while the window is closed. Use Quit in this icon's menu to stop Cueflow.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/shell/tray_presenter.py" line="166"/>
+        <source>Scheduled workflows still run while the window is closed. Use Quit in this icon&apos;s menu to stop Cueflow.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>TriggersEditor</name>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="64" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="64"/>
         <source>Triggers</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="68" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="68"/>
         <source>New trigger</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="69" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="69"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="77" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="77"/>
         <source>Trigger</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="83" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="83"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="87" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="87"/>
         <source>When a thing of</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="91" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="91"/>
         <source>is {event}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="97" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="97"/>
         <source>Events</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="100" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="100"/>
         <source>always (e.g. thing_now.email is not none)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="103" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="103"/>
         <source>Only when</source>
         <translation>Nur wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="107" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="107"/>
         <source>Start workflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="111" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="111"/>
         <source>Parameters (expressions over thing_before and thing_now)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="118" />
-        <source>The workflow starts right after the change is saved, once per change, as the user who made it, and always respects privacy rules. Changes made by a trigger's own run do not fire triggers again.</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="118"/>
+        <source>The workflow starts right after the change is saved, once per change, as the user who made it, and always respects privacy rules. Changes made by a trigger&apos;s own run do not fire triggers again.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="133" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="133"/>
         <source>Save trigger</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="166" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="166"/>
         <source>A trigger needs a data type and a workflow first.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="170" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="170"/>
         <source>{name}
     {type} {events} → {workflow}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="214" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="214"/>
         <source>Choose a workflow.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="218" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="218"/>
         <source>This workflow has no parameters.</source>
         <translation>Dieser Workflow hat keine Parameter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="232" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="232"/>
         <source> (optional)</source>
         <translation> (optional)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="264" />
-        <source>A trigger's name uses letters, digits and _</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="264"/>
+        <source>A trigger&apos;s name uses letters, digits and _</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="267" />
-        <source>There is already a trigger called '{name}'</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="267"/>
+        <source>There is already a trigger called &apos;{name}&apos;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="270" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="270"/>
         <source>Choose a data type</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="272" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="272"/>
         <source>Choose at least one event</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="280" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="280"/>
         <source>Only when: {reason}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="283" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="283"/>
         <source>Choose a workflow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="288" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="288"/>
         <source>required</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="364" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="364"/>
         <source>Saved trigger {name}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="373" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="373"/>
         <source>Delete trigger</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="374" />
-        <source>Delete the trigger '{name}'?</source>
-        <translation type="unfinished" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="374"/>
+        <source>Delete the trigger &apos;{name}&apos;?</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="382" />
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="382"/>
         <source>Deleted trigger {name}</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="74" />
+        <location filename="../../app/ui/widgets/undo_bar.py" line="26"/>
         <source>Undo</source>
         <translation>Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="87" />
+        <location filename="../../app/ui/widgets/undo_bar.py" line="40"/>
         <source>Undo: {text}</source>
         <translation>Rückgängig: {text}</translation>
     </message>
@@ -2711,95 +3437,95 @@ zum Anzeigen klicken</translation>
 <context>
     <name>UpcomingPage</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="117" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="71"/>
         <source>Filter by workflow, ID or parameter</source>
         <translation>Nach Workflow, ID oder Parameter filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="118" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="72"/>
         <source>Filter upcoming runs</source>
         <translation>Anstehende Läufe filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="121" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="75"/>
         <source>From</source>
         <translation>Ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="122" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="76"/>
         <source>Only runs from a date</source>
         <translation>Nur Läufe ab einem Datum</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="133" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="87"/>
         <source>Schedule…</source>
         <translation>Planen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="136" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="90"/>
         <source>Cancel selected</source>
         <translation>Ausgewählte abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="139" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="93"/>
         <source>Cancel all…</source>
         <translation>Alle abbrechen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="142" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="96"/>
         <source>Pause all runs</source>
         <translation>Alle Läufe pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="159" />
-        <source>Paused: no run starts until you resume. Runs that come due meanwhile stay scheduled and then follow their workflow's missed-run policy.</source>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="113"/>
+        <source>Paused: no run starts until you resume. Runs that come due meanwhile stay scheduled and then follow their workflow&apos;s missed-run policy.</source>
         <translation>Pausiert: Kein Lauf startet, bis Sie fortsetzen. Läufe, die inzwischen fällig werden, bleiben geplant und folgen dann der Regel ihres Workflows für verpasste Läufe.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="173" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="127"/>
         <source>Nothing is scheduled. Click Schedule… to run a workflow later, or use Run now in the Workflows area.</source>
         <translation>Nichts ist geplant. Klicken Sie auf Planen…, um einen Workflow später auszuführen, oder nutzen Sie Jetzt ausführen im Bereich Workflows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="183" />
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="137"/>
         <source>Upcoming runs</source>
         <translation>Anstehende Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="200"/>
+        <source>Cancel</source>
+        <translation type="unfinished">Abbrechen</translation>
     </message>
 </context>
 <context>
     <name>UpcomingRunsModel</name>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="427" />
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="435" />
+        <location filename="../../app/ui/models/runs.py" line="646"/>
         <source>Acts for {who}</source>
         <translation>Handelt für {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="437" />
+        <location filename="../../app/ui/models/runs.py" line="648"/>
         <source>Acts for nobody in particular (no current user)</source>
         <translation>Handelt für niemand Bestimmten (kein aktueller Benutzer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="440" />
+        <location filename="../../app/ui/models/runs.py" line="651"/>
         <source>{title} ({name})</source>
         <translation>{title} ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="444" />
+        <location filename="../../app/ui/models/runs.py" line="655"/>
         <source>Cancel {title}, {when}</source>
         <translation>{title}, {when} abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="448" />
+        <location filename="../../app/ui/models/runs.py" line="659"/>
         <source>Attempt {n}: the earlier attempt failed</source>
         <translation>Versuch {n}: der vorige Versuch ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="455" />
+        <location filename="../../app/ui/models/runs.py" line="666"/>
         <source>Cancel run {id}</source>
         <translation>Lauf {id} abbrechen</translation>
     </message>
@@ -2807,212 +3533,305 @@ zum Anzeigen klicken</translation>
 <context>
     <name>WorkflowEditor</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="82" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="113"/>
+        <source>Test run</source>
+        <translation>Testlauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="119"/>
         <source>Run now</source>
         <translation>Jetzt ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="86" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="123"/>
         <source>Schedule…</source>
         <translation>Planen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="109" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="140"/>
+        <source>No workflow selected — New workflow or pick one on the left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="167"/>
         <source>Steps, in order</source>
         <translation>Schritte, der Reihe nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="114" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="172"/>
         <source>Add step</source>
         <translation>Schritt hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="115" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="173"/>
         <source>Add a step at the end</source>
         <translation>Einen Schritt am Ende hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="128" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="186"/>
         <source>Click a card to edit it; drag it (or Alt+Up / Alt+Down) to move it; + adds a step, Delete removes one</source>
         <translation>Eine Karte anklicken, um sie zu bearbeiten; ziehen (oder Alt+Hoch / Alt+Runter), um sie zu verschieben; + fügt einen Schritt hinzu, Entf entfernt einen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="206" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="280"/>
         <source>No workflow selected</source>
         <translation>Kein Workflow ausgewählt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="224" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="298"/>
         <source>Colour of this workflow ({colour}): click to change</source>
         <translation>Farbe dieses Workflows ({colour}): zum Ändern klicken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="266" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="357"/>
+        <source>preview only: nothing is sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="359"/>
+        <source>emails and web calls for real</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="363"/>
+        <source>Test run waiting to start ({mode})</source>
+        <translation>Testlauf wartet auf den Start ({mode})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="365"/>
+        <source>Test run in progress ({mode})…</source>
+        <translation>Testlauf läuft ({mode})…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="367"/>
+        <source>Test run succeeded ({mode}). Click a step to see what it did.</source>
+        <translation>Testlauf erfolgreich ({mode}). Klicken Sie auf einen Schritt, um zu sehen, was er getan hat.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="371"/>
+        <source>Test run failed; it is retried as the workflow&apos;s Retries say. {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="376"/>
+        <source>Test run failed at step {n} · {label}: see its card.</source>
+        <translation>Testlauf bei Schritt {n} · {label} fehlgeschlagen: siehe seine Karte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="380"/>
+        <source>Test run {status}: {error}</source>
+        <translation>Testlauf {status}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="400"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="407"/>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="407"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="445"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="447"/>
+        <source>running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="408"/>
+        <source>not run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="421"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="268" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="423"/>
         <source>None yet: click to add the values each run is given</source>
         <translation>Noch keine: klicken, um die Werte hinzuzufügen, die jeder Lauf bekommt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="286" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="451"/>
         <source>{status} · {duration}</source>
         <translation>{status} · {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="314" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="452"/>
+        <source>preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="482"/>
         <source>when a {type} is {events}</source>
         <translation>wenn ein Ding vom Typ {type} {events} wird</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="315" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="483"/>
         <source> or </source>
         <translation> oder </translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="319" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="487"/>
         <source>also starts {when}</source>
         <translation>startet auch, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="429" />
+        <location filename="../../app/ui/areas/workflows/editor.py" line="603"/>
         <source>Not saved until these are fixed:</source>
         <translation>Nicht gespeichert, bis dies behoben ist:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="447" />
-        <source>Fix the problems first: {reason}</source>
-        <translation>Zuerst die Probleme beheben: {reason}</translation>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="643"/>
+        <source>{some} and {last}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="647"/>
+        <source>Fill in {names} of step {n} first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="650"/>
+        <source>Fix first: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="653"/>
+        <source> (and 1 more problem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="655"/>
+        <source> (and {n} more problems)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>WorkflowPanel</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="87" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="94"/>
         <source>Parameters: what each run is given</source>
         <translation>Parameter: was jeder Lauf bekommt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="94" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="101"/>
         <source>Add parameter</source>
         <translation>Parameter hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="97" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="104"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="100" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="107"/>
         <source>Move up</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="103" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="110"/>
         <source>Move down</source>
         <translation>Nach unten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="122" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="134" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="129"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="141"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="123" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="130"/>
         <source>e.g. Send birthday email</source>
         <translation>z. B. Geburtstags-E-Mail senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="129" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="136"/>
         <source>Colour</source>
         <translation>Farbe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="138" />
-        <source>Name in files and the API:</source>
-        <translation>Name in Dateien und in der API:</translation>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="145"/>
+        <source>Used in files and web links:</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="143" />
-        <source>Name in files and the API</source>
-        <translation>Name in Dateien und in der API</translation>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="150"/>
+        <source>Used in files and web links</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="146" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="153"/>
         <source>Lower-case letters, digits and _; made from the name until you change it (commands, the API and workflow files use it)</source>
         <translation>Kleinbuchstaben, Ziffern und _; aus dem Namen gebildet, bis Sie ihn ändern (Befehle, die API und Workflow-Dateien verwenden ihn)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="176" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="183"/>
         <source>More settings</source>
         <translation>Weitere Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="184" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="191"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="185" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="192"/>
         <source>Ignore privacy rules when it runs</source>
         <translation>Datenschutzregeln beim Ausführen ignorieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="192" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="205" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="209" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="211" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="199"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="212"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="216"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="218"/>
         <source> seconds</source>
         <translation> Sekunden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="194" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="201"/>
         <source>Stop after</source>
         <translation>Abbrechen nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="198" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="210" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="205"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="217"/>
         <source> more tries</source>
         <translation> weiteren Versuchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="200" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="207"/>
         <source>If it fails, try</source>
         <translation>Bei einem Fehler versuchen mit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="207" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="214"/>
         <source>First retry after</source>
         <translation>Erster neuer Versuch nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="209" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="211" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="216"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="218"/>
         <source> second</source>
         <translation> Sekunde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="210" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="217"/>
         <source> more try</source>
         <translation> weiteren Versuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="221" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="228"/>
         <source>Missed runs</source>
         <translation>Verpasste Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="224" />
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="241" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="231"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="248"/>
         <source>Run only when</source>
         <translation>Nur ausführen, wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="225" />
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="232"/>
         <source>always (or a condition on the parameters)</source>
         <translation>immer (oder eine Bedingung über die Parameter)</translation>
     </message>
@@ -3020,143 +3839,148 @@ zum Anzeigen klicken</translation>
 <context>
     <name>WorkflowsArea</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="84" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="87"/>
         <source>Filter workflows</source>
         <translation>Workflows filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="95" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="98"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="97" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="100"/>
         <source>Duplicate</source>
         <translation>Duplizieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="100" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="103"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="161" />
-        <source>Name in files and the API: {name}</source>
-        <translation>Name in Dateien und in der API: {name}</translation>
+        <location filename="../../app/ui/areas/workflows/area.py" line="174"/>
+        <source>Used in files and web links: {name}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="208" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="221"/>
         <source>Left {name} with unsaved problems; the last valid version is kept.</source>
         <translation>{name} mit ungespeicherten Problemen verlassen; die letzte gültige Fassung bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="291" />
-        <location filename="../../app/ui/areas/workflows/area.py" line="312" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="306"/>
+        <location filename="../../app/ui/areas/workflows/area.py" line="327"/>
         <source>{n} run</source>
         <translation>{n} Lauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="291" />
-        <location filename="../../app/ui/areas/workflows/area.py" line="312" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="306"/>
+        <location filename="../../app/ui/areas/workflows/area.py" line="327"/>
         <source>{n} runs</source>
         <translation>{n} Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="292" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="307"/>
         <source>{n} schedule</source>
         <translation>{n} Zeitplan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="292" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="307"/>
         <source>{n} schedules</source>
         <translation>{n} Zeitpläne</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="293" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="308"/>
         <source>{n} trigger</source>
         <translation>{n} Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="293" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="308"/>
         <source>{n} triggers</source>
         <translation>{n} Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="294" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="309"/>
         <source>{n} step calling it</source>
         <translation>{n} Schritt, der ihn aufruft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="294" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="309"/>
         <source>{n} steps calling it</source>
         <translation>{n} Schritte, die ihn aufrufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="299" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="314"/>
         <source>Renamed; moved {what}</source>
         <translation>Umbenannt; übertragen: {what}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="310" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="325"/>
         <source>Deleted {name}; cancelled {runs}</source>
         <translation>{name} gelöscht; abgebrochen: {runs}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="325" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="340"/>
         <source>Scheduled {n} run again</source>
         <translation>{n} Lauf wieder geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="326" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="341"/>
         <source>Scheduled {n} runs again</source>
         <translation>{n} Läufe wieder geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="345" />
-        <location filename="../../app/ui/areas/workflows/area.py" line="350" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="360"/>
+        <location filename="../../app/ui/areas/workflows/area.py" line="365"/>
         <source>New workflow</source>
         <translation>Neuer Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="361" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="376"/>
         <source>{label} (copy)</source>
         <translation>{label} (Kopie)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="367" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="382"/>
         <source>Duplicate workflow</source>
         <translation>Workflow duplizieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="377" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="392"/>
         <source>Delete the workflow {name}?</source>
         <translation>Den Workflow {name} löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="381" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="396"/>
         <source>It has {n} upcoming run; it will be cancelled.</source>
         <translation>Er hat {n} anstehenden Lauf; dieser wird abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="382" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="397"/>
         <source>It has {n} upcoming runs; they will be cancelled.</source>
         <translation>Er hat {n} anstehende Läufe; sie werden abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="384" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="399"/>
         <source>Delete workflow</source>
         <translation>Workflow löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/area.py" line="390" />
+        <location filename="../../app/ui/areas/workflows/area.py" line="405"/>
         <source>Delete {name}</source>
         <translation>{name} löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/area.py" line="444"/>
+        <source>Test run of {name} started</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>YesNoEditor</name>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="91" />
+        <location filename="../../app/ui/widgets/inputs.py" line="97"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
@@ -3164,9 +3988,9 @@ zum Anzeigen klicken</translation>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../app/ui/shell/app.py" line="108" />
+        <location filename="../../app/ui/shell/app.py" line="114"/>
         <source>Cueflow cannot open its data</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

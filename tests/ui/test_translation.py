@@ -109,3 +109,45 @@ def test_german_reaches_the_editor_the_scheduler_and_the_data_area(
         assert window.data_area.add_thing_button.text() == "Ding hinzufügen"
     finally:
         window.close()
+
+
+def test_every_word_an_action_declares_is_marked_for_translation() -> None:
+    """The engine is Qt-free: its actions' words reach lupdate through action_words.WORDS."""
+    from app.actions import registry
+    from app.ui.action_words import WORDS
+
+    declared = set()
+    for spec in registry.actions().values():
+        declared |= {spec.label, spec.result}
+        declared |= {text for item in spec.inputs for text in (item.title, item.help)}
+    assert declared - {""} <= set(WORDS)
+
+
+def test_actions_speak_german_in_the_editor(german: list[str], context: Any) -> None:
+    """A Send email step in a German window: its label and its inputs' titles translated."""
+    from app.actions import registry
+    from app.core.definitions import StepDef
+    from app.ui.action_words import action_words
+    from app.ui.areas.workflows.action_menu import ActionMenu
+    from app.ui.widgets.step_form import StepForm
+
+    assert action_words("Send email") == "E-Mail senden"
+    menu = ActionMenu()
+    try:
+        texts = {action.data(): action.text() for action in menu.shown_actions()}
+        assert texts["send_email"] == "E-Mail senden"
+        assert texts["http_request"] == "Web-API aufrufen"
+        untranslated = [
+            name
+            for name, text in texts.items()
+            if text == registry.get(name).label  # type: ignore[union-attr]
+        ]
+        assert untranslated == [], untranslated
+    finally:
+        menu.deleteLater()
+    form = StepForm(StepDef("send_email", {"to": "a@example.com"}), [], [], {})
+    try:
+        assert form.widgets["to"].accessibleName() == "An"
+        assert form.widgets["subject"].accessibleName() == "Betreff"
+    finally:
+        form.deleteLater()

@@ -38,6 +38,7 @@ from app.engine.condition_words import describe
 from app.engine.dynamic_data import DataGroup, readable, readable_text
 from app.engine.editor_queries import plain_reason
 from app.engine.validation import check_fields
+from app.ui.action_words import action_words
 from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 
@@ -200,7 +201,7 @@ class StepForm(QWidget):
         if self.spec.result:
             about = QLabel(
                 self.tr("Later steps can use its result ({result}) through Insert data").format(
-                    result=self.tr(self.spec.result)
+                    result=action_words(self.spec.result)
                 ),
                 self,
             )
@@ -213,10 +214,10 @@ class StepForm(QWidget):
         for item in self.spec.inputs:
             widget = self._widget_for(item, words, choices)
             widget.setObjectName(f"input_{item.name}")
-            widget.setToolTip(self.tr(item.help))
-            widget.setAccessibleName(self.tr(item.title))
+            widget.setToolTip(action_words(item.help))
+            widget.setAccessibleName(action_words(item.title))
             self.widgets[item.name] = widget
-            title = self.tr(item.title) + (" *" if item.required else "")
+            title = action_words(item.title) + (" *" if item.required else "")
             dynamic = item.kind in DYNAMIC_KINDS
             self._add_row(title, widget, item.name, dynamic=dynamic, kind=item.kind)
         condition = ExpressionLineEdit(True, self)
@@ -306,12 +307,12 @@ class StepForm(QWidget):
             return mapping
         if item.kind == registry.LONG_TEXT:
             long_text = LongTextEdit(self)
-            long_text.setPlaceholderText(item.help)
+            long_text.setPlaceholderText(action_words(item.help))
             long_text.editing_finished.connect(self.on_input_committed)
             long_text.textChanged.connect(self.on_expression_text_changed)
             return long_text
         line = ExpressionLineEdit(False, self)
-        line.setPlaceholderText(item.help)
+        line.setPlaceholderText(action_words(item.help))
         if item.kind == registry.WORKFLOW:
             line.condition = True
             line.set_words(choices.get("workflows", []))

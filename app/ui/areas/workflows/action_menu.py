@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget, QWidgetAction
 
 from app.actions import registry
+from app.ui.action_words import action_words
 from app.ui.widgets.flow_style import FAMILIES, action_icon, family_title
 
 
@@ -64,10 +65,11 @@ class ActionMenu(QMenu):
                 continue
             self.sections[family] = self.addSection(family_title(family))
             for spec in members:
-                action = QAction(action_icon(spec.icon, spec.family), self.tr(spec.label), self)
+                icon = action_icon(spec.icon, spec.family)
+                action = QAction(icon, action_words(spec.label), self)
                 action.setObjectName(f"addStep_{spec.name}")
                 action.setData(spec.name)
-                action.setToolTip(self.tr(spec.result) if spec.result else "")
+                action.setToolTip(action_words(spec.result) if spec.result else "")
                 action.triggered.connect(lambda _=False, name=spec.name: self.chosen.emit(name))
                 self.addAction(action)
                 self.actions_by_family.setdefault(family, []).append(action)

@@ -48,6 +48,7 @@ from app.engine.editor_queries import (
     plain_reason,
 )
 from app.engine.validation import Problem, typed_names
+from app.ui.action_words import action_words
 from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, Card, FlowView
@@ -387,7 +388,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         steps = self.workflow.steps if self.workflow is not None else ()
         action = steps[position - 1].action if 0 < position <= len(steps) else ""
         spec = registry.get(action)
-        return self.tr(spec.label) if spec is not None else action
+        return action_words(spec.label) if spec is not None else action
 
     def _test_step(self, position: int) -> tuple[StepOutcome | None, str]:
         """A step in the Test run: its outcome, or words for where the run is."""
@@ -457,7 +458,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                 Card(
                     STEP,
                     position,
-                    f"{position + 1}. {self.tr(spec.label) if spec else step.action}",
+                    f"{position + 1}. {action_words(spec.label) if spec else step.action}",
                     step_summary(step.action, step.inputs, self.workflow_titles),
                     spec.family if spec else "",
                     spec.icon if spec else "",
@@ -536,7 +537,7 @@ class WorkflowEditor(EditsMixin, QWidget):
         spec = registry.get(step.action)
         self.step_panel.set_header(
             position,
-            self.tr(spec.label) if spec else step.action,
+            action_words(spec.label) if spec else step.action,
             spec.icon if spec else "",
             spec.family if spec else "",
             len(wf.steps),

@@ -20,6 +20,7 @@ from app.actions import registry
 from app.core.definitions import DataTypeDef, ParameterDef, RetryPolicy, StepDef, WorkflowDef
 from app.core.types import ValueType
 from app.engine.editor_queries import suggested_type
+from app.ui.action_words import action_words
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget as _Base
@@ -172,7 +173,7 @@ class EditsMixin(_Base):
         steps = list(self.workflow.steps)
         at = len(steps) if position is None else max(0, min(position, len(steps)))
         steps.insert(at, StepDef(action, defaults))
-        label = self.tr(spec.label) if spec else action
+        label = action_words(spec.label) if spec else action
         self._emit(
             dataclasses.replace(self.workflow, steps=tuple(steps)),
             self.tr("Add step {n} · {label}").format(n=at + 1, label=label),

@@ -43,6 +43,7 @@ from app.core import expressions
 from app.core.types import local_zone
 from app.engine.editor_queries import StepOutcome, free_name_from_label, plain_reason
 from app.engine.validation import check_fields
+from app.ui.action_words import action_words
 from app.ui.areas.scheduler.run_details import add_value
 from app.ui.areas.scheduler.run_details import value_text as run_value_text
 from app.ui.areas.workflows.api_section import ApiSection
@@ -532,4 +533,4 @@ def _tr(text: str) -> str:
 
 def titles(inputs: Any) -> dict[str, str]:
     """{input name: its title} of an ActionSpec's inputs."""
-    return {item.name: item.title for item in inputs}
+    return {item.name: action_words(item.title) for item in inputs}
