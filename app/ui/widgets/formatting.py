@@ -27,7 +27,11 @@ def relative(value: datetime, now: datetime | None = None) -> str:
 def duration(start: datetime | None, end: datetime | None) -> str:
     if start is None or end is None:
         return ""
-    seconds = (end - start).total_seconds()
+    return elapsed((end - start).total_seconds())
+
+
+def elapsed(seconds: float) -> str:
+    """`12 ms`, `1.4 s`, then as `span` words: how long a run or a step took."""
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 60:

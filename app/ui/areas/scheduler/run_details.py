@@ -282,7 +282,7 @@ class RunDetails(QWidget):
                 f"{step['step']} · {presenting.action_label(action)}",
                 self.tr("{status} · {duration}").format(
                     status=self.tr(status_words(status)),
-                    duration=duration_words(float(step["duration_ms"])),
+                    duration=formatting.elapsed(float(step["duration_ms"]) / 1000),
                 ),
             ],
         )
@@ -354,12 +354,3 @@ def times_in_words(text: str) -> str:
         return formatting.when_words(moment) if moment is not None else found.group(0)
 
     return _ISO_IN_TEXT.sub(words, text)
-
-
-def duration_words(milliseconds: float) -> str:
-    """`12 ms`, `1.4 s`, `2.5 min`: a step's duration."""
-    if milliseconds < 1000:
-        return f"{milliseconds:.0f} ms"
-    if milliseconds < 60_000:
-        return f"{milliseconds / 1000:.1f} s"
-    return f"{milliseconds / 60_000:.1f} min"

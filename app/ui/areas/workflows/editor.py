@@ -53,6 +53,7 @@ from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, Card, FlowView
 from app.ui.areas.workflows.inspector import StepPanel, WorkflowPanel, scrolled, titles
+from app.ui.widgets import formatting
 from app.ui.widgets.dynamic_data import only_when_badge
 from app.ui.widgets.expression_edit import scope_words
 from app.ui.widgets.flow_style import action_icon
@@ -452,7 +453,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                     status=self.tr("preview")
                     if _is_preview(outcome.result)
                     else self.tr(outcome.status),
-                    duration=_duration(outcome.duration_ms),
+                    duration=formatting.elapsed(outcome.duration_ms / 1000),
                 )
             cards.append(
                 Card(
@@ -711,10 +712,6 @@ def _parameters_text(parameters: tuple[ParameterDef, ...]) -> str:
 
 def _is_preview(result: Any) -> bool:
     return isinstance(result, dict) and result.get(CAPTURED) is True
-
-
-def _duration(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:

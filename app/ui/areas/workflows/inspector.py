@@ -48,6 +48,7 @@ from app.ui.areas.scheduler.run_details import add_value
 from app.ui.areas.scheduler.run_details import value_text as run_value_text
 from app.ui.areas.workflows.api_section import ApiSection
 from app.ui.areas.workflows.parameters import ParametersTable
+from app.ui.widgets import formatting
 from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
 from app.ui.widgets.flow_style import action_pixmap, family_colour
@@ -372,7 +373,7 @@ class StepPanel(QWidget):
             return
         text = self.tr("{status} in {duration}").format(
             status=self.tr(outcome.status).capitalize(),
-            duration=duration_text(outcome.duration_ms / 1000),
+            duration=formatting.elapsed(outcome.duration_ms / 1000),
         )
         if preview is not None:
             nothing = (
@@ -381,7 +382,7 @@ class StepPanel(QWidget):
                 else self.tr("nothing was sent")
             )
             text = self.tr("Previewed in {duration}: {nothing}").format(
-                duration=duration_text(outcome.duration_ms / 1000), nothing=nothing
+                duration=formatting.elapsed(outcome.duration_ms / 1000), nothing=nothing
             )
         if outcome.error:
             text += "\n" + outcome.error
@@ -417,7 +418,7 @@ class StepPanel(QWidget):
             return
         status = self.tr(outcome.status)
         text = self.tr("{status} in {duration}").format(
-            status=status.capitalize(), duration=duration_text(outcome.duration_ms / 1000)
+            status=status.capitalize(), duration=formatting.elapsed(outcome.duration_ms / 1000)
         )
         if outcome.error:
             text += "\n" + outcome.error
@@ -491,14 +492,6 @@ def email_html(preview: dict[str, Any]) -> str:
     body = str(preview.get("body") or "")
     # As text, an HTML body too (its source: its markup and links are not run here).
     return f"{head}<hr>{html.escape(body).replace(chr(10), '<br>')}"
-
-
-def duration_text(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
 
 
 def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
