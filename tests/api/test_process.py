@@ -111,9 +111,7 @@ def test_an_answered_run_survives_a_kill_and_its_key_a_restart(
     assert api_runner.stop() == 0
 
 
-def test_a_busy_address_is_a_one_line_error(
-    api_runner: ApiRunner, data_dir: Path, cli: Any
-) -> None:
+def test_a_busy_address_is_a_one_line_error(api_runner: ApiRunner, data_dir: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
@@ -121,8 +119,8 @@ def test_a_busy_address_is_a_one_line_error(
         result = cueflow_run(data_dir, "runner", "--api", f"127.0.0.1:{port}")
     assert result.code == 2
     assert result.err.count("\n") == 1 and "cannot listen" in result.err
-    for bad in ("nohost", "127.0.0.1:99999", "[::1:80"):  # refused before anything starts
-        result = cli("runner", "--api", bad)
+    for bad in ("nohost", "127.0.0.1:99999", "[::1:80"):
+        result = cueflow_run(data_dir, "runner", "--api", bad)
         assert result.code == 2 and result.err.startswith("cueflow: --api:"), result
 
 
