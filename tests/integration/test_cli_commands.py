@@ -398,7 +398,9 @@ def test_a_terminal_gets_a_header_and_colour_unless_no_color(
 # --- importing many things -------------------------------------------------------------------
 
 
-def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Path) -> None:
+def test_importing_100000_things_keeps_every_check(
+    data_dir: Path, tmp_path: Path, cli: Any
+) -> None:
     from benchmarks.things_import import things_file
 
     path = tmp_path / "things.json"
@@ -407,7 +409,7 @@ def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Pat
     assert result.code == 0, result.err
     assert result.out.strip() == "imported 0 workflows, 1 data type, 100000 things, 0 triggers"
     assert result.err == ""  # no terminal: no progress bar
-    listed = cueflow_run(data_dir, "things", "User", "--json").json()
+    listed = cli("things", "User", "--json").json()  # (in this process: no start-up)
     assert len(listed) == 100_000 and len({t["id"] for t in listed}) == 100_000
     assert {"email": "user7@example.com", "name": "User 7", "age": 7} in [
         {k: v for k, v in t.items() if k != "id"} for t in listed[:20]
@@ -416,9 +418,9 @@ def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Pat
     text = things_file(1_000).replace('"User 500", "age": 50', '"User 500", "age": "old"')
     bad = tmp_path / "bad.json"
     bad.write_text(text.replace('"User"', '"Member"'))
-    refused = cueflow_run(data_dir, "import", str(bad))
+    refused = cli("import", str(bad))
     assert refused.code == 2 and "things.Member[501].age" in refused.err, refused.err
-    assert "Member" not in cueflow_run(data_dir, "export").out
+    assert "Member" not in cli("export").out
 
 
 def test_import_draws_its_progress_on_a_terminal_stderr(
