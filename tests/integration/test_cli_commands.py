@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from app.core.types import local_zone
-from tests.conftest import EXAMPLES, ROOT, cueflow_run
+from tests.conftest import EXAMPLES, ROOT, Result, cueflow_run
 
 FLOWS = """
 cueflow: 1
@@ -305,31 +305,36 @@ def test_a_bad_time_of_day_is_refused(cli: Any, flows: None, when: str, reason: 
 # --- global options before or after the command ----------------------------------------------
 
 
-def test_global_options_go_before_or_after_the_command(tmp_path: Path, data_dir: Path) -> None:
-    other = tmp_path / "other"
-    env = {k: v for k, v in os.environ.items() if k != "CUEFLOW_DATA_DIR"}
+def test_global_options_go_before_or_after_the_command(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Argument parsing: main() in this process, as `python -m app` calls it."""
+    from app.cli import main
 
-    def cueflow(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "app", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-        )
+    other = tmp_path / "other"
+    monkeypatch.delenv("CUEFLOW_DATA_DIR")
+
+    def cueflow(*args: str) -> Result:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
 
     birthday = str(EXAMPLES / "birthday.yaml")
-    assert cueflow("import", birthday, "--data-dir", str(other)).returncode == 0
+    assert cueflow("import", birthday, "--data-dir", str(other)).code == 0
     after = cueflow("things", "User", "--json", "--data-dir", str(other), "-v")
     before = cueflow("--data-dir", str(other), "-v", "things", "User", "--json")
-    assert after.returncode == before.returncode == 0, after.stderr
-    assert after.stdout == before.stdout and '"Ada"' in after.stdout
+    assert after.code == before.code == 0, after.err
+    assert after.out == before.out and '"Ada"' in after.out
+    assert "INFO app: data folder" in after.err and "INFO app: data folder" in before.err
     nested = cueflow("thing", "add", "User", "-f", "name=Cy", "--data-dir", str(other))
-    assert nested.returncode == 0, nested.stderr
+    assert nested.code == 0, nested.err
     assert (other / "cueflow.db").exists() and not (data_dir / "cueflow.db").exists()
     debug = cueflow("runs", "--debug", "--data-dir", str(other))
-    assert debug.returncode == 0
+    assert debug.code == 0
 
 
 # --- output that composes -------------------------------------------------------------------
