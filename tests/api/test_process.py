@@ -10,6 +10,7 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -51,9 +52,12 @@ class ApiRunner:
 
 
 @pytest.fixture
-def api_runner(data_dir: Path) -> Iterator[ApiRunner]:
+def api_runner(data_dir: Path, cli: Any) -> Iterator[ApiRunner]:
+    """The runner is a real process; the other commands run in this process (`cli`:
+    the same main(), output and exit code, without ~1 s of start-up each) — still
+    another process than the runner's."""
     (data_dir / "flows.yaml").write_text(FLOWS)
-    assert cueflow_run(data_dir, "import", str(data_dir / "flows.yaml")).code == 0
+    assert cli("import", str(data_dir / "flows.yaml")).code == 0
     runner = ApiRunner(data_dir)
     yield runner
     if runner.proc is not None:
@@ -62,47 +66,47 @@ def api_runner(data_dir: Path) -> Iterator[ApiRunner]:
 
 
 def test_a_token_revoked_by_another_process_is_refused_at_once(
-    api_runner: ApiRunner, data_dir: Path
+    api_runner: ApiRunner, cli: Any
 ) -> None:
-    made = cueflow_run(data_dir, "api", "token", "create", "site")
+    made = cli("api", "token", "create", "site")
     assert made.code == 0 and "shown only now" in made.err
     token = made.out.strip()
-    listed = cueflow_run(data_dir, "api", "token", "list", "--json")
+    listed = cli("api", "token", "list", "--json")
     assert [row["label"] for row in json.loads(listed.out)] == ["site"]
     assert token not in listed.out
-    plain = cueflow_run(data_dir, "api", "token", "list")
+    plain = cli("api", "token", "list")
     assert plain.code == 0 and plain.out.startswith("site  made ")
     url = api_runner.start()
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, timeout=30) as client:
         ok = client.post(WF + "every_type", json={"words": "x"}, headers=headers)
         assert ok.status_code == 200, ok.text
-        assert cueflow_run(data_dir, "api", "token", "revoke", "site").code == 0
+        assert cli("api", "token", "revoke", "site").code == 0
         refused = client.post(WF + "every_type", json={"words": "x"}, headers=headers)
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"].startswith("Bearer")
-    runs = json.loads(cueflow_run(data_dir, "runs", "--json").out)
+    runs = json.loads(cli("runs", "--json").out)
     assert [r["origin"] for r in runs if r["workflow"] == "every_type"] == ["api:site"]
     assert api_runner.stop() == 0
 
 
 def test_an_answered_run_survives_a_kill_and_its_key_a_restart(
-    api_runner: ApiRunner, data_dir: Path
+    api_runner: ApiRunner, cli: Any
 ) -> None:
-    assert cueflow_run(data_dir, "pause").code == 0  # runs wait in the ledger
+    assert cli("pause").code == 0  # runs wait in the ledger
     url = api_runner.start()
     with httpx.Client(base_url=url, timeout=30) as client:
         first = client.post(WF + "at_once", json={"note": "x"}, headers={"Idempotency-Key": "z"})
     assert first.status_code == 202
     run_id = first.json()["run_id"]
     api_runner.stop(signal.SIGKILL)
-    assert cueflow_run(data_dir, "resume").code == 0
+    assert cli("resume").code == 0
     url = api_runner.start()
     with httpx.Client(base_url=url, timeout=30) as client:
         wait_until(lambda: client.get(f"/api/1.1/runs/{run_id}").status_code == 200)
         again = client.post(WF + "at_once", json={"note": "x"}, headers={"Idempotency-Key": "z"})
     assert again.json()["run_id"] == run_id
-    runs = json.loads(cueflow_run(data_dir, "runs", "--json").out)
+    runs = json.loads(cli("runs", "--json").out)
     assert [r["status"] for r in runs if r["workflow"] == "at_once"] == ["succeeded"]
     assert api_runner.stop() == 0
 
@@ -120,9 +124,9 @@ def test_a_busy_address_is_a_one_line_error(api_runner: ApiRunner, data_dir: Pat
         assert result.code == 2 and result.err.startswith("cueflow: --api:"), result
 
 
-def test_the_runner_serves_when_api_enabled_is_yes(api_runner: ApiRunner, data_dir: Path) -> None:
-    assert cueflow_run(data_dir, "settings", "set", "api.enabled", "yes").code == 0
-    assert cueflow_run(data_dir, "settings", "set", "api.listen", "127.0.0.1:0").code == 0
+def test_the_runner_serves_when_api_enabled_is_yes(api_runner: ApiRunner, cli: Any) -> None:
+    assert cli("settings", "set", "api.enabled", "yes").code == 0
+    assert cli("settings", "set", "api.listen", "127.0.0.1:0").code == 0
     url = api_runner.start(listen=None)
     with httpx.Client(base_url=url, timeout=30) as client:
         assert client.post(WF + "picky", json={"n": 4}).json()["response"] == {"n": 4}

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from app.core.types import local_zone
-from tests.conftest import EXAMPLES, ROOT, cueflow_run
+from tests.conftest import EXAMPLES, ROOT, Result, cueflow_run
 
 FLOWS = """
 cueflow: 1
@@ -305,31 +305,36 @@ def test_a_bad_time_of_day_is_refused(cli: Any, flows: None, when: str, reason: 
 # --- global options before or after the command ----------------------------------------------
 
 
-def test_global_options_go_before_or_after_the_command(tmp_path: Path, data_dir: Path) -> None:
-    other = tmp_path / "other"
-    env = {k: v for k, v in os.environ.items() if k != "CUEFLOW_DATA_DIR"}
+def test_global_options_go_before_or_after_the_command(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Argument parsing: main() in this process, as `python -m app` calls it."""
+    from app.cli import main
 
-    def cueflow(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "app", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-        )
+    other = tmp_path / "other"
+    monkeypatch.delenv("CUEFLOW_DATA_DIR")
+
+    def cueflow(*args: str) -> Result:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
 
     birthday = str(EXAMPLES / "birthday.yaml")
-    assert cueflow("import", birthday, "--data-dir", str(other)).returncode == 0
+    assert cueflow("import", birthday, "--data-dir", str(other)).code == 0
     after = cueflow("things", "User", "--json", "--data-dir", str(other), "-v")
     before = cueflow("--data-dir", str(other), "-v", "things", "User", "--json")
-    assert after.returncode == before.returncode == 0, after.stderr
-    assert after.stdout == before.stdout and '"Ada"' in after.stdout
+    assert after.code == before.code == 0, after.err
+    assert after.out == before.out and '"Ada"' in after.out
+    assert "INFO app: data folder" in after.err and "INFO app: data folder" in before.err
     nested = cueflow("thing", "add", "User", "-f", "name=Cy", "--data-dir", str(other))
-    assert nested.returncode == 0, nested.stderr
+    assert nested.code == 0, nested.err
     assert (other / "cueflow.db").exists() and not (data_dir / "cueflow.db").exists()
     debug = cueflow("runs", "--debug", "--data-dir", str(other))
-    assert debug.returncode == 0
+    assert debug.code == 0
 
 
 # --- output that composes -------------------------------------------------------------------
@@ -398,7 +403,9 @@ def test_a_terminal_gets_a_header_and_colour_unless_no_color(
 # --- importing many things -------------------------------------------------------------------
 
 
-def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Path) -> None:
+def test_importing_100000_things_keeps_every_check(
+    data_dir: Path, tmp_path: Path, cli: Any
+) -> None:
     from benchmarks.things_import import things_file
 
     path = tmp_path / "things.json"
@@ -407,7 +414,7 @@ def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Pat
     assert result.code == 0, result.err
     assert result.out.strip() == "imported 0 workflows, 1 data type, 100000 things, 0 triggers"
     assert result.err == ""  # no terminal: no progress bar
-    listed = cueflow_run(data_dir, "things", "User", "--json").json()
+    listed = cli("things", "User", "--json").json()  # (in this process: no start-up)
     assert len(listed) == 100_000 and len({t["id"] for t in listed}) == 100_000
     assert {"email": "user7@example.com", "name": "User 7", "age": 7} in [
         {k: v for k, v in t.items() if k != "id"} for t in listed[:20]
@@ -416,9 +423,9 @@ def test_importing_100000_things_keeps_every_check(data_dir: Path, tmp_path: Pat
     text = things_file(1_000).replace('"User 500", "age": 50', '"User 500", "age": "old"')
     bad = tmp_path / "bad.json"
     bad.write_text(text.replace('"User"', '"Member"'))
-    refused = cueflow_run(data_dir, "import", str(bad))
+    refused = cli("import", str(bad))
     assert refused.code == 2 and "things.Member[501].age" in refused.err, refused.err
-    assert "Member" not in cueflow_run(data_dir, "export").out
+    assert "Member" not in cli("export").out
 
 
 def test_import_draws_its_progress_on_a_terminal_stderr(

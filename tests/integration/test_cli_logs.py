@@ -127,15 +127,18 @@ def test_a_foreground_runner_under_journald_logs_to_stderr(tmp_path: Path, data_
         ["things", "Nothing"],
     ],
 )
-def test_verbose_and_debug_on_every_command(data_dir: Path, args: list[str]) -> None:
-    quiet = cueflow_run(data_dir, *args)
-    verbose = cueflow_run(data_dir, *args, "-v")
-    debug = cueflow_run(data_dir, "--debug", *args)
+def test_verbose_and_debug_on_every_command(data_dir: Path, args: list[str], cli: Any) -> None:
+    """In this process (main() gives stderr and the log level back after each command,
+    checked below); the foreground runner above shows -v in a real process."""
+    quiet = cli(*args)
+    verbose = cli(*args, "-v")
+    debug = cli("--debug", *args)
     assert quiet.code == verbose.code == debug.code
     assert "INFO app: data folder" not in quiet.err
     assert f"INFO app: data folder {data_dir}; log {data_dir / 'cueflow.log'}" in verbose.err
     assert "INFO app: data folder" in debug.err
     assert quiet.out == verbose.out == debug.out
+    assert not [h for h in logging.getLogger().handlers if h.get_name() == "cueflow-stderr"]
 
 
 def test_an_internal_error_is_one_line_and_its_traceback_goes_to_the_log(

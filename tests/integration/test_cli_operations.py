@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,11 +117,11 @@ def test_bash_completion_loads_and_completes_commands_and_options(docs: Path) ->
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="no bash on this machine")
 def test_bash_completes_workflow_names_from_the_data_folder(
-    docs: Path, tmp_path: Path, data_dir: Path
+    docs: Path, tmp_path: Path, data_dir: Path, cli: Any
 ) -> None:
-    from tests.conftest import EXAMPLES, cueflow_run
+    from tests.conftest import EXAMPLES
 
-    assert cueflow_run(data_dir, "import", str(EXAMPLES / "birthday.yaml")).code == 0
+    assert cli("import", str(EXAMPLES / "birthday.yaml")).code == 0  # (bash runs cueflow)
     bin_dir = tmp_path / "bin"  # `cueflow` on the PATH, as the .deb installs it
     bin_dir.mkdir()
     shim = bin_dir / "cueflow"

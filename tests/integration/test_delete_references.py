@@ -17,7 +17,6 @@ from app.engine.runner import Runner
 from app.storage import catalog
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.conftest import cueflow_run
 
 # The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
 pytestmark = pytest.mark.both_databases
@@ -56,31 +55,34 @@ workflows:
 """
 
 
-def _ok(data_dir: Path, *args: str) -> str:
-    done = cueflow_run(data_dir, *args)
+def _ok(cli: Any, *args: str, folder: Path | None = None) -> str:
+    """`cueflow …` in this process (`cli`): not about the process boundary."""
+    done = cli(*args, folder=folder)
     assert done.code == 0, (args, done.err)
-    return done.out
+    return str(done.out)
 
 
-def _things(data_dir: Path) -> dict[str, Any]:
+def _things(cli: Any, folder: Path | None = None) -> dict[str, Any]:
     return {
-        kind: {t.pop("id"): t for t in json.loads(_ok(data_dir, "things", kind, "--json"))}
+        kind: {
+            t.pop("id"): t for t in json.loads(_ok(cli, "things", kind, "--json", folder=folder))
+        }
         for kind in ("Person", "Team")
     }
 
 
-def _upcoming(data_dir: Path) -> dict[str, Any]:
-    runs = json.loads(_ok(data_dir, "runs", "--upcoming", "--json"))
+def _upcoming(cli: Any, folder: Path | None = None) -> dict[str, Any]:
+    runs = json.loads(_ok(cli, "runs", "--upcoming", "--json", folder=folder))
     return {r["id"]: (r["workflow"], r["params"], r["run_as"]) for r in runs}
 
 
-def test_delete_then_export_imports_into_a_fresh_folder(tmp_path: Path, data_dir: Path) -> None:
+def test_delete_then_export_imports_into_a_fresh_folder(tmp_path: Path, cli: Any) -> None:
     source = tmp_path / "people.yaml"
     source.write_text(FILE)
-    _ok(data_dir, "import", str(source))
+    _ok(cli, "import", str(source))
     later = ("--at", "+3d")
     kept = _ok(
-        data_dir,
+        cli,
         "schedule",
         "greet",
         "-p",
@@ -91,13 +93,13 @@ def test_delete_then_export_imports_into_a_fresh_folder(tmp_path: Path, data_dir
         'crowd=["bob", "cy", "bob"]',
         *later,
     ).strip()
-    lost_param = _ok(data_dir, "schedule", "greet", "-p", "who=bob", *later).strip()
-    lost_user = _ok(data_dir, "schedule", "greet", "-p", "who=ada", "--as", "bob", *later).strip()
-    _ok(data_dir, "schedule", "greet", "-p", "who=bob", "--every", "1 day")
+    lost_param = _ok(cli, "schedule", "greet", "-p", "who=bob", *later).strip()
+    lost_user = _ok(cli, "schedule", "greet", "-p", "who=ada", "--as", "bob", *later).strip()
+    _ok(cli, "schedule", "greet", "-p", "who=bob", "--every", "1 day")
 
-    _ok(data_dir, "thing", "delete", "bob")
+    _ok(cli, "thing", "delete", "bob")
 
-    things = _things(data_dir)
+    things = _things(cli)
     assert things == {
         "Person": {
             "cy": {"name": "Cy", "friends": []},
@@ -108,9 +110,9 @@ def test_delete_then_export_imports_into_a_fresh_folder(tmp_path: Path, data_dir
             "blue": {"title": "Blue", "lead": "ada", "members": ["cy"]},
         },
     }
-    upcoming = _upcoming(data_dir)
+    upcoming = _upcoming(cli)
     assert upcoming == {kept: ("greet", {"who": "ada", "crowd": ["cy"]}, None)}
-    history = {r["id"]: r for r in json.loads(_ok(data_dir, "runs", "--json"))}
+    history = {r["id"]: r for r in json.loads(_ok(cli, "runs", "--json"))}
     assert history[lost_param]["status"] == "cancelled"
     assert "parameter 'who' was Person bob, which was deleted" in history[lost_param]["error"]
     assert history[lost_user]["status"] == "cancelled"
@@ -118,12 +120,12 @@ def test_delete_then_export_imports_into_a_fresh_folder(tmp_path: Path, data_dir
     assert not [r for r in history.values() if r["status"] == "scheduled" and r["id"] != kept]
 
     backup = tmp_path / "backup.yaml"
-    _ok(data_dir, "export", "--things", "-o", str(backup))
+    _ok(cli, "export", "--things", "-o", str(backup))
     fresh = tmp_path / "fresh"
-    imported = cueflow_run(fresh, "import", str(backup))
+    imported = cli("import", str(backup), folder=fresh)
     assert imported.code == 0, imported.err
-    assert _things(fresh) == things
-    assert _upcoming(fresh) == upcoming
+    assert _things(cli, fresh) == things
+    assert _upcoming(cli, fresh) == upcoming
 
 
 def test_the_delete_thing_step_drops_references_in_its_transaction(db: Database) -> None:

@@ -23,7 +23,7 @@ from app.storage import ledger, schedules
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.conftest import StartClock, cueflow_process, cueflow_run
+from tests.conftest import StartClock, cueflow_process
 from tests.support.waiting import wait_until
 
 # The same tests on SQLite and on PostgreSQL (tests/conftest.py: backend).
@@ -277,15 +277,16 @@ def runner_proc(data_dir: Path, db: Database, monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.slow
 def test_every_two_seconds_against_a_running_runner(
-    data_dir: Path, db: Database, runner_proc: Any
+    db: Database, runner_proc: Any, cli: Any
 ) -> None:
+    # The runner is the process; the commands run in this process (`cli`).
     import_text(db, FLOWS)
-    started = cueflow_run(data_dir, "schedule", "tick", "--every", "2 seconds", "--at", "+1s")
+    started = cli("schedule", "tick", "--every", "2 seconds", "--at", "+1s")
     assert started.code == 0, started.err
     schedule_id = started.out.strip()
 
     def done() -> list[dict[str, Any]]:
-        runs = cueflow_run(data_dir, "runs", "--json").json()
+        runs = cli("runs", "--json").json()
         return [r for r in runs if r["schedule_id"] == schedule_id]
 
     wait_until(lambda: sum(r["status"] == "succeeded" for r in done()) >= 3, timeout=15, every=0.3)
@@ -295,7 +296,7 @@ def test_every_two_seconds_against_a_running_runner(
     assert [r["status"] for r in runs if r["status"] == "scheduled"] == ["scheduled"]
     times = sorted(datetime.fromisoformat(r["scheduled_for"]) for r in succeeded)
     assert {round((b - a).total_seconds()) for a, b in itertools.pairwise(times)} == {2}
-    cueflow_run(data_dir, "cancel", schedule_id)
+    assert cli("cancel", schedule_id).code == 0
     with db.read() as session:
         assert (
             session.scalar(

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -43,8 +43,10 @@ def url(server: PostgresServer) -> Iterator[str]:
     server.drop(made)
 
 
-def team(data_dir: Path, url: str, *args: str) -> Result:
-    return cueflow_run(data_dir, "--database-url", url, *args)
+def team(cli: Any, url: str, *args: str) -> Result:
+    """`cueflow --database-url URL …` in this process (`cli`: the same main(), output and
+    exit code): the runners are the processes these tests are about."""
+    return cast(Result, cli("--database-url", url, *args))
 
 
 def start_runner(data_dir: Path, url: str) -> subprocess.Popen[str]:
@@ -64,48 +66,45 @@ def start_runner(data_dir: Path, url: str) -> subprocess.Popen[str]:
     return proc
 
 
-def runners(data_dir: Path, url: str) -> list[dict[str, object]]:
-    result = team(data_dir, url, "runners", "--json")
+def runners(cli: Any, url: str) -> list[dict[str, object]]:
+    result = team(cli, url, "runners", "--json")
     assert result.code == 0, result.err
     rows: list[dict[str, object]] = json.loads(result.out)
     return rows
 
 
 def test_two_runners_share_one_database_and_sign_off_on_sigterm(
-    data_dir: Path, url: str, tmp_path: Path
+    data_dir: Path, url: str, tmp_path: Path, cli: Any
 ) -> None:
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS, encoding="utf-8")
-    assert team(data_dir, url, "import", str(flows)).code == 0
-    assert runners(data_dir, url) == []
+    assert team(cli, url, "import", str(flows)).code == 0
+    assert runners(cli, url) == []
     first = start_runner(data_dir, url)
     second = start_runner(data_dir, url)  # the same folder: joins, does not exit
     try:
-        wait_until(lambda: len(runners(data_dir, url)) == 2, timeout=20)
-        assert sorted(int(str(r["pid"])) for r in runners(data_dir, url)) == sorted(
+        wait_until(lambda: len(runners(cli, url)) == 2, timeout=20)
+        assert sorted(int(str(r["pid"])) for r in runners(cli, url)) == sorted(
             [first.pid, second.pid]
         )
-        ids = [
-            team(data_dir, url, "schedule", "note", "-p", f"text=n{i}").out.strip()
-            for i in range(6)
-        ]
+        ids = [team(cli, url, "schedule", "note", "-p", f"text=n{i}").out.strip() for i in range(6)]
         assert all(ids)
 
         def done() -> bool:
-            rows = json.loads(team(data_dir, url, "runs", "--json").out)
+            rows = json.loads(team(cli, url, "runs", "--json").out)
             return sum(r["status"] == "succeeded" for r in rows) == 6
 
         wait_until(done, timeout=30)
-        notes = team(data_dir, url, "things", "Note", "--json")
+        notes = team(cli, url, "things", "Note", "--json")
         assert len(json.loads(notes.out)) == 6
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=15) == 0
-        assert [int(str(r["pid"])) for r in runners(data_dir, url)] == [second.pid]
-        text = team(data_dir, url, "runners")
+        assert [int(str(r["pid"])) for r in runners(cli, url)] == [second.pid]
+        text = team(cli, url, "runners")
         assert f"process {second.pid}" in text.out and (
             "run in flight" in text.out or "runs in flight" in text.out
         )
-        assert "schedulers: 1 running" in team(data_dir, url, "runs").err  # status: stderr
+        assert "schedulers: 1 running" in team(cli, url, "runs").err  # status: stderr
     finally:
         for proc in (first, second):
             if proc.poll() is None:
@@ -124,40 +123,40 @@ def test_an_unreachable_database_url_is_one_line_and_exit_2(data_dir: Path) -> N
 
 
 def test_db_copy_moves_a_folder_with_history_and_refuses_a_non_empty_target(
-    data_dir: Path, url: str, server: PostgresServer, tmp_path: Path
+    data_dir: Path, url: str, server: PostgresServer, tmp_path: Path, cli: Any
 ) -> None:
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS, encoding="utf-8")
-    assert cueflow_run(data_dir, "import", str(flows)).code == 0
-    assert cueflow_run(data_dir, "run", "note", "-p", "text=past").code == 0
-    assert cueflow_run(data_dir, "schedule", "note", "-p", "text=later", "--at", "+1h").code == 0
-    before = json.loads(cueflow_run(data_dir, "runs", "--json").out)
+    assert cli("import", str(flows)).code == 0
+    assert cli("run", "note", "-p", "text=past").code == 0
+    assert cli("schedule", "note", "-p", "text=later", "--at", "+1h").code == 0
+    before = json.loads(cli("runs", "--json").out)
     copied = cueflow_run(data_dir, "db", "copy", "--to", url)
     assert copied.code == 0, copied.err
     assert "every table's row count matches" in copied.out
     assert "secret" not in copied.out
-    after = json.loads(team(data_dir, url, "runs", "--json").out)
+    after = json.loads(team(cli, url, "runs", "--json").out)
     assert after == before
-    assert [n["text"] for n in json.loads(team(data_dir, url, "things", "Note", "--json").out)] == [
+    assert [n["text"] for n in json.loads(team(cli, url, "things", "Note", "--json").out)] == [
         "past"
     ]
     # IDs go on after the copied rows: a new thing does not collide.
-    assert team(data_dir, url, "thing", "add", "Note", "-f", "text=new").code == 0
-    again = cueflow_run(data_dir, "db", "copy", "--to", url)
+    assert team(cli, url, "thing", "add", "Note", "-f", "text=new").code == 0
+    again = cli("db", "copy", "--to", url)
     assert again.code == 2 and "is not empty" in again.err
-    assert len(json.loads(team(data_dir, url, "runs", "--json").out)) == len(before)
+    assert len(json.loads(team(cli, url, "runs", "--json").out)) == len(before)
     wrong = cueflow_run(data_dir, "db", "copy", "--to", "sqlite:///elsewhere.db")
     assert wrong.code == 2 and "postgresql://" in wrong.err
 
 
-def test_runners_on_a_data_folder_lists_its_one_scheduler(data_dir: Path, runner: Any) -> None:
+def test_runners_on_a_data_folder_lists_its_one_scheduler(runner: Any, cli: Any) -> None:
     """On SQLite: the folder's scheduler from its heartbeat file (no schedulers rows)."""
-    none = cueflow_run(data_dir, "runners", "--json")
+    none = cli("runners", "--json")
     assert none.code == 0 and json.loads(none.out) == []
-    assert "no scheduler running" in cueflow_run(data_dir, "runners").out
+    assert "no scheduler running" in cli("runners").out
     runner.start()
-    wait_until(lambda: len(json.loads(cueflow_run(data_dir, "runners", "--json").out)) == 1)
-    [row] = json.loads(cueflow_run(data_dir, "runners", "--json").out)
+    wait_until(lambda: len(json.loads(cli("runners", "--json").out)) == 1)
+    [row] = json.loads(cli("runners", "--json").out)
     assert row["pid"] == runner.pid and row["runs_in_flight"] == 0
 
 
@@ -203,16 +202,16 @@ def test_a_database_url_of_invalid_utf8_is_refused(data_dir: Path) -> None:
 
 
 def test_db_copy_tells_its_progress_bar_every_row_it_moves(
-    data_dir: Path, url: str, tmp_path: Path
+    data_dir: Path, url: str, tmp_path: Path, cli: Any
 ) -> None:
     from app.storage.copy import copy_database, source_rows
     from app.storage.db import open_database
 
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS, encoding="utf-8")
-    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    assert cli("import", str(flows)).code == 0
     for n in range(3):
-        assert cueflow_run(data_dir, "run", "note", "-p", f"text={n}").code == 0
+        assert cli("run", "note", "-p", f"text={n}").code == 0
     source, target = open_database(data_dir), open_database(url)
     try:
         told: list[int] = []

@@ -7,10 +7,11 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Result, cueflow_process, cueflow_run
+from tests.conftest import ROOT, Result, cueflow_process
 from tests.support.processes import RunnerProcess
 from tests.support.reliability import TERMINAL, query
 from tests.support.waiting import wait_until
@@ -29,14 +30,15 @@ workflows:
 
 
 @pytest.fixture
-def flows(data_dir: Path, tmp_path: Path) -> None:
+def flows(tmp_path: Path, cli: Any) -> None:
+    """The workflows imported (in this process: the runners are the processes tested)."""
     path = tmp_path / "flows.yaml"
     path.write_text(FLOWS)
-    assert cueflow_run(data_dir, "import", str(path)).code == 0
+    assert cli("import", str(path)).code == 0
 
 
 def test_two_runners_started_together_exactly_one_owns_the_folder(
-    data_dir: Path, flows: None
+    data_dir: Path, flows: None, cli: Any
 ) -> None:
     first = cueflow_process(data_dir, "runner")
     second = cueflow_process(data_dir, "runner")
@@ -58,7 +60,7 @@ def test_two_runners_started_together_exactly_one_owns_the_folder(
         assert winner.stdout is not None
         assert winner.stdout.readline().startswith("Cueflow runner for")
         # The one scheduler stays and really runs things.
-        run_id = cueflow_run(data_dir, "schedule", "note", "-p", "n=x").out.strip()
+        run_id = cli("schedule", "note", "-p", "n=x").out.strip()
         wait_until(
             lambda: (
                 query(data_dir, "SELECT status FROM runs WHERE id=?", run_id)[0]["status"]
@@ -133,22 +135,23 @@ def test_twenty_parallel_schedules_against_a_running_runner_each_run_once(
 
 
 def test_runs_prints_the_scheduler_state_first(
-    data_dir: Path, flows: None, runner: RunnerProcess
+    flows: None, runner: RunnerProcess, cli: Any
 ) -> None:
-    """The runner's heartbeat shows in `cueflow runs` (its stderr): running while it runs."""
-    idle = cueflow_run(data_dir, "runs")
+    """The runner's heartbeat shows in `cueflow runs` (its stderr): running while it runs.
+    (`runs` in this process: the runner is the other process.)"""
+    idle = cli("runs")
     assert idle.code == 0
     runner.start()
 
     def heartbeat_shown() -> Result | None:
-        result = cueflow_run(data_dir, "runs")
+        result = cli("runs")
         first = result.err.splitlines()[0] if result.err else ""  # status: on stderr
         return result if "running" in first.lower() and "not" not in first.lower() else None
 
     busy = wait_until(heartbeat_shown, timeout=10, every=0.1)
     assert busy.code == 0
     runner.stop()
-    stopped = cueflow_run(data_dir, "runs")
+    stopped = cli("runs")
     first_lines = [r.err.splitlines()[0] if r.err else "" for r in (idle, busy, stopped)]
     assert all("scheduler" in line.lower() for line in first_lines), first_lines
     assert "running" in first_lines[1].lower(), first_lines

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine
 
 from app.storage.db import SCHEMA_HEAD, alembic_config, current_revision, init_db
-from tests.conftest import cueflow_run
 from tests.support.reliability import integrity
 
 pytestmark = pytest.mark.timeout(60)
@@ -109,9 +109,9 @@ def test_migrating_a_populated_first_schema_keeps_rows_and_a_backup(data_dir: Pa
     assert _read(backup) == before
 
 
-def test_the_migrated_database_works_from_the_command_line(data_dir: Path) -> None:
+def test_the_migrated_database_works_from_the_command_line(data_dir: Path, cli: Any) -> None:
     _old_database(data_dir / "cueflow.db")
-    upcoming = cueflow_run(data_dir, "runs", "--upcoming", "--json")
+    upcoming = cli("runs", "--upcoming", "--json")
     assert upcoming.code == 0, upcoming.err
     [row] = upcoming.json()
     assert (row["id"], row["params"], row["run_as"], row["parent_id"]) == (
@@ -120,7 +120,7 @@ def test_the_migrated_database_works_from_the_command_line(data_dir: Path) -> No
         "u1",
         "r_done",
     )
-    ran = cueflow_run(data_dir, "run", "greet", "-p", "user=u1", "--json")
+    ran = cli("run", "greet", "-p", "user=u1", "--json")
     assert ran.code == 0, ran.err
     assert ran.json()["status"] == "succeeded"
     assert (data_dir / "cueflow.db.bak-0001").exists()
@@ -157,51 +157,52 @@ workflows:
 """
 
 
-def _things(folder: Path) -> list[dict[str, object]]:
-    done = cueflow_run(folder, "things", "User", "--json")
+def _things(cli: Any, folder: Path) -> list[dict[str, object]]:
+    done = cli("things", "User", "--json", folder=folder)
     assert done.code == 0, done.err
     return sorted(done.json(), key=lambda t: t["id"])
 
 
-def _upcoming(folder: Path) -> list[dict[str, object]]:
-    done = cueflow_run(folder, "runs", "--upcoming", "--json")
+def _upcoming(cli: Any, folder: Path) -> list[dict[str, object]]:
+    done = cli("runs", "--upcoming", "--json", folder=folder)
     assert done.code == 0, done.err
     keys = ("id", "workflow", "status", "scheduled_for", "params", "run_as", "attempt")
     return sorted(({k: r[k] for k in keys} for r in done.json()), key=lambda r: str(r["id"]))
 
 
 def test_export_things_then_import_into_an_empty_folder_reproduces_everything(
-    data_dir: Path, tmp_path: Path
+    data_dir: Path, tmp_path: Path, cli: Any
 ) -> None:
+    # Not about the process boundary: the commands run in this process (`cli`).
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS)
-    assert cueflow_run(data_dir, "import", str(flows)).code == 0
-    ada, bob = sorted(_things(data_dir), key=lambda t: str(t["name"]))
+    assert cli("import", str(flows)).code == 0
+    ada, bob = sorted(_things(cli, data_dir), key=lambda t: str(t["name"]))
     for args in (
         ["-p", f"user={ada['id']}", "--at", "2099-01-01T10:00:00+00:00"],
         ["-p", f"user={bob['id']}", "-p", "note=späť ✓", "--at", "+3d", "--as", str(ada["id"])],
         ["-p", f"user={ada['id']}", "-p", "when=2030-05-05T05:05:05+02:00", "--at", "+90m"],
     ):
-        done = cueflow_run(data_dir, "schedule", "greet", *args)
+        done = cli("schedule", "greet", *args)
         assert done.code == 0, done.err
-    before = _upcoming(data_dir)
+    before = _upcoming(cli, data_dir)
     assert len(before) == 3
 
     exported = tmp_path / "all.yaml"
-    assert cueflow_run(data_dir, "export", "--things", "-o", str(exported)).code == 0
+    assert cli("export", "--things", "-o", str(exported)).code == 0
     assert "runs:" in exported.read_text(encoding="utf-8")
 
     other = tmp_path / "elsewhere"
-    imported = cueflow_run(other, "import", str(exported))
+    imported = cli("import", str(exported), folder=other)
     assert imported.code == 0, imported.err
 
-    assert _upcoming(other) == before
-    assert _things(other) == _things(data_dir)
-    first = cueflow_run(data_dir, "export", "--things").out
-    second = cueflow_run(other, "export", "--things").out
+    assert _upcoming(cli, other) == before
+    assert _things(cli, other) == _things(cli, data_dir)
+    first = cli("export", "--things").out
+    second = cli("export", "--things", folder=other).out
     assert second == first
     # and the upcoming runs are real runs there: cancellable by the same IDs
     some = str(before[0]["id"])
-    assert cueflow_run(other, "cancel", some).code == 0
-    statuses = {r["id"]: r["status"] for r in json.loads(cueflow_run(other, "runs", "--json").out)}
+    assert cli("cancel", some, folder=other).code == 0
+    statuses = {r["id"]: r["status"] for r in json.loads(cli("runs", "--json", folder=other).out)}
     assert statuses[some] == "cancelled"

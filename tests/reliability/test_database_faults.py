@@ -325,11 +325,8 @@ def _fill_ledger(data_dir: Path) -> None:
     db = init_db(f"sqlite:///{data_dir / 'cueflow.db'}")
     try:
         import_text(db, FLOWS)
-        service = Service(db)
-        for index in range(300):
-            service.schedule(
-                "note", {"text": f"run {index} " + "x" * 200}, at=utcnow() + timedelta(days=1)
-            )
+        texts = [f"run {index} " + "x" * 200 for index in range(300)]  # one write, not 300
+        Service(db).schedule_on_list("note", texts, "text", {}, at=utcnow() + timedelta(days=1))
     finally:
         db.dispose()
 

@@ -30,7 +30,7 @@ from app.storage import ledger
 from app.storage import models as m
 from app.storage.db import Database
 from app.workflow_file import import_text
-from tests.conftest import cueflow_process, cueflow_run
+from tests.conftest import cueflow_process
 from tests.support.processes import RunnerProcess
 from tests.support.reliability import query
 from tests.support.waiting import wait_until
@@ -111,11 +111,11 @@ def _beat(data_dir: Path) -> str | None:
 
 
 def test_a_runner_leaves_a_live_run_alone_and_takes_it_over_when_its_process_dies(
-    data_dir: Path, tmp_path: Path, holding_server: HoldingServer
+    data_dir: Path, tmp_path: Path, holding_server: HoldingServer, cli: Any
 ) -> None:
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS)
-    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    assert cli("import", str(flows)).code == 0  # (in this process; the run and runner are not)
     run = cueflow_process(data_dir, "run", "held_call", "-p", f"url={holding_server.url}")
     runner = RunnerProcess(data_dir)
     try:
@@ -154,11 +154,11 @@ def test_a_runner_leaves_a_live_run_alone_and_takes_it_over_when_its_process_die
 
 
 def test_a_run_whose_process_ends_normally_is_not_taken_over(
-    data_dir: Path, tmp_path: Path, holding_server: HoldingServer
+    data_dir: Path, tmp_path: Path, holding_server: HoldingServer, cli: Any
 ) -> None:
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS)
-    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    assert cli("import", str(flows)).code == 0  # (in this process; the run and runner are not)
     runner = RunnerProcess(data_dir)
     runner.start()
     try:

@@ -19,7 +19,6 @@ from app.engine.runner import Runner
 from app.engine.service import Service
 from app.storage import settings
 from app.storage.db import Database
-from tests.conftest import cueflow_run
 from tests.support.processes import RunnerProcess
 from tests.support.reliability import query
 from tests.support.waiting import wait_until
@@ -97,15 +96,17 @@ workflows:
 
 
 @pytest.fixture
-def flows(data_dir: Path, tmp_path: Path) -> None:
+def flows(tmp_path: Path, cli: Any) -> None:
+    """The workflows imported. The commands here run in this process (`cli`): the
+    runner processes are what these tests are about."""
     path = tmp_path / "flows.yaml"
     path.write_text(FLOWS)
-    result = cueflow_run(data_dir, "import", str(path))
+    result = cli("import", str(path))
     assert result.code == 0, result.err
 
 
-def limit_chains(data_dir: Path, limit: int) -> None:
-    result = cueflow_run(data_dir, "settings", "set", "runner.max_chain_runs", str(limit))
+def limit_chains(cli: Any, limit: int) -> None:
+    result = cli("settings", "set", "runner.max_chain_runs", str(limit))
     assert result.code == 0, result.err
 
 
@@ -148,10 +149,10 @@ def check_stopped(data_dir: Path, limit: int) -> None:
 
 @pytest.mark.parametrize("workflow", ["fan", "fan_list"])
 def test_a_fan_out_settles_within_max_chain_runs(
-    data_dir: Path, flows: None, runner: RunnerProcess, workflow: str
+    data_dir: Path, flows: None, runner: RunnerProcess, cli: Any, workflow: str
 ) -> None:
-    limit_chains(data_dir, LIMIT)
-    assert cueflow_run(data_dir, "schedule", workflow).code == 0
+    limit_chains(cli, LIMIT)
+    assert cli("schedule", workflow).code == 0
     runner.start()
     # Each run adds one unfinished run net (two children, itself ends): the
     # chain stops after about 2 × LIMIT runs, whatever the workers' timing.
@@ -163,11 +164,11 @@ def test_a_fan_out_settles_within_max_chain_runs(
 
 
 def test_a_fan_out_of_runs_scheduled_ahead_settles(
-    data_dir: Path, flows: None, runner: RunnerProcess
+    data_dir: Path, flows: None, runner: RunnerProcess, cli: Any
 ) -> None:
     """Children 2 s ahead start a new chain depth each time; they stay in the chain."""
-    limit_chains(data_dir, 10)
-    assert cueflow_run(data_dir, "schedule", "fan_later").code == 0
+    limit_chains(cli, 10)
+    assert cli("schedule", "fan_later").code == 0
     runner.start()
     wait_until(lambda: settled(data_dir, 40), timeout=60)
     check_stopped(data_dir, 10)
@@ -175,18 +176,18 @@ def test_a_fan_out_of_runs_scheduled_ahead_settles(
 
 
 def test_legitimate_chains_are_unaffected(
-    data_dir: Path, flows: None, runner: RunnerProcess
+    data_dir: Path, flows: None, runner: RunnerProcess, cli: Any
 ) -> None:
     """A workflow rescheduling itself 20 times needs 2 or 3 unfinished runs at a time;
     a list of 1,000 from a step fits the default."""
-    limit_chains(data_dir, 5)
-    assert cueflow_run(data_dir, "schedule", "again", "-p", "n=0").code == 0
+    limit_chains(cli, 5)
+    assert cli("schedule", "again", "-p", "n=0").code == 0
     runner.start()
     wait_until(lambda: settled(data_dir, 21) and total(data_dir) == 21, timeout=60)
     assert by_status(data_dir) == {"succeeded": 21}
     assert runner.stop() == 0
-    limit_chains(data_dir, 100_000)  # the default
-    assert cueflow_run(data_dir, "schedule", "many").code == 0
+    limit_chains(cli, 100_000)  # the default
+    assert cli("schedule", "many").code == 0
     runner.start()
     wait_until(lambda: settled(data_dir, 21 + 1001) and total(data_dir) == 21 + 1001, timeout=90)
     assert by_status(data_dir) == {"succeeded": 21 + 1001}

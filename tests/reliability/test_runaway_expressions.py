@@ -64,10 +64,11 @@ workflows:
 
 
 @pytest.fixture
-def flows(data_dir: Path, tmp_path: Path) -> None:
+def flows(tmp_path: Path, cli: Any) -> None:
+    """The workflows imported (in this process: the runner is the process tested)."""
     path = tmp_path / "flows.yaml"
     path.write_text(FLOWS)
-    result = cueflow_run(data_dir, "import", str(path))
+    result = cli("import", str(path))
     assert result.code == 0, result.err
 
 
@@ -84,15 +85,12 @@ def seconds(start: str, end: str) -> float:
 
 
 def test_runaway_steps_fail_alone_while_other_processes_write(
-    data_dir: Path, flows: None, runner: RunnerProcess
+    data_dir: Path, flows: None, runner: RunnerProcess, cli: Any
 ) -> None:
     # One worker: the two runaway runs go one after the other (about 4 s in all).
-    assert cueflow_run(data_dir, "settings", "set", "runner.max_concurrent_runs", "1").code == 0
+    assert cli("settings", "set", "runner.max_concurrent_runs", "1").code == 0
     runner.start()
-    runaways = [
-        cueflow_run(data_dir, "schedule", name).out.strip()
-        for name in ("runaway_select", "runaway_loop")
-    ]
+    runaways = [cli("schedule", name).out.strip() for name in ("runaway_select", "runaway_loop")]
     # Claimed (the claim is committed before the expression gets more time).
     wait_until(lambda: status(data_dir, runaways[0]) != "scheduled", timeout=20)
     written: list[str] = []
@@ -141,10 +139,10 @@ def test_runaway_steps_fail_alone_while_other_processes_write(
 
 @pytest.mark.parametrize("workflow", ["slow_select", "slow_loop", "slow_condition"])
 def test_the_workflow_timeout_stops_a_slow_evaluation(
-    data_dir: Path, flows: None, runner: RunnerProcess, workflow: str
+    data_dir: Path, flows: None, runner: RunnerProcess, workflow: str, cli: Any
 ) -> None:
     runner.start()
-    run_id = cueflow_run(data_dir, "schedule", workflow).out.strip()
+    run_id = cli("schedule", workflow).out.strip()
     wait_until(lambda: status(data_dir, run_id) in TERMINAL, timeout=20)
     row = run_row(data_dir, run_id)
     assert row["status"] == "interrupted", row["error"]
@@ -157,10 +155,10 @@ def test_the_workflow_timeout_stops_a_slow_evaluation(
 
 
 def test_sigterm_during_a_runaway_evaluation_stops_the_runner(
-    data_dir: Path, flows: None, runner: RunnerProcess
+    data_dir: Path, flows: None, runner: RunnerProcess, cli: Any
 ) -> None:
     runner.start()
-    run_id = cueflow_run(data_dir, "schedule", "runaway_loop").out.strip()
+    run_id = cli("schedule", "runaway_loop").out.strip()
     wait_until(lambda: status(data_dir, run_id) == "running", timeout=20)
     assert runner.stop(signal.SIGTERM, timeout=15) == 0
     row = run_row(data_dir, run_id)

@@ -11,6 +11,7 @@ import json
 import secrets as random_secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -76,26 +77,29 @@ def test_no_secret_reaches_the_database_exports_logs_or_output(
     smtp_server: Mailbox,
     http_server: WebServer,
     runner: RunnerProcess,
+    cli: Any,
 ) -> None:
+    # The runner is a real process; the commands run in this process (`cli`: the same
+    # main(), output and exit code, without ~1 s of start-up each).
     token = "tok_" + random_secrets.token_hex(16)
     flows = tmp_path / "flows.yaml"
     flows.write_text(FLOWS)
-    assert cueflow_run(data_dir, "import", str(flows)).code == 0
+    assert cli("import", str(flows)).code == 0
     for key, value in (
         ("smtp.host", smtp_server.host),
         ("smtp.port", str(smtp_server.port)),
         ("smtp.username", "user"),
         ("smtp.from", "cueflow@example.com"),
     ):
-        assert cueflow_run(data_dir, "settings", "set", key, value).code == 0
+        assert cli("settings", "set", key, value).code == 0
     for name, value in (("smtp.password", SMTP_PASSWORD), ("api_token", token)):
-        stored = cueflow_run(data_dir, "secret", "set", name, stdin=value + "\n")
+        stored = cli("secret", "set", name, stdin=value + "\n")
         assert stored.code == 0, stored.err
         assert value not in stored.out + stored.err
 
     runner.start()
-    used = cueflow_run(data_dir, "schedule", "use_secrets", "-p", f"url={http_server.url}")
-    leaky = cueflow_run(data_dir, "schedule", "leak_in_error", "-p", f"url={http_server.url}")
+    used = cli("schedule", "use_secrets", "-p", f"url={http_server.url}")
+    leaky = cli("schedule", "leak_in_error", "-p", f"url={http_server.url}")
     ids = [used.out.strip(), leaky.out.strip()]
 
     def finished() -> bool:
@@ -103,7 +107,7 @@ def test_no_secret_reaches_the_database_exports_logs_or_output(
         return len(rows) == 2 and all(r["status"] in TERMINAL for r in rows)
 
     wait_until(finished, timeout=30, every=0.1)
-    direct = cueflow_run(data_dir, "run", "use_secrets", "-p", f"url={http_server.url}", "--json")
+    direct = cli("run", "use_secrets", "-p", f"url={http_server.url}", "--json")
     runner.stop()
 
     # The secrets were really used …
@@ -122,14 +126,14 @@ def test_no_secret_reaches_the_database_exports_logs_or_output(
     assert "a careless log line: ••••" in log, log
 
     # Now search everything Cueflow wrote or printed.
-    export = cueflow_run(data_dir, "export", "--things")
+    export = cli("export", "--things")
     exported_file = tmp_path / "export.yaml"
-    assert cueflow_run(data_dir, "export", "-o", str(exported_file)).code == 0
+    assert cli("export", "-o", str(exported_file)).code == 0
     outputs = {
         "export --things": export.out + export.err,
-        "runs --json": cueflow_run(data_dir, "runs", "--json").out,
-        "runs": cueflow_run(data_dir, "runs").out,
-        "settings get": cueflow_run(data_dir, "settings", "get").out,
+        "runs --json": cli("runs", "--json").out,
+        "runs": cli("runs").out,
+        "settings get": cli("settings", "get").out,
         "run --json": direct.out + direct.err,
     }
     blobs = {str(p.relative_to(data_dir)): p.read_bytes() for p in _files(data_dir)}

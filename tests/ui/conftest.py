@@ -15,6 +15,7 @@ import pytest
 from app.storage.db import DB_FILENAME, init_db
 from app.ui.shell.context import AppContext
 from app.workflow_file import import_text
+from tests.conftest import fresh_sqlite
 
 GREETING = """
 cueflow: 1
@@ -51,11 +52,12 @@ def person_prefs_folder(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def context(tmp_path: Path) -> Iterator[AppContext]:
-    """A fresh data folder and database; no clock (nothing runs by itself)."""
+def context(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[AppContext]:
+    """A fresh data folder and database (a copy of the migrated template); no clock
+    (nothing runs by itself)."""
     folder = tmp_path / "data"
     folder.mkdir()
-    db = init_db(f"sqlite:///{folder / DB_FILENAME}")
+    db = init_db(f"sqlite:///{fresh_sqlite(request, folder / DB_FILENAME)}")
     ctx = AppContext(folder, db)
     yield ctx
     ctx.stop_clock()

@@ -154,12 +154,14 @@ def _log(data_dir: Path) -> str:
 
 
 def test_tray_runs_workflows_hands_over_and_recovers(
-    desktop: Desktop, data_dir: Path, db: Any, smtp_server: Mailbox, tmp_path: Path
+    desktop: Desktop, data_dir: Path, db: Any, smtp_server: Mailbox, tmp_path: Path, cli: Any
 ) -> None:
+    # The tray, the second `cueflow` and the `schedule` are real processes; the import
+    # and the status polling run in this process (`cli`), ~1 s of start-up less each.
     smtp_server.configure(db)
     workflow = tmp_path / "ping.yaml"
     workflow.write_text(PING, encoding="utf-8")
-    assert cueflow_run(data_dir, "import", str(workflow)).code == 0
+    assert cli("import", str(workflow)).code == 0
 
     tray = cueflow_process(data_dir, "--tray", env=desktop.env)
     processes = [tray]
@@ -177,7 +179,7 @@ def test_tray_runs_workflows_hands_over_and_recovers(
         assert [m["subject"] for m in messages] == ["Ping from the tray"]
 
         def status() -> str:
-            runs = cueflow_run(data_dir, "runs", "--history", "--json").json()
+            runs = cli("runs", "--history", "--json").json()
             return next((r["status"] for r in runs if r["id"] == run_id), "")
 
         assert wait_for(lambda: status() == "succeeded", timeout=10)
