@@ -22,6 +22,7 @@ Targets: (a) ≥ 0.5× the anchor's requests/s, (b) p99 ≤ 50 ms, both above
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -29,6 +30,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +111,34 @@ def measure(folder: Path, sizes: Sizes) -> list[Figure]:
     ]
 
 
-def _cueflow(folder: Path, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def mixed(folder: Path, n: int) -> dict[str, Any]:
+    """`when_done` calls while `at_once` calls flood the same server (not a table row):
+    16 connections of `at_once` (4n/3 calls) and, once they run, 16 of `when_done`
+    (n/2 calls). Without a lane of their own, the awaited runs queued behind the
+    backlog of `at_once` runs (issue 15, session 6)."""
+    with _serving(folder, 10 * n) as (url, token, _clock):
+        flood: dict[str, Any] = {}
+        thread = threading.Thread(
+            target=lambda: flood.update(_load(url + "/api/1.1/wf/ping", 4 * n // 3, "note", token))
+        )
+        thread.start()
+        try:
+            time.sleep(1.0)  # the flood is under way (its backlog builds up)
+            waited = _load(url + "/api/1.1/wf/order", n // 2, "ref", token)
+        finally:
+            thread.join()
+    return {"at_once": flood, "when_done": waited}
+
+
+@contextlib.contextmanager
+def _serving(folder: Path, max_pending: int) -> Iterator[tuple[str, str, Clock]]:
+    """A clock and the API over a new database with FLOWS: the base URL, a token and
+    the clock."""
     folder.mkdir(parents=True, exist_ok=True)
     db = init_db(f"sqlite:///{folder / 'cueflow.db'}")
     import_text(db, FLOWS)
     with db.write() as session:
-        settings.set_value(session, "api.max_pending", str(10 * n))  # measure, not refuse
+        settings.set_value(session, "api.max_pending", str(max_pending))  # measure, not refuse
     events = EventBus()
     clock = Clock(db, events)
     clock.start()
@@ -123,17 +147,22 @@ def _cueflow(folder: Path, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
     server = ApiServer(access, events, "127.0.0.1:0")
     server.start()
     try:
-        started = time.time()
-        at_once = _load(server.url + "/api/1.1/wf/ping", n, "note", token)
-        if not wait_until(lambda: _finished(folder, "ping") >= n, timeout=300, every=0.05):
-            raise RuntimeError("the at_once runs did not all finish")
-        at_once["executions_per_s"] = round(n / (_last_finish(folder, "ping") - started), 1)
-        when_done = _load(server.url + "/api/1.1/wf/order", n, "ref", token)
-        when_done["workers"] = clock.workers
+        yield server.url, token, clock
     finally:
         server.stop()
         clock.stop()
         db.dispose()
+
+
+def _cueflow(folder: Path, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    with _serving(folder, 10 * n) as (url, token, clock):
+        started = time.time()
+        at_once = _load(url + "/api/1.1/wf/ping", n, "note", token)
+        if not wait_until(lambda: _finished(folder, "ping") >= n, timeout=300, every=0.05):
+            raise RuntimeError("the at_once runs did not all finish")
+        at_once["executions_per_s"] = round(n / (_last_finish(folder, "ping") - started), 1)
+        when_done = _load(url + "/api/1.1/wf/order", n, "ref", token)
+        when_done["workers"] = clock.workers
     return at_once, when_done
 
 
@@ -288,10 +317,16 @@ async def _generate(url: str, n: int, key: str, token: str) -> dict[str, Any]:
 
 
 def _alone() -> None:
-    """`python -m benchmarks.api [REQUESTS]`: just these figures (and their anchor)."""
+    """`python -m benchmarks.api [REQUESTS]`: just these figures (and their anchor);
+    `python -m benchmarks.api mixed [REQUESTS]`: `when_done` under an `at_once` flood."""
     import tempfile
     from dataclasses import asdict
 
+    if sys.argv[1:2] == ["mixed"]:
+        n = int(sys.argv[2]) if sys.argv[2:] else Sizes().api_requests
+        with tempfile.TemporaryDirectory(prefix="cueflow-bench-api-") as tmp:
+            print(json.dumps(mixed(Path(tmp), n)))
+        return
     sizes = Sizes(api_requests=int(sys.argv[1])) if sys.argv[1:] else Sizes()
     with tempfile.TemporaryDirectory(prefix="cueflow-bench-api-") as tmp:
         figures = measure(Path(tmp), sizes)

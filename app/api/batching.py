@@ -8,7 +8,9 @@ with its own result: a call whose start failed gets its error, the others
 their runs. A commit that fails fails every call of the batch, and none of
 their runs exists. So an answer never precedes its commit, and a call costs
 one thread hop instead of a transaction of its own (a commit's WAL writes
-cost more than the few statements of a start).
+cost more than the few statements of a start). The new runs of calls that
+wait (`when_done`) are announced as awaited: the clock's workers take them
+before the runs already queued.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class StartBatcher:
             results = [exc] * len(batch)
         answers: list[_Begun | Exception] = []
         new: list[str] = []
+        awaited: list[str] = []
         for item, result in zip(batch, results, strict=True):
             if isinstance(result, Exception):
                 answers.append(result)
@@ -119,9 +122,11 @@ class StartBatcher:
                 new.append(result.run_id)
                 if item.wait and self.waiter is not None:
                     ticket = self.waiter.expect(result.run_id, item.loop)
+                    awaited.append(result.run_id)
             answers.append((result, ticket))
         try:
-            self.access.announce(new)  # (if this fails, the clock's ledger poll finds them)
+            # (if this fails, the clock's ledger poll finds them)
+            self.access.announce(new, awaited)
         except Exception:
             log.exception("could not announce API runs %s", ", ".join(new))
         for item, answer in zip(batch, answers, strict=True):

@@ -15,7 +15,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -299,10 +299,11 @@ class ApiAccess:
             self.announce([r.run_id for r in results if isinstance(r, Started) and not r.repeated])
         return results
 
-    def announce(self, run_ids: Sequence[str]) -> None:
-        """Tell the scheduler of runs just started (committed): it runs them at once."""
+    def announce(self, run_ids: Sequence[str], awaited: Iterable[str] = ()) -> None:
+        """Tell the scheduler of runs just started (committed): it runs them at once
+        (`awaited`: those a call waits for, before runs already queued)."""
         if run_ids:
-            self.events.emit(RunsDue(tuple(run_ids)))
+            self.events.emit(RunsDue(tuple(run_ids), frozenset(awaited)))
 
     def _start_one(self, session: Session, request: StartRequest) -> Started | Exception:
         key = request.idempotency_key

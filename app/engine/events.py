@@ -28,9 +28,13 @@ class LedgerChanged:
 @dataclass(frozen=True)
 class RunsDue(LedgerChanged):
     """Runs were just added, due now (committed): a clock that arms every due run may
-    hand them straight to its workers instead of reading the ledger again."""
+    hand them straight to its workers instead of reading the ledger again.
+
+    `awaited`: those of them a caller waits for (a `when_done` API call); they go
+    before runs already queued, so a backlog of other runs does not hold them up."""
 
     run_ids: tuple[str, ...] = ()
+    awaited: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

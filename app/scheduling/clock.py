@@ -23,6 +23,7 @@ import socket
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,7 +95,7 @@ class Clock:
         self._armed: dict[str, datetime] = {}
         self._in_flight: set[str] = set()
         self._lock = threading.RLock()
-        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._queue = _RunQueue()
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -476,15 +477,19 @@ class Clock:
             self._armed.pop(run_id, None)
             self._dispatch(run_id)
 
-    def _dispatch(self, run_id: str) -> None:
-        """Hand a due run to the workers (once; never while stopping or paused)."""
+    def _dispatch(self, run_id: str, first: bool = False) -> None:
+        """Hand a due run to the workers (once; never while stopping or paused);
+        `first`: before the runs already queued."""
         with self._lock:
             if run_id in self._in_flight or self._stop.is_set() or self.paused:
                 return
             if self.lease is not None and self.lease.lost:
                 return  # no claims until it holds a lease again (see _look)
             self._in_flight.add(run_id)
-        self._queue.put(run_id)
+        if first:
+            self._queue.put_first(run_id)
+        else:
+            self._queue.put(run_id)
 
     def _work(self) -> None:
         lower_thread_priority(self.worker_nice)
@@ -544,19 +549,26 @@ class Clock:
     # --- noticing changes -----------------------------------------------------
 
     def _on_event(self, event: Any) -> None:
-        if isinstance(event, RunsDue) and self._take_due(event.run_ids):
+        if isinstance(event, RunsDue) and self._take_due(event.run_ids, event.awaited):
             return
         if isinstance(event, LedgerChanged):
             self._wake.set()
 
-    def _take_due(self, run_ids: tuple[str, ...]) -> bool:
+    def _take_due(self, run_ids: tuple[str, ...], awaited: frozenset[str] = frozenset()) -> bool:
         """Runs just committed and due now (the workflow API's), handed straight to the
         workers: no ledger read, no wait for the watcher. Only when this clock arms
-        every due run (no team sharing them) and has room; False: sync() decides."""
+        every due run (no team sharing them) and has room; False: sync() decides.
+
+        Those a caller waits for (`awaited`) go before the queued runs, past the
+        horizon too (the API bounds how many wait): behind a backlog of other runs
+        its answer would wait for all of them, and sync() would find it last."""
         if self.paused or self._share() is not None:
             return False
         with self._lock:
-            if len(self._in_flight) + len(run_ids) > self.horizon:
+            waited = [run_id for run_id in run_ids if run_id in awaited]
+            for run_id in waited:
+                self._dispatch(run_id, first=True)
+            if len(self._in_flight) + len(run_ids) - len(waited) > self.horizon:
                 return False
             for run_id in run_ids:
                 self._dispatch(run_id)
@@ -661,6 +673,28 @@ class Clock:
     def running(self) -> int:
         with self._lock:
             return len(self._in_flight)
+
+
+class _RunQueue(queue.Queue[str | None]):
+    """The workers' queue of due run IDs (None: a worker stops), with a lane for the
+    runs a caller waits for: taken before the others, in their own order."""
+
+    def _init(self, maxsize: int) -> None:
+        super()._init(maxsize)
+        self.awaited: deque[str | None] = deque()
+
+    def _qsize(self) -> int:
+        return len(self.queue) + len(self.awaited)
+
+    def _get(self) -> str | None:
+        return self.awaited.popleft() if self.awaited else self.queue.popleft()
+
+    def put_first(self, run_id: str) -> None:
+        """Queue a run before the others (after the awaited ones already queued)."""
+        with self.not_full:  # (the lock put() takes; the queue is unbounded)
+            self.awaited.append(run_id)
+            self.unfinished_tasks += 1
+            self.not_empty.notify()
 
 
 def lower_thread_priority(steps: int) -> None:

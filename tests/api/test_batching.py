@@ -246,6 +246,43 @@ def test_a_when_done_call_gets_its_ticket_before_the_run_is_announced(
     assert registered_at_announce == [True]
 
 
+def test_the_runs_of_waiting_calls_are_announced_as_awaited(
+    held: HeldBatcher, access: ApiAccess, events: EventBus
+) -> None:
+    """A when_done call's run goes before the runs already queued (Clock._take_due);
+    an at_once call's run does not."""
+    from app.api.threads import DbThreads
+    from app.api.waiting import RunWaiter
+
+    waiter = RunWaiter(access, events, DbThreads())
+    held.batcher.waiter = waiter
+    announced: list[RunsDue] = []
+    events.subscribe(lambda e: announced.append(e) if isinstance(e, RunsDue) else None)
+    requests = [request(access, name) for name in ("first", "waits", "not")]
+
+    async def run() -> list[Any]:
+        first = asyncio.ensure_future(held.batcher.start(requests[0], wait=True))
+        assert await asyncio.to_thread(held.first_taken.wait, 10)
+        rest = [
+            asyncio.ensure_future(held.batcher.start(requests[1], wait=True)),
+            asyncio.ensure_future(held.batcher.start(requests[2])),
+        ]
+        await until(lambda: queued_count(held.batcher) >= 2)
+        held.release()
+        return await asyncio.gather(first, *rest)
+
+    try:
+        (first, _), (waits, _), (other, ticket) = asyncio.run(run())
+    finally:
+        held.batcher.close()
+        waiter.close()
+    assert ticket is None
+    assert [(e.run_ids, e.awaited) for e in announced] == [
+        ((first.run_id,), {first.run_id}),
+        ((waits.run_id, other.run_id), {waits.run_id}),
+    ]
+
+
 def test_a_call_that_breaks_answers_500_and_the_others_start(
     api_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,12 +3,14 @@ clock's workers, without the watcher reading the ledger again."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 
-from app.engine.api_access import PUBLIC_CALLER, ApiAccess
+from app.engine.api_access import PUBLIC_CALLER, ApiAccess, Started, StartRequest
 from app.engine.events import EventBus
+from app.scheduling.clock import Clock
 from app.storage.db import Database
 from tests.conftest import StartClock
 from tests.support.waiting import wait_until
@@ -58,3 +60,78 @@ def test_a_paused_clock_leaves_announced_runs_to_its_ledger_read(
     assert clock.running == 0  # not handed to a worker (that happens inside start)
     wait_until(lambda: reads)  # the watcher read the ledger instead (here: nothing)
     assert status(access, started.run_id) == "scheduled"
+
+
+class HeldRuns:
+    """The clock's runner with its first execute held until `release()` (the one worker
+    is busy meanwhile); records the order runs are executed in."""
+
+    def __init__(self, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.order: list[str] = []
+        self.holding = threading.Event()
+        self._released = threading.Event()
+        real = clock.runner.execute
+
+        def execute(run_id: str) -> str | None:
+            self.order.append(run_id)
+            if len(self.order) == 1:
+                self.holding.set()
+                assert self._released.wait(10)
+            return real(run_id)
+
+        monkeypatch.setattr(clock.runner, "execute", execute)
+
+    def release(self) -> None:
+        self._released.set()
+
+
+def started_runs(access: ApiAccess, *notes: str) -> list[str]:
+    """Runs written to the ledger, not yet announced to the clock."""
+    wf = access.exposed("ping")
+    assert wf is not None
+    results = access.start_many(
+        [StartRequest(wf, {"note": note}, PUBLIC_CALLER) for note in notes], announce=False
+    )
+    assert all(isinstance(r, Started) for r in results)
+    return [r.run_id for r in results if isinstance(r, Started)]
+
+
+def test_a_run_a_caller_waits_for_goes_before_the_queued_runs(
+    running_clock: StartClock, events: EventBus, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = running_clock(FLOWS, workers=1)
+    held = HeldRuns(clock, monkeypatch)
+    access = ApiAccess(db, events)
+    busy, *queued = started_runs(access, "busy", "q1", "q2")
+    access.announce([busy])
+    assert held.holding.wait(10)
+    access.announce(queued)
+    first, second = started_runs(access, "w1", "w2")
+    access.announce([first, "x"], awaited=[first])  # ("x": no run; skipped by its claim)
+    access.announce([second], awaited=[second])
+    held.release()
+    for run_id in (busy, *queued, first, second):
+        wait_until(lambda run_id=run_id: status(access, run_id) == "succeeded")
+    assert held.order.index(busy) == 0
+    # the awaited runs in the order announced, before the runs queued earlier
+    assert [r for r in held.order if r != "x"] == [busy, first, second, *queued]
+
+
+def test_a_run_a_caller_waits_for_is_taken_past_the_horizon(
+    running_clock: StartClock, events: EventBus, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the horizon full, the awaited run still goes to the workers at once (and
+    first); the others of its announcement are left to the ledger read."""
+    clock = running_clock(FLOWS, workers=1, horizon=2)
+    held = HeldRuns(clock, monkeypatch)
+    access = ApiAccess(db, events)
+    busy, queued = started_runs(access, "busy", "queued")
+    access.announce([busy, queued])
+    assert held.holding.wait(10)
+    awaited, other = started_runs(access, "awaited", "other")
+    access.announce([awaited, other], awaited=[awaited])
+    assert clock.running >= 3  # the awaited run joined the two in flight at once
+    held.release()
+    for run_id in (busy, queued, awaited, other):
+        wait_until(lambda run_id=run_id: status(access, run_id) == "succeeded")
+    assert held.order[:3] == [busy, awaited, queued]
