@@ -595,3 +595,156 @@ def test_a_segment_is_old_by_wall_clock_on_sqlite_by_its_threads_cpu_on_a_server
         assert transactions.is_old(db, unit)
     finally:
         unit.rollback()
+
+
+# --- claims ahead (issue 18): a worker claims its queued runs in one statement ---
+
+
+def _claim_columns(other: OtherConnection, run_id: str) -> tuple[Any, ...]:
+    return tuple(
+        other.execute(
+            "SELECT status, started_at, finished_at, owner_pid, owner_scheduler "
+            "FROM runs WHERE id = ?",
+            (run_id,),
+        ).fetchone()
+    )
+
+
+def test_runs_are_claimed_ahead_only_on_a_one_writer_database(runner: Runner, backend: str) -> None:
+    # On a server a claim takes its row FOR UPDATE SKIP LOCKED, one at a time.
+    with runner.batch() as batch:
+        assert batch.claims_ahead is (backend == "sqlite")
+
+
+def _claims_only_ahead(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Fail any per-run claim; note each claim_many's run IDs."""
+    asked: list[list[str]] = []
+    claim_many = ledger.claim_many
+
+    def noting(session: Any, run_ids: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(list(run_ids))
+        return claim_many(session, run_ids, *args, **kwargs)
+
+    def no_claim(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("claimed alone, not ahead")
+
+    monkeypatch.setattr(ledger, "claim_many", noting)
+    monkeypatch.setattr(ledger, "claim", no_claim)
+    return asked
+
+
+@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
+def test_runs_claimed_ahead_and_not_reached_are_handed_back_by_the_batchs_commit(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = [_schedule(db, events, "make", {"title": t}) for t in "abc"]
+    before = [_claim_columns(other, r) for r in runs]
+    _no_early_commit(monkeypatch)
+    asked = _claims_only_ahead(monkeypatch)
+    with runner.batch() as batch:
+        runner.claim_ahead(batch, runs)
+        running = driver(batch.session()).execute(
+            "SELECT status FROM runs WHERE id IN (?, ?, ?)", runs
+        )
+        assert [row[0] for row in running] == ["running"] * 3  # one statement claimed all
+        assert runner.execute(runs[0]) == "succeeded"
+    assert asked == [runs]
+    assert _status(other, runs[0]) == "succeeded"
+    # The two the batch did not start are as they were before the claim.
+    assert [_claim_columns(other, r) for r in runs[1:]] == before[1:]
+    monkeypatch.undo()
+    assert [runner.execute(r) for r in runs[1:]] == ["succeeded", "succeeded"]
+    assert _titles(other) == ["a", "b", "c"]
+
+
+@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
+def test_a_run_claimed_ahead_that_breaks_is_handed_back_in_the_same_transaction(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, broken, last = (_schedule(db, events, "make", {"title": t}) for t in "abc")
+    before = _claim_columns(other, broken)
+    _no_early_commit(monkeypatch)
+    asked = _claims_only_ahead(monkeypatch)
+    finish = ledger.finish
+
+    def finish_or_break(session: Any, run_id: str, *args: Any, **kwargs: Any) -> bool:
+        if run_id == broken:
+            raise RuntimeError("the disk went away")
+        return finish(session, run_id, *args, **kwargs)
+
+    monkeypatch.setattr(ledger, "finish", finish_or_break)
+    with runner.batch() as batch:
+        runner.claim_ahead(batch, [first, broken, last])
+        assert runner.execute(first) == "succeeded"
+        with pytest.raises(RuntimeError):
+            runner.execute(broken)
+        assert runner.execute(last) == "succeeded"
+    assert len(asked) == 1
+    assert [_status(other, r) for r in (first, last)] == ["succeeded", "succeeded"]
+    assert _claim_columns(other, broken) == before  # as if never claimed
+    assert _titles(other) == ["a", "c"]
+    monkeypatch.setattr(ledger, "finish", finish)
+    assert runner.fail_unexpected(broken, "make", RuntimeError("the disk went away"))
+    assert _status(other, broken) == "failed"
+
+
+@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
+def test_claims_ahead_miss_what_is_no_longer_scheduled_or_not_due(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    due, cancelled = (_schedule(db, events, "make", {"title": t}) for t in "ab")
+    later = Service(db, events).schedule(
+        "make", {"title": "later"}, at=utcnow() + timedelta(hours=1)
+    )
+    Service(db, events).cancel([cancelled])
+    _no_early_commit(monkeypatch)
+    asked = _claims_only_ahead(monkeypatch)
+    with runner.batch() as batch:
+        runner.claim_ahead(batch, [due, cancelled, later])
+        assert runner.execute(cancelled) is None  # not claimed again on its own
+        assert runner.execute(later) is None
+        assert runner.execute(due) == "succeeded"
+    assert len(asked) == 1
+    assert [_status(other, r) for r in (due, cancelled, later)] == [
+        "succeeded",
+        "cancelled",
+        "scheduled",
+    ]
+
+
+@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
+def test_claims_ahead_go_with_a_batch_rolled_back_and_are_retaken_after_an_early_commit(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = [_schedule(db, events, "make", {"title": t}) for t in "abc"]
+    before = [_claim_columns(other, r) for r in runs]
+    _no_early_commit(monkeypatch)
+    with pytest.raises(RuntimeError), runner.batch() as batch:
+        runner.claim_ahead(batch, runs)
+        assert runner.execute(runs[0]) == "succeeded"
+        raise RuntimeError("stopped before the commit")
+    assert [_claim_columns(other, r) for r in runs] == before
+    with runner.batch() as batch:
+        runner.claim_ahead(batch, runs)
+        assert runner.execute(runs[0]) == "succeeded"
+        batch.commit()  # (as before an outside step): the unstarted claims go back
+        assert [_claim_columns(other, r) for r in runs[1:]] == before[1:]
+        # Now claimed alone, in the batch's next transaction.
+        assert runner.execute(runs[1]) == "succeeded"
+    assert [_status(other, r) for r in runs] == ["succeeded", "succeeded", "scheduled"]
