@@ -748,3 +748,18 @@ def test_claims_ahead_go_with_a_batch_rolled_back_and_are_retaken_after_an_early
         # Now claimed alone, in the batch's next transaction.
         assert runner.execute(runs[1]) == "succeeded"
     assert [_status(other, r) for r in runs] == ["succeeded", "succeeded", "scheduled"]
+
+
+@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
+def test_a_claim_ahead_looks_its_runs_up_by_id_not_through_the_status_indexes(
+    db: Database,
+) -> None:
+    # Through ix_runs_status_scheduled_for, each claim would read every due run.
+    with db.read() as session:
+        for count in (1, 8):
+            plan = driver(session).execute(
+                "EXPLAIN QUERY PLAN " + ledger.claim_many_sql(count, due=True),
+                ("t", 1, None, *["id"] * count, "t"),
+            )
+            details = [row[3] for row in plan]
+            assert details == ["SEARCH runs USING INDEX sqlite_autoindex_runs_1 (id=?)"], details
