@@ -41,6 +41,7 @@ from app.core.when import span
 from app.core.words import counted
 from app.engine.events import EventBus, LedgerChanged, RunsDue, SchedulerState
 from app.engine.runner import Runner, executing_here
+from app.engine.transactions import Batch
 from app.scheduling.lease import Lease
 from app.scheduling.process import owner_alive
 from app.storage import ledger, schedulers, schedules, settings
@@ -514,15 +515,9 @@ class Clock:
                     while run_id is not None:
                         done.append(run_id)
                         if not self._stop.is_set():
-                            if batch.claims_ahead and not batch.claimed_ahead(run_id):
-                                while len(ahead) < CLAIM_AHEAD - 1:
-                                    more = self._next_queued()
-                                    if more is None:
-                                        break
-                                    ahead.append(more)
-                                if ahead:
-                                    self.runner.claim_ahead(batch, [run_id, *ahead])
                             try:
+                                if batch.claims_ahead and not batch.claimed_ahead(run_id):
+                                    self._claim_ahead(batch, run_id, ahead)
                                 self.runner.execute(run_id)
                                 executed.append(run_id)
                             except Exception as exc:
@@ -549,6 +544,18 @@ class Clock:
                 )
             if running_low:  # refill the horizon now rather than at the next poll
                 self._wake.set()
+
+    def _claim_ahead(self, batch: Batch, run_id: str, ahead: collections.deque[str]) -> None:
+        """Claim `run_id` with the next queued runs (up to CLAIM_AHEAD) in one
+        statement. If that fails, it fails as `run_id` breaking would: the batch's
+        earlier runs stand, and the others are still only queued here."""
+        while len(ahead) < CLAIM_AHEAD - 1:
+            more = self._next_queued()
+            if more is None:
+                break
+            ahead.append(more)
+        if ahead:
+            self.runner.claim_ahead(batch, [run_id, *ahead])
 
     def _next_queued(self) -> str | None:
         """The next queued run if there is one now (a stop request is put back)."""

@@ -298,3 +298,26 @@ def test_queued_due_runs_are_claimed_together_and_those_left_over_run_once_later
         assert sum(handed_back) > 0
     else:  # a server's claims stay one at a time (FOR UPDATE SKIP LOCKED)
         assert asked == [] and handed_back == []
+
+
+@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
+def test_a_claim_ahead_that_fails_fails_its_first_run_alone(
+    db: Database, service: Service, running_clock: StartClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim_many = ledger.claim_many
+    failed_for: list[str] = []
+
+    def failing_once(session: Any, run_ids: Any, *args: Any, **kwargs: Any) -> Any:
+        if not failed_for:
+            failed_for.append(run_ids[0])
+            raise RuntimeError("the claim went wrong")
+        return claim_many(session, run_ids, *args, **kwargs)
+
+    monkeypatch.setattr(ledger, "claim_many", failing_once)
+    ids = [service.schedule("note", {"text": f"n{i}"}, at=utcnow()) for i in range(60)]
+    running_clock(horizon=200, workers=2)
+    wait_until(lambda: all(status(db, i) in ("succeeded", "failed") for i in ids), timeout=30)
+    assert len(failed_for) == 1  # (60 runs queued at once: some worker claimed ahead)
+    assert [i for i in ids if status(db, i) == "failed"] == failed_for
+    with db.read() as session:
+        assert "the claim went wrong" in (ledger.get_run(session, failed_for[0]).error or "")
