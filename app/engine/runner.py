@@ -97,11 +97,6 @@ class Runner:
 
     # --- entry points ---------------------------------------------------------
 
-    def claim_ahead(self, batch: Batch, run_ids: list[str]) -> None:
-        """Claim these due runs in one statement in the batch's transaction; this
-        thread's execute() then starts each without a claim of its own."""
-        batch.claim_ahead(run_ids, self.pid, utcnow() + DUE_SLACK, self.owner or self.host_tag)
-
     @contextmanager
     def batch(self) -> Iterator[Batch]:
         """Group-commit the runs this thread executes inside (see Batch).
@@ -131,33 +126,23 @@ class Runner:
         None when the run was no longer scheduled (cancelled, or claimed by
         someone else): nothing is done.
         """
-        batch = self.current_batch()
-        # Claimed ahead with others in the batch's transaction (Batch.claim_ahead)?
-        ahead, claimed = batch.take_claim(run_id) if batch is not None else (False, None)
         segment = Segment(self, run_id)
         try:
             session = segment.session()
-            if not ahead:
-                # Only if due: a timer read before a retry moved the run later must not
-                # start it early (the move may not have been committed when it read).
-                claimed = ledger.claim(
-                    session,
-                    run_id,
-                    self.pid,
-                    due_by=utcnow() + DUE_SLACK,
-                    owner=self.owner or self.host_tag,
-                )
+            # Only if due: a timer read before a retry moved the run later must not
+            # start it early (the move may not have been committed when it read).
+            claimed = ledger.claim(
+                session,
+                run_id,
+                self.pid,
+                due_by=utcnow() + DUE_SLACK,
+                owner=self.owner or self.host_tag,
+            )
             if claimed is None:
                 return None
             if claimed.schedule_id is not None and claimed.attempt == 1:
                 schedules.advance(session, claimed.schedule_id, claimed.scheduled_for)
             return self._execute_claimed(claimed, 0, segment)
-        except BaseException:
-            if ahead and claimed is not None and batch is not None:
-                # Its claim is outside the savepoint rolled back below: handed
-                # back to scheduled in the same transaction, as if never claimed.
-                batch.give_back(claimed)
-            raise
         finally:
             segment.abandon()  # rolls back only what an unexpected error left uncommitted
 

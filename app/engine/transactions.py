@@ -52,7 +52,6 @@ class SegmentOwner(Protocol):
 
     db: Database
     events: EventBus
-    pid: int  # the process its claims record
     owner: str | None  # the scheduler whose lease its commits need (team mode)
 
     def current_batch(self) -> Batch | None:
@@ -150,50 +149,11 @@ class Batch:
         # so SQLite's statement cache keeps it prepared (a new name per segment
         # cost a prepare of its SAVEPOINT and RELEASE each time).
         self.open_segments = 0
-        # Runs claimed ahead in its transaction (claim_ahead), not started yet: by
-        # ID, None when the claim missed it. Handed back at the commit.
-        self._claims: dict[str, ledger.Claimed | None] = {}
-        self._claims_unit: _Unit | None = None  # the transaction they were claimed in
 
     def session(self) -> Session:
         if self.unit is None:
             self.unit = _Unit(self.runner.db, self.runner.owner)
         return self.unit.session
-
-    @property
-    def claims_ahead(self) -> bool:
-        """Whether due runs may be claimed several at a time (claim_ahead): on a
-        one-writer database only. On a server a claim takes its row FOR UPDATE
-        SKIP LOCKED one at a time (ledger.claim), and there it stays."""
-        return self.runner.db.side.one_writer
-
-    def claim_ahead(self, run_ids: list[str], pid: int, due_by: Any, owner: str | None) -> None:
-        """Claim these runs in one statement, in the batch's transaction, outside
-        any run's savepoint. take_claim hands each to the run that executes it;
-        those not taken by the commit are handed back to scheduled in it."""
-        session = self.session()
-        got = ledger.claim_many(session, run_ids, pid, due_by=due_by, owner=owner)
-        self._claims_unit = self.unit
-        for run_id in run_ids:
-            self._claims[run_id] = got.get(run_id)
-
-    def claimed_ahead(self, run_id: str) -> bool:
-        return run_id in self._claims
-
-    def take_claim(self, run_id: str) -> tuple[bool, ledger.Claimed | None]:
-        """(True, what the claim gave: None if it missed the run) for a run claimed
-        ahead in the open transaction; (False, None) when it must claim itself."""
-        if run_id not in self._claims:
-            return False, None
-        return True, self._claims.pop(run_id)
-
-    def give_back(self, claimed: ledger.Claimed) -> None:
-        """A run claimed ahead that broke outside its steps: its savepoint is
-        rolled back, but the claim was outside it, so it is handed back with the
-        others at the commit (unless a commit since then has made the claim
-        stand, as a per-run claim's would)."""
-        if self.unit is not None and self.unit is self._claims_unit:
-            self._claims[claimed.id] = claimed
 
     @property
     def young(self) -> bool:
@@ -207,13 +167,8 @@ class Batch:
         unit, self.unit = self.unit, None
         events, self.events = self.events, []  # not said if the commit fails
         rows, self.rows = self.rows, _Rows()
-        claims, self._claims = self._claims, {}
-        self._claims_unit = None
         if unit is not None:
             try:
-                back = [run_id for run_id, claimed in claims.items() if claimed is not None]
-                if back:
-                    ledger.unclaim(unit.session, back, self.runner.pid)
                 rows.write(unit.session)
             except BaseException:
                 unit.rollback()
@@ -227,8 +182,6 @@ class Batch:
         self.events = []
         self.rows = _Rows()
         self.open_segments = 0
-        self._claims = {}  # rolled back with the transaction
-        self._claims_unit = None
         if unit is not None:
             unit.rollback()
 

@@ -13,7 +13,6 @@ run is never executed."""
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import gc
 import json
@@ -41,7 +40,6 @@ from app.core.when import span
 from app.core.words import counted
 from app.engine.events import EventBus, LedgerChanged, RunsDue, SchedulerState
 from app.engine.runner import Runner, executing_here
-from app.engine.transactions import Batch
 from app.scheduling.lease import Lease
 from app.scheduling.process import owner_alive
 from app.storage import ledger, schedulers, schedules, settings
@@ -67,10 +65,6 @@ PRUNE_SECONDS = 3600.0  # team mode: stopped schedulers' old rows are deleted th
 # After its timeout, stop waits at most this long for the write lock to mark
 # the runs still going interrupted (a worker may be stuck holding it).
 STOP_WRITE_SECONDS = 2.0
-# A worker claims up to this many queued due runs in one statement (SQLite):
-# about what one batch (transactions.SEGMENT_SECONDS) executes on a busy machine,
-# so few claims are handed back unexecuted.
-CLAIM_AHEAD = 8
 
 
 class Clock:
@@ -494,9 +488,8 @@ class Clock:
 
     def _work(self) -> None:
         lower_thread_priority(self.worker_nice)
-        ahead: collections.deque[str] = collections.deque()  # taken from the queue, not run
         while True:
-            run_id = ahead.popleft() if ahead else self._queue.get()
+            run_id = self._queue.get()
             if run_id is None:
                 return
             done: list[str] = []
@@ -507,26 +500,19 @@ class Clock:
                 # (group commit, see transactions.Batch); the first that breaks
                 # outside its steps ends the batch and is settled after it.
                 # (If its transaction was lost, the runs before it are undone
-                # and still scheduled: they go round again.) On SQLite the runs
-                # are claimed CLAIM_AHEAD at a time in one statement; those the
-                # batch does not reach are handed back by its commit and start
-                # this worker's next batch.
+                # and still scheduled: they go round again.)
                 with self.runner.batch() as batch:
                     while run_id is not None:
                         done.append(run_id)
                         if not self._stop.is_set():
                             try:
-                                if batch.claims_ahead and not batch.claimed_ahead(run_id):
-                                    self._claim_ahead(batch, run_id, ahead)
                                 self.runner.execute(run_id)
                                 executed.append(run_id)
                             except Exception as exc:
                                 log.exception("run %s broke outside its steps", run_id)
                                 broken[run_id] = exc
                                 break
-                        if not batch.young:
-                            break
-                        run_id = ahead.popleft() if ahead else self._next_queued()
+                        run_id = self._next_queued() if batch.young else None
             except Exception as error:
                 # The batch could not commit (the disk is full, say): its runs
                 # did not happen. They are failed with the reason, as a run is
@@ -544,18 +530,6 @@ class Clock:
                 )
             if running_low:  # refill the horizon now rather than at the next poll
                 self._wake.set()
-
-    def _claim_ahead(self, batch: Batch, run_id: str, ahead: collections.deque[str]) -> None:
-        """Claim `run_id` with the next queued runs (up to CLAIM_AHEAD) in one
-        statement. If that fails, it fails as `run_id` breaking would: the batch's
-        earlier runs stand, and the others are still only queued here."""
-        while len(ahead) < CLAIM_AHEAD - 1:
-            more = self._next_queued()
-            if more is None:
-                break
-            ahead.append(more)
-        if ahead:
-            self.runner.claim_ahead(batch, [run_id, *ahead])
 
     def _next_queued(self) -> str | None:
         """The next queued run if there is one now (a stop request is put back)."""

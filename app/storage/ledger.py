@@ -270,61 +270,6 @@ def claim(
     row = driver(session).execute(sql, args).fetchone()
     if row is None:
         return None
-    return _claimed(forms, row)
-
-
-def claim_many(
-    session: Session,
-    run_ids: Sequence[str],
-    pid: int,
-    *,
-    due_by: datetime | None = None,
-    owner: str | None = None,
-) -> dict[str, Claimed]:
-    """claim() for several runs in one statement (SQLite only: on PostgreSQL a
-    claim takes its row FOR UPDATE SKIP LOCKED, see claim). Returns the runs it
-    moved to running, by ID; the others were no longer scheduled (or not due by
-    `due_by`). A run claimed here that is not executed in the same transaction
-    must be handed back with unclaim() before it commits."""
-    forms = side(session)
-    assert forms.name != "postgresql", "claim_many is for one-writer databases"
-    by = [] if due_by is None else [forms.time(due_by)]
-    rows = driver(session).execute(
-        claim_many_sql(len(run_ids), due=due_by is not None),
-        (forms.time(utcnow()), pid, owner, *run_ids, *by),
-    )
-    return {row[0]: _claimed(forms, row) for row in rows.fetchall()}
-
-
-def claim_many_sql(count: int, *, due: bool) -> str:
-    """claim_many's statement for `count` IDs. The unary `+` keeps SQLite from
-    finding the rows through an index on status (it chose
-    ix_runs_status_scheduled_for for an IN list, which reads every due run):
-    each ID is looked up by its primary key, as claim's `id = ?` is."""
-    marks = ", ".join("?" * count)
-    by = " AND +scheduled_for <= ?" if due else ""
-    return (
-        "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, "
-        "owner_pid = ?, owner_scheduler = ? "
-        f"WHERE id IN ({marks}) AND +status = 'scheduled'{by} RETURNING {_CLAIMED}"
-    )
-
-
-def unclaim(session: Session, run_ids: Sequence[str], pid: int) -> int:
-    """Hand runs claimed in this still-open transaction back to scheduled, as they
-    were before the claim (a scheduled run has no start, end or owner); a run that
-    has finished meanwhile is left alone. Returns how many were handed back."""
-    marks = ", ".join("?" * len(run_ids))
-    cursor = driver(session).execute(
-        "UPDATE runs SET status = 'scheduled', started_at = NULL, finished_at = NULL, "
-        "owner_pid = NULL, owner_scheduler = NULL "
-        f"WHERE id IN ({marks}) AND +status = 'running' AND owner_pid = ?",  # (claim_many_sql)
-        (*run_ids, pid),
-    )
-    return int(cursor.rowcount)
-
-
-def _claimed(forms: Side, row: Sequence[Any]) -> Claimed:
     params = forms.read_json(row[3]) if row[3] else {}
     return Claimed(
         row[0],

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app.core.types import utcnow
 from app.engine.events import EventBus, RunChanged
@@ -255,69 +255,3 @@ def test_stop_does_not_hang_on_a_worker_stuck_behind_the_write_lock(
     assert stopped == [[]]
     # The lock let go, the worker ends the run itself: nothing is left running.
     wait_until(lambda: status(db, run_id) in ("failed", "interrupted"), timeout=10)
-
-
-def test_queued_due_runs_are_claimed_together_and_those_left_over_run_once_later(
-    db: Database,
-    service: Service,
-    running_clock: StartClock,
-    backend: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Every batch is old after its first run: the rest of what its worker claimed
-    # ahead is handed back by its commit and starts the worker's next batch.
-    from app.engine import transactions
-
-    monkeypatch.setattr(transactions, "SEGMENT_SECONDS", 0.0)
-    asked: list[int] = []
-    handed_back: list[int] = []
-    claim_many, unclaim = ledger.claim_many, ledger.unclaim
-
-    def noting_claims(session: Any, run_ids: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(len(run_ids))
-        return claim_many(session, run_ids, *args, **kwargs)
-
-    def noting_hand_backs(session: Any, run_ids: Any, pid: int) -> int:
-        moved = unclaim(session, run_ids, pid)
-        handed_back.append(moved)
-        return moved
-
-    monkeypatch.setattr(ledger, "claim_many", noting_claims)
-    monkeypatch.setattr(ledger, "unclaim", noting_hand_backs)
-    ids = [service.schedule("note", {"text": f"n{i}"}, at=utcnow()) for i in range(60)]
-    running_clock(horizon=200, workers=2)
-    wait_until(lambda: all(status(db, i) == "succeeded" for i in ids), timeout=30)
-    with db.read() as session:
-        for number, run_id in enumerate(ids):  # each ran once: one log line of its own
-            lines = session.scalars(
-                select(m.LogLine.message).where(m.LogLine.run_id == run_id)
-            ).all()
-            assert list(lines).count(f"n{number}") == 1, (run_id, lines)
-    if backend == "sqlite":
-        assert max(asked) > 1
-        assert sum(handed_back) > 0
-    else:  # a server's claims stay one at a time (FOR UPDATE SKIP LOCKED)
-        assert asked == [] and handed_back == []
-
-
-@pytest.mark.sqlite_only(reason="claims ahead are SQLite's (Batch.claims_ahead)")
-def test_a_claim_ahead_that_fails_fails_its_first_run_alone(
-    db: Database, service: Service, running_clock: StartClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    claim_many = ledger.claim_many
-    failed_for: list[str] = []
-
-    def failing_once(session: Any, run_ids: Any, *args: Any, **kwargs: Any) -> Any:
-        if not failed_for:
-            failed_for.append(run_ids[0])
-            raise RuntimeError("the claim went wrong")
-        return claim_many(session, run_ids, *args, **kwargs)
-
-    monkeypatch.setattr(ledger, "claim_many", failing_once)
-    ids = [service.schedule("note", {"text": f"n{i}"}, at=utcnow()) for i in range(60)]
-    running_clock(horizon=200, workers=2)
-    wait_until(lambda: all(status(db, i) in ("succeeded", "failed") for i in ids), timeout=30)
-    assert len(failed_for) == 1  # (60 runs queued at once: some worker claimed ahead)
-    assert [i for i in ids if status(db, i) == "failed"] == failed_for
-    with db.read() as session:
-        assert "the claim went wrong" in (ledger.get_run(session, failed_for[0]).error or "")
