@@ -201,7 +201,8 @@ def send_email(ctx: StepContext, inputs: dict[str, Any]) -> str:
     except smtplib.SMTPException as exc:
         raise StepFailed(f"SMTP server {host}:{port}: {_smtp_text(exc)}") from None
     except (OSError, TimeoutError) as exc:
-        raise StepFailed(f"cannot reach SMTP server {host}:{port}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StepFailed(f"cannot reach SMTP server {host}:{port}: {reason}") from None
     ctx.log(f"email sent to {', '.join(recipients)}: {message['Subject']}")
     return str(message["Message-ID"])
 

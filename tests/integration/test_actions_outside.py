@@ -115,6 +115,7 @@ def test_smtp_server_down_fails_the_run_clearly(db: Database, smtp_server: Mailb
     run = _run(db, Runner(db).run_now("mail", {"to": ["a@example.com"], "name": "A"}))
     assert run["status"] == "failed"
     assert "cannot reach SMTP server 127.0.0.1:9" in run["error"]
+    assert "Errno" not in run["error"]  # the reason in words, not the OS error number
 
 
 def test_http_request_sends_and_reads_json(db: Database, http_server: WebServer) -> None:
