@@ -437,6 +437,7 @@ class Clock:
                 for run_id, at in due
                 if run_id not in self._in_flight and run_id not in self._unsettled
             }
+            left = len(wanted) > self.horizon  # due runs past the horizon
             wanted = dict(list(wanted.items())[: self.horizon])
             for run_id in list(self._armed):
                 if run_id not in wanted:
@@ -447,8 +448,13 @@ class Clock:
                     # at most a horizon; the workers ask for more as it drains.
                     if len(self._in_flight) < self.horizon:
                         self._dispatch(run_id)
+                    else:
+                        left = True
                 elif self._armed.get(run_id) != at:
                     self._arm(run_id, at)
+            # Runs read but left for want of room are asked for again as the queue
+            # drains (_work), not at the next poll a quarter of a second later.
+            self._more_due = self._more_due or left
             if not self._armed:
                 self._remove_refill()  # due runs ask for more themselves as they finish
             elif len(wanted) >= self.horizon:
