@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -128,23 +129,26 @@ class Runner:
         """
         segment = Segment(self, run_id)
         try:
-            session = segment.session()
-            # Only if due: a timer read before a retry moved the run later must not
-            # start it early (the move may not have been committed when it read).
-            claimed = ledger.claim(
-                session,
-                run_id,
-                self.pid,
-                due_by=utcnow() + DUE_SLACK,
-                owner=self.owner or self.host_tag,
-            )
+            claimed = segment.claim(partial(self._claim, run_id))
             if claimed is None:
                 return None
-            if claimed.schedule_id is not None and claimed.attempt == 1:
-                schedules.advance(session, claimed.schedule_id, claimed.scheduled_for)
             return self._execute_claimed(claimed, 0, segment)
         finally:
             segment.abandon()  # rolls back only what an unexpected error left uncommitted
+
+    def _claim(self, run_id: str, session: Session) -> ledger.Claimed | None:
+        # Only if due: a timer read before a retry moved the run later must not
+        # start it early (the move may not have been committed when it read).
+        claimed = ledger.claim(
+            session,
+            run_id,
+            self.pid,
+            due_by=utcnow() + DUE_SLACK,
+            owner=self.owner or self.host_tag,
+        )
+        if claimed is not None and claimed.schedule_id is not None and claimed.attempt == 1:
+            schedules.advance(session, claimed.schedule_id, claimed.scheduled_for)
+        return claimed
 
     def run_now(
         self,

@@ -11,16 +11,26 @@ one transaction (group commit). See app.engine.runner for the step loop.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.engine.events import EventBus, RunChanged
 from app.storage import catalog, ledger, schedulers
-from app.storage.db import Database, release, rollback_to, savepoint, transaction_alive
+from app.storage.db import (
+    Database,
+    changes,
+    release,
+    rollback_to,
+    rollback_within,
+    savepoint,
+    transaction_alive,
+)
+
+_T = TypeVar("_T")
 
 # A segment that has been open this long is committed after its current step,
 # so other writers (the window, other runs) never wait much longer for the lock.
@@ -225,7 +235,25 @@ class Segment:
         self._batch: Batch | None = None  # the batch whose transaction it is part of
         self._session: Session | None = None
         self._savepoint = ""  # its name inside a batch (see Batch.open_segments)
+        # SQLite, in a batch: the connection's count of rows written (db.changes) as
+        # the run's savepoint was taken right after its claim. While it is unchanged
+        # the first data step needs no savepoint of its own: undoing to the run's
+        # undoes the same, and the claim stays (see claim and savepoint).
+        self._unwritten: int | None = None
         self._rows = _Rows()  # its step records, written when it commits
+
+    def claim(self, take: Callable[[Session], _T | None]) -> _T | None:
+        """`take` (a run's claim) in the open transaction, before the run's savepoint
+        in a batch: a run that breaks afterwards is rolled back to just after its
+        claim, and stays running until it is failed (Runner.fail_unexpected)."""
+        batch = self.runner.current_batch()
+        if batch is None or self._session is not None:
+            return take(self.session())
+        claimed = take(batch.session())
+        if claimed is not None:
+            session = self.session()
+            self._unwritten = changes(session)
+        return claimed
 
     def session(self) -> Session:
         if self._session is None:
@@ -259,17 +287,24 @@ class Segment:
         """One data step: on an error its changes are undone, the rest stays."""
         session = self.session()
         session.flush()  # raw SAVEPOINTs do not flush: earlier ORM changes go in first
-        savepoint(session, "step")
+        unwritten, self._unwritten = self._unwritten, None
+        own = unwritten is None or changes(session) != unwritten
+        if own:
+            savepoint(session, "step")
         try:
             yield session
             session.flush()
         except BaseException:
             self.check_alive()
-            rollback_to(session, "step")
+            if own:
+                rollback_to(session, "step")
+            else:  # nothing written since the run's savepoint: back to it, kept open
+                rollback_within(session, self._savepoint)
             catalog.take_changes(session)  # the undone changes fire nothing
             session.expunge_all()  # nor may ORM objects of undone rows linger
             raise
-        release(session, "step")
+        if own:
+            release(session, "step")
 
     def record_step(self, values: dict[str, Any]) -> None:
         """A step's record (ledger.step_row's columns), written with the segment's commit."""
@@ -316,6 +351,7 @@ class Segment:
             rows.logs += ledger.log_rows(
                 self._session, self.run_id, self.runner.take_log(self.run_id)
             )
+            self._unwritten = None
             if self._batch is not None:
                 session, self._session = self._session, None
                 batch, self._batch = self._batch, None
@@ -354,6 +390,7 @@ class Segment:
         session, self._session = self._session, None
         self._events = []
         self._rows = _Rows()
+        self._unwritten = None
         if self._batch is not None:
             batch, self._batch = self._batch, None
             try:

@@ -305,6 +305,16 @@ def rollback_to(session: Session, name: str) -> None:
     side(session).execute_later(conn, f"RELEASE SAVEPOINT {name}")
 
 
+def rollback_within(session: Session, name: str) -> None:
+    """Undo what was written since savepoint `name`, which stays open."""
+    driver(session).execute(f"ROLLBACK TO SAVEPOINT {name}")
+
+
+def changes(session: Session) -> int | None:
+    """The connection's count of rows written so far (Side.changes), or None."""
+    return side(session).changes(driver(session))
+
+
 def ended_idle(exc: BaseException) -> bool:
     """Whether `exc` (or what it was raised from) is PostgreSQL ending the session
     because its transaction stayed idle over IDLE_TX_MS (a step computing in Python

@@ -106,6 +106,12 @@ class Side:
     def last_id(self, cursor: Any) -> int:
         raise NotImplementedError
 
+    def changes(self, raw: Raw) -> int | None:
+        """Rows this connection has inserted, changed or deleted since it opened (a
+        counter to tell that nothing was written between two moments), or None
+        where the side keeps no such count."""
+        return None
+
     def insert_rows(self, raw: Raw, table: str, columns: Sequence[str], rows: list[Any]) -> None:
         """Many rows into `table` at once (values in the side's own forms; JSON as text)."""
         raise NotImplementedError
@@ -163,6 +169,9 @@ class SqliteSide(Side):
 
     def last_id(self, cursor: Any) -> int:
         return int(cursor.lastrowid)
+
+    def changes(self, raw: Raw) -> int | None:
+        return int(raw.total_changes)  # type: ignore[attr-defined]  # (sqlite3.Connection)
 
     def insert_rows(self, raw: Raw, table: str, columns: Sequence[str], rows: list[Any]) -> None:
         marks = ", ".join("?" for _ in columns)

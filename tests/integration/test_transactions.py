@@ -52,6 +52,13 @@ workflows:
         with: {message: purging}
       - action: delete_thing
         with: {thing: "{{ tasks }}"}
+  purge_then_make:
+    parameters: {tasks: {type: list of text}}
+    steps:
+      - action: delete_thing
+        with: {thing: "{{ tasks }}"}
+      - action: create_thing
+        with: {type: Task, fields: {title: made}}
 """
 
 
@@ -169,14 +176,14 @@ def test_a_batch_commits_its_runs_together_and_a_broken_run_alone_is_undone(
         assert heard == []
     assert [_status(other, r) for r in (first, broken, last)] == [
         "succeeded",
-        "scheduled",  # rolled back to its savepoint: as if never started
+        "running",  # rolled back to its savepoint, just after its claim: nothing it did
         "succeeded",
     ]
     assert _titles(other) == ["a", "c"]
     assert heard == [first, last]
     monkeypatch.setattr(ledger, "finish", finish)
     assert runner.fail_unexpected(broken, "make", RuntimeError("the disk went away"))
-    assert _status(other, broken) == "failed"  # settled even though it was never claimed
+    assert _status(other, broken) == "failed"
 
 
 def test_a_batch_that_cannot_commit_leaves_its_runs_scheduled(
@@ -510,6 +517,52 @@ def test_a_batchs_runs_reuse_one_savepoint_name_and_a_broken_one_frees_it(
         assert batch.open_segments == 0
     segments = [name for name in names if name != "step"]
     assert segments == ['"segment 0"'] * 3
+
+
+def test_a_first_data_step_undone_in_a_batch_keeps_its_run_and_its_batch_mates(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite a run's first data step takes no savepoint of its own when nothing
+    was written since the run's (taken just after its claim): undoing it goes back
+    to the run's savepoint, which stays open for the rest of the run."""
+    with db.write() as session:
+        keep = catalog.create_thing(session, "Task", {"title": "keep"})
+    _no_early_commit(monkeypatch)
+    before = _schedule(db, events, "purge_then_make", {"tasks": []})
+    failing = _schedule(db, events, "purge_then_make", {"tasks": [keep.id, "NOSUCHTHING"]})
+    after = _schedule(db, events, "purge_then_make", {"tasks": []})
+    names: list[str] = []
+    real = transactions.savepoint
+
+    def noting(session: Any, name: str) -> None:
+        names.append(name)
+        real(session, name)
+
+    monkeypatch.setattr(transactions, "savepoint", noting)
+    with runner.batch() as batch:
+        assert runner.execute(before) == "succeeded"
+        assert runner.execute(failing) == "failed"  # its delete of `keep` undone
+        assert runner.execute(after) == "succeeded"
+        assert batch.open_segments == 0
+    assert [_status(other, r) for r in (before, failing, after)] == [
+        "succeeded",
+        "failed",
+        "succeeded",
+    ]
+    assert _titles(other) == ["keep", "made", "made"]
+    steps = other.execute(
+        "SELECT position, status, error FROM step_results WHERE run_id = ? ORDER BY position",
+        (failing,),
+    ).fetchall()
+    assert [(p, s) for p, s, _ in steps] == [(1, "failed")]
+    assert "NOSUCHTHING" in steps[0][2]
+    # The runs' savepoints, and the steps' own: on SQLite the second step's only.
+    run, first = ['"segment 0"'], ([] if other.kind == "sqlite" else ["step"])
+    assert names == run + first + ["step"] + run + first + run + first + ["step"]
 
 
 def test_the_thread_clock_is_read_only_for_inputs_under_the_time_guard(
