@@ -911,6 +911,16 @@ class OutOfTime(ExpressionError):
 # evaluation costs a dictionary entry; no thread is started per evaluation and
 # nothing is traced. C code (a built-in's single call) is not stopped this
 # way: it is bounded by the size limits above instead.
+#
+# A _Stopped that is still pending when its evaluation ends is delivered and
+# caught there (_settle), never taken back with PyThreadState_SetAsyncExc(id,
+# NULL): on CPython 3.11 that call raises the interpreter-wide "async exception
+# pending" flag with nothing to deliver, and no thread ever lowers it again.
+# Untraced code does not notice, but from then on the first function that any
+# profiled or traced thread calls (sys.setprofile / settrace, cProfile,
+# coverage, a debugger) spins at 100 % CPU forever in the interpreter's RESUME
+# check (3.12 and 3.13 do not): a repaint probe in the test suite hung so after
+# one runaway expression.
 
 
 class _Stopped(BaseException):
@@ -982,11 +992,28 @@ _watch_lock = threading.Lock()
 _watchdog: list[threading.Thread] = []
 
 
-def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
-    """Schedule `exc` in a thread (None takes back one not yet raised)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
-    )
+def _raise_in(thread_id: int, exc: type[BaseException]) -> None:
+    """Schedule `exc` in a thread: raised at its next call or loop."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc))
+
+
+def _checkpoint() -> None:
+    """A Python call: a pending asynchronous exception is raised on entering it."""
+
+
+def _settle(thread_id: int) -> None:
+    """Leave no _Stopped pending in the calling thread, after the watchdog fired.
+
+    The watchdog's _Stopped was either raised already (and caught), or is still
+    pending. Schedule it once more (it replaces a pending one: at most one is
+    ever pending) and have it raised and caught right here, which also lowers
+    the interpreter's flag the way taking it back would not (see above).
+    """
+    try:
+        _raise_in(thread_id, _Stopped)
+        _checkpoint()
+    except _Stopped:
+        pass
 
 
 def _watch_forever() -> None:
@@ -1032,7 +1059,7 @@ def _within_time(fn: Callable[[], Any], seconds: float) -> Any:
             with _watch_lock:  # a watchdog firing right now finishes first
                 fired = watch.fired
             if fired:
-                _raise_in(me, None)  # not raised yet: take it back
+                _settle(me)  # raised already, or pending: either way none is pending after
             del _watches[me]
     except _Stopped:
         # Raised in `fn` or in the finally above: either way none is pending now.
@@ -1055,10 +1082,11 @@ class uninterrupted:
         with _watch_lock:
             fired = watch.fired
         if fired:  # raised just before the shield went up: raise it here, not inside
-            _raise_in(threading.get_ident(), None)
             watch.shield -= 1
             self._watch = None
-            raise _Stopped()
+            _raise_in(threading.get_ident(), _Stopped)  # (replaces the pending one)
+            _checkpoint()  # raises it
+            raise _Stopped()  # (only if it was swallowed meanwhile)
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

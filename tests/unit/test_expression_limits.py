@@ -8,9 +8,11 @@ bomb here must be refused before it allocates: its peak memory is measured.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 
 import pytest
 
@@ -312,3 +314,63 @@ def test_conditions_skip_the_time_guard_only_when_bounded(source: str, bounded: 
 def test_an_input_is_timed_when_any_template_in_it_is_guarded(value: object, timed: bool) -> None:
     """What the runner's shared time budget needs a clock reading for."""
     assert expressions.timed(value) is timed
+
+
+def _in_thread(fn: Callable[[], object]) -> object:
+    out: list[object] = []
+    thread = threading.Thread(target=lambda: out.append(fn()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def _compute(seconds: float) -> int:
+    """Plain Python work for `seconds` of this thread's CPU time."""
+    end, loops = time.thread_time() + seconds, 0
+    while time.thread_time() < end:
+        loops += sum(range(10)) and 1
+    return loops
+
+
+@pytest.mark.timeout(30)
+def test_a_thread_whose_expression_was_stopped_computes_on_unhindered() -> None:
+    """After its runaway is stopped, a worker keeps its profile and trace functions
+    and computes (plain Python, then a long expression given time) without a stop."""
+
+    def work() -> object:
+        before = (sys.getprofile(), sys.gettrace())
+        with pytest.raises(expressions.OutOfTime):
+            evaluate(RUNAWAYS[0], {}, seconds=0.05)
+        assert (sys.getprofile(), sys.gettrace()) == before
+        assert _compute(0.3) > 0  # six budgets' worth
+        long = "{{ range(20000) | map('string') | select('in', range(2000) | map('string')"
+        return evaluate(long + " | list) | list | length }}", {}, seconds=30.0)
+
+    assert _in_thread(work) == 2000
+    assert not expressions._watches
+
+
+@pytest.mark.timeout(30)
+def test_a_runaway_beside_a_long_evaluation_stops_only_the_runaway() -> None:
+    """Two threads evaluating at once: the other one computes for longer than the
+    runaway's budget under its own and is not stopped with it."""
+    started = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def runaway() -> None:
+        started.wait()
+        try:
+            evaluate(RUNAWAYS[0], {}, seconds=0.1)
+        except expressions.OutOfTime as exc:
+            outcomes["runaway"] = str(exc)
+
+    def normal() -> None:
+        started.wait()
+        outcomes["normal"] = expressions.within(30.0, lambda: _compute(0.5) and "done")
+
+    threads = [threading.Thread(target=runaway), threading.Thread(target=normal)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == {"runaway": "the expression ran longer than 0.1 s", "normal": "done"}
