@@ -9,7 +9,6 @@ the runner in time.
 from __future__ import annotations
 
 import signal
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +79,6 @@ def status(data_dir: Path, run_id: str) -> str:
     return str(run_row(data_dir, run_id)["status"])
 
 
-def seconds(start: str, end: str) -> float:
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
-
-
 def test_runaway_steps_fail_alone_while_other_processes_write(
     data_dir: Path, flows: None, runner: RunnerProcess, cli: Any
 ) -> None:
@@ -146,11 +141,13 @@ def test_the_workflow_timeout_stops_a_slow_evaluation(
     wait_until(lambda: status(data_dir, run_id) in TERMINAL, timeout=20)
     row = run_row(data_dir, run_id)
     assert row["status"] == "interrupted", row["error"]
+    # Stopped by the workflow's 1 s timeout, not by EVAL_SECONDS (2 s), which
+    # would say so. (Both budgets count the thread's CPU time: the wall-clock
+    # span between the run's start and end says nothing on a loaded machine,
+    # where it passed 1.9 s in 2 of 7 runs.)
     assert row["error"].startswith("timed out after 1 s"), row["error"]
+    assert "longer than 2 s" not in row["error"], row["error"]
     assert "\n" not in row["error"]
-    # The runner's own record: it stopped within the timeout and a margin
-    # (the watchdog looks every 0.05 s), not after EVAL_SECONDS (2 s).
-    assert seconds(row["started_at"], row["finished_at"]) < 1.9
     assert runner.stop() == 0
 
 
