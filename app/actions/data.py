@@ -16,11 +16,13 @@ from app.actions.spec import (
 )
 from app.core.things import ThingView
 
+_SEQUENCE = (list, tuple)  # (a tuple: `list | tuple` is a new union object each call)
+
 
 def _many(value: Any) -> list[Any]:
     if value is None:
         return []
-    return list(value) if isinstance(value, list | tuple) else [value]
+    return list(value) if isinstance(value, _SEQUENCE) else [value]
 
 
 def create_thing(ctx: StepContext, inputs: dict[str, Any]) -> ThingView:
@@ -30,7 +32,7 @@ def create_thing(ctx: StepContext, inputs: dict[str, Any]) -> ThingView:
 def modify_thing(ctx: StepContext, inputs: dict[str, Any]) -> ThingView | list[ThingView]:
     fields = inputs.get("fields") or {}
     changed = [ctx.modify_thing(thing, fields) for thing in _many(inputs["thing"])]
-    return changed if isinstance(inputs["thing"], list | tuple) else changed[0]
+    return changed if isinstance(inputs["thing"], _SEQUENCE) else changed[0]
 
 
 def delete_thing(ctx: StepContext, inputs: dict[str, Any]) -> int:

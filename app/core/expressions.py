@@ -393,9 +393,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return format_sized
 
 
+# Checked per evaluation: tuples, as `list | tuple …` makes a new union object each time.
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+_NESTED = (list, tuple, dict)
+
+
 def _finalize(value: Any) -> Any:
     """What `{{ … }}` writes into a text: a container is sized before str() expands it."""
-    if isinstance(value, list | tuple | dict | set | frozenset):
+    if isinstance(value, _CONTAINERS):
         _refuse_over(_size(value))
     return value
 
@@ -732,7 +737,7 @@ def _bounded(tree: nodes.Node) -> bool:
 def _native(value: Any) -> Any:
     if isinstance(value, StrictUndefined):
         str(value)  # raises UndefinedError with Jinja's own message
-    if isinstance(value, list | tuple | dict):
+    if isinstance(value, _NESTED):
         _no_undefined(value)
     return value
 
@@ -744,7 +749,7 @@ def _no_undefined(value: Any) -> None:
     for item in items:
         if isinstance(item, StrictUndefined):
             str(item)
-        elif isinstance(item, list | tuple | dict):
+        elif isinstance(item, _NESTED):
             _no_undefined(item)
 
 

@@ -256,9 +256,19 @@ def encode(vtype: ValueType, value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset((type(None), bool, int, float, str))
+
+
 def to_json_safe(value: Any) -> Any:
     """Encode any native value (no type known), e.g. a step's result."""
-    if value is None or isinstance(value, bool | int | float | str):
+    kind = type(value)  # the common types by their exact type first (issue 18)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): to_json_safe(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [to_json_safe(v) for v in value]
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime):
         return value.isoformat()

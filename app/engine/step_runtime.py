@@ -225,6 +225,7 @@ RECORDED_TEXT = 20_000  # characters of one recorded input or result value
 
 
 _AS_IS = frozenset((type(None), bool, int))
+_SEQUENCE = (list, tuple)  # (a tuple: `list | tuple` is a new union object each time)
 
 
 def _recorded(value: Any) -> Any:
@@ -290,15 +291,15 @@ def coerce_input(item: registry.InputSpec, value: Any) -> Any:
             raise BadInput("expected a mapping of names to values")
         return dict(value)
     if kind == registry.TEXT_OR_LIST:
-        if isinstance(value, list | tuple):
+        if isinstance(value, _SEQUENCE):
             return [coerce(ValueType("text"), v) for v in value]
         return coerce(ValueType("text"), value)
     if kind == registry.THING_OR_LIST:
-        items = value if isinstance(value, list | tuple) else [value]
+        items = value if isinstance(value, _SEQUENCE) else [value]
         for item_value in items:
             if not isinstance(item_value, ThingView | str):
                 raise BadInput(f"expected a thing or a list of things, got {item_value!r}")
-        return list(value) if isinstance(value, list | tuple) else value
+        return list(value) if isinstance(value, _SEQUENCE) else value
     return value
 
 
