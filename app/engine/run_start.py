@@ -145,6 +145,9 @@ def expression_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str
 def _fixed_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str, Any]:
     access = state.access
     assert access is not None
+    # (`secret` holds the run's masker, not the run's state, which keeps these
+    # names: a cycle left to the garbage collector each run; issue 18)
+    read_secrets = state.secrets
 
     def search(type_name: str, **equals: Any) -> list[ThingView]:
         return access.found(loader.search(str(type_name), **equals), equals.keys())
@@ -157,7 +160,7 @@ def _fixed_names(state: RunState, loader: catalog.DbThingLoader) -> dict[str, An
             raise ExpressionError(
                 f"no secret '{name}' in the OS keychain on host {socket.gethostname()}"
             )
-        state.secrets.add(value)
+        read_secrets.add(value)
         return value
 
     return {

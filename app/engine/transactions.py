@@ -11,8 +11,9 @@ one transaction (group commit). See app.engine.runner for the step loop.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -215,6 +216,21 @@ class _Rows:
         self.steps, self.logs = [], []
 
 
+def _reading_through(segment: Segment) -> Callable[[], AbstractContextManager[Session]]:
+    """Segment.reading for its loader, without the loader keeping the segment alive:
+    with a bound method the two made a cycle each run, left to the garbage
+    collector with all the run's objects hanging off it (issue 18). Things read
+    in the run may outlive it: their loader then reads as any other does."""
+    segment_ref = weakref.ref(segment)
+    db = segment.runner.db
+
+    def reading() -> AbstractContextManager[Session]:
+        alive = segment_ref()
+        return alive.reading() if alive is not None else db.read()
+
+    return reading
+
+
 class Segment:
     """The open write transaction of one run (see the module's docstring).
 
@@ -228,7 +244,7 @@ class Segment:
     def __init__(self, runner: SegmentOwner, run_id: str) -> None:
         self.runner = runner
         self.run_id = run_id
-        self.loader = catalog.DbThingLoader(runner.db, reading=self.reading)
+        self.loader = catalog.DbThingLoader(runner.db, reading=_reading_through(self))
         self.running: RunChanged | None = None  # said when a commit leaves the run running
         self._events: list[Any] = []
         self._unit: _Unit | None = None  # its own transaction, outside a batch
