@@ -8,7 +8,12 @@ with its own result: a call whose start failed gets its error, the others
 their runs. A commit that fails fails every call of the batch, and none of
 their runs exists. So an answer never precedes its commit, and a call costs
 one thread hop instead of a transaction of its own (a commit's WAL writes
-cost more than the few statements of a start). The new runs of calls that
+cost more than the few statements of a start). The hand-overs between
+threads are batched too: the calls an event-loop turn admits are queued
+together after it (one wake of the thread, not one per call), and the
+answers of a transaction reach each loop in one callback (one wake of the
+loop): under load a thread's wake cost as much of the GIL's time as the
+transaction it asked for. The new runs of calls that
 wait (`when_done`) are announced as awaited: the clock's workers take them
 before the runs already queued.
 """
@@ -53,6 +58,8 @@ class StartBatcher:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
+        # Calls admitted in this turn of their event loop, queued by _flush after it.
+        self._outbox: list[_Item] = []
 
     async def start(self, request: StartRequest, *, wait: bool = False) -> _Begun:
         """The call's run, started once its transaction has committed (or its error).
@@ -71,14 +78,28 @@ class StartBatcher:
                     target=self._serve, name="cueflow-api-starts", daemon=True
                 )
                 self._thread.start()
-            self._queue.put(_Item(request, loop, future, wait))
+            self._outbox.append(_Item(request, loop, future, wait))
+            first = len(self._outbox) == 1
+        if first:
+            loop.call_soon(self._flush)
         return await future
+
+    def _flush(self) -> None:
+        """After an event-loop turn: queue the calls it admitted, together (only the
+        first put wakes the thread; it then takes them all in one transaction)."""
+        with self._lock:
+            items, self._outbox = self._outbox, []
+            for item in items:
+                self._queue.put(item)
 
     def close(self, timeout: float = 5.0) -> None:
         """Write what is queued, then end the thread."""
         with self._lock:
             self._closed = True
             thread = self._thread
+            items, self._outbox = self._outbox, []
+            for item in items:  # (their loop's _flush may never come now)
+                self._queue.put(item)
             self._queue.put(None)
         if thread is not None:
             thread.join(timeout)
@@ -129,11 +150,20 @@ class StartBatcher:
             self.access.announce(new, awaited)
         except Exception:
             log.exception("could not announce API runs %s", ", ".join(new))
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, _Begun | Exception]]] = {}
         for item, answer in zip(batch, answers, strict=True):
-            try:
-                item.loop.call_soon_threadsafe(self._settle, item, answer)
+            by_loop.setdefault(item.loop, []).append((item, answer))
+        for loop, settled in by_loop.items():
+            try:  # (one wake of the loop for all its calls)
+                loop.call_soon_threadsafe(self._settle_all, settled)
             except RuntimeError:  # its loop is closed (the server stopped)
-                self._settle(item, answer, closed=True)
+                self._settle_all(settled, closed=True)
+
+    def _settle_all(
+        self, settled: list[tuple[_Item, _Begun | Exception]], closed: bool = False
+    ) -> None:
+        for item, answer in settled:
+            self._settle(item, answer, closed)
 
     def _settle(self, item: _Item, answer: _Begun | Exception, closed: bool = False) -> None:
         future = item.future

@@ -358,3 +358,74 @@ def test_a_token_known_in_memory_and_revoked_elsewhere_starts_nothing(
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"].startswith("Bearer")
     assert api.count_runs() == before
+
+
+class CountingStarts:
+    """Records the size of each start_many transaction."""
+
+    def __init__(self, access: ApiAccess) -> None:
+        self.sizes: list[int] = []
+        real = access.start_many
+
+        def counted(requests: Sequence[StartRequest], **options: Any) -> list[Any]:
+            self.sizes.append(len(requests))
+            return real(requests, **options)
+
+        access.start_many = counted  # type: ignore[method-assign]
+
+
+def test_the_calls_of_one_loop_turn_are_handed_over_together_and_answered_in_one_wake(
+    access: ApiAccess, db: Database
+) -> None:
+    """Nothing is queued for the starts thread while the turn that admits the calls
+    runs (each put could wake it for a transaction of one); after the turn they go
+    into one transaction, and its answers reach the loop in one callback."""
+    counting = CountingStarts(access)
+    batcher = StartBatcher(access)
+    requests = [request(access, f"t{i}") for i in range(10)]
+    seen: dict[str, int] = {}
+    wakes: list[str] = []
+
+    async def run() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        real_threadsafe = loop.call_soon_threadsafe
+
+        def threadsafe(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread().name == STARTS_THREAD:
+                wakes.append(getattr(callback, "__name__", "?"))
+            return real_threadsafe(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = threadsafe  # type: ignore[method-assign]
+        calls = [asyncio.ensure_future(batcher.start(r)) for r in requests]
+        await asyncio.sleep(0)  # resumed in the turn that ran every call up to its await
+        seen["queued"] = batcher._queue.qsize()
+        seen["held"] = len(batcher._outbox)
+        return await asyncio.gather(*calls)
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        batcher.close()
+    assert seen == {"queued": 0, "held": 10}
+    assert counting.sizes == [10]
+    assert wakes == ["_settle_all"]
+    assert all(isinstance(started, Started) for started, _ in results)
+    assert ledger_notes(db) == sorted(f"t{i}" for i in range(10))
+
+
+def test_calls_not_yet_handed_over_when_the_batcher_closes_are_still_written(
+    access: ApiAccess, db: Database
+) -> None:
+    batcher = StartBatcher(access)
+    requests = [request(access, f"c{i}") for i in range(3)]
+
+    async def run() -> list[Any]:
+        calls = [asyncio.ensure_future(batcher.start(r)) for r in requests]
+        await asyncio.sleep(0)
+        assert len(batcher._outbox) == 3  # admitted, not yet queued
+        batcher.close()  # writes what is queued, then ends the thread
+        return await asyncio.gather(*calls)
+
+    results = asyncio.run(run())
+    assert all(isinstance(started, Started) for started, _ in results)
+    assert ledger_notes(db) == ["c0", "c1", "c2"]
