@@ -4,8 +4,9 @@ executed by another process, a missed event).
 
 A call waits on a Ticket. The run's end event (on a worker thread) hands the
 run to one reader thread, which reads the ended runs of every waiting call in
-one transaction and gives each ticket its run's state: the call is answered
-without a thread hop of its own, and the worker is not held up by the read.
+one transaction and gives each ticket its run's state (all of a read's
+tickets in one callback on their event loop): the call is answered without a
+thread hop of its own, and the worker is not held up by the read.
 A call's ticket is taken out before its run is announced to the scheduler
 (see StartBatcher), so the end cannot come before anyone waits for it; for
 other calls, the waiter remembers the runs that ended lately, so a run that
@@ -118,6 +119,8 @@ class RunWaiter:
             except Exception:  # the calls read the ledger themselves at their next poll
                 log.exception("reading the ends of runs %s failed", ", ".join(ids))
                 states = {}
+            # One callback per event loop for all the ends read (one wake of it).
+            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Ticket, RunState]]] = {}
             for one in ids:
                 state = states.get(one)
                 if state is None:
@@ -125,8 +128,10 @@ class RunWaiter:
                 with self._lock:
                     tickets = list(self._waiting.get(one, ()))
                 for ticket in tickets:
-                    with contextlib.suppress(RuntimeError):  # its loop is closed
-                        ticket.loop.call_soon_threadsafe(_deliver, ticket, state)
+                    by_loop.setdefault(ticket.loop, []).append((ticket, state))
+            for loop, delivered in by_loop.items():
+                with contextlib.suppress(RuntimeError):  # its loop is closed
+                    loop.call_soon_threadsafe(_deliver_all, delivered)
             if stop:
                 return
 
@@ -173,6 +178,7 @@ class RunWaiter:
             self.forget(run_id, ticket)
 
 
-def _deliver(ticket: Ticket, state: RunState) -> None:
-    ticket.state = state
-    ticket.flag.set()
+def _deliver_all(delivered: list[tuple[Ticket, RunState]]) -> None:
+    for ticket, state in delivered:
+        ticket.state = state
+        ticket.flag.set()
