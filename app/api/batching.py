@@ -109,6 +109,8 @@ class StartBatcher:
             item = self._queue.get()
             if item is None:
                 return
+            with self._lock:  # (a _flush under way has put all its calls once this passes)
+                pass
             batch = [item]
             stop = False
             while len(batch) < self.max_batch:

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from app.api.batching import StartBatcher
@@ -429,3 +429,50 @@ def test_calls_not_yet_handed_over_when_the_batcher_closes_are_still_written(
     results = asyncio.run(run())
     assert all(isinstance(started, Started) for started, _ in results)
     assert ledger_notes(db) == ["c0", "c1", "c2"]
+
+
+def test_a_token_is_read_once_per_transaction_and_a_revoke_before_it_refuses_every_call(
+    held: HeldBatcher, access: ApiAccess, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls admitted with a token, then the token revoked by another process's
+    Database before their transaction: each is refused and nothing starts; the
+    token's row was read once for the transaction's calls, not once per call."""
+    from app.engine.api_access import Caller, Revoked
+    from app.storage import api_tokens
+
+    token = access.create_token("site")
+    wf = access.exposed("every_type")
+    assert wf is not None
+    reads: list[str] = []
+    real_find = api_tokens.find_token
+
+    def find(session: Any, given: str) -> Any:
+        if threading.current_thread().name == STARTS_THREAD:
+            reads.append(given)
+        return real_find(session, given)
+
+    monkeypatch.setattr(api_tokens, "find_token", find)
+    site = Caller("site")
+    calls = [StartRequest(wf, {"words": w}, site, token) for w in ("a", "b", "c")]
+    kept = asyncio.run(
+        start_all(
+            held, [request(access, "first"), *calls[:2]], lambda: queued_count(held.batcher) >= 2
+        )
+    )
+    assert held.sizes == [1, 2] and reads == [token]  # two calls, one read
+    assert all(isinstance(started, Started) for started, _ in kept)
+    other = Database(db.url)
+    ApiAccess(other).revoke_token("site")
+    other.dispose()
+
+    async def refused() -> list[Any]:
+        return await asyncio.gather(
+            *(held.batcher.start(call) for call in calls), return_exceptions=True
+        )
+
+    results = asyncio.run(refused())
+    assert [type(r) for r in results] == [Revoked] * 3
+    assert held.sizes == [1, 2, 3] and reads == [token, token]
+    with db.read() as session:  # the two started before the revoke, no more
+        count = session.execute(text("SELECT count(*) FROM runs WHERE workflow = 'every_type'"))
+        assert count.scalar() == 2
