@@ -28,7 +28,7 @@ from app.engine.enqueue import prepare_params
 from app.engine.events import EventBus, RunsDue
 from app.errors import BadInput, NotFound, one_line
 from app.storage import api_tokens, catalog, ledger, settings
-from app.storage.db import Database
+from app.storage.db import Database, release, rollback_to, savepoint
 from app.storage.settings import split_listen as split_listen  # the server's address
 
 PUBLIC = "public"  # the label in the origin of runs of `auth: none` workflows
@@ -39,6 +39,7 @@ ENDED = frozenset(ledger.FINISHED)  # a run in one of these has ended (for now: 
 # The pending API runs are counted again at most this often while the count
 # plus this process's starts since stays below api.max_pending (see _has_room).
 PENDING_SECONDS = 0.25
+START_SAVEPOINT = "api_start"  # each call's savepoint in a start transaction
 KNOWN_TOKENS = 1024  # verified tokens remembered (by hash) for admitting calls
 
 
@@ -319,6 +320,15 @@ class ApiAccess:
             return FieldError(
                 "Idempotency-Key", "an Idempotency-Key is 1 to 255 visible characters"
             )
+        if key is None:  # (no ORM object is written: a savepoint of plain SQL)
+            savepoint(session, START_SAVEPOINT)
+            try:
+                started = self._start_in(session, request, read)
+            except Exception as exc:  # this call's error, not the others'
+                rollback_to(session, START_SAVEPOINT)
+                return exc
+            release(session, START_SAVEPOINT)
+            return started
         for _ in range(3):
             try:
                 with session.begin_nested():

@@ -476,3 +476,30 @@ def test_a_token_is_read_once_per_transaction_and_a_revoke_before_it_refuses_eve
     with db.read() as session:  # the two started before the revoke, no more
         count = session.execute(text("SELECT count(*) FROM runs WHERE workflow = 'every_type'"))
         assert count.scalar() == 2
+
+
+def test_a_call_without_a_key_that_breaks_after_its_insert_leaves_no_run(
+    held: HeldBatcher, access: ApiAccess, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each call of a batch has a savepoint of its own in SQL, not only in the ORM's
+    books: a call that breaks after its run's row was inserted leaves no row, and
+    the calls before and after it in the same transaction start."""
+    from app.storage import ledger
+
+    real_insert = ledger.insert_runs
+
+    def insert(session: Any, runs: Any) -> list[str]:
+        ids = real_insert(session, runs)
+        if runs[0].params.get("note") == "boom":
+            raise RuntimeError("broken after the insert")
+        return ids
+
+    monkeypatch.setattr(ledger, "insert_runs", insert)
+    notes = ["first", "a", "boom", "c"]
+    # (api.max_pending given, as the server gives it: the calls read nothing by the ORM)
+    requests = [replace(request(access, n), max_pending=100) for n in notes]
+    results = asyncio.run(start_all(held, requests, lambda: queued_count(held.batcher) >= 3))
+    assert held.sizes == [1, 3]
+    assert isinstance(results[2], RuntimeError)
+    assert all(isinstance(r, tuple) for r in (results[0], results[1], results[3]))
+    assert ledger_notes(db) == ["a", "c", "first"]
