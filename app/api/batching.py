@@ -10,10 +10,10 @@ their runs exists. So an answer never precedes its commit, and a call costs
 one thread hop instead of a transaction of its own (a commit's WAL writes
 cost more than the few statements of a start). The hand-overs between
 threads are batched too: the calls an event-loop turn admits are queued
-together after it (one wake of the thread, not one per call), and the
-answers of a transaction reach each loop in one callback (one wake of the
-loop): under load a thread's wake cost as much of the GIL's time as the
-transaction it asked for. The new runs of calls that
+together after it (one wake of the thread, not one per call, and by a pipe
+write, which lets the GIL go), and the answers of a transaction reach each
+loop in one callback (one wake of the loop): under load a thread's wake cost
+as much of the GIL's time as the transaction it asked for. The new runs of calls that
 wait (`when_done`) are announced as awaited: the clock's workers take them
 before the runs already queued.
 """
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
 from dataclasses import dataclass
 
+from app.api.threads import Inbox
 from app.api.waiting import RunWaiter, Ticket
 from app.engine.api_access import ApiAccess, Started, StartRequest
 
@@ -54,7 +54,7 @@ class StartBatcher:
         self.access = access
         self.waiter = waiter
         self.max_batch = max_batch
-        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._inbox: Inbox[_Item | None] | None = None  # (with the thread; None: stop)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -74,8 +74,9 @@ class StartBatcher:
             if self._closed:
                 raise ServerStopped("the workflow API is stopping")
             if self._thread is None:
+                self._inbox = Inbox()
                 self._thread = threading.Thread(
-                    target=self._serve, name="cueflow-api-starts", daemon=True
+                    target=self._serve, args=(self._inbox,), name="cueflow-api-starts", daemon=True
                 )
                 self._thread.start()
             self._outbox.append(_Item(request, loop, future, wait))
@@ -85,46 +86,36 @@ class StartBatcher:
         return await future
 
     def _flush(self) -> None:
-        """After an event-loop turn: queue the calls it admitted, together (only the
-        first put wakes the thread; it then takes them all in one transaction)."""
+        """After an event-loop turn: hand the calls it admitted to the thread, together
+        (it takes them in one transaction)."""
         with self._lock:
             items, self._outbox = self._outbox, []
-            for item in items:
-                self._queue.put(item)
+            if items and self._inbox is not None:
+                self._inbox.put(items)
 
     def close(self, timeout: float = 5.0) -> None:
         """Write what is queued, then end the thread."""
         with self._lock:
             self._closed = True
             thread = self._thread
-            items, self._outbox = self._outbox, []
-            for item in items:  # (their loop's _flush may never come now)
-                self._queue.put(item)
-            self._queue.put(None)
+            items: list[_Item | None] = [*self._outbox, None]  # (a _flush may never come now)
+            self._outbox = []
+            if self._inbox is not None:
+                self._inbox.put(items)
         if thread is not None:
             thread.join(timeout)
 
-    def _serve(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            with self._lock:  # (a _flush under way has put all its calls once this passes)
-                pass
-            batch = [item]
-            stop = False
-            while len(batch) < self.max_batch:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
-            self._write(batch)
-            if stop:
-                return
+    def _serve(self, inbox: Inbox[_Item | None]) -> None:
+        try:
+            while True:
+                taken = inbox.take(self.max_batch)
+                batch = [item for item in taken if item is not None]
+                if batch:
+                    self._write(batch)
+                if len(batch) < len(taken):
+                    return
+        finally:
+            inbox.close()
 
     def _write(self, batch: list[_Item]) -> None:
         results: list[Started | Exception]

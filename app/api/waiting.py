@@ -18,14 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.api.threads import DbThreads
+from app.api.threads import DbThreads, Inbox
 from app.engine.api_access import ENDED, ApiAccess, RunState
 from app.engine.events import EventBus, RunChanged
 
@@ -51,7 +50,7 @@ class RunWaiter:
         self._waiting: dict[str, list[Ticket]] = {}
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
-        self._reads: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._reads: Inbox[str | None] = Inbox()  # (None: stop)
         self._reader: threading.Thread | None = None
         self._closed = False
         self._unsubscribe: Callable[[], None] = events.subscribe(self._on_event)
@@ -61,9 +60,11 @@ class RunWaiter:
         with self._lock:
             self._closed = True
             reader = self._reader
-        self._reads.put(None)
-        if reader is not None:
-            reader.join(timeout)
+        if reader is None:
+            self._reads.close()
+            return
+        self._reads.put([None])
+        reader.join(timeout)
 
     def expect(self, run_id: str, loop: asyncio.AbstractEventLoop) -> Ticket:
         """A ticket for a call that will wait for `run_id` (from any thread)."""
@@ -95,25 +96,22 @@ class RunWaiter:
                     target=self._read, name="cueflow-api-ends", daemon=True
                 )
                 self._reader.start()
-        self._reads.put(event.run_id)
+        self._reads.put([event.run_id])
 
     def _read(self) -> None:
         """The reader thread: the ended runs waited for, read together, handed to their calls."""
+        try:
+            self._read_ends()
+        finally:
+            self._reads.close()
+
+    def _read_ends(self) -> None:
         while True:
-            run_id = self._reads.get()
-            if run_id is None:
+            taken = self._reads.take(MAX_READ)
+            ids = [run_id for run_id in taken if run_id is not None]
+            stop = len(ids) < len(taken)
+            if not ids:
                 return
-            ids = [run_id]
-            stop = False
-            while len(ids) < MAX_READ:
-                try:
-                    more = self._reads.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                ids.append(more)
             try:
                 states = self.access.states(list(dict.fromkeys(ids)))
             except Exception:  # the calls read the ledger themselves at their next poll

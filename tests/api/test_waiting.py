@@ -63,7 +63,7 @@ def test_the_ends_read_together_reach_their_calls_in_one_wake_of_the_loop(
         assert await asyncio.to_thread(first_read.wait, 10)
         access.announce([s.run_id for s in started[1:]])
         end = loop.time() + 10
-        while waiter._reads.qsize() < 4:  # the other four ended meanwhile
+        while len(waiter._reads) < 4:  # the other four ended meanwhile
             assert loop.time() < end, "the runs did not end"
             await asyncio.sleep(0.005)
         release.set()
