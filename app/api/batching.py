@@ -13,9 +13,14 @@ threads are batched too: the calls an event-loop turn admits are queued
 together after it (one wake of the thread, not one per call, and by a pipe
 write, which lets the GIL go), and the answers of a transaction reach each
 loop in one callback (one wake of the loop): under load a thread's wake cost
-as much of the GIL's time as the transaction it asked for. The new runs of calls that
-wait (`when_done`) are announced as awaited: the clock's workers take them
-before the runs already queued.
+as much of the GIL's time as the transaction it asked for.
+
+The new runs are announced to the clock after the answers are on their way
+(handing runs to the workers wakes them, which costs the GIL's time; the
+answers need not wait for it: the runs are committed, and a waiting call's
+ticket was taken before). Those of calls that wait (`when_done`) are
+announced as awaited: the clock's workers take them before the runs already
+queued.
 """
 
 from __future__ import annotations
@@ -138,11 +143,6 @@ class StartBatcher:
                     ticket = self.waiter.expect(result.run_id, item.loop)
                     awaited.append(result.run_id)
             answers.append((result, ticket))
-        try:
-            # (if this fails, the clock's ledger poll finds them)
-            self.access.announce(new, awaited)
-        except Exception:
-            log.exception("could not announce API runs %s", ", ".join(new))
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, _Begun | Exception]]] = {}
         for item, answer in zip(batch, answers, strict=True):
             by_loop.setdefault(item.loop, []).append((item, answer))
@@ -151,6 +151,11 @@ class StartBatcher:
                 loop.call_soon_threadsafe(self._settle_all, settled)
             except RuntimeError:  # its loop is closed (the server stopped)
                 self._settle_all(settled, closed=True)
+        try:  # (after the answers, see the module; if it fails, the clock's ledger poll
+            # finds them)
+            self.access.announce(new, awaited)
+        except Exception:
+            log.exception("could not announce API runs %s", ", ".join(new))
 
     def _settle_all(
         self, settled: list[tuple[_Item, _Begun | Exception]], closed: bool = False

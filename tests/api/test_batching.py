@@ -180,6 +180,7 @@ def test_answers_come_only_after_their_commit(
             return await asyncio.gather(first, *rest)
 
         started = asyncio.run(run())
+        held.batcher.close()  # (its runs are announced after the answers)
     finally:
         event.remove(Session, "after_commit", committed)
     assert held.sizes == [1, 5]
@@ -503,3 +504,32 @@ def test_a_call_without_a_key_that_breaks_after_its_insert_leaves_no_run(
     assert isinstance(results[2], RuntimeError)
     assert all(isinstance(r, tuple) for r in (results[0], results[1], results[3]))
     assert ledger_notes(db) == ["a", "c", "first"]
+
+
+def test_the_answers_are_sent_before_the_runs_are_handed_to_the_clock(
+    access: ApiAccess, db: Database, events: EventBus
+) -> None:
+    """Waking the clock's workers costs the GIL's time; the committed runs' answers
+    go to the event loop first."""
+    batcher = StartBatcher(access)
+    order: list[str] = []
+    events.subscribe(lambda e: order.append("announce") if isinstance(e, RunsDue) else None)
+
+    async def run() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        real_threadsafe = loop.call_soon_threadsafe
+
+        def threadsafe(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread().name == STARTS_THREAD:
+                order.append("answers")
+            return real_threadsafe(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = threadsafe  # type: ignore[method-assign]
+        return await asyncio.gather(*(batcher.start(request(access, f"o{i}")) for i in range(3)))
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        batcher.close()
+    assert order == ["answers", "announce"]
+    assert all(isinstance(started, Started) for started, _ in results)
