@@ -227,6 +227,8 @@ def _anchor(folder: Path, n: int) -> dict[str, Any]:
         limit_concurrency=1000,
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=16 * 1024,
+        server_header=False,  # (as the API's server: no Server header, no
+        proxy_headers=False,  # X-Forwarded-* middleware)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)

@@ -8,19 +8,29 @@ with its own result: a call whose start failed gets its error, the others
 their runs. A commit that fails fails every call of the batch, and none of
 their runs exists. So an answer never precedes its commit, and a call costs
 one thread hop instead of a transaction of its own (a commit's WAL writes
-cost more than the few statements of a start). The new runs of calls that
-wait (`when_done`) are announced as awaited: the clock's workers take them
-before the runs already queued.
+cost more than the few statements of a start). The hand-overs between
+threads are batched too: the calls an event-loop turn admits are queued
+together after it (one wake of the thread, not one per call, and by a pipe
+write, which lets the GIL go), and the answers of a transaction reach each
+loop in one callback (one wake of the loop): under load a thread's wake cost
+as much of the GIL's time as the transaction it asked for.
+
+The new runs are announced to the clock after the answers are on their way
+(handing runs to the workers wakes them, which costs the GIL's time; the
+answers need not wait for it: the runs are committed, and a waiting call's
+ticket was taken before). Those of calls that wait (`when_done`) are
+announced as awaited: the clock's workers take them before the runs already
+queued.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
 from dataclasses import dataclass
 
+from app.api.threads import Inbox
 from app.api.waiting import RunWaiter, Ticket
 from app.engine.api_access import ApiAccess, Started, StartRequest
 
@@ -49,10 +59,12 @@ class StartBatcher:
         self.access = access
         self.waiter = waiter
         self.max_batch = max_batch
-        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._inbox: Inbox[_Item | None] | None = None  # (with the thread; None: stop)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
+        # Calls admitted in this turn of their event loop, queued by _flush after it.
+        self._outbox: list[_Item] = []
 
     async def start(self, request: StartRequest, *, wait: bool = False) -> _Begun:
         """The call's run, started once its transaction has committed (or its error).
@@ -67,41 +79,48 @@ class StartBatcher:
             if self._closed:
                 raise ServerStopped("the workflow API is stopping")
             if self._thread is None:
+                self._inbox = Inbox()
                 self._thread = threading.Thread(
-                    target=self._serve, name="cueflow-api-starts", daemon=True
+                    target=self._serve, args=(self._inbox,), name="cueflow-api-starts", daemon=True
                 )
                 self._thread.start()
-            self._queue.put(_Item(request, loop, future, wait))
+            self._outbox.append(_Item(request, loop, future, wait))
+            first = len(self._outbox) == 1
+        if first:
+            loop.call_soon(self._flush)
         return await future
+
+    def _flush(self) -> None:
+        """After an event-loop turn: hand the calls it admitted to the thread, together
+        (it takes them in one transaction)."""
+        with self._lock:
+            items, self._outbox = self._outbox, []
+            if items and self._inbox is not None:
+                self._inbox.put(items)
 
     def close(self, timeout: float = 5.0) -> None:
         """Write what is queued, then end the thread."""
         with self._lock:
             self._closed = True
             thread = self._thread
-            self._queue.put(None)
+            items: list[_Item | None] = [*self._outbox, None]  # (a _flush may never come now)
+            self._outbox = []
+            if self._inbox is not None:
+                self._inbox.put(items)
         if thread is not None:
             thread.join(timeout)
 
-    def _serve(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            batch = [item]
-            stop = False
-            while len(batch) < self.max_batch:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
-            self._write(batch)
-            if stop:
-                return
+    def _serve(self, inbox: Inbox[_Item | None]) -> None:
+        try:
+            while True:
+                taken = inbox.take(self.max_batch)
+                batch = [item for item in taken if item is not None]
+                if batch:
+                    self._write(batch)
+                if len(batch) < len(taken):
+                    return
+        finally:
+            inbox.close()
 
     def _write(self, batch: list[_Item]) -> None:
         results: list[Started | Exception]
@@ -124,16 +143,25 @@ class StartBatcher:
                     ticket = self.waiter.expect(result.run_id, item.loop)
                     awaited.append(result.run_id)
             answers.append((result, ticket))
-        try:
-            # (if this fails, the clock's ledger poll finds them)
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, _Begun | Exception]]] = {}
+        for item, answer in zip(batch, answers, strict=True):
+            by_loop.setdefault(item.loop, []).append((item, answer))
+        for loop, settled in by_loop.items():
+            try:  # (one wake of the loop for all its calls)
+                loop.call_soon_threadsafe(self._settle_all, settled)
+            except RuntimeError:  # its loop is closed (the server stopped)
+                self._settle_all(settled, closed=True)
+        try:  # (after the answers, see the module; if it fails, the clock's ledger poll
+            # finds them)
             self.access.announce(new, awaited)
         except Exception:
             log.exception("could not announce API runs %s", ", ".join(new))
-        for item, answer in zip(batch, answers, strict=True):
-            try:
-                item.loop.call_soon_threadsafe(self._settle, item, answer)
-            except RuntimeError:  # its loop is closed (the server stopped)
-                self._settle(item, answer, closed=True)
+
+    def _settle_all(
+        self, settled: list[tuple[_Item, _Begun | Exception]], closed: bool = False
+    ) -> None:
+        for item, answer in settled:
+            self._settle(item, answer, closed)
 
     def _settle(self, item: _Item, answer: _Begun | Exception, closed: bool = False) -> None:
         future = item.future

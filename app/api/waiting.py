@@ -4,8 +4,9 @@ executed by another process, a missed event).
 
 A call waits on a Ticket. The run's end event (on a worker thread) hands the
 run to one reader thread, which reads the ended runs of every waiting call in
-one transaction and gives each ticket its run's state: the call is answered
-without a thread hop of its own, and the worker is not held up by the read.
+one transaction and gives each ticket its run's state (all of a read's
+tickets in one callback on their event loop): the call is answered without a
+thread hop of its own, and the worker is not held up by the read.
 A call's ticket is taken out before its run is announced to the scheduler
 (see StartBatcher), so the end cannot come before anyone waits for it; for
 other calls, the waiter remembers the runs that ended lately, so a run that
@@ -17,14 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.api.threads import DbThreads
+from app.api.threads import DbThreads, Inbox
 from app.engine.api_access import ENDED, ApiAccess, RunState
 from app.engine.events import EventBus, RunChanged
 
@@ -50,7 +50,7 @@ class RunWaiter:
         self._waiting: dict[str, list[Ticket]] = {}
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
-        self._reads: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._reads: Inbox[str | None] = Inbox()  # (None: stop)
         self._reader: threading.Thread | None = None
         self._closed = False
         self._unsubscribe: Callable[[], None] = events.subscribe(self._on_event)
@@ -60,9 +60,11 @@ class RunWaiter:
         with self._lock:
             self._closed = True
             reader = self._reader
-        self._reads.put(None)
-        if reader is not None:
-            reader.join(timeout)
+        if reader is None:
+            self._reads.close()
+            return
+        self._reads.put([None])
+        reader.join(timeout)
 
     def expect(self, run_id: str, loop: asyncio.AbstractEventLoop) -> Ticket:
         """A ticket for a call that will wait for `run_id` (from any thread)."""
@@ -94,30 +96,29 @@ class RunWaiter:
                     target=self._read, name="cueflow-api-ends", daemon=True
                 )
                 self._reader.start()
-        self._reads.put(event.run_id)
+        self._reads.put([event.run_id])
 
     def _read(self) -> None:
         """The reader thread: the ended runs waited for, read together, handed to their calls."""
+        try:
+            self._read_ends()
+        finally:
+            self._reads.close()
+
+    def _read_ends(self) -> None:
         while True:
-            run_id = self._reads.get()
-            if run_id is None:
+            taken = self._reads.take(MAX_READ)
+            ids = [run_id for run_id in taken if run_id is not None]
+            stop = len(ids) < len(taken)
+            if not ids:
                 return
-            ids = [run_id]
-            stop = False
-            while len(ids) < MAX_READ:
-                try:
-                    more = self._reads.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                ids.append(more)
             try:
                 states = self.access.states(list(dict.fromkeys(ids)))
             except Exception:  # the calls read the ledger themselves at their next poll
                 log.exception("reading the ends of runs %s failed", ", ".join(ids))
                 states = {}
+            # One callback per event loop for all the ends read (one wake of it).
+            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Ticket, RunState]]] = {}
             for one in ids:
                 state = states.get(one)
                 if state is None:
@@ -125,8 +126,10 @@ class RunWaiter:
                 with self._lock:
                     tickets = list(self._waiting.get(one, ()))
                 for ticket in tickets:
-                    with contextlib.suppress(RuntimeError):  # its loop is closed
-                        ticket.loop.call_soon_threadsafe(_deliver, ticket, state)
+                    by_loop.setdefault(ticket.loop, []).append((ticket, state))
+            for loop, delivered in by_loop.items():
+                with contextlib.suppress(RuntimeError):  # its loop is closed
+                    loop.call_soon_threadsafe(_deliver_all, delivered)
             if stop:
                 return
 
@@ -173,6 +176,7 @@ class RunWaiter:
             self.forget(run_id, ticket)
 
 
-def _deliver(ticket: Ticket, state: RunState) -> None:
-    ticket.state = state
-    ticket.flag.set()
+def _deliver_all(delivered: list[tuple[Ticket, RunState]]) -> None:
+    for ticket, state in delivered:
+        ticket.state = state
+        ticket.flag.set()

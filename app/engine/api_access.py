@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,7 @@ from app.engine.enqueue import prepare_params
 from app.engine.events import EventBus, RunsDue
 from app.errors import BadInput, NotFound, one_line
 from app.storage import api_tokens, catalog, ledger, settings
-from app.storage.db import Database
+from app.storage.db import Database, release, rollback_to, savepoint
 from app.storage.settings import split_listen as split_listen  # the server's address
 
 PUBLIC = "public"  # the label in the origin of runs of `auth: none` workflows
@@ -39,6 +39,7 @@ ENDED = frozenset(ledger.FINISHED)  # a run in one of these has ended (for now: 
 # The pending API runs are counted again at most this often while the count
 # plus this process's starts since stays below api.max_pending (see _has_room).
 PENDING_SECONDS = 0.25
+START_SAVEPOINT = "api_start"  # each call's savepoint in a start transaction
 KNOWN_TOKENS = 1024  # verified tokens remembered (by hash) for admitting calls
 
 
@@ -141,6 +142,8 @@ class ApiAccess:
         self.events = events or EventBus()
         # Workflow definitions by name, kept while their stamp (row, version) holds.
         self._definitions: dict[str, tuple[tuple[int, int, int], WorkflowDef]] = {}
+        # Each cached definition with its parameters one at a time (see _checked).
+        self._singles: dict[str, tuple[WorkflowDef, tuple[WorkflowDef, ...]]] = {}
         # Tokens verified lately, by hash: they admit a call without a read; the run
         # is started only after the token's row is read again (see StartRequest).
         self._known: dict[str, Caller] = {}
@@ -293,8 +296,12 @@ class ApiAccess:
         """
         results: list[Started | Exception] = []
         with self.db.write() as session:
+            # What the transaction's calls read alike, read once: nothing else
+            # writes while it holds the write lock, so a read later in it would
+            # find the same (a token revoked before it began is refused).
+            read = _TransactionReads()
             for request in requests:
-                results.append(self._start_one(session, request))
+                results.append(self._start_one(session, request, read))
         if announce:
             self.announce([r.run_id for r in results if isinstance(r, Started) and not r.repeated])
         return results
@@ -305,23 +312,36 @@ class ApiAccess:
         if run_ids:
             self.events.emit(RunsDue(tuple(run_ids), frozenset(awaited)))
 
-    def _start_one(self, session: Session, request: StartRequest) -> Started | Exception:
+    def _start_one(
+        self, session: Session, request: StartRequest, read: _TransactionReads
+    ) -> Started | Exception:
         key = request.idempotency_key
         if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
             return FieldError(
                 "Idempotency-Key", "an Idempotency-Key is 1 to 255 visible characters"
             )
+        if key is None:  # (no ORM object is written: a savepoint of plain SQL)
+            savepoint(session, START_SAVEPOINT)
+            try:
+                started = self._start_in(session, request, read)
+            except Exception as exc:  # this call's error, not the others'
+                rollback_to(session, START_SAVEPOINT)
+                return exc
+            release(session, START_SAVEPOINT)
+            return started
         for _ in range(3):
             try:
                 with session.begin_nested():
-                    return self._start_in(session, request)
+                    return self._start_in(session, request, read)
             except IntegrityError:
                 continue  # another process wrote the same key first: read what it started
             except Exception as exc:  # this call's error, not the others'
                 return exc
         return BadInput("the Idempotency-Key is being written by another request; retry")
 
-    def _start_in(self, session: Session, request: StartRequest) -> Started:
+    def _start_in(
+        self, session: Session, request: StartRequest, read: _TransactionReads
+    ) -> Started:
         """In the write transaction: check, find the key, count, insert the run.
 
         The row is the one `enqueue.schedule_in` writes for a run due now with no
@@ -329,13 +349,17 @@ class ApiAccess:
         definition rather than loading it again: the API's hot path.
         """
         name, caller = request.wf.name, request.caller
-        wf = self._definition(session, name)
+        if name not in read.workflows:
+            read.workflows[name] = self._definition(session, name)
+        wf = read.workflows[name]
         if wf is None or not wf.api.expose:
             raise NotFound(f"unknown workflow '{name}'")
         if wf.api != request.wf.api:
             raise Stale(f"the API settings of {name} changed")
         if request.token is not None:
-            row = api_tokens.find_token(session, request.token)
+            if request.token not in read.tokens:
+                read.tokens[request.token] = api_tokens.find_token(session, request.token)
+            row = read.tokens[request.token]
             if row is None or Caller(row.label, row.run_as) != caller:
                 self._known.pop(api_tokens.token_hash(request.token), None)
                 raise Revoked("the token is not valid (unknown or revoked)")
@@ -402,14 +426,22 @@ class ApiAccess:
                 )
         resolve = catalog.SessionThingLoader(session).resolve
         encoded: dict[str, Any] = {}
-        for param in wf.parameters:
-            one = replace(wf, parameters=(param,))
+        for param, one in zip(wf.parameters, self._one_parameter(wf), strict=True):
             given = {param.key: values[param.key]} if param.key in values else {}
             try:
                 encoded.update(prepare_params(one, given, resolve, from_text=True))
             except BadInput as exc:
                 raise FieldError(param.key, exc.reason) from None
         return encoded
+
+    def _one_parameter(self, wf: WorkflowDef) -> tuple[WorkflowDef, ...]:
+        """`wf` with each of its parameters alone (what `_checked` gives prepare_params),
+        made once per definition rather than per call."""
+        cached = self._singles.get(wf.name)
+        if cached is None or cached[0] is not wf:
+            cached = (wf, tuple(replace(wf, parameters=(p,)) for p in wf.parameters))
+            self._singles[wf.name] = cached
+        return cached[1]
 
     def state(self, run_id: str) -> RunState | None:
         return self.states([run_id]).get(run_id)
@@ -431,6 +463,14 @@ class ApiAccess:
                         row.run_as,
                     )
         return found
+
+
+@dataclass
+class _TransactionReads:
+    """The workflows and tokens read in one start transaction, by name and token."""
+
+    workflows: dict[str, WorkflowDef | None] = field(default_factory=dict)
+    tokens: dict[str, api_tokens.TokenRow | None] = field(default_factory=dict)
 
 
 _CONFIG_KEYS = ("enabled", "listen", "wait", "max_body", "max_pending")

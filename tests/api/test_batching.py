@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from app.api.batching import StartBatcher
@@ -100,7 +100,7 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def queued_count(batcher: StartBatcher) -> int:
-    return batcher._queue.qsize()
+    return 0 if batcher._inbox is None else len(batcher._inbox)
 
 
 @pytest.fixture
@@ -180,6 +180,7 @@ def test_answers_come_only_after_their_commit(
             return await asyncio.gather(first, *rest)
 
         started = asyncio.run(run())
+        held.batcher.close()  # (its runs are announced after the answers)
     finally:
         event.remove(Session, "after_commit", committed)
     assert held.sizes == [1, 5]
@@ -358,3 +359,177 @@ def test_a_token_known_in_memory_and_revoked_elsewhere_starts_nothing(
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"].startswith("Bearer")
     assert api.count_runs() == before
+
+
+class CountingStarts:
+    """Records the size of each start_many transaction."""
+
+    def __init__(self, access: ApiAccess) -> None:
+        self.sizes: list[int] = []
+        real = access.start_many
+
+        def counted(requests: Sequence[StartRequest], **options: Any) -> list[Any]:
+            self.sizes.append(len(requests))
+            return real(requests, **options)
+
+        access.start_many = counted  # type: ignore[method-assign]
+
+
+def test_the_calls_of_one_loop_turn_are_handed_over_together_and_answered_in_one_wake(
+    access: ApiAccess, db: Database
+) -> None:
+    """Nothing is queued for the starts thread while the turn that admits the calls
+    runs (each put could wake it for a transaction of one); after the turn they go
+    into one transaction, and its answers reach the loop in one callback."""
+    counting = CountingStarts(access)
+    batcher = StartBatcher(access)
+    requests = [request(access, f"t{i}") for i in range(10)]
+    seen: dict[str, int] = {}
+    wakes: list[str] = []
+
+    async def run() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        real_threadsafe = loop.call_soon_threadsafe
+
+        def threadsafe(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread().name == STARTS_THREAD:
+                wakes.append(getattr(callback, "__name__", "?"))
+            return real_threadsafe(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = threadsafe  # type: ignore[method-assign]
+        calls = [asyncio.ensure_future(batcher.start(r)) for r in requests]
+        await asyncio.sleep(0)  # resumed in the turn that ran every call up to its await
+        seen["queued"] = queued_count(batcher)
+        seen["held"] = len(batcher._outbox)
+        return await asyncio.gather(*calls)
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        batcher.close()
+    assert seen == {"queued": 0, "held": 10}
+    assert counting.sizes == [10]
+    assert wakes == ["_settle_all"]
+    assert all(isinstance(started, Started) for started, _ in results)
+    assert ledger_notes(db) == sorted(f"t{i}" for i in range(10))
+
+
+def test_calls_not_yet_handed_over_when_the_batcher_closes_are_still_written(
+    access: ApiAccess, db: Database
+) -> None:
+    batcher = StartBatcher(access)
+    requests = [request(access, f"c{i}") for i in range(3)]
+
+    async def run() -> list[Any]:
+        calls = [asyncio.ensure_future(batcher.start(r)) for r in requests]
+        await asyncio.sleep(0)
+        assert len(batcher._outbox) == 3  # admitted, not yet queued
+        batcher.close()  # writes what is queued, then ends the thread
+        return await asyncio.gather(*calls)
+
+    results = asyncio.run(run())
+    assert all(isinstance(started, Started) for started, _ in results)
+    assert ledger_notes(db) == ["c0", "c1", "c2"]
+
+
+def test_a_token_is_read_once_per_transaction_and_a_revoke_before_it_refuses_every_call(
+    held: HeldBatcher, access: ApiAccess, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls admitted with a token, then the token revoked by another process's
+    Database before their transaction: each is refused and nothing starts; the
+    token's row was read once for the transaction's calls, not once per call."""
+    from app.engine.api_access import Caller, Revoked
+    from app.storage import api_tokens
+
+    token = access.create_token("site")
+    wf = access.exposed("every_type")
+    assert wf is not None
+    reads: list[str] = []
+    real_find = api_tokens.find_token
+
+    def find(session: Any, given: str) -> Any:
+        if threading.current_thread().name == STARTS_THREAD:
+            reads.append(given)
+        return real_find(session, given)
+
+    monkeypatch.setattr(api_tokens, "find_token", find)
+    site = Caller("site")
+    calls = [StartRequest(wf, {"words": w}, site, token) for w in ("a", "b", "c")]
+    kept = asyncio.run(
+        start_all(
+            held, [request(access, "first"), *calls[:2]], lambda: queued_count(held.batcher) >= 2
+        )
+    )
+    assert held.sizes == [1, 2] and reads == [token]  # two calls, one read
+    assert all(isinstance(started, Started) for started, _ in kept)
+    other = Database(db.url)
+    ApiAccess(other).revoke_token("site")
+    other.dispose()
+
+    async def refused() -> list[Any]:
+        return await asyncio.gather(
+            *(held.batcher.start(call) for call in calls), return_exceptions=True
+        )
+
+    results = asyncio.run(refused())
+    assert [type(r) for r in results] == [Revoked] * 3
+    assert held.sizes == [1, 2, 3] and reads == [token, token]
+    with db.read() as session:  # the two started before the revoke, no more
+        count = session.execute(text("SELECT count(*) FROM runs WHERE workflow = 'every_type'"))
+        assert count.scalar() == 2
+
+
+def test_a_call_without_a_key_that_breaks_after_its_insert_leaves_no_run(
+    held: HeldBatcher, access: ApiAccess, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each call of a batch has a savepoint of its own in SQL, not only in the ORM's
+    books: a call that breaks after its run's row was inserted leaves no row, and
+    the calls before and after it in the same transaction start."""
+    from app.storage import ledger
+
+    real_insert = ledger.insert_runs
+
+    def insert(session: Any, runs: Any) -> list[str]:
+        ids = real_insert(session, runs)
+        if runs[0].params.get("note") == "boom":
+            raise RuntimeError("broken after the insert")
+        return ids
+
+    monkeypatch.setattr(ledger, "insert_runs", insert)
+    notes = ["first", "a", "boom", "c"]
+    # (api.max_pending given, as the server gives it: the calls read nothing by the ORM)
+    requests = [replace(request(access, n), max_pending=100) for n in notes]
+    results = asyncio.run(start_all(held, requests, lambda: queued_count(held.batcher) >= 3))
+    assert held.sizes == [1, 3]
+    assert isinstance(results[2], RuntimeError)
+    assert all(isinstance(r, tuple) for r in (results[0], results[1], results[3]))
+    assert ledger_notes(db) == ["a", "c", "first"]
+
+
+def test_the_answers_are_sent_before_the_runs_are_handed_to_the_clock(
+    access: ApiAccess, db: Database, events: EventBus
+) -> None:
+    """Waking the clock's workers costs the GIL's time; the committed runs' answers
+    go to the event loop first."""
+    batcher = StartBatcher(access)
+    order: list[str] = []
+    events.subscribe(lambda e: order.append("announce") if isinstance(e, RunsDue) else None)
+
+    async def run() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        real_threadsafe = loop.call_soon_threadsafe
+
+        def threadsafe(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread().name == STARTS_THREAD:
+                order.append("answers")
+            return real_threadsafe(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = threadsafe  # type: ignore[method-assign]
+        return await asyncio.gather(*(batcher.start(request(access, f"o{i}")) for i in range(3)))
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        batcher.close()
+    assert order == ["answers", "announce"]
+    assert all(isinstance(started, Started) for started, _ in results)
