@@ -195,13 +195,13 @@ def test_hostile_sample_values_are_refused_at_their_input(
     assert "\udcff" not in title.value() and dialog.start_button.isEnabled()
     title.line.setText("nul \x00 inside")  # PostgreSQL could not store it
     assert not dialog.start_button.isEnabled()
-    assert "'title' holds a character that cannot be stored" in dialog.problem.text()
+    assert "Title holds a character that cannot be stored" in dialog.problem.text()
     assert dialog.params_form.field_errors["title"].isVisibleTo(dialog)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # refused: disabled
     with greeting.db.read() as session:
         assert ledger.count_scheduled(session) == 0
     title.line.setText("")
-    assert "'title' needs a value" in dialog.problem.text()
+    assert "Title needs a value" in dialog.problem.text()
 
     # Letters and a number past the input's range: the box keeps a number it can hold.
     count.spin.clear()

@@ -15,7 +15,6 @@ when rows arrive or scroll into view, so its repaints call no Python at all
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
@@ -639,8 +638,8 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         return None  # the Cancel cell: its button is a picture (set_cancel_look)
 
     def _tooltip(self, run: RunRow, column: int) -> str | None:
-        if column == self.COL_PARAMS:
-            return json.dumps(run.params, indent=1, ensure_ascii=False)
+        if column == self.COL_PARAMS:  # each whole, a line each; things with their IDs
+            return formatting.params_lines(self._params_shown(run), run.params) or None
         if column == self.COL_RUN_AS:
             return (
                 self.tr("Acts for {who}").format(who=self._thing(run.run_as))

@@ -6,8 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QLocale
+
 from app.core.types import local_zone, utcnow
 from app.core.when import span
+from app.engine.presenting import key_words
 
 
 def local_time(value: datetime | None) -> str:
@@ -47,24 +50,47 @@ def short(value: Any, limit: int = 80) -> str:
 
 
 def params_text(params: dict[str, Any], limit: int = 80) -> str:
-    """`user: Ada, birthday: Mon 14 May 1990 09:00`: names and values as words."""
-    return short(", ".join(f"{k}: {value_words(v)}" for k, v in params.items()), limit)
+    """`User: Ada, Birthday: Mon 14 May 1990 09:00`: the parameters titled as the
+    Run form titles them, their values as words."""
+    return short(", ".join(f"{key_words(k)}: {value_words(v)}" for k, v in params.items()), limit)
 
 
-def value_words(value: Any) -> str:
-    """A parameter's value as a person reads it: a date in words, yes/no, a list's items."""
+def params_lines(params: dict[str, Any], ids: dict[str, Any] | None = None) -> str:
+    """One parameter a line, its value whole (`User: Ada (ID 06h3…)` with `ids`,
+    the values as stored, for the things shown by their labels)."""
+    lines = []
+    for key, value in list(params.items())[:50]:
+        words = value_words(value, limit=400)
+        stored = (ids or {}).get(key)
+        if stored is not None and stored != value:
+            many = isinstance(stored, list) and len(stored) != 1
+            words = f"{words} ({'IDs' if many else 'ID'} {value_words(stored, 200)})"
+        lines.append(f"{key_words(key)}: {words}")
+    return "\n".join(lines)
+
+
+def value_words(value: Any, limit: int = 40) -> str:
+    """A parameter's value as a person reads it: a date in words, yes/no, a list's
+    items, a mapping's entries (never JSON or a Python repr)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value is None:
+        return "—"
     if isinstance(value, list):
-        return short(", ".join(value_words(v) for v in value[:20]), 40)
+        return short(", ".join(value_words(v, limit) for v in value[:20]), limit)
+    if isinstance(value, dict):
+        entries = list(value.items())[:20]
+        return short(", ".join(f"{k}: {value_words(v, limit)}" for k, v in entries), limit)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            return short(value, 40)
+            return short(value, limit)
         if moment.tzinfo is not None:
             return when_words(moment)
-    return short(value, 40)
+    return short(value if isinstance(value, str) else str(value), limit)
 
 
 def zone_name() -> str:
@@ -83,7 +109,13 @@ def when_words(value: datetime, now: datetime | None = None, *, whole_day: bool 
     today = (now or utcnow()).astimezone(local_zone())
     clock = "" if whole_day and local.time() == datetime.min.time() else f" {local:%H:%M}"
     year = "" if local.year == today.year else f" {local.year}"
-    return f"{local:%a} {local.day} {local:%b}{year}{clock}"
+    # the day's and month's names in the window's language ("Fr. 4 Dez." in German)
+    locale, short_names = QLocale(), QLocale.FormatType.ShortFormat
+    day, month = (
+        locale.dayName(local.isoweekday(), short_names),
+        locale.monthName(local.month, short_names),
+    )
+    return f"{day} {local.day} {month}{year}{clock}"
 
 
 def counted(n: int, noun: str) -> str:
