@@ -174,3 +174,115 @@ def test_repeat_offers_utc_and_cities_with_offsets_not_zone_keys(
     assert zone.currentText() == "UTC" and repeat.timezone_name() == "UTC"
     assert repeat.summary.text().endswith("(UTC).")
     dialog.close()
+
+
+def test_settings_say_the_mail_security_and_time_zone_in_words(
+    window: MainWindow, context: AppContext
+) -> None:
+    from app.storage import settings
+    from app.ui.shell.main_window import AREA_SETTINGS
+
+    window.show_area(AREA_SETTINGS)
+    area = window.settings_area
+    security = area.fields["smtp.security"]
+    shown = [security.itemText(i) for i in range(security.count())]
+    assert shown[0].startswith("None (plain") and shown[1].startswith("STARTTLS (")
+    security.setCurrentIndex(security.findData("tls"))  # saved when chosen
+    with context.db.read() as session:
+        assert settings.get(session, "smtp.security") == "tls"
+    area.reload()
+    assert security.currentText().startswith("TLS (usually port 465)")
+    zone = area.zone_label.text()
+    assert not zone.startswith("Etc/") and (zone == "UTC" or ", UTC" in zone)
+
+
+TRIGGERED = """
+cueflow: 1
+triggers:
+  welcome_new_user:
+    data_type: User
+    on: [created, modified]
+    only_when: "thing_now.email is not none"
+    workflow: plan_party
+    params: {host: "{{ thing_now }}", start_date: "{{ now }}"}
+"""
+
+
+def test_the_trigger_editor_names_workflows_and_parameters_as_the_run_form(
+    party: AppContext, window: MainWindow
+) -> None:
+    from app.ui.areas.data.area import TAB_TRIGGERS
+    from app.ui.shell.main_window import AREA_DATA
+
+    import_text(party.db, TRIGGERED)
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    area.tabs.setCurrentIndex(TAB_TRIGGERS)
+    editor = area.triggers_editor
+    editor.reload()
+    listed = editor.trigger_list.item(0).text()
+    assert "→ Plan a party" in listed and "plan_party" not in listed
+    assert "created or modified" in listed
+    labels = [
+        editor.params_form.itemAt(row, editor.params_form.ItemRole.LabelRole).widget().text()
+        for row in range(editor.params_form.rowCount())
+    ]
+    assert labels[:3] == ["Host (User)", "Guests (list of User)", "Start date (date)"]
+    assert "Note (text, optional)" in labels
+    assert "thing_before" not in editor.params_box.title()
+    words = editor.condition_words
+    assert words.isVisibleTo(editor) and words.text() == "Reads: thing now's email is not empty"
+    editor.condition_edit.setText("thing_now.emial is not none and")  # no words for an error
+    assert not words.isVisibleTo(editor) and editor.condition_error.isVisibleTo(editor)
+    editor.param_edits["head_count"].setText("{{ thing_after }}")
+    assert editor.problem.text().startswith("Only when:")
+    assert any(p.startswith("Head count: ") for p in editor.check())
+
+
+def test_a_privacy_rules_condition_reads_in_words_under_it(
+    greeting: AppContext, window: MainWindow
+) -> None:
+    from app.ui.areas.data.area import TAB_PRIVACY
+    from app.ui.shell.main_window import AREA_DATA
+
+    window.show_area(AREA_DATA)
+    area = window.data_area
+    area.type_tabs.setCurrentIndex(TAB_PRIVACY)
+    editor = area.privacy_editor
+    editor.add_rule_button.click()
+    editor.condition_edit.setText("thing.email == current_user.email")
+    words = editor.condition_words
+    assert words.isVisibleTo(editor)
+    assert words.text() == "Reads: thing's email is current user's email"
+    editor.condition_edit.setText("thing.email == current_usr.email")  # an error, no words
+    assert not words.isVisibleTo(editor) and editor.condition_error.isVisibleTo(editor)
+
+
+def test_the_tray_and_the_history_chart_name_days_in_the_windows_language(
+    qtbot: Any, greeting: AppContext, german: None
+) -> None:
+    from datetime import date, timedelta
+
+    from app.core.types import local_zone, utcnow
+    from app.engine.schedule_queries import DaySummary
+    from app.ui.areas.scheduler.history_chart import HistoryChart
+    from app.ui.shell.bridge import EventBridge
+    from app.ui.shell.tray import CueflowTray
+
+    at = utcnow() + timedelta(days=2)
+    greeting.service.schedule("greet", {"user": "ada"}, at=at)
+    bridge = EventBridge(greeting.events)
+    tray = CueflowTray(greeting, bridge)
+    try:
+        tray.menu.aboutToShow.emit()
+        day = formatting.day_name(at.astimezone(local_zone()))
+        assert day.endswith(".")  # German short names: "Mo.", "Fr."
+        assert f"({day} " in tray.upcoming_actions[0].text()
+    finally:
+        tray.dispose()
+        bridge.close()
+    chart = HistoryChart()
+    qtbot.addWidget(chart)
+    friday = date(2030, 12, 13)
+    chart.set_days([DaySummary(friday, {"succeeded": 2}, [1.0, 2.0])])
+    assert chart.summary().startswith("Fr. 13 Dez.:")

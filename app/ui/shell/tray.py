@@ -30,6 +30,7 @@ from app.ui.shell.tray_presenter import (
     TrayStatus,
     UpcomingRun,
 )
+from app.ui.widgets import formatting
 
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 200
@@ -73,7 +74,7 @@ class CueflowTray(QObject):
     ) -> None:
         super().__init__(parent)
         self.context = context
-        self.presenter = TrayPresenter(self.tr)
+        self.presenter = TrayPresenter(self.tr, formatting.day_and_time)
         self.status = TrayStatus(paused=context.service.is_paused())
         self._running: set[str] = set()
         self._message_run: str | None = None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QLocale
 
 from app.core.types import local_zone, utcnow
 from app.core.when import span
-from app.engine.presenting import key_words
+from app.engine.presenting import key_words, zone_words
 
 
 def local_time(value: datetime | None) -> str:
@@ -94,9 +94,8 @@ def value_words(value: Any, limit: int = 40) -> str:
 
 
 def zone_name() -> str:
-    zone = local_zone()
-    offset = datetime.now(zone).strftime("%z")
-    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
+    """The machine's time zone as a person names it: `UTC`, `Berlin, UTC+01:00`."""
+    return zone_words(local_zone())
 
 
 def when_words(value: datetime, now: datetime | None = None, *, whole_day: bool = False) -> str:
@@ -109,13 +108,22 @@ def when_words(value: datetime, now: datetime | None = None, *, whole_day: bool 
     today = (now or utcnow()).astimezone(local_zone())
     clock = "" if whole_day and local.time() == datetime.min.time() else f" {local:%H:%M}"
     year = "" if local.year == today.year else f" {local.year}"
-    # the day's and month's names in the window's language ("Fr. 4 Dez." in German)
-    locale, short_names = QLocale(), QLocale.FormatType.ShortFormat
-    day, month = (
-        locale.dayName(local.isoweekday(), short_names),
-        locale.monthName(local.month, short_names),
-    )
-    return f"{day} {local.day} {month}{year}{clock}"
+    return f"{day_name(local)} {local.day} {month_name(local)}{year}{clock}"
+
+
+def day_name(moment: date) -> str:
+    """The weekday's short name in the window's language ("Fri", "Fr.")."""
+    return QLocale().dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
+
+
+def month_name(moment: date) -> str:
+    """The month's short name in the window's language ("Dec", "Dez.")."""
+    return QLocale().monthName(moment.month, QLocale.FormatType.ShortFormat)
+
+
+def day_and_time(moment: datetime) -> str:
+    """ "Tue 09:00": a time this week (the moment as given, in its own zone)."""
+    return f"{day_name(moment)} {moment:%H:%M}"
 
 
 def counted(n: int, noun: str) -> str:

@@ -110,6 +110,13 @@ def add_value(
     return item
 
 
+def _titled_params(value: Any) -> Any:
+    """A scheduling step's parameters under the Run form's titles ("User", not "user")."""
+    if not isinstance(value, dict):
+        return value
+    return {presenting.key_words(str(key)): inner for key, inner in value.items()}
+
+
 def _title(key: str) -> str:
     """`from` → "From": a field the action did not title, as a title."""
     return key[:1].upper() + key[1:].replace("_", " ") if key.islower() else key
@@ -294,6 +301,8 @@ class RunDetails(QWidget):
             for key, value in inputs.items():
                 if key == "workflow" and isinstance(value, str):  # a workflow by its label
                     value = self.title_of(value)
+                if key == "params":
+                    value = _titled_params(value)
                 item = add_value(
                     group, presenting.input_title(action, str(key)), value, 0, self.labels
                 )
@@ -305,6 +314,8 @@ class RunDetails(QWidget):
             for name, value in result_fields(action, result):
                 if name == presenting.input_title(action, "workflow") and isinstance(value, str):
                     value = self.title_of(value)
+                if name == presenting.input_title(action, "params"):
+                    value = _titled_params(value)
                 item = add_value(group, name, value, 0, self.labels)
                 item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
