@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app.paths import resource_root
@@ -151,3 +151,41 @@ def test_actions_speak_german_in_the_editor(german: list[str], context: Any) -> 
         assert form.widgets["subject"].accessibleName() == "Betreff"
     finally:
         form.deleteLater()
+
+
+def test_german_reaches_words_made_outside_a_widgets_own_tr(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """Words looked up in another context than the caller's class (the runs tables'
+    headers and statuses, who started a run, the tray's Qt-free presenter, History's
+    values and the Settings page) come out German too, not only those lupdate saw
+    as self.tr() of the class that shows them."""
+    from app.ui.areas.scheduler.run_details import value_text
+    from app.ui.models.runs import HistoryRunsModel, origin_words, status_words
+    from app.ui.shell.bridge import EventBridge
+    from app.ui.shell.main_window import AREA_SETTINGS, MainWindow
+    from app.ui.shell.tray import CueflowTray
+
+    assert origin_words("cli") == "Kommandozeile"
+    assert status_words("failed") == "Fehlgeschlagen"
+    model = HistoryRunsModel(greeting.db)
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Geplant für"
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Status"
+    assert value_text(True) == "ja"
+    bridge = EventBridge(greeting.events)
+    tray = CueflowTray(greeting, bridge)
+    try:
+        assert tray.open_action.text() == "Cueflow öffnen"
+        assert tray.pause_action.text() == "Planer pausieren"
+        assert tray.tooltip().startswith("Cueflow — untätig")
+    finally:
+        tray.dispose()
+        bridge.close()
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    try:
+        window.show_area(AREA_SETTINGS)
+        security = window.settings_area.fields["smtp.security"]
+        assert security.itemText(1) == "STARTTLS (meist Port 587)"
+    finally:
+        window.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,14 @@ from app.ui.widgets.panes import list_pane
 ERROR_STYLE = "color: #b91c1c;"
 BAD_INPUT_STYLE = "QLineEdit { border: 1px solid #dc2626; }"
 TRIGGER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+# The events in words, for the translation (self.tr(event) looks them up).
+EVENT_WORDS = (
+    QT_TRANSLATE_NOOP("TriggersEditor", "created"),
+    QT_TRANSLATE_NOOP("TriggersEditor", "modified"),
+    QT_TRANSLATE_NOOP("TriggersEditor", "deleted"),
+)
 
 
 class TriggersEditor(QWidget):
@@ -404,13 +412,20 @@ class TriggersEditor(QWidget):
 
 def _param_label(key: str, kind: str, optional: bool) -> str:
     """ "Birthday (date, optional)", "User" for a `user` of type User: as the Run form."""
-    tr = QCoreApplication.translate
     name = key_words(key)
     if name.lower() == kind.lower():
-        return tr("TriggersEditor", "{name} (optional)").format(name=name) if optional else name
+        return (
+            QCoreApplication.translate("TriggersEditor", "{name} (optional)").format(name=name)
+            if optional
+            else name
+        )
     if optional:
-        return tr("TriggersEditor", "{name} ({kind}, optional)").format(name=name, kind=kind)
-    return tr("TriggersEditor", "{name} ({kind})").format(name=name, kind=kind)
+        return QCoreApplication.translate("TriggersEditor", "{name} ({kind}, optional)").format(
+            name=name, kind=kind
+        )
+    return QCoreApplication.translate("TriggersEditor", "{name} ({kind})").format(
+        name=name, kind=kind
+    )
 
 
 def _error_label(parent: QWidget, name: str) -> QLabel:

@@ -68,13 +68,25 @@ def value_text(value: Any, labels: dict[str, str] | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return _tr("yes") if value else _tr("no")
+        return (
+            QCoreApplication.translate("RunDetails", "yes")
+            if value
+            else QCoreApplication.translate("RunDetails", "no")
+        )
     if isinstance(value, dict):
         count = len(value)
-        return _tr("1 field") if count == 1 else _tr("{n} fields").format(n=f"{count:,}")
+        return (
+            QCoreApplication.translate("RunDetails", "1 field")
+            if count == 1
+            else QCoreApplication.translate("RunDetails", "{n} fields").format(n=f"{count:,}")
+        )
     if isinstance(value, list):
         count = len(value)
-        return _tr("1 item") if count == 1 else _tr("{n} items").format(n=f"{count:,}")
+        return (
+            QCoreApplication.translate("RunDetails", "1 item")
+            if count == 1
+            else QCoreApplication.translate("RunDetails", "{n} items").format(n=f"{count:,}")
+        )
     if isinstance(value, str):
         if labels and value in labels:
             return labels[value]
@@ -106,7 +118,9 @@ def add_value(
         add_value(item, key, inner, depth + 1, labels)
     if len(children) > MAX_CHILDREN:
         more = len(children) - MAX_CHILDREN
-        QTreeWidgetItem(item, ["…", _tr("{n} more").format(n=f"{more:,}")])
+        QTreeWidgetItem(
+            item, ["…", QCoreApplication.translate("RunDetails", "{n} more").format(n=f"{more:,}")]
+        )
     return item
 
 

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -442,24 +442,24 @@ class StepPanel(QWidget):
 
 # How a preview's fields read (the keys ActionSpec.capture gives).
 RESULT_WORDS = {
-    "from": "From",
-    "to": "To",
-    "cc": "Cc",
-    "bcc": "Bcc",
-    "reply_to": "Reply to",
-    "subject": "Subject",
-    "body": "Body",
-    "html": "Sent as HTML",
-    "method": "Method",
-    "url": "Address",
-    "headers": "Headers",
-    "json": "JSON body",
-    "workflow": "Workflow",
-    "params": "Parameters",
-    "at": "When",
-    "every": "Repeat every",
-    "runs": "Runs",
-    "interval": "Seconds between items",
+    "from": str(QT_TRANSLATE_NOOP("StepValues", "From")),
+    "to": str(QT_TRANSLATE_NOOP("StepValues", "To")),
+    "cc": str(QT_TRANSLATE_NOOP("StepValues", "Cc")),
+    "bcc": str(QT_TRANSLATE_NOOP("StepValues", "Bcc")),
+    "reply_to": str(QT_TRANSLATE_NOOP("StepValues", "Reply to")),
+    "subject": str(QT_TRANSLATE_NOOP("StepValues", "Subject")),
+    "body": str(QT_TRANSLATE_NOOP("StepValues", "Body")),
+    "html": str(QT_TRANSLATE_NOOP("StepValues", "Sent as HTML")),
+    "method": str(QT_TRANSLATE_NOOP("StepValues", "Method")),
+    "url": str(QT_TRANSLATE_NOOP("StepValues", "Address")),
+    "headers": str(QT_TRANSLATE_NOOP("StepValues", "Headers")),
+    "json": str(QT_TRANSLATE_NOOP("StepValues", "JSON body")),
+    "workflow": str(QT_TRANSLATE_NOOP("StepValues", "Workflow")),
+    "params": str(QT_TRANSLATE_NOOP("StepValues", "Parameters")),
+    "at": str(QT_TRANSLATE_NOOP("StepValues", "When")),
+    "every": str(QT_TRANSLATE_NOOP("StepValues", "Repeat every")),
+    "runs": str(QT_TRANSLATE_NOOP("StepValues", "Runs")),
+    "interval": str(QT_TRANSLATE_NOOP("StepValues", "Seconds between items")),
 }
 
 
@@ -500,14 +500,20 @@ def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
     if depth > 3 and isinstance(value, dict | list):
         return "…"
     if value is None:
-        text = _tr("(empty)")
+        text = QCoreApplication.translate("StepValues", "(empty)")
     elif isinstance(value, bool):
-        text = _tr("yes") if value else _tr("no")
+        text = (
+            QCoreApplication.translate("StepValues", "yes")
+            if value
+            else QCoreApplication.translate("StepValues", "no")
+        )
     elif isinstance(value, dict):
         parts = [f"{k}: {value_text(v, 80, depth + 1)}" for k, v in list(value.items())[:50]]
-        text = ", ".join(parts) or _tr("(empty)")
+        text = ", ".join(parts) or QCoreApplication.translate("StepValues", "(empty)")
     elif isinstance(value, list):
-        text = ", ".join(value_text(v, 80, depth + 1) for v in value[:50]) or _tr("(empty list)")
+        text = ", ".join(
+            value_text(v, 80, depth + 1) for v in value[:50]
+        ) or QCoreApplication.translate("StepValues", "(empty list)")
     elif isinstance(value, str) and _ISO.match(value):
         try:
             moment = datetime.fromisoformat(value)
