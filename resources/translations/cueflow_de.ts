@@ -3836,7 +3836,7 @@ zum Anzeigen klicken</translation>
     <message>
         <location filename="../../app/ui/areas/workflows/editor.py" line="168"/>
         <source>Steps, in order</source>
-        <translation>Schritte, der Reihe nach</translation>
+        <translation>Schritte</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/editor.py" line="173"/>

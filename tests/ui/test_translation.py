@@ -189,3 +189,32 @@ def test_german_reaches_words_made_outside_a_widgets_own_tr(
         assert security.itemText(1) == "STARTTLS (meist Port 587)"
     finally:
         window.close()
+
+
+def test_a_german_window_still_shrinks_to_900_by_600(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """German words are longer: Upcoming's buttons go under the filter and its empty
+    hint ends in "…" rather than holding the window wider than 900 px."""
+    from app.ui.shell.main_window import AREA_SCHEDULER, MainWindow
+
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.show_area(AREA_SCHEDULER)
+        window.resize(1400, 900)
+        qtbot.waitUntil(lambda: window.width() == 1400)
+        window.resize(900, 600)
+        qtbot.waitUntil(lambda: window.width() == 900)
+        page = window.scheduler_area.upcoming_page
+        assert page.cancel_selected_button.text() == "Ausgewählte abbrechen"
+        qtbot.waitUntil(lambda: page.button_row.indexOf(page.pause_button) >= 0)
+        # each button whole, inside the page, once the moved row is laid out
+        qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in page.buttons))
+        for button in page.buttons:
+            assert page.rect().contains(button.geometry()), button.text()
+        page.empty.show_hint(True)
+        assert page.empty.shown() and page.empty.toolTip() == page.empty.hint
+    finally:
+        window.close()
