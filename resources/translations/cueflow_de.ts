@@ -2365,76 +2365,81 @@ Datenordner: {folder}</translation>
         <source>Interrupted</source>
         <translation>Unterbrochen</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="65"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
 </context>
 <context>
     <name>RunsTable</name>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="407"/>
-        <location filename="../../app/ui/models/runs.py" line="698"/>
+        <location filename="../../app/ui/models/runs.py" line="408"/>
+        <location filename="../../app/ui/models/runs.py" line="699"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="408"/>
-        <location filename="../../app/ui/models/runs.py" line="699"/>
+        <location filename="../../app/ui/models/runs.py" line="409"/>
+        <location filename="../../app/ui/models/runs.py" line="700"/>
         <source>Workflow</source>
         <translation>Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="409"/>
-        <location filename="../../app/ui/models/runs.py" line="700"/>
+        <location filename="../../app/ui/models/runs.py" line="410"/>
+        <location filename="../../app/ui/models/runs.py" line="701"/>
         <source>Scheduled for</source>
         <translation>Geplant für</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="410"/>
-        <location filename="../../app/ui/models/runs.py" line="704"/>
+        <location filename="../../app/ui/models/runs.py" line="411"/>
+        <location filename="../../app/ui/models/runs.py" line="705"/>
         <source>Attempt</source>
         <translation>Versuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="411"/>
+        <location filename="../../app/ui/models/runs.py" line="412"/>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="412"/>
+        <location filename="../../app/ui/models/runs.py" line="413"/>
         <source>Run as</source>
         <translation>Ausführen als</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="413"/>
+        <location filename="../../app/ui/models/runs.py" line="414"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="414"/>
+        <location filename="../../app/ui/models/runs.py" line="415"/>
         <source>Created</source>
         <translation>Erstellt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="415"/>
-        <location filename="../../app/ui/models/runs.py" line="706"/>
+        <location filename="../../app/ui/models/runs.py" line="416"/>
+        <location filename="../../app/ui/models/runs.py" line="707"/>
         <source>Started by</source>
         <translation>Gestartet von</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="701"/>
+        <location filename="../../app/ui/models/runs.py" line="702"/>
         <source>Started</source>
         <translation>Gestartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="702"/>
+        <location filename="../../app/ui/models/runs.py" line="703"/>
         <source>Duration</source>
         <translation>Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="703"/>
+        <location filename="../../app/ui/models/runs.py" line="704"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="705"/>
+        <location filename="../../app/ui/models/runs.py" line="706"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
@@ -3758,22 +3763,22 @@ zum Anzeigen klicken</translation>
         <translation>Alle Läufe pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="113"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="114"/>
         <source>Paused: no run starts until you resume. Runs that come due meanwhile stay scheduled and then follow their workflow&apos;s missed-run policy.</source>
         <translation>Pausiert: Kein Lauf startet, bis Sie fortsetzen. Läufe, die inzwischen fällig werden, bleiben geplant und folgen dann der Regel ihres Workflows für verpasste Läufe.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="127"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="128"/>
         <source>Nothing is scheduled. Click Schedule… to run a workflow later, or use Run now in the Workflows area.</source>
         <translation>Nichts ist geplant. Klicken Sie auf Planen…, um einen Workflow später auszuführen, oder nutzen Sie Jetzt ausführen im Bereich Workflows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="137"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="138"/>
         <source>Upcoming runs</source>
         <translation>Anstehende Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="200"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="223"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -3781,32 +3786,32 @@ zum Anzeigen klicken</translation>
 <context>
     <name>UpcomingRunsModel</name>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="652"/>
+        <location filename="../../app/ui/models/runs.py" line="653"/>
         <source>Acts for {who}</source>
         <translation>Handelt für {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="654"/>
+        <location filename="../../app/ui/models/runs.py" line="655"/>
         <source>Acts for nobody in particular (no current user)</source>
         <translation>Handelt für niemand Bestimmten (kein aktueller Benutzer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="657"/>
+        <location filename="../../app/ui/models/runs.py" line="658"/>
         <source>{title} ({name})</source>
         <translation>{title} ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="661"/>
+        <location filename="../../app/ui/models/runs.py" line="662"/>
         <source>Cancel {title}, {when}</source>
         <translation>{title}, {when} abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="665"/>
+        <location filename="../../app/ui/models/runs.py" line="666"/>
         <source>Attempt {n}: the earlier attempt failed</source>
         <translation>Versuch {n}: der vorige Versuch ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="672"/>
+        <location filename="../../app/ui/models/runs.py" line="673"/>
         <source>Cancel run {id}</source>
         <translation>Lauf {id} abbrechen</translation>
     </message>
@@ -3814,175 +3819,175 @@ zum Anzeigen klicken</translation>
 <context>
     <name>WorkflowEditor</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="114"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="115"/>
         <source>Test run</source>
         <translation>Testlauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="120"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="121"/>
         <source>Run now</source>
         <translation>Jetzt ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="124"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="125"/>
         <source>Schedule…</source>
         <translation>Planen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="141"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="142"/>
         <source>No workflow selected — New workflow or pick one on the left</source>
         <translation>Kein Workflow ausgewählt — Neuer Workflow, oder wählen Sie links einen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="168"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="169"/>
         <source>Steps, in order</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="173"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="174"/>
         <source>Add step</source>
         <translation>Schritt hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="174"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="175"/>
         <source>Add a step at the end</source>
         <translation>Einen Schritt am Ende hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="187"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="188"/>
         <source>Click a card to edit it; drag it (or Alt+Up / Alt+Down) to move it; + adds a step, Delete removes one</source>
         <translation>Eine Karte anklicken, um sie zu bearbeiten; ziehen (oder Alt+Hoch / Alt+Runter), um sie zu verschieben; + fügt einen Schritt hinzu, Entf entfernt einen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="281"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="282"/>
         <source>No workflow selected</source>
         <translation>Kein Workflow ausgewählt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="299"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="300"/>
         <source>Colour of this workflow ({colour}): click to change</source>
         <translation>Farbe dieses Workflows ({colour}): zum Ändern klicken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="358"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="359"/>
         <source>preview only: nothing is sent</source>
         <translation>nur Vorschau: nichts wird gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="360"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="361"/>
         <source>emails and web calls for real</source>
         <translation>E-Mails und Web-Aufrufe wirklich</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="364"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="365"/>
         <source>Test run waiting to start ({mode})</source>
         <translation>Testlauf wartet auf den Start ({mode})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="366"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="367"/>
         <source>Test run in progress ({mode})…</source>
         <translation>Testlauf läuft ({mode})…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="368"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="369"/>
         <source>Test run succeeded ({mode}). Click a step to see what it did.</source>
         <translation>Testlauf erfolgreich ({mode}). Klicken Sie auf einen Schritt, um zu sehen, was er getan hat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="372"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="373"/>
         <source>Test run failed; it is retried as the workflow&apos;s Retries say. {error}</source>
         <translation>Testlauf fehlgeschlagen; er wird wiederholt, wie es die Wiederholungen des Workflows vorsehen. {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="377"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="378"/>
         <source>Test run failed at step {n} · {label}: see its card.</source>
         <translation>Testlauf bei Schritt {n} · {label} fehlgeschlagen: siehe seine Karte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="381"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="382"/>
         <source>Test run {status}: {error}</source>
         <translation>Testlauf {status}: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="401"/>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="408"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="402"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="409"/>
         <source>waiting</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="408"/>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="446"/>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="448"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="409"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="447"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="449"/>
         <source>running…</source>
         <translation>läuft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="409"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="410"/>
         <source>not run</source>
         <translation>nicht gelaufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="422"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="423"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="424"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="425"/>
         <source>None yet: click to add the values each run is given</source>
         <translation>Noch keine: klicken, um die Werte hinzuzufügen, die jeder Lauf bekommt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="452"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="453"/>
         <source>{status} · {duration}</source>
         <translation>{status} · {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="453"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="454"/>
         <source>preview</source>
         <translation>Vorschau</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="483"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="484"/>
         <source>when a {type} is {events}</source>
         <translation>wenn ein Ding vom Typ {type} {events} wird</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="484"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="485"/>
         <source> or </source>
         <translation> oder </translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="488"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="489"/>
         <source>also starts {when}</source>
         <translation>startet auch, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="604"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="605"/>
         <source>Not saved until these are fixed:</source>
         <translation>Nicht gespeichert, bis dies behoben ist:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="644"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="645"/>
         <source>{some} and {last}</source>
         <translation>{some} und {last}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="648"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="649"/>
         <source>Fill in {names} of step {n} first</source>
         <translation>Füllen Sie zuerst {names} von Schritt {n} aus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="651"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="652"/>
         <source>Fix first: {problem}</source>
         <translation>Zuerst beheben: {problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="654"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="655"/>
         <source> (and 1 more problem)</source>
         <translation> (und 1 weiteres Problem)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="656"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="657"/>
         <source> (and {n} more problems)</source>
         <translation> (und {n} weitere Probleme)</translation>
     </message>
@@ -4277,37 +4282,37 @@ zum Anzeigen klicken</translation>
 <context>
     <name>origin</name>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="357"/>
+        <location filename="../../app/ui/models/runs.py" line="358"/>
         <source>Test run (preview)</source>
         <translation>Testlauf (Vorschau)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="359"/>
+        <location filename="../../app/ui/models/runs.py" line="360"/>
         <source>Workflow API ({token})</source>
         <translation>Workflow-API ({token})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="363"/>
+        <location filename="../../app/ui/models/runs.py" line="364"/>
         <source>Command line</source>
         <translation>Kommandozeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="364"/>
+        <location filename="../../app/ui/models/runs.py" line="365"/>
         <source>This window</source>
         <translation>Dieses Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="365"/>
+        <location filename="../../app/ui/models/runs.py" line="366"/>
         <source>Repeat schedule</source>
         <translation>Wiederholung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="366"/>
+        <location filename="../../app/ui/models/runs.py" line="367"/>
         <source>Data trigger</source>
         <translation>Datenauslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="367"/>
+        <location filename="../../app/ui/models/runs.py" line="368"/>
         <source>Another workflow</source>
         <translation>Ein anderer Workflow</translation>
     </message>

@@ -168,6 +168,7 @@ def test_german_reaches_words_made_outside_a_widgets_own_tr(
 
     assert origin_words("cli") == "Kommandozeile"
     assert status_words("failed") == "Fehlgeschlagen"
+    assert status_words("skipped") == "Übersprungen"  # a step card's chip: "Übersprungen · 2 ms"
     model = HistoryRunsModel(greeting.db)
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Geplant für"
     assert model.headerData(5, Qt.Orientation.Horizontal) == "Status"

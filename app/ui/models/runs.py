@@ -62,6 +62,7 @@ STATUS_WORDS = {
     queries.CANCELLED: str(QT_TRANSLATE_NOOP("RunStatus", "Cancelled")),
     queries.MISSED: str(QT_TRANSLATE_NOOP("RunStatus", "Missed")),
     queries.INTERRUPTED: str(QT_TRANSLATE_NOOP("RunStatus", "Interrupted")),
+    "skipped": str(QT_TRANSLATE_NOOP("RunStatus", "Skipped")),  # a step whose only_when was false
 }
 _ICONS: dict[str, QIcon] = {}
 _ROLES_SERVED = frozenset(

@@ -53,6 +53,7 @@ from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, Card, FlowView
 from app.ui.areas.workflows.inspector import StepPanel, WorkflowPanel, scrolled, titles
+from app.ui.models.runs import status_words
 from app.ui.widgets import formatting
 from app.ui.widgets.dynamic_data import only_when_badge
 from app.ui.widgets.expression_edit import scope_words
@@ -452,7 +453,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                 status_text = self.tr("{status} · {duration}").format(
                     status=self.tr("preview")
                     if _is_preview(outcome.result)
-                    else self.tr(outcome.status),
+                    else status_words(outcome.status),  # "Failed", "Fehlgeschlagen"
                     duration=formatting.elapsed(outcome.duration_ms / 1000),
                 )
             cards.append(
