@@ -1067,93 +1067,93 @@ Trotzdem beenden?</translation>
 <context>
     <name>ForEachSection</name>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="307"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="318"/>
         <source>For each item in a list</source>
         <translation>Für jedes Element einer Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="317"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="328"/>
         <source>Tick to schedule one run per thing or per value, a chosen time apart.</source>
         <translation>Ankreuzen, um einen Lauf je Ding oder je Wert zu planen, im gewählten Abstand.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="332"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="343"/>
         <source>Item goes into</source>
         <translation>Element kommt in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="339"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="350"/>
         <source>Every thing matching</source>
         <translation>Jedes passende Ding</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="340"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="351"/>
         <source>Only the things selected below</source>
         <translation>Nur die unten ausgewählten Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="347"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="358"/>
         <source>search (empty: all)</source>
         <translation>Suche (leer: alle)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="362"/>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="460"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="373"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="471"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="378"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="389"/>
         <source>One value per line</source>
         <translation>Ein Wert pro Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="381"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="392"/>
         <source>Items</source>
         <translation>Elemente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="387"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="398"/>
         <source> s between runs</source>
         <translation> s zwischen den Läufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="388"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="399"/>
         <source>Interval</source>
         <translation>Abstand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="463"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="474"/>
         <source>Every {type} matching</source>
         <translation>Jedes passende Ding vom Typ {type}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="486"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="497"/>
         <source>The things could not be read: {reason}</source>
         <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="489"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="500"/>
         <source>No things of this type yet.</source>
         <translation>Noch keine Dinge dieses Typs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="533"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="544"/>
         <source>The things could not be counted: {reason}</source>
         <translation>Die Dinge konnten nicht gezählt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="544"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="555"/>
         <source>Counting…</source>
         <translation>Zähle…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="550"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="561"/>
         <source>1 run will be scheduled</source>
         <translation>1 Lauf wird geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="552"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="563"/>
         <source>{n} runs will be scheduled</source>
         <translation>{n} Läufe werden geplant</translation>
     </message>
@@ -1961,52 +1961,57 @@ Datenordner: {folder}</translation>
 <context>
     <name>RepeatSection</name>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="88"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
         <source>Repeat</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="95"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="96"/>
         <source>Does not repeat</source>
         <translation>Keine Wiederholung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="95"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="96"/>
         <source>Every</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="95"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="96"/>
         <source>Cron expression</source>
         <translation>Cron-Ausdruck</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="117"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="118"/>
         <source>MIN HOUR DOM MON DOW, e.g. 0 9 * * 1-5</source>
         <translation>MIN STUNDE TAG MONAT WOCHENTAG, z. B. 0 9 * * 1-5</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="121"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="122"/>
         <source>in</source>
         <translation>in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="256"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="224"/>
+        <source>no time zone is called &apos;{text}&apos;: type a city such as Berlin, or pick one from the list</source>
+        <translation>keine Zeitzone heißt &apos;{text}&apos;: geben Sie eine Stadt wie Berlin ein oder wählen Sie eine aus der Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="267"/>
         <source>Runs once.</source>
         <translation>Läuft einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="268"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="279"/>
         <source>Runs {description}.</source>
         <translation>Läuft {description}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="279"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="290"/>
         <source>⚠ clocks change (daylight saving time): {old} → {new}</source>
         <translation>⚠ Zeitumstellung (Sommerzeit): {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="287"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="298"/>
         <source>No upcoming times.</source>
         <translation>Keine anstehenden Termine.</translation>
     </message>

@@ -169,7 +169,10 @@ def test_repeat_offers_utc_and_cities_with_offsets_not_zone_keys(
     zone.setEditText("America/New_York")  # a key, as before
     assert repeat.timezone_name() == "America/New_York" and not repeat.problem()
     zone.setEditText("Nowhere/At_all")
-    assert "unknown time zone" in repeat.problem() and not dialog.ok_button.isEnabled()
+    assert repeat.problem().startswith("no time zone is called 'Nowhere/At_all': type a city")
+    assert not dialog.ok_button.isEnabled()
+    zone.setEditText("\udcff" * 5000)  # hostile: not UTF-8, huge; one short line
+    assert "no time zone" in repeat.problem() and len(repeat.problem()) < 200
     repeat.set_zone("Etc/UTC")  # a schedule stored with a key shows its words
     assert zone.currentText() == "UTC" and repeat.timezone_name() == "UTC"
     assert repeat.summary.text().endswith("(UTC).")

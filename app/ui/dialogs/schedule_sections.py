@@ -54,9 +54,10 @@ from app.core.types import local_zone
 from app.engine import presenting
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
-from app.errors import CueflowError
+from app.errors import BadInput, CueflowError
 from app.ui.models.roles import ID_ROLE
 from app.ui.models.things import ThingChoicesModel
+from app.ui.widgets import formatting
 from app.ui.widgets.palette_colours import error_style
 
 SHIFTED_COLOUR = "#b45309"
@@ -213,7 +214,17 @@ class RepeatSection(QGroupBox):
             self.zone.setCurrentText(key)
 
     def timezone(self) -> tzinfo:
-        return zone(self.timezone_name())
+        """The chosen zone; raises BadInput in the form's words when none is called so."""
+        name = self.timezone_name()
+        try:
+            return zone(name)
+        except CueflowError:
+            raise BadInput(
+                self.tr(
+                    "no time zone is called '{text}': type a city such as Berlin, "
+                    "or pick one from the list"
+                ).format(text=formatting.short(name, 60))
+            ) from None
 
     def timezone_name(self) -> str:
         """The chosen zone's key: the listed zone whose words were picked or typed,
