@@ -3074,24 +3074,24 @@ Datenordner: {folder}</translation>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="410"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="412"/>
         <source>Step {n} · {label}</source>
         <translation>Schritt {n} · {label}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/inspector.py" line="374"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="420"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="428"/>
         <source>{status} in {duration}</source>
         <translation>{status} in {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="432"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="442"/>
         <source>Result: {key}</source>
         <translation>Ergebnis: {key}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="396"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="435"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="397"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="446"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
@@ -3099,113 +3099,113 @@ Datenordner: {folder}</translation>
 <context>
     <name>StepValues</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="445"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="456"/>
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="446"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="457"/>
         <source>To</source>
         <translation>An</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="447"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="458"/>
         <source>Cc</source>
         <translation>Cc</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="448"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="459"/>
         <source>Bcc</source>
         <translation>Bcc</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="449"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="460"/>
         <source>Reply to</source>
         <translation>Antwort an</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="450"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="461"/>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="451"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="462"/>
         <source>Body</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="452"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="463"/>
         <source>Sent as HTML</source>
         <translation>Als HTML gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="453"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="464"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="454"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="465"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="455"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="466"/>
         <source>Headers</source>
         <translation>Header</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="456"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="467"/>
         <source>JSON body</source>
         <translation>JSON-Inhalt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="457"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="468"/>
         <source>Workflow</source>
         <translation>Workflow</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="458"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="469"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="459"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="470"/>
         <source>When</source>
         <translation>Wann</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="460"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="471"/>
         <source>Repeat every</source>
         <translation>Wiederholen alle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="461"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="472"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="462"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="473"/>
         <source>Seconds between items</source>
         <translation>Sekunden zwischen Einträgen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="503"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="512"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="514"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="523"/>
         <source>(empty)</source>
         <translation>(leer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="506"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="517"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="508"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="519"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="516"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="527"/>
         <source>(empty list)</source>
         <translation>(leere Liste)</translation>
     </message>
@@ -3967,32 +3967,32 @@ zum Anzeigen klicken</translation>
         <translation>startet auch, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="605"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="609"/>
         <source>Not saved until these are fixed:</source>
         <translation>Nicht gespeichert, bis dies behoben ist:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="645"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="649"/>
         <source>{some} and {last}</source>
         <translation>{some} und {last}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="649"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="653"/>
         <source>Fill in {names} of step {n} first</source>
         <translation>Füllen Sie zuerst {names} von Schritt {n} aus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="652"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="656"/>
         <source>Fix first: {problem}</source>
         <translation>Zuerst beheben: {problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="655"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="659"/>
         <source> (and 1 more problem)</source>
         <translation> (und 1 weiteres Problem)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="657"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="661"/>
         <source> (and {n} more problems)</source>
         <translation> (und {n} weitere Probleme)</translation>
     </message>

@@ -289,3 +289,43 @@ def test_the_tray_and_the_history_chart_name_days_in_the_windows_language(
     friday = date(2030, 12, 13)
     chart.set_days([DaySummary(friday, {"succeeded": 2}, [1.0, 2.0])])
     assert chart.summary().startswith("Fr. 13 Dez.:")
+
+
+def test_the_editor_shows_a_scheduling_steps_parameters_by_their_titles(
+    qtbot: Any, context: AppContext, window: MainWindow
+) -> None:
+    from importlib import resources
+
+    from app.engine.runner import Runner
+
+    text = resources.files("resources").joinpath("examples/birthday.yaml").read_text()
+    import_text(context.db, text)
+    with context.db.read() as session:
+        rows = views.thing_choice_rows(session, "User", 10)
+    ada = next(thing_id for thing_id, _, data in rows if data["name"] == "Ada")
+    Runner(context.db).run_now(
+        "send_birthday_email",
+        {"user": ada, "birthday": "2026-12-10T09:00:00+00:00"},
+        run_as=ada,
+        captured=True,  # the email previewed: both steps run
+    )
+    area = window.workflows_area
+    area.refresh_list()
+    area.select("send_birthday_email")
+    editor = area.editor
+    qtbot.waitUntil(lambda: editor.flow.card(2).status != "", timeout=5000)
+    assert not editor.flow.card(2).status_text.startswith(editor.flow.card(2).status)
+    editor.select_step(1)
+    panel = editor.step_panel
+    qtbot.waitUntil(lambda: panel.last_table.rowCount() > 0, timeout=5000)
+    rows = {
+        panel.last_table.item(r, 0).text(): panel.last_table.item(r, 1).text()
+        for r in range(panel.last_table.rowCount())
+    }
+    assert "User: Ada" in rows["Parameters"] and "user:" not in rows["Parameters"]
+    assert ada not in rows["Parameters"]  # the thing by its label, not its ID
+    assert (
+        f"Birthday: {formatting.when_words(datetime(2027, 12, 10, 9, tzinfo=ZoneInfo('UTC')))}"
+        in (rows["Parameters"])
+    )
+    assert panel.last_status.text().split(" in ")[0] in ("Succeeded", "Failed")

@@ -124,7 +124,7 @@ def add_value(
     return item
 
 
-def _titled_params(value: Any) -> Any:
+def titled_params(value: Any) -> Any:
     """A scheduling step's parameters under the Run form's titles ("User", not "user")."""
     if not isinstance(value, dict):
         return value
@@ -316,7 +316,7 @@ class RunDetails(QWidget):
                 if key == "workflow" and isinstance(value, str):  # a workflow by its label
                     value = self.title_of(value)
                 if key == "params":
-                    value = _titled_params(value)
+                    value = titled_params(value)
                 item = add_value(
                     group, presenting.input_title(action, str(key)), value, 0, self.labels
                 )
@@ -329,7 +329,7 @@ class RunDetails(QWidget):
                 if name == presenting.input_title(action, "workflow") and isinstance(value, str):
                     value = self.title_of(value)
                 if name == presenting.input_title(action, "params"):
-                    value = _titled_params(value)
+                    value = titled_params(value)
                 item = add_value(group, name, value, 0, self.labels)
                 item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)

@@ -564,7 +564,11 @@ class WorkflowEditor(EditsMixin, QWidget):
         if self.step_form is not None:
             self.step_form.show_problems(self._step_problems(position + 1))
         outcome = self.last_run.steps.get(position + 1) if self.last_run else None
-        self.step_panel.show_outcome(outcome, titles(spec.inputs) if spec else {})
+        self.step_panel.show_outcome(
+            outcome,
+            titles(spec.inputs) if spec else {},
+            self.last_run.labels if self.last_run else {},  # things by their labels
+        )
         if self.test_run_id is not None:
             tested, words = self._test_step(position + 1)
             labels = self.test.labels if self.test is not None else {}

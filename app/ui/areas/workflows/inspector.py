@@ -40,14 +40,14 @@ from PySide6.QtWidgets import (
 
 from app.actions.spec import CAPTURED
 from app.core import expressions
-from app.core.types import local_zone
 from app.engine.editor_queries import StepOutcome, free_name_from_label, plain_reason
 from app.engine.validation import check_fields
 from app.ui.action_words import action_words
-from app.ui.areas.scheduler.run_details import add_value
+from app.ui.areas.scheduler.run_details import add_value, titled_params
 from app.ui.areas.scheduler.run_details import value_text as run_value_text
 from app.ui.areas.workflows.api_section import ApiSection
 from app.ui.areas.workflows.parameters import ParametersTable
+from app.ui.models.runs import status_words
 from app.ui.widgets import formatting
 from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
@@ -391,6 +391,7 @@ class StepPanel(QWidget):
             self.email_preview.setText(email_html(preview))
         inputs = QTreeWidgetItem(self.test_values, [self.tr("Inputs"), ""])
         for name, value in (outcome.inputs or {}).items():
+            value = titled_params(value) if name == "params" else value  # "User", not "user"
             add_value(inputs, input_titles.get(name, name), readable(value, names))
         if outcome.status != "failed" and not email:  # (an email's result is its preview)
             result = QTreeWidgetItem(self.test_values, [self.tr("Result"), ""])
@@ -400,6 +401,7 @@ class StepPanel(QWidget):
             if isinstance(shown, dict):
                 for key, value in shown.items():
                     words = _tr(RESULT_WORDS.get(str(key), str(key)))
+                    value = titled_params(value) if key == "params" else value
                     add_value(result, words, readable(value, names))
             else:
                 result.setText(1, run_value_text(readable(shown, names)))
@@ -411,28 +413,37 @@ class StepPanel(QWidget):
         self.step_up_button.setEnabled(position > 0)
         self.step_down_button.setEnabled(position < count - 1)
 
-    def show_outcome(self, outcome: StepOutcome | None, input_titles: dict[str, str]) -> None:
-        """What the step did in the workflow's last run: inputs and result as rows."""
+    def show_outcome(
+        self,
+        outcome: StepOutcome | None,
+        input_titles: dict[str, str],
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """What the step did in the workflow's last run: inputs and result as rows;
+        `labels` name the things its values hold by ID ("Ada", not its ID)."""
+        names = labels or {}
         self.last_run.setVisible(outcome is not None)
         if outcome is None:
             return
-        status = self.tr(outcome.status)
         text = self.tr("{status} in {duration}").format(
-            status=status.capitalize(), duration=formatting.elapsed(outcome.duration_ms / 1000)
+            status=status_words(outcome.status),  # "Failed", in the window's language
+            duration=formatting.elapsed(outcome.duration_ms / 1000),
         )
         if outcome.error:
             text += "\n" + outcome.error
         self.last_status.setText(text)
         rows: list[tuple[str, str]] = []
         for name, value in (outcome.inputs or {}).items():
-            rows.append((input_titles.get(name, name), value_text(value)))
+            value = titled_params(value) if name == "params" else value  # "User: Ada"
+            rows.append((input_titles.get(name, name), value_text(readable(value, names))))
         result = outcome.result
         if isinstance(result, dict):
             rows += [
-                (self.tr("Result: {key}").format(key=k), value_text(v)) for k, v in result.items()
+                (self.tr("Result: {key}").format(key=k), value_text(readable(v, names)))
+                for k, v in result.items()
             ]
         elif result is not None:
-            rows.append((self.tr("Result"), value_text(result)))
+            rows.append((self.tr("Result"), value_text(readable(result, names))))
         self.last_table.setRowCount(len(rows))
         for row, (what, value) in enumerate(rows):
             self.last_table.setItem(row, 0, QTableWidgetItem(what))
@@ -520,7 +531,9 @@ def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
         except ValueError:
             text = value
         else:
-            text = moment.astimezone(local_zone()).strftime("%d %b %Y %H:%M")
+            text = formatting.when_words(
+                moment
+            )  # "Fri 10 Dec 2027 09:00", in the window's language
     else:
         text = str(value)[: limit + 1]
     return text if len(text) <= limit else text[: limit - 1] + "…"
