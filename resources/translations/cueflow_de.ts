@@ -3315,6 +3315,34 @@ Datenordner: {folder}</translation>
     </message>
 </context>
 <context>
+    <name>Time</name>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="26"/>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="30"/>
+        <source>{n} days</source>
+        <translation>{n} Tagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="32"/>
+        <source>{n} months</source>
+        <translation>{n} Monaten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="34"/>
+        <source>in {span}</source>
+        <translation>in {span}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="35"/>
+        <source>{span} ago</source>
+        <translation>vor {span}</translation>
+    </message>
+</context>
+<context>
     <name>TimelinePage</name>
     <message>
         <location filename="../../app/ui/areas/scheduler/timeline_page.py" line="29"/>

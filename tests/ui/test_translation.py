@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -168,6 +169,13 @@ def test_german_reaches_words_made_outside_a_widgets_own_tr(
 
     assert origin_words("cli") == "Kommandozeile"
     assert status_words("failed") == "Fehlgeschlagen"
+    from datetime import datetime, timedelta
+
+    from app.ui.widgets import formatting
+
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    assert formatting.relative(now + timedelta(days=3), now) == "in 3 Tagen"
+    assert formatting.relative(now - timedelta(minutes=5), now) == "vor 5 min"
     assert status_words("skipped") == "Übersprungen"  # a step card's chip: "Übersprungen · 2 ms"
     model = HistoryRunsModel(greeting.db)
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Geplant für"

@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from app.core.types import local_zone, utcnow
 from app.core.when import span
@@ -19,12 +19,20 @@ def local_time(value: datetime | None) -> str:
 
 
 def relative(value: datetime, now: datetime | None = None) -> str:
-    """`in 3 h`, `5 min ago`: the distance from now, coarse."""
+    """`in 3 h`, `5 min ago`: the distance from now, coarse, in the window's language
+    ("in 3 Tagen", "vor 5 min")."""
     seconds = (value - (now or utcnow())).total_seconds()
-    text = span(abs(seconds))
     if abs(seconds) < 1:
-        return "now"
-    return f"in {text}" if seconds > 0 else f"{text} ago"
+        return QCoreApplication.translate("Time", "now")
+    text = span(abs(seconds))
+    number, _, unit = text.partition(" ")
+    if unit == "days":
+        text = QCoreApplication.translate("Time", "{n} days").format(n=number)
+    elif unit == "months":
+        text = QCoreApplication.translate("Time", "{n} months").format(n=number)
+    if seconds > 0:
+        return QCoreApplication.translate("Time", "in {span}").format(span=text)
+    return QCoreApplication.translate("Time", "{span} ago").format(span=text)
 
 
 def duration(start: datetime | None, end: datetime | None) -> str:
