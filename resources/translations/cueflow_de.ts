@@ -2027,134 +2027,134 @@ Datenordner: {folder}</translation>
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="72"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="73"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="74"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="75"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="79"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="80"/>
         <source>1 field</source>
         <translation>1 Feld</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="81"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="82"/>
         <source>{n} fields</source>
         <translation>{n} Felder</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="86"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="87"/>
         <source>1 item</source>
         <translation>1 Eintrag</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="88"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="89"/>
         <source>{n} items</source>
         <translation>{n} Einträge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="122"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="123"/>
         <source>{n} more</source>
         <translation>{n} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="176"/>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="233"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="177"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="234"/>
         <source>Select a run above to see its steps.</source>
         <translation>Oben einen Lauf auswählen, um seine Schritte zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="183"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="184"/>
         <source>Attempt shown</source>
         <translation>Angezeigter Versuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="194"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="195"/>
         <source>Steps of the run</source>
         <translation>Schritte des Laufs</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="196"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="197"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="196"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="197"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="208"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="209"/>
         <source>Log of the run</source>
         <translation>Protokoll des Laufs</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="209"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="210"/>
         <source>The run&apos;s log lines appear here.</source>
         <translation>Die Protokollzeilen des Laufs erscheinen hier.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="237"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="238"/>
         <source>This run is no longer in the ledger.</source>
         <translation>Dieser Lauf ist nicht mehr im Journal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="240"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="241"/>
         <source>&lt;b&gt;{workflow}&lt;/b&gt; · &lt;b&gt;{status}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{workflow}&lt;/b&gt; · &lt;b&gt;{status}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="245"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="246"/>
         <source> · attempt {attempt}</source>
         <translation> · Versuch {attempt}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="247"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="248"/>
         <source> · test run: emails and web calls were previewed, not sent</source>
         <translation> · Testlauf: E-Mails und Web-Aufrufe wurden nur in der Vorschau gezeigt, nicht gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="249"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="250"/>
         <source>Run {id}</source>
         <translation>Lauf {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="264"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="265"/>
         <source>no step</source>
         <translation>kein Schritt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="266"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="267"/>
         <source>Attempt {n} — {status}</source>
         <translation>Versuch {n} — {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="274"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="275"/>
         <source>No step has run yet.</source>
         <translation>Noch kein Schritt wurde ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="304"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="305"/>
         <source>{status} · {duration}</source>
         <translation>{status} · {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="314"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="315"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="327"/>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="337"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="332"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="342"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="340"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="345"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>

@@ -227,3 +227,20 @@ def test_a_german_window_still_shrinks_to_900_by_600(
         assert page.empty.shown() and page.empty.toolTip() == page.empty.hint
     finally:
         window.close()
+
+
+def test_history_details_name_steps_and_inputs_in_german(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """History's step tree shows the action's and its inputs' own words translated,
+    as the editor does ("1 · E-Mail senden", "Betreff"), not the engine's English."""
+    from app.engine.runner import Runner
+    from app.ui.areas.scheduler.run_details import RunDetails
+
+    run_id = Runner(greeting.db).run_now("greet", {"user": "ada"})  # no mail server: fails
+    details = RunDetails(greeting.db)
+    qtbot.addWidget(details)
+    details.show_run(run_id)
+    text = details.details_text()
+    assert "1 · E-Mail senden: Fehlgeschlagen" in text
+    assert "Betreff: Hello Ada" in text and "Subject" not in text

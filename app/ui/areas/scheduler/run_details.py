@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.engine import presenting, schedule_queries
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
+from app.ui.action_words import action_words
 from app.ui.models.runs import status_icon, status_words
 from app.ui.widgets import formatting
 from app.ui.widgets.palette_colours import error_colour
@@ -300,7 +301,7 @@ class RunDetails(QWidget):
         line = QTreeWidgetItem(
             self.steps,
             [
-                f"{step['step']} · {presenting.action_label(action)}",
+                f"{step['step']} · {action_words(presenting.action_label(action))}",
                 self.tr("{status} · {duration}").format(
                     status=self.tr(status_words(status)),
                     duration=formatting.elapsed(float(step["duration_ms"]) / 1000),
@@ -318,7 +319,11 @@ class RunDetails(QWidget):
                 if key == "params":
                     value = titled_params(value)
                 item = add_value(
-                    group, presenting.input_title(action, str(key)), value, 0, self.labels
+                    group,
+                    action_words(presenting.input_title(action, str(key))),  # "An", "Betreff"
+                    value,
+                    0,
+                    self.labels,
                 )
                 item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
@@ -330,7 +335,7 @@ class RunDetails(QWidget):
                     value = self.title_of(value)
                 if name == presenting.input_title(action, "params"):
                     value = titled_params(value)
-                item = add_value(group, name, value, 0, self.labels)
+                item = add_value(group, action_words(name), value, 0, self.labels)
                 item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
         elif result is not None or status == "succeeded":
