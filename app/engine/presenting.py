@@ -11,9 +11,11 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from itertools import islice
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.orm import Session
 
@@ -93,6 +95,29 @@ def thing_label(data: dict[str, Any], thing_id: str, *, brief: bool = False) -> 
     return first or thing_id
 
 
+def key_words(key: str) -> str:
+    """`birthday` → `Birthday`, `start_date` → `Start date`: a parameter's or field's
+    key as the Run form titles it."""
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
+
+
+_PARAMETER = re.compile(r"^parameter '([a-z0-9_]+)' \(([^)]*)\)(?:: | is required$)")
+
+
+def parameter_error_words(reason: str) -> tuple[str | None, str]:
+    """A parameter check's reason in the Run form's words: the key it names and
+    "Birthday: 'x' is not a date" for "parameter 'birthday' (date): 'x' is not a
+    date" ("Birthday is required" for a missing one); other reasons unchanged."""
+    found = _PARAMETER.match(reason)
+    if found is None:
+        return None, reason
+    key, title = found.group(1), key_words(found.group(1))
+    if found.group(0).endswith(" is required"):
+        return key, f"{title} is required"
+    return key, f"{title}: {reason[found.end() :]}"
+
+
 def thing_labels(session: Session, thing_ids: Iterable[str]) -> dict[str, str]:
     """Short labels (a name, else an email …) of the things with these IDs that exist."""
     return {
@@ -109,6 +134,71 @@ def thing_choices(
         (thing_id, name, thing_label(data, thing_id))
         for thing_id, name, data in views.thing_choice_rows(session, type_name, limit)
     ]
+
+
+# --- time zones as a person names them --------------------------------------------
+
+UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Z"})
+# The regions whose zones are named by a city; the others (Etc/GMT+5, US/Eastern,
+# posixrules …) are other names of these and are not offered in lists.
+CITY_REGIONS = frozenset(
+    {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian"}
+    | {"Pacific"}
+)
+
+
+def zone_key(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", None) or zone)
+
+
+def offset_text(moment: datetime) -> str:
+    offset = moment.strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+def zone_words(zone: tzinfo, moment: datetime | None = None) -> str:
+    """`UTC`, or the zone's city and offset (`Berlin, UTC+01:00`): not `Etc/UTC`."""
+    key = zone_key(zone)
+    if key in UTC_KEYS or key.upper() == "UTC":
+        return "UTC"
+    city = key.rsplit("/", 1)[-1].replace("_", " ")
+    when = (moment or datetime.now(UTC)).astimezone(zone)
+    return f"{city}, {offset_text(when)}"
+
+
+def zone_choices(now: datetime | None = None) -> list[tuple[str, str]]:
+    """(words, key) of the time zones a person picks from: UTC first, then each city
+    with its offset now, by city. Another name of the same zone (America/Buenos_Aires
+    for America/Argentina/Buenos_Aires, Australia/NSW) is left out."""
+    return list(_zone_choices((now or datetime.now(UTC)).replace(minute=0, second=0)))
+
+
+@lru_cache(maxsize=2)
+def _zone_choices(hour: datetime) -> tuple[tuple[str, str], ...]:
+    chosen: dict[str, str] = {}  # words -> key: the most specific key of a city
+    for key in sorted(available_timezones()):
+        region, _, place = key.partition("/")
+        if region not in CITY_REGIONS or not place or place.isupper():
+            continue
+        try:
+            words = zone_words(ZoneInfo(key), hour)
+        except (ZoneInfoNotFoundError, ValueError):  # listed but not readable here
+            continue
+        if words not in chosen or key.count("/") > chosen[words].count("/"):
+            chosen[words] = key
+    choices = sorted(chosen.items(), key=lambda choice: choice[0].casefold())
+    return (("UTC", "UTC"), *choices)
+
+
+def rule_zone_words(words: str, key: str) -> str:
+    """A schedule's rule in words with its zone as a person names it: "Every day at
+    09:00 (UTC)", "(Berlin)", not "(Etc/UTC)" or "(Europe/Berlin)" (no offset: the
+    rule's times keep to the zone's clock across daylight saving)."""
+    suffix = f"({key})"
+    if not words.endswith(suffix) or ("/" not in key and key not in UTC_KEYS):
+        return words
+    city = "UTC" if key in UTC_KEYS else key.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{words[: -len(suffix)]}({city})"
 
 
 RUN_COLUMNS = ("id", "status", "scheduled_for", "workflow", "params", "error", "origin")

@@ -2,51 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="355"/>
-        <source>origin</source>
-        <comment>Test run (preview)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="357"/>
-        <source>origin</source>
-        <comment>Workflow API ({token})</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="359"/>
-        <source>origin</source>
-        <comment>Command line</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="360"/>
-        <source>origin</source>
-        <comment>This window</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="361"/>
-        <source>origin</source>
-        <comment>Repeat schedule</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="362"/>
-        <source>origin</source>
-        <comment>Data trigger</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/runs.py" line="363"/>
-        <source>origin</source>
-        <comment>Another workflow</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ActionMenu</name>
     <message>
         <location filename="../../app/ui/areas/workflows/action_menu.py" line="52"/>
@@ -510,72 +465,72 @@
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="75"/>
         <source>Start it over HTTP (Workflow API)</source>
-        <translation type="unfinished"></translation>
+        <translation>Über HTTP starten (Workflow-API)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="80"/>
         <source>Other programs may start this workflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere Programme dürfen diesen Workflow starten</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="87"/>
         <source>A token (made in Settings)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Token (in den Einstellungen erstellt)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="88"/>
         <source>Nothing: anyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts: jeder</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="91"/>
         <source>Callers need</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufrufer brauchen</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="93"/>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>Methode</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="97"/>
         <source>When the run has finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Wenn der Lauf beendet ist</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="98"/>
         <source>At once (the run goes on)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sofort (der Lauf geht weiter)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="101"/>
         <source>Answer</source>
-        <translation type="unfinished"></translation>
+        <translation>Antworten</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="102"/>
         <source>Answer success when its condition is not met</source>
-        <translation type="unfinished"></translation>
+        <translation>Erfolg melden, wenn seine Bedingung nicht erfüllt ist</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="109"/>
         <source>The workflow&apos;s address</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adresse des Workflows</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="110"/>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="118"/>
         <source>A curl command that starts it</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein curl-Befehl, der ihn startet</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="119"/>
         <source>Try it</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausprobieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="138"/>
@@ -585,66 +540,66 @@
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="140"/>
         <source>Copy {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} kopieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="165"/>
         <source>Served while Settings ▸ Workflow API is on (or by &apos;cueflow runner --api&apos;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreichbar, solange Einstellungen ▸ Workflow-API eingeschaltet ist (oder über &apos;cueflow runner --api&apos;).</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/api_section.py" line="167"/>
         <source>Not reachable over HTTP.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht über HTTP erreichbar.</translation>
     </message>
 </context>
 <context>
     <name>CueflowTray</name>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="118"/>
+        <location filename="../../app/ui/shell/tray.py" line="124"/>
         <source>Open Cueflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="125"/>
-        <location filename="../../app/ui/shell/tray.py" line="215"/>
+        <location filename="../../app/ui/shell/tray.py" line="131"/>
+        <location filename="../../app/ui/shell/tray.py" line="221"/>
         <source>Upcoming runs</source>
         <translation>Anstehende Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="135"/>
+        <location filename="../../app/ui/shell/tray.py" line="141"/>
         <source>Run workflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Workflow ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="142"/>
+        <location filename="../../app/ui/shell/tray.py" line="148"/>
         <source>Quit Cueflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="152"/>
+        <location filename="../../app/ui/shell/tray.py" line="158"/>
         <source>No workflows yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Workflows</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="160"/>
+        <location filename="../../app/ui/shell/tray.py" line="166"/>
         <source>Opens the form: this workflow needs input</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnet das Formular: dieser Workflow braucht Eingaben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="162"/>
+        <location filename="../../app/ui/shell/tray.py" line="168"/>
         <source>Runs now</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft sofort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="215"/>
+        <location filename="../../app/ui/shell/tray.py" line="221"/>
         <source>Nothing scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray.py" line="270"/>
+        <location filename="../../app/ui/shell/tray.py" line="276"/>
         <source>Runs missed while closed</source>
-        <translation type="unfinished"></translation>
+        <translation>Während Cueflow geschlossen war, verpasste Läufe</translation>
     </message>
 </context>
 <context>
@@ -759,42 +714,42 @@
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="393"/>
         <source>{field}: {type} (guessed from its name; change it in Type)</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: {type} (aus dem Namen geraten; unter Typ änderbar)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="395"/>
         <source>{field}: {type}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: {type}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="405"/>
         <source>Not added: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht hinzugefügt: {reason}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="461"/>
         <source>guessed from the name</source>
-        <translation type="unfinished"></translation>
+        <translation>aus dem Namen geraten</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="604"/>
         <source>Delete {type} {label}?</source>
-        <translation type="unfinished"></translation>
+        <translation>{type} {label} löschen?</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="604"/>
         <source>Delete {n} {types}?</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} {types} löschen?</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="622"/>
         <source>Deleted {n} {types}</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} {types} gelöscht</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="648"/>
         <source>Not undone: something else changed since; use Edit ▸ Undo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht rückgängig gemacht: seitdem hat sich etwas anderes geändert; nutzen Sie Bearbeiten ▸ Rückgängig.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="512"/>
@@ -819,7 +774,7 @@
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="534"/>
         <source>Type the first field&apos;s name (e.g. email), then Return for the next.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Namen des ersten Feldes ein (z. B. email), dann Eingabe für das nächste.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="577"/>
@@ -844,7 +799,7 @@
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="619"/>
         <source>Deleted {type} {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>{type} {label} gelöscht</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/area.py" line="621"/>
@@ -855,22 +810,22 @@
 <context>
     <name>DateTimeEdit</name>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="148"/>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="127"/>
         <source>Date and time</source>
         <translation>Datum und Uhrzeit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="150"/>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="129"/>
         <source>Type the date and time, or pick a day from the calendar. Tab moves on.</source>
         <translation>Datum und Uhrzeit eintippen oder einen Tag im Kalender wählen. Tab geht weiter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="154"/>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="133"/>
         <source>Calendar</source>
         <translation>Kalender</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/datetime_edit.py" line="210"/>
+        <location filename="../../app/ui/widgets/datetime_edit.py" line="189"/>
         <source>Time zone {zone}</source>
         <translation>Zeitzone {zone}</translation>
     </message>
@@ -931,7 +886,7 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/widgets/dynamic_data.py" line="132"/>
         <source>More (IDs, searches)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mehr (IDs, Suchen)</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/dynamic_data.py" line="140"/>
@@ -1112,93 +1067,93 @@ Trotzdem beenden?</translation>
 <context>
     <name>ForEachSection</name>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="273"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="318"/>
         <source>For each item in a list</source>
         <translation>Für jedes Element einer Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="283"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="328"/>
         <source>Tick to schedule one run per thing or per value, a chosen time apart.</source>
         <translation>Ankreuzen, um einen Lauf je Ding oder je Wert zu planen, im gewählten Abstand.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="298"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="343"/>
         <source>Item goes into</source>
         <translation>Element kommt in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="305"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="350"/>
         <source>Every thing matching</source>
         <translation>Jedes passende Ding</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="306"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="351"/>
         <source>Only the things selected below</source>
         <translation>Nur die unten ausgewählten Dinge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="313"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="358"/>
         <source>search (empty: all)</source>
         <translation>Suche (leer: alle)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="328"/>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="426"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="373"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="471"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="344"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="389"/>
         <source>One value per line</source>
         <translation>Ein Wert pro Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="347"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="392"/>
         <source>Items</source>
         <translation>Elemente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="353"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="398"/>
         <source> s between runs</source>
         <translation> s zwischen den Läufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="354"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="399"/>
         <source>Interval</source>
         <translation>Abstand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="429"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="474"/>
         <source>Every {type} matching</source>
         <translation>Jedes passende Ding vom Typ {type}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="452"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="497"/>
         <source>The things could not be read: {reason}</source>
         <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="455"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="500"/>
         <source>No things of this type yet.</source>
         <translation>Noch keine Dinge dieses Typs.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="499"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="544"/>
         <source>The things could not be counted: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dinge konnten nicht gezählt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="510"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="555"/>
         <source>Counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zähle…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="516"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="561"/>
         <source>1 run will be scheduled</source>
         <translation>1 Lauf wird geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="518"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="563"/>
         <source>{n} runs will be scheduled</source>
         <translation>{n} Läufe werden geplant</translation>
     </message>
@@ -1229,27 +1184,27 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="202"/>
         <source>Fewer words</source>
-        <translation type="unfinished"></translation>
+        <translation>Weniger Text</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="204"/>
         <source>Fold to one line at the bottom of the window</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf eine Zeile am unteren Fensterrand einklappen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="228"/>
         <source>More words</source>
-        <translation type="unfinished"></translation>
+        <translation>Mehr Text</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="235"/>
         <source>Close Getting started (Help ▸ Getting started opens it again)</source>
-        <translation type="unfinished"></translation>
+        <translation>Erste Schritte schließen (Hilfe ▸ Erste Schritte öffnet sie wieder)</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="237"/>
         <source>Close Getting started</source>
-        <translation type="unfinished"></translation>
+        <translation>Erste Schritte schließen</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/getting_started.py" line="338"/>
@@ -1280,32 +1235,32 @@ Trotzdem beenden?</translation>
 <context>
     <name>GrantEditor</name>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="57"/>
-        <source>View all fields</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="58"/>
-        <source>View only these fields:</source>
-        <translation type="unfinished"></translation>
+        <source>View all fields</source>
+        <translation>Alle Felder sehen</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="59"/>
-        <source>View no fields</source>
-        <translation type="unfinished"></translation>
+        <source>View only these fields:</source>
+        <translation>Nur diese Felder sehen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="74"/>
-        <source>Find in searches</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="60"/>
+        <source>View no fields</source>
+        <translation>Keine Felder sehen</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="75"/>
-        <source>Modify</source>
-        <translation type="unfinished"></translation>
+        <source>Find in searches</source>
+        <translation>In Suchen finden</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="76"/>
+        <source>Modify</source>
+        <translation>Ändern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="77"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
@@ -1313,37 +1268,37 @@ Trotzdem beenden?</translation>
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="43"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="44"/>
         <source>Runs per day by status, and their durations</source>
         <translation>Läufe pro Tag nach Status und ihre Dauer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="54"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="55"/>
         <source>{n} runs finished in the last {d} days</source>
         <translation>{n} Läufe in den letzten {d} Tagen beendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="75"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="76"/>
         <source>, median {t}</source>
         <translation>, Median {t}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="78"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="82"/>
         <source>No run has finished in these days.</source>
         <translation>In diesen Tagen wurde kein Lauf beendet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="110"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="114"/>
         <source>Finished runs per day</source>
         <translation>Beendete Läufe pro Tag</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="118"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="122"/>
         <source>No run has finished in the last {n} days.</source>
         <translation>In den letzten {n} Tagen wurde kein Lauf beendet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="179"/>
+        <location filename="../../app/ui/areas/scheduler/history_chart.py" line="183"/>
         <source>median duration</source>
         <translation>mittlere Dauer (Median)</translation>
     </message>
@@ -1389,12 +1344,12 @@ Trotzdem beenden?</translation>
 <context>
     <name>ListEditor</name>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="462"/>
+        <location filename="../../app/ui/widgets/inputs.py" line="461"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="465"/>
+        <location filename="../../app/ui/widgets/inputs.py" line="464"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -1554,12 +1509,12 @@ Trotzdem beenden?</translation>
     <message>
         <location filename="../../app/ui/shell/main_window.py" line="366"/>
         <source>{workflow}: {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>{workflow}: {status}</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/main_window.py" line="368"/>
         <source>Run {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf {id}</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/main_window.py" line="455"/>
@@ -1729,7 +1684,7 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/widgets/dynamic_data.py" line="266"/>
         <source>only when {condition}</source>
-        <translation type="unfinished"></translation>
+        <translation>nur wenn {condition}</translation>
     </message>
 </context>
 <context>
@@ -1768,7 +1723,7 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="202"/>
         <source>{name}: type a date like {example}, or pick a day</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: ein Datum wie {example} eingeben oder einen Tag wählen</translation>
     </message>
     <message>
         <location filename="../../app/ui/widgets/inputs.py" line="223"/>
@@ -1779,59 +1734,59 @@ Datenordner: {folder}</translation>
 <context>
     <name>ParameterForm</name>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="40"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="39"/>
         <source>Parameters</source>
-        <translation type="unfinished">Parameter</translation>
+        <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="57"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="56"/>
         <source>type a date like {example}, or pick a day</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Datum wie {example} eingeben oder einen Tag wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="82"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="81"/>
         <source>In the workflow: {{{{ {key} }}}}</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Workflow: {{{{ {key} }}}}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="88"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="87"/>
         <source>This workflow has no parameters.</source>
-        <translation type="unfinished">Dieser Workflow hat keine Parameter.</translation>
+        <translation>Dieser Workflow hat keine Parameter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="95"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="94"/>
         <source>{name} (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="96"/>
+        <source>{name} ({kind}, optional)</source>
+        <translation>{name} ({kind}, optional)</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/parameter_form.py" line="97"/>
-        <source>{name} ({kind}, optional)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="98"/>
         <source>{name} ({kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} ({kind})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="163"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="162"/>
         <source>from {thing}&apos;s {field}</source>
-        <translation type="unfinished"></translation>
+        <translation>aus {field} von {thing}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="201"/>
-        <source>&apos;{key}&apos; holds a character that cannot be stored (a NUL character, or bytes that are not UTF-8)</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="200"/>
+        <source>{name} holds a character that cannot be stored (a NUL character, or bytes that are not UTF-8)</source>
+        <translation>{name} enthält ein Zeichen, das nicht gespeichert werden kann (ein NUL-Zeichen oder Bytes, die kein UTF-8 sind)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="212"/>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="218"/>
+        <source>{name} needs a value</source>
+        <translation>{name} braucht einen Wert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/parameter_form.py" line="211"/>
         <source>{name} is needed: type a date like {example}, or pick a day</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/parameter_form.py" line="219"/>
-        <source>&apos;{key}&apos; needs a value</source>
-        <translation type="unfinished">„{key}“ braucht einen Wert</translation>
+        <translation>{name} wird gebraucht: ein Datum wie {example} eingeben oder einen Tag wählen</translation>
     </message>
 </context>
 <context>
@@ -1856,17 +1811,17 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/areas/workflows/parameters.py" line="37"/>
         <source>Name</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/parameters.py" line="42"/>
         <source>How steps read it, e.g. {{ birthday }}: lower-case letters, digits and _</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie Schritte ihn lesen, z. B. {{ birthday }}: Kleinbuchstaben, Ziffern und _</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/parameters.py" line="83"/>
         <source>guessed from the key</source>
-        <translation type="unfinished"></translation>
+        <translation>aus dem Schlüssel geraten</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/parameters.py" line="126"/>
@@ -1877,176 +1832,186 @@ Datenordner: {folder}</translation>
 <context>
     <name>PrivacyEditor</name>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="177"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="178"/>
         <source>Rules</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="181"/>
-        <source>Add rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Regeln</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/privacy_editor.py" line="182"/>
+        <source>Add rule</source>
+        <translation>Regel hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="183"/>
         <source>Remove rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="188"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="189"/>
         <source>A thing gets what every rule whose condition holds grants; when none holds, what everyone else gets.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Ding erhält, was jede Regel gewährt, deren Bedingung zutrifft; trifft keine zu, was alle anderen erhalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="196"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="197"/>
         <source>Rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="202"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="203"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="215"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="221"/>
         <source>When</source>
         <translation>Wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="219"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="225"/>
         <source>Grants</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewährt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="222"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="228"/>
         <source>Everyone else (when no rule matches)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle anderen (wenn keine Regel zutrifft)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="224"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="230"/>
         <source>Give everyone else some access</source>
-        <translation type="unfinished"></translation>
+        <translation>Allen anderen etwas Zugriff geben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="245"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="251"/>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="249"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="255"/>
         <source>Save privacy rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenschutzregeln speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="307"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="313"/>
         <source>rule {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="309"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="315"/>
         <source>Rule {n} needs a name</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel {n} braucht einen Namen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="311"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="317"/>
         <source>Two rules are called &apos;{name}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwei Regeln heißen &apos;{name}&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="318"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="324"/>
         <source>Choose a data type.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Datentyp.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="322"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="328"/>
         <source>&lt;b&gt;{type}&lt;/b&gt; has no privacy rules: every run may find, read, modify and delete its things. Add a rule to restrict that.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{type}&lt;/b&gt; hat keine Datenschutzregeln: jeder Lauf darf seine Dinge finden, lesen, ändern und löschen. Fügen Sie eine Regel hinzu, um das einzuschränken.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="329"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="335"/>
         <source>Runs see &lt;b&gt;{type}&lt;/b&gt; things through these rules for the user they run as (unless privacy rules are ignored): a thing gets what every matching rule grants, or else what everyone else gets. This window always sees everything.</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe sehen &lt;b&gt;{type}&lt;/b&gt;-Dinge durch diese Regeln für den Benutzer, als der sie laufen (außer Datenschutzregeln werden ignoriert): ein Ding erhält, was jede passende Regel gewährt, sonst was alle anderen erhalten. Dieses Fenster sieht immer alles.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="339"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="345"/>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="389"/>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="397"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="384"/>
+        <source>Reads: {words}</source>
+        <translation>Bedeutet: {words}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="407"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="415"/>
         <source>Rule {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel {n}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="432"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="450"/>
         <source>The privacy rules of {type} have unsaved changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datenschutzregeln von {type} haben ungespeicherte Änderungen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="439"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="457"/>
         <source>They cannot be saved yet: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie können noch nicht gespeichert werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="441"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="459"/>
         <source>Unsaved privacy rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungespeicherte Datenschutzregeln</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/privacy_editor.py" line="476"/>
+        <location filename="../../app/ui/areas/data/privacy_editor.py" line="494"/>
         <source>Saved the privacy rules of {type}</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenschutzregeln von {type} gespeichert</translation>
     </message>
 </context>
 <context>
     <name>RepeatSection</name>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="82"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
         <source>Repeat</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="96"/>
         <source>Does not repeat</source>
         <translation>Keine Wiederholung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="96"/>
         <source>Every</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="89"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="96"/>
         <source>Cron expression</source>
         <translation>Cron-Ausdruck</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="111"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="118"/>
         <source>MIN HOUR DOM MON DOW, e.g. 0 9 * * 1-5</source>
         <translation>MIN STUNDE TAG MONAT WOCHENTAG, z. B. 0 9 * * 1-5</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="115"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="122"/>
         <source>in</source>
         <translation>in</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/schedule_sections.py" line="224"/>
+        <source>no time zone is called &apos;{text}&apos;: type a city such as Berlin, or pick one from the list</source>
+        <translation>keine Zeitzone heißt &apos;{text}&apos;: geben Sie eine Stadt wie Berlin ein oder wählen Sie eine aus der Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="267"/>
         <source>Runs once.</source>
         <translation>Läuft einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="236"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="279"/>
         <source>Runs {description}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft {description}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="245"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="290"/>
         <source>⚠ clocks change (daylight saving time): {old} → {new}</source>
         <translation>⚠ Zeitumstellung (Sommerzeit): {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/schedule_sections.py" line="253"/>
+        <location filename="../../app/ui/dialogs/schedule_sections.py" line="298"/>
         <source>No upcoming times.</source>
         <translation>Keine anstehenden Termine.</translation>
     </message>
@@ -2056,105 +2021,140 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/dialogs/run_as.py" line="93"/>
         <source>Runs as the {param} chosen above, so it sees what {type}&apos;s privacy rules let that {type} see. Pick someone else here to change that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft als der oben gewählte Parameter {param} und sieht daher, was die Datenschutzregeln von {type} diesem {type} zu sehen erlauben. Wählen Sie hier jemand anderen, um das zu ändern.</translation>
     </message>
 </context>
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="155"/>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="212"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="73"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="75"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="80"/>
+        <source>1 field</source>
+        <translation>1 Feld</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="82"/>
+        <source>{n} fields</source>
+        <translation>{n} Felder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="87"/>
+        <source>1 item</source>
+        <translation>1 Eintrag</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="89"/>
+        <source>{n} items</source>
+        <translation>{n} Einträge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="123"/>
+        <source>{n} more</source>
+        <translation>{n} weitere</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="177"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="234"/>
         <source>Select a run above to see its steps.</source>
         <translation>Oben einen Lauf auswählen, um seine Schritte zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="162"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="184"/>
         <source>Attempt shown</source>
         <translation>Angezeigter Versuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="173"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="195"/>
         <source>Steps of the run</source>
         <translation>Schritte des Laufs</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="175"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="197"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="175"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="197"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="187"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="209"/>
         <source>Log of the run</source>
         <translation>Protokoll des Laufs</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="188"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="210"/>
         <source>The run&apos;s log lines appear here.</source>
         <translation>Die Protokollzeilen des Laufs erscheinen hier.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="216"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="238"/>
         <source>This run is no longer in the ledger.</source>
         <translation>Dieser Lauf ist nicht mehr im Journal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="219"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="241"/>
         <source>&lt;b&gt;{workflow}&lt;/b&gt; · &lt;b&gt;{status}&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{workflow}&lt;/b&gt; · &lt;b&gt;{status}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="224"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="246"/>
         <source> · attempt {attempt}</source>
-        <translation type="unfinished"></translation>
+        <translation> · Versuch {attempt}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="226"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="248"/>
         <source> · test run: emails and web calls were previewed, not sent</source>
-        <translation type="unfinished"></translation>
+        <translation> · Testlauf: E-Mails und Web-Aufrufe wurden nur in der Vorschau gezeigt, nicht gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="228"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="250"/>
         <source>Run {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="243"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="265"/>
         <source>no step</source>
         <translation>kein Schritt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="245"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="267"/>
         <source>Attempt {n} — {status}</source>
         <translation>Versuch {n} — {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="253"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="275"/>
         <source>No step has run yet.</source>
         <translation>Noch kein Schritt wurde ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="283"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="305"/>
         <source>{status} · {duration}</source>
-        <translation type="unfinished">{status} · {duration}</translation>
+        <translation>{status} · {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="293"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="315"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="304"/>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="312"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="332"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="342"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/run_details.py" line="315"/>
+        <location filename="../../app/ui/areas/scheduler/run_details.py" line="345"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
@@ -2254,7 +2254,7 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="294"/>
         <source>For each: counting the things that match…</source>
-        <translation type="unfinished"></translation>
+        <translation>Für jedes: zähle die passenden Dinge…</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/run_dialog.py" line="296"/>
@@ -2329,6 +2329,127 @@ Datenordner: {folder}</translation>
     </message>
 </context>
 <context>
+    <name>RunStatus</name>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="57"/>
+        <source>Scheduled</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="58"/>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="59"/>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="60"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="61"/>
+        <source>Stopped by a step</source>
+        <translation>Von einem Schritt beendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="62"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="63"/>
+        <source>Missed</source>
+        <translation>Verpasst</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="64"/>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="65"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+</context>
+<context>
+    <name>RunsTable</name>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="408"/>
+        <location filename="../../app/ui/models/runs.py" line="699"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="409"/>
+        <location filename="../../app/ui/models/runs.py" line="700"/>
+        <source>Workflow</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="410"/>
+        <location filename="../../app/ui/models/runs.py" line="701"/>
+        <source>Scheduled for</source>
+        <translation>Geplant für</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="411"/>
+        <location filename="../../app/ui/models/runs.py" line="705"/>
+        <source>Attempt</source>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="412"/>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="413"/>
+        <source>Run as</source>
+        <translation>Ausführen als</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="414"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="415"/>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="416"/>
+        <location filename="../../app/ui/models/runs.py" line="707"/>
+        <source>Started by</source>
+        <translation>Gestartet von</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="702"/>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="703"/>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="704"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="706"/>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
     <name>SchedulerArea</name>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="90"/>
@@ -2379,22 +2500,22 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="350"/>
         <source>{title} ({when})</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} ({when})</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="355"/>
         <source>Cancelled {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen: {what}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="384"/>
         <source>Scheduled again: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder geplant: {what}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="385"/>
         <source>1 run</source>
-        <translation type="unfinished">1 Lauf</translation>
+        <translation>1 Lauf</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="402"/>
@@ -2444,12 +2565,12 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="505"/>
         <source>Resuming {title} from the step where it stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} wird ab dem Schritt fortgesetzt, an dem er stehen blieb</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/scheduler/area.py" line="519"/>
         <source>Started {title} again</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} erneut gestartet</translation>
     </message>
 </context>
 <context>
@@ -2505,54 +2626,54 @@ Datenordner: {folder}</translation>
         <translation>pausiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="107"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="108"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="107"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="108"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="111"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="112"/>
         <source>Resume schedule {id}</source>
         <translation>Zeitplan {id} fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="111"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="112"/>
         <source>Pause schedule {id}</source>
         <translation>Zeitplan {id} pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="116"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="117"/>
         <source>End</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="118"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="119"/>
         <source>End schedule {id}</source>
         <translation>Zeitplan {id} beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="119"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="120"/>
         <source>Stop this schedule for good (its next run is cancelled)</source>
         <translation>Diesen Zeitplan endgültig beenden (sein nächster Lauf wird abgebrochen)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="146"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="147"/>
         <source>Resumed the repeat schedule of {workflow}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholung von {workflow} fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="151"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="152"/>
         <source>Paused the repeat schedule of {workflow}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholung von {workflow} pausiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="163"/>
+        <location filename="../../app/ui/areas/scheduler/schedules_page.py" line="164"/>
         <source>Ended the repeat schedule of {workflow}</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholung von {workflow} beendet</translation>
     </message>
 </context>
 <context>
@@ -2560,293 +2681,308 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="69"/>
         <source>Email (SMTP)</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail (SMTP)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="72"/>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Server</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="75"/>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>Port</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="78"/>
-        <source>Security</source>
-        <translation type="unfinished"></translation>
+        <source>None (plain, for a local test server)</source>
+        <translation>Keine (unverschlüsselt, für einen lokalen Testserver)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="79"/>
-        <source>User name</source>
-        <translation type="unfinished"></translation>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS (meist Port 587)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="80"/>
-        <source>Sender address</source>
-        <translation type="unfinished"></translation>
+        <source>TLS (usually port 465)</source>
+        <translation>TLS (meist Port 465)</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="83"/>
-        <location filename="../../app/ui/areas/settings.py" line="335"/>
-        <source> s</source>
-        <translation type="unfinished"></translation>
+        <source>Security</source>
+        <translation>Sicherheit</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="84"/>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="85"/>
+        <source>Sender address</source>
+        <translation>Absenderadresse</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="88"/>
+        <location filename="../../app/ui/areas/settings.py" line="345"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="89"/>
         <source>Timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitlimit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="91"/>
+        <location filename="../../app/ui/areas/settings.py" line="96"/>
         <source>Store in keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Schlüsselbund speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="95"/>
+        <location filename="../../app/ui/areas/settings.py" line="100"/>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="99"/>
+        <location filename="../../app/ui/areas/settings.py" line="104"/>
         <source>Keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="103"/>
+        <location filename="../../app/ui/areas/settings.py" line="108"/>
         <source>you@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>sie@example.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="105"/>
+        <location filename="../../app/ui/areas/settings.py" line="110"/>
         <source>Send test email</source>
-        <translation type="unfinished"></translation>
+        <translation>Test-E-Mail senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="109"/>
+        <location filename="../../app/ui/areas/settings.py" line="114"/>
         <source>Test</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="116"/>
-        <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>Test</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="121"/>
-        <source>Runs at the same time</source>
-        <translation type="unfinished"></translation>
+        <source>Runs</source>
+        <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="123"/>
-        <source>Takes effect the next time Cueflow starts.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../app/ui/areas/settings.py" line="126"/>
+        <source>Runs at the same time</source>
+        <translation>Gleichzeitige Läufe</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="128"/>
-        <source>Time zone</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="131"/>
-        <source>Data folder</source>
-        <translation type="unfinished"></translation>
+        <source>Takes effect the next time Cueflow starts.</source>
+        <translation>Wirkt beim nächsten Start von Cueflow.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="133"/>
-        <source>Start Cueflow in the tray when I log in</source>
-        <translation type="unfinished"></translation>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="136"/>
-        <source>Writes the login entry (runs `cueflow --tray`): {where}</source>
-        <translation type="unfinished"></translation>
+        <source>Data folder</source>
+        <translation>Datenordner</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="138"/>
+        <source>Start Cueflow in the tray when I log in</source>
+        <translation>Cueflow beim Anmelden im Infobereich starten</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="141"/>
+        <source>Writes the login entry (runs `cueflow --tray`): {where}</source>
+        <translation>Schreibt den Anmeldeeintrag (startet `cueflow --tray`): {where}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="146"/>
         <source>Start at login</source>
-        <translation type="unfinished"></translation>
+        <translation>Beim Anmelden starten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="189"/>
+        <location filename="../../app/ui/areas/settings.py" line="198"/>
         <source>The SMTP password is kept in this computer&apos;s password store (keychain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das SMTP-Passwort liegt im Passwortspeicher (Schlüsselbund) dieses Computers.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="195"/>
+        <location filename="../../app/ui/areas/settings.py" line="204"/>
         <source>This computer has no password store (keychain) Cueflow can use; the SMTP password cannot be saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Computer hat keinen Passwortspeicher (Schlüsselbund), den Cueflow nutzen kann; das SMTP-Passwort kann nicht gespeichert werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="238"/>
+        <location filename="../../app/ui/areas/settings.py" line="248"/>
         <source>No usable keychain: the password was not stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein nutzbarer Schlüsselbund: das Passwort wurde nicht gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="246"/>
+        <location filename="../../app/ui/areas/settings.py" line="256"/>
         <source>Password stored in the keychain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="257"/>
+        <location filename="../../app/ui/areas/settings.py" line="267"/>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sende…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="289"/>
+        <location filename="../../app/ui/areas/settings.py" line="299"/>
         <source>Could not change the login entry: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Anmeldeeintrag konnte nicht geändert werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="293"/>
+        <location filename="../../app/ui/areas/settings.py" line="303"/>
         <source>Cueflow will start in the tray when you log in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow startet beim Anmelden im Infobereich.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="295"/>
+        <location filename="../../app/ui/areas/settings.py" line="305"/>
         <source>Cueflow will no longer start when you log in.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="302"/>
-        <source>Database</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="308"/>
-        <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow startet beim Anmelden nicht mehr.</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="312"/>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="318"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="322"/>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>Wo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="315"/>
+        <location filename="../../app/ui/areas/settings.py" line="325"/>
         <source>Set with --database-url or CUEFLOW_DATABASE_URL when Cueflow starts; copy a folder&apos;s data into PostgreSQL with `cueflow db copy --to URL`.</source>
-        <translation type="unfinished"></translation>
+        <translation>Festgelegt mit --database-url oder CUEFLOW_DATABASE_URL beim Start von Cueflow; die Daten eines Ordners kopiert `cueflow db copy --to URL` nach PostgreSQL.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="327"/>
+        <location filename="../../app/ui/areas/settings.py" line="337"/>
         <source>Workflow API</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="330"/>
-        <source>Serve</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="330"/>
-        <source>Serve exposed workflows</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="332"/>
-        <source>Listen on</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="336"/>
-        <source>Wait for a run</source>
-        <translation type="unfinished"></translation>
+        <translation>Workflow-API</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="340"/>
+        <source>Serve</source>
+        <translation>Anbieten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="340"/>
+        <source>Serve exposed workflows</source>
+        <translation>Freigegebene Workflows anbieten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="342"/>
+        <source>Listen on</source>
+        <translation>Lauscht auf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="346"/>
+        <source>Wait for a run</source>
+        <translation>Auf einen Lauf warten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="350"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="345"/>
+        <location filename="../../app/ui/areas/settings.py" line="355"/>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezeichnung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="345"/>
+        <location filename="../../app/ui/areas/settings.py" line="355"/>
         <source>Runs as</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft als</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="345"/>
+        <location filename="../../app/ui/areas/settings.py" line="355"/>
         <source>Made</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="352"/>
+        <location filename="../../app/ui/areas/settings.py" line="362"/>
         <source>Tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="356"/>
+        <location filename="../../app/ui/areas/settings.py" line="366"/>
         <source>label, e.g. website</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezeichnung, z. B. Website</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="359"/>
+        <location filename="../../app/ui/areas/settings.py" line="369"/>
         <source>run as thing ID (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>als Ding-ID ausführen (optional)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="360"/>
+        <location filename="../../app/ui/areas/settings.py" line="370"/>
         <source>Create token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token erstellen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="363"/>
+        <location filename="../../app/ui/areas/settings.py" line="373"/>
         <source>Revoke selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgewählte widerrufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="380"/>
+        <location filename="../../app/ui/areas/settings.py" line="390"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="386"/>
+        <location filename="../../app/ui/areas/settings.py" line="396"/>
         <source>Shown only now: Cueflow keeps only a hash of the token.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur jetzt sichtbar: Cueflow speichert nur einen Hash des Tokens.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="389"/>
+        <location filename="../../app/ui/areas/settings.py" line="399"/>
         <source>New token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="417"/>
-        <source>Serving at {url}/api/1.1/wf/NAME</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/settings.py" line="420"/>
-        <source>Off</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Token</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/settings.py" line="427"/>
+        <source>Serving at {url}/api/1.1/wf/NAME</source>
+        <translation>Erreichbar unter {url}/api/1.1/wf/NAME</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="430"/>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/settings.py" line="437"/>
         <source>Applying…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird übernommen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="450"/>
+        <location filename="../../app/ui/areas/settings.py" line="460"/>
         <source>Token &apos;{label}&apos; created.</source>
-        <translation type="unfinished"></translation>
+        <translation>Token &apos;{label}&apos; erstellt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="455"/>
+        <location filename="../../app/ui/areas/settings.py" line="465"/>
         <source>Token copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Token kopiert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="462"/>
+        <location filename="../../app/ui/areas/settings.py" line="472"/>
         <source>Select a token to revoke.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Token zum Widerrufen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/settings.py" line="475"/>
+        <location filename="../../app/ui/areas/settings.py" line="485"/>
         <source>Token &apos;{label}&apos; revoked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Token &apos;{label}&apos; widerrufen.</translation>
     </message>
 </context>
 <context>
@@ -2881,83 +3017,197 @@ Datenordner: {folder}</translation>
 <context>
     <name>StepPanel</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="290"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="291"/>
         <source>Move up</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="293"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="294"/>
         <source>Move down</source>
         <translation>Nach unten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="296"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="297"/>
         <source>Remove step</source>
         <translation>Schritt entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="304"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="305"/>
         <source>Last run of this step</source>
         <translation>Letzter Lauf dieses Schritts</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="313"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="346"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="314"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="347"/>
         <source>What</source>
         <translation>Was</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="313"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="346"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="314"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="347"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="328"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="329"/>
         <source>Last test</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Test</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="379"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="380"/>
         <source>nothing was scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts wurde geplant</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="381"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="382"/>
         <source>nothing was sent</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts wurde gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="383"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="384"/>
         <source>Previewed in {duration}: {nothing}</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau in {duration}: {nothing}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="391"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="392"/>
         <source>Inputs</source>
-        <translation type="unfinished">Eingaben</translation>
+        <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="409"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="412"/>
         <source>Step {n} · {label}</source>
         <translation>Schritt {n} · {label}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="373"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="419"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="374"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="428"/>
         <source>{status} in {duration}</source>
         <translation>{status} in {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="431"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="442"/>
         <source>Result: {key}</source>
         <translation>Ergebnis: {key}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="395"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="434"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="397"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="446"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
+    </message>
+</context>
+<context>
+    <name>StepValues</name>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="456"/>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="457"/>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="458"/>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="459"/>
+        <source>Bcc</source>
+        <translation>Bcc</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="460"/>
+        <source>Reply to</source>
+        <translation>Antwort an</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="461"/>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="462"/>
+        <source>Body</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="463"/>
+        <source>Sent as HTML</source>
+        <translation>Als HTML gesendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="464"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="465"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="466"/>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="467"/>
+        <source>JSON body</source>
+        <translation>JSON-Inhalt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="468"/>
+        <source>Workflow</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="469"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="470"/>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="471"/>
+        <source>Repeat every</source>
+        <translation>Wiederholen alle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="472"/>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="473"/>
+        <source>Seconds between items</source>
+        <translation>Sekunden zwischen Einträgen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="514"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="523"/>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="517"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="519"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="527"/>
+        <source>(empty list)</source>
+        <translation>(leere Liste)</translation>
     </message>
 </context>
 <context>
@@ -2970,83 +3220,83 @@ Datenordner: {folder}</translation>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="64"/>
         <source>Runs the workflow now with these sample values. Each step&apos;s card then shows what it was given and what it did.</source>
-        <translation type="unfinished"></translation>
+        <translation>Führt den Workflow jetzt mit diesen Beispielwerten aus. Die Karte jedes Schritts zeigt dann, was er bekam und was er tat.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="75"/>
         <source>Run as</source>
-        <translation type="unfinished">Ausführen als</translation>
+        <translation>Ausführen als</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="78"/>
         <source>Nobody in particular (no current user)</source>
-        <translation type="unfinished">Niemand Bestimmtes (kein aktueller Benutzer)</translation>
+        <translation>Niemand Bestimmtes (kein aktueller Benutzer)</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="82"/>
         <source>The user this run acts for: privacy rules and “Current user” follow them.</source>
-        <translation type="unfinished">Der Benutzer, für den dieser Lauf handelt: Datenschutzregeln und „Aktueller Benutzer“ richten sich nach ihm.</translation>
+        <translation>Der Benutzer, für den dieser Lauf handelt: Datenschutzregeln und „Aktueller Benutzer“ richten sich nach ihm.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="91"/>
         <source>Ignore privacy rules</source>
-        <translation type="unfinished">Datenschutzregeln ignorieren</translation>
+        <translation>Datenschutzregeln ignorieren</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="97"/>
         <source>Emails and web calls</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mails und Web-Aufrufe</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="99"/>
         <source>Preview only (nothing is sent)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Vorschau (nichts wird gesendet)</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="101"/>
         <source>Send for real</source>
-        <translation type="unfinished"></translation>
+        <translation>Wirklich senden</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="111"/>
         <source>In a preview, each email is shown as it would be sent and each web call as it would go out; scheduling steps schedule nothing and show what they would schedule. Steps that create, change or delete things change your data for real in both cases.</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Vorschau wird jede E-Mail gezeigt, wie sie gesendet würde, und jeder Web-Aufruf, wie er hinausginge; Planungsschritte planen nichts und zeigen, was sie planen würden. Schritte, die Dinge anlegen, ändern oder löschen, ändern Ihre Daten in beiden Fällen wirklich.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="125"/>
         <source>The scheduler is paused: the test starts when you resume it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Planer ist pausiert: der Test startet, sobald Sie ihn fortsetzen.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="138"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="163"/>
         <source>The workflow has problems: {first}</source>
-        <translation type="unfinished">Der Workflow hat Probleme: {first}</translation>
+        <translation>Der Workflow hat Probleme: {first}</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/test_run_dialog.py" line="170"/>
         <source>Run as: no thing with ID &apos;{id}&apos;</source>
-        <translation type="unfinished">Ausführen als: kein Ding mit der ID „{id}“</translation>
+        <translation>Ausführen als: kein Ding mit der ID &apos;{id}&apos;</translation>
     </message>
 </context>
 <context>
     <name>ThingPicker</name>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="363"/>
+        <location filename="../../app/ui/widgets/inputs.py" line="362"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="442"/>
+        <location filename="../../app/ui/widgets/inputs.py" line="441"/>
         <source>The things could not be read: {reason}</source>
         <translation>Die Dinge konnten nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/widgets/inputs.py" line="446"/>
+        <location filename="../../app/ui/widgets/inputs.py" line="445"/>
         <source>No things yet</source>
         <translation>Noch keine Dinge</translation>
     </message>
@@ -3062,6 +3312,34 @@ Datenordner: {folder}</translation>
         <location filename="../../app/ui/models/things.py" line="266"/>
         <source>Edit {field} of a {type}</source>
         <translation>{field} eines Dings vom Typ {type} bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>Time</name>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="26"/>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="30"/>
+        <source>{n} days</source>
+        <translation>{n} Tagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="32"/>
+        <source>{n} months</source>
+        <translation>{n} Monaten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="34"/>
+        <source>in {span}</source>
+        <translation>in {span}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets/formatting.py" line="35"/>
+        <source>{span} ago</source>
+        <translation>vor {span}</translation>
     </message>
 </context>
 <context>
@@ -3115,34 +3393,34 @@ Datenordner: {folder}</translation>
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="63"/>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="64"/>
         <source>Timeline of upcoming runs</source>
         <translation>Zeitleiste der anstehenden Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="91"/>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="92"/>
         <source>{n} runs in {w} workflows</source>
         <translation>{n} Läufe in {w} Workflows</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="186"/>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="189"/>
         <source>Nothing is scheduled in this time.</source>
         <translation>In dieser Zeit ist nichts geplant.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="237"/>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="240"/>
         <source>now</source>
         <translation>jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="303"/>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="306"/>
         <source>{workflow} at {time}
 run {id} · click to show it</source>
         <translation>{workflow} um {time}
 Lauf {id} · zum Anzeigen klicken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/timeline.py" line="307"/>
+        <location filename="../../app/ui/areas/scheduler/timeline.py" line="310"/>
         <source>{workflow}: {n} runs from {start} to {end}
 click to show them</source>
         <translation>{workflow}: {n} Läufe von {start} bis {end}
@@ -3152,273 +3430,314 @@ zum Anzeigen klicken</translation>
 <context>
     <name>TrayPresenter</name>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="88"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="93"/>
         <source>now</source>
         <translation>jetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="89"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="94"/>
         <source>in {span}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="95"/>
-        <source>running 1 workflow</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="97"/>
-        <source>running {n} workflows</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="99"/>
-        <source>scheduler paused</source>
-        <translation type="unfinished"></translation>
+        <translation>in {span}</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/tray_presenter.py" line="100"/>
+        <source>running 1 workflow</source>
+        <translation>1 Workflow läuft</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="102"/>
+        <source>running {n} workflows</source>
+        <translation>{n} Workflows laufen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="104"/>
+        <source>scheduler paused</source>
+        <translation>Planer pausiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="105"/>
         <source>the last run failed</source>
-        <translation type="unfinished"></translation>
+        <translation>der letzte Lauf ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="101"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="106"/>
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>untätig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="103"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="108"/>
         <source>Cueflow — {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow — {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="107"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="112"/>
         <source>Next: {workflow} {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Nächstes: {workflow} {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="113"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="118"/>
         <source>{workflow} — {when} ({at})</source>
-        <translation type="unfinished"></translation>
+        <translation>{workflow} — {when} ({at})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="118"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="123"/>
         <source>Resume scheduler</source>
-        <translation type="unfinished"></translation>
+        <translation>Planer fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="118"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="123"/>
         <source>Pause scheduler</source>
-        <translation type="unfinished"></translation>
+        <translation>Planer pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="126"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="131"/>
         <source>{workflow} was interrupted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="128"/>
-        <source>{workflow} failed</source>
-        <translation type="unfinished"></translation>
+        <translation>{workflow} wurde unterbrochen</translation>
     </message>
     <message>
         <location filename="../../app/ui/shell/tray_presenter.py" line="133"/>
+        <source>{workflow} failed</source>
+        <translation>{workflow} ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="138"/>
         <source>Open the Scheduler&apos;s History to see what happened</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie den Verlauf im Planer, um zu sehen, was geschah</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="144"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="149"/>
         <source>1 run was missed while Cueflow was closed</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Lauf wurde verpasst, während Cueflow geschlossen war</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="146"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="151"/>
         <source>{n} runs were missed while Cueflow was closed</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Läufe wurden verpasst, während Cueflow geschlossen war</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="150"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="155"/>
         <source>{n} ran late</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} liefen verspätet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="152"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="157"/>
         <source>{n} skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} übersprungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="156"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="161"/>
         <source>1 run was interrupted when Cueflow stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Lauf wurde unterbrochen, als Cueflow beendet wurde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="158"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="163"/>
         <source>{n} runs were interrupted when Cueflow stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Läufe wurden unterbrochen, als Cueflow beendet wurde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="164"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="169"/>
         <source>Cueflow keeps running</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shell/tray_presenter.py" line="166"/>
+        <location filename="../../app/ui/shell/tray_presenter.py" line="171"/>
         <source>Scheduled workflows still run while the window is closed. Use Quit in this icon&apos;s menu to stop Cueflow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplante Workflows laufen weiter, auch wenn das Fenster geschlossen ist. Beenden Sie Cueflow über „Cueflow beenden“ im Menü dieses Symbols.</translation>
     </message>
 </context>
 <context>
     <name>TriggersEditor</name>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="64"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="74"/>
         <source>Triggers</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="68"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="78"/>
         <source>New trigger</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="69"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="79"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="77"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="87"/>
         <source>Trigger</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="83"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="93"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="87"/>
-        <source>When a thing of</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="91"/>
-        <source>is {event}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="97"/>
+        <source>When a thing of</source>
+        <translation>Wenn ein Ding vom Typ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="101"/>
+        <source>is {event}</source>
+        <translation>{event}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="107"/>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="100"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="110"/>
         <source>always (e.g. thing_now.email is not none)</source>
-        <translation type="unfinished"></translation>
+        <translation>immer (z. B. thing_now.email is not none)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="103"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="119"/>
         <source>Only when</source>
         <translation>Nur wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="107"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="123"/>
         <source>Start workflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Workflow starten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="111"/>
-        <source>Parameters (expressions over thing_before and thing_now)</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="127"/>
+        <source>The workflow&apos;s parameters (from the thing before and after the change)</source>
+        <translation>Die Parameter des Workflows (aus dem Ding vor und nach der Änderung)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="118"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="253"/>
+        <source>In the workflow: {{{{ {key} }}}}</source>
+        <translation>Im Workflow: {{{{ {key} }}}}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="135"/>
         <source>The workflow starts right after the change is saved, once per change, as the user who made it, and always respects privacy rules. Changes made by a trigger&apos;s own run do not fire triggers again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Workflow startet direkt nach dem Speichern der Änderung, einmal je Änderung, als der Benutzer, der sie gemacht hat, und beachtet immer die Datenschutzregeln. Änderungen aus dem eigenen Lauf eines Auslösers lösen keine Auslöser erneut aus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="133"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="48"/>
+        <source>created</source>
+        <translation>angelegt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="49"/>
+        <source>modified</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="50"/>
+        <source>deleted</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="150"/>
         <source>Save trigger</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslöser speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="166"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="183"/>
         <source>A trigger needs a data type and a workflow first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Auslöser braucht zuerst einen Datentyp und einen Workflow.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="170"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="188"/>
         <source>{name}
     {type} {events} → {workflow}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}
+    {type} {events} → {workflow}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="214"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="191"/>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="232"/>
         <source>Choose a workflow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Workflow.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="218"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="236"/>
         <source>This workflow has no parameters.</source>
         <translation>Dieser Workflow hat keine Parameter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="232"/>
-        <source> (optional)</source>
-        <translation> (optional)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="264"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="285"/>
         <source>A trigger&apos;s name uses letters, digits and _</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="267"/>
-        <source>There is already a trigger called &apos;{name}&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="270"/>
-        <source>Choose a data type</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="272"/>
-        <source>Choose at least one event</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="280"/>
-        <source>Only when: {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="283"/>
-        <source>Choose a workflow</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name eines Auslösers besteht aus Buchstaben, Ziffern und _</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/data/trigger_editor.py" line="288"/>
+        <source>There is already a trigger called &apos;{name}&apos;</source>
+        <translation>Es gibt schon einen Auslöser namens &apos;{name}&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="291"/>
+        <source>Choose a data type</source>
+        <translation>Wählen Sie einen Datentyp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="293"/>
+        <source>Choose at least one event</source>
+        <translation>Wählen Sie mindestens ein Ereignis</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="302"/>
+        <source>Reads: {words}</source>
+        <translation>Bedeutet: {words}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="304"/>
+        <source>Only when: {reason}</source>
+        <translation>Nur wenn: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="307"/>
+        <source>Choose a workflow</source>
+        <translation>Wählen Sie einen Workflow</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="312"/>
         <source>required</source>
-        <translation type="unfinished"></translation>
+        <translation>erforderlich</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="364"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="388"/>
         <source>Saved trigger {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslöser {name} gespeichert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="373"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="397"/>
         <source>Delete trigger</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslöser löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="374"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="398"/>
         <source>Delete the trigger &apos;{name}&apos;?</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Auslöser &apos;{name}&apos; löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/data/trigger_editor.py" line="382"/>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="406"/>
         <source>Deleted trigger {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslöser {name} gelöscht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="418"/>
+        <source>{name} (optional)</source>
+        <translation>{name} (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="423"/>
+        <source>{name} ({kind}, optional)</source>
+        <translation>{name} ({kind}, optional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/data/trigger_editor.py" line="426"/>
+        <source>{name} ({kind})</source>
+        <translation>{name} ({kind})</translation>
     </message>
 </context>
 <context>
@@ -3477,55 +3796,55 @@ zum Anzeigen klicken</translation>
         <translation>Alle Läufe pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="113"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="114"/>
         <source>Paused: no run starts until you resume. Runs that come due meanwhile stay scheduled and then follow their workflow&apos;s missed-run policy.</source>
         <translation>Pausiert: Kein Lauf startet, bis Sie fortsetzen. Läufe, die inzwischen fällig werden, bleiben geplant und folgen dann der Regel ihres Workflows für verpasste Läufe.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="127"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="128"/>
         <source>Nothing is scheduled. Click Schedule… to run a workflow later, or use Run now in the Workflows area.</source>
         <translation>Nichts ist geplant. Klicken Sie auf Planen…, um einen Workflow später auszuführen, oder nutzen Sie Jetzt ausführen im Bereich Workflows.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="137"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="138"/>
         <source>Upcoming runs</source>
         <translation>Anstehende Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="200"/>
+        <location filename="../../app/ui/areas/scheduler/upcoming_page.py" line="223"/>
         <source>Cancel</source>
-        <translation type="unfinished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
     <name>UpcomingRunsModel</name>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="646"/>
+        <location filename="../../app/ui/models/runs.py" line="653"/>
         <source>Acts for {who}</source>
         <translation>Handelt für {who}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="648"/>
+        <location filename="../../app/ui/models/runs.py" line="655"/>
         <source>Acts for nobody in particular (no current user)</source>
         <translation>Handelt für niemand Bestimmten (kein aktueller Benutzer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="651"/>
+        <location filename="../../app/ui/models/runs.py" line="658"/>
         <source>{title} ({name})</source>
         <translation>{title} ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="655"/>
+        <location filename="../../app/ui/models/runs.py" line="662"/>
         <source>Cancel {title}, {when}</source>
         <translation>{title}, {when} abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="659"/>
+        <location filename="../../app/ui/models/runs.py" line="666"/>
         <source>Attempt {n}: the earlier attempt failed</source>
         <translation>Versuch {n}: der vorige Versuch ist fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/runs.py" line="666"/>
+        <location filename="../../app/ui/models/runs.py" line="673"/>
         <source>Cancel run {id}</source>
         <translation>Lauf {id} abbrechen</translation>
     </message>
@@ -3533,305 +3852,305 @@ zum Anzeigen klicken</translation>
 <context>
     <name>WorkflowEditor</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="113"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="115"/>
         <source>Test run</source>
         <translation>Testlauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="119"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="121"/>
         <source>Run now</source>
         <translation>Jetzt ausführen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="123"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="125"/>
         <source>Schedule…</source>
         <translation>Planen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="140"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="142"/>
         <source>No workflow selected — New workflow or pick one on the left</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Workflow ausgewählt — Neuer Workflow, oder wählen Sie links einen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="167"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="169"/>
         <source>Steps, in order</source>
-        <translation>Schritte, der Reihe nach</translation>
+        <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="172"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="174"/>
         <source>Add step</source>
         <translation>Schritt hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="173"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="175"/>
         <source>Add a step at the end</source>
         <translation>Einen Schritt am Ende hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="186"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="188"/>
         <source>Click a card to edit it; drag it (or Alt+Up / Alt+Down) to move it; + adds a step, Delete removes one</source>
         <translation>Eine Karte anklicken, um sie zu bearbeiten; ziehen (oder Alt+Hoch / Alt+Runter), um sie zu verschieben; + fügt einen Schritt hinzu, Entf entfernt einen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="280"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="282"/>
         <source>No workflow selected</source>
         <translation>Kein Workflow ausgewählt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="298"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="300"/>
         <source>Colour of this workflow ({colour}): click to change</source>
         <translation>Farbe dieses Workflows ({colour}): zum Ändern klicken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="357"/>
-        <source>preview only: nothing is sent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/areas/workflows/editor.py" line="359"/>
-        <source>emails and web calls for real</source>
-        <translation type="unfinished"></translation>
+        <source>preview only: nothing is sent</source>
+        <translation>nur Vorschau: nichts wird gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="363"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="361"/>
+        <source>emails and web calls for real</source>
+        <translation>E-Mails und Web-Aufrufe wirklich</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="365"/>
         <source>Test run waiting to start ({mode})</source>
         <translation>Testlauf wartet auf den Start ({mode})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="365"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="367"/>
         <source>Test run in progress ({mode})…</source>
         <translation>Testlauf läuft ({mode})…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="367"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="369"/>
         <source>Test run succeeded ({mode}). Click a step to see what it did.</source>
         <translation>Testlauf erfolgreich ({mode}). Klicken Sie auf einen Schritt, um zu sehen, was er getan hat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="371"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="373"/>
         <source>Test run failed; it is retried as the workflow&apos;s Retries say. {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Testlauf fehlgeschlagen; er wird wiederholt, wie es die Wiederholungen des Workflows vorsehen. {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="376"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="378"/>
         <source>Test run failed at step {n} · {label}: see its card.</source>
         <translation>Testlauf bei Schritt {n} · {label} fehlgeschlagen: siehe seine Karte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="380"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="382"/>
         <source>Test run {status}: {error}</source>
         <translation>Testlauf {status}: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="400"/>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="407"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="402"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="409"/>
         <source>waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="407"/>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="445"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="409"/>
         <location filename="../../app/ui/areas/workflows/editor.py" line="447"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="449"/>
         <source>running…</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="408"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="410"/>
         <source>not run</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gelaufen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="421"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="423"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="423"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="425"/>
         <source>None yet: click to add the values each run is given</source>
         <translation>Noch keine: klicken, um die Werte hinzuzufügen, die jeder Lauf bekommt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="451"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="453"/>
         <source>{status} · {duration}</source>
         <translation>{status} · {duration}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="452"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="454"/>
         <source>preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="482"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="484"/>
         <source>when a {type} is {events}</source>
         <translation>wenn ein Ding vom Typ {type} {events} wird</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="483"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="485"/>
         <source> or </source>
         <translation> oder </translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="487"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="489"/>
         <source>also starts {when}</source>
         <translation>startet auch, {when}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="603"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="609"/>
         <source>Not saved until these are fixed:</source>
         <translation>Nicht gespeichert, bis dies behoben ist:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="643"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="649"/>
         <source>{some} and {last}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="647"/>
-        <source>Fill in {names} of step {n} first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="650"/>
-        <source>Fix first: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{some} und {last}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/editor.py" line="653"/>
-        <source> (and 1 more problem)</source>
-        <translation type="unfinished"></translation>
+        <source>Fill in {names} of step {n} first</source>
+        <translation>Füllen Sie zuerst {names} von Schritt {n} aus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/editor.py" line="655"/>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="656"/>
+        <source>Fix first: {problem}</source>
+        <translation>Zuerst beheben: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="659"/>
+        <source> (and 1 more problem)</source>
+        <translation> (und 1 weiteres Problem)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/areas/workflows/editor.py" line="661"/>
         <source> (and {n} more problems)</source>
-        <translation type="unfinished"></translation>
+        <translation> (und {n} weitere Probleme)</translation>
     </message>
 </context>
 <context>
     <name>WorkflowPanel</name>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="94"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="95"/>
         <source>Parameters: what each run is given</source>
         <translation>Parameter: was jeder Lauf bekommt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="101"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="102"/>
         <source>Add parameter</source>
         <translation>Parameter hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="104"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="105"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="107"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="108"/>
         <source>Move up</source>
         <translation>Nach oben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="110"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="111"/>
         <source>Move down</source>
         <translation>Nach unten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="129"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="141"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="130"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="142"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="130"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="131"/>
         <source>e.g. Send birthday email</source>
         <translation>z. B. Geburtstags-E-Mail senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="136"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="137"/>
         <source>Colour</source>
         <translation>Farbe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="145"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="146"/>
         <source>Used in files and web links:</source>
-        <translation type="unfinished"></translation>
+        <translation>In Dateien und Weblinks verwendet:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="150"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="151"/>
         <source>Used in files and web links</source>
-        <translation type="unfinished"></translation>
+        <translation>In Dateien und Weblinks verwendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="153"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="154"/>
         <source>Lower-case letters, digits and _; made from the name until you change it (commands, the API and workflow files use it)</source>
         <translation>Kleinbuchstaben, Ziffern und _; aus dem Namen gebildet, bis Sie ihn ändern (Befehle, die API und Workflow-Dateien verwenden ihn)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="183"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="184"/>
         <source>More settings</source>
         <translation>Weitere Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="191"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="192"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="192"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="193"/>
         <source>Ignore privacy rules when it runs</source>
         <translation>Datenschutzregeln beim Ausführen ignorieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="199"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="212"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="216"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="218"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="200"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="213"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="217"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="219"/>
         <source> seconds</source>
         <translation> Sekunden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="201"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="202"/>
         <source>Stop after</source>
         <translation>Abbrechen nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="205"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="217"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="206"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="218"/>
         <source> more tries</source>
         <translation> weiteren Versuchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="207"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="208"/>
         <source>If it fails, try</source>
         <translation>Bei einem Fehler versuchen mit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="214"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="215"/>
         <source>First retry after</source>
         <translation>Erster neuer Versuch nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="216"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="218"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="217"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="219"/>
         <source> second</source>
         <translation> Sekunde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="217"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="218"/>
         <source> more try</source>
         <translation> weiteren Versuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="228"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="229"/>
         <source>Missed runs</source>
         <translation>Verpasste Läufe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="231"/>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="248"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="232"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="249"/>
         <source>Run only when</source>
         <translation>Nur ausführen, wenn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/areas/workflows/inspector.py" line="232"/>
+        <location filename="../../app/ui/areas/workflows/inspector.py" line="233"/>
         <source>always (or a condition on the parameters)</source>
         <translation>immer (oder eine Bedingung über die Parameter)</translation>
     </message>
@@ -3861,7 +4180,7 @@ zum Anzeigen klicken</translation>
     <message>
         <location filename="../../app/ui/areas/workflows/area.py" line="174"/>
         <source>Used in files and web links: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>In Dateien und Weblinks verwendet: {name}</translation>
     </message>
     <message>
         <location filename="../../app/ui/areas/workflows/area.py" line="221"/>
@@ -3974,7 +4293,7 @@ zum Anzeigen klicken</translation>
     <message>
         <location filename="../../app/ui/areas/workflows/area.py" line="444"/>
         <source>Test run of {name} started</source>
-        <translation type="unfinished"></translation>
+        <translation>Testlauf von {name} gestartet</translation>
     </message>
 </context>
 <context>
@@ -3990,7 +4309,45 @@ zum Anzeigen klicken</translation>
     <message>
         <location filename="../../app/ui/shell/app.py" line="114"/>
         <source>Cueflow cannot open its data</source>
-        <translation type="unfinished"></translation>
+        <translation>Cueflow kann seine Daten nicht öffnen</translation>
+    </message>
+</context>
+<context>
+    <name>origin</name>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="358"/>
+        <source>Test run (preview)</source>
+        <translation>Testlauf (Vorschau)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="360"/>
+        <source>Workflow API ({token})</source>
+        <translation>Workflow-API ({token})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="364"/>
+        <source>Command line</source>
+        <translation>Kommandozeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="365"/>
+        <source>This window</source>
+        <translation>Dieses Fenster</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="366"/>
+        <source>Repeat schedule</source>
+        <translation>Wiederholung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="367"/>
+        <source>Data trigger</source>
+        <translation>Datenauslöser</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/runs.py" line="368"/>
+        <source>Another workflow</source>
+        <translation>Ein anderer Workflow</translation>
     </message>
 </context>
 </TS>

@@ -342,7 +342,7 @@ def test_upcoming_reads_in_words_and_cancelling_moves_nothing(
     U = type(model)
     assert model.index(0, U.COL_WORKFLOW).data() == "Greet a user"  # the label
     assert model.index(0, U.COL_RUN_AS).data() == ""  # not "nobody"
-    assert model.index(0, U.COL_PARAMS).data() == "user: Ada"
+    assert model.index(0, U.COL_PARAMS).data() == "User: Ada"
     assert view.isColumnHidden(U.COL_ID)  # the ID waits in the header's menu …
     header = view.horizontalHeader()
     assert header.visualIndex(U.COL_CANCEL) == header.count() - 1  # Cancel stays last

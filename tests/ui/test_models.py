@@ -40,7 +40,7 @@ def test_upcoming_shows_things_by_name(greeting: AppContext) -> None:
     greeting.service.schedule("greet", {"user": bob.id}, at=later, run_as="ada")
     model = UpcomingRunsModel(greeting.db)
     params = model.index(0, UpcomingRunsModel.COL_PARAMS).data()
-    assert params == "user: Bob"
+    assert params == "User: Bob"
     assert model.index(0, UpcomingRunsModel.COL_RUN_AS).data() == "Ada"
     assert bob.id in model.index(0, UpcomingRunsModel.COL_PARAMS).data(Qt.ItemDataRole.ToolTipRole)
 

@@ -81,7 +81,8 @@ def test_nested_results_things_and_times_read_as_fields(
     params = next(
         line for line in text.splitlines() if line.startswith("Parameters: ")
     )  # a mapping opens into its fields, not JSON
-    assert params == "Parameters: 2 fields" and "user: Ada" in text
+    assert params == "Parameters: 2 fields" and "User: Ada" in text  # by the Run form's title
+    assert "user: Ada" not in text
     inputs = details.steps.topLevelItem(1).child(0)
     shown = {inputs.child(i).text(0): inputs.child(i) for i in range(inputs.childCount())}
     assert shown["Parameters"].isExpanded()  # a small mapping is shown open

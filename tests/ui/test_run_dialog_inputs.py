@@ -44,7 +44,7 @@ def test_a_required_text_parameter_needs_a_value(
     title = dialog.editors["title"]
     assert isinstance(title, TextEditor)
     assert not dialog.ok_button.isEnabled()
-    assert "'title' needs a value" in dialog.problem.text()
+    assert "Title needs a value" in dialog.problem.text()
     assert dialog.field_errors["title"].isVisibleTo(dialog)
     qtbot.keyClicks(title.line, "   ")
     assert not dialog.ok_button.isEnabled()

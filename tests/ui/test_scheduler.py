@@ -246,10 +246,10 @@ def test_upcoming_follows_a_thing_renamed_in_the_data_area(
     greeting.service.schedule("greet", {"user": "ada"}, at=utcnow() + timedelta(hours=1))
     area.reload()
     column = UpcomingRunsModel.COL_PARAMS
-    assert area.upcoming_model.index(0, column).data() == "user: Ada"
+    assert area.upcoming_model.index(0, column).data() == "User: Ada"
     with qtbot.waitSignal(area.upcoming_model.loaded, timeout=5000):
         greeting.service.modify_thing("ada", {"name": "Ada Lovelace"})
-    assert area.upcoming_model.index(0, column).data() == "user: Ada Lovelace"
+    assert area.upcoming_model.index(0, column).data() == "User: Ada Lovelace"
 
 
 BEAT = """

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import UTC
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app.paths import resource_root
@@ -151,3 +152,95 @@ def test_actions_speak_german_in_the_editor(german: list[str], context: Any) -> 
         assert form.widgets["subject"].accessibleName() == "Betreff"
     finally:
         form.deleteLater()
+
+
+def test_german_reaches_words_made_outside_a_widgets_own_tr(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """Words looked up in another context than the caller's class (the runs tables'
+    headers and statuses, who started a run, the tray's Qt-free presenter, History's
+    values and the Settings page) come out German too, not only those lupdate saw
+    as self.tr() of the class that shows them."""
+    from app.ui.areas.scheduler.run_details import value_text
+    from app.ui.models.runs import HistoryRunsModel, origin_words, status_words
+    from app.ui.shell.bridge import EventBridge
+    from app.ui.shell.main_window import AREA_SETTINGS, MainWindow
+    from app.ui.shell.tray import CueflowTray
+
+    assert origin_words("cli") == "Kommandozeile"
+    assert status_words("failed") == "Fehlgeschlagen"
+    from datetime import datetime, timedelta
+
+    from app.ui.widgets import formatting
+
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    assert formatting.relative(now + timedelta(days=3), now) == "in 3 Tagen"
+    assert formatting.relative(now - timedelta(minutes=5), now) == "vor 5 min"
+    assert status_words("skipped") == "Übersprungen"  # a step card's chip: "Übersprungen · 2 ms"
+    model = HistoryRunsModel(greeting.db)
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Geplant für"
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Status"
+    assert value_text(True) == "ja"
+    bridge = EventBridge(greeting.events)
+    tray = CueflowTray(greeting, bridge)
+    try:
+        assert tray.open_action.text() == "Cueflow öffnen"
+        assert tray.pause_action.text() == "Planer pausieren"
+        assert tray.tooltip().startswith("Cueflow — untätig")
+    finally:
+        tray.dispose()
+        bridge.close()
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    try:
+        window.show_area(AREA_SETTINGS)
+        security = window.settings_area.fields["smtp.security"]
+        assert security.itemText(1) == "STARTTLS (meist Port 587)"
+    finally:
+        window.close()
+
+
+def test_a_german_window_still_shrinks_to_900_by_600(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """German words are longer: Upcoming's buttons go under the filter and its empty
+    hint ends in "…" rather than holding the window wider than 900 px."""
+    from app.ui.shell.main_window import AREA_SCHEDULER, MainWindow
+
+    window = MainWindow(greeting)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.show_area(AREA_SCHEDULER)
+        window.resize(1400, 900)
+        qtbot.waitUntil(lambda: window.width() == 1400)
+        window.resize(900, 600)
+        qtbot.waitUntil(lambda: window.width() == 900)
+        page = window.scheduler_area.upcoming_page
+        assert page.cancel_selected_button.text() == "Ausgewählte abbrechen"
+        qtbot.waitUntil(lambda: page.button_row.indexOf(page.pause_button) >= 0)
+        # each button whole, inside the page, once the moved row is laid out
+        qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in page.buttons))
+        for button in page.buttons:
+            assert page.rect().contains(button.geometry()), button.text()
+        page.empty.show_hint(True)
+        assert page.empty.shown() and page.empty.toolTip() == page.empty.hint
+    finally:
+        window.close()
+
+
+def test_history_details_name_steps_and_inputs_in_german(
+    german: list[str], qtbot: Any, greeting: Any
+) -> None:
+    """History's step tree shows the action's and its inputs' own words translated,
+    as the editor does ("1 · E-Mail senden", "Betreff"), not the engine's English."""
+    from app.engine.runner import Runner
+    from app.ui.areas.scheduler.run_details import RunDetails
+
+    run_id = Runner(greeting.db).run_now("greet", {"user": "ada"})  # no mail server: fails
+    details = RunDetails(greeting.db)
+    qtbot.addWidget(details)
+    details.show_run(run_id)
+    text = details.details_text()
+    assert "1 · E-Mail senden: Fehlgeschlagen" in text
+    assert "Betreff: Hello Ada" in text and "Subject" not in text

@@ -228,7 +228,7 @@ things:
     qtbot.waitUntil(lambda: editor.flow.card(1).status == "succeeded", timeout=5000)
     outcome = editor.last_run.steps[1]
     assert outcome.inputs == {"message": "Born 03 February 2000"}
-    assert editor.flow.card(1).status_text.startswith("succeeded · ")
+    assert editor.flow.card(1).status_text.startswith("Succeeded · ")
     # the inspector shows the step's last inputs as a table, not JSON
     editor.select_step(0)
     table = editor.step_panel.last_table
@@ -441,7 +441,7 @@ def test_a_run_from_the_editor_shows_on_its_cards(
     picker.select("ada")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.flow.card(1).status == "succeeded", timeout=10_000)
-    assert editor.flow.card(1).status_text.startswith("succeeded · ")
+    assert editor.flow.card(1).status_text.startswith("Succeeded · ")
     editor.select_step(0)
     panel = editor.step_panel
     assert panel.last_status.text().startswith("Succeeded in ")

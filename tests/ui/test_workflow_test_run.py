@@ -151,7 +151,7 @@ def test_a_preview_shows_the_email_on_its_card_and_sends_nothing(
     assert run.status == ledger.SUCCEEDED, run.error
     assert [m["subject"] for m in smtp_server.wait_for(1)] == ["Hello Ada"]
     card = editor.flow.card(editor.flow.row_of_step(0))
-    assert card is not None and card.status_text.startswith("succeeded · ")
+    assert card is not None and card.status_text.startswith("Succeeded · ")
     assert "emails and web calls for real" in editor.test_status.text()
     third = open_test(qtbot, area, "greet")
     assert third.real_radio.isChecked()
@@ -195,13 +195,13 @@ def test_hostile_sample_values_are_refused_at_their_input(
     assert "\udcff" not in title.value() and dialog.start_button.isEnabled()
     title.line.setText("nul \x00 inside")  # PostgreSQL could not store it
     assert not dialog.start_button.isEnabled()
-    assert "'title' holds a character that cannot be stored" in dialog.problem.text()
+    assert "Title holds a character that cannot be stored" in dialog.problem.text()
     assert dialog.params_form.field_errors["title"].isVisibleTo(dialog)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # refused: disabled
     with greeting.db.read() as session:
         assert ledger.count_scheduled(session) == 0
     title.line.setText("")
-    assert "'title' needs a value" in dialog.problem.text()
+    assert "Title needs a value" in dialog.problem.text()
 
     # Letters and a number past the input's range: the box keeps a number it can hold.
     count.spin.clear()
@@ -233,7 +233,7 @@ def test_while_it_runs_the_cards_say_where_it_is(
     assert card_text(1) == "waiting"
     assert "Test run in progress" in editor.test_status.text()
     qtbot.waitUntil(lambda: editor.test is not None and editor.test.ended, timeout=15_000)
-    assert card_text(0).startswith("succeeded · ") and card_text(1).startswith("succeeded · ")
+    assert card_text(0).startswith("Succeeded · ") and card_text(1).startswith("Succeeded · ")
     assert [r["path"] for r in http_server.requests] == ["/slow"]
 
 

@@ -74,7 +74,12 @@ class SettingsArea(QWidget):
         port.setRange(1, 65535)
         self._add(form, "smtp.port", self.tr("Port"), port)
         security = QComboBox(smtp)
-        security.addItems(["none", "starttls", "tls"])
+        for words, value in (
+            (self.tr("None (plain, for a local test server)"), "none"),
+            (self.tr("STARTTLS (usually port 587)"), "starttls"),
+            (self.tr("TLS (usually port 465)"), "tls"),
+        ):
+            security.addItem(words, value)  # the words shown, the setting's value kept
         self._add(form, "smtp.security", self.tr("Security"), security)
         self._add(form, "smtp.username", self.tr("User name"), QLineEdit(smtp))
         self._add(form, "smtp.from", self.tr("Sender address"), QLineEdit(smtp))
@@ -177,7 +182,11 @@ class SettingsArea(QWidget):
             elif isinstance(widget, QSpinBox):
                 widget.setValue(int(values[key]))
             elif isinstance(widget, QComboBox):
-                widget.setCurrentText(str(values[key]))
+                index = widget.findData(str(values[key]))
+                if index >= 0:
+                    widget.setCurrentIndex(index)
+                else:
+                    widget.setCurrentText(str(values[key]))
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(values[key]))
             widget.blockSignals(False)
@@ -210,7 +219,8 @@ class SettingsArea(QWidget):
         if isinstance(widget, QSpinBox):
             return str(widget.value())
         if isinstance(widget, QComboBox):
-            return widget.currentText()
+            value = widget.currentData()
+            return str(value) if value is not None else widget.currentText()
         if isinstance(widget, QCheckBox):
             return "yes" if widget.isChecked() else "no"
         return ""
@@ -397,7 +407,7 @@ class SettingsArea(QWidget):
         for index, row in enumerate(rows):
             self.token_table.setItem(index, 0, QTableWidgetItem(row.label))
             self.token_table.setItem(index, 1, QTableWidgetItem(row.run_as or ""))
-            made = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            made = formatting.local_time(row.created_at)
             self.token_table.setItem(index, 2, QTableWidgetItem(made))
         self.token_table.resizeColumnsToContents()
         self._show_api_state()

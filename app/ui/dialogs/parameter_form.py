@@ -14,7 +14,7 @@ from app.core.definitions import ParameterDef, WorkflowDef
 from app.core.things import ThingView
 from app.core.types import ValueType
 from app.engine.data import DataService
-from app.engine.presenting import thing_label
+from app.engine.presenting import key_words, parameter_error_words, thing_label
 from app.engine.service import prepare_params
 from app.errors import CueflowError, undecodable
 from app.ui.widgets.inputs import (
@@ -23,7 +23,6 @@ from app.ui.widgets.inputs import (
     ValueEditor,
     date_example,
     editor_for,
-    label_words,
 )
 from app.ui.widgets.palette_colours import error_style
 
@@ -89,7 +88,7 @@ class ParameterForm(QGroupBox):
 
     def _label(self, param: ParameterDef) -> str:
         """ "Birthday (date, optional)", "User" for a `user` of type User."""
-        name = param.key.replace("_", " ").strip().capitalize() or param.key
+        name = key_words(param.key)
         kind = str(param.type)
         if name.lower() == kind.lower():
             return self.tr("{name} (optional)").format(name=name) if param.optional else name
@@ -198,9 +197,9 @@ class ParameterForm(QGroupBox):
             for text in texts:
                 if isinstance(text, str) and (undecodable(text) or "\x00" in text):
                     reason = self.tr(
-                        "'{key}' holds a character that cannot be stored (a NUL "
+                        "{name} holds a character that cannot be stored (a NUL "
                         "character, or bytes that are not UTF-8)"
-                    ).format(key=param.key)
+                    ).format(name=key_words(param.key))
                     self.mark(param.key, reason)
                     return None, reason
             editor = self.editors[param.key]
@@ -211,12 +210,12 @@ class ParameterForm(QGroupBox):
             if not param.optional and isinstance(editor, OptionalDateEditor) and value is None:
                 reason = self.tr("{name} is needed: type a date like {example}, or pick a day")
                 reason = reason.format(
-                    name=label_words(param.key), example=date_example(editor.display_format)
+                    name=key_words(param.key), example=date_example(editor.display_format)
                 )
                 self.mark(param.key, reason)
                 return None, reason
             if not param.optional and isinstance(value, str) and not value.strip():
-                reason = self.tr("'{key}' needs a value").format(key=param.key)
+                reason = self.tr("{name} needs a value").format(name=key_words(param.key))
                 self.mark(param.key, reason)
                 return None, reason
         workflow = self.workflow
@@ -225,10 +224,12 @@ class ParameterForm(QGroupBox):
         try:
             encoded = prepare_params(workflow, values, self.data.thing_loader().resolve)
         except CueflowError as exc:
-            key = next((k for k in self.editors if f"'{k}'" in exc.reason), None)
+            key, reason = parameter_error_words(exc.reason)
+            if key not in self.editors:
+                key = next((k for k in self.editors if f"'{k}'" in exc.reason), None)
             if key is not None:
-                self.mark(key, exc.reason)
-            return None, exc.reason
+                self.mark(key, reason)
+            return None, reason
         return encoded, ""
 
 

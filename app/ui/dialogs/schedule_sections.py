@@ -13,7 +13,6 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QCompleter,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -51,11 +51,13 @@ from PySide6.QtWidgets import (
 from app.core.definitions import ParameterDef, WorkflowDef
 from app.core.recurrence import Recurrence, dst_shifted, zone, zone_name
 from app.core.types import local_zone
+from app.engine import presenting
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
-from app.errors import CueflowError
+from app.errors import BadInput, CueflowError
 from app.ui.models.roles import ID_ROLE
 from app.ui.models.things import ThingChoicesModel
+from app.ui.widgets import formatting
 from app.ui.widgets.palette_colours import error_style
 
 SHIFTED_COLOUR = "#b45309"
@@ -71,6 +73,11 @@ def offset_text(moment: datetime) -> str:
     """`UTC+02:00` for a time's offset."""
     offset = moment.strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+def _city(words: str) -> str:
+    """ "berlin" for "Berlin, UTC+01:00": a city typed alone names its zone."""
+    return words.split(",", 1)[0].casefold()
 
 
 class RepeatSection(QGroupBox):
@@ -117,8 +124,15 @@ class RepeatSection(QGroupBox):
         self.zone.setObjectName("repeatZone")
         self.zone.setEditable(True)
         self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zone.addItems(sorted(available_timezones()))
-        self.zone.setCurrentText(zone_name(local_zone()))
+        # "UTC", "Berlin, UTC+01:00" … shown; the zone's key ("Europe/Berlin") kept
+        for words, key in presenting.zone_choices():
+            self.zone.addItem(words, key)
+            self.zone.setItemData(self.zone.count() - 1, key, Qt.ItemDataRole.ToolTipRole)
+        completer = self.zone.completer()
+        if completer is not None:  # "berl" finds "Berlin, UTC+01:00"; "+01" the zones at +1
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.set_zone(zone_name(local_zone()))
         self.zone.setMinimumContentsLength(16)
         row.addWidget(self.zone)
         layout.addLayout(row)
@@ -160,7 +174,7 @@ class RepeatSection(QGroupBox):
             QSignalBlocker(w) for w in (self.kind, self.amount, self.unit, self.cron, self.zone)
         ]
         if zone_text:
-            self.zone.setCurrentText(zone_text)
+            self.set_zone(zone_text)
         if not text:
             self.kind.setCurrentIndex(REPEAT_NONE)
         else:
@@ -189,11 +203,40 @@ class RepeatSection(QGroupBox):
             return Recurrence.parse(f"cron:{self.cron.text()}")
         return None
 
+    def set_zone(self, key: str) -> None:
+        """Show the time zone `key` ('Europe/Berlin') in words; a key not listed as is."""
+        if key in presenting.UTC_KEYS:
+            key = "UTC"
+        index = self.zone.findData(key)
+        if index >= 0:
+            self.zone.setCurrentIndex(index)
+        else:
+            self.zone.setCurrentText(key)
+
     def timezone(self) -> tzinfo:
-        return zone(self.zone.currentText().strip())
+        """The chosen zone; raises BadInput in the form's words when none is called so."""
+        name = self.timezone_name()
+        try:
+            return zone(name)
+        except CueflowError:
+            raise BadInput(
+                self.tr(
+                    "no time zone is called '{text}': type a city such as Berlin, "
+                    "or pick one from the list"
+                ).format(text=formatting.short(name, 60))
+            ) from None
 
     def timezone_name(self) -> str:
-        return self.zone.currentText().strip()
+        """The chosen zone's key: the listed zone whose words were picked or typed,
+        else the text as typed (a key such as 'Europe/Berlin' works too)."""
+        text = self.zone.currentText().strip()
+        index = self.zone.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return str(self.zone.itemData(index))
+        typed = text.casefold()
+        cities = (i for i in range(self.zone.count()) if _city(self.zone.itemText(i)) == typed)
+        city = next(cities, -1)
+        return str(self.zone.itemData(city)) if city >= 0 and text else text
 
     def problem(self) -> str:
         """Why the rule cannot be used ('' when it can)."""
@@ -233,7 +276,9 @@ class RepeatSection(QGroupBox):
         assert rule is not None
         start = self.start or datetime.now(tz)
         self.summary.setText(
-            self.tr("Runs {description}.").format(description=rule.describe(start, tz))
+            self.tr("Runs {description}.").format(
+                description=presenting.rule_zone_words(rule.describe(start, tz), zone_name(tz))
+            )
         )
         times = rule.preview(start, tz, PREVIEW_COUNT)
         shifted = dst_shifted(times)

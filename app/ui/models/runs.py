@@ -15,12 +15,12 @@ when rows arrive or scroll into view, so its repaints call no Python at all
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -54,14 +54,15 @@ STATUS_COLOURS = {
     queries.INTERRUPTED: "#ea580c",
 }
 STATUS_WORDS = {
-    queries.SCHEDULED: "Scheduled",
-    queries.RUNNING: "Running",
-    queries.SUCCEEDED: "Succeeded",
-    queries.FAILED: "Failed",
-    queries.TERMINATED: "Stopped by a step",
-    queries.CANCELLED: "Cancelled",
-    queries.MISSED: "Missed",
-    queries.INTERRUPTED: "Interrupted",
+    queries.SCHEDULED: str(QT_TRANSLATE_NOOP("RunStatus", "Scheduled")),
+    queries.RUNNING: str(QT_TRANSLATE_NOOP("RunStatus", "Running")),
+    queries.SUCCEEDED: str(QT_TRANSLATE_NOOP("RunStatus", "Succeeded")),
+    queries.FAILED: str(QT_TRANSLATE_NOOP("RunStatus", "Failed")),
+    queries.TERMINATED: str(QT_TRANSLATE_NOOP("RunStatus", "Stopped by a step")),
+    queries.CANCELLED: str(QT_TRANSLATE_NOOP("RunStatus", "Cancelled")),
+    queries.MISSED: str(QT_TRANSLATE_NOOP("RunStatus", "Missed")),
+    queries.INTERRUPTED: str(QT_TRANSLATE_NOOP("RunStatus", "Interrupted")),
+    "skipped": str(QT_TRANSLATE_NOOP("RunStatus", "Skipped")),  # a step whose only_when was false
 }
 _ICONS: dict[str, QIcon] = {}
 _ROLES_SERVED = frozenset(
@@ -78,8 +79,11 @@ _ROLES_SERVED = frozenset(
 
 
 def status_words(status: str) -> str:
-    """A status as a person reads it ('Succeeded', not 'succeeded')."""
-    return STATUS_WORDS.get(status, status.capitalize())
+    """A status as a person reads it ('Succeeded', not 'succeeded'), translated."""
+    words = STATUS_WORDS.get(status)
+    if words is None:
+        return status.capitalize()
+    return QCoreApplication.translate("RunStatus", words)
 
 
 def status_icon(status: str) -> QIcon:
@@ -320,7 +324,7 @@ class PagedRunsModel(RunPages, QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(self.HEADERS)
         ):
-            return self.tr(self.HEADERS[section])
+            return QCoreApplication.translate("RunsTable", self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -350,17 +354,18 @@ class PagedRunsModel(RunPages, QAbstractTableModel):
 
 def origin_words(origin: str, captured: bool = False) -> str:
     """Who asked for a run, as the Scheduler says it (PRODUCT §5's `origin`)."""
-    tr = QCoreApplication.translate
     if captured:  # the editor's Test run with Preview only
-        return tr("origin", "Test run (preview)")
+        return QCoreApplication.translate("origin", "Test run (preview)")
     if origin.startswith("api:"):
-        return tr("origin", "Workflow API ({token})").format(token=origin[4:])
+        return QCoreApplication.translate("origin", "Workflow API ({token})").format(
+            token=origin[4:]
+        )
     words = {
-        "cli": tr("origin", "Command line"),
-        "window": tr("origin", "This window"),
-        "schedule": tr("origin", "Repeat schedule"),
-        "trigger": tr("origin", "Data trigger"),
-        "workflow": tr("origin", "Another workflow"),
+        "cli": QCoreApplication.translate("origin", "Command line"),
+        "window": QCoreApplication.translate("origin", "This window"),
+        "schedule": QCoreApplication.translate("origin", "Repeat schedule"),
+        "trigger": QCoreApplication.translate("origin", "Data trigger"),
+        "workflow": QCoreApplication.translate("origin", "Another workflow"),
     }
     return words.get(origin, origin)
 
@@ -400,16 +405,16 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         COL_CANCEL,
     ) = range(10)
     HEADERS = (
-        "ID",
-        "Workflow",
-        "Scheduled for",
-        "Attempt",
-        "Last error",
-        "Run as",
-        "Parameters",
-        "Created",
-        "Started by",
-        "",
+        str(QT_TRANSLATE_NOOP("RunsTable", "ID")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Workflow")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Scheduled for")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Attempt")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Last error")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Run as")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Parameters")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Created")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Started by")),
+        "",  # the Cancel column
     )
     # the columns whose tooltip says more than the cell (the others repeat it)
     _OWN_TOOLTIPS = frozenset(
@@ -435,7 +440,9 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
 
     def _prepare(self) -> None:
         self.setColumnCount(len(self.HEADERS))
-        self.setHorizontalHeaderLabels([self.tr(header) for header in self.HEADERS])
+        self.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("RunsTable", header) for header in self.HEADERS]
+        )
 
     # --- the items of the rows on screen ---------------------------------------------
 
@@ -639,8 +646,8 @@ class UpcomingRunsModel(RunPages, QStandardItemModel):
         return None  # the Cancel cell: its button is a picture (set_cancel_look)
 
     def _tooltip(self, run: RunRow, column: int) -> str | None:
-        if column == self.COL_PARAMS:
-            return json.dumps(run.params, indent=1, ensure_ascii=False)
+        if column == self.COL_PARAMS:  # each whole, a line each; things with their IDs
+            return formatting.params_lines(self._params_shown(run), run.params) or None
         if column == self.COL_RUN_AS:
             return (
                 self.tr("Acts for {who}").format(who=self._thing(run.run_as))
@@ -689,15 +696,15 @@ class HistoryRunsModel(PagedRunsModel):
         COL_ORIGIN,
     ) = range(9)
     HEADERS = (
-        "ID",
-        "Workflow",
-        "Scheduled for",
-        "Started",
-        "Duration",
-        "Status",
-        "Attempt",
-        "Error",
-        "Started by",
+        str(QT_TRANSLATE_NOOP("RunsTable", "ID")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Workflow")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Scheduled for")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Started")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Duration")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Status")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Attempt")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Error")),
+        str(QT_TRANSLATE_NOOP("RunsTable", "Started by")),
     )
 
     def _read(self, run_filter: RunFilter, colours: bool) -> RunsWindow:
@@ -719,7 +726,7 @@ class HistoryRunsModel(PagedRunsModel):
             end = run.finished_at or (utcnow() if run.status == queries.RUNNING else None)
             return formatting.duration(run.started_at, end)
         if column == self.COL_STATUS:
-            return self.tr(status_words(run.status))
+            return status_words(run.status)
         if column == self.COL_ATTEMPT:  # only when it was tried again
             return str(run.attempt) if run.attempt > 1 else ""
         if column == self.COL_ERROR:

@@ -19,7 +19,7 @@ from app.ui.shell.context import AppContext
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.prefs import window_prefs
 from app.ui.shell.single_instance import SHOW, TRAY
-from app.ui.shell.tray import CueflowTray
+from app.ui.shell.tray import CueflowTray, presenter_words
 from app.ui.shell.tray_presenter import TrayPresenter
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class DesktopApp(QObject):
             self.tray.announce_recovered(recovered)
             clock.recovered = {}  # type: ignore[union-attr]
         elif self.window is not None:
-            text = TrayPresenter(self.tr).recovered_message(recovered)
+            text = TrayPresenter(presenter_words).recovered_message(recovered)
             if text:
                 self.window.statusBar().showMessage(text, 15000)
             clock.recovered = {}  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -30,6 +30,7 @@ from app.ui.shell.tray_presenter import (
     TrayStatus,
     UpcomingRun,
 )
+from app.ui.widgets import formatting
 
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 200
@@ -58,6 +59,11 @@ def runnable_workflows(context: AppContext) -> list[RunnableWorkflow]:
     ]
 
 
+def presenter_words(text: str) -> str:
+    """The presenter's words, translated in its own context (it is Qt-free)."""
+    return QCoreApplication.translate("TrayPresenter", text)
+
+
 class CueflowTray(QObject):
     """Owns the QSystemTrayIcon and its menu; asks the application for windows."""
 
@@ -73,7 +79,7 @@ class CueflowTray(QObject):
     ) -> None:
         super().__init__(parent)
         self.context = context
-        self.presenter = TrayPresenter(self.tr)
+        self.presenter = TrayPresenter(presenter_words, formatting.day_and_time)
         self.status = TrayStatus(paused=context.service.is_paused())
         self._running: set[str] = set()
         self._message_run: str | None = None

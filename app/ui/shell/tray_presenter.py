@@ -79,8 +79,13 @@ def until(seconds: float) -> str:
 
 
 class TrayPresenter:
-    def __init__(self, tr: Callable[[str], str] = _identity) -> None:
+    def __init__(
+        self,
+        tr: Callable[[str], str] = _identity,
+        day_and_time: Callable[[datetime], str] = lambda moment: moment.strftime("%a %H:%M"),
+    ) -> None:
         self.tr = tr
+        self.day_and_time = day_and_time  # "Tue 09:00", in the window's language
 
     def when(self, at: datetime, now: datetime) -> str:
         seconds = (at - now).total_seconds()
@@ -111,7 +116,7 @@ class TrayPresenter:
     def upcoming_text(self, run: UpcomingRun, now: datetime, local: datetime) -> str:
         """A menu entry: `Send birthday email — in 2 h 10 min (Tue 09:00)`."""
         return self.tr("{workflow} — {when} ({at})").format(
-            workflow=run.workflow, when=self.when(run.at, now), at=local.strftime("%a %H:%M")
+            workflow=run.workflow, when=self.when(run.at, now), at=self.day_and_time(local)
         )
 
     def pause_text(self, paused: bool) -> str:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.types import local_zone, utcnow
+from app.engine.presenting import offset_text, zone_key, zone_words
 
 __all__ = ["DateTimeDelegate", "DateTimeEdit", "locale_format", "to_minute", "zone_words"]
 
@@ -63,28 +64,6 @@ def locale_format(locale: QLocale | None = None) -> str:
     for seconds in (":ss", ".ss", ":s", ".s"):
         clock = clock.replace(seconds, "")
     return f"{day} {clock}"
-
-
-def zone_key(zone: tzinfo) -> str:
-    return str(getattr(zone, "key", None) or zone)
-
-
-def offset_text(moment: datetime) -> str:
-    offset = moment.strftime("%z")
-    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-
-
-UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Z"})
-
-
-def zone_words(zone: tzinfo, moment: datetime | None = None) -> str:
-    """`UTC`, or the zone's city and offset (`Berlin, UTC+01:00`): not `Etc/UTC`."""
-    key = zone_key(zone)
-    if key in UTC_KEYS or key.upper() == "UTC":
-        return "UTC"
-    city = key.rsplit("/", 1)[-1].replace("_", " ")
-    when = (moment or utcnow()).astimezone(zone)
-    return f"{city}, {offset_text(when)}"
 
 
 class _SectionEdit(QDateTimeEdit):

@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 
 from app.core.types import ValueType, local_zone, utcnow
 from app.engine.data import DataService
+from app.engine.presenting import key_words, zone_key
 from app.ui.models.things import IDS_WHEN_REPEATED, ThingChoicesModel
 from app.ui.widgets.datetime_edit import (
     DateTimeEdit,
     locale_format,
     to_minute,
-    zone_key,
     zone_words,
 )
 
@@ -279,8 +279,7 @@ def parse_date_text(
 
 def label_words(key: str) -> str:
     """`birthday` → `Birthday`, `start_date` → `Start date`: a key as a form names it."""
-    words = key.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    return key_words(key)
 
 
 def date_example(display_format: str) -> str:

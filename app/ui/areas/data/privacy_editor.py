@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.core import expressions
 from app.core.definitions import DataTypeDef, Privacy, PrivacyRule
+from app.engine.condition_words import describe
 from app.engine.data import DataService
 from app.engine.validation import check_fields
 from app.errors import CueflowError
@@ -210,7 +211,12 @@ class PrivacyEditor(QWidget):
         self.condition_error.setWordWrap(True)
         column = QVBoxLayout()
         column.setSpacing(2)
+        self.condition_words = QLabel(self.rule_box)  # "Reads: thing's email is …"
+        self.condition_words.setObjectName("ruleConditionWords")
+        self.condition_words.setStyleSheet("color: palette(placeholder-text);")
+        self.condition_words.setWordWrap(True)
         column.addWidget(self.condition_edit)
+        column.addWidget(self.condition_words)
         column.addWidget(self.condition_error)
         form.addRow(self.tr("When"), column)
         self.rule_grant = GrantEditor(self.rule_box)
@@ -365,6 +371,18 @@ class PrivacyEditor(QWidget):
         )
         self.condition_error.setText("; ".join(reasons))
         self.condition_error.setVisible(bool(reasons))
+        name = self.definition.name if self.definition else ""
+        words = (
+            None
+            if reasons
+            else describe(
+                self.condition_edit.text(),
+                {"thing": name},
+                {name: self.definition} if self.definition else None,
+            )
+        )
+        self.condition_words.setText(self.tr("Reads: {words}").format(words=words) if words else "")
+        self.condition_words.setVisible(bool(words))
         self.condition_edit.setStyleSheet(
             "QLineEdit { border: 1px solid #dc2626; }" if reasons else ""
         )

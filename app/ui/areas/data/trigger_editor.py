@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 from app.core import expressions
 from app.core.definitions import DataTypeDef, TriggerDef, WorkflowDef
 from app.core.expressions import TRIGGER_NAMES
+from app.engine.condition_words import describe
 from app.engine.data import DataService
+from app.engine.presenting import key_words
 from app.engine.validation import TRIGGER_EVENTS as EVENTS
 from app.engine.validation import check_fields
 from app.errors import CueflowError
@@ -39,6 +41,14 @@ from app.ui.widgets.panes import list_pane
 ERROR_STYLE = "color: #b91c1c;"
 BAD_INPUT_STYLE = "QLineEdit { border: 1px solid #dc2626; }"
 TRIGGER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+# The events in words, for the translation (self.tr(event) looks them up).
+EVENT_WORDS = (
+    QT_TRANSLATE_NOOP("TriggersEditor", "created"),
+    QT_TRANSLATE_NOOP("TriggersEditor", "modified"),
+    QT_TRANSLATE_NOOP("TriggersEditor", "deleted"),
+)
 
 
 class TriggersEditor(QWidget):
@@ -100,7 +110,13 @@ class TriggersEditor(QWidget):
         self.condition_edit.setPlaceholderText(self.tr("always (e.g. thing_now.email is not none)"))
         self.condition_edit.textChanged.connect(self.on_form_changed)
         self.condition_error = _error_label(self.form_box, "triggerConditionError")
-        form.addRow(self.tr("Only when"), _stacked(self.condition_edit, self.condition_error))
+        self.condition_words = QLabel(self.form_box)  # "Reads: thing now's email is not empty"
+        self.condition_words.setObjectName("triggerConditionWords")
+        self.condition_words.setStyleSheet("color: palette(placeholder-text);")
+        self.condition_words.setWordWrap(True)
+        condition = _stacked(self.condition_edit, self.condition_error)
+        condition.insertWidget(1, self.condition_words)
+        form.addRow(self.tr("Only when"), condition)
         self.workflow_combo = QComboBox(self.form_box)
         self.workflow_combo.setObjectName("triggerWorkflow")
         self.workflow_combo.currentIndexChanged.connect(self.on_workflow_changed)
@@ -108,7 +124,8 @@ class TriggersEditor(QWidget):
         right_layout.addWidget(self.form_box)
 
         self.params_box = QGroupBox(
-            self.tr("Parameters (expressions over thing_before and thing_now)"), right
+            self.tr("The workflow's parameters (from the thing before and after the change)"),
+            right,
         )
         self.params_form = QFormLayout(self.params_box)
         self.params_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -167,11 +184,12 @@ class TriggersEditor(QWidget):
         )
 
     def _list_text(self, trigger: TriggerDef) -> str:
+        wf = self.workflows.get(trigger.workflow)
         return self.tr("{name}\n    {type} {events} → {workflow}").format(
             name=trigger.name,
             type=trigger.data_type,
-            events="/".join(trigger.on),
-            workflow=trigger.workflow,
+            events=self.tr(" or ").join(self.tr(event) for event in trigger.on),
+            workflow=wf.title if wf is not None else trigger.workflow,
         )
 
     def show_trigger(self, trigger: TriggerDef | None) -> None:
@@ -229,8 +247,11 @@ class TriggersEditor(QWidget):
             )
             edit.textChanged.connect(self.on_form_changed)
             error = _error_label(self.params_box, f"triggerParamError_{param.key}")
-            optional = self.tr(" (optional)") if param.optional else ""
-            self.params_form.addRow(f"{param.key} — {param.type}{optional}", _stacked(edit, error))
+            label = QLabel(
+                _param_label(param.key, str(param.type), param.optional), self.params_box
+            )
+            label.setToolTip(self.tr("In the workflow: {{{{ {key} }}}}").format(key=param.key))
+            self.params_form.addRow(label, _stacked(edit, error))
             self.param_edits[param.key] = edit
             self.param_errors[param.key] = error
         self._update_words()
@@ -277,6 +298,9 @@ class TriggersEditor(QWidget):
             else []
         )
         _show(self.condition_edit, self.condition_error, reasons)
+        words = None if reasons else describe(trigger.only_when, typed, self.types)
+        self.condition_words.setText(self.tr("Reads: {words}").format(words=words) if words else "")
+        self.condition_words.setVisible(bool(words))
         problems += [self.tr("Only when: {reason}").format(reason=r) for r in reasons]
         wf = self.workflows.get(trigger.workflow)
         if wf is None:
@@ -289,7 +313,7 @@ class TriggersEditor(QWidget):
             else:
                 reasons = _expression_problems(text, typed, self.types)
             _show(edit, self.param_errors[key], reasons)
-            problems += [f"{key}: {r}" for r in reasons]
+            problems += [f"{key_words(key)}: {r}" for r in reasons]
         return problems
 
     # --- slots --------------------------------------------------------------------
@@ -384,6 +408,24 @@ class TriggersEditor(QWidget):
     def confirm(self, title: str, question: str) -> bool:
         """Ask yes or no (tests replace this)."""
         return QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
+
+
+def _param_label(key: str, kind: str, optional: bool) -> str:
+    """ "Birthday (date, optional)", "User" for a `user` of type User: as the Run form."""
+    name = key_words(key)
+    if name.lower() == kind.lower():
+        return (
+            QCoreApplication.translate("TriggersEditor", "{name} (optional)").format(name=name)
+            if optional
+            else name
+        )
+    if optional:
+        return QCoreApplication.translate("TriggersEditor", "{name} ({kind}, optional)").format(
+            name=name, kind=kind
+        )
+    return QCoreApplication.translate("TriggersEditor", "{name} ({kind})").format(
+        name=name, kind=kind
+    )
 
 
 def _error_label(parent: QWidget, name: str) -> QLabel:

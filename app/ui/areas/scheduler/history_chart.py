@@ -12,6 +12,7 @@ from app.core.when import span
 from app.engine import run_queries as queries
 from app.engine.schedule_queries import DaySummary
 from app.ui.models.runs import STATUS_COLOURS, status_words
+from app.ui.widgets import formatting
 
 STACK_ORDER = (
     queries.SUCCEEDED,
@@ -74,7 +75,10 @@ class HistoryChart(QWidget):
             took = (
                 self.tr(", median {t}").format(t=seconds_text(median)) if median is not None else ""
             )
-            lines.append(f"{day.day:%a} {day.day.day} {day.day:%b}: {parts}{took}")
+            lines.append(
+                f"{formatting.day_name(day.day)} {day.day.day} "
+                f"{formatting.month_name(day.day)}: {parts}{took}"
+            )
         return "\n".join(lines) or self.tr("No run has finished in these days.")
 
     def bar_rect(self, number: int) -> QRect:
@@ -151,7 +155,7 @@ class HistoryChart(QWidget):
                 painter.drawText(
                     QRect(bar.center().x() - 30, plot.bottom() + 4, 60, BOTTOM - 6),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                    f"{day.day.day} {day.day:%b}",  # 1 Dec beside 18 Nov
+                    f"{day.day.day} {formatting.month_name(day.day)}",  # 1 Dec beside 18 Nov
                 )
             median = day.median_seconds
             if median is not None and longest > 0:

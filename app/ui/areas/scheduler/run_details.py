@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.engine import presenting, schedule_queries
 from app.engine import run_queries as queries
 from app.engine.run_queries import Database
+from app.ui.action_words import action_words
 from app.ui.models.runs import status_icon, status_words
 from app.ui.widgets import formatting
 from app.ui.widgets.palette_colours import error_colour
@@ -68,13 +69,25 @@ def value_text(value: Any, labels: dict[str, str] | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return _tr("yes") if value else _tr("no")
+        return (
+            QCoreApplication.translate("RunDetails", "yes")
+            if value
+            else QCoreApplication.translate("RunDetails", "no")
+        )
     if isinstance(value, dict):
         count = len(value)
-        return _tr("1 field") if count == 1 else _tr("{n} fields").format(n=f"{count:,}")
+        return (
+            QCoreApplication.translate("RunDetails", "1 field")
+            if count == 1
+            else QCoreApplication.translate("RunDetails", "{n} fields").format(n=f"{count:,}")
+        )
     if isinstance(value, list):
         count = len(value)
-        return _tr("1 item") if count == 1 else _tr("{n} items").format(n=f"{count:,}")
+        return (
+            QCoreApplication.translate("RunDetails", "1 item")
+            if count == 1
+            else QCoreApplication.translate("RunDetails", "{n} items").format(n=f"{count:,}")
+        )
     if isinstance(value, str):
         if labels and value in labels:
             return labels[value]
@@ -106,8 +119,17 @@ def add_value(
         add_value(item, key, inner, depth + 1, labels)
     if len(children) > MAX_CHILDREN:
         more = len(children) - MAX_CHILDREN
-        QTreeWidgetItem(item, ["…", _tr("{n} more").format(n=f"{more:,}")])
+        QTreeWidgetItem(
+            item, ["…", QCoreApplication.translate("RunDetails", "{n} more").format(n=f"{more:,}")]
+        )
     return item
+
+
+def titled_params(value: Any) -> Any:
+    """A scheduling step's parameters under the Run form's titles ("User", not "user")."""
+    if not isinstance(value, dict):
+        return value
+    return {presenting.key_words(str(key)): inner for key, inner in value.items()}
 
 
 def _title(key: str) -> str:
@@ -279,7 +301,7 @@ class RunDetails(QWidget):
         line = QTreeWidgetItem(
             self.steps,
             [
-                f"{step['step']} · {presenting.action_label(action)}",
+                f"{step['step']} · {action_words(presenting.action_label(action))}",
                 self.tr("{status} · {duration}").format(
                     status=self.tr(status_words(status)),
                     duration=formatting.elapsed(float(step["duration_ms"]) / 1000),
@@ -294,8 +316,14 @@ class RunDetails(QWidget):
             for key, value in inputs.items():
                 if key == "workflow" and isinstance(value, str):  # a workflow by its label
                     value = self.title_of(value)
+                if key == "params":
+                    value = titled_params(value)
                 item = add_value(
-                    group, presenting.input_title(action, str(key)), value, 0, self.labels
+                    group,
+                    action_words(presenting.input_title(action, str(key))),  # "An", "Betreff"
+                    value,
+                    0,
+                    self.labels,
                 )
                 item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
@@ -305,7 +333,9 @@ class RunDetails(QWidget):
             for name, value in result_fields(action, result):
                 if name == presenting.input_title(action, "workflow") and isinstance(value, str):
                     value = self.title_of(value)
-                item = add_value(group, name, value, 0, self.labels)
+                if name == presenting.input_title(action, "params"):
+                    value = titled_params(value)
+                item = add_value(group, action_words(name), value, 0, self.labels)
                 item.setExpanded(0 < item.childCount() <= OPEN_UP_TO)
             group.setExpanded(True)
         elif result is not None or status == "succeeded":

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import schedule_queries
+from app.engine import presenting, schedule_queries
 from app.engine.editor_queries import workflow_titles
 from app.engine.run_queries import Database
 from app.engine.schedule_queries import ScheduleItem, SchedulerService
@@ -88,7 +88,8 @@ class SchedulesPage(QWidget):
                 f"{formatting.local_time(moment)} · {formatting.relative(moment)}"
                 for moment in item.next_times
             ) or (self.tr("paused") if item.status == schedule_queries.PAUSED else "—")
-            cells = [self.title(item.workflow), item.words, next_times, state]
+            words = presenting.rule_zone_words(item.words, item.timezone)  # "(UTC)"
+            cells = [self.title(item.workflow), words, next_times, state]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)

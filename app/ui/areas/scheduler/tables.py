@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -83,21 +83,41 @@ class CancelButtonDelegate(QStyledItemDelegate):
 
 class HintLine(QLabel):
     """A one-line hint that comes and goes in a line kept for it: showing it moves
-    nothing. `show_hint(False)` empties the line instead of hiding it."""
+    nothing. `show_hint(False)` empties the line instead of hiding it. A line too
+    long for the window ends in "…" (the whole hint in its tooltip): it never makes
+    the window wider than it is (German words are longer)."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.hint = text
+        self._shown = False
         self.setToolTip(text)
         self.setFixedHeight(self.fontMetrics().height() + 4)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(1)  # not the whole text's width (QLabel's minimum)
         self.setText("")
 
     def show_hint(self, shown: bool) -> None:
-        self.setText(self.hint if shown else "")
+        self._shown = shown
+        self._show_text()
 
     def shown(self) -> bool:
-        return bool(self.text())
+        return self._shown
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_text()
+
+    def _show_text(self) -> None:
+        if not self._shown:
+            self.setText("")
+            return
+        room = self.contentsRect().width()
+        self.setText(
+            self.fontMetrics().elidedText(self.hint, Qt.TextElideMode.ElideRight, room)
+            if room > 0 and self.fontMetrics().horizontalAdvance(self.hint) > room
+            else self.hint
+        )
 
 
 def table_look(view: QTableView) -> None:

@@ -30,6 +30,7 @@ from app.core.types import local_zone, utcnow
 from app.engine import run_queries as queries
 from app.engine import schedule_queries
 from app.engine.run_queries import Database, TimelineRun
+from app.ui.widgets import formatting
 
 SPAN_DAY = timedelta(hours=24)
 SPAN_WEEK = timedelta(days=7)
@@ -167,12 +168,14 @@ class TimelineWidget(QWidget):
             if self.width() - x < 40:
                 continue  # a label cut at the right edge: the line alone
             label = (
-                f"{tick:%a} {tick.day} {tick:%b}"  # "Thu 3 Dec", as times are written elsewhere
-                if tick.hour == 0 and self.span > SPAN_DAY
-                else tick.strftime("%H:%M" if tick.hour or self.span <= SPAN_DAY else "%a")
+                f"{formatting.day_name(tick)} {tick.day} {formatting.month_name(tick)}"
+                if tick.hour == 0 and self.span > SPAN_DAY  # "Thu 3 Dec", as elsewhere
+                else tick.strftime("%H:%M")
+                if tick.hour or self.span <= SPAN_DAY
+                else formatting.day_name(tick)
             )
             if tick.hour == 0 and self.span <= SPAN_DAY:
-                label = tick.strftime("%a %H:%M")
+                label = formatting.day_and_time(tick)
             painter.drawText(
                 QRect(x - 50, 4, 100, HEADER_HEIGHT - 10),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
@@ -301,12 +304,12 @@ class TimelineWidget(QWidget):
         first = near[0].scheduled_for.astimezone(local_zone())
         if len(near) == 1:
             return self.tr("{workflow} at {time}\nrun {id} · click to show it").format(
-                workflow=title, time=first.strftime("%a %H:%M"), id=near[0].id
+                workflow=title, time=formatting.day_and_time(first), id=near[0].id
             )
         last = near[-1].scheduled_for.astimezone(local_zone())
         return self.tr("{workflow}: {n} runs from {start} to {end}\nclick to show them").format(
             workflow=title,
             n=f"{len(near):,}",
-            start=first.strftime("%a %H:%M"),
+            start=formatting.day_and_time(first),
             end=last.strftime("%H:%M"),
         )

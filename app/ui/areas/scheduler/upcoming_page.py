@@ -64,7 +64,7 @@ class UpcomingPage(QWidget):
 
     def __init__(self, model: UpcomingRunsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        layout = self.page_layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.filter = QLineEdit(self)
         self.filter.setObjectName("upcomingFilter")
@@ -108,6 +108,7 @@ class UpcomingPage(QWidget):
             self.cancel_all_button,
             self.pause_button,
         )
+        self.fit_minimum_width()
         self.paused_banner = QLabel(
             self.tr(
                 "Paused: no run starts until you resume. Runs that come due meanwhile stay "
@@ -167,7 +168,29 @@ class UpcomingPage(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.place_buttons(event.size().width() < TWO_ROWS_BELOW)
+        self.place_buttons(event.size().width() < max(TWO_ROWS_BELOW, self.one_row_width()))
+
+    def fit_minimum_width(self) -> None:
+        """The page's narrowest is the two rows' (the filter's row, the buttons' row),
+        also while the buttons sit beside the filter: so a window with longer words
+        (German) still shrinks to 900 px, the buttons moving under the filter."""
+        filter_row, buttons_row = self._row_widths()
+        margins = self.page_layout.contentsMargins()
+        self.setMinimumWidth(max(filter_row, buttons_row) + margins.left() + margins.right())
+
+    def one_row_width(self) -> int:
+        """How wide the page must be for the buttons to sit beside the filter."""
+        filter_row, buttons_row = self._row_widths()
+        margins = self.page_layout.contentsMargins()
+        room_to_type = 150  # the filter keeps some width of its own
+        return filter_row + buttons_row + room_to_type + margins.left() + margins.right()
+
+    def _row_widths(self) -> tuple[int, int]:
+        spacing = max(self.bar.spacing(), 0)
+        beside = (self.filter, self.since_check, self.since, self.count_label)
+        filter_row = sum(w.minimumSizeHint().width() for w in beside) + spacing * len(beside)
+        buttons_row = sum(b.sizeHint().width() for b in self.buttons)
+        return filter_row, buttons_row + spacing * len(self.buttons)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -53,6 +53,7 @@ from app.ui.areas.workflows.action_menu import ActionMenu
 from app.ui.areas.workflows.edits import EditsMixin
 from app.ui.areas.workflows.flow import END, PARAMETERS, STEP, Card, FlowView
 from app.ui.areas.workflows.inspector import StepPanel, WorkflowPanel, scrolled, titles
+from app.ui.models.runs import status_words
 from app.ui.widgets import formatting
 from app.ui.widgets.dynamic_data import only_when_badge
 from app.ui.widgets.expression_edit import scope_words
@@ -452,7 +453,7 @@ class WorkflowEditor(EditsMixin, QWidget):
                 status_text = self.tr("{status} · {duration}").format(
                     status=self.tr("preview")
                     if _is_preview(outcome.result)
-                    else self.tr(outcome.status),
+                    else status_words(outcome.status),  # "Failed", "Fehlgeschlagen"
                     duration=formatting.elapsed(outcome.duration_ms / 1000),
                 )
             cards.append(
@@ -563,7 +564,11 @@ class WorkflowEditor(EditsMixin, QWidget):
         if self.step_form is not None:
             self.step_form.show_problems(self._step_problems(position + 1))
         outcome = self.last_run.steps.get(position + 1) if self.last_run else None
-        self.step_panel.show_outcome(outcome, titles(spec.inputs) if spec else {})
+        self.step_panel.show_outcome(
+            outcome,
+            titles(spec.inputs) if spec else {},
+            self.last_run.labels if self.last_run else {},  # things by their labels
+        )
         if self.test_run_id is not None:
             tested, words = self._test_step(position + 1)
             labels = self.test.labels if self.test is not None else {}

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,14 +40,14 @@ from PySide6.QtWidgets import (
 
 from app.actions.spec import CAPTURED
 from app.core import expressions
-from app.core.types import local_zone
 from app.engine.editor_queries import StepOutcome, free_name_from_label, plain_reason
 from app.engine.validation import check_fields
 from app.ui.action_words import action_words
-from app.ui.areas.scheduler.run_details import add_value
+from app.ui.areas.scheduler.run_details import add_value, titled_params
 from app.ui.areas.scheduler.run_details import value_text as run_value_text
 from app.ui.areas.workflows.api_section import ApiSection
 from app.ui.areas.workflows.parameters import ParametersTable
+from app.ui.models.runs import status_words
 from app.ui.widgets import formatting
 from app.ui.widgets.dynamic_data import DynamicDataButton
 from app.ui.widgets.expression_edit import ExpressionLineEdit, LongTextEdit
@@ -391,6 +391,7 @@ class StepPanel(QWidget):
             self.email_preview.setText(email_html(preview))
         inputs = QTreeWidgetItem(self.test_values, [self.tr("Inputs"), ""])
         for name, value in (outcome.inputs or {}).items():
+            value = titled_params(value) if name == "params" else value  # "User", not "user"
             add_value(inputs, input_titles.get(name, name), readable(value, names))
         if outcome.status != "failed" and not email:  # (an email's result is its preview)
             result = QTreeWidgetItem(self.test_values, [self.tr("Result"), ""])
@@ -400,6 +401,7 @@ class StepPanel(QWidget):
             if isinstance(shown, dict):
                 for key, value in shown.items():
                     words = _tr(RESULT_WORDS.get(str(key), str(key)))
+                    value = titled_params(value) if key == "params" else value
                     add_value(result, words, readable(value, names))
             else:
                 result.setText(1, run_value_text(readable(shown, names)))
@@ -411,28 +413,37 @@ class StepPanel(QWidget):
         self.step_up_button.setEnabled(position > 0)
         self.step_down_button.setEnabled(position < count - 1)
 
-    def show_outcome(self, outcome: StepOutcome | None, input_titles: dict[str, str]) -> None:
-        """What the step did in the workflow's last run: inputs and result as rows."""
+    def show_outcome(
+        self,
+        outcome: StepOutcome | None,
+        input_titles: dict[str, str],
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """What the step did in the workflow's last run: inputs and result as rows;
+        `labels` name the things its values hold by ID ("Ada", not its ID)."""
+        names = labels or {}
         self.last_run.setVisible(outcome is not None)
         if outcome is None:
             return
-        status = self.tr(outcome.status)
         text = self.tr("{status} in {duration}").format(
-            status=status.capitalize(), duration=formatting.elapsed(outcome.duration_ms / 1000)
+            status=status_words(outcome.status),  # "Failed", in the window's language
+            duration=formatting.elapsed(outcome.duration_ms / 1000),
         )
         if outcome.error:
             text += "\n" + outcome.error
         self.last_status.setText(text)
         rows: list[tuple[str, str]] = []
         for name, value in (outcome.inputs or {}).items():
-            rows.append((input_titles.get(name, name), value_text(value)))
+            value = titled_params(value) if name == "params" else value  # "User: Ada"
+            rows.append((input_titles.get(name, name), value_text(readable(value, names))))
         result = outcome.result
         if isinstance(result, dict):
             rows += [
-                (self.tr("Result: {key}").format(key=k), value_text(v)) for k, v in result.items()
+                (self.tr("Result: {key}").format(key=k), value_text(readable(v, names)))
+                for k, v in result.items()
             ]
         elif result is not None:
-            rows.append((self.tr("Result"), value_text(result)))
+            rows.append((self.tr("Result"), value_text(readable(result, names))))
         self.last_table.setRowCount(len(rows))
         for row, (what, value) in enumerate(rows):
             self.last_table.setItem(row, 0, QTableWidgetItem(what))
@@ -442,24 +453,24 @@ class StepPanel(QWidget):
 
 # How a preview's fields read (the keys ActionSpec.capture gives).
 RESULT_WORDS = {
-    "from": "From",
-    "to": "To",
-    "cc": "Cc",
-    "bcc": "Bcc",
-    "reply_to": "Reply to",
-    "subject": "Subject",
-    "body": "Body",
-    "html": "Sent as HTML",
-    "method": "Method",
-    "url": "Address",
-    "headers": "Headers",
-    "json": "JSON body",
-    "workflow": "Workflow",
-    "params": "Parameters",
-    "at": "When",
-    "every": "Repeat every",
-    "runs": "Runs",
-    "interval": "Seconds between items",
+    "from": str(QT_TRANSLATE_NOOP("StepValues", "From")),
+    "to": str(QT_TRANSLATE_NOOP("StepValues", "To")),
+    "cc": str(QT_TRANSLATE_NOOP("StepValues", "Cc")),
+    "bcc": str(QT_TRANSLATE_NOOP("StepValues", "Bcc")),
+    "reply_to": str(QT_TRANSLATE_NOOP("StepValues", "Reply to")),
+    "subject": str(QT_TRANSLATE_NOOP("StepValues", "Subject")),
+    "body": str(QT_TRANSLATE_NOOP("StepValues", "Body")),
+    "html": str(QT_TRANSLATE_NOOP("StepValues", "Sent as HTML")),
+    "method": str(QT_TRANSLATE_NOOP("StepValues", "Method")),
+    "url": str(QT_TRANSLATE_NOOP("StepValues", "Address")),
+    "headers": str(QT_TRANSLATE_NOOP("StepValues", "Headers")),
+    "json": str(QT_TRANSLATE_NOOP("StepValues", "JSON body")),
+    "workflow": str(QT_TRANSLATE_NOOP("StepValues", "Workflow")),
+    "params": str(QT_TRANSLATE_NOOP("StepValues", "Parameters")),
+    "at": str(QT_TRANSLATE_NOOP("StepValues", "When")),
+    "every": str(QT_TRANSLATE_NOOP("StepValues", "Repeat every")),
+    "runs": str(QT_TRANSLATE_NOOP("StepValues", "Runs")),
+    "interval": str(QT_TRANSLATE_NOOP("StepValues", "Seconds between items")),
 }
 
 
@@ -500,21 +511,29 @@ def value_text(value: Any, limit: int = 300, depth: int = 0) -> str:
     if depth > 3 and isinstance(value, dict | list):
         return "…"
     if value is None:
-        text = _tr("(empty)")
+        text = QCoreApplication.translate("StepValues", "(empty)")
     elif isinstance(value, bool):
-        text = _tr("yes") if value else _tr("no")
+        text = (
+            QCoreApplication.translate("StepValues", "yes")
+            if value
+            else QCoreApplication.translate("StepValues", "no")
+        )
     elif isinstance(value, dict):
         parts = [f"{k}: {value_text(v, 80, depth + 1)}" for k, v in list(value.items())[:50]]
-        text = ", ".join(parts) or _tr("(empty)")
+        text = ", ".join(parts) or QCoreApplication.translate("StepValues", "(empty)")
     elif isinstance(value, list):
-        text = ", ".join(value_text(v, 80, depth + 1) for v in value[:50]) or _tr("(empty list)")
+        text = ", ".join(
+            value_text(v, 80, depth + 1) for v in value[:50]
+        ) or QCoreApplication.translate("StepValues", "(empty list)")
     elif isinstance(value, str) and _ISO.match(value):
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
             text = value
         else:
-            text = moment.astimezone(local_zone()).strftime("%d %b %Y %H:%M")
+            text = formatting.when_words(
+                moment
+            )  # "Fri 10 Dec 2027 09:00", in the window's language
     else:
         text = str(value)[: limit + 1]
     return text if len(text) <= limit else text[: limit - 1] + "…"
