@@ -144,7 +144,8 @@ class Batch:
     A commit costs more than a small run's own writes (the WAL pages of the
     ledger's indexes are written out once per commit), so a worker with more
     due runs keeps its transaction for up to SEGMENT_SECONDS (group commit).
-    Each run is a savepoint in it: a run that breaks is rolled back alone.
+    Each run is a savepoint in it, taken just after its claim: a run that
+    breaks is rolled back alone, to running, and failed after the batch.
     What the runs say (events) is said once the transaction is committed.
     The step records and log lines of the runs that ended in it are written
     just before the commit, each table in one executemany.
