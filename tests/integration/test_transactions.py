@@ -89,6 +89,19 @@ def _no_early_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transactions, "SERVER_SEGMENT_CPU_SECONDS", 60.0)
 
 
+def _noting_savepoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the savepoints taken from now on, in order (the list fills)."""
+    names: list[str] = []
+    real = transactions.savepoint
+
+    def noting(session: Any, name: str) -> None:
+        names.append(name)
+        real(session, name)
+
+    monkeypatch.setattr(transactions, "savepoint", noting)
+    return names
+
+
 def _titles(other: OtherConnection) -> list[str]:
     title = "json_extract(data, '$.title')" if other.kind == "sqlite" else "data ->> 'title'"
     rows = other.execute(f"SELECT {title} FROM things ORDER BY 1")
@@ -493,14 +506,7 @@ def test_a_batchs_runs_reuse_one_savepoint_name_and_a_broken_one_frees_it(
     # driver's statement cache (a name per segment was a new statement each time).
     runs = [_schedule(db, events, "make", {"title": t}) for t in "abc"]
     _no_early_commit(monkeypatch)
-    names: list[str] = []
-    real = transactions.savepoint
-
-    def noting(session: Any, name: str) -> None:
-        names.append(name)
-        real(session, name)
-
-    monkeypatch.setattr(transactions, "savepoint", noting)
+    names = _noting_savepoints(monkeypatch)
     finish = ledger.finish
 
     def break_second(session: Any, run_id: str, *args: Any, **kwargs: Any) -> bool:
@@ -535,14 +541,7 @@ def test_a_first_data_step_undone_in_a_batch_keeps_its_run_and_its_batch_mates(
     before = _schedule(db, events, "purge_then_make", {"tasks": []})
     failing = _schedule(db, events, "purge_then_make", {"tasks": [keep.id, "NOSUCHTHING"]})
     after = _schedule(db, events, "purge_then_make", {"tasks": []})
-    names: list[str] = []
-    real = transactions.savepoint
-
-    def noting(session: Any, name: str) -> None:
-        names.append(name)
-        real(session, name)
-
-    monkeypatch.setattr(transactions, "savepoint", noting)
+    names = _noting_savepoints(monkeypatch)
     with runner.batch() as batch:
         assert runner.execute(before) == "succeeded"
         assert runner.execute(failing) == "failed"  # its delete of `keep` undone
