@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.core import json_text
 from app.core.definitions import (
     ApiExposure,
     DataTypeDef,
@@ -332,7 +332,7 @@ def insert_things(
     fresh = iter(new_ids(sum(1 for thing_id, _ in things if thing_id is None)))
     forms = side(session)
     now = forms.time(utcnow())
-    dumps = json.dumps  # JSON as text: insert_rows takes it so on every side
+    dumps = json_text.dumps  # JSON as text: insert_rows takes it so on every side
     conn = driver(session)
     ids: list[str] = []
     rows: list[tuple[Any, ...]] = []

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol
 from sqlalchemy import String, cast
 from sqlalchemy.sql import ColumnElement
 
+from app.core import json_text
 from app.storage.column_types import from_db_time, to_db_time
 
 
@@ -159,7 +160,7 @@ class SqliteSide(Side):
 
     time = staticmethod(to_db_time)
     read_time = staticmethod(from_db_time)  # type: ignore[assignment]
-    json = staticmethod(json.dumps)  # type: ignore[assignment]
+    json = staticmethod(json_text.dumps)  # type: ignore[assignment]
 
     def read_json(self, raw: Any) -> Any:
         return json.loads(raw) if isinstance(raw, str | bytes) else raw

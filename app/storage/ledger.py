@@ -6,7 +6,6 @@ claiming the same run) are single conditional UPDATEs, so exactly one wins.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
+from app.core import json_text
 from app.core.ids import new_id, new_ids
 from app.core.types import utcnow
 from app.errors import NotFound
@@ -120,7 +120,7 @@ def insert_runs(session: Session, runs: Sequence[NewRun]) -> list[str]:
     to_db_time = forms.time
     now = to_db_time(utcnow())
     ids = new_ids(len(runs))
-    dumps = json.dumps  # (JSON as text: what SQLite stores and PostgreSQL's COPY reads)
+    dumps = json_text.dumps  # (JSON as text: what SQLite stores and PostgreSQL's COPY reads)
     times: dict[datetime, Any] = {}  # a list at one time converts its time once
     rows = [
         (
