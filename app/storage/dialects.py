@@ -340,7 +340,7 @@ class PostgresSide(Side):
     def json(self, value: Any) -> Any:
         from psycopg.types.json import Jsonb
 
-        return Jsonb(value)
+        return Jsonb(value, json_text.dumps)  # (the encoder built once, as on SQLite)
 
     def read_json(self, raw: Any) -> Any:
         return json.loads(raw) if isinstance(raw, str | bytes) else raw  # jsonb arrives decoded
