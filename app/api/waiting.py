@@ -3,10 +3,13 @@ process's EventBus, with a ledger read every second as a fallback (a run
 executed by another process, a missed event).
 
 A call waits on a Ticket. The run's end event (on a worker thread) hands the
-run to one reader thread, which reads the ended runs of every waiting call in
-one transaction and gives each ticket its run's state (all of a read's
-tickets in one callback on their event loop): the call is answered without a
-thread hop of its own, and the worker is not held up by the read.
+run to one reader thread, which gives each ticket its run's state (all of a
+round's tickets in one callback on their event loop): the call is answered
+without a thread hop of its own, and the worker is not held up. The runner's
+end event of a finished run carries the run's end as written (RunChanged.whole:
+status, error, the masked `returned`), and the state is made from it; other
+ends (a run failed outside its steps, say) are read from the ledger, those of
+one round in one transaction.
 A call's ticket is taken out before its run is announced to the scheduler
 (see StartBatcher), so the end cannot come before anyone waits for it; for
 other calls, the waiter remembers the runs that ended lately, so a run that
@@ -50,7 +53,7 @@ class RunWaiter:
         self._waiting: dict[str, list[Ticket]] = {}
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
-        self._reads: Inbox[str | None] = Inbox()  # (None: stop)
+        self._reads: Inbox[str | RunState | None] = Inbox()  # (an end to read or made; None: stop)
         self._reader: threading.Thread | None = None
         self._closed = False
         self._unsubscribe: Callable[[], None] = events.subscribe(self._on_event)
@@ -96,7 +99,7 @@ class RunWaiter:
                     target=self._read, name="cueflow-api-ends", daemon=True
                 )
                 self._reader.start()
-        self._reads.put([event.run_id])
+        self._reads.put([_state_of(event) if event.whole else event.run_id])
 
     def _read(self) -> None:
         """The reader thread: the ended runs waited for, read together, handed to their calls."""
@@ -108,15 +111,21 @@ class RunWaiter:
     def _read_ends(self) -> None:
         while True:
             taken = self._reads.take(MAX_READ)
-            ids = [run_id for run_id in taken if run_id is not None]
-            stop = len(ids) < len(taken)
-            if not ids:
+            stop = None in taken
+            latest: dict[str, str | RunState] = {}  # (a run that ended twice: its last end)
+            for one in taken:
+                if one is not None:
+                    latest[one if isinstance(one, str) else one.run_id] = one
+            if not latest:
                 return
-            try:
-                states = self.access.states(list(dict.fromkeys(ids)))
-            except Exception:  # the calls read the ledger themselves at their next poll
-                log.exception("reading the ends of runs %s failed", ", ".join(ids))
-                states = {}
+            ids = list(latest)
+            states = {one: end for one, end in latest.items() if isinstance(end, RunState)}
+            to_read = [one for one, end in latest.items() if isinstance(end, str)]
+            if to_read:
+                try:
+                    states |= self.access.states(to_read)
+                except Exception:  # the calls read the ledger themselves at their next poll
+                    log.exception("reading the ends of runs %s failed", ", ".join(to_read))
             # One callback per event loop for all the ends read (one wake of it).
             by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Ticket, RunState]]] = {}
             for one in ids:
@@ -143,7 +152,9 @@ class RunWaiter:
     ) -> RunState | None:
         """The run's state once it has ended, or after `seconds` as it is then
         (`look_first`: read it at once, e.g. a run an earlier call started;
-        `ticket`: the one `expect` gave before the run was announced)."""
+        `ticket`: the one `expect` gave before the run was announced). A state made
+        from the run's end event has no `origin` ('') nor `run_as` (None): it is
+        for the call's answer, which needs neither."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         # A ticket taken before the run was announced gets its end from the reader;
@@ -174,6 +185,11 @@ class RunWaiter:
                     poll = True  # no event: read the ledger (another process may run it)
         finally:
             self.forget(run_id, ticket)
+
+
+def _state_of(event: RunChanged) -> RunState:
+    """The state a run's whole end event tells (what finish() wrote)."""
+    return RunState(event.run_id, event.workflow, event.status, "", event.error, event.returned)
 
 
 def _deliver_all(delivered: list[tuple[Ticket, RunState]]) -> None:

@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class RunChanged:
+    """A run's status changed (after its transaction committed).
+
+    `whole`: the event carries the run's end exactly as written to the ledger
+    (status, error and the masked `returned`), so a waiter can answer without
+    reading the run; False for every other event (then `returned` is None and
+    says nothing). Neither takes part in equality.
+    """
+
     run_id: str
     workflow: str
     status: str
     error: str | None = None
+    returned: dict[str, Any] | None = field(default=None, compare=False)
+    whole: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -233,10 +233,10 @@ class Runner:
             return self._fail(
                 segment, snap.workflow, snap.attempt, state.workflow, error, final_status=status
             )
-        ledger.finish(
+        written = ledger.finish(
             segment.session(), snap.id, status, error=error, returned=returned, owner=self.owner
         )
-        segment.commit(RunChanged(snap.id, snap.workflow, status, error))
+        segment.commit(RunChanged(snap.id, snap.workflow, status, error, returned, written))
         return status
 
     def _workflow(

@@ -175,6 +175,26 @@ def test_delete_list_and_notify(db: Database, runner: Runner) -> None:
     assert RunChanged(run["id"], "cleaner", "succeeded") in events
 
 
+def test_the_end_event_of_a_finished_run_carries_what_was_written(
+    db: Database, runner: Runner
+) -> None:
+    """The final RunChanged of a finished run is `whole`: its status, error and
+    `returned` are the ledger's (an API waiter answers from it); other events are not."""
+    events: list[Any] = []
+    runner.events.subscribe(events.append)
+    run = _run(db, runner.run_now("make_task", {"title": "x"}))
+    gated = _run(db, runner.run_now("gate", {"go": False}))
+    failed = _run(db, runner.run_now("broken", {}))
+    ended = {e.run_id: e for e in events if isinstance(e, RunChanged) and e.status != "running"}
+    whole = ended[run["id"]]
+    assert whole.whole and whole.status == run["status"] == "succeeded"
+    assert whole.returned == run["returned"] == {"id": run["returned"]["id"], "done": True, "n": 42}
+    assert ended[gated["id"]].whole and ended[gated["id"]].status == "terminated"
+    assert ended[gated["id"]].returned is None and gated["returned"] is None
+    assert not ended[failed["id"]].whole  # (failed: the waiter reads it)
+    assert not any(e.whole for e in events if isinstance(e, RunChanged) and e.status == "running")
+
+
 def test_search_in_expressions(db: Database, runner: Runner) -> None:
     with db.write() as session:
         for title in ("a", "b", "a"):
