@@ -283,8 +283,10 @@ class RepeatSection(QGroupBox):
         times = rule.preview(start, tz, PREVIEW_COUNT)
         shifted = dst_shifted(times)
         previous: datetime | None = None
+        clock = "%H:%M:%S" if any(moment.second for moment in times) else "%H:%M"
         for moment, moved in zip(times, shifted, strict=True):
-            text = f"{moment:%a %Y-%m-%d %H:%M:%S}   {offset_text(moment)}"
+            day = f"{formatting.day_name(moment)} {moment.day} {formatting.month_name(moment)}"
+            text = f"{day} {moment.year} {moment:{clock}}   {offset_text(moment)}"
             if previous is not None and moment.utcoffset() != previous.utcoffset():
                 text += "   " + self.tr(
                     "⚠ clocks change (daylight saving time): {old} → {new}"

@@ -97,7 +97,7 @@ def value_words(value: Any, limit: int = 40) -> str:
         except ValueError:
             return short(value, limit)
         if moment.tzinfo is not None:
-            return when_words(moment)
+            return when_words(moment, whole_day=True)  # (a date parameter: no "00:00")
     return short(value if isinstance(value, str) else str(value), limit)
 
 
