@@ -17,6 +17,19 @@ from app.ui.shell.context import AppContext
 from app.workflow_file import import_text
 from tests.conftest import fresh_sqlite
 
+
+@pytest.fixture(autouse=True)
+def gui_thread_collector(qapp: Any) -> Iterator[None]:
+    """As in the application (app.ui.shell.app.application): garbage cycles are
+    collected on the GUI thread only, never on a worker that happens to allocate."""
+    from app.ui.shell.collector import GuiThreadCollector
+
+    guard = GuiThreadCollector()
+    yield
+    guard.stop()
+    guard.deleteLater()
+
+
 GREETING = """
 cueflow: 1
 data_types:

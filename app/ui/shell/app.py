@@ -20,6 +20,7 @@ from app.core.words import counted
 from app.engine.data_folder import database_target, open_intact
 from app.errors import AlreadyRunning, DatabaseProblem
 from app.scheduling.lock import FolderLock
+from app.ui.shell import collector
 from app.ui.shell.context import AppContext
 from app.ui.shell.icons import app_icon
 from app.ui.shell.single_instance import SHOW, TRAY, SingleInstance
@@ -45,6 +46,7 @@ def application() -> QApplication:
         # StartupWMClass) even when started as `python -m app`.
         app = QApplication(["cueflow", *sys.argv[1:]])
     install_translators(app)
+    collector.install(app)  # cyclic garbage freed on this thread only (Qt objects in it)
     app.setApplicationName("Cueflow")
     app.setOrganizationName("Cueflow")
     app.setDesktopFileName("cueflow")
