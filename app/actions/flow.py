@@ -68,6 +68,7 @@ SPECS.append(
         label="Return data",
         inputs=(InputSpec("values", MAPPING, True, "Values to give back", label="Values"),),
         perform=return_data,
+        leaves_runs_alone=True,
         touches_no_data=True,
         result="ends the workflow",
         describe=lambda i: f"Return {', '.join(map(str, (i.get('values') or {}).keys()))}",
@@ -84,6 +85,7 @@ SPECS.append(
             InputSpec("message", LONG_TEXT, False, "Message", label="Message"),
         ),
         perform=notify,
+        leaves_runs_alone=True,
         describe=lambda i: f"Notify: {plain(i.get('title', ''))}",
     )
 )
@@ -95,6 +97,7 @@ SPECS.append(
         label="Write to the run log",
         inputs=(InputSpec("message", LONG_TEXT, True, "The line to write", label="Message"),),
         perform=log,
+        leaves_runs_alone=True,
         touches_no_data=True,
         describe=lambda i: f"Log: {plain(i.get('message', ''))}",
     )
@@ -107,6 +110,7 @@ SPECS.append(
         label="Terminate this workflow",
         inputs=(),
         perform=terminate,
+        leaves_runs_alone=True,
         touches_no_data=True,
         result="ends the workflow, status terminated",
         describe=lambda i: "Terminate this workflow",

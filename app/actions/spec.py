@@ -136,6 +136,11 @@ class ActionSpec:
     # Its perform neither reads nor writes Cueflow's database (a log line, the
     # end of the run): it runs with no savepoint around it.
     touches_no_data: bool = False
+    # Neither it nor what its writes set off (triggers) reads or changes runs:
+    # in a batch on SQLite the engine may leave its run's own claim unwritten
+    # until the run ends, and write both at once (issue 18). False unless sure:
+    # deleting a thing cancels runs, a schedule counts and cancels them.
+    leaves_runs_alone: bool = False
     # Its result is a thing or a list of things (recorded by ID, loaded again
     # when a later attempt resumes after it).
     returns_things: bool = False

@@ -129,7 +129,9 @@ class Runner:
         """
         segment = Segment(self, run_id)
         try:
-            claimed = segment.claim(partial(self._claim, run_id))
+            claimed = segment.claim(
+                partial(self._claim, run_id), partial(self._peek, run_id, segment)
+            )
             if claimed is None:
                 return None
             return self._execute_claimed(claimed, 0, segment)
@@ -148,6 +150,19 @@ class Runner:
         )
         if claimed is not None and claimed.schedule_id is not None and claimed.attempt == 1:
             schedules.advance(session, claimed.schedule_id, claimed.scheduled_for)
+        return claimed
+
+    def _peek(self, run_id: str, segment: Segment, session: Session) -> ledger.Claimed | None:
+        """The claim of a run in a batch on SQLite (Segment.claim): read now, written
+        with the run's end or when something must see it running (Segment.late)."""
+        started = utcnow()
+        claimed = ledger.peek_claim(session, run_id, due_by=started + DUE_SLACK)
+        if claimed is None:
+            return None
+        if claimed.schedule_id is not None and claimed.attempt == 1:
+            # Its schedule's next occurrence is made now, and must see this one taken.
+            return self._claim(run_id, session)
+        segment.late = ledger.LateClaim(run_id, started, self.pid, self.owner or self.host_tag)
         return claimed
 
     def run_now(
@@ -234,7 +249,13 @@ class Runner:
                 segment, snap.workflow, snap.attempt, state.workflow, error, final_status=status
             )
         written = ledger.finish(
-            segment.session(), snap.id, status, error=error, returned=returned, owner=self.owner
+            segment.session(),
+            snap.id,
+            status,
+            error=error,
+            returned=returned,
+            owner=self.owner,
+            late=segment.take_late(),
         )
         segment.commit(RunChanged(snap.id, snap.workflow, status, error, returned, written))
         return status
@@ -342,6 +363,8 @@ class Runner:
         context = StepRuntime(self, state, index, segment)
         # A test run previews what the action would do outside (ActionSpec.capture).
         act = spec.capture if state.captured and spec.capture is not None else spec.perform
+        if not spec.leaves_runs_alone:
+            segment.write_claim()  # the run's row says running before the step may look
         try:
             outside = spec.outside_effect
             if outside:
@@ -374,7 +397,9 @@ class Runner:
         except TransactionLost:
             raise
         except ChainStopped as stop:
-            # Its step's writes are rolled back; the stop commits with the failure.
+            # Its step's writes are rolled back; the stop commits with the failure
+            # (and cancels the chain's scheduled runs: this one is running first).
+            segment.write_claim()
             reason = stop.stop(segment.session())
             segment.notify(LedgerChanged())
             record.write("failed", error=reason, lines=context.lines)
@@ -455,6 +480,7 @@ class Runner:
         run_id = segment.run_id
         retries = wf.retries if wf is not None else None
         session = segment.session()
+        segment.write_claim()  # (a retry and a failure match a running run)
         if retries is not None and attempt <= retries.attempts:
             delay = retries.delay(attempt)
             at = utcnow() + timedelta(seconds=delay)

@@ -145,7 +145,8 @@ class Batch:
     ledger's indexes are written out once per commit), so a worker with more
     due runs keeps its transaction for up to SEGMENT_SECONDS (group commit).
     Each run is a savepoint in it, taken just after its claim: a run that
-    breaks is rolled back alone, to running, and failed after the batch.
+    breaks is rolled back alone, to running (on SQLite: to scheduled, its claim
+    being written with its end, see Segment.claim), and failed after the batch.
     What the runs say (events) is said once the transaction is committed.
     The step records and log lines of the runs that ended in it are written
     just before the commit, each table in one executemany.
@@ -258,15 +259,31 @@ class Segment:
         # undoes the same, and the claim stays (see claim and savepoint).
         self._unwritten: int | None = None
         self._rows = _Rows()  # its step records, written when it commits
+        # Its run's claim, peeked and not yet written (see claim): written before
+        # anything that may read or change the run's row, or commit, else with its end.
+        self.late: ledger.LateClaim | None = None
 
-    def claim(self, take: Callable[[Session], _T | None]) -> _T | None:
+    def claim(
+        self,
+        take: Callable[[Session], _T | None],
+        peek: Callable[[Session], _T | None] | None = None,
+    ) -> _T | None:
         """`take` (a run's claim) in the open transaction, before the run's savepoint
         in a batch: a run that breaks afterwards is rolled back to just after its
-        claim, and stays running until it is failed (Runner.fail_unexpected)."""
+        claim, and stays running until it is failed (Runner.fail_unexpected).
+
+        In a batch on a database with one writer (SQLite), `peek` instead: it reads
+        the run and leaves the claim to write later (`late`). No other connection
+        can see or write the row before the batch commits, so the run's status is
+        written once, with its end, unless something must see it running first
+        (write_claim). A run that breaks is then still scheduled until it is failed."""
         batch = self.runner.current_batch()
         if batch is None or self._session is not None:
             return take(self.session())
-        claimed = take(batch.session())
+        if peek is not None and self.runner.db.side.one_writer:
+            claimed = peek(batch.session())
+        else:
+            claimed = take(batch.session())
         if claimed is not None:
             session = self.session()
             self._unwritten = changes(session)
@@ -323,6 +340,18 @@ class Segment:
         if own:
             release(session, "step")
 
+    def write_claim(self) -> None:
+        """Write the run's peeked claim now: from here on its row says running.
+        Before a step that may read or change runs, and before any commit."""
+        late, self.late = self.late, None
+        if late is not None and not ledger.claim_later(self.session(), late):
+            raise RuntimeError(f"run {late.run_id} changed while its claim was unwritten")
+
+    def take_late(self) -> ledger.LateClaim | None:
+        """The claim still unwritten, for the run's end to write with it (ledger.finish)."""
+        late, self.late = self.late, None
+        return late
+
     def record_step(self, values: dict[str, Any]) -> None:
         """A step's record (ledger.step_row's columns), written with the segment's commit."""
         self._rows.steps.append(ledger.step_row(self.session(), values))
@@ -357,6 +386,8 @@ class Segment:
         commits it with the others); any other commit is a real one, since
         what follows needs it on disk (an outside step's checkpoint).
         """
+        if final is None:
+            self.write_claim()  # committed, the run is seen: running
         events, self._events = self._events, []
         if final is None and self.running is not None:
             events.insert(0, self.running)  # the run is visible as running from now on
@@ -408,6 +439,7 @@ class Segment:
         self._events = []
         self._rows = _Rows()
         self._unwritten = None
+        self.late = None
         if self._batch is not None:
             batch, self._batch = self._batch, None
             try:

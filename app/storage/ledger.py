@@ -267,7 +267,50 @@ def claim(
             "owner_pid = ?, owner_scheduler = ? "
             f"WHERE id = ? AND status = 'scheduled'{due} RETURNING {_CLAIMED}"
         )
-    row = driver(session).execute(sql, args).fetchone()
+    return _claimed(forms, driver(session).execute(sql, args).fetchone())
+
+
+def peek_claim(session: Session, run_id: str, *, due_by: datetime) -> Claimed | None:
+    """What claim() would return, with nothing written: the run if it is scheduled
+    and due by `due_by`. For a transaction that holds the database's only write
+    lock (SQLite) and writes the claim later (claim_later, or finish's `claimed`)."""
+    forms = side(session)
+    row = (
+        driver(session)
+        .execute(
+            f"SELECT {_CLAIMED} FROM runs WHERE id = ? AND status = 'scheduled' "
+            "AND scheduled_for <= ?",
+            (run_id, forms.time(due_by)),
+        )
+        .fetchone()
+    )
+    return _claimed(forms, row)
+
+
+@dataclass(frozen=True, slots=True)
+class LateClaim:
+    """A claim seen by peek_claim and not yet written: when, by which process and
+    scheduler. Written by claim_later, or with the run's end by finish."""
+
+    run_id: str
+    started: datetime
+    pid: int
+    owner: str | None
+
+
+def claim_later(session: Session, late: LateClaim) -> bool:
+    """Write a peeked claim: the run is running from its peek's time on. False if
+    the run is no longer scheduled (nothing may have touched it since its peek)."""
+    forms = side(session)
+    cursor = driver(session).execute(
+        "UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, "
+        "owner_pid = ?, owner_scheduler = ? WHERE id = ? AND status = 'scheduled'",
+        (forms.time(late.started), late.pid, late.owner, late.run_id),
+    )
+    return cursor.rowcount > 0
+
+
+def _claimed(forms: Side, row: Any) -> Claimed | None:
     if row is None:
         return None
     params = forms.read_json(row[3]) if row[3] else {}
@@ -297,6 +340,7 @@ def finish(
     unless_finished: bool = False,
     owner: str | None = None,
     unclaimed_too: bool = False,
+    late: LateClaim | None = None,
 ) -> bool:
     """Record the end of a running run. False if it was no longer running.
 
@@ -306,7 +350,30 @@ def finish(
     it is not finished by it (and a scheduled one is left to go round again,
     unless `unclaimed_too`: its own execution is what failed, see
     Runner.fail_unexpected; a run another scheduler claimed since is left alone).
+    With `late`, the run's claim was peeked and never written: it is written here
+    with the end, and the run must still be scheduled.
     """
+    forms = side(session)
+    to_db_time = forms.time
+    if late is not None:
+        # Its claim not yet written (peek_claim): one write says both, for a run
+        # that started and ended inside one transaction holding the write lock.
+        cursor = driver(session).execute(
+            "UPDATE runs SET status = ?, started_at = ?, finished_at = ?, error = ?, "
+            "returned = ?, owner_pid = ?, owner_scheduler = ? "
+            "WHERE id = ? AND status = 'scheduled'",
+            (
+                status,
+                to_db_time(late.started),
+                to_db_time(utcnow()),
+                error,
+                None if returned is None else forms.json(returned),
+                late.pid,
+                late.owner,
+                run_id,
+            ),
+        )
+        return cursor.rowcount > 0
     if owner is not None:
         condition, extra = "status = 'running' AND owner_scheduler = ?", [owner]
         if unclaimed_too:
@@ -314,13 +381,12 @@ def finish(
     else:
         statuses = "('running', 'scheduled')" if unless_finished else "('running')"
         condition, extra = f"status IN {statuses}", []
-    forms = side(session)
     cursor = driver(session).execute(
         f"UPDATE runs SET status = ?, finished_at = ?, error = ?, returned = ? "
         f"WHERE id = ? AND {condition}",
         (
             status,
-            forms.time(utcnow()),
+            to_db_time(utcnow()),
             error,
             None if returned is None else forms.json(returned),
             run_id,
@@ -386,7 +452,11 @@ def next_due(
             "ORDER BY scheduled_for, id LIMIT ?",
             (limit,),
         )
-        return [(row[0], read_time(row[1])) for row in rows]
+        times: dict[Any, datetime] = {}  # (a list scheduled for one time: read once)
+        return [
+            (row[0], times.get(row[1]) or times.setdefault(row[1], read_time(row[1])))
+            for row in rows
+        ]
     query = (
         select(m.Run.id, m.Run.scheduled_for)
         .where(m.Run.status == SCHEDULED)
