@@ -31,7 +31,7 @@ from app.storage.dialects import SIDES, Raw, Side
 
 log = logging.getLogger(__name__)
 DB_FILENAME = "cueflow.db"
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 BUSY_TIMEOUT_MS = 15000
 _DRIVER = "cueflow_driver"  # session.info key: (transaction, its driver connection)
 _SIDE = "cueflow_side"  # session.info key: its database's dialects.Side
