@@ -359,7 +359,7 @@ class Runner:
             reason = f"{where}: internal error: {type(exc).__name__}: {exc}"
             record.write("failed", error=reason)
             raise StepFailed(reason) from None
-        record.inputs = to_json_safe(inputs)
+        record.inputs = inputs  # (made JSON-safe as it is recorded: StepRecord._values)
         context = StepRuntime(self, state, index, segment)
         # A test run previews what the action would do outside (ActionSpec.capture).
         act = spec.capture if state.captured and spec.capture is not None else spec.perform

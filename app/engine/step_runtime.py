@@ -172,7 +172,7 @@ class StepRecord:
         self.state = state
         self.index = index
         self.action = action
-        self.inputs: Any = None
+        self.inputs: Any = None  # as evaluated: things, dates … (recorded JSON-safe)
         self.started = utcnow()
         self.clock = time.perf_counter()
         self.row_id: int | None = None
@@ -180,7 +180,7 @@ class StepRecord:
     def _values(self, status: str, result: Any, error: str | None) -> dict[str, Any]:
         if self.state.secrets:  # masked before clipping: a cut must not split a secret
             mask = self.state.mask
-            inputs = _clip(mask(self.inputs))
+            inputs = _clip(mask(to_json_safe(self.inputs)))
             result = _clip(mask(to_json_safe(result)))
             error = mask(error)
         else:
