@@ -445,10 +445,12 @@ class Runner:
                     raise StepFailed(f"input '{item.name}' is missing", where)
                 continue
             try:
-                value = evaluating(
-                    lambda seconds: expressions.evaluate(raw, names, seconds=seconds),  # noqa: B023
-                    timed=item.name in timed,
-                )
+                if item.name in timed:
+                    value = evaluating(
+                        lambda seconds: expressions.evaluate(raw, names, seconds=seconds)  # noqa: B023
+                    )
+                else:  # nothing in it runs under the time guard: no budget used
+                    value = expressions.evaluate(raw, names)
             except ExpressionError as exc:
                 raise ExpressionError(exc.reason, f"{where}, input {item.name}") from None
             try:

@@ -134,12 +134,10 @@ class Evaluating:
         # no clock: each read is a system call).
         self.locked_until: float | None = None
 
-    def __call__(self, evaluate: Callable[[float], _T], *, timed: bool = True) -> _T:
-        """`evaluate(seconds)`; `timed=False`: nothing in it runs under the time
-        guard (expressions.timed), so it uses none of the budget and the thread's
-        clock (a system call) is not read for it."""
-        if not timed:
-            return evaluate(expressions.EVAL_SECONDS)
+    def __call__(self, evaluate: Callable[[float], _T]) -> _T:
+        """`evaluate(seconds)`. (An input that runs nothing under the time guard,
+        expressions.timed, is evaluated without this: it uses none of the budget,
+        and the thread's clock, a system call, is not read for it.)"""
         now = time.monotonic()
         full = max(0.0, min(expressions.EVAL_SECONDS, self.state.deadline - now))
         if self.segment.open:
