@@ -859,9 +859,17 @@ def evaluate(value: Any, names: Mapping[str, Any], *, seconds: float = EVAL_SECO
     """
     if isinstance(value, str):
         compiled = compile_input(value)
-        if compiled._fn is None:  # a literal text: nothing to compute or to guard
+        fn = compiled._fn
+        if fn is None:  # a literal text: nothing to compute or to guard
             return compiled.source
-        return _guard(lambda: compiled.evaluate(names), None if compiled.bounded else seconds)
+        if not compiled.bounded:
+            return _guard(lambda: fn(names), seconds)
+        try:  # (_guard without a time guard, inline: most inputs are such)
+            return fn(names)
+        except ExpressionError:
+            raise
+        except _EVALUATION_ERRORS as exc:
+            raise _worded(exc) from None
     if isinstance(value, Mapping):
         return {key: evaluate(item, names, seconds=seconds) for key, item in value.items()}
     if isinstance(value, list):
@@ -1106,20 +1114,31 @@ def _guard(fn: Callable[[], Any], seconds: float | None = EVAL_SECONDS) -> Any:
         return _within_time(fn, seconds) if seconds is not None else fn()
     except ExpressionError:
         raise
-    except BadInput as exc:
-        raise ExpressionError(exc.reason) from None
-    except SecurityError as exc:
-        raise ExpressionError(f"not allowed: {exc}") from None
-    except UndefinedError as exc:
-        raise ExpressionError(str(exc.message)) from None
-    except TemplateError as exc:
-        raise ExpressionError(_reason(exc)) from None
-    except RecursionError:
-        raise ExpressionError("too deeply nested") from None
-    except MemoryError:
-        raise ExpressionError("not allowed: result too large") from None
-    except (ArithmeticError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-        raise ExpressionError(f"{type(exc).__name__}: {exc}") from None
+    except _EVALUATION_ERRORS as exc:
+        raise _worded(exc) from None
+
+
+# What evaluating may raise, each said as an ExpressionError by _worded.
+_EVALUATION_ERRORS = (
+    BadInput, TemplateError, RecursionError, MemoryError, ArithmeticError, ValueError,
+    TypeError, AttributeError, KeyError, IndexError,
+)  # fmt: skip
+
+
+def _worded(exc: BaseException) -> ExpressionError:
+    if isinstance(exc, BadInput):
+        return ExpressionError(exc.reason)
+    if isinstance(exc, SecurityError):
+        return ExpressionError(f"not allowed: {exc}")
+    if isinstance(exc, UndefinedError):
+        return ExpressionError(str(exc.message))
+    if isinstance(exc, TemplateError):
+        return ExpressionError(_reason(exc))
+    if isinstance(exc, RecursionError):
+        return ExpressionError("too deeply nested")
+    if isinstance(exc, MemoryError):
+        return ExpressionError("not allowed: result too large")
+    return ExpressionError(f"{type(exc).__name__}: {exc}")
 
 
 def _reason(exc: TemplateError) -> str:
