@@ -321,3 +321,41 @@ def test_an_unexpected_error_is_a_json_500_without_a_trace(
     assert answer.json() == {"status": "error", "message": "internal error (see the log)"}
     assert "secret" not in answer.text and "Traceback" not in answer.text
     json.dumps(answer.json())
+
+
+def test_calls_never_wait_for_a_settings_read(
+    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings older than CONFIG_SECONDS are read again once, off the calls' path: with
+    the read stuck, eight calls at once are all answered, and only one read was begun
+    (each call read them itself before, and waited for its read)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.api import routes
+
+    api = api_server()
+    monkeypatch.setattr(routes, "CONFIG_SECONDS", 0.0)  # every call finds them old
+    release, reads = threading.Event(), []
+    config = api.access.config
+
+    def stuck_config() -> Any:
+        reads.append(1)
+        release.wait(30)
+        return config()
+
+    monkeypatch.setattr(api.access, "config", stuck_config)
+    try:
+        with httpx.Client(base_url=api.url, timeout=10) as client, ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(lambda n: client.post(WF + "at_once", json={"note": f"{n}"}), range(8))
+            )
+            assert [a.status_code for a in answers] == [202] * 8
+            assert len(reads) == 1
+            release.set()
+            # A changed setting still takes effect at the next read.
+            set_setting(db, "api.max_body", "1024")
+            big = {"note": "x" * 2000}
+            wait_until(lambda: client.post(WF + "at_once", json=big).status_code == 413)
+    finally:
+        release.set()
