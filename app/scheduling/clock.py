@@ -117,6 +117,7 @@ class Clock:
         # Another's due run still waiting this long is armed here too (a busy or
         # slow machine's share; SKIP LOCKED gives each run to one).
         self.steal_seconds = STEAL_SECONDS
+        self._stop_checkpoints: Callable[[], None] = lambda: None
 
     # --- life cycle -----------------------------------------------------------
 
@@ -125,6 +126,9 @@ class Clock:
             self.lease = Lease(self.db)
             self.runner.owner = self.lease.id
             self.db.warm(self.workers + 2)  # (its workers, watcher and lease thread)
+        # SQLite: the WAL is copied back by a thread of its own, not inside the
+        # commit (holding the write lock) that happens to fill it.
+        self._stop_checkpoints = self.db.checkpoint_apart()
         self.recovered = self.recover()
         for number in range(self.workers):
             thread = threading.Thread(
@@ -203,6 +207,7 @@ class Clock:
                 self.lease.stop()
             else:
                 self.lease.sign_off()
+        self._stop_checkpoints()
         log.info("scheduler stopped (%s marked interrupted)", counted(len(interrupted), "run"))
         self.events.emit(SchedulerState("stopped"))
         return interrupted

@@ -41,6 +41,11 @@ CONNECT_TIMEOUT = 10  # seconds to reach a PostgreSQL server before saying so
 LISTEN_SECONDS = 0.5  # the listener looks at its stop flag this often
 IDLE_TX_MS = 5000  # PostgreSQL ends a transaction idle this long (a frozen scheduler's)
 POOL_SIZE = 8  # connections to a server kept open per process (more are opened as needed)
+# SQLite: how often a scheduler's process copies the WAL back into the database
+# (Database.checkpoint_apart), and the WAL size (pages) at which a commit still
+# does it itself should that thread fall behind (SQLite's own default is 1,000).
+CHECKPOINT_SECONDS = 0.5
+WAL_BACKSTOP_PAGES = 10_000
 
 
 class TransactionFailed(Exception):
@@ -171,9 +176,12 @@ class Database:
                 parsed,
                 connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             )
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, self)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self.write_lock = WriteLock()
+        # SQLite: the WAL pages at which a commit copies the WAL back itself (None:
+        # SQLite's default); raised while a thread does it apart (checkpoint_apart).
+        self.wal_autocheckpoint: int | None = None
         self._writer = sessionmaker(
             self.engine.execution_options(cueflow_immediate=True), expire_on_commit=False
         )
@@ -254,6 +262,44 @@ class Database:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception:  # best effort: the caller reports its own error
             return
+
+    def checkpoint_apart(self, every: float = CHECKPOINT_SECONDS) -> Callable[[], None]:
+        """SQLite: copy the WAL back into the database from a thread of its own every
+        `every` seconds (a PASSIVE checkpoint: it blocks no writer nor reader),
+        rather than in the commit that passes 1,000 WAL pages, SQLite's automatic
+        checkpoint: that commit wrote the pages back and synced the file while it
+        held the process write lock, 10-60 ms during which every other writer
+        (the window, the workflow API, the other runs) waited. A commit still does
+        it past WAL_BACKSTOP_PAGES. Returns the function that stops it; on a
+        database server it does nothing."""
+        path = self.engine.url.database
+        if self.side.name != "sqlite" or not path:
+            return lambda: None
+        stop = threading.Event()
+        self.wal_autocheckpoint = WAL_BACKSTOP_PAGES
+        self.engine.dispose()  # (connections are opened again with the backstop)
+
+        def copy_back() -> None:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                while not stop.wait(every):
+                    try:
+                        connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    except sqlite3.Error as exc:
+                        log.warning("could not copy the WAL back (%s); trying again", exc)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=copy_back, name="cueflow-checkpoints", daemon=True)
+        thread.start()
+
+        def stopped() -> None:
+            stop.set()
+            thread.join(5)
+            self.wal_autocheckpoint = None
+            self.engine.dispose()
+
+        return stopped
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -422,7 +468,7 @@ class ChangeProbe:
             self._sqlite = None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, db: Database) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -431,6 +477,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if db.wal_autocheckpoint is not None:  # (see Database.checkpoint_apart)
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(db.wal_autocheckpoint)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -105,3 +105,37 @@ def test_the_change_probe_notices_another_connections_commit(db: Database) -> No
     finally:
         other.close()
         probe.close()
+
+
+@pytest.mark.sqlite_only(reason="SQLite's WAL and its checkpoints")
+def test_a_scheduler_copies_the_wal_back_apart_from_the_commits(db: Database) -> None:
+    """Commits no longer copy the WAL back themselves (it held the write lock for
+    10-60 ms) up to WAL_BACKSTOP_PAGES; a thread of its own does, meanwhile."""
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from app.storage.db import WAL_BACKSTOP_PAGES
+
+    def autocheckpoint() -> int:
+        with db.read() as session:
+            return int(session.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+    path = Path(str(db.engine.url.database))
+    assert autocheckpoint() == 1000  # SQLite's own: in the commit that passes it
+    stop = db.checkpoint_apart(every=0.05)
+    try:
+        assert autocheckpoint() == WAL_BACKSTOP_PAGES
+        with db.write() as session:
+            driver(session).execute("CREATE TABLE filler (text TEXT)")
+        before = path.stat().st_size
+        for _ in range(20):  # ~2,500 pages of WAL: below the backstop, above SQLite's 1,000
+            with db.write() as session:
+                driver(session).executemany(
+                    "INSERT INTO filler (text) VALUES (?)", [("x" * 4000,) for _ in range(120)]
+                )
+        # The rows reach the database file itself, copied by no commit.
+        assert wait_until(lambda: path.stat().st_size > before + 8_000_000, timeout=10)
+    finally:
+        stop()
+    assert autocheckpoint() == 1000
