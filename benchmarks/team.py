@@ -103,6 +103,35 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_ticks() -> tuple[int, int]:
+    """All cores' (busy, total) clock ticks so far, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # (idle, iowait)
+    return sum(fields) - idle, sum(fields)
+
+
+def _server_cpu_seconds(pid: int) -> float | None:
+    """The database server's CPU time so far: its postmaster's (with its ended
+    children's, cutime and cstime) and its live processes'. `pid`: one of its
+    backends. None if the server is not a process of this machine."""
+    try:
+        postmaster = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = sum(int(x) for x in fields[11:15])
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                child = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # (ended meanwhile: counted in the postmaster's cutime)
+                continue
+            if int(child[1]) == postmaster:
+                ticks += int(child[11]) + int(child[12])
+    except (OSError, ValueError, IndexError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class Probe:
     """What the server did for one measured database (what limits the throughput):
     commits and statements (pg_stat_statements, when the server loads it), and
@@ -124,6 +153,12 @@ class Probe:
             except psycopg.Error:  # (not in shared_preload_libraries)
                 self.statements = False
         self._start = self._counters()
+        self._server = self._machine = (0.0, (0, 0))
+
+    def _server_cpu(self) -> float | None:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            pid = conn.execute("SELECT pg_backend_pid()").fetchone()
+        return None if pid is None else _server_cpu_seconds(int(pid[0]))
 
     def _counters(self) -> tuple[int, int | None]:
         with psycopg.connect(self.admin, autocommit=True) as conn:
@@ -151,11 +186,23 @@ class Probe:
 
     def start(self) -> None:
         self._start = self._counters()
+        self.mark()
         self._thread.start()
 
+    def mark(self) -> None:
+        """From now on the server's CPU and the machine's busy share are counted."""
+        self._server_start, self._machine_start = self._server_cpu(), _machine_ticks()
+
     def stop(self) -> None:
+        """Called as the last run ends (before the processes stop)."""
+        server, machine = self._server_cpu(), _machine_ticks()
         self._stop.set()
         self._thread.join()
+        busy = machine[0] - self._machine_start[0]
+        self.machine_busy = busy / max(1, machine[1] - self._machine_start[1])
+        self.server_cpu = (
+            None if server is None or self._server_start is None else server - self._server_start
+        )
 
     def figures(self, jobs: int) -> dict[str, Any]:
         """Per run; called once the measured processes ended (they flush their counts)."""
@@ -177,6 +224,12 @@ class Probe:
             if calls is None or self._start[1] is None
             else round((calls - self._start[1]) / jobs, 1),
             "waits": {k: round(v / total, 3) for k, v in self.waits.most_common(6)},
+            # the server's processes, and how busy all cores were (anyone's work)
+            "server_cpu_ms_per_run": None
+            if self.server_cpu is None
+            else round(1000 * self.server_cpu / jobs, 2),
+            "machine_busy": round(self.machine_busy, 3),
+            "cores": os.cpu_count(),
         }
 
 
@@ -374,17 +427,20 @@ def cueflow(
         probe = Probe(url)
         probe.start()
         cpu = [_cpu_seconds(proc.pid) for proc in procs]
+        at = utcnow() + timedelta(seconds=1)
         Service(db).schedule_on_list(
             "touch_member",
             [f"m{n}" for n in range(runs)],
             "name",
             {},
-            at=utcnow() + timedelta(seconds=1),
+            at=at,
         )
+        time.sleep(max(0.0, (at - utcnow()).total_seconds()))
+        probe.mark()  # (the server's and the machine's CPU: from the first due time)
         _wait(
             lambda: _one(url, "SELECT count(*) FROM runs WHERE status = 'succeeded'") == runs,
             600,
-            0.25,
+            0.1,
         )
         cpu = [_cpu_seconds(proc.pid) - before for proc, before in zip(procs, cpu, strict=True)]
         probe.stop()
