@@ -210,13 +210,14 @@ class Probe:
         commits, calls = self._counters()
         if SHOW_STATEMENTS and self.statements:
             with psycopg.connect(self.admin, autocommit=True) as conn:
-                for count, query in conn.execute(
-                    "SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) "
+                for count, rows, query in conn.execute(
+                    "SELECT calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) "
                     "FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
                     "WHERE d.datname = %s ORDER BY calls DESC LIMIT 25",
                     (self.database,),
                 ):
-                    print(f"  {count / jobs:7.2f}  {query}", file=sys.stderr)
+                    # (calls and rows per run: a claim's missing rows are missed claims)
+                    print(f"  {count / jobs:7.2f} {rows / jobs:7.2f}  {query}", file=sys.stderr)
         total = sum(self.waits.values()) or 1
         return {
             "commits_per_run": round((commits - self._start[0]) / jobs, 2),

@@ -318,6 +318,29 @@ class _PostgresRaw:
         cursor.executemany(self._sql(sql), rows)
         return cursor
 
+    def commit_if(self, check: str, parameters: Any, then: Sequence[str]) -> bool:
+        """What is held back, `check`, `then` and COMMIT in one pipeline: one round trip.
+        `check` raises division_by_zero in the server when the transaction must not
+        commit: then nothing after it runs (the server skips the rest of a pipeline
+        after an error), the transaction is left failed to be rolled back, and the
+        answer is False."""
+        from psycopg import errors
+
+        connection = self.connection
+        later = getattr(connection, _LATER, None) or ()
+        setattr(connection, _LATER, None)
+        try:
+            with connection.pipeline():
+                for held in later:
+                    connection.execute(held)
+                connection.execute(self._sql(check), parameters)
+                for sql in then:
+                    connection.execute(sql)
+                connection.execute("COMMIT")
+        except errors.DivisionByZero:
+            return False
+        return True
+
 
 class PostgresSide(Side):
     name = "postgresql"
@@ -351,6 +374,10 @@ class PostgresSide(Side):
     def execute_later(self, raw: Raw, sql: str) -> None:
         assert isinstance(raw, _PostgresRaw)
         raw.later(sql)
+
+    def commit_if(self, raw: Raw, check: str, parameters: Any, then: Sequence[str]) -> bool:
+        assert isinstance(raw, _PostgresRaw)
+        return raw.commit_if(check, parameters, then)
 
     def configure(self, engine: Any) -> None:
         """What execute_later held back goes before any statement of the ORM's, and is
