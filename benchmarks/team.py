@@ -156,9 +156,9 @@ class Probe:
         self._server = self._machine = (0.0, (0, 0))
 
     def _server_cpu(self) -> float | None:
-        with psycopg.connect(self.admin, autocommit=True) as conn:
+        with psycopg.connect(self.admin, autocommit=True) as conn:  # (its backend alive)
             pid = conn.execute("SELECT pg_backend_pid()").fetchone()
-        return None if pid is None else _server_cpu_seconds(int(pid[0]))
+            return None if pid is None else _server_cpu_seconds(int(pid[0]))
 
     def _counters(self) -> tuple[int, int | None]:
         with psycopg.connect(self.admin, autocommit=True) as conn:
