@@ -88,9 +88,12 @@ class _Unit:
     def commit(self) -> None:
         try:
             check_alive(self.session)
-            if self.owner is not None and not schedulers.hold(self.session, self.owner):
+            # (PostgreSQL: the lease check and the COMMIT in one round trip)
+            if self.owner is not None and not schedulers.hold(
+                self.session, self.owner, commit=True
+            ):
                 raise LeaseLost(self.owner)
-        except TransactionLost:
+        except Exception:  # (lost, or the commit's round trip failed: nothing committed)
             self.rollback()
             raise
         self._context.__exit__(None, None, None)

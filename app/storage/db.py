@@ -27,7 +27,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseProblem, one_line
-from app.storage.dialects import SIDES, Raw, Side
+from app.storage.dialects import SIDES, PostgresSide, Raw, Side
 
 log = logging.getLogger(__name__)
 DB_FILENAME = "cueflow.db"
@@ -70,6 +70,26 @@ def _refuse_failed_commit(session: Session) -> None:
             raise TransactionFailed()
         if announced:
             connection.execute(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
+
+
+def commit_if(session: Session, check: str, parameters: Any) -> bool:
+    """PostgreSQL: commit the session's transaction in one round trip with `check`, a
+    statement that fails with division_by_zero when it must not commit (see
+    dialects._PostgresRaw.commit_if), and the NOTIFY of an announcing transaction.
+    False: nothing committed, the transaction is failed and must be rolled back.
+    The session's own commit then has nothing left to send."""
+    session.flush()
+    connection: Any = session.connection().connection.driver_connection
+    from psycopg.pq import TransactionStatus
+
+    if connection.info.transaction_status == TransactionStatus.INERROR:
+        raise TransactionFailed()
+    then = (
+        [f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')"] if session.info.pop(_ANNOUNCE, False) else []
+    )
+    forms = side(session)
+    assert isinstance(forms, PostgresSide)
+    return forms.commit_if(driver(session), check, parameters, then)
 
 
 def announce(session: Session) -> None:

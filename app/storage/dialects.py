@@ -15,6 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import String, cast
@@ -318,6 +319,59 @@ class _PostgresRaw:
         cursor.executemany(self._sql(sql), rows)
         return cursor
 
+    def commit_if(self, check: str, parameters: Any, then: Sequence[str]) -> bool:
+        """What is held back, `check`, `then` and COMMIT in one pipeline: one round trip.
+        `check` raises division_by_zero in the server when the transaction must not
+        commit: then nothing after it runs (the server skips the rest of a pipeline
+        after an error), the transaction is left failed to be rolled back, and the
+        answer is False."""
+        from psycopg import errors
+
+        connection = self.connection
+        later = getattr(connection, _LATER, None) or ()
+        setattr(connection, _LATER, None)
+        try:
+            with connection.pipeline():
+                for held in later:
+                    connection.execute(held)
+                connection.execute(self._sql(check), parameters)
+                for sql in then:
+                    connection.execute(sql)
+                connection.execute("COMMIT")
+        except errors.DivisionByZero:
+            return False
+        return True
+
+
+@cache
+def _time_text() -> type:
+    """COPY's dumper for (aware) datetimes: each distinct value formatted once, as
+    ISO 8601 text the server reads into timestamptz. A list's 100,000 runs carry
+    the same due time and creation time in every row; psycopg's own dumper
+    formatted each again (measured: 0.38–0.42 s of a 100,000-row COPY's 0.4–0.5 s
+    in the client, 0.27–0.30 s with this)."""
+    import psycopg
+    from psycopg.adapt import Dumper
+
+    class TimeText(Dumper):
+        oid = psycopg.adapters.types["timestamptz"].oid
+
+        def __init__(self, cls: type, context: Any = None) -> None:
+            super().__init__(cls, context)
+            self._seen: dict[datetime, bytes] = {}
+
+        def dump(self, obj: datetime) -> bytes:
+            text = self._seen.get(obj)
+            if text is None:
+                if obj.tzinfo is None:
+                    raise ValueError("naive datetime given to the database")
+                if len(self._seen) > 4096:
+                    self._seen.clear()
+                text = self._seen[obj] = obj.isoformat().encode()
+            return text
+
+    return TimeText
+
 
 class PostgresSide(Side):
     name = "postgresql"
@@ -352,6 +406,10 @@ class PostgresSide(Side):
         assert isinstance(raw, _PostgresRaw)
         raw.later(sql)
 
+    def commit_if(self, raw: Raw, check: str, parameters: Any, then: Sequence[str]) -> bool:
+        assert isinstance(raw, _PostgresRaw)
+        return raw.commit_if(check, parameters, then)
+
     def configure(self, engine: Any) -> None:
         """What execute_later held back goes before any statement of the ORM's, and is
         dropped when the transaction ends (see _PostgresRaw)."""
@@ -379,12 +437,11 @@ class PostgresSide(Side):
         assert isinstance(raw, _PostgresRaw)
         _send_later(raw.connection)
         names = ", ".join(f'"{column}"' for column in columns)
-        with (
-            raw.connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        with raw.connection.cursor() as cursor:
+            cursor.adapters.register_dumper(datetime, _time_text())
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def contains(self, column: Any, pattern: str) -> ColumnElement[bool]:
         return cast(column, String).ilike(pattern)

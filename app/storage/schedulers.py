@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app import __version__
 from app.core.ids import new_id
 from app.core.types import utcnow
-from app.storage.db import NOTIFY_CHANNEL, Database, side
+from app.storage.db import NOTIFY_CHANNEL, Database, commit_if, side
 from app.storage.dialects import Side
 
 # A takeover waits at most this long for a frozen scheduler's row or runs.
@@ -123,11 +123,26 @@ def _announce(conn: Connection, forms: Side) -> None:
         conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 
-def hold(session: Session, scheduler_id: str) -> bool:
+# In the commit's round trip (hold with commit): 1 / 0, an error, when the lease is gone.
+_HELD_OR_FAIL = (
+    "SELECT 1 / count(*) FROM "
+    "(SELECT 1 FROM schedulers WHERE id = ? AND stopped IS NULL FOR SHARE) AS held"
+)
+
+
+def hold(session: Session, scheduler_id: str, *, commit: bool = False) -> bool:
     """In a run's transaction, just before it commits: whether this scheduler still
     holds its lease. On PostgreSQL the row is share-locked until the commit, so a
-    survivor cannot declare it dead in between (it waits, then sees the heartbeat)."""
-    lock = " FOR SHARE" if session.get_bind().dialect.name == "postgresql" else ""
+    survivor cannot declare it dead in between (it waits, then sees the heartbeat).
+
+    With `commit` on PostgreSQL, the check and the COMMIT go in one round trip
+    (db.commit_if): held, the transaction is committed (the session's own commit
+    then sends nothing); not held, nothing is committed and the transaction is
+    left failed, to be rolled back. On SQLite `commit` changes nothing."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if commit and postgres:
+        return commit_if(session, _HELD_OR_FAIL, (scheduler_id,))
+    lock = " FOR SHARE" if postgres else ""
     row = session.execute(
         text(f"SELECT 1 FROM schedulers WHERE id = :id AND stopped IS NULL{lock}"),
         {"id": scheduler_id},

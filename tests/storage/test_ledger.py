@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -42,6 +43,21 @@ def test_runs_inserted_together_come_due_in_time_order(flows: Database) -> None:
     with flows.read() as session:
         assert [run_id for run_id, _ in ledger.next_due(session, 10)] == [ids[1], ids[2], ids[0]]
         assert [run_id for run_id, _ in ledger.next_due(session, 1)] == [ids[1]]
+
+
+def test_runs_inserted_together_keep_their_exact_times(flows: Database) -> None:
+    """PostgreSQL's COPY formats each distinct time once (dialects._time_text)."""
+    base = datetime(2031, 3, 30, 0, 59, 59, 999_999, tzinfo=UTC)  # (Berlin's DST starts at 1:00)
+    berlin = ZoneInfo("Europe/Berlin")
+    later = base + timedelta(microseconds=1)
+    times = [base, base, later, (base + timedelta(hours=5)).astimezone(berlin), base]
+    with flows.write() as session:
+        ids = ledger.insert_runs(session, [new_run(at=at) for at in times])
+    with flows.read() as session:
+        runs = [ledger.get_run(session, run_id) for run_id in ids]
+    assert [run.scheduled_for for run in runs] == times
+    assert [run.scheduled_for.utcoffset() for run in runs] == [timedelta(0)] * len(times)
+    assert len({run.created_at for run in runs}) == 1
 
 
 def test_cancel_touches_only_scheduled_runs_and_uncancel_restores_them(flows: Database) -> None:

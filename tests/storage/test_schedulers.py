@@ -14,7 +14,7 @@ from app.core.types import utcnow
 from app.errors import BadInput
 from app.storage import ledger, schedulers, settings
 from app.storage import models as m
-from app.storage.db import Database, init_db
+from app.storage.db import Database, TransactionFailed, init_db
 from tests.storage.conftest import new_run
 
 
@@ -134,6 +134,41 @@ def test_hold_tells_whether_the_lease_is_still_held(flows: Database) -> None:
     with flows.write() as session:
         assert not schedulers.hold(session, me)
         assert not schedulers.hold(session, "no-such-scheduler")
+
+
+def _exists(db: Database, run_id: str) -> bool:
+    with db.read() as session:
+        return session.get(m.Run, run_id) is not None
+
+
+def test_hold_with_the_commit_commits_only_while_the_lease_is_held(flows: Database) -> None:
+    """PostgreSQL: the lease check, the NOTIFY of a transaction that scheduled runs and
+    the COMMIT go in one round trip; a lost lease commits nothing."""
+    me = schedulers.register(flows)
+    if flows.side.name == "sqlite":  # (no lease check in the commit: the check alone)
+        with flows.write() as session:
+            assert schedulers.hold(session, me, commit=True)
+        schedulers.sign_off(flows, me)
+        with flows.write() as session:
+            assert not schedulers.hold(session, me, commit=True)
+        return
+    import psycopg
+
+    uri = flows.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(uri, autocommit=True) as ear:
+        ear.execute("LISTEN cueflow_ledger")
+        with flows.write() as session:
+            kept = ledger.insert_run(session, new_run())  # (it announces)
+            assert schedulers.hold(session, me, commit=True)
+            assert _exists(flows, kept)  # committed by the check's round trip
+        assert len(list(ear.notifies(timeout=5, stop_after=1))) == 1
+    assert _exists(flows, kept)
+    schedulers.sign_off(flows, me)
+    for owner in (me, "no-such-scheduler"):
+        with pytest.raises(TransactionFailed), flows.write() as session:
+            lost = ledger.insert_run(session, new_run())
+            assert not schedulers.hold(session, owner, commit=True)
+        assert not _exists(flows, lost)
 
 
 def test_a_claim_records_its_owner_and_a_resume_clears_it(flows: Database) -> None:
