@@ -258,7 +258,8 @@ def schedule_on_list(
             workflow=wf.name,
             workflow_version=wf.version,
             params={**base, item_param: value},
-            scheduled_for=start + timedelta(seconds=interval * index),
+            # (one time object for a list at one time: its hash is computed once)
+            scheduled_for=start + timedelta(seconds=interval * index) if interval else start,
             run_as=run_as,
             ignore_privacy=ignore_privacy,
             parent_id=parent.run_id if parent else None,

@@ -12,7 +12,9 @@ SQLite and `timestamptz` in PostgreSQL, JSON as text and `jsonb`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
+import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -148,6 +150,17 @@ class Side:
     def list_holds(self, table: str, column: str, key: str, value: str) -> tuple[str, list[Any]]:
         """A condition: `column`'s `key` is a list holding the text `value`."""
         raise NotImplementedError
+
+
+# sqlite3 binds None and a bool as what they are (NULL, 0 or 1), but only after
+# looking for an adapter the slow way: two failed attribute lookups, each formatting
+# an AttributeError (`__adapt__` on its protocol, `__conform__` on the value), for
+# every such value bound: seven a row of a list's runs, eight a run's statements
+# (issue 18). Registered, the lookup is one dict hit, and what is stored is the
+# same. (None's adapter is an empty dict's `get`: a C function giving None for
+# anything, cheaper to call than a Python one.)
+sqlite3.register_adapter(bool, int)
+sqlite3.register_adapter(type(None), typing.cast("Callable[[None], None]", {}.get))
 
 
 class SqliteSide(Side):
