@@ -13,6 +13,7 @@ import sqlite3
 import time
 from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import insert, select
@@ -23,7 +24,7 @@ from app.engine.events import EventBus
 from app.engine.service import Service
 from app.scheduling.clock import Clock
 from app.storage import models as m
-from app.storage.db import init_db
+from app.storage.db import Database, init_db
 from app.workflow_file import import_text
 from benchmarks.common import Anchor, Figure, Sizes, timed, wait_until
 
@@ -38,14 +39,8 @@ workflows:
 """
 
 
-def greet_member(member: str) -> None:
-    """The naive anchor's job function (referenced by name in its job store)."""
-
-
-def measure(folder: Path, sizes: Sizes) -> Figure:
-    n = sizes.list_items
-    db = init_db(f"sqlite:///{folder / 'list.db'}")
-    import_text(db, FLOWS)
+def add_members(db: Database, n: int) -> list[dict[str, Any]]:
+    """`n` things of FLOWS' Member type, written in one insert; their rows."""
     now = utcnow()
     with db.write() as session:
         type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == "Member"))
@@ -60,6 +55,18 @@ def measure(folder: Path, sizes: Sizes) -> Figure:
             for i in range(n)
         ]
         session.execute(insert(m.Thing), rows)
+    return rows
+
+
+def greet_member(member: str) -> None:
+    """The naive anchor's job function (referenced by name in its job store)."""
+
+
+def measure(folder: Path, sizes: Sizes) -> Figure:
+    n = sizes.list_items
+    db = init_db(f"sqlite:///{folder / 'list.db'}")
+    import_text(db, FLOWS)
+    rows = add_members(db, n)
     ids = [row["id"] for row in rows]
     events = EventBus()
     service = Service(db, events)

@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 
 from app.core.ids import new_id
@@ -56,12 +55,12 @@ from app.engine.events import EventBus
 from app.engine.service import Service
 from app.scheduling.clock import Clock
 from app.storage import ledger, settings
-from app.storage import models as m
 from app.storage.db import init_db
 from app.workflow_file import import_text
 from benchmarks.common import percentile, timed, wait_until
 from benchmarks.generate import CATALOGUE
 from benchmarks.schedule import FLOWS as LIST_FLOWS
+from benchmarks.schedule import add_members
 from tests.support.postgres import PostgresServer, postgres_server
 
 LIST_TARGET_S = 3.0  # schedule on a list of 100,000 on PostgreSQL (issue 16)
@@ -264,20 +263,7 @@ def schedule_list(server: PostgresServer, n: int) -> dict[str, Any]:
     url = made.render_as_string(hide_password=False)
     db = init_db(made)
     import_text(db, LIST_FLOWS)
-    now = utcnow()
-    with db.write() as session:
-        type_id = session.scalar(select(m.DataType.id).where(m.DataType.name == "Member"))
-        rows = [
-            {
-                "id": new_id(),
-                "data_type_id": type_id,
-                "data": {"name": f"m{i}"},
-                "created_at": now,
-                "modified_at": now,
-            }
-            for i in range(n)
-        ]
-        session.execute(insert(m.Thing), rows)
+    rows = add_members(db, n)
     ids = [str(row["id"]) for row in rows]
     events = EventBus()
     service = Service(db, events)
