@@ -153,8 +153,8 @@ class Runner:
         return claimed
 
     def _peek(self, run_id: str, segment: Segment, session: Session) -> ledger.Claimed | None:
-        """The claim of a run in a batch on SQLite (Segment.claim): read now, written
-        with the run's end or when something must see it running (Segment.late)."""
+        """The claim of a run in a batch (Segment.claim): read now, written with the
+        run's end or when something must see it running (Segment.late)."""
         started = utcnow()
         claimed = ledger.peek_claim(session, run_id, due_by=started + DUE_SLACK)
         if claimed is None:

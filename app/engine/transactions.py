@@ -148,8 +148,8 @@ class Batch:
     ledger's indexes are written out once per commit), so a worker with more
     due runs keeps its transaction for up to SEGMENT_SECONDS (group commit).
     Each run is a savepoint in it, taken just after its claim: a run that
-    breaks is rolled back alone, to running (on SQLite: to scheduled, its claim
-    being written with its end, see Segment.claim), and failed after the batch.
+    breaks is rolled back alone, to scheduled (its claim is written with its
+    end, see Segment.claim), and failed after the batch.
     What the runs say (events) is said once the transaction is committed.
     The step records and log lines of the runs that ended in it are written
     just before the commit, each table in one executemany.
@@ -275,18 +275,16 @@ class Segment:
         in a batch: a run that breaks afterwards is rolled back to just after its
         claim, and stays running until it is failed (Runner.fail_unexpected).
 
-        In a batch on a database with one writer (SQLite), `peek` instead: it reads
-        the run and leaves the claim to write later (`late`). No other connection
-        can see or write the row before the batch commits, so the run's status is
-        written once, with its end, unless something must see it running first
-        (write_claim). A run that breaks is then still scheduled until it is failed."""
+        In a batch, `peek` instead: it reads the run (on PostgreSQL locking its row)
+        and leaves the claim to write later (`late`). No other connection can see
+        the claim nor take the run before the batch commits, so the run's status
+        is written once, with its end, unless something must see it running
+        first (write_claim). A run that breaks is then still scheduled until it
+        is failed."""
         batch = self.runner.current_batch()
         if batch is None or self._session is not None:
             return take(self.session())
-        if peek is not None and self.runner.db.side.one_writer:
-            claimed = peek(batch.session())
-        else:
-            claimed = take(batch.session())
+        claimed = (take if peek is None else peek)(batch.session())
         if claimed is not None:
             session = self.session()
             self._unwritten = changes(session)

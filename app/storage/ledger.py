@@ -272,14 +272,18 @@ def claim(
 
 def peek_claim(session: Session, run_id: str, *, due_by: datetime) -> Claimed | None:
     """What claim() would return, with nothing written: the run if it is scheduled
-    and due by `due_by`. For a transaction that holds the database's only write
-    lock (SQLite) and writes the claim later (claim_later, or finish's `claimed`)."""
+    and due by `due_by`, for a transaction that writes the claim later (claim_later,
+    or finish's `late`). Nobody else may take the run meanwhile: on SQLite the
+    transaction holds the only write lock; on PostgreSQL the row is locked `FOR
+    UPDATE SKIP LOCKED`, as claim() takes it (a run another scheduler holds is
+    skipped), until the transaction ends."""
     forms = side(session)
+    lock = " FOR UPDATE SKIP LOCKED" if forms.name == "postgresql" else ""
     row = (
         driver(session)
         .execute(
             f"SELECT {_CLAIMED} FROM runs WHERE id = ? AND status = 'scheduled' "
-            "AND scheduled_for <= ?",
+            f"AND scheduled_for <= ?{lock}",
             (run_id, forms.time(due_by)),
         )
         .fetchone()
