@@ -45,6 +45,25 @@ def test_a_waiting_writer_goes_before_runs_that_come_after_it() -> None:
     assert not lock.wanted
 
 
+def test_a_waiting_writer_goes_before_runs_already_queued_at_the_lock() -> None:
+    """Workers blocked on the lock itself before an urgent writer came (a batch each
+    to wait behind) let it go first as the lock comes free."""
+    lock = WriteLock()
+    order: list[str] = []
+    lock.acquire(urgent=False)  # a worker holding it for a batch of runs
+    workers = [_thread(lock, False, order, f"run {n}") for n in range(3)]
+    # They pass the gate (nobody urgent yet) and block inside acquire(); no state
+    # shows that they got there, so this gives them the time to.
+    time.sleep(0.05)
+    editor = _thread(lock, True, order, "edit")
+    wait_until(lambda: lock.wanted, timeout=5, every=0.002)
+    lock.release()
+    for thread in (*workers, editor):
+        thread.join(5)
+    assert order[0] == "edit", order
+    assert sorted(order[1:]) == ["run 0", "run 1", "run 2"]
+
+
 def test_a_holder_may_take_it_again_while_a_writer_waits() -> None:
     lock = WriteLock()
     order: list[str] = []
