@@ -38,7 +38,11 @@ def test_repeat_preview_flags_the_dst_change_and_saves_a_schedule(
     repeat = dialog.repeat
     assert repeat.summary.text() == "Runs once." and not repeat.preview.isVisibleTo(dialog)
     repeat.zone.setCurrentText("Europe/Berlin")
-    # Friday 27 March 2026, 09:00 in Berlin; summer time starts on Sunday the 29th
+    # Friday 27 March 2026, 09:00 in Berlin; summer time starts on Sunday the 29th.
+    # (Its minutes typed first: a day picked with the time untouched goes to 09:00
+    # local, and the time shown at first, the next full hour, is 08:00 UTC from
+    # 07:00 to 08:00 UTC, as 09:00 in Berlin is.)
+    dialog.at_editor.set_value(datetime(2026, 3, 27, 9, 1, tzinfo=BERLIN))
     dialog.at_editor.set_value(datetime(2026, 3, 27, 9, 0, tzinfo=BERLIN))
     repeat.kind.setCurrentIndex(REPEAT_EVERY)
     repeat.amount.setValue(1)
@@ -119,6 +123,7 @@ def test_for_each_selection_schedules_one_run_per_item(
     section.interval.setValue(2)
     assert section.count_label.text() == "3 runs will be scheduled"
     start = datetime(2031, 1, 1, 12, 0, tzinfo=BERLIN)
+    dialog.at_editor.set_value(start + timedelta(minutes=1))  # (minutes first: see above)
     dialog.at_editor.set_value(start)
     dialog.repeat.kind.setCurrentIndex(REPEAT_EVERY)
     assert not dialog.ok_button.isEnabled()
