@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,29 @@ def add_members(db: Database, n: int) -> list[dict[str, Any]]:
     return rows
 
 
+def schedule_and_arm(db: Database, ids: list[str], at: datetime) -> tuple[float, int]:
+    """The figure itself, on any database: seconds from `Service.schedule_on_list`
+    of greet over `ids` at `at` to the rows committed and a running clock having
+    armed the earliest; and how many timers the clock armed."""
+    events = EventBus()
+    service = Service(db, events)
+    clock = Clock(db, events, workers=2)
+    clock.start()
+
+    def schedule() -> None:
+        service.schedule_on_list("greet", ids, "member", {}, at=at)
+        if not wait_until(lambda: clock.next_due() == at, timeout=60, every=0.0005):
+            raise RuntimeError("the clock did not arm the new runs within 60 s")
+
+    try:
+        return timed(schedule), len(clock._armed)
+    finally:
+        clock.stop()
+        for thread in threading.enumerate():  # (stop() does not wait for its watcher)
+            if thread.name == "cueflow-ledger-watch":
+                thread.join(30)
+
+
 def greet_member(member: str) -> None:
     """The naive anchor's job function (referenced by name in its job store)."""
 
@@ -67,23 +91,11 @@ def measure(folder: Path, sizes: Sizes) -> Figure:
     db = init_db(f"sqlite:///{folder / 'list.db'}")
     import_text(db, FLOWS)
     rows = add_members(db, n)
-    ids = [row["id"] for row in rows]
-    events = EventBus()
-    service = Service(db, events)
-    clock = Clock(db, events, workers=2)
-    clock.start()
+    ids = [str(row["id"]) for row in rows]
     at = utcnow() + timedelta(hours=1)
-
-    def schedule_and_arm() -> None:
-        service.schedule_on_list("greet", ids, "member", {}, at=at)
-        if not wait_until(lambda: clock.next_due() == at, timeout=30, every=0.0005):
-            raise RuntimeError("the clock did not arm the new runs within 30 s")
-
     try:
-        engine_s = timed(schedule_and_arm)
-        armed = len(clock._armed)
+        engine_s, armed = schedule_and_arm(db, ids, at)
     finally:
-        clock.stop()
         db.dispose()
 
     raw_s = _raw_insert(folder, ids, at.isoformat())

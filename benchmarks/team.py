@@ -51,16 +51,14 @@ from sqlalchemy.engine import make_url
 
 from app.core.ids import new_id
 from app.core.types import utcnow
-from app.engine.events import EventBus
 from app.engine.service import Service
-from app.scheduling.clock import Clock
 from app.storage import ledger, settings
 from app.storage.db import init_db
 from app.workflow_file import import_text
-from benchmarks.common import percentile, timed, wait_until
+from benchmarks.common import percentile, timed
 from benchmarks.generate import CATALOGUE
 from benchmarks.schedule import FLOWS as LIST_FLOWS
-from benchmarks.schedule import add_members
+from benchmarks.schedule import add_members, schedule_and_arm
 from tests.support.postgres import PostgresServer, postgres_server
 
 LIST_TARGET_S = 3.0  # schedule on a list of 100,000 on PostgreSQL (issue 16)
@@ -265,26 +263,11 @@ def schedule_list(server: PostgresServer, n: int) -> dict[str, Any]:
     import_text(db, LIST_FLOWS)
     rows = add_members(db, n)
     ids = [str(row["id"]) for row in rows]
-    events = EventBus()
-    service = Service(db, events)
-    clock = Clock(db, events, workers=2)
-    clock.start()
     at = utcnow() + timedelta(hours=1)
-
-    def schedule_and_arm() -> None:
-        service.schedule_on_list("greet", ids, "member", {}, at=at)
-        if not wait_until(lambda: clock.next_due() == at, timeout=60, every=0.0005):
-            raise RuntimeError("the clock did not arm the new runs within 60 s")
-
     try:
-        engine_s = timed(schedule_and_arm)
-        armed = len(clock._armed)
+        engine_s, armed = schedule_and_arm(db, ids, at)
         committed = _one(url, "SELECT count(*) FROM runs WHERE status = 'scheduled'")
     finally:
-        clock.stop()
-        for thread in threading.enumerate():  # (stop() does not wait for its watcher)
-            if thread.name == "cueflow-ledger-watch":
-                thread.join(30)
         db.dispose()
         server.drop(made)
     raw_s = _raw_copy(server, ids, at)

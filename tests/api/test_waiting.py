@@ -117,6 +117,22 @@ def _wait_for(
     return asyncio.run(run())
 
 
+def _counting_reads(
+    access: ApiAccess,
+) -> tuple[list[list[str]], Callable[[Sequence[str]], dict[str, RunState]]]:
+    """Note each ledger read of run states the waiter makes; returns the notes and
+    the real reader."""
+    reads: list[list[str]] = []
+    real_states = access.states
+
+    def counted_states(run_ids: Sequence[str]) -> dict[str, RunState]:
+        reads.append(list(run_ids))
+        return real_states(run_ids)
+
+    access.states = counted_states  # type: ignore[method-assign]
+    return reads, real_states
+
+
 def test_an_answer_from_the_end_event_is_what_the_ledger_holds_masked(
     db: Database, events: EventBus, running_clock: Callable[..., Any]
 ) -> None:
@@ -128,14 +144,7 @@ def test_an_answer_from_the_end_event_is_what_the_ledger_holds_masked(
     running_clock(RETURNS_A_SECRET)
     access = ApiAccess(db, events)
     waiter = RunWaiter(access, events, DbThreads())
-    reads: list[list[str]] = []
-    real_states = access.states
-
-    def counted_states(run_ids: Sequence[str]) -> dict[str, RunState]:
-        reads.append(list(run_ids))
-        return real_states(run_ids)
-
-    access.states = counted_states  # type: ignore[method-assign]
+    reads, real_states = _counting_reads(access)
     try:
         run_id, state = _wait_for(access, waiter, "echo_secret", {"n": 21})
     finally:
@@ -154,14 +163,7 @@ def test_an_end_the_event_does_not_carry_is_read_from_the_ledger(
     running_clock(RETURNS_A_SECRET)
     access = ApiAccess(db, events)
     waiter = RunWaiter(access, events, DbThreads())
-    reads: list[list[str]] = []
-    real_states = access.states
-
-    def counted_states(run_ids: Sequence[str]) -> dict[str, RunState]:
-        reads.append(list(run_ids))
-        return real_states(run_ids)
-
-    access.states = counted_states  # type: ignore[method-assign]
+    reads, _ = _counting_reads(access)
     try:
         run_id, state = _wait_for(access, waiter, "failing", {})
     finally:
