@@ -47,7 +47,12 @@ SERVER_SEGMENT_CPU_SECONDS = 0.02
 SERVER_SEGMENT_SECONDS = 1.0
 
 
-def is_old(db: Database, unit: _Unit) -> bool:
+class _Aged(Protocol):
+    opened: float  # time.monotonic() when it was opened
+    cpu_opened: float  # time.thread_time() then
+
+
+def is_old(db: Database, unit: _Aged) -> bool:
     """Whether a segment or batch has been open long enough to commit, on this database."""
     age = time.monotonic() - unit.opened
     if db.side.one_writer:
@@ -256,6 +261,8 @@ class Segment:
         self._batch: Batch | None = None  # the batch whose transaction it is part of
         self._session: Session | None = None
         self._savepoint = ""  # its name inside a batch (see Batch.open_segments)
+        # When its savepoint was taken in a batch (see commit_if_old).
+        self.opened = self.cpu_opened = 0.0
         # SQLite, in a batch: the connection's count of rows written (db.changes) as
         # the run's savepoint was taken right after its claim. While it is unchanged
         # the first data step needs no savepoint of its own: undoing to the run's
@@ -298,6 +305,7 @@ class Segment:
                 self._session.flush()  # what the ORM holds belongs before the savepoint
                 self._savepoint = f'"segment {batch.open_segments}"'
                 savepoint(self._session, self._savepoint)
+                self.opened, self.cpu_opened = time.monotonic(), time.thread_time()
                 batch.open_segments += 1
                 self._batch = batch
             else:
@@ -423,10 +431,15 @@ class Segment:
             self.runner.events.emit(event)
 
     def commit_if_old(self) -> None:
-        """Commit after a step when open for long or when another writer waits."""
+        """Commit after a step when open for long or when another writer waits.
+
+        In a batch, "open for long" counts from the run's own savepoint: a batch
+        grown old with the runs before it commits after this run's end (it takes
+        no more runs), not halfway through it. Its next step would wait for
+        the write lock behind other workers' batches (SQLite), up to 20 ms each."""
         if self._session is None:
             return
-        opened = self._batch.unit if self._batch is not None else self._unit
+        opened: _Aged | None = self if self._batch is not None else self._unit
         if opened is not None and (
             is_old(self.runner.db, opened) or self.runner.db.write_lock.wanted
         ):

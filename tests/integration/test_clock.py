@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from app.actions import registry
 from app.core.types import utcnow
 from app.engine.events import EventBus, RunChanged
 from app.engine.service import Service
@@ -194,23 +196,30 @@ def test_runs_left_running_become_interrupted(
 
 
 def test_concurrency_is_bounded_by_the_setting(
-    db: Database, events: EventBus, service: Service
+    db: Database, events: EventBus, service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Runs overlap while a step of theirs is outside Cueflow (here: a log step made
+    an outside one that takes 50 ms), never more of them than the setting says."""
     running: list[int] = []
     peak: list[int] = [0]
-    clock = Clock(db, events, workers=2)
-    original = clock.runner.execute
+    log_action = registry.get("log")
+    assert log_action is not None
 
-    def counting(run_id: str) -> Any:
+    def counting(context: Any, inputs: dict[str, Any]) -> Any:
         running.append(1)
         peak[0] = max(peak[0], len(running))
         try:
             time.sleep(0.05)  # time is the point: runs overlap, so the peak is measured
-            return original(run_id)
+            return log_action.perform(context, inputs)
         finally:
             running.pop()
 
-    clock.runner.execute = counting  # type: ignore[method-assign]
+    monkeypatch.setitem(
+        registry._REGISTRY,
+        "log",
+        dataclasses.replace(log_action, outside_effect=True, perform=counting),
+    )
+    clock = Clock(db, events, workers=2)
     clock.start()
     ids = [service.schedule("note", {"text": str(i)}) for i in range(8)]
     try:
@@ -218,6 +227,38 @@ def test_concurrency_is_bounded_by_the_setting(
     finally:
         clock.stop(timeout=2)
     assert peak[0] == 2
+
+
+@pytest.mark.sqlite_only(reason="the process write lock is SQLite's: a server has none to wait for")
+def test_workers_leave_due_runs_queued_while_the_write_lock_is_taken(
+    db: Database, service: Service, events: EventBus
+) -> None:
+    """A worker takes a run off the queue only once it holds the write lock: one that
+    took it first held it through the batches of every worker before it. The worker
+    that gets the lock takes the queued runs, in their order."""
+    ids = [service.schedule("note", {"text": str(i)}, at=utcnow()) for i in range(3)]
+    ended: list[str] = []
+    events.subscribe(
+        lambda e: (
+            ended.append(e.run_id)
+            if isinstance(e, RunChanged) and e.status == "succeeded"
+            else None
+        )
+    )
+    clock = Clock(db, events, workers=2)
+    db.write_lock.acquire(urgent=False)  # as another worker's batch holds it
+    try:
+        clock.start()
+        wait_until(lambda: clock.running == 3)  # handed to the workers
+        time.sleep(0.2)  # (time for a worker to take one: the point is that none does)
+        assert clock._queue.qsize() == 3
+    finally:
+        db.write_lock.release()
+    try:
+        wait_until(lambda: all(status(db, i) == "succeeded" for i in ids), timeout=10)
+    finally:
+        clock.stop(timeout=2)
+    assert ended == ids
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a niceness per thread")

@@ -3,11 +3,13 @@ clock's workers, without the watcher reading the ledger again."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
 import pytest
 
+from app.actions import registry
 from app.engine.api_access import PUBLIC_CALLER, ApiAccess, Started, StartRequest
 from app.engine.events import EventBus
 from app.scheduling.clock import Clock
@@ -63,23 +65,34 @@ def test_a_paused_clock_leaves_announced_runs_to_its_ledger_read(
 
 
 class HeldRuns:
-    """The clock's runner with its first execute held until `release()` (the one worker
-    is busy meanwhile); records the order runs are executed in."""
+    """The clock's one worker held in its first run's step until `release()`: the log
+    step made one outside Cueflow, so the worker holds no write lock meanwhile, as a
+    step calling a web service would not. Records the order runs are executed in."""
 
     def __init__(self, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
         self.order: list[str] = []
         self.holding = threading.Event()
         self._released = threading.Event()
         real = clock.runner.execute
+        log_action = registry.get("log")
+        assert log_action is not None
 
         def execute(run_id: str) -> str | None:
             self.order.append(run_id)
-            if len(self.order) == 1:
-                self.holding.set()
-                assert self._released.wait(10)
             return real(run_id)
 
+        def held_log(context: Any, inputs: dict[str, Any]) -> Any:
+            if not self.holding.is_set():
+                self.holding.set()
+                assert self._released.wait(10)
+            return log_action.perform(context, inputs)
+
         monkeypatch.setattr(clock.runner, "execute", execute)
+        monkeypatch.setitem(
+            registry._REGISTRY,
+            "log",
+            dataclasses.replace(log_action, outside_effect=True, perform=held_log),
+        )
 
     def release(self) -> None:
         self._released.set()

@@ -729,6 +729,48 @@ workflows:
     assert steps[1].error is not None and "privacy rules do not let" in steps[1].error
 
 
+def test_a_batch_grown_old_commits_after_a_runs_end_not_halfway_through_it(
+    db: Database,
+    runner: Runner,
+    events: EventBus,
+    other: OtherConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch old with the runs before it takes no more runs, and commits after the
+    current run's end: committing halfway would let go of the write lock, and the
+    run's next step wait behind other workers' batches (SQLite). A run itself open
+    for long still commits after a step."""
+    first, second, third = (_schedule(db, events, "make", {"title": t}) for t in "abc")
+    _no_early_commit(monkeypatch)
+    seen: list[str] = []  # the run's status from outside, at its last step
+    returning = registry.get("return_data")
+    assert returning is not None
+
+    def look_and_return(context: Any, inputs: dict[str, Any]) -> Any:
+        seen.append(_status(other, context.run_id))
+        return returning.perform(context, inputs)
+
+    monkeypatch.setitem(
+        registry._REGISTRY,
+        "return_data",
+        dataclasses.replace(returning, perform=look_and_return),
+    )
+    with runner.batch() as batch:
+        assert runner.execute(first) == "succeeded"
+        assert batch.unit is not None
+        batch.unit.opened -= 60  # (as if open a minute)
+        batch.unit.cpu_opened -= 60
+        assert not batch.young
+        assert runner.execute(second) == "succeeded"
+    assert seen == ["scheduled", "scheduled"]  # nothing committed before their ends
+    monkeypatch.setattr(transactions, "SEGMENT_SECONDS", 0.0)
+    monkeypatch.setattr(transactions, "SERVER_SEGMENT_SECONDS", 0.0)
+    with runner.batch():
+        assert runner.execute(third) == "succeeded"
+    assert seen[2] == "running"  # old itself: committed after its first step
+    assert [_status(other, one) for one in (first, second, third)] == ["succeeded"] * 3
+
+
 def test_a_segment_is_old_by_wall_clock_on_sqlite_by_its_threads_cpu_on_a_server(
     db: Database,
 ) -> None:
