@@ -54,6 +54,7 @@ HEARTBEAT = "scheduler.heartbeat"
 HEARTBEAT_SECONDS = 2.0
 CLOCK_JUMP_SECONDS = 5.0
 STEAL_SECONDS = 1.0  # team mode: see Clock.steal_seconds
+ENDED_SECONDS = 5.0  # how long the runs the workers handed back are remembered (see sync)
 TEAM_SECONDS = 1.0  # team mode: the live schedulers are read again this often
 # Team mode: the change probe (the server's snapshot) moves with every commit
 # anywhere, the other schedulers' claims and finishes included, so on a busy team
@@ -105,6 +106,9 @@ class Clock:
         self.restarts = 0
         self.wall_clock: Callable[[], float] = time.time  # seen by the jump detector
         self._unsettled: dict[str, BaseException] = {}  # runs to mark failed when writes work
+        # Runs handed back by the workers lately: when (time.monotonic), oldest first.
+        # A ledger read begun before their commit still finds them scheduled (see sync).
+        self._ended: dict[str, float] = {}
         self._last_tick: tuple[float, float] | None = None
         self.folder = db.folder  # None on a database server: no folder lock, no heartbeat file
         self.lease: Lease | None = None  # on a database server: its identity and lease
@@ -422,10 +426,21 @@ class Clock:
             return
         wanted_count = self.horizon + len(self._in_flight)
         steal = self.now() - timedelta(seconds=self.steal_seconds)
+        # Others' late runs only once its workers are about to run out of runs, and a
+        # few at a time: when each reached for them as soon as its own share no
+        # longer filled the horizon, it queued the very runs their owner had queued
+        # (the owner's last), and a third of a team's claims missed (4 runners,
+        # 2,000 runs due at once: 0.35 a run, all of them others' late runs).
+        steal_at_most = 2 * self.workers if len(self._in_flight) < 2 * self.workers else 0
         share = self._share()
+        began = time.monotonic()
         with self.db.read() as session:
             paused = bool(settings.get(session, "scheduler.paused"))
-            due = [] if paused else ledger.next_due(session, wanted_count, share, steal)
+            due = (
+                []
+                if paused
+                else ledger.next_due(session, wanted_count, share, steal, steal_at_most)
+            )
         # (team mode: others' runs become ours to steal as time passes, with no change)
         self._more_due = len(due) >= wanted_count or self.lease is not None
         if paused != self.paused:
@@ -433,14 +448,18 @@ class Clock:
             if not paused:  # resuming: what came due meanwhile follows on_missed
                 self.settle_overdue("the scheduler was paused")
                 with self.db.read() as session:
-                    due = ledger.next_due(session, wanted_count, share, steal)
+                    due = ledger.next_due(session, wanted_count, share, steal, steal_at_most)
             self.events.emit(SchedulerState("paused" if paused else "running"))
         now = self.now()
         with self._lock:
             wanted = {
                 run_id: at
                 for run_id, at in due
-                if run_id not in self._in_flight and run_id not in self._unsettled
+                if run_id not in self._in_flight
+                and run_id not in self._unsettled
+                # (executed and committed while this read was under way: its
+                # snapshot is older; handed out again, its claim would only miss)
+                and self._ended.get(run_id, began) <= began
             }
             left = len(wanted) > self.horizon  # due runs past the horizon
             wanted = dict(list(wanted.items())[: self.horizon])
@@ -551,6 +570,7 @@ class Clock:
                         self._unsettled[failed] = reason
             with self._lock:
                 self._in_flight.difference_update(done)
+                self._note_ended(done)
                 running_low = (
                     self._more_due and len(self._armed) + len(self._in_flight) < self.horizon // 2
                 )
@@ -583,6 +603,21 @@ class Clock:
                 lock.release()
                 return None
             return run_id, True
+
+    def _note_ended(self, done: list[str]) -> None:
+        """(Holding _lock) remember when these runs were handed back; forget old ones."""
+        ended = self._ended
+        now = time.monotonic()
+        for run_id in done:
+            ended.pop(run_id, None)  # (kept in the order they ended)
+            ended[run_id] = now
+        old = []
+        for run_id, at in ended.items():  # oldest first
+            if at > now - ENDED_SECONDS:
+                break
+            old.append(run_id)
+        for run_id in old:
+            del ended[run_id]
 
     def _next_queued(self) -> str | None:
         """The next queued run if there is one now (a stop request is put back)."""

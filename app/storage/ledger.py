@@ -440,13 +440,15 @@ def next_due(
     limit: int,
     share: tuple[int, int] | None = None,
     steal_before: datetime | None = None,
+    steal_at_most: int | None = None,
 ) -> list[tuple[str, datetime]]:
     """The earliest scheduled runs; with `share` (mine, of) on PostgreSQL, only those
     whose ID hashes to `mine` of `of` (team mode: share_of), filtered by the server,
     then, if they are fewer than `limit`, others' runs due before `steal_before`
-    (another's share it is late with), latest first: the owner works from the
-    earliest, so the two rarely race for a run (with all four schedulers arming
-    every late run, three claims in four missed and the backlog grew)."""
+    (another's share it is late with), up to `limit` and at most `steal_at_most`,
+    latest first: the owner works from the earliest, so the two rarely race for a
+    run (with all four schedulers arming every late run, three claims in four
+    missed and the backlog grew)."""
     if share is None:
         # Plain SQL: the clock asks for a horizon of rows every time due runs drain,
         # and the ORM's row processing cost ten times what SQLite does (issue 18).
@@ -472,7 +474,8 @@ def next_due(
         (row.id, row.scheduled_for)
         for row in session.execute(query.where(share_of(m.Run.id, of) == mine))
     ]
-    if steal_before is None or len(ours) >= limit:
+    room = limit - len(ours) if steal_at_most is None else min(limit - len(ours), steal_at_most)
+    if steal_before is None or room <= 0:
         return ours
     late = session.execute(
         select(m.Run.id, m.Run.scheduled_for)
@@ -482,7 +485,7 @@ def next_due(
             share_of(m.Run.id, of) != mine,
         )
         .order_by(m.Run.scheduled_for.desc(), m.Run.id.desc())
-        .limit(limit - len(ours))
+        .limit(room)
     )
     return ours + [(row.id, row.scheduled_for) for row in late]
 

@@ -229,14 +229,18 @@ def test_a_share_comes_first_then_others_late_runs_latest_first(flows: Database)
     theirs = [r for r in ids if owner[r] == 1]
     assert mine and theirs
 
-    def due(limit: int, steal: timedelta) -> list[str]:
+    def due(limit: int, steal: timedelta, at_most: int | None = None) -> list[str]:
         with flows.read() as session:
-            return [r for r, _ in ledger.next_due(session, limit, (0, 2), now - steal)]
+            found = ledger.next_due(session, limit, (0, 2), now - steal, at_most)
+            return [r for r, _ in found]
 
     assert due(100, timedelta(0)) == mine + theirs[::-1]
     assert due(len(mine) + 2, timedelta(0)) == mine + theirs[::-1][:2]
     assert due(len(mine), timedelta(0)) == mine  # its own fill the limit: nothing taken
     assert due(100, timedelta(hours=1)) == mine  # none of theirs late yet
+    # (the clock's: a few at a time, and none while its workers have runs queued)
+    assert due(100, timedelta(0), at_most=2) == mine + theirs[::-1][:2]
+    assert due(100, timedelta(0), at_most=0) == mine
 
 
 def test_stopped_schedulers_are_pruned_a_week_after_their_last_beat(flows: Database) -> None:
