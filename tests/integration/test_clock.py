@@ -261,6 +261,30 @@ def test_workers_leave_due_runs_queued_while_the_write_lock_is_taken(
     assert ended == ids
 
 
+def test_a_run_handed_back_while_a_ledger_read_was_under_way_is_not_handed_out_again(
+    db: Database, events: EventBus, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read begun before a batch's commit still finds its runs scheduled: the clock
+    does not give them to a worker again (whose claim would only miss). A run handed
+    back before the read began (a retry of it, scheduled anew) is handed out."""
+    import app.scheduling.clock as clock_module
+
+    done_during, done_before = (service.schedule("note", {"text": t}) for t in "ab")
+    clock = Clock(db, events, workers=1)  # (not started: no watcher, no workers)
+    clock._note_ended([done_before])
+    real = ledger.next_due
+
+    def read_meanwhile(*args: Any) -> Any:
+        found = real(*args)
+        with clock._lock:
+            clock._note_ended([done_during])  # a worker's batch committed meanwhile
+        return found
+
+    monkeypatch.setattr(clock_module.ledger, "next_due", read_meanwhile)
+    clock.sync()
+    assert clock._in_flight == {done_before}
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a niceness per thread")
 def test_the_run_threads_can_yield_the_cpu_to_the_window(
     db: Database, events: EventBus, service: Service
