@@ -111,6 +111,25 @@ def _noting_savepoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def _statuses_at_return(monkeypatch: pytest.MonkeyPatch, other: OtherConnection) -> list[str]:
+    """The status another connection sees of each run as its return_data step runs
+    (the list fills)."""
+    seen: list[str] = []
+    returning = registry.get("return_data")
+    assert returning is not None
+
+    def look_and_return(context: Any, inputs: dict[str, Any]) -> Any:
+        seen.append(_status(other, context.run_id))
+        return returning.perform(context, inputs)
+
+    monkeypatch.setitem(
+        registry._REGISTRY,
+        "return_data",
+        dataclasses.replace(returning, perform=look_and_return),
+    )
+    return seen
+
+
 def _titles(other: OtherConnection) -> list[str]:
     title = "json_extract(data, '$.title')" if other.kind == "sqlite" else "data ->> 'title'"
     rows = other.execute(f"SELECT {title} FROM things ORDER BY 1")
@@ -649,19 +668,7 @@ def test_a_run_committed_before_its_end_is_seen_running(
     run_id = _schedule(db, events, "make", {"title": "x"})
     _no_early_commit(monkeypatch)
     monkeypatch.setattr(WriteLock, "wanted", property(lambda self: True))
-    seen: list[str] = []
-    returning = registry.get("return_data")
-    assert returning is not None
-
-    def look_and_return(context: Any, inputs: dict[str, Any]) -> Any:
-        seen.append(_status(other, run_id))
-        return returning.perform(context, inputs)
-
-    monkeypatch.setitem(
-        registry._REGISTRY,
-        "return_data",
-        dataclasses.replace(returning, perform=look_and_return),
-    )
+    seen = _statuses_at_return(monkeypatch, other)
     with runner.batch():
         assert runner.execute(run_id) == "succeeded"
     assert seen == ["running"]  # committed after its first step
@@ -742,19 +749,7 @@ def test_a_batch_grown_old_commits_after_a_runs_end_not_halfway_through_it(
     for long still commits after a step."""
     first, second, third = (_schedule(db, events, "make", {"title": t}) for t in "abc")
     _no_early_commit(monkeypatch)
-    seen: list[str] = []  # the run's status from outside, at its last step
-    returning = registry.get("return_data")
-    assert returning is not None
-
-    def look_and_return(context: Any, inputs: dict[str, Any]) -> Any:
-        seen.append(_status(other, context.run_id))
-        return returning.perform(context, inputs)
-
-    monkeypatch.setitem(
-        registry._REGISTRY,
-        "return_data",
-        dataclasses.replace(returning, perform=look_and_return),
-    )
+    seen = _statuses_at_return(monkeypatch, other)
     with runner.batch() as batch:
         assert runner.execute(first) == "succeeded"
         assert batch.unit is not None
