@@ -59,6 +59,13 @@ def add_members(db: Database, n: int) -> list[dict[str, Any]]:
     return rows
 
 
+def prepared(db: Database, n: int) -> tuple[list[str], datetime]:
+    """FLOWS and `n` members on a new database: the members' IDs, and the time to
+    schedule them for (in an hour), for schedule_and_arm."""
+    import_text(db, FLOWS)
+    return [str(row["id"]) for row in add_members(db, n)], utcnow() + timedelta(hours=1)
+
+
 def schedule_and_arm(db: Database, ids: list[str], at: datetime) -> tuple[float, int]:
     """The figure itself, on any database: seconds from `Service.schedule_on_list`
     of greet over `ids` at `at` to the rows committed and a running clock having
@@ -89,10 +96,7 @@ def greet_member(member: str) -> None:
 def measure(folder: Path, sizes: Sizes) -> Figure:
     n = sizes.list_items
     db = init_db(f"sqlite:///{folder / 'list.db'}")
-    import_text(db, FLOWS)
-    rows = add_members(db, n)
-    ids = [str(row["id"]) for row in rows]
-    at = utcnow() + timedelta(hours=1)
+    ids, at = prepared(db, n)
     try:
         engine_s, armed = schedule_and_arm(db, ids, at)
     finally:

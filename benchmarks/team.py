@@ -57,8 +57,7 @@ from app.storage.db import init_db
 from app.workflow_file import import_text
 from benchmarks.common import percentile, timed
 from benchmarks.generate import CATALOGUE
-from benchmarks.schedule import FLOWS as LIST_FLOWS
-from benchmarks.schedule import add_members, schedule_and_arm
+from benchmarks.schedule import prepared, schedule_and_arm
 from tests.support.postgres import PostgresServer, postgres_server
 
 LIST_TARGET_S = 3.0  # schedule on a list of 100,000 on PostgreSQL (issue 16)
@@ -260,10 +259,7 @@ def schedule_list(server: PostgresServer, n: int) -> dict[str, Any]:
     made = server.create()
     url = made.render_as_string(hide_password=False)
     db = init_db(made)
-    import_text(db, LIST_FLOWS)
-    rows = add_members(db, n)
-    ids = [str(row["id"]) for row in rows]
-    at = utcnow() + timedelta(hours=1)
+    ids, at = prepared(db, n)
     try:
         engine_s, armed = schedule_and_arm(db, ids, at)
         committed = _one(url, "SELECT count(*) FROM runs WHERE status = 'scheduled'")
